@@ -1,0 +1,114 @@
+# Flotilla build. `make` builds the kernel; see README.md for the rest.
+#
+#   make            $(B)/flotilla.bin (boots with QEMU -kernel or GRUB)
+#   make run        boot it in QEMU, serial console on this terminal
+#   make test       host unit tests, fuzzers, build checks, boot tests
+#   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
+#   make debug      QEMU's gdb stub + gdb with the kernel's symbols
+#
+# Variables: SMP=4 MEM=256M ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
+
+LD       := ld
+OBJCOPY  := objcopy
+PYTHON   := python3
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+
+SMP      ?= 4
+MEM      ?= 256M
+T        ?=
+B        ?= build
+
+KCFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+            -ffreestanding -fno-stack-protector -fno-pic -fno-pie -fno-common \
+            -mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
+            -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+            -fno-asynchronous-unwind-tables -Iinclude -I.
+KASFLAGS := -D__ASSEMBLER__ -Iinclude -I.
+KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+            -T kernel/arch/x86_64/kernel.ld
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
+               lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
+               lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c
+KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)
+KTEST_SRCS  := $(wildcard tests/boot/*.c)
+KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
+KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
+KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
+
+.DELETE_ON_ERROR:
+.PHONY: all kernel run debug iso test check-shared clean
+all: kernel
+kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
+
+$(B)/k/%.c.o: %.c $(KHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.S.o: %.S $(KHDRS)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two links: the first without symbols, the second with the table that
+# tools/gensyms.py made from the first. The table sits at the end of
+# .rodata, after all code, so code addresses cannot move between the links;
+# a third table made from the final image must equal the second, or the
+# build fails.
+define link_kernel
+$(B)/$(1).pass1.elf: $(2) $(B)/k/ksyms_empty.o kernel/arch/x86_64/kernel.ld
+	@echo "  LD      $$@"
+	@$(LD) $(KLDFLAGS) -o $$@ $(2) $(B)/k/ksyms_empty.o
+$(B)/k/$(1).ksyms.c: $(B)/$(1).pass1.elf tools/gensyms.py
+	@$(PYTHON) tools/gensyms.py $$< $$@
+$(B)/$(1).elf: $(2) $(B)/k/$(1).ksyms.o
+	@echo "  LD      $$@ (with symbols)"
+	@$(LD) $(KLDFLAGS) -o $$@ $(2) $(B)/k/$(1).ksyms.o
+	@$(PYTHON) tools/gensyms.py $$@ $(B)/k/$(1).ksyms.check.c
+	@tail -n +2 $(B)/k/$(1).ksyms.c >$(B)/k/$(1).ksyms.a; tail -n +2 $(B)/k/$(1).ksyms.check.c >$(B)/k/$(1).ksyms.b
+	@cmp -s $(B)/k/$(1).ksyms.a $(B)/k/$(1).ksyms.b || \
+		{ echo "symbol table moved between links: see kernel.ld"; exit 1; }
+$(B)/$(1).bin: $(B)/$(1).elf
+	@echo "  OBJCOPY $$@"
+	@$(OBJCOPY) -O binary $$< $$@
+endef
+
+$(B)/k/ksyms_empty.c: tools/gensyms.py
+	@mkdir -p $(@D)
+	@$(PYTHON) tools/gensyms.py --empty - $@
+$(B)/k/%.o: $(B)/k/%.c
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(eval $(call link_kernel,flotilla,$(KERNEL_OBJS)))
+$(eval $(call link_kernel,flotilla-test,$(KERNEL_OBJS) $(KTEST_OBJS)))
+
+# The multikernel invariant: no writable kernel data shared between cores
+# except the documented allow-list (kernel/shared.h).
+check-shared: $(B)/flotilla.elf $(B)/flotilla-test.elf
+	$(PYTHON) tools/check-shared.py $(B)/flotilla.elf $(B)/flotilla-test.elf
+
+QEMU := $(PYTHON) tools/qemu.py
+run: $(B)/flotilla.bin
+	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< -- $(QEMU_ARGS)
+
+debug: $(B)/flotilla.bin
+	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb -- $(QEMU_ARGS) & \
+	gdb -q $(B)/flotilla.elf -ex 'target remote localhost:1234' ; kill %1 2>/dev/null; true
+
+iso: $(B)/flotilla.iso
+$(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
+	@mkdir -p $(B)/iso/boot/grub
+	cp $(B)/flotilla.bin $(B)/iso/boot/flotilla.bin
+	cp tools/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/iso 2>$(B)/iso.log || { cat $(B)/iso.log; exit 1; }
+
+test:
+	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
+
+include mk/host.mk
+
+clean:
+	rm -rf build

@@ -1,0 +1,40 @@
+/*
+ * The x86-64 part of a core's private state: its GDT, TSS and IDT. It is
+ * embedded in struct core, so it lives in the core's own memory and no other
+ * core ever touches it (the IDT too: each core loads its own).
+ */
+#ifndef ARCH_CORE_H
+#define ARCH_CORE_H
+
+#include <stdint.h>
+
+#define GDT_ENTRIES	7	/* null, kcode, kdata, ucode32 slot, udata, ucode, tss(2) -- see gdt.c */
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iopb_offset;
+} __attribute__((packed));
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct arch_core {
+	struct idt_gate idt[256] __attribute__((aligned(16)));
+	uint64_t gdt[GDT_ENTRIES + 1] __attribute__((aligned(16)));
+	struct tss tss __attribute__((aligned(16)));
+	uint64_t lapic_timer_count;	/* initial count for one tick */
+};
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * Per-core processor set-up on x86-64, run by each core on itself:
+ * GS base, GDT and TSS, IDT, its own page tables, its local APIC. All the
+ * tables live in the core's struct core (arch_core.h), in its own memory.
+ */
+#include "lib/string.h"
+#include "kernel/arch.h"
+#include "kernel/console.h"
+#include "kernel/core.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/trap.h"
+
+/* Selectors. The user slots are laid out for SYSCALL/SYSRET (later issues):
+ * STAR wants user data at base+8 and user code at base+16. */
+#define SEL_KCODE	0x08
+#define SEL_KDATA	0x10
+#define SEL_TSS		0x30
+
+static void gdt_init(struct core *c)
+{
+	struct arch_core *a = &c->arch;
+	uint64_t tss = (uint64_t)(uintptr_t)&a->tss;
+	uint64_t limit = sizeof(a->tss) - 1;
+
+	a->gdt[0] = 0;
+	a->gdt[1] = 0x00AF9A000000FFFF;		/* kernel code, 64-bit */
+	a->gdt[2] = 0x00CF92000000FFFF;		/* kernel data */
+	a->gdt[3] = 0x00CFFA000000FFFF;		/* user code, 32-bit (unused) */
+	a->gdt[4] = 0x00CFF2000000FFFF;		/* user data */
+	a->gdt[5] = 0x00AFFA000000FFFF;		/* user code, 64-bit */
+	a->gdt[6] = (limit & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89ull << 40) |
+		    (((limit >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
+	a->gdt[7] = tss >> 32;
+
+	memset(&a->tss, 0, sizeof(a->tss));
+	a->tss.rsp[0] = c->kstack_top;
+	a->tss.ist[0] = c->ist_top;
+	a->tss.iopb_offset = sizeof(a->tss);	/* no I/O bitmap */
+
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdtr = {
+		sizeof(a->gdt) - 1, (uint64_t)(uintptr_t)a->gdt };
+	__asm__ volatile(
+		"lgdt %0\n\t"
+		"mov %1, %%ds\n\t"
+		"mov %1, %%es\n\t"
+		"mov %1, %%ss\n\t"
+		"pushq %2\n\t"
+		"lea 1f(%%rip), %%rax\n\t"
+		"pushq %%rax\n\t"
+		"lretq\n"
+		"1:\n\t"
+		"ltr %w3"
+		: : "m"(gdtr), "r"(SEL_KDATA), "i"(SEL_KCODE), "r"(SEL_TSS) : "rax", "memory");
+}
+
+/* GS holds the base of struct core. Loading %gs would clear the base, so
+ * nothing loads a segment selector into gs after this. */
+void arch_set_this_core(struct core *c)
+{
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void arch_core_init(struct core *c)
+{
+	gdt_init(c);
+	trap_init_idt(&c->arch);
+	paging_init_core(c);
+	lapic_init_core(c);
+}
+
+bool arch_has_core(void)
+{
+	return rdmsr(MSR_GS_BASE) != 0;
+}
+
+uint64_t arch_timestamp(void)
+{
+	return rdtsc();
+}
+
+void arch_wait_for_interrupt(void)
+{
+	irq_enable_and_halt();
+	irq_disable();
+}
+
+void arch_halt_core(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* QEMU's isa-debug-exit device (iobase 0xf4): QEMU exits with status
+ * (code << 1) | 1. Without the device the write does nothing and we halt. */
+void arch_exit_qemu(int code)
+{
+	outb(0xF4, (uint8_t)code);
+	arch_halt_core();
+}
+
+/* Faults raised on purpose by the boot tests. noinline and a frame pointer
+ * keep them visible in the backtrace under their own names. */
+__attribute__((noinline)) void arch_fault_divide(void)
+{
+	volatile int zero = 0;
+	volatile int r = 1 / zero;
+	(void)r;
+}
+
+__attribute__((noinline)) void arch_fault_page(void)
+{
+	/* Lowest user-half page: never mapped in kernel page tables. */
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)0x1000;
+	*p = 0xF10711A;
+}
+
+__attribute__((noinline)) void arch_fault_invalid_opcode(void)
+{
+	__asm__ volatile("ud2");
+}

@@ -1,0 +1,28 @@
+/*
+ * The x86-64 virtual address layout, shared by C and assembly.
+ *
+ *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff  user space (later)
+ *   0xffff_8000_0000_0000 ..                        direct map of physical memory
+ *   0xffff_ffff_8000_0000 ..                        kernel image (-2 GiB)
+ *   0xffff_ffff_c000_0000 ..                        device window (local APIC)
+ */
+#ifndef ARCH_LAYOUT_H
+#define ARCH_LAYOUT_H
+
+#define KERNEL_VMA	0xFFFFFFFF80000000
+#define PHYSMAP_BASE	0xFFFF800000000000
+#define DEVICE_WINDOW	0xFFFFFFFFC0000000
+#define LAPIC_VA	DEVICE_WINDOW
+
+#define BOOT_STACK_SIZE	(16 * 1024)
+#define KSTACK_SIZE	(16 * 1024)	/* each core's kernel stack */
+#define IST_STACK_SIZE	(8 * 1024)	/* double fault / NMI stacks */
+
+/* The AP start-up trampoline is copied here (must be < 1 MiB, 4 KiB aligned). */
+#define TRAMPOLINE_PA	0x8000
+
+#ifdef __ASSEMBLER__
+#define PHYS(sym)	((sym) - KERNEL_VMA)
+#endif
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The register state saved on every interrupt and exception (entry.S), and
+ * the vectors Flotilla uses.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdint.h>
+#include "kernel/arch/x86_64/arch_core.h"
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+
+#define VEC_TIMER	32
+#define VEC_DOORBELL	33	/* "look at your channels" IPI */
+#define VEC_SPURIOUS	255
+
+void trap_init_idt(struct arch_core *a);
+
+#endif

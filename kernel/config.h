@@ -1,0 +1,17 @@
+/*
+ * Build-time limits. MAX_CORES bounds every per-core table; a machine with
+ * more cores boots the first MAX_CORES and says so (`maxcores=N` on the
+ * command line lowers the limit, which is how the tests exercise that path).
+ */
+#ifndef KERNEL_CONFIG_H
+#define KERNEL_CONFIG_H
+
+#define MAX_CORES		64
+#define TIMER_HZ		100
+/* The least memory a core's share may have: its struct core, stacks, page
+ * tables for the direct map, and room to do work. */
+#define MIN_SHARE_BYTES		(2ull << 20)
+/* How long the bootstrap core waits for a started core to check in. */
+#define AP_START_TIMEOUT_MS	5000
+
+#endif

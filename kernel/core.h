@@ -1,0 +1,60 @@
+/*
+ * struct core: everything one CPU driver owns. Each core allocates its own
+ * struct core from its own share of physical memory at start-up and points
+ * its GS base at it; this_core() finds it again. Every field is core-local:
+ * only the owning core reads or writes it, except where a field's comment
+ * names another reader. Cores learn about each other only through the
+ * read-only machine description (machine.h) and messages (kchan.h).
+ */
+#ifndef KERNEL_CORE_H
+#define KERNEL_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/config.h"
+#include "kernel/pmem.h"
+#include "kernel/arch/x86_64/arch_core.h"
+
+struct kchan;
+
+struct core {
+	struct core *self;		/* at offset 0: this_core() reads %gs:0 */
+	unsigned id;			/* index into machine.cores[]; 0 = bootstrap core */
+	uint32_t apic_id;
+	uint32_t node;			/* NUMA node of this core and its memory */
+
+	struct pmem pmem;		/* this core's frame allocator over its share */
+	uint64_t pml4_pa;		/* this core's kernel page tables */
+	uintptr_t kstack_top;
+	uintptr_t ist_top;		/* double-fault / NMI stack */
+
+	volatile uint64_t ticks;	/* timer interrupts taken on this core */
+	uint64_t start_tsc;		/* when this core entered C */
+
+	/* Boot channels: an AP holds one to the bootstrap core; the bootstrap
+	 * core holds one to each AP (NULL where none). */
+	struct kchan *to_bsp;
+	struct kchan *chan[MAX_CORES];
+	bool core_halted[MAX_CORES];	/* bootstrap core's view: reported a fault */
+
+	/* Boot tests (kernel/ktest.c): the test this core is running and its
+	 * verdict so far. */
+	const struct ktest *running_test;
+	bool test_failed, test_skipped;
+	char test_msg[96];
+	uint64_t serving_seq;		/* request being served on to_bsp; 0 = none */
+	bool in_fault;			/* reporting a fault: a second one just halts */
+	struct arch_core arch;
+};
+
+static inline struct core *this_core(void)
+{
+	struct core *c;
+	__asm__("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Allocates and fills this core's struct core from its share; sets GS. */
+struct core *core_init(unsigned id);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Boot channels (see kchan.h for the protocol). The bootstrap core is the
+ * only client; every other core serves its own channel from its idle loop.
+ * A request that the server does not understand gets ERR_BAD_MESSAGE and the
+ * server keeps serving.
+ */
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "kernel/arch.h"
+#include "kernel/console.h"
+#include "kernel/core.h"
+#include "kernel/kchan.h"
+#include "kernel/ktest.h"
+#include "kernel/machine.h"
+
+/* How long the bootstrap core waits for an answer. Generous: under TCG
+ * with more virtual cores than host cores a core may be descheduled for
+ * a long while, and a boot test runs at most a few seconds. */
+#define KCHAN_TIMEOUT_S	60
+
+err_t kchan_call(unsigned core, uint32_t op, uint32_t arg, struct kchan_rep *out)
+{
+	struct core *self = this_core();
+	struct kchan *ch = core < machine.ncores ? self->chan[core] : NULL;
+	uint64_t seq, deadline;
+
+	memset(out, 0, sizeof(*out));
+	if (!ch)
+		return ERR_INVALID_ARG;
+	if (self->core_halted[core])
+		return ERR_CORE_HALTED;
+	seq = ch->req.seq + 1;
+	ch->req.op = op;
+	ch->req.arg = arg;
+	__atomic_store_n(&ch->req.seq, seq, __ATOMIC_RELEASE);
+	arch_doorbell(core);
+
+	deadline = arch_timestamp() + arch_timestamp_hz() * KCHAN_TIMEOUT_S;
+	while (__atomic_load_n(&ch->rep.seq, __ATOMIC_ACQUIRE) != seq) {
+		if (arch_timestamp() > deadline)
+			return ERR_TIMEOUT;
+		arch_wait_for_interrupt();	/* the reply rings our doorbell */
+	}
+	*out = ch->rep;
+	if (out->status == ERR_CORE_HALTED)
+		self->core_halted[core] = true;
+	return out->status;
+}
+
+uint64_t kchan_create(void)
+{
+	struct core *c = this_core();
+	uint64_t pa = pmem_alloc(&c->pmem);
+
+	if (!pa)
+		panic("core %u: no memory for its boot channel", c->id);
+	c->to_bsp = phys_to_virt(pa);
+	return pa;
+}
+
+static void reply(struct kchan *ch, uint64_t seq, err_t status, uint64_t value,
+		  uint32_t flags, const char *msg)
+{
+	ch->rep.status = status;
+	ch->rep.value = value;
+	ch->rep.flags = flags;
+	strlcpy(ch->rep.msg, msg ? msg : "", sizeof(ch->rep.msg));
+	__atomic_store_n(&ch->rep.seq, seq, __ATOMIC_RELEASE);
+	arch_doorbell(0);
+}
+
+static void serve_one(struct core *c, struct kchan *ch, uint64_t seq)
+{
+	uint32_t op = ch->req.op, arg = ch->req.arg;
+
+	c->serving_seq = seq;
+	switch (op) {
+	case KCHAN_PING:
+		reply(ch, seq, OK, c->ticks, 0, NULL);
+		break;
+	case KCHAN_RUN_TEST: {
+		err_t err = ktest_run_here(arg);
+		reply(ch, seq, err, 0, c->test_skipped ? KCHAN_REP_SKIPPED : 0, c->test_msg);
+		break;
+	}
+	case KCHAN_FAULT:
+		if (arg == FAULT_DIVIDE)
+			arch_fault_divide();
+		else if (arg == FAULT_PAGE)
+			arch_fault_page();
+		else if (arg == FAULT_INVALID_OPCODE)
+			arch_fault_invalid_opcode();
+		reply(ch, seq, ERR_BAD_MESSAGE, arg, 0, "unknown fault kind");
+		break;
+	default:
+		reply(ch, seq, ERR_BAD_MESSAGE, op, 0, "unknown request");
+		break;
+	}
+	c->serving_seq = 0;
+}
+
+void kchan_serve(void)
+{
+	struct core *c = this_core();
+	struct kchan *ch = c->to_bsp;
+	uint64_t done = 0;
+
+	for (;;) {
+		uint64_t seq = __atomic_load_n(&ch->req.seq, __ATOMIC_ACQUIRE);
+		if (seq != done) {
+			serve_one(c, ch, seq);
+			done = seq;
+			continue;
+		}
+		arch_wait_for_interrupt();	/* doorbell or timer tick */
+	}
+}
+
+void kchan_report_fault(uint64_t vector, const char *what, uint64_t rip)
+{
+	struct core *c = arch_has_core() ? this_core() : NULL;
+	char msg[KCHAN_MSG_MAX];
+
+	if (!c || !c->to_bsp || !c->serving_seq)
+		return;
+	fmt_snprintf(msg, sizeof(msg), "core %u: %s at rip 0x%llx", c->id, what,
+		     (unsigned long long)rip);
+	reply(c->to_bsp, c->serving_seq, ERR_CORE_HALTED, vector, 0, msg);
+}

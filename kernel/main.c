@@ -1,0 +1,86 @@
+/*
+ * The table of contents of the CPU driver: one call per boot step.
+ *
+ * The bootstrap core enters kmain() from boot.S; every other core enters
+ * ap_entry() from the trampoline, started by the bootstrap core. Both paths
+ * end the same way: the core runs on its own stack, its own page tables,
+ * its own descriptor tables and timer, all made from its own memory, and
+ * then waits for work, halted between events. Read docs/boot.md alongside.
+ */
+#include <stdint.h>
+#include "kernel/arch.h"
+#include "kernel/console.h"
+#include "kernel/core.h"
+#include "kernel/kchan.h"
+#include "kernel/ktest.h"
+#include "kernel/machine.h"
+#include "kernel/smp.h"
+
+extern uint64_t boot_tsc;	/* boot.S: TSC at the kernel's first instruction */
+
+static void bsp_main(void) __attribute__((noreturn));
+static void ap_main(void) __attribute__((noreturn));
+
+/* The bootstrap core, on the boot stack and boot page tables. */
+void kmain(uint32_t mb_magic, uint32_t mb_info_pa)
+{
+	arch_console_init();			/* 1. a voice: the serial port */
+	kprintf("\nFlotilla multikernel (x86-64)\n");
+	machine_discover(mb_magic, mb_info_pa);	/* 2. memory map, cores, shares */
+	struct core *c = core_init(0);		/* 3. own struct core and stacks */
+	arch_switch_stack(c->kstack_top, bsp_main);
+}
+
+static void start_other_cores(void)
+{
+	unsigned online = 1;
+	err_t err = arch_boot_map_extend(machine.phys_top);
+
+	if (err)
+		kprintf("smp: cannot map memory above 4 GiB for starting cores: %s\n",
+			err_msg(err));
+	for (unsigned id = 1; id < machine.ncores && !err; id++) {
+		err_t e = arch_start_core(id);
+		if (e)
+			kprintf("smp: core %u (APIC id %u) did not start: %s\n", id,
+				machine.cores[id].apic_id, err_msg(e));
+		else
+			online++;
+	}
+	uint64_t cycles = arch_timestamp() - boot_tsc;
+	uint64_t hz = arch_timestamp_hz() ? arch_timestamp_hz() : 1;
+	kprintf("cores online: %u/%u\n", online, machine.ncores_found);
+	kprintf("boot: %llu.%03llu ms from the first kernel instruction to cores online (%llu TSC cycles)\n",
+		(unsigned long long)(cycles * 1000 / hz),
+		(unsigned long long)(cycles * 1000000 / hz % 1000), (unsigned long long)cycles);
+}
+
+static void bsp_main(void)
+{
+	struct core *c = this_core();
+	char pattern[64];
+
+	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
+	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
+	if (cmdline_get("test", pattern, sizeof(pattern)))
+		ktest_main(pattern);		/* 6a. boot tests, then exit QEMU */
+	kprintf("core 0: idle (Ctrl-A X leaves QEMU)\n");
+	for (;;)				/* 6b. nothing to run yet: halt */
+		arch_wait_for_interrupt();
+}
+
+/* Another core, from the trampoline: boot page tables, trampoline stack. */
+void ap_entry(unsigned id)
+{
+	struct core *c = core_init(id);		/* own struct core and stacks */
+	arch_switch_stack(c->kstack_top, ap_main);
+}
+
+static void ap_main(void)
+{
+	struct core *c = this_core();
+
+	arch_core_init(c);			/* GDT, IDT, own page tables, timer */
+	smp_check_in(c->id, kchan_create());	/* tell the bootstrap core */
+	kchan_serve();				/* serve it; halt in between */
+}

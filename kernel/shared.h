@@ -1,0 +1,26 @@
+/*
+ * The allow-list of writable kernel data that more than one core touches.
+ *
+ * The multikernel rule: after boot, no CPU driver writes memory that another
+ * CPU driver reads; every mutable thing lives in a core's own struct core,
+ * allocated from that core's memory. tools/check-shared.py fails the build
+ * on any writable global or static that is not marked with one of these,
+ * and keeps the list short. Each use must say why in a comment.
+ *
+ * SHARED_HANDOFF	written by the bootstrap core before the other cores
+ *			start, read-only afterwards (boot page tables, the
+ *			core table, calibration results), or the AP start-up
+ *			hand-off slot, used one core at a time.
+ * SHARED_CONSOLE	the serial console lock: kernel printing from several
+ *			cores must not interleave lines (until issue 4 makes
+ *			the console a user-level service).
+ * SHARED_PANIC		the panic path: a failing kernel must be able to say so.
+ */
+#ifndef KERNEL_SHARED_H
+#define KERNEL_SHARED_H
+
+#define SHARED_HANDOFF	__attribute__((section(".shared.handoff")))
+#define SHARED_CONSOLE	__attribute__((section(".shared.console")))
+#define SHARED_PANIC	__attribute__((section(".shared.panic")))
+
+#endif

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Boot Flotilla in QEMU with the project's standard machine.
+
+Every way of booting (make run, make debug, the boot tests, the benchmarks)
+goes through here, so they all get the same machine: q35, `-cpu max`, the
+chosen core count and memory, the serial console on stdio, and the
+isa-debug-exit device (port 0xf4) through which the kernel reports a
+verdict as QEMU's exit status.
+
+The accelerator is picked automatically: KVM only when the host CPU
+advertises hardware virtualization (vmx or svm in /proc/cpuinfo) *and*
+/dev/kvm opens; otherwise TCG, multi-threaded. Some build machines have a
+/dev/kvm that is a slow software emulation without vmx/svm: the flag check
+keeps us off it. ACCEL=kvm|tcg (or --accel) overrides.
+"""
+import argparse
+import os
+import shutil
+import sys
+
+
+def host_has_hw_virt():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = line.split(":", 1)[1].split()
+                    return "vmx" in flags or "svm" in flags
+    except OSError:
+        pass
+    return False
+
+
+def kvm_usable():
+    if not host_has_hw_virt():
+        return False
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+def pick_accel(requested=None):
+    accel = requested or os.environ.get("ACCEL", "")
+    if accel in ("", "auto"):
+        return "kvm" if kvm_usable() else "tcg"
+    if accel not in ("kvm", "tcg"):
+        sys.exit(f"qemu.py: ACCEL={accel!r}: want kvm, tcg or auto")
+    return accel
+
+
+def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
+                 gdb=False, extra=(), machine_opts=""):
+    """The QEMU argument list for one boot."""
+    qemu = shutil.which("qemu-system-x86_64")
+    if not qemu:
+        sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
+    accel = pick_accel(accel)
+    cmd = [qemu, "-machine", "q35" + (("," + machine_opts) if machine_opts else ""),
+           "-smp", str(smp), "-m", str(mem),
+           "-display", "none", "-serial", "mon:stdio", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if accel == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg,thread=multi", "-cpu", "max"]
+    if kernel:
+        cmd += ["-kernel", kernel]
+        if append:
+            cmd += ["-append", append]
+    elif iso:
+        cmd += ["-cdrom", iso, "-boot", "d"]
+    if gdb:
+        cmd += ["-s", "-S"]
+    cmd += list(extra)
+    return cmd
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smp", default=os.environ.get("SMP", "4"))
+    ap.add_argument("--mem", default=os.environ.get("MEM", "256M"))
+    ap.add_argument("--kernel")
+    ap.add_argument("--iso")
+    ap.add_argument("--append", default="")
+    ap.add_argument("--accel")
+    ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
+    a = ap.parse_args()
+    if not a.kernel and not a.iso:
+        sys.exit("qemu.py: give --kernel FILE or --iso FILE")
+    extra = []
+    for e in a.extra:
+        extra += e.split()
+    cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra)
+    print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
+    if sys.stdin.isatty():
+        print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main()
