@@ -39,7 +39,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test check-shared clean
+.PHONY: all kernel run debug iso test check-shared boottime clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -85,6 +85,9 @@ $(B)/k/%.o: $(B)/k/%.c
 $(eval $(call link_kernel,flotilla,$(KERNEL_OBJS)))
 $(eval $(call link_kernel,flotilla-test,$(KERNEL_OBJS) $(KTEST_OBJS)))
 
+# The same kernel with one planted shared global: check-shared must reject it.
+$(eval $(call link_kernel,flotilla-planted,$(KERNEL_OBJS) $(B)/k/tests/check/planted_shared.c.o))
+
 # The multikernel invariant: no writable kernel data shared between cores
 # except the documented allow-list (kernel/shared.h).
 check-shared: $(B)/flotilla.elf $(B)/flotilla-test.elf
@@ -107,6 +110,10 @@ $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
 
 test:
 	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
+
+# Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
+boottime: $(B)/flotilla.bin
+	@$(PYTHON) tools/boottime.py --kernel $<
 
 include mk/host.mk
 

@@ -43,6 +43,7 @@ struct core {
 	bool test_failed, test_skipped;
 	char test_msg[96];
 	uint64_t serving_seq;		/* request being served on to_bsp; 0 = none */
+	uint32_t serving_op;		/* its enum kchan_op */
 	bool in_fault;			/* reporting a fault: a second one just halts */
 	struct arch_core arch;
 };

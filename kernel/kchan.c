@@ -47,6 +47,16 @@ err_t kchan_call(unsigned core, uint32_t op, uint32_t arg, struct kchan_rep *out
 	return out->status;
 }
 
+const char *kchan_op_name(uint32_t op)
+{
+	switch (op) {
+	case KCHAN_PING: return "PING";
+	case KCHAN_RUN_TEST: return "RUN_TEST";
+	case KCHAN_FAULT: return "FAULT";
+	default: return "unknown";
+	}
+}
+
 uint64_t kchan_create(void)
 {
 	struct core *c = this_core();
@@ -74,6 +84,7 @@ static void serve_one(struct core *c, struct kchan *ch, uint64_t seq)
 	uint32_t op = ch->req.op, arg = ch->req.arg;
 
 	c->serving_seq = seq;
+	c->serving_op = op;
 	switch (op) {
 	case KCHAN_PING:
 		reply(ch, seq, OK, c->ticks, 0, NULL);

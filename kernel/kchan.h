@@ -52,6 +52,7 @@ struct kchan {
  * while serving this request; `out` says how), ERR_TIMEOUT. */
 err_t kchan_call(unsigned core, uint32_t op, uint32_t arg, struct kchan_rep *out);
 
+const char *kchan_op_name(uint32_t op);
 /* Other cores: allocates this core's channel; returns its physical address. */
 uint64_t kchan_create(void);
 /* Other cores: serve requests forever, halting between them. */

@@ -110,6 +110,7 @@ static void read_acpi(void)
 		add_core(bsp, 0);
 		return;
 	}
+	machine.acpi = &acpi;
 	machine.lapic_pa = acpi.lapic_pa;
 	machine.nnodes = acpi.nnodes;
 	machine.ncores_found = acpi.ncores + acpi.ncores_dropped;

@@ -27,6 +27,7 @@ struct machine {
 	unsigned ncores;		/* cores this kernel will start */
 	struct core_desc cores[MAX_CORES];	/* index = core id; 0 = bootstrap core */
 	unsigned nnodes;
+	const struct acpi_info *acpi;	/* the parsed tables (NULL without ACPI) */
 
 	struct memmap raw;		/* the boot loader's map */
 	struct memmap usable;		/* usable memory after reservations */

@@ -102,6 +102,9 @@ static err_t rsdp_read(const struct boot_io *io, uint64_t pa, struct rsdp *r)
 	r->xsdt = 0;
 	if (r->revision < 2)
 		return OK;
+	p = map_range(io, pa, RSDP_V2_LEN);
+	if (!p)
+		return ERR_TRUNCATED;
 	len = get32(p + 20);
 	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN)
 		return ERR_TRUNCATED;

@@ -58,7 +58,8 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
     if not qemu:
         sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
     accel = pick_accel(accel)
-    cmd = [qemu, "-machine", "q35" + (("," + machine_opts) if machine_opts else ""),
+    cmd = [qemu] + (["-machine", "q35" + (("," + machine_opts) if machine_opts else "")]
+                    if machine_opts is not None else []) + [
            "-smp", str(smp), "-m", str(mem),
            "-display", "none", "-serial", "mon:stdio", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]

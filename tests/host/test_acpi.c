@@ -250,6 +250,11 @@ TEST(rsdp_errors)
 	make_rsdp(RSDP, 2, RSDT, XSDT);
 	phys[RSDP + 33]++;
 	CHECK_EQ(acpi_parse(&io, RSDP, &info), ERR_BAD_CHECKSUM);
+	/* Revision 2, but only the first 20 bytes exist. */
+	memcpy(phys + PHYS_SIZE - 20, "RSD PTR ", 8);
+	phys[PHYS_SIZE - 20 + 15] = 2;
+	phys[PHYS_SIZE - 20 + 8] = (uint8_t)-sum(PHYS_SIZE - 20, 20);
+	CHECK_EQ(acpi_parse(&io, PHYS_SIZE - 20, &info), ERR_TRUNCATED);
 	/* Root table missing, then broken. */
 	make_rsdp(RSDP, 0, PHYS_SIZE - 20, 0);
 	CHECK_EQ(acpi_parse(&io, RSDP, &info), ERR_TRUNCATED);
@@ -596,4 +601,27 @@ TEST(srat_without_enabled_entries)
 	CHECK(info.has_srat);
 	CHECK_EQ(info.nnodes, 1);
 	CHECK_EQ(info.nmemaff, 0);
+}
+
+TEST(srat_wide_proximity_domains)
+{
+	uint64_t tables[] = { MADT, SRAT };
+	struct tb t;
+
+	reset();
+	make_madt(MADT, 3);
+	t = tb_start(SRAT, "SRAT", 12);
+	srat_mem(&t, 0x01020304, 0, 0x10000000, 1);
+	srat_mem(&t, 0x04, 0x10000000, 0x10000000, 1);
+	srat_cpu(&t, 0x04, 0, 1);
+	srat_cpu(&t, 0x01020304, 1, 1);		/* low byte +2, rest +9..+11 */
+	srat_x2apic(&t, 0x01020304, 2, 1);
+	tb_end(&t);
+	boot_rsdt(tables, 2);
+	CHECK_EQ(acpi_parse(&io, RSDP, &info), OK);
+	CHECK_EQ(info.nnodes, 2);
+	CHECK_EQ(info.node_domain[0], 0x01020304);
+	CHECK_EQ(info.cores[0].node, 1);
+	CHECK_EQ(info.cores[1].node, 0);
+	CHECK_EQ(info.cores[2].node, 0);
 }

@@ -224,3 +224,17 @@ TEST(usable_matches_bitmap_model)
 		}
 	}
 }
+
+TEST(usable_min_addr_is_exclusive_below)
+{
+	struct memmap in = { 0 }, out;
+
+	/* A boundary right at min_addr-1 must not make that byte usable. */
+	memmap_add(&in, 1 * MiB, 1, MEM_USABLE);
+	memmap_add(&in, 1 * MiB + 1, 1 * MiB, MEM_USABLE);
+	CHECK_EQ(memmap_usable(&in, NULL, 0, 1 * MiB + 1, &out), OK);
+	CHECK_EQ(out.n, 1);
+	CHECK_EQ(out.r[0].base, 1 * MiB + PAGE_SIZE);
+	CHECK_EQ(memmap_usable(&in, NULL, 0, 1 * MiB, &out), OK);
+	CHECK_EQ(out.r[0].base, 1 * MiB);
+}

@@ -8,6 +8,7 @@
  * the bootstrap core through its boot channel, and halts. The other cores
  * share nothing with it, so they keep running.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include "lib/fmt.h"
 #include "lib/ksyms.h"
@@ -81,35 +82,48 @@ static void say(struct report *r, const char *fmt, ...)
 		r->n = sizeof(r->buf) - 1;
 }
 
-static void say_symbol(struct report *r, uint64_t addr)
+/* `ret` is a return address: look up ret - 1, the call instruction, so a
+ * call that is the last instruction of its function (a noreturn callee)
+ * still names the right function. */
+static void say_symbol(struct report *r, uint64_t addr, bool ret)
 {
 	uint64_t off;
-	const char *name = ksym_lookup(&kernel_ksyms, addr, &off);
+	const char *name = ksym_lookup(&kernel_ksyms, addr - ret, &off);
 
 	if (name)
-		say(r, "%s+0x%llx", name, (unsigned long long)off);
+		say(r, "%s+0x%llx", name, (unsigned long long)(off + ret));
 	else
 		say(r, "?");
 }
 
+static void say_frame(struct report *r, int depth, uint64_t addr)
+{
+	say(r, "  #%d %016llx ", depth, (unsigned long long)addr);
+	say_symbol(r, addr, depth > 0);
+	say(r, "\n");
+}
+
 /* Walks the frame-pointer chain, staying inside the stack the fault came
- * from: a corrupt rbp ends the walk instead of faulting again. */
+ * from: a corrupt rbp ends the walk instead of faulting again. A fault on a
+ * function's first instruction comes before it saved rbp, so its caller's
+ * return address is still on top of the stack. */
 static void say_backtrace(struct report *r, const struct trap_frame *f, uintptr_t lo, uintptr_t hi)
 {
-	uint64_t rbp = f->rbp;
+	uint64_t rbp = f->rbp, off;
+	int depth = 0;
 
-	say(r, "backtrace:\n  #0 %016llx ", (unsigned long long)f->rip);
-	say_symbol(r, f->rip);
-	say(r, "\n");
-	for (int depth = 1; depth < 16; depth++) {
+	say(r, "backtrace:\n");
+	say_frame(r, depth++, f->rip);
+	if (ksym_lookup(&kernel_ksyms, f->rip, &off) && off == 0 &&
+	    f->rsp >= lo && f->rsp + 8 <= hi)
+		say_frame(r, depth++, *(const uint64_t *)(uintptr_t)f->rsp);
+	for (; depth < 16; depth++) {
 		if (rbp < lo || rbp + 16 > hi || (rbp & 7))
 			break;
 		const uint64_t *fp = (const uint64_t *)(uintptr_t)rbp;
 		if (fp[1] == 0)
 			break;
-		say(r, "  #%d %016llx ", depth, (unsigned long long)fp[1]);
-		say_symbol(r, fp[1]);
-		say(r, "\n");
+		say_frame(r, depth, fp[1]);
 		if (fp[0] <= rbp)
 			break;
 		rbp = fp[0];
@@ -127,13 +141,16 @@ static void report_fault(const struct trap_frame *f)
 	    trap_name(f->vector), (unsigned long long)f->vector);
 	if (c->running_test)
 		say(&r, "while running test: %s\n", c->running_test->name);
+	else if (c->serving_seq)
+		say(&r, "while serving boot-channel request %s from core 0\n",
+		    kchan_op_name(c->serving_op));
 	say(&r, "error code: 0x%llx", (unsigned long long)f->error);
 	if (f->vector == 14)
 		say(&r, "   faulting address (cr2): 0x%016llx (%s, %s)", (unsigned long long)read_cr2(),
 		    (f->error & 1) ? "protection violation" : "page not present",
 		    (f->error & 2) ? "write" : (f->error & 16) ? "instruction fetch" : "read");
 	say(&r, "\nrip %016llx <", (unsigned long long)f->rip);
-	say_symbol(&r, f->rip);
+	say_symbol(&r, f->rip, false);
 	say(&r, ">  cs %llx  rflags %llx\n", (unsigned long long)f->cs, (unsigned long long)f->rflags);
 	say(&r, "rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)f->rax,
 	    (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);

@@ -1,0 +1,12 @@
+/*
+ * Boot test: every core's own local APIC timer interrupts it. Each core
+ * halts until its tick counter has advanced, so a core whose timer is not
+ * running fails (after a deadline) instead of passing by spinning.
+ */
+#include "kernel/core.h"
+#include "kernel/ktest.h"
+
+KTEST(timer_ticks_on_every_core, KTEST_EACH_CORE, 1)
+{
+	ktest_wait_ticks(5, 20);
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Boot tests: boot Flotilla's test kernel in QEMU and collect verdicts.
+
+Each boot runs the kernel's own tests (tests/boot/, selected by the command
+line `test=PATTERN`) and prints one verdict line per test; the kernel leaves
+QEMU through isa-debug-exit, so QEMU's exit status is the boot's verdict
+(33 = all passed, 35 = some failed). This script adds what only the host can
+see: that `cores online: N/N` appeared, that the exit status matches the
+lines, that a fault report is readable, and a timeout per boot. It also
+boots machines with bad or unusual input (no ACPI, too little memory, more
+cores than allowed, two NUMA nodes) and the GRUB ISO.
+
+Every verdict is printed as `PASS name`, `FAIL name: why` or `SKIP name:
+why`; boot logs are kept under build/testlogs/.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
+VERDICT = re.compile(r"^(PASS|FAIL|SKIP) ([A-Za-z0-9_./-]+)(.*)$")
+
+
+class Results:
+    def __init__(self):
+        self.counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+
+    def add(self, kind, name, why=""):
+        self.counts[kind] += 1
+        line = f"{kind} {name}" + (f": {why}" if why and kind != "PASS" else
+                                   (f" ({why})" if why else ""))
+        print(line, flush=True)
+
+
+def boot(name, logdir, timeout, until=None, **kw):
+    """Boots once; returns (exit status or None on timeout/kill, log text).
+    With `until`, stops QEMU as soon as that regex appears in the output
+    (for kernels that do not exit by themselves)."""
+    cmd = qemu.qemu_command(**kw)
+    os.makedirs(logdir, exist_ok=True)
+    log_path = os.path.join(logdir, name.replace("/", "_") + ".log")
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out = []
+    status = None
+    os.set_blocking(proc.stdout.fileno(), False)
+    while True:
+        chunk = proc.stdout.read()
+        if chunk:
+            out.append(chunk.decode("utf-8", "replace"))
+            if until and re.search(until, "".join(out), re.M):
+                proc.kill()
+                proc.wait()
+                break
+        if proc.poll() is not None:
+            rest = proc.stdout.read()
+            if rest:
+                out.append(rest.decode("utf-8", "replace"))
+            status = proc.returncode
+            break
+        if time.monotonic() - start > timeout:
+            proc.kill()
+            proc.wait()
+            out.append(f"\n[boottest: killed after {timeout} s]\n")
+            status = "timeout"
+            break
+        time.sleep(0.05)
+    text = "".join(out).replace("\r", "")
+    with open(log_path, "w") as f:
+        f.write(" ".join(cmd) + "\n\n" + text)
+    return status, text, log_path
+
+
+def tail(text, n=15):
+    return "\n".join("    " + l for l in text.strip().splitlines()[-n:])
+
+
+def check_fault_reports(res, prefix, text):
+    """The fault tests make a core fault on purpose; its report must be
+    readable: vector, error, address, registers, a symbolic backtrace."""
+    wanted = {
+        "divide_error": [r"kernel fault: #DE divide error \(vector 0\)",
+                         r"#0 [0-9a-f]+ arch_fault_divide\+0x"],
+        "page_fault": [r"kernel fault: #PF page fault \(vector 14\)",
+                       r"faulting address \(cr2\): 0x0000000000001000 \(page not present, write\)",
+                       r"#0 [0-9a-f]+ arch_fault_page\+0x"],
+        "invalid_opcode": [r"kernel fault: #UD invalid opcode \(vector 6\)",
+                           r"#0 [0-9a-f]+ arch_fault_invalid_opcode\+0x"],
+    }
+    for kind, pats in wanted.items():
+        if not re.search(rf"^PASS fault_{kind}_halts_only_that_core", text, re.M):
+            continue
+        common = [r"^rax [0-9a-f]{16} rbx", r"^backtrace:", r"while serving boot-channel request FAULT from core 0",
+                  r"halted; the other cores keep running"]
+        missing = [p for p in pats + common if not re.search(p, text, re.M)]
+        name = f"{prefix}/fault_report_{kind}_is_readable"
+        if missing:
+            res.add("FAIL", name, "report lacks " + ", ".join(missing))
+        else:
+            res.add("PASS", name)
+
+
+def run_smp(res, args, smp):
+    prefix = f"boot/smp{smp}"
+    append = "test=" + (args.filter or "all")
+    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append=append)
+    fails = 0
+    for line in text.splitlines():
+        m = VERDICT.match(line)
+        if m:
+            kind, name, rest = m.groups()
+            why = rest.lstrip(": ").strip("() ") if rest else ""
+            res.add(kind, f"{prefix}/{name}", why)
+            fails += kind == "FAIL"
+    m = re.search(r"^cores online: (\d+)/(\d+)$", text, re.M)
+    if m and m.group(1) == m.group(2) == str(smp):
+        res.add("PASS", f"{prefix}/cores_online", m.group(0))
+    else:
+        res.add("FAIL", f"{prefix}/cores_online",
+                f"want 'cores online: {smp}/{smp}', got '{m.group(0) if m else 'nothing'}'; log {log}\n" + tail(text))
+    want = EXIT_FAIL if fails else EXIT_PASS
+    if status == want:
+        res.add("PASS", f"{prefix}/exit_status")
+    else:
+        res.add("FAIL", f"{prefix}/exit_status",
+                f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
+    check_fault_reports(res, prefix, text)
+
+
+def special(res, args, name, expect, until=None, **kw):
+    """One boot with unusual input; every regex in `expect` must appear."""
+    if args.filter and args.filter not in name:
+        return
+    full = f"boot/special/{name}"
+    kw.setdefault("kernel", args.kernel)
+    status, text, log = boot(full, args.logdir, args.timeout, until=until, **kw)
+    missing = [p for p in expect if not re.search(p, text, re.M)]
+    if status == "timeout":
+        res.add("FAIL", full, f"timed out; log {log}\n" + tail(text))
+    elif missing:
+        res.add("FAIL", full, f"missing {missing}; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", full)
+
+
+def run_specials(res, args):
+    special(res, args, "no_acpi_boots_one_core_and_says_why",
+            [r"no usable ACPI tables.*starting the bootstrap core only", r"^cores online: 1/1$",
+             r"^PASS every_core_online_and_answering"],
+            smp=2, mem="128M", append="test=every_core_online", machine_opts=None,
+            extra=["-machine", "pc,acpi=off"])
+    special(res, args, "maxcores_starts_up_to_the_limit_and_says_so",
+            [r"smp: 4 cores found; this kernel starts at most 2 \(maxcores= on the command line\)",
+             r"^cores online: 2/4$", r"^PASS every_core_online_and_answering"],
+            smp=4, mem="128M", append="test=every_core_online maxcores=2")
+    special(res, args, "too_little_memory_says_so",
+            [r"Flotilla cannot boot: not enough memory: \d+ KiB usable"],
+            until=r"Flotilla cannot boot.*\n", smp=1, mem="2M")
+    special(res, args, "memory_for_fewer_cores_starts_fewer",
+            [r"memory: \d+ KiB is enough for only 1 of 2 cores", r"^cores online: 1/2$",
+             r"^PASS memory_shares_disjoint_and_cover_usable"],
+            smp=2, mem="4M", append="test=memory_shares")
+    numa = ["-object", "memory-backend-ram,id=m0,size=128M",
+            "-object", "memory-backend-ram,id=m1,size=128M",
+            "-numa", "node,nodeid=0,cpus=0-1,memdev=m0",
+            "-numa", "node,nodeid=1,cpus=2-3,memdev=m1",
+            "-numa", "dist,src=0,dst=1,val=21"]
+    special(res, args, "numa_two_nodes_give_node_local_shares",
+            [r"2 NUMA nodes", r"core 2: APIC id 2, node 1", r"core 0: APIC id 0, node 0",
+             r"^PASS memory_shares_are_on_their_cores_nodes", r"^PASS memory_shares_disjoint"],
+            smp=4, mem="256M", append="test=memory_shares", extra=numa)
+    if args.iso:
+        if os.path.exists(args.iso):
+            special(res, args, "grub_iso_boots_every_core",
+                    [r"^cores online: 2/2$"], until=r"^cores online: .*\n",
+                    smp=2, mem="128M", kernel=None, iso=args.iso)
+        else:
+            res.add("FAIL", "boot/special/grub_iso_boots_every_core", f"{args.iso} was not built")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kernel", default="build/flotilla-test.bin")
+    ap.add_argument("--iso", help="also boot this GRUB ISO")
+    ap.add_argument("--smp", default="1,2,3,4,8,16", help="core counts to boot")
+    ap.add_argument("--mem", default="256M")
+    ap.add_argument("--filter", default="", help="only tests whose names contain this")
+    ap.add_argument("--timeout", type=int, default=180, help="seconds per boot")
+    ap.add_argument("--logdir", default="build/testlogs")
+    ap.add_argument("--no-special", action="store_true")
+    args = ap.parse_args()
+    res = Results()
+    for smp in [int(s) for s in args.smp.split(",") if s]:
+        run_smp(res, args, smp)
+    if not args.no_special:
+        run_specials(res, args)
+    c = res.counts
+    print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
+    return 1 if c["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

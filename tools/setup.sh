@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Flotilla needs on Debian 12 (or a close relative), all from
+# Debian's own archive: compilers, binutils, QEMU, GRUB and xorriso for the
+# ISO, clang's sanitizer/fuzzer runtime for the host tests. Installs only
+# what is missing, so it is cheap to run again.
+set -euo pipefail
+
+pkgs=(make gcc clang libclang-rt-14-dev binutils python3 gdb
+      qemu-system-x86 grub-pc-bin grub-common xorriso mtools)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "setup: everything is installed"
+	exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""`make test`: every test Flotilla has, one verdict line each, one summary.
+
+Stages, in order (each prints PASS/FAIL/SKIP lines):
+  build     the kernel with gcc, and with clang when it is installed
+  host      lib/ unit tests under AddressSanitizer + UBSan (tests/host/)
+  tools     the build tools' own tests (tests/tools/)
+  check     the multikernel invariant (tools/check-shared.py) on the real
+            kernels, and proof that it rejects a planted shared global
+  fuzz      each libFuzzer target for a fixed number of runs
+  boot      the boot tests under QEMU at 1, 2, 3, 4 and 8 cores, the
+            bad-input boots, the GRUB ISO, and a boot of the clang kernel
+The last line is `N passed, N failed` (and `, N skipped`); the exit status
+is 1 if anything failed. `--filter T` keeps only tests whose names contain T.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VERDICT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
+counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+
+
+def emit(kind, name, why=""):
+    counts[kind] += 1
+    print(f"{kind} {name}" + (f": {why}" if why else ""), flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, **kw)
+
+
+def relay(output):
+    """Passes through verdict lines (and the indented detail under a FAIL)."""
+    for line in output.splitlines():
+        m = VERDICT.match(line)
+        if m:
+            counts[m.group(1)] += 1
+            print(line, flush=True)
+        elif line.startswith("    "):
+            print(line, flush=True)
+
+
+def wanted(name, flt):
+    return not flt or flt in name
+
+
+def stage_build(flt, jobs):
+    ok = {}
+    r = run(["make", "-s", f"-j{jobs}", "kernel"])
+    ok["gcc"] = r.returncode == 0
+    emit("PASS" if ok["gcc"] else "FAIL", "build/kernel_gcc",
+         "" if ok["gcc"] else "\n" + r.stdout[-3000:])
+    if shutil.which("clang"):
+        r = run(["make", "-s", f"-j{jobs}", "B=build-clang", "CC=clang", "kernel"])
+        ok["clang"] = r.returncode == 0
+        emit("PASS" if ok["clang"] else "FAIL", "build/kernel_clang",
+             "" if ok["clang"] else "\n" + r.stdout[-3000:])
+    else:
+        emit("SKIP", "build/kernel_clang", "clang is not installed")
+    return ok
+
+
+def stage_check(flt):
+    if wanted("check/shared_state", flt):
+        r = run(["make", "-s", "check-shared"])
+        emit("PASS" if r.returncode == 0 else "FAIL", "check/shared_state",
+             r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout)
+    if wanted("check/shared_state_rejects_planted_global", flt):
+        r = run(["make", "-s", "build/flotilla-planted.elf"])
+        if r.returncode != 0:
+            emit("FAIL", "check/shared_state_rejects_planted_global", "planted kernel did not link\n" + r.stdout)
+            return
+        r = run([sys.executable, "tools/check-shared.py", "build/flotilla-planted.elf"])
+        if r.returncode == 1 and "planted_shared_counter" in r.stdout:
+            emit("PASS", "check/shared_state_rejects_planted_global")
+        else:
+            emit("FAIL", "check/shared_state_rejects_planted_global",
+                 f"check-shared exited {r.returncode} without naming planted_shared_counter\n{r.stdout}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--fuzz-runs", default=os.environ.get("FUZZ_RUNS", "20000"))
+    a = ap.parse_args()
+    flt = a.filter
+    t0 = time.monotonic()
+
+    built = stage_build(flt, a.jobs)
+    host = run(["make", "-s", f"-j{a.jobs}", "host-test"] + ([f"T={flt}"] if flt else []))
+    relay(host.stdout)
+    if host.returncode != 0 and not re.search(r"^(PASS|FAIL) ", host.stdout, re.M):
+        emit("FAIL", "host/build", "\n" + host.stdout[-3000:])
+    for t in sorted(os.listdir(os.path.join(ROOT, "tests/tools"))):
+        if t.endswith(".sh") and wanted("tools/" + t[:-3], flt) or (t.endswith(".sh") and flt and flt in t):
+            r = run(["bash", "tests/tools/" + t])
+            relay(r.stdout)
+            if r.returncode != 0 and "FAIL" not in r.stdout:
+                emit("FAIL", "tools/" + t, "exited %d\n%s" % (r.returncode, r.stdout[-2000:]))
+    if built.get("gcc"):
+        stage_check(flt)
+    if not flt or "fuzz" in flt:
+        r = run(["make", "-s", "fuzz", f"FUZZ_RUNS={a.fuzz_runs}"])
+        relay(r.stdout)
+        if r.returncode != 0 and "FAIL" not in r.stdout:
+            emit("FAIL", "fuzz/build", "\n" + r.stdout[-3000:])
+    if built.get("gcc"):
+        iso = []
+        if wanted("boot/special/grub_iso", flt):
+            r = run(["make", "-s", "iso"])
+            if r.returncode == 0:
+                iso = ["--iso", "build/flotilla.iso"]
+            else:
+                emit("FAIL", "build/iso", "\n" + r.stdout[-2000:])
+        r = subprocess.run([sys.executable, "tools/boottest.py", "--filter", flt] + iso,
+                           cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        relay(r.stdout)
+        if built.get("clang") and wanted("boot/clang", flt):
+            r = subprocess.run([sys.executable, "tools/boottest.py", "--kernel",
+                                "build-clang/flotilla-test.bin", "--smp", "2", "--no-special",
+                                "--logdir", "build/testlogs/clang"],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            relay(r.stdout.replace(" boot/smp2/", " boot/clang/smp2/"))
+    else:
+        emit("FAIL", "boot", "the kernel did not build; no boot tests ran")
+
+    print(f"make test took {time.monotonic() - t0:.0f} s; boot logs in build/testlogs/")
+    summary = f"{counts['PASS']} passed, {counts['FAIL']} failed"
+    if counts["SKIP"]:
+        summary += f", {counts['SKIP']} skipped"
+    print(summary)
+    return 1 if counts["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
