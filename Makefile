@@ -6,7 +6,7 @@
 #   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
 #
-# Variables: SMP=4 MEM=256M ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
+# Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
 LD       := ld
 OBJCOPY  := objcopy

@@ -231,8 +231,9 @@ static void find_phys_top(void)
 
 static void print_summary(void)
 {
-	kprintf("memory: %llu MiB usable in %u ranges; %u NUMA node%s\n",
+	kprintf("memory: %llu MiB usable in %u range%s; %u NUMA node%s\n",
 		(unsigned long long)(memmap_total(&machine.usable) >> 20), machine.usable.n,
+		machine.usable.n == 1 ? "" : "s",
 		machine.nnodes, machine.nnodes == 1 ? "" : "s");
 	for (unsigned i = 0; i < machine.ncores; i++) {
 		const struct memshare *s = &machine.share[i];

@@ -168,15 +168,10 @@ def run_specials(res, args):
             [r"memory: \d+ KiB is enough for only 1 of 2 cores", r"^cores online: 1/2$",
              r"^PASS memory_shares_disjoint_and_cover_usable"],
             smp=2, mem="4M", append="test=memory_shares")
-    numa = ["-object", "memory-backend-ram,id=m0,size=128M",
-            "-object", "memory-backend-ram,id=m1,size=128M",
-            "-numa", "node,nodeid=0,cpus=0-1,memdev=m0",
-            "-numa", "node,nodeid=1,cpus=2-3,memdev=m1",
-            "-numa", "dist,src=0,dst=1,val=21"]
     special(res, args, "numa_two_nodes_give_node_local_shares",
             [r"2 NUMA nodes", r"core 2: APIC id 2, node 1", r"core 0: APIC id 0, node 0",
              r"^PASS memory_shares_are_on_their_cores_nodes", r"^PASS memory_shares_disjoint"],
-            smp=4, mem="256M", append="test=memory_shares", extra=numa)
+            smp=4, mem="256M", append="test=memory_shares", numa=2)
     if args.iso:
         if os.path.exists(args.iso):
             special(res, args, "grub_iso_boots_every_core",

@@ -51,8 +51,37 @@ def pick_accel(requested=None):
     return accel
 
 
+def mem_bytes(mem):
+    """'256M' -> 268435456 (QEMU's suffixes; a bare number is MiB)."""
+    mem = str(mem).strip().upper()
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    if mem and mem[-1] in units:
+        return int(float(mem[:-1]) * units[mem[-1]])
+    return int(mem) << 20
+
+
+def numa_args(nodes, smp, mem):
+    """QEMU options for `nodes` NUMA nodes: cores and memory split evenly
+    (the last node takes the remainders), distance 10 local, 21 remote."""
+    nodes, smp = int(nodes), int(smp)
+    if nodes < 1 or nodes > smp:
+        sys.exit(f"qemu.py: NUMA={nodes}: want 1..SMP ({smp}) nodes")
+    total, args = mem_bytes(mem), []
+    per_mem = (total // nodes) & ~((1 << 20) - 1)
+    for n in range(nodes):
+        size = per_mem if n < nodes - 1 else total - per_mem * (nodes - 1)
+        first = n * (smp // nodes)
+        last = smp - 1 if n == nodes - 1 else first + smp // nodes - 1
+        args += ["-object", f"memory-backend-ram,id=numa{n},size={size}",
+                 "-numa", f"node,nodeid={n},cpus={first}-{last},memdev=numa{n}"]
+    for a in range(nodes):
+        for b in range(a + 1, nodes):
+            args += ["-numa", f"dist,src={a},dst={b},val=21"]
+    return args
+
+
 def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
-                 gdb=False, extra=(), machine_opts=""):
+                 gdb=False, extra=(), machine_opts="", numa=0):
     """The QEMU argument list for one boot."""
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
@@ -75,6 +104,8 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
         cmd += ["-cdrom", iso, "-boot", "d"]
     if gdb:
         cmd += ["-s", "-S"]
+    if numa and int(numa) > 1:
+        cmd += numa_args(numa, smp, mem)
     cmd += list(extra)
     return cmd
 
@@ -87,6 +118,8 @@ def main():
     ap.add_argument("--iso")
     ap.add_argument("--append", default="")
     ap.add_argument("--accel")
+    ap.add_argument("--numa", default=os.environ.get("NUMA", "0"),
+                    help="emulate this many NUMA nodes")
     ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
     a = ap.parse_args()
@@ -95,7 +128,8 @@ def main():
     extra = []
     for e in a.extra:
         extra += e.split()
-    cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra)
+    cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra,
+                       numa=a.numa)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
