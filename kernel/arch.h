@@ -24,7 +24,10 @@ static inline uint64_t kernel_virt_to_phys(const void *va)
 	return (uint64_t)(uintptr_t)va - KERNEL_VMA;
 }
 
-void arch_console_init(void);		/* serial port, before anything prints */
+void arch_console_init(void);
+/* Catch faults before a core has its own IDT: the bootstrap core builds
+ * the early IDT (bootstrap = true), the others only load it. */
+void arch_early_traps(bool bootstrap);		/* serial port, before anything prints */
 void arch_console_putc(char c);
 
 /* The bootstrap core: interrupt controllers to a known state, clocks measured. */

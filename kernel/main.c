@@ -25,6 +25,7 @@ static void ap_main(void) __attribute__((noreturn));
 void kmain(uint32_t mb_magic, uint32_t mb_info_pa)
 {
 	arch_console_init();			/* 1. a voice: the serial port */
+	arch_early_traps(true);			/*    and a report if we fault */
 	kprintf("\nFlotilla multikernel (x86-64)\n");
 	machine_discover(mb_magic, mb_info_pa);	/* 2. memory map, cores, shares */
 	struct core *c = core_init(0);		/* 3. own struct core and stacks */
@@ -72,6 +73,7 @@ static void bsp_main(void)
 /* Another core, from the trampoline: boot page tables, trampoline stack. */
 void ap_entry(unsigned id)
 {
+	arch_early_traps(false);
 	struct core *c = core_init(id);		/* own struct core and stacks */
 	arch_switch_stack(c->kstack_top, ap_main);
 }

@@ -44,7 +44,7 @@ host-test: $(HOST_TESTS)
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-		if $$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=8192 build/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
+		if $$f -runs=$(FUZZ_RUNS) -seed=1 -max_len=8192 -artifact_prefix=build/fuzz/$$n- build/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
 			>build/fuzz/$$n.log 2>&1; then echo "PASS fuzz/$$n: $(FUZZ_RUNS) runs"; \
 		else echo "FAIL fuzz/$$n: see build/fuzz/$$n.log"; tail -30 build/fuzz/$$n.log | sed 's/^/    /'; fi; \
 	done

@@ -101,7 +101,6 @@ static void calibrate(void)
 	uint64_t t0, t1;
 	uint32_t a0, a1;
 
-	pic_disable();
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
 	outb(0x43, 0xB0);			/* channel 2, lo/hi, mode 0 */
 	outb(0x42, count & 0xFF);
@@ -129,11 +128,21 @@ static void calibrate(void)
 
 void lapic_init_core(struct core *c)
 {
+	/* The firmware leaves the bootstrap core's LINT0 in ExtINT mode, so
+	 * the legacy PIC (and the PIT ticking behind it) can reach it: silence
+	 * the PIC before anything else. */
+	if (c->id == 0)
+		pic_disable();
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));	/* global enable */
-	wr(LAPIC_TPR, 0);
 	wr(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	wr(LAPIC_LVT_LINT0, LVT_MASKED);
 	wr(LAPIC_LVT_LINT1, LVT_MASKED);
+	/* Written after LINT0 is masked, on purpose: an ExtINT request latched
+	 * before the PIC went quiet must be dropped now, not delivered at the
+	 * first `sti` with no vector behind it (QEMU's TCG then raised #GP with
+	 * error code -14 on 3 of 15 loaded 1-core boots). Re-writing the TPR
+	 * makes the APIC re-evaluate what is pending. */
+	wr(LAPIC_TPR, 0);
 	if (c->id == 0)
 		calibrate();
 	c->arch.lapic_timer_count = (uint32_t)(machine.lapic_timer_hz / TIMER_HZ);

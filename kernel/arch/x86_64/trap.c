@@ -16,6 +16,7 @@
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/kchan.h"
+#include "kernel/shared.h"
 #include "kernel/ktest.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
@@ -41,24 +42,50 @@ const char *trap_name(uint64_t vector)
 	return vector < 32 ? exception_names[vector] : "interrupt";
 }
 
-void trap_init_idt(struct arch_core *a)
+/* Fills an IDT with the entry stubs and loads it. `ist` selects the fault
+ * stack for double faults and NMIs (0 = none: no TSS yet). */
+static void idt_fill_and_load(struct idt_gate *idt, uint8_t ist)
 {
 	for (unsigned v = 0; v < 256; v++) {
 		uint64_t h = trap_vectors[v];
-		struct idt_gate *g = &a->idt[v];
+		struct idt_gate *g = &idt[v];
 
 		g->offset_lo = (uint16_t)h;
 		g->selector = 0x08;
-		/* Double fault and NMI run on the IST stack: they must work
-		 * even when the kernel stack is gone. */
-		g->ist = (v == 8 || v == 2) ? 1 : 0;
+		g->ist = (v == 8 || v == 2) ? ist : 0;
 		g->type_attr = 0x8E;	/* present, DPL 0, interrupt gate */
 		g->offset_mid = (uint16_t)(h >> 16);
 		g->offset_hi = (uint32_t)(h >> 32);
 		g->reserved = 0;
 	}
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr = {
-		sizeof(a->idt) - 1, (uint64_t)(uintptr_t)a->idt };
+		256 * sizeof(struct idt_gate) - 1, (uint64_t)(uintptr_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* Each core's own IDT, in its struct core. Double faults and NMIs run on
+ * the core's IST stack: they must work even when the kernel stack is gone. */
+void trap_init_idt(struct arch_core *a)
+{
+	idt_fill_and_load(a->idt, 1);
+}
+
+/*
+ * Boot hand-off: the IDT a core uses from its first C instruction until it
+ * loads its own. Filled once by the bootstrap core before any other core
+ * starts, read-only afterwards. A fault this early gets a short report from
+ * trap_dispatch() instead of a silent triple fault and reset.
+ */
+static struct idt_gate early_idt[256] SHARED_HANDOFF;
+
+void arch_early_traps(bool bootstrap)
+{
+	if (bootstrap) {
+		idt_fill_and_load(early_idt, 0);
+		return;
+	}
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr = {
+		sizeof(early_idt) - 1, (uint64_t)(uintptr_t)early_idt };
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
