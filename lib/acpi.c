@@ -33,30 +33,6 @@ struct rsdp {
 	uint64_t xsdt;		/* 0 before revision 2 */
 };
 
-static const uint8_t *map_range(const struct boot_io *io, uint64_t pa, uint64_t len)
-{
-	if (len > UINT64_MAX - pa)
-		return NULL;
-	return io->map(io->ctx, pa, len);
-}
-
-static void warn(const struct boot_io *io, const char *msg, uint64_t value)
-{
-	if (io->warn)
-		io->warn(io->ctx, msg, value);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 static uint8_t checksum(const uint8_t *p, uint64_t n)
 {
 	uint8_t sum = 0;
@@ -88,7 +64,7 @@ static void zero(void *p, uint64_t n)
  * the length and extended checksum. */
 static err_t rsdp_read(const struct boot_io *io, uint64_t pa, struct rsdp *r)
 {
-	const uint8_t *p = map_range(io, pa, RSDP_V1_LEN);
+	const uint8_t *p = bootio_map(io, pa, RSDP_V1_LEN);
 	uint32_t len;
 
 	if (!p)
@@ -98,22 +74,22 @@ static err_t rsdp_read(const struct boot_io *io, uint64_t pa, struct rsdp *r)
 	if (checksum(p, RSDP_V1_LEN))
 		return ERR_BAD_CHECKSUM;
 	r->revision = p[15];
-	r->rsdt = get32(p + 16);
+	r->rsdt = get_le32(p + 16);
 	r->xsdt = 0;
 	if (r->revision < 2)
 		return OK;
-	p = map_range(io, pa, RSDP_V2_LEN);
+	p = bootio_map(io, pa, RSDP_V2_LEN);
 	if (!p)
 		return ERR_TRUNCATED;
-	len = get32(p + 20);
+	len = get_le32(p + 20);
 	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN)
 		return ERR_TRUNCATED;
-	p = map_range(io, pa, len);
+	p = bootio_map(io, pa, len);
 	if (!p)
 		return ERR_TRUNCATED;
 	if (checksum(p, len))
 		return ERR_BAD_CHECKSUM;
-	r->xsdt = get64(p + 24);
+	r->xsdt = get_le64(p + 24);
 	return OK;
 }
 
@@ -133,7 +109,7 @@ static bool scan(const struct boot_io *io, uint64_t start, uint64_t len, uint64_
 
 err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa)
 {
-	const uint8_t *bda = map_range(io, 0x40E, 2);
+	const uint8_t *bda = bootio_map(io, 0x40E, 2);
 
 	if (bda) {
 		uint64_t ebda = (uint64_t)(bda[0] | bda[1] << 8) << 4;
@@ -147,14 +123,14 @@ err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa)
 /* Maps a whole table after checking its header, length and checksum. */
 static err_t sdt_map(const struct boot_io *io, uint64_t pa, const uint8_t **t, uint32_t *len)
 {
-	const uint8_t *p = map_range(io, pa, SDT_HDR_LEN);
+	const uint8_t *p = bootio_map(io, pa, SDT_HDR_LEN);
 
 	if (!p)
 		return ERR_TRUNCATED;
-	*len = get32(p + 4);
+	*len = get_le32(p + 4);
 	if (*len < SDT_HDR_LEN)
 		return ERR_TRUNCATED;
-	p = map_range(io, pa, *len);
+	p = bootio_map(io, pa, *len);
 	if (!p)
 		return ERR_TRUNCATED;
 	if (checksum(p, *len))
@@ -166,12 +142,12 @@ static err_t sdt_map(const struct boot_io *io, uint64_t pa, const uint8_t **t, u
 /* Keeps the table at pa if it is one of ours and sound. */
 static void collect(const struct boot_io *io, uint64_t pa, struct tables *t)
 {
-	const uint8_t *hdr = map_range(io, pa, SDT_HDR_LEN);
+	const uint8_t *hdr = bootio_map(io, pa, SDT_HDR_LEN);
 	err_t err;
 	int k;
 
 	if (!hdr) {
-		warn(io, "acpi: table header unreadable; skipped", pa);
+		bootio_warn(io, "acpi: table header unreadable; skipped", pa);
 		return;
 	}
 	for (k = 0; k < T_COUNT; k++)
@@ -180,14 +156,14 @@ static void collect(const struct boot_io *io, uint64_t pa, struct tables *t)
 	if (k == T_COUNT)
 		return;
 	if (t->p[k]) {
-		warn(io, "acpi: second table with the same signature ignored", pa);
+		bootio_warn(io, "acpi: second table with the same signature ignored", pa);
 		return;
 	}
 	err = sdt_map(io, pa, &t->p[k], &t->len[k]);
 	if (err == ERR_BAD_CHECKSUM)
-		warn(io, "acpi: table checksum is bad; skipped", pa);
+		bootio_warn(io, "acpi: table checksum is bad; skipped", pa);
 	else if (err)
-		warn(io, "acpi: table length runs past readable memory; skipped", pa);
+		bootio_warn(io, "acpi: table length runs past readable memory; skipped", pa);
 }
 
 /* Validates the RSDT/XSDT at pa and collects the tables it lists. */
@@ -205,10 +181,10 @@ static err_t walk_root(const struct boot_io *io, uint64_t pa, bool xsdt, struct 
 		return ERR_BAD_SIGNATURE;
 	n = (len - SDT_HDR_LEN) / esize;
 	if ((len - SDT_HDR_LEN) % esize)
-		warn(io, "acpi: root table ends in a partial entry", len);
+		bootio_warn(io, "acpi: root table ends in a partial entry", len);
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = root + SDT_HDR_LEN + i * esize;
-		uint64_t tpa = xsdt ? get64(e) : get32(e);
+		uint64_t tpa = xsdt ? get_le64(e) : get_le32(e);
 
 		if (tpa)
 			collect(io, tpa, t);
@@ -226,7 +202,7 @@ static const uint8_t *next_entry(const struct boot_io *io, const uint8_t *t,
 	if (o >= len)
 		return NULL;
 	if (len - o < 2 || t[o + 1] < 2 || t[o + 1] > len - o) {
-		warn(io, "acpi: entry length below 2 or past the table end; rest of table ignored", o);
+		bootio_warn(io, "acpi: entry length below 2 or past the table end; rest of table ignored", o);
 		return NULL;
 	}
 	*off = o + t[o + 1];
@@ -237,7 +213,7 @@ static bool entry_fits(const struct boot_io *io, const uint8_t *e, unsigned need
 {
 	if (e[1] >= need)
 		return true;
-	warn(io, "acpi: entry too short for its type; skipped", e[0]);
+	bootio_warn(io, "acpi: entry too short for its type; skipped", e[0]);
 	return false;
 }
 
@@ -253,7 +229,7 @@ static void add_core(const struct boot_io *io, struct acpi_info *out, uint32_t a
 	}
 	for (i = 0; i < out->ncores; i++) {
 		if (out->cores[i].apic_id == apic_id) {
-			warn(io, "acpi: duplicate APIC id; later entry ignored", apic_id);
+			bootio_warn(io, "acpi: duplicate APIC id; later entry ignored", apic_id);
 			return;
 		}
 	}
@@ -273,13 +249,13 @@ static void add_ioapic(const struct boot_io *io, struct acpi_info *out, const ui
 	struct acpi_ioapic *a;
 
 	if (out->nioapic >= ACPI_MAX_IOAPICS) {
-		warn(io, "acpi: too many I/O APICs; one ignored", e[2]);
+		bootio_warn(io, "acpi: too many I/O APICs; one ignored", e[2]);
 		return;
 	}
 	a = &out->ioapic[out->nioapic++];
 	a->id = e[2];
-	a->pa = get32(e + 4);
-	a->gsi_base = get32(e + 8);
+	a->pa = get_le32(e + 4);
+	a->gsi_base = get_le32(e + 8);
 }
 
 static void parse_madt(const struct boot_io *io, const uint8_t *t, uint32_t len,
@@ -291,24 +267,24 @@ static void parse_madt(const struct boot_io *io, const uint8_t *t, uint32_t len,
 	const uint8_t *e;
 
 	if (len < MADT_ENTRIES) {
-		warn(io, "acpi: MADT shorter than its fixed fields; ignored", len);
+		bootio_warn(io, "acpi: MADT shorter than its fixed fields; ignored", len);
 		return;
 	}
 	out->has_madt = true;
 	while ((e = next_entry(io, t, len, &off))) {
 		if (e[0] == 0 && entry_fits(io, e, 8))
-			add_core(io, out, e[3], e[2], get32(e + 4), false);
+			add_core(io, out, e[3], e[2], get_le32(e + 4), false);
 		else if (e[0] == 1 && entry_fits(io, e, 12))
 			add_ioapic(io, out, e);
 		else if (e[0] == 5 && entry_fits(io, e, 12)) {
-			lapic = get64(e + 4);
+			lapic = get_le64(e + 4);
 			override = true;
 		} else if (e[0] == 9 && entry_fits(io, e, 16))
-			add_core(io, out, get32(e + 4), get32(e + 12), get32(e + 8), true);
+			add_core(io, out, get_le32(e + 4), get_le32(e + 12), get_le32(e + 8), true);
 	}
-	out->lapic_pa = override ? lapic : get32(t + 36);
+	out->lapic_pa = override ? lapic : get_le32(t + 36);
 	if (out->ncores_dropped)
-		warn(io, "acpi: enabled cores beyond ACPI_MAX_CORES dropped", out->ncores_dropped);
+		bootio_warn(io, "acpi: enabled cores beyond ACPI_MAX_CORES dropped", out->ncores_dropped);
 }
 
 /* The dense node index of a proximity domain, allocated on first sight. */
@@ -320,7 +296,7 @@ static uint32_t node_of(const struct boot_io *io, struct acpi_info *out, uint32_
 		if (out->node_domain[i] == domain)
 			return i;
 	if (out->nnodes >= ACPI_MAX_NODES) {
-		warn(io, "acpi: more than ACPI_MAX_NODES proximity domains; extra domain put in node 0", domain);
+		bootio_warn(io, "acpi: more than ACPI_MAX_NODES proximity domains; extra domain put in node 0", domain);
 		return 0;
 	}
 	out->node_domain[out->nnodes] = domain;
@@ -338,19 +314,19 @@ static void set_core_node(struct acpi_info *out, uint32_t apic_id, uint32_t node
 
 static void srat_memory(const struct boot_io *io, struct acpi_info *out, const uint8_t *e)
 {
-	uint32_t flags = get32(e + 28), node;
+	uint32_t flags = get_le32(e + 28), node;
 	struct acpi_memaff *m;
 
-	if (!(flags & 1) || get64(e + 16) == 0)
+	if (!(flags & 1) || get_le64(e + 16) == 0)
 		return;
-	node = node_of(io, out, get32(e + 2));
+	node = node_of(io, out, get_le32(e + 2));
 	if (out->nmemaff >= ACPI_MAX_MEMAFF) {
-		warn(io, "acpi: too many SRAT memory ranges; one ignored", get64(e + 8));
+		bootio_warn(io, "acpi: too many SRAT memory ranges; one ignored", get_le64(e + 8));
 		return;
 	}
 	m = &out->memaff[out->nmemaff++];
-	m->base = get64(e + 8);
-	m->len = get64(e + 16);
+	m->base = get_le64(e + 8);
+	m->len = get_le64(e + 16);
 	m->node = node;
 	m->hotplug = flags & 2;
 }
@@ -362,7 +338,7 @@ static void parse_srat(const struct boot_io *io, const uint8_t *t, uint32_t len,
 	const uint8_t *e;
 
 	if (len < SRAT_ENTRIES) {
-		warn(io, "acpi: SRAT shorter than its fixed fields; ignored", len);
+		bootio_warn(io, "acpi: SRAT shorter than its fixed fields; ignored", len);
 		return;
 	}
 	out->has_srat = true;
@@ -372,13 +348,13 @@ static void parse_srat(const struct boot_io *io, const uint8_t *t, uint32_t len,
 			uint32_t domain = e[2] | (uint32_t)e[9] << 8 |
 					  (uint32_t)e[10] << 16 | (uint32_t)e[11] << 24;
 
-			if (get32(e + 4) & 1)
+			if (get_le32(e + 4) & 1)
 				set_core_node(out, e[3], node_of(io, out, domain));
 		} else if (e[0] == 1 && entry_fits(io, e, 40)) {
 			srat_memory(io, out, e);
 		} else if (e[0] == 2 && entry_fits(io, e, 24)) {
-			if (get32(e + 12) & 1)
-				set_core_node(out, get32(e + 8), node_of(io, out, get32(e + 4)));
+			if (get_le32(e + 12) & 1)
+				set_core_node(out, get_le32(e + 8), node_of(io, out, get_le32(e + 4)));
 		}
 	}
 	if (out->nnodes == 0) {	/* nothing enabled: one node after all */
@@ -395,16 +371,16 @@ static void parse_slit(const struct boot_io *io, const uint8_t *t, uint32_t len,
 	unsigned a, b;
 
 	if (!out->has_srat) {
-		warn(io, "acpi: SLIT without SRAT ignored", 0);
+		bootio_warn(io, "acpi: SLIT without SRAT ignored", 0);
 		return;
 	}
 	if (len < SLIT_MATRIX) {
-		warn(io, "acpi: SLIT shorter than its fixed fields; ignored", len);
+		bootio_warn(io, "acpi: SLIT shorter than its fixed fields; ignored", len);
 		return;
 	}
-	n = get64(t + 36);
+	n = get_le64(t + 36);
 	if (n > 0xFFFF || n * n > len - SLIT_MATRIX) {
-		warn(io, "acpi: SLIT matrix runs past the table; ignored", n);
+		bootio_warn(io, "acpi: SLIT matrix runs past the table; ignored", n);
 		return;
 	}
 	out->has_slit = true;

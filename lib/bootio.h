@@ -8,6 +8,7 @@
 #ifndef LIB_BOOTIO_H
 #define LIB_BOOTIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct boot_io {
@@ -19,5 +20,31 @@ struct boot_io {
 	void (*warn)(void *ctx, const char *msg, uint64_t value);
 	void *ctx;
 };
+
+/* `len` bytes at `pa` through io->map, or NULL (also when pa + len wraps). */
+static inline const uint8_t *bootio_map(const struct boot_io *io, uint64_t pa, uint64_t len)
+{
+	if (len > UINT64_MAX - pa)
+		return NULL;
+	return io->map(io->ctx, pa, len);
+}
+
+static inline void bootio_warn(const struct boot_io *io, const char *msg, uint64_t value)
+{
+	if (io->warn)
+		io->warn(io->ctx, msg, value);
+}
+
+/* Little-endian reads, byte by byte: boot tables need not be aligned. */
+static inline uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t get_le64(const uint8_t *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
 
 #endif

@@ -24,30 +24,6 @@
 #define MOD_ENTRY_SIZE		16	/* mod_start, mod_end, string, reserved */
 #define MMAP_ENTRY_MIN		20	/* base_addr, length, type after `size` */
 
-static const uint8_t *map_range(const struct boot_io *io, uint64_t pa, uint64_t len)
-{
-	if (len > UINT64_MAX - pa)
-		return NULL;
-	return io->map(io->ctx, pa, len);
-}
-
-static void warn(const struct boot_io *io, const char *msg, uint64_t value)
-{
-	if (io->warn)
-		io->warn(io->ctx, msg, value);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 static void zero(void *p, uint64_t n)
 {
 	uint8_t *b = p;
@@ -76,36 +52,36 @@ static err_t add_boot_range(struct mb_info *out, uint64_t base, uint64_t len)
 /* One memory map entry (the 20 bytes after its `size` field). */
 static void add_entry(const struct boot_io *io, const uint8_t *e, struct memmap *map)
 {
-	uint64_t base = get64(e), len = get64(e + 8);
-	uint32_t type = get32(e + 16);
+	uint64_t base = get_le64(e), len = get_le64(e + 8);
+	uint32_t type = get_le32(e + 16);
 
 	if (len == 0) {
-		warn(io, "multiboot: zero-length memory map entry skipped", base);
+		bootio_warn(io, "multiboot: zero-length memory map entry skipped", base);
 		return;
 	}
 	if (type < MEM_USABLE || type > MEM_BAD) {
-		warn(io, "multiboot: unknown memory type treated as reserved", type);
+		bootio_warn(io, "multiboot: unknown memory type treated as reserved", type);
 		type = MEM_RESERVED;
 	}
 	if (len > UINT64_MAX - base)
-		warn(io, "multiboot: memory map entry wraps past 2^64; clipped", base);
+		bootio_warn(io, "multiboot: memory map entry wraps past 2^64; clipped", base);
 	if (memmap_add(map, base, len, type) == ERR_TOO_MANY)
-		warn(io, "multiboot: memory map too long; entry dropped", base);
+		bootio_warn(io, "multiboot: memory map too long; entry dropped", base);
 }
 
 /* Reads the memory map (flag 6). False if it is unreadable, which the
  * caller treats like a missing map. */
 static bool parse_mmap(const struct boot_io *io, const uint8_t *mbi, struct mb_info *out)
 {
-	uint32_t len = get32(mbi + MBI_MMAP_LENGTH), off = 0;
-	uint64_t pa = get32(mbi + MBI_MMAP_ADDR);
+	uint32_t len = get_le32(mbi + MBI_MMAP_LENGTH), off = 0;
+	uint64_t pa = get_le32(mbi + MBI_MMAP_ADDR);
 	const uint8_t *p;
 
 	if (len == 0)
 		return true;
-	p = map_range(io, pa, len);
+	p = bootio_map(io, pa, len);
 	if (!p) {
-		warn(io, "multiboot: memory map is unreadable", pa);
+		bootio_warn(io, "multiboot: memory map is unreadable", pa);
 		return false;
 	}
 	add_boot_range(out, pa, len);	/* the second range: cannot fail */
@@ -113,16 +89,16 @@ static bool parse_mmap(const struct boot_io *io, const uint8_t *mbi, struct mb_i
 		uint32_t size;
 
 		if (len - off < 4) {
-			warn(io, "multiboot: memory map entry runs past mmap_length", off);
+			bootio_warn(io, "multiboot: memory map entry runs past mmap_length", off);
 			break;
 		}
-		size = get32(p + off);
+		size = get_le32(p + off);
 		if (size < MMAP_ENTRY_MIN) {
-			warn(io, "multiboot: memory map entry size below 20; map ends", size);
+			bootio_warn(io, "multiboot: memory map entry size below 20; map ends", size);
 			break;
 		}
 		if (size > len - off - 4) {
-			warn(io, "multiboot: memory map entry runs past mmap_length", off);
+			bootio_warn(io, "multiboot: memory map entry runs past mmap_length", off);
 			break;
 		}
 		add_entry(io, p + off + 4, &out->map);
@@ -147,8 +123,8 @@ static void map_from_mem_fields(const uint8_t *mbi, struct memmap *map)
 {
 	map->n = 0;
 	map->dropped = 0;
-	memmap_add(map, 0, (uint64_t)get32(mbi + MBI_MEM_LOWER) * 1024, MEM_USABLE);
-	memmap_add(map, 1ull << 20, (uint64_t)get32(mbi + MBI_MEM_UPPER) * 1024,
+	memmap_add(map, 0, (uint64_t)get_le32(mbi + MBI_MEM_LOWER) * 1024, MEM_USABLE);
+	memmap_add(map, 1ull << 20, (uint64_t)get_le32(mbi + MBI_MEM_UPPER) * 1024,
 		   MEM_USABLE);
 }
 
@@ -162,9 +138,9 @@ static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info
 	unsigned i;
 
 	for (i = 0; i < MB_CMDLINE_MAX - 1; i++) {
-		c = map_range(io, (uint64_t)pa + i, 1);
+		c = bootio_map(io, (uint64_t)pa + i, 1);
 		if (!c) {
-			warn(io, "multiboot: command line is unreadable", pa);
+			bootio_warn(io, "multiboot: command line is unreadable", pa);
 			out->cmdline[0] = 0;
 			return OK;
 		}
@@ -175,7 +151,7 @@ static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info
 	out->cmdline[i] = 0;
 	if (i == MB_CMDLINE_MAX - 1) {
 		/* Full: longer unless the next byte is the NUL. */
-		c = map_range(io, (uint64_t)pa + i, 1);
+		c = bootio_map(io, (uint64_t)pa + i, 1);
 		out->cmdline_truncated = !c || *c;
 	}
 	return add_boot_range(out, pa, (uint64_t)i + 1);
@@ -184,25 +160,25 @@ static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info
 /* Records the module list and each module as boot ranges. */
 static err_t parse_mods(const struct boot_io *io, const uint8_t *mbi, struct mb_info *out)
 {
-	uint32_t count = get32(mbi + MBI_MODS_COUNT), i;
-	uint64_t pa = get32(mbi + MBI_MODS_ADDR);
+	uint32_t count = get_le32(mbi + MBI_MODS_COUNT), i;
+	uint64_t pa = get_le32(mbi + MBI_MODS_ADDR);
 	const uint8_t *list;
 	err_t err;
 
 	if (count == 0)
 		return OK;
-	list = map_range(io, pa, (uint64_t)count * MOD_ENTRY_SIZE);
+	list = bootio_map(io, pa, (uint64_t)count * MOD_ENTRY_SIZE);
 	if (!list) {
-		warn(io, "multiboot: module list is unreadable", pa);
+		bootio_warn(io, "multiboot: module list is unreadable", pa);
 		return OK;
 	}
 	err = add_boot_range(out, pa, (uint64_t)count * MOD_ENTRY_SIZE);
 	for (i = 0; i < count && !err; i++) {
 		const uint8_t *m = list + (uint64_t)i * MOD_ENTRY_SIZE;
-		uint32_t start = get32(m), end = get32(m + 4);
+		uint32_t start = get_le32(m), end = get_le32(m + 4);
 
 		if (end < start) {
-			warn(io, "multiboot: module ends before it starts; ignored", i);
+			bootio_warn(io, "multiboot: module ends before it starts; ignored", i);
 			continue;
 		}
 		err = add_boot_range(out, start, end - start);
@@ -224,10 +200,10 @@ err_t mb_parse(uint32_t magic, uint64_t mbi_pa, const struct boot_io *io,
 	zero(out, sizeof(*out));
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		return ERR_BAD_SIGNATURE;
-	mbi = map_range(io, mbi_pa, MBI_SIZE);
+	mbi = bootio_map(io, mbi_pa, MBI_SIZE);
 	if (!mbi)
 		return ERR_TRUNCATED;
-	out->flags = get32(mbi + MBI_FLAGS);
+	out->flags = get_le32(mbi + MBI_FLAGS);
 	add_boot_range(out, mbi_pa, MBI_SIZE);	/* the first range: cannot fail */
 
 	if (out->flags & MB_INFO_MEM_MAP)
@@ -238,16 +214,16 @@ err_t mb_parse(uint32_t magic, uint64_t mbi_pa, const struct boot_io *io,
 	if (!has_usable(&out->map)) {
 		if (out->flags & MB_INFO_MEMORY) {
 			if (have_map)
-				warn(io, "multiboot: memory map has no usable entry; using mem_lower/mem_upper", 0);
+				bootio_warn(io, "multiboot: memory map has no usable entry; using mem_lower/mem_upper", 0);
 			map_from_mem_fields(mbi, &out->map);
 			out->map_from_mmap = false;
 		} else {
-			warn(io, "multiboot: memory map has no usable entry", 0);
+			bootio_warn(io, "multiboot: memory map has no usable entry", 0);
 		}
 	}
 
 	if (out->flags & MB_INFO_CMDLINE)
-		err = parse_cmdline(io, get32(mbi + MBI_CMDLINE), out);
+		err = parse_cmdline(io, get_le32(mbi + MBI_CMDLINE), out);
 	if (!err && (out->flags & MB_INFO_MODS))
 		err = parse_mods(io, mbi, out);
 	return err;
