@@ -19,6 +19,9 @@
 extern uint64_t boot_tsc;	/* boot.S: TSC at the kernel's first instruction */
 
 static void bsp_main(void) __attribute__((noreturn));
+/* Defined only in the test kernel (tests/boot/early_test.c): runs while the
+ * bootstrap core still has only the early IDT, to test that path. */
+extern void ktest_early(void) __attribute__((weak));
 static void ap_main(void) __attribute__((noreturn));
 
 /* The bootstrap core, on the boot stack and boot page tables. */
@@ -28,6 +31,8 @@ void kmain(uint32_t mb_magic, uint32_t mb_info_pa)
 	arch_early_traps(true);			/*    and a report if we fault */
 	kprintf("\nFlotilla multikernel (x86-64)\n");
 	machine_discover(mb_magic, mb_info_pa);	/* 2. memory map, cores, shares */
+	if (ktest_early)
+		ktest_early();
 	struct core *c = core_init(0);		/* 3. own struct core and stacks */
 	arch_switch_stack(c->kstack_top, bsp_main);
 }

@@ -161,6 +161,9 @@ def run_specials(res, args):
             [r"smp: 4 cores found; this kernel starts at most 2 \(maxcores= on the command line\)",
              r"^cores online: 2/4$", r"^PASS every_core_online_and_answering"],
             smp=4, mem="128M", append="test=every_core_online maxcores=2")
+    special(res, args, "early_fault_before_own_idt_is_reported",
+            [r"early kernel fault: #PF page fault \(vector 14\) at rip [0-9a-f]+, cr2 100000000000; halting"],
+            until=r"early kernel fault.*\n", smp=1, mem="128M", append="early_fault")
     special(res, args, "too_little_memory_says_so",
             [r"Flotilla cannot boot: not enough memory: \d+ KiB usable"],
             until=r"Flotilla cannot boot.*\n", smp=1, mem="2M")
