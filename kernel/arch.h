@@ -40,8 +40,9 @@ void arch_core_init(struct core *c);
 void arch_switch_stack(uintptr_t top, void (*fn)(void)) __attribute__((noreturn));
 /* Extends the boot page tables' direct map to cover [0, top). */
 err_t arch_boot_map_extend(uint64_t top);
-/* Starts core `id` (INIT-SIPI-SIPI) at core_main(); OK once it checked in. */
-err_t arch_start_core(unsigned id);
+/* Starts core `id` (INIT-SIPI-SIPI) at ap_entry(); OK once it checked in,
+ * with the physical address of its boot channel in *chan_pa. */
+err_t arch_start_core(unsigned id, uint64_t *chan_pa);
 
 /* Has this core set up its struct core yet (is this_core() valid)? */
 bool arch_has_core(void);

@@ -46,7 +46,7 @@ static void start_other_cores(void)
 		kprintf("smp: cannot map memory above 4 GiB for starting cores: %s\n",
 			err_msg(err));
 	for (unsigned id = 1; id < machine.ncores && !err; id++) {
-		err_t e = arch_start_core(id);
+		err_t e = smp_start_core(id);
 		if (e)
 			kprintf("smp: core %u (APIC id %u) did not start: %s\n", id,
 				machine.cores[id].apic_id, err_msg(e));

@@ -13,6 +13,7 @@
 #include "kernel/kchan.h"
 #include "kernel/ktest.h"
 #include "kernel/machine.h"
+#include "kernel/smp.h"
 
 static void fault_on_one_core(enum kchan_fault kind, uint64_t vector)
 {
@@ -53,7 +54,7 @@ static void fault_on_one_core(enum kchan_fault kind, uint64_t vector)
 		ktest_fail("core %u is marked running after its fault", victim);
 		return;
 	}
-	err = arch_start_core(victim);
+	err = smp_start_core(victim);
 	if (!err)
 		err = kchan_call(victim, KCHAN_PING, 0, &rep);
 	if (err)

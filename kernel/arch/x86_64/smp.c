@@ -6,7 +6,8 @@
  * ap_entry() (kernel/main.c), builds its own state and checks in by writing
  * `checked_in` and the address of its boot channel; the bootstrap core
  * waits for that, with a deadline, before starting the next core. The same
- * sequence restarts a core that halted: INIT resets it completely.
+ * sequence restarts a core that halted: INIT resets it completely. What the
+ * kernel records about a started core is kernel/smp.c's business.
  */
 #include <stdint.h>
 #include "lib/string.h"
@@ -49,7 +50,7 @@ static void delay_us(uint64_t us)
 		cpu_relax();
 }
 
-err_t arch_start_core(unsigned id)
+err_t arch_start_core(unsigned id, uint64_t *chan_pa)
 {
 	struct tramp_handoff *h = handoff();
 	uint32_t apic = machine.cores[id].apic_id;
@@ -77,8 +78,7 @@ err_t arch_start_core(unsigned id)
 			return ERR_TIMEOUT;
 		cpu_relax();
 	}
-	this_core()->chan[id] = phys_to_virt(h->chan_pa);
-	this_core()->core_halted[id] = false;
+	*chan_pa = h->chan_pa;
 	return OK;
 }
 
