@@ -31,8 +31,9 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
-               lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c
-KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)
+               lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c \
+               lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c
+KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S) kernel/bootimg.S
 KTEST_SRCS  := $(wildcard tests/boot/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
 KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
@@ -52,6 +53,14 @@ $(B)/k/%.S.o: %.S $(KHDRS)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# The user programs ride inside the kernel image (kernel/bootimg.S).
+$(B)/k/kernel/bootimg.S.o: kernel/bootimg.S $(B)/bootimg.bin
+	@mkdir -p $(@D)
+	@echo "  AS      $< ($(B)/bootimg.bin)"
+	@$(CC) $(KASFLAGS) -DBOOTIMG_PATH='"$(B)/bootimg.bin"' -c $< -o $@
+
+include mk/user.mk
 
 # Two links: the first without symbols, the second with the table that
 # tools/gensyms.py made from the first. The table sits at the end of

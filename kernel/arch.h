@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <kpi/caps.h>
 #include <kpi/errors.h>
+#include <kpi/syscalls.h>
 #include "kernel/arch/x86_64/layout.h"
 
 struct core;
@@ -52,6 +54,30 @@ void arch_doorbell(unsigned core);	/* interrupt core `id` so it looks at its cha
 void arch_wait_for_interrupt(void);	/* halt until an interrupt arrives (enables them) */
 void arch_halt_core(void) __attribute__((noreturn));	/* stop this core for good */
 void arch_exit_qemu(int code) __attribute__((noreturn));	/* isa-debug-exit, or halt */
+
+/* ---- User space (kernel/arch/x86_64/user.c, entry.S) ---- */
+struct trap_frame;
+
+/* Fills a new top-level page table's kernel half from this core's tables. */
+void arch_vspace_init(uint64_t pml4_pa);
+void arch_vspace_switch(uint64_t pml4_pa);
+/* A top-level table is going away: stop using it if it is loaded. */
+void arch_vspace_destroyed(uint64_t pml4_pa);
+void arch_tlb_flush(void);
+/* Entries of a level-`level` table (3 = top) that user mappings may use. */
+unsigned arch_vnode_user_entries(unsigned level);
+uint64_t arch_pte_table(uint64_t pa);	/* an entry pointing at a lower table */
+uint64_t arch_pte_page(uint64_t pa, unsigned rights, bool device);	/* a 4 KiB page */
+uint64_t arch_pte_addr(uint64_t pte);
+bool arch_pte_present(uint64_t pte);
+/* Physical address of user address va in an address space, checking that
+ * it is mapped for user access (and writable if `write`): ERR_BAD_ADDRESS. */
+err_t arch_user_translate(uint64_t pml4_pa, uint64_t va, bool write, uint64_t *pa);
+/* A dispatcher's first registers: run `entry` on `stack` with `arg`. */
+void arch_regs_init_user(struct trap_frame *f, uint64_t entry, uint64_t stack, uint64_t arg);
+bool arch_frame_from_user(const struct trap_frame *f);
+/* Leaves the kernel into the user state `f`; the kernel stack is abandoned. */
+void arch_resume(const struct trap_frame *f) __attribute__((noreturn));
 
 /* For boot tests that fault on purpose. */
 void arch_fault_divide(void);

@@ -8,6 +8,8 @@
 
 #define MAX_CORES		64
 #define TIMER_HZ		100
+/* Timer ticks a dispatcher runs before the next runnable one gets the core. */
+#define SCHED_SLICE_TICKS	2
 /* The least memory a core's share may have: its struct core, stacks, page
  * tables for the direct map, and room to do work. */
 #define MIN_SHARE_BYTES		(2ull << 20)

@@ -11,6 +11,9 @@
 #include "kernel/core.h"
 #include "kernel/machine.h"
 
+_Static_assert(__builtin_offsetof(struct core, user_rsp) == GS_USER_RSP, "entry.S");
+_Static_assert(__builtin_offsetof(struct core, kstack_top) == GS_KSTACK_TOP, "entry.S");
+
 #define PAGES(bytes)	((unsigned)(((bytes) + PAGE_SIZE - 1) / PAGE_SIZE))
 
 struct core *core_init(unsigned id)

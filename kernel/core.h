@@ -16,16 +16,18 @@
 #include "kernel/arch/x86_64/arch_core.h"
 
 struct kchan;
+struct dcb;
 
 struct core {
 	struct core *self;		/* at offset 0: this_core() reads %gs:0 */
+	uint64_t user_rsp;		/* GS_USER_RSP: syscall entry's scratch */
+	uintptr_t kstack_top;		/* GS_KSTACK_TOP: where entries from user start */
 	unsigned id;			/* index into machine.cores[]; 0 = bootstrap core */
 	uint32_t apic_id;
 	uint32_t node;			/* NUMA node of this core and its memory */
 
 	struct pmem pmem;		/* this core's frame allocator over its share */
 	uint64_t pml4_pa;		/* this core's kernel page tables */
-	uintptr_t kstack_top;
 	uintptr_t ist_top;		/* double-fault / NMI stack */
 
 	volatile uint64_t ticks;	/* timer interrupts taken on this core */
@@ -45,6 +47,14 @@ struct core {
 	uint64_t serving_seq;		/* request being served on to_bsp; 0 = none */
 	uint32_t serving_op;		/* its enum kchan_op */
 	bool in_fault;			/* reporting a fault: a second one just halts */
+
+	/* Dispatchers (kernel/dispatch.c). The run queue is FIFO; `current`
+	 * is the dispatcher whose registers are live (NULL when idle). */
+	struct dcb *current;
+	struct dcb *runq_head, *runq_tail;
+	struct dcb *reap;		/* destroyed, internal slots not yet emptied */
+	unsigned slice_left;		/* timer ticks left in current's slice */
+	uint64_t switches;		/* dispatcher switches on this core */
 	struct arch_core arch;
 };
 

@@ -9,8 +9,10 @@
  */
 #include <stdint.h>
 #include "kernel/arch.h"
+#include "kernel/boot_user.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
+#include "kernel/dispatch.h"
 #include "kernel/kchan.h"
 #include "kernel/ktest.h"
 #include "kernel/machine.h"
@@ -69,10 +71,9 @@ static void bsp_main(void)
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
 	if (cmdline_get("test", pattern, sizeof(pattern)))
-		ktest_main(pattern);		/* 6a. boot tests, then exit QEMU */
-	kprintf("core 0: idle (Ctrl-A X leaves QEMU)\n");
-	for (;;)				/* 6b. nothing to run yet: halt */
-		arch_wait_for_interrupt();
+		ktest_main(pattern);		/* 6a. kernel boot tests, then exit QEMU */
+	boot_user_start();			/* 6b. this core's monitor */
+	sched_run();				/* 7. run it; halt when idle */
 }
 
 /* Another core, from the trampoline: boot page tables, trampoline stack. */
@@ -89,5 +90,8 @@ static void ap_main(void)
 
 	arch_core_init(c);			/* GDT, IDT, own page tables, timer */
 	smp_check_in(c->id, kchan_create());	/* tell the bootstrap core */
-	kchan_serve();				/* serve it; halt in between */
+	if (cmdline_get("test", NULL, 0))
+		kchan_serve();			/* kernel boot tests: serve them */
+	boot_user_start();			/* this core's monitor */
+	sched_run();				/* run it; halt when idle */
 }

@@ -53,3 +53,23 @@ uint64_t pmem_free_bytes(const struct pmem *p)
 		free += p->share.r[i].len;
 	return free;
 }
+
+unsigned pmem_take_rest(struct pmem *p, struct mem_range *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (; p->cur < p->share.n && n < max; p->cur++) {
+		const struct mem_range *r = &p->share.r[p->cur];
+		uint64_t end = r->base + r->len;
+		if (p->next < end) {
+			out[n].base = p->next;
+			out[n].len = end - p->next;
+			out[n].kind = r->kind;
+			n++;
+		}
+		if (p->cur + 1 < p->share.n)
+			p->next = p->share.r[p->cur + 1].base;
+	}
+	p->cur = p->share.n;		/* nothing more to hand out */
+	return n;
+}

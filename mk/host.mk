@@ -2,7 +2,8 @@
 # libFuzzer targets. Every tests/host/test_<suite>.c becomes
 # build/host/test_<suite>, linked with the runner and all of lib/ except
 # string.c (the host uses the C library's; test_string.c includes string.c
-# itself with its names prefixed).
+# itself with its names prefixed). Every test and fuzzer also links the
+# host versions of lib/cap.c's hooks (HOST_HOOK_SRCS).
 
 HOST_CC      ?= gcc
 FUZZ_CC      ?= clang
@@ -14,20 +15,22 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Werror -Iinclude -I. \
 
 LIB_HOST_SRCS := $(filter-out lib/string.c,$(wildcard lib/*.c))
 LIB_HDRS      := $(wildcard lib/*.h include/kpi/*.h include/kpi/*.def)
+HOST_HOOK_SRCS := tests/host/cap_hooks.c
+HOST_HOOK_HDRS := tests/host/cap_hooks.h
 HOST_TESTS    := $(patsubst tests/host/test_%.c,build/host/test_%,\
                    $(filter-out tests/host/test_main.c,$(wildcard tests/host/test_*.c)))
 FUZZERS       := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_RUNS     ?= 20000
 
-build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(LIB_HOST_SRCS) $(LIB_HDRS)
+build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< tests/host/test_main.c $(LIB_HOST_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< tests/host/test_main.c $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 build/host/test_string: lib/string.c
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_HOST_SRCS) $(LIB_HDRS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_HOST_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 .PHONY: host-test fuzz
 # Runs every host test binary; each prints PASS/FAIL lines. A binary that

@@ -55,7 +55,8 @@ def boot(name, logdir, timeout, until=None, **kw):
         chunk = proc.stdout.read()
         if chunk:
             out.append(chunk.decode("utf-8", "replace"))
-            if until and re.search(until, "".join(out), re.M):
+            sofar = "".join(out).replace("\r", "")
+            if until and (until(sofar) if callable(until) else re.search(until, sofar, re.M)):
                 proc.kill()
                 proc.wait()
                 break
@@ -107,11 +108,8 @@ def check_fault_reports(res, prefix, text):
             res.add("PASS", name)
 
 
-def run_smp(res, args, smp):
-    prefix = f"boot/smp{smp}"
-    append = "test=" + (args.filter or "all")
-    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
-                             kernel=args.kernel, append=append)
+def collect_verdicts(res, prefix, text):
+    """Adds every verdict line of a boot; returns how many failed."""
     fails = 0
     for line in text.splitlines():
         m = VERDICT.match(line)
@@ -120,6 +118,15 @@ def run_smp(res, args, smp):
             why = rest.lstrip(": ").strip("() ") if rest else ""
             res.add(kind, f"{prefix}/{name}", why)
             fails += kind == "FAIL"
+    return fails
+
+
+def run_smp(res, args, smp):
+    prefix = f"boot/smp{smp}"
+    append = "test=" + (args.filter or "all")
+    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append=append)
+    fails = collect_verdicts(res, prefix, text)
     m = re.search(r"^cores online: (\d+)/(\d+)$", text, re.M)
     if m and m.group(1) == m.group(2) == str(smp):
         res.add("PASS", f"{prefix}/cores_online", m.group(0))
@@ -133,6 +140,69 @@ def run_smp(res, args, smp):
         res.add("FAIL", f"{prefix}/exit_status",
                 f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
     check_fault_reports(res, prefix, text)
+
+
+def run_user(res, args, smp):
+    """The user-space tests: the monitor on core 0 runs them (`utest`) and
+    powers off with the verdict."""
+    prefix = f"boot/smp{smp}/user"
+    append = "utest" + (f"={args.filter}" if args.filter else "")
+    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append=append)
+    fails = collect_verdicts(res, f"boot/smp{smp}", text)
+    summary = re.search(r"^user tests: (\d+) passed, (\d+) failed$", text, re.M)
+    if not summary:
+        res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))
+        fails += 1
+    want = EXIT_FAIL if fails else EXIT_PASS
+    if status == want:
+        res.add("PASS", f"{prefix}/exit_status")
+    else:
+        res.add("FAIL", f"{prefix}/exit_status",
+                f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
+
+
+def monitors_up(res, args, smp):
+    """Every core's kernel starts its monitor, and each monitor runs."""
+    name = f"boot/special/smp{smp}_every_core_runs_its_monitor"
+    if args.filter and args.filter not in name:
+        return
+    def all_up(text):
+        return len(set(re.findall(r"^monitor: core (\d+) up", text, re.M))) == smp
+    status, text, log = boot(name, args.logdir, args.timeout, until=all_up, smp=smp,
+                             mem=args.mem, kernel=args.kernel, append="")
+    up = sorted(set(int(c) for c in re.findall(r"^monitor: core (\d+) up", text, re.M)))
+    if up == list(range(smp)):
+        res.add("PASS", name, f"{smp} monitors")
+    else:
+        res.add("FAIL", name, f"monitors up on cores {up}; log {log}\n" + tail(text))
+
+
+FAULTS = [("#DE divide error", 0, 1), ("#PF page fault", 14, 2), ("#GP general protection", 13, 3),
+          ("#UD invalid opcode", 6, 4), ("#BP breakpoint", 3, 5)]
+
+
+def user_faults(res, args):
+    """Monitors on cores 1..5 fault in five different ways (`ufault`); each
+    fault is reported and stops only that process, while the monitor on
+    core 0 runs its tests to the end."""
+    name = "boot/special/user_faults_stop_only_the_faulting_process"
+    if args.filter and args.filter not in name:
+        return
+    pats = [rf"^core {core}: process 'monitor' faulted: {re.escape(what)} \(vector {vec}, error 0x[0-9a-f]+\) "
+            rf"at rip 0x[0-9a-f]+, address 0x[0-9a-f]+, rsp 0x[0-9a-f]+; stopped"
+            for what, vec, core in FAULTS] + [r"^user tests: \d+ passed, 0 failed$"]
+    def seen_all(text):
+        return all(re.search(p, text, re.M) for p in pats)
+    status, text, log = boot(name, args.logdir, args.timeout, until=seen_all, smp=6,
+                             mem=args.mem, kernel=args.kernel, append="utest=rights ufault")
+    missing = [p for p in pats if not re.search(p, text, re.M)]
+    if missing:
+        res.add("FAIL", name, f"missing {missing}; log {log}\n" + tail(text))
+    elif re.search(r"kernel fault", text):
+        res.add("FAIL", name, f"a kernel fault was reported; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "5 faults reported, core 0 finished its tests")
 
 
 def special(res, args, name, expect, until=None, **kw):
@@ -198,8 +268,12 @@ def main():
     res = Results()
     for smp in [int(s) for s in args.smp.split(",") if s]:
         run_smp(res, args, smp)
+        run_user(res, args, smp)
     if not args.no_special:
         run_specials(res, args)
+        for smp in (4, 16):
+            monitors_up(res, args, smp)
+        user_faults(res, args)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

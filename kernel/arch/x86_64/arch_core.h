@@ -35,6 +35,7 @@ struct arch_core {
 	uint64_t gdt[GDT_ENTRIES + 1] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint64_t lapic_timer_count;	/* initial count for one tick */
+	uint64_t pte_nx;		/* the no-execute PTE bit, or 0 without NX */
 };
 
 #endif

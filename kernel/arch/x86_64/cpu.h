@@ -11,6 +11,10 @@
 #define MSR_GS_BASE		0xC0000101
 #define MSR_KERNEL_GS_BASE	0xC0000102
 #define MSR_APIC_BASE		0x1B
+#define MSR_STAR		0xC0000081
+#define MSR_LSTAR		0xC0000082
+#define MSR_SFMASK		0xC0000084
+#define EFER_SCE		(1u << 0)
 #define EFER_NXE		(1u << 11)
 
 static inline void outb(uint16_t port, uint8_t v)

@@ -12,10 +12,10 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/trap.h"
 
-/* Selectors. The user slots are laid out for SYSCALL/SYSRET (later issues):
+/* Selectors (trap.h). The user slots are laid out for SYSCALL/SYSRET:
  * STAR wants user data at base+8 and user code at base+16. */
-#define SEL_KCODE	0x08
-#define SEL_KDATA	0x10
+#define SEL_KCODE	KERNEL_CS
+#define SEL_KDATA	KERNEL_DS
 #define SEL_TSS		0x30
 
 static void gdt_init(struct core *c)
@@ -63,9 +63,26 @@ void arch_set_this_core(struct core *c)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
+/*
+ * SYSCALL enters at syscall_entry on kernel CS 0x08 (SS 0x10); SYSRET
+ * returns to user CS 0x28|3, SS 0x20|3 (STAR's user base is 0x18: SYSRET
+ * adds 16 for CS and 8 for SS). SFMASK clears IF, TF, DF, AC and NT, so
+ * the kernel runs with interrupts off from the first instruction.
+ */
+static void syscall_init(void)
+{
+	extern char syscall_entry[];
+
+	wrmsr(MSR_STAR, (0x18ull << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_SFMASK, 0x47700);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
 void arch_core_init(struct core *c)
 {
 	gdt_init(c);
+	syscall_init();
 	trap_init_idt(&c->arch);
 	paging_init_core(c);
 	lapic_init_core(c);

@@ -18,6 +18,10 @@
 #define KSTACK_SIZE	(16 * 1024)	/* each core's kernel stack */
 #define IST_STACK_SIZE	(8 * 1024)	/* double fault / NMI stacks */
 
+/* Offsets in struct core (kernel/core.h) that entry.S reads through GS. */
+#define GS_USER_RSP	8
+#define GS_KSTACK_TOP	16
+
 /* The AP start-up trampoline is copied here (must be < 1 MiB, 4 KiB aligned). */
 #define TRAMPOLINE_PA	0x8000
 

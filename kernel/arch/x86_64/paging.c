@@ -87,6 +87,7 @@ void paging_init_core(struct core *c)
 	map_image(c, pml4, __data_start, __bss_end, PTE_P | PTE_W | nx);
 	map(c, pml4, LAPIC_VA, machine.lapic_pa, PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx, 0);
 	c->pml4_pa = pml4_pa;
+	c->arch.pte_nx = nx;
 	write_cr3(pml4_pa);
 }
 

@@ -15,6 +15,8 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
+#include "kernel/dispatch.h"
+#include "kernel/fault.h"
 #include "kernel/kchan.h"
 #include "kernel/shared.h"
 #include "kernel/ktest.h"
@@ -53,7 +55,9 @@ static void idt_fill_and_load(struct idt_gate *idt, uint8_t ist)
 		g->offset_lo = (uint16_t)h;
 		g->selector = 0x08;
 		g->ist = (v == 8 || v == 2) ? ist : 0;
-		g->type_attr = 0x8E;	/* present, DPL 0, interrupt gate */
+		/* Present interrupt gates; int3 may be used from user mode
+		 * (DPL 3), every other vector only by the processor. */
+		g->type_attr = v == 3 ? 0xEE : 0x8E;
 		g->offset_mid = (uint16_t)(h >> 16);
 		g->offset_hi = (uint32_t)(h >> 32);
 		g->reserved = 0;
@@ -214,6 +218,8 @@ void trap_dispatch(struct trap_frame *f)
 	case VEC_TIMER:
 		c->ticks++;
 		lapic_eoi();
+		if (arch_frame_from_user(f))
+			sched_tick(f);
 		return;
 	case VEC_DOORBELL:
 		lapic_eoi();	/* the idle loop looks at the channels */
@@ -227,6 +233,8 @@ void trap_dispatch(struct trap_frame *f)
 		lapic_eoi();
 		return;
 	}
+	if (arch_frame_from_user(f))
+		user_fault(f, read_cr2());	/* a process's fault: never the kernel's */
 	if (c->in_fault) {	/* faulted while reporting a fault */
 		kprintf("core %u: nested fault %s at rip %llx; halting\n", c->id,
 			trap_name(f->vector), (unsigned long long)f->rip);

@@ -5,6 +5,17 @@
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 
+/* Selectors (cpu_init.c's GDT), with the requested privilege level. */
+#define KERNEL_CS	0x08
+#define KERNEL_DS	0x10
+#define USER_DS		0x23
+#define USER_CS		0x2B
+
+/* The `vector` of a frame made by syscall_entry. */
+#define TRAP_SYSCALL	256
+#define TRAP_FRAME_SIZE	(22 * 8)
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include "kernel/arch/x86_64/arch_core.h"
 
@@ -19,6 +30,10 @@ struct trap_frame {
 #define VEC_DOORBELL	33	/* "look at your channels" IPI */
 #define VEC_SPURIOUS	255
 
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "entry.S knows the size");
+
 void trap_init_idt(struct arch_core *a);
+const char *trap_name(uint64_t vector);
+#endif
 
 #endif

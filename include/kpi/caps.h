@@ -1,0 +1,108 @@
+/*
+ * Capabilities as user space sees them: types, rights, how a capability is
+ * addressed, the well-known slots every process starts with, and the
+ * methods of each type. The kernel's own representation (struct cap,
+ * struct cte) is in lib/cap.h; user space never sees it, only struct
+ * cap_info from the IDENTIFY method.
+ */
+#ifndef KPI_CAPS_H
+#define KPI_CAPS_H
+
+#include <stdint.h>
+
+#define CT_RETYPE	1u
+#define CT_COPY		2u
+#define CT_MAP		4u
+
+enum cap_type {
+#define CAP_TYPE(name, size, flags) CAP_##name,
+#include <kpi/caps.def>
+#undef CAP_TYPE
+	CAP_TYPE_COUNT
+};
+
+/* Rights. A copy or mint may only keep or drop rights, never add them. */
+#define CAP_RIGHT_READ		0x01u	/* map readable; identify; receive on an endpoint */
+#define CAP_RIGHT_WRITE		0x02u	/* map writable; send on an endpoint; retype */
+#define CAP_RIGHT_EXECUTE	0x04u	/* map executable */
+#define CAP_RIGHT_GRANT		0x08u	/* send capabilities through an endpoint */
+#define CAP_RIGHTS_ALL		0x0Fu
+
+/*
+ * A capability address (capaddr_t) names a slot in the caller's CSpace, which
+ * has two levels. The root CNode (level 1) holds CNode capabilities, each of
+ * CNODE_L2_SLOTS slots (level 2). Bits 31..8 of a caddr index the root
+ * CNode; bits 7..0 index the level-2 CNode found there.
+ */
+typedef uint32_t capaddr_t;
+#define CNODE_L2_BITS		8
+#define CNODE_L2_SLOTS		(1u << CNODE_L2_BITS)
+#define CADDR(l1, l2)		((capaddr_t)(((l1) << CNODE_L2_BITS) | (l2)))
+#define CADDR_L1(a)		((a) >> CNODE_L2_BITS)
+#define CADDR_L2(a)		((a) & (CNODE_L2_SLOTS - 1))
+
+#define CTE_SIZE		64	/* bytes per CNode slot */
+#define CNODE_MIN_SLOTS		16
+
+/*
+ * Well-known slots: level-1 slot 0 of every root CNode is the task CNode,
+ * whose first slots the creator of a process fills like this.
+ */
+#define TASK_CN			0			/* level-1 slot of the task CNode */
+#define CPTR_DISPATCHER		CADDR(TASK_CN, 1)	/* this process's dispatcher on this core */
+#define CPTR_ROOTCN		CADDR(TASK_CN, 2)	/* the root CNode itself */
+#define CPTR_TASKCN		CADDR(TASK_CN, 3)	/* the task CNode */
+#define CPTR_VROOT		CADDR(TASK_CN, 4)	/* the PML4 of the address space */
+#define CPTR_EXC_EP		CADDR(TASK_CN, 5)	/* where this process's faults go */
+#define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
+#define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
+#define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
+/* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
+#define RAM_CN			1
+/* Level-1 slot of the CNode holding a process's page tables and frames. */
+#define PAGE_CN			2
+
+/*
+ * Methods. Every type answers CAP_IDENTIFY; the rest are per type. The
+ * arguments are listed in order (a0..a4 of SYS_INVOKE, kpi/syscalls.h).
+ * Methods that change something need WRITE on the capability invoked.
+ */
+enum cap_method {
+	CAP_IDENTIFY = 0,	/* (struct cap_info *out) */
+
+	/* CNode: the CNode invoked holds the destination slot. */
+	CNODE_COPY = 16,	/* (slot, src caddr) */
+	CNODE_MINT,		/* (slot, src caddr, rights, badge) */
+	CNODE_DELETE,		/* (slot) */
+	CNODE_REVOKE,		/* (slot): delete every descendant, keep this one */
+	CNODE_RETYPE,		/* (slot, src RAM caddr, type | count << 16, offset, objsize) */
+	CNODE_MOVE,		/* (slot, src caddr) */
+
+	/* Page tables: the table invoked is where the mapping goes. */
+	VNODE_MAP = 32,		/* (entry, cap caddr, rights): rights only for frames */
+	VNODE_UNMAP,		/* (cap caddr): a mapping in this table */
+
+	/* Dispatcher. */
+	DISP_SETUP = 40,	/* (root CNode caddr, PML4 caddr, entry, stack, arg) */
+	DISP_RUN,		/* (): make it runnable on this core */
+	DISP_SET_NAME,		/* (const char *name, len): for reports; at most 31 bytes */
+
+	/* Kernel capability (monitors only). */
+	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
+	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
+				 * with its NUL; ERR_TRUNCATED if it does not fit;
+				 * returns its length */
+};
+
+/* What CAP_IDENTIFY writes. */
+struct cap_info {
+	uint32_t type;		/* enum cap_type */
+	uint32_t rights;
+	uint64_t base;		/* physical address; first I/O port; IRQ number */
+	uint64_t size;		/* bytes; number of ports */
+	uint64_t badge;		/* endpoints */
+};
+
+const char *cap_type_name(unsigned type);	/* "FRAME"; "UNKNOWN" if out of range */
+
+#endif

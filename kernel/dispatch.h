@@ -1,0 +1,63 @@
+/*
+ * Dispatchers: the kernel's view of a process on one core, and the
+ * scheduler that runs them.
+ *
+ * A struct dcb lives in the memory of a Dispatcher object, retyped from RAM
+ * that the creating process held: the kernel allocates nothing for it. It
+ * holds its own copies of the capabilities it runs with (root CNode,
+ * top-level page table), so those objects live as long as it does, and it
+ * is core-local: only the core it was made on reads or writes it.
+ */
+#ifndef KERNEL_DISPATCH_H
+#define KERNEL_DISPATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/cap.h"
+#include "kernel/arch/x86_64/trap.h"
+
+enum dcb_state {
+	DCB_NEW = 0,		/* retyped, not yet set up */
+	DCB_READY,		/* set up; not running until DISP_RUN */
+	DCB_RUNNABLE,		/* on the run queue, or running */
+	DCB_STOPPED,		/* exited or faulted: never runs again */
+	DCB_DEAD,		/* its object was destroyed; waiting to be reaped */
+};
+
+#define DCB_NAME_MAX	32
+
+struct dcb {
+	struct cte cspace;		/* copy of the root CNode capability */
+	struct cte vspace;		/* copy of the top-level page table capability */
+	struct dcb *next;		/* run queue or reap list */
+	uint32_t state;			/* enum dcb_state */
+	bool queued;
+	int exit_status;
+	uint64_t cycles;		/* TSC cycles spent running */
+	uint64_t run_start;		/* TSC when it last started running */
+	char name[DCB_NAME_MAX];
+	struct trap_frame regs;		/* user registers while not running */
+};
+
+_Static_assert(sizeof(struct dcb) <= 4096, "a dcb fits in a Dispatcher object");
+
+/* The hooks of lib/cap.c for Dispatcher objects. */
+void dcb_created(struct dcb *d);
+void dcb_destroyed(struct dcb *d);
+
+void sched_enqueue(struct dcb *d);
+/* Runs the next runnable dispatcher, or halts until there is one. */
+void sched_run(void) __attribute__((noreturn));
+/* The current dispatcher entered the kernel with `f`: keep its registers. */
+void sched_save(const struct trap_frame *f);
+/* Timer tick from user mode: preempt at the end of the slice. */
+void sched_tick(struct trap_frame *f);
+/* Current gives up the core (yield) or stops (exit, fault). */
+void sched_yield(struct trap_frame *f) __attribute__((noreturn));
+void sched_stop_current(int status) __attribute__((noreturn));
+/* Empties the slots of destroyed dispatchers (see dcb_destroyed). */
+void sched_reap(void);
+/* After a system call: if current cannot continue, run something else. */
+void sched_after_syscall(struct trap_frame *f);
+
+#endif

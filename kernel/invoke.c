@@ -1,0 +1,246 @@
+/*
+ * SYS_INVOKE: find the capability, decode the method's arguments against
+ * its type and rights, then invoke. Every check happens before anything
+ * changes, so a failed invocation leaves no trace; the portable capability
+ * operations (lib/cap.c) and the mapping code (vspace.c) follow the same
+ * rule. This file also supplies lib/cap.c's hooks: what destroying or
+ * creating an object means for the kernel.
+ */
+#include "lib/string.h"
+#include "kernel/arch.h"
+#include "kernel/core.h"
+#include "kernel/dispatch.h"
+#include "kernel/invoke.h"
+#include "kernel/machine.h"
+#include "kernel/vspace.h"
+
+void *cap_phys_to_ptr(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+void cap_hook_delete(struct cte *c, bool last)
+{
+	vspace_cap_deleted(c, last);
+	if (last && c->cap.type == CAP_DISPATCHER)
+		dcb_destroyed(phys_to_virt(c->cap.base));
+}
+
+void cap_hook_created(struct cte *c)
+{
+	vspace_object_created(c);
+	if (c->cap.type == CAP_DISPATCHER)
+		dcb_created(phys_to_virt(c->cap.base));
+}
+
+/* A non-empty slot in the current dispatcher's CSpace. */
+static err_t lookup(uint64_t addr, struct cte **out)
+{
+	struct dcb *d = this_core()->current;
+
+	if (addr > UINT32_MAX)
+		return ERR_CAP_RANGE;
+	err_t err = cap_lookup_slot(&d->cspace.cap, (capaddr_t)addr, out);
+	if (!err && cap_is_empty(*out))
+		err = ERR_CAP_EMPTY;
+	return err;
+}
+
+static err_t identify(const struct cte *c, uint64_t uptr)
+{
+	struct cap_info info = {
+		.type = c->cap.type, .rights = c->cap.rights,
+		.base = c->cap.base, .size = c->cap.size,
+		.badge = c->cap.type == CAP_ENDPOINT ? c->cap.word : 0,
+	};
+	return user_copy_out(uptr, &info, sizeof(info));
+}
+
+static err_t cnode_retype(struct cte *cn, const uint64_t a[5])
+{
+	struct cte *src, *dst;
+	unsigned type = a[2] & 0xFFFF, count = (a[2] >> 16) & 0xFFFF;
+	err_t err = lookup(a[1], &src);
+
+	if (err)
+		return err;
+	if (a[2] >> 32)
+		return ERR_INVALID_ARG;
+	/* Check the destination range here; lib/cap.c checks the rest. */
+	if (count >= 1 && count <= 4096) {
+		if (a[0] >= cnode_nslots(&cn->cap) || count > cnode_nslots(&cn->cap) - a[0])
+			return ERR_CAP_RANGE;
+	}
+	err = cnode_slot(&cn->cap, a[0] < cnode_nslots(&cn->cap) ? a[0] : 0, &dst);
+	if (err)
+		return err;
+	return cap_retype(src, type, a[3], a[4], count, dst);
+}
+
+static err_t invoke_cnode(struct cte *cn, uint64_t method, const uint64_t a[5])
+{
+	struct cte *dst, *src;
+	err_t err;
+
+	if (!(cn->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (method == CNODE_RETYPE)
+		return cnode_retype(cn, a);
+	err = cnode_slot(&cn->cap, a[0], &dst);
+	if (err)
+		return err;
+	switch (method) {
+	case CNODE_DELETE:
+		return cap_delete(dst);
+	case CNODE_REVOKE:
+		return cap_revoke(dst);
+	case CNODE_COPY:
+	case CNODE_MINT:
+	case CNODE_MOVE:
+		err = lookup(a[1], &src);
+		if (err)
+			return err;
+		if (method == CNODE_COPY)
+			return cap_copy(dst, src);
+		if (method == CNODE_MOVE)
+			return cap_move(dst, src);
+		if (a[2] > 0xFF)
+			return ERR_INVALID_ARG;
+		return cap_mint(dst, src, (uint8_t)a[2], a[3]);
+	}
+	return ERR_BAD_METHOD;
+}
+
+static err_t invoke_vnode(struct cte *table, uint64_t method, const uint64_t a[5])
+{
+	struct cte *c;
+	err_t err;
+
+	if (method != VNODE_MAP && method != VNODE_UNMAP)
+		return ERR_BAD_METHOD;
+	err = lookup(method == VNODE_MAP ? a[1] : a[0], &c);
+	if (err)
+		return err;
+	if (method == VNODE_MAP)
+		return vnode_map(table, a[0], c, a[2]);
+	if (!(table->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (maprec_valid(c->cap.word) && maprec_table(c->cap.word) != table->cap.base)
+		return ERR_NOT_MAPPED;	/* mapped, but not in this table */
+	return vnode_unmap(c);
+}
+
+static err_t disp_setup(struct dcb *d, const uint64_t a[5])
+{
+	struct cte *cs, *vs;
+	err_t err;
+
+	if (d->state != DCB_NEW && d->state != DCB_READY)
+		return ERR_INVALID_ARG;		/* already running or stopped */
+	if ((err = lookup(a[0], &cs)) || (err = lookup(a[1], &vs)))
+		return err;
+	if (cs->cap.type != CAP_CNODE || vs->cap.type != CAP_PML4)
+		return ERR_CAP_WRONG_TYPE;
+	if (a[2] < USER_MIN || a[2] >= USER_TOP || a[3] < USER_MIN || a[3] > USER_TOP)
+		return ERR_BAD_ADDRESS;
+	if (!cap_is_empty(&d->cspace))
+		cap_delete(&d->cspace);
+	if (!cap_is_empty(&d->vspace))
+		cap_delete(&d->vspace);
+	cap_copy(&d->cspace, cs);	/* cannot fail: empty slots, copyable types */
+	cap_copy(&d->vspace, vs);
+	arch_regs_init_user(&d->regs, a[2], a[3], a[4]);
+	d->state = DCB_READY;
+	return OK;
+}
+
+static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[5])
+{
+	struct dcb *d = phys_to_virt(c->cap.base);
+	char name[DCB_NAME_MAX];
+	err_t err;
+
+	if (!(c->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	switch (method) {
+	case DISP_SETUP:
+		return disp_setup(d, a);
+	case DISP_RUN:
+		if (d->state != DCB_READY)
+			return ERR_INVALID_ARG;
+		d->state = DCB_RUNNABLE;
+		sched_enqueue(d);
+		return OK;
+	case DISP_SET_NAME:
+		if (a[1] >= DCB_NAME_MAX)
+			return ERR_INVALID_ARG;
+		if ((err = user_copy_in(name, a[0], a[1])))
+			return err;
+		name[a[1]] = '\0';
+		memcpy(d->name, name, sizeof(name));
+		return OK;
+	}
+	return ERR_BAD_METHOD;
+}
+
+static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
+{
+	size_t len = strlen(machine.cmdline);
+
+	switch (method) {
+	case KERNEL_POWEROFF:
+		arch_exit_qemu((int)(a[0] & 0x7F));
+	case KERNEL_CMDLINE:
+		if (a[1] < len + 1)
+			return ERR_TRUNCATED;
+		*ret = len;
+		return user_copy_out(a[0], machine.cmdline, len + 1);
+	}
+	return ERR_BAD_METHOD;
+}
+
+/* Which type a method belongs to (any page table: CAP_PTABLE), or CAP_NULL
+ * for a number that is no method: ERR_BAD_METHOD, where a known method on
+ * the wrong type is ERR_CAP_WRONG_TYPE. */
+static unsigned method_type(uint64_t m)
+{
+	if (m >= CNODE_COPY && m <= CNODE_MOVE)
+		return CAP_CNODE;
+	if (m == VNODE_MAP || m == VNODE_UNMAP)
+		return CAP_PTABLE;
+	if (m >= DISP_SETUP && m <= DISP_SET_NAME)
+		return CAP_DISPATCHER;
+	if (m == KERNEL_POWEROFF || m == KERNEL_CMDLINE)
+		return CAP_KERNEL;
+	return CAP_NULL;
+}
+
+err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *ret)
+{
+	struct cte *c;
+	err_t err = lookup(addr, &c);
+
+	if (err)
+		return err;
+	if (method == CAP_IDENTIFY)
+		return identify(c, a[0]);
+	switch (method_type(method)) {
+	case CAP_CNODE:
+		if (c->cap.type != CAP_CNODE)
+			return ERR_CAP_WRONG_TYPE;
+		return invoke_cnode(c, method, a);
+	case CAP_PTABLE:
+		if (vnode_level(c->cap.type) < 0)
+			return ERR_CAP_WRONG_TYPE;
+		return invoke_vnode(c, method, a);
+	case CAP_DISPATCHER:
+		if (c->cap.type != CAP_DISPATCHER)
+			return ERR_CAP_WRONG_TYPE;
+		return invoke_dispatcher(c, method, a);
+	case CAP_KERNEL:
+		if (c->cap.type != CAP_KERNEL)
+			return ERR_CAP_WRONG_TYPE;
+		return invoke_kernel(method, a, ret);
+	}
+	return ERR_BAD_METHOD;
+}

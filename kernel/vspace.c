@@ -1,0 +1,168 @@
+/*
+ * Mapping and unmapping through page-table capabilities (decode, then
+ * invoke), and the safe copies to and from user memory.
+ *
+ * Rules: a frame goes into a PTABLE (a multi-page frame fills consecutive
+ * entries of one table), a PTABLE into a PDIR, a PDIR into a PDPT, a PDPT
+ * into the user half of a PML4. The table invoked needs WRITE; a frame is
+ * mapped with a subset of its own rights. A capability is mapped at most
+ * once (copy it to map it twice), and an entry in use is never replaced.
+ */
+#include "lib/string.h"
+#include "kernel/arch.h"
+#include "kernel/core.h"
+#include "kernel/dispatch.h"
+#include "kernel/vspace.h"
+
+int vnode_level(unsigned type)
+{
+	switch (type) {
+	case CAP_PML4: return 3;
+	case CAP_PDPT: return 2;
+	case CAP_PDIR: return 1;
+	case CAP_PTABLE: return 0;
+	default: return -1;
+	}
+}
+
+static uint64_t *table_entries(const struct cap *t)
+{
+	return cap_phys_to_ptr(t->base);
+}
+
+/* Pages a mapping of `c` covers: a table is one entry, a frame one per page. */
+static uint64_t map_pages(const struct cap *c)
+{
+	return vnode_level(c->type) >= 0 ? 1 : c->size / CAP_PAGE_SIZE;
+}
+
+static err_t decode_map(const struct cte *table, uint64_t entry, const struct cte *cap,
+			uint64_t rights)
+{
+	int level = vnode_level(table->cap.type);
+
+	if (level < 0)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(table->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (cap_is_empty(cap))
+		return ERR_CAP_EMPTY;
+	bool is_frame = cap->cap.type == CAP_FRAME || cap->cap.type == CAP_DEVFRAME;
+	if (level == 0 ? !is_frame : vnode_level(cap->cap.type) != level - 1)
+		return ERR_CAP_WRONG_TYPE;
+	if (is_frame && (rights == 0 || (rights & ~(uint64_t)CAP_RIGHTS_ALL)))
+		return ERR_INVALID_ARG;
+	if (is_frame && (rights & ~(uint64_t)cap->cap.rights))
+		return ERR_CAP_RIGHTS;
+	if (maprec_valid(cap->cap.word))
+		return ERR_MAP_ALREADY;
+	uint64_t n = map_pages(&cap->cap);
+	if (entry >= arch_vnode_user_entries(level) || n > arch_vnode_user_entries(level) - entry)
+		return ERR_MAP_RANGE;
+	const uint64_t *e = table_entries(&table->cap);
+	for (uint64_t i = 0; i < n; i++)
+		if (arch_pte_present(e[entry + i]))
+			return ERR_MAP_SLOT_IN_USE;
+	return OK;
+}
+
+err_t vnode_map(struct cte *table, uint64_t entry, struct cte *cap, uint64_t rights)
+{
+	err_t err = decode_map(table, entry, cap, rights);
+	if (err)
+		return err;
+
+	uint64_t *e = table_entries(&table->cap);
+	uint64_t n = map_pages(&cap->cap);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pa = cap->cap.base + i * CAP_PAGE_SIZE;
+		e[entry + i] = vnode_level(cap->cap.type) >= 0 ? arch_pte_table(pa) :
+			arch_pte_page(pa, (unsigned)rights, cap->cap.type == CAP_DEVFRAME);
+	}
+	cap->cap.word = maprec_make(table->cap.base, (unsigned)entry);
+	return OK;
+}
+
+/* Clears the entries a mapping made, where they still point at this
+ * capability's memory (the table may have been emptied since). */
+static void unmap_entries(struct cap *c)
+{
+	uint64_t *e = cap_phys_to_ptr(maprec_table(c->word));
+	unsigned first = maprec_entry(c->word);
+	uint64_t n = map_pages(c);
+
+	for (uint64_t i = 0; i < n && first + i < 512; i++) {
+		if (arch_pte_present(e[first + i]) &&
+		    arch_pte_addr(e[first + i]) == c->base + i * CAP_PAGE_SIZE)
+			e[first + i] = 0;
+	}
+	c->word = 0;
+	arch_tlb_flush();
+}
+
+err_t vnode_unmap(struct cte *cap)
+{
+	if (cap_is_empty(cap))
+		return ERR_CAP_EMPTY;
+	if (!(cap_type_flags(cap->cap.type) & CT_MAP))
+		return ERR_CAP_WRONG_TYPE;
+	if (!maprec_valid(cap->cap.word))
+		return ERR_NOT_MAPPED;
+	unmap_entries(&cap->cap);
+	return OK;
+}
+
+void vspace_cap_deleted(struct cte *c, bool last)
+{
+	if ((cap_type_flags(c->cap.type) & CT_MAP) && maprec_valid(c->cap.word))
+		unmap_entries(&c->cap);
+	if (!last || vnode_level(c->cap.type) < 0)
+		return;
+	/* A table object goes: nothing may walk through it any more. */
+	if (c->cap.type == CAP_PML4)
+		arch_vspace_destroyed(c->cap.base);
+	memset(table_entries(&c->cap), 0, arch_vnode_user_entries(vnode_level(c->cap.type)) * 8);
+	arch_tlb_flush();
+}
+
+void vspace_object_created(struct cte *c)
+{
+	if (c->cap.type == CAP_PML4)
+		arch_vspace_init(c->cap.base);
+}
+
+static err_t user_copy(uint64_t uaddr, void *kbuf, size_t len, bool out)
+{
+	struct dcb *d = this_core()->current;
+	char *k = kbuf;
+
+	if (!d)
+		return ERR_BAD_ADDRESS;
+	while (len) {
+		uint64_t pa;
+		size_t chunk = CAP_PAGE_SIZE - (uaddr & (CAP_PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		err_t err = arch_user_translate(d->vspace.cap.base, uaddr, out, &pa);
+		if (err)
+			return err;
+		if (out)
+			memcpy(phys_to_virt(pa), k, chunk);
+		else
+			memcpy(k, phys_to_virt(pa), chunk);
+		uaddr += chunk;
+		k += chunk;
+		len -= chunk;
+	}
+	return OK;
+}
+
+err_t user_copy_in(void *dst, uint64_t uaddr, size_t len)
+{
+	return user_copy(uaddr, dst, len, false);
+}
+
+err_t user_copy_out(uint64_t uaddr, const void *src, size_t len)
+{
+	return user_copy(uaddr, (void *)src, len, true);
+}

@@ -1,0 +1,31 @@
+/*
+ * User address spaces, built only through capabilities: page-table objects
+ * (PML4, PDPT, PDIR, PTABLE) are retyped from RAM, and a table or a frame is
+ * mapped by invoking the table it goes into. Each mappable capability
+ * records the one place it is mapped (lib/cap.h, mapping record), so
+ * deleting or revoking it removes the mapping.
+ */
+#ifndef KERNEL_VSPACE_H
+#define KERNEL_VSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/cap.h"
+
+/* Level of a page-table type (3 = PML4 .. 0 = PTABLE), or -1. */
+int vnode_level(unsigned type);
+/* Maps `cap` at `entry` of `table`; frames with `rights` (CAP_RIGHT_*). */
+err_t vnode_map(struct cte *table, uint64_t entry, struct cte *cap, uint64_t rights);
+err_t vnode_unmap(struct cte *cap);
+
+/* lib/cap.c hooks, for mappable capabilities and page-table objects. */
+void vspace_cap_deleted(struct cte *c, bool last);
+void vspace_object_created(struct cte *c);
+
+/* Copies between the kernel and the current dispatcher's address space,
+ * checking every page: ERR_BAD_ADDRESS, and nothing is half-done silently
+ * (a copy that fails part-way returns the error). */
+err_t user_copy_in(void *dst, uint64_t uaddr, size_t len);
+err_t user_copy_out(uint64_t uaddr, const void *src, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+# User programs: the C library (usr/lib plus the freestanding parts of
+# lib/), each program in usr/<name>/ linked with it, and the boot image
+# that packs them. User code is built like the kernel's C (no SSE: the
+# kernel does not save vector registers yet) but for the lower half.
+
+UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+           -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+           -Iusr/include -Iinclude -I. -fno-stack-protector -fno-pic -fno-pie \
+           -fno-common -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
+           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
+ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T usr/user.ld
+
+ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/errors.c \
+             lib/captypes.c lib/heap.c
+ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
+UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
+UPROGS    := monitor
+
+$(B)/u/%.c.o: %.c $(UHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC [U]  $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/u/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS [U]  $<"
+	@$(CC) -D__ASSEMBLER__ -c $< -o $@
+
+$(B)/u/libflotilla.a: $(ULIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+define user_prog
+$(B)/u/$(1).elf: $(patsubst %,$(B)/u/%.o,$(wildcard usr/$(1)/*.c)) $(B)/u/libflotilla.a usr/user.ld
+	@echo "  LD [U]  $$@"
+	@$(LD) $(ULDFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/u/libflotilla.a
+$(B)/u/img/$(1): $(B)/u/$(1).elf
+	@mkdir -p $$(@D)
+	@$(OBJCOPY) --strip-debug $$< $$@
+endef
+$(foreach p,$(UPROGS),$(eval $(call user_prog,$(p))))
+
+$(B)/bootimg.bin: $(patsubst %,$(B)/u/img/%,$(UPROGS)) tools/mkbootimg.py
+	@echo "  IMG     $@"
+	@$(PYTHON) tools/mkbootimg.py $@ $(filter-out tools/%,$^)

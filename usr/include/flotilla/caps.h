@@ -1,0 +1,30 @@
+/*
+ * Capability invocations as C functions (usr/lib/caps.c): one per method of
+ * include/kpi/caps.h. A slot is named by the caddr of the CNode capability
+ * that holds it and an index in that CNode.
+ */
+#ifndef FLOTILLA_CAPS_H
+#define FLOTILLA_CAPS_H
+
+#include <stdint.h>
+#include <kpi/caps.h>
+#include <kpi/errors.h>
+
+err_t cap_identify(capaddr_t cap, struct cap_info *out);
+err_t cnode_copy(capaddr_t cn, uint64_t slot, capaddr_t src);
+err_t cnode_mint(capaddr_t cn, uint64_t slot, capaddr_t src, unsigned rights, uint64_t badge);
+err_t cnode_move(capaddr_t cn, uint64_t slot, capaddr_t src);
+err_t cnode_delete(capaddr_t cn, uint64_t slot);
+err_t cnode_revoke(capaddr_t cn, uint64_t slot);
+err_t cnode_retype(capaddr_t cn, uint64_t slot, capaddr_t ram, unsigned type, unsigned count,
+		   uint64_t offset, uint64_t objsize);
+err_t vnode_map(capaddr_t table, unsigned entry, capaddr_t cap, unsigned rights);
+err_t vnode_unmap(capaddr_t table, capaddr_t cap);
+err_t disp_setup(capaddr_t disp, capaddr_t cspace, capaddr_t vspace, uint64_t entry,
+		 uint64_t stack, uint64_t arg);
+err_t disp_run(capaddr_t disp);
+err_t disp_set_name(capaddr_t disp, const char *name);
+err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
+__attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
+
+#endif

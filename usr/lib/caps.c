@@ -1,0 +1,83 @@
+/*
+ * One function per capability method: argument packing for SYS_INVOKE, in
+ * the order include/kpi/caps.h documents. Nothing is checked here; the
+ * kernel checks everything and says what was wrong.
+ */
+#include <flotilla/caps.h>
+#include <flotilla/sys.h>
+#include "lib/string.h"
+
+err_t cap_identify(capaddr_t cap, struct cap_info *out)
+{
+	return sys_invoke(cap, CAP_IDENTIFY, (uintptr_t)out, 0, 0, 0, 0).err;
+}
+
+err_t cnode_copy(capaddr_t cn, uint64_t slot, capaddr_t src)
+{
+	return sys_invoke(cn, CNODE_COPY, slot, src, 0, 0, 0).err;
+}
+
+err_t cnode_mint(capaddr_t cn, uint64_t slot, capaddr_t src, unsigned rights, uint64_t badge)
+{
+	return sys_invoke(cn, CNODE_MINT, slot, src, rights, badge, 0).err;
+}
+
+err_t cnode_move(capaddr_t cn, uint64_t slot, capaddr_t src)
+{
+	return sys_invoke(cn, CNODE_MOVE, slot, src, 0, 0, 0).err;
+}
+
+err_t cnode_delete(capaddr_t cn, uint64_t slot)
+{
+	return sys_invoke(cn, CNODE_DELETE, slot, 0, 0, 0, 0).err;
+}
+
+err_t cnode_revoke(capaddr_t cn, uint64_t slot)
+{
+	return sys_invoke(cn, CNODE_REVOKE, slot, 0, 0, 0, 0).err;
+}
+
+err_t cnode_retype(capaddr_t cn, uint64_t slot, capaddr_t ram, unsigned type, unsigned count,
+		   uint64_t offset, uint64_t objsize)
+{
+	return sys_invoke(cn, CNODE_RETYPE, slot, ram, type | ((uint64_t)count << 16),
+			  offset, objsize).err;
+}
+
+err_t vnode_map(capaddr_t table, unsigned entry, capaddr_t cap, unsigned rights)
+{
+	return sys_invoke(table, VNODE_MAP, entry, cap, rights, 0, 0).err;
+}
+
+err_t vnode_unmap(capaddr_t table, capaddr_t cap)
+{
+	return sys_invoke(table, VNODE_UNMAP, cap, 0, 0, 0, 0).err;
+}
+
+err_t disp_setup(capaddr_t disp, capaddr_t cspace, capaddr_t vspace, uint64_t entry,
+		 uint64_t stack, uint64_t arg)
+{
+	return sys_invoke(disp, DISP_SETUP, cspace, vspace, entry, stack, arg).err;
+}
+
+err_t disp_run(capaddr_t disp)
+{
+	return sys_invoke(disp, DISP_RUN, 0, 0, 0, 0, 0).err;
+}
+
+err_t disp_set_name(capaddr_t disp, const char *name)
+{
+	return sys_invoke(disp, DISP_SET_NAME, (uintptr_t)name, strlen(name), 0, 0, 0).err;
+}
+
+err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size)
+{
+	return sys_invoke(kernel, KERNEL_CMDLINE, (uintptr_t)buf, size, 0, 0, 0).err;
+}
+
+void kernel_poweroff(capaddr_t kernel, int code)
+{
+	sys_invoke(kernel, KERNEL_POWEROFF, (uint64_t)code, 0, 0, 0, 0);
+	for (;;)
+		sys_yield();	/* not a monitor: the call failed; stay put */
+}

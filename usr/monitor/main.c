@@ -1,0 +1,102 @@
+/*
+ * The monitor: one per core, the first process the CPU driver starts
+ * (kernel/boot_user.c), holding the Kernel capability and all of its core's
+ * memory as RAM capabilities. Monitors become the system's control plane
+ * (channels, spawning, capability transfer between cores); for now each
+ * one says what it holds, and the monitor on core 0 runs the user-space
+ * capability tests when the command line says `utest`.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/sys.h>
+#include "usr/monitor/monitor.h"
+
+extern unsigned long libc_arg;
+
+/* Sums the RAM capabilities the kernel gave this monitor. */
+static uint64_t ram_bytes(unsigned *count)
+{
+	uint64_t total = 0;
+
+	*count = 0;
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
+		struct cap_info info;
+		if (cap_identify(CADDR(RAM_CN, i), &info) || info.type != CAP_RAM)
+			continue;
+		total += info.size;
+		(*count)++;
+	}
+	return total;
+}
+
+/*
+ * `ufault` on the command line: the monitor on core k (1..5) faults in the
+ * k-th way, to show that a process's fault stops only that process while
+ * core 0 goes on running its tests.
+ */
+static void fault_on_purpose(unsigned core)
+{
+	printf("monitor: core %u faults on purpose (ufault)\n", core);
+	switch (core) {
+	case 1:
+		__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx"
+				 : : : "eax", "ecx", "edx");
+		break;
+	case 2:
+		__asm__ volatile("movq $1, 0x10");	/* page 0 is never mapped */
+		break;
+	case 3:
+		__asm__ volatile("hlt");	/* privileged: general protection */
+		break;
+	case 4:
+		__asm__ volatile("ud2");
+		break;
+	case 5:
+		__asm__ volatile("int3");
+		break;
+	}
+}
+
+int main(void)
+{
+	unsigned core = sys_core_id(), nram;
+	uint64_t ram = ram_bytes(&nram);
+	char cmdline[256];
+	err_t err;
+
+	printf("monitor: core %u up (argument %lu), %u RAM capabilities, %llu KiB\n", core,
+	       libc_arg, nram, (unsigned long long)(ram >> 10));
+	err = kernel_cmdline(CPTR_KERNEL, cmdline, sizeof(cmdline));
+	if (err) {
+		printf("monitor: cannot read the command line: %s: %s\n", err_name(err), err_msg(err));
+		return 1;
+	}
+	if (core != 0) {
+		if (cmdline_has(cmdline, "ufault"))
+			fault_on_purpose(core);
+		return 0;
+	}
+	if (cmdline_has(cmdline, "utest")) {
+		int failed = utest_main(cmdline);
+		/* With ufault the host decides when it has seen every fault. */
+		if (!cmdline_has(cmdline, "ufault"))
+			kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);
+	}
+	return 0;
+}
+
+bool cmdline_has(const char *cmdline, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = cmdline; *p; ) {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, key, k) == 0 && (p[k] == ' ' || p[k] == '=' || p[k] == '\0'))
+			return true;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return false;
+}

@@ -1,0 +1,26 @@
+#ifndef USR_MONITOR_H
+#define USR_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <kpi/caps.h>
+#include <kpi/errors.h>
+
+/* The test fixture (scratch.c): slots in the task CNode, the scratch
+ * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
+#define T_FIXRAM		CADDR(TASK_CN, 20)	/* RAM for the whole fixture */
+#define T_SCRATCHCN		CADDR(TASK_CN, 21)	/* the scratch CNode's capability */
+#define T_TESTRAM		CADDR(TASK_CN, 22)	/* RAM tests retype from */
+#define SCRATCH_CN		3
+#define SCRATCH(i)		CADDR(SCRATCH_CN, (i))
+#define FIXTURE_RAM_BYTES	(8ull << 20)
+#define TEST_RAM_BYTES		(4ull << 20)
+
+err_t scratch_init(void);
+void scratch_reset(void);
+
+bool cmdline_has(const char *cmdline, const char *key);
+/* User-space tests (usr/monitor/utest.c); returns the number that failed. */
+int utest_main(const char *cmdline);
+
+#endif

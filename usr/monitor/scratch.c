@@ -1,0 +1,53 @@
+/*
+ * The test fixture: a scratch CNode reachable as CADDR(SCRATCH_CN, i), and
+ * a piece of RAM (T_TESTRAM) that tests retype from. Both are carved from
+ * the largest RAM capability the kernel gave this monitor. Resetting
+ * deletes every scratch slot and revokes the test RAM, so each test starts
+ * from nothing and its objects are truly destroyed.
+ */
+#include <flotilla/caps.h>
+#include "usr/monitor/monitor.h"
+
+/* The largest RAM capability in RAM_CN: its slot, or -1. */
+static int largest_ram(uint64_t *size)
+{
+	int best = -1;
+
+	*size = 0;
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
+		struct cap_info info;
+		if (!cap_identify(CADDR(RAM_CN, i), &info) && info.type == CAP_RAM &&
+		    info.size > *size) {
+			*size = info.size;
+			best = (int)i;
+		}
+	}
+	return best;
+}
+
+err_t scratch_init(void)
+{
+	uint64_t size;
+	int ram = largest_ram(&size);
+	err_t err;
+
+	if (ram < 0 || size < FIXTURE_RAM_BYTES)
+		return ERR_NO_MEMORY;
+	/* The fixture's RAM sits at the end of the largest RAM capability. */
+	if ((err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_FIXRAM), CADDR(RAM_CN, (unsigned)ram),
+				CAP_RAM, 1, size - FIXTURE_RAM_BYTES, FIXTURE_RAM_BYTES)) ||
+	    (err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_SCRATCHCN), T_FIXRAM, CAP_CNODE, 1, 0,
+				CNODE_L2_SLOTS * CTE_SIZE)) ||
+	    (err = cnode_copy(CPTR_ROOTCN, SCRATCH_CN, T_SCRATCHCN)) ||
+	    (err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_TESTRAM), T_FIXRAM, CAP_RAM, 1,
+				TEST_RAM_BYTES, TEST_RAM_BYTES)))
+		return err;
+	return OK;
+}
+
+void scratch_reset(void)
+{
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++)
+		cnode_delete(T_SCRATCHCN, i);	/* ERR_CAP_EMPTY for most: fine */
+	cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM));
+}
