@@ -205,6 +205,26 @@ def user_faults(res, args):
         res.add("PASS", name, "5 faults reported, core 0 finished its tests")
 
 
+def fuzz_every_core(res, args, smp=4):
+    """Every core's monitor runs the system-call fuzzer (`ufuzz`); each
+    prints its verdict, and no core may report a kernel fault."""
+    name = f"boot/special/smp{smp}_syscall_fuzzer_on_every_core"
+    if args.filter and args.filter not in name:
+        return
+    verdict = re.compile(r"^(PASS|FAIL) user/core(\d+)/syscall_fuzzer(.*)$", re.M)
+    def all_done(text):
+        return len(set(m.group(2) for m in verdict.finditer(text))) == smp or "kernel fault" in text
+    status, text, log = boot(name, args.logdir, args.timeout, until=all_done, smp=smp,
+                             mem=args.mem, kernel=args.kernel, append="ufuzz")
+    found = {int(m.group(2)): m.group(1) for m in verdict.finditer(text)}
+    if "kernel fault" in text:
+        res.add("FAIL", name, f"a kernel fault; log {log}\n" + tail(text))
+    elif sorted(found) != list(range(smp)) or any(v != "PASS" for v in found.values()):
+        res.add("FAIL", name, f"verdicts {found}; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{smp} cores x 5000 random calls")
+
+
 def special(res, args, name, expect, until=None, **kw):
     """One boot with unusual input; every regex in `expect` must appear."""
     if args.filter and args.filter not in name:
@@ -274,6 +294,7 @@ def main():
         for smp in (4, 16):
             monitors_up(res, args, smp)
         user_faults(res, args)
+        fuzz_every_core(res, args)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

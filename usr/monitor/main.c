@@ -3,8 +3,9 @@
  * (kernel/boot_user.c), holding the Kernel capability and all of its core's
  * memory as RAM capabilities. Monitors become the system's control plane
  * (channels, spawning, capability transfer between cores); for now each
- * one says what it holds, and the monitor on core 0 runs the user-space
- * capability tests when the command line says `utest`.
+ * one says what it holds, the monitor on core 0 runs the user-space tests
+ * when the command line says `utest`, and with `ufuzz` every monitor runs
+ * the system-call fuzzer against its own core's kernel.
  */
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,8 @@ int main(void)
 		printf("monitor: cannot read the command line: %s: %s\n", err_name(err), err_msg(err));
 		return 1;
 	}
+	if (cmdline_has(cmdline, "ufuzz"))
+		fuzz_every_core(core);
 	if (core != 0) {
 		if (cmdline_has(cmdline, "ufault"))
 			fault_on_purpose(core);

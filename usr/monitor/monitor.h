@@ -17,6 +17,10 @@
 #define TEST_RAM_BYTES		(4ull << 20)
 
 err_t scratch_init(void);
+/* Random system calls against the sandbox; returns the number whose result
+ * was not an error code, and in *ok how many succeeded. */
+unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok);
+void fuzz_every_core(unsigned core);
 void scratch_reset(void);
 
 bool cmdline_has(const char *cmdline, const char *key);
