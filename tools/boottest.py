@@ -121,6 +121,16 @@ def collect_verdicts(res, prefix, text):
     return fails
 
 
+def check_exit(res, prefix, status, fails, log, text):
+    """QEMU's exit status must agree with the verdict lines."""
+    want = EXIT_FAIL if fails else EXIT_PASS
+    if status == want:
+        res.add("PASS", f"{prefix}/exit_status")
+    else:
+        res.add("FAIL", f"{prefix}/exit_status",
+                f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
+
+
 def run_smp(res, args, smp):
     prefix = f"boot/smp{smp}"
     append = "test=" + (args.filter or "all")
@@ -133,12 +143,7 @@ def run_smp(res, args, smp):
     else:
         res.add("FAIL", f"{prefix}/cores_online",
                 f"want 'cores online: {smp}/{smp}', got '{m.group(0) if m else 'nothing'}'; log {log}\n" + tail(text))
-    want = EXIT_FAIL if fails else EXIT_PASS
-    if status == want:
-        res.add("PASS", f"{prefix}/exit_status")
-    else:
-        res.add("FAIL", f"{prefix}/exit_status",
-                f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
+    check_exit(res, prefix, status, fails, log, text)
     check_fault_reports(res, prefix, text)
 
 
@@ -154,12 +159,7 @@ def run_user(res, args, smp):
     if not summary:
         res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))
         fails += 1
-    want = EXIT_FAIL if fails else EXIT_PASS
-    if status == want:
-        res.add("PASS", f"{prefix}/exit_status")
-    else:
-        res.add("FAIL", f"{prefix}/exit_status",
-                f"QEMU exit {status}, want {want}; log {log}\n" + tail(text))
+    check_exit(res, prefix, status, fails, log, text)
 
 
 def monitors_up(res, args, smp):

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "tests/fuzz/fuzz_input.h"
 #include <string.h>
 #include "lib/heap.h"
 
@@ -18,11 +19,6 @@
 #define EXTRA_SIZE	(16 * 1024)
 #define TINY_SIZE	112
 #define SLOTS		32	/* the op byte's top five bits */
-
-struct input {
-	const uint8_t *d;
-	size_t n;
-};
 
 struct live {
 	uint8_t *p;
@@ -48,20 +44,6 @@ void heap_corrupt(const char *what)
 {
 	reports++;
 	last_report = what;
-}
-
-static uint64_t take(struct input *in, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++) {
-		if (in->n) {
-			v |= (uint64_t)in->d[0] << (8 * i);
-			in->d++;
-			in->n--;
-		}
-	}
-	return v;
 }
 
 /* Mostly small sizes, some up to the arena and past it, some that overflow. */

@@ -7,26 +7,8 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "tests/fuzz/fuzz_input.h"
 #include "lib/memshare.h"
-
-struct input {
-	const uint8_t *d;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++) {
-		if (in->n) {
-			v |= (uint64_t)in->d[0] << (8 * i);
-			in->d++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 /* An address: mostly 40-bit ones on 256-byte steps, so that ranges meet
  * and overlap; with `wide`, full 64-bit ones near the top of the space. */

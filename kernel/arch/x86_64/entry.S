@@ -15,6 +15,44 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/trap.h"
 
+
+/* The general registers, in struct trap_frame's order (r15 lowest). */
+.macro SAVE_GPRS
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+.macro RESTORE_GPRS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+.endm
+
 	.text
 
 .macro VECTOR n
@@ -39,21 +77,7 @@ trap_common:
 	testb	$3, 24(%rsp)		/* frame: vector, error, rip, cs */
 	jz	1f
 	swapgs
-1:	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:	SAVE_GPRS
 	cld
 	mov	%rsp, %rdi
 	mov	%rsp, %rbx		/* callee-saved: restores rsp after the call */
@@ -64,21 +88,7 @@ frame_exit:
 	cmpq	$TRAP_SYSCALL, 15*8(%rsp)
 	je	sysret_exit
 iret_exit:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	RESTORE_GPRS
 	testb	$3, 24(%rsp)
 	jz	2f
 	swapgs
@@ -101,21 +111,7 @@ syscall_entry:
 	pushq	%rcx
 	pushq	$0
 	pushq	$TRAP_SYSCALL
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_GPRS
 	cld
 	mov	%rsp, %rdi
 	call	syscall_dispatch	/* the stack is 16-byte aligned here */
