@@ -7,6 +7,14 @@
  * into the user half of a PML4. The table invoked needs WRITE; a frame is
  * mapped with a subset of its own rights. A capability is mapped at most
  * once (copy it to map it twice), and an entry in use is never replaced.
+ *
+ * A known limit: when a table object is destroyed while frames are still
+ * mapped in it, its entries are cleared, but the frames' capabilities keep
+ * their mapping records; unmapping checks that the entry still points at
+ * the frame before clearing it. Only if that memory becomes a new table
+ * with the same frame at the same index could a stale record remove a
+ * mapping it did not make. Unmap flushes only this core's TLB; shootdown
+ * across cores is part of spanning a process over cores (issue 4).
  */
 #include "lib/string.h"
 #include "kernel/arch.h"
