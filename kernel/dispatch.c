@@ -108,6 +108,13 @@ static void put_current(struct core *c)
 	sched_enqueue(d);	/* only if still runnable */
 }
 
+/* Someone may have revoked the CNode or page table a dispatcher runs
+ * with (its own copies go too): then it can never run again. */
+static bool can_run(const struct dcb *d)
+{
+	return !cap_is_empty(&d->cspace) && !cap_is_empty(&d->vspace);
+}
+
 void sched_run(void)
 {
 	struct core *c = this_core();
@@ -116,6 +123,11 @@ void sched_run(void)
 	for (;;) {
 		sched_reap();
 		struct dcb *d = runq_pop(c);
+		if (d && !can_run(d)) {
+			d->state = DCB_STOPPED;
+			d->exit_status = -ERR_CAP_EMPTY;
+			continue;
+		}
 		if (d) {
 			c->current = d;
 			c->slice_left = SCHED_SLICE_TICKS;
@@ -170,6 +182,10 @@ void sched_after_syscall(struct trap_frame *f)
 	struct core *c = this_core();
 
 	sched_reap();
+	if (c->current && c->current->state == DCB_RUNNABLE && !can_run(c->current)) {
+		c->current->state = DCB_STOPPED;
+		c->current->exit_status = -ERR_CAP_EMPTY;
+	}
 	if (c->current && c->current->state == DCB_RUNNABLE)
 		return;
 	if (c->current && c->current->state != DCB_DEAD)

@@ -17,10 +17,10 @@
 #include "kernel/arch/x86_64/trap.h"
 
 enum dcb_state {
-	DCB_NEW = 0,		/* retyped, not yet set up */
-	DCB_READY,		/* set up; not running until DISP_RUN */
-	DCB_RUNNABLE,		/* on the run queue, or running */
-	DCB_STOPPED,		/* exited or faulted: never runs again */
+	DCB_NEW = DISP_STATE_NEW,		/* retyped, not yet set up */
+	DCB_READY = DISP_STATE_READY,		/* set up; not running until DISP_RUN */
+	DCB_RUNNABLE = DISP_STATE_RUNNABLE,	/* on the run queue, or running */
+	DCB_STOPPED = DISP_STATE_STOPPED,	/* exited or faulted: never runs again */
 	DCB_DEAD,		/* its object was destroyed; waiting to be reaped */
 };
 

@@ -154,12 +154,17 @@ static err_t disp_setup(struct dcb *d, const uint64_t a[5])
 	return OK;
 }
 
-static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[5])
+static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[5],
+				uint64_t *ret)
 {
 	struct dcb *d = phys_to_virt(c->cap.base);
 	char name[DCB_NAME_MAX];
 	err_t err;
 
+	if (method == DISP_STATUS) {	/* reading needs no WRITE */
+		*ret = d->state | (uint64_t)(uint32_t)d->exit_status << 32;
+		return OK;
+	}
 	if (!(c->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	switch (method) {
@@ -208,7 +213,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_CNODE;
 	if (m == VNODE_MAP || m == VNODE_UNMAP)
 		return CAP_PTABLE;
-	if (m >= DISP_SETUP && m <= DISP_SET_NAME)
+	if (m >= DISP_SETUP && m <= DISP_STATUS)
 		return CAP_DISPATCHER;
 	if (m == KERNEL_POWEROFF || m == KERNEL_CMDLINE)
 		return CAP_KERNEL;
@@ -236,7 +241,7 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 	case CAP_DISPATCHER:
 		if (c->cap.type != CAP_DISPATCHER)
 			return ERR_CAP_WRONG_TYPE;
-		return invoke_dispatcher(c, method, a);
+		return invoke_dispatcher(c, method, a, ret);
 	case CAP_KERNEL:
 		if (c->cap.type != CAP_KERNEL)
 			return ERR_CAP_WRONG_TYPE;

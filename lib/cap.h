@@ -81,9 +81,6 @@ struct cte {
 _Static_assert(sizeof(struct cap) == 32, "struct cap is ABI-sized");
 _Static_assert(sizeof(struct cte) == CTE_SIZE, "struct cte must fill a slot exactly");
 
-/* Per-type facts from include/kpi/caps.def. */
-uint64_t cap_type_size(unsigned type);		/* fixed object size, 0 if chosen at retype */
-unsigned cap_type_flags(unsigned type);		/* CT_* */
 bool cap_is_empty(const struct cte *c);
 /* Do a and b name the same object (same type, base and size)? */
 bool cap_same_object(const struct cap *a, const struct cap *b);

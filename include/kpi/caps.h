@@ -86,6 +86,7 @@ enum cap_method {
 	DISP_SETUP = 40,	/* (root CNode caddr, PML4 caddr, entry, stack, arg) */
 	DISP_RUN,		/* (): make it runnable on this core */
 	DISP_SET_NAME,		/* (const char *name, len): for reports; at most 31 bytes */
+	DISP_STATUS,		/* (): returns state | exit status << 32 (DISP_STATE_*) */
 
 	/* Kernel capability (monitors only). */
 	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
@@ -93,6 +94,13 @@ enum cap_method {
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
 };
+
+/* DISP_STATUS: the low 32 bits of the value returned. */
+#define DISP_STATE_NEW		0	/* made, not set up */
+#define DISP_STATE_READY	1	/* set up, not yet running */
+#define DISP_STATE_RUNNABLE	2	/* running or waiting for the core */
+#define DISP_STATE_STOPPED	3	/* exited, or stopped by a fault: the exit
+					 * status is then -(vector + 1) */
 
 /* What CAP_IDENTIFY writes. */
 struct cap_info {
@@ -103,6 +111,9 @@ struct cap_info {
 	uint64_t badge;		/* endpoints */
 };
 
+/* Per-type facts from caps.def (lib/captypes.c). */
 const char *cap_type_name(unsigned type);	/* "FRAME"; "UNKNOWN" if out of range */
+uint64_t cap_type_size(unsigned type);		/* fixed object size, 0 if chosen at retype */
+unsigned cap_type_flags(unsigned type);		/* CT_* */
 
 #endif
