@@ -11,6 +11,7 @@
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
+#include <flotilla/testfault.h>
 #include "usr/monitor/monitor.h"
 
 extern unsigned long libc_arg;
@@ -31,34 +32,6 @@ static uint64_t ram_bytes(unsigned *count)
 	return total;
 }
 
-/*
- * `ufault` on the command line: the monitor on core k (1..5) faults in the
- * k-th way, to show that a process's fault stops only that process while
- * core 0 goes on running its tests.
- */
-static void fault_on_purpose(unsigned core)
-{
-	printf("monitor: core %u faults on purpose (ufault)\n", core);
-	switch (core) {
-	case 1:
-		__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx"
-				 : : : "eax", "ecx", "edx");
-		break;
-	case 2:
-		__asm__ volatile("movq $1, 0x10");	/* page 0 is never mapped */
-		break;
-	case 3:
-		__asm__ volatile("hlt");	/* privileged: general protection */
-		break;
-	case 4:
-		__asm__ volatile("ud2");
-		break;
-	case 5:
-		__asm__ volatile("int3");
-		break;
-	}
-}
-
 int main(void)
 {
 	unsigned core = sys_core_id(), nram;
@@ -76,8 +49,12 @@ int main(void)
 	if (cmdline_has(cmdline, "ufuzz"))
 		fuzz_every_core(core);
 	if (core != 0) {
-		if (cmdline_has(cmdline, "ufault"))
+		/* `ufault`: the monitor on core k (1..5) faults in the k-th
+		 * way; only it stops, while core 0 goes on with its tests. */
+		if (cmdline_has(cmdline, "ufault")) {
+			printf("monitor: core %u faults on purpose (ufault)\n", core);
 			fault_on_purpose(core);
+		}
 		return 0;
 	}
 	if (cmdline_has(cmdline, "utest")) {

@@ -12,30 +12,9 @@
 #include <stdio.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
+#include <flotilla/testfault.h>
 
 extern unsigned long libc_arg;
-
-static void fault(unsigned long kind)
-{
-	switch (kind) {
-	case 1:
-		__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx"
-				 : : : "eax", "ecx", "edx");
-		break;
-	case 2:
-		__asm__ volatile("movq $1, 0x10");
-		break;
-	case 3:
-		__asm__ volatile("hlt");
-		break;
-	case 4:
-		__asm__ volatile("ud2");
-		break;
-	case 5:
-		__asm__ volatile("int3");
-		break;
-	}
-}
 
 static int try_kernel_cap(void)
 {
@@ -69,7 +48,7 @@ int main(void)
 		printf("uprog: hello from core %u\n", sys_core_id());
 		return 0;
 	case 1: case 2: case 3: case 4: case 5:
-		fault(libc_arg);
+		fault_on_purpose((unsigned)libc_arg);
 		return 99;	/* not reached */
 	case 6:
 		return try_kernel_cap();
