@@ -13,7 +13,6 @@
 
 static err_t debug_print(uint64_t uptr, uint64_t len)
 {
-	struct dcb *d = this_core()->current;
 	char buf[DEBUG_PRINT_MAX];
 
 	if (len > sizeof(buf))
@@ -22,7 +21,6 @@ static err_t debug_print(uint64_t uptr, uint64_t len)
 	if (err)
 		return err;
 	kprintf("%.*s", (int)len, buf);
-	(void)d;
 	return OK;
 }
 

@@ -9,26 +9,32 @@
 #include <flotilla/spawn.h>
 
 static int ram_slot = -1;
-static uint64_t ram_next, ram_size;
+static uint64_t ram_next;
 
-static void find_largest(void)
+int ram_largest(uint64_t *size)
 {
+	int best = -1;
+
+	*size = 0;
 	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
 		struct cap_info info;
 		if (!cap_identify(CADDR(RAM_CN, i), &info) && info.type == CAP_RAM &&
-		    info.size > ram_size) {
-			ram_size = info.size;
-			ram_slot = (int)i;
+		    info.size > *size) {
+			*size = info.size;
+			best = (int)i;
 		}
 	}
+	return best;
 }
 
 err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size)
 {
 	err_t err;
 
-	if (ram_slot < 0)
-		find_largest();
+	if (ram_slot < 0) {
+		uint64_t largest;
+		ram_slot = ram_largest(&largest);
+	}
 	if (ram_slot < 0)
 		return ERR_NO_MEMORY;
 	if (type < CAP_TYPE_COUNT && cap_type_size(type))

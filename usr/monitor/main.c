@@ -66,17 +66,32 @@ int main(void)
 	return 0;
 }
 
-bool cmdline_has(const char *cmdline, const char *key)
+/* Like the kernel's cmdline_get: is word `key` or `key=VALUE` on the
+ * command line? Copies VALUE (or "") into buf when buf is not NULL. */
+bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
 {
 	size_t k = strlen(key);
 
 	for (const char *p = cmdline; *p; ) {
 		while (*p == ' ')
 			p++;
-		if (strncmp(p, key, k) == 0 && (p[k] == ' ' || p[k] == '=' || p[k] == '\0'))
-			return true;
+		const char *w = p;
 		while (*p && *p != ' ')
 			p++;
+		if (strncmp(w, key, k) != 0 || (w[k] != '=' && w + k != p))
+			continue;
+		const char *v = w[k] == '=' ? w + k + 1 : w + k;
+		size_t n = 0;
+		while (buf && v < p && n + 1 < size)
+			buf[n++] = *v++;
+		if (buf && size)
+			buf[n] = '\0';
+		return true;
 	}
 	return false;
+}
+
+bool cmdline_has(const char *cmdline, const char *key)
+{
+	return cmdline_get(cmdline, key, NULL, 0);
 }

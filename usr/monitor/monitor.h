@@ -2,6 +2,7 @@
 #define USR_MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -23,6 +24,7 @@ unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok);
 void fuzz_every_core(unsigned core);
 void scratch_reset(void);
 
+bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 bool cmdline_has(const char *cmdline, const char *key);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);

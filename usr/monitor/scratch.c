@@ -6,29 +6,13 @@
  * from nothing and its objects are truly destroyed.
  */
 #include <flotilla/caps.h>
+#include <flotilla/spawn.h>
 #include "usr/monitor/monitor.h"
-
-/* The largest RAM capability in RAM_CN: its slot, or -1. */
-static int largest_ram(uint64_t *size)
-{
-	int best = -1;
-
-	*size = 0;
-	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
-		struct cap_info info;
-		if (!cap_identify(CADDR(RAM_CN, i), &info) && info.type == CAP_RAM &&
-		    info.size > *size) {
-			*size = info.size;
-			best = (int)i;
-		}
-	}
-	return best;
-}
 
 err_t scratch_init(void)
 {
 	uint64_t size;
-	int ram = largest_ram(&size);
+	int ram = ram_largest(&size);
 	err_t err;
 
 	if (ram < 0 || size < FIXTURE_RAM_BYTES)

@@ -40,31 +40,12 @@ static bool selected(const char *name, const char *pattern)
 	return false;
 }
 
-/* The value of utest=PATTERN, or "" for plain `utest`. */
-static void get_pattern(const char *cmdline, char *out, size_t size)
-{
-	const char *p = cmdline;
-	size_t n = 0;
-
-	out[0] = '\0';
-	while ((p = strchr(p, 'u')) != NULL) {
-		if (strncmp(p, "utest=", 6) == 0 && (p == cmdline || p[-1] == ' ')) {
-			p += 6;
-			while (*p && *p != ' ' && n + 1 < size)
-				out[n++] = *p++;
-			out[n] = '\0';
-			return;
-		}
-		p++;
-	}
-}
-
 int utest_main(const char *cmdline)
 {
 	char pattern[64];
 	int passed = 0, failed = 0;
 
-	get_pattern(cmdline, pattern, sizeof(pattern));
+	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));	/* "" for all */
 	if (scratch_init()) {
 		printf("FAIL user/fixture: cannot set up the scratch CNode and RAM\n");
 		return 1;

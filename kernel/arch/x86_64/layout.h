@@ -1,7 +1,7 @@
 /*
  * The x86-64 virtual address layout, shared by C and assembly.
  *
- *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff  user space (later)
+ *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff  user space (kpi/syscalls.h: USER_MIN..USER_TOP)
  *   0xffff_8000_0000_0000 ..                        direct map of physical memory
  *   0xffff_ffff_8000_0000 ..                        kernel image (-2 GiB)
  *   0xffff_ffff_c000_0000 ..                        device window (local APIC)

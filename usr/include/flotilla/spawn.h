@@ -38,5 +38,7 @@ err_t proc_kill(struct proc *p);
 /* RAM for the parent's objects: retypes a new object into `slot` of CNode
  * `cn`, carved from the largest RAM capability (usr/lib/ram.c). */
 err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size);
+/* The slot in RAM_CN of the largest RAM capability (its size in *size), or -1. */
+int ram_largest(uint64_t *size);
 
 #endif
