@@ -5,6 +5,7 @@
 #   make test       host unit tests, fuzzers, build checks, boot tests
 #   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
+#   make bench      cycles of system calls and switches, measured inside Flotilla
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -40,7 +41,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test check-shared boottime clean
+.PHONY: all kernel run debug iso test check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -123,6 +124,13 @@ test:
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin
 	@$(PYTHON) tools/boottime.py --kernel $<
+
+# Cycles per operation measured inside Flotilla (docs/benchmarks.md):
+# 2 cores unless SMP= is given; BENCH_N=N timed iterations per workload.
+bench: $(B)/flotilla-test.bin
+	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
+		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2) \
+		$(if $(BENCH_N),--iterations $(BENCH_N))
 
 include mk/host.mk
 

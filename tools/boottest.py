@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+import bench  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) ([A-Za-z0-9_./-]+)(.*)$")
@@ -225,6 +226,25 @@ def fuzz_every_core(res, args, smp=4):
         res.add("PASS", name, f"{smp} cores x 5000 random calls")
 
 
+def bench_lines(res, args, smp=2, n=20):
+    """`bench=20`: the monitor on core 0 prints every benchmark line, well
+    formed (figures, or n/a for what is not built yet), and powers off
+    with success. No figure is judged (tools/bench.py parses the lines)."""
+    name = f"boot/special/smp{smp}_bench_prints_every_workload"
+    if args.filter and args.filter not in name:
+        return
+    status, text, log = boot(name, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append=f"bench={n}")
+    workloads, problems = bench.parse(text, n)
+    if status != EXIT_PASS:
+        problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        na = sum(1 for w in workloads if w.get("na"))
+        res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a")
+
+
 def special(res, args, name, expect, until=None, **kw):
     """One boot with unusual input; every regex in `expect` must appear."""
     if args.filter and args.filter not in name:
@@ -295,6 +315,7 @@ def main():
             monitors_up(res, args, smp)
         user_faults(res, args)
         fuzz_every_core(res, args)
+        bench_lines(res, args)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

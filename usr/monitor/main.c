@@ -57,6 +57,8 @@ int main(void)
 		}
 		return 0;
 	}
+	if (cmdline_has(cmdline, "bench"))	/* usr/monitor/bench.c */
+		kernel_poweroff(CPTR_KERNEL, bench_main(cmdline) ? 0x11 : 0x10);
 	if (cmdline_has(cmdline, "utest")) {
 		int failed = utest_main(cmdline);
 		/* With ufault the host decides when it has seen every fault. */

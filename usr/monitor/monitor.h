@@ -28,5 +28,7 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 bool cmdline_has(const char *cmdline, const char *key);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
+/* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
+int bench_main(const char *cmdline);
 
 #endif

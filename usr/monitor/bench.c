@@ -1,0 +1,207 @@
+/*
+ * The benchmarks: with `bench` or `bench=N` on the kernel command line the
+ * monitor on core 0 times each workload N times (default BENCH_DEFAULT_N)
+ * after BENCH_WARMUP untimed iterations, one fenced rdtsc pair around each
+ * iteration, and prints one line per workload, then `BENCH done`:
+ *	BENCH name=null_syscall unit=cycles n=N min=.. median=.. p99=.. max=..
+ *	BENCH name=lmp_roundtrip n/a reason="..."
+ * Statistics are lib/stats.h's (median and p99 by nearest rank). Nothing
+ * here judges a figure; tools/bench.py tabulates them and
+ * docs/benchmarks.md says what they mean and what they do not.
+ *
+ * The samples live in one malloc'd array; the heap is a fixed 256 KiB arena
+ * (usr/lib/malloc.c), so N is capped at BENCH_MAX_N and a larger N is
+ * refused with a message, never cut short.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include "lib/stats.h"
+#include "usr/monitor/monitor.h"
+
+#define BENCH_DEFAULT_N	10000
+#define BENCH_MAX_N	20000	/* 160 KB of samples in the 256 KiB heap */
+#define BENCH_WARMUP	1000
+
+/*
+ * The time-stamp counter, ordered: the first lfence waits until every
+ * earlier instruction has completed locally, so the timed operation's
+ * start (or end) is not read early; the second keeps later instructions
+ * from starting before the counter is read. The same read at both ends
+ * means an empty timed region measures the fixed cost of the pair, which
+ * the rdtsc_overhead line reports (it is not subtracted elsewhere).
+ * rdtscp would order only one side and needs a CPUID check; lfence is
+ * dispatch-serializing on Intel and on AMD as operating systems set it up.
+ */
+static inline uint64_t tsc_fenced(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Runs `op` BENCH_WARMUP + n times, each timed; the first BENCH_WARMUP
+ * samples are dropped, the rest go to s[0..n-1]. Warm-up runs the very
+ * same code as the timed iterations, so its first timed pass finds that
+ * code already cached (and, under TCG, already translated). `check` runs
+ * after each timed read, outside the timed region. */
+#define TIME_EACH(s, n, op, check) do {					\
+	for (size_t i_ = 0; i_ < BENCH_WARMUP + (n); i_++) {		\
+		uint64_t t0_ = tsc_fenced();				\
+		op;							\
+		uint64_t d_ = tsc_fenced() - t0_;			\
+		check;							\
+		if (i_ >= BENCH_WARMUP)					\
+			(s)[i_ - BENCH_WARMUP] = d_;			\
+	}								\
+} while (0)
+
+/* Prints the workload's line; every sample is first divided by `per` (the
+ * number of operations one timed iteration holds). */
+static int report(const char *name, uint64_t *s, size_t n, unsigned per)
+{
+	struct stats st;
+	err_t err;
+
+	for (size_t i = 0; i < n; i++)
+		s[i] /= per;
+	if ((err = stats_compute(s, n, &st))) {
+		printf("BENCH error name=%s reason=\"no statistics: %s\"\n", name, err_name(err));
+		return 1;
+	}
+	printf("BENCH name=%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n", name,
+	       st.n, (unsigned long long)st.min, (unsigned long long)st.median,
+	       (unsigned long long)st.p99, (unsigned long long)st.max);
+	return 0;
+}
+
+static int fail(const char *name, const char *what, err_t err)
+{
+	printf("BENCH error name=%s reason=\"%s: %s: %s\"\n", name, what, err_name(err),
+	       err_msg(err));
+	return 1;
+}
+
+/* The fixed cost of the timing itself: an empty timed region. */
+static int bench_rdtsc_overhead(uint64_t *s, size_t n)
+{
+	TIME_EACH(s, n, (void)0, (void)0);
+	return report("rdtsc_overhead", s, n, 1);
+}
+
+/* The cheapest system call there is: SYS_CORE_ID reads one per-core field. */
+static int bench_null_syscall(uint64_t *s, size_t n)
+{
+	unsigned core = 0, wrong = 0;
+
+	TIME_EACH(s, n, core = sys_core_id(), wrong += core != 0);
+	if (wrong)
+		return fail("null_syscall", "sys_core_id did not say core 0", ERR_INVALID_ARG);
+	return report("null_syscall", s, n, 1);
+}
+
+/* A capability invocation that only reads: DISP_STATUS on our dispatcher
+ * (look-up, type check, one field). */
+static int bench_cap_invoke(uint64_t *s, size_t n)
+{
+	struct sys_ret r = { OK, 0 };
+	err_t bad = OK;
+
+	TIME_EACH(s, n, r = sys_invoke(CPTR_DISPATCHER, DISP_STATUS, 0, 0, 0, 0, 0),
+		  bad = bad ? bad : r.err);
+	if (bad)
+		return fail("cap_invoke", "DISP_STATUS on CPTR_DISPATCHER", bad);
+	if ((r.value & 0xFFFFFFFF) != DISP_STATE_RUNNABLE)
+		return fail("cap_invoke", "DISP_STATUS says the monitor is not runnable",
+			    ERR_INVALID_ARG);
+	return report("cap_invoke", s, n, 1);
+}
+
+/* sys_yield with nothing else runnable on the core: the scheduler takes the
+ * caller off the CPU and picks it again, with no address-space change. */
+static int bench_yield_alone(uint64_t *s, size_t n)
+{
+	TIME_EACH(s, n, sys_yield(), (void)0);
+	return report("yield_alone", s, n, 1);
+}
+
+/*
+ * Dispatcher switch: with exactly two runnable dispatchers on the core, the
+ * monitor and `uprog 7` (which loops on sys_yield), the monitor's yield
+ * switches to the child, whose yield switches back. One timed yield is two
+ * dispatcher switches (each with its address-space switch), so every
+ * sample is halved: the line is per switch.
+ */
+static int bench_dispatcher_switch(uint64_t *s, size_t n)
+{
+	struct proc child;
+	uint64_t st = 0;
+	err_t err;
+	int ret;
+
+	if ((err = spawn_program("uprog", 7, &child)))
+		return fail("dispatcher_switch", "spawn_program(\"uprog\", 7)", err);
+	TIME_EACH(s, n, sys_yield(), (void)0);
+	if ((err = proc_status(&child, &st)) || (st & 0xFFFFFFFF) != DISP_STATE_RUNNABLE) {
+		proc_kill(&child);
+		return fail("dispatcher_switch", "the yielding child is not runnable",
+			    err ? err : ERR_INVALID_ARG);
+	}
+	ret = report("dispatcher_switch", s, n, 2);
+	if ((err = proc_kill(&child)))
+		return fail("dispatcher_switch", "proc_kill of the child", err);
+	if ((err = proc_status(&child, &st)) != ERR_CAP_EMPTY)
+		return fail("dispatcher_switch", "the killed child's dispatcher is still there",
+			    err ? err : ERR_INVALID_ARG);
+	return ret;
+}
+
+/* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */
+static size_t parse_count(const char *cmdline)
+{
+	char val[24];
+	size_t n = 0;
+
+	cmdline_get(cmdline, "bench", val, sizeof(val));
+	if (!val[0])
+		return BENCH_DEFAULT_N;
+	for (const char *p = val; *p; p++) {
+		if (*p < '0' || *p > '9' || n > BENCH_MAX_N)
+			return 0;
+		n = n * 10 + (size_t)(*p - '0');
+	}
+	return n <= BENCH_MAX_N ? n : 0;
+}
+
+int bench_main(const char *cmdline)
+{
+	size_t n = parse_count(cmdline);
+	int failed = 0;
+
+	if (n == 0) {
+		printf("BENCH error name=bench reason=\"bench=N wants 1 <= N <= %u (the samples "
+		       "must fit the 256 KiB heap)\"\n", BENCH_MAX_N);
+		return 1;
+	}
+	uint64_t *s = malloc(n * sizeof(*s));
+	if (!s) {
+		printf("BENCH error name=bench reason=\"no memory for %zu samples\"\n", n);
+		return 1;
+	}
+	printf("bench: %zu timed iterations per workload after %u warm-up ones; cycles of "
+	       "the time-stamp counter (lfence; rdtsc; lfence)\n", n, BENCH_WARMUP);
+	failed |= bench_rdtsc_overhead(s, n);
+	failed |= bench_null_syscall(s, n);
+	failed |= bench_cap_invoke(s, n);
+	failed |= bench_yield_alone(s, n);
+	failed |= bench_dispatcher_switch(s, n);
+	printf("BENCH name=lmp_roundtrip n/a reason=\"same-core message passing (LMP) is not "
+	       "built yet\"\n");
+	printf("BENCH name=thread_switch n/a reason=\"user-level threads are not built yet\"\n");
+	free(s);
+	printf("BENCH %s\n", failed ? "failed" : "done");
+	return failed;
+}
