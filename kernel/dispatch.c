@@ -17,6 +17,7 @@
 #include "kernel/config.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
+#include "kernel/lmp.h"
 
 void dcb_created(struct dcb *d)
 {
@@ -47,6 +48,7 @@ void dcb_destroyed(struct dcb *d)
 	struct core *c = this_core();
 
 	runq_remove(c, d);
+	lmp_dcb_gone(d);
 	d->state = DCB_DEAD;
 	d->next = c->reap;
 	c->reap = d;
@@ -64,6 +66,8 @@ void sched_reap(void)
 			cap_delete(&d->cspace);
 		if (!cap_is_empty(&d->vspace))
 			cap_delete(&d->vspace);
+		if (!cap_is_empty(&d->exc_ep))
+			cap_delete(&d->exc_ep);
 	}
 }
 
@@ -115,6 +119,23 @@ static bool can_run(const struct dcb *d)
 	return !cap_is_empty(&d->cspace) && !cap_is_empty(&d->vspace);
 }
 
+/* Makes `d` current and enters it; false if it can never run. */
+static bool run(struct core *c, struct dcb *d, bool new_slice)
+{
+	if (!can_run(d)) {
+		d->state = DCB_STOPPED;
+		d->exit_status = -ERR_CAP_EMPTY;
+		return false;
+	}
+	c->current = d;
+	if (new_slice)
+		c->slice_left = SCHED_SLICE_TICKS;
+	c->switches++;
+	d->run_start = arch_timestamp();
+	arch_vspace_switch(d->vspace.cap.base);
+	arch_resume(&d->regs);
+}
+
 void sched_run(void)
 {
 	struct core *c = this_core();
@@ -123,22 +144,42 @@ void sched_run(void)
 	for (;;) {
 		sched_reap();
 		struct dcb *d = runq_pop(c);
-		if (d && !can_run(d)) {
-			d->state = DCB_STOPPED;
-			d->exit_status = -ERR_CAP_EMPTY;
-			continue;
-		}
 		if (d) {
-			c->current = d;
-			c->slice_left = SCHED_SLICE_TICKS;
-			c->switches++;
-			d->run_start = arch_timestamp();
-			arch_vspace_switch(d->vspace.cap.base);
-			arch_resume(&d->regs);
+			run(c, d, true);
+			continue;
 		}
 		arch_vspace_switch(c->pml4_pa);
 		arch_wait_for_interrupt();
 	}
+}
+
+/* The dispatcher switched to keeps the rest of the slice: a pair that
+ * calls back and forth shares one slice and cannot starve the queue. */
+void sched_switch_to(struct dcb *d)
+{
+	struct core *c = this_core();
+
+	put_current(c);
+	sched_reap();
+	if (d->state == DCB_RUNNABLE) {
+		runq_remove(c, d);
+		run(c, d, false);
+	}
+	sched_run();
+}
+
+void sched_wake(struct dcb *d)
+{
+	d->state = DCB_RUNNABLE;
+	sched_enqueue(d);
+}
+
+void sched_stop(struct dcb *d, int status)
+{
+	runq_remove(this_core(), d);
+	d->state = DCB_STOPPED;
+	d->exit_status = status;
+	lmp_dcb_gone(d);	/* a caller it owes a reply is released */
 }
 
 void sched_save(const struct trap_frame *f)
@@ -170,10 +211,8 @@ void sched_stop_current(int status)
 	struct core *c = this_core();
 	struct dcb *d = c->current;
 
-	if (d) {
-		d->state = DCB_STOPPED;
-		d->exit_status = status;
-	}
+	if (d)
+		sched_stop(d, status);
 	sched_run();
 }
 

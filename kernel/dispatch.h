@@ -21,14 +21,28 @@ enum dcb_state {
 	DCB_READY = DISP_STATE_READY,		/* set up; not running until DISP_RUN */
 	DCB_RUNNABLE = DISP_STATE_RUNNABLE,	/* on the run queue, or running */
 	DCB_STOPPED = DISP_STATE_STOPPED,	/* exited or faulted: never runs again */
+	DCB_BLOCKED = DISP_STATE_BLOCKED,	/* in a message operation (ipc says which) */
 	DCB_DEAD,		/* its object was destroyed; waiting to be reaped */
 };
 
 #define DCB_NAME_MAX	32
 
+/* What a DCB_BLOCKED dispatcher waits for (kernel/lmp.c). */
+enum dcb_ipc {
+	IPC_NONE,
+	IPC_SEND,		/* queued on `ep` to send (regs hold the message) */
+	IPC_CALL,		/* the same, then it waits for a reply */
+	IPC_FAULT,		/* queued on its exception endpoint with a fault */
+	IPC_RECV,		/* queued on `ep` to receive */
+	IPC_REPLY,		/* its call or fault was taken by `server` */
+};
+
+struct endpoint;
+
 struct dcb {
 	struct cte cspace;		/* copy of the root CNode capability */
 	struct cte vspace;		/* copy of the top-level page table capability */
+	struct cte exc_ep;		/* copy of its exception endpoint, or empty */
 	struct dcb *next;		/* run queue or reap list */
 	uint32_t state;			/* enum dcb_state */
 	bool queued;
@@ -36,6 +50,17 @@ struct dcb {
 	uint64_t cycles;		/* TSC cycles spent running */
 	uint64_t run_start;		/* TSC when it last started running */
 	char name[DCB_NAME_MAX];
+
+	/* Messages (kernel/lmp.c). */
+	uint32_t ipc;			/* enum dcb_ipc */
+	bool fault_msg;			/* what it sent (IPC_REPLY) was a fault */
+	struct endpoint *ep;		/* the endpoint it is queued on */
+	struct dcb *ep_next;		/* the next dcb queued there */
+	uint64_t badge;			/* badge of the capability it sent with */
+	uint64_t fault_w0, fault_addr;	/* the fault message (kpi/lmp.h) */
+	struct dcb *server;		/* IPC_REPLY: who owes it the reply */
+	struct dcb *reply_to;		/* the caller this dcb owes a reply */
+
 	struct trap_frame regs;		/* user registers while not running */
 };
 
@@ -59,5 +84,13 @@ void sched_stop_current(int status) __attribute__((noreturn));
 void sched_reap(void);
 /* After a system call: if current cannot continue, run something else. */
 void sched_after_syscall(struct trap_frame *f);
+/* Runs `d` now, in place of the current dispatcher, which stays in the
+ * state it is in (queued again only if runnable): the direct switch of a
+ * call or reply. */
+void sched_switch_to(struct dcb *d) __attribute__((noreturn));
+/* A blocked dcb becomes runnable (its saved registers hold its results). */
+void sched_wake(struct dcb *d);
+/* Stops `d` for good with `status` (it is not current). */
+void sched_stop(struct dcb *d, int status);
 
 #endif

@@ -11,6 +11,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
+#include "kernel/lmp.h"
 #include "kernel/machine.h"
 #include "kernel/vspace.h"
 
@@ -24,6 +25,8 @@ void cap_hook_delete(struct cte *c, bool last)
 	vspace_cap_deleted(c, last);
 	if (last && c->cap.type == CAP_DISPATCHER)
 		dcb_destroyed(phys_to_virt(c->cap.base));
+	if (last && c->cap.type == CAP_ENDPOINT)
+		lmp_endpoint_destroyed(c->cap.base);
 }
 
 void cap_hook_created(struct cte *c)
@@ -154,6 +157,35 @@ static err_t disp_setup(struct dcb *d, const uint64_t a[5])
 	return OK;
 }
 
+static err_t disp_set_exc_ep(struct dcb *d, uint64_t addr)
+{
+	struct cte *ep;
+	err_t err = lookup(addr, &ep);
+
+	if (err)
+		return err;
+	if (ep->cap.type != CAP_ENDPOINT)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(ep->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (!cap_is_empty(&d->exc_ep))
+		cap_delete(&d->exc_ep);	/* a copy: never the last of an object in use */
+	return cap_copy(&d->exc_ep, ep);
+}
+
+static err_t disp_regs(const struct dcb *d, uint64_t uptr)
+{
+	const struct trap_frame *f = &d->regs;
+	struct disp_regs r = {
+		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
+		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
+		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
+		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+		.rip = f->rip, .rflags = f->rflags,
+	};
+	return user_copy_out(uptr, &r, sizeof(r));
+}
+
 static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[5],
 				uint64_t *ret)
 {
@@ -165,6 +197,8 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 		*ret = d->state | (uint64_t)(uint32_t)d->exit_status << 32;
 		return OK;
 	}
+	if (method == DISP_REGS)
+		return disp_regs(d, a[0]);
 	if (!(c->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	switch (method) {
@@ -184,6 +218,8 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 		name[a[1]] = '\0';
 		memcpy(d->name, name, sizeof(name));
 		return OK;
+	case DISP_SET_EXC_EP:
+		return disp_set_exc_ep(d, a[0]);
 	}
 	return ERR_BAD_METHOD;
 }
@@ -213,7 +249,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_CNODE;
 	if (m == VNODE_MAP || m == VNODE_UNMAP)
 		return CAP_PTABLE;
-	if (m >= DISP_SETUP && m <= DISP_STATUS)
+	if (m >= DISP_SETUP && m <= DISP_REGS)
 		return CAP_DISPATCHER;
 	if (m == KERNEL_POWEROFF || m == KERNEL_CMDLINE)
 		return CAP_KERNEL;

@@ -9,6 +9,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
+#include "kernel/lmp.h"
 #include "kernel/vspace.h"
 
 static err_t debug_print(uint64_t uptr, uint64_t len)
@@ -44,6 +45,12 @@ void syscall_dispatch(struct trap_frame *f)
 		break;
 	case SYS_EXIT:
 		sched_stop_current((int)f->rdi);
+	case SYS_LMP_SEND:
+	case SYS_LMP_RECV:
+	case SYS_LMP_CALL:
+	case SYS_LMP_REPLY:
+	case SYS_LMP_REPLY_RECV:
+		lmp_syscall(f);
 	case SYS_CORE_ID:
 		ret = c->id;
 		err = OK;

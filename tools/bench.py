@@ -5,7 +5,7 @@ The monitor on core 0 times each workload inside Flotilla
 (usr/monitor/bench.c) and prints one line per workload:
 
     BENCH name=null_syscall unit=cycles n=10000 min=.. median=.. p99=.. max=..
-    BENCH name=lmp_roundtrip n/a reason="..."
+    BENCH name=thread_switch n/a reason="..."
     BENCH done
 
 then powers off with its verdict. This script builds nothing: it boots the
@@ -36,7 +36,7 @@ WORKLOADS = [
     ("cap_invoke", True, "DISP_STATUS on the caller's own dispatcher"),
     ("yield_alone", True, "sys_yield with nothing else runnable"),
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),
-    ("lmp_roundtrip", False, "same-core message call and reply"),
+    ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
     ("thread_switch", False, "user-level thread switch"),
 ]
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1

@@ -87,6 +87,12 @@ enum cap_method {
 	DISP_RUN,		/* (): make it runnable on this core */
 	DISP_SET_NAME,		/* (const char *name, len): for reports; at most 31 bytes */
 	DISP_STATUS,		/* (): returns state | exit status << 32 (DISP_STATE_*) */
+	DISP_SET_EXC_EP,	/* (endpoint caddr): where its faults go from now on;
+				 * the dispatcher keeps its own copy (needs WRITE on
+				 * the endpoint) */
+	DISP_REGS,		/* (struct disp_regs *out): its saved registers;
+				 * meaningful while it is not running (blocked on a
+				 * fault, stopped, or waiting for the core) */
 
 	/* Kernel capability (monitors only). */
 	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
@@ -101,6 +107,15 @@ enum cap_method {
 #define DISP_STATE_RUNNABLE	2	/* running or waiting for the core */
 #define DISP_STATE_STOPPED	3	/* exited, or stopped by a fault: the exit
 					 * status is then -(vector + 1) */
+#define DISP_STATE_BLOCKED	4	/* waiting in a message operation, or for
+					 * its fault to be handled */
+
+/* What DISP_REGS writes. */
+struct disp_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+};
 
 /* What CAP_IDENTIFY writes. */
 struct cap_info {

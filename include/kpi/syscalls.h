@@ -20,6 +20,12 @@ enum syscall_nr {
 	SYS_DEBUG_PRINT = 2,	/* (const char *s, size_t len): the kernel console */
 	SYS_EXIT = 3,		/* (int status): this dispatcher stops for good */
 	SYS_CORE_ID = 4,	/* rdx = the core this dispatcher runs on */
+	/* Same-core messages on endpoints: registers in include/kpi/lmp.h. */
+	SYS_LMP_SEND = 5,	/* send; block until a receiver takes it */
+	SYS_LMP_RECV = 6,	/* block until a message arrives */
+	SYS_LMP_CALL = 7,	/* send, then block for the receiver's reply */
+	SYS_LMP_REPLY = 8,	/* answer the call this dispatcher received last */
+	SYS_LMP_REPLY_RECV = 9,	/* reply, then receive: a server's loop in one call */
 	SYS_COUNT
 };
 

@@ -70,6 +70,16 @@ err_t disp_set_name(capaddr_t disp, const char *name)
 	return sys_invoke(disp, DISP_SET_NAME, (uintptr_t)name, strlen(name), 0, 0, 0).err;
 }
 
+err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep)
+{
+	return sys_invoke(disp, DISP_SET_EXC_EP, ep, 0, 0, 0, 0).err;
+}
+
+err_t disp_regs(capaddr_t disp, struct disp_regs *out)
+{
+	return sys_invoke(disp, DISP_REGS, (uintptr_t)out, 0, 0, 0, 0).err;
+}
+
 err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size)
 {
 	return sys_invoke(kernel, KERNEL_CMDLINE, (uintptr_t)buf, size, 0, 0, 0).err;

@@ -1,15 +1,21 @@
 /*
- * RAM for a process's own objects: a bump pointer over its largest RAM
- * capability. Every object is retyped at the next 4 KiB boundary; nothing
- * is given back (a memory server that reuses revoked RAM comes later), so
- * this suits processes that build a bounded number of things, like the
- * monitor starting programs.
+ * RAM for a process's own objects, carved from its largest RAM capability
+ * first-fit. The allocator remembers which ranges of that capability it
+ * has retyped (the kernel checks the same thing: a retype that overlaps a
+ * child of the RAM fails), so a range given back with ram_release() after
+ * its objects are destroyed is used again. spawn.c gives each child one
+ * range, a pool of its own, and releases it when the child is killed.
  */
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 
+#define PAGE		4096ull
+#define RAM_EXTENTS	256
+
 static int ram_slot = -1;
-static uint64_t ram_next;
+static uint64_t ram_base, ram_size;
+static struct extent { uint64_t off, len; } used[RAM_EXTENTS];	/* sorted by off */
+static unsigned nused;
 
 int ram_largest(uint64_t *size)
 {
@@ -27,28 +33,101 @@ int ram_largest(uint64_t *size)
 	return best;
 }
 
+static err_t ram_init(void)
+{
+	struct cap_info info;
+
+	if (ram_slot >= 0)
+		return OK;
+	ram_slot = ram_largest(&ram_size);
+	if (ram_slot < 0 || cap_identify(CADDR(RAM_CN, (unsigned)ram_slot), &info)) {
+		ram_slot = -1;
+		return ERR_NO_MEMORY;
+	}
+	ram_base = info.base;
+	return OK;
+}
+
+/* The lowest page-aligned offset with `len` bytes free, first fit. */
+static err_t find_gap(uint64_t len, uint64_t *off)
+{
+	uint64_t at = 0;
+
+	for (unsigned i = 0; i < nused; i++) {
+		if (used[i].off >= at + len)
+			break;
+		if (used[i].off + used[i].len > at)
+			at = used[i].off + used[i].len;
+	}
+	if (at + len > ram_size || at + len < at)
+		return ERR_NO_MEMORY;
+	*off = at;
+	return OK;
+}
+
+static err_t mark_used(uint64_t off, uint64_t len)
+{
+	unsigned i = 0;
+
+	if (nused == RAM_EXTENTS)
+		return ERR_TOO_MANY;
+	while (i < nused && used[i].off < off)
+		i++;
+	for (unsigned j = nused; j > i; j--)
+		used[j] = used[j - 1];
+	used[i].off = off;
+	used[i].len = len;
+	nused++;
+	return OK;
+}
+
 err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size)
 {
+	uint64_t off;
 	err_t err;
 
-	if (ram_slot < 0) {
-		uint64_t largest;
-		ram_slot = ram_largest(&largest);
-	}
-	if (ram_slot < 0)
-		return ERR_NO_MEMORY;
+	if ((err = ram_init()))
+		return err;
 	if (type < CAP_TYPE_COUNT && cap_type_size(type))
 		size = cap_type_size(type);
+	uint64_t len = (size + PAGE - 1) & ~(PAGE - 1);
+	if (!len)
+		return ERR_INVALID_ARG;
+	if (nused == RAM_EXTENTS)
+		return ERR_TOO_MANY;
 	for (;;) {
-		err = cnode_retype(cn, slot, CADDR(RAM_CN, (unsigned)ram_slot), type, 1, ram_next,
-				   size);
+		if ((err = find_gap(len, &off)))
+			return err;
+		err = cnode_retype(cn, slot, CADDR(RAM_CN, (unsigned)ram_slot), type, 1, off, size);
 		if (err != ERR_RETYPE_OVERLAP)
 			break;
-		ram_next += 4096;	/* someone else carved here: step past it */
+		/* Someone carved here without this allocator: step past the page. */
+		if ((err = mark_used(off, PAGE)))
+			return err;
 	}
 	if (err == ERR_RETYPE_SIZE)
 		return ERR_NO_MEMORY;
-	if (!err)
-		ram_next += (size + 4095) & ~4095ull;
-	return err;
+	return err ? err : mark_used(off, len);
+}
+
+err_t ram_release(uint64_t base)
+{
+	for (unsigned i = 0; i < nused; i++) {
+		if (ram_base + used[i].off != base)
+			continue;
+		for (unsigned j = i; j + 1 < nused; j++)
+			used[j] = used[j + 1];
+		nused--;
+		return OK;
+	}
+	return ERR_NOT_FOUND;
+}
+
+uint64_t ram_used_bytes(void)
+{
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < nused; i++)
+		sum += used[i].len;
+	return sum;
 }

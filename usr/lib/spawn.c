@@ -32,6 +32,15 @@
 static bool window_ready;
 static uint64_t bootimg_len;
 static bool idx_used[SPAWN_MAX];
+static char idx_name[SPAWN_MAX][32];
+static bool have_fault_ep;
+static capaddr_t fault_ep;
+
+void spawn_set_fault_ep(capaddr_t ep)
+{
+	fault_ep = ep;
+	have_fault_ep = true;
+}
 
 static err_t window_init(void)
 {
@@ -64,6 +73,7 @@ static err_t window_init(void)
 
 struct build {
 	unsigned base;			/* the child's first slot in PROC_CN */
+	uint64_t pool_next, pool_size;	/* bump offset in its RAM pool (slot 6) */
 	unsigned page_next;		/* next free slot of its page CNode */
 	struct { uint64_t prefix; int level; unsigned slot; } tables[MAX_TABLES];
 	unsigned ntables;
@@ -74,13 +84,28 @@ static unsigned vindex(uint64_t va, int level)
 	return (unsigned)(va >> (12 + 9 * level)) & 511;
 }
 
+/* A new object for the child, from its pool, into `slot` of CNode `cn`. */
+static err_t pool_retype(struct build *b, capaddr_t cn, unsigned slot, unsigned type,
+			 uint64_t size)
+{
+	if (cap_type_size(type))
+		size = cap_type_size(type);
+	uint64_t len = (size + PAGE - 1) & ~(PAGE - 1);
+	if (len > b->pool_size - b->pool_next)
+		return ERR_NO_MEMORY;
+	err_t err = cnode_retype(cn, slot, PROC(b->base + 6), type, 1, b->pool_next, size);
+	if (!err)
+		b->pool_next += len;
+	return err;
+}
+
 /* A new object in the child's page CNode; its slot in *slot. */
 static err_t page_object(struct build *b, unsigned type, unsigned *slot)
 {
 	if (b->page_next >= CNODE_L2_SLOTS)
 		return ERR_TOO_MANY;
 	*slot = b->page_next++;
-	return ram_retype(PROC(b->base + 2), *slot, type, type == CAP_FRAME ? PAGE : 0);
+	return pool_retype(b, PROC(b->base + 2), *slot, type, type == CAP_FRAME ? PAGE : 0);
 }
 
 /* The child's table at `level` covering va (caddr in *out), made on demand. */
@@ -156,13 +181,14 @@ static err_t load_segment(struct build *b, const char *file, const struct elf_se
 }
 
 /* The child's CNodes, wired: its root holds its task and page CNodes. */
-static err_t make_cspace(unsigned base)
+static err_t make_cspace(struct build *b)
 {
+	unsigned base = b->base;
 	err_t err;
 
-	if ((err = ram_retype(T_PROCCN, base + 0, CAP_CNODE, 64 * CTE_SIZE)) ||
-	    (err = ram_retype(T_PROCCN, base + 1, CAP_CNODE, 256 * CTE_SIZE)) ||
-	    (err = ram_retype(T_PROCCN, base + 2, CAP_CNODE, 256 * CTE_SIZE)) ||
+	if ((err = pool_retype(b, T_PROCCN, base + 0, CAP_CNODE, 64 * CTE_SIZE)) ||
+	    (err = pool_retype(b, T_PROCCN, base + 1, CAP_CNODE, 256 * CTE_SIZE)) ||
+	    (err = pool_retype(b, T_PROCCN, base + 2, CAP_CNODE, 256 * CTE_SIZE)) ||
 	    (err = cnode_copy(PROC(base), TASK_CN, PROC(base + 1))) ||
 	    (err = cnode_copy(PROC(base), PAGE_CN, PROC(base + 2))) ||
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_ROOTCN), PROC(base))) ||
@@ -173,6 +199,47 @@ static err_t make_cspace(unsigned base)
 	return OK;
 }
 
+/* Where the child's faults go: a copy of the endpoint, minted with the
+ * badge that names the child, kept in its slot 5 and given to its
+ * dispatcher. Capabilities to give go to its task CNode from slot 16. */
+static err_t equip(unsigned base, unsigned idx, const struct spawn_opts *o)
+{
+	capaddr_t ep = o && o->exc_ep_set ? o->exc_ep : fault_ep;
+	uint64_t badge = o && o->exc_ep_set ? o->exc_badge : SPAWN_BADGE(idx);
+	err_t err;
+
+	for (unsigned i = 0; o && i < o->ngive; i++)
+		if ((err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_TASK_FIRST_FREE) + i,
+				      o->give[i])))
+			return err;
+	if (!(o && o->exc_ep_set) && !have_fault_ep)
+		return OK;
+	if ((err = cnode_mint(T_PROCCN, base + 5, ep, CAP_RIGHT_WRITE, badge)))
+		return err;
+	return disp_set_exc_ep(PROC(base + 3), PROC(base + 5));
+}
+
+/* Pages for a range: its pages, and at most one table per 2 MiB it spans
+ * plus a page directory and a PDPT. */
+static uint64_t range_pages(uint64_t start, uint64_t end)
+{
+	uint64_t pages = ((end + PAGE - 1) >> 12) - (start >> 12);
+	return pages + (((end - 1) >> 21) - (start >> 21) + 1) + 2;
+}
+
+/* What the child will be made of: CNodes (64 + 2 x 256 slots), PML4,
+ * dispatcher, segments, stack, tables. An upper bound: the pool is given
+ * back whole. */
+static uint64_t pool_bytes(const struct elf_image *elf)
+{
+	uint64_t pages = 9 + 2 + range_pages(USER_STACK_TOP - USER_STACK_PAGES * PAGE,
+					     USER_STACK_TOP);
+
+	for (unsigned i = 0; i < elf->nseg; i++)
+		pages += range_pages(elf->seg[i].vaddr, elf->seg[i].vaddr + elf->seg[i].memsz);
+	return pages * PAGE;
+}
+
 static err_t build(struct build *b, const struct bootimg_file *f, const char *name,
 		   uint64_t arg)
 {
@@ -180,8 +247,12 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	unsigned base = b->base;
 	err_t err;
 
-	if ((err = elf_parse(f->data, f->size, USER_TOP, &elf)) || (err = make_cspace(base)) ||
-	    (err = ram_retype(T_PROCCN, base + 4, CAP_PML4, 0)) ||
+	if ((err = elf_parse(f->data, f->size, USER_TOP, &elf)))
+		return err;
+	b->pool_size = pool_bytes(&elf);
+	if ((err = ram_retype(T_PROCCN, base + 6, CAP_RAM, b->pool_size)) ||
+	    (err = make_cspace(b)) ||
+	    (err = pool_retype(b, T_PROCCN, base + 4, CAP_PML4, 0)) ||
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_VROOT), PROC(base + 4))))
 		return err;
 	for (unsigned i = 0; i < elf.nseg; i++)
@@ -190,7 +261,7 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	for (uint64_t va = USER_STACK_TOP - USER_STACK_PAGES * PAGE; va < USER_STACK_TOP; va += PAGE)
 		if ((err = child_page(b, va, NULL, 0, 0, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
 			return err;
-	if ((err = ram_retype(T_PROCCN, base + 3, CAP_DISPATCHER, 0)) ||
+	if ((err = pool_retype(b, T_PROCCN, base + 3, CAP_DISPATCHER, 0)) ||
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_DISPATCHER), PROC(base + 3))) ||
 	    (err = disp_setup(PROC(base + 3), PROC(base), PROC(base + 4), elf.entry,
 			      USER_STACK_TOP, arg)) ||
@@ -201,11 +272,19 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 
 err_t spawn_program(const char *name, uint64_t arg, struct proc *out)
 {
+	return spawn_program_opts(name, arg, NULL, out);
+}
+
+err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts *o,
+			 struct proc *out)
+{
 	const void *img = (const void *)(uintptr_t)BOOTIMG_VA;
 	struct bootimg_file f;
 	struct build b;
 	err_t err;
 
+	if (o && o->ngive > SPAWN_GIVE_MAX)
+		return ERR_TOO_MANY;
 	if ((err = window_init()) || (err = bootimg_check(img, bootimg_len)) ||
 	    (err = bootimg_find(img, name, &f)))
 		return err;
@@ -218,13 +297,31 @@ err_t spawn_program(const char *name, uint64_t arg, struct proc *out)
 	out->disp = PROC(8 * out->idx + 3);
 	b.base = 8 * out->idx;
 	err = build(&b, &f, name, arg);
+	if (!err)
+		err = equip(b.base, out->idx, o);
 	cnode_delete(CPTR_ROOTCN, WORK_CN);
 	cnode_delete(CPTR_ROOTCN, WORK2_CN);
 	if (!err)
 		err = disp_run(out->disp);
-	if (err)
+	if (err) {
 		proc_kill(out);
-	return err;
+		return err;
+	}
+	size_t n = strlen(name) < sizeof(idx_name[0]) - 1 ? strlen(name) : sizeof(idx_name[0]) - 1;
+	memcpy(idx_name[out->idx], name, n);
+	idx_name[out->idx][n] = '\0';
+	return OK;
+}
+
+bool proc_from_badge(uint64_t badge, struct proc *out, const char **name)
+{
+	if (badge < SPAWN_BADGE(0) || badge >= SPAWN_BADGE(SPAWN_MAX) ||
+	    !idx_used[badge - SPAWN_BADGE(0)])
+		return false;
+	out->idx = (unsigned)(badge - SPAWN_BADGE(0));
+	out->disp = PROC(8 * out->idx + 3);
+	*name = idx_name[out->idx];
+	return true;
 }
 
 err_t proc_status(const struct proc *p, uint64_t *status)
@@ -243,14 +340,21 @@ err_t proc_kill(struct proc *p)
 	/* The dispatcher first, so it never runs without its address space.
 	 * Revoke before delete: the copies inside the child's own CNodes
 	 * refer to each other and would otherwise keep the objects alive. */
-	static const unsigned order[5] = { 3, 0, 1, 2, 4 };
-	for (unsigned i = 0; i < 5; i++) {
+	static const unsigned order[7] = { 3, 0, 1, 2, 4, 5, 6 };
+	struct cap_info pool;
+	bool have_pool = cap_identify(PROC(base + 6), &pool) == OK;
+	for (unsigned i = 0; i < 7; i++) {
 		cnode_revoke(T_PROCCN, base + order[i]);
 		err_t err = cnode_delete(T_PROCCN, base + order[i]);
 		if (err && err != ERR_CAP_EMPTY && !first)
 			first = err;
 	}
-	if (p->idx < SPAWN_MAX)
+	/* Every object of the child came from its pool, all destroyed now. */
+	if (have_pool && !first)
+		ram_release(pool.base);
+	if (p->idx < SPAWN_MAX) {
 		idx_used[p->idx] = false;
+		idx_name[p->idx][0] = '\0';
+	}
 	return first;
 }

@@ -4,7 +4,7 @@
  * after BENCH_WARMUP untimed iterations, one fenced rdtsc pair around each
  * iteration, and prints one line per workload, then `BENCH done`:
  *	BENCH name=null_syscall unit=cycles n=N min=.. median=.. p99=.. max=..
- *	BENCH name=lmp_roundtrip n/a reason="..."
+ *	BENCH name=thread_switch n/a reason="..."
  * Statistics are lib/stats.h's (median and p99 by nearest rank). Nothing
  * here judges a figure; tools/bench.py tabulates them and
  * docs/benchmarks.md says what they mean and what they do not.
@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <flotilla/caps.h>
+#include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include <flotilla/uprog.h>
 #include "lib/stats.h"
 #include "usr/monitor/monitor.h"
 
@@ -159,6 +161,43 @@ static int bench_dispatcher_switch(uint64_t *s, size_t n)
 	return ret;
 }
 
+/*
+ * LMP call/reply round trip on one core: the monitor calls `uprog 9`, an
+ * echo server in its own address space, which answers each call with
+ * lmp_reply_recv. One sample: the call, the switch to the server, its
+ * reply and receive, the switch back (both direct: kernel/lmp.c's fast
+ * path), and the four words each way.
+ */
+#define BENCH_EP	CADDR(TASK_CN, 27)
+
+static int bench_lmp_roundtrip(uint64_t *s, size_t n)
+{
+	struct spawn_opts o = { .give = { BENCH_EP }, .ngive = 1 };
+	uint64_t w[LMP_WORDS] = { 1, 2, 3, 4 };
+	struct lmp_msg r;
+	struct proc child;
+	err_t err = OK, bad = OK;
+	int ret;
+
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(BENCH_EP), CAP_ENDPOINT, 0)))
+		return fail("lmp_roundtrip", "an endpoint", err);
+	if ((err = spawn_program_opts("uprog", UPROG_ECHO, &o, &child))) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(BENCH_EP));
+		return fail("lmp_roundtrip", "spawn_program(\"uprog\", UPROG_ECHO)", err);
+	}
+	TIME_EACH(s, n, err = lmp_call(BENCH_EP, 0, 0, 0, w, &r),
+		  bad = bad ? bad : err ? err : r.w[0] != 2 ? ERR_BAD_MESSAGE : OK);
+	ret = bad ? fail("lmp_roundtrip", "a call to the echo server", bad)
+		  : report("lmp_roundtrip", s, n, 1);
+	w[0] = UPROG_QUIT;
+	if (!bad && (err = lmp_call(BENCH_EP, 0, 0, 0, w, &r)))
+		ret = fail("lmp_roundtrip", "the last call", err);
+	if ((err = proc_kill(&child)))
+		ret = fail("lmp_roundtrip", "proc_kill of the echo server", err);
+	cnode_delete(CPTR_TASKCN, CADDR_L2(BENCH_EP));
+	return ret;
+}
+
 /* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */
 static size_t parse_count(const char *cmdline)
 {
@@ -198,8 +237,7 @@ int bench_main(const char *cmdline)
 	failed |= bench_cap_invoke(s, n);
 	failed |= bench_yield_alone(s, n);
 	failed |= bench_dispatcher_switch(s, n);
-	printf("BENCH name=lmp_roundtrip n/a reason=\"same-core message passing (LMP) is not "
-	       "built yet\"\n");
+	failed |= bench_lmp_roundtrip(s, n);
 	printf("BENCH name=thread_switch n/a reason=\"user-level threads are not built yet\"\n");
 	free(s);
 	printf("BENCH %s\n", failed ? "failed" : "done");

@@ -1,15 +1,22 @@
 /*
  * A system-call fuzzer: thousands of random calls with random arguments,
  * aimed at a sandbox (the scratch CNode, seeded with objects of every
- * kind, and the test RAM). Capability addresses are either in the sandbox
- * or out of range, so the fuzzer cannot reach the monitor's own
- * capabilities; everything else (methods, slots, sizes, rights, pointers,
- * system call numbers) is random. Every call must come back with a defined
- * error code or OK, and the kernel must keep running: a kernel fault or
- * hang ends the boot and fails the test.
+ * kind, and the test RAM). Every call must come back with a defined error
+ * code or OK, and the kernel must keep running: a kernel fault or hang
+ * ends the boot and fails the test.
+ *
+ * The calls come from a dispatcher of their own: it shares the monitor's
+ * address space (this code, its data, a stack below) but its CSpace holds
+ * nothing except the sandbox, so no random number can name one of the
+ * monitor's capabilities (any small number is a valid capability address
+ * in the monitor's own CSpace: an early version fuzzing from the monitor
+ * once moved the monitor's RAM away). The test RAM is lent to it and taken
+ * back, or made again if the fuzzer destroyed it.
  */
 #include <stdio.h>
 #include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/lmp.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
 #include "usr/monitor/utest.h"
@@ -61,7 +68,8 @@ static uint64_t rnd_arg(void)
 
 static const unsigned methods[] = {
 	CAP_IDENTIFY, CNODE_COPY, CNODE_MINT, CNODE_DELETE, CNODE_REVOKE, CNODE_RETYPE,
-	CNODE_MOVE, VNODE_MAP, VNODE_UNMAP, DISP_SETUP, DISP_SET_NAME, KERNEL_POWEROFF,
+	CNODE_MOVE, VNODE_MAP, VNODE_UNMAP, DISP_SETUP, DISP_SET_NAME, DISP_SET_EXC_EP,
+	DISP_REGS, DISP_STATUS, KERNEL_POWEROFF,
 	KERNEL_CMDLINE, 1, 99, 0xFFFFFFFF,
 };
 
@@ -99,12 +107,21 @@ static struct sys_ret one_call(void)
 	case 3:
 		sys_yield();
 		return (struct sys_ret){ OK, 0 };
+	case 4:
+	case 5: {
+		/* Messages, never blocking: the sandbox has no one to meet. */
+		unsigned flags = (unsigned)(pick(4) ? pick(16) : rnd()) | LMP_NONBLOCK;
+		struct lmp_msg m;
+		err_t err = lmp_syscall(SYS_LMP_SEND + (unsigned)pick(5), rnd_caddr(), rnd_caddr(),
+					flags, rnd_caddr(), a, &m);
+		return (struct sys_ret){ err, 0 };
+	}
 	}
 	unsigned m = methods[pick(sizeof(methods) / sizeof(methods[0]))];
 	return sys_invoke(rnd_caddr(), m, a[0], a[1], a[2], a[3], a[4]);
 }
 
-unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok)
+static unsigned fuzz_calls_here(unsigned core, unsigned calls, unsigned *ok)
 {
 	unsigned bad = 0;
 
@@ -125,6 +142,103 @@ unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok)
 		}
 	}
 	return bad;
+}
+
+/* The fuzzing dispatcher: its objects in the monitor's task CNode, and
+ * the level-1 slot through which the monitor reaches its task CNode. */
+#define FZ_ROOT		CADDR(TASK_CN, 32)
+#define FZ_TASK		CADDR(TASK_CN, 33)
+#define FZ_DISP		CADDR(TASK_CN, 34)
+#define FZ_CN		8
+#define FZ_STACK_WORDS	4096
+
+static struct {
+	unsigned core, calls, ok, bad;
+} fz;
+static uint64_t fz_stack[FZ_STACK_WORDS] __attribute__((aligned(16)));
+
+static void __attribute__((noreturn)) fuzz_entry(void)
+{
+	fz.bad = fuzz_calls_here(fz.core, fz.calls, &fz.ok);
+	sys_exit(0);
+}
+
+/* Its CSpace: a root CNode holding its task CNode (level 1 slot TASK_CN)
+ * and the scratch CNode (SCRATCH_CN); the task CNode holds the root, itself,
+ * the scratch CNode and the lent test RAM, in the monitor's slot numbers,
+ * so that seed_sandbox() and scratch_reset() work unchanged there. */
+static err_t fuzz_dispatcher_start(void)
+{
+	err_t err;
+
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(FZ_ROOT), CAP_CNODE, 64 * CTE_SIZE)) ||
+	    (err = ram_retype(CPTR_TASKCN, CADDR_L2(FZ_TASK), CAP_CNODE, 256 * CTE_SIZE)) ||
+	    (err = ram_retype(CPTR_TASKCN, CADDR_L2(FZ_DISP), CAP_DISPATCHER, 0)) ||
+	    (err = cnode_copy(CPTR_ROOTCN, FZ_CN, FZ_TASK)) ||
+	    (err = cnode_copy(FZ_ROOT, TASK_CN, FZ_TASK)) ||
+	    (err = cnode_copy(FZ_ROOT, SCRATCH_CN, T_SCRATCHCN)) ||
+	    (err = cnode_copy(FZ_TASK, CADDR_L2(CPTR_ROOTCN), FZ_ROOT)) ||
+	    (err = cnode_copy(FZ_TASK, CADDR_L2(CPTR_TASKCN), FZ_TASK)) ||
+	    (err = cnode_copy(FZ_TASK, CADDR_L2(T_SCRATCHCN), T_SCRATCHCN)) ||
+	    (err = cnode_move(FZ_TASK, CADDR_L2(T_TESTRAM), T_TESTRAM)))
+		return err;
+	if ((err = disp_setup(FZ_DISP, FZ_ROOT, CPTR_VROOT, (uintptr_t)fuzz_entry,
+			      (uintptr_t)&fz_stack[FZ_STACK_WORDS - 1], 0)) ||
+	    (err = disp_set_name(FZ_DISP, "fuzz")))
+		return err;
+	return disp_run(FZ_DISP);
+}
+
+/* Takes the test RAM back (or makes it again), then destroys the fuzzing
+ * dispatcher and its CNodes, and empties the sandbox. */
+static err_t fuzz_dispatcher_end(void)
+{
+	err_t err = cnode_move(CPTR_TASKCN, CADDR_L2(T_TESTRAM), CADDR(FZ_CN, CADDR_L2(T_TESTRAM)));
+	static const capaddr_t mine[3] = { FZ_DISP, FZ_ROOT, FZ_TASK };
+
+	for (unsigned i = 0; i < 3; i++) {
+		cnode_revoke(CPTR_TASKCN, CADDR_L2(mine[i]));
+		cnode_delete(CPTR_TASKCN, CADDR_L2(mine[i]));
+	}
+	cnode_delete(CPTR_ROOTCN, FZ_CN);
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++)
+		cnode_delete(T_SCRATCHCN, i);
+	if (err)	/* the fuzzer moved or deleted it: the range is free again */
+		err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_TESTRAM), T_FIXRAM, CAP_RAM, 1,
+				   TEST_RAM_BYTES, TEST_RAM_BYTES);
+	scratch_reset();
+	return err;
+}
+
+unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok)
+{
+	uint64_t st = 0;
+	err_t err;
+
+	fz.core = core;
+	fz.calls = calls;
+	fz.ok = fz.bad = 0;
+	if ((err = fuzz_dispatcher_start())) {
+		printf("fuzz: core %u: cannot start the fuzzing dispatcher: %s\n", core, err_name(err));
+		fuzz_dispatcher_end();
+		*ok = 0;
+		return 1;
+	}
+	while (!(err = sys_invoke(FZ_DISP, DISP_STATUS, 0, 0, 0, 0, 0).err)) {
+		st = sys_invoke(FZ_DISP, DISP_STATUS, 0, 0, 0, 0, 0).value;
+		if ((st & 0xFFFFFFFF) == DISP_STATE_STOPPED)
+			break;
+		sys_yield();
+	}
+	if ((err = fuzz_dispatcher_end()))
+		printf("fuzz: core %u: cannot make the test RAM again: %s\n", core, err_name(err));
+	*ok = fz.ok;
+	if ((st & 0xFFFFFFFF) != DISP_STATE_STOPPED || (int)(st >> 32) != 0) {
+		printf("fuzz: core %u: the fuzzing dispatcher did not exit cleanly (state %llu)\n",
+		       core, (unsigned long long)st);
+		return fz.bad + 1;
+	}
+	return fz.bad + (err != OK);
 }
 
 UTEST(syscall_fuzzer_5000_random_calls)

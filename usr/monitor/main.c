@@ -5,7 +5,9 @@
  * (channels, spawning, capability transfer between cores); for now each
  * one says what it holds, the monitor on core 0 runs the user-space tests
  * when the command line says `utest`, and with `ufuzz` every monitor runs
- * the system-call fuzzer against its own core's kernel.
+ * the system-call fuzzer against its own core's kernel. Then each one
+ * supervises: it waits on its fault endpoint (supervise.c), blocked, so
+ * an idle core halts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +48,9 @@ int main(void)
 		printf("monitor: cannot read the command line: %s: %s\n", err_name(err), err_msg(err));
 		return 1;
 	}
+	if ((err = supervisor_init()))
+		printf("monitor: core %u: no fault endpoint: %s: %s\n", core, err_name(err),
+		       err_msg(err));
 	if (cmdline_has(cmdline, "ufuzz"))
 		fuzz_every_core(core);
 	if (core != 0) {
@@ -55,6 +60,7 @@ int main(void)
 			printf("monitor: core %u faults on purpose (ufault)\n", core);
 			fault_on_purpose(core);
 		}
+		supervisor_serve();
 		return 0;
 	}
 	if (cmdline_has(cmdline, "bench"))	/* usr/monitor/bench.c */
@@ -65,6 +71,7 @@ int main(void)
 		if (!cmdline_has(cmdline, "ufault"))
 			kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);
 	}
+	supervisor_serve();
 	return 0;
 }
 

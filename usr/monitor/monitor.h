@@ -17,6 +17,9 @@
 #define FIXTURE_RAM_BYTES	(8ull << 20)
 #define TEST_RAM_BYTES		(4ull << 20)
 
+/* The monitor's fault endpoint (supervise.c): its children's faults. */
+#define T_FAULTEP		CADDR(TASK_CN, 26)
+
 err_t scratch_init(void);
 /* Random system calls against the sandbox; returns the number whose result
  * was not an error code, and in *ok how many succeeded. */
@@ -28,6 +31,16 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 bool cmdline_has(const char *cmdline, const char *key);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
+/* Default fault handling for children (supervise.c): make the endpoint;
+ * handle one message (true if it was a fault and the process is gone);
+ * serve until the endpoint fails. */
+err_t supervisor_init(void);
+struct lmp_msg;
+bool supervisor_handle(const struct lmp_msg *m);
+void supervisor_serve(void);
+/* Yields until the child stops; its exit status (proctest.c). */
+struct proc;
+int wait_stopped(const struct proc *p, err_t *err);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
 int bench_main(const char *cmdline);
 

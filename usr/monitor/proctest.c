@@ -2,16 +2,19 @@
  * Starting programs in user space (usr/lib/spawn.c) and what happens to
  * them: a program runs and exits with its status; an ordinary process
  * holds no Kernel capability; a program that faults, in each of five ways,
- * is stopped while the monitor on the same core keeps running; a running
- * program is killed and every object it was made of goes.
+ * becomes a fault message to the monitor, whose default handler destroys
+ * it while everything else keeps running; a running program is killed and
+ * every object it was made of goes.
  */
 #include <flotilla/caps.h>
+#include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "usr/monitor/monitor.h"
 #include "usr/monitor/utest.h"
 
 /* Yields until the child stops; returns its exit status. */
-static int wait_stopped(const struct proc *p, err_t *err)
+int wait_stopped(const struct proc *p, err_t *err)
 {
 	uint64_t st = 0;
 
@@ -52,15 +55,52 @@ UTEST(ordinary_process_cannot_invoke_the_kernel_cap)
 	run_and_expect(6, ERR_CAP_EMPTY);
 }
 
-UTEST(faulting_program_stops_and_the_core_goes_on)
+/* Each fault becomes a message on the monitor's fault endpoint; the
+ * monitor's default handler reports it and destroys the process. */
+UTEST(faults_go_to_the_monitor_which_destroys_the_process)
 {
-	static const int vector[6] = { 0, 0, 14, 13, 6, 3 };
+	static const unsigned vector[6] = { 0, 0, 14, 13, 6, 3 };
+	struct lmp_msg m;
+	uint64_t st;
 
 	for (unsigned kind = 1; kind <= 5; kind++) {
-		run_and_expect(kind, -(vector[kind] + 1));
-		if (utest_failed)
-			return;
+		struct proc p;
+		UCHECK_ERR(spawn_program("uprog", kind, &p), OK);
+		UCHECK_ERR(lmp_recv(T_FAULTEP, 0, 0, &m), OK);
+		UCHECK(LMP_INFO_KIND(m.info) == LMP_KIND_FAULT);
+		UCHECK(LMP_FAULT_VECTOR(m.w[0]) == vector[kind]);
+		UCHECK(m.badge == SPAWN_BADGE(p.idx));
+		UCHECK(m.w[2] >= 0x400000 && m.w[3] > 0x400000);	/* rip, rsp */
+		if (kind == 2)
+			UCHECK(m.w[1] == 0x10);		/* the address it touched */
+		UCHECK_ERR(proc_status(&p, &st), OK);
+		UCHECK((st & 0xFFFFFFFF) == DISP_STATE_BLOCKED);
+		UCHECK(supervisor_handle(&m));
+		UCHECK_ERR(proc_status(&p, &st), ERR_CAP_EMPTY);	/* destroyed */
 	}
+}
+
+/* A process whose fault endpoint is destroyed before anyone handles its
+ * fault is reported by the kernel and stopped; nothing else changes. */
+UTEST(fault_with_its_handler_gone_stops_the_process)
+{
+	struct spawn_opts o = { .exc_ep_set = true, .exc_ep = SCRATCH(0), .exc_badge = 5 };
+	struct proc p;
+	uint64_t st = 0;
+	err_t err;
+
+	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
+	UCHECK_ERR(spawn_program_opts("uprog", 4, &o, &p), OK);
+	for (int i = 0; i < 1000 && (st & 0xFFFFFFFF) != DISP_STATE_BLOCKED; i++) {
+		sys_yield();
+		UCHECK_ERR(proc_status(&p, &st), OK);
+	}
+	UCHECK((st & 0xFFFFFFFF) == DISP_STATE_BLOCKED);
+	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
+	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 0), OK);
+	UCHECK(wait_stopped(&p, &err) == -(6 + 1));	/* #UD */
+	UCHECK_ERR(err, OK);
+	UCHECK_ERR(proc_kill(&p), OK);
 }
 
 UTEST(kill_a_running_program)
@@ -83,8 +123,13 @@ UTEST(spawn_errors)
 
 	UCHECK_ERR(spawn_program("no-such-program", 0, &p), ERR_NOT_FOUND);
 	/* Many in a row: slots and memory are given back by kill. */
+	UCHECK_ERR(spawn_program("uprog", 0, &p), OK);	/* the window, made once */
+	UCHECK_ERR(proc_kill(&p), OK);
+	uint64_t used = ram_used_bytes();
 	for (int i = 0; i < 40; i++) {
 		UCHECK_ERR(spawn_program("uprog", 0, &p), OK);
+		UCHECK(ram_used_bytes() > used);
 		UCHECK_ERR(proc_kill(&p), OK);
 	}
+	UCHECK(ram_used_bytes() == used);
 }

@@ -11,15 +11,9 @@
 
 err_t scratch_init(void)
 {
-	uint64_t size;
-	int ram = ram_largest(&size);
 	err_t err;
 
-	if (ram < 0 || size < FIXTURE_RAM_BYTES)
-		return ERR_NO_MEMORY;
-	/* The fixture's RAM sits at the end of the largest RAM capability. */
-	if ((err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_FIXRAM), CADDR(RAM_CN, (unsigned)ram),
-				CAP_RAM, 1, size - FIXTURE_RAM_BYTES, FIXTURE_RAM_BYTES)) ||
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_FIXRAM), CAP_RAM, FIXTURE_RAM_BYTES)) ||
 	    (err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_SCRATCHCN), T_FIXRAM, CAP_CNODE, 1, 0,
 				CNODE_L2_SLOTS * CTE_SIZE)) ||
 	    (err = cnode_copy(CPTR_ROOTCN, SCRATCH_CN, T_SCRATCHCN)) ||

@@ -8,9 +8,22 @@
  *      exit with the error (ERR_CAP_EMPTY expected)
  *   7  run forever, yielding (to be killed)
  *   8  check its well-known capabilities: exit 0 if all are right
+ * Messages (usr/monitor/lmptest.c), on the endpoint its parent gives it
+ * in its first free task slot (UPROG_EP):
+ *   9  echo server: replies to each call with (w0 + 1, w1 + 1, badge,
+ *      info | the type of a received capability << 32); a call with w0 =
+ *      UPROG_QUIT ends it; with w1 = UPROG_SEND_BACK the reply carries a
+ *      copy of its own dispatcher capability
+ *  10  makes the endpoint its own exception endpoint, hits a breakpoint,
+ *      and exits 42 if its handler resumes it
+ *  11  yields a while, then sends (11, 12, 13, 14); exits with the result
+ *  12  receives once; exits with the result (ERR_EP_GONE when the parent
+ *      destroys the endpoint under it)
  */
 #include <stdio.h>
 #include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/uprog.h>
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
 
@@ -41,8 +54,40 @@ static int check_caps(void)
 	return 0;
 }
 
+static int echo_server(void)
+{
+	const capaddr_t slot = CADDR(TASK_CN, CADDR_L2(UPROG_EP) + 1);
+	struct lmp_msg m;
+	err_t err = lmp_recv(UPROG_EP, LMP_RECV_CAP, slot, &m);
+
+	while (!err) {
+		struct cap_info ci = { 0 };
+		if ((m.info & LMP_INFO_CAP) && cap_identify(slot, &ci) == OK)
+			cnode_delete(CPTR_TASKCN, CADDR_L2(slot));
+		uint64_t w[LMP_WORDS] = { m.w[0] + 1, m.w[1] + 1, m.badge,
+					  m.info | (uint64_t)ci.type << 32 };
+		unsigned flags = m.w[1] == UPROG_SEND_BACK ? LMP_SEND_CAP : 0;
+		if (m.w[0] == UPROG_QUIT)
+			return lmp_reply(flags, CPTR_DISPATCHER, w);
+		err = lmp_reply_recv(UPROG_EP, flags | LMP_RECV_CAP, CPTR_DISPATCHER, slot, w, &m);
+	}
+	return err;
+}
+
+static int own_handler(void)
+{
+	err_t err = disp_set_exc_ep(CPTR_DISPATCHER, UPROG_EP);
+
+	if (err)
+		return err;
+	__asm__ volatile("int3");
+	return 42;	/* resumed by the handler */
+}
+
 int main(void)
 {
+	struct lmp_msg m;
+
 	switch (libc_arg) {
 	case 0:
 		printf("uprog: hello from core %u\n", sys_core_id());
@@ -57,6 +102,16 @@ int main(void)
 			sys_yield();
 	case 8:
 		return check_caps();
+	case 9:
+		return echo_server();
+	case 10:
+		return own_handler();
+	case 11:
+		for (int i = 0; i < 20; i++)
+			sys_yield();
+		return lmp_send(UPROG_EP, 0, 0, (const uint64_t[LMP_WORDS]){ 11, 12, 13, 14 });
+	case 12:
+		return lmp_recv(UPROG_EP, 0, 0, &m);
 	}
 	return 100;
 }

@@ -17,6 +17,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/fault.h"
+#include <kpi/lmp.h>
 #include "kernel/kchan.h"
 #include "kernel/shared.h"
 #include "kernel/ktest.h"
@@ -27,21 +28,10 @@
 extern const uint64_t trap_vectors[256];
 extern const struct ksym_table kernel_ksyms;
 
-static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available",
-	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
-	"#NP segment not present", "#SS stack fault", "#GP general protection",
-	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
-	"#MC machine check", "#XM SIMD error", "#VE virtualization",
-	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
-	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved 31",
-};
 
 const char *trap_name(uint64_t vector)
 {
-	return vector < 32 ? exception_names[vector] : "interrupt";
+	return vector_name(vector);
 }
 
 /* Fills an IDT with the entry stubs and loads it. `ist` selects the fault

@@ -7,12 +7,16 @@
  * Slots the parent uses, all in its own CSpace:
  *   PROC_CN (level 1)  per child 8 slots: the originals of its root, task
  *                      and page CNodes, dispatcher and PML4, so that
- *                      revoking them ends the child completely
+ *                      revoking them ends the child completely; then the
+ *                      badged copy of its exception endpoint, and the RAM
+ *                      pool every object of the child is retyped from,
+ *                      given back to usr/lib/ram.c when it is killed
  *   WORK_CN, WORK2_CN  the child's page and task CNodes while building it
  */
 #ifndef FLOTILLA_SPAWN_H
 #define FLOTILLA_SPAWN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -28,16 +32,44 @@ struct proc {
 	capaddr_t disp;		/* its dispatcher, in the parent's CSpace */
 };
 
-/* Starts boot-image program `name` on this core with argument `arg`. */
+/* Starts boot-image program `name` on this core with argument `arg`. Its
+ * faults go to the endpoint set by spawn_set_fault_ep (if any), minted
+ * with badge SPAWN_BADGE(idx), which proc_from_badge turns back into the
+ * child. */
 err_t spawn_program(const char *name, uint64_t arg, struct proc *out);
+
+#define SPAWN_GIVE_MAX	4
+#define SPAWN_BADGE(idx)	(0x5000u + (idx))
+
+struct spawn_opts {
+	/* Copied into the child's task CNode, from CPTR_TASK_FIRST_FREE on. */
+	capaddr_t give[SPAWN_GIVE_MAX];
+	unsigned ngive;
+	/* Another endpoint for its faults, and the badge to mint it with. */
+	bool exc_ep_set;
+	capaddr_t exc_ep;
+	uint64_t exc_badge;
+};
+
+err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts *o,
+			 struct proc *out);
+/* The default exception endpoint of children spawned from now on. */
+void spawn_set_fault_ep(capaddr_t ep);
+/* The child a fault badge names, and its program's name. */
+bool proc_from_badge(uint64_t badge, struct proc *out, const char **name);
 /* DISP_STATUS of the child: state | exit status << 32. */
 err_t proc_status(const struct proc *p, uint64_t *status);
 /* Ends the child and destroys every object it was made of. */
 err_t proc_kill(struct proc *p);
 
 /* RAM for the parent's objects: retypes a new object into `slot` of CNode
- * `cn`, carved from the largest RAM capability (usr/lib/ram.c). */
+ * `cn`, carved first-fit from the largest RAM capability (usr/lib/ram.c). */
 err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size);
+/* The object at physical `base`, made by ram_retype, is destroyed (its
+ * capability and every descendant deleted): its range may be used again. */
+err_t ram_release(uint64_t base);
+/* Bytes of the largest RAM capability that ram_retype has handed out. */
+uint64_t ram_used_bytes(void);
 /* The slot in RAM_CN of the largest RAM capability (its size in *size), or -1. */
 int ram_largest(uint64_t *size);
 

@@ -1,0 +1,28 @@
+/*
+ * The test program usr/uprog: what its arguments mean to the tests that
+ * start it (usr/monitor/proctest.c, lmptest.c). See usr/uprog/main.c.
+ */
+#ifndef FLOTILLA_UPROG_H
+#define FLOTILLA_UPROG_H
+
+#include <kpi/caps.h>
+
+enum uprog_mode {
+	UPROG_HELLO = 0,
+	UPROG_FAULT_FIRST = 1,	/* 1..5: fault_on_purpose(mode) */
+	UPROG_KERNEL_CAP = 6,
+	UPROG_LOOP = 7,
+	UPROG_CHECK_CAPS = 8,
+	UPROG_ECHO = 9,
+	UPROG_OWN_HANDLER = 10,
+	UPROG_SEND_LATER = 11,
+	UPROG_RECV_ONCE = 12,
+};
+
+/* The endpoint its parent gives it (spawn_opts.give[0]). */
+#define UPROG_EP		CPTR_TASK_FIRST_FREE
+/* Echo server: w0 that ends it; w1 asking for a capability back. */
+#define UPROG_QUIT		0xD0Eull
+#define UPROG_SEND_BACK		0xCA9ull
+
+#endif

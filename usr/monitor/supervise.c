@@ -1,0 +1,79 @@
+/*
+ * The monitor as supervisor: the default handler of its children's faults.
+ * It makes one endpoint, the bail-out mailbox, and spawn_program gives
+ * every child a copy of it as its exception endpoint, minted with a badge
+ * naming the child. A fault arrives as a message from the kernel (kpi/lmp.h);
+ * the monitor reads the rest of the registers, prints one report naming
+ * the process, and destroys it. A message on this endpoint that is not a
+ * fault is refused with ERR_BAD_MESSAGE and changes nothing.
+ */
+#include <stdio.h>
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include "usr/monitor/monitor.h"
+
+err_t supervisor_init(void)
+{
+	err_t err = ram_retype(CPTR_TASKCN, CADDR_L2(T_FAULTEP), CAP_ENDPOINT, 0);
+
+	if (!err)
+		spawn_set_fault_ep(T_FAULTEP);
+	return err;
+}
+
+bool supervisor_handle(const struct lmp_msg *m)
+{
+	unsigned core = sys_core_id(), kind = LMP_INFO_KIND(m->info);
+	unsigned vector = LMP_FAULT_VECTOR(m->w[0]);
+	const char *name;
+	struct disp_regs r;
+	struct proc p;
+	err_t err;
+
+	if (kind != LMP_KIND_FAULT) {
+		printf("monitor: core %u: refused a message of kind %u (badge 0x%llx) on the fault endpoint: only the kernel sends faults there\n",
+		       core, kind, (unsigned long long)m->badge);
+		if (kind == LMP_KIND_CALL) {
+			const uint64_t w[LMP_WORDS] = { ERR_BAD_MESSAGE };
+			lmp_reply(0, 0, w);
+		}
+		return false;
+	}
+	if (!proc_from_badge(m->badge, &p, &name)) {
+		printf("monitor: core %u: fault from an unknown process (badge 0x%llx): %s\n", core,
+		       (unsigned long long)m->badge, vector_name(vector));
+		return false;
+	}
+	printf("monitor: core %u: process '%s' faulted: %s (vector %u, error 0x%x) at rip 0x%llx, address 0x%llx; destroying it\n",
+	       core, name, vector_name(vector), vector, LMP_FAULT_ERROR(m->w[0]),
+	       (unsigned long long)m->w[2], (unsigned long long)m->w[1]);
+	if ((err = disp_regs(p.disp, &r)) == OK)
+		printf("monitor:   rax %llx rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx rbp %llx rsp %llx\n",
+		       (unsigned long long)r.rax, (unsigned long long)r.rbx,
+		       (unsigned long long)r.rcx, (unsigned long long)r.rdx,
+		       (unsigned long long)r.rsi, (unsigned long long)r.rdi,
+		       (unsigned long long)r.rbp, (unsigned long long)r.rsp);
+	else
+		printf("monitor:   registers unavailable: %s\n", err_name(err));
+	if ((err = proc_kill(&p)))
+		printf("monitor: core %u: destroying '%s' failed: %s: %s\n", core, name,
+		       err_name(err), err_msg(err));
+	return err == OK;
+}
+
+void supervisor_serve(void)
+{
+	struct lmp_msg m;
+
+	for (;;) {
+		err_t err = lmp_recv(T_FAULTEP, 0, 0, &m);
+		if (err) {
+			printf("monitor: core %u: fault endpoint: %s: %s; no longer supervising\n",
+			       sys_core_id(), err_name(err), err_msg(err));
+			return;
+		}
+		supervisor_handle(&m);
+	}
+}
