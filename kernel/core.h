@@ -53,6 +53,7 @@ struct core {
 	struct dcb *current;
 	struct dcb *runq_head, *runq_tail;
 	struct dcb *reap;		/* destroyed, internal slots not yet emptied */
+	struct dcb *sleepers;		/* blocked in SYS_SLEEP_UNTIL, unordered */
 	unsigned slice_left;		/* timer ticks left in current's slice */
 	uint64_t switches;		/* dispatcher switches on this core */
 	struct arch_core arch;

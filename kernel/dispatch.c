@@ -18,6 +18,8 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/lmp.h"
+#include "kernel/machine.h"
+#include "kernel/upcall.h"
 
 void dcb_created(struct dcb *d)
 {
@@ -43,11 +45,26 @@ static void runq_remove(struct core *c, struct dcb *d)
 	d->next = NULL;
 }
 
+static void sleep_remove(struct core *c, struct dcb *d)
+{
+	struct dcb **pp = &c->sleepers;
+
+	if (d->ipc != IPC_SLEEP)
+		return;
+	while (*pp && *pp != d)
+		pp = &(*pp)->sleep_next;
+	if (*pp)
+		*pp = d->sleep_next;
+	d->sleep_next = NULL;
+	d->ipc = IPC_NONE;
+}
+
 void dcb_destroyed(struct dcb *d)
 {
 	struct core *c = this_core();
 
 	runq_remove(c, d);
+	sleep_remove(c, d);
 	lmp_dcb_gone(d);
 	d->state = DCB_DEAD;
 	d->next = c->reap;
@@ -68,6 +85,8 @@ void sched_reap(void)
 			cap_delete(&d->vspace);
 		if (!cap_is_empty(&d->exc_ep))
 			cap_delete(&d->exc_ep);
+		if (!cap_is_empty(&d->upcall_frame))
+			cap_delete(&d->upcall_frame);
 	}
 }
 
@@ -127,6 +146,10 @@ static bool run(struct core *c, struct dcb *d, bool new_slice)
 		d->exit_status = -ERR_CAP_EMPTY;
 		return false;
 	}
+	if (!upcall_prepare(d)) {
+		sched_stop(d, -ERR_BAD_ADDRESS);
+		return false;
+	}
 	c->current = d;
 	if (new_slice)
 		c->slice_left = SCHED_SLICE_TICKS;
@@ -177,6 +200,7 @@ void sched_wake(struct dcb *d)
 void sched_stop(struct dcb *d, int status)
 {
 	runq_remove(this_core(), d);
+	sleep_remove(this_core(), d);
 	d->state = DCB_STOPPED;
 	d->exit_status = status;
 	lmp_dcb_gone(d);	/* a caller it owes a reply is released */
@@ -194,16 +218,72 @@ void sched_tick(struct trap_frame *f)
 {
 	struct core *c = this_core();
 
-	if (!c->current || --c->slice_left > 0 || !c->runq_head)
+	if (!c->current || --c->slice_left > 0)
 		return;
+	/* The slice is over. Alone on the core, a dispatcher goes on (with a
+	 * new slice) unless it schedules threads itself: then it is
+	 * upcalled, so that its threads share it. */
 	sched_save(f);
+	upcall_preempted(c->current, f);
+	if (!c->runq_head && !c->current->upcall_pending) {
+		c->slice_left = SCHED_SLICE_TICKS;
+		return;
+	}
 	sched_run();
 }
 
 void sched_yield(struct trap_frame *f)
 {
 	sched_save(f);
+	upcall_preempted(this_core()->current, f);
 	sched_run();
+}
+
+uint64_t sched_clock_ns(void)
+{
+	extern uint64_t boot_tsc;	/* boot.S; read-only after boot */
+	uint64_t t = arch_timestamp() - boot_tsc, hz = machine.tsc_hz;
+
+	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+}
+
+void sched_sleep_until(struct trap_frame *f, uint64_t ns)
+{
+	struct core *c = this_core();
+	struct dcb *d = c->current;
+
+	f->rax = OK;
+	sched_save(f);
+	if (ns > sched_clock_ns()) {
+		d->wake_ns = ns;
+		d->ipc = IPC_SLEEP;
+		d->state = DCB_BLOCKED;
+		d->sleep_next = c->sleepers;
+		c->sleepers = d;
+	}
+	sched_run();
+}
+
+void sched_timer(void)
+{
+	struct core *c = this_core();
+	struct dcb **pp = &c->sleepers;
+	uint64_t now;
+
+	if (!*pp)
+		return;
+	now = sched_clock_ns();
+	while (*pp) {
+		struct dcb *d = *pp;
+		if (d->wake_ns > now) {
+			pp = &d->sleep_next;
+			continue;
+		}
+		*pp = d->sleep_next;
+		d->sleep_next = NULL;
+		d->ipc = IPC_NONE;
+		sched_wake(d);
+	}
 }
 
 void sched_stop_current(int status)

@@ -35,6 +35,7 @@ enum dcb_ipc {
 	IPC_FAULT,		/* queued on its exception endpoint with a fault */
 	IPC_RECV,		/* queued on `ep` to receive */
 	IPC_REPLY,		/* its call or fault was taken by `server` */
+	IPC_SLEEP,		/* SYS_SLEEP_UNTIL: on the core's sleep list */
 };
 
 struct endpoint;
@@ -60,6 +61,12 @@ struct dcb {
 	uint64_t fault_w0, fault_addr;	/* the fault message (kpi/lmp.h) */
 	struct dcb *server;		/* IPC_REPLY: who owes it the reply */
 	struct dcb *reply_to;		/* the caller this dcb owes a reply */
+
+	/* Upcalls (kernel/upcall.c) and sleeping. */
+	struct cte upcall_frame;	/* copy of the frame of its disp_area, or empty */
+	bool upcall_pending;		/* enter its run upcall when it next runs */
+	uint64_t wake_ns;		/* IPC_SLEEP: when to wake */
+	struct dcb *sleep_next;		/* the core's sleep list */
 
 	struct trap_frame regs;		/* user registers while not running */
 };
@@ -92,5 +99,11 @@ void sched_switch_to(struct dcb *d) __attribute__((noreturn));
 void sched_wake(struct dcb *d);
 /* Stops `d` for good with `status` (it is not current). */
 void sched_stop(struct dcb *d, int status);
+/* SYS_SLEEP_UNTIL: current sleeps until the clock reaches ns. */
+void sched_sleep_until(struct trap_frame *f, uint64_t ns) __attribute__((noreturn));
+/* Every timer tick, from user mode or idle: wakes sleepers that are due. */
+void sched_timer(void);
+/* Nanoseconds since boot. */
+uint64_t sched_clock_ns(void);
 
 #endif

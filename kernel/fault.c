@@ -1,6 +1,8 @@
 /*
  * A fault in user mode is the process's problem, never the kernel's: the
- * core goes on running everything else. The CPU driver turns the fault
+ * core goes on running everything else. A dispatcher with a fault upcall
+ * that is enabled handles it itself (kernel/upcall.c: the thread library
+ * ends the faulting thread). Otherwise the CPU driver turns the fault
  * into a message (vector, error code, address, rip, rsp; kpi/lmp.h) on
  * the dispatcher's exception endpoint, the bail-out mailbox, and blocks
  * the dispatcher until its handler replies (resume) or destroys it. A
@@ -13,6 +15,7 @@
 #include "kernel/dispatch.h"
 #include "kernel/fault.h"
 #include "kernel/lmp.h"
+#include "kernel/upcall.h"
 
 void fault_unhandled(struct dcb *d, const char *why)
 {
@@ -32,6 +35,8 @@ void user_fault(struct trap_frame *f, uint64_t addr)
 	sched_save(f);
 	d->fault_w0 = f->vector | f->error << 32;
 	d->fault_addr = f->vector == 14 ? addr : 0;
+	if (upcall_fault(d, f, d->fault_addr))
+		sched_run();	/* it enters its fault upcall when it runs */
 	if (lmp_has_fault_handler(d))
 		lmp_send_fault(f->vector, f->error, d->fault_addr);
 	fault_unhandled(d, "no exception endpoint");

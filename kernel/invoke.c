@@ -12,6 +12,7 @@
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
 #include "kernel/lmp.h"
+#include "kernel/upcall.h"
 #include "kernel/machine.h"
 #include "kernel/vspace.h"
 
@@ -175,14 +176,9 @@ static err_t disp_set_exc_ep(struct dcb *d, uint64_t addr)
 
 static err_t disp_regs(const struct dcb *d, uint64_t uptr)
 {
-	const struct trap_frame *f = &d->regs;
-	struct disp_regs r = {
-		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
-		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
-		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-		.rip = f->rip, .rflags = f->rflags,
-	};
+	struct disp_regs r;
+
+	regs_to_user(&d->regs, &r);
 	return user_copy_out(uptr, &r, sizeof(r));
 }
 
@@ -220,6 +216,12 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 		return OK;
 	case DISP_SET_EXC_EP:
 		return disp_set_exc_ep(d, a[0]);
+	case DISP_SET_UPCALL: {
+		struct cte *frame;
+		if ((err = lookup(a[0], &frame)))
+			return err;
+		return upcall_set(d, frame);
+	}
 	}
 	return ERR_BAD_METHOD;
 }
@@ -249,7 +251,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_CNODE;
 	if (m == VNODE_MAP || m == VNODE_UNMAP)
 		return CAP_PTABLE;
-	if (m >= DISP_SETUP && m <= DISP_REGS)
+	if (m >= DISP_SETUP && m <= DISP_SET_UPCALL)
 		return CAP_DISPATCHER;
 	if (m == KERNEL_POWEROFF || m == KERNEL_CMDLINE)
 		return CAP_KERNEL;

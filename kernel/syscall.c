@@ -51,6 +51,12 @@ void syscall_dispatch(struct trap_frame *f)
 	case SYS_LMP_REPLY:
 	case SYS_LMP_REPLY_RECV:
 		lmp_syscall(f);
+	case SYS_CLOCK:
+		ret = sched_clock_ns();
+		err = OK;
+		break;
+	case SYS_SLEEP_UNTIL:
+		sched_sleep_until(f, f->rdi);
 	case SYS_CORE_ID:
 		ret = c->id;
 		err = OK;

@@ -37,7 +37,7 @@ WORKLOADS = [
     ("yield_alone", True, "sys_yield with nothing else runnable"),
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),
     ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
-    ("thread_switch", False, "user-level thread switch"),
+    ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
 ]
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 

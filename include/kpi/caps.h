@@ -93,6 +93,9 @@ enum cap_method {
 	DISP_REGS,		/* (struct disp_regs *out): its saved registers;
 				 * meaningful while it is not running (blocked on a
 				 * fault, stopped, or waiting for the core) */
+	DISP_SET_UPCALL,	/* (frame caddr): the frame holding its struct
+				 * disp_area (kpi/dispatcher.h), read-write; from
+				 * now on preemption and faults upcall it */
 
 	/* Kernel capability (monitors only). */
 	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */

@@ -26,6 +26,9 @@ enum syscall_nr {
 	SYS_LMP_CALL = 7,	/* send, then block for the receiver's reply */
 	SYS_LMP_REPLY = 8,	/* answer the call this dispatcher received last */
 	SYS_LMP_REPLY_RECV = 9,	/* reply, then receive: a server's loop in one call */
+	SYS_CLOCK = 10,		/* rdx = nanoseconds since boot (the calibrated TSC) */
+	SYS_SLEEP_UNTIL = 11,	/* (ns): block until SYS_CLOCK reaches ns; woken
+				 * at the first timer tick after it (10 ms ticks) */
 	SYS_COUNT
 };
 

@@ -29,22 +29,46 @@ void heap_corrupt(const char *what)
 	abort();
 }
 
+/* With user-level threads (usr/lib/thread.c), the heap is touched with
+ * the dispatcher disabled, so no other thread runs in between; a program
+ * without threads gets these no-op versions. */
+__attribute__((weak)) unsigned thread_crit_enter(void)
+{
+	return 0;
+}
+
+__attribute__((weak)) void thread_crit_exit(unsigned was)
+{
+	(void)was;
+}
+
 void *malloc(size_t size)
 {
-	return heap_alloc(the_heap(), size);
+	unsigned was = thread_crit_enter();
+	void *p = heap_alloc(the_heap(), size);
+	thread_crit_exit(was);
+	return p;
 }
 
 void *calloc(size_t n, size_t size)
 {
-	return heap_calloc(the_heap(), n, size);
+	unsigned was = thread_crit_enter();
+	void *p = heap_calloc(the_heap(), n, size);
+	thread_crit_exit(was);
+	return p;
 }
 
 void *realloc(void *p, size_t size)
 {
-	return heap_realloc(the_heap(), p, size);
+	unsigned was = thread_crit_enter();
+	void *q = heap_realloc(the_heap(), p, size);
+	thread_crit_exit(was);
+	return q;
 }
 
 void free(void *p)
 {
+	unsigned was = thread_crit_enter();
 	heap_free(the_heap(), p);
+	thread_crit_exit(was);
 }

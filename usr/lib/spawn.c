@@ -27,6 +27,8 @@
 #define W_PT_FILL	PROC(252)		/* one page at WIN_VA, for filling */
 #define W_PT_IMG	PROC(253)
 #define W_BOOTIMG	PROC(254)
+#define W_PT_PAGES	PROC(249)		/* pages of the parent's own, at +4 MiB */
+#define PAGES_VA	(WIN_VA + (4ull << 20))
 #define MAX_TABLES	32
 
 static bool window_ready;
@@ -267,6 +269,28 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 			      USER_STACK_TOP, arg)) ||
 	    (err = disp_set_name(PROC(base + 3), name)))
 		return err;
+	return OK;
+}
+
+err_t window_map_page(capaddr_t frame, void **va)
+{
+	static unsigned next;
+	static bool table;
+	err_t err;
+
+	if ((err = window_init()))
+		return err;
+	if (!table) {
+		if ((err = ram_retype(T_PROCCN, 249, CAP_PTABLE, 0)) ||
+		    (err = vnode_map(W_PDIR, 2, W_PT_PAGES, 0)))
+			return err;
+		table = true;
+	}
+	if (next == 512)
+		return ERR_TOO_MANY;
+	if ((err = vnode_map(W_PT_PAGES, next, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+		return err;
+	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next++);
 	return OK;
 }
 

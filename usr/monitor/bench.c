@@ -4,7 +4,6 @@
  * after BENCH_WARMUP untimed iterations, one fenced rdtsc pair around each
  * iteration, and prints one line per workload, then `BENCH done`:
  *	BENCH name=null_syscall unit=cycles n=N min=.. median=.. p99=.. max=..
- *	BENCH name=thread_switch n/a reason="..."
  * Statistics are lib/stats.h's (median and p99 by nearest rank). Nothing
  * here judges a figure; tools/bench.py tabulates them and
  * docs/benchmarks.md says what they mean and what they do not.
@@ -19,6 +18,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include <flotilla/thread.h>
 #include <flotilla/uprog.h>
 #include "lib/stats.h"
 #include "usr/monitor/monitor.h"
@@ -198,6 +198,44 @@ static int bench_lmp_roundtrip(uint64_t *s, size_t n)
 	return ret;
 }
 
+/*
+ * Thread switch: the monitor's main thread and one other thread of the
+ * same dispatcher (usr/lib/thread.c) yield to each other. One timed
+ * thread_yield is two switches (to the other thread and back), entirely in
+ * user space: every sample is halved, so the line is per switch.
+ */
+static volatile bool yielder_stop;
+
+static void *yielder(void *arg)
+{
+	while (!yielder_stop)
+		thread_yield();
+	return arg;
+}
+
+static int bench_thread_switch(uint64_t *s, size_t n)
+{
+	struct thread_stats before, after;
+	struct thread *t;
+	err_t err;
+
+	if (!threads_up())
+		return fail("thread_switch", "starting the thread library", ERR_NO_MEMORY);
+	yielder_stop = false;
+	if ((err = thread_create(&t, yielder, NULL)))
+		return fail("thread_switch", "thread_create", err);
+	thread_get_stats(&before);
+	TIME_EACH(s, n, thread_yield(), (void)0);
+	thread_get_stats(&after);
+	yielder_stop = true;
+	if ((err = thread_join(t, NULL, NULL)))
+		return fail("thread_switch", "thread_join", err);
+	if (after.switches - before.switches < 2 * (BENCH_WARMUP + n))
+		return fail("thread_switch", "fewer switches than yields: the other thread did not run",
+			    ERR_INVALID_ARG);
+	return report("thread_switch", s, n, 2);
+}
+
 /* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */
 static size_t parse_count(const char *cmdline)
 {
@@ -238,7 +276,7 @@ int bench_main(const char *cmdline)
 	failed |= bench_yield_alone(s, n);
 	failed |= bench_dispatcher_switch(s, n);
 	failed |= bench_lmp_roundtrip(s, n);
-	printf("BENCH name=thread_switch n/a reason=\"user-level threads are not built yet\"\n");
+	failed |= bench_thread_switch(s, n);
 	free(s);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;

@@ -41,6 +41,8 @@ void supervisor_serve(void);
 /* Yields until the child stops; its exit status (proctest.c). */
 struct proc;
 int wait_stopped(const struct proc *p, err_t *err);
+/* Starts the thread library in the monitor once (threadtest.c). */
+bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
 int bench_main(const char *cmdline);
 

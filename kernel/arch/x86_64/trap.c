@@ -208,6 +208,7 @@ void trap_dispatch(struct trap_frame *f)
 	case VEC_TIMER:
 		c->ticks++;
 		lapic_eoi();
+		sched_timer();
 		if (arch_frame_from_user(f))
 			sched_tick(f);
 		return;

@@ -53,6 +53,18 @@ static inline unsigned sys_core_id(void)
 	return (unsigned)syscall6(SYS_CORE_ID, 0, 0, 0, 0, 0, 0).value;
 }
 
+/* Nanoseconds since boot. */
+static inline uint64_t sys_clock_ns(void)
+{
+	return syscall6(SYS_CLOCK, 0, 0, 0, 0, 0, 0).value;
+}
+
+/* Blocks this dispatcher until sys_clock_ns() reaches `ns`. */
+static inline void sys_sleep_until(uint64_t ns)
+{
+	syscall6(SYS_SLEEP_UNTIL, ns, 0, 0, 0, 0, 0);
+}
+
 __attribute__((noreturn)) static inline void sys_exit(int status)
 {
 	syscall6(SYS_EXIT, (uint64_t)(int64_t)status, 0, 0, 0, 0, 0);
