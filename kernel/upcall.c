@@ -96,10 +96,8 @@ bool upcall_fault(struct dcb *d, const struct trap_frame *f, uint64_t addr)
 	a->fault_vector = f->vector;
 	a->fault_error = f->error;
 	a->fault_addr = addr;
-	if (!enter(d, a, a->fault_entry)) {
+	if (!enter(d, a, a->fault_entry))
 		sched_stop(d, -ERR_BAD_ADDRESS);
-		return true;
-	}
 	return true;
 }
 

@@ -201,12 +201,10 @@ static err_t fuzz_dispatcher_end(void)
 		cnode_delete(CPTR_TASKCN, CADDR_L2(mine[i]));
 	}
 	cnode_delete(CPTR_ROOTCN, FZ_CN);
-	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++)
-		cnode_delete(T_SCRATCHCN, i);
+	scratch_reset();	/* the test RAM too, wherever the fuzzer left it */
 	if (err)	/* the fuzzer moved or deleted it: the range is free again */
 		err = cnode_retype(CPTR_TASKCN, CADDR_L2(T_TESTRAM), T_FIXRAM, CAP_RAM, 1,
 				   TEST_RAM_BYTES, TEST_RAM_BYTES);
-	scratch_reset();
 	return err;
 }
 
@@ -224,9 +222,10 @@ unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok)
 		*ok = 0;
 		return 1;
 	}
-	while (!(err = sys_invoke(FZ_DISP, DISP_STATUS, 0, 0, 0, 0, 0).err)) {
-		st = sys_invoke(FZ_DISP, DISP_STATUS, 0, 0, 0, 0, 0).value;
-		if ((st & 0xFFFFFFFF) == DISP_STATE_STOPPED)
+	for (;;) {
+		struct sys_ret r = sys_invoke(FZ_DISP, DISP_STATUS, 0, 0, 0, 0, 0);
+		st = r.value;
+		if (r.err || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED)
 			break;
 		sys_yield();
 	}
@@ -261,8 +260,7 @@ void fuzz_every_core(unsigned core)
 		printf("FAIL user/core%u/syscall_fuzzer: no sandbox\n", core);
 		return;
 	}
-	bad = fuzz_syscalls(core, 5000, &ok);
-	scratch_reset();
+	bad = fuzz_syscalls(core, 5000, &ok);	/* leaves the sandbox empty */
 	if (bad)
 		printf("FAIL user/core%u/syscall_fuzzer: %u results were not error codes\n", core, bad);
 	else

@@ -29,24 +29,6 @@ static err_t spawn_with(unsigned mode, capaddr_t ep, struct proc *p)
 	return spawn_program_opts("uprog", mode, &o, p);
 }
 
-static unsigned state(const struct proc *p)
-{
-	uint64_t st = 0;
-	proc_status(p, &st);
-	return (unsigned)(st & 0xFFFFFFFF);
-}
-
-/* Yields until p blocks (in a message operation); false if it never does. */
-static bool until_blocked(const struct proc *p)
-{
-	for (int i = 0; i < 1000; i++) {
-		if (state(p) == DISP_STATE_BLOCKED)
-			return true;
-		sys_yield();
-	}
-	return false;
-}
-
 UTEST(lmp_call_and_reply_with_an_echo_server)
 {
 	struct lmp_msg r;
@@ -193,7 +175,7 @@ UTEST(process_sets_its_own_fault_handler)
 	UCHECK_ERR(lmp_recv(EP, 0, 0, &m), OK);
 	UCHECK(LMP_INFO_KIND(m.info) == LMP_KIND_FAULT && LMP_FAULT_VECTOR(m.w[0]) == 3);
 	UCHECK(m.badge == 0);			/* its own, unbadged copy */
-	UCHECK(state(&p) == DISP_STATE_BLOCKED);
+	UCHECK(proc_state(&p) == DISP_STATE_BLOCKED);
 	UCHECK_ERR(disp_regs(p.disp, &regs), OK);
 	UCHECK(regs.rip == m.w[2] && regs.rsp == m.w[3]);
 	UCHECK_ERR(lmp_reply(0, 0, NULL), OK);	/* resume it */

@@ -38,9 +38,12 @@ err_t supervisor_init(void);
 struct lmp_msg;
 bool supervisor_handle(const struct lmp_msg *m);
 void supervisor_serve(void);
-/* Yields until the child stops; its exit status (proctest.c). */
+/* A child's state (DISP_STATE_*); yields until it stops, giving its exit
+ * status; yields until it blocks, false if it does not (proctest.c). */
 struct proc;
+unsigned proc_state(const struct proc *p);
 int wait_stopped(const struct proc *p, err_t *err);
+bool until_blocked(const struct proc *p);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

@@ -26,6 +26,23 @@ int wait_stopped(const struct proc *p, err_t *err)
 	}
 }
 
+unsigned proc_state(const struct proc *p)
+{
+	uint64_t st = 0;
+	proc_status(p, &st);
+	return (unsigned)(st & 0xFFFFFFFF);
+}
+
+bool until_blocked(const struct proc *p)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (proc_state(p) == DISP_STATE_BLOCKED)
+			return true;
+		sys_yield();
+	}
+	return false;
+}
+
 static void run_and_expect(uint64_t arg, int want)
 {
 	struct proc p;
@@ -86,16 +103,11 @@ UTEST(fault_with_its_handler_gone_stops_the_process)
 {
 	struct spawn_opts o = { .exc_ep_set = true, .exc_ep = SCRATCH(0), .exc_badge = 5 };
 	struct proc p;
-	uint64_t st = 0;
 	err_t err;
 
 	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
 	UCHECK_ERR(spawn_program_opts("uprog", 4, &o, &p), OK);
-	for (int i = 0; i < 1000 && (st & 0xFFFFFFFF) != DISP_STATE_BLOCKED; i++) {
-		sys_yield();
-		UCHECK_ERR(proc_status(&p, &st), OK);
-	}
-	UCHECK((st & 0xFFFFFFFF) == DISP_STATE_BLOCKED);
+	UCHECK(until_blocked(&p));
 	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
 	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 0), OK);
 	UCHECK(wait_stopped(&p, &err) == -(6 + 1));	/* #UD */
