@@ -36,6 +36,7 @@ enum dcb_ipc {
 	IPC_RECV,		/* queued on `ep` to receive */
 	IPC_REPLY,		/* its call or fault was taken by `server` */
 	IPC_SLEEP,		/* SYS_SLEEP_UNTIL: on the core's sleep list */
+	IPC_EXIT,		/* DCB_STOPPED, its exit message queued on `ep` */
 };
 
 struct endpoint;
@@ -44,6 +45,7 @@ struct dcb {
 	struct cte cspace;		/* copy of the root CNode capability */
 	struct cte vspace;		/* copy of the top-level page table capability */
 	struct cte exc_ep;		/* copy of its exception endpoint, or empty */
+	bool exc_exit;			/* DISP_EXC_EXIT: tell exc_ep when it exits */
 	struct dcb *next;		/* run queue or reap list */
 	uint32_t state;			/* enum dcb_state */
 	bool queued;

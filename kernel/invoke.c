@@ -158,19 +158,22 @@ static err_t disp_setup(struct dcb *d, const uint64_t a[5])
 	return OK;
 }
 
-static err_t disp_set_exc_ep(struct dcb *d, uint64_t addr)
+static err_t disp_set_exc_ep(struct dcb *d, uint64_t addr, uint64_t flags)
 {
 	struct cte *ep;
 	err_t err = lookup(addr, &ep);
 
 	if (err)
 		return err;
+	if (flags & ~(uint64_t)DISP_EXC_EXIT)
+		return ERR_INVALID_ARG;
 	if (ep->cap.type != CAP_ENDPOINT)
 		return ERR_CAP_WRONG_TYPE;
 	if (!(ep->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	if (!cap_is_empty(&d->exc_ep))
 		cap_delete(&d->exc_ep);	/* a copy: never the last of an object in use */
+	d->exc_exit = flags & DISP_EXC_EXIT;
 	return cap_copy(&d->exc_ep, ep);
 }
 
@@ -215,7 +218,7 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 		memcpy(d->name, name, sizeof(name));
 		return OK;
 	case DISP_SET_EXC_EP:
-		return disp_set_exc_ep(d, a[0]);
+		return disp_set_exc_ep(d, a[0], a[1]);
 	case DISP_SET_UPCALL: {
 		struct cte *frame;
 		if ((err = lookup(a[0], &frame)))

@@ -121,6 +121,9 @@ static void transfer(struct dcb *s, struct dcb *r, unsigned kind, uint64_t badge
 		out->r10 = s->fault_addr;
 		out->r8 = in->rip;
 		out->r9 = in->rsp;
+	} else if (kind == LMP_KIND_EXIT) {
+		out->rdx = (uint64_t)(int64_t)s->exit_status;
+		out->r10 = out->r8 = out->r9 = 0;
 	} else {
 		if (in->rsi & LMP_SEND_CAP)
 			info |= cap_transfer(s, r);
@@ -151,17 +154,23 @@ static void release_caller(struct dcb *c, err_t why)
 	sched_wake(c);
 }
 
-/* Sender s (IPC_SEND, IPC_CALL or IPC_FAULT) meets receiver r: r has the
- * message and is runnable. A plain sender is done (runnable, OK); a
- * caller now waits for r's reply. The caller of this decides who runs. */
+/* Sender s (IPC_SEND, IPC_CALL, IPC_FAULT or IPC_EXIT) meets receiver r:
+ * r has the message and is runnable. A plain sender is done (runnable,
+ * OK), an exited one stays stopped; a caller now waits for r's reply. The
+ * caller of this decides who runs. */
 static void meet(struct dcb *s, struct dcb *r)
 {
 	unsigned kind = s->ipc == IPC_FAULT ? LMP_KIND_FAULT :
+			s->ipc == IPC_EXIT ? LMP_KIND_EXIT :
 			s->ipc == IPC_CALL ? LMP_KIND_CALL : LMP_KIND_SEND;
 
 	transfer(s, r, kind, s->badge);
 	r->ipc = IPC_NONE;
 	r->state = DCB_RUNNABLE;
+	if (kind == LMP_KIND_EXIT) {
+		s->ipc = IPC_NONE;
+		return;
+	}
 	if (kind == LMP_KIND_SEND) {
 		s->ipc = IPC_NONE;
 		s->regs.rax = OK;
@@ -378,6 +387,30 @@ void lmp_send_fault(uint64_t vector, uint64_t error, uint64_t addr)
 	send(me, ep_object(&me->exc_ep), false);
 }
 
+/* The exit message waits in the exited dispatcher itself: it is queued as
+ * a sender but stays DCB_STOPPED, so DISP_STATUS tells its status at once
+ * and the receiver's meet() leaves it stopped. */
+void lmp_exit(int status)
+{
+	struct dcb *me = this_core()->current;
+	struct endpoint *ep;
+
+	sched_stop(me, status);		/* leaves every queue and reply */
+	if (!me->exc_exit || !lmp_has_fault_handler(me))
+		sched_run();
+	ep = ep_object(&me->exc_ep);
+	me->badge = me->exc_ep.cap.word;
+	me->ipc = IPC_EXIT;
+	if (ep->waiting == EP_RECEIVERS) {
+		struct dcb *r = ep_pop(ep);
+		meet(me, r);
+		sched_switch_to(r);
+	}
+	ep_push(ep, me, EP_SENDERS);
+	me->state = DCB_STOPPED;
+	sched_run();
+}
+
 void lmp_endpoint_destroyed(uint64_t pa)
 {
 	struct endpoint *ep = phys_to_virt(pa);
@@ -385,7 +418,10 @@ void lmp_endpoint_destroyed(uint64_t pa)
 	while (ep->head) {
 		struct dcb *d = ep_pop(ep);
 		bool fault = d->ipc == IPC_FAULT;
+		uint32_t was = d->ipc;
 		d->ipc = IPC_NONE;
+		if (was == IPC_EXIT)
+			continue;	/* stopped already; its message is dropped */
 		if (fault) {
 			fault_unhandled(d, "its exception endpoint was destroyed");
 			continue;

@@ -19,6 +19,10 @@ bool lmp_has_fault_handler(const struct dcb *d);
 /* Sends the current dispatcher's fault (its registers already saved) to
  * its exception endpoint and blocks it until the handler replies. */
 void lmp_send_fault(uint64_t vector, uint64_t error, uint64_t addr) __attribute__((noreturn));
+/* SYS_EXIT: stops the current dispatcher with `status` and, if it asked
+ * for it (DISP_EXC_EXIT), queues its exit message on its exception
+ * endpoint. */
+void lmp_exit(int status) __attribute__((noreturn));
 
 /* lib/cap.c hook: the last capability to an Endpoint object went. */
 void lmp_endpoint_destroyed(uint64_t pa);

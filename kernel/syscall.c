@@ -44,7 +44,8 @@ void syscall_dispatch(struct trap_frame *f)
 		err = debug_print(f->rdi, f->rsi);
 		break;
 	case SYS_EXIT:
-		sched_stop_current((int)f->rdi);
+		sched_save(f);
+		lmp_exit((int)f->rdi);	/* tells its supervisor, if it asked to */
 	case SYS_LMP_SEND:
 	case SYS_LMP_RECV:
 	case SYS_LMP_CALL:

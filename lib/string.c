@@ -9,6 +9,7 @@
  */
 #include "lib/string.h"
 #include <stdint.h>
+#include <stdbool.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define NO_LIBCALL_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
@@ -168,4 +169,40 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	const char *p = s;
+	unsigned long v = 0;
+	bool overflow = false, any = false;
+
+	if (base == 0 || base == 16) {
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && digit_value(p[2]) < 16) {
+			p += 2;
+			base = 16;
+		} else if (base == 0) {
+			base = p[0] == '0' ? 8 : 10;
+		}
+	}
+	for (; digit_value(*p) < base; p++, any = true) {
+		unsigned d = (unsigned)digit_value(*p);
+		if (v > (~0ul - d) / (unsigned)base)
+			overflow = true;
+		v = v * (unsigned)base + d;
+	}
+	if (end)
+		*end = (char *)(any ? p : s);
+	return overflow ? ~0ul : v;
 }

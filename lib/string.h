@@ -21,6 +21,7 @@
 #define strncmp	lib_strncmp
 #define strchr	lib_strchr
 #define strlcpy	lib_strlcpy
+#define strtoul	lib_strtoul
 #endif
 
 void *memcpy(void *dst, const void *src, size_t n);
@@ -35,5 +36,11 @@ char *strchr(const char *s, int c);
 /* Copies at most size-1 bytes and NUL-terminates (size > 0); returns
  * strlen(src), so a result >= size means the copy was truncated. */
 size_t strlcpy(char *dst, const char *src, size_t size);
+
+/* Like C's strtoul for bases 0, 8, 10 and 16, without errno: a value
+ * too large for unsigned long gives ULONG_MAX, as C's does. Leading
+ * blanks and a sign are not accepted (nothing here needs them): *end then
+ * points at s, as for any string without digits. */
+unsigned long strtoul(const char *s, char **end, int base);
 
 #endif

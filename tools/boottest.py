@@ -168,15 +168,56 @@ def monitors_up(res, args, smp):
     name = f"boot/special/smp{smp}_every_core_runs_its_monitor"
     if args.filter and args.filter not in name:
         return
+    init_up = r"^init: supervising 0 programs$"
     def all_up(text):
-        return len(set(re.findall(r"^monitor: core (\d+) up", text, re.M))) == smp
+        return (len(set(re.findall(r"^monitor: core (\d+) up", text, re.M))) == smp and
+                re.search(init_up, text, re.M))
     status, text, log = boot(name, args.logdir, args.timeout, until=all_up, smp=smp,
                              mem=args.mem, kernel=args.kernel, append="")
     up = sorted(set(int(c) for c in re.findall(r"^monitor: core (\d+) up", text, re.M)))
-    if up == list(range(smp)):
-        res.add("PASS", name, f"{smp} monitors")
-    else:
+    if up != list(range(smp)):
         res.add("FAIL", name, f"monitors up on cores {up}; log {log}\n" + tail(text))
+    elif not re.search(init_up, text, re.M):
+        res.add("FAIL", name, f"init did not start (no '{init_up}'); log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{smp} monitors and init")
+
+
+def init_supervises(res, args):
+    """init starts what `init=` names and restarts it by its policy: a
+    permanent child that always faults is restarted exactly 3 times, then
+    given up; a transient one that exits 0 and a temporary one that faults
+    are not restarted; a bad spec and a missing program get clear messages;
+    init's exit status counts the 4 that ended badly."""
+    name = "boot/special/init_restarts_by_policy_and_gives_up"
+    if args.filter and args.filter not in name:
+        return
+    specs = "uprog:2/permanent,uprog:0/transient,uprog:1/temporary,nope,uprog:0/bogus"
+    status, text, log = boot(name, args.logdir, args.timeout, smp=2, mem=args.mem,
+                             kernel=args.kernel, append=f"utest=init init={specs}")
+    def count(p):
+        return len(re.findall(p, text, re.M))
+    want = [
+        (r"^init: restarting 'uprog' \(restart [123] of at most 3\)$", 3),
+        (r"^init: 'uprog' ended 4 times; not restarting it again \(at most 3 restarts\)$", 1),
+        (r"^init: core 0: process 'uprog' faulted: #PF page fault \(vector 14, error 0x6\) .* address 0x10; destroying it$", 4),
+        (r"^init: core 0: process 'uprog' faulted: #DE divide error \(vector 0, error 0x0\)", 1),
+        (r"^init:   rax [0-9a-f]+ rbx ", 5),
+        (r"^init: 'uprog' exited with status 0$", 1),
+        (r"^init: bad spec 'uprog:0/bogus': unknown policy 'bogus'", 1),
+        (r"^init: cannot start 'nope': ERR_NOT_FOUND: ", 1),
+        (r"^init: nothing left to supervise; 4 programs ended badly$", 1),
+        (r"^monitor: core 0: process 'init' exited with status 4$", 1),
+    ]
+    wrong = [f"{n} x '{p}', want {w}" for p, w in want if (n := count(p)) != w]
+    if status != EXIT_FAIL:
+        wrong.insert(0, f"QEMU exit {status}, want {EXIT_FAIL} (init reports 4 ended badly)")
+    if "kernel fault" in text:
+        wrong.insert(0, "a kernel fault")
+    if wrong:
+        res.add("FAIL", name, "; ".join(wrong) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name)
 
 
 FAULTS = [("#DE divide error", 0, 1), ("#PF page fault", 14, 2), ("#GP general protection", 13, 3),
@@ -314,6 +355,7 @@ def main():
         for smp in (4, 16):
             monitors_up(res, args, smp)
         user_faults(res, args)
+        init_supervises(res, args)
         fuzz_every_core(res, args)
         bench_lines(res, args)
     c = res.counts

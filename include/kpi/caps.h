@@ -87,9 +87,9 @@ enum cap_method {
 	DISP_RUN,		/* (): make it runnable on this core */
 	DISP_SET_NAME,		/* (const char *name, len): for reports; at most 31 bytes */
 	DISP_STATUS,		/* (): returns state | exit status << 32 (DISP_STATE_*) */
-	DISP_SET_EXC_EP,	/* (endpoint caddr): where its faults go from now on;
-				 * the dispatcher keeps its own copy (needs WRITE on
-				 * the endpoint) */
+	DISP_SET_EXC_EP,	/* (endpoint caddr, flags): where its faults go from
+				 * now on; the dispatcher keeps its own copy (needs
+				 * WRITE on the endpoint). Flags: DISP_EXC_EXIT */
 	DISP_REGS,		/* (struct disp_regs *out): its saved registers;
 				 * meaningful while it is not running (blocked on a
 				 * fault, stopped, or waiting for the core) */
@@ -103,6 +103,10 @@ enum cap_method {
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
 };
+
+/* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
+ * the dispatcher exits, so its supervisor learns of every ending. */
+#define DISP_EXC_EXIT		0x1u
 
 /* DISP_STATUS: the low 32 bits of the value returned. */
 #define DISP_STATE_NEW		0	/* made, not set up */

@@ -55,6 +55,7 @@ enum lmp_kind {
 	LMP_KIND_CALL = 1,	/* the sender waits for a reply */
 	LMP_KIND_FAULT = 2,	/* from the kernel: a dispatcher faulted (below) */
 	LMP_KIND_REPLY = 3,	/* the answer to this dispatcher's call */
+	LMP_KIND_EXIT = 4,	/* from the kernel: a dispatcher exited (below) */
 };
 
 /*
@@ -67,6 +68,16 @@ enum lmp_kind {
  * The rest of its registers: DISP_REGS. Replying resumes it where it
  * stopped (after fixing the cause, say, by mapping the page); destroying
  * it ends it. Only the kernel makes fault messages: no process can.
+ */
+
+/*
+ * An exit message (LMP_KIND_EXIT): when a dispatcher whose exception
+ * endpoint was set with DISP_EXC_EXIT exits (SYS_EXIT), the kernel sends
+ * w0 = its exit status (sign-extended), w1..w3 = 0, with the endpoint's
+ * badge. The dispatcher is stopped at once (DISP_STATUS says so) and the
+ * message waits in the endpoint's queue, in the dispatcher itself, until
+ * its supervisor receives it: no kernel buffer, nothing lost. Destroying
+ * the dispatcher first withdraws it. Only the kernel makes exit messages.
  */
 #define LMP_FAULT_VECTOR(w0)	((unsigned)((w0) & 0xFFFFFFFF))
 #define LMP_FAULT_ERROR(w0)	((unsigned)((w0) >> 32))

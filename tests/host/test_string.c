@@ -22,6 +22,8 @@
 #undef strncmp
 #undef strchr
 #undef strlcpy
+#undef strtoul
+#include <stdlib.h>
 
 #define BUF 96
 
@@ -178,4 +180,29 @@ TEST(strlcpy_truncates)
 	memset(buf, 'X', sizeof(buf));
 	CHECK_EQ(lib_strlcpy(buf, "abc", 0), 3);	/* size 0: writes nothing */
 	CHECK_EQ(buf[0], 'X');
+}
+
+/* lib_strtoul against the C library's, for every base it supports. */
+TEST(strtoul_like_libc)
+{
+	static const char *const in[] = {
+		"0", "7", "42", "0x1F", "0X1f", "017", "09", "0x", "0xg", "", "abc",
+		"123abc", "18446744073709551615", "18446744073709551616",
+		"99999999999999999999999", "0xFFFFFFFFFFFFFFFF", "0x10000000000000000",
+		"zz", "1z",
+	};
+	static const int bases[] = { 0, 8, 10, 16 };
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		for (size_t b = 0; b < 4; b++) {
+			char *e1, *e2;
+			unsigned long want = strtoul(in[i], &e1, bases[b]);
+			unsigned long got = lib_strtoul(in[i], &e2, bases[b]);
+			if (want != got || e1 != e2) {
+				test_fail(__FILE__, __LINE__, "strtoul(\"%s\", %d): %lu end +%td, want %lu end +%td",
+					  in[i], bases[b], got, e2 - in[i], want, e1 - in[i]);
+				return;
+			}
+		}
+	}
 }

@@ -9,5 +9,7 @@ void *realloc(void *p, size_t size);
 void free(void *p);
 void exit(int status) __attribute__((noreturn));
 void abort(void) __attribute__((noreturn));
+/* strtoul: lib/string.c (bases 0, 8, 10, 16). */
+unsigned long strtoul(const char *s, char **end, int base);
 
 #endif

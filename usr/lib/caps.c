@@ -70,9 +70,9 @@ err_t disp_set_name(capaddr_t disp, const char *name)
 	return sys_invoke(disp, DISP_SET_NAME, (uintptr_t)name, strlen(name), 0, 0, 0).err;
 }
 
-err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep)
+err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep, unsigned flags)
 {
-	return sys_invoke(disp, DISP_SET_EXC_EP, ep, 0, 0, 0, 0).err;
+	return sys_invoke(disp, DISP_SET_EXC_EP, ep, flags, 0, 0, 0).err;
 }
 
 err_t disp_regs(capaddr_t disp, struct disp_regs *out)

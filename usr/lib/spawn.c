@@ -13,6 +13,7 @@
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "lib/args.h"
 #include "lib/bootimg.h"
 #include "lib/elf.h"
 
@@ -218,7 +219,8 @@ static err_t equip(unsigned base, unsigned idx, const struct spawn_opts *o)
 		return OK;
 	if ((err = cnode_mint(T_PROCCN, base + 5, ep, CAP_RIGHT_WRITE, badge)))
 		return err;
-	return disp_set_exc_ep(PROC(base + 3), PROC(base + 5));
+	return disp_set_exc_ep(PROC(base + 3), PROC(base + 5),
+			       o && o->notify_exit ? DISP_EXC_EXIT : 0);
 }
 
 /* Pages for a range: its pages, and at most one table per 2 MiB it spans
@@ -242,16 +244,34 @@ static uint64_t pool_bytes(const struct elf_image *elf)
 	return pages * PAGE;
 }
 
-static err_t build(struct build *b, const struct bootimg_file *f, const char *name,
-		   uint64_t arg)
+_Static_assert(ARGS_VA == USER_STACK_TOP - ARGS_SIZE, "argv block at the top of the stack");
+
+/* The child's own RAM: a RAM CNode at its RAM_CN holding, in slot 0, a
+ * RAM capability carved from the end of its pool. */
+static err_t give_ram(struct build *b, uint64_t bytes)
 {
+	unsigned base = b->base;
+	err_t err;
+
+	if ((err = pool_retype(b, T_PROCCN, base + 7, CAP_CNODE, CNODE_MIN_SLOTS * CTE_SIZE)) ||
+	    (err = cnode_copy(PROC(base), RAM_CN, PROC(base + 7))))
+		return err;
+	return pool_retype(b, PROC(base + 7), 0, CAP_RAM, bytes);
+}
+
+static err_t build(struct build *b, const struct bootimg_file *f, const char *name,
+		   uint64_t arg, const struct spawn_opts *o, const void *args)
+{
+	uint64_t ram = o ? (o->ram + PAGE - 1) & ~(PAGE - 1) : 0;
 	struct elf_image elf;
 	unsigned base = b->base;
 	err_t err;
 
+	if (o && o->ram > USER_TOP)
+		return ERR_NO_MEMORY;		/* more than any machine: no wrapping */
 	if ((err = elf_parse(f->data, f->size, USER_TOP, &elf)))
 		return err;
-	b->pool_size = pool_bytes(&elf);
+	b->pool_size = pool_bytes(&elf) + (ram ? PAGE + ram : 0);
 	if ((err = ram_retype(T_PROCCN, base + 6, CAP_RAM, b->pool_size)) ||
 	    (err = make_cspace(b)) ||
 	    (err = pool_retype(b, T_PROCCN, base + 4, CAP_PML4, 0)) ||
@@ -260,13 +280,21 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	for (unsigned i = 0; i < elf.nseg; i++)
 		if ((err = load_segment(b, f->data, &elf.seg[i])))
 			return err;
-	for (uint64_t va = USER_STACK_TOP - USER_STACK_PAGES * PAGE; va < USER_STACK_TOP; va += PAGE)
-		if ((err = child_page(b, va, NULL, 0, 0, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+	for (uint64_t va = USER_STACK_TOP - USER_STACK_PAGES * PAGE; va < USER_STACK_TOP; va += PAGE) {
+		bool top = va == USER_STACK_TOP - PAGE;	/* holds the argv block */
+		if ((err = child_page(b, va, top ? args : NULL, PAGE - ARGS_SIZE,
+				      top ? ARGS_SIZE : 0, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
 			return err;
+	}
+	if (ram && (err = give_ram(b, ram)))
+		return err;
+	if (o && o->give_bootimg &&
+	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_BOOTIMG), CPTR_BOOTIMG)))
+		return err;
 	if ((err = pool_retype(b, T_PROCCN, base + 3, CAP_DISPATCHER, 0)) ||
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_DISPATCHER), PROC(base + 3))) ||
 	    (err = disp_setup(PROC(base + 3), PROC(base), PROC(base + 4), elf.entry,
-			      USER_STACK_TOP, arg)) ||
+			      ARGS_VA, arg)) ||
 	    (err = disp_set_name(PROC(base + 3), name)))
 		return err;
 	return OK;
@@ -303,12 +331,17 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 			 struct proc *out)
 {
 	const void *img = (const void *)(uintptr_t)BOOTIMG_VA;
+	const char *just_name[1] = { name };
 	struct bootimg_file f;
+	static uint8_t args[ARGS_SIZE];
 	struct build b;
 	err_t err;
 
 	if (o && o->ngive > SPAWN_GIVE_MAX)
 		return ERR_TOO_MANY;
+	if ((err = o && o->argc ? args_pack(args, o->argc, o->argv) :
+				  args_pack(args, 1, just_name)))
+		return err;
 	if ((err = window_init()) || (err = bootimg_check(img, bootimg_len)) ||
 	    (err = bootimg_find(img, name, &f)))
 		return err;
@@ -320,7 +353,7 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 	idx_used[out->idx] = true;
 	out->disp = PROC(8 * out->idx + 3);
 	b.base = 8 * out->idx;
-	err = build(&b, &f, name, arg);
+	err = build(&b, &f, name, arg, o, args);
 	if (!err)
 		err = equip(b.base, out->idx, o);
 	cnode_delete(CPTR_ROOTCN, WORK_CN);
@@ -364,10 +397,10 @@ err_t proc_kill(struct proc *p)
 	/* The dispatcher first, so it never runs without its address space.
 	 * Revoke before delete: the copies inside the child's own CNodes
 	 * refer to each other and would otherwise keep the objects alive. */
-	static const unsigned order[7] = { 3, 0, 1, 2, 4, 5, 6 };
+	static const unsigned order[8] = { 3, 0, 1, 2, 4, 5, 7, 6 };
 	struct cap_info pool;
 	bool have_pool = cap_identify(PROC(base + 6), &pool) == OK;
-	for (unsigned i = 0; i < 7; i++) {
+	for (unsigned i = 0; i < 8; i++) {
 		cnode_revoke(T_PROCCN, base + order[i]);
 		err_t err = cnode_delete(T_PROCCN, base + order[i]);
 		if (err && err != ERR_CAP_EMPTY && !first)

@@ -9,7 +9,7 @@
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include "usr/monitor/utest.h"
+#include <flotilla/utest.h>
 
 #define PAGE		4096ull
 #define TEST_VA_L4	128	/* PML4 entry of the tests' mappings: 0x4000_0000_0000 */

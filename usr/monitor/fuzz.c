@@ -19,7 +19,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include "usr/monitor/utest.h"
+#include <flotilla/utest.h>
 
 #define PAGE	4096ull
 

@@ -12,7 +12,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "usr/monitor/monitor.h"
-#include "usr/monitor/utest.h"
+#include <flotilla/utest.h>
 
 #define EP		SCRATCH(0)
 #define PAGE		4096ull

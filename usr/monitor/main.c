@@ -3,15 +3,18 @@
  * (kernel/boot_user.c), holding the Kernel capability and all of its core's
  * memory as RAM capabilities. Monitors become the system's control plane
  * (channels, spawning, capability transfer between cores); for now each
- * one says what it holds, the monitor on core 0 runs the user-space tests
- * when the command line says `utest`, and with `ufuzz` every monitor runs
- * the system-call fuzzer against its own core's kernel. Then each one
- * supervises: it waits on its fault endpoint (supervise.c), blocked, so
- * an idle core halts.
+ * one says what it holds, and with `ufuzz` every monitor runs the
+ * system-call fuzzer against its own core's kernel. The monitor on core 0
+ * starts init (initstart.c, usr/init), which starts the programs the
+ * command line names; with `utest` it first runs its own user-space tests,
+ * then has init run the test programs (usertest) and powers off with the
+ * verdict. Then each monitor supervises: it waits on its fault endpoint
+ * (supervise.c), blocked, so an idle core halts.
  */
 #include <stdio.h>
 #include <string.h>
 #include <flotilla/caps.h>
+#include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
 #include "usr/monitor/monitor.h"
@@ -34,7 +37,38 @@ static uint64_t ram_bytes(unsigned *count)
 	return total;
 }
 
-int main(void)
+/* `utest`: init runs the test programs (init=SPECS, or usertest) with -w
+ * and exits with how many ended badly. Skipped when `utest=PATTERN` is
+ * not part of "init/usertest". */
+static int run_init_tests(const char *cmdline)
+{
+	char pattern[64];
+	struct proc init;
+	err_t err;
+
+	static const char name[] = "init/usertest";
+	bool selected = false;
+
+	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));
+	for (size_t i = 0; i + strlen(pattern) <= strlen(name) && !selected; i++)
+		selected = strncmp(name + i, pattern, strlen(pattern)) == 0;
+	if (!selected)
+		return 0;
+	if ((err = init_start(cmdline, true, "usertest", &init))) {
+		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
+		       err_name(err), err_msg(err));
+		return 1;
+	}
+	int status = init_wait(&init);
+	if (status) {
+		printf("FAIL user/init_runs_the_test_programs: init ended with status %d\n", status);
+		return 1;
+	}
+	printf("PASS user/init_runs_the_test_programs\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	unsigned core = sys_core_id(), nram;
 	uint64_t ram = ram_bytes(&nram);
@@ -68,9 +102,14 @@ int main(void)
 	if (cmdline_has(cmdline, "utest")) {
 		int failed = utest_main(cmdline);
 		/* With ufault the host decides when it has seen every fault. */
-		if (!cmdline_has(cmdline, "ufault"))
-			kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);
+		if (cmdline_has(cmdline, "ufault"))
+			supervisor_serve();
+		failed += run_init_tests(cmdline);
+		kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);
 	}
+	struct proc init;
+	if ((err = init_start(cmdline, false, "", &init)))
+		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
 	supervisor_serve();
 	return 0;
 }

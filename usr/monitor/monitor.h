@@ -44,6 +44,11 @@ struct proc;
 unsigned proc_state(const struct proc *p);
 int wait_stopped(const struct proc *p, err_t *err);
 bool until_blocked(const struct proc *p);
+/* init (initstart.c): starts it with the command line's init=SPECS (or
+ * default_specs), -w first if `wait`; waits for its exit message, handling
+ * the other messages on the fault endpoint meanwhile; returns its status. */
+err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out);
+int init_wait(const struct proc *init);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

@@ -11,7 +11,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include "usr/monitor/utest.h"
+#include <flotilla/utest.h>
 
 /* Yields until the child stops; returns its exit status. */
 int wait_stopped(const struct proc *p, err_t *err)

@@ -4,8 +4,9 @@
  * every child a copy of it as its exception endpoint, minted with a badge
  * naming the child. A fault arrives as a message from the kernel (kpi/lmp.h);
  * the monitor reads the rest of the registers, prints one report naming
- * the process, and destroys it. A message on this endpoint that is not a
- * fault is refused with ERR_BAD_MESSAGE and changes nothing.
+ * the process, and destroys it. A child that asked for it (init does) also
+ * has its exit sent here: the monitor reports it and destroys the child. Any
+ * other message is refused with ERR_BAD_MESSAGE and changes nothing.
  */
 #include <stdio.h>
 #include <flotilla/caps.h>
@@ -28,10 +29,14 @@ bool supervisor_handle(const struct lmp_msg *m)
 	unsigned core = sys_core_id(), kind = LMP_INFO_KIND(m->info);
 	unsigned vector = LMP_FAULT_VECTOR(m->w[0]);
 	const char *name;
-	struct disp_regs r;
 	struct proc p;
 	err_t err;
 
+	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
+		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
+		       (int)m->w[0]);
+		return proc_kill(&p) == OK;
+	}
 	if (kind != LMP_KIND_FAULT) {
 		printf("monitor: core %u: refused a message of kind %u (badge 0x%llx) on the fault endpoint: only the kernel sends faults there\n",
 		       core, kind, (unsigned long long)m->badge);
@@ -46,17 +51,7 @@ bool supervisor_handle(const struct lmp_msg *m)
 		       (unsigned long long)m->badge, vector_name(vector));
 		return false;
 	}
-	printf("monitor: core %u: process '%s' faulted: %s (vector %u, error 0x%x) at rip 0x%llx, address 0x%llx; destroying it\n",
-	       core, name, vector_name(vector), vector, LMP_FAULT_ERROR(m->w[0]),
-	       (unsigned long long)m->w[2], (unsigned long long)m->w[1]);
-	if ((err = disp_regs(p.disp, &r)) == OK)
-		printf("monitor:   rax %llx rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx rbp %llx rsp %llx\n",
-		       (unsigned long long)r.rax, (unsigned long long)r.rbx,
-		       (unsigned long long)r.rcx, (unsigned long long)r.rdx,
-		       (unsigned long long)r.rsi, (unsigned long long)r.rdi,
-		       (unsigned long long)r.rbp, (unsigned long long)r.rsp);
-	else
-		printf("monitor:   registers unavailable: %s\n", err_name(err));
+	proc_report_fault("monitor", &p, name, m);
 	if ((err = proc_kill(&p)))
 		printf("monitor: core %u: destroying '%s' failed: %s: %s\n", core, name,
 		       err_name(err), err_msg(err));

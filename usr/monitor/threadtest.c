@@ -11,7 +11,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/thread.h>
 #include "usr/monitor/monitor.h"
-#include "usr/monitor/utest.h"
+#include <flotilla/utest.h>
 
 #define T_UPCALL_FRAME	CADDR(TASK_CN, 35)
 

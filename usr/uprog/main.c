@@ -19,8 +19,11 @@
  *  11  yields a while, then sends (11, 12, 13, 14); exits with the result
  *  12  receives once; exits with the result (ERR_EP_GONE when the parent
  *      destroys the endpoint under it)
+ *  13  prints its argv and exits with 100 * argc + the length of its last
+ *      argument (usr/usertest)
  */
 #include <stdio.h>
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/uprog.h>
@@ -76,7 +79,7 @@ static int echo_server(void)
 
 static int own_handler(void)
 {
-	err_t err = disp_set_exc_ep(CPTR_DISPATCHER, UPROG_EP);
+	err_t err = disp_set_exc_ep(CPTR_DISPATCHER, UPROG_EP, 0);
 
 	if (err)
 		return err;
@@ -84,7 +87,7 @@ static int own_handler(void)
 	return 42;	/* resumed by the handler */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct lmp_msg m;
 
@@ -112,6 +115,12 @@ int main(void)
 		return lmp_send(UPROG_EP, 0, 0, (const uint64_t[LMP_WORDS]){ 11, 12, 13, 14 });
 	case 12:
 		return lmp_recv(UPROG_EP, 0, 0, &m);
+	case 13:
+		printf("uprog: argc %d:", argc);
+		for (int i = 0; i < argc; i++)
+			printf(" '%s'", argv[i]);
+		printf("\n");
+		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
 	}
 	return 100;
 }

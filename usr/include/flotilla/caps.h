@@ -24,7 +24,7 @@ err_t disp_setup(capaddr_t disp, capaddr_t cspace, capaddr_t vspace, uint64_t en
 		 uint64_t stack, uint64_t arg);
 err_t disp_run(capaddr_t disp);
 err_t disp_set_name(capaddr_t disp, const char *name);
-err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep);
+err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep, unsigned flags);
 err_t disp_regs(capaddr_t disp, struct disp_regs *out);
 err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);

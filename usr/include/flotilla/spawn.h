@@ -8,9 +8,10 @@
  *   PROC_CN (level 1)  per child 8 slots: the originals of its root, task
  *                      and page CNodes, dispatcher and PML4, so that
  *                      revoking them ends the child completely; then the
- *                      badged copy of its exception endpoint, and the RAM
+ *                      badged copy of its exception endpoint, the RAM
  *                      pool every object of the child is retyped from,
- *                      given back to usr/lib/ram.c when it is killed
+ *                      given back to usr/lib/ram.c when it is killed, and
+ *                      the child's RAM CNode (when it is given RAM)
  *   WORK_CN, WORK2_CN  the child's page and task CNodes while building it
  */
 #ifndef FLOTILLA_SPAWN_H
@@ -49,7 +50,21 @@ struct spawn_opts {
 	bool exc_ep_set;
 	capaddr_t exc_ep;
 	uint64_t exc_badge;
+	/* Its exception endpoint also gets its exit message (DISP_EXC_EXIT). */
+	bool notify_exit;
+	/* argv (argc strings, lib/args.h); with argc 0 it gets just its name. */
+	unsigned argc;
+	const char *const *argv;
+	/* Bytes of RAM of its own (rounded up to pages), as one RAM capability
+	 * in slot 0 of its RAM CNode (level-1 slot RAM_CN): it builds with it,
+	 * and it goes with the child's pool when the child is killed. */
+	uint64_t ram;
+	/* A copy of the boot image at its CPTR_BOOTIMG, to spawn programs. */
+	bool give_bootimg;
 };
+
+/* Where the child finds its argv: the top of its stack (lib/args.h). */
+#define ARGS_VA		(USER_STACK_TOP - 1024)
 
 err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts *o,
 			 struct proc *out);
@@ -64,6 +79,11 @@ bool proc_from_badge(uint64_t badge, struct proc *out, const char **name);
 err_t proc_status(const struct proc *p, uint64_t *status);
 /* Ends the child and destroys every object it was made of. */
 err_t proc_kill(struct proc *p);
+/* Prints the report of the fault message m from child p (usr/lib/report.c),
+ * each line starting with `who`. */
+struct lmp_msg;
+void proc_report_fault(const char *who, const struct proc *p, const char *name,
+		       const struct lmp_msg *m);
 
 /* RAM for the parent's objects: retypes a new object into `slot` of CNode
  * `cn`, carved first-fit from the largest RAM capability (usr/lib/ram.c). */

@@ -17,6 +17,7 @@ enum uprog_mode {
 	UPROG_OWN_HANDLER = 10,
 	UPROG_SEND_LATER = 11,
 	UPROG_RECV_ONCE = 12,
+	UPROG_ARGS = 13,
 };
 
 /* The endpoint its parent gives it (spawn_opts.give[0]). */

@@ -1,9 +1,12 @@
 /*
- * User-space tests: UTEST(name) registers a test in the "utests" section,
- * like the kernel's KTEST. A test fails with UFAIL/UCHECK_ERR and returns;
- * returning without failing passes. Each prints one verdict line,
- *	PASS user/<name>
- *	FAIL user/<name>: <file>:<line>: <what>
+ * User-space tests: UTEST(name) registers a test in the "utests" section
+ * of the program that holds it, like the kernel's KTEST. A test fails with
+ * UCHECK/UCHECK_ERR and returns; returning without failing passes.
+ * utest_run (usr/lib/utest.c) prints one verdict line for each,
+ *	PASS <prefix>/<name>
+ *	FAIL <prefix>/<name>: <file>:<line>: <what>
+ * The monitor's tests use the prefix "user", init's test programs
+ * "init/<program>".
  */
 #ifndef USR_UTEST_H
 #define USR_UTEST_H
@@ -26,6 +29,11 @@ struct utest {
 void utest_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 extern int utest_failed;
+
+/* Runs this program's tests whose names contain `pattern` ("" for all),
+ * calling after(), if any, after each; counts into *passed and *failed. */
+void utest_run(const char *prefix, const char *pattern, void (*after)(void),
+	       int *passed, int *failed);
 
 #define UCHECK(cond) do {						\
 	if (!(cond)) { utest_fail(__FILE__, __LINE__, "%s", #cond); return; } \

@@ -1,0 +1,70 @@
+/*
+ * The monitor on core 0 starts init (usr/init), the first ordinary process:
+ * with RAM of its own (INIT_RAM_MAX, or half of what the monitor has free
+ * if that is less), a copy of the boot image, and the programs to start,
+ * from the command line's `init=SPEC,SPEC,...` (SPEC is PROG[:ARG][/POLICY],
+ * see usr/init/main.c). init's faults and its exit come to the monitor's
+ * fault endpoint, like any child's.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/spawn.h>
+#include "lib/args.h"
+#include "usr/monitor/monitor.h"
+
+#define INIT_RAM_MAX	(16ull << 20)
+
+err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out)
+{
+	static char specs[256];
+	const char *argv[ARGS_MAX];
+	unsigned argc = 0;
+	uint64_t size;
+
+	if (ram_largest(&size) < 0)
+		return ERR_NO_MEMORY;
+	if (!cmdline_get(cmdline, "init", specs, sizeof(specs)))
+		strlcpy(specs, default_specs, sizeof(specs));
+	if (strlen(specs) == sizeof(specs) - 1)
+		return ERR_ARGS_TOO_LONG;		/* it may have been cut */
+	argv[argc++] = "init";
+	if (wait)
+		argv[argc++] = "-w";
+	/* Commas separate the specs: one argument each. */
+	for (char *p = specs; *p; ) {
+		if (argc == ARGS_MAX)
+			return ERR_ARGS_TOO_LONG;	/* never start half of them */
+		argv[argc++] = p;
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	uint64_t free = size - ram_used_bytes();
+	struct spawn_opts o = {
+		.notify_exit = true, .argc = argc, .argv = argv, .give_bootimg = true,
+		.ram = (free / 2 < INIT_RAM_MAX ? free / 2 : INIT_RAM_MAX) & ~4095ull,
+	};
+	return spawn_program_opts("init", 0, &o, out);
+}
+
+int init_wait(const struct proc *init)
+{
+	for (;;) {
+		struct lmp_msg m;
+		err_t err = lmp_recv(T_FAULTEP, 0, 0, &m);
+		if (err) {
+			printf("monitor: fault endpoint: %s: %s\n", err_name(err), err_msg(err));
+			return -1000;
+		}
+		bool about_init = m.badge == SPAWN_BADGE(init->idx);
+		unsigned kind = LMP_INFO_KIND(m.info);
+		int status = kind == LMP_KIND_EXIT ? (int)m.w[0] :
+			     -(int)LMP_FAULT_VECTOR(m.w[0]) - 1;
+		supervisor_handle(&m);		/* reports it, destroys it */
+		if (about_init && (kind == LMP_KIND_EXIT || kind == LMP_KIND_FAULT))
+			return status;
+	}
+}
