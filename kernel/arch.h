@@ -51,6 +51,7 @@ bool arch_has_core(void);
 uint64_t arch_timestamp(void);		/* cycles (TSC) */
 uint64_t arch_timestamp_hz(void);	/* calibrated at boot */
 void arch_doorbell(unsigned core);	/* interrupt core `id` so it looks at its channels */
+void arch_notify(unsigned core, unsigned slot);	/* ring user doorbell `slot` of `core` */
 void arch_wait_for_interrupt(void);	/* halt until an interrupt arrives (enables them) */
 void arch_halt_core(void) __attribute__((noreturn));	/* stop this core for good */
 void arch_exit_qemu(int code) __attribute__((noreturn));	/* isa-debug-exit, or halt */

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include "kernel/config.h"
 #include "kernel/pmem.h"
+#include "lib/cap.h"
+#include <kpi/caps.h>
 #include "kernel/arch/x86_64/arch_core.h"
 
 struct kchan;
@@ -56,6 +58,10 @@ struct core {
 	struct dcb *sleepers;		/* blocked in SYS_SLEEP_UNTIL, unordered */
 	unsigned slice_left;		/* timer ticks left in current's slice */
 	uint64_t switches;		/* dispatcher switches on this core */
+
+	/* Doorbells (kernel/notify.c): the endpoint each one notifies. */
+	struct cte notify_ep[NOTIFY_SLOTS];
+	uint64_t notifies;		/* doorbell rings taken on this core */
 	struct arch_core arch;
 };
 

@@ -14,6 +14,7 @@
 #include "kernel/lmp.h"
 #include "kernel/upcall.h"
 #include "kernel/machine.h"
+#include "kernel/notify.h"
 #include "kernel/vspace.h"
 
 void *cap_phys_to_ptr(uint64_t pa)
@@ -241,6 +242,13 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 			return ERR_TRUNCATED;
 		*ret = len;
 		return user_copy_out(a[0], machine.cmdline, len + 1);
+	case KERNEL_NOTIFY_BIND: {
+		struct cte *ep;
+		err_t err = lookup(a[0], &ep);
+		return err ? err : notify_bind(ep, a[1]);
+	}
+	case KERNEL_NOTIFY:
+		return notify_ring(a[0], a[1]);
 	}
 	return ERR_BAD_METHOD;
 }
@@ -256,7 +264,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_SET_UPCALL)
 		return CAP_DISPATCHER;
-	if (m == KERNEL_POWEROFF || m == KERNEL_CMDLINE)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_NOTIFY)
 		return CAP_KERNEL;
 	return CAP_NULL;
 }

@@ -30,6 +30,7 @@ enum { EP_EMPTY, EP_SENDERS, EP_RECEIVERS };
 struct endpoint {
 	struct dcb *head, *tail;	/* waiting dispatchers, FIFO */
 	uint32_t waiting;		/* who they are: EP_* */
+	uint32_t notify;		/* doorbells rung with no receiver waiting */
 };
 
 _Static_assert(sizeof(struct endpoint) <= 64, "fits in an Endpoint object (kpi/caps.def)");
@@ -296,10 +297,27 @@ static void __attribute__((noreturn)) send(struct dcb *me, struct endpoint *ep, 
 	sched_run();
 }
 
+/* A notification of `bits` into r's registers, as its receive returns it. */
+static void notification(struct dcb *r, uint32_t bits)
+{
+	r->regs.rax = OK;
+	r->regs.rdi = LMP_KIND_NOTIFY;
+	r->regs.rsi = 0;
+	r->regs.rdx = bits;
+	r->regs.r10 = r->regs.r8 = r->regs.r9 = 0;
+}
+
 /* me (current) receives on ep; `caller`, if any, was just replied to. */
 static void __attribute__((noreturn)) receive(struct dcb *me, struct endpoint *ep, bool nonblock,
 					      struct dcb *caller)
 {
+	if (ep->notify) {
+		notification(me, ep->notify);
+		ep->notify = 0;
+		if (caller)
+			sched_enqueue(caller);
+		arch_resume(&me->regs);
+	}
 	if (ep->waiting == EP_SENDERS) {
 		struct dcb *s = ep_pop(ep);
 		meet(s, me);
@@ -409,6 +427,20 @@ void lmp_exit(int status)
 	ep_push(ep, me, EP_SENDERS);
 	me->state = DCB_STOPPED;
 	sched_run();
+}
+
+void lmp_notify(struct cte *c, uint32_t bits)
+{
+	struct endpoint *ep = ep_object(c);
+
+	if (ep->waiting != EP_RECEIVERS) {
+		ep->notify |= bits;
+		return;
+	}
+	struct dcb *r = ep_pop(ep);
+	r->ipc = IPC_NONE;
+	notification(r, bits);
+	sched_wake(r);
 }
 
 void lmp_endpoint_destroyed(uint64_t pa)

@@ -24,6 +24,10 @@ void lmp_send_fault(uint64_t vector, uint64_t error, uint64_t addr) __attribute_
  * endpoint. */
 void lmp_exit(int status) __attribute__((noreturn));
 
+/* A notification of doorbells `bits` on endpoint ep (kernel/notify.c):
+ * to a waiting receiver, or remembered for the next one. */
+void lmp_notify(struct cte *ep, uint32_t bits);
+
 /* lib/cap.c hook: the last capability to an Endpoint object went. */
 void lmp_endpoint_destroyed(uint64_t pa);
 /* `d` stopped or was destroyed: leave every queue and reply it is in. */

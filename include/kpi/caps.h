@@ -102,7 +102,15 @@ enum cap_method {
 	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
+	KERNEL_NOTIFY_BIND,	/* (endpoint caddr, slot): doorbell `slot` of this
+				 * core now notifies that endpoint (kpi/lmp.h);
+				 * the kernel keeps its own copy */
+	KERNEL_NOTIFY,		/* (core, slot): ring doorbell `slot` of `core`,
+				 * this one included; an IPI to another core */
 };
+
+/* Doorbells per core (KERNEL_NOTIFY_BIND). */
+#define NOTIFY_SLOTS		8
 
 /* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
  * the dispatcher exits, so its supervisor learns of every ending. */

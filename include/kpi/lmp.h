@@ -56,6 +56,7 @@ enum lmp_kind {
 	LMP_KIND_FAULT = 2,	/* from the kernel: a dispatcher faulted (below) */
 	LMP_KIND_REPLY = 3,	/* the answer to this dispatcher's call */
 	LMP_KIND_EXIT = 4,	/* from the kernel: a dispatcher exited (below) */
+	LMP_KIND_NOTIFY = 5,	/* from the kernel: doorbells rang (below) */
 };
 
 /*
@@ -78,6 +79,16 @@ enum lmp_kind {
  * message waits in the endpoint's queue, in the dispatcher itself, until
  * its supervisor receives it: no kernel buffer, nothing lost. Destroying
  * the dispatcher first withdraws it. Only the kernel makes exit messages.
+ */
+
+/*
+ * A notification (LMP_KIND_NOTIFY): doorbell s of a core (KERNEL_NOTIFY)
+ * was rung, and the endpoint bound to it (KERNEL_NOTIFY_BIND) hands the
+ * next receiver w0 = the bits (1 << s) of every doorbell rung since the
+ * last notification, w1..w3 = 0, badge 0. Rings coalesce: a notification
+ * says "look at your channels", not how many messages wait. A ring with no
+ * receiver waiting is remembered in the endpoint, so one that comes just
+ * before its receiver blocks is never lost.
  */
 #define LMP_FAULT_VECTOR(w0)	((unsigned)((w0) & 0xFFFFFFFF))
 #define LMP_FAULT_ERROR(w0)	((unsigned)((w0) >> 32))

@@ -85,6 +85,16 @@ err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size)
 	return sys_invoke(kernel, KERNEL_CMDLINE, (uintptr_t)buf, size, 0, 0, 0).err;
 }
 
+err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot)
+{
+	return sys_invoke(kernel, KERNEL_NOTIFY_BIND, ep, slot, 0, 0, 0).err;
+}
+
+err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot)
+{
+	return sys_invoke(kernel, KERNEL_NOTIFY, core, slot, 0, 0, 0).err;
+}
+
 void kernel_poweroff(capaddr_t kernel, int code)
 {
 	sys_invoke(kernel, KERNEL_POWEROFF, (uint64_t)code, 0, 0, 0, 0);

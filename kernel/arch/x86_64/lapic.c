@@ -77,6 +77,11 @@ void arch_doorbell(unsigned core)
 	lapic_send_ipi(machine.cores[core].apic_id, VEC_DOORBELL);
 }
 
+void arch_notify(unsigned core, unsigned slot)
+{
+	lapic_send_ipi(machine.cores[core].apic_id, VEC_NOTIFY_BASE + slot);
+}
+
 uint64_t arch_timestamp_hz(void)
 {
 	return machine.tsc_hz;

@@ -21,6 +21,7 @@
 #include "kernel/kchan.h"
 #include "kernel/shared.h"
 #include "kernel/ktest.h"
+#include "kernel/notify.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -216,6 +217,11 @@ void trap_dispatch(struct trap_frame *f)
 		lapic_eoi();	/* the idle loop looks at the channels */
 		return;
 	case VEC_SPURIOUS:
+		return;
+	}
+	if (f->vector >= VEC_NOTIFY_BASE && f->vector < VEC_NOTIFY_BASE + NOTIFY_SLOTS) {
+		lapic_eoi();
+		notify_arrived((unsigned)(f->vector - VEC_NOTIFY_BASE));
 		return;
 	}
 	if (f->vector >= 32) {

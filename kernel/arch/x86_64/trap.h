@@ -28,6 +28,7 @@ struct trap_frame {
 
 #define VEC_TIMER	32
 #define VEC_DOORBELL	33	/* "look at your channels" IPI */
+#define VEC_NOTIFY_BASE	40	/* user doorbells: 40 + slot (kernel/notify.c) */
 #define VEC_SPURIOUS	255
 
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "entry.S knows the size");

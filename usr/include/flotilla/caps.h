@@ -27,6 +27,10 @@ err_t disp_set_name(capaddr_t disp, const char *name);
 err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep, unsigned flags);
 err_t disp_regs(capaddr_t disp, struct disp_regs *out);
 err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
+/* Doorbells (kpi/lmp.h, LMP_KIND_NOTIFY): bind one of this core's to an
+ * endpoint; ring one of any core's. */
+err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot);
+err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
 
 #endif
