@@ -127,10 +127,13 @@ boottime: $(B)/flotilla.bin
 
 # Cycles per operation measured inside Flotilla (docs/benchmarks.md):
 # 2 cores unless SMP= is given; BENCH_N=N timed iterations per workload.
+# Then the URPC library on the host, beside pipes, eventfd, futex and Unix
+# sockets (docs/urpc.md).
 bench: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2) \
 		$(if $(BENCH_N),--iterations $(BENCH_N))
+	@$(MAKE) -s bench-host
 
 include mk/host.mk
 

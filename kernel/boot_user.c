@@ -9,6 +9,13 @@
  *                                 core's share, untouched
  *               slot 2 (PAGE_CN)  the monitor's page tables and frames
  *
+ * Every monitor also gets the same read-write frame, the channel mesh
+ * (CPTR_MESH): memory the bootstrap core set aside before the other cores
+ * started, in which the monitors lay out one URPC channel for each ordered
+ * pair of cores (usr/monitor/mesh.c). It is the only memory the kernels
+ * give to more than one core; like the boot image's frame, it belongs to
+ * no core's RAM, is never retyped and never freed.
+ *
  * The objects here come from the core's boot allocator (pmem), which is
  * then emptied into the RAM capabilities; after this, the kernel makes
  * objects only by retyping RAM that a process holds. This is the only ELF
@@ -23,6 +30,7 @@
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
+#include "kernel/machine.h"
 #include "kernel/vspace.h"
 
 extern const char __bootimg_start[], __bootimg_end[];
@@ -155,6 +163,26 @@ static void give_special_caps(struct builder *b)
 
 	cap_install_root(&b->task[CADDR_L2(CPTR_BOOTIMG)], &img);
 	cap_install_root(&b->task[CADDR_L2(CPTR_KERNEL)], &kernel);
+	if (machine.mesh_len) {
+		struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+				    .base = machine.mesh_pa, .size = machine.mesh_len };
+		cap_install_root(&b->task[CADDR_L2(CPTR_MESH)], &mesh);
+	}
+}
+
+void boot_user_mesh_reserve(void)
+{
+	uint64_t bytes = (uint64_t)machine.ncores * machine.ncores * MESH_CHAN_BYTES;
+	unsigned pages = (unsigned)pages_of(bytes);
+	uint64_t pa = pages <= MESH_MAX_PAGES ? pmem_alloc_contig(&this_core()->pmem, pages) : 0;
+
+	if (!pa) {
+		kprintf("mesh: no room for %u cores' channels (%u pages); monitors will run alone\n",
+			machine.ncores, pages);
+		return;
+	}
+	machine.mesh_pa = pa;		/* before the other cores start: a hand-off */
+	machine.mesh_len = (uint64_t)pages * PAGE_SIZE;
 }
 
 /* Everything the boot allocator has not handed out becomes RAM caps. */

@@ -249,6 +249,9 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	}
 	case KERNEL_NOTIFY:
 		return notify_ring(a[0], a[1]);
+	case KERNEL_CORES:
+		*ret = machine.ncores;
+		return OK;
 	}
 	return ERR_BAD_METHOD;
 }
@@ -264,7 +267,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_SET_UPCALL)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_NOTIFY)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_CORES)
 		return CAP_KERNEL;
 	return CAP_NULL;
 }

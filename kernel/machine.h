@@ -38,6 +38,10 @@ struct machine {
 	uint64_t tsc_hz;
 	uint64_t lapic_timer_hz;	/* local APIC timer input clock after divide */
 
+	/* The monitors' channel mesh (boot_user_mesh_reserve): zeroed memory
+	 * from the bootstrap core's share that every monitor maps. */
+	uint64_t mesh_pa, mesh_len;
+
 	char cmdline[MB_CMDLINE_MAX];
 	unsigned maxcores;		/* from maxcores=, else MAX_CORES */
 };

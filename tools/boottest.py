@@ -164,7 +164,9 @@ def run_user(res, args, smp):
 
 
 def monitors_up(res, args, smp):
-    """Every core's kernel starts its monitor, and each monitor runs."""
+    """Every core's kernel starts its monitor; the monitors join over their
+    URPC mesh, core 0 pings every other core (each woken from halt by a
+    doorbell), and init starts."""
     name = f"boot/special/smp{smp}_every_core_runs_its_monitor"
     if args.filter and args.filter not in name:
         return
@@ -175,12 +177,18 @@ def monitors_up(res, args, smp):
     status, text, log = boot(name, args.logdir, args.timeout, until=all_up, smp=smp,
                              mem=args.mem, kernel=args.kernel, append="")
     up = sorted(set(int(c) for c in re.findall(r"^monitor: core (\d+) up", text, re.M)))
+    pinged = sorted(int(c) for c in re.findall(
+        r"^monitor: ping core (\d+): URPC round trip \d+ cycles$", text, re.M))
     if up != list(range(smp)):
         res.add("FAIL", name, f"monitors up on cores {up}; log {log}\n" + tail(text))
+    elif not re.search(rf"^monitors: {smp}/{smp} joined over URPC$", text, re.M):
+        res.add("FAIL", name, f"no 'monitors: {smp}/{smp} joined over URPC'; log {log}\n" + tail(text))
+    elif pinged != list(range(1, smp)):
+        res.add("FAIL", name, f"core 0 pinged cores {pinged}, want 1..{smp - 1}; log {log}\n" + tail(text))
     elif not re.search(init_up, text, re.M):
         res.add("FAIL", name, f"init did not start (no '{init_up}'); log {log}\n" + tail(text))
     else:
-        res.add("PASS", name, f"{smp} monitors and init")
+        res.add("PASS", name, f"{smp} monitors joined over URPC, {smp - 1} pinged, init up")
 
 
 def init_supervises(res, args):

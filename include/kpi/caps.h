@@ -56,6 +56,7 @@ typedef uint32_t capaddr_t;
 #define CPTR_EXC_EP		CADDR(TASK_CN, 5)	/* where this process's faults go */
 #define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
 #define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
+#define CPTR_MESH		CADDR(TASK_CN, 8)	/* monitors only: the channel mesh */
 #define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
 /* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
 #define RAM_CN			1
@@ -107,7 +108,18 @@ enum cap_method {
 				 * the kernel keeps its own copy */
 	KERNEL_NOTIFY,		/* (core, slot): ring doorbell `slot` of `core`,
 				 * this one included; an IPI to another core */
+	KERNEL_CORES,		/* (): returns how many cores this kernel starts */
 };
+
+/*
+ * The channel mesh (CPTR_MESH): one frame every monitor maps, zeroed at
+ * boot, of ceil(n * n * MESH_CHAN_BYTES / 4096) pages for n = KERNEL_CORES;
+ * the channel from core i to core j is at (i * n + j) * MESH_CHAN_BYTES. A
+ * mesh that would need more than MESH_MAX_PAGES (one page table) is not
+ * made: the monitors then run without one.
+ */
+#define MESH_CHAN_BYTES		2048
+#define MESH_MAX_PAGES		512
 
 /* Doorbells per core (KERNEL_NOTIFY_BIND). */
 #define NOTIFY_SLOTS		8

@@ -95,6 +95,13 @@ err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot)
 	return sys_invoke(kernel, KERNEL_NOTIFY, core, slot, 0, 0, 0).err;
 }
 
+unsigned kernel_cores(capaddr_t kernel)
+{
+	struct sys_ret r = sys_invoke(kernel, KERNEL_CORES, 0, 0, 0, 0, 0);
+
+	return r.err ? 0 : (unsigned)r.value;
+}
+
 void kernel_poweroff(capaddr_t kernel, int code)
 {
 	sys_invoke(kernel, KERNEL_POWEROFF, (uint64_t)code, 0, 0, 0, 0);

@@ -30,6 +30,8 @@
 #define W_BOOTIMG	PROC(254)
 #define W_PT_PAGES	PROC(249)		/* pages of the parent's own, at +4 MiB */
 #define PAGES_VA	(WIN_VA + (4ull << 20))
+#define W_PT_FRAME	PROC(248)		/* one frame of the parent's, at +6 MiB */
+#define FRAME_VA	(WIN_VA + (6ull << 20))
 #define MAX_TABLES	32
 
 static bool window_ready;
@@ -319,6 +321,23 @@ err_t window_map_page(capaddr_t frame, void **va)
 	if ((err = vnode_map(W_PT_PAGES, next, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
 		return err;
 	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next++);
+	return OK;
+}
+
+err_t window_map_frame(capaddr_t frame, void **va)
+{
+	static bool used;
+	err_t err;
+
+	if (used)
+		return ERR_TOO_MANY;
+	if ((err = window_init()) ||
+	    (err = ram_retype(T_PROCCN, 248, CAP_PTABLE, 0)) ||
+	    (err = vnode_map(W_PDIR, 3, W_PT_FRAME, 0)) ||
+	    (err = vnode_map(W_PT_FRAME, 0, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+		return err;
+	used = true;
+	*va = (void *)(uintptr_t)FRAME_VA;
 	return OK;
 }
 

@@ -54,7 +54,7 @@ int init_wait(const struct proc *init)
 {
 	for (;;) {
 		struct lmp_msg m;
-		err_t err = lmp_recv(T_FAULTEP, 0, 0, &m);
+		err_t err = supervisor_recv(&m);
 		if (err) {
 			printf("monitor: fault endpoint: %s: %s\n", err_name(err), err_msg(err));
 			return -1000;

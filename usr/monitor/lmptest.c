@@ -192,7 +192,7 @@ UTEST(fault_endpoint_refuses_ordinary_messages)
 
 	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 1, T_FAULTEP, CAP_RIGHT_WRITE, 0x999), OK);
 	UCHECK_ERR(spawn_with(UPROG_SEND_LATER, SCRATCH(1), &p), OK);
-	UCHECK_ERR(lmp_recv(T_FAULTEP, 0, 0, &m), OK);
+	UCHECK_ERR(supervisor_recv(&m), OK);
 	UCHECK(LMP_INFO_KIND(m.info) == LMP_KIND_SEND && m.badge == 0x999);
 	UCHECK(!supervisor_handle(&m));		/* refused; nothing destroyed */
 	UCHECK(wait_stopped(&p, &err) == OK);

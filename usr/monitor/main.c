@@ -37,6 +37,25 @@ static uint64_t ram_bytes(unsigned *count)
 	return total;
 }
 
+/* Core 0: waits for every monitor to join, then pings each over URPC. */
+static void mesh_greet(void)
+{
+	unsigned n = mesh_join_all();
+
+	printf("monitors: %u/%u joined over URPC\n", n, kernel_cores(CPTR_KERNEL));
+	for (unsigned k = 1; k < kernel_cores(CPTR_KERNEL); k++) {
+		uint64_t cycles;
+		if (!mesh_joined(k))
+			continue;
+		err_t err = mesh_ping(k, &cycles);
+		if (err)
+			printf("monitor: ping core %u: %s: %s\n", k, err_name(err), err_msg(err));
+		else
+			printf("monitor: ping core %u: URPC round trip %llu cycles\n", k,
+			       (unsigned long long)cycles);
+	}
+}
+
 /* `utest`: init runs the test programs (init=SPECS, or usertest) with -w
  * and exits with how many ended badly. Skipped when `utest=PATTERN` is
  * not part of "init/usertest". */
@@ -85,15 +104,21 @@ int main(int argc, char **argv)
 	if ((err = supervisor_init()))
 		printf("monitor: core %u: no fault endpoint: %s: %s\n", core, err_name(err),
 		       err_msg(err));
+	/* `ufault`: the monitor on core k (1..5) faults in the k-th way, before
+	 * it joins the others; only it stops, while core 0 goes on with its
+	 * tests (without the mesh: not every core will join). */
+	if (core != 0 && cmdline_has(cmdline, "ufault")) {
+		printf("monitor: core %u faults on purpose (ufault)\n", core);
+		fault_on_purpose(core);
+	}
+	if (!err && !cmdline_has(cmdline, "ufault") && (err = mesh_init(core)))
+		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
+		       err_name(err), err_msg(err));
+	if (core == 0 && !err && !cmdline_has(cmdline, "ufault"))
+		mesh_greet();
 	if (cmdline_has(cmdline, "ufuzz"))
 		fuzz_every_core(core);
 	if (core != 0) {
-		/* `ufault`: the monitor on core k (1..5) faults in the k-th
-		 * way; only it stops, while core 0 goes on with its tests. */
-		if (cmdline_has(cmdline, "ufault")) {
-			printf("monitor: core %u faults on purpose (ufault)\n", core);
-			fault_on_purpose(core);
-		}
 		supervisor_serve();
 		return 0;
 	}

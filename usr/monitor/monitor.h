@@ -37,6 +37,9 @@ int utest_main(const char *cmdline);
 err_t supervisor_init(void);
 struct lmp_msg;
 bool supervisor_handle(const struct lmp_msg *m);
+/* The next message on the fault endpoint that is not a notification (those
+ * it handles itself: mesh_poll), blocking. */
+err_t supervisor_recv(struct lmp_msg *m);
 void supervisor_serve(void);
 /* A child's state (DISP_STATE_*); yields until it stops, giving its exit
  * status; yields until it blocks, false if it does not (proctest.c). */
@@ -49,6 +52,16 @@ bool until_blocked(const struct proc *p);
  * the other messages on the fault endpoint meanwhile; returns its status. */
 err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out);
 int init_wait(const struct proc *init);
+/* The monitors' mesh (mesh.c): set up this core's channels and doorbell
+ * (and join core 0); read every channel; core 0 only: wait until every
+ * core has joined (returns how many are in), ping one (round trip in
+ * *cycles). */
+#define MAX_MESH_CORES		32
+err_t mesh_init(unsigned core);
+void mesh_poll(void);
+unsigned mesh_join_all(void);
+bool mesh_joined(unsigned core);
+err_t mesh_ping(unsigned core, uint64_t *cycles);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

@@ -83,7 +83,7 @@ UTEST(faults_go_to_the_monitor_which_destroys_the_process)
 	for (unsigned kind = 1; kind <= 5; kind++) {
 		struct proc p;
 		UCHECK_ERR(spawn_program("uprog", kind, &p), OK);
-		UCHECK_ERR(lmp_recv(T_FAULTEP, 0, 0, &m), OK);
+		UCHECK_ERR(supervisor_recv(&m), OK);
 		UCHECK(LMP_INFO_KIND(m.info) == LMP_KIND_FAULT);
 		UCHECK(LMP_FAULT_VECTOR(m.w[0]) == vector[kind]);
 		UCHECK(m.badge == SPAWN_BADGE(p.idx));

@@ -32,6 +32,10 @@ bool supervisor_handle(const struct lmp_msg *m)
 	struct proc p;
 	err_t err;
 
+	if (kind == LMP_KIND_NOTIFY) {
+		mesh_poll();			/* another core's monitor wrote */
+		return false;
+	}
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);
@@ -58,12 +62,22 @@ bool supervisor_handle(const struct lmp_msg *m)
 	return err == OK;
 }
 
+err_t supervisor_recv(struct lmp_msg *m)
+{
+	err_t err;
+
+	while ((err = lmp_recv(T_FAULTEP, 0, 0, m)) == OK &&
+	       LMP_INFO_KIND(m->info) == LMP_KIND_NOTIFY)
+		mesh_poll();
+	return err;
+}
+
 void supervisor_serve(void)
 {
 	struct lmp_msg m;
 
 	for (;;) {
-		err_t err = lmp_recv(T_FAULTEP, 0, 0, &m);
+		err_t err = supervisor_recv(&m);
 		if (err) {
 			printf("monitor: core %u: fault endpoint: %s: %s; no longer supervising\n",
 			       sys_core_id(), err_name(err), err_msg(err));

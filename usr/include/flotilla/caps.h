@@ -31,6 +31,8 @@ err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
  * endpoint; ring one of any core's. */
 err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot);
 err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot);
+/* How many cores the kernel starts (KERNEL_CORES); 0 on error. */
+unsigned kernel_cores(capaddr_t kernel);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
 
 #endif

@@ -1,0 +1,207 @@
+/*
+ * The monitors' mesh: one URPC channel (lib/urpc.c) for each ordered pair
+ * of cores, laid out in the frame every monitor is given (CPTR_MESH,
+ * kpi/caps.h), and one doorbell per core (slot MESH_DOORBELL, kernel/
+ * notify.c) bound to the monitor's endpoint. A sender writes its message
+ * into the ring and rings the receiver's doorbell; the receiver, blocked
+ * on its endpoint with its core halted, gets a notification and reads
+ * every ring. It looks at the rings once more after binding its doorbell,
+ * so a message sent before that is not missed.
+ *
+ * At boot every monitor but core 0's sends JOIN to core 0, which waits
+ * until every core has joined and then pings each one (PING, answered by
+ * PONG), printing the round trip in cycles: the mesh works both ways and
+ * halted cores are woken by messages. Messages of a type the receiver does
+ * not know, or malformed ones, are counted and dropped; the monitor goes
+ * on serving.
+ */
+#include <stdio.h>
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include "lib/urpc.h"
+#include "usr/monitor/monitor.h"
+
+#define MESH_SLOTS	16	/* URPC_CHAN_BYTES(16) fits MESH_CHAN_BYTES */
+#define MESH_DOORBELL	0
+
+enum { MSG_JOIN = 1, MSG_PING, MSG_PONG };
+
+_Static_assert(URPC_CHAN_BYTES(MESH_SLOTS) <= MESH_CHAN_BYTES, "a channel fits its place");
+
+static unsigned me, ncores;
+static bool up;
+static struct urpc_sender tx[MAX_MESH_CORES];
+static struct urpc_receiver rx[MAX_MESH_CORES];
+static bool joined[MAX_MESH_CORES];
+static uint64_t pong_seq[MAX_MESH_CORES];
+static unsigned dropped;
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void *chan(uint8_t *mesh, unsigned from, unsigned to)
+{
+	return mesh + ((size_t)from * ncores + to) * MESH_CHAN_BYTES;
+}
+
+/* Sends one message to core `to` and rings its doorbell; yields while
+ * its ring is full. */
+static err_t send(unsigned to, uint32_t type, uint64_t w0)
+{
+	err_t err;
+
+	while ((err = urpc_send(&tx[to], &w0, 1, type)) == ERR_WOULD_BLOCK)
+		sys_yield();
+	return err ? err : kernel_notify(CPTR_KERNEL, to, MESH_DOORBELL);
+}
+
+static void handle(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+{
+	switch (type) {
+	case MSG_JOIN:
+		joined[from] = true;
+		return;
+	case MSG_PING:
+		if (n == 1) {
+			send(from, MSG_PONG, w[0]);
+			return;
+		}
+		break;
+	case MSG_PONG:
+		if (n == 1) {
+			pong_seq[from] = w[0];
+			return;
+		}
+		break;
+	}
+	dropped++;
+	printf("monitor: core %u: dropped a malformed message (type %u, %u words) from core %u\n",
+	       me, type, n, from);
+}
+
+void mesh_poll(void)
+{
+	for (unsigned j = 0; up && j < ncores; j++) {
+		uint64_t w[URPC_MAX_WORDS];
+		unsigned n;
+		uint32_t type;
+		err_t err;
+
+		if (j == me)
+			continue;
+		while ((err = urpc_recv(&rx[j], w, &n, &type)) != ERR_WOULD_BLOCK) {
+			if (err == OK)
+				handle(j, type, w, n);
+			else
+				dropped++;
+		}
+	}
+}
+
+err_t mesh_init(unsigned core)
+{
+	uint8_t *mesh;
+	err_t err;
+
+	me = core;
+	ncores = kernel_cores(CPTR_KERNEL);
+	if (ncores < 2)
+		return OK;			/* alone: nothing to join */
+	if (ncores > MAX_MESH_CORES)
+		return ERR_TOO_MANY;
+	if ((err = window_map_frame(CPTR_MESH, (void **)&mesh)))
+		return err;
+	for (unsigned j = 0; j < ncores; j++) {
+		if (j == me)
+			continue;
+		if ((err = urpc_sender_init(&tx[j], chan(mesh, me, j), MESH_CHAN_BYTES, MESH_SLOTS)) ||
+		    (err = urpc_receiver_init(&rx[j], chan(mesh, j, me), MESH_CHAN_BYTES, MESH_SLOTS)))
+			return err;
+	}
+	if ((err = kernel_notify_bind(CPTR_KERNEL, T_FAULTEP, MESH_DOORBELL)))
+		return err;
+	up = true;
+	mesh_poll();				/* what came before the binding */
+	return me == 0 ? OK : send(0, MSG_JOIN, me);
+}
+
+/* Serves the endpoint (faults, exits, notifications) until cond() holds. */
+static void serve_until(bool (*cond)(unsigned), unsigned arg)
+{
+	while (!cond(arg)) {
+		struct lmp_msg m;
+		if (lmp_recv(T_FAULTEP, 0, 0, &m) != OK)
+			return;
+		supervisor_handle(&m);
+	}
+}
+
+static unsigned count_joined(void)
+{
+	unsigned n = 1;
+
+	for (unsigned j = 1; j < ncores; j++)
+		n += joined[j];
+	return n;
+}
+
+static uint64_t want_seq;
+static bool ponged(unsigned core)
+{
+	mesh_poll();
+	return pong_seq[core] == want_seq;
+}
+
+err_t mesh_ping(unsigned core, uint64_t *cycles)
+{
+	err_t err;
+
+	if (!up || core >= ncores || core == me)
+		return ERR_INVALID_ARG;
+	want_seq++;
+	uint64_t t0 = rdtsc();
+	if ((err = send(core, MSG_PING, want_seq)))
+		return err;
+	serve_until(ponged, core);
+	*cycles = rdtsc() - t0;
+	return pong_seq[core] == want_seq ? OK : ERR_EP_GONE;
+}
+
+/* A core whose kernel did not start, or whose monitor died first, never
+ * joins: core 0 waits for joins (sleeping a tick between looks, not
+ * blocking, so that the wait can end) at most MESH_JOIN_WAIT_NS. */
+#define MESH_JOIN_WAIT_NS	(30ull * 1000000000)
+
+unsigned mesh_join_all(void)
+{
+	uint64_t deadline = sys_clock_ns() + MESH_JOIN_WAIT_NS;
+	struct lmp_msg m;
+
+	if (!up)
+		return 1;
+	for (;;) {
+		while (lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
+			supervisor_handle(&m);
+		mesh_poll();
+		if (count_joined() == ncores || sys_clock_ns() > deadline)
+			break;
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	}
+	for (unsigned j = 1; j < ncores; j++)
+		if (!joined[j])
+			printf("monitor: core %u did not join within %llu s\n", j,
+			       (unsigned long long)(MESH_JOIN_WAIT_NS / 1000000000));
+	return count_joined();
+}
+
+bool mesh_joined(unsigned core)
+{
+	return core < ncores && (core == me || joined[core]);
+}
