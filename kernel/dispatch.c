@@ -286,16 +286,6 @@ void sched_timer(void)
 	}
 }
 
-void sched_stop_current(int status)
-{
-	struct core *c = this_core();
-	struct dcb *d = c->current;
-
-	if (d)
-		sched_stop(d, status);
-	sched_run();
-}
-
 void sched_after_syscall(struct trap_frame *f)
 {
 	struct core *c = this_core();

@@ -86,9 +86,8 @@ void sched_run(void) __attribute__((noreturn));
 void sched_save(const struct trap_frame *f);
 /* Timer tick from user mode: preempt at the end of the slice. */
 void sched_tick(struct trap_frame *f);
-/* Current gives up the core (yield) or stops (exit, fault). */
+/* Current gives up the core. (It stops through lmp_exit or a fault.) */
 void sched_yield(struct trap_frame *f) __attribute__((noreturn));
-void sched_stop_current(int status) __attribute__((noreturn));
 /* Empties the slots of destroyed dispatchers (see dcb_destroyed). */
 void sched_reap(void);
 /* After a system call: if current cannot continue, run something else. */

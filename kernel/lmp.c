@@ -449,12 +449,11 @@ void lmp_endpoint_destroyed(uint64_t pa)
 
 	while (ep->head) {
 		struct dcb *d = ep_pop(ep);
-		bool fault = d->ipc == IPC_FAULT;
 		uint32_t was = d->ipc;
 		d->ipc = IPC_NONE;
 		if (was == IPC_EXIT)
 			continue;	/* stopped already; its message is dropped */
-		if (fault) {
+		if (was == IPC_FAULT) {
 			fault_unhandled(d, "its exception endpoint was destroyed");
 			continue;
 		}

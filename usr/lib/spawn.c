@@ -408,6 +408,18 @@ err_t proc_status(const struct proc *p, uint64_t *status)
 	return r.err;
 }
 
+int wait_stopped(const struct proc *p, err_t *err)
+{
+	uint64_t st = 0;
+
+	for (;;) {
+		*err = proc_status(p, &st);
+		if (*err || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED)
+			return (int)(st >> 32);
+		sys_yield();
+	}
+}
+
 err_t proc_kill(struct proc *p)
 {
 	unsigned base = 8 * p->idx;

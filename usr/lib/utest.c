@@ -27,7 +27,7 @@ void utest_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool selected(const char *name, const char *pattern)
+bool utest_selected(const char *name, const char *pattern)
 {
 	if (!pattern[0])
 		return true;
@@ -41,7 +41,7 @@ void utest_run(const char *prefix, const char *pattern, void (*after)(void),
 	       int *passed, int *failed)
 {
 	for (const struct utest *t = __start_utests; t < __stop_utests; t++) {
-		if (!selected(t->name, pattern))
+		if (!utest_selected(t->name, pattern))
 			continue;
 		utest_failed = 0;
 		t->fn();

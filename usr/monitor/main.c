@@ -17,6 +17,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
+#include <flotilla/utest.h>
 #include "usr/monitor/monitor.h"
 
 extern unsigned long libc_arg;
@@ -40,10 +41,10 @@ static uint64_t ram_bytes(unsigned *count)
 /* Core 0: waits for every monitor to join, then pings each over URPC. */
 static void mesh_greet(void)
 {
-	unsigned n = mesh_join_all();
+	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_KERNEL);
 
-	printf("monitors: %u/%u joined over URPC\n", n, kernel_cores(CPTR_KERNEL));
-	for (unsigned k = 1; k < kernel_cores(CPTR_KERNEL); k++) {
+	printf("monitors: %u/%u joined over URPC\n", n, cores);
+	for (unsigned k = 1; k < cores; k++) {
 		uint64_t cycles;
 		if (!mesh_joined(k))
 			continue;
@@ -65,13 +66,8 @@ static int run_init_tests(const char *cmdline)
 	struct proc init;
 	err_t err;
 
-	static const char name[] = "init/usertest";
-	bool selected = false;
-
 	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));
-	for (size_t i = 0; i + strlen(pattern) <= strlen(name) && !selected; i++)
-		selected = strncmp(name + i, pattern, strlen(pattern)) == 0;
-	if (!selected)
+	if (!utest_selected("init/usertest", pattern))
 		return 0;
 	if ((err = init_start(cmdline, true, "usertest", &init))) {
 		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
@@ -107,14 +103,15 @@ int main(int argc, char **argv)
 	/* `ufault`: the monitor on core k (1..5) faults in the k-th way, before
 	 * it joins the others; only it stops, while core 0 goes on with its
 	 * tests (without the mesh: not every core will join). */
-	if (core != 0 && cmdline_has(cmdline, "ufault")) {
+	bool ufault = cmdline_has(cmdline, "ufault");
+	if (core != 0 && ufault) {
 		printf("monitor: core %u faults on purpose (ufault)\n", core);
 		fault_on_purpose(core);
 	}
-	if (!err && !cmdline_has(cmdline, "ufault") && (err = mesh_init(core)))
+	if (!err && !ufault && (err = mesh_init(core)))
 		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
 		       err_name(err), err_msg(err));
-	if (core == 0 && !err && !cmdline_has(cmdline, "ufault"))
+	if (core == 0 && !err && !ufault)
 		mesh_greet();
 	if (cmdline_has(cmdline, "ufuzz"))
 		fuzz_every_core(core);
@@ -127,7 +124,7 @@ int main(int argc, char **argv)
 	if (cmdline_has(cmdline, "utest")) {
 		int failed = utest_main(cmdline);
 		/* With ufault the host decides when it has seen every fault. */
-		if (cmdline_has(cmdline, "ufault"))
+		if (ufault)
 			supervisor_serve();
 		failed += run_init_tests(cmdline);
 		kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);

@@ -41,11 +41,10 @@ bool supervisor_handle(const struct lmp_msg *m);
  * it handles itself: mesh_poll), blocking. */
 err_t supervisor_recv(struct lmp_msg *m);
 void supervisor_serve(void);
-/* A child's state (DISP_STATE_*); yields until it stops, giving its exit
- * status; yields until it blocks, false if it does not (proctest.c). */
+/* A child's state (DISP_STATE_*); yields until it blocks, false if it
+ * does not (proctest.c). wait_stopped is in flotilla/spawn.h. */
 struct proc;
 unsigned proc_state(const struct proc *p);
-int wait_stopped(const struct proc *p, err_t *err);
 bool until_blocked(const struct proc *p);
 /* init (initstart.c): starts it with the command line's init=SPECS (or
  * default_specs), -w first if `wait`; waits for its exit message, handling

@@ -13,19 +13,6 @@
 #include "usr/monitor/monitor.h"
 #include <flotilla/utest.h>
 
-/* Yields until the child stops; returns its exit status. */
-int wait_stopped(const struct proc *p, err_t *err)
-{
-	uint64_t st = 0;
-
-	for (;;) {
-		*err = proc_status(p, &st);
-		if (*err || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED)
-			return (int)(st >> 32);
-		sys_yield();
-	}
-}
-
 unsigned proc_state(const struct proc *p)
 {
 	uint64_t st = 0;

@@ -77,17 +77,6 @@ UTEST(builds_from_its_own_ram)
 		   ERR_RETYPE_SIZE);
 }
 
-/* Yields until child p has stopped (exited or faulted). */
-static err_t until_stopped(const struct proc *p)
-{
-	uint64_t st = 0;
-	err_t err;
-
-	while (!(err = proc_status(p, &st)) && (st & 0xFFFFFFFF) != DISP_STATE_STOPPED)
-		sys_yield();
-	return err;
-}
-
 /* Receives one message on T_EP; its kind must be `kind` and its badge
  * the child's. */
 static err_t recv_about(const struct proc *p, unsigned kind, struct lmp_msg *m)
@@ -135,16 +124,19 @@ UTEST(an_exit_message_waits_and_is_withdrawn_with_its_process)
 	struct spawn_opts o = { .notify_exit = true };
 	struct lmp_msg m;
 	struct proc p;
+	err_t err;
 
 	/* It exits while nobody receives: stopped at once, message kept. */
 	UCHECK_ERR(spawn_program_opts("uprog", UPROG_HELLO, &o, &p), OK);
-	UCHECK_ERR(until_stopped(&p), OK);
+	wait_stopped(&p, &err);
+	UCHECK_ERR(err, OK);
 	UCHECK_ERR(recv_about(&p, LMP_KIND_EXIT, &m), OK);
 	UCHECK(m.w[0] == 0);
 	UCHECK_ERR(proc_kill(&p), OK);
 	/* Destroyed before its message is received: the message goes too. */
 	UCHECK_ERR(spawn_program_opts("uprog", UPROG_HELLO, &o, &p), OK);
-	UCHECK_ERR(until_stopped(&p), OK);
+	wait_stopped(&p, &err);
+	UCHECK_ERR(err, OK);
 	UCHECK_ERR(proc_kill(&p), OK);
 	UCHECK_ERR(lmp_recv(T_EP, LMP_NONBLOCK, 0, &m), ERR_WOULD_BLOCK);
 }
@@ -153,9 +145,11 @@ UTEST(without_the_flag_an_exit_sends_nothing)
 {
 	struct lmp_msg m;
 	struct proc p;
+	err_t err;
 
 	UCHECK_ERR(spawn_program("uprog", UPROG_HELLO, &p), OK);
-	UCHECK_ERR(until_stopped(&p), OK);
+	wait_stopped(&p, &err);
+	UCHECK_ERR(err, OK);
 	UCHECK_ERR(lmp_recv(T_EP, LMP_NONBLOCK, 0, &m), ERR_WOULD_BLOCK);
 	UCHECK_ERR(proc_kill(&p), OK);
 }

@@ -80,6 +80,9 @@ void spawn_set_fault_ep(capaddr_t ep);
 bool proc_from_badge(uint64_t badge, struct proc *out, const char **name);
 /* DISP_STATUS of the child: state | exit status << 32. */
 err_t proc_status(const struct proc *p, uint64_t *status);
+/* Yields until the child has stopped (exited or faulted); returns its exit
+ * status, with proc_status's error in *err. */
+int wait_stopped(const struct proc *p, err_t *err);
 /* Ends the child and destroys every object it was made of. */
 err_t proc_kill(struct proc *p);
 /* Prints the report of the fault message m from child p (usr/lib/report.c),

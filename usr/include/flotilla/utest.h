@@ -11,6 +11,7 @@
 #ifndef USR_UTEST_H
 #define USR_UTEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <kpi/errors.h>
 
@@ -30,6 +31,8 @@ void utest_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 extern int utest_failed;
 
+/* Does `name` contain `pattern` ("" selects every name)? */
+bool utest_selected(const char *name, const char *pattern);
 /* Runs this program's tests whose names contain `pattern` ("" for all),
  * calling after(), if any, after each; counts into *passed and *failed. */
 void utest_run(const char *prefix, const char *pattern, void (*after)(void),
