@@ -33,17 +33,21 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 # The URPC tests once more under ThreadSanitizer, which cannot share a
-# binary with AddressSanitizer: verdicts named host/tsan/urpc/..., and a
-# longer stress run (URPC_TSAN_N messages: 4 to 9 s on a 2-core VM). A
-# race report makes the binary exit 66, which host-test counts as a FAIL.
+# binary with AddressSanitizer: verdicts named host/tsan/urpc/... and
+# host/tsan/urpc_stress/..., and a longer stress run (URPC_TSAN_N messages:
+# 4 to 9 s on a 2-core VM). A race report makes the binary exit 66, which
+# host-test counts as a FAIL.
 TSAN_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                 -fsanitize=thread -fno-omit-frame-pointer -Iinclude -I.
-TSAN_TESTS   := build/host-tsan/test_urpc
+TSAN_TESTS   := build/host-tsan/test_urpc build/host-tsan/test_urpc_stress
 URPC_TSAN_N  ?= 2000000
+URPC_TEST_HDRS := tests/host/urpc_msgs.h tests/host/cpus.h
 
-build/host-tsan/test_urpc: tests/host/test_urpc.c tests/host/test_main.c tests/host/test.h lib/urpc.c lib/errors.c $(LIB_HDRS)
+build/host/test_urpc build/host/test_urpc_stress: $(URPC_TEST_HDRS)
+
+build/host-tsan/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(URPC_TEST_HDRS) lib/urpc.c lib/errors.c $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(TSAN_CFLAGS) -DSUITE='"tsan/urpc"' -DURPC_STRESS_DEFAULT=$(URPC_TSAN_N) \
+	$(HOST_CC) $(TSAN_CFLAGS) -DSUITE='"tsan/$*"' -DURPC_STRESS_DEFAULT=$(URPC_TSAN_N) \
 		-o $@ $< tests/host/test_main.c lib/urpc.c lib/errors.c
 
 # make bench-host: lib/urpc.c between two pinned threads beside pipe,
@@ -51,7 +55,7 @@ build/host-tsan/test_urpc: tests/host/test_urpc.c tests/host/test_main.c tests/h
 # BENCH_N=N timed round trips per workload; BENCH_ARGS=--quick for a smoke run.
 BENCH_HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude -I.
 
-build/bench-host/urpc_bench: bench/host/urpc_bench.c lib/urpc.c lib/stats.c lib/errors.c $(LIB_HDRS)
+build/bench-host/urpc_bench: bench/host/urpc_bench.c tests/host/cpus.h lib/urpc.c lib/stats.c lib/errors.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(BENCH_HOST_CFLAGS) -o $@ $< lib/urpc.c lib/stats.c lib/errors.c
 

@@ -38,6 +38,7 @@
 #include <x86intrin.h>
 #include "lib/stats.h"
 #include "lib/urpc.h"
+#include "tests/host/cpus.h"
 
 #define DEFAULT_N	100000
 #define QUICK_N		200
@@ -89,41 +90,6 @@ static inline uint64_t tsc(void)
 	t = __rdtsc();
 	_mm_lfence();
 	return t;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-/* The first two CPUs we may use; -1s when there is only one. */
-static void pick_cpus(int cpu[2])
-{
-	cpu_set_t set;
-	int k = 0;
-
-	cpu[0] = cpu[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return;
-	for (int c = 0; c < CPU_SETSIZE && k < 2; c++)
-		if (CPU_ISSET(c, &set))
-			cpu[k++] = c;
-	if (k < 2)
-		cpu[0] = cpu[1] = -1;
 }
 
 /* --- the workloads --------------------------------------------------- */
