@@ -31,12 +31,18 @@ enum { MSG_JOIN = 1, MSG_PING, MSG_PONG };
 _Static_assert(URPC_CHAN_BYTES(MESH_SLOTS) <= MESH_CHAN_BYTES, "a channel fits its place");
 
 static unsigned me, ncores;
+static uint8_t *mesh;
 static bool up;
 static struct urpc_sender tx[MAX_MESH_CORES];
 static struct urpc_receiver rx[MAX_MESH_CORES];
 static bool joined[MAX_MESH_CORES];
 static uint64_t pong_seq[MAX_MESH_CORES];
 static unsigned dropped;
+static struct {
+	uint32_t first, last;
+	mesh_handler_t fn;
+} handlers[MESH_HANDLERS];
+static unsigned nhandlers;
 
 static inline uint64_t rdtsc(void)
 {
@@ -51,19 +57,65 @@ static void *chan(uint8_t *mesh, unsigned from, unsigned to)
 	return mesh + ((size_t)from * ncores + to) * MESH_CHAN_BYTES;
 }
 
-/* Sends one message to core `to` and rings its doorbell; yields while
- * its ring is full. */
-static err_t send(unsigned to, uint32_t type, uint64_t w0)
+err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n)
 {
 	err_t err;
 
-	while ((err = urpc_send(&tx[to], &w0, 1, type)) == ERR_WOULD_BLOCK)
+	if (!up || to >= ncores || to == me)
+		return ERR_INVALID_ARG;
+	while ((err = urpc_send(&tx[to], w, n, type)) == ERR_WOULD_BLOCK)
 		sys_yield();
 	return err ? err : kernel_notify(CPTR_KERNEL, to, MESH_DOORBELL);
 }
 
+static err_t send(unsigned to, uint32_t type, uint64_t w0)
+{
+	return mesh_send(to, type, &w0, 1);
+}
+
+err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn)
+{
+	if (first < MESH_USER_TYPES || last < first || !fn)
+		return ERR_INVALID_ARG;
+	for (unsigned i = 0; i < nhandlers; i++)
+		if (first <= handlers[i].last && handlers[i].first <= last)
+			return ERR_OVERLAP;
+	if (nhandlers == MESH_HANDLERS)
+		return ERR_TOO_MANY;
+	handlers[nhandlers++] = (typeof(handlers[0])){ first, last, fn };
+	return OK;
+}
+
+struct urpc_sender *mesh_tx(unsigned to)
+{
+	return up && to < ncores && to != me ? &tx[to] : NULL;
+}
+
+struct urpc_receiver *mesh_rx(unsigned from)
+{
+	return up && from < ncores && from != me ? &rx[from] : NULL;
+}
+
+void *mesh_spare(unsigned from, unsigned to, size_t *bytes)
+{
+	*bytes = MESH_CHAN_BYTES - URPC_CHAN_BYTES(MESH_SLOTS);
+	return up && from < ncores && to < ncores && from != to ?
+	       (uint8_t *)chan(mesh, from, to) + URPC_CHAN_BYTES(MESH_SLOTS) : NULL;
+}
+
+unsigned mesh_cores(void)
+{
+	return up ? ncores : 1;
+}
+
 static void handle(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
 {
+	for (unsigned i = 0; i < nhandlers; i++)
+		if (type >= handlers[i].first && type <= handlers[i].last) {
+			if (handlers[i].fn(from, type, w, n) == OK)
+				return;
+			goto bad;
+		}
 	switch (type) {
 	case MSG_JOIN:
 		joined[from] = true;
@@ -81,6 +133,7 @@ static void handle(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
 		}
 		break;
 	}
+bad:
 	dropped++;
 	printf("monitor: core %u: dropped a malformed message (type %u, %u words) from core %u\n",
 	       me, type, n, from);
@@ -107,7 +160,6 @@ void mesh_poll(void)
 
 err_t mesh_init(unsigned core)
 {
-	uint8_t *mesh;
 	err_t err;
 
 	me = core;

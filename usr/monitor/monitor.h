@@ -61,6 +61,26 @@ void mesh_poll(void);
 unsigned mesh_join_all(void);
 bool mesh_joined(unsigned core);
 err_t mesh_ping(unsigned core, uint64_t *cycles);
+/* Other protocols over the mesh. mesh_on routes message types
+ * first..last (>= MESH_USER_TYPES; ranges may not overlap) to fn, called
+ * from mesh_poll; fn returns OK, or an error when the message is
+ * malformed, which mesh.c counts and reports. mesh_send sends n words
+ * (<= URPC_MAX_WORDS) to core `to` and rings its doorbell. mesh_tx and
+ * mesh_rx give the raw channel ends (NULL for this core or one out of
+ * range) for code that owns both ends for a while, as make bench does;
+ * mesh_spare the unused bytes after channel from->to's ring (shared by
+ * both cores, 64-byte aligned), *bytes long. */
+#define MESH_USER_TYPES		0x100
+#define MESH_HANDLERS		8
+typedef err_t (*mesh_handler_t)(unsigned from, uint32_t type, const uint64_t *w, unsigned n);
+err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn);
+err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n);
+struct urpc_sender;
+struct urpc_receiver;
+struct urpc_sender *mesh_tx(unsigned to);
+struct urpc_receiver *mesh_rx(unsigned from);
+void *mesh_spare(unsigned from, unsigned to, size_t *bytes);
+unsigned mesh_cores(void);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
