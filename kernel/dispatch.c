@@ -127,6 +127,8 @@ static void put_current(struct core *c)
 	if (!d)
 		return;
 	d->cycles += arch_timestamp() - d->run_start;
+	if (d->state == DCB_BLOCKED)
+		d->blocks++;
 	c->current = NULL;
 	sched_enqueue(d);	/* only if still runnable */
 }
@@ -154,6 +156,7 @@ static bool run(struct core *c, struct dcb *d, bool new_slice)
 	if (new_slice)
 		c->slice_left = SCHED_SLICE_TICKS;
 	c->switches++;
+	d->dispatches++;
 	d->run_start = arch_timestamp();
 	arch_vspace_switch(d->vspace.cap.base);
 	arch_resume(&d->regs);

@@ -52,6 +52,8 @@ struct dcb {
 	int exit_status;
 	uint64_t cycles;		/* TSC cycles spent running */
 	uint64_t run_start;		/* TSC when it last started running */
+	uint64_t dispatches;		/* times it was given the core */
+	uint64_t blocks;		/* times it stopped running to wait */
 	char name[DCB_NAME_MAX];
 
 	/* Messages (kernel/lmp.c). */

@@ -186,6 +186,20 @@ static err_t disp_regs(const struct dcb *d, uint64_t uptr)
 	return user_copy_out(uptr, &r, sizeof(r));
 }
 
+static err_t disp_info(const struct dcb *d, uint64_t uptr)
+{
+	struct disp_info info = {
+		.state = d->state, .exit_status = d->exit_status,
+		.cycles = d->cycles, .dispatches = d->dispatches, .blocks = d->blocks,
+	};
+
+	if (this_core()->current == d)	/* asking about itself: the run so far */
+		info.cycles += arch_timestamp() - d->run_start;
+	_Static_assert(sizeof(info.name) == DCB_NAME_MAX, "names fit");
+	memcpy(info.name, d->name, sizeof(info.name));
+	return user_copy_out(uptr, &info, sizeof(info));
+}
+
 static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[5],
 				uint64_t *ret)
 {
@@ -199,6 +213,8 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 	}
 	if (method == DISP_REGS)
 		return disp_regs(d, a[0]);
+	if (method == DISP_INFO)
+		return disp_info(d, a[0]);
 	if (!(c->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	switch (method) {
@@ -230,6 +246,79 @@ static err_t invoke_dispatcher(struct cte *c, uint64_t method, const uint64_t a[
 	return ERR_BAD_METHOD;
 }
 
+/* An empty slot `slot` of the CNode at caddr `cn` (WRITE on it). */
+static err_t dest_slot(uint64_t cn, uint64_t slot, struct cte **out)
+{
+	struct cte *c;
+	err_t err = lookup(cn, &c);
+
+	if (err)
+		return err;
+	if (c->cap.type != CAP_CNODE)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(c->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if ((err = cnode_slot(&c->cap, slot, out)))
+		return err;
+	return cap_is_empty(*out) ? OK : ERR_CAP_SLOT_IN_USE;
+}
+
+static err_t notify_mint(const uint64_t a[5])
+{
+	struct cte *dst;
+	err_t err;
+
+	if (a[0] >= machine.ncores || a[1] >= NOTIFY_SLOTS)
+		return ERR_INVALID_ARG;
+	if ((err = dest_slot(a[2], a[3], &dst)))
+		return err;
+	struct cap n = { .type = CAP_NOTIFY, .rights = CAP_RIGHT_WRITE, .base = a[0], .size = a[1] };
+	cap_install_root(dst, &n);
+	return OK;
+}
+
+/* True when [base, base + size) lies inside one range of one core's share
+ * of RAM. A sanity check, not a boundary: the kernels allocate their own
+ * objects from the same shares, and only monitors, which hold the Kernel
+ * capability and are trusted, import frames, and only ones another
+ * monitor exported from a Frame capability. It keeps a confused monitor
+ * from naming device memory or memory that is not there. */
+static bool in_some_share(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < machine.ncores; i++) {
+		const struct memshare *s = &machine.share[i];
+		for (unsigned k = 0; k < s->n; k++)
+			if (base >= s->r[k].base && size <= s->r[k].len &&
+			    base - s->r[k].base <= s->r[k].len - size)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The receiving half of moving a Frame between cores: the monitor of the
+ * core that owns the memory sent its address and size over a channel, and
+ * this core's monitor asks for a capability to it. The new capability is
+ * a root here; the owner's monitor keeps the object alive until every
+ * core has deleted its copies (usr/monitor/rcap.c), so the memory cannot
+ * be retyped under them.
+ */
+static err_t frame_import(const uint64_t a[5])
+{
+	struct cte *dst;
+	err_t err;
+
+	if (!a[3] || (a[2] | a[3]) & (CAP_PAGE_SIZE - 1) || a[4] & ~(uint64_t)CAP_RIGHTS_ALL)
+		return ERR_INVALID_ARG;
+	if (!in_some_share(a[2], a[3]))
+		return ERR_BAD_ADDRESS;
+	if ((err = dest_slot(a[0], a[1], &dst)))
+		return err;
+	struct cap f = { .type = CAP_FRAME, .rights = (uint8_t)a[4], .base = a[2], .size = a[3] };
+	cap_install_root(dst, &f);	/* not zeroed: it is shared memory */
+	return OK;
+}
+
 static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 {
 	size_t len = strlen(machine.cmdline);
@@ -252,6 +341,10 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	case KERNEL_CORES:
 		*ret = machine.ncores;
 		return OK;
+	case KERNEL_NOTIFY_MINT:
+		return notify_mint(a);
+	case KERNEL_FRAME_IMPORT:
+		return frame_import(a);
 	}
 	return ERR_BAD_METHOD;
 }
@@ -265,10 +358,12 @@ static unsigned method_type(uint64_t m)
 		return CAP_CNODE;
 	if (m == VNODE_MAP || m == VNODE_UNMAP)
 		return CAP_PTABLE;
-	if (m >= DISP_SETUP && m <= DISP_SET_UPCALL)
+	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_CORES)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_IMPORT)
 		return CAP_KERNEL;
+	if (m == NOTIFY_RING)
+		return CAP_NOTIFY;
 	return CAP_NULL;
 }
 
@@ -298,6 +393,12 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		if (c->cap.type != CAP_KERNEL)
 			return ERR_CAP_WRONG_TYPE;
 		return invoke_kernel(method, a, ret);
+	case CAP_NOTIFY:
+		if (c->cap.type != CAP_NOTIFY)
+			return ERR_CAP_WRONG_TYPE;
+		if (!(c->cap.rights & CAP_RIGHT_WRITE))
+			return ERR_CAP_RIGHTS;
+		return notify_ring(c->cap.base, c->cap.size);
 	}
 	return ERR_BAD_METHOD;
 }

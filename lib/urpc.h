@@ -104,7 +104,8 @@ struct urpc_slot {
  * only when its cached copy says the ring is full. */
 struct urpc_ack {
 	uint64_t consumed;		/* messages the receiver is done with */
-	uint64_t unused[7];
+	uint64_t sleeping;		/* nonzero: wake me (urpc_receiver_sleep) */
+	uint64_t unused[6];
 } __attribute__((aligned(URPC_LINE)));
 
 /* The sending end: private to the sending thread, never shared. */
@@ -174,6 +175,36 @@ bool urpc_poll(const struct urpc_receiver *r);
  * stop polling for a long while. Never needed for progress (a full ring
  * always gets an ack once the receiver has drained half of it). */
 void urpc_flush_ack(struct urpc_receiver *r);
+
+/*
+ * Sleeping. A receiver that has polled long enough without a message
+ * blocks (on an endpoint, say) and wants the sender to wake it (with a
+ * doorbell, say); a sender must not pay for a wake-up call on every
+ * message. The handshake is a flag in the receiver's ack line:
+ *
+ *	receiver: urpc_receiver_sleep(r)	sender: urpc_send(s, ...)
+ *		  (sets the flag, fence,		  urpc_sender_must_wake(s)
+ *		   looks at the ring)			  (fence, reads the flag)
+ *		  if it said true: block		  if true: wake the receiver
+ *		  urpc_receiver_awake(r) when woken
+ *
+ * Each side stores, then fences, then loads what the other stored, so at
+ * least one sees the other (Dekker): either the receiver finds the message
+ * and does not block, or the sender finds the flag and wakes it. A wake-up
+ * with nothing to read (the receiver found the message after all) is
+ * possible and harmless; a lost one is not. The flag is only a hint: a
+ * hostile receiver can make its sender wake it on every message, no more.
+ * The sender reads the flag's line on every call; while the receiver
+ * does not sleep, that line changes only every nslots/2 messages (acks),
+ * so the read is usually a cache hit.
+ */
+/* True: the ring was empty after the flag was set, so the caller may block
+ * until woken. False: a message is there (the flag is cleared again). */
+bool urpc_receiver_sleep(struct urpc_receiver *r);
+/* Clears the flag: the receiver is polling again. */
+void urpc_receiver_awake(struct urpc_receiver *r);
+/* After a send: true when the receiver may be asleep and must be woken. */
+bool urpc_sender_must_wake(struct urpc_sender *s);
 
 /*
  * A duplex channel: two channels of `nslots` slots each, back to back in

@@ -97,6 +97,8 @@ enum cap_method {
 	DISP_SET_UPCALL,	/* (frame caddr): the frame holding its struct
 				 * disp_area (kpi/dispatcher.h), read-write; from
 				 * now on preemption and faults upcall it */
+	DISP_INFO,		/* (struct disp_info *out): state, cycles run,
+				 * dispatches, name (needs no WRITE) */
 
 	/* Kernel capability (monitors only). */
 	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
@@ -109,6 +111,15 @@ enum cap_method {
 	KERNEL_NOTIFY,		/* (core, slot): ring doorbell `slot` of `core`,
 				 * this one included; an IPI to another core */
 	KERNEL_CORES,		/* (): returns how many cores this kernel starts */
+	KERNEL_NOTIFY_MINT,	/* (core, slot, CNode caddr, dest slot): a Notify
+				 * capability for doorbell `slot` of `core` */
+	KERNEL_FRAME_IMPORT,	/* (CNode caddr, dest slot, base, size, rights): a
+				 * Frame capability, a new root, for memory another
+				 * core's monitor exported (page-aligned, inside
+				 * one core's share of RAM) */
+
+	/* Notify: ring the doorbell it names, from any core. */
+	NOTIFY_RING = 64,	/* () */
 };
 
 /*
@@ -121,8 +132,9 @@ enum cap_method {
 #define MESH_CHAN_BYTES		2048
 #define MESH_MAX_PAGES		512
 
-/* Doorbells per core (KERNEL_NOTIFY_BIND). */
-#define NOTIFY_SLOTS		8
+/* Doorbells per core (KERNEL_NOTIFY_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
+ * Slot 0 is the monitor's own; the monitor hands out the others. */
+#define NOTIFY_SLOTS		32
 
 /* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
  * the dispatcher exits, so its supervisor learns of every ending. */
@@ -144,7 +156,21 @@ struct disp_regs {
 	uint64_t rip, rflags;
 };
 
-/* What CAP_IDENTIFY writes. */
+/* What DISP_INFO writes. `cycles` counts TSC cycles the dispatcher ran
+ * (its current run included); `dispatches` counts the times it was given
+ * the core; `blocks` the times it stopped running because it waited (for
+ * a message, a notification, a reply, or sleep). A receiver blocked on
+ * its endpoint adds nothing to any of them until it is woken. */
+struct disp_info {
+	uint32_t state;		/* DISP_STATE_* */
+	int32_t exit_status;
+	uint64_t cycles;
+	uint64_t dispatches;
+	uint64_t blocks;
+	char name[32];
+};
+
+/* What CAP_IDENTIFY writes. For NOTIFY: base = core, size = doorbell slot. */
 struct cap_info {
 	uint32_t type;		/* enum cap_type */
 	uint32_t rights;

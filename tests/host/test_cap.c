@@ -163,6 +163,7 @@ TEST(type_table)
 		{ "IRQ", 0, CT_COPY },
 		{ "IOPORT", 0, CT_COPY },
 		{ "KERNEL", 0, CT_COPY },
+		{ "NOTIFY", 0, CT_COPY },
 	};
 	static const unsigned bad[] = { CAP_TYPE_COUNT, 255, 256, 0xFFFFFFFFu };
 

@@ -342,6 +342,35 @@ TEST(ack_line_is_written_once_per_half_ring)
 	free(mem);
 }
 
+TEST(sleep_handshake_sets_and_clears_the_flag)
+{
+	void *mem = new_chan(8);
+	struct urpc_sender s;
+	struct urpc_receiver r;
+	uint64_t w[URPC_MAX_WORDS];
+	unsigned n;
+
+	CHECK(mem && open_ends(mem, 8, &s, &r));
+	CHECK(!urpc_sender_must_wake(&s));		/* nobody asleep */
+	CHECK(urpc_receiver_sleep(&r));			/* empty: may block */
+	CHECK(urpc_sender_must_wake(&s));
+	CHECK_EQ(urpc_send(&s, NULL, 0, 1), OK);
+	CHECK(urpc_sender_must_wake(&s));		/* still asleep until it says so */
+	urpc_receiver_awake(&r);
+	CHECK(!urpc_sender_must_wake(&s));
+	/* A message already there: sleeping is refused and the flag stays clear. */
+	CHECK(!urpc_receiver_sleep(&r));
+	CHECK(!urpc_sender_must_wake(&s));
+	CHECK_EQ(urpc_recv(&r, w, &n, NULL), OK);
+	/* Going to sleep publishes what was consumed, so a sender waiting for
+	 * room is not left waiting on a sleeper. */
+	CHECK_EQ(r.published, 0);
+	CHECK(urpc_receiver_sleep(&r));
+	CHECK_EQ(r.published, 1);
+	CHECK_EQ(((struct urpc_ack *)mem)->consumed, 1);
+	free(mem);
+}
+
 TEST(sender_reads_the_ack_line_only_when_full)
 {
 	enum { N = 16 };

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ struct stress {
 	struct urpc_sender s;		/* thread 0's */
 	struct urpc_receiver r;		/* thread 1's */
 	struct urpc_duplex d[2];	/* the echo test's, one per thread */
+	sem_t bell;			/* the sleep test's doorbell */
+	uint64_t sleeps, wakes;		/* ... times it slept, and was woken */
 };
 
 /*
@@ -288,6 +291,116 @@ TEST(stress_echo_over_a_duplex_channel)
 		test_fail(__FILE__, __LINE__, "%llu messages and %llu echoes of %llu",
 			  (unsigned long long)st->d[1].rx.received,
 			  (unsigned long long)st->d[0].rx.received, (unsigned long long)st->n);
+	free(st->mem);
+	free(st);
+}
+
+/*
+ * The sleep handshake (urpc_receiver_sleep, urpc_sender_must_wake) under
+ * load: the receiver polls a little, then sleeps on a semaphore standing
+ * for the doorbell; the sender rings it only when the flag says so, and
+ * pauses every 64 messages so that the receiver does fall asleep. A lost
+ * wake-up leaves the receiver asleep with a message waiting: it reports
+ * that after STALL_SECONDS instead of hanging.
+ */
+#define SLEEP_POLLS	200
+
+static void *sleepy_sender(void *arg)
+{
+	struct stress *st = arg;
+	uint64_t w[URPC_MAX_WORDS];
+
+	pin(st->cpu[0]);
+	for (uint64_t i = 0; i < st->n; i++) {
+		unsigned len = make_msg(i, w), spins = 0;
+		double since = 0;
+		err_t err;
+		while ((err = urpc_send(&st->s, w, len, (uint32_t)i)) == ERR_WOULD_BLOCK)
+			if (!keep_waiting(st, 0, &spins, &since))
+				return NULL;
+		if (err) {
+			fail_stress(st, 0, "message %llu: urpc_send gave %s", (unsigned long long)i,
+				    err_name(err));
+			return NULL;
+		}
+		if (urpc_sender_must_wake(&st->s)) {
+			st->wakes++;
+			sem_post(&st->bell);
+		}
+		if (i % 64 == 63)
+			nanosleep(&(struct timespec){ .tv_nsec = 20000 }, NULL);
+	}
+	return NULL;
+}
+
+static void *sleepy_receiver(void *arg)
+{
+	struct stress *st = arg;
+	uint64_t w[URPC_MAX_WORDS];
+	unsigned n;
+	uint32_t type;
+
+	pin(st->cpu[1]);
+	for (uint64_t i = 0; i < st->n; i++) {
+		unsigned polls = 0;
+		err_t err;
+		while ((err = urpc_recv(&st->r, w, &n, &type)) == ERR_WOULD_BLOCK) {
+			if (__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE))
+				return NULL;
+			if (++polls < SLEEP_POLLS) {
+				__builtin_ia32_pause();
+				continue;
+			}
+			polls = 0;
+			if (!urpc_receiver_sleep(&st->r))
+				continue;
+			st->sleeps++;
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += STALL_SECONDS;
+			while (sem_timedwait(&st->bell, &until) != 0)
+				if (errno != EINTR) {
+					fail_stress(st, 1, "asleep at message %llu for %d s: a lost wake-up",
+						    (unsigned long long)i, STALL_SECONDS);
+					return NULL;
+				}
+			urpc_receiver_awake(&st->r);
+		}
+		if (err || type != (uint32_t)i || !is_msg(i, w, n, type)) {
+			fail_stress(st, 1, "message %llu: %s, type %u", (unsigned long long)i,
+				    err_name(err), type);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+TEST(stress_receiver_sleeps_and_is_woken)
+{
+	enum { N = 16 };
+	struct stress *st = calloc(1, sizeof(*st));
+
+	CHECK(st);
+	CHECK_EQ(sem_init(&st->bell, 0, 0), 0);
+	st->nslots = N;
+	st->n = stress_n() / 8;
+	st->mem = new_chan(N);
+	CHECK(st->mem && open_ends(st->mem, N, &st->s, &st->r));
+	if (!run_pair(st, sleepy_sender, sleepy_receiver))
+		test_fail(__FILE__, __LINE__, "%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
+			  st->why[1]);
+	else if (st->r.received != st->n)
+		test_fail(__FILE__, __LINE__, "received %llu of %llu",
+			  (unsigned long long)st->r.received, (unsigned long long)st->n);
+	else if (st->sleeps == 0 || st->wakes == 0)
+		test_fail(__FILE__, __LINE__, "the receiver never slept (%llu sleeps, %llu wakes): "
+			  "the handshake was not exercised", (unsigned long long)st->sleeps,
+			  (unsigned long long)st->wakes);
+	else
+		printf("  %llu messages, %llu sleeps, %llu wake-ups rung\n",
+		       (unsigned long long)st->n, (unsigned long long)st->sleeps,
+		       (unsigned long long)st->wakes);
+	sem_destroy(&st->bell);
 	free(st->mem);
 	free(st);
 }

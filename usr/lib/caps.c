@@ -108,3 +108,25 @@ void kernel_poweroff(capaddr_t kernel, int code)
 	for (;;)
 		sys_yield();	/* not a monitor: the call failed; stay put */
 }
+
+err_t disp_info(capaddr_t disp, struct disp_info *out)
+{
+	return sys_invoke(disp, DISP_INFO, (uint64_t)out, 0, 0, 0, 0).err;
+}
+
+err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr_t cn,
+			 uint64_t dest)
+{
+	return sys_invoke(kernel, KERNEL_NOTIFY_MINT, core, slot, cn, dest, 0).err;
+}
+
+err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_t base,
+			  uint64_t size, unsigned rights)
+{
+	return sys_invoke(kernel, KERNEL_FRAME_IMPORT, cn, dest, base, size, rights).err;
+}
+
+err_t notify_ring(capaddr_t notify)
+{
+	return sys_invoke(notify, NOTIFY_RING, 0, 0, 0, 0, 0).err;
+}

@@ -214,7 +214,7 @@ static err_t equip(unsigned base, unsigned idx, const struct spawn_opts *o)
 	err_t err;
 
 	for (unsigned i = 0; o && i < o->ngive; i++)
-		if ((err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_TASK_FIRST_FREE) + i,
+		if (o->give[i] != SPAWN_GIVE_NONE && (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_TASK_FIRST_FREE) + i,
 				      o->give[i])))
 			return err;
 	if (!(o && o->exc_ep_set) && !have_fault_ep)

@@ -184,6 +184,23 @@ err_t mesh_init(unsigned core)
 	return me == 0 ? OK : send(0, MSG_JOIN, me);
 }
 
+bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
+{
+	struct lmp_msg m;
+
+	for (;;) {
+		while (lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
+			supervisor_handle(&m);
+		mesh_poll();
+		if (cond(arg))
+			return true;
+		uint64_t now = sys_clock_ns();
+		if (now > deadline)
+			return false;
+		sys_sleep_until(now + 1000000 < deadline ? now + 1000000 : deadline);
+	}
+}
+
 /* Serves the endpoint (faults, exits, notifications) until cond() holds. */
 static void serve_until(bool (*cond)(unsigned), unsigned arg)
 {

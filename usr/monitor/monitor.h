@@ -81,6 +81,37 @@ struct urpc_sender *mesh_tx(unsigned to);
 struct urpc_receiver *mesh_rx(unsigned from);
 void *mesh_spare(unsigned from, unsigned to, size_t *bytes);
 unsigned mesh_cores(void);
+/* Serves the endpoint (faults, exits, notifications: mesh_poll) until
+ * cond(arg) holds (true) or sys_clock_ns() passes deadline (false). It
+ * looks every millisecond rather than blocking, so that it can give up. */
+bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline);
+
+/* Processes on other cores (remote.c): message types REMOTE_FIRST.. on
+ * the mesh. A process is (core, pid); `bell` is the doorbell slot, on its
+ * core, of the endpoint it was given. The gifts of a remote spawn, in the
+ * child's task CNode from CPTR_TASK_FIRST_FREE: that endpoint; a Frame
+ * capability to the requester's frame_base/frame_size (if frame_size);
+ * a Notify capability for doorbell bell_slot of bell_core (if bell). */
+#define REMOTE_FIRST		0x200
+struct rproc {
+	unsigned core, pid, bell;
+};
+struct remote_gifts {
+	uint64_t frame_base, frame_size;
+	bool bell;
+	unsigned bell_core, bell_slot;
+};
+err_t remote_init(void);
+err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct remote_gifts *g,
+		   struct rproc *out);
+struct disp_info;
+err_t remote_info(const struct rproc *p, struct disp_info *out);
+err_t remote_kill(const struct rproc *p);
+/* Waits for the EXITED message of p: its exit status, or that it faulted. */
+err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
+/* supervise.c: child pid of this monitor ended; if another core started
+ * it, tells that core, destroys it (*kill_err) and returns true. */
+bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

@@ -39,6 +39,8 @@ bool supervisor_handle(const struct lmp_msg *m)
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);
+		if (remote_child_ended(p.idx, (int)m->w[0], false, &err))
+			return err == OK;
 		return proc_kill(&p) == OK;
 	}
 	if (kind != LMP_KIND_FAULT) {
@@ -56,7 +58,9 @@ bool supervisor_handle(const struct lmp_msg *m)
 		return false;
 	}
 	proc_report_fault("monitor", &p, name, m);
-	if ((err = proc_kill(&p)))
+	if (!remote_child_ended(p.idx, -1, true, &err))
+		err = proc_kill(&p);
+	if (err)
 		printf("monitor: core %u: destroying '%s' failed: %s: %s\n", core, name,
 		       err_name(err), err_msg(err));
 	return err == OK;

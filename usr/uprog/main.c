@@ -28,7 +28,9 @@
 #include <flotilla/lmp.h>
 #include <flotilla/uprog.h>
 #include <flotilla/sys.h>
+#include <flotilla/spawn.h>
 #include <flotilla/testfault.h>
+#include <flotilla/uchan.h>
 
 extern unsigned long libc_arg;
 
@@ -87,6 +89,32 @@ static int own_handler(void)
 	return 42;	/* resumed by the handler */
 }
 
+static int urpc_echo(void)
+{
+	uint64_t w[URPC_MAX_WORDS];
+	struct uchan c;
+	unsigned n;
+	uint32_t type;
+	void *mem;
+	int echoed = 0;
+
+	if (window_map_page(UPROG_EP + 1, &mem) ||
+	    uchan_open(&c, mem, 4096, UPROG_CHAN_SLOTS, 1, UPROG_EP, UPROG_EP + 2))
+		return -1;
+	for (;;) {
+		err_t err = uchan_recv(&c, w, &n, &type);
+		if (err == ERR_BAD_MESSAGE)
+			continue;
+		if (err)
+			return -2;
+		if (n >= 1 && w[0] == UPROG_QUIT)
+			return echoed;
+		if (uchan_send(&c, w, n, type))
+			return -3;
+		echoed++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct lmp_msg m;
@@ -121,6 +149,8 @@ int main(int argc, char **argv)
 			printf(" '%s'", argv[i]);
 		printf("\n");
 		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
+	case 14:
+		return urpc_echo();
 	}
 	return 100;
 }

@@ -31,6 +31,15 @@ err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
  * endpoint; ring one of any core's. */
 err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot);
 err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot);
+/* A Notify capability for doorbell `slot` of `core`, into slot `dest` of
+ * the CNode at `cn`; ringing it (notify_ring) works from any core. */
+err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr_t cn,
+			 uint64_t dest);
+err_t notify_ring(capaddr_t notify);
+/* A Frame capability for memory another core's monitor exported. */
+err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_t base,
+			  uint64_t size, unsigned rights);
+err_t disp_info(capaddr_t disp, struct disp_info *out);
 /* How many cores the kernel starts (KERNEL_CORES); 0 on error. */
 unsigned kernel_cores(capaddr_t kernel);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);

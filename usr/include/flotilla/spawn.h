@@ -40,10 +40,12 @@ struct proc {
 err_t spawn_program(const char *name, uint64_t arg, struct proc *out);
 
 #define SPAWN_GIVE_MAX	4
+#define SPAWN_GIVE_NONE	0xFFFFFFFFu
 #define SPAWN_BADGE(idx)	(0x5000u + (idx))
 
 struct spawn_opts {
-	/* Copied into the child's task CNode, from CPTR_TASK_FIRST_FREE on. */
+	/* Copied into the child's task CNode, from CPTR_TASK_FIRST_FREE on;
+	 * SPAWN_GIVE_NONE leaves that slot empty. */
 	capaddr_t give[SPAWN_GIVE_MAX];
 	unsigned ngive;
 	/* Another endpoint for its faults, and the badge to mint it with. */

@@ -18,7 +18,15 @@ enum uprog_mode {
 	UPROG_SEND_LATER = 11,
 	UPROG_RECV_ONCE = 12,
 	UPROG_ARGS = 13,
+	UPROG_URPC_ECHO = 14,
 };
+
+/* UPROG_URPC_ECHO, started on another core by remote_spawn: side 1 of a
+ * flotilla/uchan.h channel of UPROG_CHAN_SLOTS slots in the frame it is
+ * given (UPROG_EP + 1), sleeping on UPROG_EP, ringing the bell at
+ * UPROG_EP + 2. It echoes every message until one whose w0 is UPROG_QUIT,
+ * then exits with the number it echoed; a malformed one is dropped. */
+#define UPROG_CHAN_SLOTS	16
 
 /* The endpoint its parent gives it (spawn_opts.give[0]). */
 #define UPROG_EP		CPTR_TASK_FIRST_FREE

@@ -1,0 +1,169 @@
+/*
+ * Processes on other cores (remote.c), tested from core 0: a program
+ * started on every other core runs and its exit comes back; bad requests
+ * get errors and malformed ones are dropped while the target goes on
+ * serving; and a process on another core that waits on a URPC channel
+ * (flotilla/uchan.h) is blocked, costs its core nothing while it waits,
+ * and is woken by a message. With one core there is nothing to test.
+ */
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uchan.h>
+#include <flotilla/uprog.h>
+#include <flotilla/utest.h>
+#include "usr/monitor/monitor.h"
+
+#define DEADLINE_NS	(20ull * 1000000000)
+
+UTEST(remote_spawn_on_every_core)
+{
+	for (unsigned k = 1; k < mesh_cores(); k++) {
+		struct rproc p;
+		int status = -1;
+		bool faulted = true;
+
+		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_ARGS, NULL, &p), OK);
+		UCHECK(p.core == k);
+		UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		UCHECK(!faulted && status == 100 + 5);	/* argv is { "uprog" } */
+		/* It is gone: asking about it is an error now. */
+		struct disp_info info;
+		UCHECK_ERR(remote_info(&p, &info), ERR_NOT_FOUND);
+	}
+}
+
+UTEST(remote_fault_comes_back)
+{
+	struct rproc p;
+	int status = 0;
+	bool faulted = false;
+
+	if (mesh_cores() < 2)
+		return;
+	UCHECK_ERR(remote_spawn(mesh_cores() - 1, "uprog", UPROG_FAULT_FIRST, NULL, &p), OK);
+	UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	UCHECK(faulted);
+}
+
+UTEST(remote_errors)
+{
+	struct rproc p, bad;
+	struct disp_info info;
+	unsigned last = mesh_cores() - 1;
+
+	UCHECK_ERR(remote_spawn(mesh_cores(), "uprog", 0, NULL, &p), ERR_INVALID_ARG);
+	UCHECK_ERR(remote_spawn(0, "uprog", 0, NULL, &p), ERR_INVALID_ARG);	/* this core */
+	UCHECK_ERR(remote_spawn(last, "a-name-too-long-for-it", 0, NULL, &p), ERR_INVALID_ARG);
+	if (last == 0)
+		return;
+	UCHECK_ERR(remote_spawn(last, "no-such-prog", 0, NULL, &p), ERR_NOT_FOUND);
+	/* Memory that is no RAM is refused by the target's kernel. */
+	struct remote_gifts g = { .frame_base = 0xFEE00000, .frame_size = 4096 };
+	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_BAD_ADDRESS);
+	g.frame_base = 0x1001;
+	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_INVALID_ARG);
+	bad = (struct rproc){ .core = last, .pid = SPAWN_MAX };
+	UCHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
+	UCHECK_ERR(remote_kill(&bad), ERR_NOT_FOUND);
+	/* A process killed from afar. */
+	UCHECK_ERR(remote_spawn(last, "uprog", UPROG_LOOP, NULL, &p), OK);
+	UCHECK_ERR(remote_info(&p, &info), OK);
+	UCHECK(info.state == DISP_STATE_RUNNABLE);
+	UCHECK_ERR(remote_kill(&p), OK);
+	UCHECK_ERR(remote_info(&p, &info), ERR_NOT_FOUND);
+}
+
+UTEST(remote_malformed_requests_are_dropped)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t w[7] = { 99, 0x6f72707521212121ull, 0x2121212121212121ull };
+	struct rproc bad = { .core = last, .pid = SPAWN_MAX };
+	struct disp_info info;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(mesh_send(last, REMOTE_FIRST, w, 3), OK);		/* SPAWN, short */
+	UCHECK_ERR(mesh_send(last, REMOTE_FIRST, w, 7), OK);		/* name without NUL */
+	UCHECK_ERR(mesh_send(last, REMOTE_FIRST + 2, w, 0), OK);	/* INFO, empty */
+	UCHECK_ERR(mesh_send(last, REMOTE_FIRST + 1, w, 4), OK);	/* an answer no one asked */
+	UCHECK_ERR(mesh_send(last, 0x7777, w, 7), OK);			/* a type no one knows */
+	/* The target dropped them all and answers the next good request. */
+	UCHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
+	UCHECK_ERR(mesh_send(mesh_cores(), REMOTE_FIRST, w, 7), ERR_INVALID_ARG);
+}
+
+/* The test's end of the channel: a frame of core 0's, polled (not slept
+ * on) by the test, which only waits with a deadline. */
+#define T_FRAME		SCRATCH(0)
+#define T_BELL		SCRATCH(1)
+
+static struct uchan *polled;
+static bool message_waiting(unsigned unused)
+{
+	return urpc_poll(&polled->d.rx);
+}
+
+static const struct rproc *watched;
+static bool watched_blocked(unsigned unused)
+{
+	struct disp_info info;
+
+	return remote_info(watched, &info) == OK && info.state == DISP_STATE_BLOCKED;
+}
+
+UTEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
+{
+	unsigned last = mesh_cores() - 1;
+	struct disp_info before, after, woken;
+	struct cap_info frame;
+	struct uchan c;
+	struct rproc p;
+	uint64_t w[URPC_MAX_WORDS] = { 42, 43 };
+	unsigned n;
+	uint32_t type;
+	void *mem;
+	int status;
+	bool faulted;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(T_FRAME), T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		   OK);
+	UCHECK_ERR(window_map_page(T_FRAME, &mem), OK);
+	UCHECK_ERR(urpc_duplex_init(mem, 4096, UPROG_CHAN_SLOTS), OK);
+	UCHECK_ERR(cap_identify(T_FRAME, &frame), OK);
+	struct remote_gifts g = { .frame_base = frame.base, .frame_size = frame.size,
+				  .bell = true, .bell_core = 0, .bell_slot = 0 };
+	UCHECK_ERR(remote_spawn(last, "uprog", UPROG_URPC_ECHO, &g, &p), OK);
+	UCHECK_ERR(kernel_notify_mint(CPTR_KERNEL, last, p.bell, T_SCRATCHCN, CADDR_L2(T_BELL)), OK);
+	UCHECK_ERR(uchan_open(&c, mem, 4096, UPROG_CHAN_SLOTS, 0, T_FAULTEP, T_BELL), OK);
+
+	/* It polls, finds nothing, and blocks. Then 50 ms later it has not
+	 * run a single cycle more: blocked, it costs its core nothing. */
+	watched = &p;
+	UCHECK(mesh_serve_until(watched_blocked, 0, sys_clock_ns() + DEADLINE_NS));
+	UCHECK_ERR(remote_info(&p, &before), OK);
+	sys_sleep_until(sys_clock_ns() + 50000000);
+	UCHECK_ERR(remote_info(&p, &after), OK);
+	UCHECK(after.state == DISP_STATE_BLOCKED);
+	UCHECK(after.cycles == before.cycles && after.dispatches == before.dispatches);
+
+	/* A message finds it asleep, so the send rings its doorbell; it wakes,
+	 * echoes, and goes back to sleep. */
+	UCHECK_ERR(uchan_send(&c, w, 2, 7), OK);
+	UCHECK(c.rings == 1);
+	polled = &c;
+	UCHECK(mesh_serve_until(message_waiting, 0, sys_clock_ns() + DEADLINE_NS));
+	UCHECK_ERR(urpc_recv(&c.d.rx, w, &n, &type), OK);
+	UCHECK(n == 2 && w[0] == 42 && w[1] == 43 && type == 7);
+	UCHECK(mesh_serve_until(watched_blocked, 0, sys_clock_ns() + DEADLINE_NS));
+	UCHECK_ERR(remote_info(&p, &woken), OK);
+	UCHECK(woken.dispatches > after.dispatches && woken.blocks > after.blocks);
+
+	w[0] = UPROG_QUIT;
+	UCHECK_ERR(uchan_send(&c, w, 1, 0), OK);
+	UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	UCHECK(!faulted && status == 1);
+}
