@@ -5,7 +5,7 @@
 #   make test       host unit tests, fuzzers, build checks, boot tests
 #   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
-#   make bench      cycles of system calls and switches, measured inside Flotilla
+#   make bench      cycles of system calls, switches and URPC between cores, inside Flotilla
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -125,13 +125,14 @@ test:
 boottime: $(B)/flotilla.bin
 	@$(PYTHON) tools/boottime.py --kernel $<
 
-# Cycles per operation measured inside Flotilla (docs/benchmarks.md):
-# 2 cores unless SMP= is given; BENCH_N=N timed iterations per workload.
+# Cycles per operation measured inside Flotilla (docs/benchmarks.md), and
+# URPC between each pair of cores: 4 cores (six pairs) unless SMP= is
+# given; BENCH_N=N timed iterations per workload.
 # Then the URPC library on the host, beside pipes, eventfd, futex and Unix
 # sockets (docs/urpc.md).
 bench: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
-		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2) \
+		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
 		$(if $(BENCH_N),--iterations $(BENCH_N))
 	@$(MAKE) -s bench-host
 

@@ -6,16 +6,26 @@ The monitor on core 0 times each workload inside Flotilla
 
     BENCH name=null_syscall unit=cycles n=10000 min=.. median=.. p99=.. max=..
     BENCH name=thread_switch n/a reason="..."
+
+then, for every pair of cores i < j (usr/monitor/meshbench.c), URPC beside
+one cache line bounced between the same two cores:
+
+    BENCH name=cacheline_roundtrip pair=0-1 unit=cycles n=10000 min=.. median=.. p99=.. max=..
+    BENCH name=urpc_oneway pair=0-1 n/a reason="..."
+    BENCH name=urpc_throughput pair=0-1 unit=msgs_per_s msgs=.. ns=.. value=.. cycles_per_msg=..
+    BENCH name=urpc_pairs n/a reason="..."          (one core: no pair)
     BENCH done
 
-then powers off with its verdict. This script builds nothing: it boots the
+and powers off with its verdict. This script builds nothing: it boots the
 kernel it is given (build/flotilla-test.bin by default, as the user-space
 tests do) through tools/qemu.py, checks that every expected line is there
-and well formed, prints a table, and writes the figures as JSON
-(build/bench/bench.json unless --json says otherwise). It exits non-zero
-if the boot fails or times out, the monitor reports an error, or a line is
-missing or malformed. It judges no figure: docs/benchmarks.md says how to
-read them (under TCG they are emulated cycles).
+(every workload, every pair of the cores booted) and well formed, prints
+tables (per pair with the ratio of URPC to the cache line), and writes the
+figures as JSON (build/bench/bench.json unless --json says otherwise). It
+exits non-zero if the boot fails or times out, the monitor reports an
+error, or a line is missing or malformed. It judges no figure:
+docs/benchmarks.md says how to read them (under TCG they are emulated
+cycles).
 """
 import argparse
 import datetime
@@ -39,32 +49,105 @@ WORKLOADS = [
     ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
     ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
 ]
+# URPC between each pair of cores (usr/monitor/meshbench.c), for every
+# pair i-j, i < j, of the cores booted, in the order printed; what one
+# sample is: docs/benchmarks.md. `measured`: must carry numbers; the
+# one-way lines may say n/a (the cores' TSCs were found not synchronized).
+PAIR_WORKLOADS = [
+    ("cacheline_roundtrip", True),
+    ("urpc_roundtrip", True),
+    ("cacheline_oneway", False),
+    ("urpc_oneway", False),
+    ("urpc_throughput", True),
+]
+# The line that stands for all pairs when there is none (one core).
+NO_PAIRS = "urpc_pairs"
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 
 NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) unit=cycles n=(\d+) min=(\d+) median=(\d+) "
                      r"p99=(\d+) max=(\d+)$")
 NOT_AVAILABLE = re.compile(r'^BENCH name=([a-z0-9_]+) n/a reason="([^"]+)"$')
 ERROR = re.compile(r'^BENCH error name=([a-z0-9_]+) reason="([^"]*)"$')
+PAIR_NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) unit=cycles n=(\d+) "
+                          r"min=(\d+) median=(\d+) p99=(\d+) max=(\d+)$")
+PAIR_THROUGHPUT = re.compile(r"^BENCH name=(urpc_throughput) pair=(\d+)-(\d+) unit=msgs_per_s "
+                             r"msgs=(\d+) ns=(\d+) value=(\d+) cycles_per_msg=(\d+)$")
+PAIR_NOT_AVAILABLE = re.compile(r'^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) n/a reason="([^"]+)"$')
 
 
-def parse(text, iterations=None):
-    """The BENCH lines of a boot's output: (workloads, problems). workloads
-    is a list of dicts in the order printed; problems lists every missing,
-    malformed, duplicated or inconsistent line (empty when all is well)."""
-    found, problems, done = {}, [], False
+def pairs_of(smp):
+    """Every pair "i-j", i < j, of `smp` cores, in the order bench runs them."""
+    return [f"{i}-{j}" for i in range(smp) for j in range(i + 1, smp)]
+
+
+def parse_pair(line, smp, iterations, found, problems):
+    """One `pair=` line into found[(name, pair)]; False if it is not one."""
+    m = PAIR_NUMBERS.match(line) or PAIR_THROUGHPUT.match(line) or PAIR_NOT_AVAILABLE.match(line)
+    if not m:
+        return False
+    name, i, j = m.group(1), int(m.group(2)), int(m.group(3))
+    pair, kinds = f"{i}-{j}", {w[0]: w[1] for w in PAIR_WORKLOADS}
+    if name not in kinds:
+        problems.append(f"{name} pair={pair}: not a pair workload: {line!r}")
+        return True
+    if not i < j < smp:
+        problems.append(f"{name} pair={pair}: no such pair of {smp} cores: {line!r}")
+        return True
+    if (name, pair) in found:
+        problems.append(f"{name} pair={pair}: printed twice")
+        return True
+    w = {"name": name, "pair": pair}
+    if m.re is PAIR_NOT_AVAILABLE:
+        w.update(na=True, reason=m.group(4))
+        if kinds[name]:
+            problems.append(f"{name} pair={pair}: says n/a, but it is measured: {line!r}")
+    elif (m.re is PAIR_THROUGHPUT) != (name == "urpc_throughput"):
+        problems.append(f"malformed line: {line!r} (wrong unit for {name})")
+        return True
+    elif m.re is PAIR_THROUGHPUT:
+        msgs, ns, value, cpm = (int(g) for g in m.groups()[3:])
+        w.update(unit="msgs_per_s", msgs=msgs, ns=ns, value=value, cycles_per_msg=cpm)
+        if msgs == 0 or ns == 0 or value != msgs * 10**9 // ns:
+            problems.append(f"{name} pair={pair}: want value = msgs * 10^9 / ns, "
+                            f"msgs and ns above 0: {line!r}")
+    else:
+        n, lo, med, p99, hi = (int(g) for g in m.groups()[3:])
+        w.update(unit="cycles", n=n, min=lo, median=med, p99=p99, max=hi)
+        if not lo <= med <= p99 <= hi:
+            problems.append(f"{name} pair={pair}: want min <= median <= p99 <= max: {line!r}")
+        if iterations is not None and n != iterations:
+            problems.append(f"{name} pair={pair}: n={n}, want {iterations}")
+    found[(name, pair)] = w
+    return True
+
+
+def parse(text, smp, iterations=None):
+    """The BENCH lines of a boot of `smp` cores: (workloads, problems).
+    workloads is a list of dicts: the one-core workloads in the order of
+    WORKLOADS, then for each pair of cores (pairs_of(smp)) its PAIR_WORKLOADS
+    (dicts with "pair"). problems lists every missing, malformed,
+    duplicated or inconsistent line, every pair of the `smp` cores that
+    lacks a workload and every pair that is not one of them (empty when all
+    is well)."""
+    found, pairs, problems, done = {}, {}, [], False
     for line in text.replace("\r", "").splitlines():
         if not line.startswith("BENCH"):
             continue
-        m, na, err = NUMBERS.match(line), NOT_AVAILABLE.match(line), ERROR.match(line)
         if line == "BENCH done":
             done = True
             continue
         if line == "BENCH failed":
             problems.append("the monitor said BENCH failed")
             continue
+        err = ERROR.match(line)
         if err:
             problems.append(f"{err.group(1)}: {err.group(2)}")
             continue
+        if " pair=" in line:
+            if not parse_pair(line, smp, iterations, pairs, problems):
+                problems.append(f"malformed line: {line!r}")
+            continue
+        m, na = NUMBERS.match(line), NOT_AVAILABLE.match(line)
         if not m and not na:
             problems.append(f"malformed line: {line!r}")
             continue
@@ -87,34 +170,89 @@ def parse(text, iterations=None):
             problems.append(f"{name}: no BENCH line")
         elif measured and found[name].get("na"):
             problems.append(f"{name}: says n/a, but it is built")
+    if smp < 2 and not found.get(NO_PAIRS, {}).get("na"):
+        problems.append(f"{NO_PAIRS}: no n/a line, with {smp} core")
+    elif smp >= 2 and NO_PAIRS in found:
+        problems.append(f"{NO_PAIRS}: a line, but {smp} cores have pairs")
+    for pair in pairs_of(smp):
+        missing = [w[0] for w in PAIR_WORKLOADS if (w[0], pair) not in pairs]
+        if missing:
+            problems.append(f"pair {pair}: no BENCH line for " + ", ".join(missing))
     if not done:
         problems.append("no 'BENCH done' line")
     known = [w[0] for w in WORKLOADS]
     order = sorted(found, key=lambda k: (known.index(k) if k in known else len(known), k))
-    return [found[k] for k in order], problems
+    kinds, where = [w[0] for w in PAIR_WORKLOADS], pairs_of(max(smp, 1))
+    porder = sorted(pairs, key=lambda k: (where.index(k[1]) if k[1] in where else len(where),
+                                          kinds.index(k[0])))
+    return [found[k] for k in order] + [pairs[k] for k in porder], problems
+
+
+def ratio(a, b):
+    """a / b to 2 decimals, None unless both are measured and b is not 0."""
+    if not a or not b or a.get("na") or b.get("na") or not b["median"]:
+        return None
+    return round(a["median"] / b["median"], 2)
+
+
+def pair_summary(workloads):
+    """One dict per pair: its workloads by name, and the URPC/cache-line
+    ratios of the medians (round trip, one way)."""
+    out = {}
+    for w in workloads:
+        if "pair" in w:
+            out.setdefault(w["pair"], {"pair": w["pair"]})[w["name"]] = w
+    for p in out.values():
+        p["roundtrip_ratio"] = ratio(p.get("urpc_roundtrip"), p.get("cacheline_roundtrip"))
+        p["oneway_ratio"] = ratio(p.get("urpc_oneway"), p.get("cacheline_oneway"))
+    return list(out.values())
+
+
+def columns(rows):
+    """Rows of cells as text: the first column left-aligned, the rest right."""
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join([r[0].ljust(width[0])] +
+                               [c.rjust(width[i + 1]) for i, c in enumerate(r[1:])]).rstrip()
+                      for r in rows)
+
+
+def pair_table(summary):
+    """Per pair: median / p99 of each latency in cycles, the ratios of URPC
+    to the cache line, and the throughput."""
+    def lat(w):
+        return "n/a" if not w or w.get("na") else f"{w['median']} / {w['p99']}"
+
+    def num(x):
+        return "n/a" if x is None else f"{x:.2f}"
+    rows = [("pair", "line rt", "urpc rt", "urpc/line", "line 1-way", "urpc 1-way", "urpc/line",
+             "msgs/s", "cycles/msg")]
+    for p in summary:
+        t = p.get("urpc_throughput")
+        rows.append((p["pair"], lat(p.get("cacheline_roundtrip")), lat(p.get("urpc_roundtrip")),
+                     num(p["roundtrip_ratio"]), lat(p.get("cacheline_oneway")),
+                     lat(p.get("urpc_oneway")), num(p["oneway_ratio"]),
+                     str(t["value"]) if t else "n/a", str(t["cycles_per_msg"]) if t else "n/a"))
+    return columns(rows)
 
 
 def table(workloads):
     what = {w[0]: w[2] for w in WORKLOADS}
     rows = [("workload", "median", "p99", "min", "max", "n", "one sample is")]
     for w in workloads:
+        if "pair" in w:
+            continue
         if w.get("na"):
             rows.append((w["name"], "n/a", "", "", "", "", w["reason"]))
         else:
             rows.append((w["name"], str(w["median"]), str(w["p99"]), str(w["min"]),
                          str(w["max"]), str(w["n"]), what.get(w["name"], "")))
-    width = [max(len(r[i]) for r in rows) for i in range(6)]
-    out = []
-    for r in rows:
-        cells = [r[0].ljust(width[0])] + [r[i].rjust(width[i]) for i in range(1, 6)]
-        out.append("  ".join(cells + [r[6]]).rstrip())
-    return "\n".join(out)
+    return columns(rows)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/flotilla-test.bin")
-    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--smp", type=int, default=4, help="cores (default 4: six pairs)")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--iterations", type=int,
                     help="timed iterations per workload (bench=N; default: bench.c's, 10000)")
@@ -138,7 +276,8 @@ def main():
     with open(log, "w") as f:
         f.write(" ".join(cmd) + "\n\n" + text)
 
-    workloads, problems = parse(text, a.iterations)
+    workloads, problems = parse(text, a.smp, a.iterations)
+    summary = pair_summary(workloads)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {EXIT_PASS} (bench passed)")
     tsc = re.search(r"^clocks: TSC (\d+) MHz", text, re.M)
@@ -146,11 +285,17 @@ def main():
           + (f", TSC {tsc.group(1)} MHz" if tsc else "") + f"; cycles per operation")
     if workloads:
         print(table(workloads))
+    if summary:
+        print("\nURPC between each pair of cores beside one cache line bounced between them "
+              "(cycles, median / p99):")
+        print(pair_table(summary))
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "kernel": a.kernel, "smp": a.smp, "mem": a.mem, "accel": accel, "append": append,
         "tsc_mhz": int(tsc.group(1)) if tsc else None, "qemu_exit": status,
-        "command": " ".join(cmd), "workloads": workloads, "problems": problems,
+        "command": " ".join(cmd),
+        "workloads": [w for w in workloads if "pair" not in w], "pairs": summary,
+        "problems": problems,
     }
     with open(a.json, "w") as f:
         json.dump(result, f, indent=2)

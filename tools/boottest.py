@@ -277,21 +277,23 @@ def fuzz_every_core(res, args, smp=4):
 
 def bench_lines(res, args, smp=2, n=20):
     """`bench=20`: the monitor on core 0 prints every benchmark line, well
-    formed (figures, or n/a for what is not built yet), and powers off
-    with success. No figure is judged (tools/bench.py parses the lines)."""
+    formed (figures, or n/a for what is not built yet), with the URPC lines
+    of every pair of the `smp` cores (one n/a line for one core), and powers
+    off with success. No figure is judged (tools/bench.py parses the lines)."""
     name = f"boot/special/smp{smp}_bench_prints_every_workload"
     if args.filter and args.filter not in name:
         return
     status, text, log = boot(name, args.logdir, args.timeout, smp=smp, mem=args.mem,
                              kernel=args.kernel, append=f"bench={n}")
-    workloads, problems = bench.parse(text, n)
+    workloads, problems = bench.parse(text, smp, n)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + tail(text))
     else:
         na = sum(1 for w in workloads if w.get("na"))
-        res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a")
+        pairs = len({w["pair"] for w in workloads if "pair" in w})
+        res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}")
 
 
 def special(res, args, name, expect, until=None, **kw):
@@ -365,7 +367,8 @@ def main():
         user_faults(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)
-        bench_lines(res, args)
+        for smp in (1, 2, 4):       # no pair, one pair, six pairs
+            bench_lines(res, args, smp)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

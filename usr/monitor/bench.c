@@ -4,7 +4,8 @@
  * after BENCH_WARMUP untimed iterations, one fenced rdtsc pair around each
  * iteration, and prints one line per workload, then `BENCH done`:
  *	BENCH name=null_syscall unit=cycles n=N min=.. median=.. p99=.. max=..
- * Statistics are lib/stats.h's (median and p99 by nearest rank). Nothing
+ * and then URPC between every pair of cores beside the cache-line floor,
+ * with `pair=i-j` in each line (meshbench.c). Statistics are lib/stats.h's (median and p99 by nearest rank). Nothing
  * here judges a figure; tools/bench.py tabulates them and
  * docs/benchmarks.md says what they mean and what they do not.
  *
@@ -21,29 +22,10 @@
 #include <flotilla/thread.h>
 #include <flotilla/uprog.h>
 #include "lib/stats.h"
+#include "usr/monitor/bench.h"
 #include "usr/monitor/monitor.h"
 
 #define BENCH_DEFAULT_N	10000
-#define BENCH_MAX_N	20000	/* 160 KB of samples in the 256 KiB heap */
-#define BENCH_WARMUP	1000
-
-/*
- * The time-stamp counter, ordered: the first lfence waits until every
- * earlier instruction has completed locally, so the timed operation's
- * start (or end) is not read early; the second keeps later instructions
- * from starting before the counter is read. The same read at both ends
- * means an empty timed region measures the fixed cost of the pair, which
- * the rdtsc_overhead line reports (it is not subtracted elsewhere).
- * rdtscp would order only one side and needs a CPUID check; lfence is
- * dispatch-serializing on Intel and on AMD as operating systems set it up.
- */
-static inline uint64_t tsc_fenced(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* Runs `op` BENCH_WARMUP + n times, each timed; the first BENCH_WARMUP
  * samples are dropped, the rest go to s[0..n-1]. Warm-up runs the very
@@ -61,6 +43,15 @@ static inline uint64_t tsc_fenced(void)
 	}								\
 } while (0)
 
+/* A figure's line (bench.h), with the pair of cores when there is one. */
+void bench_print(const char *name, const char *pair, const struct stats *st)
+{
+	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
+	       name, pair ? " pair=" : "", pair ? pair : "", st->n,
+	       (unsigned long long)st->min, (unsigned long long)st->median,
+	       (unsigned long long)st->p99, (unsigned long long)st->max);
+}
+
 /* Prints the workload's line; every sample is first divided by `per` (the
  * number of operations one timed iteration holds). */
 static int report(const char *name, uint64_t *s, size_t n, unsigned per)
@@ -74,9 +65,7 @@ static int report(const char *name, uint64_t *s, size_t n, unsigned per)
 		printf("BENCH error name=%s reason=\"no statistics: %s\"\n", name, err_name(err));
 		return 1;
 	}
-	printf("BENCH name=%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n", name,
-	       st.n, (unsigned long long)st.min, (unsigned long long)st.median,
-	       (unsigned long long)st.p99, (unsigned long long)st.max);
+	bench_print(name, NULL, &st);
 	return 0;
 }
 
@@ -278,6 +267,7 @@ int bench_main(const char *cmdline)
 	failed |= bench_lmp_roundtrip(s, n);
 	failed |= bench_thread_switch(s, n);
 	free(s);
+	failed |= meshbench_pairs(n);	/* meshbench.c: every pair of cores */
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

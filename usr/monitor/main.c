@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	if (!err && !ufault && (err = mesh_init(core)))
 		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
 		       err_name(err), err_msg(err));
+	meshbench_init();	/* make bench's pairs; nothing unless the mesh is up */
 	if (!err && !ufault && (err = remote_init()))
 		printf("monitor: core %u: no remote operations: %s: %s\n", core, err_name(err),
 		       err_msg(err));

@@ -116,5 +116,8 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
 int bench_main(const char *cmdline);
+/* The pairs benchmark's handler for mesh messages (meshbench.c): every
+ * monitor calls it after mesh_init; it does nothing without the mesh. */
+void meshbench_init(void);
 
 #endif
