@@ -93,25 +93,33 @@ static void fail_stress(struct stress *st, unsigned self, const char *fmt, ...)
 	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
 }
 
+/* Sends message i of the stream, waiting for room; 0 when it failed or
+ * the other thread did. */
+static int send_msg(struct stress *st, uint64_t i)
+{
+	uint64_t w[URPC_MAX_WORDS];
+	unsigned len = make_msg(i, w), spins = 0;
+	double since = 0;
+	err_t err;
+
+	while ((err = urpc_send(&st->s, w, len, (uint32_t)i)) == ERR_WOULD_BLOCK)
+		if (!keep_waiting(st, 0, &spins, &since))
+			return 0;
+	if (err) {
+		fail_stress(st, 0, "message %llu: urpc_send gave %s", (unsigned long long)i,
+			    err_name(err));
+		return 0;
+	}
+	return 1;
+}
+
 static void *stream_sender(void *arg)
 {
 	struct stress *st = arg;
-	uint64_t w[URPC_MAX_WORDS];
 
 	pin(st->cpu[0]);
-	for (uint64_t i = 0; i < st->n; i++) {
-		unsigned len = make_msg(i, w), spins = 0;
-		double since = 0;
-		err_t err;
-		while ((err = urpc_send(&st->s, w, len, (uint32_t)i)) == ERR_WOULD_BLOCK)
-			if (!keep_waiting(st, 0, &spins, &since))
-				return NULL;
-		if (err) {
-			fail_stress(st, 0, "message %llu: urpc_send gave %s", (unsigned long long)i,
-				    err_name(err));
-			return NULL;
-		}
-	}
+	for (uint64_t i = 0; i < st->n && send_msg(st, i); i++)
+		;
 	return NULL;
 }
 
@@ -308,21 +316,11 @@ TEST(stress_echo_over_a_duplex_channel)
 static void *sleepy_sender(void *arg)
 {
 	struct stress *st = arg;
-	uint64_t w[URPC_MAX_WORDS];
 
 	pin(st->cpu[0]);
 	for (uint64_t i = 0; i < st->n; i++) {
-		unsigned len = make_msg(i, w), spins = 0;
-		double since = 0;
-		err_t err;
-		while ((err = urpc_send(&st->s, w, len, (uint32_t)i)) == ERR_WOULD_BLOCK)
-			if (!keep_waiting(st, 0, &spins, &since))
-				return NULL;
-		if (err) {
-			fail_stress(st, 0, "message %llu: urpc_send gave %s", (unsigned long long)i,
-				    err_name(err));
+		if (!send_msg(st, i))
 			return NULL;
-		}
 		if (urpc_sender_must_wake(&st->s)) {
 			st->wakes++;
 			sem_post(&st->bell);
