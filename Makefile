@@ -137,6 +137,7 @@ bench: $(B)/flotilla-test.bin
 	@$(MAKE) -s bench-host
 
 include mk/host.mk
+include mk/idl.mk
 
 clean:
 	rm -rf build

@@ -1,0 +1,56 @@
+# Interfaces (docs/interfaces.md): tools/idlgen.py turns every if/NAME.if
+# into if_NAME.h and if_NAME.c. Included by the Makefile after mk/user.mk
+# and mk/host.mk, whose variables it extends.
+#
+#   $(B)/gen/if/        for Flotilla: compiled into libflotilla.a, and on
+#                       the user include path (#include "if_mesh.h")
+#   build/host-gen/if/  for the host tests and fuzzers that use them
+
+IDLGEN        := tools/idlgen.py
+IDL_NAMES     := $(patsubst if/%.if,%,$(wildcard if/*.if))
+
+IDL_GEN       := $(B)/gen/if
+IDL_U_HDRS    := $(patsubst %,$(IDL_GEN)/if_%.h,$(IDL_NAMES))
+IDL_U_OBJS    := $(patsubst %,$(B)/u/gen/if/if_%.o,$(IDL_NAMES))
+IDL_HOST_GEN  := build/host-gen/if
+IDL_HOST_SRCS := $(patsubst %,$(IDL_HOST_GEN)/if_%.c,$(IDL_NAMES))
+IDL_HOST_HDRS := $(patsubst %,$(IDL_HOST_GEN)/if_%.h,$(IDL_NAMES))
+
+# One run writes both files (a pattern rule with two targets: make knows).
+$(IDL_GEN)/if_%.h $(IDL_GEN)/if_%.c: if/%.if $(IDLGEN)
+	@mkdir -p $(@D)
+	@echo "  IDL     $<"
+	@$(PYTHON) $(IDLGEN) -o $(@D) $<
+
+$(IDL_HOST_GEN)/if_%.h $(IDL_HOST_GEN)/if_%.c: if/%.if $(IDLGEN)
+	@mkdir -p $(@D)
+	@$(PYTHON) $(IDLGEN) -o $(@D) $<
+
+# User space: the stubs go into the C library, any user source may include
+# them (recipes expand UCFLAGS when they run, so appending here reaches
+# mk/user.mk's rules), and every user object waits for the headers.
+UCFLAGS += -I$(IDL_GEN)
+
+$(B)/u/gen/if/if_%.o: $(IDL_GEN)/if_%.c $(IDL_U_HDRS) $(UHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC [U]  $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/u/libflotilla.a: $(IDL_U_OBJS)
+$(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c)): $(IDL_U_HDRS)
+
+# The host test and the fuzzer of the stubs and lib/idl.c link the
+# generated code too, so they have rules of their own (instead of
+# mk/host.mk's patterns, which they otherwise follow).
+build/host/test_idl: tests/host/test_idl.c tests/host/test_main.c tests/host/test.h \
+		     tests/host/cpus.h $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
+		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(IDL_HOST_GEN) -DSUITE='"idl"' -o $@ $< tests/host/test_main.c \
+		$(HOST_HOOK_SRCS) $(LIB_HOST_SRCS) $(IDL_HOST_SRCS)
+
+build/fuzz/fuzz_idl: tests/fuzz/fuzz_idl.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
+		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(IDL_HOST_GEN) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS) \
+		$(IDL_HOST_SRCS)

@@ -1,0 +1,1560 @@
+/*
+ * Tests for the interface runtime (lib/idl.c, lib/idl_urpc.c) and the stubs
+ * tools/idlgen.py generates from if/test.if and if/mesh.if:
+ *
+ * - every type round-trips, over URPC and over an imitation of LMP (a
+ *   queue of 4-word messages framed by lib/idl.c's LMP code, with a fake
+ *   kernel moving capabilities between two small "CSpaces"), so the
+ *   runtime's capability path runs on the host;
+ * - messages of many fragments, a send cut short, a send refused whole;
+ * - rpcs: in one thread (the client's wait hook runs the server), across
+ *   two pinned threads, stale replies, messages that come during a call;
+ * - what a hostile sender can do: unknown message numbers, fragments out
+ *   of order, lengths too large, strings without their bound, random
+ *   garbage: each is ERR_BAD_MESSAGE, and the next good message arrives;
+ * - capabilities: URPC refuses them (ERR_UNSUPPORTED) unless a mover is
+ *   plugged in; forged capability fragments are refused and dropped.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <kpi/lmp.h>
+#include "test.h"
+#include "cpus.h"
+#include "urpc_msgs.h"
+#include "lib/idl.h"
+#include "lib/idl_urpc.h"
+#include "if_mesh.h"
+#include "if_test.h"
+
+/* ---- An imitation of LMP ---- */
+
+#define FQ_LEN		1024		/* messages a queue holds */
+#define CSPACE		64		/* slots in a fake CSpace; caddr = index */
+#define AUTO_SLOTS	32		/* next_slot hands out slots from here up */
+
+/* One direction: LMP messages in flight, each with the object of the
+ * capability it carries (0: none). */
+struct fake_q {
+	struct {
+		uint64_t w[LMP_WORDS];
+		uint64_t obj;
+	} m[FQ_LEN];
+	unsigned head, tail;
+};
+
+/* One side: its queues, its CSpace (object ids; 0 = empty) and the slot it
+ * offers for the next capability, as usr/lib/idl_lmp.c keeps them. */
+struct fake_end {
+	struct fake_q *tx, *rx;
+	uint64_t cspace[CSPACE];
+	capaddr_t slot;
+	bool next_slot;			/* hand out a fresh slot after each */
+	unsigned drops;
+};
+
+static capaddr_t fake_free_slot(struct fake_end *e)
+{
+	for (capaddr_t i = AUTO_SLOTS; i < CSPACE; i++)
+		if (!e->cspace[i] && i != e->slot)
+			return i;
+	return IDL_CAP_NONE;
+}
+
+static err_t fake_send(void *tp, const struct idl_frag *f)
+{
+	struct fake_end *e = tp;
+	struct fake_q *q = e->tx;
+	uint64_t obj = 0;
+
+	if (q->tail - q->head == FQ_LEN)
+		return ERR_WOULD_BLOCK;
+	if (f->cap != IDL_CAP_NONE) {
+		/* The fake kernel: copy or move the object (LMP_GIVE). */
+		if (f->cap >= CSPACE || !e->cspace[f->cap])
+			return ERR_CAP_EMPTY;
+		obj = e->cspace[f->cap];
+		if (f->give)
+			e->cspace[f->cap] = 0;
+	}
+	idl_lmp_pack(f, q->m[q->tail % FQ_LEN].w);
+	q->m[q->tail % FQ_LEN].obj = obj;
+	q->tail++;
+	return OK;
+}
+
+static err_t fake_recv(void *tp, struct idl_frag *f, bool block)
+{
+	struct fake_end *e = tp;
+	struct fake_q *q = e->rx;
+	uint64_t obj;
+	err_t err;
+
+	if (q->head == q->tail)
+		return ERR_WOULD_BLOCK;
+	obj = q->m[q->head % FQ_LEN].obj;
+	err = idl_lmp_unpack(q->m[q->head % FQ_LEN].w, f);
+	q->head++;
+	if (err)
+		return err;		/* the object is lost with it, as no slot took it */
+	if (obj) {
+		if (e->slot != IDL_CAP_NONE && !e->cspace[e->slot]) {
+			e->cspace[e->slot] = obj;
+			f->cap = e->slot;
+			e->slot = e->next_slot ? fake_free_slot(e) : IDL_CAP_NONE;
+		} else {
+			f->cap_err = ERR_NO_SLOT;
+		}
+	}
+	return OK;
+}
+
+static void fake_drop(void *tp, capaddr_t cap)
+{
+	struct fake_end *e = tp;
+
+	e->cspace[cap] = 0;
+	e->drops++;
+	if (e->slot == IDL_CAP_NONE)
+		e->slot = cap;
+}
+
+static const struct idl_transport fake_lmp = {
+	.name = "fake-lmp",
+	.frag_words = IDL_LMP_FRAG_WORDS,
+	.frag_words_cap = IDL_LMP_FRAG_WORDS,
+	.send = fake_send,
+	.recv = fake_recv,
+	.drop_cap = fake_drop,
+};
+
+/* Puts a raw LMP message (as a hostile peer would) in e's receive queue. */
+static void fake_inject(struct fake_end *e, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
+			uint64_t obj)
+{
+	struct fake_q *q = e->rx;
+	unsigned i = q->tail++ % FQ_LEN;
+
+	q->m[i].w[0] = w0;
+	q->m[i].w[1] = w1;
+	q->m[i].w[2] = w2;
+	q->m[i].w[3] = w3;
+	q->m[i].obj = obj;
+}
+
+/* ---- A capability mover for URPC, between two fake CSpaces ---- */
+
+struct mover {
+	uint64_t parked[16];		/* objects in transit, by token */
+	unsigned n;
+	uint64_t *from, *to;		/* the sender's and the receiver's CSpace */
+	unsigned drops;
+};
+
+static err_t mover_put(void *arg, capaddr_t cap, bool give, uint64_t *token)
+{
+	struct mover *mv = arg;
+
+	if (cap >= CSPACE || !mv->from[cap] || mv->n == 16)
+		return ERR_CAP_EMPTY;
+	mv->parked[mv->n] = mv->from[cap];
+	if (give)
+		mv->from[cap] = 0;
+	*token = mv->n++;
+	return OK;
+}
+
+static err_t mover_get(void *arg, uint64_t token, capaddr_t *cap)
+{
+	struct mover *mv = arg;
+
+	if (token >= mv->n || !mv->parked[token])
+		return ERR_NOT_FOUND;
+	for (capaddr_t i = AUTO_SLOTS; i < CSPACE; i++)
+		if (!mv->to[i]) {
+			mv->to[i] = mv->parked[token];
+			mv->parked[token] = 0;
+			*cap = i;
+			return OK;
+		}
+	return ERR_NO_SLOT;
+}
+
+static void mover_drop(void *arg, capaddr_t cap)
+{
+	struct mover *mv = arg;
+
+	mv->to[cap] = 0;
+	mv->drops++;
+}
+
+/* ---- Fixtures: two bindings talking to each other ---- */
+
+/* Buffers of exactly IF_TEST_MAX_WORDS words, so AddressSanitizer sees
+ * any access past them. */
+static err_t bind(struct idl_binding *b, const struct idl_transport *tr, void *tp,
+		  idl_wait_fn wait)
+{
+	uint64_t *tx = malloc(IF_TEST_MAX_WORDS * sizeof(uint64_t));
+	uint64_t *rx = malloc(IF_TEST_MAX_WORDS * sizeof(uint64_t));
+
+	if (!tx || !rx) {
+		free(tx);
+		free(rx);
+		return ERR_NO_MEMORY;
+	}
+	return idl_binding_init(b, &if_test_iface, tr, tp, tx, rx, IF_TEST_MAX_WORDS, wait);
+}
+
+static void unbind(struct idl_binding *b)
+{
+	free(b->tx);
+	free(b->rx);
+}
+
+struct fix {
+	struct idl_binding a, b;
+	/* URPC: a duplex channel, a on side 0, b on side 1. */
+	void *mem;
+	unsigned slots;
+	struct urpc_duplex da, db;
+	struct idl_urpc ua, ub;
+	/* The LMP imitation. */
+	struct fake_q qab, qba;
+	struct fake_end la, lb;
+};
+
+static struct fix *fix_urpc(unsigned slots, idl_wait_fn wait)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+	size_t bytes = URPC_DUPLEX_BYTES(slots);
+
+	if (!x || !(x->mem = aligned_alloc(URPC_LINE, bytes)))
+		goto fail;
+	x->slots = slots;
+	if (urpc_duplex_init(x->mem, bytes, slots) ||
+	    urpc_duplex_open(&x->da, x->mem, bytes, slots, 0) ||
+	    urpc_duplex_open(&x->db, x->mem, bytes, slots, 1) ||
+	    idl_urpc_init(&x->ua, &x->da.tx, &x->da.rx) ||
+	    idl_urpc_init(&x->ub, &x->db.tx, &x->db.rx) ||
+	    bind(&x->a, &idl_urpc_transport, &x->ua, wait) ||
+	    bind(&x->b, &idl_urpc_transport, &x->ub, wait))
+		goto fail;
+	return x;
+fail:
+	if (x)
+		free(x->mem);
+	free(x);
+	return NULL;
+}
+
+static struct fix *fix_lmp(idl_wait_fn wait)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->la = (struct fake_end){ .tx = &x->qab, .rx = &x->qba, .slot = 10, .next_slot = true };
+	x->lb = (struct fake_end){ .tx = &x->qba, .rx = &x->qab, .slot = 10, .next_slot = true };
+	if (bind(&x->a, &fake_lmp, &x->la, wait) || bind(&x->b, &fake_lmp, &x->lb, wait)) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+static void fix_free(struct fix *x)
+{
+	if (!x)
+		return;
+	unbind(&x->a);
+	unbind(&x->b);
+	free(x->mem);
+	free(x);
+}
+
+/* A raw URPC message from a's side, as a hostile peer would send it. */
+static err_t inject(struct fix *x, uint32_t hdr, const uint64_t *w, unsigned n)
+{
+	return urpc_send(&x->da.tx, w, n, hdr);
+}
+
+/* A whole raw message from a's side, cut into URPC fragments. */
+static err_t inject_msg(struct fix *x, unsigned num, const uint64_t *w, unsigned n)
+{
+	unsigned done = 0, index = 0;
+	err_t err;
+
+	do {
+		unsigned k = n - done < URPC_MAX_WORDS ? n - done : URPC_MAX_WORDS;
+		uint32_t hdr = index ? idl_hdr_next(num, index) : idl_hdr_first(num, n, false);
+
+		if ((err = inject(x, hdr, w + done, k)))
+			return err;
+		done += k;
+		index++;
+	} while (done < n);
+	return OK;
+}
+
+/* ---- Every type round-trips ---- */
+
+static const char *const texts[] = {
+	"", "a", "seven!!", "exactly8", "nine byte",
+	"The quick brown fox jumps over the lazy dog, 43",
+};
+
+/* Sends one of everything from a to b and checks what arrives. Returns 0
+ * or the line of the first mismatch. */
+static int every_type(struct fix *x)
+{
+	struct idl_binding *a = &x->a, *b = &x->b;
+	static uint8_t data[4096];
+	char big[257];
+	struct if_test_msg m;
+
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)mix(i);
+	memset(big, 'x', 256);
+	big[256] = 0;
+
+#define EXPECT(c) do { if (!(c)) return __LINE__; } while (0)
+	EXPECT(if_test_empty_send(a) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_EMPTY);
+
+	/* Scalars at their extremes. */
+	EXPECT(if_test_scalars_send(a, 255, 65535, UINT32_MAX, UINT64_MAX, INT64_MIN, true,
+				    ERR_NO_SLOT) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_SCALARS);
+	EXPECT(m.scalars.u8 == 255 && m.scalars.u16 == 65535 && m.scalars.u32 == UINT32_MAX);
+	EXPECT(m.scalars.u64 == UINT64_MAX && m.scalars.i64 == INT64_MIN && m.scalars.flag);
+	EXPECT(m.scalars.e == ERR_NO_SLOT);
+	EXPECT(if_test_scalars_send(a, 0, 0, 0, 0, -1, false, -7) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_SCALARS);
+	EXPECT(m.scalars.u8 == 0 && m.scalars.u16 == 0 && m.scalars.u32 == 0 && m.scalars.u64 == 0);
+	EXPECT(m.scalars.i64 == -1 && !m.scalars.flag && m.scalars.e == -7);
+
+	/* Strings of every interesting length, up to the bound. */
+	for (unsigned i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		EXPECT(if_test_text_send(a, texts[i]) == OK);
+		EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_TEXT);
+		EXPECT(strcmp(m.text.s, texts[i]) == 0);
+	}
+	EXPECT(if_test_text_send(a, big) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && strcmp(m.text.s, big) == 0);
+	/* Over the bound, or NULL: refused, nothing sent. */
+	big[256] = 'y';
+	big[sizeof(big) - 1] = 0;
+	EXPECT(if_test_text_send(a, "0123456789abcdef") == OK);	/* 16: fits name[16] too */
+	EXPECT(if_test_recv(b, &m) == OK);
+	EXPECT(if_test_name_send(a, "0123456789abcdef") == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_NAME);
+	EXPECT(strcmp(m.name.s, "0123456789abcdef") == 0);
+	EXPECT(if_test_name_send(a, "0123456789abcdefg") == ERR_INVALID_ARG);
+	EXPECT(if_test_text_send(a, NULL) == ERR_INVALID_ARG);
+	EXPECT(if_test_recv(b, &m) == ERR_WOULD_BLOCK);
+
+	/* Byte arrays, the largest in many fragments. */
+	static const size_t sizes[] = { 0, 1, 7, 8, 9, 100, 4095, 4096 };
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		EXPECT(if_test_blob_send(a, data, sizes[i]) == OK);
+		EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_BLOB);
+		EXPECT(m.blob.data_len == sizes[i]);
+		EXPECT(sizes[i] == 0 || memcmp(m.blob.data, data, sizes[i]) == 0);
+	}
+	EXPECT(if_test_blob_send(a, data, 4097) == ERR_INVALID_ARG);
+	EXPECT(if_test_blob_send(a, NULL, 1) == ERR_INVALID_ARG);
+	EXPECT(if_test_blob_send(a, NULL, 0) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.blob.data_len == 0);
+
+	/* Several variable fields in one message. */
+	EXPECT(if_test_mixed_send(a, 0xC0FFEE, "label", data + 5, 100, true) == OK);
+	EXPECT(if_test_recv(b, &m) == OK && m.num == IF_TEST_MIXED);
+	EXPECT(m.mixed.tag == 0xC0FFEE && strcmp(m.mixed.label, "label") == 0);
+	EXPECT(m.mixed.data_len == 100 && memcmp(m.mixed.data, data + 5, 100) == 0 && m.mixed.last);
+	EXPECT(if_test_recv(b, &m) == ERR_WOULD_BLOCK);
+	EXPECT(b->bad == 0 && a->cut == 0);
+#undef EXPECT
+	return 0;
+}
+
+TEST(every_type_round_trips_over_urpc)
+{
+	struct fix *x = fix_urpc(128, NULL);	/* 74 fragments of blob fit */
+
+	CHECK(x);
+	CHECK_EQ(every_type(x), 0);
+	fix_free(x);
+}
+
+TEST(every_type_round_trips_over_lmp_framing)
+{
+	struct fix *x = fix_lmp(NULL);
+
+	CHECK(x);
+	CHECK_EQ(every_type(x), 0);
+	fix_free(x);
+}
+
+TEST(the_generated_binding_struct_works_too)
+{
+	void *mem = new_chan(8);
+	struct urpc_sender s;
+	struct urpc_receiver r;
+	struct idl_urpc tx, rx;
+	static struct if_mesh_binding a, b;
+	struct if_mesh_msg m;
+
+	CHECK(mem && open_ends(mem, 8, &s, &r));
+	CHECK_EQ(idl_urpc_init(&tx, &s, NULL), OK);
+	CHECK_EQ(idl_urpc_init(&rx, NULL, &r), OK);
+	CHECK_EQ(if_mesh_init(&a, &idl_urpc_transport, &tx, NULL), OK);
+	CHECK_EQ(if_mesh_init(&b, &idl_urpc_transport, &rx, NULL), OK);
+	CHECK_EQ(if_mesh_ping_send(&a.b, 41), OK);
+	CHECK_EQ(if_mesh_recv(&b.b, &m), OK);
+	CHECK(m.num == IF_MESH_PING && m.ping.seq == 41);
+	/* One-way: the other direction is refused, not crashed into. */
+	CHECK_EQ(if_mesh_pong_send(&b.b, 1), ERR_INVALID_ARG);
+	CHECK_EQ(if_mesh_recv(&a.b, &m), ERR_INVALID_ARG);
+	free(mem);
+}
+
+TEST(mesh_messages_are_one_slot_of_one_word)
+{
+	struct fix *x = fix_urpc(4, NULL);
+	struct if_mesh_binding *mb = malloc(sizeof(*mb));
+	uint64_t w[URPC_MAX_WORDS];
+	unsigned n;
+	uint32_t type;
+
+	CHECK(x && mb);
+	CHECK_EQ(if_mesh_init(mb, &idl_urpc_transport, &x->ua, NULL), OK);
+	CHECK_EQ(if_mesh_join_send(&mb->b, 3), OK);
+	CHECK_EQ(if_mesh_ping_send(&mb->b, 0x1234), OK);
+	/* What the monitors exchange today, one word each, in one slot each;
+	 * only the type differs (a fragment header, not MSG_PING). */
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
+	CHECK(n == 1 && w[0] == 3 && type == idl_hdr_first(IF_MESH_JOIN, 1, false));
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
+	CHECK(n == 1 && w[0] == 0x1234 && type == idl_hdr_first(IF_MESH_PING, 1, false));
+	CHECK_EQ(type, 0xA1010001u);
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), ERR_WOULD_BLOCK);
+	free(mb);
+	fix_free(x);
+}
+
+TEST(strings_and_bytes_have_one_encoding)
+{
+	struct fix *x = fix_urpc(4, NULL);
+	uint64_t w[URPC_MAX_WORDS];
+	unsigned n;
+	uint32_t type;
+
+	CHECK(x);
+	/* Length, then the bytes and a NUL, zero-padded to whole words. */
+	CHECK_EQ(if_test_text_send(&x->a, "hello"), OK);
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(w[0], 5);
+	CHECK(memcmp(&w[1], "hello\0\0\0", 8) == 0);
+	CHECK_EQ(if_test_text_send(&x->a, "12345678"), OK);	/* the NUL needs a word */
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
+	CHECK(n == 3 && w[0] == 8 && w[2] == 0);
+	CHECK_EQ(if_test_blob_send(&x->a, "12345678", 8), OK);	/* bytes need none */
+	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
+	CHECK(n == 2 && w[0] == 8 && memcmp(&w[1], "12345678", 8) == 0);
+	fix_free(x);
+}
+
+TEST(header_fields_round_trip)
+{
+	for (unsigned num = 0; num < 256; num += 17)
+		for (unsigned c = 0; c <= 0xFFFF; c += 0x1111) {
+			uint32_t h = idl_hdr_first(num, c, true);
+			CHECK(idl_hdr_is_frag(h) && (h & IDL_HDR_FIRST) && (h & IDL_HDR_CAP));
+			CHECK(!(h & IDL_HDR_RESERVED));
+			CHECK_EQ(idl_hdr_num(h), num);
+			CHECK_EQ(idl_hdr_count(h), c);
+			h = idl_hdr_next(num, c);
+			CHECK(idl_hdr_is_frag(h) && !(h & IDL_HDR_FIRST) && !(h & IDL_HDR_CAP));
+			CHECK_EQ(idl_hdr_num(h), num);
+			CHECK_EQ(idl_hdr_count(h), c);
+		}
+	CHECK(!idl_hdr_is_frag(0) && !idl_hdr_is_frag(0x100) && !idl_hdr_is_frag(0xB0000000u));
+}
+
+TEST(bad_binding_arguments_are_refused)
+{
+	struct idl_binding b;
+	uint64_t buf[IF_TEST_MAX_WORDS];
+	struct idl_transport t = fake_lmp;
+
+	CHECK_EQ(idl_binding_init(&b, &if_test_iface, &fake_lmp, NULL, buf, buf,
+				  IF_TEST_MAX_WORDS - 1, NULL), ERR_INVALID_ARG);
+	CHECK_EQ(idl_binding_init(NULL, &if_test_iface, &fake_lmp, NULL, buf, buf,
+				  IF_TEST_MAX_WORDS, NULL), ERR_INVALID_ARG);
+	t.frag_words = 8;
+	CHECK_EQ(idl_binding_init(&b, &if_test_iface, &t, NULL, buf, buf, IF_TEST_MAX_WORDS, NULL),
+		 ERR_INVALID_ARG);
+	t.frag_words = 0;
+	CHECK_EQ(idl_binding_init(&b, &if_test_iface, &t, NULL, buf, buf, IF_TEST_MAX_WORDS, NULL),
+		 ERR_INVALID_ARG);
+	CHECK_EQ(idl_binding_init(&b, &if_test_iface, &fake_lmp, NULL, buf, buf,
+				  IF_TEST_MAX_WORDS, NULL), OK);
+	/* A hand-made send that does not fit its message is refused. */
+	CHECK_EQ(idl_send(&b, IF_TEST_NMSGS, 0, IDL_CAP_NONE, false), ERR_INVALID_ARG);
+	CHECK_EQ(idl_send(&b, IF_TEST_SCALARS, 6, IDL_CAP_NONE, false), ERR_INVALID_ARG);
+	CHECK_EQ(idl_send(&b, IF_TEST_EMPTY, 0, 5, false), ERR_INVALID_ARG);	/* no cap */
+	CHECK_EQ(idl_urpc_init(NULL, NULL, NULL), ERR_INVALID_ARG);
+}
+
+/* ---- Fragmentation: a send that cannot finish, one that cannot start ---- */
+
+TEST(a_send_cut_short_is_refused_then_the_next_message_arrives)
+{
+	struct fix *x = fix_urpc(8, NULL);	/* no wait hook: never waits */
+	static uint8_t data[4096];
+	struct if_test_msg m;
+
+	CHECK(x);
+	CHECK_EQ(if_test_blob_send(&x->a, data, sizeof(data)), ERR_WOULD_BLOCK);
+	CHECK_EQ(x->a.cut, 1);
+	CHECK_EQ(x->a.frags_sent, 8);		/* the ring's worth went */
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);	/* gathering */
+	CHECK(x->b.rx_busy);
+	CHECK_EQ(if_test_scalars_send(&x->a, 1, 2, 3, 4, 5, true, 6), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);	/* the blob, abandoned */
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_SCALARS && m.scalars.u8 == 1 && m.scalars.e == 6);
+	CHECK_EQ(x->b.bad, 1);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);
+	fix_free(x);
+}
+
+TEST(a_send_that_cannot_start_sends_nothing)
+{
+	struct fix *x = fix_urpc(8, NULL);
+	struct if_test_msg m;
+
+	CHECK(x);
+	for (unsigned i = 0; i < 8; i++)
+		CHECK_EQ(if_test_scalars_send(&x->a, (uint8_t)i, 0, 0, 0, 0, false, 0), OK);
+	CHECK_EQ(if_test_scalars_send(&x->a, 99, 0, 0, 0, 0, false, 0), ERR_WOULD_BLOCK);
+	CHECK_EQ(x->a.cut, 0);
+	for (unsigned i = 0; i < 8; i++) {
+		CHECK_EQ(if_test_recv(&x->b, &m), OK);
+		CHECK_EQ(m.scalars.u8, i);
+	}
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);
+	fix_free(x);
+}
+
+/* A wait hook for one thread with both ends: what the peer would do is
+ * to drain the ring, so that is what it does (into a side buffer). */
+struct drain {
+	struct fix *x;
+	unsigned waits;
+	unsigned got;
+	struct if_test_msg last;
+	size_t blob_len;
+	uint8_t blob[4096];
+};
+
+static err_t drain_wait(struct idl_binding *b, enum idl_wait why)
+{
+	struct drain *dr = b->user;
+	struct if_test_msg m;
+	err_t err;
+
+	if (++dr->waits > 1000000)
+		return ERR_TIMEOUT;
+	while ((err = if_test_recv(&dr->x->b, &m)) != ERR_WOULD_BLOCK) {
+		if (err)
+			return err;
+		dr->got++;
+		if (m.num == IF_TEST_BLOB) {
+			dr->blob_len = m.blob.data_len;
+			memcpy(dr->blob, m.blob.data, m.blob.data_len);
+		}
+	}
+	return OK;
+}
+
+TEST(a_message_larger_than_the_ring_goes_with_a_wait_hook)
+{
+	struct fix *x = fix_urpc(4, drain_wait);	/* 4 slots, 74 fragments */
+	struct drain *dr = calloc(1, sizeof(*dr));
+	static uint8_t data[4096];
+	struct if_test_msg m;
+
+	CHECK(x && dr);
+	dr->x = x;
+	x->a.user = dr;
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	CHECK_EQ(if_test_blob_send(&x->a, data, sizeof(data)), OK);
+	CHECK(dr->waits > 0);
+	/* Whatever the hook did not take is still in the ring. */
+	while (if_test_recv(&x->b, &m) == OK) {
+		dr->got++;
+		dr->blob_len = m.blob.data_len;
+		memcpy(dr->blob, m.blob.data, m.blob.data_len);
+	}
+	CHECK_EQ(dr->got, 1);
+	CHECK_EQ(dr->blob_len, sizeof(data));
+	CHECK(memcmp(dr->blob, data, sizeof(data)) == 0);
+	CHECK_EQ(x->a.frags_sent, 74);
+	CHECK_EQ(x->b.frags_received, 74);
+	free(dr);
+	fix_free(x);
+}
+
+/* ---- A hostile sender ---- */
+
+/* Sends a good message and checks that it arrives: after whatever came
+ * before was refused. Returns 0 or a line number. */
+static int good_one_arrives(struct fix *x, uint64_t tag)
+{
+	struct if_test_msg m;
+	err_t err;
+
+	if (if_test_scalars_send(&x->a, 7, 7, 7, tag, -tag, true, 0) != OK)
+		return __LINE__;
+	for (int tries = 0; tries < 4; tries++) {
+		err = if_test_recv(&x->b, &m);
+		if (err == ERR_BAD_MESSAGE)
+			continue;
+		if (err != OK)
+			return __LINE__;
+		if (m.num == IF_TEST_SCALARS && m.scalars.u64 == tag &&
+		    m.scalars.i64 == -(int64_t)tag)
+			return 0;
+	}
+	return __LINE__;
+}
+
+/* Injects one raw fragment, and expects exactly one refusal for it. */
+#define REFUSED(x, hdr, ...) do {						\
+	uint64_t w_[] = { 0, __VA_ARGS__ };					\
+	struct if_test_msg m_;							\
+	uint64_t bad_ = (x)->b.bad;						\
+	CHECK_EQ(inject((x), (hdr), w_ + 1, sizeof(w_) / 8 - 1), OK);		\
+	CHECK_EQ(if_test_recv(&(x)->b, &m_), ERR_BAD_MESSAGE);			\
+	CHECK_EQ((x)->b.bad, bad_ + 1);					\
+} while (0)
+
+/* Injects one raw fragment that is taken (a message begins). */
+#define TAKEN(x, hdr, ...) do {						\
+	uint64_t w_[] = { 0, __VA_ARGS__ };					\
+	struct if_test_msg m_;							\
+	CHECK_EQ(inject((x), (hdr), w_ + 1, sizeof(w_) / 8 - 1), OK);		\
+	CHECK_EQ(if_test_recv(&(x)->b, &m_), ERR_WOULD_BLOCK);			\
+} while (0)
+
+TEST(unknown_message_numbers_are_refused)
+{
+	struct fix *x = fix_urpc(16, NULL);
+
+	CHECK(x);
+	REFUSED(x, idl_hdr_first(IF_TEST_NMSGS, 1, false), 5);
+	REFUSED(x, idl_hdr_first(200, 0, false));
+	REFUSED(x, idl_hdr_first(255, 1, false), 5);
+	CHECK_EQ(good_one_arrives(x, 1), 0);
+	fix_free(x);
+}
+
+TEST(fragments_out_of_order_are_refused)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	/* blob of 72 bytes: 10 words, a first fragment of 7 and one of 3. */
+	const uint32_t first = idl_hdr_first(IF_TEST_BLOB, 10, false);
+
+	CHECK(x);
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 2), 7, 8, 9);		/* index 1 skipped */
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 1), 7, 8, 9);		/* no first any more */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_TEXT, 1), 7, 8, 9);		/* another message's */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 1), 7, 8, 9, 10);	/* one word too many */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 1));			/* an empty one */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 1) | IDL_HDR_CAP, 7, 8, 9); /* a cap here */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, idl_hdr_next(IF_TEST_BLOB, 1) | IDL_HDR_RESERVED, 7, 8, 9);
+	/* A first fragment while one is gathered: the old one is refused,
+	 * the new one is taken. */
+	TAKEN(x, first, 72, 1, 2, 3, 4, 5, 6);
+	REFUSED(x, first, 72, 1, 2, 3, 4, 5, 6);
+	CHECK(x->b.rx_busy);
+	CHECK_EQ(inject(x, idl_hdr_next(IF_TEST_BLOB, 1), (uint64_t[]){ 7, 8, 9 }, 3), OK);
+	struct if_test_msg m;
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_BLOB && m.blob.data_len == 72);
+	CHECK_EQ(((const uint64_t *)m.blob.data)[0], 1);
+	CHECK_EQ(((const uint64_t *)m.blob.data)[8], 9);
+	CHECK_EQ(good_one_arrives(x, 2), 0);
+	fix_free(x);
+}
+
+TEST(a_new_first_fragment_that_is_whole_is_not_lost)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	struct if_test_msg m;
+
+	CHECK(x);
+	TAKEN(x, idl_hdr_first(IF_TEST_BLOB, 10, false), 72, 1, 2, 3, 4, 5, 6);
+	/* A whole message in one fragment ends the gathered one. */
+	CHECK_EQ(inject(x, idl_hdr_first(IF_TEST_NAME, 2, false), (uint64_t[]){ 2, 'h' | 'i' << 8 },
+			2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_NAME && strcmp(m.name.s, "hi") == 0);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);
+	fix_free(x);
+}
+
+TEST(lengths_too_large_are_refused)
+{
+	struct fix *x = fix_urpc(16, NULL);
+
+	CHECK(x);
+	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 8, false), 1, 2, 3, 4, 5, 6, 7);  /* max is 7 */
+	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 6, false), 1, 2, 3, 4, 5, 6);     /* min is 7 */
+	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 514, false), 4097);		  /* max is 513 */
+	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 0xFFFF, false), 1);
+	REFUSED(x, idl_hdr_first(IF_TEST_EMPTY, 1, false), 0);
+	REFUSED(x, idl_hdr_first(IF_TEST_TEXT, 1, false), 3);	/* more than announced */
+	REFUSED(x, idl_hdr_first(IF_TEST_TEXT, 2, false), 3, 4, 5);
+	CHECK_EQ(good_one_arrives(x, 3), 0);
+	fix_free(x);
+}
+
+TEST(strings_without_their_bound_are_refused)
+{
+	struct fix *x = fix_urpc(64, NULL);
+	uint64_t w[URPC_MAX_WORDS];
+	const uint32_t text2 = idl_hdr_first(IF_TEST_TEXT, 2, false);
+
+	CHECK(x);
+	memcpy(w, "abcdefgh", 8);
+	REFUSED(x, text2, 8, w[0]);				/* no NUL after 8 bytes */
+	REFUSED(x, text2, 7, w[0]);				/* no NUL at byte 7 */
+	memcpy(w, "ab\0de\0\0\0", 8);
+	REFUSED(x, text2, 5, w[0]);				/* a NUL inside */
+	memcpy(w, "abc\0x\0\0\0", 8);
+	REFUSED(x, text2, 3, w[0]);				/* padding not zero */
+	/* One byte over the bound, yet within the message's words: 257 bytes
+	 * and a NUL fill text's 34 words, 17 fill name's 4. */
+	uint64_t over[34];
+	struct if_test_msg m;
+	memset(over, 'a', sizeof(over));
+	over[0] = 257;
+	over[33] = 0x6161;
+	CHECK_EQ(inject_msg(x, IF_TEST_TEXT, over, 34), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	over[0] = 256;
+	over[33] = 0;
+	CHECK_EQ(inject_msg(x, IF_TEST_TEXT, over, 34), OK);	/* the bound itself is fine */
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK_EQ(strlen(m.text.s), 256);
+	over[0] = 17;
+	over[3] = 0x61;
+	CHECK_EQ(inject_msg(x, IF_TEST_NAME, over, 4), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	REFUSED(x, idl_hdr_first(IF_TEST_TEXT, 3, false), UINT64_MAX, 0, 0);
+	/* The words run out before the bytes do. */
+	REFUSED(x, idl_hdr_first(IF_TEST_TEXT, 3, false), 30, 0x4141414141414141ull, 0);
+	/* Words left over after the string. */
+	REFUSED(x, idl_hdr_first(IF_TEST_TEXT, 3, false), 3, 0x636261, 0);
+	/* The same for bytes: too long, short, padding. */
+	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 2, false), 4097, 0);
+	/* mixed's data[100]: 101 bytes would fit its 13 words, not its bound. */
+	uint64_t mixed[18] = { 1, 0, 0, 101 };
+	memset(&mixed[4], 'b', 13 * 8);
+	mixed[16] = 0x6262626262;	/* 101 = 12 * 8 + 5 bytes */
+	mixed[17] = 1;
+	CHECK_EQ(inject_msg(x, IF_TEST_MIXED, mixed, 18), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	mixed[3] = 100;
+	mixed[16] = 0x62626262;		/* 100 = 12 * 8 + 4 */
+	CHECK_EQ(inject_msg(x, IF_TEST_MIXED, mixed, 18), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK_EQ(m.mixed.data_len, 100);
+	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 2, false), 9, 0);
+	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 2, false), 1, 0x100);
+	/* And it still reads good ones. */
+	CHECK_EQ(inject(x, text2, (uint64_t[]){ 3, 0x636261 }, 2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK_STR(m.text.s, "abc");
+	CHECK_EQ(good_one_arrives(x, 4), 0);
+	fix_free(x);
+}
+
+TEST(scalars_out_of_range_are_refused)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	const uint32_t h = idl_hdr_first(IF_TEST_SCALARS, 7, false);
+
+	CHECK(x);
+	REFUSED(x, h, 256, 0, 0, 0, 0, 0, 0);			/* uint8 */
+	REFUSED(x, h, 0, 65536, 0, 0, 0, 0, 0);			/* uint16 */
+	REFUSED(x, h, 0, 0, 1ull << 32, 0, 0, 0, 0);		/* uint32 */
+	REFUSED(x, h, 0, 0, 0, 0, 0, 2, 0);			/* bool */
+	REFUSED(x, h, 0, 0, 0, 0, 0, 0, 1ull << 31);		/* err: not an int */
+	REFUSED(x, h, 0, 0, 0, 0, 0, 0, (uint64_t)INT32_MIN - 1);
+	CHECK_EQ(good_one_arrives(x, 5), 0);
+	fix_free(x);
+}
+
+static void count_other(void *arg, uint32_t type, const uint64_t *w, unsigned n)
+{
+	(*(unsigned *)arg)++;
+}
+
+TEST(garbage_is_survived)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	uint64_t rng = 1, w[URPC_MAX_WORDS];
+	unsigned ok = 0, bad = 0;
+	struct if_test_msg m;
+
+	CHECK(x);
+	for (unsigned round = 0; round < 3000; round++) {
+		/* Up to 8 random fragments, marked as fragments or not. */
+		unsigned k = (unsigned)((rng = mix(rng)) % 9);
+		for (unsigned i = 0; i < k; i++) {
+			uint32_t hdr = (uint32_t)(rng = mix(rng));
+			unsigned n = (unsigned)((rng >> 40) % (URPC_MAX_WORDS + 1));
+			if (rng & (1ull << 60))
+				hdr = (hdr & 0x0FFFFFFF) | IDL_HDR_MAGIC << IDL_HDR_MAGIC_SHIFT;
+			if (rng & (1ull << 61))
+				hdr &= ~IDL_HDR_RESERVED;
+			if (rng & (1ull << 62))		/* a plausible first fragment */
+				hdr = idl_hdr_first((unsigned)(rng >> 32) % IF_TEST_NMSGS, n,
+						    false);
+			for (unsigned j = 0; j < n; j++) {
+				rng = mix(rng);
+				w[j] = rng & ((rng & 1) ? 0xFF : UINT64_MAX);	/* small too */
+			}
+			CHECK_EQ(inject(x, hdr, w, n), OK);
+		}
+		err_t err;
+		while ((err = if_test_recv(&x->b, &m)) != ERR_WOULD_BLOCK) {
+			CHECK(err == OK || err == ERR_BAD_MESSAGE);
+			ok += err == OK;
+			bad += err == ERR_BAD_MESSAGE;
+			/* Whatever is accepted is well-formed. */
+			if (err == OK && m.num == IF_TEST_TEXT)
+				CHECK(strlen(m.text.s) <= 256);
+			if (err == OK && m.num == IF_TEST_BLOB)
+				CHECK(m.blob.data_len <= 4096);
+		}
+		CHECK_EQ(good_one_arrives(x, round), 0);
+	}
+	CHECK(bad > 1000);
+	CHECK(ok > 0);			/* some garbage is a valid message */
+	/* Traffic that is not fragments goes to `other` when there is one. */
+	unsigned others = 0;
+	x->ub.other = count_other;
+	x->ub.arg = &others;
+	CHECK_EQ(inject(x, 0x100, w, 3), OK);
+	CHECK_EQ(inject(x, 7, w, 0), OK);
+	CHECK_EQ(good_one_arrives(x, 99), 0);
+	CHECK_EQ(others, 2);
+	CHECK_EQ(x->ub.others, 2);
+	fix_free(x);
+}
+
+TEST(a_corrupt_urpc_slot_is_survived)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	struct urpc_slot *ring;
+
+	CHECK(x);
+	/* A slot whose URPC length is impossible: urpc_recv refuses it. */
+	ring = (struct urpc_slot *)((char *)x->mem + URPC_LINE);
+	ring[0].header = urpc_hdr_make(1, 9, idl_hdr_first(IF_TEST_EMPTY, 0, false));
+	x->da.tx.sent = 1;		/* as if our sender had put it there */
+	struct if_test_msg m;
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	CHECK_EQ(good_one_arrives(x, 6), 0);
+	fix_free(x);
+}
+
+/* ---- Capabilities ---- */
+
+TEST(urpc_refuses_capabilities_without_a_mover)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	struct if_test_msg m;
+
+	CHECK(x);
+	CHECK_EQ(if_test_give_send(&x->a, 5, 4096), ERR_UNSUPPORTED);
+	CHECK_EQ(if_test_handoff_send(&x->a, 5), ERR_UNSUPPORTED);
+	CHECK_EQ(x->a.cut, 0);
+	CHECK(!urpc_poll(&x->db.rx));			/* nothing went */
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);
+	/* No capability is fine. */
+	CHECK_EQ(if_test_give_send(&x->a, IDL_CAP_NONE, 4096), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && m.give.frame == IDL_CAP_NONE && m.give.bytes == 4096);
+	CHECK_EQ(m.cap_err, OK);
+	fix_free(x);
+}
+
+TEST(urpc_carries_capabilities_through_a_mover)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	struct mover *mv = calloc(1, sizeof(*mv));
+	uint64_t from[CSPACE] = { 0 }, to[CSPACE] = { 0 };
+	struct idl_urpc_caps caps = { mover_put, mover_get, mover_drop, mv };
+	static uint8_t data[64];
+	struct if_test_msg m;
+
+	CHECK(x && mv);
+	mv->from = from;
+	mv->to = to;
+	x->ua.caps = x->ub.caps = &caps;
+	from[5] = 0xF5;
+	from[6] = 0xF6;
+	CHECK_EQ(if_test_give_send(&x->a, 5, 4096), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && m.give.bytes == 4096 && m.cap_err == OK);
+	CHECK(m.give.frame >= AUTO_SLOTS && to[m.give.frame] == 0xF5);
+	CHECK_EQ(from[5], 0xF5);				/* copied */
+	CHECK_EQ(if_test_handoff_send(&x->a, 6), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_HANDOFF && to[m.handoff.frame] == 0xF6);
+	CHECK_EQ(from[6], 0);					/* moved */
+	/* With a message of several fragments: the token takes a word of
+	 * the first one. */
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	CHECK_EQ(if_test_capblob_send(&x->a, 5, data, sizeof(data)), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_CAPBLOB && to[m.capblob.c] == 0xF5);
+	CHECK(m.capblob.data_len == 64 && memcmp(m.capblob.data, data, 64) == 0);
+	CHECK_EQ(x->a.frags_sent, 4);				/* 1 + 1 + (6 + 3) */
+	/* A receiver without a mover gets the message, not the capability. */
+	x->ub.caps = NULL;
+	CHECK_EQ(if_test_give_send(&x->a, 5, 1), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.give.frame == IDL_CAP_NONE && m.cap_err == ERR_UNSUPPORTED && m.give.bytes == 1);
+	/* Nor does a forged token. */
+	x->ub.caps = &caps;
+	CHECK_EQ(inject(x, idl_hdr_first(IF_TEST_GIVE, 1, true), (uint64_t[]){ 1, 12 }, 2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.give.frame == IDL_CAP_NONE && m.cap_err == ERR_NOT_FOUND);
+	/* A capability on a message that has none is refused and dropped. */
+	CHECK_EQ(idl_send(&x->a, IF_TEST_EMPTY, 0, 5, false), ERR_INVALID_ARG);
+	mv->parked[mv->n++] = 0xAB;
+	CHECK_EQ(inject(x, idl_hdr_first(IF_TEST_EMPTY, 0, true), (uint64_t[]){ mv->n - 1 }, 1),
+		 OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	CHECK_EQ(mv->drops, 1);
+	for (unsigned i = 0; i < CSPACE; i++)
+		CHECK(to[i] != 0xAB);
+	CHECK_EQ(good_one_arrives(x, 7), 0);
+	free(mv);
+	fix_free(x);
+}
+
+TEST(lmp_framing_carries_capabilities)
+{
+	struct fix *x = fix_lmp(NULL);
+	static uint8_t data[64];
+	struct if_test_msg m;
+
+	CHECK(x);
+	x->la.cspace[3] = 0x33;
+	x->la.cspace[4] = 0x44;
+	CHECK_EQ(if_test_give_send(&x->a, 3, 8192), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && m.give.frame == 10 && x->lb.cspace[10] == 0x33);
+	CHECK(m.give.bytes == 8192 && m.cap_err == OK && x->la.cspace[3] == 0x33);
+	CHECK(x->lb.slot != 10 && x->lb.slot != IDL_CAP_NONE);	/* a fresh slot offered */
+	CHECK_EQ(if_test_handoff_send(&x->a, 4), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(x->lb.cspace[m.handoff.frame] == 0x44 && x->la.cspace[4] == 0);
+	/* A capability with a message of several fragments: the first. */
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)~i;
+	CHECK_EQ(if_test_capblob_send(&x->a, 3, data, 50), OK);
+	CHECK_EQ(x->qab.tail - x->qab.head, 3);			/* 7 words: 3 + 3 + 1 */
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(x->lb.cspace[m.capblob.c] == 0x33 && m.capblob.data_len == 50);
+	CHECK(memcmp(m.capblob.data, data, 50) == 0);
+	/* An empty slot the fake kernel cannot send from. */
+	CHECK_EQ(if_test_give_send(&x->a, 7, 0), ERR_CAP_EMPTY);
+	/* No slot offered: the words come, the capability does not. */
+	x->lb.slot = IDL_CAP_NONE;
+	x->lb.next_slot = false;
+	CHECK_EQ(if_test_give_send(&x->a, 3, 1), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && m.give.frame == IDL_CAP_NONE && m.cap_err == ERR_NO_SLOT);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_WOULD_BLOCK);
+	fix_free(x);
+}
+
+TEST(forged_capability_fragments_are_refused_and_dropped)
+{
+	struct fix *x = fix_lmp(NULL);
+	struct if_test_msg m;
+
+	CHECK(x);
+	x->la.cspace[3] = 0x33;
+	/* A capability on a message that carries none, announced. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_EMPTY, 0, true), 0, 0, 0, 0xBAD1);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	/* ... and not announced. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_EMPTY, 0, false), 0, 0, 0, 0xBAD2);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	/* On a continuation. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_CAPBLOB, 5, true) | 3ull << 32, 16, 1, 2, 0x33);
+	fake_inject(&x->lb, idl_hdr_next(IF_TEST_CAPBLOB, 1) | 2ull << 32, 3, 0, 0, 0xBAD3);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	/* Word 0 that is not a fragment's, with a capability. */
+	fake_inject(&x->lb, 0x12345678, 0, 0, 0, 0xBAD4);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_EMPTY, 0, false) | 4ull << 32, 0, 0, 0, 0);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);	/* 4 words claimed */
+	CHECK_EQ(x->b.bad, 5);
+	/* Every capability that was refused is gone from the receiver's
+	 * CSpace (the one lost with the bad word 0 never landed). */
+	CHECK_EQ(x->lb.drops, 4);
+	for (unsigned i = 0; i < CSPACE; i++)
+		CHECK(x->lb.cspace[i] == 0);
+	/* Good ones still come, capability and all. */
+	CHECK_EQ(if_test_give_send(&x->a, 3, 2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && x->lb.cspace[m.give.frame] == 0x33);
+	fix_free(x);
+}
+
+TEST(an_unhandled_capability_is_dropped)
+{
+	struct fix *x = fix_lmp(NULL);
+	static const struct if_test_handlers none;
+	struct if_test_msg m;
+
+	CHECK(x);
+	x->la.cspace[3] = 0x33;
+	CHECK_EQ(if_test_give_send(&x->a, 3, 2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(x->lb.cspace[m.give.frame] == 0x33);
+	CHECK_EQ(if_test_dispatch(&x->b, &m, &none), ERR_UNSUPPORTED);
+	CHECK_EQ(x->lb.drops, 1);
+	CHECK_EQ(x->lb.cspace[m.give.frame], 0);
+	CHECK_EQ(if_test_give_send(&x->a, 3, 2), OK);
+	CHECK_EQ(if_test_poll(&x->b, NULL), OK);
+	CHECK_EQ(x->lb.drops, 2);
+	CHECK_EQ(x->b.refused, 1);
+	fix_free(x);
+}
+
+/* ---- rpcs in one thread: the client's wait hook runs the server ---- */
+
+struct server {
+	struct idl_binding *b;
+	capaddr_t ep;			/* what lookup("known") answers */
+	unsigned calls;
+	unsigned texts;			/* async messages the client got */
+	bool chatty;			/* send a text before each reply */
+	bool silent;			/* do not answer */
+	bool peeked;			/* the hook found the client's binding busy */
+	unsigned waits;			/* a broken runtime must fail, not hang */
+};
+
+static err_t srv_add(struct idl_binding *b, uint64_t x, uint64_t y)
+{
+	struct server *s = b->user;
+
+	s->calls++;
+	if (s->chatty && if_test_text_send(b, "first, this") != OK)
+		return ERR_INVALID_ARG;
+	return if_test_add_reply(b, x + y);
+}
+
+static err_t srv_lookup(struct idl_binding *b, const char *name)
+{
+	struct server *s = b->user;
+
+	s->calls++;
+	if (strcmp(name, "known") == 0)
+		return if_test_lookup_reply(b, OK, 3, s->ep);
+	return if_test_lookup_reply(b, ERR_NOT_FOUND, 0, IDL_CAP_NONE);
+}
+
+static err_t srv_echo(struct idl_binding *b, const uint8_t *data, size_t len)
+{
+	((struct server *)b->user)->calls++;
+	return if_test_echo_reply(b, data, len);
+}
+
+static err_t srv_nothing(struct idl_binding *b)
+{
+	((struct server *)b->user)->calls++;
+	return if_test_nothing_reply(b);
+}
+
+static const struct if_test_handlers server_handlers = {
+	.add_call = srv_add,
+	.lookup_call = srv_lookup,
+	.echo_call = srv_echo,
+	.nothing_call = srv_nothing,
+};
+
+static err_t cli_text(struct idl_binding *b, const char *s)
+{
+	struct server *srv = b->user;
+
+	srv->texts++;
+	return strcmp(s, "first, this") == 0 ? OK : ERR_INVALID_ARG;
+}
+
+static const struct if_test_handlers client_handlers = { .text = cli_text };
+
+/* The client's wait hook: the server's turn (and a look at the client's
+ * own binding, which must say it is busy). */
+static err_t run_server(struct idl_binding *b, enum idl_wait why)
+{
+	struct server *s = b->user;
+	struct if_test_msg m;
+
+	if (if_test_recv(b, &m) == ERR_WOULD_BLOCK && b->in_call)
+		s->peeked = true;
+	if (s->silent || ++s->waits > 1000000)
+		return ERR_TIMEOUT;		/* give up: a call that times out */
+	return if_test_poll(s->b, &server_handlers);
+}
+
+static int rpcs(struct fix *x, bool caps)
+{
+	struct server s = { .b = &x->b, .ep = caps ? 20 : IDL_CAP_NONE };
+	static uint8_t data[2000];
+	const uint8_t *back;
+	size_t back_len;
+	uint64_t sum;
+	err_t status;
+	uint32_t core;
+	capaddr_t ep;
+
+	x->a.user = x->b.user = &s;
+	x->lb.cspace[20] = 0xE9;
+#define EXPECT(c) do { if (!(c)) return __LINE__; } while (0)
+	for (uint64_t i = 0; i < 100; i++) {
+		EXPECT(if_test_add_call(&x->a, i, 1000 * i, &sum) == OK);
+		EXPECT(sum == 1001 * i);
+	}
+	EXPECT(if_test_nothing_call(&x->a) == OK);
+	EXPECT(if_test_lookup_call(&x->a, "unknown", &status, &core, &ep) == OK);
+	EXPECT(status == ERR_NOT_FOUND && ep == IDL_CAP_NONE);
+	EXPECT(if_test_lookup_call(&x->a, "known", &status, &core, &ep) == OK);
+	EXPECT(status == OK && core == 3);
+	EXPECT(caps ? x->la.cspace[ep] == 0xE9 : ep == IDL_CAP_NONE);
+	/* Fragmented both ways. */
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i ^ 0x5A);
+	EXPECT(if_test_echo_call(&x->a, data, sizeof(data), &back, &back_len) == OK);
+	EXPECT(back_len == sizeof(data) && memcmp(back, data, sizeof(data)) == 0);
+	EXPECT(if_test_echo_call(&x->a, data, 3, NULL, &back_len) == OK && back_len == 3);
+	EXPECT(s.calls == 105 && s.peeked);
+	EXPECT(x->a.bad == 0 && x->b.bad == 0 && x->a.dropped == 0);
+	EXPECT(!x->a.in_call);
+#undef EXPECT
+	return 0;
+}
+
+TEST(rpcs_in_one_thread_over_urpc)
+{
+	struct fix *x = fix_urpc(64, run_server);
+
+	CHECK(x);
+	CHECK_EQ(rpcs(x, false), 0);
+	fix_free(x);
+}
+
+TEST(rpcs_in_one_thread_over_lmp_framing_with_capabilities)
+{
+	struct fix *x = fix_lmp(run_server);
+
+	CHECK(x);
+	CHECK_EQ(rpcs(x, true), 0);
+	fix_free(x);
+}
+
+TEST(a_stale_reply_is_skipped)
+{
+	struct fix *x = fix_urpc(16, run_server);
+	struct server s = { .b = &x->b, .silent = true };
+	uint64_t sum = 0;
+
+	CHECK(x);
+	x->a.user = x->b.user = &s;
+	/* The server does not answer in time: the call gives up. */
+	CHECK_EQ(if_test_add_call(&x->a, 1, 2, &sum), ERR_TIMEOUT);
+	CHECK(!x->a.in_call);
+	/* Its answer comes later, before the next call's. */
+	CHECK_EQ(if_test_poll(&x->b, &server_handlers), OK);
+	s.silent = false;
+	CHECK_EQ(if_test_add_call(&x->a, 10, 20, &sum), OK);
+	CHECK_EQ(sum, 30);
+	CHECK_EQ(x->a.dropped, 1);		/* the stale one */
+	fix_free(x);
+}
+
+TEST(messages_during_a_call_go_to_the_handlers)
+{
+	struct fix *x = fix_urpc(16, run_server);
+	struct server s = { .b = &x->b, .chatty = true };
+	uint64_t sum = 0;
+
+	CHECK(x);
+	x->a.user = x->b.user = &s;
+	CHECK_EQ(if_test_add_call(&x->a, 1, 2, &sum), OK);
+	CHECK_EQ(sum, 3);
+	CHECK_EQ(x->a.dropped, 1);		/* no handlers yet: dropped */
+	if_test_set_handlers(&x->a, &client_handlers);
+	CHECK_EQ(if_test_add_call(&x->a, 3, 4, &sum), OK);
+	CHECK_EQ(sum, 7);
+	CHECK_EQ(s.texts, 1);
+	CHECK_EQ(x->a.dropped, 1);
+	fix_free(x);
+}
+
+/* ---- Two threads on two CPUs ---- */
+
+#define STALL_SECONDS	60
+#define STREAM_N	20000
+
+struct worker {
+	int cpu;
+	int *stop;			/* __atomic: set on the first failure */
+	double since;			/* when this thread last saw progress */
+	unsigned spins;
+	char why[200];
+};
+
+/* Both sides' wait hook: spin a little, yield now and then (the peer may
+ * share our CPU), and give up when the other thread failed or nothing
+ * moved for STALL_SECONDS. */
+static err_t spin_wait(struct idl_binding *b, enum idl_wait why)
+{
+	struct worker *w = b->user;
+
+	if (__atomic_load_n(w->stop, __ATOMIC_ACQUIRE))
+		return ERR_TIMEOUT;
+	if (++w->spins % 64)
+		__builtin_ia32_pause();
+	else
+		sched_yield();
+	if (w->spins % 4096 == 0) {
+		double t = now_s();
+		if (w->since == 0)
+			w->since = t;
+		else if (t - w->since > STALL_SECONDS) {
+			snprintf(w->why, sizeof(w->why), "no progress for %d s", STALL_SECONDS);
+			__atomic_store_n(w->stop, 1, __ATOMIC_RELEASE);
+			return ERR_TIMEOUT;
+		}
+	}
+	return OK;
+}
+
+static void progress(struct worker *w)
+{
+	w->since = 0;
+}
+
+/* Message i of the stream: its kind and contents follow from i. */
+static void stream_text(uint64_t i, char *buf, size_t len)
+{
+	for (size_t j = 0; j < len; j++)
+		buf[j] = (char)('a' + mix(i + j) % 26);
+	buf[len] = 0;
+}
+
+static err_t send_nth(struct idl_binding *b, uint64_t i, uint8_t *scratch)
+{
+	uint64_t r = mix(i);
+	size_t len;
+
+	switch (r % 6) {
+	case 0:
+		return if_test_empty_send(b);
+	case 1:
+		return if_test_scalars_send(b, (uint8_t)r, (uint16_t)(r >> 8), (uint32_t)(r >> 16),
+					    i, -(int64_t)i, r & 1, (err_t)(r >> 40));
+	case 2:
+		len = (r >> 8) % 257;
+		stream_text(i, (char *)scratch, len);
+		return if_test_text_send(b, (char *)scratch);
+	case 3:
+		len = (r >> 8) % 4097;
+		for (size_t j = 0; j < len; j++)
+			scratch[j] = (uint8_t)mix(i * 4099 + j);
+		return if_test_blob_send(b, scratch, len);
+	case 4:
+		len = (r >> 8) % 41;
+		stream_text(i, (char *)scratch, len);
+		return if_test_mixed_send(b, (uint32_t)i, (char *)scratch, scratch, (r >> 20) % 101,
+					  true);
+	default:
+		len = (r >> 8) % 17;
+		stream_text(i, (char *)scratch, len);
+		return if_test_name_send(b, (char *)scratch);
+	}
+}
+
+static bool is_nth(const struct if_test_msg *m, uint64_t i, uint8_t *scratch)
+{
+	uint64_t r = mix(i);
+	size_t len;
+
+	switch (r % 6) {
+	case 0:
+		return m->num == IF_TEST_EMPTY;
+	case 1:
+		return m->num == IF_TEST_SCALARS && m->scalars.u8 == (uint8_t)r &&
+		       m->scalars.u16 == (uint16_t)(r >> 8) &&
+		       m->scalars.u32 == (uint32_t)(r >> 16) &&
+		       m->scalars.u64 == i && m->scalars.i64 == -(int64_t)i &&
+		       m->scalars.flag == (r & 1) && m->scalars.e == (err_t)(r >> 40);
+	case 2:
+		len = (r >> 8) % 257;
+		stream_text(i, (char *)scratch, len);
+		return m->num == IF_TEST_TEXT && strcmp(m->text.s, (char *)scratch) == 0;
+	case 3:
+		len = (r >> 8) % 4097;
+		for (size_t j = 0; j < len; j++)
+			scratch[j] = (uint8_t)mix(i * 4099 + j);
+		return m->num == IF_TEST_BLOB && m->blob.data_len == len &&
+		       memcmp(m->blob.data, scratch, len) == 0;
+	case 4:
+		len = (r >> 8) % 41;
+		stream_text(i, (char *)scratch, len);
+		return m->num == IF_TEST_MIXED && m->mixed.tag == (uint32_t)i &&
+		       strcmp(m->mixed.label, (char *)scratch) == 0 &&
+		       m->mixed.data_len == (r >> 20) % 101 &&
+		       memcmp(m->mixed.data, scratch, m->mixed.data_len) == 0 && m->mixed.last;
+	default:
+		len = (r >> 8) % 17;
+		stream_text(i, (char *)scratch, len);
+		return m->num == IF_TEST_NAME && strcmp(m->name.s, (char *)scratch) == 0;
+	}
+}
+
+struct duo {
+	struct fix *x;
+	int stop;
+	struct worker w[2];
+	uint64_t n;
+	unsigned calls;
+};
+
+static void fail_worker(struct worker *w, const char *what, uint64_t i, err_t err)
+{
+	if (!w->why[0])
+		snprintf(w->why, sizeof(w->why), "%s at %llu: %s", what, (unsigned long long)i,
+			 err_name(err));
+	__atomic_store_n(w->stop, 1, __ATOMIC_RELEASE);
+}
+
+static void *stream_sender(void *arg)
+{
+	struct duo *d = arg;
+	struct worker *w = &d->w[0];
+	uint8_t *scratch = malloc(4097);
+	err_t err;
+
+	pin(w->cpu);
+	for (uint64_t i = 0; scratch && i < d->n; i++) {
+		if ((err = send_nth(&d->x->a, i, scratch))) {
+			fail_worker(w, "send", i, err);
+			break;
+		}
+		progress(w);
+	}
+	free(scratch);
+	return NULL;
+}
+
+static void *stream_receiver(void *arg)
+{
+	struct duo *d = arg;
+	struct worker *w = &d->w[1];
+	uint8_t *scratch = malloc(4097);
+	struct if_test_msg m;
+	err_t err;
+
+	pin(w->cpu);
+	for (uint64_t i = 0; scratch && i < d->n;) {
+		err = if_test_recv(&d->x->b, &m);
+		if (err == ERR_WOULD_BLOCK) {
+			if (spin_wait(&d->x->b, IDL_WAIT_RECV))
+				break;
+			continue;
+		}
+		if (err || !is_nth(&m, i, scratch)) {
+			fail_worker(w, err ? "receive" : "wrong message", i, err);
+			break;
+		}
+		progress(w);
+		i++;
+	}
+	free(scratch);
+	return NULL;
+}
+
+static struct duo *duo_new(unsigned slots, uint64_t n)
+{
+	struct duo *d = calloc(1, sizeof(*d));
+	int cpu[2];
+
+	if (!d || !(d->x = fix_urpc(slots, spin_wait))) {
+		free(d);
+		return NULL;
+	}
+	pick_cpus(cpu);
+	for (int k = 0; k < 2; k++) {
+		d->w[k].cpu = cpu[k];
+		d->w[k].stop = &d->stop;
+	}
+	d->x->a.user = &d->w[0];
+	d->x->b.user = &d->w[1];
+	d->n = n;
+	return d;
+}
+
+static void duo_free(struct duo *d)
+{
+	fix_free(d->x);
+	free(d);
+}
+
+static void duo_run(struct duo *d, void *(*f0)(void *), void *(*f1)(void *))
+{
+	pthread_t t[2];
+
+	pthread_create(&t[0], NULL, f0, d);
+	pthread_create(&t[1], NULL, f1, d);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+}
+
+TEST(a_stream_of_every_kind_between_two_threads)
+{
+	struct duo *d = duo_new(16, STREAM_N);	/* blob: 74 fragments, 16 slots */
+
+	CHECK(d);
+	duo_run(d, stream_sender, stream_receiver);
+	if (d->w[0].why[0] || d->w[1].why[0]) {
+		test_fail(__FILE__, __LINE__, "sender: %s; receiver: %s", d->w[0].why, d->w[1].why);
+		duo_free(d);
+		return;
+	}
+	CHECK_EQ(d->x->a.msgs_sent, STREAM_N);
+	CHECK_EQ(d->x->b.msgs_received, STREAM_N);
+	CHECK_EQ(d->x->b.bad, 0);
+	CHECK_EQ(d->x->a.cut, 0);
+	duo_free(d);
+}
+
+/* The server thread's handlers: its binding's user is its worker. */
+static err_t thr_add(struct idl_binding *b, uint64_t x, uint64_t y)
+{
+	return if_test_add_reply(b, x + y);
+}
+
+static err_t thr_echo(struct idl_binding *b, const uint8_t *data, size_t len)
+{
+	return if_test_echo_reply(b, data, len);
+}
+
+static const struct if_test_handlers thread_handlers = {
+	.add_call = thr_add,
+	.echo_call = thr_echo,
+};
+
+static void *rpc_server(void *arg)
+{
+	struct duo *d = arg;
+	struct worker *w = &d->w[1];
+	struct idl_binding *b = &d->x->b;
+	err_t err;
+
+	pin(w->cpu);
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		uint64_t before = b->msgs_received;
+		if ((err = if_test_poll(b, &thread_handlers))) {
+			fail_worker(w, "poll", b->msgs_received, err);
+			break;
+		}
+		if (b->msgs_received != before)
+			progress(w);
+		else if (spin_wait(b, IDL_WAIT_RECV))
+			break;
+	}
+	return NULL;
+}
+
+static void *rpc_client(void *arg)
+{
+	struct duo *d = arg;
+	struct worker *w = &d->w[0];
+	struct idl_binding *b = &d->x->a;
+	uint8_t *data = malloc(2000);
+	const uint8_t *back;
+	size_t back_len;
+	uint64_t sum;
+	err_t err;
+
+	pin(w->cpu);
+	for (uint64_t i = 0; data && i < d->n; i++) {
+		if (i % 10 == 0) {
+			size_t len = mix(i) % 2001;
+			for (size_t j = 0; j < len; j++)
+				data[j] = (uint8_t)mix(i + j);
+			err = if_test_echo_call(b, data, len, &back, &back_len);
+			if (!err && (back_len != len || memcmp(back, data, len))) {
+				fail_worker(w, "echo came back wrong", i, OK);
+				break;
+			}
+		} else {
+			err = if_test_add_call(b, i, mix(i), &sum);
+			if (!err && sum != i + mix(i)) {
+				fail_worker(w, "wrong sum", i, OK);
+				break;
+			}
+		}
+		if (err) {
+			fail_worker(w, "call", i, err);
+			break;
+		}
+		d->calls++;
+		progress(w);
+	}
+	free(data);
+	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST(rpcs_between_two_threads)
+{
+	struct duo *d = duo_new(16, 5000);
+
+	CHECK(d);
+	duo_run(d, rpc_client, rpc_server);
+	if (d->w[0].why[0] || d->w[1].why[0]) {
+		test_fail(__FILE__, __LINE__, "client: %s; server: %s", d->w[0].why, d->w[1].why);
+		duo_free(d);
+		return;
+	}
+	CHECK_EQ(d->calls, 5000);
+	CHECK_EQ(d->x->a.bad + d->x->b.bad, 0);
+	CHECK_EQ(d->x->a.dropped, 0);
+	duo_free(d);
+}
