@@ -248,21 +248,16 @@ err_t mesh_ping(unsigned core, uint64_t *cycles)
  * blocking, so that the wait can end) at most MESH_JOIN_WAIT_NS. */
 #define MESH_JOIN_WAIT_NS	(30ull * 1000000000)
 
+static bool all_joined(unsigned unused)
+{
+	return count_joined() == ncores;
+}
+
 unsigned mesh_join_all(void)
 {
-	uint64_t deadline = sys_clock_ns() + MESH_JOIN_WAIT_NS;
-	struct lmp_msg m;
-
 	if (!up)
 		return 1;
-	for (;;) {
-		while (lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
-			supervisor_handle(&m);
-		mesh_poll();
-		if (count_joined() == ncores || sys_clock_ns() > deadline)
-			break;
-		sys_sleep_until(sys_clock_ns() + 1000000);
-	}
+	mesh_serve_until(all_joined, 0, sys_clock_ns() + MESH_JOIN_WAIT_NS);
 	for (unsigned j = 1; j < ncores; j++)
 		if (!joined[j])
 			printf("monitor: core %u did not join within %llu s\n", j,

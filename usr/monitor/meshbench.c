@@ -604,30 +604,34 @@ static int run_pair(unsigned j, size_t n)
 
 /* ---- core 0: every pair in turn ---- */
 
-static bool pair_quiet(uint64_t *deadline)
+static uint64_t quiet_deadline;
+
+/* mesh_serve_until's condition: done, or silent for BENCH_PAIR_QUIET_NS. */
+static bool done_or_quiet(unsigned unused)
 {
 	uint64_t now = sys_clock_ns();
 
+	if (run.done)
+		return true;
 	if (run.heard) {
 		run.heard = false;
-		*deadline = now + BENCH_PAIR_QUIET_NS;
+		quiet_deadline = now + BENCH_PAIR_QUIET_NS;
 	}
-	return now > *deadline;
+	return now > quiet_deadline;
 }
 
 /*
  * Has core i run pair i-j, and waits for its MB_DONE. Core 0 sleeps a tick
- * at a time between looks at its endpoint (as mesh_join_all does) rather
+ * at a time between looks at its endpoint (mesh_serve_until) rather
  * than blocking on it: a blocked receive could not give up on a core that
  * never answers, and a spinning core 0 would take a host CPU from the pair.
  */
 static int remote_pair(unsigned i, unsigned j, size_t n)
 {
 	const uint64_t w[2] = { j, n };
-	uint64_t deadline = sys_clock_ns() + BENCH_PAIR_QUIET_NS;
-	struct lmp_msg m;
 	err_t err;
 
+	quiet_deadline = sys_clock_ns() + BENCH_PAIR_QUIET_NS;
 	run.core = i;
 	run.peer = j;
 	run.heard = run.done = run.failed = false;
@@ -636,16 +640,9 @@ static int remote_pair(unsigned i, unsigned j, size_t n)
 		       i, j, i, err_name(err), err_msg(err));
 		return 1;
 	}
-	for (;;) {
-		while (lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
-			supervisor_handle(&m);
-		mesh_poll();
-		if (run.done)
-			return run.failed;
-		if (pair_quiet(&deadline))
-			break;
-		sys_sleep_until(sys_clock_ns() + 1000000);
-	}
+	mesh_serve_until(done_or_quiet, 0, UINT64_MAX);
+	if (run.done)
+		return run.failed;
 	printf("BENCH error name=urpc_pairs reason=\"pair %u-%u: core %u said nothing for %llu s\"\n",
 	       i, j, i, (unsigned long long)(BENCH_PAIR_QUIET_NS / 1000000000));
 	return 1;
