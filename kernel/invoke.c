@@ -299,9 +299,9 @@ static bool in_some_share(uint64_t base, uint64_t size)
  * The receiving half of moving a Frame between cores: the monitor of the
  * core that owns the memory sent its address and size over a channel, and
  * this core's monitor asks for a capability to it. The new capability is
- * a root here; the owner's monitor keeps the object alive until every
- * core has deleted its copies (usr/monitor/rcap.c), so the memory cannot
- * be retyped under them.
+ * a root here; the owner's monitor keeps an anchor copy flagged with
+ * KERNEL_CAP_REMOTE until every core has deleted its copies
+ * (usr/monitor/rcap.c), so the memory cannot be retyped under them.
  */
 static err_t frame_import(const uint64_t a[5])
 {
@@ -345,6 +345,13 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return notify_mint(a);
 	case KERNEL_FRAME_IMPORT:
 		return frame_import(a);
+	case KERNEL_CAP_REMOTE: {
+		struct cte *c;
+		err_t err = lookup(a[0], &c);
+		if (err)
+			return err;
+		return a[1] > 1 ? ERR_INVALID_ARG : cap_set_remote(c, a[1]);
+	}
 	}
 	return ERR_BAD_METHOD;
 }
@@ -360,7 +367,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_IMPORT)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_CAP_REMOTE)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

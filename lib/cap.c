@@ -83,7 +83,18 @@ void cap_install_root(struct cte *dst, const struct cap *cap)
 {
 	memset(dst, 0, sizeof(*dst));
 	dst->cap = *cap;
-	dst->cap.flags &= (uint16_t)~CAPF_ZOMBIE;
+	dst->cap.flags = 0;
+}
+
+err_t cap_set_remote(struct cte *c, bool on)
+{
+	if (cap_is_empty(c))
+		return ERR_CAP_EMPTY;
+	if (on)
+		c->cap.flags |= CAPF_REMOTE;
+	else
+		c->cap.flags &= (uint16_t)~CAPF_REMOTE;
+	return OK;
 }
 
 /* ---- Tree links ---- */
@@ -242,8 +253,33 @@ err_t cap_delete(struct cte *c)
 {
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
+	if (c->cap.flags & CAPF_REMOTE)
+		return ERR_CAP_REMOTE;
 	delete_slot(c);
 	return OK;
+}
+
+/* Does a descendant of c have CAPF_REMOTE? A walk over the subtree in
+ * tree order, by the links, without a stack. */
+static bool remote_below(const struct cte *c)
+{
+	const struct cte *n = c->first_child;
+
+	while (n) {
+		if (n->cap.flags & CAPF_REMOTE)
+			return true;
+		if (n->first_child) {
+			n = n->first_child;
+			continue;
+		}
+		while (!n->next) {
+			n = n->parent;
+			if (n == c)
+				return false;
+		}
+		n = n->next;
+	}
+	return false;
 }
 
 /*
@@ -258,6 +294,8 @@ err_t cap_revoke(struct cte *c)
 
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
+	if (remote_below(c))
+		return ERR_CAP_REMOTE;
 	while (!cap_is_empty(c) && c->first_child) {
 		while (n->first_child)
 			n = n->first_child;

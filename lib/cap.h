@@ -46,6 +46,18 @@ struct cap {
 };
 
 #define CAPF_ZOMBIE	1u	/* being destroyed (internal to cap_delete) */
+/*
+ * Other cores hold copies of this object: the owner's monitor set the flag
+ * on its anchor copy (cap_set_remote) when it sent the object away, and
+ * clears it only when every other core has deleted its copies (the
+ * cross-core revoke, usr/monitor/rcap.c). Until then cap_delete refuses
+ * the anchor and cap_revoke refuses any ancestor of it (ERR_CAP_REMOTE),
+ * so neither the object nor the RAM under it can be reused while another
+ * core may still map it. Copies do not inherit the flag; a move keeps it.
+ * The one path that does not ask is the destruction of a CNode holding an
+ * anchor: monitors keep anchors in a CNode they never give away or delete.
+ */
+#define CAPF_REMOTE	2u
 
 /*
  * The mapping record of a mappable capability: where it is mapped, if
@@ -103,7 +115,7 @@ err_t cnode_slot(const struct cap *cn, uint64_t slot, struct cte **out);
  * Installs a capability made by the kernel itself (boot: the RAM of a core,
  * the Kernel capability) into empty slot `dst` as a root of the tree.
  * Install each object once: further capabilities to it must be copies, or
- * cap_is_last() cannot see them.
+ * cap_is_last() cannot see them. The root starts with no flags.
  */
 void cap_install_root(struct cte *dst, const struct cap *cap);
 
@@ -144,14 +156,17 @@ err_t cap_move(struct cte *dst, struct cte *src);
  * valid and revocable from there). If it was the last capability naming
  * its object, the object is destroyed: for a CNode, every slot in it is
  * deleted first (iteratively, not recursively: kernel stacks are small).
- * ERR_CAP_EMPTY on an empty slot.
+ * ERR_CAP_EMPTY on an empty slot; ERR_CAP_REMOTE if c has CAPF_REMOTE.
  */
 err_t cap_delete(struct cte *c);
 /* Revoke: deletes every descendant of c (deepest first); c stays.
- * ERR_CAP_EMPTY on an empty slot. */
+ * ERR_CAP_EMPTY on an empty slot; ERR_CAP_REMOTE, with nothing deleted,
+ * if a descendant has CAPF_REMOTE. */
 err_t cap_revoke(struct cte *c);
 /* Is c the only capability naming its object? */
 bool cap_is_last(const struct cte *c);
+/* Sets (on) or clears CAPF_REMOTE on c. ERR_CAP_EMPTY. */
+err_t cap_set_remote(struct cte *c, bool on);
 
 /* ---- Hooks the user of this library provides ---- */
 

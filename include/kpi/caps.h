@@ -117,6 +117,10 @@ enum cap_method {
 				 * Frame capability, a new root, for memory another
 				 * core's monitor exported (page-aligned, inside
 				 * one core's share of RAM) */
+	KERNEL_CAP_REMOTE,	/* (caddr, on): set (1) or clear (0) the flag that
+				 * other cores hold copies of this capability's
+				 * object; while set, delete and revoke refuse it
+				 * (ERR_CAP_REMOTE; lib/cap.h, CAPF_REMOTE) */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */

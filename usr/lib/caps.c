@@ -126,6 +126,11 @@ err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_
 	return sys_invoke(kernel, KERNEL_FRAME_IMPORT, cn, dest, base, size, rights).err;
 }
 
+err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on)
+{
+	return sys_invoke(kernel, KERNEL_CAP_REMOTE, cap, on, 0, 0, 0).err;
+}
+
 err_t notify_ring(capaddr_t notify)
 {
 	return sys_invoke(notify, NOTIFY_RING, 0, 0, 0, 0, 0).err;

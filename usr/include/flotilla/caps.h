@@ -6,6 +6,7 @@
 #ifndef FLOTILLA_CAPS_H
 #define FLOTILLA_CAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -39,6 +40,9 @@ err_t notify_ring(capaddr_t notify);
 /* A Frame capability for memory another core's monitor exported. */
 err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_t base,
 			  uint64_t size, unsigned rights);
+/* Marks (on) or unmarks the capability at `cap` as having copies on other
+ * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
+err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
 /* How many cores the kernel starts (KERNEL_CORES); 0 on error. */
 unsigned kernel_cores(capaddr_t kernel);
