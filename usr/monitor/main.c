@@ -115,6 +115,9 @@ int main(int argc, char **argv)
 	if (!err && !ufault && (err = remote_init()))
 		printf("monitor: core %u: no remote operations: %s: %s\n", core, err_name(err),
 		       err_msg(err));
+	if (!err && !ufault && (err = rcap_init(core)))
+		printf("monitor: core %u: no capabilities across cores: %s: %s\n", core,
+		       err_name(err), err_msg(err));
 	if (core == 0 && !err && !ufault)
 		mesh_greet();
 	if (cmdline_has(cmdline, "ufuzz"))

@@ -16,6 +16,7 @@
  * on serving.
  */
 #include <stdio.h>
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
@@ -199,6 +200,50 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 			return false;
 		sys_sleep_until(now + 1000000 < deadline ? now + 1000000 : deadline);
 	}
+}
+
+/*
+ * One request and its answer (remote.c, rcap.c): w[0] of both is the
+ * request's id, w[1] of the answer its error. A monitor has at most one
+ * request outstanding: it serves its endpoint while it waits, but what it
+ * does for others meanwhile only ever answers, never asks.
+ */
+#define MESH_ASK_WAIT_NS	(20ull * 1000000000)
+
+static uint64_t next_req = 1, want_req;
+static uint64_t *answer_to;
+static bool answered = true;
+
+err_t mesh_answer(const uint64_t *w, unsigned n)
+{
+	if (n < 2 || answered || w[0] != want_req)
+		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
+	memcpy(answer_to, w, n * sizeof(w[0]));
+	answered = true;
+	return OK;
+}
+
+static bool got_answer(unsigned unused)
+{
+	return answered;
+}
+
+err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer)
+{
+	err_t err;
+
+	want_req = w[0] = next_req++;
+	answer_to = answer;
+	answered = false;
+	if ((err = mesh_send(core, type, w, n))) {
+		answered = true;
+		return err;
+	}
+	if (!mesh_serve_until(got_answer, 0, sys_clock_ns() + MESH_ASK_WAIT_NS)) {
+		answered = true;	/* a late answer is refused */
+		return ERR_TIMEOUT;
+	}
+	return (err_t)answer[1];
 }
 
 /* Serves the endpoint (faults, exits, notifications) until cond() holds. */

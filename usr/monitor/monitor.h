@@ -85,19 +85,35 @@ unsigned mesh_cores(void);
  * cond(arg) holds (true) or sys_clock_ns() passes deadline (false). It
  * looks every millisecond rather than blocking, so that it can give up. */
 bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline);
+/* A request and its answer: sends n words to `core` with w[0] set to a
+ * fresh request id, serves the endpoint until the answer comes (at most
+ * 20 s: ERR_TIMEOUT), copies it to answer[URPC_MAX_WORDS] and returns its
+ * w[1] as the error. The handler of the answer's type passes every answer
+ * (at least 2 words) to mesh_answer, which takes the one being waited for
+ * and refuses (ERR_BAD_MESSAGE) any other. */
+err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer);
+err_t mesh_answer(const uint64_t *w, unsigned n);
 
 /* Processes on other cores (remote.c): message types REMOTE_FIRST.. on
  * the mesh. A process is (core, pid); `bell` is the doorbell slot, on its
  * core, of the endpoint it was given. The gifts of a remote spawn, in the
- * child's task CNode from CPTR_TASK_FIRST_FREE: that endpoint; a Frame
- * capability to the requester's frame_base/frame_size (if frame_size);
- * a Notify capability for doorbell bell_slot of bell_core (if bell). */
+ * child's task CNode from CPTR_TASK_FIRST_FREE: that endpoint; a copy of
+ * the requester's Frame capability frame_cap (if frame), sent ahead with
+ * rcap_copy and named by rproc.frame (set even if the spawn then fails),
+ * which the requester revokes when it is done with it (rcap_revoke); a Notify capability for doorbell
+ * bell_slot of bell_core (if bell). */
 #define REMOTE_FIRST		0x200
+struct rcap {
+	unsigned owner;
+	uint64_t id;
+};
 struct rproc {
 	unsigned core, pid, bell;
+	struct rcap frame;
 };
 struct remote_gifts {
-	uint64_t frame_base, frame_size;
+	bool frame;
+	capaddr_t frame_cap;
 	bool bell;
 	unsigned bell_core, bell_slot;
 };
@@ -112,6 +128,28 @@ err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
 /* supervise.c: child pid of this monitor ended; if another core started
  * it, tells that core, destroys it (*kill_err) and returns true. */
 bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err);
+/*
+ * Capabilities across cores (rcap.c): message types RCAP_FIRST.. on the
+ * mesh. A Frame capability sent to another core is named there by its
+ * owner core and an id. rcap_copy sends a copy of the frame at `cap` to
+ * core `to` (ERR_CAP_WRONG_TYPE unless a Frame; ERR_CAP_NOT_OWNER if it
+ * is itself an import: only the owner sends an object on); rcap_move
+ * does the same and then deletes slot `slot` of CNode `cn`, which is
+ * `cap`. rcap_revoke, on the owner, deletes every copy of r's object on
+ * every other core, then lets the owner delete and revoke it again
+ * (until then its kernel answers ERR_CAP_REMOTE). rcap_probe asks `core`
+ * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder, copies
+ * its import of r into slot `slot` of CNode `cn`. rcap_import_raw sends
+ * an IMPORT as a confused owner might (tests).
+ */
+#define RCAP_FIRST		0x300
+err_t rcap_init(unsigned core);
+err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out);
+err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct rcap *out);
+err_t rcap_revoke(const struct rcap *r);
+err_t rcap_probe(unsigned core, const struct rcap *r);
+err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
+err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

@@ -7,16 +7,17 @@
  * (core, pid), pid being the target monitor's index for it.
  *
  * A remote spawn can hand the new process the makings of a channel to its
- * requester: a frame of the requester's (its address and size travel in
- * the message; the target's monitor makes a capability to the same memory
- * with KERNEL_FRAME_IMPORT), a Notify capability for a doorbell the
+ * requester: a frame of the requester's (sent ahead with rcap_copy, so the
+ * requester's core stays its owner and can revoke it: rcap.c; the message
+ * carries its id, and the child gets a copy of the target's import), a
+ * Notify capability for a doorbell the
  * requester names, and an endpoint of its own that one of the target
  * core's doorbells notifies (its slot comes back in the answer, so the
  * requester can ring it). flotilla/uchan.h builds the channel from those.
  *
  * Messages (types REMOTE_FIRST.., one to seven words, w0 the request id
  * where there is an answer):
- *	SPAWN	req, name (16 bytes), arg, frame base, frame size, bell
+ *	SPAWN	req, name (16 bytes), arg, frame id, has frame, bell
  *	SPAWNED	req, err, pid, doorbell slot of its endpoint
  *	INFO	req, pid	-> INFO_R req, err, state|status<<32, cycles,
  *				   dispatches, blocks
@@ -25,11 +26,6 @@
  * A request that is malformed (wrong length, a name without its NUL) is
  * refused like any other bad message (mesh.c counts and reports it); one
  * that is well formed but names nothing gets an answer with the error.
- *
- * Not here yet: capabilities imported this way are not tracked back to
- * their owner, so revoking the frame on its own core does not reach the
- * copies (the cross-core revoke of docs/urpc.md's plan); the requester
- * must keep the frame until the remote process has ended.
  */
 #include <stdio.h>
 #include <string.h>
@@ -61,10 +57,8 @@ static struct {
 static bool bell_used[NOTIFY_SLOTS];
 static bool ready;
 
-/* The requester's side: the one answer it waits for, and how processes
- * it started elsewhere ended. */
-static uint64_t next_req = 1, want_req;
-static bool answered;
+/* The requester's side: the last answer, and how processes it started
+ * elsewhere ended. */
 static uint64_t answer[URPC_MAX_WORDS];
 static struct {
 	bool ended;
@@ -127,8 +121,8 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 	if ((err = ram_retype(T_REMOTECN, 4 * slot, CAP_ENDPOINT, 0)) ||
 	    (err = kernel_notify_bind(CPTR_KERNEL, RSLOT(slot, 0), (unsigned)*bell)))
 		goto fail;
-	if (w[5] && (err = kernel_frame_import(CPTR_KERNEL, T_REMOTECN, 4 * slot + 1, w[4], w[5],
-					       CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+	struct rcap frame = { .owner = from, .id = w[4] };
+	if (w[5] && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
 		goto fail;
 	if ((w[6] >> 16) & 1 &&
 	    (err = kernel_notify_mint(CPTR_KERNEL, w[6] & 0xFF, (w[6] >> 8) & 0xFF, T_REMOTECN,
@@ -229,14 +223,12 @@ static err_t requester(unsigned from, uint32_t type, const uint64_t *w, unsigned
 		ended[from][w[0]].faulted = w[2] != 0;
 		return OK;
 	}
-	if (w[0] != want_req || answered)
+	if (mesh_answer(w, n))
 		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
 	/* A new process: forget how the last one with its pid ended. Its
 	 * EXITED comes after this on the same channel, never before. */
 	if (type == MSG_SPAWNED && w[1] == OK && w[2] < SPAWN_MAX)
 		ended[from][w[2]].ended = false;
-	memcpy(answer, w, n * sizeof(w[0]));
-	answered = true;
 	return OK;
 }
 
@@ -264,26 +256,11 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
 	return true;
 }
 
-/* A request and its answer, serving the endpoint meanwhile (a request
- * to this core itself is refused: use the local calls). */
-#define REMOTE_WAIT_NS	(20ull * 1000000000)
-
-static bool got_answer(unsigned unused)
-{
-	return answered;
-}
-
+/* A request to another core (one to this core itself is refused: use the
+ * local calls). */
 static err_t ask(unsigned core, uint32_t type, uint64_t *w, unsigned n)
 {
-	err_t err;
-
-	want_req = w[0] = next_req++;
-	answered = false;
-	if ((err = mesh_send(core, type, w, n)))
-		return err;
-	if (!mesh_serve_until(got_answer, 0, sys_clock_ns() + REMOTE_WAIT_NS))
-		return ERR_TIMEOUT;
-	return (err_t)answer[1];
+	return mesh_ask(core, type, w, n, answer);
 }
 
 err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct remote_gifts *g,
@@ -297,9 +274,12 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 		return ERR_INVALID_ARG;	/* the message carries 15 characters */
 	memcpy(&w[1], name, len);
 	w[3] = arg;
-	if (g && g->frame_size) {
-		w[4] = g->frame_base;
-		w[5] = g->frame_size;
+	out->frame = (struct rcap){ 0 };
+	if (g && g->frame) {	/* sent ahead; out->frame names it even if the spawn fails */
+		if ((err = rcap_copy(g->frame_cap, core, &out->frame)))
+			return err;
+		w[4] = out->frame.id;
+		w[5] = 1;
 	}
 	if (g && g->bell)
 		w[6] = g->bell_core | g->bell_slot << 8 | 1u << 16;
@@ -333,6 +313,8 @@ err_t remote_kill(const struct rproc *p)
 
 	return ask(p->core, MSG_KILL, w, 2);
 }
+
+#define REMOTE_WAIT_NS	(20ull * 1000000000)
 
 static const struct rproc *waiting_for;
 static bool has_ended(unsigned unused)

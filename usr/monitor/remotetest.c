@@ -59,11 +59,11 @@ UTEST(remote_errors)
 	if (last == 0)
 		return;
 	UCHECK_ERR(remote_spawn(last, "no-such-prog", 0, NULL, &p), ERR_NOT_FOUND);
-	/* Memory that is no RAM is refused by the target's kernel. */
-	struct remote_gifts g = { .frame_base = 0xFEE00000, .frame_size = 4096 };
-	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_BAD_ADDRESS);
-	g.frame_base = 0x1001;
-	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_INVALID_ARG);
+	/* A frame gift must be a Frame capability. */
+	struct remote_gifts g = { .frame = true, .frame_cap = T_FAULTEP };
+	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_CAP_WRONG_TYPE);
+	g.frame_cap = SCRATCH(0);
+	UCHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_CAP_EMPTY);
 	bad = (struct rproc){ .core = last, .pid = SPAWN_MAX };
 	UCHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
 	UCHECK_ERR(remote_kill(&bad), ERR_NOT_FOUND);
@@ -117,7 +117,6 @@ UTEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
 {
 	unsigned last = mesh_cores() - 1;
 	struct disp_info before, after, woken;
-	struct cap_info frame;
 	struct uchan c;
 	struct rproc p;
 	uint64_t w[URPC_MAX_WORDS] = { 42, 43 };
@@ -133,8 +132,7 @@ UTEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
 		   OK);
 	UCHECK_ERR(window_map_page(T_FRAME, &mem), OK);
 	UCHECK_ERR(urpc_duplex_init(mem, 4096, UPROG_CHAN_SLOTS), OK);
-	UCHECK_ERR(cap_identify(T_FRAME, &frame), OK);
-	struct remote_gifts g = { .frame_base = frame.base, .frame_size = frame.size,
+	struct remote_gifts g = { .frame = true, .frame_cap = T_FRAME,
 				  .bell = true, .bell_core = 0, .bell_slot = 0 };
 	UCHECK_ERR(remote_spawn(last, "uprog", UPROG_URPC_ECHO, &g, &p), OK);
 	UCHECK_ERR(kernel_notify_mint(CPTR_KERNEL, last, p.bell, T_SCRATCHCN, CADDR_L2(T_BELL)), OK);
@@ -166,4 +164,5 @@ UTEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
 	UCHECK_ERR(uchan_send(&c, w, 1, 0), OK);
 	UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
 	UCHECK(!faulted && status == 1);
+	UCHECK_ERR(rcap_revoke(&p.frame), OK);	/* the frame is ours alone again */
 }

@@ -115,6 +115,19 @@ static int urpc_echo(void)
 	}
 }
 
+/* UPROG_WATCH_FRAME: see flotilla/uprog.h. */
+static int watch_frame(void)
+{
+	volatile uint64_t *w;
+
+	if (window_map_page(UPROG_EP + 1, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
+		return -1;
+	w[1] = UPROG_WATCH_MAGIC + 1;
+	while (w[0] != UPROG_QUIT)
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct lmp_msg m;
@@ -151,6 +164,8 @@ int main(int argc, char **argv)
 		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
 	case 14:
 		return urpc_echo();
+	case 15:
+		return watch_frame();
 	}
 	return 100;
 }

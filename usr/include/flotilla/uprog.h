@@ -19,7 +19,15 @@ enum uprog_mode {
 	UPROG_RECV_ONCE = 12,
 	UPROG_ARGS = 13,
 	UPROG_URPC_ECHO = 14,
+	UPROG_WATCH_FRAME = 15,
 };
+
+/* UPROG_WATCH_FRAME, started on another core by remote_spawn with a frame:
+ * maps it (UPROG_EP + 1), exits with -1 unless word 0 is
+ * UPROG_WATCH_MAGIC, writes UPROG_WATCH_MAGIC + 1 to word 1, then reads
+ * word 0 every millisecond until it is UPROG_QUIT (exit 0). If the frame
+ * is taken away meanwhile, its next read faults. */
+#define UPROG_WATCH_MAGIC	0xF7A3E0ull
 
 /* UPROG_URPC_ECHO, started on another core by remote_spawn: side 1 of a
  * flotilla/uchan.h channel of UPROG_CHAN_SLOTS slots in the frame it is

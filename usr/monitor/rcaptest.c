@@ -1,0 +1,149 @@
+/*
+ * Capabilities across cores (rcap.c), tested from core 0, the owner: a
+ * frame copied to every other core is pinned on its owner's core while
+ * the copies exist, and when the owner revokes it every copy goes, so a
+ * process on another core that had it mapped faults on its next read; a
+ * moved frame leaves the owner in charge; bad requests get errors and
+ * malformed messages are dropped while the holder goes on serving. With
+ * one core there is nothing to test.
+ */
+#include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include <flotilla/utest.h>
+#include "usr/monitor/monitor.h"
+
+#define F		SCRATCH(0)
+#define DEADLINE_NS	(20ull * 1000000000)
+
+/* A frame of the test RAM in scratch slot `slot`, mapped at *va. */
+static err_t frame_at(unsigned slot, volatile uint64_t **va)
+{
+	err_t err = cnode_retype(T_SCRATCHCN, slot, T_TESTRAM, CAP_FRAME, 1, 0, 4096);
+
+	return err ? err : window_map_page(SCRATCH(slot), (void **)va);
+}
+
+static volatile uint64_t *watched;
+static bool watcher_in(unsigned unused)
+{
+	return watched[1] == UPROG_WATCH_MAGIC + 1;
+}
+
+UTEST(a_frame_copied_to_every_core_is_revoked_by_its_owner)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rcap r, again;
+	struct rproc p;
+	int status;
+	bool faulted = false;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(frame_at(0, &watched), OK);
+	watched[0] = UPROG_WATCH_MAGIC;
+	for (unsigned k = 1; k <= last; k++) {
+		UCHECK_ERR(rcap_copy(F, k, &again), OK);
+		if (k == 1)
+			r = again;
+		UCHECK(again.owner == 0 && again.id == r.id);	/* one object, one name */
+		UCHECK_ERR(rcap_probe(k, &r), OK);
+	}
+	/* A process on the last core maps its copy and says so. */
+	struct remote_gifts g = { .frame = true, .frame_cap = F };
+	UCHECK_ERR(remote_spawn(last, "uprog", UPROG_WATCH_FRAME, &g, &p), OK);
+	UCHECK(p.frame.owner == 0 && p.frame.id == r.id);
+	UCHECK(mesh_serve_until(watcher_in, 0, sys_clock_ns() + DEADLINE_NS));
+
+	/* While other cores hold copies, the owner's kernel pins the memory. */
+	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), ERR_CAP_REMOTE);
+	UCHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		   ERR_RETYPE_OVERLAP);
+
+	/* The owner revokes: every copy on every core is gone, and the
+	 * process that had it mapped faults on its next read. */
+	UCHECK_ERR(rcap_revoke(&r), OK);
+	for (unsigned k = 1; k <= last; k++)
+		UCHECK_ERR(rcap_probe(k, &r), ERR_NOT_FOUND);
+	UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	UCHECK(faulted);
+
+	/* The owner may revoke and reuse the memory again; the name is stale. */
+	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
+	UCHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);
+}
+
+UTEST(a_moved_frame_leaves_its_owner_in_charge)
+{
+	unsigned last = mesh_cores() - 1;
+	volatile uint64_t *va;
+	struct cap_info info;
+	struct rcap r;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(frame_at(0, &va), OK);
+	UCHECK_ERR(rcap_move(T_SCRATCHCN, 0, F, last, &r), OK);
+	UCHECK_ERR(cap_identify(F, &info), ERR_CAP_EMPTY);
+	UCHECK_ERR(rcap_probe(last, &r), OK);
+	/* No capability to it is left here but the anchor, which still
+	 * keeps the memory from being made into something else. */
+	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		   ERR_RETYPE_OVERLAP);
+	UCHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	UCHECK_ERR(rcap_revoke(&r), OK);
+	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
+}
+
+UTEST(capabilities_across_cores_refuse_bad_requests)
+{
+	unsigned last = mesh_cores() - 1;
+	const unsigned rw = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
+	volatile uint64_t *va;
+	struct rcap r;
+
+	UCHECK_ERR(frame_at(0, &va), OK);
+	UCHECK_ERR(rcap_copy(F, 0, &r), ERR_INVALID_ARG);		/* this core */
+	UCHECK_ERR(rcap_copy(F, mesh_cores(), &r), ERR_INVALID_ARG);
+	if (last == 0)
+		return;
+	UCHECK_ERR(rcap_copy(T_FAULTEP, last, &r), ERR_CAP_WRONG_TYPE);
+	UCHECK_ERR(rcap_copy(SCRATCH(5), last, &r), ERR_CAP_EMPTY);
+	r = (struct rcap){ .owner = last, .id = 0 };
+	UCHECK_ERR(rcap_revoke(&r), ERR_CAP_NOT_OWNER);
+	UCHECK_ERR(rcap_probe(last, &r), ERR_CAP_NOT_OWNER);
+	r = (struct rcap){ .owner = 0, .id = 0x7F };
+	UCHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);
+	/* What a confused owner might send is refused by the holder's kernel. */
+	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0xFEE00000, 4096, rw), ERR_BAD_ADDRESS);
+	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x1001, 4096, rw), ERR_INVALID_ARG);
+	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x100000, 0, rw), ERR_INVALID_ARG);
+	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x100000, 4096, 0x100), ERR_INVALID_ARG);
+	r = (struct rcap){ .owner = 0, .id = 0xABC00 };
+	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);		/* none was made */
+}
+
+UTEST(malformed_capability_messages_are_dropped)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	volatile uint64_t *va;
+	struct rcap r;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST, w, 3), OK);		/* IMPORT, short */
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 2, w, 0), OK);		/* HAS, empty */
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 4, w, 2), OK);		/* MARK, too long */
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 4, w, 1), OK);		/* MARK of nothing */
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 1, w, 2), OK);		/* IMPORTED, unasked */
+	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 5, w, 3), OK);		/* MARKED, unasked */
+	/* The holder dropped them and serves the next good request. */
+	UCHECK_ERR(frame_at(0, &va), OK);
+	UCHECK_ERR(rcap_copy(F, last, &r), OK);
+	UCHECK_ERR(rcap_probe(last, &r), OK);
+	UCHECK_ERR(rcap_revoke(&r), OK);
+}
