@@ -14,7 +14,8 @@
  * started, in which the monitors lay out one URPC channel for each ordered
  * pair of cores (usr/monitor/mesh.c). It is the only memory the kernels
  * give to more than one core; like the boot image's frame, it belongs to
- * no core's RAM, is never retyped and never freed.
+ * no core's RAM, is never retyped and never freed. The bootstrap core's
+ * monitor alone also gets COM1's I/O ports (CPTR_IOPORT_COM1).
  *
  * The objects here come from the core's boot allocator (pmem), which is
  * then emptied into the RAM capabilities; after this, the kernel makes
@@ -167,6 +168,13 @@ static void give_special_caps(struct builder *b)
 		struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 				    .base = machine.mesh_pa, .size = machine.mesh_len };
 		cap_install_root(&b->task[CADDR_L2(CPTR_MESH)], &mesh);
+	}
+	/* COM1's ports, to the bootstrap core's monitor only: the UART gets
+	 * one user-level driver (usr/lib/uart.c), on one core. */
+	if (b->c->id == 0) {
+		struct cap com1 = { .type = CAP_IOPORT, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+				    .base = 0x3F8, .size = 8 };
+		cap_install_root(&b->task[CADDR_L2(CPTR_IOPORT_COM1)], &com1);
 	}
 }
 

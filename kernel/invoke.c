@@ -11,6 +11,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
+#include "kernel/ioport.h"
 #include "kernel/lmp.h"
 #include "kernel/upcall.h"
 #include "kernel/machine.h"
@@ -371,6 +372,8 @@ static unsigned method_type(uint64_t m)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;
+	if (m == IOPORT_IN || m == IOPORT_OUT)
+		return CAP_IOPORT;
 	return CAP_NULL;
 }
 
@@ -406,6 +409,10 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		if (!(c->cap.rights & CAP_RIGHT_WRITE))
 			return ERR_CAP_RIGHTS;
 		return notify_ring(c->cap.base, c->cap.size);
+	case CAP_IOPORT:
+		if (c->cap.type != CAP_IOPORT)
+			return ERR_CAP_WRONG_TYPE;
+		return ioport_invoke(c, method, a, ret);
 	}
 	return ERR_BAD_METHOD;
 }

@@ -148,6 +148,25 @@ def run_smp(res, args, smp):
     check_fault_reports(res, prefix, text)
 
 
+# Written by core 0's monitor through the user-level UART driver
+# (usr/monitor/ioporttest.c, UART_MARKER): only the host can see that it
+# reached the serial console exactly once and whole.
+UART_TEST = "ioport_uart_line_reaches_the_serial_console"
+UART_MARKER = ("uart: this line went through the user-level UART driver, "
+               "IOPORT_OUT by IOPORT_OUT: 0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+def check_uart_line(res, prefix, text, log):
+    if not re.search(rf"^(PASS|FAIL) user/{UART_TEST}\b", text, re.M):
+        return                          # not selected by the filter
+    n = text.splitlines().count(UART_MARKER)
+    name = f"{prefix}/user/{UART_TEST}_exactly_once_and_whole"
+    if n == 1:
+        res.add("PASS", name)
+    else:
+        res.add("FAIL", name, f"the marker line appears whole {n} times, want 1; log {log}")
+
+
 def run_user(res, args, smp):
     """The user-space tests: the monitor on core 0 runs them (`utest`) and
     powers off with the verdict."""
@@ -156,6 +175,7 @@ def run_user(res, args, smp):
     status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
                              kernel=args.kernel, append=append)
     fails = collect_verdicts(res, f"boot/smp{smp}", text)
+    check_uart_line(res, f"boot/smp{smp}", text, log)
     summary = re.search(r"^user tests: (\d+) passed, (\d+) failed$", text, re.M)
     if not summary:
         res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))

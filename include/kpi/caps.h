@@ -57,6 +57,8 @@ typedef uint32_t capaddr_t;
 #define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
 #define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
 #define CPTR_MESH		CADDR(TASK_CN, 8)	/* monitors only: the channel mesh */
+#define CPTR_IOPORT_COM1	CADDR(TASK_CN, 9)	/* core 0's monitor only: COM1's
+							 * ports, 0x3F8..0x3FF */
 #define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
 /* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
 #define RAM_CN			1
@@ -124,6 +126,13 @@ enum cap_method {
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
+
+	/* I/O port: ports [base, base + size) (kernel/ioport.c). The ports
+	 * port .. port + width - 1 must all be inside (ERR_PORT_RANGE); width
+	 * is 1, 2 or 4 bytes. A copy or mint keeps the whole range. */
+	IOPORT_IN = 72,		/* (port, width): returns the value read (needs READ) */
+	IOPORT_OUT,		/* (port, width, value): value must fit in width
+				 * bytes (needs WRITE) */
 };
 
 /*

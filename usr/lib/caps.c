@@ -135,3 +135,17 @@ err_t notify_ring(capaddr_t notify)
 {
 	return sys_invoke(notify, NOTIFY_RING, 0, 0, 0, 0, 0).err;
 }
+
+err_t ioport_in(capaddr_t ioport, uint16_t port, unsigned width, uint32_t *out)
+{
+	struct sys_ret r = sys_invoke(ioport, IOPORT_IN, port, width, 0, 0, 0);
+
+	if (!r.err)
+		*out = (uint32_t)r.value;
+	return r.err;
+}
+
+err_t ioport_out(capaddr_t ioport, uint16_t port, unsigned width, uint32_t value)
+{
+	return sys_invoke(ioport, IOPORT_OUT, port, width, value, 0, 0).err;
+}

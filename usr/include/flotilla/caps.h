@@ -48,4 +48,10 @@ err_t disp_info(capaddr_t disp, struct disp_info *out);
 unsigned kernel_cores(capaddr_t kernel);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
 
+/* I/O ports (IOPORT_IN, IOPORT_OUT): read or write `width` (1, 2 or 4)
+ * bytes at `port`, which the capability at `ioport` must grant entirely;
+ * ioport_in stores the value in *out only on success. */
+err_t ioport_in(capaddr_t ioport, uint16_t port, unsigned width, uint32_t *out);
+err_t ioport_out(capaddr_t ioport, uint16_t port, unsigned width, uint32_t value);
+
 #endif

@@ -1,0 +1,65 @@
+/*
+ * I/O port capabilities. The holder of a CAP_IOPORT capability names a
+ * port and a width and the kernel does the `in` or `out` for it; user
+ * space never runs with I/O privilege (IOPL 0, no I/O permission bitmap),
+ * so every port access is one checked invocation. This is what lets a
+ * driver, such as the user-level UART driver (usr/lib/uart.c) that the
+ * console service will run, live outside the kernel and hold exactly the
+ * ports of its device and nothing else.
+ *
+ * Every check comes before the access: the rights (IN needs READ, OUT
+ * needs WRITE), the width (1, 2 or 4 bytes), and that every port the
+ * access touches, port .. port + width - 1, lies inside the capability's
+ * range [base, base + size) (ERR_PORT_RANGE), computed without overflow.
+ *
+ * A copy or a mint keeps the whole range (cap_mint changes only the
+ * rights and the badge), so a holder can hand out a read-only or
+ * write-only copy but not yet a sub-range of its ports: that needs a
+ * method of its own (a mint that narrows base and size), which nothing
+ * needs today.
+ *
+ * Port I/O is x86's, like the capability type; the instructions are the
+ * inline helpers of kernel/arch/x86_64/cpu.h.
+ */
+#include "kernel/arch.h"
+#include "kernel/ioport.h"
+#include "kernel/arch/x86_64/cpu.h"
+
+/* The highest port number plus one: ports are 16 bits. */
+#define PORT_LIMIT	0x10000ull
+
+err_t ioport_invoke(const struct cte *c, uint64_t method, const uint64_t a[5], uint64_t *ret)
+{
+	uint64_t port = a[0], width = a[1], base = c->cap.base, size = c->cap.size;
+	bool out = method == IOPORT_OUT;
+
+	if (method != IOPORT_IN && method != IOPORT_OUT)
+		return ERR_BAD_METHOD;
+	if (!(c->cap.rights & (out ? CAP_RIGHT_WRITE : CAP_RIGHT_READ)))
+		return ERR_CAP_RIGHTS;
+	if (width != 1 && width != 2 && width != 4)
+		return ERR_INVALID_ARG;
+	if (out && (a[2] >> (8 * width)))
+		return ERR_INVALID_ARG;		/* a value wider than the access */
+	/* port .. port + width - 1 inside the 16-bit port space and inside
+	 * [base, base + size). Nothing can wrap: each sum is computed only
+	 * after the tests to its left bounded its terms by 2^16. */
+	if (port >= PORT_LIMIT || width > PORT_LIMIT - port)
+		return ERR_PORT_RANGE;
+	if (port < base || size > PORT_LIMIT || base > PORT_LIMIT - size ||
+	    port + width > base + size)
+		return ERR_PORT_RANGE;
+
+	uint16_t p = (uint16_t)port;
+	if (out) {
+		if (width == 1)
+			outb(p, (uint8_t)a[2]);
+		else if (width == 2)
+			outw(p, (uint16_t)a[2]);
+		else
+			outl(p, (uint32_t)a[2]);
+		return OK;
+	}
+	*ret = width == 1 ? inb(p) : width == 2 ? inw(p) : inl(p);
+	return OK;
+}
