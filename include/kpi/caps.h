@@ -59,6 +59,8 @@ typedef uint32_t capaddr_t;
 #define CPTR_MESH		CADDR(TASK_CN, 8)	/* monitors only: the channel mesh */
 #define CPTR_IOPORT_COM1	CADDR(TASK_CN, 9)	/* core 0's monitor only: COM1's
 							 * ports, 0x3F8..0x3FF */
+#define CPTR_MONITOR		CADDR(TASK_CN, 10)	/* send-only: requests to this core's
+							 * monitor (flotilla/monitor.h) */
 #define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
 /* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
 #define RAM_CN			1

@@ -293,6 +293,10 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	if (o && o->give_bootimg &&
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_BOOTIMG), CPTR_BOOTIMG)))
 		return err;
+	/* The way to its monitor, passed down (none while the monitor has none). */
+	err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_MONITOR), CPTR_MONITOR);
+	if (err && err != ERR_CAP_EMPTY)
+		return err;
 	if ((err = pool_retype(b, T_PROCCN, base + 3, CAP_DISPATCHER, 0)) ||
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_DISPATCHER), PROC(base + 3))) ||
 	    (err = disp_setup(PROC(base + 3), PROC(base), PROC(base + 4), elf.entry,

@@ -118,6 +118,12 @@ int main(int argc, char **argv)
 	if (!err && !ufault && (err = rcap_init(core)))
 		printf("monitor: core %u: no capabilities across cores: %s: %s\n", core,
 		       err_name(err), err_msg(err));
+	if (!err && !ufault && (err = names_init(core)))
+		printf("monitor: core %u: no name service: %s: %s\n", core, err_name(err),
+		       err_msg(err));
+	if (!err && !ufault && (err = moncall_init()))
+		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,
+		       err_name(err), err_msg(err));
 	if (core == 0 && !err && !ufault)
 		mesh_greet();
 	if (cmdline_has(cmdline, "ufuzz"))

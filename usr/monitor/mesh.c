@@ -39,6 +39,7 @@ static struct urpc_receiver rx[MAX_MESH_CORES];
 static bool joined[MAX_MESH_CORES];
 static uint64_t pong_seq[MAX_MESH_CORES];
 static unsigned dropped;
+static bool rings_only;		/* mesh_rings_only */
 static struct {
 	uint32_t first, last;
 	mesh_handler_t fn;
@@ -190,7 +191,7 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 	struct lmp_msg m;
 
 	for (;;) {
-		while (lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
+		while (!rings_only && lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
 			supervisor_handle(&m);
 		mesh_poll();
 		if (cond(arg))
@@ -203,58 +204,61 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 }
 
 /*
- * One request and its answer (remote.c, rcap.c): w[0] of both is the
- * request's id, w[1] of the answer its error. A monitor has at most one
- * request outstanding: it serves its endpoint while it waits, but what it
- * does for others meanwhile only ever answers, never asks.
+ * Requests and their answers (remote.c, rcap.c, names.c): w[0] of both is
+ * the request's id, w[1] of the answer its error. What a monitor does for
+ * others while it waits only ever answers, with one exception: a request
+ * from one of its own processes (moncall.c) may ask another core while an
+ * ask of the monitor's own is outstanding. So outstanding asks are a
+ * small stack, and an answer is matched by id against all of them.
  */
 #define MESH_ASK_WAIT_NS	(20ull * 1000000000)
+#define MESH_ASK_DEPTH		4
 
-static uint64_t next_req = 1, want_req;
-static uint64_t *answer_to;
-static bool answered = true;
+static uint64_t next_req = 1;
+static struct ask {
+	uint64_t id;
+	uint64_t *answer;
+	bool answered;
+} *asks[MESH_ASK_DEPTH];
+static unsigned nasks;
 
 err_t mesh_answer(const uint64_t *w, unsigned n)
 {
-	if (n < 2 || answered || w[0] != want_req)
-		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
-	memcpy(answer_to, w, n * sizeof(w[0]));
-	answered = true;
-	return OK;
+	if (n < 2)
+		return ERR_BAD_MESSAGE;
+	for (unsigned i = 0; i < nasks; i++)
+		if (asks[i]->id == w[0] && !asks[i]->answered) {
+			memcpy(asks[i]->answer, w, n * sizeof(w[0]));
+			asks[i]->answered = true;
+			return OK;
+		}
+	return ERR_BAD_MESSAGE;			/* no one asked, or asked already */
 }
 
-static bool got_answer(unsigned unused)
+static bool got_answer(unsigned depth)
 {
-	return answered;
+	return asks[depth]->answered;
 }
 
 err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer)
 {
+	struct ask a = { .id = next_req++, .answer = answer };
 	err_t err;
 
-	want_req = w[0] = next_req++;
-	answer_to = answer;
-	answered = false;
-	if ((err = mesh_send(core, type, w, n))) {
-		answered = true;
-		return err;
-	}
-	if (!mesh_serve_until(got_answer, 0, sys_clock_ns() + MESH_ASK_WAIT_NS)) {
-		answered = true;	/* a late answer is refused */
-		return ERR_TIMEOUT;
-	}
-	return (err_t)answer[1];
+	if (nasks == MESH_ASK_DEPTH)
+		return ERR_TOO_MANY;
+	w[0] = a.id;
+	asks[nasks++] = &a;
+	err = mesh_send(core, type, w, n);
+	if (!err && !mesh_serve_until(got_answer, nasks - 1, sys_clock_ns() + MESH_ASK_WAIT_NS))
+		err = ERR_TIMEOUT;		/* a late answer will be refused */
+	nasks--;
+	return err ? err : (err_t)answer[1];
 }
 
-/* Serves the endpoint (faults, exits, notifications) until cond() holds. */
-static void serve_until(bool (*cond)(unsigned), unsigned arg)
+void mesh_rings_only(bool on)
 {
-	while (!cond(arg)) {
-		struct lmp_msg m;
-		if (lmp_recv(T_FAULTEP, 0, 0, &m) != OK)
-			return;
-		supervisor_handle(&m);
-	}
+	rings_only = on;
 }
 
 static unsigned count_joined(void)
@@ -265,6 +269,8 @@ static unsigned count_joined(void)
 		n += joined[j];
 	return n;
 }
+
+#define MESH_PING_SPIN_NS	(100ull * 1000000)
 
 static uint64_t want_seq;
 static bool ponged(unsigned core)
@@ -283,9 +289,15 @@ err_t mesh_ping(unsigned core, uint64_t *cycles)
 	uint64_t t0 = rdtsc();
 	if ((err = send(core, MSG_PING, want_seq)))
 		return err;
-	serve_until(ponged, core);
+	/* Poll for the answer first, so that the figure is the round trip and
+	 * not the tick mesh_serve_until sleeps between looks. */
+	uint64_t spin_end = sys_clock_ns() + MESH_PING_SPIN_NS;
+	while (!ponged(core) && sys_clock_ns() < spin_end)
+		__builtin_ia32_pause();
+	if (!ponged(core) && !mesh_serve_until(ponged, core, sys_clock_ns() + MESH_ASK_WAIT_NS))
+		return ERR_TIMEOUT;
 	*cycles = rdtsc() - t0;
-	return pong_seq[core] == want_seq ? OK : ERR_EP_GONE;
+	return OK;
 }
 
 /* A core whose kernel did not start, or whose monitor died first, never

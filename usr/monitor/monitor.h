@@ -87,12 +87,17 @@ unsigned mesh_cores(void);
 bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline);
 /* A request and its answer: sends n words to `core` with w[0] set to a
  * fresh request id, serves the endpoint until the answer comes (at most
- * 20 s: ERR_TIMEOUT), copies it to answer[URPC_MAX_WORDS] and returns its
+ * 20 s: ERR_TIMEOUT; at most 4 nested: ERR_TOO_MANY), copies it to
+ * answer[URPC_MAX_WORDS] and returns its
  * w[1] as the error. The handler of the answer's type passes every answer
  * (at least 2 words) to mesh_answer, which takes the one being waited for
  * and refuses (ERR_BAD_MESSAGE) any other. */
 err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer);
 err_t mesh_answer(const uint64_t *w, unsigned n);
+/* While on, mesh_serve_until reads only the channels, not the endpoint:
+ * a monitor answering a process's call (moncall.c) must reply to it
+ * before it receives anything else there. */
+void mesh_rings_only(bool on);
 
 /* Processes on other cores (remote.c): message types REMOTE_FIRST.. on
  * the mesh. A process is (core, pid); `bell` is the doorbell slot, on its
@@ -150,6 +155,19 @@ err_t rcap_revoke(const struct rcap *r);
 err_t rcap_probe(unsigned core, const struct rcap *r);
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
 err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights);
+/* The name service (names.c): core 0 keeps the table, message types
+ * NAMES_FIRST.. on the mesh. A name is two words, NUL-padded
+ * (flotilla/monitor.h); a malformed one is ERR_BAD_MESSAGE. */
+#define NAMES_FIRST		0x400
+err_t names_init(unsigned core);
+err_t names_register(const uint64_t name[2], uint64_t value);
+err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value);
+err_t names_remove(const uint64_t name[2]);
+/* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
+ * is m one; answer it. */
+err_t moncall_init(void);
+bool moncall_is_request(const struct lmp_msg *m);
+void moncall_handle(const struct lmp_msg *m);
 /* Starts the thread library in the monitor once (threadtest.c). */
 bool threads_up(void);
 /* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */

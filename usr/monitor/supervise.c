@@ -5,8 +5,10 @@
  * naming the child. A fault arrives as a message from the kernel (kpi/lmp.h);
  * the monitor reads the rest of the registers, prints one report naming
  * the process, and destroys it. A child that asked for it (init does) also
- * has its exit sent here: the monitor reports it and destroys the child. Any
- * other message is refused with ERR_BAD_MESSAGE and changes nothing.
+ * has its exit sent here: the monitor reports it and destroys the child.
+ * Requests from processes come here too, on a copy with a badge of their
+ * own (moncall.c). Any other message is refused with ERR_BAD_MESSAGE and
+ * changes nothing.
  */
 #include <stdio.h>
 #include <flotilla/caps.h>
@@ -34,6 +36,10 @@ bool supervisor_handle(const struct lmp_msg *m)
 
 	if (kind == LMP_KIND_NOTIFY) {
 		mesh_poll();			/* another core's monitor wrote */
+		return false;
+	}
+	if (moncall_is_request(m)) {		/* a process asks (moncall.c) */
+		moncall_handle(m);
 		return false;
 	}
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
 #include <flotilla/uprog.h>
 #include <flotilla/sys.h>
 #include <flotilla/spawn.h>
@@ -128,6 +129,45 @@ static int watch_frame(void)
 	return 0;
 }
 
+/* UPROG_MONITOR_CALLS: see flotilla/uprog.h. Returns 0, or the number
+ * of the first check that failed. */
+static int ask_the_monitor(void)
+{
+	unsigned core = sys_core_id(), n = 0;
+	const uint64_t unknown[4] = { 0xEE, 0, 0, 0 }, no_nul[4] = { MON_NS_LOOKUP, ~0ull, ~0ull };
+	uint64_t cycles = 0, r[4];
+	struct ns_entry e;
+	char name[16];
+
+	snprintf(name, sizeof(name), "svc%u", core);
+	if (mon_cores(&n) || n < 2)
+		return 1;
+	if (ns_register(name, UPROG_NS_VALUE(core)))
+		return 2;
+	if (ns_register(name, 1) != ERR_NAME_IN_USE)
+		return 3;
+	if (ns_lookup(UPROG_NS_HUB, &e) || e.core != 0 || e.value != UPROG_NS_HUB_VALUE)
+		return 4;
+	if (ns_lookup(name, &e) || e.core != core || e.value != UPROG_NS_VALUE(core))
+		return 5;
+	if (ns_lookup("no-such-name", &e) != ERR_NOT_FOUND)
+		return 6;
+	if (ns_lookup("a-name-that-is-too-long", &e) != ERR_INVALID_ARG || ns_register("", 0) !=
+	    ERR_INVALID_ARG)
+		return 7;
+	if (core != 0 && ns_remove(UPROG_NS_HUB) != ERR_NOT_FOUND)	/* core 0's, not ours */
+		return 8;
+	if (mon_ping(core ? 0 : n - 1, &cycles) || cycles == 0)
+		return 9;
+	if (mon_ping(core, &cycles) != ERR_INVALID_ARG || mon_ping(n, &cycles) != ERR_INVALID_ARG)
+		return 10;
+	if (mon_call_raw(unknown, r) != ERR_BAD_MESSAGE || mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
+		return 11;
+	if (mon_cores(&n))				/* and it still answers */
+		return 12;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct lmp_msg m;
@@ -166,6 +206,8 @@ int main(int argc, char **argv)
 		return urpc_echo();
 	case 15:
 		return watch_frame();
+	case 16:
+		return ask_the_monitor();
 	}
 	return 100;
 }

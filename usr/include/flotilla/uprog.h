@@ -20,7 +20,17 @@ enum uprog_mode {
 	UPROG_ARGS = 13,
 	UPROG_URPC_ECHO = 14,
 	UPROG_WATCH_FRAME = 15,
+	UPROG_MONITOR_CALLS = 16,
 };
+
+/* UPROG_MONITOR_CALLS: asks its monitor (flotilla/monitor.h) how many
+ * cores there are, registers "svcN" (N its core) with UPROG_NS_VALUE(N),
+ * finds it and UPROG_NS_HUB (which the test registers on core 0 first),
+ * pings another core, and checks the errors of bad requests. Exits 0, or
+ * with the number of the first check that failed. */
+#define UPROG_NS_HUB		"hub"
+#define UPROG_NS_HUB_VALUE	42
+#define UPROG_NS_VALUE(core)	(1000u + (core))
 
 /* UPROG_WATCH_FRAME, started on another core by remote_spawn with a frame:
  * maps it (UPROG_EP + 1), exits with -1 unless word 0 is

@@ -1,0 +1,83 @@
+/*
+ * The name service (names.c) and requests from processes (moncall.c),
+ * tested from core 0: a process on every core asks its own monitor, which
+ * asks core 0's table over the mesh; names registered anywhere are found
+ * everywhere; bad requests get errors and the monitor keeps answering.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include <flotilla/utest.h>
+#include "usr/monitor/monitor.h"
+
+#define DEADLINE_NS	(20ull * 1000000000)
+
+static void name_of(const char *s, uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	memcpy(w, s, strlen(s));
+}
+
+static const struct proc *local;
+static bool local_stopped(unsigned unused)
+{
+	uint64_t st;
+
+	return proc_status(local, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
+}
+
+UTEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
+{
+	unsigned last = mesh_cores() - 1, core;
+	uint64_t hub[2], svc[2], value, st;
+	char s[16];
+
+	name_of(UPROG_NS_HUB, hub);
+	UCHECK_ERR(names_register(hub, UPROG_NS_HUB_VALUE), OK);
+	UCHECK_ERR(names_register(hub, 1), ERR_NAME_IN_USE);
+	UCHECK_ERR(names_lookup(hub, &core, &value), OK);
+	UCHECK(core == 0 && value == UPROG_NS_HUB_VALUE);
+	uint64_t bad[2] = { ~0ull, ~0ull };
+	UCHECK_ERR(names_lookup(bad, &core, &value), ERR_BAD_MESSAGE);
+
+	/* A process on every other core: its monitor asks this one. */
+	for (unsigned k = 1; k <= last; k++) {
+		struct rproc p;
+		int status = -1;
+		bool faulted = true;
+
+		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_MONITOR_CALLS, NULL, &p), OK);
+		UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		UCHECK(!faulted);
+		if (status != 0)
+			utest_fail(__FILE__, __LINE__, "uprog on core %u: check %d failed", k, status);
+		snprintf(s, sizeof(s), "svc%u", k);
+		name_of(s, svc);
+		UCHECK_ERR(names_lookup(svc, &core, &value), OK);
+		UCHECK(core == k && value == UPROG_NS_VALUE(k));
+		UCHECK_ERR(names_remove(svc), ERR_NOT_FOUND);	/* core k's, not ours */
+	}
+	/* And one on this core, whose requests come to this monitor while
+	 * the test serves its endpoint. */
+	if (last > 0) {
+		struct proc p;
+		UCHECK_ERR(spawn_program("uprog", UPROG_MONITOR_CALLS, &p), OK);
+		local = &p;
+		UCHECK(mesh_serve_until(local_stopped, 0, sys_clock_ns() + DEADLINE_NS));
+		UCHECK_ERR(proc_status(&p, &st), OK);
+		if ((int)(st >> 32) != 0)
+			utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", (int)(st >> 32));
+		UCHECK_ERR(proc_kill(&p), OK);
+		name_of("svc0", svc);
+		UCHECK_ERR(names_lookup(svc, &core, &value), OK);
+		UCHECK(core == 0 && value == UPROG_NS_VALUE(0));
+		UCHECK_ERR(names_remove(svc), OK);
+	}
+	UCHECK_ERR(names_remove(hub), OK);
+	UCHECK_ERR(names_remove(hub), ERR_NOT_FOUND);
+	UCHECK_ERR(names_lookup(hub, &core, &value), ERR_NOT_FOUND);
+}
