@@ -12,7 +12,7 @@
  * adjacent siblings (a copy is made below its source and splicing keeps
  * order), so cap_is_last() need only look at its two neighbours: revoking
  * a RAM capability with N children costs O(N), not O(N^2).
- * tests/fuzz/fuzz_cap.c checks this against a full scan.
+ * tests/fuzz/fuzz_cap_check.c checks this against a full scan.
  *
  * CNode destruction uses zombies instead of a call stack: the last
  * capability of a CNode that still holds capabilities leaves the tree,

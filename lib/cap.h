@@ -5,7 +5,7 @@
  * host, where it is unit-tested and fuzzed; the kernel supplies the three
  * hooks at the bottom (the host tests supply fakes).
  *
- * Invariants (checked after every operation by tests/fuzz/fuzz_cap.c):
+ * Invariants (checked after every operation by tests/fuzz/fuzz_cap_check.c):
  *  - Every non-empty slot is a node of its core's derivation tree; the
  *    tree's links (parent, first_child, next, prev) are consistent, and
  *    point only at non-empty slots.

@@ -19,7 +19,10 @@ HOST_HOOK_SRCS := tests/host/cap_hooks.c
 HOST_HOOK_HDRS := tests/host/cap_hooks.h
 HOST_TESTS    := $(patsubst tests/host/test_%.c,build/host/test_%,\
                    $(filter-out tests/host/test_main.c,$(wildcard tests/host/test_*.c)))
-FUZZERS       := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+# Parts of a fuzzer that are not fuzzers themselves.
+FUZZ_CAP_PARTS := tests/fuzz/fuzz_cap_check.c tests/fuzz/fuzz_cap_model.c
+FUZZERS       := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,\
+                   $(filter-out $(FUZZ_CAP_PARTS),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_RUNS     ?= 20000
 
 build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
@@ -28,9 +31,26 @@ build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h 
 
 build/host/test_string: lib/string.c
 
+# The capability suites (test_cap*.c) share fixtures, so they have a rule
+# of their own that links cap_fixture.c too.
+CAP_TEST_FIXTURE := tests/host/cap_fixture.c tests/host/cap_fixture.h
+CAP_TESTS     := $(patsubst tests/host/test_%.c,build/host/test_%,$(wildcard tests/host/test_cap*.c))
+
+$(CAP_TESTS): build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h \
+		$(CAP_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< tests/host/test_main.c \
+		tests/host/cap_fixture.c $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+
+# The capability fuzzer: the driver, its reference model and its checker.
+build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h $(FUZZ_CAP_PARTS) \
+		$(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CAP_PARTS) $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 # The URPC tests once more under ThreadSanitizer, which cannot share a
 # binary with AddressSanitizer: verdicts named host/tsan/urpc/... and
