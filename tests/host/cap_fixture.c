@@ -38,6 +38,17 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 }
 
 /* Everything a failed operation must leave alone. */
+bool setup_revoke_tree(void)
+{
+	struct cte *ram = setup();
+
+	return cap_retype(ram, CAP_FRAME, 0, PG, 1, &S[0]) == OK &&
+	       cap_retype(ram, CAP_FRAME, PG, PG, 1, &S[6]) == OK &&
+	       cap_copy(&S[1], &S[0]) == OK && cap_copy(&S[2], &S[0]) == OK &&
+	       cap_copy(&S[3], &S[1]) == OK &&
+	       cap_mint(&S[4], &S[1], CAP_RIGHT_READ, 0) == OK && cap_copy(&S[5], &S[4]) == OK;
+}
+
 uint64_t world_hash(void)
 {
 	uint64_t h = 0xcbf29ce484222325ull;

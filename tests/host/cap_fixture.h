@@ -28,6 +28,10 @@ extern struct cte S[NSLOTS];		/* a scratch "CNode" outside the arena */
 struct cap mkcap(unsigned type, uint8_t rights, uint64_t base, uint64_t size);
 /* Zeroed arena and slots, and RAM [RAM_BASE, +RAM_SIZE) in boot[0]. */
 struct cte *setup(void);
+/* setup(), then the tree the revoke tests use:
+ * ram -> [S0 -> [S1 -> [S3, S4 (read-only mint) -> [S5]], S2], S6]
+ * (S0 and S6 frames of one page each); false if an operation failed. */
+bool setup_revoke_tree(void);
 /* Everything a failed operation must leave alone: boot[], S[], the hook
  * counters and the RAM's bytes. */
 uint64_t world_hash(void);

@@ -354,17 +354,10 @@ TEST(delete_hook_sees_the_mapping_record)
 
 TEST(revoke_deletes_every_descendant)
 {
-	struct cte *ram = setup(), *f = &S[0];
+	struct cte *ram = boot, *f = &S[0];
 	uint64_t h;
 
-	/* f -> [S1 -> [S3, S4 -> [S5]], S2]; S6 beside f. */
-	CHECK_EQ(cap_retype(ram, CAP_FRAME, 0, PG, 1, f), OK);
-	CHECK_EQ(cap_retype(ram, CAP_FRAME, PG, PG, 1, &S[6]), OK);
-	CHECK_EQ(cap_copy(&S[1], f), OK);
-	CHECK_EQ(cap_copy(&S[2], f), OK);
-	CHECK_EQ(cap_copy(&S[3], &S[1]), OK);
-	CHECK_EQ(cap_mint(&S[4], &S[1], CAP_RIGHT_READ, 0), OK);
-	CHECK_EQ(cap_copy(&S[5], &S[4]), OK);
+	CHECK(setup_revoke_tree());	/* f -> [S1 -> [S3, S4 -> [S5]], S2]; S6 beside f */
 
 	CHECK_EQ(cap_revoke(f), OK);
 	CHECK(f->first_child == NULL && !cap_is_empty(f) && cap_is_last(f));

@@ -97,17 +97,10 @@ TEST(remote_delete_refused_changes_nothing)
 
 TEST(remote_revoke_of_an_ancestor_refused_deletes_nothing)
 {
-	struct cte *ram = setup(), *f = &S[0];
+	struct cte *ram = boot, *f = &S[0];
 	uint64_t h;
 
-	/* ram -> [f -> [S1 -> [S3, S4 -> [S5]], S2], S6]; S5 is flagged. */
-	CHECK_EQ(cap_retype(ram, CAP_FRAME, 0, PG, 1, f), OK);
-	CHECK_EQ(cap_retype(ram, CAP_FRAME, PG, PG, 1, &S[6]), OK);
-	CHECK_EQ(cap_copy(&S[1], f), OK);
-	CHECK_EQ(cap_copy(&S[2], f), OK);
-	CHECK_EQ(cap_copy(&S[3], &S[1]), OK);
-	CHECK_EQ(cap_mint(&S[4], &S[1], CAP_RIGHT_READ, 0), OK);
-	CHECK_EQ(cap_copy(&S[5], &S[4]), OK);
+	CHECK(setup_revoke_tree());	/* ram -> [f -> [S1 -> [S3, S4 -> [S5]], S2], S6] */
 	CHECK_EQ(cap_set_remote(&S[5], true), OK);
 
 	h = world_hash();
