@@ -211,7 +211,6 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
  * ask of the monitor's own is outstanding. So outstanding asks are a
  * small stack, and an answer is matched by id against all of them.
  */
-#define MESH_ASK_WAIT_NS	(20ull * 1000000000)
 #define MESH_ASK_DEPTH		4
 
 static uint64_t next_req = 1;
@@ -250,7 +249,7 @@ err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *
 	w[0] = a.id;
 	asks[nasks++] = &a;
 	err = mesh_send(core, type, w, n);
-	if (!err && !mesh_serve_until(got_answer, nasks - 1, sys_clock_ns() + MESH_ASK_WAIT_NS))
+	if (!err && !mesh_serve_until(got_answer, nasks - 1, sys_clock_ns() + MESH_WAIT_NS))
 		err = ERR_TIMEOUT;		/* a late answer will be refused */
 	nasks--;
 	return err ? err : (err_t)answer[1];
@@ -294,7 +293,7 @@ err_t mesh_ping(unsigned core, uint64_t *cycles)
 	uint64_t spin_end = sys_clock_ns() + MESH_PING_SPIN_NS;
 	while (!ponged(core) && sys_clock_ns() < spin_end)
 		__builtin_ia32_pause();
-	if (!ponged(core) && !mesh_serve_until(ponged, core, sys_clock_ns() + MESH_ASK_WAIT_NS))
+	if (!ponged(core) && !mesh_serve_until(ponged, core, sys_clock_ns() + MESH_WAIT_NS))
 		return ERR_TIMEOUT;
 	*cycles = rdtsc() - t0;
 	return OK;

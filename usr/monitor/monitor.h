@@ -85,6 +85,9 @@ unsigned mesh_cores(void);
  * cond(arg) holds (true) or sys_clock_ns() passes deadline (false). It
  * looks every millisecond rather than blocking, so that it can give up. */
 bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline);
+/* How long a monitor waits for another core before it gives up: an
+ * answer, a pong, every holder's MARKED, a remote process's EXITED. */
+#define MESH_WAIT_NS		(20ull * 1000000000)
 /* A request and its answer: sends n words to `core` with w[0] set to a
  * fresh request id, serves the endpoint until the answer comes (at most
  * 20 s: ERR_TIMEOUT; at most 4 nested: ERR_TOO_MANY), copies it to

@@ -61,7 +61,6 @@ enum {
 #define IMPORT_SLOT(i)		(ANCHORS + (i))
 #define ID(i, gen)		((uint64_t)(gen) << 8 | (i))
 #define ID_INDEX(id)		((unsigned)((id) & 0xFF))
-#define REVOKE_WAIT_NS		(20ull * 1000000000)
 
 _Static_assert(ANCHORS <= 256 && MAX_MESH_CORES <= 64, "ids and holder masks fit");
 
@@ -248,7 +247,7 @@ err_t rcap_revoke(const struct rcap *r)
 		}
 	}
 	mark_err = OK;
-	if (!mesh_serve_until(all_marked, 0, sys_clock_ns() + REVOKE_WAIT_NS))
+	if (!mesh_serve_until(all_marked, 0, sys_clock_ns() + MESH_WAIT_NS))
 		err = ERR_TIMEOUT;
 	else
 		err = mark_err;

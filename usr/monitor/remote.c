@@ -314,8 +314,6 @@ err_t remote_kill(const struct rproc *p)
 	return ask(p->core, MSG_KILL, w, 2);
 }
 
-#define REMOTE_WAIT_NS	(20ull * 1000000000)
-
 static const struct rproc *waiting_for;
 static bool has_ended(unsigned unused)
 {
@@ -327,7 +325,7 @@ err_t remote_wait(const struct rproc *p, int *status, bool *faulted)
 	if (p->core >= MAX_MESH_CORES || p->pid >= SPAWN_MAX)
 		return ERR_INVALID_ARG;
 	waiting_for = p;
-	if (!mesh_serve_until(has_ended, 0, sys_clock_ns() + REMOTE_WAIT_NS))
+	if (!mesh_serve_until(has_ended, 0, sys_clock_ns() + MESH_WAIT_NS))
 		return ERR_TIMEOUT;
 	*status = ended[p->core][p->pid].status;
 	*faulted = ended[p->core][p->pid].faulted;
