@@ -15,5 +15,8 @@
 #define MIN_SHARE_BYTES		(2ull << 20)
 /* How long the bootstrap core waits for a started core to check in. */
 #define AP_START_TIMEOUT_MS	5000
+/* What a core prints waits in a log this big for its monitor to forward
+ * once the console is a service (kernel/console.c). */
+#define CONSOLE_LOG_BYTES	8192
 
 #endif

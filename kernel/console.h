@@ -1,17 +1,34 @@
 /*
- * Kernel console: formatted printing to the serial port. Output is
- * line-buffered per core and a whole line is written under the console lock,
- * so lines from different cores never interleave. Every line a core prints
- * starts with nothing added: callers prefix "core N:" where it matters.
+ * Kernel console: formatted printing, to the serial port directly or,
+ * once this core's monitor has taken the console over, into the core's
+ * console log for the monitor to forward (kernel/console.c). Either way
+ * one kprintf is written whole, so lines from different cores never
+ * interleave. Every line a core prints starts with nothing added: callers
+ * prefix "core N:" where it matters.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <kpi/errors.h>
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 /* Prints and halts this core; the other cores keep running. */
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* A process's write (SYS_DEBUG_PRINT): whole, or ERR_WOULD_BLOCK when
+ * the log has no room for it now. */
+err_t console_write(const char *s, size_t n);
+/* KERNEL_CONSOLE_TAKE: from now on this core prints into its log and
+ * rings its own doorbell `bell` when the log stops being empty. */
+err_t console_take(unsigned bell);
+/* KERNEL_CONSOLE_READ: copies up to size bytes from the front of this
+ * core's log (returns how many), then removes n of them. */
+size_t console_peek(char *buf, size_t size);
+void console_drop(size_t n);
+/* The panic path: back to the UART for good, after what is in the log. */
+void console_emergency(void);
 
 #endif

@@ -59,6 +59,18 @@ struct core {
 	unsigned slice_left;		/* timer ticks left in current's slice */
 	uint64_t switches;		/* dispatcher switches on this core */
 
+	/* The console (kernel/console.c): once this core's monitor has taken
+	 * it over (`taken`), what the core prints waits in log[] for the
+	 * monitor, which is told by a doorbell (`bell`) when the log stops
+	 * being empty. A ring: bytes log_head .. log_tail - 1, mod its size. */
+	struct {
+		bool taken;
+		unsigned bell;
+		uint64_t head, tail;
+		uint64_t lost;		/* kernel bytes dropped since the last report */
+		char log[CONSOLE_LOG_BYTES];
+	} console;
+
 	/* Doorbells (kernel/notify.c): the endpoint each one notifies. */
 	struct cte notify_ep[NOTIFY_SLOTS];
 	uint64_t notifies;		/* doorbell rings taken on this core */

@@ -8,6 +8,7 @@
  */
 #include "lib/string.h"
 #include "kernel/arch.h"
+#include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
@@ -320,6 +321,27 @@ static err_t frame_import(const uint64_t a[5])
 	return OK;
 }
 
+static err_t console_take_bell(uint64_t bell)
+{
+	return bell >= NOTIFY_SLOTS ? ERR_INVALID_ARG : console_take((unsigned)bell);
+}
+
+/* KERNEL_CONSOLE_READ: through a buffer on the stack; the bytes leave
+ * the log only once they have reached the caller, so a bad buffer loses
+ * nothing. */
+static err_t console_read_out(uint64_t ubuf, uint64_t size, uint64_t *ret)
+{
+	char buf[CONSOLE_READ_MAX];
+	size_t n = console_peek(buf, size < sizeof(buf) ? size : sizeof(buf));
+	err_t err = user_copy_out(ubuf, buf, n);
+
+	if (err)
+		return err;
+	console_drop(n);
+	*ret = n;
+	return OK;
+}
+
 static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 {
 	size_t len = strlen(machine.cmdline);
@@ -353,6 +375,10 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 			return err;
 		return a[1] > 1 ? ERR_INVALID_ARG : cap_set_remote(c, a[1]);
 	}
+	case KERNEL_CONSOLE_TAKE:
+		return console_take_bell(a[0]);
+	case KERNEL_CONSOLE_READ:
+		return console_read_out(a[0], a[1], ret);
 	}
 	return ERR_BAD_METHOD;
 }
@@ -368,7 +394,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_CAP_REMOTE)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_CONSOLE_READ)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

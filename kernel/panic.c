@@ -17,6 +17,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	console_emergency();
 	kprintf("panic: %s\n", msg);
 	kchan_report_fault(255, "panic", 0);
 	arch_halt_core();

@@ -12,8 +12,10 @@
  *			core table, calibration results), or the AP start-up
  *			hand-off slot, used one core at a time.
  * SHARED_CONSOLE	the serial console lock: kernel printing from several
- *			cores must not interleave lines (until issue 4 makes
- *			the console a user-level service).
+ *			cores must not interleave lines. It serves only until
+ *			each core's monitor takes its console over (the
+ *			console is then a user-level service, kernel/console.c)
+ *			and on the panic path.
  * SHARED_PANIC		the panic path: a failing kernel must be able to say so.
  */
 #ifndef KERNEL_SHARED_H

@@ -21,8 +21,7 @@ static err_t debug_print(uint64_t uptr, uint64_t len)
 	err_t err = user_copy_in(buf, uptr, len);
 	if (err)
 		return err;
-	kprintf("%.*s", (int)len, buf);
-	return OK;
+	return console_write(buf, len);
 }
 
 void syscall_dispatch(struct trap_frame *f)

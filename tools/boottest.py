@@ -167,6 +167,39 @@ def check_uart_line(res, prefix, text, log):
         res.add("FAIL", name, f"the marker line appears whole {n} times, want 1; log {log}")
 
 
+# Printed by a process on every core at once (uprog's UPROG_CHATTER,
+# usr/monitor/consoletest.c): every line must reach the console once,
+# whole, and in order per core, through the console service.
+CHATTER_TEST = "console_lines_from_every_core_arrive_whole"
+CHATTER_LINES = 120
+
+
+def chatter_line(core, i):
+    n = (i * 37) % 180 + 1
+    return f"chatter {core} {i}: " + "".join(chr(97 + (7 * core + 3 * i + j) % 26) for j in range(n))
+
+
+def check_chatter(res, prefix, smp, text, log):
+    if not re.search(rf"^(PASS|FAIL) user/{CHATTER_TEST}\b", text, re.M):
+        return                          # not selected by the filter
+    name = f"{prefix}/user/{CHATTER_TEST}_checked_by_the_host"
+    lines = text.splitlines()
+    problems = []
+    for core in range(smp):
+        want = [chatter_line(core, i) for i in range(CHATTER_LINES)]
+        got = [l for l in lines if l.startswith(f"chatter {core} ")]
+        if got != want:
+            bad = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
+            problems.append(f"core {core}: {len(got)} lines, first wrong at {bad}")
+    stray = [l for l in lines if "chatter " in l and not l.startswith("chatter ")]
+    if stray:
+        problems.append(f"{len(stray)} lines hold a chatter line inside another: {stray[0][:80]!r}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}")
+    else:
+        res.add("PASS", name, f"{smp} x {CHATTER_LINES} lines whole and in order")
+
+
 def run_user(res, args, smp):
     """The user-space tests: the monitor on core 0 runs them (`utest`) and
     powers off with the verdict."""
@@ -176,6 +209,7 @@ def run_user(res, args, smp):
                              kernel=args.kernel, append=append)
     fails = collect_verdicts(res, f"boot/smp{smp}", text)
     check_uart_line(res, f"boot/smp{smp}", text, log)
+    check_chatter(res, f"boot/smp{smp}", smp, text, log)
     summary = re.search(r"^user tests: (\d+) passed, (\d+) failed$", text, re.M)
     if not summary:
         res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))

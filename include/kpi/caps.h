@@ -125,6 +125,13 @@ enum cap_method {
 				 * other cores hold copies of this capability's
 				 * object; while set, delete and revoke refuse it
 				 * (ERR_CAP_REMOTE; lib/cap.h, CAPF_REMOTE) */
+	KERNEL_CONSOLE_TAKE,	/* (bell): this core's console is now a service:
+				 * what the core prints (the kernel, SYS_DEBUG_PRINT)
+				 * goes into its console log, and doorbell `bell` of
+				 * this core rings when the log stops being empty */
+	KERNEL_CONSOLE_READ,	/* (char *buf, size): takes up to size bytes (at
+				 * most CONSOLE_READ_MAX) from the log; returns how
+				 * many (0: it is empty) */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
@@ -150,6 +157,9 @@ enum cap_method {
 /* Doorbells per core (KERNEL_NOTIFY_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
  * Slot 0 is the monitor's own; the monitor hands out the others. */
 #define NOTIFY_SLOTS		32
+
+/* The most bytes one KERNEL_CONSOLE_READ returns. */
+#define CONSOLE_READ_MAX	1024
 
 /* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
  * the dispatcher exits, so its supervisor learns of every ending. */

@@ -131,6 +131,19 @@ err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on)
 	return sys_invoke(kernel, KERNEL_CAP_REMOTE, cap, on, 0, 0, 0).err;
 }
 
+err_t kernel_console_take(capaddr_t kernel, unsigned bell)
+{
+	return sys_invoke(kernel, KERNEL_CONSOLE_TAKE, bell, 0, 0, 0, 0).err;
+}
+
+err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n)
+{
+	struct sys_ret r = sys_invoke(kernel, KERNEL_CONSOLE_READ, (uint64_t)buf, size, 0, 0, 0);
+
+	*n = r.err ? 0 : (size_t)r.value;
+	return r.err;
+}
+
 err_t notify_ring(capaddr_t notify)
 {
 	return sys_invoke(notify, NOTIFY_RING, 0, 0, 0, 0, 0).err;

@@ -84,3 +84,68 @@ err_t ns_remove(const char *name)
 
 	return err ? err : call(MON_NS_REMOVE, 0, n[0], n[1], 0, r);
 }
+
+err_t mon_console_read(char *buf, size_t size, size_t *n)
+{
+	uint64_t r[4];
+	err_t err = call(MON_CONSOLE_READ, 0, 0, 0, 0, r);
+
+	*n = 0;
+	if (err)
+		return err;
+	if (r[1] > 2 * sizeof(r[0]) || r[1] > size)
+		return ERR_BAD_MESSAGE;
+	memcpy(buf, &r[2], r[1]);
+	*n = r[1];
+	return OK;
+}
+
+err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid)
+{
+	uint64_t n[2], r[4];
+	err_t err = pack(prog, n);
+
+	if (!err && !(err = call(MON_SPAWN, core, n[0], n[1], arg, r)))
+		*pid = (unsigned)r[1];
+	return err;
+}
+
+err_t mon_kill(unsigned core, unsigned pid)
+{
+	uint64_t r[4];
+
+	return call(MON_KILL, core, pid, 0, 0, r);
+}
+
+err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out)
+{
+	uint64_t r[4];
+	err_t err = call(MON_PS, core, index, 0, 0, r);
+
+	if (!err) {
+		out->pid = (unsigned)r[1];
+		out->state = (unsigned)(r[1] >> 32);
+		memcpy(out->name, &r[2], 2 * sizeof(r[0]));
+		out->name[NS_NAME_MAX + 1] = '\0';
+	}
+	return err;
+}
+
+err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total)
+{
+	uint64_t r[4];
+	err_t err = call(MON_MEM, core, 0, 0, 0, r);
+
+	if (!err) {
+		*free = r[1];
+		*total = r[2];
+	}
+	return err;
+}
+
+err_t mon_poweroff(unsigned code)
+{
+	uint64_t r[4];
+
+	return call(MON_POWEROFF, 0, code, 0, 0, r);
+}

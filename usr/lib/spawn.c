@@ -393,15 +393,20 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 	return OK;
 }
 
+bool proc_at(unsigned idx, struct proc *out, const char **name)
+{
+	if (idx >= SPAWN_MAX || !idx_used[idx])
+		return false;
+	out->idx = idx;
+	out->disp = PROC(8 * idx + 3);
+	*name = idx_name[idx];
+	return true;
+}
+
 bool proc_from_badge(uint64_t badge, struct proc *out, const char **name)
 {
-	if (badge < SPAWN_BADGE(0) || badge >= SPAWN_BADGE(SPAWN_MAX) ||
-	    !idx_used[badge - SPAWN_BADGE(0)])
-		return false;
-	out->idx = (unsigned)(badge - SPAWN_BADGE(0));
-	out->disp = PROC(8 * out->idx + 3);
-	*name = idx_name[out->idx];
-	return true;
+	return badge >= SPAWN_BADGE(0) && badge < SPAWN_BADGE(SPAWN_MAX) &&
+	       proc_at((unsigned)(badge - SPAWN_BADGE(0)), out, name);
 }
 
 err_t proc_status(const struct proc *p, uint64_t *status)

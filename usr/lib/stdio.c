@@ -1,8 +1,11 @@
 /*
  * printf and friends over lib/fmt.c. Output is collected in a buffer and
  * written with one SYS_DEBUG_PRINT per DEBUG_PRINT_MAX bytes, so a line is
- * one console write (no interleaving) and nothing is cut off. The console
- * becomes a user-level service in a later issue; only this file changes.
+ * one console write (no interleaving) and nothing is cut off. Once the
+ * console is a service (docs/console.md), a write goes into this core's
+ * console log, whole, and the monitor sends it on to the console; when
+ * the log has no room the kernel says ERR_WOULD_BLOCK, and the write is
+ * tried again after letting the monitor run (stdio_log_full).
  */
 #include <stdio.h>
 #include <flotilla/sys.h>
@@ -15,10 +18,32 @@ struct outbuf {
 	int total;
 };
 
+/* The console log is full: let the monitor, which empties it, run. The
+ * monitor empties it itself (usr/monitor/console.c has its own). */
+__attribute__((weak)) void stdio_log_full(void)
+{
+	sys_yield();
+}
+
+/* After each write; the monitor sends its own output on at once. */
+__attribute__((weak)) void stdio_written(void)
+{
+}
+
+static err_t write_out(const char *s, size_t n)
+{
+	err_t err;
+
+	while ((err = sys_debug_print(s, n)) == ERR_WOULD_BLOCK)
+		stdio_log_full();
+	stdio_written();
+	return err;
+}
+
 static void flush(struct outbuf *o)
 {
 	if (o->n)
-		sys_debug_print(o->buf, o->n);
+		write_out(o->buf, o->n);
 	o->n = 0;
 }
 
@@ -72,5 +97,5 @@ int puts(const char *s)
 int putchar(int c)
 {
 	char ch = (char)c;
-	return sys_debug_print(&ch, 1) ? EOF : (unsigned char)c;
+	return write_out(&ch, 1) ? EOF : (unsigned char)c;
 }

@@ -8,7 +8,9 @@
  * starts init (initstart.c, usr/init), which starts the programs the
  * command line names; with `utest` it first runs its own user-space tests,
  * then has init run the test programs (usertest) and powers off with the
- * verdict. Then each monitor supervises: it waits on its fault endpoint
+ * verdict. Otherwise it also starts the shell on the serial console,
+ * which the monitor on core 0 drives as the console service (console.c).
+ * Then each monitor supervises: it waits on its fault endpoint
  * (supervise.c), blocked, so an idle core halts.
  */
 #include <stdio.h>
@@ -23,7 +25,7 @@
 extern unsigned long libc_arg;
 
 /* Sums the RAM capabilities the kernel gave this monitor. */
-static uint64_t ram_bytes(unsigned *count)
+uint64_t monitor_ram_bytes(unsigned *count)
 {
 	uint64_t total = 0;
 
@@ -44,11 +46,17 @@ static void mesh_greet(void)
 	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_KERNEL);
 
 	printf("monitors: %u/%u joined over URPC\n", n, cores);
+	/* The UART becomes a service only once no kernel writes it any more
+	 * (console.c); a core that did not join still does. */
+	err_t err = n == cores ? console_serve() : ERR_TIMEOUT;
+	if (err)
+		printf("monitor: the console stays the kernel's: %s: %s\n", err_name(err),
+		       err_msg(err));
 	for (unsigned k = 1; k < cores; k++) {
 		uint64_t cycles;
 		if (!mesh_joined(k))
 			continue;
-		err_t err = mesh_ping(k, &cycles);
+		err = mesh_ping(k, &cycles);
 		if (err)
 			printf("monitor: ping core %u: %s: %s\n", k, err_name(err), err_msg(err));
 		else
@@ -86,7 +94,7 @@ static int run_init_tests(const char *cmdline)
 int main(int argc, char **argv)
 {
 	unsigned core = sys_core_id(), nram;
-	uint64_t ram = ram_bytes(&nram);
+	uint64_t ram = monitor_ram_bytes(&nram);
 	char cmdline[256];
 	err_t err;
 
@@ -108,8 +116,14 @@ int main(int argc, char **argv)
 		printf("monitor: core %u faults on purpose (ufault)\n", core);
 		fault_on_purpose(core);
 	}
+	if (!err && !ufault && (err = console_init(core)))
+		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
+		       err_msg(err));
 	if (!err && !ufault && (err = mesh_init(core)))
 		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
+		       err_name(err), err_msg(err));
+	if (!err && !ufault && core != 0 && (err = console_take()))
+		printf("monitor: core %u: cannot hand the console over: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	meshbench_init();	/* make bench's pairs; nothing unless the mesh is up */
 	if (!err && !ufault && (err = remote_init()))
@@ -121,7 +135,7 @@ int main(int argc, char **argv)
 	if (!err && !ufault && (err = names_init(core)))
 		printf("monitor: core %u: no name service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
-	if (!err && !ufault && (err = moncall_init()))
+	if (!err && !ufault && (err = moncall_init(core)))
 		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	if (core == 0 && !err && !ufault)
@@ -133,18 +147,25 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (cmdline_has(cmdline, "bench"))	/* usr/monitor/bench.c */
-		kernel_poweroff(CPTR_KERNEL, bench_main(cmdline) ? 0x11 : 0x10);
+		monitor_poweroff(bench_main(cmdline) ? 0x11 : 0x10);
 	if (cmdline_has(cmdline, "utest")) {
 		int failed = utest_main(cmdline);
 		/* With ufault the host decides when it has seen every fault. */
 		if (ufault)
 			supervisor_serve();
 		failed += run_init_tests(cmdline);
-		kernel_poweroff(CPTR_KERNEL, failed ? 0x11 : 0x10);
+		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
-	struct proc init;
+	struct proc init, shell;
 	if ((err = init_start(cmdline, false, "", &init)))
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
+	/* The shell on the serial console (usr/shell, docs/shell.md), a child
+	 * of this monitor, so that `ps` shows it; `noshell` leaves it out. */
+	struct spawn_opts shell_opts = { .notify_exit = true };
+	if (!cmdline_has(cmdline, "noshell") &&
+	    (err = spawn_program_opts("shell", 0, &shell_opts, &shell)))
+		printf("monitor: core 0: cannot start the shell: %s: %s\n", err_name(err),
+		       err_msg(err));
 	supervisor_serve();
 	return 0;
 }

@@ -25,7 +25,6 @@
 #include "usr/monitor/monitor.h"
 
 #define MESH_SLOTS	16	/* URPC_CHAN_BYTES(16) fits MESH_CHAN_BYTES */
-#define MESH_DOORBELL	0
 
 enum { MSG_JOIN = 1, MSG_PING, MSG_PONG };
 
@@ -194,6 +193,7 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 		while (!rings_only && lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
 			supervisor_handle(&m);
 		mesh_poll();
+		console_pump();
 		if (cond(arg))
 			return true;
 		uint64_t now = sys_clock_ns();

@@ -8,20 +8,50 @@
  * it took last), so while a request waits for another core the monitor
  * reads only its channels (mesh_rings_only): faults, exits and other
  * callers wait in the endpoint's queue meanwhile.
+ *
+ * An operation that names a core runs on that core's monitor: this one
+ * forwards the request over the mesh (FWD: id, the four words; FWD_R: id,
+ * error, the three result words) and replies with the answer. Pinging is
+ * the exception (it measures from here); console reads and power-off go
+ * to core 0, which drives the UART. A process started by a request
+ * (MON_SPAWN) is a child of that core's monitor like any other: its
+ * faults and its exit are reported on the console. Only such processes
+ * may be killed by request; the monitor's own (init, tests) may not.
  */
 #include <stdio.h>
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
 #define MON_BADGE	0x4D4F4Eu	/* "MON": not a SPAWN_BADGE */
 
-err_t moncall_init(void)
+enum { FWD = MONCALL_FIRST, FWD_R };
+
+static unsigned me;
+static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
+
+static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n);
+
+err_t moncall_init(unsigned core)
 {
+	err_t err;
+
+	me = core;
+	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)))
+		return err;
 	return cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP, CAP_RIGHT_WRITE,
 			  MON_BADGE);
+}
+
+void moncall_child_ended(unsigned pid)
+{
+	if (pid < SPAWN_MAX)
+		by_request[pid] = false;
 }
 
 bool moncall_is_request(const struct lmp_msg *m)
@@ -29,12 +59,103 @@ bool moncall_is_request(const struct lmp_msg *m)
 	return m->badge == MON_BADGE;
 }
 
-static err_t serve(const uint64_t *w, uint64_t *r)
+/* A program name of 1..NS_NAME_MAX characters in two words, NUL-padded. */
+static bool good_name(const uint64_t w[2])
+{
+	const char *s = (const char *)w;
+	size_t len = strnlen(s, 2 * sizeof(w[0]));
+
+	return len > 0 && len <= NS_NAME_MAX;
+}
+
+static err_t spawn_here(const uint64_t *w, uint64_t *r)
+{
+	struct spawn_opts o = { .notify_exit = true };
+	struct proc p;
+	err_t err;
+
+	if (!good_name(&w[1]))
+		return ERR_BAD_MESSAGE;
+	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
+		return err;
+	by_request[p.idx] = true;
+	r[1] = p.idx;
+	return OK;
+}
+
+static err_t kill_here(uint64_t pid)
+{
+	struct proc p;
+	const char *name;
+	err_t err;
+
+	if (pid >= SPAWN_MAX || !proc_at((unsigned)pid, &p, &name))
+		return ERR_NOT_FOUND;
+	if (!by_request[pid])
+		return ERR_CAP_RIGHTS;
+	err = proc_kill(&p);
+	by_request[pid] = false;
+	return err;
+}
+
+/* The index-th living child: pid | state << 32, and its name (cut to
+ * the two words there are: names in the boot image are shorter). */
+static err_t ps_here(uint64_t index, uint64_t *r)
+{
+	for (unsigned pid = 0; pid < SPAWN_MAX; pid++) {
+		struct disp_info info;
+		struct proc p;
+		const char *name;
+		if (!proc_at(pid, &p, &name) || index--)
+			continue;
+		if (disp_info(p.disp, &info))
+			info.state = DISP_STATE_NEW;
+		r[1] = pid | (uint64_t)info.state << 32;
+		memcpy(&r[2], name, strnlen(name, 2 * sizeof(r[0])));
+		return OK;
+	}
+	return ERR_NOT_FOUND;
+}
+
+/* Operations that run on the core they name (see the file comment). */
+static bool named_core_op(unsigned op)
+{
+	return op == MON_SPAWN || op == MON_KILL || op == MON_PS || op == MON_MEM ||
+	       op == MON_CONSOLE_READ || op == MON_POWEROFF;
+}
+
+static err_t serve_here(const uint64_t *w, uint64_t *r)
 {
 	unsigned core = MON_CORE(w[0]);
 	err_t err;
 
 	switch (MON_OP(w[0])) {
+	case MON_CONSOLE_READ: {
+		size_t n;
+		char buf[2 * sizeof(r[0])];
+		if ((err = console_input(buf, sizeof(buf), &n)))
+			return err;
+		r[1] = n;
+		memcpy(&r[2], buf, n);
+		return OK;
+	}
+	case MON_SPAWN:
+		return spawn_here(w, r);
+	case MON_KILL:
+		return kill_here(w[1]);
+	case MON_PS:
+		return ps_here(w[1], r);
+	case MON_MEM: {
+		unsigned count;
+		r[2] = monitor_ram_bytes(&count);
+		r[1] = r[2] - ram_used_bytes();
+		return OK;
+	}
+	case MON_POWEROFF:
+		if (w[1] > 127)
+			return ERR_INVALID_ARG;
+		monitor_poweroff((unsigned)w[1]);
+		return ERR_UNSUPPORTED;		/* no machine to power off */
 	case MON_CORES:
 		r[1] = mesh_cores();
 		return OK;
@@ -52,6 +173,35 @@ static err_t serve(const uint64_t *w, uint64_t *r)
 		return names_remove(&w[1]);
 	}
 	return ERR_BAD_MESSAGE;
+}
+
+static err_t serve(const uint64_t *w, uint64_t *r)
+{
+	unsigned op = MON_OP(w[0]);
+	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
+	uint64_t q[5] = { 0, op | (uint64_t)core << 8, w[1], w[2], w[3] };
+	uint64_t a[URPC_MAX_WORDS] = { 0 };
+	err_t err;
+
+	if (!named_core_op(op) || core == me)
+		return serve_here(&q[1], r);
+	if (core >= mesh_cores())
+		return ERR_INVALID_ARG;
+	err = mesh_ask(core, FWD, q, 5, a);
+	memcpy(&r[1], &a[2], 3 * sizeof(r[0]));
+	return err;
+}
+
+static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+{
+	if (type == FWD_R)
+		return mesh_answer(w, n);
+	if (type != FWD || n != 5 || !named_core_op(MON_OP(w[1])) || MON_CORE(w[1]) != me)
+		return ERR_BAD_MESSAGE;
+	uint64_t r[LMP_WORDS] = { 0 };
+	err_t err = serve_here(&w[1], r);
+	const uint64_t a[5] = { w[0], err, r[1], r[2], r[3] };
+	return mesh_send(from, FWD_R, a, 5);
 }
 
 void moncall_handle(const struct lmp_msg *m)

@@ -56,6 +56,7 @@ int init_wait(const struct proc *init);
  * core has joined (returns how many are in), ping one (round trip in
  * *cycles). */
 #define MAX_MESH_CORES		32
+#define MESH_DOORBELL		0	/* the monitor's own doorbell slot */
 err_t mesh_init(unsigned core);
 void mesh_poll(void);
 unsigned mesh_join_all(void);
@@ -166,9 +167,38 @@ err_t names_init(unsigned core);
 err_t names_register(const uint64_t name[2], uint64_t value);
 err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value);
 err_t names_remove(const uint64_t name[2]);
+/*
+ * The console service (console.c, docs/console.md): message types
+ * CONSOLE_FIRST.. on the mesh. console_init routes them (before
+ * mesh_init, so that no early line is dropped); console_take hands this
+ * core's console to the monitor (its kernel then prints into its log);
+ * console_serve, core 0 only, once every core has taken its own, starts
+ * the UART driver and takes core 0's; console_pump sends what the log
+ * holds on (called on every doorbell and after every printf of the
+ * monitor); console_sync, core 0, writes out everything every core has
+ * printed (before a power-off); console_input, core 0, gives the bytes
+ * typed at the console (ERR_UNSUPPORTED while the UART is not driven).
+ */
+#define CONSOLE_FIRST		0x500
+#define CONSOLE_LINE_MAX	1024
+err_t console_init(unsigned core);
+err_t console_take(void);
+err_t console_serve(void);
+void console_pump(void);
+void console_sync(void);
+err_t console_input(char *buf, size_t size, size_t *n);
+unsigned console_uart_errors(void);
+/* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
+void monitor_poweroff(unsigned code);
+
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. */
-err_t moncall_init(void);
+#define MONCALL_FIRST		0x600
+err_t moncall_init(unsigned core);
+/* supervise.c: child pid ended, whoever started it. */
+void moncall_child_ended(unsigned pid);
+/* main.c: the RAM this monitor was given, in *count capabilities. */
+uint64_t monitor_ram_bytes(unsigned *count);
 bool moncall_is_request(const struct lmp_msg *m);
 void moncall_handle(const struct lmp_msg *m);
 /* Starts the thread library in the monitor once (threadtest.c). */

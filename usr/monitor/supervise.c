@@ -36,6 +36,7 @@ bool supervisor_handle(const struct lmp_msg *m)
 
 	if (kind == LMP_KIND_NOTIFY) {
 		mesh_poll();			/* another core's monitor wrote */
+		console_pump();			/* or this core printed */
 		return false;
 	}
 	if (moncall_is_request(m)) {		/* a process asks (moncall.c) */
@@ -45,6 +46,7 @@ bool supervisor_handle(const struct lmp_msg *m)
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);
+		moncall_child_ended(p.idx);
 		if (remote_child_ended(p.idx, (int)m->w[0], false, &err))
 			return err == OK;
 		return proc_kill(&p) == OK;
@@ -64,6 +66,7 @@ bool supervisor_handle(const struct lmp_msg *m)
 		return false;
 	}
 	proc_report_fault("monitor", &p, name, m);
+	moncall_child_ended(p.idx);
 	if (!remote_child_ended(p.idx, -1, true, &err))
 		err = proc_kill(&p);
 	if (err)
@@ -77,8 +80,10 @@ err_t supervisor_recv(struct lmp_msg *m)
 	err_t err;
 
 	while ((err = lmp_recv(T_FAULTEP, 0, 0, m)) == OK &&
-	       LMP_INFO_KIND(m->info) == LMP_KIND_NOTIFY)
+	       LMP_INFO_KIND(m->info) == LMP_KIND_NOTIFY) {
 		mesh_poll();
+		console_pump();
+	}
 	return err;
 }
 

@@ -168,6 +168,80 @@ static int ask_the_monitor(void)
 	return 0;
 }
 
+/* UPROG_CHATTER: see flotilla/uprog.h. */
+static int chatter(void)
+{
+	unsigned c = sys_core_id();
+	char s[192];
+
+	for (unsigned i = 0; i < UPROG_CHATTER_LINES; i++) {
+		unsigned len = (i * 37) % 180 + 1;
+		for (unsigned j = 0; j < len; j++)
+			s[j] = (char)('a' + (7 * c + 3 * i + j) % 26);
+		s[len] = '\0';
+		printf("chatter %u %u: %s\n", c, i, s);
+	}
+	return 0;
+}
+
+/* Is pid on core a living uprog in mon_ps's list? */
+static bool listed(unsigned core, unsigned pid)
+{
+	struct mon_proc p;
+
+	for (unsigned i = 0; mon_ps(core, i, &p) == OK; i++)
+		if (p.pid == pid && !strcmp(p.name, "uprog"))
+			return true;
+	return false;
+}
+
+/* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
+static int process_calls(void)
+{
+	unsigned core = sys_core_id(), n = 0, pid = ~0u;
+	const uint64_t no_nul[4] = { MON_SPAWN, ~0ull, ~0ull, 0 };
+	uint64_t r[4], free = 0, total = 0;
+	struct mon_proc p;
+	char buf[16];
+	size_t got = 1;
+
+	if (mon_cores(&n) || n == 0)
+		return 1;
+	unsigned next = (core + 1) % n;
+	if (mon_spawn("uprog", next, UPROG_IDLE, &pid) || !listed(next, pid))
+		return 2;
+	if (mon_kill(next, pid) || listed(next, pid))
+		return 3;
+	if (mon_kill(next, pid) != ERR_NOT_FOUND || mon_kill(next, 1000) != ERR_NOT_FOUND)
+		return 4;
+	if (mon_spawn("no-such-prog", next, 0, &pid) != ERR_NOT_FOUND ||
+	    mon_spawn("", next, 0, &pid) != ERR_INVALID_ARG ||
+	    mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
+		return 5;
+	if (mon_spawn("uprog", n, 0, &pid) != ERR_INVALID_ARG || mon_ps(n, 0, &p) != ERR_INVALID_ARG ||
+	    mon_kill(n, 0) != ERR_INVALID_ARG || mon_mem(n, &free, &total) != ERR_INVALID_ARG)
+		return 6;
+	/* Itself, among its monitor's children: not started by a request. */
+	unsigned seen = 0, refused = 0;
+	for (unsigned i = 0; mon_ps(core, i, &p) == OK; i++)
+		if (!strcmp(p.name, "uprog")) {
+			seen++;
+			refused += mon_kill(core, p.pid) == ERR_CAP_RIGHTS;
+		}
+	if (seen == 0 || refused != seen)
+		return 7;
+	if (mon_ps(core, 1000, &p) != ERR_NOT_FOUND)
+		return 8;
+	if (mon_console_read(buf, sizeof(buf), &got) || got != 0)
+		return 9;
+	for (unsigned k = 0; k < n; k++)
+		if (mon_mem(k, &free, &total) || total == 0 || free > total)
+			return 10;
+	if (mon_poweroff(128) != ERR_INVALID_ARG)
+		return 11;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct lmp_msg m;
@@ -208,6 +282,14 @@ int main(int argc, char **argv)
 		return watch_frame();
 	case 16:
 		return ask_the_monitor();
+	case 17:
+		printf("uprog: idle on core %u\n", sys_core_id());
+		for (;;)
+			sys_sleep_until(~0ull);
+	case 18:
+		return process_calls();
+	case 19:
+		return chatter();
 	}
 	return 100;
 }

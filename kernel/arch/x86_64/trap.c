@@ -232,6 +232,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (arch_frame_from_user(f))
 		user_fault(f, read_cr2());	/* a process's fault: never the kernel's */
+	console_emergency();	/* a kernel fault: straight to the UART */
 	if (c->in_fault) {	/* faulted while reporting a fault */
 		kprintf("core %u: nested fault %s at rip %llx; halting\n", c->id,
 			trap_name(f->vector), (unsigned long long)f->rip);

@@ -7,6 +7,7 @@
 #define FLOTILLA_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -43,6 +44,9 @@ err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_
 /* Marks (on) or unmarks the capability at `cap` as having copies on other
  * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
 err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
+/* The console log of this core (kernel/console.c, docs/console.md). */
+err_t kernel_console_take(capaddr_t kernel, unsigned bell);
+err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
 /* How many cores the kernel starts (KERNEL_CORES); 0 on error. */
 unsigned kernel_cores(capaddr_t kernel);

@@ -17,6 +17,7 @@
 #ifndef FLOTILLA_MONITOR_H
 #define FLOTILLA_MONITOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -28,6 +29,15 @@ enum mon_op {
 	MON_NS_REGISTER,	/* (name, name, value) -> ERR_NAME_IN_USE if taken */
 	MON_NS_LOOKUP,		/* (name, name) -> w1 = core, w2 = value */
 	MON_NS_REMOVE,		/* (name, name): only from the core that registered it */
+	MON_CONSOLE_READ,	/* () -> w1 = n (0..16), w2..w3 = n bytes typed at
+				 * the console, oldest first; never waits */
+	MON_SPAWN,		/* core: (name, name, arg) -> w1 = its pid there */
+	MON_KILL,		/* core: (pid): only what a monitor call started */
+	MON_PS,			/* core: (index) -> w1 = pid | state << 32, w2..w3 =
+				 * name; ERR_NOT_FOUND past the last */
+	MON_MEM,		/* core: () -> w1 = free RAM, w2 = all RAM, in bytes,
+				 * of that core's monitor */
+	MON_POWEROFF,		/* (code 0..127): write out the console, power off */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -45,6 +55,36 @@ err_t mon_ping(unsigned core, uint64_t *cycles);
 err_t ns_register(const char *name, uint64_t value);
 err_t ns_lookup(const char *name, struct ns_entry *out);
 err_t ns_remove(const char *name);
+
+/* The console (core 0's monitor drives the UART; docs/console.md). Copies
+ * at most `size` bytes typed at the console into buf and their number into
+ * *n, 0 if none is waiting: it never waits, so a reader polls (the shell
+ * looks every CONSOLE_POLL_NS). Bytes go to whichever process asks first. */
+#define CONSOLE_POLL_NS		(20ull * 1000 * 1000)
+err_t mon_console_read(char *buf, size_t size, size_t *n);
+
+/* Processes on any core, through the monitors. A process is (core, pid),
+ * pid being that core's monitor's index for it. mon_spawn starts
+ * boot-image program `prog` (at most NS_NAME_MAX characters) on `core`
+ * with numeric argument `arg`; that core's monitor supervises it (its
+ * faults and exit are reported on the console). mon_kill ends one that a
+ * monitor call started (ERR_CAP_RIGHTS for the monitor's own, init, say).
+ * mon_ps gives the index-th process (0, 1, ...) `core`'s monitor started:
+ * ERR_NOT_FOUND after the last. */
+struct mon_proc {
+	unsigned pid;
+	unsigned state;			/* DISP_STATE_* (kpi/caps.h) */
+	char name[NS_NAME_MAX + 2];	/* NUL-terminated */
+};
+err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid);
+err_t mon_kill(unsigned core, unsigned pid);
+err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out);
+/* RAM `core`'s monitor holds: not yet used (*free) and in all (*total). */
+err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total);
+/* Writes out everything every core has printed, then powers the machine
+ * off with `code` (0..127; QEMU exits with code * 2 + 1). Returns only
+ * on an error. */
+err_t mon_poweroff(unsigned code);
 /* Any request as it is, for tests of malformed ones: w[0..3] in, reply
  * words out. */
 err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4]);

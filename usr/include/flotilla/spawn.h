@@ -80,6 +80,8 @@ err_t window_map_frame(capaddr_t frame, void **va);
 void spawn_set_fault_ep(capaddr_t ep);
 /* The child a fault badge names, and its program's name. */
 bool proc_from_badge(uint64_t badge, struct proc *out, const char **name);
+/* The living child with index idx (< SPAWN_MAX), and its program's name. */
+bool proc_at(unsigned idx, struct proc *out, const char **name);
 /* DISP_STATUS of the child: state | exit status << 32. */
 err_t proc_status(const struct proc *p, uint64_t *status);
 /* Yields until the child has stopped (exited or faulted); returns its exit

@@ -5,7 +5,7 @@
  * COM1's ports (CPTR_IOPORT_COM1, which only the bootstrap core's monitor
  * is given), to which every other core sends its lines as messages, so
  * that lines never interleave and the kernel keeps only a last-resort
- * panic path. For now the monitor's tests use it directly.
+ * panic path (usr/monitor/console.c, docs/console.md).
  *
  * It is polled: no interrupts (IER stays 0). Output waits for the
  * transmitter through the line status register, then fills the transmit
@@ -15,10 +15,10 @@
  * uart_init keeps that setting and programs the same one only if the line
  * control register shows the UART was never set up.
  *
- * Until the console service owns the UART, the kernel console writes to
- * the same port under its own lock, which this driver does not take: a
- * line written here can interleave with kernel output from another core
- * (and a byte can be lost if both fill the FIFO at once).
+ * The kernel console writes the same port under its own lock, which this
+ * driver does not take, while cores boot and on the panic path: the
+ * console service starts the driver only once every core has handed its
+ * console over.
  * Every port access is one system call, so this is not fast; it does not
  * need to be faster than the wire.
  */

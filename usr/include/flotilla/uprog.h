@@ -21,7 +21,23 @@ enum uprog_mode {
 	UPROG_URPC_ECHO = 14,
 	UPROG_WATCH_FRAME = 15,
 	UPROG_MONITOR_CALLS = 16,
+	UPROG_IDLE = 17,	/* says so, then sleeps until killed (the shell's tests) */
+	UPROG_PROCESS_CALLS = 18,
+	UPROG_CHATTER = 19,
 };
+
+/* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
+ * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
+ * the j-th 'a' + (7c + 3i + j) % 26 (tools/boottest.py checks them). */
+#define UPROG_CHATTER_LINES	120
+
+/* UPROG_PROCESS_CALLS: through its monitor, starts uprog (UPROG_IDLE) on
+ * the next core (this one if it is alone), finds it with mon_ps, kills
+ * it, and checks the errors of bad requests: unknown program, bad name,
+ * core out of range, a process no request started (itself), a pid that
+ * is gone; reads the console (nothing typed: 0 bytes) and the memory of
+ * every core. Exits 0, or with the number of the first check that
+ * failed. */
 
 /* UPROG_MONITOR_CALLS: asks its monitor (flotilla/monitor.h) how many
  * cores there are, registers "svcN" (N its core) with UPROG_NS_VALUE(N),

@@ -1,0 +1,247 @@
+/*
+ * The console service (docs/console.md). One process drives the UART: the
+ * monitor on core 0, which alone holds COM1's I/O ports (CPTR_IOPORT_COM1)
+ * and runs the user-level driver (usr/lib/uart.c). Every core prints
+ * through it:
+ *
+ *   - what a core prints, its kernel's messages and its processes' writes,
+ *     goes into that core's console log in its kernel (kernel/console.c)
+ *     once the monitor has taken the console over (KERNEL_CONSOLE_TAKE);
+ *     a doorbell tells the monitor, which reads the log (console_pump);
+ *   - a monitor on another core sends what it read to core 0 over the
+ *     mesh, as TEXT messages of up to 48 bytes, in order on its channel;
+ *   - core 0 puts each core's bytes together into lines, one buffer per
+ *     core, and writes a line only when it is whole: lines from different
+ *     cores never interleave.
+ *
+ * A line that is not finished yet (a prompt, a shell's echo) is written
+ * when its core has nothing more to send for now (the IDLE flag); if a
+ * whole line from another core comes while it stands unfinished on the
+ * wire, a newline is written first, so that no line on the screen holds
+ * bytes of two cores. A line longer than CONSOLE_LINE_MAX is written in
+ * pieces of that size (nothing is cut). Input goes the other way: the
+ * bytes typed at the console wait in the UART's FIFO until a process asks
+ * for them (MON_CONSOLE_READ, moncall.c).
+ *
+ * Core 0 takes the UART last, once every core has joined (console_serve):
+ * a core that has not taken its console over still writes the UART
+ * directly under its kernel's lock, and only while no user-level driver
+ * writes it can that be safe. Until then core 0 writes what other cores
+ * send through its own kernel, still under that lock. console_sync, before
+ * the machine is powered off, asks every core to send what it has and
+ * waits for the answers, which come after the text on the same channels.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/sys.h>
+#include <flotilla/uart.h>
+#include "lib/urpc.h"
+#include "usr/monitor/monitor.h"
+
+enum {
+	TEXT = CONSOLE_FIRST,	/* len | IDLE, then len bytes (<= TEXT_BYTES) */
+	SYNC,			/* req: send what you have, then answer */
+	SYNCED,			/* req, err */
+};
+#define TEXT_WORDS	6
+#define TEXT_BYTES	(TEXT_WORDS * 8)
+#define TEXT_IDLE	0x100u	/* the sender has nothing more for now */
+#define COM1_BASE	0x3F8
+
+static unsigned me;
+static bool taken;		/* this core's kernel prints into its log */
+static bool serving;		/* core 0: the UART driver is up */
+static bool pumping;
+static struct uart uart;
+static unsigned uart_errors;
+static struct {
+	char buf[CONSOLE_LINE_MAX];
+	size_t n;
+} line[MAX_MESH_CORES];
+static int unfinished = -1;	/* core whose unfinished line is on the wire */
+
+/* Core 0: bytes to the wire, through the driver once it is up. */
+static void emit(const char *s, size_t n)
+{
+	if (!serving) {
+		sys_debug_print(s, n);	/* the kernel's direct path, locked */
+		return;
+	}
+	if (uart_write(&uart, s, n))
+		uart_errors++;		/* no printf here: it would come back */
+}
+
+static void write_out(unsigned core)
+{
+	if (unfinished >= 0 && (unsigned)unfinished != core)
+		emit("\n", 1);
+	emit(line[core].buf, line[core].n);
+	unfinished = line[core].buf[line[core].n - 1] == '\n' ? -1 : (int)core;
+	line[core].n = 0;
+}
+
+/* Core 0: bytes from `core`, in order; idle: it has nothing more now. */
+static void text_in(unsigned core, const char *s, size_t n, bool idle)
+{
+	for (size_t i = 0; i < n; i++) {
+		line[core].buf[line[core].n++] = s[i];
+		if (s[i] == '\n' || line[core].n == CONSOLE_LINE_MAX)
+			write_out(core);
+	}
+	if (idle && line[core].n)
+		write_out(core);
+}
+
+/* Another core: what its log held, to core 0 in TEXT messages. */
+static void send_text(const char *s, size_t n, bool idle)
+{
+	while (n) {
+		uint64_t w[1 + TEXT_WORDS] = { 0 };
+		size_t k = n < TEXT_BYTES ? n : TEXT_BYTES;
+		memcpy(&w[1], s, k);
+		w[0] = k | (idle && k == n ? TEXT_IDLE : 0);
+		mesh_send(0, TEXT, w, 1 + (unsigned)((k + 7) / 8));
+		s += k;
+		n -= k;
+	}
+}
+
+static void pass_on(const char *s, size_t n, bool idle)
+{
+	if (me == 0)
+		text_in(0, s, n, idle);
+	else
+		send_text(s, n, idle);
+}
+
+void console_pump(void)
+{
+	static char buf[2][CONSOLE_READ_MAX];
+	size_t held = 0, n;
+	unsigned cur = 0;
+
+	if (!taken || pumping)
+		return;
+	pumping = true;
+	/* One chunk is held back until the next read says whether more
+	 * follows, so that the last one goes out marked IDLE. */
+	while (kernel_console_read(CPTR_KERNEL, buf[cur], sizeof(buf[cur]), &n) == OK && n) {
+		if (held)
+			pass_on(buf[cur ^ 1], held, false);
+		held = n;
+		cur ^= 1;
+	}
+	if (held)
+		pass_on(buf[cur ^ 1], held, true);
+	pumping = false;
+}
+
+/* The C library's hooks (usr/lib/stdio.c): the monitor empties its log
+ * itself, and sends its own lines on at once. */
+void stdio_log_full(void)
+{
+	if (pumping)
+		sys_yield();
+	else
+		console_pump();
+}
+
+void stdio_written(void)
+{
+	console_pump();
+}
+
+static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+{
+	switch (type) {
+	case TEXT: {
+		size_t len = w[0] & 0xFF;
+		if (me != 0 || n < 1 || len > TEXT_BYTES || (w[0] & ~(uint64_t)(0xFF | TEXT_IDLE)) ||
+		    n != 1 + (len + 7) / 8)
+			return ERR_BAD_MESSAGE;
+		text_in(from, (const char *)&w[1], len, w[0] & TEXT_IDLE);
+		return OK;
+	}
+	case SYNC: {
+		if (n != 1)
+			return ERR_BAD_MESSAGE;
+		console_pump();
+		const uint64_t a[2] = { w[0], OK };
+		return mesh_send(from, SYNCED, a, 2);
+	}
+	case SYNCED:
+		return mesh_answer(w, n);
+	}
+	return ERR_BAD_MESSAGE;
+}
+
+err_t console_init(unsigned core)
+{
+	me = core;
+	return mesh_on(CONSOLE_FIRST, CONSOLE_FIRST + 0xFF, on_message);
+}
+
+err_t console_take(void)
+{
+	/* The mesh binds the doorbell too, but a lone core has no mesh. */
+	err_t err = kernel_notify_bind(CPTR_KERNEL, T_FAULTEP, MESH_DOORBELL);
+
+	if (!err)
+		err = kernel_console_take(CPTR_KERNEL, MESH_DOORBELL);
+
+	taken = !err;
+	console_pump();
+	return err;
+}
+
+err_t console_serve(void)
+{
+	err_t err;
+
+	if (me != 0)
+		return ERR_INVALID_ARG;
+	if ((err = uart_init(&uart, CPTR_IOPORT_COM1, COM1_BASE)))
+		return err;
+	serving = true;		/* first: what the take pumps goes to the UART */
+	if ((err = console_take()))
+		serving = false;
+	return err;
+}
+
+void console_sync(void)
+{
+	for (unsigned k = 1; me == 0 && k < mesh_cores(); k++) {
+		uint64_t w[1], answer[URPC_MAX_WORDS];
+		if (mesh_joined(k))
+			mesh_ask(k, SYNC, w, 1, answer);
+	}
+	console_pump();
+	for (unsigned k = 0; me == 0 && k < MAX_MESH_CORES; k++)
+		if (line[k].n)
+			write_out(k);
+}
+
+err_t console_input(char *buf, size_t size, size_t *n)
+{
+	err_t err = OK;
+	int c;
+
+	*n = 0;
+	if (!serving)
+		return ERR_UNSUPPORTED;
+	while (*n < size && (err = uart_getc_nonblock(&uart, &c)) == OK)
+		buf[(*n)++] = (char)c;
+	return err == ERR_WOULD_BLOCK ? OK : err;
+}
+
+unsigned console_uart_errors(void)
+{
+	return uart_errors;
+}
+
+void monitor_poweroff(unsigned code)
+{
+	console_sync();
+	kernel_poweroff(CPTR_KERNEL, code);
+}

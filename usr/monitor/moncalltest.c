@@ -1,0 +1,52 @@
+/*
+ * Processes started, listed and killed on any core through the monitors
+ * (moncall.c: MON_SPAWN, MON_PS, MON_KILL, MON_MEM, MON_CONSOLE_READ),
+ * tested from core 0: a process on every core asks its own monitor to
+ * start a program on the next core, finds it there, kills it, and checks
+ * that bad requests get errors (uprog's UPROG_PROCESS_CALLS). Requests
+ * for another core are forwarded over the mesh, so every pair of
+ * neighbours is crossed.
+ */
+#include <stdio.h>
+#include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include <flotilla/utest.h>
+#include "usr/monitor/monitor.h"
+
+static const struct proc *local;
+static bool local_stopped(unsigned unused)
+{
+	uint64_t st;
+
+	return proc_status(local, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
+}
+
+UTEST(processes_start_list_and_kill_programs_on_other_cores)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t st;
+
+	for (unsigned k = 1; k <= last; k++) {
+		struct rproc p;
+		int status = -1;
+		bool faulted = true;
+
+		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_PROCESS_CALLS, NULL, &p), OK);
+		UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		UCHECK(!faulted);
+		if (status != 0)
+			utest_fail(__FILE__, __LINE__, "uprog on core %u: check %d failed", k, status);
+	}
+	/* And on this core, whose requests come to this monitor while the
+	 * test serves its endpoint. */
+	struct proc p;
+	UCHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
+	local = &p;
+	UCHECK(mesh_serve_until(local_stopped, 0, sys_clock_ns() + MESH_WAIT_NS));
+	UCHECK_ERR(proc_status(&p, &st), OK);
+	if ((int)(st >> 32) != 0)
+		utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", (int)(st >> 32));
+	UCHECK_ERR(proc_kill(&p), OK);
+}
