@@ -241,6 +241,8 @@ def monitors_up(res, args, smp):
         res.add("FAIL", name, f"core 0 pinged cores {pinged}, want 1..{smp - 1}; log {log}\n" + tail(text))
     elif not re.search(init_up, text, re.M):
         res.add("FAIL", name, f"init did not start (no '{init_up}'); log {log}\n" + tail(text))
+    elif re.search(r"holds an I/O port capability at CPTR_IOPORT_COM1", text):
+        res.add("FAIL", name, f"a monitor other than core 0's holds COM1; log {log}\n" + tail(text))
     else:
         res.add("PASS", name, f"{smp} monitors joined over URPC, {smp - 1} pinged, init up")
 

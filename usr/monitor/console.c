@@ -178,7 +178,14 @@ static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigne
 
 err_t console_init(unsigned core)
 {
+	struct cap_info info;
+
 	me = core;
+	/* Only core 0's monitor may drive the UART; say so loudly if another
+	 * was given the ports (the boot test monitors_up looks for this). */
+	if (core != 0 && cap_identify(CPTR_IOPORT_COM1, &info) == OK)
+		printf("monitor: core %u holds an I/O port capability at CPTR_IOPORT_COM1: only core 0's should\n",
+		       core);
 	return mesh_on(CONSOLE_FIRST, CONSOLE_FIRST + 0xFF, on_message);
 }
 

@@ -7,6 +7,7 @@
  * kernel's half of the service refuses bad requests and loses nothing.
  */
 #include <flotilla/caps.h>
+#include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
@@ -64,4 +65,32 @@ UTEST(console_kernel_requests_are_checked)
 	UCHECK(n == 0);
 	/* Too long for one write: refused whole, never cut. */
 	UCHECK_ERR(sys_debug_print(buf, DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
+}
+
+/* Malformed console and forwarded-request messages to another core: each
+ * is dropped (and reported by that monitor), and it goes on serving. */
+UTEST(malformed_console_and_request_messages_are_dropped)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t w[7] = { 0xFF, 2, 3, 4, 5, 6, 7 }, cycles;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST, w, 2), OK);		/* TEXT, not to core 0 */
+	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 1, w, 3), OK);	/* SYNC, too long */
+	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 2, w, 2), OK);	/* SYNCED, unasked */
+	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 9, w, 1), OK);	/* no such type */
+	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 4), OK);		/* FWD, short */
+	w[1] = MON_SPAWN | 0ull << 8;					/* FWD, wrong core */
+	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 5), OK);
+	w[1] = MON_NS_LOOKUP | (uint64_t)last << 8;			/* FWD, not forwardable */
+	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 5), OK);
+	UCHECK_ERR(mesh_send(last, MONCALL_FIRST + 1, w, 5), OK);	/* FWD_R, unasked */
+	UCHECK_ERR(mesh_send(last, MONCALL_FIRST + 7, w, 0), OK);	/* no such type */
+	/* It still answers, also a good forwarded request. */
+	UCHECK_ERR(mesh_ping(last, &cycles), OK);
+	w[1] = MON_PS | (uint64_t)last << 8;
+	w[2] = 1000;
+	UCHECK_ERR(mesh_ask(last, MONCALL_FIRST, w, 5, w), ERR_NOT_FOUND);
+	console_sync();
 }
