@@ -21,7 +21,10 @@
  * not fit is refused with ERR_WOULD_BLOCK (the C library lets the monitor
  * run and tries again), a kernel message that does not fit is dropped and
  * counted, and the count is written to the log when there is room again.
- * Nothing is cut silently, and no core writes another core's memory.
+ * When a writer leaves a line unfinished (a prompt) and another writes,
+ * the log gets a newline first, so that no line holds two writers' bytes
+ * (the console service does the same between cores). Nothing is cut
+ * silently, and no core writes another core's memory.
  *
  * The panic path (console_emergency) goes back to writing directly, for
  * good: a dying kernel must not depend on user space to be heard. It
@@ -79,16 +82,24 @@ static uint64_t log_room(const struct core *c)
 	return CONSOLE_LOG_BYTES - (c->console.tail - c->console.head);
 }
 
-static void log_put(struct core *c, const char *s, size_t n)
+/* Appends s (room for n + 1 bytes checked by the caller: a newline may
+ * go first) as written by `who`. */
+static void log_put(struct core *c, const void *who, const char *s, size_t n)
 {
 	bool was_empty = c->console.head == c->console.tail;
 
+	if (!n)
+		return;
+	if (c->console.mid_line && c->console.writer != who)
+		c->console.log[c->console.tail++ % CONSOLE_LOG_BYTES] = '\n';
 	for (size_t i = 0; i < n; i++)
 		c->console.log[c->console.tail++ % CONSOLE_LOG_BYTES] = s[i];
+	c->console.writer = who;
+	c->console.mid_line = s[n - 1] != '\n';
 	/* A doorbell to this very core: the interrupt arrives once the kernel
 	 * is back at a point where it takes interrupts, so the monitor is
 	 * notified from a clean state whatever the kernel was doing here. */
-	if (was_empty && n)
+	if (was_empty)
 		arch_notify(c->id, c->console.bell);
 }
 
@@ -100,18 +111,18 @@ static void log_kernel(struct core *c, const char *s, size_t n)
 		int k = fmt_snprintf(note, sizeof(note),
 				     "[core %u: %llu bytes of kernel messages lost: the console log was full]\n",
 				     c->id, (unsigned long long)c->console.lost);
-		if (log_room(c) < (uint64_t)k + n) {
+		if (log_room(c) < (uint64_t)k + n + 2) {
 			c->console.lost += n;
 			return;
 		}
-		log_put(c, note, (size_t)k);
+		log_put(c, NULL, note, (size_t)k);
 		c->console.lost = 0;
 	}
-	if (log_room(c) < n) {
+	if (log_room(c) < n + 1) {
 		c->console.lost += n;
 		return;
 	}
-	log_put(c, s, n);
+	log_put(c, NULL, s, n);
 }
 
 struct linebuf {
@@ -173,10 +184,10 @@ err_t console_write(const char *s, size_t n)
 		console_acquire();
 		uart_put(s, n);
 		console_release();
-	} else if (n > log_room(c)) {
+	} else if (n + 1 > log_room(c)) {
 		err = ERR_WOULD_BLOCK;
 	} else {
-		log_put(c, s, n);
+		log_put(c, c->current, s, n);
 	}
 	irq_restore(flags);
 	return err;

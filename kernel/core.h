@@ -68,6 +68,8 @@ struct core {
 		unsigned bell;
 		uint64_t head, tail;
 		uint64_t lost;		/* kernel bytes dropped since the last report */
+		const void *writer;	/* who wrote last: a dcb, NULL for the kernel */
+		bool mid_line;		/* ... and did not end its line */
 		char log[CONSOLE_LOG_BYTES];
 	} console;
 

@@ -11,12 +11,13 @@ UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T usr/user.ld
 
 ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/errors.c \
-             lib/captypes.c lib/heap.c lib/elf.c lib/bootimg.c lib/stats.c lib/args.c
+             lib/captypes.c lib/heap.c lib/elf.c lib/bootimg.c lib/stats.c lib/args.c \
+             lib/lineedit.c
 ULIB_SRCS += lib/urpc.c
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
-UPROGS    := monitor init usertest uprog
+UPROGS    := monitor init usertest uprog shell
 
 $(B)/u/%.c.o: %.c $(UHDRS)
 	@mkdir -p $(@D)

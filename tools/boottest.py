@@ -39,24 +39,36 @@ class Results:
         print(line, flush=True)
 
 
-def boot(name, logdir, timeout, until=None, **kw):
+def boot(name, logdir, timeout, until=None, script=None, step_timeout=60, matched=None, **kw):
     """Boots once; returns (exit status or None on timeout/kill, log text).
     With `until`, stops QEMU as soon as that regex appears in the output
-    (for kernels that do not exit by themselves)."""
+    (for kernels that do not exit by themselves).
+
+    With `script`, a list of (regex, text) steps, types at the serial
+    console: once a step's regex appears in the output (searched from where
+    the previous step's match ended), `text` is written to QEMU's stdin,
+    which `-serial mon:stdio` hands to COM1. `text` may be a function of
+    the output so far (an answer that depends on it, such as a pid). A
+    step that waits more than `step_timeout` seconds ends the boot with
+    status "timeout" and a line saying which step it was. Each step's
+    match object is appended to the list `matched`, if one is given."""
     cmd = qemu.qemu_command(**kw)
     os.makedirs(logdir, exist_ok=True)
     log_path = os.path.join(logdir, name.replace("/", "_") + ".log")
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if script else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = []
     status = None
+    steps = ScriptRunner(script, step_timeout, matched) if script else None
     os.set_blocking(proc.stdout.fileno(), False)
     while True:
         chunk = proc.stdout.read()
         if chunk:
             out.append(chunk.decode("utf-8", "replace"))
             sofar = "".join(out).replace("\r", "")
+            if steps:
+                steps.advance(sofar, proc.stdin)
             if until and (until(sofar) if callable(until) else re.search(until, sofar, re.M)):
                 proc.kill()
                 proc.wait()
@@ -67,17 +79,64 @@ def boot(name, logdir, timeout, until=None, **kw):
                 out.append(rest.decode("utf-8", "replace"))
             status = proc.returncode
             break
-        if time.monotonic() - start > timeout:
+        stuck = steps.stuck() if steps else None
+        if stuck or time.monotonic() - start > timeout:
             proc.kill()
             proc.wait()
-            out.append(f"\n[boottest: killed after {timeout} s]\n")
+            out.append(f"\n[boottest: {stuck or f'killed after {timeout} s'}]\n")
             status = "timeout"
             break
         time.sleep(0.05)
+    if proc.stdin:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass                        # QEMU is gone: nothing left to flush
     text = "".join(out).replace("\r", "")
     with open(log_path, "w") as f:
         f.write(" ".join(cmd) + "\n\n" + text)
     return status, text, log_path
+
+
+class ScriptRunner:
+    """boot()'s input script, one step at a time (see boot())."""
+
+    def __init__(self, script, step_timeout, matched):
+        self.script = list(script)
+        self.step_timeout = step_timeout
+        self.matched = matched if matched is not None else []
+        self.step = 0
+        self.pos = 0
+        self.since = time.monotonic()
+
+    def advance(self, sofar, stdin):
+        """Takes every step whose regex has appeared by now."""
+        while self.step < len(self.script):
+            regex, text = self.script[self.step]
+            m = re.compile(regex, re.M).search(sofar, self.pos)
+            if not m:
+                return
+            if callable(text):
+                text = text(sofar)
+            data = text.encode("utf-8")
+            if b"\x01" in data:        # Ctrl-A: QEMU's mux escape, not the guest's
+                raise ValueError(f"script step {self.step}: byte 0x01 cannot be typed")
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except OSError:
+                return                  # QEMU has exited; boot() sees it next
+            self.matched.append(m)
+            self.pos = m.end()
+            self.step += 1
+            self.since = time.monotonic()
+
+    def stuck(self):
+        """Why the script cannot go on (a step waited too long), or None."""
+        if self.step == len(self.script) or time.monotonic() - self.since <= self.step_timeout:
+            return None
+        regex = self.script[self.step][0]
+        return f"script step {self.step} waited {self.step_timeout} s for /{regex}/"
 
 
 def tail(text, n=15):
@@ -245,6 +304,112 @@ def monitors_up(res, args, smp):
         res.add("FAIL", name, f"a monitor other than core 0's holds COM1; log {log}\n" + tail(text))
     else:
         res.add("PASS", name, f"{smp} monitors joined over URPC, {smp - 1} pinged, init up")
+
+
+SHELL_BANNER = r"^Flotilla shell on core 0; 'help' lists the commands$"
+SHELL_PROMPT = "flotilla> "
+SHELL_STEP_TIMEOUT = 60         # seconds a command may take to give the prompt back
+
+
+def shell_steps(smp):
+    """The scripted shell session at `smp` cores (at least 4): (step, what
+    is typed, regexes its output must hold). "{pid}" stands for the pid
+    `spawn` printed; a regex that starts with "!" must not appear. Byte
+    0x7F is what a terminal's Backspace sends; the line editor echoes
+    backspace, space, backspace for it."""
+    return [
+        ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
+                            r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
+                            r"^  mem ", r"^  poweroff "]),
+        ("cores", "cores\r", [rf"^{smp} cores$"]),
+        ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),
+        ("ping 3", "ping 3\r", [r"^ping core 3: URPC round trip \d+ cycles$"]),
+        ("ping 0 (the shell's own core)", "ping 0\r",
+         [r"^shell: ping core 0: ERR_INVALID_ARG: .*own core"]),
+        ("pinx, Backspace, g 2", "pinx\x7fg 2\r",
+         [r"pinx\x08 \x08g 2\n", r"^ping core 2: URPC round trip \d+ cycles$"]),
+        ("spawn uprog 17 on 2", "spawn uprog 17 on 2\r", [r"^started uprog as 2:\d+$"]),
+        ("ps", "ps\r", [r"^PROC +STATE +NAME$", r"^2:{pid} +\w+ +uprog$"]),
+        ("kill 2:{pid}", lambda sofar: f"kill 2:{shell_pid(sofar)}\r", [r"^killed 2:{pid}$"]),
+        ("ps after the kill", "ps\r", [r"^PROC +STATE +NAME$", r"!^2:\d+ +\w+ +uprog$"]),
+        ("mem", "mem\r", [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(smp)]),
+        ("caps", "caps\r", [r"^ +1 DISPATCHER ", r"^ +2 CNODE ",
+                            r"^\d+ capabilities in the task CNode; "]),
+        ("frobnicate", "frobnicate\r",
+         [r"^shell: unknown command 'frobnicate'; 'help' lists the commands$"]),
+        ("spawn nope on 1", "spawn nope on 1\r", [r"^shell: spawn 'nope' on core 1: ERR_NOT_FOUND: "]),
+        ("kill 1:29", "kill 1:29\r", [r"^shell: kill 1:29: ERR_[A-Z_]+: "]),
+        ("ping 9", "ping 9\r",
+         [rf"^shell: ping: there is no core 9 \(cores 0\.\.{smp - 1}\); usage: ping CORE$"]),
+        ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
+    ]
+
+
+def shell_pid(text):
+    """The pid of the uprog that the session's `spawn` started on core 2."""
+    m = re.search(r"^started uprog as 2:(\d+)$", text, re.M)
+    return m.group(1) if m else "none"
+
+
+def shell_step_problems(steps, matched, text):
+    """What each step's output lacks (or has that it must not)."""
+    pid = shell_pid(text)
+    problems = []
+    for k in range(min(len(matched), len(steps))):
+        label, _, regexes = steps[k]
+        label = label.replace("{pid}", pid)
+        end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
+        out = text[matched[k].end():end]
+        for rx in regexes:
+            rx = rx.replace("{pid}", pid)
+            if rx.startswith("!") and re.search(rx[1:], out, re.M):
+                problems.append(f"step '{label}': its output has /{rx[1:]}/:\n{tail(out)}")
+            elif not rx.startswith("!") and not re.search(rx, out, re.M):
+                problems.append(f"step '{label}': no /{rx}/ in its output:\n{tail(out)}")
+    return problems
+
+
+def shell_session(res, args, smp=4):
+    """A plain boot lands in the shell on core 0. A scripted session types
+    at the serial console, waiting for the prompt before each command, and
+    checks each command's output (the text between its prompt and the
+    next): counting and pinging cores, an error for the shell's own core,
+    a line edited with Backspace, spawn, ps, kill and ps again, mem, caps,
+    bad input of four kinds, and poweroff, which ends QEMU with status 1."""
+    name = f"boot/special/smp{smp}_shell_session_drives_the_system"
+    if args.filter and args.filter not in name:
+        return
+    steps = shell_steps(smp)
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, steps[0][1])]
+    script += [(prompt, typed) for _, typed, _ in steps[1:]]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append="")
+    problems = []
+    for bad in (r"kernel fault", r"^panic: ", r"process 'shell' (faulted|exited)"):
+        if re.search(bad, text, re.M):
+            problems.append(f"the output has /{bad}/")
+    if not matched:
+        problems.append("no shell banner and prompt (/" + SHELL_BANNER + "/ then "
+                        f"'{SHELL_PROMPT}')")
+    elif len(matched) < len(steps):
+        label, typed, _ = steps[len(matched) - 1]
+        why = (f"within {SHELL_STEP_TIMEOUT} s" if status == "timeout"
+               else f"before QEMU exited with status {status}")
+        problems.append(f"step '{label.replace('{pid}', shell_pid(text))}' got no prompt back {why}")
+    problems += shell_step_problems(steps, matched, text)
+    spawn = next(k for k, st in enumerate(steps) if st[0].startswith("spawn uprog"))
+    if len(matched) > spawn and not re.search(r"uprog: idle on core 2$",
+                                              text[matched[spawn].end():], re.M):
+        problems.append("the spawned uprog never said 'uprog: idle on core 2'")
+    if len(matched) == len(steps) and status != 1:
+        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{len(steps)} commands typed and answered")
 
 
 def init_supervises(res, args):
@@ -420,6 +585,7 @@ def main():
         run_specials(res, args)
         for smp in (4, 16):
             monitors_up(res, args, smp)
+        shell_session(res, args)
         user_faults(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)

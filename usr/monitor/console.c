@@ -183,7 +183,7 @@ err_t console_init(unsigned core)
 	me = core;
 	/* Only core 0's monitor may drive the UART; say so loudly if another
 	 * was given the ports (the boot test monitors_up looks for this). */
-	if (core != 0 && cap_identify(CPTR_IOPORT_COM1, &info) == OK)
+	if (core != 0 && cap_identify(CPTR_IOPORT_COM1, &info) == OK && info.type == CAP_IOPORT)
 		printf("monitor: core %u holds an I/O port capability at CPTR_IOPORT_COM1: only core 0's should\n",
 		       core);
 	return mesh_on(CONSOLE_FIRST, CONSOLE_FIRST + 0xFF, on_message);

@@ -1,0 +1,339 @@
+/*
+ * The shell's commands. Each one is a thin layer over a monitor call
+ * (flotilla/monitor.h) or a capability invocation: it checks its words,
+ * makes the call, and prints the answer or the error. The shell holds no
+ * state of its own about the system; `ps` and `mem` ask every core's
+ * monitor afresh, and `caps` identifies the shell's own slots one by one.
+ *
+ * A core number is checked against mon_cores before it is used, so a
+ * mistyped core is a usage message rather than a monitor error. Errors
+ * the monitors return are printed with their names (shell_error), and the
+ * shell goes on: nothing a user types ends it.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/monitor.h>
+#include <flotilla/sys.h>
+#include "lib/lineedit.h"
+#include "shell.h"
+
+/* How many cores the monitors span, or 0 after printing why not. */
+static unsigned cores(const char *what)
+{
+	unsigned n;
+	err_t err = mon_cores(&n);
+
+	if (err) {
+		shell_error(err, NULL, "%s: cannot count the cores", what);
+		return 0;
+	}
+	return n;
+}
+
+/* Parses `word` as a core number below the number of cores. */
+static bool core_arg(const struct command *cmd, const char *word, unsigned *core)
+{
+	uint64_t v;
+	unsigned n;
+
+	if (lineedit_parse_u64(word, &v)) {
+		shell_usage(cmd, "'%s' is not a core number", word);
+		return false;
+	}
+	if (!(n = cores(cmd->name)))
+		return false;
+	if (v >= n) {
+		shell_usage(cmd, "there is no core %s (cores 0..%u)", word, n - 1);
+		return false;
+	}
+	*core = (unsigned)v;
+	return true;
+}
+
+/* Parses "CORE:PID". */
+static bool proc_arg(const struct command *cmd, const char *word, unsigned *core, unsigned *pid)
+{
+	char buf[LINEEDIT_SIZE];
+	char *colon;
+	uint64_t v;
+
+	strlcpy(buf, word, sizeof(buf));
+	colon = strchr(buf, ':');
+	if (!colon) {
+		shell_usage(cmd, "'%s' is not CORE:PID", word);
+		return false;
+	}
+	*colon = '\0';
+	if (lineedit_parse_u64(colon + 1, &v) || v > 0xFFFFFFFFu) {
+		shell_usage(cmd, "'%s' is not a process number", colon + 1);
+		return false;
+	}
+	*pid = (unsigned)v;
+	return core_arg(cmd, buf, core);
+}
+
+static void cmd_help(const struct command *cmd, unsigned n, char **words)
+{
+	for (unsigned i = 0; i < shell_ncommands; i++) {
+		const struct command *c = &shell_commands[i];
+		char syntax[48];
+
+		snprintf(syntax, sizeof(syntax), "%s%s%s", c->name, c->args[0] ? " " : "", c->args);
+		printf("  %-30s %s\n", syntax, c->what);
+	}
+}
+
+static void cmd_cores(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned count = cores("cores");
+
+	if (count)
+		printf("%u core%s\n", count, count == 1 ? "" : "s");
+}
+
+static void cmd_ping(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned core, self = sys_core_id();
+	uint64_t cycles;
+	err_t err;
+
+	if (!core_arg(cmd, words[1], &core))
+		return;
+	err = mon_ping(core, &cycles);
+	if (err == ERR_INVALID_ARG && core == self)
+		shell_error(err, "the shell's own core: only other cores' monitors are pinged over URPC",
+			    "ping core %u", core);
+	else if (err)
+		shell_error(err, NULL, "ping core %u", core);
+	else
+		printf("ping core %u: URPC round trip %llu cycles\n", core,
+		       (unsigned long long)cycles);
+}
+
+static const char *state_name(unsigned state, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		[DISP_STATE_NEW] = "new",
+		[DISP_STATE_READY] = "ready",
+		[DISP_STATE_RUNNABLE] = "runnable",
+		[DISP_STATE_STOPPED] = "stopped",
+		[DISP_STATE_BLOCKED] = "blocked",
+	};
+
+	if (state < sizeof(names) / sizeof(names[0]) && names[state])
+		return names[state];
+	snprintf(buf, size, "%u", state);
+	return buf;
+}
+
+/* One core's processes; returns how many, after reporting an error. */
+static unsigned ps_core(unsigned core)
+{
+	struct mon_proc p;
+	unsigned i;
+	err_t err;
+
+	for (i = 0; (err = mon_ps(core, i, &p)) == OK; i++) {
+		char proc[24], state[12];
+
+		snprintf(proc, sizeof(proc), "%u:%u", core, p.pid);
+		printf("%-7s %-9s %s\n", proc, state_name(p.state, state, sizeof(state)), p.name);
+	}
+	if (err != ERR_NOT_FOUND)
+		shell_error(err, NULL, "ps: core %u", core);
+	return i;
+}
+
+static void cmd_ps(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned ncores = cores("ps"), total = 0;
+
+	if (!ncores)
+		return;
+	printf("%-7s %-9s %s\n", "PROC", "STATE", "NAME");
+	for (unsigned core = 0; core < ncores; core++)
+		total += ps_core(core);
+	printf("%u process%s on %u core%s\n", total, total == 1 ? "" : "es", ncores,
+	       ncores == 1 ? "" : "s");
+}
+
+static void cmd_spawn(const struct command *cmd, unsigned n, char **words)
+{
+	const char *prog = words[1];
+	unsigned core = sys_core_id(), pid;
+	uint64_t arg = 0;
+	err_t err;
+
+	if (strlen(prog) > NS_NAME_MAX) {
+		shell_usage(cmd, "a program name has at most %u characters", NS_NAME_MAX);
+		return;
+	}
+	/* spawn PROG [ARG] [on CORE]: "on CORE" is the last two words. */
+	if (n >= 3 && strcmp(words[n - 1], "on") == 0) {
+		shell_usage(cmd, "a core number must follow 'on'");
+		return;
+	}
+	if (n >= 4 && strcmp(words[n - 2], "on") == 0) {
+		if (!core_arg(cmd, words[n - 1], &core))
+			return;
+		n -= 2;
+	}
+	if (n > 3) {
+		shell_usage(cmd, "'%s' is neither the argument nor 'on CORE'", words[3]);
+		return;
+	}
+	if (n == 3 && lineedit_parse_u64(words[2], &arg)) {
+		shell_usage(cmd, "'%s' is not a number", words[2]);
+		return;
+	}
+	err = mon_spawn(prog, core, arg, &pid);
+	if (err == ERR_NOT_FOUND)
+		shell_error(err, "no program of that name in the boot image", "spawn '%s' on core %u",
+			    prog, core);
+	else if (err)
+		shell_error(err, NULL, "spawn '%s' on core %u", prog, core);
+	else
+		printf("started %s as %u:%u\n", prog, core, pid);
+}
+
+static void cmd_kill(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned core, pid;
+	err_t err;
+
+	if (!proc_arg(cmd, words[1], &core, &pid))
+		return;
+	err = mon_kill(core, pid);
+	if (err)
+		shell_error(err, NULL, "kill %u:%u", core, pid);
+	else
+		printf("killed %u:%u\n", core, pid);
+}
+
+static void rights_text(unsigned rights, char out[5])
+{
+	out[0] = rights & CAP_RIGHT_READ ? 'r' : '-';
+	out[1] = rights & CAP_RIGHT_WRITE ? 'w' : '-';
+	out[2] = rights & CAP_RIGHT_EXECUTE ? 'x' : '-';
+	out[3] = rights & CAP_RIGHT_GRANT ? 'g' : '-';
+	out[4] = '\0';
+}
+
+/* What base and size mean depends on the type (struct cap_info). */
+static void cap_details(const struct cap_info *c, char *buf, size_t size)
+{
+	switch (c->type) {
+	case CAP_IOPORT:
+		snprintf(buf, size, "ports 0x%llx..0x%llx", (unsigned long long)c->base,
+			 (unsigned long long)(c->base + c->size - 1));
+		break;
+	case CAP_NOTIFY:
+		snprintf(buf, size, "core %llu, doorbell %llu", (unsigned long long)c->base,
+			 (unsigned long long)c->size);
+		break;
+	case CAP_IRQ:
+		snprintf(buf, size, "IRQ %llu", (unsigned long long)c->base);
+		break;
+	case CAP_ENDPOINT:
+		snprintf(buf, size, "at 0x%llx, badge 0x%llx", (unsigned long long)c->base,
+			 (unsigned long long)c->badge);
+		break;
+	case CAP_KERNEL:
+		buf[0] = '\0';
+		break;
+	default:		/* memory: RAM, frames, CNodes, page tables, dispatchers */
+		snprintf(buf, size, "at 0x%llx, %llu bytes", (unsigned long long)c->base,
+			 (unsigned long long)c->size);
+		break;
+	}
+}
+
+/* The RAM capabilities in the RAM CNode: how many, how many bytes. */
+static unsigned ram_caps(uint64_t *bytes)
+{
+	unsigned count = 0;
+
+	*bytes = 0;
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
+		struct cap_info c;
+		if (cap_identify(CADDR(RAM_CN, i), &c) || c.type != CAP_RAM)
+			continue;
+		*bytes += c.size;
+		count++;
+	}
+	return count;
+}
+
+static void cmd_caps(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned count = 0, nram;
+	uint64_t ram;
+
+	printf("%-4s %-10s %-6s %s\n", "SLOT", "TYPE", "RIGHTS", "OBJECT");
+	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++) {
+		struct cap_info c;
+		char rights[5], details[64];
+		err_t err = cap_identify(CADDR(TASK_CN, i), &c);
+
+		if (err == ERR_CAP_EMPTY)
+			continue;
+		if (err == ERR_CAP_RANGE)
+			break;			/* a task CNode smaller than usual */
+		if (err) {
+			shell_error(err, NULL, "caps: slot %u", i);
+			continue;
+		}
+		rights_text(c.rights, rights);
+		cap_details(&c, details, sizeof(details));
+		printf("%4u %-10s %-6s %s\n", i, cap_type_name(c.type), rights, details);
+		count++;
+	}
+	nram = ram_caps(&ram);
+	if (nram)
+		printf("%u capabilities in the task CNode; %u RAM capabilities (%llu KiB) in the RAM CNode\n",
+		       count, nram, (unsigned long long)(ram >> 10));
+	else
+		printf("%u capabilities in the task CNode; no RAM capabilities\n", count);
+}
+
+static void cmd_mem(const struct command *cmd, unsigned n, char **words)
+{
+	unsigned ncores = cores("mem");
+
+	for (unsigned core = 0; core < ncores; core++) {
+		uint64_t free, total;
+		err_t err = mon_mem(core, &free, &total);
+
+		if (err)
+			shell_error(err, NULL, "mem: core %u", core);
+		else
+			printf("core %u: %llu KiB free of %llu KiB\n", core,
+			       (unsigned long long)(free >> 10), (unsigned long long)(total >> 10));
+	}
+}
+
+static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
+{
+	err_t err;
+
+	printf("shell: powering off\n");
+	err = mon_poweroff(0);
+	if (err)				/* it returns only on an error */
+		shell_error(err, NULL, "poweroff");
+}
+
+const struct command shell_commands[] = {
+	{ "help", "", "this list", 1, 1, cmd_help },
+	{ "cores", "", "how many cores the monitors span", 1, 1, cmd_cores },
+	{ "ping", "CORE", "URPC round trip from this core's monitor to CORE's", 2, 2, cmd_ping },
+	{ "ps", "", "every process the monitors started: CORE:PID, state, name", 1, 1, cmd_ps },
+	{ "spawn", "PROG [ARG] [on CORE]", "start boot-image program PROG (default: ARG 0, this core)",
+	  2, 5, cmd_spawn },
+	{ "kill", "CORE:PID", "end a process that spawn started", 2, 2, cmd_kill },
+	{ "caps", "", "the shell's own capabilities", 1, 1, cmd_caps },
+	{ "mem", "", "free and total RAM of every core's monitor", 1, 1, cmd_mem },
+	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
+};
+const unsigned shell_ncommands = sizeof(shell_commands) / sizeof(shell_commands[0]);
