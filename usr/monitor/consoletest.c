@@ -14,28 +14,18 @@
 #include <flotilla/utest.h>
 #include "usr/monitor/monitor.h"
 
-static const struct proc *local;
-static bool local_stopped(unsigned unused)
-{
-	uint64_t st;
-
-	return proc_status(local, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
-}
-
 UTEST(console_lines_from_every_core_arrive_whole)
 {
 	unsigned last = mesh_cores() - 1;
 	struct rproc r[MAX_MESH_CORES];
 	struct proc p;
-	uint64_t st;
 
 	for (unsigned k = 1; k <= last; k++)
 		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_CHATTER, NULL, &r[k]), OK);
+	int status = -1;
 	UCHECK_ERR(spawn_program("uprog", UPROG_CHATTER, &p), OK);
-	local = &p;
-	UCHECK(mesh_serve_until(local_stopped, 0, sys_clock_ns() + MESH_WAIT_NS));
-	UCHECK_ERR(proc_status(&p, &st), OK);
-	UCHECK((int)(st >> 32) == 0);
+	UCHECK_ERR(serve_until_stopped(&p, &status), OK);
+	UCHECK(status == 0);
 	UCHECK_ERR(proc_kill(&p), OK);
 	for (unsigned k = 1; k <= last; k++) {
 		int status = -1;

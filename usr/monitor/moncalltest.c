@@ -15,18 +15,9 @@
 #include <flotilla/utest.h>
 #include "usr/monitor/monitor.h"
 
-static const struct proc *local;
-static bool local_stopped(unsigned unused)
-{
-	uint64_t st;
-
-	return proc_status(local, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
-}
-
 UTEST(processes_start_list_and_kill_programs_on_other_cores)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t st;
 
 	for (unsigned k = 1; k <= last; k++) {
 		struct rproc p;
@@ -42,11 +33,10 @@ UTEST(processes_start_list_and_kill_programs_on_other_cores)
 	/* And on this core, whose requests come to this monitor while the
 	 * test serves its endpoint. */
 	struct proc p;
+	int status = -1;
 	UCHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
-	local = &p;
-	UCHECK(mesh_serve_until(local_stopped, 0, sys_clock_ns() + MESH_WAIT_NS));
-	UCHECK_ERR(proc_status(&p, &st), OK);
-	if ((int)(st >> 32) != 0)
-		utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", (int)(st >> 32));
+	UCHECK_ERR(serve_until_stopped(&p, &status), OK);
+	if (status != 0)
+		utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", status);
 	UCHECK_ERR(proc_kill(&p), OK);
 }

@@ -26,6 +26,11 @@ err_t scratch_init(void);
 unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok);
 void fuzz_every_core(unsigned core);
 void scratch_reset(void);
+/* Serves this monitor's endpoint, so that child p's requests are answered,
+ * until p has stopped (its exit status in *status) or MESH_WAIT_NS has
+ * passed (ERR_TIMEOUT). */
+struct proc;
+err_t serve_until_stopped(const struct proc *p, int *status);
 
 bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 bool cmdline_has(const char *cmdline, const char *key);

@@ -14,26 +14,16 @@
 #include <flotilla/utest.h>
 #include "usr/monitor/monitor.h"
 
-#define DEADLINE_NS	(20ull * 1000000000)
-
 static void name_of(const char *s, uint64_t w[2])
 {
 	w[0] = w[1] = 0;
 	memcpy(w, s, strlen(s));
 }
 
-static const struct proc *local;
-static bool local_stopped(unsigned unused)
-{
-	uint64_t st;
-
-	return proc_status(local, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
-}
-
 UTEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
 {
 	unsigned last = mesh_cores() - 1, core;
-	uint64_t hub[2], svc[2], value, st;
+	uint64_t hub[2], svc[2], value;
 	char s[16];
 
 	name_of(UPROG_NS_HUB, hub);
@@ -65,12 +55,11 @@ UTEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
 	 * the test serves its endpoint. */
 	if (last > 0) {
 		struct proc p;
+		int status = -1;
 		UCHECK_ERR(spawn_program("uprog", UPROG_MONITOR_CALLS, &p), OK);
-		local = &p;
-		UCHECK(mesh_serve_until(local_stopped, 0, sys_clock_ns() + DEADLINE_NS));
-		UCHECK_ERR(proc_status(&p, &st), OK);
-		if ((int)(st >> 32) != 0)
-			utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", (int)(st >> 32));
+		UCHECK_ERR(serve_until_stopped(&p, &status), OK);
+		if (status != 0)
+			utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", status);
 		UCHECK_ERR(proc_kill(&p), OK);
 		name_of("svc0", svc);
 		UCHECK_ERR(names_lookup(svc, &core, &value), OK);

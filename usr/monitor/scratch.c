@@ -7,6 +7,7 @@
  */
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
+#include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
 
 err_t scratch_init(void)
@@ -28,4 +29,26 @@ void scratch_reset(void)
 	for (unsigned i = 0; i < CNODE_L2_SLOTS; i++)
 		cnode_delete(T_SCRATCHCN, i);	/* ERR_CAP_EMPTY for most: fine */
 	cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM));
+}
+
+static const struct proc *awaited;
+static bool awaited_stopped(unsigned unused)
+{
+	uint64_t st;
+
+	return proc_status(awaited, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
+}
+
+err_t serve_until_stopped(const struct proc *p, int *status)
+{
+	uint64_t st;
+	err_t err;
+
+	awaited = p;
+	if (!mesh_serve_until(awaited_stopped, 0, sys_clock_ns() + MESH_WAIT_NS))
+		return ERR_TIMEOUT;
+	if ((err = proc_status(p, &st)))
+		return err;
+	*status = (int)(st >> 32);
+	return OK;
 }
