@@ -193,12 +193,12 @@ err_t console_write(const char *s, size_t n)
 	return err;
 }
 
-err_t console_take(unsigned bell)
+err_t console_take(uint64_t bell)
 {
 	if (bell >= NOTIFY_SLOTS)
 		return ERR_INVALID_ARG;
 	struct core *c = this_core();
-	c->console.bell = bell;
+	c->console.bell = (unsigned)bell;
 	c->console.taken = true;
 	return OK;
 }

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <kpi/errors.h>
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -23,7 +24,7 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 err_t console_write(const char *s, size_t n);
 /* KERNEL_CONSOLE_TAKE: from now on this core prints into its log and
  * rings its own doorbell `bell` when the log stops being empty. */
-err_t console_take(unsigned bell);
+err_t console_take(uint64_t bell);
 /* KERNEL_CONSOLE_READ: copies up to size bytes from the front of this
  * core's log (returns how many), then removes n of them. */
 size_t console_peek(char *buf, size_t size);

@@ -321,11 +321,6 @@ static err_t frame_import(const uint64_t a[5])
 	return OK;
 }
 
-static err_t console_take_bell(uint64_t bell)
-{
-	return bell >= NOTIFY_SLOTS ? ERR_INVALID_ARG : console_take((unsigned)bell);
-}
-
 /* KERNEL_CONSOLE_READ: through a buffer on the stack; the bytes leave
  * the log only once they have reached the caller, so a bad buffer loses
  * nothing. */
@@ -376,7 +371,7 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return a[1] > 1 ? ERR_INVALID_ARG : cap_set_remote(c, a[1]);
 	}
 	case KERNEL_CONSOLE_TAKE:
-		return console_take_bell(a[0]);
+		return console_take(a[0]);
 	case KERNEL_CONSOLE_READ:
 		return console_read_out(a[0], a[1], ret);
 	}

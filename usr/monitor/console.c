@@ -54,7 +54,6 @@ static bool taken;		/* this core's kernel prints into its log */
 static bool serving;		/* core 0: the UART driver is up */
 static bool pumping;
 static struct uart uart;
-static unsigned uart_errors;
 static struct {
 	char buf[CONSOLE_LINE_MAX];
 	size_t n;
@@ -68,8 +67,9 @@ static void emit(const char *s, size_t n)
 		sys_debug_print(s, n);	/* the kernel's direct path, locked */
 		return;
 	}
-	if (uart_write(&uart, s, n))
-		uart_errors++;		/* no printf here: it would come back */
+	/* An error (the transmitter timed out) has nowhere to be reported:
+	 * the UART is the console. The next line tries again. */
+	uart_write(&uart, s, n);
 }
 
 static void write_out(unsigned core)
@@ -240,11 +240,6 @@ err_t console_input(char *buf, size_t size, size_t *n)
 	while (*n < size && (err = uart_getc_nonblock(&uart, &c)) == OK)
 		buf[(*n)++] = (char)c;
 	return err == ERR_WOULD_BLOCK ? OK : err;
-}
-
-unsigned console_uart_errors(void)
-{
-	return uart_errors;
 }
 
 void monitor_poweroff(unsigned code)

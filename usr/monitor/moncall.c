@@ -59,22 +59,13 @@ bool moncall_is_request(const struct lmp_msg *m)
 	return m->badge == MON_BADGE;
 }
 
-/* A program name of 1..NS_NAME_MAX characters in two words, NUL-padded. */
-static bool good_name(const uint64_t w[2])
-{
-	const char *s = (const char *)w;
-	size_t len = strnlen(s, 2 * sizeof(w[0]));
-
-	return len > 0 && len <= NS_NAME_MAX;
-}
-
 static err_t spawn_here(const uint64_t *w, uint64_t *r)
 {
 	struct spawn_opts o = { .notify_exit = true };
 	struct proc p;
 	err_t err;
 
-	if (!good_name(&w[1]))
+	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
 		return ERR_BAD_MESSAGE;
 	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
 		return err;

@@ -172,6 +172,9 @@ err_t names_init(unsigned core);
 err_t names_register(const uint64_t name[2], uint64_t value);
 err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value);
 err_t names_remove(const uint64_t name[2]);
+/* Two words holding 1..NS_NAME_MAX characters, NUL-padded (program
+ * names in requests travel the same way). */
+bool names_well_formed(const uint64_t name[2]);
 /*
  * The console service (console.c, docs/console.md): message types
  * CONSOLE_FIRST.. on the mesh. console_init routes them (before
@@ -192,7 +195,6 @@ err_t console_serve(void);
 void console_pump(void);
 void console_sync(void);
 err_t console_input(char *buf, size_t size, size_t *n);
-unsigned console_uart_errors(void);
 /* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
 void monitor_poweroff(unsigned code);
 

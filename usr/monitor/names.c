@@ -34,7 +34,7 @@ static struct {
 static unsigned me;
 
 /* A name as it travels: two words, 1..NS_NAME_MAX characters, NUL-padded. */
-static bool well_formed(const uint64_t name[2])
+bool names_well_formed(const uint64_t name[2])
 {
 	const char *c = (const char *)name;
 
@@ -60,7 +60,7 @@ static err_t reg(unsigned core, const uint64_t name[2], uint64_t value)
 {
 	int i;
 
-	if (!well_formed(name))
+	if (!names_well_formed(name))
 		return ERR_BAD_MESSAGE;
 	if (find(name) >= 0)
 		return ERR_NAME_IN_USE;
@@ -79,7 +79,7 @@ static err_t get(const uint64_t name[2], unsigned *core, uint64_t *value)
 {
 	int i;
 
-	if (!well_formed(name))
+	if (!names_well_formed(name))
 		return ERR_BAD_MESSAGE;
 	if ((i = find(name)) < 0)
 		return ERR_NOT_FOUND;
@@ -92,7 +92,7 @@ static err_t del(unsigned core, const uint64_t name[2])
 {
 	int i;
 
-	if (!well_formed(name))
+	if (!names_well_formed(name))
 		return ERR_BAD_MESSAGE;
 	if ((i = find(name)) < 0 || table[i].core != core)
 		return ERR_NOT_FOUND;		/* not there, or another core's */
