@@ -3,6 +3,7 @@
  * on the endpoint at CPTR_MONITOR.
  */
 #include <string.h>
+#include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 
@@ -11,6 +12,20 @@ err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
 	struct lmp_msg m;
 	err_t err = lmp_call(CPTR_MONITOR, 0, 0, 0, w, &m);
 
+	if (err)
+		return err;
+	memcpy(reply, m.w, 4 * sizeof(reply[0]));
+	return (err_t)m.w[0];
+}
+
+err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
+		   err_t *cap_err)
+{
+	unsigned flags = (cap ? LMP_SEND_CAP : 0) | (slot ? LMP_RECV_CAP : 0);
+	struct lmp_msg m;
+	err_t err = lmp_call(CPTR_MONITOR, flags, cap, slot, w, &m);
+
+	*cap_err = err ? OK : (err_t)LMP_INFO_CAP_ERR(m.info);
 	if (err)
 		return err;
 	memcpy(reply, m.w, 4 * sizeof(reply[0]));
@@ -148,4 +163,55 @@ err_t mon_poweroff(unsigned code)
 	uint64_t r[4];
 
 	return call(MON_POWEROFF, 0, code, 0, 0, r);
+}
+
+/* ---- Channels (docs/binding.md) ---- */
+
+err_t mon_export(const char *name, capaddr_t ep, unsigned *service)
+{
+	uint64_t w[4] = { MON_EXPORT }, r[4];
+	err_t cap_err, err = pack(name, &w[1]);
+
+	if (!err && !(err = mon_call_cap(w, ep, 0, r, &cap_err)))
+		*service = (unsigned)r[1];
+	return err;
+}
+
+/* Both capabilities of an end: the frame came with the reply r to w, the
+ * Notify capability comes with MON_BIND_CAP. */
+static err_t take_end(const uint64_t w[4], capaddr_t ep, capaddr_t frame, capaddr_t bell,
+		      unsigned side, struct mon_binding *out)
+{
+	uint64_t r[4];
+	err_t cap_err, err = mon_call_cap(w, ep, frame, r, &cap_err);
+
+	if (err)
+		return err;
+	if (cap_err)
+		return cap_err;		/* the frame did not reach the slot */
+	const uint64_t w2[4] = { MON_BIND_CAP, r[1] };
+	*out = (struct mon_binding){ .id = (unsigned)r[1], .side = side,
+				     .nslots = (unsigned)r[2], .peer_core = (unsigned)r[3] };
+	if ((err = mon_call_cap(w2, ep, bell, r, &cap_err)) || (err = cap_err)) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(frame));
+		return err;
+	}
+	return OK;
+}
+
+err_t mon_accept(unsigned service, capaddr_t ep, capaddr_t frame, capaddr_t bell,
+		 struct mon_binding *out)
+{
+	const uint64_t w[4] = { MON_ACCEPT, service };
+
+	return take_end(w, ep, frame, bell, 1, out);
+}
+
+err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
+	       struct mon_binding *out)
+{
+	uint64_t w[4] = { MON_BIND };
+	err_t err = pack(name, &w[1]);
+
+	return err ? err : take_end(w, ep, frame, bell, 0, out);
 }

@@ -4,6 +4,8 @@
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uchan.h>
 
@@ -14,6 +16,15 @@ err_t uchan_open(struct uchan *c, void *mem, size_t bytes, unsigned nslots, unsi
 	c->peer_bell = peer_bell;
 	c->sleeps = c->rings = 0;
 	return urpc_duplex_open(&c->d, mem, bytes, nslots, side);
+}
+
+err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t frame,
+			 capaddr_t ep, capaddr_t bell)
+{
+	void *mem;
+	err_t err = window_map_page(frame, &mem);
+
+	return err ? err : uchan_open(c, mem, BIND_BYTES, b->nslots, b->side, ep, bell);
 }
 
 err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type)

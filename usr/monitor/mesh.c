@@ -190,7 +190,7 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 	struct lmp_msg m;
 
 	for (;;) {
-		while (!rings_only && lmp_recv(T_FAULTEP, LMP_NONBLOCK, 0, &m) == OK)
+		while (!rings_only && monitor_recv(LMP_NONBLOCK, &m) == OK)
 			supervisor_handle(&m);
 		mesh_poll();
 		console_pump();

@@ -17,6 +17,12 @@
  * (MON_SPAWN) is a child of that core's monitor like any other: its
  * faults and its exit are reported on the console. Only such processes
  * may be killed by request; the monitor's own (init, tests) may not.
+ *
+ * The requests about channels (MON_EXPORT, MON_BIND, MON_ACCEPT,
+ * MON_BIND_CAP) bring an endpoint with them, and some replies carry a
+ * capability back: bind.c does them. CPTR_MONITOR has the grant right
+ * for that; what a call brings lands at T_MONCAP and is deleted after
+ * the reply (supervise.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +38,10 @@
 
 enum { FWD = MONCALL_FIRST, FWD_R };
 
+/* What a program started by request gets to build with (its endpoints,
+ * the channels it binds): as much as remote.c gives. */
+#define SPAWNED_RAM	(256 << 10)
+
 static unsigned me;
 static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
 
@@ -42,9 +52,11 @@ err_t moncall_init(unsigned core)
 	err_t err;
 
 	me = core;
-	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)))
+	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)) ||
+	    (err = bind_init(core)))
 		return err;
-	return cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP, CAP_RIGHT_WRITE,
+	return cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP,
+			  CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
 			  MON_BADGE);
 }
 
@@ -61,7 +73,7 @@ bool moncall_is_request(const struct lmp_msg *m)
 
 static err_t spawn_here(const uint64_t *w, uint64_t *r)
 {
-	struct spawn_opts o = { .notify_exit = true };
+	struct spawn_opts o = { .notify_exit = true, .ram = SPAWNED_RAM, .give_bootimg = true };
 	struct proc p;
 	err_t err;
 
@@ -166,7 +178,7 @@ static err_t serve_here(const uint64_t *w, uint64_t *r)
 	return ERR_BAD_MESSAGE;
 }
 
-static err_t serve(const uint64_t *w, uint64_t *r)
+static err_t serve(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 {
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
@@ -174,6 +186,8 @@ static err_t serve(const uint64_t *w, uint64_t *r)
 	uint64_t a[URPC_MAX_WORDS] = { 0 };
 	err_t err;
 
+	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
+		return bind_request(w, has_cap, r, give);
 	if (!named_core_op(op) || core == me)
 		return serve_here(&q[1], r);
 	if (core >= mesh_cores())
@@ -204,8 +218,9 @@ void moncall_handle(const struct lmp_msg *m)
 		       sys_core_id(), LMP_INFO_KIND(m->info));
 		return;
 	}
+	capaddr_t give = 0;
 	mesh_rings_only(true);
-	r[0] = serve(m->w, r);
+	r[0] = serve(m->w, m->info & LMP_INFO_CAP, r, &give);
 	mesh_rings_only(false);
-	lmp_reply(0, 0, r);
+	lmp_reply(give ? LMP_SEND_CAP : 0, give, r);
 }

@@ -198,6 +198,27 @@ err_t console_input(char *buf, size_t size, size_t *n);
 /* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
 void monitor_poweroff(unsigned code);
 
+/*
+ * Channels between processes, brokered by the monitors (bind.c,
+ * docs/binding.md): message types BIND_FIRST.. on the mesh. moncall.c
+ * passes bind_request the requests MON_EXPORT, MON_BIND, MON_ACCEPT and
+ * MON_BIND_CAP with whether the call brought a capability (it is at
+ * T_MONCAP, which the monitor's receives offer as their slot and empty
+ * after every message); a capability to send back with the reply is
+ * named in *give. Doorbells of this core from FIRST_BELL on are handed
+ * out by bell_alloc (-1 when none is free) to remote.c and bind.c.
+ */
+#define BIND_FIRST		0x700
+#define T_MONCAP		CADDR(TASK_CN, 29)
+#define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
+err_t bind_init(unsigned core);
+err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give);
+int bell_alloc(void);
+void bell_free(unsigned bell);
+/* Receives on the monitor's endpoint (flags: LMP_NONBLOCK or 0), a
+ * capability a process sent landing at T_MONCAP (supervise.c). */
+err_t monitor_recv(unsigned flags, struct lmp_msg *m);
+
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. */
 #define MONCALL_FIRST		0x600

@@ -47,14 +47,13 @@ enum {
 #define REMOTE_CN		10
 #define T_REMOTECN		CADDR(TASK_CN, 27)
 #define RSLOT(pid, k)		CADDR(REMOTE_CN, 4 * (pid) + (k))
-#define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 
 static struct {
 	bool used;
 	unsigned from;		/* the requesting core */
+	unsigned bell;		/* the doorbell of its endpoint */
 	struct proc p;
 } kids[SPAWN_MAX];
-static bool bell_used[NOTIFY_SLOTS];
 static bool ready;
 
 /* The requester's side: the last answer, and how processes it started
@@ -79,16 +78,6 @@ static err_t remote_setup(void)
 	return OK;
 }
 
-static int alloc_bell(void)
-{
-	for (unsigned s = FIRST_BELL; s < NOTIFY_SLOTS; s++)
-		if (!bell_used[s]) {
-			bell_used[s] = true;
-			return (int)s;
-		}
-	return -1;
-}
-
 /* Frees what the target kept for process pid (its capabilities here). */
 static void forget(unsigned pid)
 {
@@ -97,6 +86,7 @@ static void forget(unsigned pid)
 		cnode_delete(T_REMOTECN, 4 * pid + k);
 	}
 	kids[pid].used = false;
+	bell_free(kids[pid].bell);
 }
 
 /* SPAWN on the target: builds the child's gifts, starts it, answers. */
@@ -115,7 +105,7 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 		return err;
 	for (slot = 0; slot < SPAWN_MAX && kids[slot].used; slot++)
 		;
-	if (slot == SPAWN_MAX || (*bell = alloc_bell()) < 0)
+	if (slot == SPAWN_MAX || (*bell = bell_alloc()) < 0)
 		return ERR_TOO_MANY;
 	/* Its endpoint, which doorbell *bell notifies. */
 	if ((err = ram_retype(T_REMOTECN, 4 * slot, CAP_ENDPOINT, 0)) ||
@@ -136,6 +126,7 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 	kids[p.idx].used = true;
 	kids[p.idx].from = from;
 	kids[p.idx].p = p;
+	kids[p.idx].bell = (unsigned)*bell;
 	if (p.idx != slot) {	/* spawn.c picked another index: move the gifts */
 		for (unsigned k = 0; k < 3; k++)
 			cnode_move(T_REMOTECN, 4 * p.idx + k, RSLOT(slot, k));
@@ -143,7 +134,7 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 	*pid = p.idx;
 	return OK;
 fail:
-	bell_used[*bell] = false;
+	bell_free((unsigned)*bell);
 	for (unsigned k = 0; k < 3; k++)
 		cnode_delete(T_REMOTECN, 4 * slot + k);
 	return err;

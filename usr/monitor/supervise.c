@@ -26,7 +26,29 @@ err_t supervisor_init(void)
 	return err;
 }
 
+err_t monitor_recv(unsigned flags, struct lmp_msg *m)
+{
+	err_t err = lmp_recv(T_FAULTEP, flags | LMP_RECV_CAP, T_MONCAP, m);
+
+	if (err == ERR_CAP_SLOT_IN_USE) {	/* left by a path that did not empty it */
+		cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONCAP));
+		err = lmp_recv(T_FAULTEP, flags | LMP_RECV_CAP, T_MONCAP, m);
+	}
+	return err;
+}
+
+static bool handle(const struct lmp_msg *m);
+
 bool supervisor_handle(const struct lmp_msg *m)
+{
+	bool gone = handle(m);
+
+	if (m->info & LMP_INFO_CAP)	/* what a request brought is used by now */
+		cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONCAP));
+	return gone;
+}
+
+static bool handle(const struct lmp_msg *m)
 {
 	unsigned core = sys_core_id(), kind = LMP_INFO_KIND(m->info);
 	unsigned vector = LMP_FAULT_VECTOR(m->w[0]);
@@ -79,7 +101,7 @@ err_t supervisor_recv(struct lmp_msg *m)
 {
 	err_t err;
 
-	while ((err = lmp_recv(T_FAULTEP, 0, 0, m)) == OK &&
+	while ((err = monitor_recv(0, m)) == OK &&
 	       LMP_INFO_KIND(m->info) == LMP_KIND_NOTIFY) {
 		mesh_poll();
 		console_pump();

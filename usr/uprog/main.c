@@ -35,6 +35,10 @@
 
 extern unsigned long libc_arg;
 
+/* usr/uprog/bind.c */
+int bind_server(unsigned clients);
+int bind_client(unsigned server_core, unsigned flags);
+
 static int try_kernel_cap(void)
 {
 	char buf[64];
@@ -246,7 +250,7 @@ int main(int argc, char **argv)
 {
 	struct lmp_msg m;
 
-	switch (libc_arg) {
+	switch (UPROG_MODE(libc_arg)) {
 	case 0:
 		printf("uprog: hello from core %u\n", sys_core_id());
 		return 0;
@@ -290,6 +294,10 @@ int main(int argc, char **argv)
 		return process_calls();
 	case 19:
 		return chatter();
+	case UPROG_BIND_SERVER:
+		return bind_server(UPROG_PARAM(libc_arg));
+	case UPROG_BIND_CLIENT:
+		return bind_client(UPROG_PARAM(libc_arg) & 0xFF, UPROG_PARAM(libc_arg) >> 8);
 	}
 	return 100;
 }

@@ -1,6 +1,7 @@
 /*
  * Asking this core's monitor (usr/lib/moncall.c): every process has, at
- * CPTR_MONITOR, a send-only endpoint to the monitor of its core (the
+ * CPTR_MONITOR, a send-only endpoint (with the right to send
+ * capabilities) to the monitor of its core (the
  * monitor mints it, and spawn copies it to every child, so grandchildren
  * have it too). A request is one LMP call: w0 the operation and, for
  * those that name one, a core (op | core << 8), w1..w3 its arguments; the
@@ -38,6 +39,14 @@ enum mon_op {
 	MON_MEM,		/* core: () -> w1 = free RAM, w2 = all RAM, in bytes,
 				 * of that core's monitor */
 	MON_POWEROFF,		/* (code 0..127): write out the console, power off */
+	/* Channels between processes (below): each call brings an endpoint. */
+	MON_EXPORT,		/* (name, name) + endpoint -> w1 = service */
+	MON_BIND,		/* (name, name) + endpoint -> w1 = binding, w2 = slots,
+				 * w3 = the server's core; reply carries the frame */
+	MON_ACCEPT,		/* (service) + endpoint -> as MON_BIND, w3 = the
+				 * client's core; ERR_WOULD_BLOCK if none waits */
+	MON_BIND_CAP,		/* (binding) + endpoint -> reply carries the Notify
+				 * capability for the peer's doorbell */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -88,5 +97,41 @@ err_t mon_poweroff(unsigned code);
 /* Any request as it is, for tests of malformed ones: w[0..3] in, reply
  * words out. */
 err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4]);
+/* The same with capabilities: sends `cap` (0: none) and offers slot
+ * `slot` (0: none) for one in the reply; the reply's LMP_INFO_CAP_ERR,
+ * if any, in *cap_err. */
+err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
+		   err_t *cap_err);
+
+/*
+ * Channels between processes on any cores, brokered by the monitors
+ * (docs/binding.md). A server exports a name with an endpoint it
+ * receives on (it needs the right to receive: ERR_CAP_RIGHTS otherwise);
+ * its doorbell rings that endpoint whenever a client binds, and the
+ * server takes each waiting client with mon_accept (oldest first;
+ * ERR_WOULD_BLOCK when none waits). A client binds to the name from any
+ * core with an endpoint of its own (ERR_NOT_FOUND: no such name, or its
+ * exporter has died; ERR_NOT_EXPORTED: a name ns_register made). Each
+ * side gets, in the slots it names, the channel's frame (BIND_BYTES, a
+ * duplex channel of BIND_SLOTS slots each way, already empty) and a
+ * Notify capability for the other side's doorbell (both slots in the
+ * task CNode, empty); the side's own
+ * doorbell notifies the endpoint it gave. uchan_open_binding (flotilla/
+ * uchan.h) maps the frame and opens the channel. The client is side 0,
+ * the server side 1.
+ */
+#define BIND_BYTES		4096
+#define BIND_SLOTS		16	/* a power of two (lib/urpc.h) */
+struct mon_binding {
+	unsigned id;		/* this core's monitor's handle for this end */
+	unsigned side;		/* 0: the client, 1: the server */
+	unsigned nslots;
+	unsigned peer_core;	/* the core the other end's monitor is on */
+};
+err_t mon_export(const char *name, capaddr_t ep, unsigned *service);
+err_t mon_accept(unsigned service, capaddr_t ep, capaddr_t frame, capaddr_t bell,
+		 struct mon_binding *out);
+err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
+	       struct mon_binding *out);
 
 #endif

@@ -36,6 +36,11 @@ struct uchan {
  * mem (set up once with urpc_duplex_init by one of the two). */
 err_t uchan_open(struct uchan *c, void *mem, size_t bytes, unsigned nslots, unsigned side,
 		 capaddr_t ep, capaddr_t peer_bell);
+/* The channel of a binding (flotilla/monitor.h: mon_bind, mon_accept):
+ * maps its frame (window_map_page) and opens this side of it. */
+struct mon_binding;
+err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t frame,
+			 capaddr_t ep, capaddr_t bell);
 /* Sends, waiting for room; rings the peer if it sleeps. */
 err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type);
 /* Receives the next message, polling and then sleeping until there is

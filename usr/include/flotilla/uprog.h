@@ -24,7 +24,33 @@ enum uprog_mode {
 	UPROG_IDLE = 17,	/* says so, then sleeps until killed (the shell's tests) */
 	UPROG_PROCESS_CALLS = 18,
 	UPROG_CHATTER = 19,
+	UPROG_BIND_SERVER = 20,	/* usr/uprog/bind.c; the argument's bits 8.. below */
+	UPROG_BIND_CLIENT = 21,
 };
+
+/* The mode is the argument's low byte; some modes take more above it. */
+#define UPROG_MODE(arg)		((unsigned)((arg) & 0xFF))
+#define UPROG_PARAM(arg)	((unsigned)((arg) >> 8))
+
+/* UPROG_BIND_SERVER | clients << 8: exports UPROG_BIND_NAME with an
+ * endpoint of its own, checks the errors of bad accepts and exports,
+ * accepts `clients` clients (1..UPROG_BIND_MAX) from any cores and
+ * echoes every message on every channel until each client has sent
+ * UPROG_QUIT; exits with the number of clients served, or a negative
+ * number naming the check that failed.
+ * UPROG_BIND_CLIENT | server core << 8 | UPROG_BIND_GONE << 16: checks
+ * the errors of bad binds, binds to UPROG_BIND_NAME (trying again while
+ * it is not found, for up to UPROG_BIND_WAIT_NS), checks that the
+ * binding names the server's core, sends UPROG_BIND_MESSAGES messages
+ * of every length in bursts, checks every echo, then UPROG_QUIT; exits
+ * 0, or the number of the check that failed. With UPROG_BIND_GONE (its
+ * server has exited) it checks only that binding finds nothing and that
+ * the name was removed. */
+#define UPROG_BIND_NAME		"echo.bind"
+#define UPROG_BIND_MAX		32
+#define UPROG_BIND_GONE		1u
+#define UPROG_BIND_MESSAGES	300
+#define UPROG_BIND_WAIT_NS	(10ull * 1000 * 1000 * 1000)
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
