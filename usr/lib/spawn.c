@@ -294,7 +294,8 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	    (err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_BOOTIMG), CPTR_BOOTIMG)))
 		return err;
 	/* The way to its monitor, passed down (none while the monitor has none). */
-	err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_MONITOR), CPTR_MONITOR);
+	err = cnode_copy(PROC(base + 1), CADDR_L2(CPTR_MONITOR),
+			 o && o->monitor_ep ? o->monitor_ep : CPTR_MONITOR);
 	if (err && err != ERR_CAP_EMPTY)
 		return err;
 	if ((err = pool_retype(b, T_PROCCN, base + 3, CAP_DISPATCHER, 0)) ||

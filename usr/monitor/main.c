@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
 	/* The shell on the serial console (usr/shell, docs/shell.md), a child
 	 * of this monitor, so that `ps` shows it; `noshell` leaves it out. */
-	struct spawn_opts shell_opts = { .notify_exit = true };
+	struct spawn_opts shell_opts = { .notify_exit = true, .monitor_ep = T_MONADMIN };
 	if (!cmdline_has(cmdline, "noshell") &&
 	    (err = spawn_program_opts("shell", 0, &shell_opts, &shell)))
 		printf("monitor: core 0: cannot start the shell: %s: %s\n", err_name(err),

@@ -35,6 +35,7 @@
 #include "usr/monitor/monitor.h"
 
 #define MON_BADGE	0x4D4F4Eu	/* "MON": not a SPAWN_BADGE */
+#define ADMIN_BADGE	0x4D4F4E41u	/* "MONA": T_MONADMIN's, the shell's */
 
 enum { FWD = MONCALL_FIRST, FWD_R };
 
@@ -55,9 +56,11 @@ err_t moncall_init(unsigned core)
 	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)) ||
 	    (err = bind_init(core)))
 		return err;
-	return cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP,
-			  CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
-			  MON_BADGE);
+	if ((err = cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP,
+			      CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, MON_BADGE)))
+		return err;
+	return cnode_mint(CPTR_TASKCN, CADDR_L2(T_MONADMIN), T_FAULTEP,
+			  CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, ADMIN_BADGE);
 }
 
 void moncall_child_ended(unsigned pid)
@@ -68,7 +71,7 @@ void moncall_child_ended(unsigned pid)
 
 bool moncall_is_request(const struct lmp_msg *m)
 {
-	return m->badge == MON_BADGE;
+	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE;
 }
 
 static err_t spawn_here(const uint64_t *w, uint64_t *r)
@@ -178,7 +181,7 @@ static err_t serve_here(const uint64_t *w, uint64_t *r)
 	return ERR_BAD_MESSAGE;
 }
 
-static err_t serve(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
+static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, capaddr_t *give)
 {
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
@@ -186,6 +189,8 @@ static err_t serve(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give
 	uint64_t a[URPC_MAX_WORDS] = { 0 };
 	err_t err;
 
+	if (op == MON_POWEROFF && !admin)
+		return ERR_CAP_RIGHTS;		/* checked here: FWD trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
 		return bind_request(w, has_cap, r, give);
 	if (!named_core_op(op) || core == me)
@@ -220,7 +225,7 @@ void moncall_handle(const struct lmp_msg *m)
 	}
 	capaddr_t give = 0;
 	mesh_rings_only(true);
-	r[0] = serve(m->w, m->info & LMP_INFO_CAP, r, &give);
+	r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
 	mesh_rings_only(false);
 	lmp_reply(give ? LMP_SEND_CAP : 0, give, r);
 }

@@ -222,6 +222,8 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m);
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. */
 #define MONCALL_FIRST		0x600
+/* A copy of CPTR_MONITOR whose requests may also power off: the shell's. */
+#define T_MONADMIN		CADDR(TASK_CN, 36)
 err_t moncall_init(unsigned core);
 /* supervise.c: child pid ended, whoever started it. */
 void moncall_child_ended(unsigned pid);

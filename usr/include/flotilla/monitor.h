@@ -38,7 +38,8 @@ enum mon_op {
 				 * name; ERR_NOT_FOUND past the last */
 	MON_MEM,		/* core: () -> w1 = free RAM, w2 = all RAM, in bytes,
 				 * of that core's monitor */
-	MON_POWEROFF,		/* (code 0..127): write out the console, power off */
+	MON_POWEROFF,		/* (code 0..127): write out the console, power off;
+				 * ERR_CAP_RIGHTS but for the shell (below) */
 	/* Channels between processes (below): each call brings an endpoint. */
 	MON_EXPORT,		/* (name, name) + endpoint -> w1 = service */
 	MON_BIND,		/* (name, name) + endpoint -> w1 = binding, w2 = slots,
@@ -92,7 +93,9 @@ err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out);
 err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total);
 /* Writes out everything every core has printed, then powers the machine
  * off with `code` (0..127; QEMU exits with code * 2 + 1). Returns only
- * on an error. */
+ * on an error: ERR_CAP_RIGHTS unless the caller's CPTR_MONITOR is the
+ * one core 0's monitor gives the shell (a copy with another badge: the
+ * monitor cannot tell processes apart otherwise). */
 err_t mon_poweroff(unsigned code);
 /* Any request as it is, for tests of malformed ones: w[0..3] in, reply
  * words out. */

@@ -63,6 +63,9 @@ struct spawn_opts {
 	uint64_t ram;
 	/* A copy of the boot image at its CPTR_BOOTIMG, to spawn programs. */
 	bool give_bootimg;
+	/* Copied to its CPTR_MONITOR instead of the parent's own (0): a
+	 * monitor gives the shell a copy with more authority. */
+	capaddr_t monitor_ep;
 };
 
 /* Where the child finds its argv: the top of its stack (lib/args.h). */

@@ -61,8 +61,8 @@ enum uprog_mode {
  * the next core (this one if it is alone), finds it with mon_ps, kills
  * it, and checks the errors of bad requests: unknown program, bad name,
  * core out of range, a process no request started (itself), a pid that
- * is gone; reads the console (nothing typed: 0 bytes) and the memory of
- * every core. Exits 0, or with the number of the first check that
+ * is gone, a power-off (only the shell may); reads the console (nothing
+ * typed: 0 bytes) and the memory of every core. Exits 0, or with the number of the first check that
  * failed. */
 
 /* UPROG_MONITOR_CALLS: asks its monitor (flotilla/monitor.h) how many
