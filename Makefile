@@ -105,7 +105,7 @@ check-shared: $(B)/flotilla.elf $(B)/flotilla-test.elf
 
 QEMU := $(PYTHON) tools/qemu.py
 run: $(B)/flotilla.bin
-	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< -- $(QEMU_ARGS)
+	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --interactive -- $(QEMU_ARGS)
 
 debug: $(B)/flotilla.bin
 	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb -- $(QEMU_ARGS) & \

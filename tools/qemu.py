@@ -16,6 +16,7 @@ keeps us off it. ACCEL=kvm|tcg (or --accel) overrides.
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 
@@ -121,6 +122,8 @@ def main():
     ap.add_argument("--numa", default=os.environ.get("NUMA", "0"),
                     help="emulate this many NUMA nodes")
     ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--interactive", action="store_true",
+                    help="make run: exit 0 when Flotilla powers off with code 0")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
     a = ap.parse_args()
     if not a.kernel and not a.iso:
@@ -133,7 +136,24 @@ def main():
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
-    os.execv(cmd[0], cmd)
+    if not a.interactive:
+        os.execv(cmd[0], cmd)
+    sys.exit(interactive_status(subprocess.call(cmd)))
+
+
+def interactive_status(qemu_status):
+    """The exit status of an interactive run. Flotilla powers off through
+    isa-debug-exit, so QEMU exits with code * 2 + 1: a power-off with code
+    0 (the shell's `poweroff`) is QEMU status 1, which is success here.
+    Any other code is said and passed on; QEMU killed by a signal is
+    128 + the signal, as a shell would say."""
+    if qemu_status == 1:
+        return 0
+    if qemu_status < 0:
+        return 128 - qemu_status
+    if qemu_status & 1:
+        print(f"qemu: Flotilla powered off with code {qemu_status >> 1}", file=sys.stderr)
+    return qemu_status
 
 
 if __name__ == "__main__":
