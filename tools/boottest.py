@@ -453,6 +453,40 @@ FAULTS = [("#DE divide error", 0, 1), ("#PF page fault", 14, 2), ("#GP general p
           ("#UD invalid opcode", 6, 4), ("#BP breakpoint", 3, 5)]
 
 
+def shell_restarts(res, args, smp=2):
+    """The monitor starts the shell again when it dies: with `shellfault`
+    the first shell faults on purpose; the monitor reports the fault,
+    says it starts the shell again (1 of 3), and the new shell answers
+    `cores` and powers off (QEMU status 1)."""
+    name = f"boot/special/smp{smp}_monitor_restarts_a_shell_that_faults"
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    restarted = r"starting the shell again \(1 of 3\)$"
+    script = [(restarted + r"[\s\S]*?" + SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"),
+              (r"^" + str(smp) + r" cores[\s\S]*?" + prompt, "poweroff\r")]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append="shellfault")
+    problems = []
+    if not re.search(r"shell: faulting on purpose", text):
+        problems.append("the first shell never said it faults on purpose")
+    elif not re.search(r"'shell'[^\n]*page fault", text, re.I):
+        problems.append("no fault report naming the shell")
+    if len(matched) < len(script):
+        problems.append(f"step {len(matched) + 1} of {len(script)} never matched "
+                        f"(status {status})")
+    elif status != 1:
+        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if re.search(r"starting the shell again \(2 of 3\)", text):
+        problems.append("the shell was started a third time")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "restarted once, answered, powered off")
+
+
 def user_faults(res, args):
     """Monitors on cores 1..5 fault in five different ways (`ufault`); each
     fault is reported and stops only that process, while the monitor on
@@ -586,6 +620,7 @@ def main():
         for smp in (4, 16):
             monitors_up(res, args, smp)
         shell_session(res, args)
+        shell_restarts(res, args)
         user_faults(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)

@@ -46,6 +46,9 @@ bool supervisor_handle(const struct lmp_msg *m);
  * it handles itself: mesh_poll), blocking. */
 err_t supervisor_recv(struct lmp_msg *m);
 void supervisor_serve(void);
+/* fn(pid) is called after a child of this monitor has exited or faulted
+ * and has been destroyed (main.c restarts the shell with it). */
+void supervisor_on_end(void (*fn)(unsigned pid));
 /* A child's state (DISP_STATE_*); yields until it blocks, false if it
  * does not (proctest.c). wait_stopped is in flotilla/spawn.h. */
 struct proc;

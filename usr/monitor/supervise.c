@@ -37,18 +37,29 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m)
 	return err;
 }
 
-static bool handle(const struct lmp_msg *m);
+static bool handle(const struct lmp_msg *m, int *ended);
+static void (*on_end)(unsigned pid);
+
+void supervisor_on_end(void (*fn)(unsigned pid))
+{
+	on_end = fn;
+}
 
 bool supervisor_handle(const struct lmp_msg *m)
 {
-	bool gone = handle(m);
+	int ended = -1;
+	bool gone = handle(m, &ended);
+
+	if (ended >= 0 && on_end)
+		on_end((unsigned)ended);	/* after it is destroyed */
 
 	if (m->info & LMP_INFO_CAP)	/* what a request brought is used by now */
 		cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONCAP));
 	return gone;
 }
 
-static bool handle(const struct lmp_msg *m)
+/* Handles m; the pid of a child of this core that ended in *ended. */
+static bool handle(const struct lmp_msg *m, int *ended)
 {
 	unsigned core = sys_core_id(), kind = LMP_INFO_KIND(m->info);
 	unsigned vector = LMP_FAULT_VECTOR(m->w[0]);
@@ -69,6 +80,7 @@ static bool handle(const struct lmp_msg *m)
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);
 		moncall_child_ended(p.idx);
+		*ended = (int)p.idx;
 		if (remote_child_ended(p.idx, (int)m->w[0], false, &err))
 			return err == OK;
 		return proc_kill(&p) == OK;
@@ -89,6 +101,7 @@ static bool handle(const struct lmp_msg *m)
 	}
 	proc_report_fault("monitor", &p, name, m);
 	moncall_child_ended(p.idx);
+	*ended = (int)p.idx;
 	if (!remote_child_ended(p.idx, -1, true, &err))
 		err = proc_kill(&p);
 	if (err)

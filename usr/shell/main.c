@@ -23,8 +23,11 @@
 #include <string.h>
 #include <flotilla/monitor.h>
 #include <flotilla/sys.h>
+#include <flotilla/testfault.h>
 #include "lib/lineedit.h"
 #include "shell.h"
+
+extern unsigned long libc_arg;
 
 #define PROMPT		"flotilla> "
 /* While the console cannot be read, ask again a second later. */
@@ -126,6 +129,10 @@ int main(int argc, char **argv)
 	static struct lineedit le;
 	char buf[16];
 
+	if (libc_arg == SHELL_ARG_FAULT) {
+		printf("shell: faulting on purpose (shellfault)\n");
+		fault_on_purpose(2);		/* a page fault */
+	}
 	lineedit_init(&le);
 	printf("Flotilla shell on core %u; 'help' lists the commands\n", sys_core_id());
 	printf(PROMPT);
