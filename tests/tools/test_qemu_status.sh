@@ -6,14 +6,15 @@
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp)
+trap 'rm -f "$TMP"' EXIT
 failed=0
 
 check() {	# name, QEMU status, wanted status, wanted stderr (regex or "")
 	local got err
-	err=$(python3 -c "import sys; sys.path.insert(0, '$ROOT/tools'); import qemu; \
-print(qemu.interactive_status($2))" 2>&1 >/dev/null)
 	got=$(python3 -c "import sys; sys.path.insert(0, '$ROOT/tools'); import qemu; \
-print(qemu.interactive_status($2))" 2>/dev/null)
+print(qemu.interactive_status($2))" 2>"$TMP")
+	err=$(cat "$TMP")
 	if [ "$got" != "$3" ]; then
 		echo "FAIL tools/qemu/$1: status $2 gave $got, want $3"; failed=1
 	elif [ -n "$4" ] && ! [[ "$err" =~ $4 ]]; then

@@ -7,17 +7,6 @@
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 
-err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
-{
-	struct lmp_msg m;
-	err_t err = lmp_call(CPTR_MONITOR, 0, 0, 0, w, &m);
-
-	if (err)
-		return err;
-	memcpy(reply, m.w, 4 * sizeof(reply[0]));
-	return (err_t)m.w[0];
-}
-
 err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
 		   err_t *cap_err)
 {
@@ -30,6 +19,13 @@ err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t 
 		return err;
 	memcpy(reply, m.w, 4 * sizeof(reply[0]));
 	return (err_t)m.w[0];
+}
+
+err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
+{
+	err_t cap_err;
+
+	return mon_call_cap(w, 0, 0, reply, &cap_err);
 }
 
 static err_t call(unsigned op, unsigned core, uint64_t a1, uint64_t a2, uint64_t a3,

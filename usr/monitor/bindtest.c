@@ -19,7 +19,7 @@
  * boot image). */
 static err_t start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p)
 {
-	struct spawn_opts o = { .ram = 256 << 10, .give_bootimg = true };
+	struct spawn_opts o = { .ram = SPAWNED_RAM, .give_bootimg = true };
 
 	if (core != 0)
 		return remote_spawn(core, "uprog", arg, NULL, r);

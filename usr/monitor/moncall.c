@@ -39,10 +39,6 @@
 
 enum { FWD = MONCALL_FIRST, FWD_R };
 
-/* What a program started by request gets to build with (its endpoints,
- * the channels it binds): as much as remote.c gives. */
-#define SPAWNED_RAM	(256 << 10)
-
 static unsigned me;
 static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
 

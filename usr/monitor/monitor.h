@@ -120,6 +120,9 @@ void mesh_rings_only(bool on);
  * which the requester revokes when it is done with it (rcap_revoke); a Notify capability for doorbell
  * bell_slot of bell_core (if bell). */
 #define REMOTE_FIRST		0x200
+/* The RAM a monitor gives a program it starts for someone else (remote.c,
+ * MON_SPAWN): enough to make endpoints and map channels. */
+#define SPAWNED_RAM		(256 << 10)
 struct rcap {
 	unsigned owner;
 	uint64_t id;

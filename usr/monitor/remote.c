@@ -94,7 +94,7 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 {
 	char name[17];
 	struct spawn_opts o = { .ngive = 3, .exc_ep_set = false, .notify_exit = true,
-				.ram = 256 << 10, .give_bootimg = true };
+				.ram = SPAWNED_RAM, .give_bootimg = true };
 	struct proc p;
 	err_t err;
 	unsigned slot;
