@@ -30,6 +30,9 @@ struct core {
 
 	struct pmem pmem;		/* this core's frame allocator over its share */
 	uint64_t pml4_pa;		/* this core's kernel page tables */
+	/* User address spaces this core's monitor marked as running on other
+	 * cores too (kernel/vspace.c, KERNEL_VROOT_SPAN): their PML4s; 0 is free. */
+	uint64_t spanned[SPANNED_MAX];
 	uintptr_t ist_top;		/* double-fault / NMI stack */
 
 	volatile uint64_t ticks;	/* timer interrupts taken on this core */

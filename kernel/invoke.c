@@ -98,6 +98,8 @@ static err_t invoke_cnode(struct cte *cn, uint64_t method, const uint64_t a[5])
 		return err;
 	switch (method) {
 	case CNODE_DELETE:
+		if (vspace_mapped_in_spanned(dst))
+			return ERR_SPANNED;
 		return cap_delete(dst);
 	case CNODE_REVOKE:
 		return cap_revoke(dst);
@@ -134,6 +136,8 @@ static err_t invoke_vnode(struct cte *table, uint64_t method, const uint64_t a[5
 		return ERR_CAP_RIGHTS;
 	if (maprec_valid(c->cap.word) && maprec_table(c->cap.word) != table->cap.base)
 		return ERR_NOT_MAPPED;	/* mapped, but not in this table */
+	if (vspace_mapped_in_spanned(c))
+		return ERR_SPANNED;
 	return vnode_unmap(c);
 }
 
@@ -374,6 +378,20 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return console_take(a[0]);
 	case KERNEL_CONSOLE_READ:
 		return console_read_out(a[0], a[1], ret);
+	case KERNEL_VROOT_SPAN:
+	case KERNEL_VROOT_SET: {
+		struct cte *c;
+		err_t err = lookup(a[0], &c);
+		if (err)
+			return err;
+		if (method == KERNEL_VROOT_SPAN)
+			return vspace_span(c, a[1], a[2]);
+		if (a[2] & (CAP_PAGE_SIZE - 1))
+			return ERR_INVALID_ARG;
+		if (!in_some_share(a[2], CAP_PAGE_SIZE))
+			return ERR_BAD_ADDRESS;
+		return vspace_replica_set(c, a[1], a[2]);
+	}
 	}
 	return ERR_BAD_METHOD;
 }
@@ -389,7 +407,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_CONSOLE_READ)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_SET)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

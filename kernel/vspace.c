@@ -13,8 +13,9 @@
  * their mapping records; unmapping checks that the entry still points at
  * the frame before clearing it. Only if that memory becomes a new table
  * with the same frame at the same index could a stale record remove a
- * mapping it did not make. Unmap flushes only this core's TLB; shootdown
- * across cores is part of spanning a process over cores (issue 4).
+ * mapping it did not make. Unmap flushes only this core's TLB: an address
+ * space that also runs on other cores (spanned, below) refuses unmapping
+ * until a shootdown by messages exists.
  */
 #include "lib/string.h"
 #include "kernel/arch.h"
@@ -36,6 +37,115 @@ int vnode_level(unsigned type)
 static uint64_t *table_entries(const struct cap *t)
 {
 	return cap_phys_to_ptr(t->base);
+}
+
+/*
+ * Spanned address spaces (docs/span.md). A process's address space runs
+ * on another core through a replica PML4 made there, whose user entries
+ * point at the same PDPTs, so everything below the top level is shared
+ * and a mapping added down there is seen on every core at once (a TLB
+ * never caches an entry that is not present). Two kinds of change would
+ * not be: a new top-level entry (the replicas are copies) and removing a
+ * mapping (other cores may still cache it). The monitor marks the owner's
+ * PML4 here while any replica exists, and this kernel refuses both in a
+ * marked tree with ERR_SPANNED; the shootdown protocol that will allow
+ * unmapping (unmap here, SHOOTDOWN to every core with a replica, their
+ * acknowledgements, then free) fits between the refusal and the monitor.
+ */
+static bool vspace_is_spanned(uint64_t root)
+{
+	for (unsigned i = 0; i < SPANNED_MAX; i++)
+		if (this_core()->spanned[i] == root)
+			return true;
+	return false;
+}
+
+/* Does the table at `pa` (level `level`) lead to the table at `target`? */
+static bool reaches(uint64_t pa, int level, uint64_t target)
+{
+	const uint64_t *e = cap_phys_to_ptr(pa);
+
+	for (unsigned i = 0; level > 0 && i < arch_vnode_user_entries((unsigned)level); i++) {
+		if (!arch_pte_present(e[i]))
+			continue;
+		uint64_t child = arch_pte_addr(e[i]);
+		if (child == target || reaches(child, level - 1, target))
+			return true;
+	}
+	return false;
+}
+
+bool vspace_mapped_in_spanned(const struct cte *c)
+{
+	if (cap_is_empty(c) || !(cap_type_flags(c->cap.type) & CT_MAP) ||
+	    !maprec_valid(c->cap.word))
+		return false;
+	uint64_t table = maprec_table(c->cap.word);
+	for (unsigned i = 0; i < SPANNED_MAX; i++) {
+		uint64_t root = this_core()->spanned[i];
+		if (root && (root == table || reaches(root, 3, table)))
+			return true;
+	}
+	return false;
+}
+
+static void span_forget(uint64_t root)
+{
+	for (unsigned i = 0; i < SPANNED_MAX; i++)
+		if (this_core()->spanned[i] == root)
+			this_core()->spanned[i] = 0;
+}
+
+err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
+{
+	if (root->cap.type != CAP_PML4)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(root->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (on > 1)
+		return ERR_INVALID_ARG;
+	if (!on) {
+		if (!vspace_is_spanned(root->cap.base))
+			return ERR_NOT_FOUND;
+		span_forget(root->cap.base);
+		return OK;
+	}
+	int free = -1;
+	for (int i = SPANNED_MAX - 1; i >= 0; i--)
+		if (!this_core()->spanned[i])
+			free = i;
+	if (!vspace_is_spanned(root->cap.base) && free < 0)
+		return ERR_TOO_MANY;
+	/* Copy out first, so that a bad buffer leaves nothing marked. */
+	const uint64_t *e = table_entries(&root->cap);
+	for (unsigned i = 0; out && i < 256; i += 32) {
+		uint64_t chunk[32];
+		for (unsigned k = 0; k < 32; k++)
+			chunk[k] = arch_pte_present(e[i + k]) ? arch_pte_addr(e[i + k]) : 0;
+		err_t err = user_copy_out(out + i * 8, chunk, sizeof(chunk));
+		if (err)
+			return err;
+	}
+	if (!vspace_is_spanned(root->cap.base))
+		this_core()->spanned[free] = root->cap.base;
+	return OK;
+}
+
+err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base)
+{
+	if (root->cap.type != CAP_PML4)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(root->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (entry >= arch_vnode_user_entries(3))
+		return ERR_MAP_RANGE;
+	if (vspace_is_spanned(root->cap.base))
+		return ERR_SPANNED;		/* an owner's, not a replica */
+	uint64_t *e = table_entries(&root->cap);
+	if (arch_pte_present(e[entry]))
+		return arch_pte_addr(e[entry]) == base ? OK : ERR_MAP_SLOT_IN_USE;
+	e[entry] = arch_pte_table(base);
+	return OK;
 }
 
 /* Pages a mapping of `c` covers: a table is one entry, a frame one per page. */
@@ -64,6 +174,8 @@ static err_t decode_map(const struct cte *table, uint64_t entry, const struct ct
 		return ERR_CAP_RIGHTS;
 	if (maprec_valid(cap->cap.word))
 		return ERR_MAP_ALREADY;
+	if (level == 3 && vspace_is_spanned(table->cap.base))
+		return ERR_SPANNED;	/* the replicas' top levels are copies */
 	uint64_t n = map_pages(&cap->cap);
 	if (entry >= arch_vnode_user_entries(level) || n > arch_vnode_user_entries(level) - entry)
 		return ERR_MAP_RANGE;
@@ -127,8 +239,10 @@ void vspace_cap_deleted(struct cte *c, bool last)
 	if (!last || vnode_level(c->cap.type) < 0)
 		return;
 	/* A table object goes: nothing may walk through it any more. */
-	if (c->cap.type == CAP_PML4)
+	if (c->cap.type == CAP_PML4) {
 		arch_vspace_destroyed(c->cap.base);
+		span_forget(c->cap.base);
+	}
 	memset(table_entries(&c->cap), 0, arch_vnode_user_entries(vnode_level(c->cap.type)) * 8);
 	arch_tlb_flush();
 }

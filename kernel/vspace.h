@@ -22,6 +22,18 @@ err_t vnode_unmap(struct cte *cap);
 void vspace_cap_deleted(struct cte *c, bool last);
 void vspace_object_created(struct cte *c);
 
+/*
+ * Spanned address spaces (docs/span.md). vspace_span marks (on) or
+ * unmarks the PML4 at `root` as running on other cores too, copying out
+ * its user PDPTs' addresses to user buffer `out` (if not 0) when marking;
+ * vspace_replica_set points user entry `entry` of a replica PML4 at the
+ * PDPT at `base`. vspace_mapped_in_spanned: is `c` mapped in a table of a
+ * marked tree (removing that mapping would leave other cores' TLBs stale).
+ */
+err_t vspace_span(struct cte *root, uint64_t on, uint64_t out);
+err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base);
+bool vspace_mapped_in_spanned(const struct cte *c);
+
 /* Copies between the kernel and the current dispatcher's address space,
  * checking every page: ERR_BAD_ADDRESS, and nothing is half-done silently
  * (a copy that fails part-way returns the error). */

@@ -332,6 +332,13 @@ def shell_steps(smp):
         ("ps", "ps\r", [r"^PROC +STATE +NAME$", r"^2:{pid} +\w+ +uprog$"]),
         ("kill 2:{pid}", lambda sofar: f"kill 2:{shell_pid(sofar)}\r", [r"^killed 2:{pid}$"]),
         ("ps after the kill", "ps\r", [r"^PROC +STATE +NAME$", r"!^2:\d+ +\w+ +uprog$"]),
+        # uprog 23 | 2 << 8 (UPROG_SPAN_FOREVER): a process on core 1 whose
+        # span runs on core 2; killing it ends the span too.
+        ("spawn uprog 535 on 1", "spawn uprog 535 on 1\r", [r"^started uprog as 1:\d+$"]),
+        ("ps with a span", "ps\r", [r"^1:\d+ +\w+ +uprog$", r"^2:1\d\d +\w+ +span 1\.\d+$"]),
+        ("kill the spanning uprog", lambda sofar: f"kill 1:{shell_pid(sofar, 1)}\r",
+         [r"^killed 1:\d+$"]),
+        ("ps after it", "ps\r", [r"^PROC +STATE +NAME$", r"!^2:\d+ +\w+ +span"]),
         ("mem", "mem\r", [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(smp)]),
         ("caps", "caps\r", [r"^ +1 DISPATCHER ", r"^ +2 CNODE ",
                             r"^\d+ capabilities in the task CNode; "]),
@@ -345,9 +352,9 @@ def shell_steps(smp):
     ]
 
 
-def shell_pid(text):
-    """The pid of the uprog that the session's `spawn` started on core 2."""
-    m = re.search(r"^started uprog as 2:(\d+)$", text, re.M)
+def shell_pid(text, core=2):
+    """The pid of the uprog that the session's `spawn` started on `core`."""
+    m = re.search(rf"^started uprog as {core}:(\d+)$", text, re.M)
     return m.group(1) if m else "none"
 
 

@@ -132,6 +132,18 @@ enum cap_method {
 	KERNEL_CONSOLE_READ,	/* (char *buf, size): takes up to size bytes (at
 				 * most CONSOLE_READ_MAX) from the log; returns how
 				 * many (0: it is empty) */
+	KERNEL_VROOT_SPAN,	/* (PML4 caddr, on, uint64_t out[256] or 0): mark
+				 * (1) the address space as running on other cores
+				 * too, copying out the physical addresses of its
+				 * 256 user PDPTs (0: none), or unmark it (0). While
+				 * marked, this kernel refuses to map into that
+				 * PML4 and to unmap anything in its tree
+				 * (ERR_SPANNED); at most SPANNED_MAX per core */
+	KERNEL_VROOT_SET,	/* (PML4 caddr, entry, base): user entry `entry`
+				 * (< 256) of a replica PML4 now points at the
+				 * PDPT at physical `base`, which another core's
+				 * monitor read with KERNEL_VROOT_SPAN; a used
+				 * entry only to the same base */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
@@ -157,6 +169,8 @@ enum cap_method {
 /* Doorbells per core (KERNEL_NOTIFY_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
  * Slot 0 is the monitor's own; the monitor hands out the others. */
 #define NOTIFY_SLOTS		32
+/* Address spaces one core can have marked as spanned (KERNEL_VROOT_SPAN). */
+#define SPANNED_MAX		16
 
 /* The most bytes one KERNEL_CONSOLE_READ returns. */
 #define CONSOLE_READ_MAX	1024

@@ -131,6 +131,16 @@ err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on)
 	return sys_invoke(kernel, KERNEL_CAP_REMOTE, cap, on, 0, 0, 0).err;
 }
 
+err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256])
+{
+	return sys_invoke(kernel, KERNEL_VROOT_SPAN, vroot, on, (uintptr_t)out, 0, 0).err;
+}
+
+err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64_t base)
+{
+	return sys_invoke(kernel, KERNEL_VROOT_SET, vroot, entry, base, 0, 0).err;
+}
+
 err_t kernel_console_take(capaddr_t kernel, unsigned bell)
 {
 	return sys_invoke(kernel, KERNEL_CONSOLE_TAKE, bell, 0, 0, 0, 0).err;

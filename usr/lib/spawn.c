@@ -430,11 +430,21 @@ int wait_stopped(const struct proc *p, err_t *err)
 	}
 }
 
+/* Before a process is destroyed: a monitor overrides this to stop its
+ * spans on other cores (usr/monitor/span.c); an error keeps the process. */
+__attribute__((weak)) err_t proc_ending(const struct proc *p)
+{
+	(void)p;
+	return OK;
+}
+
 err_t proc_kill(struct proc *p)
 {
 	unsigned base = 8 * p->idx;
-	err_t first = OK;
+	err_t first = proc_ending(p);
 
+	if (first)
+		return first;
 	/* The dispatcher first, so it never runs without its address space.
 	 * Revoke before delete: the copies inside the child's own CNodes
 	 * refer to each other and would otherwise keep the objects alive. */

@@ -117,16 +117,7 @@ void bell_free(unsigned s)
 
 static err_t setup(void)
 {
-	err_t err;
-
-	if (ready)
-		return OK;
-	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_BINDCN), CAP_CNODE,
-			      CNODE_L2_SLOTS * CTE_SIZE)) ||
-	    (err = cnode_copy(CPTR_ROOTCN, BIND_CN, T_BINDCN)))
-		return err;
-	ready = true;
-	return OK;
+	return monitor_cnode(&ready, T_BINDCN, BIND_CN, CNODE_L2_SLOTS);
 }
 
 /* Is the capability at slot i of the BIND CNode still there? */
@@ -141,19 +132,7 @@ static bool alive(unsigned i)
  * must be an endpoint its sender may receive on. */
 static err_t request_ep(bool has_cap, uint64_t *ep)
 {
-	struct cap_info ci;
-	err_t err;
-
-	if (!has_cap)
-		return ERR_CAP_EMPTY;
-	if ((err = cap_identify(T_MONCAP, &ci)))
-		return err;
-	if (ci.type != CAP_ENDPOINT)
-		return ERR_CAP_WRONG_TYPE;
-	if (!(ci.rights & CAP_RIGHT_READ))
-		return ERR_CAP_RIGHTS;
-	*ep = ci.base;
-	return OK;
+	return monitor_request_cap(has_cap, CAP_ENDPOINT, CAP_RIGHT_READ, ep);
 }
 
 /* The doorbell of endpoint ep (the one at T_MONCAP): the one it has, or a

@@ -44,13 +44,43 @@ static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
 
 static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n);
 
+err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned slots)
+{
+	err_t err;
+
+	if (*ready)
+		return OK;
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(task_slot), CAP_CNODE, slots * CTE_SIZE)) ||
+	    (err = cnode_copy(CPTR_ROOTCN, level, task_slot)))
+		return err;
+	*ready = true;
+	return OK;
+}
+
+err_t monitor_request_cap(bool has_cap, unsigned type, unsigned rights, uint64_t *base)
+{
+	struct cap_info ci;
+	err_t err;
+
+	if (!has_cap)
+		return ERR_CAP_EMPTY;
+	if ((err = cap_identify(T_MONCAP, &ci)))
+		return err;
+	if (ci.type != type)
+		return ERR_CAP_WRONG_TYPE;
+	if ((ci.rights & rights) != rights)
+		return ERR_CAP_RIGHTS;
+	*base = ci.base;
+	return OK;
+}
+
 err_t moncall_init(unsigned core)
 {
 	err_t err;
 
 	me = core;
 	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)) ||
-	    (err = bind_init(core)))
+	    (err = bind_init(core)) || (err = span_init(core)))
 		return err;
 	if ((err = cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP,
 			      CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, MON_BADGE)))
@@ -100,10 +130,14 @@ static err_t kill_here(uint64_t pid)
 	return err;
 }
 
-/* The index-th living child: pid | state << 32, and its name (cut to
+/* The index-th living child, then the index-th span dispatcher this core
+ * runs for a process (span.c): pid | state << 32, and its name (cut to
  * the two words there are: names in the boot image are shorter). */
 static err_t ps_here(uint64_t index, uint64_t *r)
 {
+	unsigned span_pid, state;
+	char span_name[2 * sizeof(r[0])];
+
 	for (unsigned pid = 0; pid < SPAWN_MAX; pid++) {
 		struct disp_info info;
 		struct proc p;
@@ -116,7 +150,12 @@ static err_t ps_here(uint64_t index, uint64_t *r)
 		memcpy(&r[2], name, strnlen(name, 2 * sizeof(r[0])));
 		return OK;
 	}
-	return ERR_NOT_FOUND;
+	/* index now counts past the children */
+	if (index >= SPAN_PID_FIRST || !span_at((unsigned)index, &span_pid, span_name, sizeof(span_name), &state))
+		return ERR_NOT_FOUND;
+	r[1] = span_pid | (uint64_t)state << 32;
+	memcpy(&r[2], span_name, strnlen(span_name, sizeof(span_name)));
+	return OK;
 }
 
 /* Operations that run on the core they name (see the file comment). */
@@ -189,6 +228,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return ERR_CAP_RIGHTS;		/* checked here: FWD trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
 		return bind_request(w, has_cap, r, give);
+	if (op == MON_SPAN || op == MON_SPAN_WAIT)
+		return span_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
 		return serve_here(&q[1], r);
 	if (core >= mesh_cores())

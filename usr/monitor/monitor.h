@@ -31,6 +31,13 @@ void scratch_reset(void);
  * passed (ERR_TIMEOUT). */
 struct proc;
 err_t serve_until_stopped(const struct proc *p, int *status);
+/* Tests (utest.c): uprog with `arg` on `core`, through remote.c on
+ * another core (*r), as a child of this monitor here (*p), with what
+ * remote.c gives (RAM, the boot image); and waiting for it to end (its
+ * exit status in *status, -1000 if it faulted; a local one is destroyed). */
+struct rproc;
+err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
+err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
 
 bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 bool cmdline_has(const char *cmdline, const char *key);
@@ -225,12 +232,37 @@ void bell_free(unsigned bell);
  * capability a process sent landing at T_MONCAP (supervise.c). */
 err_t monitor_recv(unsigned flags, struct lmp_msg *m);
 
+/*
+ * Spanning a process over cores (span.c, docs/span.md): message types
+ * SPAN_FIRST.. on the mesh. moncall.c passes span_request MON_SPAN and
+ * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP); supervise.c passes
+ * every message to span_dispatcher_message first, which takes the exits
+ * and faults of the span dispatchers this core runs (true). proc_kill
+ * calls proc_ending (usr/lib/spawn.c's hook) before it destroys a process:
+ * its spans are stopped first.
+ */
+#define SPAN_FIRST		0x800
+err_t span_init(unsigned core);
+err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r);
+bool span_dispatcher_message(const struct lmp_msg *m);
+/* The index-th span dispatcher this core runs (for MON_PS): its pid
+ * (SPAN_PID_FIRST + its index here), name ("span OWNER.ID") and state. */
+#define SPAN_PID_FIRST		100
+bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *state);
+
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. */
 #define MONCALL_FIRST		0x600
 /* A copy of CPTR_MONITOR whose requests may also power off: the shell's. */
 #define T_MONADMIN		CADDR(TASK_CN, 36)
 err_t moncall_init(unsigned core);
+/* A CNode of task_slot's, of `slots` slots, at level-1 slot `level` of
+ * the monitor's CSpace, made once (*ready). */
+err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned slots);
+/* The capability a request brought (at T_MONCAP) must be of `type` with
+ * at least `rights`: its object's base in *base; ERR_CAP_EMPTY,
+ * ERR_CAP_WRONG_TYPE, ERR_CAP_RIGHTS otherwise. */
+err_t monitor_request_cap(bool has_cap, unsigned type, unsigned rights, uint64_t *base);
 /* supervise.c: child pid ended, whoever started it. */
 void moncall_child_ended(unsigned pid);
 /* main.c: the RAM this monitor was given, in *count capabilities. */

@@ -67,15 +67,7 @@ static struct {
 
 static err_t remote_setup(void)
 {
-	err_t err;
-
-	if (ready)
-		return OK;
-	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_REMOTECN), CAP_CNODE, 256 * CTE_SIZE)) ||
-	    (err = cnode_copy(CPTR_ROOTCN, REMOTE_CN, T_REMOTECN)))
-		return err;
-	ready = true;
-	return OK;
+	return monitor_cnode(&ready, T_REMOTECN, REMOTE_CN, 256);
 }
 
 /* Frees what the target kept for process pid (its capabilities here). */

@@ -76,6 +76,8 @@ static bool handle(const struct lmp_msg *m, int *ended)
 		moncall_handle(m);
 		return false;
 	}
+	if (span_dispatcher_message(m))		/* a span dispatcher ended (span.c) */
+		return false;
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);

@@ -7,8 +7,38 @@
  */
 #include <string.h>
 #include <flotilla/caps.h>
+#include <flotilla/spawn.h>
 #include "usr/monitor/monitor.h"
 #include <flotilla/utest.h>
+
+/* uprog with `arg` on `core`: through remote.c on another core, as a
+ * child of this monitor here (with what remote.c gives: RAM and the
+ * boot image). */
+err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p)
+{
+	struct spawn_opts o = { .ram = SPAWNED_RAM, .give_bootimg = true };
+
+	if (core != 0)
+		return remote_spawn(core, "uprog", arg, NULL, r);
+	return spawn_program_opts("uprog", arg, &o, p);
+}
+
+/* Waits for it to end; its exit status in *status (-1000: it faulted). */
+err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status)
+{
+	bool faulted = false;
+	err_t err;
+
+	if (core != 0) {
+		err = remote_wait(r, status, &faulted);
+		if (faulted)
+			*status = -1000;
+		return err;
+	}
+	if ((err = serve_until_stopped(p, status)))
+		return err;
+	return proc_kill(p);
+}
 
 int utest_main(const char *cmdline)
 {

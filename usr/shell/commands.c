@@ -328,7 +328,7 @@ const struct command shell_commands[] = {
 	{ "help", "", "this list", 1, 1, cmd_help },
 	{ "cores", "", "how many cores the monitors span", 1, 1, cmd_cores },
 	{ "ping", "CORE", "URPC round trip from this core's monitor to CORE's", 2, 2, cmd_ping },
-	{ "ps", "", "every process the monitors started: CORE:PID, state, name", 1, 1, cmd_ps },
+	{ "ps", "", "processes the monitors started, and spans: CORE:PID, state, name", 1, 1, cmd_ps },
 	{ "spawn", "PROG [ARG] [on CORE]", "start boot-image program PROG (default: ARG 0, this core)",
 	  2, 5, cmd_spawn },
 	{ "kill", "CORE:PID", "end a process that spawn started", 2, 2, cmd_kill },

@@ -44,6 +44,12 @@ err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_
 /* Marks (on) or unmarks the capability at `cap` as having copies on other
  * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
 err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
+/* Spanned address spaces (docs/span.md): mark or unmark the PML4 at
+ * `vroot` as running on other cores too, its 256 user PDPTs' physical
+ * addresses into out[] (NULL: not wanted) when marking; point user entry
+ * `entry` of replica PML4 `vroot` at the PDPT at physical `base`. */
+err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256]);
+err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64_t base);
 /* The console log of this core (kernel/console.c, docs/console.md). */
 err_t kernel_console_take(capaddr_t kernel, unsigned bell);
 err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);

@@ -18,6 +18,7 @@
 #ifndef FLOTILLA_MONITOR_H
 #define FLOTILLA_MONITOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kpi/caps.h>
@@ -48,6 +49,10 @@ enum mon_op {
 				 * client's core; ERR_WOULD_BLOCK if none waits */
 	MON_BIND_CAP,		/* (binding) + endpoint -> reply carries the Notify
 				 * capability for the peer's doorbell */
+	/* Spanning (below): each call brings the caller's PML4. */
+	MON_SPAN,		/* core: (entry, stack, arg) + PML4 -> w1 = span */
+	MON_SPAN_WAIT,		/* (span) + PML4 -> ERR_WOULD_BLOCK while it runs;
+				 * then w1 = exit status, w2 = 1 if it faulted */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -136,5 +141,24 @@ err_t mon_accept(unsigned service, capaddr_t ep, capaddr_t frame, capaddr_t bell
 		 struct mon_binding *out);
 err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 	       struct mon_binding *out);
+
+/*
+ * Spanning (docs/span.md): a second dispatcher of this process on `core`
+ * (any core, this one included), in this address space, running
+ * fn(arg) on the stack [stack, stack + stack_bytes) (at least
+ * SPAN_STACK_MIN bytes, 16-byte aligned, in memory the caller mapped);
+ * fn's return value is its exit status. It shares every global with
+ * the process: printf and system calls are safe, malloc and the thread
+ * library are not (they belong to the main dispatcher). *id names it to
+ * mon_span_wait, which looks once: ERR_WOULD_BLOCK while it runs, then
+ * its status (faulted: -1 and *faulted true; its fault is reported by
+ * its core's monitor) and the span is forgotten. While a span runs, this
+ * process cannot unmap memory or map a new top-level table
+ * (ERR_SPANNED); killing the process stops its spans first.
+ */
+#define SPAN_STACK_MIN		4096
+err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
+	       size_t stack_bytes, unsigned *id);
+err_t mon_span_wait(unsigned id, int *status, bool *faulted);
 
 #endif

@@ -90,8 +90,11 @@ err_t proc_status(const struct proc *p, uint64_t *status);
 /* Yields until the child has stopped (exited or faulted); returns its exit
  * status, with proc_status's error in *err. */
 int wait_stopped(const struct proc *p, err_t *err);
-/* Ends the child and destroys every object it was made of. */
+/* Ends the child and destroys every object it was made of, after
+ * proc_ending(p) (a weak hook; a monitor's stops the child's spans on
+ * other cores), whose error keeps it. */
 err_t proc_kill(struct proc *p);
+err_t proc_ending(const struct proc *p);
 /* Prints the report of the fault message m from child p (usr/lib/report.c),
  * each line starting with `who`. */
 struct lmp_msg;

@@ -26,6 +26,8 @@ enum uprog_mode {
 	UPROG_CHATTER = 19,
 	UPROG_BIND_SERVER = 20,	/* usr/uprog/bind.c; the argument's bits 8.. below */
 	UPROG_BIND_CLIENT = 21,
+	UPROG_SPAN = 22,	/* usr/uprog/span.c */
+	UPROG_SPAN_FOREVER = 23,
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -51,6 +53,18 @@ enum uprog_mode {
 #define UPROG_BIND_GONE		1u
 #define UPROG_BIND_MESSAGES	300
 #define UPROG_BIND_WAIT_NS	(10ull * 1000 * 1000 * 1000)
+
+/* UPROG_SPAN: spans itself over every core (this one included), each
+ * span saying where it runs, waiting for the main dispatcher's go, adding
+ * to a shared total and reading a page mapped after it started; checks
+ * the refusals of bad span requests and, while spans run, of an unmap
+ * and a new top-level table (ERR_SPANNED), which work again afterwards;
+ * then a span that faults. Exits 0, or the number of the check that
+ * failed.
+ * UPROG_SPAN_FOREVER | core << 8: maps the frame given at UPROG_EP (a
+ * global of its own if none), spans to `core` a loop that counts in its
+ * word 1 forever, writes UPROG_WATCH_MAGIC to word 0, says so, and sleeps
+ * until killed. */
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,

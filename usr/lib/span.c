@@ -1,0 +1,57 @@
+/*
+ * Spanning this process over cores (flotilla/monitor.h, docs/span.md):
+ * the requests to this core's monitor, and where a span dispatcher
+ * starts. The monitor starts it with rsp at the top of its stack and rdi
+ * pointing at a struct span_boot the caller left there, so that any
+ * function with any argument can run on another core.
+ */
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
+#include <flotilla/sys.h>
+
+struct span_boot {
+	int (*fn)(uint64_t);
+	uint64_t arg;
+};
+
+/* A span's first instruction: nothing called it, so the stack is aligned
+ * here, and it must never return. */
+__attribute__((noreturn, force_align_arg_pointer)) static void span_start(struct span_boot *b)
+{
+	sys_exit(b->fn(b->arg));
+}
+
+err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
+	       size_t stack_bytes, unsigned *id)
+{
+	uintptr_t top = (uintptr_t)stack + stack_bytes;
+	err_t cap_err;
+
+	if (!fn || !stack || stack_bytes < SPAN_STACK_MIN || (uintptr_t)stack & 15 ||
+	    top < (uintptr_t)stack || core > 0xFFFF)
+		return ERR_INVALID_ARG;
+	struct span_boot *b = (struct span_boot *)(top - sizeof(*b));
+	*b = (struct span_boot){ fn, arg };
+	const uint64_t w[4] = { MON_SPAN | (uint64_t)core << 8, (uintptr_t)span_start,
+				(uintptr_t)b - 16, (uintptr_t)b };
+	uint64_t r[4];
+	err_t err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+
+	if (!err)
+		*id = (unsigned)r[1];
+	return err;
+}
+
+err_t mon_span_wait(unsigned id, int *status, bool *faulted)
+{
+	const uint64_t w[4] = { MON_SPAN_WAIT, id };
+	uint64_t r[4];
+	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+
+	if (!err) {
+		*status = (int)(int64_t)r[1];
+		*faulted = r[2] != 0;
+	}
+	return err;
+}

@@ -1,0 +1,469 @@
+/*
+ * Spanning: a second dispatcher of a process on another core, in the same
+ * address space (docs/span.md). Cores share no kernel state, so the other
+ * core cannot run on the owner's PML4 (its upper half is the owner core's
+ * kernel); instead that core's monitor makes a replica PML4 from its own
+ * RAM, whose upper half is its own kernel's and whose user entries point
+ * at the owner's PDPTs. Everything below the top level is then the same
+ * memory on both cores: a page the owner maps later is seen by the span
+ * at once. What would not be seen, a new top-level entry or a mapping
+ * removed (other TLBs may still hold it), the owner's kernel refuses
+ * while the space is marked as spanned (KERNEL_VROOT_SPAN): the place
+ * where the TLB-shootdown protocol will go.
+ *
+ * The owner side (the process's core) serves MON_SPAN and MON_SPAN_WAIT;
+ * the host side (the span's core) makes and ends the dispatcher. Over
+ * the mesh (types SPAN_FIRST..):
+ *
+ *   TABLES  owner -> host  vroot (| 1 on the first), up to 6 of (PDPT base | entry)
+ *   SPAN    owner -> host  req, vroot, entry, stack, arg, ntables | id << 32
+ *   SPAN_R  host -> owner  req, error, the host's index for it
+ *   STOP    owner -> host  req, host index, owner id: end it now
+ *   STOP_R  host -> owner  req, error
+ *   ENDED   host -> owner  owner id, host index, status | faulted << 32
+ *
+ * TABLES come before their SPAN on the same in-order channel. The owner
+ * stops every span of a process before the process is destroyed
+ * (proc_ending, called by proc_kill), so no core runs in memory that
+ * has been given back; if one cannot be stopped, the process is kept.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include "lib/urpc.h"
+#include "usr/monitor/monitor.h"
+
+enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, STOP_R, ENDED, MSG_LAST = ENDED };
+
+#define SPANS			16	/* per core, each side */
+#define TABLES_MAX		32	/* user PDPTs a spanned space may have */
+#define SPAN_CN			13
+#define T_SPANCN		CADDR(TASK_CN, 37)
+#define SLOT(i)			CADDR(SPAN_CN, (i))
+#define OWNER_VROOT(i)		SLOT(i)			/* the process's PML4 (a copy) */
+#define HOST(j, k)		SLOT(SPANS + 5 * (j) + (k))
+enum { H_ROOTCN, H_TASKCN, H_VROOT, H_DISP, H_EP };	/* k of HOST(j, k) */
+#define SPAN_BADGE(j)		(0x5A00u + (j))
+
+/* Owner side: a span of one of this core's processes. */
+static struct owned {
+	bool used, running, faulted;
+	unsigned core, hidx;	/* where it runs, and that core's index for it */
+	uint64_t vroot;		/* the PML4's base: which process */
+	int status;
+} owned[SPANS];
+
+/* Host side: a dispatcher this monitor runs for another core's process. */
+static struct hosted {
+	bool used;
+	unsigned owner, oid;	/* the owner core and its id for it */
+	uint64_t vroot, base[4];	/* the owner's PML4; our objects' bases */
+} hosted[SPANS];
+
+/* TABLES received, per sending core, for its next SPAN. */
+static struct {
+	uint64_t vroot;
+	unsigned n;
+	uint64_t t[TABLES_MAX];
+} pending[MAX_MESH_CORES];
+
+static unsigned me;
+static bool ready;
+
+static err_t setup(void)
+{
+	return monitor_cnode(&ready, T_SPANCN, SPAN_CN, 128);
+}
+
+static bool alive(capaddr_t cap)
+{
+	struct cap_info ci;
+
+	return cap_identify(cap, &ci) == OK;
+}
+
+/* ---- Host side ---------------------------------------------------------- */
+
+/* Destroys span j's objects (the dispatcher first: it stops at once) and
+ * gives their RAM back. */
+static void host_end(unsigned j)
+{
+	static const unsigned order[] = { H_DISP, H_ROOTCN, H_TASKCN, H_VROOT, H_EP };
+
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		capaddr_t c = HOST(j, order[i]);
+		cnode_revoke(T_SPANCN, CADDR_L2(c));
+		cnode_delete(T_SPANCN, CADDR_L2(c));
+	}
+	for (unsigned k = 0; k < 4; k++)
+		if (hosted[j].base[k])
+			ram_release(hosted[j].base[k]);
+	memset(&hosted[j], 0, sizeof(hosted[j]));
+}
+
+/* A new object for span j at HOST(j, k) from this monitor's RAM. */
+static err_t host_object(unsigned j, unsigned k, unsigned type, uint64_t size)
+{
+	struct cap_info ci;
+	err_t err = ram_retype(T_SPANCN, CADDR_L2(HOST(j, k)), type, size);
+
+	if (!err && !(err = cap_identify(HOST(j, k), &ci)))
+		hosted[j].base[k] = ci.base;
+	return err;
+}
+
+/*
+ * Makes and starts the dispatcher: a CSpace of its own (a root CNode
+ * whose task CNode holds its dispatcher, both CNodes and this monitor's
+ * request endpoint), the replica PML4 with the owner's user entries, its
+ * faults and exit to this monitor with a badge naming it.
+ */
+static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const uint64_t *t,
+			unsigned nt, uint64_t entry, uint64_t stack, uint64_t arg, unsigned *hidx)
+{
+	int j = -1;
+	err_t err;
+
+	for (int i = SPANS - 1; i >= 0; i--)
+		if (!hosted[i].used)
+			j = i;
+	if (j < 0)
+		return ERR_TOO_MANY;
+	if ((err = setup()))
+		return err;
+	hosted[j] = (struct hosted){ .used = true, .owner = owner, .oid = oid, .vroot = vroot };
+	capaddr_t root = HOST(j, H_ROOTCN), task = HOST(j, H_TASKCN);
+	capaddr_t vr = HOST(j, H_VROOT), disp = HOST(j, H_DISP);
+	char name[32];
+	snprintf(name, sizeof(name), "span %u.%u", owner, oid);
+
+	if ((err = host_object((unsigned)j, H_ROOTCN, CAP_CNODE, CNODE_MIN_SLOTS * CTE_SIZE)) ||
+	    (err = host_object((unsigned)j, H_TASKCN, CAP_CNODE, CNODE_MIN_SLOTS * CTE_SIZE)) ||
+	    (err = host_object((unsigned)j, H_VROOT, CAP_PML4, 0)) ||
+	    (err = host_object((unsigned)j, H_DISP, CAP_DISPATCHER, 0)))
+		goto fail;
+	for (unsigned i = 0; i < nt; i++)
+		if ((err = kernel_vroot_set(CPTR_KERNEL, vr, t[i] & 0xFFF, t[i] & ~0xFFFull)))
+			goto fail;
+	if ((err = cnode_copy(root, TASK_CN, task)) ||
+	    (err = cnode_copy(task, CADDR_L2(CPTR_DISPATCHER), disp)) ||
+	    (err = cnode_copy(task, CADDR_L2(CPTR_ROOTCN), root)) ||
+	    (err = cnode_copy(task, CADDR_L2(CPTR_TASKCN), task)) ||
+	    (err = cnode_copy(task, CADDR_L2(CPTR_MONITOR), CPTR_MONITOR)) ||
+	    (err = cnode_mint(T_SPANCN, CADDR_L2(HOST(j, H_EP)), T_FAULTEP, CAP_RIGHT_WRITE,
+			      SPAN_BADGE(j))) ||
+	    (err = disp_set_exc_ep(disp, HOST(j, H_EP), DISP_EXC_EXIT)) ||
+	    (err = disp_set_name(disp, name)) ||
+	    (err = disp_setup(disp, root, vr, entry, stack, arg)) ||
+	    (err = disp_run(disp)))
+		goto fail;
+	*hidx = (unsigned)j;
+	return OK;
+fail:
+	host_end((unsigned)j);
+	return err;
+}
+
+static err_t host_stop(unsigned owner, unsigned oid, uint64_t hidx)
+{
+	if (hidx >= SPANS || !hosted[hidx].used || hosted[hidx].owner != owner ||
+	    hosted[hidx].oid != oid)
+		return ERR_NOT_FOUND;	/* ended on its own meanwhile, or never was */
+	host_end((unsigned)hidx);
+	return OK;
+}
+
+static void owner_ended(unsigned from, uint64_t oid, uint64_t hidx, int status, bool faulted);
+
+bool span_dispatcher_message(const struct lmp_msg *m)
+{
+	unsigned kind = LMP_INFO_KIND(m->info);
+	unsigned j = (unsigned)(m->badge - SPAN_BADGE(0));
+
+	if (m->badge < SPAN_BADGE(0) || j >= SPANS || !hosted[j].used ||
+	    (kind != LMP_KIND_EXIT && kind != LMP_KIND_FAULT))
+		return false;
+	struct hosted h = hosted[j];
+	bool faulted = kind == LMP_KIND_FAULT;
+	int status = faulted ? -1 : (int)m->w[0];
+	char name[32];
+	snprintf(name, sizeof(name), "span %u.%u", h.owner, h.oid);
+	if (faulted) {
+		struct proc p = { .idx = SPAWN_MAX, .disp = HOST(j, H_DISP) };
+		proc_report_fault("monitor", &p, name, m);
+	}
+	host_end(j);
+	if (h.owner == me) {
+		owner_ended(me, h.oid, j, status, faulted);
+	} else {
+		const uint64_t w[3] = { h.oid, j, (uint32_t)status | (uint64_t)faulted << 32 };
+		mesh_send(h.owner, ENDED, w, 3);
+	}
+	return true;
+}
+
+bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *state)
+{
+	for (unsigned j = 0; j < SPANS; j++) {
+		struct disp_info info;
+		if (!hosted[j].used || index--)
+			continue;
+		*pid = SPAN_PID_FIRST + j;
+		*state = disp_info(HOST(j, H_DISP), &info) ? DISP_STATE_NEW : info.state;
+		snprintf(name, size, "span %u.%u", hosted[j].owner, hosted[j].oid);
+		return true;
+	}
+	return false;
+}
+
+/* ---- Owner side --------------------------------------------------------- */
+
+static bool vroot_spanned_elsewhere(uint64_t vroot, unsigned except)
+{
+	for (unsigned i = 0; i < SPANS; i++)
+		if (i != except && owned[i].used && owned[i].running && owned[i].vroot == vroot)
+			return true;
+	return false;
+}
+
+/* Span i no longer runs: the space is unmarked when it was the last. */
+static void owner_stopped(unsigned i)
+{
+	owned[i].running = false;
+	if (!vroot_spanned_elsewhere(owned[i].vroot, i))
+		kernel_vroot_span(CPTR_KERNEL, OWNER_VROOT(i), false, NULL);
+}
+
+static void owner_free(unsigned i)
+{
+	cnode_delete(T_SPANCN, CADDR_L2(OWNER_VROOT(i)));
+	memset(&owned[i], 0, sizeof(owned[i]));
+}
+
+static void owner_ended(unsigned from, uint64_t oid, uint64_t hidx, int status, bool faulted)
+{
+	if (oid >= SPANS || !owned[oid].used || !owned[oid].running || owned[oid].core != from ||
+	    owned[oid].hidx != hidx)
+		return;
+	owned[oid].status = status;
+	owned[oid].faulted = faulted;
+	owner_stopped((unsigned)oid);
+}
+
+/* A free record; an ended one whose process is gone is taken back. */
+static int owner_alloc(void)
+{
+	for (unsigned i = 0; i < SPANS; i++)
+		if (!owned[i].used)
+			return (int)i;
+	for (unsigned i = 0; i < SPANS; i++)
+		if (!owned[i].running && !alive(OWNER_VROOT(i))) {
+			owner_free(i);
+			return (int)i;
+		}
+	return -1;
+}
+
+/* Sends the tables, then asks `core` to start the span; its index in *hidx. */
+static err_t owner_ask(unsigned core, unsigned i, const uint64_t *t, unsigned nt,
+		       const uint64_t *w, unsigned *hidx)
+{
+	uint64_t a[URPC_MAX_WORDS] = { 0 };
+	err_t err;
+
+	if (core == me)
+		return host_start(me, i, owned[i].vroot, t, nt, w[1], w[2], w[3], hidx);
+	for (unsigned k = 0; k < nt || k == 0; k += 6) {
+		uint64_t m[7] = { owned[i].vroot | (k == 0) };
+		unsigned n = nt - k < 6 ? nt - k : 6;
+		memcpy(&m[1], &t[k], n * sizeof(t[0]));
+		if ((err = mesh_send(core, TABLES, m, 1 + n)))
+			return err;
+	}
+	uint64_t q[6] = { 0, owned[i].vroot, w[1], w[2], w[3], nt | (uint64_t)i << 32 };
+	if ((err = mesh_ask(core, SPAN, q, 6, a)))
+		return err;
+	*hidx = (unsigned)a[2];
+	return OK;
+}
+
+static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
+{
+	unsigned core = MON_CORE(w[0]), nt = 0;
+	uint64_t all[256], t[TABLES_MAX];
+	err_t err;
+
+	if (core >= mesh_cores())
+		return ERR_INVALID_ARG;
+	int i = owner_alloc();
+	if (i < 0)
+		return ERR_TOO_MANY;
+	if ((err = setup()) ||
+	    (err = cnode_copy(T_SPANCN, CADDR_L2(OWNER_VROOT(i)), T_MONCAP)))
+		return err;
+	owned[i] = (struct owned){ .used = true, .running = true, .core = core, .vroot = vroot };
+	/* Marked before its tables are read: none can change from now on. */
+	if ((err = kernel_vroot_span(CPTR_KERNEL, OWNER_VROOT(i), true, all)))
+		goto fail;
+	for (unsigned e = 0; e < 256; e++) {
+		if (!all[e])
+			continue;
+		if (nt == TABLES_MAX) {
+			err = ERR_TOO_MANY;
+			goto fail;
+		}
+		t[nt++] = all[e] | e;
+	}
+	unsigned hidx;
+	if ((err = owner_ask(core, (unsigned)i, t, nt, w, &hidx)))
+		goto fail;
+	owned[i].hidx = hidx;
+	r[1] = (unsigned)i;
+	return OK;
+fail:
+	owner_stopped((unsigned)i);
+	owner_free((unsigned)i);
+	return err;
+}
+
+static err_t span_wait(const uint64_t *w, uint64_t vroot, uint64_t *r)
+{
+	uint64_t i = w[1];
+
+	if (i >= SPANS || !owned[i].used)
+		return ERR_NOT_FOUND;
+	if (owned[i].vroot != vroot)
+		return ERR_CAP_RIGHTS;		/* another process's span */
+	if (owned[i].running)
+		return ERR_WOULD_BLOCK;
+	r[1] = (uint64_t)(int64_t)owned[i].status;
+	r[2] = owned[i].faulted;
+	owner_free((unsigned)i);
+	return OK;
+}
+
+err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r)
+{
+	uint64_t vroot;		/* a PML4 the caller may change */
+	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
+
+	if (err)
+		return err;
+	return MON_OP(w[0]) == MON_SPAN ? span_new(w, vroot, r) : span_wait(w, vroot, r);
+}
+
+/* Stops span i wherever it runs; OK if it had ended already. */
+static err_t owner_stop(unsigned i)
+{
+	uint64_t q[3] = { 0, owned[i].hidx, i }, a[URPC_MAX_WORDS] = { 0 };
+	err_t err;
+
+	if (!owned[i].running)
+		return OK;
+	if (owned[i].core == me)
+		err = host_stop(me, i, owned[i].hidx);
+	else
+		err = mesh_ask(owned[i].core, STOP, q, 3, a);
+	if (err && err != ERR_NOT_FOUND)
+		return err;
+	owner_stopped(i);
+	return OK;
+}
+
+/* usr/lib/spawn.c: process p is about to be destroyed. */
+err_t proc_ending(const struct proc *p)
+{
+	struct cap_info ci;
+	struct proc q;
+	const char *name = "?";
+	err_t first = OK;
+
+	if (cap_identify(CADDR(PROC_CN, 8 * p->idx + 4), &ci))
+		return OK;			/* no address space: no spans */
+	proc_at(p->idx, &q, &name);
+	for (unsigned i = 0; i < SPANS; i++) {
+		if (!owned[i].used || owned[i].vroot != ci.base)
+			continue;
+		err_t err = owner_stop(i);
+		if (err) {
+			printf("monitor: core %u: the span of '%s' on core %u did not stop (%s): keeping the process's memory\n",
+			       me, name, owned[i].core, err_name(err));
+			if (!first)
+				first = err;
+			continue;
+		}
+		owner_free(i);
+	}
+	return first;
+}
+
+/* ---- The mesh ----------------------------------------------------------- */
+
+/* w[0]: the PML4's base, bit 0 set on the first TABLES of a SPAN. */
+static err_t on_tables(unsigned from, const uint64_t *w, unsigned n)
+{
+	if (n < 1)
+		return ERR_BAD_MESSAGE;
+	if (w[0] & 1) {
+		pending[from].vroot = w[0] & ~1ull;
+		pending[from].n = 0;
+	} else if (pending[from].vroot != w[0]) {
+		return ERR_BAD_MESSAGE;		/* a continuation of nothing */
+	}
+	for (unsigned k = 1; k < n; k++) {
+		if (pending[from].n == TABLES_MAX)
+			return ERR_BAD_MESSAGE;
+		pending[from].t[pending[from].n++] = w[k];
+	}
+	return OK;
+}
+
+static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+{
+	uint64_t a[3] = { n ? w[0] : 0, ERR_BAD_MESSAGE, 0 };
+	unsigned hidx = 0;
+
+	switch (type) {
+	case TABLES:
+		return on_tables(from, w, n);
+	case SPAN:
+		if (n != 6)
+			return ERR_BAD_MESSAGE;
+		if (pending[from].vroot != w[1] || pending[from].n != (uint32_t)w[5] ||
+		    w[5] >> 32 >= SPANS) {
+			pending[from].n = 0;
+			mesh_send(from, SPAN_R, a, 3);	/* answered, so the owner does not wait */
+			return ERR_BAD_MESSAGE;
+		}
+		a[1] = (uint64_t)host_start(from, (unsigned)(w[5] >> 32), w[1], pending[from].t,
+					    pending[from].n, w[2], w[3], w[4], &hidx);
+		a[2] = hidx;
+		pending[from].n = 0;
+		pending[from].vroot = 0;
+		return mesh_send(from, SPAN_R, a, 3);
+	case STOP:
+		if (n != 3)
+			return ERR_BAD_MESSAGE;
+		a[1] = (uint64_t)host_stop(from, (unsigned)w[2], w[1]);
+		return mesh_send(from, STOP_R, a, 2);
+	case SPAN_R:
+	case STOP_R:
+		return mesh_answer(w, n);
+	case ENDED:
+		if (n != 3)
+			return ERR_BAD_MESSAGE;
+		owner_ended(from, w[0], w[1], (int)(uint32_t)w[2], w[2] >> 32 & 1);
+		return OK;
+	}
+	return ERR_BAD_MESSAGE;
+}
+
+err_t span_init(unsigned core)
+{
+	me = core;
+	return mesh_on(SPAN_FIRST, MSG_LAST, on_message);
+}
