@@ -378,14 +378,20 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return console_take(a[0]);
 	case KERNEL_CONSOLE_READ:
 		return console_read_out(a[0], a[1], ret);
+	case KERNEL_TLB_FLUSH:
+		arch_tlb_flush();
+		return OK;
 	case KERNEL_VROOT_SPAN:
-	case KERNEL_VROOT_SET: {
+	case KERNEL_VROOT_SET:
+	case KERNEL_VROOT_UNMAP: {
 		struct cte *c;
 		err_t err = lookup(a[0], &c);
 		if (err)
 			return err;
 		if (method == KERNEL_VROOT_SPAN)
 			return vspace_span(c, a[1], a[2]);
+		if (method == KERNEL_VROOT_UNMAP)
+			return vspace_spanned_unmap(c, a[1], ret);
 		if (a[2] & (CAP_PAGE_SIZE - 1))
 			return ERR_INVALID_ARG;
 		if (!in_some_share(a[2], CAP_PAGE_SIZE))
@@ -407,7 +413,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_SET)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_TLB_FLUSH)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

@@ -13,9 +13,9 @@
  * their mapping records; unmapping checks that the entry still points at
  * the frame before clearing it. Only if that memory becomes a new table
  * with the same frame at the same index could a stale record remove a
- * mapping it did not make. Unmap flushes only this core's TLB: an address
- * space that also runs on other cores (spanned, below) refuses unmapping
- * until a shootdown by messages exists.
+ * mapping it did not make. Unmap flushes only this core's TLB: in an
+ * address space that also runs on other cores (spanned, below) a process
+ * cannot unmap by itself; its monitor does it with a TLB shootdown.
  */
 #include "lib/string.h"
 #include "kernel/arch.h"
@@ -48,9 +48,9 @@ static uint64_t *table_entries(const struct cap *t)
  * not be: a new top-level entry (the replicas are copies) and removing a
  * mapping (other cores may still cache it). The monitor marks the owner's
  * PML4 here while any replica exists, and this kernel refuses both in a
- * marked tree with ERR_SPANNED; the shootdown protocol that will allow
- * unmapping (unmap here, SHOOTDOWN to every core with a replica, their
- * acknowledgements, then free) fits between the refusal and the monitor.
+ * marked tree with ERR_SPANNED. Unmapping is then the monitor's: it
+ * clears the entry here (vspace_spanned_unmap), has every core with a
+ * replica flush its TLB and waits for all of them, and only then answers.
  */
 static bool vspace_is_spanned(uint64_t root)
 {
@@ -75,18 +75,51 @@ static bool reaches(uint64_t pa, int level, uint64_t target)
 	return false;
 }
 
-bool vspace_mapped_in_spanned(const struct cte *c)
+/* The marked PML4 whose tree holds the table at `table`, or 0. */
+static uint64_t spanned_root_of(uint64_t table)
 {
-	if (cap_is_empty(c) || !(cap_type_flags(c->cap.type) & CT_MAP) ||
-	    !maprec_valid(c->cap.word))
-		return false;
-	uint64_t table = maprec_table(c->cap.word);
 	for (unsigned i = 0; i < SPANNED_MAX; i++) {
 		uint64_t root = this_core()->spanned[i];
 		if (root && (root == table || reaches(root, 3, table)))
-			return true;
+			return root;
 	}
-	return false;
+	return 0;
+}
+
+/* Is c's mapping still in its table? A spanned unmap (below) clears the
+ * entry but cannot find the capability, whose record then goes stale. */
+static bool mapping_live(const struct cap *c)
+{
+	const uint64_t *e = cap_phys_to_ptr(maprec_table(c->word));
+	uint64_t pte = e[maprec_entry(c->word)];
+
+	return arch_pte_present(pte) && arch_pte_addr(pte) == c->base;
+}
+
+bool vspace_mapped_in_spanned(const struct cte *c)
+{
+	if (cap_is_empty(c) || !(cap_type_flags(c->cap.type) & CT_MAP) ||
+	    !maprec_valid(c->cap.word) || !mapping_live(&c->cap))
+		return false;
+	return spanned_root_of(maprec_table(c->cap.word)) != 0;
+}
+
+err_t vspace_spanned_unmap(struct cte *table, uint64_t entry, uint64_t *root)
+{
+	if (table->cap.type != CAP_PTABLE)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(table->cap.rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;
+	if (entry >= arch_vnode_user_entries(0))
+		return ERR_MAP_RANGE;
+	if (!(*root = spanned_root_of(table->cap.base)))
+		return ERR_NOT_FOUND;
+	uint64_t *e = table_entries(&table->cap);
+	if (!arch_pte_present(e[entry]))
+		return ERR_NOT_MAPPED;
+	e[entry] = 0;
+	arch_tlb_flush();
+	return OK;
 }
 
 static void span_forget(uint64_t root)

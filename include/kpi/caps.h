@@ -144,6 +144,12 @@ enum cap_method {
 				 * PDPT at physical `base`, which another core's
 				 * monitor read with KERNEL_VROOT_SPAN; a used
 				 * entry only to the same base */
+	KERNEL_VROOT_UNMAP,	/* (PTABLE caddr, entry): clear that page entry of
+				 * a table in a spanned tree (else ERR_NOT_FOUND)
+				 * and flush this core's TLB; returns the PML4's
+				 * base, whose other cores the caller must shoot
+				 * down before the page is reused */
+	KERNEL_TLB_FLUSH,	/* (): flush this core's TLB (a shootdown) */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */

@@ -141,6 +141,20 @@ err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64
 	return sys_invoke(kernel, KERNEL_VROOT_SET, vroot, entry, base, 0, 0).err;
 }
 
+err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint64_t *root)
+{
+	struct sys_ret r = sys_invoke(kernel, KERNEL_VROOT_UNMAP, table, entry, 0, 0, 0);
+
+	if (!r.err)
+		*root = r.value;
+	return r.err;
+}
+
+err_t kernel_tlb_flush(capaddr_t kernel)
+{
+	return sys_invoke(kernel, KERNEL_TLB_FLUSH, 0, 0, 0, 0, 0).err;
+}
+
 err_t kernel_console_take(capaddr_t kernel, unsigned bell)
 {
 	return sys_invoke(kernel, KERNEL_CONSOLE_TAKE, bell, 0, 0, 0, 0).err;

@@ -43,6 +43,15 @@ err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	return err;
 }
 
+err_t mon_unmap(capaddr_t ptable, unsigned entry)
+{
+	const uint64_t w[4] = { MON_UNMAP, entry };
+	uint64_t r[4];
+	err_t cap_err;
+
+	return mon_call_cap(w, ptable, 0, r, &cap_err);
+}
+
 err_t mon_span_wait(unsigned id, int *status, bool *faulted)
 {
 	const uint64_t w[4] = { MON_SPAN_WAIT, id };

@@ -228,7 +228,7 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return ERR_CAP_RIGHTS;		/* checked here: FWD trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
 		return bind_request(w, has_cap, r, give);
-	if (op == MON_SPAN || op == MON_SPAN_WAIT)
+	if (op == MON_SPAN || op == MON_SPAN_WAIT || op == MON_UNMAP)
 		return span_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
 		return serve_here(&q[1], r);

@@ -234,8 +234,9 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m);
 
 /*
  * Spanning a process over cores (span.c, docs/span.md): message types
- * SPAN_FIRST.. on the mesh. moncall.c passes span_request MON_SPAN and
- * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP); supervise.c passes
+ * SPAN_FIRST.. on the mesh. moncall.c passes span_request MON_SPAN,
+ * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP) and MON_UNMAP (a
+ * page table); supervise.c passes
  * every message to span_dispatcher_message first, which takes the exits
  * and faults of the span dispatchers this core runs (true). proc_kill
  * calls proc_ending (usr/lib/spawn.c's hook) before it destroys a process:

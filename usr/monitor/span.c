@@ -21,6 +21,9 @@
  *   STOP    owner -> host  req, host index, owner id: end it now
  *   STOP_R  host -> owner  req, error
  *   ENDED   host -> owner  owner id, host index, status | faulted << 32
+ *   SHOOT   owner -> host  seq: flush your TLB (a page of a space you run
+ *                          a span of was unmapped)
+ *   SHOT    host -> owner  seq: flushed
  *
  * TABLES come before their SPAN on the same in-order channel. The owner
  * stops every span of a process before the process is destroyed
@@ -37,7 +40,8 @@
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
-enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, STOP_R, ENDED, MSG_LAST = ENDED };
+enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, STOP_R, ENDED, SHOOT, SHOT,
+       MSG_LAST = SHOT };
 
 #define SPANS			16	/* per core, each side */
 #define TABLES_MAX		32	/* user PDPTs a spanned space may have */
@@ -346,12 +350,59 @@ static err_t span_wait(const uint64_t *w, uint64_t vroot, uint64_t *r)
 	return OK;
 }
 
+/*
+ * TLB shootdown (MON_UNMAP): this core's kernel has cleared the entry and
+ * flushed its own TLB; every other core that runs a span of the space is
+ * asked at once to flush its own, and the answer waits for all of them.
+ * Only then may the page be reused. (A tree of messages, after the
+ * topology, is the next step for many cores: DESIGN.md's multicast.)
+ */
+static uint64_t shoot_seq;
+static uint64_t shoot_waiting;		/* cores whose SHOT is still due */
+
+static bool all_shot(unsigned unused)
+{
+	return shoot_waiting == 0;
+}
+
+static err_t shootdown(uint64_t vroot)
+{
+	uint64_t seq = ++shoot_seq;
+	err_t err;
+
+	shoot_waiting = 0;
+	for (unsigned i = 0; i < SPANS; i++) {
+		unsigned c = owned[i].core;
+		if (!owned[i].used || !owned[i].running || owned[i].vroot != vroot || c == me ||
+		    shoot_waiting >> c & 1)
+			continue;
+		if ((err = mesh_send(c, SHOOT, &seq, 1)))
+			return err;
+		shoot_waiting |= 1ull << c;
+	}
+	if (!mesh_serve_until(all_shot, 0, sys_clock_ns() + MESH_WAIT_NS))
+		return ERR_TIMEOUT;
+	return OK;
+}
+
+static err_t span_unmap(const uint64_t *w, bool has_cap)
+{
+	uint64_t table, vroot;
+	err_t err = monitor_request_cap(has_cap, CAP_PTABLE, CAP_RIGHT_WRITE, &table);
+
+	if (err || (err = kernel_vroot_unmap(CPTR_KERNEL, T_MONCAP, (unsigned)w[1], &vroot)))
+		return err;
+	return shootdown(vroot);
+}
+
 err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r)
 {
 	uint64_t vroot;		/* a PML4 the caller may change */
-	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
+	err_t err;
 
-	if (err)
+	if (MON_OP(w[0]) == MON_UNMAP)
+		return w[1] > UINT32_MAX ? ERR_MAP_RANGE : span_unmap(w, has_cap);
+	if ((err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot)))
 		return err;
 	return MON_OP(w[0]) == MON_SPAN ? span_new(w, vroot, r) : span_wait(w, vroot, r);
 }
@@ -457,6 +508,16 @@ static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigne
 		if (n != 3)
 			return ERR_BAD_MESSAGE;
 		owner_ended(from, w[0], w[1], (int)(uint32_t)w[2], w[2] >> 32 & 1);
+		return OK;
+	case SHOOT:
+		if (n != 1)
+			return ERR_BAD_MESSAGE;
+		kernel_tlb_flush(CPTR_KERNEL);
+		return mesh_send(from, SHOT, w, 1);
+	case SHOT:
+		if (n != 1 || w[0] != shoot_seq || !(shoot_waiting >> from & 1))
+			return ERR_BAD_MESSAGE;
+		shoot_waiting &= ~(1ull << from);
 		return OK;
 	}
 	return ERR_BAD_MESSAGE;

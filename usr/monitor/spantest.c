@@ -30,6 +30,19 @@ UTEST(a_process_spans_every_core_and_shares_its_memory)
 	}
 }
 
+UTEST(unmapping_in_a_spanned_space_shoots_down_every_tlb)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rproc r;
+	struct proc p;
+	int status = -1;
+
+	UCHECK_ERR(uprog_start(0, UPROG_SPAN_UNMAP, &r, &p), OK);
+	UCHECK_ERR(uprog_finish(0, &r, &p, &status), OK);
+	if (status != 0)
+		utest_fail(__FILE__, __LINE__, "reader on core %u: check %d failed", last, status);
+}
+
 static volatile uint64_t *beat;
 static bool beating(unsigned unused)
 {
@@ -70,7 +83,7 @@ UTEST(killing_a_process_stops_its_span_on_another_core_first)
 UTEST(malformed_span_messages_are_refused)
 {
 	unsigned last = mesh_cores() - 1;
-	enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP };
+	enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, SHOOT = SPAN_FIRST + 6, SHOT };
 	const uint64_t vroot = 0x7000;
 	uint64_t w[7] = { 0 }, a[7], cycles;
 	struct cap_info f;
@@ -84,6 +97,8 @@ UTEST(malformed_span_messages_are_refused)
 	UCHECK_ERR(mesh_send(last, TABLES, w, 2), OK);
 	UCHECK_ERR(mesh_send(last, SPAN, w, 5), OK);			/* SPAN, short */
 	UCHECK_ERR(mesh_send(last, SPAN_R, w, 3), OK);			/* SPAN_R, unasked */
+	UCHECK_ERR(mesh_send(last, SHOOT, w, 2), OK);			/* SHOOT, too long */
+	UCHECK_ERR(mesh_send(last, SHOT, w, 1), OK);			/* SHOT, unasked */
 	UCHECK_ERR(mesh_send(last, SPAN_FIRST + 9, w, 1), OK);		/* no such type */
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
 

@@ -40,6 +40,7 @@ int bind_server(unsigned clients);
 int bind_client(unsigned server_core, unsigned flags);
 int span_test(void);
 int span_forever(unsigned core);
+int span_unmap_test(void);
 
 static int try_kernel_cap(void)
 {
@@ -302,6 +303,8 @@ int main(int argc, char **argv)
 		return bind_client(UPROG_PARAM(libc_arg) & 0xFF, UPROG_PARAM(libc_arg) >> 8);
 	case UPROG_SPAN:
 		return span_test();
+	case UPROG_SPAN_UNMAP:
+		return span_unmap_test();
 	case UPROG_SPAN_FOREVER:
 		return span_forever(UPROG_PARAM(libc_arg));
 	}

@@ -151,6 +151,94 @@ int span_test(void)
 	return 0;
 }
 
+/* UPROG_SPAN_UNMAP: see flotilla/uprog.h. Its own tables, so that it
+ * knows where the page is: PML4 entry UNMAP_L4 -> PDPT -> PDIR -> PTABLE,
+ * the page at entry 0 of each. */
+#define U_PDPT		CADDR(TASK_CN, 44)
+#define U_PDIR		CADDR(TASK_CN, 45)
+#define U_PT		CADDR(TASK_CN, 46)
+#define U_PAGE		CADDR(TASK_CN, 47)
+#define UNMAP_L4	101
+#define PAGE_MAGIC	0x5400d0e5000000ull
+
+static volatile uint64_t after_unmap, release;
+
+/* Reads the page until it faults. Having seen after_unmap, which the main
+ * dispatcher sets once mon_unmap has returned, a read that still works
+ * is a stale TLB entry: the shootdown missed this core. */
+static int lane_reader(uint64_t k)
+{
+	volatile uint64_t *page = (volatile uint64_t *)((uint64_t)UNMAP_L4 << 39);
+
+	lane[k].core = sys_core_id();
+	for (;;) {
+		uint64_t a = after_unmap;
+		uint64_t v = page[0];
+		lane[k].seen++;
+		if (a)
+			return 99;
+		if (v != PAGE_MAGIC)
+			return 98;
+	}
+}
+
+static int lane_hold(uint64_t unused)
+{
+	while (!release)
+		sys_yield();
+	return 0;
+}
+
+int span_unmap_test(void)
+{
+	unsigned n = 0, reader, holder;
+	uint64_t r[4];
+	err_t cap_err;
+	int status;
+	bool faulted;
+
+	if (mon_cores(&n) || n == 0)
+		return 1;
+	if (ram_retype(CPTR_TASKCN, CADDR_L2(U_PDPT), CAP_PDPT, 0) ||
+	    ram_retype(CPTR_TASKCN, CADDR_L2(U_PDIR), CAP_PDIR, 0) ||
+	    ram_retype(CPTR_TASKCN, CADDR_L2(U_PT), CAP_PTABLE, 0) ||
+	    ram_retype(CPTR_TASKCN, CADDR_L2(U_PAGE), CAP_FRAME, 4096) ||
+	    vnode_map(CPTR_VROOT, UNMAP_L4, U_PDPT, 0) || vnode_map(U_PDPT, 0, U_PDIR, 0) ||
+	    vnode_map(U_PDIR, 0, U_PT, 0) ||
+	    vnode_map(U_PT, 0, U_PAGE, CAP_RIGHT_READ | CAP_RIGHT_WRITE))
+		return 2;
+	*(volatile uint64_t *)((uint64_t)UNMAP_L4 << 39) = PAGE_MAGIC;
+	if (mon_unmap(U_PT, 0) != ERR_NOT_FOUND)
+		return 3;			/* not spanned: the process's own to do */
+	/* A reader on the last core, a holder here, so the space stays
+	 * spanned after the reader is gone. */
+	if (mon_span(n - 1, lane_reader, 0, stacks[0], SPAN_STACK, &reader) ||
+	    mon_span(0, lane_hold, 1, stacks[1], SPAN_STACK, &holder))
+		return 4;
+	while (lane[0].seen == 0)
+		sys_yield();
+	const uint64_t big[4] = { MON_UNMAP, 1ull << 32 };
+	if (mon_unmap(U_PAGE, 0) != ERR_CAP_WRONG_TYPE || mon_unmap(U_PT, 512) != ERR_MAP_RANGE ||
+	    mon_unmap(U_PT, 1) != ERR_NOT_MAPPED || mon_call_cap(big, U_PT, 0, r, &cap_err) !=
+	    ERR_MAP_RANGE)
+		return 5;
+	if (mon_unmap(U_PT, 0))
+		return 6;
+	after_unmap = 1;
+	if (wait_span(reader, &status, &faulted) || !faulted)
+		return status == 99 ? 7 : 8;	/* 7: it read the page after the shootdown */
+	/* The page's capability is no longer mapped anywhere: it may go,
+	 * though the space is still spanned. */
+	if (cnode_delete(CPTR_TASKCN, CADDR_L2(U_PAGE)))
+		return 9;
+	release = 1;
+	if (wait_span(holder, &status, &faulted) || faulted || status != 0)
+		return 10;
+	printf("uprog: core %u: a page unmapped while a span read it on core %u: the span faulted\n",
+	       sys_core_id(), n - 1);
+	return 0;
+}
+
 /* UPROG_SPAN_FOREVER | core << 8: see flotilla/uprog.h. */
 static volatile uint64_t *beat;
 

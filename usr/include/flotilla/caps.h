@@ -50,6 +50,11 @@ err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
  * `entry` of replica PML4 `vroot` at the PDPT at physical `base`. */
 err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256]);
 err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64_t base);
+/* Clears page entry `entry` of PTABLE `table` in a spanned tree and
+ * flushes this core's TLB, its PML4's base in *root; and flushing this
+ * core's TLB alone: the two halves of a shootdown. */
+err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint64_t *root);
+err_t kernel_tlb_flush(capaddr_t kernel);
 /* The console log of this core (kernel/console.c, docs/console.md). */
 err_t kernel_console_take(capaddr_t kernel, unsigned bell);
 err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);

@@ -53,6 +53,8 @@ enum mon_op {
 	MON_SPAN,		/* core: (entry, stack, arg) + PML4 -> w1 = span */
 	MON_SPAN_WAIT,		/* (span) + PML4 -> ERR_WOULD_BLOCK while it runs;
 				 * then w1 = exit status, w2 = 1 if it faulted */
+	MON_UNMAP,		/* (entry) + PTABLE: unmap a page of a spanned
+				 * space, with a TLB shootdown on its cores */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -160,5 +162,15 @@ err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	       size_t stack_bytes, unsigned *id);
 err_t mon_span_wait(unsigned id, int *status, bool *faulted);
+/* Unmaps the page at entry `entry` of page table `ptable` of this
+ * process's spanned address space and returns when no core can reach it
+ * any more: this core's kernel clears the entry and flushes its TLB, and
+ * the monitor has every core that runs a span of the process flush its
+ * own (a TLB shootdown by messages) before it answers. The frame's
+ * capability keeps a stale mapping record: delete it (no longer refused)
+ * or map a copy. ERR_NOT_FOUND: the space is not spanned (unmap it
+ * yourself); ERR_TIMEOUT: a core did not answer, so the page must not be
+ * reused. */
+err_t mon_unmap(capaddr_t ptable, unsigned entry);
 
 #endif

@@ -28,6 +28,7 @@ enum uprog_mode {
 	UPROG_BIND_CLIENT = 21,
 	UPROG_SPAN = 22,	/* usr/uprog/span.c */
 	UPROG_SPAN_FOREVER = 23,
+	UPROG_SPAN_UNMAP = 24,
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -64,7 +65,13 @@ enum uprog_mode {
  * UPROG_SPAN_FOREVER | core << 8: maps the frame given at UPROG_EP (a
  * global of its own if none), spans to `core` a loop that counts in its
  * word 1 forever, writes UPROG_WATCH_MAGIC to word 0, says so, and sleeps
- * until killed. */
+ * until killed.
+ * UPROG_SPAN_UNMAP: maps a page through tables of its own, spans a reader
+ * of it to the last core and a holder here, unmaps the page with
+ * mon_unmap (checking its refusals first) and checks that the reader
+ * faults rather than read it once mon_unmap has returned, and that the
+ * page's capability can then be deleted. Exits 0, or the number of the
+ * check that failed (7: the reader read the page after the shootdown). */
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
