@@ -38,6 +38,8 @@ extern unsigned long libc_arg;
 /* usr/uprog/bind.c */
 int bind_server(unsigned clients);
 int bind_client(unsigned server_core, unsigned flags);
+/* usr/uprog/idl.c */
+int idl_lmp_client(void);
 
 static int try_kernel_cap(void)
 {
@@ -298,6 +300,8 @@ int main(int argc, char **argv)
 		return bind_server(UPROG_PARAM(libc_arg));
 	case UPROG_BIND_CLIENT:
 		return bind_client(UPROG_PARAM(libc_arg) & 0xFF, UPROG_PARAM(libc_arg) >> 8);
+	case UPROG_IDL_LMP:
+		return idl_lmp_client();
 	}
 	return 100;
 }

@@ -26,6 +26,7 @@ enum uprog_mode {
 	UPROG_CHATTER = 19,
 	UPROG_BIND_SERVER = 20,	/* usr/uprog/bind.c; the argument's bits 8.. below */
 	UPROG_BIND_CLIENT = 21,
+	UPROG_IDL_LMP = 22,	/* usr/uprog/idl.c */
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -51,6 +52,14 @@ enum uprog_mode {
 #define UPROG_BIND_GONE		1u
 #define UPROG_BIND_MESSAGES	300
 #define UPROG_BIND_WAIT_NS	(10ull * 1000 * 1000 * 1000)
+
+/* UPROG_IDL_LMP: the client of if/test.if over the LMP transport
+ * (flotilla/idl_lmp.h), sending on UPROG_EP + 1 and receiving on
+ * UPROG_EP, capabilities landing in UPROG_EP + 2; the monitor's
+ * usr/monitor/idltest.c is the server, and says what is sent in turn.
+ * Exits 0, or with the number of the first check that failed. */
+#define UPROG_IDL_TEXT		"hello over lmp"
+#define UPROG_IDL_MAGIC		0x1D1F4A3Eull
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
