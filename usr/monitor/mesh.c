@@ -129,7 +129,9 @@ err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n)
 
 err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn)
 {
-	if (first < MESH_USER_TYPES || last < first || !fn || idl_hdr_is_frag(last))
+	/* Below the fragments' types, which the transport never hands over. */
+	if (first < MESH_USER_TYPES || last < first || !fn ||
+	    last >> IDL_HDR_MAGIC_SHIFT >= IDL_HDR_MAGIC)
 		return ERR_INVALID_ARG;
 	for (unsigned i = 0; i < nhandlers; i++)
 		if (first <= handlers[i].last && handlers[i].first <= last)

@@ -188,7 +188,7 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	err_t err;
 
 	if (op == MON_POWEROFF && !admin)
-		return ERR_CAP_RIGHTS;		/* checked here: FWD trusts its sender */
+		return ERR_CAP_RIGHTS;		/* checked here: fwd trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
 		return bind_request(w, has_cap, r, give);
 	if (!named_core_op(op) || core == me)

@@ -186,7 +186,7 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 struct disp_info;
 err_t remote_info(const struct rproc *p, struct disp_info *out);
 err_t remote_kill(const struct rproc *p);
-/* Waits for the EXITED message of p: its exit status, or that it faulted. */
+/* Waits for the exited message of p: its exit status, or that it faulted. */
 err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
 /* supervise.c: child pid of this monitor ended; if another core started
  * it, tells that core, destroys it (*kill_err) and returns true. */
