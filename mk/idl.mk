@@ -3,7 +3,7 @@
 # and mk/host.mk, whose variables it extends.
 #
 #   $(B)/gen/if/        for Flotilla: compiled into libflotilla.a, and on
-#                       the user include path (#include "if_mesh.h")
+#                       the user include path (#include "if_intermon.h")
 #   build/host-gen/if/  for the host tests and fuzzers that use them
 
 IDLGEN        := tools/idlgen.py

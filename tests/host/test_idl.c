@@ -1,6 +1,6 @@
 /*
  * Tests for the interface runtime (lib/idl.c, lib/idl_urpc.c) and the stubs
- * tools/idlgen.py generates from if/test.if and if/mesh.if:
+ * tools/idlgen.py generates from if/test.if and if/intermon.if:
  *
  * - every type round-trips, over URPC and over an imitation of LMP (a
  *   queue of 4-word messages framed by lib/idl.c's LMP code, with a fake
@@ -22,7 +22,7 @@
 #include "urpc_msgs.h"
 #include "lib/idl.h"
 #include "lib/idl_urpc.h"
-#include "if_mesh.h"
+#include "if_intermon.h"
 #include "if_test.h"
 #include "idl_fixture.h"
 
@@ -149,41 +149,41 @@ TEST(the_generated_binding_struct_works_too)
 	struct urpc_sender s;
 	struct urpc_receiver r;
 	struct idl_urpc tx, rx;
-	static struct if_mesh_binding a, b;
-	struct if_mesh_msg m;
+	static struct if_intermon_binding a, b;
+	struct if_intermon_msg m;
 
 	CHECK(mem && open_ends(mem, 8, &s, &r));
 	CHECK_EQ(idl_urpc_init(&tx, &s, NULL), OK);
 	CHECK_EQ(idl_urpc_init(&rx, NULL, &r), OK);
-	CHECK_EQ(if_mesh_init(&a, &idl_urpc_transport, &tx, NULL), OK);
-	CHECK_EQ(if_mesh_init(&b, &idl_urpc_transport, &rx, NULL), OK);
-	CHECK_EQ(if_mesh_ping_send(&a.b, 41), OK);
-	CHECK_EQ(if_mesh_recv(&b.b, &m), OK);
-	CHECK(m.num == IF_MESH_PING && m.ping.seq == 41);
+	CHECK_EQ(if_intermon_init(&a, &idl_urpc_transport, &tx, NULL), OK);
+	CHECK_EQ(if_intermon_init(&b, &idl_urpc_transport, &rx, NULL), OK);
+	CHECK_EQ(if_intermon_ping_send(&a.b, 41), OK);
+	CHECK_EQ(if_intermon_recv(&b.b, &m), OK);
+	CHECK(m.num == IF_INTERMON_PING && m.ping.seq == 41);
 	/* One-way: the other direction is refused, not crashed into. */
-	CHECK_EQ(if_mesh_pong_send(&b.b, 1), ERR_INVALID_ARG);
-	CHECK_EQ(if_mesh_recv(&a.b, &m), ERR_INVALID_ARG);
+	CHECK_EQ(if_intermon_pong_send(&b.b, 1), ERR_INVALID_ARG);
+	CHECK_EQ(if_intermon_recv(&a.b, &m), ERR_INVALID_ARG);
 	free(mem);
 }
 
-TEST(mesh_messages_are_one_slot_of_one_word)
+TEST(intermon_ping_and_join_are_one_slot_of_one_word)
 {
 	struct fix *x = fix_urpc(4, NULL);
-	struct if_mesh_binding *mb = malloc(sizeof(*mb));
+	struct if_intermon_binding *mb = malloc(sizeof(*mb));
 	uint64_t w[URPC_MAX_WORDS];
 	unsigned n;
 	uint32_t type;
 
 	CHECK(x && mb);
-	CHECK_EQ(if_mesh_init(mb, &idl_urpc_transport, &x->ua, NULL), OK);
-	CHECK_EQ(if_mesh_join_send(&mb->b, 3), OK);
-	CHECK_EQ(if_mesh_ping_send(&mb->b, 0x1234), OK);
-	/* What the monitors exchange today, one word each, in one slot each;
-	 * only the type differs (a fragment header, not MSG_PING). */
+	CHECK_EQ(if_intermon_init(mb, &idl_urpc_transport, &x->ua, NULL), OK);
+	CHECK_EQ(if_intermon_join_send(&mb->b, 3), OK);
+	CHECK_EQ(if_intermon_ping_send(&mb->b, 0x1234), OK);
+	/* What the monitors exchange at boot: one word each, in one slot
+	 * each, the type a fragment header. */
 	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
-	CHECK(n == 1 && w[0] == 3 && type == idl_hdr_first(IF_MESH_JOIN, 1, false));
+	CHECK(n == 1 && w[0] == 3 && type == idl_hdr_first(IF_INTERMON_JOIN, 1, false));
 	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), OK);
-	CHECK(n == 1 && w[0] == 0x1234 && type == idl_hdr_first(IF_MESH_PING, 1, false));
+	CHECK(n == 1 && w[0] == 0x1234 && type == idl_hdr_first(IF_INTERMON_PING, 1, false));
 	CHECK_EQ(type, 0xA1010001u);
 	CHECK_EQ(urpc_recv(&x->db.rx, w, &n, &type), ERR_WOULD_BLOCK);
 	free(mb);

@@ -59,12 +59,12 @@ check deterministic "$r"
 # --- the API the docs promise, as declared ---
 r=ok
 for decl in \
-	'err_t if_mesh_ping_send(struct idl_binding *binding, uint64_t seq);' \
-	'err_t if_mesh_recv(struct idl_binding *binding, struct if_mesh_msg *m);' \
-	'err_t if_mesh_poll(struct idl_binding *binding, const struct if_mesh_handlers *h);' \
+	'err_t if_intermon_ping_send(struct idl_binding *binding, uint64_t seq);' \
+	'err_t if_intermon_recv(struct idl_binding *binding, struct if_intermon_msg *m);' \
+	'err_t if_intermon_poll(struct idl_binding *binding, const struct if_intermon_handlers *h);' \
 	'	err_t (*pong)(struct idl_binding *binding, uint64_t seq);' \
-	'	IF_MESH_JOIN = 0,' '	IF_MESH_PONG = 2,' '#define IF_MESH_MAX_WORDS	1'; do
-	grep -qF -- "$decl" "$TMP/out/if_mesh.h" || r="if_mesh.h lacks: $decl"
+	'	IF_INTERMON_JOIN = 0,' '	IF_INTERMON_PONG = 2,' '#define IF_INTERMON_MAX_WORDS	39'; do
+	grep -qF -- "$decl" "$TMP/out/if_intermon.h" || r="if_intermon.h lacks: $decl"
 done
 for decl in \
 	'err_t if_test_add_call(struct idl_binding *binding, uint64_t a, uint64_t b, uint64_t *sum);' \
@@ -236,7 +236,7 @@ check error_too_many_messages "$r"
 
 # One bad file among good ones: nothing is written at all.
 r=ok
-$GEN -o "$TMP/mixed" "$ROOT/if/mesh.if" "$TMP/bad/two_caps/two_caps.if" 2>/dev/null && r="succeeded"
+$GEN -o "$TMP/mixed" "$ROOT/if/intermon.if" "$TMP/bad/two_caps/two_caps.if" 2>/dev/null && r="succeeded"
 [ -e "$TMP/mixed" ] && r="wrote output despite an error"
 check all_or_nothing "$r"
 

@@ -31,9 +31,12 @@
  * monitor's copy of its endpoint went with its memory, so the name is
  * removed and the client gets ERR_NOT_FOUND.
  *
- * Messages (types BIND_FIRST.., client's monitor -> server's monitor):
- *	BIND	req, name (2 words), service, frame id (rcap), core | bell << 8
- *	BIND_R	req, err, the server's doorbell
+ * Messages (if/intermon.if, client's monitor -> server's monitor): bind
+ * (the name, the service, the frame's rcap id, the client's doorbell) ->
+ * bind_r (the server's doorbell). A bind naming a doorbell that cannot
+ * be, or a bind_r nobody asked for, is refused (mesh.c counts and
+ * reports it); one for a service the server's core does not have is
+ * answered ERR_NOT_FOUND.
  */
 #include <string.h>
 #include <flotilla/caps.h>
@@ -43,8 +46,6 @@
 #include <flotilla/sys.h>
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
-
-enum { MSG_BIND = BIND_FIRST, MSG_BIND_R, MSG_LAST = MSG_BIND_R };
 
 /* The value an export registers with the name service: a tag, so that a
  * name a process registered with ns_register is not taken for one, and
@@ -291,9 +292,31 @@ static err_t accept(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *giv
 
 /* ---- The client's core ---- */
 
+/* Asks the server's core for its end; its doorbell in *peer_bell. */
+static err_t ask_bind(unsigned core, const char *name, unsigned svc, uint64_t frame,
+		      unsigned bell, unsigned *peer_bell)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_BIND_R, peer_bell)))
+		return err;
+	return mesh_await(&a, if_intermon_bind_send(mesh_to(core), a.id, name, svc, frame, bell));
+}
+
+static err_t on_bind_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t server_bell)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_BIND_R, id, status);
+
+	if (!a)
+		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
+	*(unsigned *)a->out = server_bell;
+	return OK;
+}
+
 static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 {
-	uint64_t ep, value, a[URPC_MAX_WORDS] = { 0 };
+	uint64_t ep, value;
 	unsigned core, bell, peer_bell = 0, b;
 	struct rcap rc = { 0 };
 	struct cap_info fi = { 0 };
@@ -321,10 +344,8 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 		err = server_end(me, &w[1], EXPORT_SVC(value), SLOT(B_FRAME(b)), NULL, bell,
 				 &peer_bell);
 	} else if (!(err = rcap_copy(SLOT(B_FRAME(b)), core, &rc))) {
-		uint64_t q[6] = { 0, w[1], w[2], EXPORT_SVC(value), rc.id, me | bell << 8 };
 		sent = true;
-		if (!(err = mesh_ask(core, MSG_BIND, q, 6, a)))
-			peer_bell = (unsigned)a[2];
+		err = ask_bind(core, (const char *)&w[1], EXPORT_SVC(value), rc.id, bell, &peer_bell);
 	}
 	if (err || (err = kernel_notify_mint(CPTR_KERNEL, core, peer_bell, T_BINDCN, B_BELL(b))))
 		goto fail;
@@ -378,25 +399,29 @@ err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give
 	return ERR_BAD_MESSAGE;
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+/* A client's monitor on another core binds to a service of this core's.
+ * The name is copied first: server_end may ask core 0 (names_remove),
+ * and what arrived meanwhile would overwrite it. */
+static err_t on_bind(struct idl_binding *b, uint64_t id, const char *s, uint32_t service,
+		     uint64_t frame, uint32_t client_bell)
 {
-	if (type == MSG_BIND_R)
-		return mesh_answer(w, n);
-	if (type != MSG_BIND || n != 6 || !names_well_formed(&w[1]))
+	unsigned from = mesh_peer(b), bell = 0;
+	struct rcap rc = { .owner = from, .id = frame };
+	uint64_t name[2] = { 0, 0 };
+	err_t err;
+
+	memcpy(name, s, strlen(s));
+	if (!names_well_formed(name) || client_bell < FIRST_BELL || client_bell >= NOTIFY_SLOTS)
 		return ERR_BAD_MESSAGE;
-	if ((w[5] & 0xFF) != from)
-		return ERR_BAD_MESSAGE;		/* a client's doorbell is on its own core */
-	struct rcap rc = { .owner = from, .id = w[4] };
-	unsigned bell = 0;
-	err_t err = setup();
-	if (!err)
-		err = server_end(from, &w[1], w[3], 0, &rc, w[5] >> 8, &bell);
-	const uint64_t a[3] = { w[0], err, bell };
-	return mesh_send(from, MSG_BIND_R, a, 3);
+	if (!(err = setup()))
+		err = server_end(from, name, service, 0, &rc, client_bell, &bell);
+	return if_intermon_bind_r_send(mesh_to(from), id, err, bell);
 }
 
 err_t bind_init(unsigned core)
 {
 	me = core;
-	return mesh_on(BIND_FIRST, MSG_LAST, on_message);
+	mesh_handlers.bind = on_bind;
+	mesh_handlers.bind_r = on_bind_r;
+	return OK;
 }

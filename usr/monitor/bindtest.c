@@ -45,30 +45,49 @@ UTEST(channels_bind_by_name_from_every_core)
 		utest_fail(__FILE__, __LINE__, "client after the server: check %d failed", status);
 }
 
-/* Malformed BIND messages to another core's monitor: each is dropped
- * (and reported by it), and it goes on serving; a well-formed BIND for a
+/* Asks core `core`'s monitor for the server's end of a channel, as a
+ * client's monitor does (bind.c); its doorbell in *bell. */
+static err_t ask_bind(unsigned core, const char *name, unsigned svc, unsigned client_bell,
+		      unsigned *bell)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_BIND_R, bell)))
+		return err;
+	return mesh_await(&a, if_intermon_bind_send(mesh_to(core), a.id, name, svc, 0,
+						    client_bell));
+}
+
+/* Malformed bind messages to another core's monitor, and well-formed ones
+ * that make no sense: each is dropped (counted: mesh_dropped_more, and
+ * reported by it), and it goes on serving; a well-formed bind for a
  * service it does not have is answered with ERR_NOT_FOUND. */
 UTEST(malformed_bind_messages_are_dropped)
 {
-	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 0, 0x6f6f66 /* "foo" */, 0, 0, 0, 0, 0 }, a[7], cycles;
+	unsigned last = mesh_cores() - 1, bell;
+	uint64_t w[7] = { 0, 3, 0x6f6f66 /* "foo" */, 0, 0, 0, 0 }, seen, cycles;
 
 	if (last == 0)
 		return;
-	UCHECK_ERR(mesh_send(last, BIND_FIRST, w, 5), OK);		/* BIND, short */
-	w[1] = w[2] = ~0ull;						/* a name without its NUL */
-	UCHECK_ERR(mesh_send(last, BIND_FIRST, w, 6), OK);
-	w[1] = 0x6f6f66;
-	w[2] = 0;
-	w[5] = last;							/* the client's doorbell on another core */
-	UCHECK_ERR(mesh_send(last, BIND_FIRST, w, 6), OK);
-	UCHECK_ERR(mesh_send(last, BIND_FIRST + 1, w, 3), OK);		/* BIND_R, unasked */
-	UCHECK_ERR(mesh_send(last, BIND_FIRST + 5, w, 1), OK);		/* no such type */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_BIND, 5, w, 5), OK);		/* bind, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	w[2] = ~0ull;								/* a name without its NUL */
+	w[5] = FIRST_BELL;
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_BIND, 6, w, 6), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_bind_send(mesh_to(last), 1, "foo", 0, 0, NOTIFY_SLOTS), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));				/* no such doorbell */
+	UCHECK_ERR(if_intermon_bind_send(mesh_to(last), 1, "", 0, 0, FIRST_BELL), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));				/* an empty name */
+	UCHECK_ERR(if_intermon_bind_r_send(mesh_to(last), 1, OK, 8), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_NMSGS + 5, 1, w, 1), OK);	/* no such message */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
-	w[3] = 9999;							/* no such service */
-	w[5] = 0 | 8 << 8;
-	UCHECK_ERR(mesh_ask(last, BIND_FIRST, w, 6, a), ERR_NOT_FOUND);
-	w[3] = 0;							/* none exported there */
-	UCHECK_ERR(mesh_ask(last, BIND_FIRST, w, 6, a), ERR_NOT_FOUND);
+	UCHECK_ERR(ask_bind(last, "foo", 9999, FIRST_BELL, &bell), ERR_NOT_FOUND);	/* no such service */
+	UCHECK_ERR(ask_bind(last, "foo", 0, FIRST_BELL, &bell), ERR_NOT_FOUND);	/* none exported there */
+	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

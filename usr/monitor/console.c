@@ -9,13 +9,14 @@
  *     once the monitor has taken the console over (KERNEL_CONSOLE_TAKE);
  *     a doorbell tells the monitor, which reads the log (console_pump);
  *   - a monitor on another core sends what it read to core 0 over the
- *     mesh, as TEXT messages of up to 48 bytes, in order on its channel;
+ *     mesh, as text messages of up to 40 bytes (one URPC slot each,
+ *     if/intermon.if), in order on its channel;
  *   - core 0 puts each core's bytes together into lines, one buffer per
  *     core, and writes a line only when it is whole: lines from different
  *     cores never interleave.
  *
  * A line that is not finished yet (a prompt, a shell's echo) is written
- * when its core has nothing more to send for now (the IDLE flag); if a
+ * when its core has nothing more to send for now (text's idle flag); if a
  * whole line from another core comes while it stands unfinished on the
  * wire, a newline is written first, so that no line on the screen holds
  * bytes of two cores. A line longer than CONSOLE_LINE_MAX is written in
@@ -36,17 +37,9 @@
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include <flotilla/uart.h>
-#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
-enum {
-	TEXT = CONSOLE_FIRST,	/* len | IDLE, then len bytes (<= TEXT_BYTES) */
-	SYNC,			/* req: send what you have, then answer */
-	SYNCED,			/* req, err */
-};
-#define TEXT_WORDS	6
-#define TEXT_BYTES	(TEXT_WORDS * 8)
-#define TEXT_IDLE	0x100u	/* the sender has nothing more for now */
+#define TEXT_BYTES	40	/* text's bound in if/intermon.if: one URPC slot */
 #define COM1_BASE	0x3F8
 
 static unsigned me;
@@ -93,15 +86,12 @@ static void text_in(unsigned core, const char *s, size_t n, bool idle)
 		write_out(core);
 }
 
-/* Another core: what its log held, to core 0 in TEXT messages. */
+/* Another core: what its log held, to core 0 in text messages. */
 static void send_text(const char *s, size_t n, bool idle)
 {
 	while (n) {
-		uint64_t w[1 + TEXT_WORDS] = { 0 };
 		size_t k = n < TEXT_BYTES ? n : TEXT_BYTES;
-		memcpy(&w[1], s, k);
-		w[0] = k | (idle && k == n ? TEXT_IDLE : 0);
-		mesh_send(0, TEXT, w, 1 + (unsigned)((k + 7) / 8));
+		if_intermon_text_send(mesh_to(0), idle && k == n, s, k);
 		s += k;
 		n -= k;
 	}
@@ -152,28 +142,23 @@ void stdio_written(void)
 	console_pump();
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_text(struct idl_binding *b, bool idle, const uint8_t *data, size_t len)
 {
-	switch (type) {
-	case TEXT: {
-		size_t len = w[0] & 0xFF;
-		if (me != 0 || n < 1 || len > TEXT_BYTES || (w[0] & ~(uint64_t)(0xFF | TEXT_IDLE)) ||
-		    n != 1 + (len + 7) / 8)
-			return ERR_BAD_MESSAGE;
-		text_in(from, (const char *)&w[1], len, w[0] & TEXT_IDLE);
-		return OK;
-	}
-	case SYNC: {
-		if (n != 1)
-			return ERR_BAD_MESSAGE;
-		console_pump();
-		const uint64_t a[2] = { w[0], OK };
-		return mesh_send(from, SYNCED, a, 2);
-	}
-	case SYNCED:
-		return mesh_answer(w, n);
-	}
-	return ERR_BAD_MESSAGE;
+	if (me != 0)
+		return ERR_BAD_MESSAGE;		/* only core 0 writes the console */
+	text_in(mesh_peer(b), (const char *)data, len, idle);
+	return OK;
+}
+
+static err_t on_sync(struct idl_binding *b, uint64_t id)
+{
+	console_pump();
+	return if_intermon_sync_r_send(b, id, OK);
+}
+
+static err_t on_sync_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_SYNC_R, id, status) ? OK : ERR_BAD_MESSAGE;
 }
 
 err_t console_init(unsigned core)
@@ -186,7 +171,10 @@ err_t console_init(unsigned core)
 	if (core != 0 && cap_identify(CPTR_IOPORT_COM1, &info) == OK && info.type == CAP_IOPORT)
 		printf("monitor: core %u holds an I/O port capability at CPTR_IOPORT_COM1: only core 0's should\n",
 		       core);
-	return mesh_on(CONSOLE_FIRST, CONSOLE_FIRST + 0xFF, on_message);
+	mesh_handlers.text = on_text;
+	mesh_handlers.sync = on_sync;
+	mesh_handlers.sync_r = on_sync_r;
+	return OK;
 }
 
 err_t console_take(void)
@@ -219,9 +207,9 @@ err_t console_serve(void)
 void console_sync(void)
 {
 	for (unsigned k = 1; me == 0 && k < mesh_cores(); k++) {
-		uint64_t w[1], answer[URPC_MAX_WORDS];
-		if (mesh_joined(k))
-			mesh_ask(k, SYNC, w, 1, answer);
+		struct mesh_ask a;
+		if (mesh_joined(k) && mesh_ask(&a, k, IF_INTERMON_SYNC_R, NULL) == OK)
+			mesh_await(&a, if_intermon_sync_send(mesh_to(k), a.id));
 	}
 	console_pump();
 	for (unsigned k = 0; me == 0 && k < MAX_MESH_CORES; k++)

@@ -57,30 +57,43 @@ UTEST(console_kernel_requests_are_checked)
 	UCHECK_ERR(sys_debug_print(buf, DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
 }
 
-/* Malformed console and forwarded-request messages to another core: each
- * is dropped (and reported by that monitor), and it goes on serving. */
+/* Malformed console and forwarded-request messages to another core, and
+ * well-formed ones that make no sense there: each is dropped (counted:
+ * mesh_dropped_more, and reported by that monitor), and it goes on
+ * serving, also a good forwarded request. */
 UTEST(malformed_console_and_request_messages_are_dropped)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 0xFF, 2, 3, 4, 5, 6, 7 }, cycles;
+	uint64_t w[7] = { 0xFF, 2, 3, 4, 5, 6, 7 }, r[4] = { 0 }, seen, cycles;
+	struct mesh_ask a;
 
 	if (last == 0)
 		return;
-	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST, w, 2), OK);		/* TEXT, not to core 0 */
-	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 1, w, 3), OK);	/* SYNC, too long */
-	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 2, w, 2), OK);	/* SYNCED, unasked */
-	UCHECK_ERR(mesh_send(last, CONSOLE_FIRST + 9, w, 1), OK);	/* no such type */
-	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 4), OK);		/* FWD, short */
-	w[1] = MON_SPAWN | 0ull << 8;					/* FWD, wrong core */
-	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 5), OK);
-	w[1] = MON_NS_LOOKUP | (uint64_t)last << 8;			/* FWD, not forwardable */
-	UCHECK_ERR(mesh_send(last, MONCALL_FIRST, w, 5), OK);
-	UCHECK_ERR(mesh_send(last, MONCALL_FIRST + 1, w, 5), OK);	/* FWD_R, unasked */
-	UCHECK_ERR(mesh_send(last, MONCALL_FIRST + 7, w, 0), OK);	/* no such type */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	UCHECK_ERR(if_intermon_text_send(mesh_to(last), true, "hi\n", 3), OK);	/* not to core 0 */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_TEXT, 8, w, 7), OK);		/* text, too long */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SYNC, 3, w, 3), OK);		/* sync, too long */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_sync_r_send(mesh_to(last), 5, OK), OK);		/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_FWD, 4, w, 4), OK);		/* fwd, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	w[1] = 0x1FF;								/* op out of range */
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_FWD, 6, w, 6), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_SPAWN, 0, 0, 0, 0), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));				/* the wrong core */
+	UCHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_NS_LOOKUP, last, 0, 0, 0), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));				/* not forwardable */
+	UCHECK_ERR(if_intermon_fwd_r_send(mesh_to(last), 5, OK, 0, 0, 0), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* It still answers, also a good forwarded request. */
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
-	w[1] = MON_PS | (uint64_t)last << 8;
-	w[2] = 1000;
-	UCHECK_ERR(mesh_ask(last, MONCALL_FIRST, w, 5, w), ERR_NOT_FOUND);
+	UCHECK_ERR(mesh_ask(&a, last, IF_INTERMON_FWD_R, r), OK);
+	UCHECK_ERR(mesh_await(&a, if_intermon_fwd_send(mesh_to(last), a.id, MON_PS, last, 1000, 0,
+						       0)), ERR_NOT_FOUND);
+	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

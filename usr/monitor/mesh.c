@@ -8,12 +8,22 @@
  * every ring. It looks at the rings once more after binding its doorbell,
  * so a message sent before that is not missed.
  *
- * At boot every monitor but core 0's sends JOIN to core 0, which waits
- * until every core has joined and then pings each one (PING, answered by
- * PONG), printing the round trip in cycles: the mesh works both ways and
- * halted cores are woken by messages. Messages of a type the receiver does
- * not know, or malformed ones, are counted and dropped; the monitor goes
- * on serving.
+ * Monitors speak one interface, if/intermon.if, with one binding per peer
+ * core over the two channels to and from it (the URPC transport of
+ * lib/idl_urpc.h; notify rings the peer's doorbell). Every file of the
+ * monitor that speaks it fills its fields of mesh_handlers in its init,
+ * and mesh_poll receives from every peer and dispatches with them. What
+ * the runtime refuses (malformed fragments or fields), what no handler
+ * takes and what a handler refuses (an answer nobody asked for, a
+ * request that makes no sense) is dropped, counted per peer and
+ * reported; the monitor goes on serving. Messages that are not
+ * fragments (make bench's, meshbench.c) reach the transport's `other`
+ * hook and the handler mesh_on gave their types.
+ *
+ * At boot every monitor but core 0's sends join to core 0, which waits
+ * until every core has joined and then pings each one (ping, answered by
+ * pong), printing the round trip in cycles: the mesh works both ways and
+ * halted cores are woken by messages.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,12 +31,11 @@
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "lib/idl_urpc.h"
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
 #define MESH_SLOTS	16	/* URPC_CHAN_BYTES(16) fits MESH_CHAN_BYTES */
-
-enum { MSG_JOIN = 1, MSG_PING, MSG_PONG };
 
 _Static_assert(URPC_CHAN_BYTES(MESH_SLOTS) <= MESH_CHAN_BYTES, "a channel fits its place");
 
@@ -35,15 +44,19 @@ static uint8_t *mesh;
 static bool up;
 static struct urpc_sender tx[MAX_MESH_CORES];
 static struct urpc_receiver rx[MAX_MESH_CORES];
+static struct idl_urpc tp[MAX_MESH_CORES];
+static struct if_intermon_binding peer[MAX_MESH_CORES];
 static bool joined[MAX_MESH_CORES];
 static uint64_t pong_seq[MAX_MESH_CORES];
-static unsigned dropped;
+static uint64_t dropped[MAX_MESH_CORES];	/* messages from each core dropped */
 static bool rings_only;		/* mesh_rings_only */
 static struct {
 	uint32_t first, last;
 	mesh_handler_t fn;
 } handlers[MESH_HANDLERS];
 static unsigned nhandlers;
+
+struct if_intermon_handlers mesh_handlers;
 
 static inline uint64_t rdtsc(void)
 {
@@ -58,6 +71,51 @@ static void *chan(uint8_t *mesh, unsigned from, unsigned to)
 	return mesh + ((size_t)from * ncores + to) * MESH_CHAN_BYTES;
 }
 
+/*
+ * The binding of a core that is not a peer (this one, one out of range,
+ * any while the mesh is down): sending on it says ERR_INVALID_ARG, so
+ * callers need not check the core before they send.
+ */
+static err_t nowhere_send(void *unused, const struct idl_frag *f)
+{
+	return ERR_INVALID_ARG;
+}
+
+static err_t nowhere_recv(void *unused, struct idl_frag *f, bool block)
+{
+	return ERR_INVALID_ARG;
+}
+
+static const struct idl_transport nowhere_transport = {
+	.name = "nowhere",
+	.frag_words = URPC_MAX_WORDS,
+	.frag_words_cap = URPC_MAX_WORDS,
+	.send = nowhere_send,
+	.recv = nowhere_recv,
+};
+static struct if_intermon_binding nowhere;
+
+struct idl_binding *mesh_to(unsigned core)
+{
+	return up && core < ncores && core != me ? &peer[core].b : &nowhere.b;
+}
+
+unsigned mesh_peer(const struct idl_binding *b)
+{
+	return (unsigned)(uintptr_t)b->user;
+}
+
+uint64_t mesh_dropped(unsigned core)
+{
+	return core < MAX_MESH_CORES ? dropped[core] : 0;
+}
+
+static void drop(unsigned from, const char *what, err_t err)
+{
+	dropped[from]++;
+	printf("monitor: core %u: dropped %s from core %u: %s\n", me, what, from, err_name(err));
+}
+
 err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n)
 {
 	err_t err;
@@ -69,14 +127,11 @@ err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n)
 	return err ? err : kernel_notify(CPTR_KERNEL, to, MESH_DOORBELL);
 }
 
-static err_t send(unsigned to, uint32_t type, uint64_t w0)
-{
-	return mesh_send(to, type, &w0, 1);
-}
-
 err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn)
 {
-	if (first < MESH_USER_TYPES || last < first || !fn)
+	/* Below the fragments' types, which the transport never hands over. */
+	if (first < MESH_USER_TYPES || last < first || !fn ||
+	    last >> IDL_HDR_MAGIC_SHIFT >= IDL_HDR_MAGIC)
 		return ERR_INVALID_ARG;
 	for (unsigned i = 0; i < nhandlers; i++)
 		if (first <= handlers[i].last && handlers[i].first <= last)
@@ -109,54 +164,127 @@ unsigned mesh_cores(void)
 	return up ? ncores : 1;
 }
 
-static void handle(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+/* The transport's `other` hook: a message from core `from` that is no
+ * fragment goes to the handler of its type. */
+static void other(void *arg, uint32_t type, const uint64_t *w, unsigned n)
 {
+	unsigned from = (unsigned)(uintptr_t)arg;
+	err_t err = ERR_UNSUPPORTED;
+
 	for (unsigned i = 0; i < nhandlers; i++)
 		if (type >= handlers[i].first && type <= handlers[i].last) {
-			if (handlers[i].fn(from, type, w, n) == OK)
+			if ((err = handlers[i].fn(from, type, w, n)) == OK)
 				return;
-			goto bad;
+			break;
 		}
-	switch (type) {
-	case MSG_JOIN:
-		joined[from] = true;
-		return;
-	case MSG_PING:
-		if (n == 1) {
-			send(from, MSG_PONG, w[0]);
-			return;
+	dropped[from]++;
+	printf("monitor: core %u: dropped a raw message (type %#x, %u words) from core %u: %s\n",
+	       me, type, n, from, err_name(err));
+}
+
+/* Wakes core j, whose monitor may be blocked on its endpoint. */
+static void ring(void *arg)
+{
+	kernel_notify(CPTR_KERNEL, (unsigned)(uintptr_t)arg, MESH_DOORBELL);
+}
+
+/*
+ * The bindings' wait hook. IDL_WAIT_SEND: the peer's ring is full; it
+ * drains it when it runs (`ring` has just woken it), so yield rather
+ * than block: room comes with no doorbell here. IDL_WAIT_RECV: only a
+ * blocking rpc call waits for a reply, and intermon has none.
+ */
+static err_t wait_hook(struct idl_binding *b, enum idl_wait why)
+{
+	if (why != IDL_WAIT_SEND)
+		return ERR_UNSUPPORTED;
+	sys_yield();
+	return OK;
+}
+
+static void poll_peer(unsigned j)
+{
+	struct idl_binding *b = &peer[j].b;
+	struct if_intermon_msg m;
+	err_t err;
+
+	/* A handler may wait (mesh_ask) and so poll this binding again
+	 * inside this loop: each message is received whole and dispatched
+	 * before the next, and strings point into the binding's buffer only
+	 * until the next receive (the handlers that wait copy them first). */
+	while ((err = if_intermon_recv(b, &m)) != ERR_WOULD_BLOCK) {
+		if (err == ERR_BAD_MESSAGE) {
+			drop(j, "a malformed message", err);
+			continue;
 		}
-		break;
-	case MSG_PONG:
-		if (n == 1) {
-			pong_seq[from] = w[0];
-			return;
+		if (err)
+			return;			/* not a peer: nothing to read */
+		if ((err = if_intermon_dispatch(b, &m, &mesh_handlers))) {
+			char what[48];
+			snprintf(what, sizeof(what), "message %s",
+				 if_intermon_iface.msgs[m.num].name);
+			drop(j, what, err);
 		}
-		break;
 	}
-bad:
-	dropped++;
-	printf("monitor: core %u: dropped a malformed message (type %u, %u words) from core %u\n",
-	       me, type, n, from);
 }
 
 void mesh_poll(void)
 {
-	for (unsigned j = 0; up && j < ncores; j++) {
-		uint64_t w[URPC_MAX_WORDS];
-		unsigned n;
-		uint32_t type;
-		err_t err;
+	for (unsigned j = 0; up && j < ncores; j++)
+		if (j != me)
+			poll_peer(j);
+}
 
-		if (j == me)
-			continue;
-		while ((err = urpc_recv(&rx[j], w, &n, &type)) != ERR_WOULD_BLOCK) {
-			if (err == OK)
-				handle(j, type, w, n);
-			else
-				dropped++;
-		}
-	}
+static err_t on_join(struct idl_binding *b, uint32_t core)
+{
+	if (core != mesh_peer(b))
+		return ERR_BAD_MESSAGE;		/* a core joins for itself */
+	joined[core] = true;
+	return OK;
+}
+
+static err_t on_ping(struct idl_binding *b, uint64_t seq)
+{
+	return if_intermon_pong_send(b, seq);
+}
+
+static err_t on_pong(struct idl_binding *b, uint64_t seq)
+{
+	pong_seq[mesh_peer(b)] = seq;
+	return OK;
+}
+
+static err_t on_drops(struct idl_binding *b, uint64_t id)
+{
+	return if_intermon_drops_r_send(b, id, OK, dropped[mesh_peer(b)]);
+}
+
+static err_t on_drops_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t count)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_DROPS_R, id, status);
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	*(uint64_t *)a->out = count;
+	return OK;
+}
+
+/* Binds core j's channels: the rings, then the interface over them. */
+static err_t bind_peer(unsigned j)
+{
+	err_t err;
+
+	if ((err = urpc_sender_init(&tx[j], chan(mesh, me, j), MESH_CHAN_BYTES, MESH_SLOTS)) ||
+	    (err = urpc_receiver_init(&rx[j], chan(mesh, j, me), MESH_CHAN_BYTES, MESH_SLOTS)) ||
+	    (err = idl_urpc_init(&tp[j], &tx[j], &rx[j])))
+		return err;
+	tp[j].notify = ring;
+	tp[j].other = other;
+	tp[j].arg = (void *)(uintptr_t)j;
+	if ((err = if_intermon_init(&peer[j], &idl_urpc_transport, &tp[j], wait_hook)))
+		return err;
+	peer[j].b.user = (void *)(uintptr_t)j;
+	return OK;
 }
 
 err_t mesh_init(unsigned core)
@@ -164,6 +292,13 @@ err_t mesh_init(unsigned core)
 	err_t err;
 
 	me = core;
+	if ((err = if_intermon_init(&nowhere, &nowhere_transport, NULL, NULL)))
+		return err;
+	mesh_handlers.join = on_join;
+	mesh_handlers.ping = on_ping;
+	mesh_handlers.pong = on_pong;
+	mesh_handlers.drops = on_drops;
+	mesh_handlers.drops_r = on_drops_r;
 	ncores = kernel_cores(CPTR_KERNEL);
 	if (ncores < 2)
 		return OK;			/* alone: nothing to join */
@@ -171,18 +306,14 @@ err_t mesh_init(unsigned core)
 		return ERR_TOO_MANY;
 	if ((err = window_map_frame(CPTR_MESH, (void **)&mesh)))
 		return err;
-	for (unsigned j = 0; j < ncores; j++) {
-		if (j == me)
-			continue;
-		if ((err = urpc_sender_init(&tx[j], chan(mesh, me, j), MESH_CHAN_BYTES, MESH_SLOTS)) ||
-		    (err = urpc_receiver_init(&rx[j], chan(mesh, j, me), MESH_CHAN_BYTES, MESH_SLOTS)))
+	for (unsigned j = 0; j < ncores; j++)
+		if (j != me && (err = bind_peer(j)))
 			return err;
-	}
 	if ((err = kernel_notify_bind(CPTR_KERNEL, T_FAULTEP, MESH_DOORBELL)))
 		return err;
 	up = true;
 	mesh_poll();				/* what came before the binding */
-	return me == 0 ? OK : send(0, MSG_JOIN, me);
+	return me == 0 ? OK : if_intermon_join_send(mesh_to(0), me);
 }
 
 bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
@@ -204,34 +335,31 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 }
 
 /*
- * Requests and their answers (remote.c, rcap.c, names.c): w[0] of both is
- * the request's id, w[1] of the answer its error. What a monitor does for
- * others while it waits only ever answers, with one exception: a request
- * from one of its own processes (moncall.c) may ask another core while an
- * ask of the monitor's own is outstanding. So outstanding asks are a
- * small stack, and an answer is matched by id against all of them.
+ * Requests and their answers (remote.c, rcap.c, names.c, ...): the
+ * request carries a fresh id, its answer echoes it. What a monitor does
+ * for others while it waits only ever answers, with one exception: a
+ * request from one of its own processes (moncall.c) may ask another core
+ * while an ask of the monitor's own is outstanding. So outstanding asks
+ * are a small stack, and an answer is matched by its core, its message
+ * and its id against all of them.
  */
 #define MESH_ASK_DEPTH		4
 
 static uint64_t next_req = 1;
-static struct ask {
-	uint64_t id;
-	uint64_t *answer;
-	bool answered;
-} *asks[MESH_ASK_DEPTH];
+static struct mesh_ask *asks[MESH_ASK_DEPTH];
 static unsigned nasks;
 
-err_t mesh_answer(const uint64_t *w, unsigned n)
+struct mesh_ask *mesh_answer(struct idl_binding *b, unsigned answer, uint64_t id, err_t status)
 {
-	if (n < 2)
-		return ERR_BAD_MESSAGE;
-	for (unsigned i = 0; i < nasks; i++)
-		if (asks[i]->id == w[0] && !asks[i]->answered) {
-			memcpy(asks[i]->answer, w, n * sizeof(w[0]));
-			asks[i]->answered = true;
-			return OK;
+	for (unsigned i = 0; i < nasks; i++) {
+		struct mesh_ask *a = asks[i];
+		if (a->id == id && a->core == mesh_peer(b) && a->answer == answer && !a->answered) {
+			a->answered = true;
+			a->status = status;
+			return a;
 		}
-	return ERR_BAD_MESSAGE;			/* no one asked, or asked already */
+	}
+	return NULL;				/* no one asked, or asked already */
 }
 
 static bool got_answer(unsigned depth)
@@ -239,20 +367,35 @@ static bool got_answer(unsigned depth)
 	return asks[depth]->answered;
 }
 
-err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer)
+err_t mesh_ask(struct mesh_ask *a, unsigned core, unsigned answer, void *out)
 {
-	struct ask a = { .id = next_req++, .answer = answer };
-	err_t err;
-
+	if (!up || core >= ncores || core == me)
+		return ERR_INVALID_ARG;
 	if (nasks == MESH_ASK_DEPTH)
 		return ERR_TOO_MANY;
-	w[0] = a.id;
-	asks[nasks++] = &a;
-	err = mesh_send(core, type, w, n);
+	*a = (struct mesh_ask){ .id = next_req++, .core = core, .answer = answer, .out = out };
+	asks[nasks++] = a;
+	return OK;
+}
+
+err_t mesh_await(struct mesh_ask *a, err_t sent)
+{
+	err_t err = sent;
+
 	if (!err && !mesh_serve_until(got_answer, nasks - 1, sys_clock_ns() + MESH_WAIT_NS))
 		err = ERR_TIMEOUT;		/* a late answer will be refused */
 	nasks--;
-	return err ? err : (err_t)answer[1];
+	return err ? err : a->status;
+}
+
+err_t mesh_drops(unsigned core, uint64_t *count)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_DROPS_R, count)))
+		return err;
+	return mesh_await(&a, if_intermon_drops_send(mesh_to(core), a.id));
 }
 
 void mesh_rings_only(bool on)
@@ -286,7 +429,7 @@ err_t mesh_ping(unsigned core, uint64_t *cycles)
 		return ERR_INVALID_ARG;
 	want_seq++;
 	uint64_t t0 = rdtsc();
-	if ((err = send(core, MSG_PING, want_seq)))
+	if ((err = if_intermon_ping_send(mesh_to(core), want_seq)))
 		return err;
 	/* Poll for the answer first, so that the figure is the round trip and
 	 * not the tick mesh_serve_until sleeps between looks. */

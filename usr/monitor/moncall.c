@@ -10,8 +10,9 @@
  * callers wait in the endpoint's queue meanwhile.
  *
  * An operation that names a core runs on that core's monitor: this one
- * forwards the request over the mesh (FWD: id, the four words; FWD_R: id,
- * error, the three result words) and replies with the answer. Pinging is
+ * forwards the request over the mesh (fwd: id, operation, core, the
+ * three argument words; fwd_r: id, error, the three result words;
+ * if/intermon.if) and replies with the answer. Pinging is
  * the exception (it measures from here); console reads and power-off go
  * to core 0, which drives the UART. A process started by a request
  * (MON_SPAWN) is a child of that core's monitor like any other: its
@@ -31,18 +32,18 @@
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
-#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
 #define MON_BADGE	0x4D4F4Eu	/* "MON": not a SPAWN_BADGE */
 #define ADMIN_BADGE	0x4D4F4E41u	/* "MONA": T_MONADMIN's, the shell's */
 
-enum { FWD = MONCALL_FIRST, FWD_R };
-
 static unsigned me;
 static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n);
+static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
+		     uint64_t a2, uint64_t a3);
+static err_t on_fwd_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t r1,
+		      uint64_t r2, uint64_t r3);
 
 err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned slots)
 {
@@ -79,8 +80,9 @@ err_t moncall_init(unsigned core)
 	err_t err;
 
 	me = core;
-	if ((err = mesh_on(MONCALL_FIRST, MONCALL_FIRST + 0xFF, on_message)) ||
-	    (err = bind_init(core)) || (err = span_init(core)))
+	mesh_handlers.fwd = on_fwd;
+	mesh_handlers.fwd_r = on_fwd_r;
+	if ((err = bind_init(core)) || (err = span_init(core)))
 		return err;
 	if ((err = cnode_mint(CPTR_TASKCN, CADDR_L2(CPTR_MONITOR), T_FAULTEP,
 			      CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, MON_BADGE)))
@@ -220,35 +222,52 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 {
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
-	uint64_t q[5] = { 0, op | (uint64_t)core << 8, w[1], w[2], w[3] };
-	uint64_t a[URPC_MAX_WORDS] = { 0 };
+	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
+	struct mesh_ask a;
 	err_t err;
 
 	if (op == MON_POWEROFF && !admin)
-		return ERR_CAP_RIGHTS;		/* checked here: FWD trusts its sender */
+		return ERR_CAP_RIGHTS;		/* checked here: fwd trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)
 		return bind_request(w, has_cap, r, give);
 	if (op == MON_SPAN || op == MON_SPAN_WAIT || op == MON_UNMAP)
 		return span_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
-		return serve_here(&q[1], r);
-	if (core >= mesh_cores())
-		return ERR_INVALID_ARG;
-	err = mesh_ask(core, FWD, q, 5, a);
-	memcpy(&r[1], &a[2], 3 * sizeof(r[0]));
-	return err;
+		return serve_here(q, r);
+	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, w[1],
+						   w[2], w[3]));
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+/* A request forwarded by another core's monitor: one that runs on the
+ * core it names, this one. */
+static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
+		     uint64_t a2, uint64_t a3)
 {
-	if (type == FWD_R)
-		return mesh_answer(w, n);
-	if (type != FWD || n != 5 || !named_core_op(MON_OP(w[1])) || MON_CORE(w[1]) != me)
-		return ERR_BAD_MESSAGE;
+	const uint64_t w[4] = { op | (uint64_t)core << 8, a1, a2, a3 };
 	uint64_t r[LMP_WORDS] = { 0 };
-	err_t err = serve_here(&w[1], r);
-	const uint64_t a[5] = { w[0], err, r[1], r[2], r[3] };
-	return mesh_send(from, FWD_R, a, 5);
+	err_t err;
+
+	if (!named_core_op(op) || core != me)
+		return ERR_BAD_MESSAGE;
+	err = serve_here(w, r);
+	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
+}
+
+static err_t on_fwd_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t r1,
+		      uint64_t r2, uint64_t r3)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_FWD_R, id, status);
+	uint64_t *r;
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	r = a->out;
+	r[1] = r1;
+	r[2] = r2;
+	r[3] = r3;
+	return OK;
 }
 
 void moncall_handle(const struct lmp_msg *m)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
+#include "if_intermon.h"
 
 /* The test fixture (scratch.c): slots in the task CNode, the scratch
  * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
@@ -77,17 +78,39 @@ void mesh_poll(void);
 unsigned mesh_join_all(void);
 bool mesh_joined(unsigned core);
 err_t mesh_ping(unsigned core, uint64_t *cycles);
-/* Other protocols over the mesh. mesh_on routes message types
- * first..last (>= MESH_USER_TYPES; ranges may not overlap) to fn, called
- * from mesh_poll; fn returns OK, or an error when the message is
- * malformed, which mesh.c counts and reports. mesh_send sends n words
- * (<= URPC_MAX_WORDS) to core `to` and rings its doorbell. mesh_tx and
- * mesh_rx give the raw channel ends (NULL for this core or one out of
- * range) for code that owns both ends for a while, as make bench does;
- * mesh_spare the unused bytes after channel from->to's ring (shared by
- * both cores, 64-byte aligned), *bytes long. */
+/*
+ * What monitors say to each other: if/intermon.if, one binding per peer.
+ * Each file that speaks it fills its fields of mesh_handlers in its init
+ * (console_init before mesh_init, the others after); mesh_poll dispatches
+ * with them. A handler learns the peer with mesh_peer(binding) and
+ * answers on the binding it was given; it returns OK, or an error when
+ * the message makes no sense, which mesh.c counts and reports (as it does
+ * what the runtime refuses and what no handler takes). mesh_to(core) is
+ * the binding to send to `core` on (one that says ERR_INVALID_ARG for
+ * this core or one out of range). mesh_dropped(core) is how many
+ * messages from `core` this monitor dropped; mesh_drops asks `core` how
+ * many of this monitor's it dropped (tests).
+ */
+extern struct if_intermon_handlers mesh_handlers;
+struct idl_binding *mesh_to(unsigned core);
+unsigned mesh_peer(const struct idl_binding *b);
+uint64_t mesh_dropped(unsigned core);
+err_t mesh_drops(unsigned core, uint64_t *count);
+/*
+ * Raw URPC messages beside the interface, for make bench (meshbench.c),
+ * which measures raw URPC on purpose, and for tests that play a peer
+ * sending garbage. mesh_on routes message types first..last (>=
+ * MESH_USER_TYPES and not fragments' (lib/idl.h); ranges may not
+ * overlap) to fn, called from mesh_poll; fn returns OK, or an error when
+ * the message is malformed, which mesh.c counts and reports. mesh_send
+ * sends n words (<= URPC_MAX_WORDS) of any type to core `to` and rings
+ * its doorbell. mesh_tx and mesh_rx give the raw channel ends (NULL for
+ * this core or one out of range) for code that owns both ends for a
+ * while, as make bench does; mesh_spare the unused bytes after channel
+ * from->to's ring (shared by both cores, 64-byte aligned), *bytes long.
+ */
 #define MESH_USER_TYPES		0x100
-#define MESH_HANDLERS		8
+#define MESH_HANDLERS		2
 typedef err_t (*mesh_handler_t)(unsigned from, uint32_t type, const uint64_t *w, unsigned n);
 err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn);
 err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n);
@@ -102,31 +125,51 @@ unsigned mesh_cores(void);
  * looks every millisecond rather than blocking, so that it can give up. */
 bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline);
 /* How long a monitor waits for another core before it gives up: an
- * answer, a pong, every holder's MARKED, a remote process's EXITED. */
+ * answer, a pong, every holder's mark_r, a remote process's exited. */
 #define MESH_WAIT_NS		(20ull * 1000000000)
-/* A request and its answer: sends n words to `core` with w[0] set to a
- * fresh request id, serves the endpoint until the answer comes (at most
- * 20 s: ERR_TIMEOUT; at most 4 nested: ERR_TOO_MANY), copies it to
- * answer[URPC_MAX_WORDS] and returns its
- * w[1] as the error. The handler of the answer's type passes every answer
- * (at least 2 words) to mesh_answer, which takes the one being waited for
- * and refuses (ERR_BAD_MESSAGE) any other. */
-err_t mesh_ask(unsigned core, uint32_t type, uint64_t *w, unsigned n, uint64_t *answer);
-err_t mesh_answer(const uint64_t *w, unsigned n);
+/*
+ * A request and its answer. mesh_ask begins one to `core` (ERR_INVALID_ARG
+ * for this core or one out of range; at most 4 nested: ERR_TOO_MANY):
+ * a->id is a fresh id for the request, `answer` the message number of
+ * its answer, `out` the asker's, for the answer's handler to fill. Then
+ * the asker sends its request with a->id and passes what the send
+ * returned to mesh_await, which serves the endpoint until the answer
+ * comes (at most MESH_WAIT_NS: ERR_TIMEOUT) and returns the answer's
+ * status. Every begun ask is awaited, innermost first. The handler of an
+ * answer calls mesh_answer, which returns the ask it answers (the same
+ * core, message and id, not answered yet; NULL: nobody asked, and the
+ * handler refuses it) with its status set; the handler fills a->out.
+ */
+struct mesh_ask {
+	uint64_t id;
+	unsigned core, answer;
+	bool answered;
+	err_t status;
+	void *out;
+};
+err_t mesh_ask(struct mesh_ask *a, unsigned core, unsigned answer, void *out);
+err_t mesh_await(struct mesh_ask *a, err_t sent);
+struct mesh_ask *mesh_answer(struct idl_binding *b, unsigned answer, uint64_t id, err_t status);
+/* Tests (meshtest.c): mesh_inject sends core `core`, raw, the first
+ * fragment of message num announcing `total` words and carrying w[0..n),
+ * as a hostile peer might; mesh_dropped_more asks `core` how many of this
+ * core's messages it has dropped, says whether that is *count + more, and
+ * updates *count. */
+err_t mesh_inject(unsigned core, unsigned num, unsigned total, const uint64_t *w, unsigned n);
+bool mesh_dropped_more(unsigned core, uint64_t *count, unsigned more);
 /* While on, mesh_serve_until reads only the channels, not the endpoint:
  * a monitor answering a process's call (moncall.c) must reply to it
  * before it receives anything else there. */
 void mesh_rings_only(bool on);
 
-/* Processes on other cores (remote.c): message types REMOTE_FIRST.. on
- * the mesh. A process is (core, pid); `bell` is the doorbell slot, on its
+/* Processes on other cores (remote.c): spawn, info, kill and exited of
+ * if/intermon.if. A process is (core, pid); `bell` is the doorbell slot, on its
  * core, of the endpoint it was given. The gifts of a remote spawn, in the
  * child's task CNode from CPTR_TASK_FIRST_FREE: that endpoint; a copy of
  * the requester's Frame capability frame_cap (if frame), sent ahead with
  * rcap_copy and named by rproc.frame (set even if the spawn then fails),
  * which the requester revokes when it is done with it (rcap_revoke); a Notify capability for doorbell
  * bell_slot of bell_core (if bell). */
-#define REMOTE_FIRST		0x200
 /* The RAM a monitor gives a program it starts for someone else (remote.c,
  * MON_SPAWN): enough to make endpoints and map channels. */
 #define SPAWNED_RAM		(256 << 10)
@@ -150,14 +193,14 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 struct disp_info;
 err_t remote_info(const struct rproc *p, struct disp_info *out);
 err_t remote_kill(const struct rproc *p);
-/* Waits for the EXITED message of p: its exit status, or that it faulted. */
+/* Waits for the exited message of p: its exit status, or that it faulted. */
 err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
 /* supervise.c: child pid of this monitor ended; if another core started
  * it, tells that core, destroys it (*kill_err) and returns true. */
 bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err);
 /*
- * Capabilities across cores (rcap.c): message types RCAP_FIRST.. on the
- * mesh. A Frame capability sent to another core is named there by its
+ * Capabilities across cores (rcap.c): import, has and mark of
+ * if/intermon.if. A Frame capability sent to another core is named there by its
  * owner core and an id. rcap_copy sends a copy of the frame at `cap` to
  * core `to` (ERR_CAP_WRONG_TYPE unless a Frame; ERR_CAP_NOT_OWNER if it
  * is itself an import: only the owner sends an object on); rcap_move
@@ -169,7 +212,6 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
  * its import of r into slot `slot` of CNode `cn`. rcap_import_raw sends
  * an IMPORT as a confused owner might (tests).
  */
-#define RCAP_FIRST		0x300
 err_t rcap_init(unsigned core);
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out);
 err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct rcap *out);
@@ -177,10 +219,9 @@ err_t rcap_revoke(const struct rcap *r);
 err_t rcap_probe(unsigned core, const struct rcap *r);
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
 err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights);
-/* The name service (names.c): core 0 keeps the table, message types
- * NAMES_FIRST.. on the mesh. A name is two words, NUL-padded
- * (flotilla/monitor.h); a malformed one is ERR_BAD_MESSAGE. */
-#define NAMES_FIRST		0x400
+/* The name service (names.c): core 0 keeps the table, the ns_ messages
+ * of if/intermon.if. A name is two words, NUL-padded (flotilla/monitor.h),
+ * and travels as a string; a malformed one is ERR_BAD_MESSAGE. */
 err_t names_init(unsigned core);
 err_t names_register(const uint64_t name[2], uint64_t value);
 err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value);
@@ -189,8 +230,8 @@ err_t names_remove(const uint64_t name[2]);
  * names in requests travel the same way). */
 bool names_well_formed(const uint64_t name[2]);
 /*
- * The console service (console.c, docs/console.md): message types
- * CONSOLE_FIRST.. on the mesh. console_init routes them (before
+ * The console service (console.c, docs/console.md): text and sync of
+ * if/intermon.if. console_init sets their handlers (before
  * mesh_init, so that no early line is dropped); console_take hands this
  * core's console to the monitor (its kernel then prints into its log);
  * console_serve, core 0 only, once every core has taken its own, starts
@@ -200,7 +241,6 @@ bool names_well_formed(const uint64_t name[2]);
  * printed (before a power-off); console_input, core 0, gives the bytes
  * typed at the console (ERR_UNSUPPORTED while the UART is not driven).
  */
-#define CONSOLE_FIRST		0x500
 #define CONSOLE_LINE_MAX	1024
 err_t console_init(unsigned core);
 err_t console_take(void);
@@ -213,7 +253,7 @@ void monitor_poweroff(unsigned code);
 
 /*
  * Channels between processes, brokered by the monitors (bind.c,
- * docs/binding.md): message types BIND_FIRST.. on the mesh. moncall.c
+ * docs/binding.md): bind of if/intermon.if. moncall.c
  * passes bind_request the requests MON_EXPORT, MON_BIND, MON_ACCEPT and
  * MON_BIND_CAP with whether the call brought a capability (it is at
  * T_MONCAP, which the monitor's receives offer as their slot and empty
@@ -221,7 +261,6 @@ void monitor_poweroff(unsigned code);
  * named in *give. Doorbells of this core from FIRST_BELL on are handed
  * out by bell_alloc (-1 when none is free) to remote.c and bind.c.
  */
-#define BIND_FIRST		0x700
 #define T_MONCAP		CADDR(TASK_CN, 29)
 #define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 err_t bind_init(unsigned core);
@@ -233,8 +272,8 @@ void bell_free(unsigned bell);
 err_t monitor_recv(unsigned flags, struct lmp_msg *m);
 
 /*
- * Spanning a process over cores (span.c, docs/span.md): message types
- * SPAN_FIRST.. on the mesh. moncall.c passes span_request MON_SPAN,
+ * Spanning a process over cores (span.c, docs/span.md): span, span_stop,
+ * span_ended, shoot and shot of if/intermon.if. moncall.c passes span_request MON_SPAN,
  * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP) and MON_UNMAP (a
  * page table); supervise.c passes
  * every message to span_dispatcher_message first, which takes the exits
@@ -242,7 +281,6 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m);
  * calls proc_ending (usr/lib/spawn.c's hook) before it destroys a process:
  * its spans are stopped first.
  */
-#define SPAN_FIRST		0x800
 err_t span_init(unsigned core);
 err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r);
 bool span_dispatcher_message(const struct lmp_msg *m);
@@ -252,8 +290,8 @@ bool span_dispatcher_message(const struct lmp_msg *m);
 bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *state);
 
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
- * is m one; answer it. */
-#define MONCALL_FIRST		0x600
+ * is m one; answer it. Those for another core go there as fwd
+ * (if/intermon.if). */
 /* A copy of CPTR_MONITOR whose requests may also power off: the shell's. */
 #define T_MONADMIN		CADDR(TASK_CN, 36)
 err_t moncall_init(unsigned core);

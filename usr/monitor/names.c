@@ -7,21 +7,15 @@
  * is the step that makes lookups local, and these functions are where it
  * would go.
  *
- * Messages (types NAMES_FIRST.., to core 0; the answer's w1 the error):
- *	REG	req, name (2 words), value	-> REG_R req, err
- *	GET	req, name (2 words)		-> GET_R req, err, core, value
- *	DEL	req, name (2 words)		-> DEL_R req, err
- * The core a name belongs to is the core the REG came from.
+ * Messages (if/intermon.if, to core 0): ns_register -> ns_register_r,
+ * ns_lookup -> ns_lookup_r, ns_remove -> ns_remove_r; the name travels as
+ * a string. The core a name belongs to is the core the ns_register came
+ * from. A request to another core than 0 is refused (mesh.c counts and
+ * reports it), as is an answer nobody asked for.
  */
 #include <string.h>
 #include <flotilla/monitor.h>
-#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
-
-enum {
-	MSG_REG = NAMES_FIRST, MSG_REG_R, MSG_GET, MSG_GET_R, MSG_DEL, MSG_DEL_R,
-	MSG_LAST = MSG_DEL_R
-};
 
 #define NAMES_MAX	64
 
@@ -102,60 +96,135 @@ static err_t del(unsigned core, const uint64_t name[2])
 
 /* ---- Any core ---- */
 
+/* What ns_lookup_r brings back. */
+struct found {
+	unsigned core;
+	uint64_t value;
+};
+
 err_t names_register(const uint64_t name[2], uint64_t value)
 {
-	uint64_t w[4] = { 0, name[0], name[1], value }, a[URPC_MAX_WORDS];
+	struct mesh_ask a;
+	err_t err;
 
-	return me == 0 ? reg(0, name, value) : mesh_ask(0, MSG_REG, w, 4, a);
+	if (me == 0)
+		return reg(0, name, value);
+	if (!names_well_formed(name))
+		return ERR_BAD_MESSAGE;
+	if ((err = mesh_ask(&a, 0, IF_INTERMON_NS_REGISTER_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_ns_register_send(mesh_to(0), a.id, (const char *)name,
+							   value));
 }
 
 err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value)
 {
-	uint64_t w[3] = { 0, name[0], name[1] }, a[URPC_MAX_WORDS];
+	struct found f = { 0 };
+	struct mesh_ask a;
 	err_t err;
 
 	if (me == 0)
 		return get(name, core, value);
-	if ((err = mesh_ask(0, MSG_GET, w, 3, a)))
+	if (!names_well_formed(name))
+		return ERR_BAD_MESSAGE;
+	if ((err = mesh_ask(&a, 0, IF_INTERMON_NS_LOOKUP_R, &f)) ||
+	    (err = mesh_await(&a, if_intermon_ns_lookup_send(mesh_to(0), a.id, (const char *)name))))
 		return err;
-	*core = (unsigned)a[2];
-	*value = a[3];
+	*core = f.core;
+	*value = f.value;
 	return OK;
 }
 
 err_t names_remove(const uint64_t name[2])
 {
-	uint64_t w[3] = { 0, name[0], name[1] }, a[URPC_MAX_WORDS];
+	struct mesh_ask a;
+	err_t err;
 
-	return me == 0 ? del(0, name) : mesh_ask(0, MSG_DEL, w, 3, a);
+	if (me == 0)
+		return del(0, name);
+	if (!names_well_formed(name))
+		return ERR_BAD_MESSAGE;
+	if ((err = mesh_ask(&a, 0, IF_INTERMON_NS_REMOVE_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_ns_remove_send(mesh_to(0), a.id, (const char *)name));
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
-{
-	uint64_t r[4] = { n ? w[0] : 0 };
-	unsigned core = 0;
+/* ---- Core 0's handlers: a name as it arrived (a string of at most
+ * NS_NAME_MAX characters, the runtime made sure) into its two words ---- */
 
-	if (type == MSG_REG_R || type == MSG_GET_R || type == MSG_DEL_R)
-		return mesh_answer(w, n);
-	if (me != 0 || n != (type == MSG_REG ? 4u : 3u))
+static void two_words(const char *s, uint64_t name[2])
+{
+	name[0] = name[1] = 0;
+	memcpy(name, s, strlen(s));
+}
+
+static err_t on_register(struct idl_binding *b, uint64_t id, const char *s, uint64_t value)
+{
+	uint64_t name[2];
+
+	if (me != 0)
+		return ERR_BAD_MESSAGE;		/* the table is core 0's */
+	two_words(s, name);
+	return if_intermon_ns_register_r_send(b, id, reg(mesh_peer(b), name, value));
+}
+
+static err_t on_lookup(struct idl_binding *b, uint64_t id, const char *s)
+{
+	uint64_t name[2], value = 0;
+	unsigned core = 0;
+	err_t err;
+
+	if (me != 0)
 		return ERR_BAD_MESSAGE;
-	switch (type) {
-	case MSG_REG:
-		r[1] = reg(from, &w[1], w[3]);
-		return mesh_send(from, MSG_REG_R, r, 2);
-	case MSG_GET:
-		r[1] = get(&w[1], &core, &r[3]);
-		r[2] = core;
-		return mesh_send(from, MSG_GET_R, r, 4);
-	case MSG_DEL:
-		r[1] = del(from, &w[1]);
-		return mesh_send(from, MSG_DEL_R, r, 2);
-	}
-	return ERR_BAD_MESSAGE;
+	two_words(s, name);
+	err = get(name, &core, &value);
+	return if_intermon_ns_lookup_r_send(b, id, err, core, value);
+}
+
+static err_t on_remove(struct idl_binding *b, uint64_t id, const char *s)
+{
+	uint64_t name[2];
+
+	if (me != 0)
+		return ERR_BAD_MESSAGE;
+	two_words(s, name);
+	return if_intermon_ns_remove_r_send(b, id, del(mesh_peer(b), name));
+}
+
+/* ---- The asker's handlers ---- */
+
+static err_t on_register_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_NS_REGISTER_R, id, status) ? OK : ERR_BAD_MESSAGE;
+}
+
+static err_t on_lookup_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t core,
+			 uint64_t value)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_NS_LOOKUP_R, id, status);
+	struct found *f;
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	f = a->out;
+	f->core = core;
+	f->value = value;
+	return OK;
+}
+
+static err_t on_remove_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_NS_REMOVE_R, id, status) ? OK : ERR_BAD_MESSAGE;
 }
 
 err_t names_init(unsigned core)
 {
 	me = core;
-	return mesh_on(NAMES_FIRST, MSG_LAST, on_message);
+	mesh_handlers.ns_register = on_register;
+	mesh_handlers.ns_register_r = on_register_r;
+	mesh_handlers.ns_lookup = on_lookup;
+	mesh_handlers.ns_lookup_r = on_lookup_r;
+	mesh_handlers.ns_remove = on_remove;
+	mesh_handlers.ns_remove_r = on_remove_r;
+	return OK;
 }

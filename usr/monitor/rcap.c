@@ -33,24 +33,18 @@
  * anchor's index and a generation, so a stale id never names a reused
  * anchor. Imports are kept until their owner revokes them.
  *
- * Messages (types RCAP_FIRST..):
- *	IMPORT	req, id, base, size, rights	-> IMPORTED req, err
- *	HAS	req, id				-> HAS_R req, err (OK if held)
- *	MARK	id				-> MARKED id, err, copies deleted
- * Malformed ones are refused like any other bad message (mesh.c counts
- * and reports them); the monitor goes on serving.
+ * Messages (if/intermon.if): import -> import_r, has -> has_r (OK if
+ * held), mark -> mark_r (the copies deleted). Malformed ones are refused
+ * by the interface's runtime, and answers nobody waits for (an unasked
+ * import_r, a mark_r for an object not being revoked or from a core that
+ * does not hold it) by the handlers; mesh.c counts and reports them, and
+ * the monitor goes on serving.
  */
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
-#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
-
-enum {
-	MSG_IMPORT = RCAP_FIRST, MSG_IMPORTED, MSG_HAS, MSG_HAS_R, MSG_MARK, MSG_MARKED,
-	MSG_LAST = MSG_MARKED
-};
 
 /* The RCAP CNode: anchors in its first half, imports in its second. */
 #define RCAP_CN			11
@@ -83,7 +77,6 @@ static struct import {
 
 static unsigned me;
 static bool ready;
-static uint64_t answer[URPC_MAX_WORDS];
 
 static err_t setup(void)
 {
@@ -161,9 +154,12 @@ static bool is_import(const struct cap_info *f)
 
 err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights)
 {
-	uint64_t w[5] = { 0, id, base, size, rights };
+	struct mesh_ask a;
+	err_t err;
 
-	return mesh_ask(to, MSG_IMPORT, w, 5, answer);
+	if ((err = mesh_ask(&a, to, IF_INTERMON_IMPORT_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_import_send(mesh_to(to), a.id, id, base, size, rights));
 }
 
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
@@ -203,11 +199,14 @@ err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct 
 
 err_t rcap_probe(unsigned core, const struct rcap *r)
 {
-	uint64_t w[2] = { 0, r->id };
+	struct mesh_ask a;
+	err_t err;
 
 	if (r->owner != me)
 		return ERR_CAP_NOT_OWNER;
-	return mesh_ask(core, MSG_HAS, w, 2, answer);
+	if ((err = mesh_ask(&a, core, IF_INTERMON_HAS_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_has_send(mesh_to(core), a.id, r->id));
 }
 
 static err_t mark_err;		/* the first error a holder answered MARK with */
@@ -241,8 +240,8 @@ err_t rcap_revoke(const struct rcap *r)
 		a->pending = a->holders;
 		a->failed = 0;
 		for (unsigned c = 0; c < mesh_cores(); c++) {
-			uint64_t id = ID(i, a->gen);
-			if (a->pending >> c & 1 && mesh_send(c, MSG_MARK, &id, 1))
+			if (a->pending >> c & 1 &&
+			    if_intermon_mark_send(mesh_to(c), ID(i, a->gen)))
 				a->pending &= ~(1ull << c);	/* no such core any more */
 		}
 	}
@@ -266,23 +265,32 @@ err_t rcap_revoke(const struct rcap *r)
 	return err;
 }
 
-static err_t owner_side(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_mark_r(struct idl_binding *b, uint64_t rcap, err_t status, uint64_t deleted)
 {
-	struct anchor *a;
+	unsigned from = mesh_peer(b);
+	struct anchor *a = anchor_of(rcap);
 
-	if (type != MSG_MARKED)
-		return mesh_answer(w, n);	/* IMPORTED, HAS_R */
-	if (n != 3 || !(a = anchor_of(w[0])) || !a->revoking || !(a->pending >> from & 1))
-		return ERR_BAD_MESSAGE;
-	if (w[1] != OK) {		/* its copies may still be there */
+	if (!a || !a->revoking || !(a->pending >> from & 1))
+		return ERR_BAD_MESSAGE;		/* nothing asked of that core */
+	if (status != OK) {		/* its copies may still be there */
 		a->failed |= 1ull << from;
 		if (!mark_err)
-			mark_err = (err_t)w[1];
+			mark_err = status;
 		return OK;
 	}
 	a->pending &= ~(1ull << from);
 	a->holders &= ~(1ull << from);
 	return OK;
+}
+
+static err_t on_import_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_IMPORT_R, id, status) ? OK : ERR_BAD_MESSAGE;
+}
+
+static err_t on_has_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_HAS_R, id, status) ? OK : ERR_BAD_MESSAGE;
 }
 
 /* ---- The holder's side ---- */
@@ -295,12 +303,12 @@ static struct import *import_of(unsigned owner, uint64_t id)
 	return NULL;
 }
 
-static err_t do_import(unsigned from, const uint64_t *w)
+static err_t do_import(unsigned from, uint64_t id, uint64_t base, uint64_t size, unsigned rights)
 {
 	unsigned i;
 	err_t err;
 
-	if (import_of(from, w[1]))
+	if (import_of(from, id))
 		return OK;			/* it has one already */
 	if ((err = setup()))
 		return err;
@@ -308,11 +316,10 @@ static err_t do_import(unsigned from, const uint64_t *w)
 		;
 	if (i == IMPORTS)
 		return ERR_TOO_MANY;
-	if ((err = kernel_frame_import(CPTR_KERNEL, T_RCAPCN, IMPORT_SLOT(i), w[2], w[3],
-				       (unsigned)w[4])))
+	if ((err = kernel_frame_import(CPTR_KERNEL, T_RCAPCN, IMPORT_SLOT(i), base, size, rights)))
 		return err;
-	imports[i] = (struct import){ .used = true, .owner = from, .id = w[1],
-				      .base = w[2], .size = w[3] };
+	imports[i] = (struct import){ .used = true, .owner = from, .id = id,
+				      .base = base, .size = size };
 	return OK;
 }
 
@@ -333,28 +340,23 @@ static err_t do_mark(unsigned from, uint64_t id, uint64_t *deleted)
 	return OK;
 }
 
-static err_t holder_side(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_import(struct idl_binding *b, uint64_t id, uint64_t rcap, uint64_t base,
+			 uint64_t size, uint32_t rights)
 {
-	uint64_t r[3] = { w[0] };
+	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, base, size, rights));
+}
 
-	switch (type) {
-	case MSG_IMPORT:
-		if (n != 5)
-			return ERR_BAD_MESSAGE;
-		r[1] = do_import(from, w);
-		return mesh_send(from, MSG_IMPORTED, r, 2);
-	case MSG_HAS:
-		if (n != 2)
-			return ERR_BAD_MESSAGE;
-		r[1] = import_of(from, w[1]) ? OK : ERR_NOT_FOUND;
-		return mesh_send(from, MSG_HAS_R, r, 2);
-	case MSG_MARK:
-		if (n != 1)
-			return ERR_BAD_MESSAGE;
-		r[1] = do_mark(from, w[0], &r[2]);
-		return mesh_send(from, MSG_MARKED, r, 3);
-	}
-	return ERR_BAD_MESSAGE;
+static err_t on_has(struct idl_binding *b, uint64_t id, uint64_t rcap)
+{
+	return if_intermon_has_r_send(b, id, import_of(mesh_peer(b), rcap) ? OK : ERR_NOT_FOUND);
+}
+
+static err_t on_mark(struct idl_binding *b, uint64_t rcap)
+{
+	uint64_t deleted;
+	err_t err = do_mark(mesh_peer(b), rcap, &deleted);
+
+	return if_intermon_mark_r_send(b, rcap, err, deleted);
 }
 
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)
@@ -366,15 +368,14 @@ err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)
 	return cnode_copy(cn, slot, CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports))));
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
-{
-	if (type == MSG_IMPORT || type == MSG_HAS || type == MSG_MARK)
-		return holder_side(from, type, w, n);
-	return owner_side(from, type, w, n);
-}
-
 err_t rcap_init(unsigned core)
 {
 	me = core;
-	return mesh_on(RCAP_FIRST, MSG_LAST, on_message);
+	mesh_handlers.import = on_import;
+	mesh_handlers.import_r = on_import_r;
+	mesh_handlers.has = on_has;
+	mesh_handlers.has_r = on_has_r;
+	mesh_handlers.mark = on_mark;
+	mesh_handlers.mark_r = on_mark_r;
+	return OK;
 }

@@ -126,24 +126,43 @@ UTEST(capabilities_across_cores_refuse_bad_requests)
 	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);		/* none was made */
 }
 
+/* Malformed capability messages, and answers nobody asked for: each is
+ * dropped by the holder (counted: mesh_dropped_more), which goes on
+ * serving; a mark of nothing is answered, and that answer, unasked here,
+ * is dropped by this core. */
 UTEST(malformed_capability_messages_are_dropped)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 }, seen, mine;
 	volatile uint64_t *va;
 	struct rcap r;
 
 	if (last == 0)
 		return;
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST, w, 3), OK);		/* IMPORT, short */
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 2, w, 0), OK);		/* HAS, empty */
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 4, w, 2), OK);		/* MARK, too long */
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 4, w, 1), OK);		/* MARK of nothing */
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 1, w, 2), OK);		/* IMPORTED, unasked */
-	UCHECK_ERR(mesh_send(last, RCAP_FIRST + 5, w, 3), OK);		/* MARKED, unasked */
-	/* The holder dropped them and serves the next good request. */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	mine = mesh_dropped(last);
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 3, w, 3), OK);		/* import, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_HAS, 0, w, 0), OK);		/* has, empty */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_MARK, 2, w, 2), OK);		/* mark, too long */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	w[4] = 1ull << 32;							/* rights out of range */
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 5, w, 5), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_import_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_mark_r_send(mesh_to(last), 1, OK, 1), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	/* A mark of nothing: answered (nothing to delete), not dropped; its
+	 * answer comes here before the answer to drops, and is dropped. */
+	UCHECK_ERR(if_intermon_mark_send(mesh_to(last), 0x7F01), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 0));
+	UCHECK(mesh_dropped(last) == mine + 1);
+	/* The holder serves the next good request. */
 	UCHECK_ERR(frame_at(0, &va), OK);
 	UCHECK_ERR(rcap_copy(F, last, &r), OK);
 	UCHECK_ERR(rcap_probe(last, &r), OK);
 	UCHECK_ERR(rcap_revoke(&r), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 0));
 }

@@ -15,31 +15,21 @@
  * core's doorbells notifies (its slot comes back in the answer, so the
  * requester can ring it). flotilla/uchan.h builds the channel from those.
  *
- * Messages (types REMOTE_FIRST.., one to seven words, w0 the request id
- * where there is an answer):
- *	SPAWN	req, name (16 bytes), arg, frame id, has frame, bell
- *	SPAWNED	req, err, pid, doorbell slot of its endpoint
- *	INFO	req, pid	-> INFO_R req, err, state|status<<32, cycles,
- *				   dispatches, blocks
- *	KILL	req, pid	-> DONE req, err
- *	EXITED	pid, status, faulted	(target -> requester, unasked)
- * A request that is malformed (wrong length, a name without its NUL) is
- * refused like any other bad message (mesh.c counts and reports it); one
- * that is well formed but names nothing gets an answer with the error.
+ * Messages (if/intermon.if): spawn -> spawn_r, info -> info_r, kill ->
+ * kill_r, and exited (target -> requester, unasked). A malformed one is
+ * refused by the interface's runtime (mesh.c counts and reports it), as
+ * is an answer nobody asked for or an exited about a pid that cannot be;
+ * a request that is well formed but names nothing gets an answer with
+ * the error.
  */
 #include <stdio.h>
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
-#include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
-
-enum {
-	MSG_SPAWN = REMOTE_FIRST, MSG_SPAWNED, MSG_INFO, MSG_INFO_R, MSG_KILL, MSG_DONE,
-	MSG_EXITED, MSG_LAST = MSG_EXITED
-};
 
 /* The target's records of the processes it runs for others. Their
  * capabilities live in the REMOTE_CN CNode, 4 slots each: endpoint,
@@ -56,9 +46,7 @@ static struct {
 } kids[SPAWN_MAX];
 static bool ready;
 
-/* The requester's side: the last answer, and how processes it started
- * elsewhere ended. */
-static uint64_t answer[URPC_MAX_WORDS];
+/* The requester's side: how processes it started elsewhere ended. */
 static struct {
 	bool ended;
 	int status;
@@ -81,18 +69,23 @@ static void forget(unsigned pid)
 	bell_free(kids[pid].bell);
 }
 
-/* SPAWN on the target: builds the child's gifts, starts it, answers. */
-static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell)
+/* What a spawn asks for beside the program's name and argument. */
+struct spawn_req {
+	bool has_frame, has_bell;
+	uint64_t frame;
+	unsigned bell_core, bell_slot;
+};
+
+/* spawn on the target: builds the child's gifts, starts it. */
+static err_t do_spawn(unsigned from, const char *name, uint64_t arg, const struct spawn_req *q,
+		      unsigned *pid, int *bell)
 {
-	char name[17];
 	struct spawn_opts o = { .ngive = 3, .exc_ep_set = false, .notify_exit = true,
 				.ram = SPAWNED_RAM, .give_bootimg = true };
 	struct proc p;
 	err_t err;
 	unsigned slot;
 
-	memcpy(name, &w[1], 16);
-	name[16] = '\0';
 	if ((err = remote_setup()))
 		return err;
 	for (slot = 0; slot < SPAWN_MAX && kids[slot].used; slot++)
@@ -103,17 +96,17 @@ static err_t do_spawn(unsigned from, const uint64_t *w, unsigned *pid, int *bell
 	if ((err = ram_retype(T_REMOTECN, 4 * slot, CAP_ENDPOINT, 0)) ||
 	    (err = kernel_notify_bind(CPTR_KERNEL, RSLOT(slot, 0), (unsigned)*bell)))
 		goto fail;
-	struct rcap frame = { .owner = from, .id = w[4] };
-	if (w[5] && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
+	struct rcap frame = { .owner = from, .id = q->frame };
+	if (q->has_frame && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
 		goto fail;
-	if ((w[6] >> 16) & 1 &&
-	    (err = kernel_notify_mint(CPTR_KERNEL, w[6] & 0xFF, (w[6] >> 8) & 0xFF, T_REMOTECN,
+	if (q->has_bell &&
+	    (err = kernel_notify_mint(CPTR_KERNEL, q->bell_core, q->bell_slot, T_REMOTECN,
 				      4 * slot + 2)))
 		goto fail;
 	o.give[0] = RSLOT(slot, 0);
-	o.give[1] = w[5] ? RSLOT(slot, 1) : SPAWN_GIVE_NONE;
-	o.give[2] = (w[6] >> 16) & 1 ? RSLOT(slot, 2) : SPAWN_GIVE_NONE;
-	if ((err = spawn_program_opts(name, w[3], &o, &p)))
+	o.give[1] = q->has_frame ? RSLOT(slot, 1) : SPAWN_GIVE_NONE;
+	o.give[2] = q->has_bell ? RSLOT(slot, 2) : SPAWN_GIVE_NONE;
+	if ((err = spawn_program_opts(name, arg, &o, &p)))
 		goto fail;
 	kids[p.idx].used = true;
 	kids[p.idx].from = from;
@@ -132,169 +125,176 @@ fail:
 	return err;
 }
 
-static bool has_nul(const void *p, size_t n)
-{
-	const char *c = p;
+/* ---- The target's handlers ---- */
 
-	for (size_t i = 0; i < n; i++)
-		if (!c[i])
-			return true;
-	return false;
-}
-
-static err_t target(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_spawn(struct idl_binding *b, uint64_t id, const char *name, uint64_t arg,
+		      bool has_frame, uint64_t frame, bool has_bell, uint32_t bell_core,
+		      uint32_t bell_slot)
 {
-	uint64_t r[6] = { w[0] };
-	unsigned pid;
+	const struct spawn_req q = { .has_frame = has_frame, .has_bell = has_bell,
+				     .frame = frame, .bell_core = bell_core,
+				     .bell_slot = bell_slot };
+	unsigned pid = 0;
 	int bell = -1;
-	err_t err;
+	err_t err = do_spawn(mesh_peer(b), name, arg, &q, &pid, &bell);
 
-	switch (type) {
-	case MSG_SPAWN:
-		if (n != 7 || !has_nul(&w[1], 16))
-			return ERR_BAD_MESSAGE;
-		err = do_spawn(from, w, &pid, &bell);
-		r[1] = err;
-		r[2] = err ? 0 : pid;
-		r[3] = err ? 0 : (uint64_t)bell;
-		return mesh_send(from, MSG_SPAWNED, r, 4);
-	case MSG_INFO: {
-		struct disp_info info;
-		if (n != 2)
-			return ERR_BAD_MESSAGE;
-		pid = (unsigned)w[1];
-		err = w[1] < SPAWN_MAX && kids[pid].used ? disp_info(kids[pid].p.disp, &info)
-							 : ERR_NOT_FOUND;
-		r[1] = err;
-		if (!err) {
-			r[2] = info.state | (uint64_t)(uint32_t)info.exit_status << 32;
-			r[3] = info.cycles;
-			r[4] = info.dispatches;
-			r[5] = info.blocks;
-		}
-		return mesh_send(from, MSG_INFO_R, r, 6);
-	}
-	case MSG_KILL:
-		if (n != 2)
-			return ERR_BAD_MESSAGE;
-		pid = (unsigned)w[1];
-		if (w[1] >= SPAWN_MAX || !kids[pid].used || kids[pid].from != from) {
-			r[1] = ERR_NOT_FOUND;
-		} else {
-			r[1] = proc_kill(&kids[pid].p);
-			forget(pid);
-		}
-		return mesh_send(from, MSG_DONE, r, 2);
-	}
-	return ERR_BAD_MESSAGE;
+	return if_intermon_spawn_r_send(b, id, err, err ? 0 : pid, err ? 0 : (uint32_t)bell);
 }
 
-static err_t requester(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_info(struct idl_binding *b, uint64_t id, uint32_t pid)
 {
-	static const unsigned len[] = {
-		[MSG_SPAWNED - REMOTE_FIRST] = 4, [MSG_INFO_R - REMOTE_FIRST] = 6,
-		[MSG_DONE - REMOTE_FIRST] = 2, [MSG_EXITED - REMOTE_FIRST] = 3,
-	};
+	struct disp_info info = { 0 };
+	err_t err = pid < SPAWN_MAX && kids[pid].used ? disp_info(kids[pid].p.disp, &info)
+						      : ERR_NOT_FOUND;
 
-	if (n != len[type - REMOTE_FIRST])
-		return ERR_BAD_MESSAGE;
-	if (type == MSG_EXITED) {
-		if (w[0] >= SPAWN_MAX)
-			return ERR_BAD_MESSAGE;
-		ended[from][w[0]].ended = true;
-		ended[from][w[0]].status = (int)w[1];
-		ended[from][w[0]].faulted = w[2] != 0;
-		return OK;
+	if (err)
+		info = (struct disp_info){ 0 };
+	return if_intermon_info_r_send(b, id, err, info.state, info.exit_status, info.cycles,
+				       info.dispatches, info.blocks);
+}
+
+static err_t on_kill(struct idl_binding *b, uint64_t id, uint32_t pid)
+{
+	err_t err = ERR_NOT_FOUND;
+
+	if (pid < SPAWN_MAX && kids[pid].used && kids[pid].from == mesh_peer(b)) {
+		err = proc_kill(&kids[pid].p);
+		forget(pid);
 	}
-	if (mesh_answer(w, n))
+	return if_intermon_kill_r_send(b, id, err);
+}
+
+/* ---- The requester's handlers ---- */
+
+static err_t on_spawn_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t pid,
+			uint32_t bell)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_SPAWN_R, id, status);
+	struct rproc *p;
+
+	if (!a)
 		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
+	if (status != OK)
+		return OK;
+	p = a->out;
+	p->pid = pid;
+	p->bell = bell;
 	/* A new process: forget how the last one with its pid ended. Its
-	 * EXITED comes after this on the same channel, never before. */
-	if (type == MSG_SPAWNED && w[1] == OK && w[2] < SPAWN_MAX)
-		ended[from][w[2]].ended = false;
+	 * exited comes after this on the same channel, never before. */
+	if (pid < SPAWN_MAX)
+		ended[a->core][pid].ended = false;
 	return OK;
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_info_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t state,
+		       int64_t exit_status, uint64_t cycles, uint64_t dispatches, uint64_t blocks)
 {
-	if (type == MSG_SPAWN || type == MSG_INFO || type == MSG_KILL)
-		return target(from, type, w, n);
-	return requester(from, type, w, n);
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_INFO_R, id, status);
+	struct disp_info *out;
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	out = a->out;
+	memset(out, 0, sizeof(*out));
+	out->state = state;
+	out->exit_status = (int32_t)exit_status;
+	out->cycles = cycles;
+	out->dispatches = dispatches;
+	out->blocks = blocks;
+	return OK;
+}
+
+static err_t on_kill_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_KILL_R, id, status) ? OK : ERR_BAD_MESSAGE;
+}
+
+static err_t on_exited(struct idl_binding *b, uint32_t pid, int64_t status, bool faulted)
+{
+	unsigned from = mesh_peer(b);
+
+	if (pid >= SPAWN_MAX)
+		return ERR_BAD_MESSAGE;
+	ended[from][pid].ended = true;
+	ended[from][pid].status = (int)status;
+	ended[from][pid].faulted = faulted;
+	return OK;
 }
 
 err_t remote_init(void)
 {
-	return mesh_on(REMOTE_FIRST, MSG_LAST, on_message);
+	mesh_handlers.spawn = on_spawn;
+	mesh_handlers.spawn_r = on_spawn_r;
+	mesh_handlers.info = on_info;
+	mesh_handlers.info_r = on_info_r;
+	mesh_handlers.kill = on_kill;
+	mesh_handlers.kill_r = on_kill_r;
+	mesh_handlers.exited = on_exited;
+	return OK;
 }
 
 bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
 {
 	if (pid >= SPAWN_MAX || !kids[pid].used)
 		return false;
-	uint64_t w[3] = { pid, (uint64_t)(int64_t)status, faulted };
 	unsigned from = kids[pid].from;
 	*kill_err = proc_kill(&kids[pid].p);
 	forget(pid);
-	mesh_send(from, MSG_EXITED, w, 3);
+	if_intermon_exited_send(mesh_to(from), pid, status, faulted);
 	return true;
 }
 
-/* A request to another core (one to this core itself is refused: use the
- * local calls). */
-static err_t ask(unsigned core, uint32_t type, uint64_t *w, unsigned n)
-{
-	return mesh_ask(core, type, w, n, answer);
-}
-
+/* Requests go to another core only (one to this core itself is refused:
+ * use the local calls). */
 err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct remote_gifts *g,
 		   struct rproc *out)
 {
-	uint64_t w[7] = { 0 };
-	size_t len = strlen(name);
+	struct spawn_req q = { 0 };
+	struct mesh_ask a;
 	err_t err;
 
-	if (len > 15)
+	if (strlen(name) > NS_NAME_MAX)
 		return ERR_INVALID_ARG;	/* the message carries 15 characters */
-	memcpy(&w[1], name, len);
-	w[3] = arg;
+	if (core >= mesh_cores() || core == sys_core_id())
+		return ERR_INVALID_ARG;
 	out->frame = (struct rcap){ 0 };
 	if (g && g->frame) {	/* sent ahead; out->frame names it even if the spawn fails */
 		if ((err = rcap_copy(g->frame_cap, core, &out->frame)))
 			return err;
-		w[4] = out->frame.id;
-		w[5] = 1;
+		q.has_frame = true;
+		q.frame = out->frame.id;
 	}
-	if (g && g->bell)
-		w[6] = g->bell_core | g->bell_slot << 8 | 1u << 16;
-	if ((err = ask(core, MSG_SPAWN, w, 7)))
-		return err;
+	if (g && g->bell) {
+		q.has_bell = true;
+		q.bell_core = g->bell_core;
+		q.bell_slot = g->bell_slot;
+	}
 	out->core = core;
-	out->pid = (unsigned)answer[2];
-	out->bell = (unsigned)answer[3];
-	return OK;
+	if ((err = mesh_ask(&a, core, IF_INTERMON_SPAWN_R, out)))
+		return err;
+	return mesh_await(&a, if_intermon_spawn_send(mesh_to(core), a.id, name, arg, q.has_frame,
+						     q.frame, q.has_bell, q.bell_core,
+						     q.bell_slot));
 }
 
 err_t remote_info(const struct rproc *p, struct disp_info *out)
 {
-	uint64_t w[2] = { 0, p->pid };
-	err_t err = ask(p->core, MSG_INFO, w, 2);
+	struct mesh_ask a;
+	err_t err;
 
-	if (err)
+	if ((err = mesh_ask(&a, p->core, IF_INTERMON_INFO_R, out)))
 		return err;
-	memset(out, 0, sizeof(*out));
-	out->state = (uint32_t)answer[2];
-	out->exit_status = (int32_t)(answer[2] >> 32);
-	out->cycles = answer[3];
-	out->dispatches = answer[4];
-	out->blocks = answer[5];
-	return OK;
+	return mesh_await(&a, if_intermon_info_send(mesh_to(p->core), a.id, p->pid));
 }
 
 err_t remote_kill(const struct rproc *p)
 {
-	uint64_t w[2] = { 0, p->pid };
+	struct mesh_ask a;
+	err_t err;
 
-	return ask(p->core, MSG_KILL, w, 2);
+	if ((err = mesh_ask(&a, p->core, IF_INTERMON_KILL_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_kill_send(mesh_to(p->core), a.id, p->pid));
 }
 
 static const struct rproc *waiting_for;

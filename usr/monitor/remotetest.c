@@ -75,23 +75,38 @@ UTEST(remote_errors)
 	UCHECK_ERR(remote_info(&p, &info), ERR_NOT_FOUND);
 }
 
+/* Malformed remote messages, and well-formed ones that make no sense,
+ * to another core: each is dropped there (counted: mesh_dropped_more),
+ * and the target answers the next good request. */
 UTEST(remote_malformed_requests_are_dropped)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 99, 0x6f72707521212121ull, 0x2121212121212121ull };
+	uint64_t w[7] = { 99, 5, 0x676f7270752121ull, 0, 0, 0, 0 }, seen;
 	struct rproc bad = { .core = last, .pid = SPAWN_MAX };
 	struct disp_info info;
 
 	if (last == 0)
 		return;
-	UCHECK_ERR(mesh_send(last, REMOTE_FIRST, w, 3), OK);		/* SPAWN, short */
-	UCHECK_ERR(mesh_send(last, REMOTE_FIRST, w, 7), OK);		/* name without NUL */
-	UCHECK_ERR(mesh_send(last, REMOTE_FIRST + 2, w, 0), OK);	/* INFO, empty */
-	UCHECK_ERR(mesh_send(last, REMOTE_FIRST + 1, w, 4), OK);	/* an answer no one asked */
-	UCHECK_ERR(mesh_send(last, 0x7777, w, 7), OK);			/* a type no one knows */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, 3, w, 3), OK);		/* spawn, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_INFO, 0, w, 0), OK);		/* info, empty */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_KILL, 3, w, 3), OK);		/* kill, too long */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(mesh_send(last, 0x7777, w, 7), OK);				/* a type no one knows */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	/* Well formed: answers no one asked, a process that cannot be. */
+	UCHECK_ERR(if_intermon_spawn_r_send(mesh_to(last), 99, OK, 0, 0), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_info_r_send(mesh_to(last), 99, OK, 0, 0, 0, 0, 0), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_exited_send(mesh_to(last), SPAWN_MAX, 0, false), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* The target dropped them all and answers the next good request. */
 	UCHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
-	UCHECK_ERR(mesh_send(mesh_cores(), REMOTE_FIRST, w, 7), ERR_INVALID_ARG);
+	UCHECK_ERR(remote_kill(&bad), ERR_NOT_FOUND);
+	UCHECK(mesh_dropped_more(last, &seen, 0));
 }
 
 /* The test's end of the channel: a frame of core 0's, polled (not slept

@@ -8,25 +8,22 @@
  * memory on both cores: a page the owner maps later is seen by the span
  * at once. What would not be seen, a new top-level entry or a mapping
  * removed (other TLBs may still hold it), the owner's kernel refuses
- * while the space is marked as spanned (KERNEL_VROOT_SPAN): the place
- * where the TLB-shootdown protocol will go.
+ * while the space is marked as spanned (KERNEL_VROOT_SPAN); unmapping is
+ * then the monitor's, with a TLB shootdown (MON_UNMAP).
  *
- * The owner side (the process's core) serves MON_SPAN and MON_SPAN_WAIT;
- * the host side (the span's core) makes and ends the dispatcher. Over
- * the mesh (types SPAN_FIRST..):
+ * The owner side (the process's core) serves MON_SPAN, MON_SPAN_WAIT and
+ * MON_UNMAP; the host side (the span's core) makes and ends the
+ * dispatcher. Over the mesh (if/intermon.if):
  *
- *   TABLES  owner -> host  vroot (| 1 on the first), up to 6 of (PDPT base | entry)
- *   SPAN    owner -> host  req, vroot, entry, stack, arg, ntables | id << 32
- *   SPAN_R  host -> owner  req, error, the host's index for it
- *   STOP    owner -> host  req, host index, owner id: end it now
- *   STOP_R  host -> owner  req, error
- *   ENDED   host -> owner  owner id, host index, status | faulted << 32
- *   SHOOT   owner -> host  seq: flush your TLB (a page of a space you run
- *                          a span of was unmapped)
- *   SHOT    host -> owner  seq: flushed
+ *   span         owner -> host  id, owner's id, PML4, entry, stack, arg, PDPTs
+ *   span_r       host -> owner  id, error, the host's index for it
+ *   span_stop    owner -> host  id, host index, owner's id: end it now
+ *   span_stop_r  host -> owner  id, error
+ *   span_ended   host -> owner  owner's id, host index, status, faulted
+ *   shoot        owner -> host  seq: flush your TLB
+ *   shot         host -> owner  seq: flushed
  *
- * TABLES come before their SPAN on the same in-order channel. The owner
- * stops every span of a process before the process is destroyed
+ * The owner stops every span of a process before the process is destroyed
  * (proc_ending, called by proc_kill), so no core runs in memory that
  * has been given back; if one cannot be stopped, the process is kept.
  */
@@ -39,9 +36,6 @@
 #include <flotilla/sys.h>
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
-
-enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, STOP_R, ENDED, SHOOT, SHOT,
-       MSG_LAST = SHOT };
 
 #define SPANS			16	/* per core, each side */
 #define TABLES_MAX		32	/* user PDPTs a spanned space may have */
@@ -67,13 +61,6 @@ static struct hosted {
 	unsigned owner, oid;	/* the owner core and its id for it */
 	uint64_t vroot, base[4];	/* the owner's PML4; our objects' bases */
 } hosted[SPANS];
-
-/* TABLES received, per sending core, for its next SPAN. */
-static struct {
-	uint64_t vroot;
-	unsigned n;
-	uint64_t t[TABLES_MAX];
-} pending[MAX_MESH_CORES];
 
 static unsigned me;
 static bool ready;
@@ -201,12 +188,10 @@ bool span_dispatcher_message(const struct lmp_msg *m)
 		proc_report_fault("monitor", &p, name, m);
 	}
 	host_end(j);
-	if (h.owner == me) {
+	if (h.owner == me)
 		owner_ended(me, h.oid, j, status, faulted);
-	} else {
-		const uint64_t w[3] = { h.oid, j, (uint32_t)status | (uint64_t)faulted << 32 };
-		mesh_send(h.owner, ENDED, w, 3);
-	}
+	else
+		if_intermon_span_ended_send(mesh_to(h.owner), h.oid, j, status, faulted);
 	return true;
 }
 
@@ -272,27 +257,19 @@ static int owner_alloc(void)
 	return -1;
 }
 
-/* Sends the tables, then asks `core` to start the span; its index in *hidx. */
+/* Asks `core` to start span i (w: the request); its index there in *hidx. */
 static err_t owner_ask(unsigned core, unsigned i, const uint64_t *t, unsigned nt,
 		       const uint64_t *w, unsigned *hidx)
 {
-	uint64_t a[URPC_MAX_WORDS] = { 0 };
+	struct mesh_ask a;
 	err_t err;
 
 	if (core == me)
 		return host_start(me, i, owned[i].vroot, t, nt, w[1], w[2], w[3], hidx);
-	for (unsigned k = 0; k < nt || k == 0; k += 6) {
-		uint64_t m[7] = { owned[i].vroot | (k == 0) };
-		unsigned n = nt - k < 6 ? nt - k : 6;
-		memcpy(&m[1], &t[k], n * sizeof(t[0]));
-		if ((err = mesh_send(core, TABLES, m, 1 + n)))
-			return err;
-	}
-	uint64_t q[6] = { 0, owned[i].vroot, w[1], w[2], w[3], nt | (uint64_t)i << 32 };
-	if ((err = mesh_ask(core, SPAN, q, 6, a)))
+	if ((err = mesh_ask(&a, core, IF_INTERMON_SPAN_R, hidx)))
 		return err;
-	*hidx = (unsigned)a[2];
-	return OK;
+	return mesh_await(&a, if_intermon_span_send(mesh_to(core), a.id, i, owned[i].vroot, w[1],
+						    w[2], w[3], t, nt * sizeof(t[0])));
 }
 
 static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
@@ -376,7 +353,7 @@ static err_t shootdown(uint64_t vroot)
 		if (!owned[i].used || !owned[i].running || owned[i].vroot != vroot || c == me ||
 		    shoot_waiting >> c & 1)
 			continue;
-		if ((err = mesh_send(c, SHOOT, &seq, 1)))
+		if ((err = if_intermon_shoot_send(mesh_to(c), seq)))
 			return err;
 		shoot_waiting |= 1ull << c;
 	}
@@ -410,15 +387,17 @@ err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r)
 /* Stops span i wherever it runs; OK if it had ended already. */
 static err_t owner_stop(unsigned i)
 {
-	uint64_t q[3] = { 0, owned[i].hidx, i }, a[URPC_MAX_WORDS] = { 0 };
+	unsigned core = owned[i].core;
+	struct mesh_ask a;
 	err_t err;
 
 	if (!owned[i].running)
 		return OK;
-	if (owned[i].core == me)
+	if (core == me)
 		err = host_stop(me, i, owned[i].hidx);
-	else
-		err = mesh_ask(owned[i].core, STOP, q, 3, a);
+	else if (!(err = mesh_ask(&a, core, IF_INTERMON_SPAN_STOP_R, NULL)))
+		err = mesh_await(&a, if_intermon_span_stop_send(mesh_to(core), a.id,
+								owned[i].hidx, i));
 	if (err && err != ERR_NOT_FOUND)
 		return err;
 	owner_stopped(i);
@@ -454,77 +433,77 @@ err_t proc_ending(const struct proc *p)
 
 /* ---- The mesh ----------------------------------------------------------- */
 
-/* w[0]: the PML4's base, bit 0 set on the first TABLES of a SPAN. */
-static err_t on_tables(unsigned from, const uint64_t *w, unsigned n)
+/* Another core's process asks this core to run a span. Its tables are
+ * copied first: the receive buffer is the binding's. */
+static err_t on_span(struct idl_binding *b, uint64_t id, uint32_t oid, uint64_t vroot,
+		     uint64_t entry, uint64_t stack, uint64_t arg, const uint8_t *tables,
+		     size_t tables_len)
 {
-	if (n < 1)
-		return ERR_BAD_MESSAGE;
-	if (w[0] & 1) {
-		pending[from].vroot = w[0] & ~1ull;
-		pending[from].n = 0;
-	} else if (pending[from].vroot != w[0]) {
-		return ERR_BAD_MESSAGE;		/* a continuation of nothing */
+	uint64_t t[TABLES_MAX];
+	unsigned hidx = 0, from = mesh_peer(b);
+	err_t err = ERR_BAD_MESSAGE;
+
+	if (tables_len % sizeof(t[0]) == 0 && oid < SPANS) {
+		memcpy(t, tables, tables_len);
+		err = host_start(from, oid, vroot, t, (unsigned)(tables_len / sizeof(t[0])), entry,
+				 stack, arg, &hidx);
 	}
-	for (unsigned k = 1; k < n; k++) {
-		if (pending[from].n == TABLES_MAX)
-			return ERR_BAD_MESSAGE;
-		pending[from].t[pending[from].n++] = w[k];
-	}
+	return if_intermon_span_r_send(b, id, err, hidx);
+}
+
+static err_t on_span_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t hidx)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_SPAN_R, id, status);
+
+	if (!a)
+		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
+	*(unsigned *)a->out = hidx;
 	return OK;
 }
 
-static err_t on_message(unsigned from, uint32_t type, const uint64_t *w, unsigned n)
+static err_t on_span_stop(struct idl_binding *b, uint64_t id, uint32_t hidx, uint32_t oid)
 {
-	uint64_t a[3] = { n ? w[0] : 0, ERR_BAD_MESSAGE, 0 };
-	unsigned hidx = 0;
+	return if_intermon_span_stop_r_send(b, id, host_stop(mesh_peer(b), oid, hidx));
+}
 
-	switch (type) {
-	case TABLES:
-		return on_tables(from, w, n);
-	case SPAN:
-		if (n != 6)
-			return ERR_BAD_MESSAGE;
-		if (pending[from].vroot != w[1] || pending[from].n != (uint32_t)w[5] ||
-		    w[5] >> 32 >= SPANS) {
-			pending[from].n = 0;
-			mesh_send(from, SPAN_R, a, 3);	/* answered, so the owner does not wait */
-			return ERR_BAD_MESSAGE;
-		}
-		a[1] = (uint64_t)host_start(from, (unsigned)(w[5] >> 32), w[1], pending[from].t,
-					    pending[from].n, w[2], w[3], w[4], &hidx);
-		a[2] = hidx;
-		pending[from].n = 0;
-		pending[from].vroot = 0;
-		return mesh_send(from, SPAN_R, a, 3);
-	case STOP:
-		if (n != 3)
-			return ERR_BAD_MESSAGE;
-		a[1] = (uint64_t)host_stop(from, (unsigned)w[2], w[1]);
-		return mesh_send(from, STOP_R, a, 2);
-	case SPAN_R:
-	case STOP_R:
-		return mesh_answer(w, n);
-	case ENDED:
-		if (n != 3)
-			return ERR_BAD_MESSAGE;
-		owner_ended(from, w[0], w[1], (int)(uint32_t)w[2], w[2] >> 32 & 1);
-		return OK;
-	case SHOOT:
-		if (n != 1)
-			return ERR_BAD_MESSAGE;
-		kernel_tlb_flush(CPTR_KERNEL);
-		return mesh_send(from, SHOT, w, 1);
-	case SHOT:
-		if (n != 1 || w[0] != shoot_seq || !(shoot_waiting >> from & 1))
-			return ERR_BAD_MESSAGE;
-		shoot_waiting &= ~(1ull << from);
-		return OK;
-	}
-	return ERR_BAD_MESSAGE;
+static err_t on_span_stop_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_SPAN_STOP_R, id, status) ? OK : ERR_BAD_MESSAGE;
+}
+
+/* A late one (the span was stopped meanwhile) is not an error. */
+static err_t on_span_ended(struct idl_binding *b, uint32_t oid, uint32_t hidx, int64_t status,
+			   bool faulted)
+{
+	owner_ended(mesh_peer(b), oid, hidx, (int)status, faulted);
+	return OK;
+}
+
+static err_t on_shoot(struct idl_binding *b, uint64_t seq)
+{
+	kernel_tlb_flush(CPTR_KERNEL);
+	return if_intermon_shot_send(b, seq);
+}
+
+static err_t on_shot(struct idl_binding *b, uint64_t seq)
+{
+	unsigned from = mesh_peer(b);
+
+	if (seq != shoot_seq || !(shoot_waiting >> from & 1))
+		return ERR_BAD_MESSAGE;
+	shoot_waiting &= ~(1ull << from);
+	return OK;
 }
 
 err_t span_init(unsigned core)
 {
 	me = core;
-	return mesh_on(SPAN_FIRST, MSG_LAST, on_message);
+	mesh_handlers.span = on_span;
+	mesh_handlers.span_r = on_span_r;
+	mesh_handlers.span_stop = on_span_stop;
+	mesh_handlers.span_stop_r = on_span_stop_r;
+	mesh_handlers.span_ended = on_span_ended;
+	mesh_handlers.shoot = on_shoot;
+	mesh_handlers.shot = on_shot;
+	return OK;
 }

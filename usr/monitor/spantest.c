@@ -78,45 +78,62 @@ UTEST(killing_a_process_stops_its_span_on_another_core_first)
 	UCHECK(beat[1] == then);		/* nothing runs in its memory any more */
 }
 
-/* Malformed span messages to another core's monitor: each is dropped (and
- * reported by it) or refused in its answer, and it goes on serving. */
+/* A span request as a confused or hostile peer's monitor might send it;
+ * the answer's error. */
+static err_t ask_span(unsigned core, uint32_t oid, const uint64_t *t, size_t bytes)
+{
+	struct mesh_ask a;
+	unsigned hidx;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_SPAN_R, &hidx)))
+		return err;
+	return mesh_await(&a, if_intermon_span_send(mesh_to(core), a.id, oid, 0x7000, 0x401000,
+						    0x500000, 0, t, bytes));
+}
+
+/* Malformed span messages to another core's monitor: each is dropped
+ * (counted by it) or refused in its answer, and it goes on serving. */
 UTEST(malformed_span_messages_are_refused)
 {
 	unsigned last = mesh_cores() - 1;
-	enum { TABLES = SPAN_FIRST, SPAN, SPAN_R, STOP, SHOOT = SPAN_FIRST + 6, SHOT };
-	const uint64_t vroot = 0x7000;
-	uint64_t w[7] = { 0 }, a[7], cycles;
+	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[2], seen, cycles;
 	struct cap_info f;
+	struct mesh_ask a;
 
 	if (last == 0)
 		return;
 	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
 	UCHECK_ERR(cap_identify(SCRATCH(0), &f), OK);
-	UCHECK_ERR(mesh_send(last, TABLES, w, 0), OK);			/* TABLES, empty */
-	w[0] = vroot + 0x1000;						/* a continuation of nothing */
-	UCHECK_ERR(mesh_send(last, TABLES, w, 2), OK);
-	UCHECK_ERR(mesh_send(last, SPAN, w, 5), OK);			/* SPAN, short */
-	UCHECK_ERR(mesh_send(last, SPAN_R, w, 3), OK);			/* SPAN_R, unasked */
-	UCHECK_ERR(mesh_send(last, SHOOT, w, 2), OK);			/* SHOOT, too long */
-	UCHECK_ERR(mesh_send(last, SHOT, w, 1), OK);			/* SHOT, unasked */
-	UCHECK_ERR(mesh_send(last, SPAN_FIRST + 9, w, 1), OK);		/* no such type */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 5, w, 5), OK);		/* span, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	w[6] = 300;								/* tables over their bound */
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 7, w, 7), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_span_r_send(mesh_to(last), 1, OK, 0), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_span_stop_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345), OK);		/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
 
-	/* A SPAN whose tables did not come: refused in the answer. */
-	uint64_t q[6] = { 0, vroot, 0x401000, 0x500000, 0, 1 };
-	UCHECK_ERR(mesh_ask(last, SPAN, q, 6, a), ERR_BAD_MESSAGE);
-	/* Tables outside every core's RAM, or past the user half: the kernel
-	 * that would make the replica refuses, and nothing is left behind. */
-	w[0] = vroot | 1;
-	w[1] = 0xFFFFFFFFF000ull | 5;
-	UCHECK_ERR(mesh_send(last, TABLES, w, 2), OK);
-	UCHECK_ERR(mesh_ask(last, SPAN, q, 6, a), ERR_BAD_ADDRESS);
-	w[1] = f.base | 300;
-	UCHECK_ERR(mesh_send(last, TABLES, w, 2), OK);
-	UCHECK_ERR(mesh_ask(last, SPAN, q, 6, a), ERR_MAP_RANGE);
+	/* Refused in the answer: tables that are no whole entries, an owner
+	 * id out of range; tables outside every core's RAM, or past the user
+	 * half, which the kernel that would make the replica refuses. */
+	t[0] = f.base | 5;
+	UCHECK_ERR(ask_span(last, 0, t, 5), ERR_BAD_MESSAGE);
+	UCHECK_ERR(ask_span(last, 9999, t, 8), ERR_BAD_MESSAGE);
+	t[0] = 0xFFFFFFFFF000ull | 5;
+	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_BAD_ADDRESS);
+	t[0] = f.base | 300;
+	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_MAP_RANGE);
 	/* Stopping a span that does not exist. */
-	uint64_t s[3] = { 0, 3, 0 };
-	UCHECK_ERR(mesh_ask(last, STOP, s, 3, a), ERR_NOT_FOUND);
+	UCHECK_ERR(mesh_ask(&a, last, IF_INTERMON_SPAN_STOP_R, NULL), OK);
+	UCHECK_ERR(mesh_await(&a, if_intermon_span_stop_send(mesh_to(last), a.id, 3, 0)),
+		   ERR_NOT_FOUND);
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
+	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

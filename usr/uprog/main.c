@@ -41,6 +41,8 @@ int bind_client(unsigned server_core, unsigned flags);
 int span_test(void);
 int span_forever(unsigned core);
 int span_unmap_test(void);
+/* usr/uprog/idl.c */
+int idl_lmp_client(void);
 
 static int try_kernel_cap(void)
 {
@@ -307,6 +309,8 @@ int main(int argc, char **argv)
 		return span_unmap_test();
 	case UPROG_SPAN_FOREVER:
 		return span_forever(UPROG_PARAM(libc_arg));
+	case UPROG_IDL_LMP:
+		return idl_lmp_client();
 	}
 	return 100;
 }

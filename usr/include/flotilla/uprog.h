@@ -29,6 +29,7 @@ enum uprog_mode {
 	UPROG_SPAN = 22,	/* usr/uprog/span.c */
 	UPROG_SPAN_FOREVER = 23,
 	UPROG_SPAN_UNMAP = 24,
+	UPROG_IDL_LMP = 25,	/* usr/uprog/idl.c */
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -72,6 +73,13 @@ enum uprog_mode {
  * faults rather than read it once mon_unmap has returned, and that the
  * page's capability can then be deleted. Exits 0, or the number of the
  * check that failed (7: the reader read the page after the shootdown). */
+/* UPROG_IDL_LMP: the client of if/test.if over the LMP transport
+ * (flotilla/idl_lmp.h), sending on UPROG_EP + 1 and receiving on
+ * UPROG_EP, capabilities landing in UPROG_EP + 2; the monitor's
+ * usr/monitor/idltest.c is the server, and says what is sent in turn.
+ * Exits 0, or with the number of the first check that failed. */
+#define UPROG_IDL_TEXT		"hello over lmp"
+#define UPROG_IDL_MAGIC		0x1D1F4A3Eull
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
