@@ -30,14 +30,20 @@ struct pairmem {
 	uint8_t frame[4096] __attribute__((aligned(4096)));	/* the duplex channel */
 	uint8_t stream[URPC_CHAN_BYTES(SLOTS)] __attribute__((aligned(64)));
 	volatile uint64_t line __attribute__((aligned(64)));	/* the bounced line */
-	struct urpc_duplex a __attribute__((aligned(64)));	/* CPU i's ends */
-	struct urpc_duplex b;					/* CPU j's ends */
-	struct urpc_sender tx;		/* the stream: CPU i sends, */
-	struct urpc_receiver rx;	/* CPU j receives */
-	uint64_t total, msgs;
+	uint64_t total __attribute__((aligned(64)));
+	uint64_t msgs;
 	volatile uint64_t end_ns, end_tsc, done;
 	char bad[96];
 };
+
+/* The channels' ends: each side's private state, never in the shared
+ * memory (lib/urpc.h), so here in each process's own copy of this static
+ * after fork. Set up before the fork; CPU i uses a and tx, CPU j b and rx. */
+static struct {
+	struct urpc_duplex a, b;
+	struct urpc_sender tx;		/* the stream: CPU i sends, */
+	struct urpc_receiver rx;	/* CPU j receives */
+} ends;
 
 static int answer(struct pairmem *m)
 {
@@ -51,14 +57,14 @@ static int answer(struct pairmem *m)
 			if (spin_expired(&polls, deadline))
 				goto quiet;
 		m->line = 2 * i + 2;
-		while ((err = urpc_recv(&m->b.rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
+		while ((err = urpc_recv(&ends.b.rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
 			if (spin_expired(&polls, deadline))
 				goto quiet;
-		if (err || nw != 1 || urpc_send(&m->b.tx, w, 1, 0))
+		if (err || nw != 1 || urpc_send(&ends.b.tx, w, 1, 0))
 			goto broken;
 	}
 	for (uint64_t i = 0; i < m->msgs; i++) {
-		while ((err = urpc_recv(&m->rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
+		while ((err = urpc_recv(&ends.rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
 			if (spin_expired(&polls, deadline))
 				goto quiet;
 		if (err || nw != URPC_MAX_WORDS || w[0] != i)
@@ -91,9 +97,9 @@ static int exchange(struct pairmem *m, uint64_t i, uint64_t *line, uint64_t *rt,
 			return -1;
 	*line = tsc_fenced() - t0;
 	t0 = tsc_fenced();
-	if (urpc_send(&m->a.tx, w, 1, 0))
+	if (urpc_send(&ends.a.tx, w, 1, 0))
 		return -1;
-	while ((err = urpc_recv(&m->a.rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
+	while ((err = urpc_recv(&ends.a.rx, w, &nw, NULL)) == ERR_WOULD_BLOCK)
 		if (spin_expired(polls, deadline))
 			return -1;
 	*rt = tsc_fenced() - t0;
@@ -111,7 +117,7 @@ static int stream(struct pairmem *m, const char *pair, char *line, size_t size)
 
 	for (uint64_t i = 0; i < m->msgs; i++) {
 		w[0] = i;
-		while ((err = urpc_send(&m->tx, w, URPC_MAX_WORDS, 0)) == ERR_WOULD_BLOCK)
+		while ((err = urpc_send(&ends.tx, w, URPC_MAX_WORDS, 0)) == ERR_WOULD_BLOCK)
 			if (spin_expired(&polls, deadline))
 				return -1;
 		if (err)
@@ -137,11 +143,11 @@ static int one_pair(struct bench *b, int ci, int cj, int blocking)
 
 	snprintf(pair, sizeof(pair), "%d-%d", ci, cj);
 	if (!m || urpc_duplex_init(m->frame, sizeof(m->frame), SLOTS) ||
-	    urpc_duplex_open(&m->a, m->frame, sizeof(m->frame), SLOTS, 0) ||
-	    urpc_duplex_open(&m->b, m->frame, sizeof(m->frame), SLOTS, 1) ||
+	    urpc_duplex_open(&ends.a, m->frame, sizeof(m->frame), SLOTS, 0) ||
+	    urpc_duplex_open(&ends.b, m->frame, sizeof(m->frame), SLOTS, 1) ||
 	    urpc_chan_init(m->stream, sizeof(m->stream), SLOTS) ||
-	    urpc_sender_init(&m->tx, m->stream, sizeof(m->stream), SLOTS) ||
-	    urpc_receiver_init(&m->rx, m->stream, sizeof(m->stream), SLOTS))
+	    urpc_sender_init(&ends.tx, m->stream, sizeof(m->stream), SLOTS) ||
+	    urpc_receiver_init(&ends.rx, m->stream, sizeof(m->stream), SLOTS))
 		return bench_fail("urpc_roundtrip", "pair %s: cannot set up the channels", pair);
 	m->total = b->warm + b->n;
 	m->msgs = STREAM_PER_N * b->n;
