@@ -5,7 +5,8 @@
 #   make test       host unit tests, fuzzers, build checks, boot tests
 #   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
-#   make bench      cycles of system calls, switches and URPC between cores, inside Flotilla
+#   make bench      cycles of system calls, switches and URPC between cores, inside
+#                   Flotilla and in a Linux guest in the same QEMU machine, one table
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -127,17 +128,24 @@ boottime: $(B)/flotilla.bin
 
 # Cycles per operation measured inside Flotilla (docs/benchmarks.md), and
 # URPC between each pair of cores: 4 cores (six pairs) unless SMP= is
-# given; BENCH_N=N timed iterations per workload.
-# Then the URPC library on the host, beside pipes, eventfd, futex and Unix
+# given; BENCH_N=N timed iterations per workload. Then the same workloads
+# in the Linux guest (mk/linux.mk) booted in the same QEMU machine, one
+# table of both (tools/benchcmp.py: build/bench/results.{json,csv,png}),
+# and the URPC library on the host, beside pipes, eventfd, futex and Unix
 # sockets (docs/urpc.md).
-bench: $(B)/flotilla-test.bin
+bench: $(B)/flotilla-test.bin linux-guest
 	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
+		--numa $(or $(NUMA),0) $(if $(BENCH_N),--iterations $(BENCH_N))
+	@$(PYTHON) tools/linuxguest.py $(LINUX_GUEST_ARGS) --json $(B)/bench/linux.json \
 		$(if $(BENCH_N),--iterations $(BENCH_N))
+	@$(PYTHON) tools/benchcmp.py --flotilla $(B)/bench/bench.json --linux $(B)/bench/linux.json \
+		--out $(B)/bench/results
 	@$(MAKE) -s bench-host
 
 include mk/host.mk
 include mk/idl.mk
+include mk/linux.mk
 
 clean:
 	rm -rf build

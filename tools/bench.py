@@ -62,6 +62,12 @@ PAIR_WORKLOADS = [
 ]
 # The line that stands for all pairs when there is none (one core).
 NO_PAIRS = "urpc_pairs"
+# What one boot must print: the one-core workloads, the pair workloads
+# (with "first": only on the pair 0-1), the line that stands for all
+# pairs on one core, and who prints them. tools/linuxguest.py has the
+# Linux guest's.
+FLOTILLA = {"workloads": WORKLOADS, "pair_workloads": PAIR_WORKLOADS, "no_pairs": NO_PAIRS,
+            "who": "the monitor"}
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 
 NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) unit=cycles n=(\d+) min=(\d+) median=(\d+) "
@@ -80,17 +86,26 @@ def pairs_of(smp):
     return [f"{i}-{j}" for i in range(smp) for j in range(i + 1, smp)]
 
 
-def parse_pair(line, smp, iterations, found, problems):
+def pairs_for(spec, name, smp):
+    """The pairs on which `spec`'s pair workload `name` runs."""
+    for w in spec["pair_workloads"]:
+        if w[0] == name and len(w) > 2 and w[2] == "first":
+            return pairs_of(smp)[:1]
+    return pairs_of(smp)
+
+
+def parse_pair(line, smp, iterations, found, problems, spec=None):
     """One `pair=` line into found[(name, pair)]; False if it is not one."""
+    spec = spec or FLOTILLA
     m = PAIR_NUMBERS.match(line) or PAIR_THROUGHPUT.match(line) or PAIR_NOT_AVAILABLE.match(line)
     if not m:
         return False
     name, i, j = m.group(1), int(m.group(2)), int(m.group(3))
-    pair, kinds = f"{i}-{j}", {w[0]: w[1] for w in PAIR_WORKLOADS}
+    pair, kinds = f"{i}-{j}", {w[0]: w[1] for w in spec["pair_workloads"]}
     if name not in kinds:
         problems.append(f"{name} pair={pair}: not a pair workload: {line!r}")
         return True
-    if not i < j < smp:
+    if not i < j < smp or pair not in pairs_for(spec, name, smp):
         problems.append(f"{name} pair={pair}: no such pair of {smp} cores: {line!r}")
         return True
     if (name, pair) in found:
@@ -121,14 +136,16 @@ def parse_pair(line, smp, iterations, found, problems):
     return True
 
 
-def parse(text, smp, iterations=None):
+def parse(text, smp, iterations=None, spec=None):
     """The BENCH lines of a boot of `smp` cores: (workloads, problems).
     workloads is a list of dicts: the one-core workloads in the order of
     WORKLOADS, then for each pair of cores (pairs_of(smp)) its PAIR_WORKLOADS
     (dicts with "pair"). problems lists every missing, malformed,
     duplicated or inconsistent line, every pair of the `smp` cores that
     lacks a workload and every pair that is not one of them (empty when all
-    is well)."""
+    is well). `spec` says what must be there (FLOTILLA by default)."""
+    spec = spec or FLOTILLA
+    no_pairs = spec["no_pairs"]
     found, pairs, problems, done = {}, {}, [], False
     for line in text.replace("\r", "").splitlines():
         if not line.startswith("BENCH"):
@@ -137,14 +154,14 @@ def parse(text, smp, iterations=None):
             done = True
             continue
         if line == "BENCH failed":
-            problems.append("the monitor said BENCH failed")
+            problems.append(f"{spec['who']} said BENCH failed")
             continue
         err = ERROR.match(line)
         if err:
             problems.append(f"{err.group(1)}: {err.group(2)}")
             continue
         if " pair=" in line:
-            if not parse_pair(line, smp, iterations, pairs, problems):
+            if not parse_pair(line, smp, iterations, pairs, problems, spec):
                 problems.append(f"malformed line: {line!r}")
             continue
         m, na = NUMBERS.match(line), NOT_AVAILABLE.match(line)
@@ -165,24 +182,25 @@ def parse(text, smp, iterations=None):
             problems.append(f"{name}: want min <= median <= p99 <= max: {line!r}")
         if iterations is not None and n != iterations:
             problems.append(f"{name}: n={n}, want {iterations}")
-    for name, measured, _ in WORKLOADS:
+    for name, measured, *_ in spec["workloads"]:
         if name not in found:
             problems.append(f"{name}: no BENCH line")
         elif measured and found[name].get("na"):
             problems.append(f"{name}: says n/a, but it is built")
-    if smp < 2 and not found.get(NO_PAIRS, {}).get("na"):
-        problems.append(f"{NO_PAIRS}: no n/a line, with {smp} core")
-    elif smp >= 2 and NO_PAIRS in found:
-        problems.append(f"{NO_PAIRS}: a line, but {smp} cores have pairs")
+    if smp < 2 and not found.get(no_pairs, {}).get("na"):
+        problems.append(f"{no_pairs}: no n/a line, with {smp} core")
+    elif smp >= 2 and no_pairs in found:
+        problems.append(f"{no_pairs}: a line, but {smp} cores have pairs")
     for pair in pairs_of(smp):
-        missing = [w[0] for w in PAIR_WORKLOADS if (w[0], pair) not in pairs]
+        missing = [w[0] for w in spec["pair_workloads"]
+                   if pair in pairs_for(spec, w[0], smp) and (w[0], pair) not in pairs]
         if missing:
             problems.append(f"pair {pair}: no BENCH line for " + ", ".join(missing))
     if not done:
         problems.append("no 'BENCH done' line")
-    known = [w[0] for w in WORKLOADS]
+    known = [w[0] for w in spec["workloads"]]
     order = sorted(found, key=lambda k: (known.index(k) if k in known else len(known), k))
-    kinds, where = [w[0] for w in PAIR_WORKLOADS], pairs_of(max(smp, 1))
+    kinds, where = [w[0] for w in spec["pair_workloads"]], pairs_of(max(smp, 1))
     porder = sorted(pairs, key=lambda k: (where.index(k[1]) if k[1] in where else len(where),
                                           kinds.index(k[0])))
     return [found[k] for k in order] + [pairs[k] for k in porder], problems
@@ -235,8 +253,8 @@ def pair_table(summary):
     return columns(rows)
 
 
-def table(workloads):
-    what = {w[0]: w[2] for w in WORKLOADS}
+def table(workloads, spec=None):
+    what = {w[0]: w[2] for w in (spec or FLOTILLA)["workloads"]}
     rows = [("workload", "median", "p99", "min", "max", "n", "one sample is")]
     for w in workloads:
         if "pair" in w:
@@ -254,6 +272,7 @@ def main():
     ap.add_argument("--kernel", default="build/flotilla-test.bin")
     ap.add_argument("--smp", type=int, default=4, help="cores (default 4: six pairs)")
     ap.add_argument("--mem", default="256M")
+    ap.add_argument("--numa", default="0", help="emulate this many NUMA nodes (NUMA=)")
     ap.add_argument("--iterations", type=int,
                     help="timed iterations per workload (bench=N; default: bench.c's, 10000)")
     ap.add_argument("--json", default="build/bench/bench.json", help="where to write the figures")
@@ -262,7 +281,7 @@ def main():
     if not os.path.exists(a.kernel):
         sys.exit(f"bench: {a.kernel} does not exist; run make first")
     append = "bench" + (f"={a.iterations}" if a.iterations is not None else "")
-    cmd = qemu.qemu_command(a.smp, a.mem, kernel=a.kernel, append=append)
+    cmd = qemu.qemu_command(a.smp, a.mem, kernel=a.kernel, append=append, numa=a.numa)
     accel = qemu.pick_accel()
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -291,7 +310,8 @@ def main():
         print(pair_table(summary))
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "kernel": a.kernel, "smp": a.smp, "mem": a.mem, "accel": accel, "append": append,
+        "kernel": a.kernel, "smp": a.smp, "mem": a.mem, "numa": a.numa, "accel": accel,
+        "append": append,
         "tsc_mhz": int(tsc.group(1)) if tsc else None, "qemu_exit": status,
         "command": " ".join(cmd),
         "workloads": [w for w in workloads if "pair" not in w], "pairs": summary,

@@ -1,0 +1,94 @@
+/*
+ * The Linux side of `make bench` (docs/benchmarks.md#the-linux-guest):
+ * what the workloads of linuxbench share. Every workload is timed the way
+ * Flotilla's monitor times its own (usr/monitor/bench.h): BENCH_WARMUP
+ * untimed iterations (10 n when n is below 100, so that a smoke test with
+ * a tiny n is quick) through the very loop that then takes n timed ones,
+ * one fenced rdtsc pair around each, lib/stats.c's nearest-rank median
+ * and p99, and one line per workload in Flotilla's format:
+ *	BENCH name=N [pair=i-j] unit=cycles n=.. min=.. median=.. p99=.. max=..
+ * Workers on other cores are processes (fork) or threads pinned with
+ * sched_setaffinity; their shared state lives in MAP_SHARED memory.
+ */
+#ifndef BENCH_LINUX_LBENCH_H
+#define BENCH_LINUX_LBENCH_H
+
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_WARMUP	1000	/* as Flotilla's (usr/monitor/bench.h) */
+#define BENCH_QUIET_S	60	/* a spinning side gives up after this long */
+
+/* The same ordered counter read as Flotilla's tsc_fenced(). */
+static inline uint64_t tsc_fenced(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Times `op` b->warm + b->n times; keeps the last b->n samples in s. */
+#define TIME_EACH(b, s, op) do {					\
+	for (size_t i_ = 0; i_ < (b)->warm + (b)->n; i_++) {		\
+		uint64_t t0_ = tsc_fenced();				\
+		op;							\
+		uint64_t d_ = tsc_fenced() - t0_;			\
+		if (i_ >= (b)->warm)					\
+			(s)[i_ - (b)->warm] = d_;			\
+	}								\
+} while (0)
+
+/* What every workload gets: n timed iterations, room for n samples (two
+ * series of n for the alternating pair workloads), and the cores. */
+struct bench {
+	size_t n, warm;		/* timed and untimed iterations */
+	uint64_t *s, *s2;
+	int ncpus;		/* CPUs 0..ncpus-1 (the guest's -smp) */
+};
+
+/* The workloads that wake a halted CPU on every iteration (blocking round
+ * trips between CPUs, a TLB shootdown on every CPU) take milliseconds each
+ * under TCG on a busy host, so they run n / SLOW_DIVISOR timed iterations
+ * (at least 1) after warm / SLOW_DIVISOR: the line says its n. */
+#define SLOW_DIVISOR	10
+struct bench bench_slow(const struct bench *b);
+
+/* Divides every sample by `per`, prints the line; nonzero on failure. */
+int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
+/* Prints `BENCH error name=.. reason="..."`; returns 1. */
+int bench_fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints `BENCH name=.. [pair=..] n/a reason="..."`; returns 0. */
+int bench_na(const char *name, const char *pair, const char *reason);
+
+/* Pins the calling thread to `cpu`; 0 or an errno. */
+int pin_cpu(int cpu);
+/* Memory shared with children forked after it (MAP_SHARED, zeroed). */
+void *shared_alloc(size_t bytes);
+/* Forks a child pinned to `cpu` that runs fn(arg) and exits with its
+ * value; the child's pid, or -1. */
+int spawn_on(int cpu, int (*fn)(void *), void *arg);
+/* Waits for the child; 0 when it exited with 0. */
+int reap(int pid);
+/* Ends a child that is stuck (SIGKILL); reap() it afterwards. */
+void kill_quietly(int pid);
+/* Monotonic nanoseconds. */
+uint64_t now_ns(void);
+/* True once `deadline` (now_ns() based) has passed; reads the clock only
+ * every 65536 calls, counted in *polls. */
+int spin_expired(uint64_t *polls, uint64_t deadline);
+
+/* One blocking round trip between a process on cpu_a (the caller, timed)
+ * and a child on cpu_b (roundtrip.c): 8 bytes each way. */
+enum rt_kind { RT_PIPE, RT_EVENTFD, RT_UNIX, RT_FUTEX };
+int bench_roundtrip(struct bench *b, const char *name, const char *pair, enum rt_kind kind,
+		    int cpu_a, int cpu_b);
+
+/* The workloads, by file: each returns nonzero if one of its own failed. */
+int bench_local(struct bench *b);	/* local.c: one core */
+int bench_pairs(struct bench *b);	/* pairs.c: between two cores */
+int bench_unmap(struct bench *b);	/* unmap.c: a page mapped on every core */
+
+#endif
