@@ -60,6 +60,14 @@ static bool vspace_is_spanned(uint64_t root)
 	return false;
 }
 
+/* A table of `type` that the caller may change. */
+static err_t writable(const struct cte *t, unsigned type)
+{
+	if (t->cap.type != type)
+		return ERR_CAP_WRONG_TYPE;
+	return t->cap.rights & CAP_RIGHT_WRITE ? OK : ERR_CAP_RIGHTS;
+}
+
 /* Does the table at `pa` (level `level`) lead to the table at `target`? */
 static bool reaches(uint64_t pa, int level, uint64_t target)
 {
@@ -106,10 +114,10 @@ bool vspace_mapped_in_spanned(const struct cte *c)
 
 err_t vspace_spanned_unmap(struct cte *table, uint64_t entry, uint64_t *root)
 {
-	if (table->cap.type != CAP_PTABLE)
-		return ERR_CAP_WRONG_TYPE;
-	if (!(table->cap.rights & CAP_RIGHT_WRITE))
-		return ERR_CAP_RIGHTS;
+	err_t err = writable(table, CAP_PTABLE);
+
+	if (err)
+		return err;
 	if (entry >= arch_vnode_user_entries(0))
 		return ERR_MAP_RANGE;
 	if (!(*root = spanned_root_of(table->cap.base)))
@@ -131,10 +139,10 @@ static void span_forget(uint64_t root)
 
 err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
 {
-	if (root->cap.type != CAP_PML4)
-		return ERR_CAP_WRONG_TYPE;
-	if (!(root->cap.rights & CAP_RIGHT_WRITE))
-		return ERR_CAP_RIGHTS;
+	err_t err = writable(root, CAP_PML4);
+
+	if (err)
+		return err;
 	if (on > 1)
 		return ERR_INVALID_ARG;
 	if (!on) {
@@ -155,8 +163,7 @@ err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
 		uint64_t chunk[32];
 		for (unsigned k = 0; k < 32; k++)
 			chunk[k] = arch_pte_present(e[i + k]) ? arch_pte_addr(e[i + k]) : 0;
-		err_t err = user_copy_out(out + i * 8, chunk, sizeof(chunk));
-		if (err)
+		if ((err = user_copy_out(out + i * 8, chunk, sizeof(chunk))))
 			return err;
 	}
 	if (!vspace_is_spanned(root->cap.base))
@@ -166,10 +173,10 @@ err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
 
 err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base)
 {
-	if (root->cap.type != CAP_PML4)
-		return ERR_CAP_WRONG_TYPE;
-	if (!(root->cap.rights & CAP_RIGHT_WRITE))
-		return ERR_CAP_RIGHTS;
+	err_t err = writable(root, CAP_PML4);
+
+	if (err)
+		return err;
 	if (entry >= arch_vnode_user_entries(3))
 		return ERR_MAP_RANGE;
 	if (vspace_is_spanned(root->cap.base))
