@@ -125,6 +125,15 @@ static unsigned spawn_tail(uint64_t *w, unsigned i)
 	return i + 6;
 }
 
+/* Sends `core` the n words of a spawn raw, in two fragments (7 words,
+ * then the rest), as a peer that got a field wrong would. */
+static err_t inject_spawn(unsigned core, const uint64_t *w, unsigned n)
+{
+	err_t err = mesh_inject(core, IF_INTERMON_SPAWN, n, w, 7);
+
+	return err ? err : mesh_send(core, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7);
+}
+
 /* Strings and fields out of range in a request that spawns, so that a
  * string the runtime let through would start a program (and its answer,
  * unasked by then, would be dropped here instead of there). */
@@ -144,33 +153,28 @@ UTEST(malformed_intermon_fields_are_dropped)
 	/* No NUL: 8 bytes in the word where "uprog" and its NUL should be. */
 	n = 1 + put_string(&w[1], 5, "uprog!!!", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, n, w, 7), OK);
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7), OK);
+	UCHECK_ERR(inject_spawn(last, w, n), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* Non-zero padding after the NUL. */
 	n = 1 + put_string(&w[1], 5, "uprog\0\0x", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, n, w, 7), OK);
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7), OK);
+	UCHECK_ERR(inject_spawn(last, w, n), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* Over its bound: 16 characters where 15 may be. */
 	n = 1 + put_string(&w[1], 16, "uprog-uprog-upro", 2);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, n, w, 7), OK);
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7), OK);
+	UCHECK_ERR(inject_spawn(last, w, n), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* A length that says more than the words hold. */
 	n = 1 + put_string(&w[1], 9, "uprog\0\0", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, n, w, 7), OK);
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7), OK);
+	UCHECK_ERR(inject_spawn(last, w, n), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	/* A bool that is 2 (has_frame), then a uint32 above 2^32 (info's pid). */
 	n = 1 + put_string(&w[1], 5, "uprog\0\0", 1);
 	n = spawn_tail(w, n);
 	w[4] = 2;
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, n, w, 7), OK);
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), &w[7], n - 7), OK);
+	UCHECK_ERR(inject_spawn(last, w, n), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	w[1] = 1ull << 32;
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_INFO, 2, w, 2), OK);
