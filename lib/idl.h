@@ -119,7 +119,8 @@ enum idl_wait {
  *
  * send: OK; ERR_WOULD_BLOCK when it cannot take the fragment now (nothing
  * sent: try again); ERR_UNSUPPORTED when the fragment carries a capability
- * it cannot move (nothing sent); anything else: the transport is broken.
+ * it cannot move (nothing sent), or its mover's error for one it refuses
+ * (nothing sent); anything else: the transport is broken.
  * recv: OK with *f filled in; ERR_WOULD_BLOCK when nothing is there (a
  * transport that can block in the kernel may when `block` is true);
  * ERR_BAD_MESSAGE when what arrived is no fragment (it is consumed).
@@ -225,7 +226,9 @@ err_t idl_binding_init(struct idl_binding *b, const struct idl_iface *iface,
  * returned (ERR_WOULD_BLOCK without a hook). When a later one cannot, the
  * message is cut short (b->cut counts it): its receiver refuses it when
  * the next message begins. ERR_UNSUPPORTED: the transport cannot carry the
- * capability (URPC without a capability mover); nothing was sent.
+ * capability (URPC without a capability mover); nothing was sent. The
+ * mover's own refusal of the capability (not a Frame, say) is returned
+ * the same way: it comes with the first fragment, so nothing was sent.
  * ERR_INVALID_ARG: num or nwords do not fit the interface.
  */
 err_t idl_send(struct idl_binding *b, unsigned num, unsigned nwords, capaddr_t cap, bool give);

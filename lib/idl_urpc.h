@@ -10,9 +10,9 @@
  * hook, or are refused (ERR_BAD_MESSAGE) when there is none.
  *
  * Capabilities cannot travel in shared memory: across cores they must be
- * moved by the monitors, and no such mover exists yet. Without one (caps
- * NULL, the default) a message carrying a capability is ERR_UNSUPPORTED
- * and nothing is sent. A mover plugs in as struct idl_urpc_caps: the
+ * moved by the monitors (between processes: usr/lib/idl_chan.c's mover,
+ * flotilla/idl_chan.h). Without a mover (caps NULL, the default) a
+ * message carrying a capability is ERR_UNSUPPORTED and nothing is sent. A mover plugs in as struct idl_urpc_caps: the
  * sender's `put` hands the capability over and names it with a 64-bit
  * token, which rides as the fragment's last word (so such a fragment has
  * 6 payload words); the receiver's `get` turns the token back into a

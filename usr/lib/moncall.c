@@ -7,18 +7,26 @@
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 
-err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
-		   err_t *cap_err)
+/* A request on endpoint `ep` (CPTR_MONITOR, or a channel end's control
+ * endpoint), as mon_call_cap. */
+static err_t call_on(capaddr_t ep, const uint64_t w[4], capaddr_t cap, capaddr_t slot,
+		     uint64_t reply[4], err_t *cap_err)
 {
 	unsigned flags = (cap ? LMP_SEND_CAP : 0) | (slot ? LMP_RECV_CAP : 0);
 	struct lmp_msg m;
-	err_t err = lmp_call(CPTR_MONITOR, flags, cap, slot, w, &m);
+	err_t err = lmp_call(ep, flags, cap, slot, w, &m);
 
 	*cap_err = err ? OK : (err_t)LMP_INFO_CAP_ERR(m.info);
 	if (err)
 		return err;
 	memcpy(reply, m.w, 4 * sizeof(reply[0]));
 	return (err_t)m.w[0];
+}
+
+err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
+		   err_t *cap_err)
+{
+	return call_on(CPTR_MONITOR, w, cap, slot, reply, cap_err);
 }
 
 err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
@@ -210,4 +218,44 @@ err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 	err_t err = pack(name, &w[1]);
 
 	return err ? err : take_end(w, ep, frame, bell, 0, out);
+}
+
+/* ---- Capabilities over a channel ---- */
+
+err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot)
+{
+	const uint64_t w[4] = { MON_BIND_CAP, b->id, BIND_CAP_CTL };
+	uint64_t r[4];
+	err_t cap_err, err = mon_call_cap(w, ep, slot, r, &cap_err);
+
+	return err ? err : cap_err;
+}
+
+err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token)
+{
+	const uint64_t w[4] = { MON_CAP_PUT };
+	uint64_t r[4];
+	err_t cap_err, err = call_on(ctl, w, frame, 0, r, &cap_err);
+
+	if (!err)
+		*token = r[1];
+	return err;
+}
+
+err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot)
+{
+	const uint64_t w[4] = { MON_CAP_GET, token };
+	uint64_t r[4];
+	err_t cap_err, err = call_on(ctl, w, 0, slot, r, &cap_err);
+
+	return err ? err : cap_err;
+}
+
+err_t mon_cap_revoke(capaddr_t frame, uint64_t token)
+{
+	const uint64_t w[4] = { MON_CAP_REVOKE, token };
+	uint64_t r[4];
+	err_t cap_err;
+
+	return mon_call_cap(w, frame, 0, r, &cap_err);
 }

@@ -37,6 +37,19 @@
  * be, or a bind_r nobody asked for, is refused (mesh.c counts and
  * reports it); one for a service the server's core does not have is
  * answered ERR_NOT_FOUND.
+ *
+ * Capabilities over a channel (MON_CAP_PUT, MON_CAP_GET). Each end has a
+ * control endpoint: a copy of the monitor's endpoint minted with a badge
+ * that names the end and its generation (CTL_BADGE), handed to the holder
+ * of the end's endpoint (MON_BIND_CAP with BIND_CAP_CTL). A request that
+ * comes with that badge is that end's, whoever sends it, so one LMP
+ * message can carry both the proof and the capability to send. To put a
+ * Frame into a channel whose other end is on core P, the monitor sends P
+ * a copy (rcap_copy: import) and then `grant`, naming the channel by its
+ * frame's base address, which both monitors know. P's monitor files the
+ * rcap id under the end of that channel, at most BIND_GRANTS at a time;
+ * only a MON_CAP_GET on that end's control endpoint takes it, once. The
+ * id is the token the sender writes into its message.
  */
 #include <string.h>
 #include <flotilla/caps.h>
@@ -69,9 +82,16 @@
 #define B_EP(b)			(3 * (b) + 2)
 #define S_EP(s)			(3 * BINDINGS + (s))
 #define BELL_EP(s)		(3 * BINDINGS + SERVICES + (s))
+#define GIVE_SLOT		BELL_EP(NOTIFY_SLOTS)	/* what a reply gives, made for it */
 #define SLOT(i)			CADDR(BIND_CN, (i))
+/* The badge of end b's control endpoint: a tag, its generation, b. */
+#define CTL_TAG			0xB1Cull
+#define CTL_BADGE(b, gen)	(CTL_TAG << 48 | (uint64_t)(gen) << 8 | (b))
+#define CTL_GEN(badge)		((uint32_t)((badge) >> 8))
+#define CTL_END(badge)		((unsigned)((badge) & 0xFF))
 
-_Static_assert(BELL_EP(NOTIFY_SLOTS) <= CNODE_L2_SLOTS, "the BIND CNode holds it all");
+_Static_assert(GIVE_SLOT < CNODE_L2_SLOTS, "the BIND CNode holds it all");
+_Static_assert(BINDINGS <= 256, "an end's index fits its badge");
 _Static_assert(URPC_DUPLEX_BYTES(BIND_SLOTS) <= BIND_BYTES && !(BIND_SLOTS & (BIND_SLOTS - 1)),
 	       "a binding's frame holds its rings");
 
@@ -90,7 +110,11 @@ static struct binding {
 	uint64_t seq;		/* the server's end: arrival order */
 	uint64_t ep;		/* the endpoint of the process holding this end */
 	unsigned peer;		/* the other end's core */
+	uint64_t chan;		/* the channel's frame's base: its name on both cores */
+	unsigned ngrants;
+	uint64_t grants[BIND_GRANTS];	/* rcap ids the peer put, not yet fetched */
 } bindings[BINDINGS];
+static uint32_t gens[BINDINGS];	/* bumped each time an end is made: badges */
 
 static uint64_t bell_ep[NOTIFY_SLOTS];	/* the endpoint each doorbell notifies */
 static bool bell_used[NOTIFY_SLOTS];
@@ -195,6 +219,7 @@ static err_t new_binding(unsigned *b)
 		if (!bindings[i].used) {
 			for (unsigned k = 0; k < 3; k++)
 				cnode_delete(T_BINDCN, 3 * i + k);
+			gens[i]++;	/* an old control endpoint names it no more */
 			*b = i;
 			return OK;
 		}
@@ -247,8 +272,9 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 		return ERR_BAD_MESSAGE;
 	if ((err = new_binding(&b)))
 		return err;
+	struct cap_info fi;
 	err = r ? rcap_get(r, T_BINDCN, B_FRAME(b)) : cnode_copy(T_BINDCN, B_FRAME(b), frame);
-	if (err ||
+	if (err || (err = cap_identify(SLOT(B_FRAME(b)), &fi)) ||
 	    (err = kernel_notify_mint(CPTR_KERNEL, from, (unsigned)from_bell, T_BINDCN, B_BELL(b))) ||
 	    (err = cnode_copy(T_BINDCN, B_EP(b), SLOT(S_EP(svc))))) {
 		for (unsigned k = 0; k < 3; k++)
@@ -256,7 +282,8 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 		return err;
 	}
 	bindings[b] = (struct binding){ .used = true, .server = true, .svc = (unsigned)svc,
-					.seq = ++arrivals, .ep = services[svc].ep, .peer = from };
+					.seq = ++arrivals, .ep = services[svc].ep, .peer = from,
+					.chan = fi.base };
 	*bell = services[svc].bell;
 	kernel_notify(CPTR_KERNEL, me, *bell);	/* a client waits: come and accept */
 	return OK;
@@ -349,7 +376,7 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 	}
 	if (err || (err = kernel_notify_mint(CPTR_KERNEL, core, peer_bell, T_BINDCN, B_BELL(b))))
 		goto fail;
-	bindings[b] = (struct binding){ .used = true, .ep = ep, .peer = core };
+	bindings[b] = (struct binding){ .used = true, .ep = ep, .peer = core, .chan = fi.base };
 	r[1] = b;
 	r[2] = BIND_SLOTS;
 	r[3] = core;
@@ -366,21 +393,37 @@ fail:
 	return err;
 }
 
-/* The second capability of an end: the Notify capability for the peer's
- * doorbell, to the holder of the end's endpoint. */
+/* Is end b there and handed out (a server's end once accepted)? */
+static bool end_out(uint64_t b)
+{
+	return b < BINDINGS && bindings[b].used && (!bindings[b].server || bindings[b].accepted);
+}
+
+/* The other capabilities of an end, to the holder of its endpoint: the
+ * Notify capability for the peer's doorbell (w[2] 0), or the end's
+ * control endpoint (w[2] BIND_CAP_CTL), minted now. */
 static err_t second_cap(const uint64_t *w, bool has_cap, capaddr_t *give)
 {
 	uint64_t ep;
 	err_t err;
 
-	if (w[1] >= BINDINGS || !bindings[w[1]].used ||
-	    (bindings[w[1]].server && !bindings[w[1]].accepted))
+	if (!end_out(w[1]))
 		return ERR_NOT_FOUND;
+	if (w[2] > BIND_CAP_CTL)
+		return ERR_INVALID_ARG;
 	if ((err = request_ep(has_cap, &ep)))
 		return err;
 	if (ep != bindings[w[1]].ep)
 		return ERR_CAP_RIGHTS;
-	*give = SLOT(B_BELL(w[1]));
+	if (w[2] == 0) {
+		*give = SLOT(B_BELL(w[1]));
+		return OK;
+	}
+	cnode_delete(T_BINDCN, GIVE_SLOT);
+	if ((err = cnode_mint(T_BINDCN, GIVE_SLOT, T_FAULTEP, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
+			      CTL_BADGE(w[1], gens[w[1]]))))
+		return err;
+	*give = SLOT(GIVE_SLOT);
 	return OK;
 }
 
@@ -397,6 +440,114 @@ err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give
 		return second_cap(w, has_cap, give);
 	}
 	return ERR_BAD_MESSAGE;
+}
+
+/* ---- Capabilities over a channel ---- */
+
+bool bind_is_ctl(uint64_t badge)
+{
+	return badge >> 48 == CTL_TAG;
+}
+
+/* The end a control endpoint's badge names, if it is still that end. */
+static struct binding *ctl_end(uint64_t badge)
+{
+	unsigned b = CTL_END(badge);
+
+	if (!bind_is_ctl(badge) || badge != CTL_BADGE(b, CTL_GEN(badge)) || !end_out(b) ||
+	    gens[b] != CTL_GEN(badge))
+		return NULL;
+	return &bindings[b];
+}
+
+/* Asks `core` to file rcap id `rcap` under its end of channel `chan`. */
+static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_GRANT_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_grant_send(mesh_to(core), a.id, chan, rcap));
+}
+
+/* MON_CAP_PUT: the Frame at T_MONCAP goes to the other end's core. */
+static err_t put(struct binding *e, bool has_cap, uint64_t *r)
+{
+	struct rcap rc;
+	uint64_t base;
+	err_t err;
+
+	if (e->peer == me)
+		return ERR_UNSUPPORTED;		/* one core: LMP carries capabilities */
+	if ((err = monitor_request_cap(has_cap, CAP_FRAME, 0, &base)) ||
+	    (err = rcap_copy(T_MONCAP, e->peer, &rc)) ||
+	    (err = ask_grant(e->peer, e->chan, rc.id)))
+		return err;
+	r[1] = rc.id;
+	return OK;
+}
+
+/* MON_CAP_GET: the Frame the other end put under token w[1], once. */
+static err_t get(struct binding *e, const uint64_t *w, capaddr_t *give)
+{
+	const struct rcap rc = { .owner = e->peer, .id = w[1] };
+	unsigned i;
+	err_t err;
+
+	for (i = 0; i < e->ngrants && e->grants[i] != w[1]; i++)
+		;
+	if (i == e->ngrants)
+		return ERR_NOT_FOUND;		/* not put into this channel, or taken */
+	e->grants[i] = e->grants[--e->ngrants];	/* taken, or gone */
+	cnode_delete(T_BINDCN, GIVE_SLOT);
+	if ((err = rcap_get(&rc, T_BINDCN, GIVE_SLOT)))
+		return err;			/* revoked meanwhile: the offer is gone */
+	*give = SLOT(GIVE_SLOT);
+	return OK;
+}
+
+err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
+		       capaddr_t *give)
+{
+	struct binding *e = ctl_end(badge);
+
+	if (!e)
+		return ERR_NOT_FOUND;		/* that end is gone */
+	switch (MON_OP(w[0])) {
+	case MON_CAP_PUT:
+		return put(e, has_cap, r);
+	case MON_CAP_GET:
+		return get(e, w, give);
+	}
+	return ERR_BAD_MESSAGE;
+}
+
+/* The monitor of the other end of a channel on this core offers its
+ * end a capability; the end is found by the channel's name and the
+ * sender's core. */
+static err_t on_grant(struct idl_binding *b, uint64_t id, uint64_t chan, uint64_t rcap)
+{
+	unsigned from = mesh_peer(b), i;
+	err_t err = ERR_NOT_FOUND;
+
+	for (i = 0; i < BINDINGS; i++)
+		if (bindings[i].used && bindings[i].peer == from && bindings[i].chan == chan)
+			break;
+	if (i == BINDINGS)
+		return if_intermon_grant_r_send(b, id, err);	/* no such channel here */
+	struct binding *e = &bindings[i];
+	const struct rcap rc = { .owner = from, .id = rcap };
+	if (e->ngrants == BIND_GRANTS)
+		err = ERR_TOO_MANY;
+	else if (!(err = rcap_held(&rc)))
+		e->grants[e->ngrants++] = rcap;
+	return if_intermon_grant_r_send(b, id, err);
+}
+
+static err_t on_grant_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_GRANT_R, id, status) ? OK : ERR_BAD_MESSAGE;
 }
 
 /* A client's monitor on another core binds to a service of this core's.
@@ -423,5 +574,7 @@ err_t bind_init(unsigned core)
 	me = core;
 	mesh_handlers.bind = on_bind;
 	mesh_handlers.bind_r = on_bind_r;
+	mesh_handlers.grant = on_grant;
+	mesh_handlers.grant_r = on_grant_r;
 	return OK;
 }

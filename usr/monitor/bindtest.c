@@ -59,10 +59,23 @@ static err_t ask_bind(unsigned core, const char *name, unsigned svc, unsigned cl
 						    client_bell));
 }
 
+/* Offers rcap id `rcap` to core `core`'s end of channel `chan`, as the
+ * other end's monitor does (bind.c). */
+static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_GRANT_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_grant_send(mesh_to(core), a.id, chan, rcap));
+}
+
 /* Malformed bind messages to another core's monitor, and well-formed ones
  * that make no sense: each is dropped (counted: mesh_dropped_more, and
  * reported by it), and it goes on serving; a well-formed bind for a
- * service it does not have is answered with ERR_NOT_FOUND. */
+ * service it does not have, or a grant for a channel it does not have,
+ * is answered with ERR_NOT_FOUND. */
 UTEST(malformed_bind_messages_are_dropped)
 {
 	unsigned last = mesh_cores() - 1, bell;
@@ -88,6 +101,12 @@ UTEST(malformed_bind_messages_are_dropped)
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
 	UCHECK_ERR(ask_bind(last, "foo", 9999, FIRST_BELL, &bell), ERR_NOT_FOUND);	/* no such service */
 	UCHECK_ERR(ask_bind(last, "foo", 0, FIRST_BELL, &bell), ERR_NOT_FOUND);	/* none exported there */
+	/* Offers of a capability: malformed, unasked, for no channel. */
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_GRANT, 2, w, 2), OK);	/* grant, short */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_grant_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(ask_grant(last, 0x1000, 5), ERR_NOT_FOUND);		/* no such channel */
 	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

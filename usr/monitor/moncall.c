@@ -23,7 +23,9 @@
  * MON_BIND_CAP) bring an endpoint with them, and some replies carry a
  * capability back: bind.c does them. CPTR_MONITOR has the grant right
  * for that; what a call brings lands at T_MONCAP and is deleted after
- * the reply (supervise.c).
+ * the reply (supervise.c). A request that comes with the badge of a
+ * channel end's control endpoint is about that end's capabilities
+ * (MON_CAP_PUT, MON_CAP_GET): bind.c again; MON_CAP_REVOKE is rcap.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,7 +101,7 @@ void moncall_child_ended(unsigned pid)
 
 bool moncall_is_request(const struct lmp_msg *m)
 {
-	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE;
+	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
 }
 
 static err_t spawn_here(const uint64_t *w, uint64_t *r)
@@ -232,6 +234,10 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return bind_request(w, has_cap, r, give);
 	if (op == MON_SPAN || op == MON_SPAN_WAIT || op == MON_UNMAP)
 		return span_request(w, has_cap, r);
+	if (op == MON_CAP_PUT || op == MON_CAP_GET)
+		return ERR_CAP_RIGHTS;		/* only on an end's control endpoint */
+	if (op == MON_CAP_REVOKE)
+		return rcap_revoke_request(w, has_cap);
 	if (!named_core_op(op) || core == me)
 		return serve_here(q, r);
 	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
@@ -281,7 +287,10 @@ void moncall_handle(const struct lmp_msg *m)
 	}
 	capaddr_t give = 0;
 	mesh_rings_only(true);
-	r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
+	if (bind_is_ctl(m->badge))
+		r[0] = bind_ctl_request(m->badge, m->w, m->info & LMP_INFO_CAP, r, &give);
+	else
+		r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
 	mesh_rings_only(false);
 	lmp_reply(give ? LMP_SEND_CAP : 0, give, r);
 }

@@ -218,6 +218,14 @@ err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct 
 err_t rcap_revoke(const struct rcap *r);
 err_t rcap_probe(unsigned core, const struct rcap *r);
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
+/* rcap_held: OK if this core holds an import of r, else ERR_NOT_FOUND.
+ * rcap_revoke_request serves MON_CAP_REVOKE (w[1] the id; the Frame that
+ * proves the right to revoke it at T_MONCAP). rcap_revoke_within revokes
+ * every object of this core's sent to others whose memory lies in
+ * [base, base + size) (a process's, before it is taken back). */
+err_t rcap_held(const struct rcap *r);
+err_t rcap_revoke_request(const uint64_t *w, bool has_cap);
+err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights);
 /* The name service (names.c): core 0 keeps the table, the ns_ messages
  * of if/intermon.if. A name is two words, NUL-padded (flotilla/monitor.h),
@@ -265,6 +273,11 @@ void monitor_poweroff(unsigned code);
 #define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 err_t bind_init(unsigned core);
 err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give);
+/* Requests on a channel end's control endpoint (MON_CAP_PUT,
+ * MON_CAP_GET), told by their badge. */
+bool bind_is_ctl(uint64_t badge);
+err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
+		       capaddr_t *give);
 int bell_alloc(void);
 void bell_free(unsigned bell);
 /* Receives on the monitor's endpoint (flags: LMP_NONBLOCK or 0), a
@@ -277,13 +290,14 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m);
  * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP) and MON_UNMAP (a
  * page table); supervise.c passes
  * every message to span_dispatcher_message first, which takes the exits
- * and faults of the span dispatchers this core runs (true). proc_kill
- * calls proc_ending (usr/lib/spawn.c's hook) before it destroys a process:
- * its spans are stopped first.
+ * and faults of the span dispatchers this core runs (true).
+ * span_proc_ending stops every span of process p (supervise.c's
+ * proc_ending, before proc_kill destroys it); an error keeps p.
  */
 err_t span_init(unsigned core);
 err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r);
 bool span_dispatcher_message(const struct lmp_msg *m);
+err_t span_proc_ending(const struct proc *p);
 /* The index-th span dispatcher this core runs (for MON_PS): its pid
  * (SPAN_PID_FIRST + its index here), name ("span OWNER.ID") and state. */
 #define SPAN_PID_FIRST		100

@@ -265,6 +265,42 @@ err_t rcap_revoke(const struct rcap *r)
 	return err;
 }
 
+/* MON_CAP_REVOKE: a process proves its authority over the object with a
+ * Frame capability to it (at T_MONCAP) that is not itself an import. */
+err_t rcap_revoke_request(const uint64_t *w, bool has_cap)
+{
+	const struct rcap r = { .owner = me, .id = w[1] };
+	struct cap_info f;
+	struct anchor *a;
+	uint64_t base;
+	err_t err;
+
+	if ((err = monitor_request_cap(has_cap, CAP_FRAME, 0, &base)) ||
+	    (err = cap_identify(T_MONCAP, &f)))
+		return err;
+	if (!(a = anchor_of(r.id)))
+		return ERR_NOT_FOUND;
+	if (a->base != f.base || a->size != f.size || is_import(&f))
+		return ERR_CAP_RIGHTS;		/* not a capability to that object */
+	return rcap_revoke(&r);
+}
+
+err_t rcap_revoke_within(uint64_t base, uint64_t size)
+{
+	err_t first = OK;
+
+	for (unsigned i = 0; i < ANCHORS; i++) {
+		const struct anchor *a = &anchors[i];
+		if (!a->used || a->revoking || a->base < base || a->base - base >= size)
+			continue;
+		const struct rcap r = { .owner = me, .id = ID(i, a->gen) };
+		err_t err = rcap_revoke(&r);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
 static err_t on_mark_r(struct idl_binding *b, uint64_t rcap, err_t status, uint64_t deleted)
 {
 	unsigned from = mesh_peer(b);
@@ -357,6 +393,11 @@ static err_t on_mark(struct idl_binding *b, uint64_t rcap)
 	err_t err = do_mark(mesh_peer(b), rcap, &deleted);
 
 	return if_intermon_mark_r_send(b, rcap, err, deleted);
+}
+
+err_t rcap_held(const struct rcap *r)
+{
+	return import_of(r->owner, r->id) ? OK : ERR_NOT_FOUND;
 }
 
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)

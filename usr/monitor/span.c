@@ -24,7 +24,7 @@
  *   shot         host -> owner  seq: flushed
  *
  * The owner stops every span of a process before the process is destroyed
- * (proc_ending, called by proc_kill), so no core runs in memory that
+ * (span_proc_ending, from proc_kill's hook in supervise.c), so no core runs in memory that
  * has been given back; if one cannot be stopped, the process is kept.
  */
 #include <stdio.h>
@@ -404,15 +404,14 @@ static err_t owner_stop(unsigned i)
 	return OK;
 }
 
-/* usr/lib/spawn.c: process p is about to be destroyed. */
-err_t proc_ending(const struct proc *p)
+err_t span_proc_ending(const struct proc *p)
 {
 	struct cap_info ci;
 	struct proc q;
 	const char *name = "?";
 	err_t first = OK;
 
-	if (cap_identify(CADDR(PROC_CN, 8 * p->idx + 4), &ci))
+	if (cap_identify(PROC_PML4(p), &ci))
 		return OK;			/* no address space: no spans */
 	proc_at(p->idx, &q, &name);
 	for (unsigned i = 0; i < SPANS; i++) {

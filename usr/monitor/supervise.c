@@ -40,6 +40,19 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m)
 static bool handle(const struct lmp_msg *m, int *ended);
 static void (*on_end)(unsigned pid);
 
+/* usr/lib/spawn.c's hook: process p is about to be destroyed. No core may
+ * still run in its memory (its spans stop) or reach it (what other cores
+ * hold of it is revoked); until both are true its memory is kept. */
+err_t proc_ending(const struct proc *p)
+{
+	struct cap_info pool;
+	err_t err = span_proc_ending(p);
+
+	if (!err && cap_identify(PROC_POOL(p), &pool) == OK)
+		err = rcap_revoke_within(pool.base, pool.size);
+	return err;
+}
+
 void supervisor_on_end(void (*fn)(unsigned pid))
 {
 	on_end = fn;

@@ -43,6 +43,8 @@ int span_forever(unsigned core);
 int span_unmap_test(void);
 /* usr/uprog/idl.c */
 int idl_lmp_client(void);
+int idl_chan_server(void);
+int idl_chan_client(unsigned server_core);
 
 static int try_kernel_cap(void)
 {
@@ -311,6 +313,10 @@ int main(int argc, char **argv)
 		return span_forever(UPROG_PARAM(libc_arg));
 	case UPROG_IDL_LMP:
 		return idl_lmp_client();
+	case UPROG_IDL_CHAN_SERVER:
+		return idl_chan_server();
+	case UPROG_IDL_CHAN_CLIENT:
+		return idl_chan_client(UPROG_PARAM(libc_arg));
 	}
 	return 100;
 }

@@ -47,14 +47,22 @@ enum mon_op {
 				 * w3 = the server's core; reply carries the frame */
 	MON_ACCEPT,		/* (service) + endpoint -> as MON_BIND, w3 = the
 				 * client's core; ERR_WOULD_BLOCK if none waits */
-	MON_BIND_CAP,		/* (binding) + endpoint -> reply carries the Notify
-				 * capability for the peer's doorbell */
+	MON_BIND_CAP,		/* (binding, which) + endpoint -> reply carries the
+				 * Notify capability for the peer's doorbell
+				 * (which 0) or the end's control endpoint
+				 * (which BIND_CAP_CTL) */
 	/* Spanning (below): each call brings the caller's PML4. */
 	MON_SPAN,		/* core: (entry, stack, arg) + PML4 -> w1 = span */
 	MON_SPAN_WAIT,		/* (span) + PML4 -> ERR_WOULD_BLOCK while it runs;
 				 * then w1 = exit status, w2 = 1 if it faulted */
 	MON_UNMAP,		/* (entry) + PTABLE: unmap a page of a spanned
 				 * space, with a TLB shootdown on its cores */
+	/* Capabilities over a channel (below): sent on the end's control
+	 * endpoint, not on CPTR_MONITOR. */
+	MON_CAP_PUT,		/* () + Frame -> w1 = token */
+	MON_CAP_GET,		/* (token) -> reply carries the Frame */
+	MON_CAP_REVOKE,		/* (token) + Frame, on CPTR_MONITOR: the copies
+				 * sent under token are deleted on every core */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -143,6 +151,36 @@ err_t mon_accept(unsigned service, capaddr_t ep, capaddr_t frame, capaddr_t bell
 		 struct mon_binding *out);
 err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 	       struct mon_binding *out);
+
+/*
+ * Capabilities over a channel (docs/binding.md). Shared memory cannot
+ * carry a capability, so the monitors do: the sender puts it into the
+ * channel and gets a token, a 64-bit word it writes into its message;
+ * the receiver gets the capability for that token from its monitor. Both
+ * ask on the end's control endpoint, a badged copy of the monitor's
+ * endpoint that names the end (mon_binding_ctl: the holder of the end's
+ * endpoint may fetch it; it is the proof that a request is the end's,
+ * since a monitor cannot tell its processes apart). A token is good once
+ * and only for the other end of the channel it was put into.
+ *
+ * Only Frame capabilities move between cores (as rcap.c's copies), and
+ * only their owner core sends them: a Frame that itself came from
+ * another core is ERR_CAP_NOT_OWNER, and an end whose peer is on the
+ * same core is ERR_UNSUPPORTED (on one core, LMP carries capabilities:
+ * flotilla/idl_lmp.h). What is put is a copy: the sender's stays, and
+ * so does the owner's pin on the memory (its kernel refuses to revoke or
+ * delete the memory under it, ERR_CAP_REMOTE) until mon_cap_revoke, by
+ * a process holding a copy of the same Frame on the owner core, deletes
+ * every copy on every other core. When a process dies, the copies of its
+ * memory elsewhere are revoked before its memory is taken back.
+ * ERR_TOO_MANY: the other end has BIND_GRANTS tokens it has not fetched.
+ */
+#define BIND_CAP_CTL		1
+#define BIND_GRANTS		16
+err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot);
+err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token);
+err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot);
+err_t mon_cap_revoke(capaddr_t frame, uint64_t token);
 
 /*
  * Spanning (docs/span.md): a second dispatcher of this process on `core`

@@ -32,6 +32,9 @@ struct proc {
 	unsigned idx;		/* its 8 slots start at CADDR(PROC_CN, 8 * idx) */
 	capaddr_t disp;		/* its dispatcher, in the parent's CSpace */
 };
+/* Two of a child's slots that hooks look at: its PML4 and its RAM pool. */
+#define PROC_PML4(p)		CADDR(PROC_CN, 8 * (p)->idx + 4)
+#define PROC_POOL(p)		CADDR(PROC_CN, 8 * (p)->idx + 6)
 
 /* Starts boot-image program `name` on this core with argument `arg`. Its
  * faults go to the endpoint set by spawn_set_fault_ep (if any), minted
@@ -92,7 +95,8 @@ err_t proc_status(const struct proc *p, uint64_t *status);
 int wait_stopped(const struct proc *p, err_t *err);
 /* Ends the child and destroys every object it was made of, after
  * proc_ending(p) (a weak hook; a monitor's stops the child's spans on
- * other cores), whose error keeps it. */
+ * other cores and revokes what of its memory other cores hold), whose
+ * error keeps it. */
 err_t proc_kill(struct proc *p);
 err_t proc_ending(const struct proc *p);
 /* Prints the report of the fault message m from child p (usr/lib/report.c),

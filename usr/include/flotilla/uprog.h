@@ -30,6 +30,8 @@ enum uprog_mode {
 	UPROG_SPAN_FOREVER = 23,
 	UPROG_SPAN_UNMAP = 24,
 	UPROG_IDL_LMP = 25,	/* usr/uprog/idl.c */
+	UPROG_IDL_CHAN_SERVER = 26,	/* usr/uprog/idlchan.c */
+	UPROG_IDL_CHAN_CLIENT = 27,
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -79,6 +81,14 @@ enum uprog_mode {
  * usr/monitor/idltest.c is the server, and says what is sent in turn.
  * Exits 0, or with the number of the first check that failed. */
 #define UPROG_IDL_TEXT		"hello over lmp"
+
+/* UPROG_IDL_CHAN_SERVER exports UPROG_IDL_CHAN_NAME and serves one
+ * client; UPROG_IDL_CHAN_CLIENT | server core << 8 binds to it: if/test.if
+ * over the bound channel (flotilla/idl_chan.h), with capabilities when
+ * the two are on different cores (usr/uprog/idlchan.c says what each
+ * checks). Each exits 0, or the number of the check that failed. */
+#define UPROG_IDL_CHAN_NAME	"idl.chan"
+#define UPROG_IDL_CHAN_TEXT	"hello over urpc"
 #define UPROG_IDL_MAGIC		0x1D1F4A3Eull
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
