@@ -259,3 +259,12 @@ err_t mon_cap_revoke(capaddr_t frame, uint64_t token)
 
 	return mon_call_cap(w, frame, 0, r, &cap_err);
 }
+
+err_t mon_unbind(capaddr_t ctl)
+{
+	const uint64_t w[4] = { MON_UNBIND };
+	uint64_t r[4];
+	err_t cap_err;
+
+	return call_on(ctl, w, 0, 0, r, &cap_err);
+}

@@ -111,6 +111,9 @@ static struct binding {
 	uint64_t ep;		/* the endpoint of the process holding this end */
 	unsigned peer;		/* the other end's core */
 	uint64_t chan;		/* the channel's frame's base: its name on both cores */
+	uint64_t rcap;		/* the client's end, other core: the frame's rcap id */
+	bool closed;		/* its process closed it (MON_UNBIND) */
+	bool peer_closed;	/* the client's end: the server's end is gone */
 	unsigned ngrants;
 	uint64_t grants[BIND_GRANTS];	/* rcap ids the peer put, not yet fetched */
 } bindings[BINDINGS];
@@ -376,7 +379,8 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 	}
 	if (err || (err = kernel_notify_mint(CPTR_KERNEL, core, peer_bell, T_BINDCN, B_BELL(b))))
 		goto fail;
-	bindings[b] = (struct binding){ .used = true, .ep = ep, .peer = core, .chan = fi.base };
+	bindings[b] = (struct binding){ .used = true, .ep = ep, .peer = core, .chan = fi.base,
+					.rcap = rc.id };
 	r[1] = b;
 	r[2] = BIND_SLOTS;
 	r[3] = core;
@@ -393,10 +397,11 @@ fail:
 	return err;
 }
 
-/* Is end b there and handed out (a server's end once accepted)? */
+/* Is end b there, handed out (a server's end once accepted) and open? */
 static bool end_out(uint64_t b)
 {
-	return b < BINDINGS && bindings[b].used && (!bindings[b].server || bindings[b].accepted);
+	return b < BINDINGS && bindings[b].used && !bindings[b].closed &&
+	       (!bindings[b].server || bindings[b].accepted);
 }
 
 /* The other capabilities of an end, to the holder of its endpoint: the
@@ -471,6 +476,130 @@ static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
 	return mesh_await(&a, if_intermon_grant_send(mesh_to(core), a.id, chan, rcap));
 }
 
+/* ---- Closing a channel ----
+ *
+ * Each end closes its own (MON_UNBIND); an end whose process has died
+ * counts as closed (its endpoint copy is gone). The server's end goes at
+ * once: revoking the monitor's copy of the frame deletes the server's
+ * copies and their mappings. The client's end waits for the server's,
+ * because its core owns the frame: only when the server's core no longer
+ * uses its copy may it revoke that copy (rcap's mark and commit), then its
+ * own process's, and give the memory back (take_back). Each side tells
+ * the other with `unbind`, whose answer says whether the other end is
+ * done too; an end of this core is told directly. */
+
+/* Is end i closed? One whose process has died is closed now. */
+static bool end_done(unsigned i)
+{
+	if (!bindings[i].closed && !alive(B_EP(i)))
+		bindings[i].closed = true;
+	return bindings[i].closed;
+}
+
+/* End i's record and capabilities go; the process's copies of the frame
+ * (children of the monitor's) with them. */
+static void free_end(unsigned i)
+{
+	cnode_revoke(T_BINDCN, B_FRAME(i));
+	for (unsigned k = 0; k < 3; k++)
+		cnode_delete(T_BINDCN, 3 * i + k);
+	bindings[i].used = false;
+}
+
+/* The client's end i, once the server's end is gone: every copy of the
+ * frame goes, and its memory back to this monitor. */
+static err_t take_back(unsigned i)
+{
+	struct binding *e = &bindings[i];
+	const struct rcap rc = { .owner = me, .id = e->rcap };
+	uint64_t base = e->chan;
+	err_t err;
+
+	if (!e->used || !e->closed)
+		return OK;			/* taken back already (both closed at once) */
+	if (e->peer != me && (err = rcap_revoke(&rc)))
+		return err;			/* still pinned there: keep it, safely */
+	free_end(i);
+	return ram_release(base);
+}
+
+/* The other core's (or this core's other) end of channel chan, from
+ * core `from`, is closed: the end here, if any, learns it; *closed says
+ * whether this end is done too. `server`: which end is wanted here (-1:
+ * the one there is; on one core both ends share the name). */
+static err_t unbind_here(unsigned from, uint64_t chan, int server, bool *closed)
+{
+	unsigned i;
+
+	for (i = 0; i < BINDINGS; i++) {
+		const struct binding *e = &bindings[i];
+		if (e->used && e->peer == from && e->chan == chan &&
+		    (server < 0 || e->server == (bool)server))
+			break;
+	}
+	*closed = true;
+	if (i == BINDINGS)
+		return OK;			/* nothing of it here (gone already) */
+	if (bindings[i].server) {
+		if (!(*closed = end_done(i)))
+			return OK;		/* the server goes on until it closes */
+		free_end(i);
+		return OK;
+	}
+	bindings[i].peer_closed = true;
+	if (!(*closed = end_done(i)))
+		return OK;
+	return take_back(i);
+}
+
+/* Tells the other end's monitor that end e closed. */
+static err_t tell_peer(const struct binding *e, bool *closed)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if (e->peer == me)
+		return unbind_here(me, e->chan, !e->server, closed);
+	if ((err = mesh_ask(&a, e->peer, IF_INTERMON_UNBIND_R, closed)))
+		return err;
+	return mesh_await(&a, if_intermon_unbind_send(mesh_to(e->peer), a.id, e->chan));
+}
+
+static err_t unbind(unsigned i)
+{
+	struct binding *e = &bindings[i];
+	bool closed = false;
+	err_t err;
+
+	e->closed = true;
+	e->ngrants = 0;			/* offers not taken are forgotten */
+	if (e->server) {
+		free_end(i);
+		return tell_peer(e, &closed);	/* the record is read, not reused */
+	}
+	if (!e->peer_closed && (err = tell_peer(e, &closed)))
+		return err;
+	return e->peer_closed || closed ? take_back(i) : OK;
+}
+
+static err_t on_unbind(struct idl_binding *b, uint64_t id, uint64_t chan)
+{
+	bool closed;
+	err_t err = unbind_here(mesh_peer(b), chan, -1, &closed);
+
+	return if_intermon_unbind_r_send(b, id, err, closed);
+}
+
+static err_t on_unbind_r(struct idl_binding *b, uint64_t id, err_t status, bool closed)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_UNBIND_R, id, status);
+
+	if (!a)
+		return ERR_BAD_MESSAGE;		/* no one asked, or asked already */
+	*(bool *)a->out = closed;
+	return OK;
+}
+
 /* MON_CAP_PUT: the Frame at T_MONCAP goes to the other end's core. */
 static err_t put(struct binding *e, bool has_cap, uint64_t *r)
 {
@@ -519,6 +648,8 @@ err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t
 		return put(e, has_cap, r);
 	case MON_CAP_GET:
 		return get(e, w, give);
+	case MON_UNBIND:
+		return unbind((unsigned)(e - bindings));
 	}
 	return ERR_BAD_MESSAGE;
 }
@@ -532,7 +663,8 @@ static err_t on_grant(struct idl_binding *b, uint64_t id, uint64_t chan, uint64_
 	err_t err = ERR_NOT_FOUND;
 
 	for (i = 0; i < BINDINGS; i++)
-		if (bindings[i].used && bindings[i].peer == from && bindings[i].chan == chan)
+		if (bindings[i].used && !bindings[i].closed && bindings[i].peer == from &&
+		    bindings[i].chan == chan)
 			break;
 	if (i == BINDINGS)
 		return if_intermon_grant_r_send(b, id, err);	/* no such channel here */
@@ -576,5 +708,7 @@ err_t bind_init(unsigned core)
 	mesh_handlers.bind_r = on_bind_r;
 	mesh_handlers.grant = on_grant;
 	mesh_handlers.grant_r = on_grant_r;
+	mesh_handlers.unbind = on_unbind;
+	mesh_handlers.unbind_r = on_unbind_r;
 	return OK;
 }

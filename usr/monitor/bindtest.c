@@ -71,11 +71,23 @@ static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
 	return mesh_await(&a, if_intermon_grant_send(mesh_to(core), a.id, chan, rcap));
 }
 
+/* Tells core `core` that the other end of channel `chan` closed. */
+static err_t ask_unbind(unsigned core, uint64_t chan, bool *closed)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_UNBIND_R, closed)))
+		return err;
+	return mesh_await(&a, if_intermon_unbind_send(mesh_to(core), a.id, chan));
+}
+
 /* Malformed bind messages to another core's monitor, and well-formed ones
  * that make no sense: each is dropped (counted: mesh_dropped_more, and
  * reported by it), and it goes on serving; a well-formed bind for a
  * service it does not have, or a grant for a channel it does not have,
- * is answered with ERR_NOT_FOUND. */
+ * is answered with ERR_NOT_FOUND, and an unbind of one with "nothing
+ * of it here" (closed). */
 UTEST(malformed_bind_messages_are_dropped)
 {
 	unsigned last = mesh_cores() - 1, bell;
@@ -107,6 +119,18 @@ UTEST(malformed_bind_messages_are_dropped)
 	UCHECK_ERR(if_intermon_grant_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(ask_grant(last, 0x1000, 5), ERR_NOT_FOUND);		/* no such channel */
+	/* Closing: malformed, unasked, for no channel (nothing to close). */
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND, 3, w, 3), OK);	/* unbind, long */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_unbind_r_send(mesh_to(last), 1, OK, true), OK);	/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	w[1] = OK;
+	w[2] = 2;
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND_R, 3, w, 3), OK);	/* a bool of 2 */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	bool closed = false;
+	UCHECK_ERR(ask_unbind(last, 0x1000, &closed), OK);
+	UCHECK(closed);
 	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

@@ -14,8 +14,11 @@
  * the revocation of the first Frame, after which the server's copies are
  * gone. When both are on one core, putting a capability is refused
  * (ERR_UNSUPPORTED) and the binding goes on. Either way the binding
- * still works after the refusals; and when the server exits, the copy of
- * its Frame the client holds is revoked (its memory is taken back).
+ * still works after the refusals. Then both close their ends: the
+ * server's copy of the channel's frame goes at once, the client's once
+ * the channel is taken back, and the ends answer no more. When the server
+ * exits, the copy of its Frame the client holds is revoked (its memory is
+ * taken back).
  * Each side exits 0, or the number of the check that failed.
  */
 #include <stdio.h>
@@ -218,6 +221,13 @@ int idl_chan_server(void)
 		return 61;
 	if (next(&m) || m.num != IF_TEST_TEXT || strcmp(m.text.s, "bye"))
 		return 62;
+	/* Closing: our copy of the frame goes at once; the end is gone. */
+	struct cap_info ci;
+	uint64_t token;
+	if (mon_unbind(C_CTL) || cap_identify(C_FRAME, &ci) != ERR_CAP_EMPTY)
+		return 63;
+	if (mon_unbind(C_CTL) != ERR_NOT_FOUND || mon_cap_put(C_CTL, C_EP, &token) != ERR_NOT_FOUND)
+		return 64;
 	printf("uprog: core %u: if/test.if over a bound channel from core %u%s\n", sys_core_id(),
 	       b.peer_core, same ? " (one core: no capabilities)" : ", capabilities both ways");
 	return 0;
@@ -272,19 +282,18 @@ static int client_caps(void)
 	return 0;
 }
 
-/* After the server exits, its Frame's copy here goes (its memory is
- * taken back, and rcap revokes what other cores hold of it first). */
-static int server_frame_goes(void)
+/* Waits for the capability at `slot` to go (others revoke it). */
+static bool goes(capaddr_t slot)
 {
 	uint64_t end = sys_clock_ns() + GONE_WAIT_NS;
 	struct cap_info ci;
 
-	while (cap_identify(theirs, &ci) == OK)
+	while (cap_identify(slot, &ci) == OK)
 		if (sys_clock_ns() > end)
-			return 70;
+			return false;
 		else
 			sys_sleep_until(sys_clock_ns() + 5000000);
-	return 0;
+	return true;
 }
 
 int idl_chan_client(unsigned server_core)
@@ -338,5 +347,13 @@ int idl_chan_client(unsigned server_core)
 		return 61;
 	if (if_test_text_send(&tb.b, "bye"))
 		return 62;
-	return same ? 0 : server_frame_goes();
+	/* Closing: once the server has closed its end too, the channel is
+	 * taken back, our copy of its frame with it. */
+	if (mon_unbind(C_CTL) || mon_unbind(C_CTL) != ERR_NOT_FOUND)
+		return 63;
+	if (!goes(C_FRAME))
+		return 64;
+	/* After the server exits, its Frame's copy here goes too (its memory
+	 * is taken back, and rcap revokes what other cores hold first). */
+	return same || goes(theirs) ? 0 : 70;
 }

@@ -63,6 +63,7 @@ enum mon_op {
 	MON_CAP_GET,		/* (token) -> reply carries the Frame */
 	MON_CAP_REVOKE,		/* (token) + Frame, on CPTR_MONITOR: the copies
 				 * sent under token are deleted on every core */
+	MON_UNBIND,		/* (), on an end's control endpoint: close it */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -181,6 +182,23 @@ err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot)
 err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token);
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot);
 err_t mon_cap_revoke(capaddr_t frame, uint64_t token);
+
+/*
+ * Closing a channel: each end closes its own (mon_unbind on its control
+ * endpoint), after which it must not touch the channel, and a request on
+ * that control endpoint is ERR_NOT_FOUND. When the second end closes (or
+ * the first closes after the other's process died), the monitors take
+ * the channel back: every copy of its frame on both cores is deleted,
+ * mappings with them, and its memory returns to the client's monitor;
+ * both channel ends' records are free for new bindings. The server's
+ * copy of the frame goes as soon as the server closes its end; the
+ * client's, when the channel is taken back (its core owns the frame, and
+ * the server's core holds a copy until then). Tokens not yet fetched at
+ * a closed end are forgotten. The doorbell and control endpoint
+ * capabilities the process holds stay (they name nothing any more):
+ * delete them.
+ */
+err_t mon_unbind(capaddr_t ctl);
 
 /*
  * Spanning (docs/span.md): a second dispatcher of this process on `core`
