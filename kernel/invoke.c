@@ -102,6 +102,8 @@ static err_t invoke_cnode(struct cte *cn, uint64_t method, const uint64_t a[5])
 			return ERR_SPANNED;
 		return cap_delete(dst);
 	case CNODE_REVOKE:
+		if (vspace_mapped_below_in_spanned(dst))
+			return ERR_SPANNED;
 		return cap_revoke(dst);
 	case CNODE_COPY:
 	case CNODE_MINT:

@@ -112,6 +112,14 @@ bool vspace_mapped_in_spanned(const struct cte *c)
 	return spanned_root_of(maprec_table(c->cap.word)) != 0;
 }
 
+bool vspace_mapped_below_in_spanned(const struct cte *c)
+{
+	for (unsigned i = 0; i < SPANNED_MAX; i++)
+		if (this_core()->spanned[i])
+			return cap_any_below(c, vspace_mapped_in_spanned);
+	return false;			/* nothing is spanned: no walk */
+}
+
 err_t vspace_spanned_unmap(struct cte *table, uint64_t entry, uint64_t *root)
 {
 	err_t err = writable(table, CAP_PTABLE);

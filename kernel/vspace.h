@@ -33,6 +33,8 @@ void vspace_object_created(struct cte *c);
 err_t vspace_span(struct cte *root, uint64_t on, uint64_t out);
 err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base);
 bool vspace_mapped_in_spanned(const struct cte *c);
+/* The same for any descendant of c (what revoking c would delete). */
+bool vspace_mapped_below_in_spanned(const struct cte *c);
 /* Clears page entry `entry` of PTABLE `table`, which must be in a marked
  * tree (ERR_NOT_FOUND), and flushes this core's TLB; the tree's PML4 base
  * in *root. The frame's capability keeps a stale record (see above). */

@@ -259,14 +259,18 @@ err_t cap_delete(struct cte *c)
 	return OK;
 }
 
-/* Does a descendant of c have CAPF_REMOTE? A walk over the subtree in
- * tree order, by the links, without a stack. */
-static bool remote_below(const struct cte *c)
+static bool is_remote(const struct cte *c)
+{
+	return c->cap.flags & CAPF_REMOTE;
+}
+
+/* A walk over the subtree in tree order, by the links, without a stack. */
+bool cap_any_below(const struct cte *c, bool (*pred)(const struct cte *))
 {
 	const struct cte *n = c->first_child;
 
 	while (n) {
-		if (n->cap.flags & CAPF_REMOTE)
+		if (pred(n))
 			return true;
 		if (n->first_child) {
 			n = n->first_child;
@@ -294,7 +298,7 @@ err_t cap_revoke(struct cte *c)
 
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
-	if (remote_below(c))
+	if (cap_any_below(c, is_remote))
 		return ERR_CAP_REMOTE;
 	while (!cap_is_empty(c) && c->first_child) {
 		while (n->first_child)

@@ -163,6 +163,9 @@ err_t cap_delete(struct cte *c);
  * ERR_CAP_EMPTY on an empty slot; ERR_CAP_REMOTE, with nothing deleted,
  * if a descendant has CAPF_REMOTE. */
 err_t cap_revoke(struct cte *c);
+/* Does pred hold for a descendant of c (not c itself)? Walks the subtree
+ * without recursion (kernel stacks are small). */
+bool cap_any_below(const struct cte *c, bool (*pred)(const struct cte *));
 /* Is c the only capability naming its object? */
 bool cap_is_last(const struct cte *c);
 /* Sets (on) or clears CAPF_REMOTE on c. ERR_CAP_EMPTY. */

@@ -374,6 +374,38 @@ TEST(revoke_deletes_every_descendant)
 	CHECK_EQ(world_hash(), h);
 }
 
+static const struct cte *wanted;
+
+static bool is_wanted(const struct cte *c)
+{
+	return c == wanted;
+}
+
+/* The subtree search revoke uses (for CAPF_REMOTE, and the kernel for
+ * mappings in a spanned tree): descendants only, at any depth, never c,
+ * its siblings or its ancestors; and it changes nothing. */
+TEST(any_below_searches_descendants_only)
+{
+	struct cte *f = &S[0];
+	uint64_t h;
+
+	CHECK(setup_revoke_tree());	/* f -> [S1 -> [S3, S4 -> [S5]], S2]; S6 beside f */
+	h = world_hash();
+	for (unsigned i = 1; i <= 5; i++) {
+		wanted = &S[i];
+		CHECK(cap_any_below(f, is_wanted));
+	}
+	wanted = &S[5];
+	CHECK(cap_any_below(&S[1], is_wanted) && cap_any_below(&S[4], is_wanted));
+	CHECK(!cap_any_below(&S[3], is_wanted) && !cap_any_below(&S[2], is_wanted));
+	CHECK(!cap_any_below(&S[5], is_wanted));	/* not itself */
+	wanted = &S[6];
+	CHECK(!cap_any_below(f, is_wanted));		/* a sibling */
+	wanted = f;
+	CHECK(!cap_any_below(f, is_wanted) && !cap_any_below(&S[1], is_wanted));
+	CHECK_EQ(world_hash(), h);
+}
+
 static void not_empty(struct cte *c, bool last)
 {
 	CHECK(!cap_is_empty(c));

@@ -16,6 +16,7 @@
 #define S_RO_VROOT	CADDR(TASK_CN, 41)	/* CPTR_VROOT without WRITE */
 #define S_PDPT		CADDR(TASK_CN, 42)	/* a new top-level table */
 #define S_WARM_FRAME	CADDR(TASK_CN, 43)	/* mapped before: the window's tables */
+#define S_LATE_PARENT	CADDR(TASK_CN, 49)	/* S_LATE_FRAME is a copy of it */
 
 #define SPAN_MAX_CORES	32
 #define SPAN_STACK	8192
@@ -114,13 +115,16 @@ int span_test(void)
 		if (mon_span(k, lane_main, k, stacks[k], SPAN_STACK, &id[k]))
 			return 30 + (int)k;
 	/* Mapped while they run: the tables below the top are shared. */
-	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME), CAP_FRAME, 4096) ||
+	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT), CAP_FRAME, 4096) ||
+	    cnode_copy(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME), S_LATE_PARENT) ||
 	    window_map_page(S_LATE_FRAME, &va))
 		return 3;
 	((volatile uint64_t *)va)[0] = LATE_MAGIC;
 	late = va;
-	/* What would need a shootdown, or a new top-level entry, is refused. */
-	if (cnode_delete(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME)) != ERR_SPANNED)
+	/* What would need a shootdown, or a new top-level entry, is refused:
+	 * deleting the mapped copy, or revoking what it was copied from. */
+	if (cnode_delete(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME)) != ERR_SPANNED ||
+	    cnode_revoke(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT)) != ERR_SPANNED)
 		return 4;
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_PDPT), CAP_PDPT, 0) ||
 	    vnode_map(CPTR_VROOT, PDPT_ENTRY, S_PDPT, 0) != ERR_SPANNED)
@@ -136,9 +140,11 @@ int span_test(void)
 	}
 	if (atomic_load(&total) != (uint64_t)n * SPAN_ADDS)
 		return 6;
-	/* No span runs any more: both work again. */
+	/* No span runs any more: all of it works again. */
+	struct cap_info ci;
 	if (vnode_map(CPTR_VROOT, PDPT_ENTRY, S_PDPT, 0) ||
-	    cnode_delete(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME)))
+	    cnode_revoke(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT)) ||
+	    cap_identify(S_LATE_FRAME, &ci) != ERR_CAP_EMPTY)
 		return 7;
 	/* A span that faults is reported by its core; this one goes on. */
 	if (mon_span(n - 1, lane_fault, 0, stacks[0], SPAN_STACK, &fid) ||
