@@ -466,7 +466,7 @@ static struct binding *ctl_end(uint64_t badge)
 }
 
 /* Asks `core` to file rcap id `rcap` under its end of channel `chan`. */
-static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
+err_t bind_ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
 {
 	struct mesh_ask a;
 	err_t err;
@@ -553,16 +553,21 @@ static err_t unbind_here(unsigned from, uint64_t chan, int server, bool *closed)
 }
 
 /* Tells the other end's monitor that end e closed. */
-static err_t tell_peer(const struct binding *e, bool *closed)
+err_t bind_ask_unbind(unsigned core, uint64_t chan, bool *closed)
 {
 	struct mesh_ask a;
 	err_t err;
 
+	if ((err = mesh_ask(&a, core, IF_INTERMON_UNBIND_R, closed)))
+		return err;
+	return mesh_await(&a, if_intermon_unbind_send(mesh_to(core), a.id, chan));
+}
+
+static err_t tell_peer(const struct binding *e, bool *closed)
+{
 	if (e->peer == me)
 		return unbind_here(me, e->chan, !e->server, closed);
-	if ((err = mesh_ask(&a, e->peer, IF_INTERMON_UNBIND_R, closed)))
-		return err;
-	return mesh_await(&a, if_intermon_unbind_send(mesh_to(e->peer), a.id, e->chan));
+	return bind_ask_unbind(e->peer, e->chan, closed);
 }
 
 static err_t unbind(unsigned i)
@@ -611,7 +616,7 @@ static err_t put(struct binding *e, bool has_cap, uint64_t *r)
 		return ERR_UNSUPPORTED;		/* one core: LMP carries capabilities */
 	if ((err = monitor_request_cap(has_cap, CAP_FRAME, 0, &base)) ||
 	    (err = rcap_copy(T_MONCAP, e->peer, &rc)) ||
-	    (err = ask_grant(e->peer, e->chan, rc.id)))
+	    (err = bind_ask_grant(e->peer, e->chan, rc.id)))
 		return err;
 	r[1] = rc.id;
 	return OK;

@@ -59,29 +59,6 @@ static err_t ask_bind(unsigned core, const char *name, unsigned svc, unsigned cl
 						    client_bell));
 }
 
-/* Offers rcap id `rcap` to core `core`'s end of channel `chan`, as the
- * other end's monitor does (bind.c). */
-static err_t ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
-{
-	struct mesh_ask a;
-	err_t err;
-
-	if ((err = mesh_ask(&a, core, IF_INTERMON_GRANT_R, NULL)))
-		return err;
-	return mesh_await(&a, if_intermon_grant_send(mesh_to(core), a.id, chan, rcap));
-}
-
-/* Tells core `core` that the other end of channel `chan` closed. */
-static err_t ask_unbind(unsigned core, uint64_t chan, bool *closed)
-{
-	struct mesh_ask a;
-	err_t err;
-
-	if ((err = mesh_ask(&a, core, IF_INTERMON_UNBIND_R, closed)))
-		return err;
-	return mesh_await(&a, if_intermon_unbind_send(mesh_to(core), a.id, chan));
-}
-
 /* Malformed bind messages to another core's monitor, and well-formed ones
  * that make no sense: each is dropped (counted: mesh_dropped_more, and
  * reported by it), and it goes on serving; a well-formed bind for a
@@ -118,7 +95,7 @@ UTEST(malformed_bind_messages_are_dropped)
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(if_intermon_grant_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(ask_grant(last, 0x1000, 5), ERR_NOT_FOUND);		/* no such channel */
+	UCHECK_ERR(bind_ask_grant(last, 0x1000, 5), ERR_NOT_FOUND);		/* no such channel */
 	/* Closing: malformed, unasked, for no channel (nothing to close). */
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND, 3, w, 3), OK);	/* unbind, long */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
@@ -129,7 +106,7 @@ UTEST(malformed_bind_messages_are_dropped)
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND_R, 3, w, 3), OK);	/* a bool of 2 */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	bool closed = false;
-	UCHECK_ERR(ask_unbind(last, 0x1000, &closed), OK);
+	UCHECK_ERR(bind_ask_unbind(last, 0x1000, &closed), OK);
 	UCHECK(closed);
 	UCHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();

@@ -276,6 +276,12 @@ err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give
 /* Requests on a channel end's control endpoint (MON_CAP_PUT,
  * MON_CAP_GET), told by their badge. */
 bool bind_is_ctl(uint64_t badge);
+/* The two questions one end's monitor asks the other's (also for the
+ * tests, which play a peer): file rcap id `rcap` under `core`'s end of
+ * channel `chan` (grant); the end here of channel chan closed (unbind:
+ * *closed says whether that end is done too). */
+err_t bind_ask_grant(unsigned core, uint64_t chan, uint64_t rcap);
+err_t bind_ask_unbind(unsigned core, uint64_t chan, bool *closed);
 err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
 		       capaddr_t *give);
 int bell_alloc(void);
