@@ -48,6 +48,7 @@ WORKLOADS = [
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),
     ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
     ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
+    ("thread_create", True, "thread_create of a thread that returns, and thread_join"),
 ]
 # URPC between each pair of cores (usr/monitor/meshbench.c), for every
 # pair i-j, i < j, of the cores booted, in the order printed; what one

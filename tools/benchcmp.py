@@ -31,7 +31,7 @@ COMPARE = [
     ("yield, nothing else runnable", "yield_alone", "sched_yield_alone"),
     ("switch between address spaces", "dispatcher_switch", "process_switch"),
     ("thread switch (F: user-level, L: kernel)", "thread_switch", "thread_switch"),
-    ("thread create + join", None, "thread_create"),
+    ("thread create + join (F: user-level, L: kernel)", "thread_create", "thread_create"),
     ("same-core round trip: LMP / pipe", "lmp_roundtrip", "pipe_samecore"),
     ("same-core round trip: LMP / futex", "lmp_roundtrip", "futex_samecore"),
     ("same-core round trip: LMP / unix socket", "lmp_roundtrip", "unix_samecore"),

@@ -117,7 +117,13 @@ null = by.get(("null system call", None), {})
 check("null_syscall_meets_getppid",
       null.get("flotilla") == "null_syscall" and null.get("linux") == "getppid" and
       null.get("ratio") == 5.0, f"{null}")
-tc = by.get(("thread create + join", None), {})
+tc = by.get(("thread create + join (F: user-level, L: kernel)", None), {})
+check("thread_create_meets_pthread_create",
+      tc.get("flotilla") == "thread_create" and tc.get("linux") == "thread_create" and
+      tc.get("ratio") == 5.0, f"{tc}")
+short = dict(flotilla, workloads=[w for w in flotilla["workloads"] if w["name"] != "thread_create"])
+tc = {r["workload"]: r for r in benchcmp.rows(short, linux)}.get(
+    "thread create + join (F: user-level, L: kernel)", {})
 check("flotilla_without_workload_is_na",
       tc.get("flotilla_median") is None and tc.get("linux_median") == 20 and tc.get("ratio") is None,
       f"{tc}")
