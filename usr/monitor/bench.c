@@ -43,15 +43,6 @@
 	}								\
 } while (0)
 
-/* A figure's line (bench.h), with the pair of cores when there is one. */
-void bench_print(const char *name, const char *pair, const struct stats *st)
-{
-	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
-	       name, pair ? " pair=" : "", pair ? pair : "", st->n,
-	       (unsigned long long)st->min, (unsigned long long)st->median,
-	       (unsigned long long)st->p99, (unsigned long long)st->max);
-}
-
 /* Prints the workload's line; every sample is first divided by `per` (the
  * number of operations one timed iteration holds). */
 static int report(const char *name, uint64_t *s, size_t n, unsigned per)
