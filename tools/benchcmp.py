@@ -35,18 +35,19 @@ COMPARE = [
     ("same-core round trip: LMP / pipe", "lmp_roundtrip", "pipe_samecore"),
     ("same-core round trip: LMP / futex", "lmp_roundtrip", "futex_samecore"),
     ("same-core round trip: LMP / unix socket", "lmp_roundtrip", "unix_samecore"),
-    ("unmap a page mapped on all cores", None, "munmap_ncores"),
+    ("unmap a page mapped on all cores", "unmap_ncores", "munmap_ncores"),
 ]
 # Rows per pair of cores: (what, Flotilla workload, Linux workload). The
 # floor of every pair row is cacheline_roundtrip of the same pair, in each
-# system. Flotilla's URPC is polled here (meshbench.c spins); its blocking
-# form (poll, then sleep until a doorbell) has no benchmark yet.
+# system. Flotilla's URPC is polled in urpc_roundtrip (meshbench.c spins)
+# and sleeps until a doorbell in uchan_roundtrip (procbench.c), which
+# meets Linux's round trips through the kernel that block.
 PAIR_COMPARE = [
     ("cache line round trip (the floor)", "cacheline_roundtrip", "cacheline_roundtrip"),
     ("cross-core round trip, polled: URPC / URPC in user space", "urpc_roundtrip",
      "urpc_roundtrip"),
-    ("cross-core round trip, blocking: URPC / pipe", None, "pipe_roundtrip"),
-    ("cross-core round trip, blocking: URPC / eventfd", None, "eventfd_roundtrip"),
+    ("cross-core round trip, blocking: URPC / pipe", "uchan_roundtrip", "pipe_roundtrip"),
+    ("cross-core round trip, blocking: URPC / eventfd", "uchan_roundtrip", "eventfd_roundtrip"),
     ("pipelined throughput (msgs/s): URPC / URPC in user space", "urpc_throughput",
      "urpc_throughput"),
 ]

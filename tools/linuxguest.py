@@ -58,11 +58,9 @@ PAIR_WORKLOADS = [
     ("eventfd_roundtrip", True, "first"),
 ]
 # Those that wake a halted CPU on every iteration run N / SLOW_DIVISOR
-# timed iterations (at least 1): bench/linux/lbench.h's bench_slow().
-SLOW = {"pipe_roundtrip", "eventfd_roundtrip", "munmap_ncores"}
-SLOW_DIVISOR = 10
+# timed iterations (bench.py's; bench/linux/lbench.h's bench_slow()).
 LINUX = {"workloads": WORKLOADS, "pair_workloads": PAIR_WORKLOADS, "no_pairs": "pairs",
-         "who": "linuxbench"}
+         "slow": {"pipe_roundtrip", "eventfd_roundtrip", "munmap_ncores"}, "who": "linuxbench"}
 # The guest's command line. Under TCG the TSC is one clock for every vCPU
 # (QEMU's cpu_get_ticks), but Linux's boot-time check calls the vCPUs'
 # TSCs unsynchronized and falls back to the HPET, whose every read is an
@@ -92,20 +90,10 @@ def boot(kernel, initrd, smp, mem, numa=0, iterations=None, extra_append="", tim
     return text.replace("\r", ""), status, cmd, append
 
 
-def expected_n(name, iterations):
-    """How many timed iterations linuxbench runs of `name` when asked for N."""
-    return max(1, iterations // SLOW_DIVISOR) if name in SLOW else iterations
-
-
 def check(text, status, smp, iterations=None):
-    """(workloads, problems) of one boot's output, as bench.parse gives;
-    with `iterations`, each line's n must be expected_n's."""
-    workloads, problems = bench.parse(text, smp, None, LINUX)
-    for w in workloads:
-        if iterations is not None and "n" in w and w["n"] != expected_n(w["name"], iterations):
-            where = f" pair={w['pair']}" if "pair" in w else ""
-            problems.append(f"{w['name']}{where}: n={w['n']}, want "
-                            f"{expected_n(w['name'], iterations)}")
+    """(workloads, problems) of one boot's output, as bench.parse gives
+    (with `iterations`, each line's n must be bench.expected_n's)."""
+    workloads, problems = bench.parse(text, smp, iterations, LINUX)
     if status != bench.EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {bench.EXIT_PASS} (linuxbench passed)")
     return workloads, problems

@@ -296,7 +296,9 @@ int bench_main(const char *cmdline)
 	failed |= bench_thread_switch(s, n);
 	failed |= bench_thread_create(s, n);
 	free(s);
+	failed |= procbench_unmap(n);	/* procbench.c: in processes */
 	failed |= meshbench_pairs(n);	/* meshbench.c: every pair of cores */
+	failed |= procbench_uchan(n);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

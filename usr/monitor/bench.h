@@ -13,5 +13,10 @@
 /* URPC between every pair of cores beside the cache-line floor
  * (meshbench.c), N timed iterations each; nonzero if one failed. */
 int meshbench_pairs(size_t n);
+/* In processes (procbench.c), bench_slow_n(N) timed iterations: a
+ * blocking URPC round trip between cores 0 and 1 (nothing on one core),
+ * and unmapping a page of a process on every core; nonzero if it failed. */
+int procbench_uchan(size_t n);
+int procbench_unmap(size_t n);
 
 #endif

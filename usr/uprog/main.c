@@ -43,6 +43,10 @@ int span_forever(unsigned core);
 int span_unmap_test(void);
 /* usr/uprog/idl.c */
 int idl_lmp_client(void);
+/* usr/uprog/bench.c */
+int bench_echo(void);
+int bench_uchan(size_t n);
+int bench_unmap(size_t n);
 
 static int try_kernel_cap(void)
 {
@@ -311,6 +315,12 @@ int main(int argc, char **argv)
 		return span_forever(UPROG_PARAM(libc_arg));
 	case UPROG_IDL_LMP:
 		return idl_lmp_client();
+	case UPROG_BENCH_ECHO:
+		return bench_echo();
+	case UPROG_BENCH_UCHAN:
+		return bench_uchan(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_UNMAP:
+		return bench_unmap(UPROG_PARAM(libc_arg));
 	}
 	return 100;
 }
