@@ -58,6 +58,24 @@
 #define B_QUIET_NS	(60ull * 1000000000)	/* a wait for another core gives up */
 #define B_CLOCK_EVERY	(1u << 16)		/* polls between looks at the clock */
 
+/* A spin that gives up: true once B_QUIET_NS have passed since the
+ * B_CLOCK_EVERY-th poll (the clock is a system call: a wait that ends
+ * sooner never reads it). */
+struct wait {
+	unsigned polls;
+	uint64_t deadline;
+};
+
+static bool given_up(struct wait *w)
+{
+	if (++w->polls % B_CLOCK_EVERY)
+		return false;
+	uint64_t now = sys_clock_ns();
+	if (!w->deadline)
+		w->deadline = now + B_QUIET_NS;
+	return now > w->deadline;
+}
+
 static int fail(const char *name, const char *what, err_t err)
 {
 	printf("BENCH error name=%s reason=\"%s: %s: %s\"\n", name, what, err_name(err),
@@ -127,15 +145,45 @@ static err_t bind_echo(struct uchan *c, struct mon_binding *b)
 	return err ? err : uchan_open_binding(c, b, B_FRAME, B_EP, B_BELL);
 }
 
+/* Untimed, before each round trip: waits until the server has said that
+ * it goes to sleep (the flag urpc_receiver_sleep sets, which our send
+ * reads to decide whether to ring), so that the send must wake it. */
+static err_t server_asleep(struct uchan *c)
+{
+	struct wait w = { 0, 0 };
+
+	while (!urpc_sender_must_wake(&c->d.tx))
+		if (given_up(&w))
+			return ERR_TIMEOUT;
+	return OK;
+}
+
+/* One timed round trip, message i. Counts in *rang and *slept whether
+ * our send rang the server's doorbell and whether we slept for the echo. */
+static err_t round_trip(struct uchan *c, uint64_t i, uint64_t *sample, uint64_t *rang,
+			uint64_t *slept)
+{
+	uint64_t w[URPC_MAX_WORDS] = { i }, rings = c->rings, sleeps = c->sleeps;
+	unsigned len;
+	uint32_t type;
+
+	uint64_t t0 = tsc_fenced();
+	err_t err = uchan_send(c, w, 1, T_PING);
+	if (!err)
+		err = uchan_recv(c, w, &len, &type);
+	*sample = tsc_fenced() - t0;
+	*rang += c->rings != rings;
+	*slept += c->sleeps != sleeps;
+	return err ? err : type != T_PING || len != 1 || w[0] != i ? ERR_BAD_MESSAGE : OK;
+}
+
 /* UPROG_BENCH_UCHAN | n << 8: see flotilla/uprog.h. */
 int bench_uchan(size_t n)
 {
-	uint64_t w[URPC_MAX_WORDS], *s = malloc(n * sizeof(*s));
+	uint64_t *s = malloc(n * sizeof(*s)), rang = 0, slept = 0;
 	struct mon_binding b;
 	struct uchan c;
 	char pair[24];
-	unsigned len;
-	uint32_t type;
 	err_t err;
 
 	if (!s)
@@ -145,25 +193,19 @@ int bench_uchan(size_t n)
 	c.polls = 1;
 	snprintf(pair, sizeof(pair), "%u-%u", sys_core_id(), b.peer_core);
 	for (size_t i = 0; i < BENCH_SLOW_WARMUP + n; i++) {
-		w[0] = i;
-		uint64_t t0 = tsc_fenced();
-		err = uchan_send(&c, w, 1, T_PING);
-		if (!err)
-			err = uchan_recv(&c, w, &len, &type);
-		uint64_t d = tsc_fenced() - t0;
-		if (!err && (type != T_PING || len != 1 || w[0] != i))
-			err = ERR_BAD_MESSAGE;
-		if (err)
+		uint64_t d;
+		if (i == BENCH_SLOW_WARMUP)
+			rang = slept = 0;	/* count the timed ones */
+		if ((err = server_asleep(&c)) || (err = round_trip(&c, i, &d, &rang, &slept)))
 			return fail("uchan_roundtrip", "a round trip", err);
 		if (i >= BENCH_SLOW_WARMUP)
 			s[i - BENCH_SLOW_WARMUP] = d;
 	}
-	uint64_t rang = c.rings, slept = c.sleeps;
-	if ((err = uchan_send(&c, w, 0, T_QUIT)))
+	if ((err = uchan_send(&c, NULL, 0, T_QUIT)))
 		return fail("uchan_roundtrip", "the last message", err);
-	printf("bench: uchan_roundtrip pair=%s: in %zu round trips the client rang the server "
-	       "%llu times (it slept) and slept %llu times itself\n", pair,
-	       BENCH_SLOW_WARMUP + n, (unsigned long long)rang, (unsigned long long)slept);
+	printf("bench: uchan_roundtrip pair=%s: of %zu timed round trips, %llu rang the sleeping "
+	       "server's doorbell, and in %llu the client slept until the echo rang its own\n",
+	       pair, n, (unsigned long long)rang, (unsigned long long)slept);
 	return report("uchan_roundtrip", pair, s, n);
 }
 
@@ -216,20 +258,14 @@ static err_t tables(void)
 }
 
 /* Waits until every reader has read the current page, spinning (nothing
- * else runs here); ERR_TIMEOUT after B_QUIET_NS. */
+ * else runs here). */
 static err_t all_read(unsigned readers)
 {
-	uint64_t deadline = 0;
+	struct wait w = { 0, 0 };
 
-	for (unsigned polls = 1; __atomic_load_n(&u.acks, __ATOMIC_ACQUIRE) < readers; polls++) {
-		if (polls % B_CLOCK_EVERY)
-			continue;
-		uint64_t now = sys_clock_ns();
-		if (!deadline)
-			deadline = now + B_QUIET_NS;
-		else if (now > deadline)
+	while (__atomic_load_n(&u.acks, __ATOMIC_ACQUIRE) < readers)
+		if (given_up(&w))
 			return ERR_TIMEOUT;
-	}
 	return OK;
 }
 
