@@ -10,6 +10,7 @@ Flotilla's format
 
     BENCH name=getppid unit=cycles n=10000 min=.. median=.. p99=.. max=..
     BENCH name=urpc_roundtrip pair=0-1 unit=cycles n=10000 min=.. ...
+    BENCH name=urpc_oneway pair=0-1 unit=cycles n=10000 min=.. ...
     BENCH name=urpc_throughput pair=0-1 unit=msgs_per_s msgs=.. ns=.. value=.. cycles_per_msg=..
     BENCH name=pairs n/a reason="..."               (one CPU: no pair)
     BENCH done
@@ -48,11 +49,15 @@ WORKLOADS = [
     ("unix_samecore", True, "8 bytes each way on an AF_UNIX socketpair, both on CPU 0"),
     ("munmap_ncores", True, "munmap of a page read by a thread on every CPU"),
 ]
-# Between two CPUs: the floor and URPC on every pair; the blocking round
-# trips on the first pair (0-1) only (bench/linux/pairs.c says why).
+# Between two CPUs: the floor and URPC on every pair, round trip and one
+# way (which may say n/a: the TSCs were found not synchronized); the
+# blocking round trips on the first pair (0-1) only (bench/linux/pairs.c
+# says why).
 PAIR_WORKLOADS = [
     ("cacheline_roundtrip", True),
     ("urpc_roundtrip", True),
+    ("cacheline_oneway", False),
+    ("urpc_oneway", False),
     ("urpc_throughput", True),
     ("pipe_roundtrip", True, "first"),
     ("eventfd_roundtrip", True, "first"),
@@ -101,7 +106,8 @@ def check(text, status, smp, iterations=None):
 
 def pair_table(workloads):
     """Per pair: the cache line and URPC round trips (median / p99), their
-    ratio, the stream, and the blocking round trips where measured."""
+    ratio, both one way, the stream, and the blocking round trips where
+    measured."""
     by = {}
     for w in workloads:
         if "pair" in w:
@@ -109,12 +115,13 @@ def pair_table(workloads):
 
     def lat(w):
         return "n/a" if not w or w.get("na") else f"{w['median']} / {w['p99']}"
-    rows = [("pair", "line rt", "urpc rt", "urpc/line", "msgs/s", "cycles/msg", "pipe rt",
-             "eventfd rt")]
+    rows = [("pair", "line rt", "urpc rt", "urpc/line", "line 1-way", "urpc 1-way", "msgs/s",
+             "cycles/msg", "pipe rt", "eventfd rt")]
     for pair, p in by.items():
         r, t = bench.ratio(p.get("urpc_roundtrip"), p.get("cacheline_roundtrip")), p.get("urpc_throughput")
         rows.append((pair, lat(p.get("cacheline_roundtrip")), lat(p.get("urpc_roundtrip")),
-                     "n/a" if r is None else f"{r:.2f}",
+                     "n/a" if r is None else f"{r:.2f}", lat(p.get("cacheline_oneway")),
+                     lat(p.get("urpc_oneway")),
                      str(t["value"]) if t and not t.get("na") else "n/a",
                      str(t["cycles_per_msg"]) if t and not t.get("na") else "n/a",
                      lat(p.get("pipe_roundtrip")) if "pipe_roundtrip" in p else "-",

@@ -43,6 +43,8 @@ def linux_run(smp, n=20, drop=(), extra=()):
         lines += [
             f"BENCH name=cacheline_roundtrip pair={p} unit=cycles n={n} min=100 median=200 p99=300 max=400",
             f"BENCH name=urpc_roundtrip pair={p} unit=cycles n={n} min=300 median=400 p99=500 max=600",
+            f"BENCH name=cacheline_oneway pair={p} unit=cycles n={n} min=40 median=50 p99=60 max=70",
+            f"BENCH name=urpc_oneway pair={p} unit=cycles n={n} min=100 median=150 p99=200 max=250",
             f"BENCH name=urpc_throughput pair={p} unit=msgs_per_s msgs={10 * n} ns=1000 "
             f"value={10 * n * 10**9 // 1000} cycles_per_msg=9",
         ]
@@ -87,6 +89,11 @@ _, p = linuxguest.check(linux_run(4, drop=("pipe_roundtrip",)), bench.EXIT_PASS,
 check("linux_missing_blocking_pair_reported", has(p, "pair 0-1", "pipe_roundtrip"), f"{p}")
 _, p = linuxguest.check(linux_run(4, drop=("cacheline_roundtrip pair=2-3",)), bench.EXIT_PASS, 4, 20)
 check("linux_missing_floor_reported", has(p, "pair 2-3", "cacheline_roundtrip"), f"{p}")
+_, p = linuxguest.check(linux_run(4, drop=("urpc_oneway pair=1-3",)), bench.EXIT_PASS, 4, 20)
+check("linux_missing_oneway_reported", has(p, "pair 1-3", "urpc_oneway"), f"{p}")
+na = 'BENCH name=urpc_oneway pair=0-1 n/a reason="TSCs not synchronized"'
+_, p = linuxguest.check(linux_run(2, drop=("urpc_oneway pair=0-1",), extra=(na,)), bench.EXIT_PASS, 2, 20)
+check("linux_oneway_may_say_na", not p, f"{p}")
 extra = ("BENCH name=pipe_roundtrip pair=0-2 unit=cycles n=20 min=1 median=2 p99=3 max=4",)
 _, p = linuxguest.check(linux_run(4, extra=extra), bench.EXIT_PASS, 4, 20)
 check("linux_blocking_only_on_first_pair", has(p, "pipe_roundtrip pair=0-2", "no such pair"), f"{p}")
@@ -149,6 +156,13 @@ check("blocking_rows_only_on_the_first_pair",
       not any(r["pair"] not in (None, "0-1") and "blocking" in r["workload"] for r in
               benchcmp.rows(dict(flotilla, pairs=bench.pair_summary(bench.parse(flotilla_run(4), 4, 20)[0])),
                             linux)), "")
+o = by.get(("cross-core one way, polled: URPC / URPC in user space", "0-1"), {})
+check("oneway_meets_oneway_with_its_own_floor",
+      o.get("flotilla") == o.get("linux") == "urpc_oneway" and o.get("ratio") == 2.0 and
+      o.get("floor_flotilla") == 100 and o.get("floor_linux") == 50, f"{o}")
+f = by.get(("cache line one way (the floor)", "0-1"), {})
+check("oneway_floor_row_has_no_floor", f.get("ratio") == 2.0 and f.get("floor_flotilla") is None,
+      f"{f}")
 u = by.get(("unmap a page mapped on all cores", None), {})
 check("unmap_meets_munmap",
       u.get("flotilla") == "unmap_ncores" and u.get("linux") == "munmap_ncores" and
