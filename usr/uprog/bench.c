@@ -10,12 +10,14 @@
  * A blocking round trip over URPC: the echo server exports
  * UPROG_BENCH_NAME, the client binds to it and times one-word messages
  * echoed over the channel the monitors made (flotilla/uchan.h). Both look
- * at the ring once before they sleep (uchan's `polls` = 1): an answer
- * cannot come that fast from another core, so each message finds its
- * receiver asleep, and its send rings the receiver's doorbell (an IPI)
- * that wakes it. That is the blocking round trip Linux's pipe and eventfd
- * make; with uchan's default polls the receiver might still be spinning,
- * which the polled round trip (meshbench.c) measures already.
+ * at the ring once before they sleep (uchan's `polls` = 1; with the
+ * default a receiver might still be spinning, which the polled round trip,
+ * meshbench.c, measures already), and before each timed message the
+ * client waits, untimed, until the server has said it sleeps: every send
+ * then rings the server's doorbell (an IPI) that wakes it. The client
+ * sleeps after its send, but the echo can come before it gets there (the
+ * host may run the woken vCPU first): it counts how often it slept, and
+ * says so.
  *
  * Unmapping a page of a process that runs on every core: a reader spans
  * every other core and reads each new page once; the main dispatcher, on
@@ -220,7 +222,6 @@ static struct {
 	_Alignas(64) volatile uint64_t gen;
 	_Alignas(64) volatile uint64_t acks;
 	_Alignas(64) volatile uint64_t stop;
-	volatile uint64_t sink;
 } u;
 
 static volatile uint64_t *const page = (volatile uint64_t *)((uint64_t)B_L4 << 39);
@@ -236,7 +237,7 @@ static int reader(uint64_t unused)
 			sys_yield();
 			continue;
 		}
-		u.sink += page[0];
+		(void)page[0];		/* a volatile read: it is made */
 		seen = g;
 		__atomic_fetch_add(&u.acks, 1, __ATOMIC_ACQ_REL);
 	}
@@ -293,23 +294,24 @@ static err_t one_unmap(unsigned readers, uint64_t *sample)
 	return ram_release(page_cap.base);
 }
 
-/* Stops the readers and waits for each to end. */
+/* Stops the readers and waits for each to end; ERR_INVALID_ARG if one
+ * faulted (its core's monitor has reported how). */
 static err_t stop_readers(const unsigned *id, unsigned spans)
 {
 	uint64_t deadline = sys_clock_ns() + B_QUIET_NS;
-	err_t err = OK;
 
 	u.stop = 1;
 	for (unsigned k = 0; k < spans; k++) {
 		int status;
 		bool faulted;
-		while ((err = mon_span_wait(id[k], &status, &faulted)) == ERR_WOULD_BLOCK &&
-		       sys_clock_ns() < deadline)
+		err_t err;
+		while ((err = mon_span_wait(id[k], &status, &faulted)) == ERR_WOULD_BLOCK) {
+			if (sys_clock_ns() > deadline)
+				return ERR_TIMEOUT;
 			sys_yield();
-		if (!err && faulted)
-			err = ERR_INVALID_ARG;
-		if (err)
-			return err;
+		}
+		if (err || faulted)
+			return err ? err : ERR_INVALID_ARG;
 	}
 	return OK;
 }
