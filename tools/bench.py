@@ -14,6 +14,12 @@ one cache line bounced between the same two cores:
     BENCH name=urpc_oneway pair=0-1 n/a reason="..."
     BENCH name=urpc_throughput pair=0-1 unit=msgs_per_s msgs=.. ns=.. value=.. cycles_per_msg=..
     BENCH name=urpc_pairs n/a reason="..."          (one core: no pair)
+
+and, on the pair 0-1 only, a blocking round trip between two processes
+(usr/monitor/procbench.c, which also has unmap_ncores timed in a
+process: the slow workloads, N / SLOW_DIVISOR iterations each):
+
+    BENCH name=uchan_roundtrip pair=0-1 unit=cycles n=1000 min=.. median=.. p99=.. max=..
     BENCH done
 
 and powers off with its verdict. This script builds nothing: it boots the
@@ -48,26 +54,36 @@ WORKLOADS = [
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),
     ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
     ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
+    ("thread_create", True, "thread_create of a thread that returns, and thread_join"),
+    ("unmap_ncores", True, "unmap of a page read on every core (a process spanning them all)"),
 ]
 # URPC between each pair of cores (usr/monitor/meshbench.c), for every
 # pair i-j, i < j, of the cores booted, in the order printed; what one
 # sample is: docs/benchmarks.md. `measured`: must carry numbers; the
 # one-way lines may say n/a (the cores' TSCs were found not synchronized).
+# The blocking round trip between two processes (usr/monitor/procbench.c)
+# only on the first pair, 0-1, as the Linux guest's.
 PAIR_WORKLOADS = [
     ("cacheline_roundtrip", True),
     ("urpc_roundtrip", True),
     ("cacheline_oneway", False),
     ("urpc_oneway", False),
     ("urpc_throughput", True),
+    ("uchan_roundtrip", True, "first"),
 ]
 # The line that stands for all pairs when there is none (one core).
 NO_PAIRS = "urpc_pairs"
+# The workloads that wake a halted core on every iteration (a blocking
+# round trip between cores, a TLB shootdown on every core) run
+# N / SLOW_DIVISOR timed iterations (at least 1), on both systems
+# (flotilla/bench.h's bench_slow_n, bench/linux/lbench.h's bench_slow).
+SLOW_DIVISOR = 10
 # What one boot must print: the one-core workloads, the pair workloads
 # (with "first": only on the pair 0-1), the line that stands for all
-# pairs on one core, and who prints them. tools/linuxguest.py has the
-# Linux guest's.
+# pairs on one core, the slow workloads, and who prints them.
+# tools/linuxguest.py has the Linux guest's.
 FLOTILLA = {"workloads": WORKLOADS, "pair_workloads": PAIR_WORKLOADS, "no_pairs": NO_PAIRS,
-            "who": "the monitor"}
+            "slow": {"uchan_roundtrip", "unmap_ncores"}, "who": "the monitor"}
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 
 NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) unit=cycles n=(\d+) min=(\d+) median=(\d+) "
@@ -79,6 +95,14 @@ PAIR_NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) unit=cycle
 PAIR_THROUGHPUT = re.compile(r"^BENCH name=(urpc_throughput) pair=(\d+)-(\d+) unit=msgs_per_s "
                              r"msgs=(\d+) ns=(\d+) value=(\d+) cycles_per_msg=(\d+)$")
 PAIR_NOT_AVAILABLE = re.compile(r'^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) n/a reason="([^"]+)"$')
+
+
+def expected_n(spec, name, iterations):
+    """How many timed iterations `spec`'s workload `name` runs when asked
+    for `iterations`."""
+    if name in spec["slow"]:
+        return max(1, iterations // SLOW_DIVISOR)
+    return iterations
 
 
 def pairs_of(smp):
@@ -130,8 +154,9 @@ def parse_pair(line, smp, iterations, found, problems, spec=None):
         w.update(unit="cycles", n=n, min=lo, median=med, p99=p99, max=hi)
         if not lo <= med <= p99 <= hi:
             problems.append(f"{name} pair={pair}: want min <= median <= p99 <= max: {line!r}")
-        if iterations is not None and n != iterations:
-            problems.append(f"{name} pair={pair}: n={n}, want {iterations}")
+        if iterations is not None and n != expected_n(spec, name, iterations):
+            problems.append(f"{name} pair={pair}: n={n}, want "
+                            f"{expected_n(spec, name, iterations)}")
     found[(name, pair)] = w
     return True
 
@@ -180,8 +205,8 @@ def parse(text, smp, iterations=None, spec=None):
                        "p99": p99, "max": hi}
         if not lo <= med <= p99 <= hi:
             problems.append(f"{name}: want min <= median <= p99 <= max: {line!r}")
-        if iterations is not None and n != iterations:
-            problems.append(f"{name}: n={n}, want {iterations}")
+        if iterations is not None and n != expected_n(spec, name, iterations):
+            problems.append(f"{name}: n={n}, want {expected_n(spec, name, iterations)}")
     for name, measured, *_ in spec["workloads"]:
         if name not in found:
             problems.append(f"{name}: no BENCH line")
@@ -236,20 +261,22 @@ def columns(rows):
 
 def pair_table(summary):
     """Per pair: median / p99 of each latency in cycles, the ratios of URPC
-    to the cache line, and the throughput."""
+    to the cache line, the throughput, and the blocking round trip where
+    it is measured ("-" elsewhere)."""
     def lat(w):
         return "n/a" if not w or w.get("na") else f"{w['median']} / {w['p99']}"
 
     def num(x):
         return "n/a" if x is None else f"{x:.2f}"
     rows = [("pair", "line rt", "urpc rt", "urpc/line", "line 1-way", "urpc 1-way", "urpc/line",
-             "msgs/s", "cycles/msg")]
+             "msgs/s", "cycles/msg", "blocking rt")]
     for p in summary:
         t = p.get("urpc_throughput")
         rows.append((p["pair"], lat(p.get("cacheline_roundtrip")), lat(p.get("urpc_roundtrip")),
                      num(p["roundtrip_ratio"]), lat(p.get("cacheline_oneway")),
                      lat(p.get("urpc_oneway")), num(p["oneway_ratio"]),
-                     str(t["value"]) if t else "n/a", str(t["cycles_per_msg"]) if t else "n/a"))
+                     str(t["value"]) if t else "n/a", str(t["cycles_per_msg"]) if t else "n/a",
+                     lat(p["uchan_roundtrip"]) if "uchan_roundtrip" in p else "-"))
     return columns(rows)
 
 
@@ -305,8 +332,8 @@ def main():
     if workloads:
         print(table(workloads))
     if summary:
-        print("\nURPC between each pair of cores beside one cache line bounced between them "
-              "(cycles, median / p99):")
+        print("\nURPC between each pair of cores beside one cache line bounced between them, "
+              "and the blocking round trip between two processes (cycles, median / p99):")
         print(pair_table(summary))
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -7,8 +7,8 @@ matches each Flotilla workload with its Linux counterpart (COMPARE and
 PAIR_COMPARE below: the mapping is written down here and nowhere else),
 and prints one table: workload, Flotilla median and p99, Linux median and
 p99, the ratio of the medians (Flotilla / Linux), and the floor (the cache
-line bounced between the same two cores, measured in each system) where
-one applies. A side that has no figure says n/a; nothing is estimated.
+line bounced between the same two cores, measured in each system: its
+round trip, or its one way beside a one-way row) where one applies. A side that has no figure says n/a; nothing is estimated.
 Writes the table as JSON and CSV, and a bar chart of the medians as PNG
 with gnuplot (when it is installed), and says where.
 
@@ -31,26 +31,31 @@ COMPARE = [
     ("yield, nothing else runnable", "yield_alone", "sched_yield_alone"),
     ("switch between address spaces", "dispatcher_switch", "process_switch"),
     ("thread switch (F: user-level, L: kernel)", "thread_switch", "thread_switch"),
-    ("thread create + join", None, "thread_create"),
+    ("thread create + join (F: user-level, L: kernel)", "thread_create", "thread_create"),
     ("same-core round trip: LMP / pipe", "lmp_roundtrip", "pipe_samecore"),
     ("same-core round trip: LMP / futex", "lmp_roundtrip", "futex_samecore"),
     ("same-core round trip: LMP / unix socket", "lmp_roundtrip", "unix_samecore"),
-    ("unmap a page mapped on all cores", None, "munmap_ncores"),
+    ("unmap a page mapped on all cores", "unmap_ncores", "munmap_ncores"),
 ]
-# Rows per pair of cores: (what, Flotilla workload, Linux workload). The
-# floor of every pair row is cacheline_roundtrip of the same pair, in each
-# system. Flotilla's URPC is polled here (meshbench.c spins); its blocking
-# form (poll, then sleep until a doorbell) has no benchmark yet.
+# Rows per pair of cores: (what, Flotilla workload, Linux workload, and
+# the floor: the cache line's workload of the same pair, in each system,
+# or None). Flotilla's URPC is polled in urpc_roundtrip (meshbench.c
+# spins) and sleeps until a doorbell in uchan_roundtrip (procbench.c),
+# which meets Linux's round trips through the kernel that block.
+FLOOR, FLOOR_ONEWAY = "cacheline_roundtrip", "cacheline_oneway"
 PAIR_COMPARE = [
-    ("cache line round trip (the floor)", "cacheline_roundtrip", "cacheline_roundtrip"),
+    ("cache line round trip (the floor)", "cacheline_roundtrip", "cacheline_roundtrip", None),
     ("cross-core round trip, polled: URPC / URPC in user space", "urpc_roundtrip",
-     "urpc_roundtrip"),
-    ("cross-core round trip, blocking: URPC / pipe", None, "pipe_roundtrip"),
-    ("cross-core round trip, blocking: URPC / eventfd", None, "eventfd_roundtrip"),
+     "urpc_roundtrip", FLOOR),
+    ("cache line one way (the floor)", "cacheline_oneway", "cacheline_oneway", None),
+    ("cross-core one way, polled: URPC / URPC in user space", "urpc_oneway", "urpc_oneway",
+     FLOOR_ONEWAY),
+    ("cross-core round trip, blocking: URPC / pipe", "uchan_roundtrip", "pipe_roundtrip", FLOOR),
+    ("cross-core round trip, blocking: URPC / eventfd", "uchan_roundtrip", "eventfd_roundtrip",
+     FLOOR),
     ("pipelined throughput (msgs/s): URPC / URPC in user space", "urpc_throughput",
-     "urpc_throughput"),
+     "urpc_throughput", None),
 ]
-FLOOR = "cacheline_roundtrip"
 # The machine settings both boots must share.
 SAME = ("smp", "mem", "numa", "accel")
 
@@ -93,7 +98,7 @@ def rows(flotilla, linux):
     fi, li = index(flotilla), index(linux)
     out = []
 
-    def row(what, fname, lname, pair):
+    def row(what, fname, lname, pair, floor=None):
         f = figure(fi.get((fname, pair))) if fname else None
         l = figure(li.get((lname, pair))) if lname else None
         r = {"workload": what, "pair": pair, "flotilla": fname, "linux": lname,
@@ -102,17 +107,17 @@ def rows(flotilla, linux):
              "linux_median": l[0] if l else None, "linux_p99": l[1] if l else None,
              "ratio": round(f[0] / l[0], 2) if f and l and l[0] else None,
              "floor_flotilla": None, "floor_linux": None}
-        if pair and fname != FLOOR and r["unit"] == "cycles":
-            ff, lf = figure(fi.get((FLOOR, pair))), figure(li.get((FLOOR, pair)))
+        if floor:
+            ff, lf = figure(fi.get((floor, pair))), figure(li.get((floor, pair)))
             r["floor_flotilla"], r["floor_linux"] = ff and ff[0], lf and lf[0]
         return r
 
     for what, fname, lname in COMPARE:
         out.append(row(what, fname, lname, None))
     for pair in pairs_in(fi, li):
-        for what, fname, lname in PAIR_COMPARE:
+        for what, fname, lname, floor in PAIR_COMPARE:
             if (fname and (fname, pair) in fi) or (lname and (lname, pair) in li):
-                out.append(row(what, fname, lname, pair))
+                out.append(row(what, fname, lname, pair, floor))
     return out
 
 
@@ -217,7 +222,8 @@ def main():
     print(f"\nFlotilla beside Linux ({linux.get('guest') or 'Linux guest'}), same QEMU machine: "
           f"{machine}")
     print("medians and p99 in cycles (throughput in messages per second); F/L is the ratio "
-          "of the medians; the floor is the cache line's round trip between the same cores")
+          "of the medians; the floor is the cache line between the same cores (its round trip; "
+          "its one way on the one-way rows)")
     print(table(rs))
     for d in differ:
         print(f"benchcmp: warning: the boots differ in {d}", file=sys.stderr)

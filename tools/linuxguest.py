@@ -10,6 +10,7 @@ Flotilla's format
 
     BENCH name=getppid unit=cycles n=10000 min=.. median=.. p99=.. max=..
     BENCH name=urpc_roundtrip pair=0-1 unit=cycles n=10000 min=.. ...
+    BENCH name=urpc_oneway pair=0-1 unit=cycles n=10000 min=.. ...
     BENCH name=urpc_throughput pair=0-1 unit=msgs_per_s msgs=.. ns=.. value=.. cycles_per_msg=..
     BENCH name=pairs n/a reason="..."               (one CPU: no pair)
     BENCH done
@@ -48,21 +49,23 @@ WORKLOADS = [
     ("unix_samecore", True, "8 bytes each way on an AF_UNIX socketpair, both on CPU 0"),
     ("munmap_ncores", True, "munmap of a page read by a thread on every CPU"),
 ]
-# Between two CPUs: the floor and URPC on every pair; the blocking round
-# trips on the first pair (0-1) only (bench/linux/pairs.c says why).
+# Between two CPUs: the floor and URPC on every pair, round trip and one
+# way (which may say n/a: the TSCs were found not synchronized); the
+# blocking round trips on the first pair (0-1) only (bench/linux/pairs.c
+# says why).
 PAIR_WORKLOADS = [
     ("cacheline_roundtrip", True),
     ("urpc_roundtrip", True),
+    ("cacheline_oneway", False),
+    ("urpc_oneway", False),
     ("urpc_throughput", True),
     ("pipe_roundtrip", True, "first"),
     ("eventfd_roundtrip", True, "first"),
 ]
 # Those that wake a halted CPU on every iteration run N / SLOW_DIVISOR
-# timed iterations (at least 1): bench/linux/lbench.h's bench_slow().
-SLOW = {"pipe_roundtrip", "eventfd_roundtrip", "munmap_ncores"}
-SLOW_DIVISOR = 10
+# timed iterations (bench.py's; bench/linux/lbench.h's bench_slow()).
 LINUX = {"workloads": WORKLOADS, "pair_workloads": PAIR_WORKLOADS, "no_pairs": "pairs",
-         "who": "linuxbench"}
+         "slow": {"pipe_roundtrip", "eventfd_roundtrip", "munmap_ncores"}, "who": "linuxbench"}
 # The guest's command line. Under TCG the TSC is one clock for every vCPU
 # (QEMU's cpu_get_ticks), but Linux's boot-time check calls the vCPUs'
 # TSCs unsynchronized and falls back to the HPET, whose every read is an
@@ -92,20 +95,10 @@ def boot(kernel, initrd, smp, mem, numa=0, iterations=None, extra_append="", tim
     return text.replace("\r", ""), status, cmd, append
 
 
-def expected_n(name, iterations):
-    """How many timed iterations linuxbench runs of `name` when asked for N."""
-    return max(1, iterations // SLOW_DIVISOR) if name in SLOW else iterations
-
-
 def check(text, status, smp, iterations=None):
-    """(workloads, problems) of one boot's output, as bench.parse gives;
-    with `iterations`, each line's n must be expected_n's."""
-    workloads, problems = bench.parse(text, smp, None, LINUX)
-    for w in workloads:
-        if iterations is not None and "n" in w and w["n"] != expected_n(w["name"], iterations):
-            where = f" pair={w['pair']}" if "pair" in w else ""
-            problems.append(f"{w['name']}{where}: n={w['n']}, want "
-                            f"{expected_n(w['name'], iterations)}")
+    """(workloads, problems) of one boot's output, as bench.parse gives
+    (with `iterations`, each line's n must be bench.expected_n's)."""
+    workloads, problems = bench.parse(text, smp, iterations, LINUX)
     if status != bench.EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {bench.EXIT_PASS} (linuxbench passed)")
     return workloads, problems
@@ -113,7 +106,8 @@ def check(text, status, smp, iterations=None):
 
 def pair_table(workloads):
     """Per pair: the cache line and URPC round trips (median / p99), their
-    ratio, the stream, and the blocking round trips where measured."""
+    ratio, both one way, the stream, and the blocking round trips where
+    measured."""
     by = {}
     for w in workloads:
         if "pair" in w:
@@ -121,12 +115,13 @@ def pair_table(workloads):
 
     def lat(w):
         return "n/a" if not w or w.get("na") else f"{w['median']} / {w['p99']}"
-    rows = [("pair", "line rt", "urpc rt", "urpc/line", "msgs/s", "cycles/msg", "pipe rt",
-             "eventfd rt")]
+    rows = [("pair", "line rt", "urpc rt", "urpc/line", "line 1-way", "urpc 1-way", "msgs/s",
+             "cycles/msg", "pipe rt", "eventfd rt")]
     for pair, p in by.items():
         r, t = bench.ratio(p.get("urpc_roundtrip"), p.get("cacheline_roundtrip")), p.get("urpc_throughput")
         rows.append((pair, lat(p.get("cacheline_roundtrip")), lat(p.get("urpc_roundtrip")),
-                     "n/a" if r is None else f"{r:.2f}",
+                     "n/a" if r is None else f"{r:.2f}", lat(p.get("cacheline_oneway")),
+                     lat(p.get("urpc_oneway")),
                      str(t["value"]) if t and not t.get("na") else "n/a",
                      str(t["cycles_per_msg"]) if t and not t.get("na") else "n/a",
                      lat(p.get("pipe_roundtrip")) if "pipe_roundtrip" in p else "-",

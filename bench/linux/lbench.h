@@ -55,6 +55,9 @@ struct bench {
 #define SLOW_DIVISOR	10
 struct bench bench_slow(const struct bench *b);
 
+/* Prints the line of statistics already computed. */
+struct stats;
+void bench_print(const char *name, const char *pair, const struct stats *st);
 /* Divides every sample by `per`, prints the line; nonzero on failure. */
 int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
 /* Prints `BENCH error name=.. reason="..."`; returns 1. */

@@ -32,6 +32,15 @@
 #define DEFAULT_N	10000
 #define MAX_N		1000000
 
+void bench_print(const char *name, const char *pair, const struct stats *st)
+{
+	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
+	       name, pair ? " pair=" : "", pair ? pair : "", st->n,
+	       (unsigned long long)st->min, (unsigned long long)st->median,
+	       (unsigned long long)st->p99, (unsigned long long)st->max);
+	fflush(stdout);
+}
+
 int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per)
 {
 	struct stats st;
@@ -40,11 +49,7 @@ int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsi
 		s[i] /= per;
 	if (stats_compute(s, n, &st))
 		return bench_fail(name, "no samples");
-	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
-	       name, pair ? " pair=" : "", pair ? pair : "", st.n,
-	       (unsigned long long)st.min, (unsigned long long)st.median,
-	       (unsigned long long)st.p99, (unsigned long long)st.max);
-	fflush(stdout);
+	bench_print(name, pair, &st);
 	return 0;
 }
 

@@ -7,8 +7,8 @@
  * the translation (Linux: a flush IPI to each, and the wait for them).
  * N is every CPU the guest has (its -smp); with one there is nobody to
  * shoot down. Each iteration wakes every CPU, so it runs bench_slow()'s
- * smaller n. Flotilla cannot do this yet (a process spans no cores), so
- * its side of the comparison is n/a.
+ * smaller n. Flotilla's side is unmap_ncores (usr/uprog/bench.c): a span
+ * reads the page on every other core, and mon_unmap shoots it down.
  */
 #include "bench/linux/lbench.h"
 

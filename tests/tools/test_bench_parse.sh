@@ -30,8 +30,8 @@ def run(smp, n=20, drop=(), extra=(), replace=None):
     """Monitor output of a good run of `smp` cores, n iterations; lines
     containing any of `drop` left out, `extra` lines added before the end,
     replace = (old, new) applied to the text."""
-    lines = [f"BENCH name={w} unit=cycles n={n} min=1 median=2 p99=3 max=4"
-             for w, _, _ in bench.WORKLOADS]
+    lines = [f"BENCH name={w} unit=cycles n={bench.expected_n(bench.FLOTILLA, w, n)} "
+             f"min=1 median=2 p99=3 max=4" for w, _, _ in bench.WORKLOADS]
     if smp < 2:
         lines.append('BENCH name=urpc_pairs n/a reason="one core: no pair of cores to measure"')
     for p in bench.pairs_of(smp):
@@ -43,6 +43,9 @@ def run(smp, n=20, drop=(), extra=(), replace=None):
             f"BENCH name=urpc_throughput pair={p} unit=msgs_per_s msgs={10 * n} ns=3000 "
             f"value={10 * n * 10**9 // 3000} cycles_per_msg=36",
         ]
+        if p == "0-1":
+            lines.append(f"BENCH name=uchan_roundtrip pair={p} unit=cycles n={n // 10} "
+                         f"min=9000 median=10000 p99=11000 max=12000")
     lines = [l for l in lines if not any(d in l for d in drop)] + list(extra)
     text = "cores online: %d/%d\nmonitor: noise\n" % (smp, smp) + "\n".join(lines) + "\nBENCH done\n"
     if replace:
@@ -120,6 +123,19 @@ p = problems(run(2, replace=("min=500 median=700 p99=900", "min=500 median=950 p
 check("median_above_p99_is_reported", has(p, "urpc_roundtrip pair=0-1", "min <= median"), p)
 p = problems(run(2), 2, n=30)
 check("wrong_n_is_reported", has(p, "pair=0-1", "n=20, want 30"), p)
+check("slow_workloads_want_n_over_10",
+      has(p, "unmap_ncores: n=2, want 3") and has(p, "uchan_roundtrip pair=0-1: n=2, want 3") and
+      bench.expected_n(bench.FLOTILLA, "unmap_ncores", 5) == 1, p)
+p = problems(run(2, replace=("name=unmap_ncores unit=cycles n=2 ", "name=unmap_ncores unit=cycles n=20 ")), 2)
+check("slow_workload_with_full_n_is_reported", has(p, "unmap_ncores: n=20, want 2"), p)
+
+# --- the blocking round trip: on the pair 0-1 only ---
+p = problems(run(4, drop=("uchan_roundtrip",)), 4)
+check("missing_blocking_round_trip_is_reported", has(p, "pair 0-1", "uchan_roundtrip"), p)
+p = problems(run(4, extra=("BENCH name=uchan_roundtrip pair=1-2 unit=cycles n=2 min=1 median=2 p99=3 max=4",)), 4)
+check("blocking_round_trip_on_another_pair_is_reported", has(p, "uchan_roundtrip pair=1-2", "no such pair"), p)
+p = problems(run(1, drop=("unmap_ncores",)), 1)
+check("missing_unmap_is_reported_on_one_core", has(p, "unmap_ncores", "no BENCH line"), p)
 p = problems(run(2, replace=("ns=3000 value=66666666 ", "ns=3000 value=666 ")), 2)
 check("throughput_value_not_msgs_over_ns_is_reported", has(p, "urpc_throughput pair=0-1", "value"), p)
 

@@ -35,7 +35,7 @@ def check(name, ok, why=""):
 
 def linux_run(smp, n=20, drop=(), extra=()):
     """linuxbench's output of a good run: every workload, every pair."""
-    lines = [f"BENCH name={w} unit=cycles n={linuxguest.expected_n(w, n)} min=10 median=20 "
+    lines = [f"BENCH name={w} unit=cycles n={bench.expected_n(linuxguest.LINUX, w, n)} min=10 median=20 "
              f"p99=30 max=40" for w, *_ in linuxguest.WORKLOADS]
     if smp < 2:
         lines.append('BENCH name=pairs n/a reason="one CPU: no pair of CPUs to measure"')
@@ -43,6 +43,8 @@ def linux_run(smp, n=20, drop=(), extra=()):
         lines += [
             f"BENCH name=cacheline_roundtrip pair={p} unit=cycles n={n} min=100 median=200 p99=300 max=400",
             f"BENCH name=urpc_roundtrip pair={p} unit=cycles n={n} min=300 median=400 p99=500 max=600",
+            f"BENCH name=cacheline_oneway pair={p} unit=cycles n={n} min=40 median=50 p99=60 max=70",
+            f"BENCH name=urpc_oneway pair={p} unit=cycles n={n} min=100 median=150 p99=200 max=250",
             f"BENCH name=urpc_throughput pair={p} unit=msgs_per_s msgs={10 * n} ns=1000 "
             f"value={10 * n * 10**9 // 1000} cycles_per_msg=9",
         ]
@@ -54,8 +56,8 @@ def linux_run(smp, n=20, drop=(), extra=()):
 
 
 def flotilla_run(smp, n=20):
-    lines = [f"BENCH name={w} unit=cycles n={n} min=1 median=100 p99=200 max=300"
-             for w, _, _ in bench.WORKLOADS]
+    lines = [f"BENCH name={w} unit=cycles n={bench.expected_n(bench.FLOTILLA, w, n)} min=1 "
+             f"median=100 p99=200 max=300" for w, _, _ in bench.WORKLOADS]
     for p in bench.pairs_of(smp):
         lines += [
             f"BENCH name=cacheline_roundtrip pair={p} unit=cycles n={n} min=100 median=250 p99=300 max=400",
@@ -65,6 +67,9 @@ def flotilla_run(smp, n=20):
             f"BENCH name=urpc_throughput pair={p} unit=msgs_per_s msgs={10 * n} ns=2000 "
             f"value={10 * n * 10**9 // 2000} cycles_per_msg=36",
         ]
+        if p == "0-1":
+            lines.append(f"BENCH name=uchan_roundtrip pair={p} unit=cycles n={n // 10} "
+                         f"min=1 median=10000 p99=20000 max=30000")
     return "\n".join(lines) + "\nBENCH done\n"
 
 
@@ -84,6 +89,11 @@ _, p = linuxguest.check(linux_run(4, drop=("pipe_roundtrip",)), bench.EXIT_PASS,
 check("linux_missing_blocking_pair_reported", has(p, "pair 0-1", "pipe_roundtrip"), f"{p}")
 _, p = linuxguest.check(linux_run(4, drop=("cacheline_roundtrip pair=2-3",)), bench.EXIT_PASS, 4, 20)
 check("linux_missing_floor_reported", has(p, "pair 2-3", "cacheline_roundtrip"), f"{p}")
+_, p = linuxguest.check(linux_run(4, drop=("urpc_oneway pair=1-3",)), bench.EXIT_PASS, 4, 20)
+check("linux_missing_oneway_reported", has(p, "pair 1-3", "urpc_oneway"), f"{p}")
+na = 'BENCH name=urpc_oneway pair=0-1 n/a reason="TSCs not synchronized"'
+_, p = linuxguest.check(linux_run(2, drop=("urpc_oneway pair=0-1",), extra=(na,)), bench.EXIT_PASS, 2, 20)
+check("linux_oneway_may_say_na", not p, f"{p}")
 extra = ("BENCH name=pipe_roundtrip pair=0-2 unit=cycles n=20 min=1 median=2 p99=3 max=4",)
 _, p = linuxguest.check(linux_run(4, extra=extra), bench.EXIT_PASS, 4, 20)
 check("linux_blocking_only_on_first_pair", has(p, "pipe_roundtrip pair=0-2", "no such pair"), f"{p}")
@@ -91,9 +101,9 @@ _, p = linuxguest.check(linux_run(2), bench.EXIT_PASS, 2, 30)
 check("linux_wrong_n_reported", has(p, "getppid: n=20, want 30") and
       has(p, "munmap_ncores: n=2, want 3"), f"{p}")
 check("linux_slow_workloads_run_n_over_10",
-      linuxguest.expected_n("munmap_ncores", 10000) == 1000 and
-      linuxguest.expected_n("pipe_roundtrip", 1) == 1 and
-      linuxguest.expected_n("getppid", 10000) == 10000, "")
+      bench.expected_n(linuxguest.LINUX, "munmap_ncores", 10000) == 1000 and
+      bench.expected_n(linuxguest.LINUX, "pipe_roundtrip", 1) == 1 and
+      bench.expected_n(linuxguest.LINUX, "getppid", 10000) == 10000, "")
 _, p = linuxguest.check(linux_run(2), 0, 2, 20)
 check("linux_bad_exit_status_reported", has(p, "QEMU exit status 0"), f"{p}")
 _, p = linuxguest.check(linux_run(2, extra=('BENCH error name=getppid reason="x"',)),
@@ -117,7 +127,13 @@ null = by.get(("null system call", None), {})
 check("null_syscall_meets_getppid",
       null.get("flotilla") == "null_syscall" and null.get("linux") == "getppid" and
       null.get("ratio") == 5.0, f"{null}")
-tc = by.get(("thread create + join", None), {})
+tc = by.get(("thread create + join (F: user-level, L: kernel)", None), {})
+check("thread_create_meets_pthread_create",
+      tc.get("flotilla") == "thread_create" and tc.get("linux") == "thread_create" and
+      tc.get("ratio") == 5.0, f"{tc}")
+short = dict(flotilla, workloads=[w for w in flotilla["workloads"] if w["name"] != "thread_create"])
+tc = {r["workload"]: r for r in benchcmp.rows(short, linux)}.get(
+    "thread create + join (F: user-level, L: kernel)", {})
 check("flotilla_without_workload_is_na",
       tc.get("flotilla_median") is None and tc.get("linux_median") == 20 and tc.get("ratio") is None,
       f"{tc}")
@@ -131,9 +147,27 @@ check("urpc_row_has_both_floors",
 t = by.get(("pipelined throughput (msgs/s): URPC / URPC in user space", "0-1"), {})
 check("throughput_in_msgs_per_s", t.get("unit") == "msgs/s" and t.get("ratio") == 0.5, f"{t}")
 b = by.get(("cross-core round trip, blocking: URPC / pipe", "0-1"), {})
-check("blocking_row_is_na_on_flotilla", b.get("flotilla_median") is None and b.get("linux_median") == 5000,
-      f"{b}")
-text = benchcmp.table(rows)
+e = by.get(("cross-core round trip, blocking: URPC / eventfd", "0-1"), {})
+check("uchan_meets_pipe_and_eventfd",
+      b.get("flotilla") == e.get("flotilla") == "uchan_roundtrip" and b.get("ratio") == 2.0 and
+      e.get("ratio") == 2.5 and b.get("floor_flotilla") == 250 and b.get("floor_linux") == 200,
+      f"{b} {e}")
+check("blocking_rows_only_on_the_first_pair",
+      not any(r["pair"] not in (None, "0-1") and "blocking" in r["workload"] for r in
+              benchcmp.rows(dict(flotilla, pairs=bench.pair_summary(bench.parse(flotilla_run(4), 4, 20)[0])),
+                            linux)), "")
+o = by.get(("cross-core one way, polled: URPC / URPC in user space", "0-1"), {})
+check("oneway_meets_oneway_with_its_own_floor",
+      o.get("flotilla") == o.get("linux") == "urpc_oneway" and o.get("ratio") == 2.0 and
+      o.get("floor_flotilla") == 100 and o.get("floor_linux") == 50, f"{o}")
+f = by.get(("cache line one way (the floor)", "0-1"), {})
+check("oneway_floor_row_has_no_floor", f.get("ratio") == 2.0 and f.get("floor_flotilla") is None,
+      f"{f}")
+u = by.get(("unmap a page mapped on all cores", None), {})
+check("unmap_meets_munmap",
+      u.get("flotilla") == "unmap_ncores" and u.get("linux") == "munmap_ncores" and
+      u.get("ratio") == 5.0, f"{u}")
+text = benchcmp.table(benchcmp.rows(short, linux))
 check("table_says_na", "n/a" in text and "250 / 200" in text, text)
 check("same_machine_no_mismatch", benchcmp.mismatches(flotilla, linux) == [], "")
 check("other_machine_is_a_mismatch",

@@ -15,6 +15,7 @@ err_t uchan_open(struct uchan *c, void *mem, size_t bytes, unsigned nslots, unsi
 	c->ep = ep;
 	c->peer_bell = peer_bell;
 	c->sleeps = c->rings = 0;
+	c->polls = UCHAN_POLLS;
 	return urpc_duplex_open(&c->d, mem, bytes, nslots, side);
 }
 
@@ -50,7 +51,7 @@ err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type)
 err_t uchan_recv(struct uchan *c, uint64_t *w, unsigned *n, uint32_t *type)
 {
 	for (;;) {
-		for (unsigned i = 0; i < UCHAN_POLLS; i++) {
+		for (unsigned i = 0; i < c->polls || i == 0; i++) {	/* once at least */
 			err_t err = urpc_recv(&c->d.rx, w, n, type);
 			if (err != ERR_WOULD_BLOCK)
 				return err;

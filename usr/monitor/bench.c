@@ -43,15 +43,6 @@
 	}								\
 } while (0)
 
-/* A figure's line (bench.h), with the pair of cores when there is one. */
-void bench_print(const char *name, const char *pair, const struct stats *st)
-{
-	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
-	       name, pair ? " pair=" : "", pair ? pair : "", st->n,
-	       (unsigned long long)st->min, (unsigned long long)st->median,
-	       (unsigned long long)st->p99, (unsigned long long)st->max);
-}
-
 /* Prints the workload's line; every sample is first divided by `per` (the
  * number of operations one timed iteration holds). */
 static int report(const char *name, uint64_t *s, size_t n, unsigned per)
@@ -225,6 +216,43 @@ static int bench_thread_switch(uint64_t *s, size_t n)
 	return report("thread_switch", s, n, 2);
 }
 
+/*
+ * Thread creation: thread_create of a thread that returns its argument at
+ * once, and thread_join of it, as linuxbench's pthread pair does. One
+ * sample: the library allocates the thread and its stack (malloc), the
+ * join blocks the main thread, the new one runs to its end and makes the
+ * main thread runnable again, and the join frees both: two switches, all
+ * in user space, no system call.
+ */
+static void *returner(void *arg)
+{
+	return arg;
+}
+
+/* One thread made and joined; ERR_INVALID_ARG if it did not return arg. */
+static err_t create_and_join(void *arg)
+{
+	struct thread *t;
+	void *ret = NULL;
+	err_t err = thread_create(&t, returner, arg);
+
+	if (!err)
+		err = thread_join(t, &ret, NULL);
+	return err ? err : ret == arg ? OK : ERR_INVALID_ARG;
+}
+
+static int bench_thread_create(uint64_t *s, size_t n)
+{
+	err_t err = OK, bad = OK;
+
+	if (!threads_up())
+		return fail("thread_create", "starting the thread library", ERR_NO_MEMORY);
+	TIME_EACH(s, n, err = create_and_join(s), bad = bad ? bad : err);
+	if (bad)
+		return fail("thread_create", "creating and joining a thread that returns", bad);
+	return report("thread_create", s, n, 1);
+}
+
 /* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */
 static size_t parse_count(const char *cmdline)
 {
@@ -266,8 +294,11 @@ int bench_main(const char *cmdline)
 	failed |= bench_dispatcher_switch(s, n);
 	failed |= bench_lmp_roundtrip(s, n);
 	failed |= bench_thread_switch(s, n);
+	failed |= bench_thread_create(s, n);
 	free(s);
+	failed |= procbench_unmap(n);	/* procbench.c: in processes */
 	failed |= meshbench_pairs(n);	/* meshbench.c: every pair of cores */
+	failed |= procbench_uchan(n);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

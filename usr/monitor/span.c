@@ -333,7 +333,17 @@ static err_t span_wait(const uint64_t *w, uint64_t vroot, uint64_t *r)
  * asked at once to flush its own, and the answer waits for all of them.
  * Only then may the page be reused. (A tree of messages, after the
  * topology, is the next step for many cores: DESIGN.md's multicast.)
+ *
+ * The answers are polled for first, for at most SHOOT_SPIN_NS, and only
+ * then waited for the usual way (mesh_serve_until, which sleeps a tick
+ * between looks), as mesh_ping does: otherwise every shootdown would last
+ * until the next timer tick, whatever its messages cost (make bench's
+ * unmap_ncores took a whole tick, 10 ms, every time). The process that
+ * asked is blocked meanwhile; a core that answers later than a tick
+ * costs no more than the sleep would.
  */
+#define SHOOT_SPIN_NS		(10ull * 1000000)	/* a tick of the kernel's 100 Hz timer */
+
 static uint64_t shoot_seq;
 static uint64_t shoot_waiting;		/* cores whose SHOT is still due */
 
@@ -357,7 +367,10 @@ static err_t shootdown(uint64_t vroot)
 			return err;
 		shoot_waiting |= 1ull << c;
 	}
-	if (!mesh_serve_until(all_shot, 0, sys_clock_ns() + MESH_WAIT_NS))
+	uint64_t spin_end = sys_clock_ns() + SHOOT_SPIN_NS;
+	while (!all_shot(0) && sys_clock_ns() < spin_end)
+		mesh_poll();
+	if (!all_shot(0) && !mesh_serve_until(all_shot, 0, sys_clock_ns() + MESH_WAIT_NS))
 		return ERR_TIMEOUT;
 	return OK;
 }

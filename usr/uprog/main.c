@@ -45,6 +45,10 @@ int span_unmap_test(void);
 int idl_lmp_client(void);
 int idl_chan_server(void);
 int idl_chan_client(unsigned server_core);
+/* usr/uprog/bench.c */
+int bench_echo(void);
+int bench_uchan(size_t n);
+int bench_unmap(size_t n);
 
 static int try_kernel_cap(void)
 {
@@ -317,6 +321,12 @@ int main(int argc, char **argv)
 		return idl_chan_server();
 	case UPROG_IDL_CHAN_CLIENT:
 		return idl_chan_client(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_ECHO:
+		return bench_echo();
+	case UPROG_BENCH_UCHAN:
+		return bench_uchan(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_UNMAP:
+		return bench_unmap(UPROG_PARAM(libc_arg));
 	}
 	return 100;
 }

@@ -6,11 +6,12 @@
  * Notify capability for the peer's doorbell.
  *
  * Receiving polls the ring UCHAN_POLLS times (a message that comes within
- * a few hundred cycles costs no system call), then goes to sleep with the
- * handshake of urpc_receiver_sleep: it blocks on its endpoint, its core
- * halts if nothing else runs, and it costs no CPU until the peer's send
- * rings the doorbell. A send rings only when the flag says the receiver
- * sleeps, so a stream between two polling sides makes no system calls.
+ * a few hundred cycles costs no system call; `polls` below changes it),
+ * then goes to sleep with the handshake of urpc_receiver_sleep: it blocks
+ * on its endpoint, its core halts if nothing else runs, and it costs no
+ * CPU until the peer's send rings the doorbell. A send rings only when
+ * the flag says the receiver sleeps, so a stream between two polling
+ * sides makes no system calls.
  * A full ring makes the sender yield, then sleep a tick, until there is
  * room: the receiver does not ring back.
  */
@@ -28,6 +29,11 @@ struct uchan {
 	struct urpc_duplex d;
 	capaddr_t ep;		/* ours: our doorbell notifies it */
 	capaddr_t peer_bell;	/* Notify capability: the peer's doorbell */
+	/* How many times uchan_recv looks at the ring before it sleeps:
+	 * UCHAN_POLLS from uchan_open; its owner may change it (1 or more;
+	 * make bench's blocking round trip sets 1, so that every receive
+	 * finds the ring empty and goes to sleep). */
+	unsigned polls;
 	uint64_t sleeps;	/* times the receiver blocked */
 	uint64_t rings;		/* times a send woke the peer */
 };
@@ -43,9 +49,10 @@ err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t
 			 capaddr_t ep, capaddr_t bell);
 /* Sends, waiting for room; rings the peer if it sleeps. */
 err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type);
-/* Receives the next message, polling and then sleeping until there is
- * one; urpc_recv's results otherwise (ERR_BAD_MESSAGE for a malformed
- * one, which is consumed). An error from the endpoint ends the wait. */
+/* Receives the next message, polling (c->polls times) and then sleeping
+ * until there is one; urpc_recv's results otherwise (ERR_BAD_MESSAGE for
+ * a malformed one, which is consumed). An error from the endpoint ends
+ * the wait. */
 err_t uchan_recv(struct uchan *c, uint64_t *w, unsigned *n, uint32_t *type);
 
 #endif

@@ -32,6 +32,9 @@ enum uprog_mode {
 	UPROG_IDL_LMP = 25,	/* usr/uprog/idl.c */
 	UPROG_IDL_CHAN_SERVER = 26,	/* usr/uprog/idlchan.c */
 	UPROG_IDL_CHAN_CLIENT = 27,
+	UPROG_BENCH_ECHO = 30,	/* usr/uprog/bench.c: make bench's */
+	UPROG_BENCH_UCHAN = 31,
+	UPROG_BENCH_UNMAP = 32,
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -90,6 +93,22 @@ enum uprog_mode {
 #define UPROG_IDL_CHAN_NAME	"idl.chan"
 #define UPROG_IDL_CHAN_TEXT	"hello over urpc"
 #define UPROG_IDL_MAGIC		0x1D1F4A3Eull
+
+/* make bench's workloads in processes (usr/monitor/procbench.c starts
+ * them; docs/benchmarks.md). Each prints its figure's line
+ * (flotilla/bench.h), after BENCH_SLOW_WARMUP untimed iterations, or a
+ * `BENCH error` line.
+ * UPROG_BENCH_ECHO: exports UPROG_BENCH_NAME, accepts one client and
+ * echoes every message on its channel until one of type 2 (the end);
+ * exits with the number it echoed, -1 if something failed.
+ * UPROG_BENCH_UCHAN | n << 8: binds to UPROG_BENCH_NAME (trying again
+ * while it is not found) and prints uchan_roundtrip, n one-word round
+ * trips to the echo server, each side looking at the ring once before it
+ * sleeps; then ends the server. Exits 0, or 1 if something failed.
+ * UPROG_BENCH_UNMAP | n << 8: spans a reader to every other core and
+ * prints unmap_ncores, n unmaps of a page every core has read (mon_unmap;
+ * on one core its own vnode_unmap). Exits 0, or 1. */
+#define UPROG_BENCH_NAME	"bench.echo"
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
