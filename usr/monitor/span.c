@@ -24,8 +24,9 @@
  *   shot         host -> owner  seq: flushed
  *
  * The owner stops every span of a process before the process is destroyed
- * (span_proc_ending, from proc_kill's hook in supervise.c), so no core runs in memory that
- * has been given back; if one cannot be stopped, the process is kept.
+ * (span_proc_ending, from proc_kill's hook in supervise.c), so no core
+ * runs in memory that has been given back; if one cannot be stopped, the
+ * process is kept.
  */
 #include <stdio.h>
 #include <string.h>
