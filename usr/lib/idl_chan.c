@@ -96,7 +96,7 @@ err_t idl_chan_wait(struct idl_binding *b, enum idl_wait why)
 			sys_sleep_until(sys_clock_ns() + SEND_TICK_NS);
 		return OK;
 	}
-	if (++ch->polls < UCHAN_POLLS) {
+	if (++ch->polls < ch->c.polls) {
 		__builtin_ia32_pause();
 		return OK;
 	}

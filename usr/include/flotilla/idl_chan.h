@@ -5,7 +5,8 @@
  * transport (lib/idl_urpc.h) on the channel's rings, with the three
  * things a process must add to it:
  *
- *   waiting   idl_chan_wait polls the ring a while (UCHAN_POLLS tries),
+ *   waiting   idl_chan_wait polls the ring a while (c.polls tries, as
+ *             uchan_recv does),
  *             then sleeps on the end's endpoint until the peer's doorbell
  *             rings, as uchan_recv does (flotilla/uchan.h); a full ring
  *             makes it yield, then sleep a tick at a time.
