@@ -63,12 +63,16 @@ WORKLOADS = [
 # one-way lines may say n/a (the cores' TSCs were found not synchronized).
 # The blocking round trip between two processes (usr/monitor/procbench.c)
 # only on the first pair, 0-1, as the Linux guest's.
-PAIR_WORKLOADS = [
+# The first five are the same workloads in the Linux guest
+# (tools/linuxguest.py adds its own blocking round trips to them).
+SHARED_PAIR_WORKLOADS = [
     ("cacheline_roundtrip", True),
     ("urpc_roundtrip", True),
     ("cacheline_oneway", False),
     ("urpc_oneway", False),
     ("urpc_throughput", True),
+]
+PAIR_WORKLOADS = SHARED_PAIR_WORKLOADS + [
     ("uchan_roundtrip", True, "first"),
 ]
 # The line that stands for all pairs when there is none (one core).

@@ -53,12 +53,7 @@ WORKLOADS = [
 # way (which may say n/a: the TSCs were found not synchronized); the
 # blocking round trips on the first pair (0-1) only (bench/linux/pairs.c
 # says why).
-PAIR_WORKLOADS = [
-    ("cacheline_roundtrip", True),
-    ("urpc_roundtrip", True),
-    ("cacheline_oneway", False),
-    ("urpc_oneway", False),
-    ("urpc_throughput", True),
+PAIR_WORKLOADS = bench.SHARED_PAIR_WORKLOADS + [
     ("pipe_roundtrip", True, "first"),
     ("eventfd_roundtrip", True, "first"),
 ]
