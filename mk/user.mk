@@ -15,6 +15,7 @@ ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/erro
              lib/lineedit.c
 ULIB_SRCS += lib/urpc.c
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
+ULIB_SRCS += lib/bench.c lib/pairbench.c	# built for the Linux guest too (mk/linux.mk)
 ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
 UPROGS    := monitor init usertest uprog shell

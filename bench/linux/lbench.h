@@ -17,17 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BENCH_WARMUP	1000	/* as Flotilla's (usr/monitor/bench.h) */
+#include "lib/bench.h"	/* BENCH_WARMUP, tsc_fenced, bench_print: Flotilla's own */
+
 #define BENCH_QUIET_S	60	/* a spinning side gives up after this long */
-
-/* The same ordered counter read as Flotilla's tsc_fenced(). */
-static inline uint64_t tsc_fenced(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* Times `op` b->warm + b->n times; keeps the last b->n samples in s. */
 #define TIME_EACH(b, s, op) do {					\
@@ -40,24 +32,21 @@ static inline uint64_t tsc_fenced(void)
 	}								\
 } while (0)
 
-/* What every workload gets: n timed iterations, room for n samples (two
- * series of n for the alternating pair workloads), and the cores. */
+/* What every workload gets: n timed iterations, room for n samples, and
+ * the cores. */
 struct bench {
 	size_t n, warm;		/* timed and untimed iterations */
-	uint64_t *s, *s2;
+	uint64_t *s;
 	int ncpus;		/* CPUs 0..ncpus-1 (the guest's -smp) */
 };
 
 /* The workloads that wake a halted CPU on every iteration (blocking round
  * trips between CPUs, a TLB shootdown on every CPU) take milliseconds each
  * under TCG on a busy host, so they run n / SLOW_DIVISOR timed iterations
- * (at least 1) after warm / SLOW_DIVISOR: the line says its n. */
-#define SLOW_DIVISOR	10
+ * (at least 1) after warm / SLOW_DIVISOR, with lib/bench.h's
+ * BENCH_SLOW_DIVISOR, as Flotilla's do: the line says its n. */
 struct bench bench_slow(const struct bench *b);
 
-/* Prints the line of statistics already computed. */
-struct stats;
-void bench_print(const char *name, const char *pair, const struct stats *st);
 /* Divides every sample by `per`, prints the line; nonzero on failure. */
 int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
 /* Prints `BENCH error name=.. reason="..."`; returns 1. */

@@ -32,15 +32,6 @@
 #define DEFAULT_N	10000
 #define MAX_N		1000000
 
-void bench_print(const char *name, const char *pair, const struct stats *st)
-{
-	printf("BENCH name=%s%s%s unit=cycles n=%zu min=%llu median=%llu p99=%llu max=%llu\n",
-	       name, pair ? " pair=" : "", pair ? pair : "", st->n,
-	       (unsigned long long)st->min, (unsigned long long)st->median,
-	       (unsigned long long)st->p99, (unsigned long long)st->max);
-	fflush(stdout);
-}
-
 int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per)
 {
 	struct stats st;
@@ -57,8 +48,8 @@ struct bench bench_slow(const struct bench *b)
 {
 	struct bench s = *b;
 
-	s.n = b->n / SLOW_DIVISOR ? b->n / SLOW_DIVISOR : 1;
-	s.warm = b->warm / SLOW_DIVISOR ? b->warm / SLOW_DIVISOR : 1;
+	s.n = bench_slow_n(b->n);
+	s.warm = b->warm / BENCH_SLOW_DIVISOR ? b->warm / BENCH_SLOW_DIVISOR : 1;
 	return s;
 }
 
@@ -170,6 +161,10 @@ int main(int argc, char **argv)
 	cpu_set_t set;
 	int failed = 0;
 
+	/* Every line out at once, whoever prints it (lib/bench.c's printf,
+	 * a child that then _exits): nothing is left in a buffer to be lost
+	 * or printed twice by a fork. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && strcmp(argv[1], "--exit") == 0)
 		return debug_exit(argv[2]);
 	if (argc == 2) {
@@ -190,8 +185,7 @@ int main(int argc, char **argv)
 	while (b.ncpus < CPU_SETSIZE && CPU_ISSET(b.ncpus, &set))
 		b.ncpus++;
 	b.s = malloc(b.n * sizeof(*b.s));
-	b.s2 = malloc(b.n * sizeof(*b.s2));
-	if (!b.s || !b.s2 || pin_cpu(0))
+	if (!b.s || pin_cpu(0))
 		return bench_fail("setup", "no memory for samples, or cannot pin to CPU 0");
 	printf("linuxbench: %zu timed iterations after %zu warm-up, %d CPUs, TSC %u MHz "
 	       "(lfence; rdtsc; lfence)\n", b.n, b.warm, b.ncpus, tsc_mhz());

@@ -1,10 +1,10 @@
 /*
- * The one format of a benchmark's figure (flotilla/bench.h), for the
- * monitor and for the programs it starts for `make bench`;
- * tools/bench.py parses it.
+ * The one format of a benchmark's figure (lib/bench.h), for the monitor,
+ * the programs it starts for `make bench`, and linuxbench in the Linux
+ * guest; tools/bench.py parses it. Not in the kernel: it needs printf.
  */
 #include <stdio.h>
-#include <flotilla/bench.h>
+#include "lib/bench.h"
 #include "lib/stats.h"
 
 void bench_print(const char *name, const char *pair, const struct stats *st)
