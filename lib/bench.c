@@ -14,3 +14,19 @@ void bench_print(const char *name, const char *pair, const struct stats *st)
 	       (unsigned long long)st->min, (unsigned long long)st->median,
 	       (unsigned long long)st->p99, (unsigned long long)st->max);
 }
+
+int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per)
+{
+	struct stats st;
+	err_t err;
+
+	for (size_t i = 0; s && i < n; i++)
+		s[i] /= per ? per : 1;
+	if ((err = stats_compute(s, n, &st))) {
+		printf("BENCH error name=%s reason=\"no statistics: %s: %s\"\n", name,
+		       err_name(err), err_msg(err));
+		return 1;
+	}
+	bench_print(name, pair, &st);
+	return 0;
+}

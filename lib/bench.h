@@ -46,10 +46,34 @@ static inline uint64_t tsc_fenced(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/*
+ * Runs `op` warm + n times, each timed on its own; the first `warm`
+ * samples are dropped, the rest go to s[0..n-1]. Warm-up runs the very
+ * same code as the timed iterations, so its first timed pass finds that
+ * code already cached (and, under TCG, already translated). `check` runs
+ * after each timed read, outside the timed region. Both may use i_, the
+ * iteration (warm-up included).
+ */
+#define TIME_EACH(s, warm, n, op, check) do {				\
+	for (size_t i_ = 0; i_ < (warm) + (n); i_++) {			\
+		uint64_t t0_ = tsc_fenced();				\
+		op;							\
+		uint64_t d_ = tsc_fenced() - t0_;			\
+		check;							\
+		if (i_ + 1 > (warm))	/* i_ >= warm, for a warm of 0 */ \
+			(s)[i_ - (warm)] = d_;				\
+	}								\
+} while (0)
+
 struct stats;
 /* Prints a figure's line (lib/bench.c) with printf, with ` pair=P` after
  * the name when pair is not NULL; tools/bench.py parses it:
  *	BENCH name=N [pair=P] unit=cycles n=.. min=.. median=.. p99=.. max=.. */
 void bench_print(const char *name, const char *pair, const struct stats *st);
+
+/* Divides each of the n samples by `per` (the operations one timed
+ * iteration holds), sorts them and prints their line; with no samples,
+ * `BENCH error name=.. reason="no statistics: .."` instead. Nonzero then. */
+int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
 
 #endif

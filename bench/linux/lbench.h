@@ -1,11 +1,13 @@
 /*
  * The Linux side of `make bench` (docs/benchmarks.md#the-linux-guest):
- * what the workloads of linuxbench share. Every workload is timed the way
- * Flotilla's monitor times its own (usr/monitor/bench.h): BENCH_WARMUP
+ * what the workloads of linuxbench share. Every workload is timed by the
+ * code that times Flotilla's (lib/bench.h, built into both): BENCH_WARMUP
  * untimed iterations (10 n when n is below 100, so that a smoke test with
- * a tiny n is quick) through the very loop that then takes n timed ones,
- * one fenced rdtsc pair around each, lib/stats.c's nearest-rank median
- * and p99, and one line per workload in Flotilla's format:
+ * a tiny n is quick) through the very loop that then takes n timed ones
+ * (TIME_EACH), one fenced rdtsc pair around each, lib/stats.c's
+ * nearest-rank median and p99, and one line per workload in Flotilla's
+ * format (bench_report); the pair workloads are Flotilla's own code
+ * (lib/pairbench.c, pairs.c):
  *	BENCH name=N [pair=i-j] unit=cycles n=.. min=.. median=.. p99=.. max=..
  * Workers on other cores are processes (fork) or threads pinned with
  * sched_setaffinity; their shared state lives in MAP_SHARED memory.
@@ -20,17 +22,6 @@
 #include "lib/bench.h"	/* BENCH_WARMUP, tsc_fenced, bench_print: Flotilla's own */
 
 #define BENCH_QUIET_S	60	/* a spinning side gives up after this long */
-
-/* Times `op` b->warm + b->n times; keeps the last b->n samples in s. */
-#define TIME_EACH(b, s, op) do {					\
-	for (size_t i_ = 0; i_ < (b)->warm + (b)->n; i_++) {		\
-		uint64_t t0_ = tsc_fenced();				\
-		op;							\
-		uint64_t d_ = tsc_fenced() - t0_;			\
-		if (i_ >= (b)->warm)					\
-			(s)[i_ - (b)->warm] = d_;			\
-	}								\
-} while (0)
 
 /* What every workload gets: n timed iterations, room for n samples, and
  * the cores. */
@@ -47,8 +38,6 @@ struct bench {
  * BENCH_SLOW_DIVISOR, as Flotilla's do: the line says its n. */
 struct bench bench_slow(const struct bench *b);
 
-/* Divides every sample by `per`, prints the line; nonzero on failure. */
-int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
 /* Prints `BENCH error name=.. reason="..."`; returns 1. */
 int bench_fail(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

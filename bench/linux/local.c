@@ -20,7 +20,7 @@
 
 static int bench_rdtsc_overhead(struct bench *b)
 {
-	TIME_EACH(b, b->s, (void)0);
+	TIME_EACH(b->s, b->warm, b->n, (void)0, (void)0);
 	return bench_report("rdtsc_overhead", NULL, b->s, b->n, 1);
 }
 
@@ -30,7 +30,7 @@ static int bench_getppid(struct bench *b)
 {
 	long ppid = 0, want = syscall(SYS_getppid);
 
-	TIME_EACH(b, b->s, ppid = syscall(SYS_getppid));
+	TIME_EACH(b->s, b->warm, b->n, ppid = syscall(SYS_getppid), (void)0);
 	if (ppid != want)
 		return bench_fail("getppid", "getppid said %ld, then %ld", want, ppid);
 	return bench_report("getppid", NULL, b->s, b->n, 1);
@@ -38,7 +38,7 @@ static int bench_getppid(struct bench *b)
 
 static int bench_yield_alone(struct bench *b)
 {
-	TIME_EACH(b, b->s, sched_yield());
+	TIME_EACH(b->s, b->warm, b->n, sched_yield(), (void)0);
 	return bench_report("sched_yield_alone", NULL, b->s, b->n, 1);
 }
 
@@ -76,7 +76,7 @@ static int bench_process_switch(struct bench *b)
 		return bench_fail("process_switch", "cannot fork: %s", strerror(errno));
 	while (!y->turns)
 		sched_yield();
-	TIME_EACH(b, b->s, sched_yield());
+	TIME_EACH(b->s, b->warm, b->n, sched_yield(), (void)0);
 	y->stop = 1;
 	if (reap(pid))
 		return bench_fail("process_switch", "the yielding child failed");
@@ -94,7 +94,7 @@ static int bench_thread_switch(struct bench *b)
 		return bench_fail("thread_switch", "pthread_create failed");
 	while (!y.turns)
 		sched_yield();
-	TIME_EACH(b, b->s, sched_yield());
+	TIME_EACH(b->s, b->warm, b->n, sched_yield(), (void)0);
 	y.stop = 1;
 	pthread_join(t, NULL);
 	return bench_report("thread_switch", NULL, b->s, b->n, 2);
@@ -111,8 +111,8 @@ static int bench_thread_create(struct bench *b)
 	int bad = 0;
 	pthread_t t;
 
-	TIME_EACH(b, b->s, bad |= pthread_create(&t, NULL, nothing, NULL) ||
-				       pthread_join(t, NULL));
+	TIME_EACH(b->s, b->warm, b->n, bad |= pthread_create(&t, NULL, nothing, NULL) ||
+						      pthread_join(t, NULL), (void)0);
 	if (bad)
 		return bench_fail("thread_create", "pthread_create or pthread_join failed");
 	return bench_report("thread_create", NULL, b->s, b->n, 1);

@@ -32,18 +32,6 @@
 #define DEFAULT_N	10000
 #define MAX_N		1000000
 
-int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per)
-{
-	struct stats st;
-
-	for (size_t i = 0; i < n; i++)
-		s[i] /= per;
-	if (stats_compute(s, n, &st))
-		return bench_fail(name, "no samples");
-	bench_print(name, pair, &st);
-	return 0;
-}
-
 struct bench bench_slow(const struct bench *b)
 {
 	struct bench s = *b;

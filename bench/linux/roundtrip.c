@@ -147,7 +147,7 @@ int bench_roundtrip(struct bench *b, const char *name, const char *pair, enum rt
 		close_ends(r);
 		return bench_fail(name, "cannot pin or fork: %s", strerror(errno));
 	}
-	TIME_EACH(b, b->s, bad |= client_once(r, i_));
+	TIME_EACH(b->s, b->warm, b->n, bad |= client_once(r, i_), (void)0);
 	if (bad)
 		kill_quietly(pid);
 	if (reap(pid) || bad)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "lib/pairbench.h"
+#include "tests/host/capture.h"
 #include "tests/host/cpus.h"
 #include "tests/host/test.h"
 
@@ -64,29 +65,6 @@ static int setup(struct pair *p, uint64_t (*clock)(void))
 	p->resp.s = p->s_resp;
 	pick_cpus(p->cpu);
 	return 0;
-}
-
-/* stdout into a temporary file while `fn` runs, then its text in buf. */
-static int captured(char *buf, size_t size, int (*fn)(void *), void *arg)
-{
-	FILE *f = tmpfile();
-	int saved, r;
-	size_t got;
-
-	if (!f)
-		return -1;
-	fflush(stdout);
-	saved = dup(1);
-	dup2(fileno(f), 1);
-	r = fn(arg);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(f);
-	got = fread(buf, 1, size - 1, f);
-	buf[got] = 0;
-	fclose(f);
-	return r;
 }
 
 static void *real_responder(void *arg)

@@ -27,39 +27,6 @@
 
 #define BENCH_DEFAULT_N	10000
 
-/* Runs `op` BENCH_WARMUP + n times, each timed; the first BENCH_WARMUP
- * samples are dropped, the rest go to s[0..n-1]. Warm-up runs the very
- * same code as the timed iterations, so its first timed pass finds that
- * code already cached (and, under TCG, already translated). `check` runs
- * after each timed read, outside the timed region. */
-#define TIME_EACH(s, n, op, check) do {					\
-	for (size_t i_ = 0; i_ < BENCH_WARMUP + (n); i_++) {		\
-		uint64_t t0_ = tsc_fenced();				\
-		op;							\
-		uint64_t d_ = tsc_fenced() - t0_;			\
-		check;							\
-		if (i_ >= BENCH_WARMUP)					\
-			(s)[i_ - BENCH_WARMUP] = d_;			\
-	}								\
-} while (0)
-
-/* Prints the workload's line; every sample is first divided by `per` (the
- * number of operations one timed iteration holds). */
-static int report(const char *name, uint64_t *s, size_t n, unsigned per)
-{
-	struct stats st;
-	err_t err;
-
-	for (size_t i = 0; i < n; i++)
-		s[i] /= per;
-	if ((err = stats_compute(s, n, &st))) {
-		printf("BENCH error name=%s reason=\"no statistics: %s\"\n", name, err_name(err));
-		return 1;
-	}
-	bench_print(name, NULL, &st);
-	return 0;
-}
-
 static int fail(const char *name, const char *what, err_t err)
 {
 	printf("BENCH error name=%s reason=\"%s: %s: %s\"\n", name, what, err_name(err),
@@ -70,8 +37,8 @@ static int fail(const char *name, const char *what, err_t err)
 /* The fixed cost of the timing itself: an empty timed region. */
 static int bench_rdtsc_overhead(uint64_t *s, size_t n)
 {
-	TIME_EACH(s, n, (void)0, (void)0);
-	return report("rdtsc_overhead", s, n, 1);
+	TIME_EACH(s, BENCH_WARMUP, n, (void)0, (void)0);
+	return bench_report("rdtsc_overhead", NULL, s, n, 1);
 }
 
 /* The cheapest system call there is: SYS_CORE_ID reads one per-core field. */
@@ -79,10 +46,10 @@ static int bench_null_syscall(uint64_t *s, size_t n)
 {
 	unsigned core = 0, wrong = 0;
 
-	TIME_EACH(s, n, core = sys_core_id(), wrong += core != 0);
+	TIME_EACH(s, BENCH_WARMUP, n, core = sys_core_id(), wrong += core != 0);
 	if (wrong)
 		return fail("null_syscall", "sys_core_id did not say core 0", ERR_INVALID_ARG);
-	return report("null_syscall", s, n, 1);
+	return bench_report("null_syscall", NULL, s, n, 1);
 }
 
 /* A capability invocation that only reads: DISP_STATUS on our dispatcher
@@ -92,22 +59,22 @@ static int bench_cap_invoke(uint64_t *s, size_t n)
 	struct sys_ret r = { OK, 0 };
 	err_t bad = OK;
 
-	TIME_EACH(s, n, r = sys_invoke(CPTR_DISPATCHER, DISP_STATUS, 0, 0, 0, 0, 0),
+	TIME_EACH(s, BENCH_WARMUP, n, r = sys_invoke(CPTR_DISPATCHER, DISP_STATUS, 0, 0, 0, 0, 0),
 		  bad = bad ? bad : r.err);
 	if (bad)
 		return fail("cap_invoke", "DISP_STATUS on CPTR_DISPATCHER", bad);
 	if ((r.value & 0xFFFFFFFF) != DISP_STATE_RUNNABLE)
 		return fail("cap_invoke", "DISP_STATUS says the monitor is not runnable",
 			    ERR_INVALID_ARG);
-	return report("cap_invoke", s, n, 1);
+	return bench_report("cap_invoke", NULL, s, n, 1);
 }
 
 /* sys_yield with nothing else runnable on the core: the scheduler takes the
  * caller off the CPU and picks it again, with no address-space change. */
 static int bench_yield_alone(uint64_t *s, size_t n)
 {
-	TIME_EACH(s, n, sys_yield(), (void)0);
-	return report("yield_alone", s, n, 1);
+	TIME_EACH(s, BENCH_WARMUP, n, sys_yield(), (void)0);
+	return bench_report("yield_alone", NULL, s, n, 1);
 }
 
 /*
@@ -126,13 +93,13 @@ static int bench_dispatcher_switch(uint64_t *s, size_t n)
 
 	if ((err = spawn_program("uprog", 7, &child)))
 		return fail("dispatcher_switch", "spawn_program(\"uprog\", 7)", err);
-	TIME_EACH(s, n, sys_yield(), (void)0);
+	TIME_EACH(s, BENCH_WARMUP, n, sys_yield(), (void)0);
 	if ((err = proc_status(&child, &st)) || (st & 0xFFFFFFFF) != DISP_STATE_RUNNABLE) {
 		proc_kill(&child);
 		return fail("dispatcher_switch", "the yielding child is not runnable",
 			    err ? err : ERR_INVALID_ARG);
 	}
-	ret = report("dispatcher_switch", s, n, 2);
+	ret = bench_report("dispatcher_switch", NULL, s, n, 2);
 	if ((err = proc_kill(&child)))
 		return fail("dispatcher_switch", "proc_kill of the child", err);
 	if ((err = proc_status(&child, &st)) != ERR_CAP_EMPTY)
@@ -165,10 +132,10 @@ static int bench_lmp_roundtrip(uint64_t *s, size_t n)
 		cnode_delete(CPTR_TASKCN, CADDR_L2(BENCH_EP));
 		return fail("lmp_roundtrip", "spawn_program(\"uprog\", UPROG_ECHO)", err);
 	}
-	TIME_EACH(s, n, err = lmp_call(BENCH_EP, 0, 0, 0, w, &r),
+	TIME_EACH(s, BENCH_WARMUP, n, err = lmp_call(BENCH_EP, 0, 0, 0, w, &r),
 		  bad = bad ? bad : err ? err : r.w[0] != 2 ? ERR_BAD_MESSAGE : OK);
 	ret = bad ? fail("lmp_roundtrip", "a call to the echo server", bad)
-		  : report("lmp_roundtrip", s, n, 1);
+		  : bench_report("lmp_roundtrip", NULL, s, n, 1);
 	w[0] = UPROG_QUIT;
 	if (!bad && (err = lmp_call(BENCH_EP, 0, 0, 0, w, &r)))
 		ret = fail("lmp_roundtrip", "the last call", err);
@@ -205,7 +172,7 @@ static int bench_thread_switch(uint64_t *s, size_t n)
 	if ((err = thread_create(&t, yielder, NULL)))
 		return fail("thread_switch", "thread_create", err);
 	thread_get_stats(&before);
-	TIME_EACH(s, n, thread_yield(), (void)0);
+	TIME_EACH(s, BENCH_WARMUP, n, thread_yield(), (void)0);
 	thread_get_stats(&after);
 	yielder_stop = true;
 	if ((err = thread_join(t, NULL, NULL)))
@@ -213,7 +180,7 @@ static int bench_thread_switch(uint64_t *s, size_t n)
 	if (after.switches - before.switches < 2 * (BENCH_WARMUP + n))
 		return fail("thread_switch", "fewer switches than yields: the other thread did not run",
 			    ERR_INVALID_ARG);
-	return report("thread_switch", s, n, 2);
+	return bench_report("thread_switch", NULL, s, n, 2);
 }
 
 /*
@@ -247,10 +214,10 @@ static int bench_thread_create(uint64_t *s, size_t n)
 
 	if (!threads_up())
 		return fail("thread_create", "starting the thread library", ERR_NO_MEMORY);
-	TIME_EACH(s, n, err = create_and_join(s), bad = bad ? bad : err);
+	TIME_EACH(s, BENCH_WARMUP, n, err = create_and_join(s), bad = bad ? bad : err);
 	if (bad)
 		return fail("thread_create", "creating and joining a thread that returns", bad);
-	return report("thread_create", s, n, 1);
+	return bench_report("thread_create", NULL, s, n, 1);
 }
 
 /* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */

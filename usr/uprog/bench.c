@@ -85,18 +85,6 @@ static int fail(const char *name, const char *what, err_t err)
 	return 1;
 }
 
-/* The line of n samples, which it sorts. */
-static int report(const char *name, const char *pair, uint64_t *s, size_t n)
-{
-	struct stats st;
-	err_t err = stats_compute(s, n, &st);
-
-	if (err)
-		return fail(name, "no statistics", err);
-	bench_print(name, pair, &st);
-	return 0;
-}
-
 /* ---- The blocking round trip ---- */
 
 /* UPROG_BENCH_ECHO: see flotilla/uprog.h. */
@@ -208,7 +196,7 @@ int bench_uchan(size_t n)
 	printf("bench: uchan_roundtrip pair=%s: of %zu timed round trips, %llu rang the sleeping "
 	       "server's doorbell, and in %llu the client slept until the echo rang its own\n",
 	       pair, n, (unsigned long long)rang, (unsigned long long)slept);
-	return report("uchan_roundtrip", pair, s, n);
+	return bench_report("uchan_roundtrip", pair, s, n, 1);
 }
 
 /* ---- Unmapping a page on every core ---- */
@@ -348,5 +336,5 @@ int bench_unmap(size_t n)
 			    "mapping, reading and unmapping a page", err);
 	if (stop)
 		return fail("unmap_ncores", "the readers' end", stop);
-	return report("unmap_ncores", NULL, s, n);
+	return bench_report("unmap_ncores", NULL, s, n, 1);
 }
