@@ -72,7 +72,13 @@
  * had a p99 of 4.5 to 7 times its median, without 1.2 to 1.8 times, in
  * every pair.
  */
-bool pb_given_up(struct pb_wait *w)
+struct wait {
+	const struct pb_side *p;
+	unsigned polls;
+	uint64_t deadline;
+};
+
+static bool given_up(struct wait *w)
 {
 	if (++w->polls % PB_SPIN_CHECK)
 		return false;
@@ -82,38 +88,50 @@ bool pb_given_up(struct pb_wait *w)
 	return now > w->deadline;
 }
 
-static err_t send_spin(const struct pb_side *p, unsigned type, const uint64_t *w, unsigned n)
+err_t pb_send_raw(const struct pb_side *p, uint32_t type, const uint64_t *w, unsigned n)
 {
-	struct pb_wait wt = { p, 0, 0 };
+	struct wait wt = { p, 0, 0 };
 	err_t err;
 
-	while ((err = urpc_send(p->tx, w, n, p->base + type)) == ERR_WOULD_BLOCK)
-		if (pb_given_up(&wt))
+	while ((err = urpc_send(p->tx, w, n, type)) == ERR_WOULD_BLOCK)
+		if (given_up(&wt))
 			return ERR_TIMEOUT;
 	return err;
+}
+
+err_t pb_recv_raw(const struct pb_side *p, uint64_t *w, unsigned *n, uint32_t *type)
+{
+	struct wait wt = { p, 0, 0 };
+	err_t err;
+
+	while ((err = urpc_recv(p->rx, w, n, type)) == ERR_WOULD_BLOCK)
+		if (given_up(&wt))
+			return ERR_TIMEOUT;
+	return err;
+}
+
+static err_t send_spin(const struct pb_side *p, unsigned type, const uint64_t *w, unsigned n)
+{
+	return pb_send_raw(p, p->base + type, w, n);
 }
 
 /* The next message, which must be of `type` with `len` words. */
 static err_t expect(const struct pb_side *p, unsigned type, unsigned len, uint64_t *w)
 {
-	struct pb_wait wt = { p, 0, 0 };
 	unsigned n;
 	uint32_t t;
-	err_t err;
+	err_t err = pb_recv_raw(p, w, &n, &t);
 
-	while ((err = urpc_recv(p->rx, w, &n, &t)) == ERR_WOULD_BLOCK)
-		if (pb_given_up(&wt))
-			return ERR_TIMEOUT;
 	return err ? err : t != p->base + type || n != len ? ERR_BAD_MESSAGE : OK;
 }
 
 /* Waits until the line's seq is k; ERR_TIMEOUT if it never is. */
 static err_t line_wait(const struct pb_side *p, uint64_t k)
 {
-	struct pb_wait wt = { p, 0, 0 };
+	struct wait wt = { p, 0, 0 };
 
 	while (__atomic_load_n(&p->line->seq, __ATOMIC_ACQUIRE) != k)
-		if (pb_given_up(&wt))
+		if (given_up(&wt))
 			return ERR_TIMEOUT;
 	return OK;
 }
@@ -263,15 +281,11 @@ err_t pb_serve(struct pb_side *p)
 	p->negative[0] = p->negative[1] = 0;
 	for (;;) {
 		uint64_t w[URPC_MAX_WORDS];
-		struct pb_wait wt = { p, 0, 0 };
 		unsigned len;
 		uint32_t type;
 		err_t err;
 
-		while ((err = urpc_recv(p->rx, w, &len, &type)) == ERR_WOULD_BLOCK)
-			if (pb_given_up(&wt))
-				return ERR_TIMEOUT;
-		if (err)
+		if ((err = pb_recv_raw(p, w, &len, &type)))
 			return err;
 		if (type == p->base + PB_STOP && len == 0)
 			return OK;

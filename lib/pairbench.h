@@ -30,7 +30,6 @@
 #ifndef LIB_PAIRBENCH_H
 #define LIB_PAIRBENCH_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kpi/errors.h>
@@ -86,15 +85,12 @@ struct pb_side {
 	uint64_t negative[2];
 };
 
-/* A wait that gives up, for a system's own messages on the pair's
- * channel: start with { p, 0, 0 } and poll until pb_given_up() is true
- * (PB_QUIET_NS after the PB_SPIN_CHECK-th poll). */
-struct pb_wait {
-	const struct pb_side *p;
-	unsigned polls;
-	uint64_t deadline;
-};
-bool pb_given_up(struct pb_wait *w);
+/* A system's own messages on the pair's channel (Flotilla's MB_READY),
+ * sent and received by polling as the workloads' are: `type` as it goes
+ * on the wire (not an offset from base). ERR_TIMEOUT after PB_QUIET_NS
+ * without room or a message, or urpc's error. */
+err_t pb_send_raw(const struct pb_side *p, uint32_t type, const uint64_t *w, unsigned n);
+err_t pb_recv_raw(const struct pb_side *p, uint64_t *w, unsigned *n, uint32_t *type);
 
 /* The initiator: every workload of the pair in turn, then PB_STOP; the
  * lines above, or `BENCH error` lines. Nonzero if a workload failed (the

@@ -339,3 +339,24 @@ TEST(no_samples_is_an_error_on_both_sides)
 	CHECK(strstr(out, "BENCH error name=urpc_pairs reason=\"pair 0-1: core 0: no samples: "
 			  "ERR_INVALID_ARG"));
 }
+
+TEST(a_systems_own_messages_go_raw_and_give_up_alone)
+{
+	static struct pair p;
+	uint64_t w[URPC_MAX_WORDS] = { 42 };
+	unsigned n;
+	uint32_t type;
+
+	CHECK(setup(&p, fast_ns) == 0);
+	CHECK_EQ(pb_send_raw(&p.resp, 0x7, w, 1), OK);	/* a type of its own */
+	w[0] = 0;
+	CHECK_EQ(pb_recv_raw(&p.ini, w, &n, &type), OK);
+	CHECK_EQ(type, 0x7);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(w[0], 42);
+	CHECK_EQ(pb_recv_raw(&p.ini, w, &n, &type), ERR_TIMEOUT);	/* nothing more */
+	for (unsigned k = 0; k < SLOTS; k++)		/* nobody reads: the ring fills */
+		if (pb_send_raw(&p.resp, 0x7, w, 1) != OK)
+			break;
+	CHECK_EQ(pb_send_raw(&p.resp, 0x7, w, 1), ERR_TIMEOUT);
+}

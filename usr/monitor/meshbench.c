@@ -94,17 +94,13 @@ static bool side(struct pb_side *p, unsigned i, unsigned j, size_t n)
 	return p->tx && p->rx && p->line && bytes >= sizeof(*p->line);
 }
 
-/* The responder's MB_READY, raw on p's channel; its word in *w. */
+/* The responder's MB_READY on p's channel; its word in *w. */
 static err_t ready(const struct pb_side *p, uint64_t *w)
 {
-	struct pb_wait wt = { p, 0, 0 };
 	unsigned n;
 	uint32_t type;
-	err_t err;
+	err_t err = pb_recv_raw(p, w, &n, &type);
 
-	while ((err = urpc_recv(p->rx, w, &n, &type)) == ERR_WOULD_BLOCK)
-		if (pb_given_up(&wt))
-			return ERR_TIMEOUT;
 	return err ? err : type != MB_READY || n != 1 ? ERR_BAD_MESSAGE : OK;
 }
 
@@ -122,13 +118,7 @@ static void serve_pair(unsigned i, size_t n)
 	}
 	p.s = malloc(n * sizeof(*p.s));
 	uint64_t w = p.s ? OK : ERR_NO_MEMORY;
-	struct pb_wait wt = { &p, 0, 0 };
-	while ((err = urpc_send(p.tx, &w, 1, MB_READY)) == ERR_WOULD_BLOCK)
-		if (pb_given_up(&wt)) {
-			err = ERR_TIMEOUT;
-			break;
-		}
-	if (!err && p.s)
+	if (!(err = pb_send_raw(&p, MB_READY, &w, 1)) && p.s)
 		err = pb_serve(&p);
 	if (err)
 		pb_fail(&p, me, "urpc_pairs", "serving the initiator", err);
