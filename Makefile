@@ -96,8 +96,11 @@ $(B)/k/%.o: $(B)/k/%.c
 $(eval $(call link_kernel,flotilla,$(KERNEL_OBJS)))
 $(eval $(call link_kernel,flotilla-test,$(KERNEL_OBJS) $(KTEST_OBJS)))
 
-# The same kernel with one planted shared global: check-shared must reject it.
+# The kernel with one planted shared global each: check-shared must reject
+# all three (a C global; assembly data under a local label; under a "__" label).
 $(eval $(call link_kernel,flotilla-planted,$(KERNEL_OBJS) $(B)/k/tests/check/planted_shared.c.o))
+$(eval $(call link_kernel,flotilla-planted-asm-local,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_local.S.o))
+$(eval $(call link_kernel,flotilla-planted-asm-marker,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_marker.S.o))
 
 # The multikernel invariant: no writable kernel data shared between cores
 # except the documented allow-list (kernel/shared.h).

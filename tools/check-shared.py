@@ -9,10 +9,17 @@ section) is silently shared by all cores. This tool lists the data symbols
 (readelf types OBJECT and NOTYPE) defined in allocated writable sections,
 or left in COMMON, and allows only those in the three shared sections
 (.shared_handoff, .shared_console, .shared_panic; objects spell them
-.shared.handoff etc.). Zero-size NOTYPE symbols named "__*" are linker and
-assembler markers, not data. Exit status: 0 pass, 1 violations or too many
-shared symbols (more than --max-shared, default 16), 2 unreadable input.
-$READELF (default "readelf") names the readelf to run.
+.shared.handoff etc.).
+
+Symbols are not enough: data that assembly defines under a local label
+(`.L` names never reach the symbol table) or under a zero-size "__*"
+label (which looks like a linker marker) has no symbol of its own. So
+every allocated writable section outside the three must also be empty:
+bytes that no reported symbol covers are a violation of their own, named
+by their section, size and whatever labels stand in it. Exit status: 0
+pass, 1 violations or too many shared symbols (more than --max-shared,
+default 16), 2 unreadable input. $READELF (default "readelf") names the
+readelf to run.
 """
 
 import os
@@ -54,7 +61,7 @@ def readelf(option, path):
 
 
 def parse_sections(lines):
-    """{index: (name, flags)} from `readelf -SW`.
+    """{index: (name, flags, address, size)} from `readelf -SW`.
 
     After "[Nr]" come Name Type Address Off Size ES [Flg] Lk Inf Al: nine
     fields without flags, ten with. Section 0 has no name and is skipped.
@@ -65,10 +72,9 @@ def parse_sections(lines):
         if not m:
             continue
         fields = m.group(2).split()
-        if len(fields) == 10:
-            sections[int(m.group(1))] = (fields[0], fields[6])
-        elif len(fields) == 9:
-            sections[int(m.group(1))] = (fields[0], "")
+        if len(fields) in (9, 10):
+            flags = fields[6] if len(fields) == 10 else ""
+            sections[int(m.group(1))] = (fields[0], flags, int(fields[2], 16), int(fields[4], 16))
     return sections
 
 
@@ -87,7 +93,7 @@ def parse_symbols(lines):
         m = SYMBOL_RE.match(line)
         if not m or current is None:
             continue
-        _, size, typ, bind, _, rest = m.groups()
+        value, size, typ, bind, _, rest = m.groups()
         rest = rest.strip()
         if rest.startswith("["):
             rest = rest[rest.find("]") + 1:].strip()
@@ -95,12 +101,16 @@ def parse_symbols(lines):
         if not parts:
             continue
         name = parts[1].strip() if len(parts) > 1 else ""
-        current.append((name, int(size, 0), typ, bind, parts[0]))
+        current.append((name, int(size, 0), typ, bind, parts[0], int(value, 16)))
     return tables.get(".symtab", tables.get(".dynsym", []))
 
 
 def is_marker(name, size, typ):
     return typ == "NOTYPE" and size == 0 and name.startswith("__")
+
+
+def writable(flags):
+    return "W" in flags and "A" in flags
 
 
 def classify(path):
@@ -109,22 +119,49 @@ def classify(path):
         raise Unreadable("cannot read %s" % path)
     sections = parse_sections(readelf("-SW", path))
     allowed, bad = [], []
-    for name, size, typ, bind, ndx in parse_symbols(readelf("-sW", path)):
-        if typ not in DATA_TYPES or not name or is_marker(name, size, typ):
+    covered = {}    # section index -> bytes the reported symbols cover
+    labels = {}     # section index -> every name that stands in it
+    for name, size, typ, bind, ndx, value in parse_symbols(readelf("-sW", path)):
+        if typ not in DATA_TYPES or not name:
             continue
         if ndx == "COM":
-            where = "COMMON"
-        elif ndx.isdigit() and int(ndx) in sections:
-            where, flags = sections[int(ndx)]
-            if "W" not in flags or "A" not in flags:
-                continue
-        else:
+            bad.append("%s (%s %s, %d bytes in COMMON)" % (name, bind, typ, size))
+            continue
+        if not ndx.isdigit() or int(ndx) not in sections:
             continue  # UND, ABS
+        where, flags, _, _ = sections[int(ndx)]
+        if not writable(flags):
+            continue
         if where in SHARED_SECTIONS:
-            allowed.append((name, SHARED_SECTIONS[where]))
-        else:
-            bad.append("%s (%s %s, %d bytes in %s)" % (name, bind, typ, size, where))
+            if not is_marker(name, size, typ):
+                allowed.append((name, SHARED_SECTIONS[where]))
+            continue
+        labels.setdefault(int(ndx), []).append(name)
+        if is_marker(name, size, typ):
+            continue
+        bad.append("%s (%s %s, %d bytes in %s)" % (name, bind, typ, size, where))
+        covered.setdefault(int(ndx), []).append((value, value + size))
+    for ndx, (where, flags, addr, size) in sorted(sections.items()):
+        if not writable(flags) or where in SHARED_SECTIONS or size == 0:
+            continue
+        unnamed = size - covered_bytes(covered.get(ndx, []), addr, addr + size)
+        if unnamed > 0:
+            names = labels.get(ndx, [])
+            bad.append("%d bytes in %s that no data symbol names (%s)" % (
+                unnamed, where, "labels there: " + ", ".join(sorted(set(names))) if names
+                else "assembler local labels or anonymous data"))
     return allowed, bad
+
+
+def covered_bytes(spans, lo, hi):
+    """Bytes of [lo, hi) inside the union of the spans."""
+    total, end = 0, lo
+    for a, b in sorted(spans):
+        a, b = max(a, end), min(b, hi)
+        if a < b:
+            total += b - a
+            end = b
+    return total
 
 
 def parse_args(argv):
@@ -162,7 +199,7 @@ def main(argv):
             return 2
         allowed.update(a)  # the same symbol seen in an .o and the ELF counts once
         where = " of %s" % path if len(files) > 1 else ""
-        bad += [v[:-1] + where + ")" for v in b]
+        bad += [v[:-1] + where + ")" if v.endswith(")") else v + where for v in b]
 
     for v in bad:
         print("check-shared: %s %s" % (v, ADVICE))

@@ -72,17 +72,28 @@ def stage_check(flt):
         r = run(["make", "-s", "check-shared"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/shared_state",
              r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout)
-    if wanted("check/shared_state_rejects_planted_global", flt):
-        r = run(["make", "-s", "build/flotilla-planted.elf"])
+    for case, kernel, named in PLANTED:
+        name = "check/shared_state_rejects_" + case
+        if not wanted(name, flt):
+            continue
+        r = run(["make", "-s", f"build/{kernel}.elf"])
         if r.returncode != 0:
-            emit("FAIL", "check/shared_state_rejects_planted_global", "planted kernel did not link\n" + r.stdout)
-            return
-        r = run([sys.executable, "tools/check-shared.py", "build/flotilla-planted.elf"])
-        if r.returncode == 1 and "planted_shared_counter" in r.stdout:
-            emit("PASS", "check/shared_state_rejects_planted_global")
+            emit("FAIL", name, "planted kernel did not link\n" + r.stdout)
+            continue
+        r = run([sys.executable, "tools/check-shared.py", f"build/{kernel}.elf"])
+        if r.returncode == 1 and named in r.stdout:
+            emit("PASS", name)
         else:
-            emit("FAIL", "check/shared_state_rejects_planted_global",
-                 f"check-shared exited {r.returncode} without naming planted_shared_counter\n{r.stdout}")
+            emit("FAIL", name, f"check-shared exited {r.returncode} without naming {named!r}\n{r.stdout}")
+
+
+# Kernels linked with one planted violation each (tests/check/): the case,
+# the kernel, and what check-shared's report must name.
+PLANTED = [
+    ("planted_global", "flotilla-planted", "planted_shared_counter"),
+    ("planted_asm_local_label", "flotilla-planted-asm-local", "bytes in .data that no data symbol names"),
+    ("planted_asm_marker_label", "flotilla-planted-asm-marker", "__planted_scratch"),
+]
 
 
 def main():

@@ -94,6 +94,28 @@ __asm__(".data\n.globl scratch_word\nscratch_word:\n.quad 0\n.text\n");
 EOF
 expect asm_label_in_data 1 '^check-shared: scratch_word \(GLOBAL NOTYPE, 0 bytes in \.data\)' "$TMP/asm_label.o"
 
+# Data with no symbol of its own: an assembler local label (never in the
+# symbol table) and a zero-size "__" label (looks like a linker marker).
+compile asm_local <<'EOF'
+__asm__(".data\n.Lhidden_counter:\n.quad 0\n.text\n");
+EOF
+expect asm_local_label_in_data 1 '^check-shared: 8 bytes in \.data that no data symbol names \(assembler local labels or anonymous data\)' "$TMP/asm_local.o"
+
+compile asm_dunder <<'EOF'
+__asm__(".bss\n.globl __scratch\n__scratch:\n.skip 16\n.text\n");
+EOF
+expect asm_dunder_label_in_bss 1 '^check-shared: 16 bytes in \.bss that no data symbol names \(labels there: __scratch\)' "$TMP/asm_dunder.o"
+
+compile asm_named_and_hidden <<'EOF'
+__asm__(".data\n.globl named\n.type named,@object\n.size named,8\nnamed:\n.quad 1\n.Lmore:\n.quad 2\n.text\n");
+EOF
+expect asm_partly_named 1 '^check-shared: 8 bytes in \.data that no data symbol names \(labels there: named\)' "$TMP/asm_named_and_hidden.o"
+
+compile asm_shared_local <<'EOF'
+__asm__(".section .shared.handoff,\"aw\"\n.Lhandoff_word:\n.quad 0\n.text\n");
+EOF
+expect asm_local_in_shared_section_allowed 0 '^PASS check-shared: 0 shared symbols' "$TMP/asm_shared_local.o"
+
 # A linked image, with output sections named as the kernel's script names them.
 cat >"$TMP/link.ld" <<'EOF'
 SECTIONS {
