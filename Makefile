@@ -101,6 +101,10 @@ $(eval $(call link_kernel,flotilla-test,$(KERNEL_OBJS) $(KTEST_OBJS)))
 $(eval $(call link_kernel,flotilla-planted,$(KERNEL_OBJS) $(B)/k/tests/check/planted_shared.c.o))
 $(eval $(call link_kernel,flotilla-planted-asm-local,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_local.S.o))
 $(eval $(call link_kernel,flotilla-planted-asm-marker,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_marker.S.o))
+# The test kernel with the direct map writable everywhere (kernel/memguard.c
+# replaced): the memguard boot tests must fail on it (tools/boottest.py).
+$(eval $(call link_kernel,flotilla-unguarded,$(filter-out $(B)/k/kernel/memguard.c.o,$(KERNEL_OBJS)) \
+	$(KTEST_OBJS) $(B)/k/tests/check/planted_unguarded.c.o))
 
 # The multikernel invariant: no writable kernel data shared between cores
 # except the documented allow-list (kernel/shared.h).

@@ -42,9 +42,24 @@ void arch_core_init(struct core *c);
 void arch_switch_stack(uintptr_t top, void (*fn)(void)) __attribute__((noreturn));
 /* Extends the boot page tables' direct map to cover [0, top). */
 err_t arch_boot_map_extend(uint64_t top);
-/* Starts core `id` (INIT-SIPI-SIPI) at ap_entry(); OK once it checked in,
- * with the physical address of its boot channel in *chan_pa. */
-err_t arch_start_core(unsigned id, uint64_t *chan_pa);
+/* Starts core `id` (INIT-SIPI-SIPI) at ap_entry(), handing it `req_pa`,
+ * the physical address of the bootstrap core's request line to it; OK
+ * once it checked in, with the physical address of its reply line in
+ * *chan_pa. */
+err_t arch_start_core(unsigned id, uint64_t req_pa, uint64_t *chan_pa);
+/* On a starting core: the `req_pa` it was started with. */
+uint64_t arch_start_request_line(void);
+/* The physical pages the start-up sequence writes (trampoline, hand-off
+ * block, first stack): below 1 MiB, page-aligned; len 0 if none. */
+void arch_start_pages(uint64_t *base, uint64_t *len);
+/* This core has booted (checked in, or started the others): its page
+ * tables take their final permissions (kernel/memguard.h). */
+void arch_seal(void);
+/* A kernel pointer through which `pa` may be written, for a frame of
+ * another core that the current process maps writable by capability:
+ * valid until arch_write_window_close(); one at a time. */
+void *arch_write_window(uint64_t pa);
+void arch_write_window_close(void);
 
 /* Has this core set up its struct core yet (is this_core() valid)? */
 bool arch_has_core(void);

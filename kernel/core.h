@@ -17,7 +17,8 @@
 #include <kpi/caps.h>
 #include "kernel/arch/x86_64/arch_core.h"
 
-struct kchan;
+struct kchan_req;
+struct kchan_rep;
 struct dcb;
 
 struct core {
@@ -38,10 +39,15 @@ struct core {
 	volatile uint64_t ticks;	/* timer interrupts taken on this core */
 	uint64_t start_tsc;		/* when this core entered C */
 
-	/* Boot channels: an AP holds one to the bootstrap core; the bootstrap
-	 * core holds one to each AP (NULL where none). */
-	struct kchan *to_bsp;
-	struct kchan *chan[MAX_CORES];
+	/* Boot channels (kernel/kchan.h). An AP: the bootstrap core's request
+	 * line to it (read-only here), its own reply line, and the last request
+	 * it served. The bootstrap core: its page of request lines, one per
+	 * core, and each AP's reply line (read-only; NULL where none). */
+	const struct kchan_req *from_bsp;
+	struct kchan_rep *to_bsp;
+	uint64_t served;
+	struct kchan_req *kreq;
+	const struct kchan_rep *chan[MAX_CORES];
 	bool core_halted[MAX_CORES];	/* bootstrap core's view: reported a fault */
 
 	/* Boot tests (kernel/ktest.c): the test this core is running and its

@@ -18,33 +18,42 @@
  * a long while, and a boot test runs at most a few seconds. */
 #define KCHAN_TIMEOUT_S	60
 
-err_t kchan_call(unsigned core, uint32_t op, uint32_t arg, struct kchan_rep *out)
+err_t kchan_call_addr(unsigned core, uint32_t op, uint32_t arg, uint64_t addr,
+		      struct kchan_rep *out)
 {
 	struct core *self = this_core();
-	struct kchan *ch = core < machine.ncores ? self->chan[core] : NULL;
+	const struct kchan_rep *rep = core < machine.ncores ? self->chan[core] : NULL;
+	struct kchan_req *req;
 	uint64_t seq, deadline;
 
 	memset(out, 0, sizeof(*out));
-	if (!ch)
+	if (!rep || !self->kreq)
 		return ERR_INVALID_ARG;
 	if (self->core_halted[core])
 		return ERR_CORE_HALTED;
-	seq = ch->req.seq + 1;
-	ch->req.op = op;
-	ch->req.arg = arg;
-	__atomic_store_n(&ch->req.seq, seq, __ATOMIC_RELEASE);
+	req = &self->kreq[core];
+	seq = req->seq + 1;
+	req->op = op;
+	req->arg = arg;
+	req->addr = addr;
+	__atomic_store_n(&req->seq, seq, __ATOMIC_RELEASE);
 	arch_doorbell(core);
 
 	deadline = arch_timestamp() + arch_timestamp_hz() * KCHAN_TIMEOUT_S;
-	while (__atomic_load_n(&ch->rep.seq, __ATOMIC_ACQUIRE) != seq) {
+	while (__atomic_load_n(&rep->seq, __ATOMIC_ACQUIRE) != seq) {
 		if (arch_timestamp() > deadline)
 			return ERR_TIMEOUT;
 		arch_wait_for_interrupt();	/* the reply rings our doorbell */
 	}
-	*out = ch->rep;
+	*out = *rep;
 	if (out->status == ERR_CORE_HALTED)
 		self->core_halted[core] = true;
 	return out->status;
+}
+
+err_t kchan_call(unsigned core, uint32_t op, uint32_t arg, struct kchan_rep *out)
+{
+	return kchan_call_addr(core, op, arg, 0, out);
 }
 
 const char *kchan_op_name(uint32_t op)
@@ -57,7 +66,21 @@ const char *kchan_op_name(uint32_t op)
 	}
 }
 
-uint64_t kchan_create(void)
+uint64_t kchan_request_line(unsigned core)
+{
+	struct core *c = this_core();
+
+	_Static_assert(MAX_CORES * sizeof(struct kchan_req) <= PAGE_SIZE, "one page of lines");
+	if (!c->kreq) {
+		uint64_t pa = pmem_alloc(&c->pmem);
+		if (!pa)
+			panic("core %u: no memory for its boot channels", c->id);
+		c->kreq = phys_to_virt(pa);
+	}
+	return (uint64_t)(uintptr_t)&c->kreq[core] - PHYSMAP_BASE;
+}
+
+uint64_t kchan_create(uint64_t req_pa)
 {
 	struct core *c = this_core();
 	uint64_t pa = pmem_alloc(&c->pmem);
@@ -65,23 +88,28 @@ uint64_t kchan_create(void)
 	if (!pa)
 		panic("core %u: no memory for its boot channel", c->id);
 	c->to_bsp = phys_to_virt(pa);
+	c->from_bsp = phys_to_virt(req_pa);
+	/* A restarted core finds the line as its last life left it: the
+	 * request it faulted on was answered then (ERR_CORE_HALTED). */
+	c->served = __atomic_load_n(&c->from_bsp->seq, __ATOMIC_ACQUIRE);
 	return pa;
 }
 
-static void reply(struct kchan *ch, uint64_t seq, err_t status, uint64_t value,
+static void reply(struct kchan_rep *rep, uint64_t seq, err_t status, uint64_t value,
 		  uint32_t flags, const char *msg)
 {
-	ch->rep.status = status;
-	ch->rep.value = value;
-	ch->rep.flags = flags;
-	strlcpy(ch->rep.msg, msg ? msg : "", sizeof(ch->rep.msg));
-	__atomic_store_n(&ch->rep.seq, seq, __ATOMIC_RELEASE);
+	rep->status = status;
+	rep->value = value;
+	rep->flags = flags;
+	strlcpy(rep->msg, msg ? msg : "", sizeof(rep->msg));
+	__atomic_store_n(&rep->seq, seq, __ATOMIC_RELEASE);
 	arch_doorbell(0);
 }
 
-static void serve_one(struct core *c, struct kchan *ch, uint64_t seq)
+static void serve_one(struct core *c, struct kchan_rep *ch, const struct kchan_req *req,
+		      uint64_t seq)
 {
-	uint32_t op = ch->req.op, arg = ch->req.arg;
+	uint32_t op = req->op, arg = req->arg;
 
 	c->serving_seq = seq;
 	c->serving_op = op;
@@ -101,6 +129,15 @@ static void serve_one(struct core *c, struct kchan *ch, uint64_t seq)
 			arch_fault_page();
 		else if (arg == FAULT_INVALID_OPCODE)
 			arch_fault_invalid_opcode();
+		else if (arg == FAULT_WRITE_AT) {
+			/* Writes the word back as it was: if nothing stops the
+			 * write, nothing is corrupted, and the caller learns it
+			 * from the OK. */
+			volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)req->addr;
+			*p = *p;
+			reply(ch, seq, OK, 0, 0, "the write went through");
+			break;
+		}
 		reply(ch, seq, ERR_BAD_MESSAGE, arg, 0, "unknown fault kind");
 		break;
 	default:
@@ -113,28 +150,30 @@ static void serve_one(struct core *c, struct kchan *ch, uint64_t seq)
 void kchan_serve(void)
 {
 	struct core *c = this_core();
-	struct kchan *ch = c->to_bsp;
-	uint64_t done = 0;
 
 	for (;;) {
-		uint64_t seq = __atomic_load_n(&ch->req.seq, __ATOMIC_ACQUIRE);
-		if (seq != done) {
-			serve_one(c, ch, seq);
-			done = seq;
+		uint64_t seq = __atomic_load_n(&c->from_bsp->seq, __ATOMIC_ACQUIRE);
+		if (seq != c->served) {
+			serve_one(c, c->to_bsp, c->from_bsp, seq);
+			c->served = seq;
 			continue;
 		}
 		arch_wait_for_interrupt();	/* doorbell or timer tick */
 	}
 }
 
-void kchan_report_fault(uint64_t vector, const char *what, uint64_t rip)
+void kchan_report_fault(uint64_t vector, const char *what, uint64_t addr, uint64_t rip)
 {
 	struct core *c = arch_has_core() ? this_core() : NULL;
 	char msg[KCHAN_MSG_MAX];
 
 	if (!c || !c->to_bsp || !c->serving_seq)
 		return;
-	fmt_snprintf(msg, sizeof(msg), "core %u: %s at rip 0x%llx", c->id, what,
-		     (unsigned long long)rip);
+	if (addr)
+		fmt_snprintf(msg, sizeof(msg), "core %u: %s at 0x%llx, rip 0x%llx", c->id, what,
+			     (unsigned long long)addr, (unsigned long long)rip);
+	else
+		fmt_snprintf(msg, sizeof(msg), "core %u: %s at rip 0x%llx", c->id, what,
+			     (unsigned long long)rip);
 	reply(c->to_bsp, c->serving_seq, ERR_CORE_HALTED, vector, 0, msg);
 }

@@ -71,6 +71,7 @@ static void bsp_main(void)
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
 	boot_user_mesh_reserve();		/*    memory the monitors will share */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
+	arch_seal();				/*    the boot hand-off is read-only now */
 	if (cmdline_get("test", pattern, sizeof(pattern)))
 		ktest_main(pattern);		/* 6a. kernel boot tests, then exit QEMU */
 	boot_user_start();			/* 6b. this core's monitor */
@@ -90,7 +91,8 @@ static void ap_main(void)
 	struct core *c = this_core();
 
 	arch_core_init(c);			/* GDT, IDT, own page tables, timer */
-	smp_check_in(c->id, kchan_create());	/* tell the bootstrap core */
+	smp_check_in(c->id, kchan_create(arch_start_request_line()));	/* tell the bootstrap core */
+	arch_seal();				/* write only its own memory from now on */
 	if (cmdline_get("test", NULL, 0))
 		kchan_serve();			/* kernel boot tests: serve them */
 	boot_user_start();			/* this core's monitor */

@@ -19,6 +19,6 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	console_emergency();
 	kprintf("panic: %s\n", msg);
-	kchan_report_fault(255, "panic", 0);
+	kchan_report_fault(255, "panic", 0, 0);
 	arch_halt_core();
 }

@@ -9,8 +9,10 @@
  *
  * SHARED_HANDOFF	written by the bootstrap core before the other cores
  *			start, read-only afterwards (boot page tables, the
- *			core table, calibration results), or the AP start-up
- *			hand-off slot, used one core at a time.
+ *			core table, calibration results). Read-only is
+ *			enforced: every core maps these pages read-only once
+ *			it has booted (kernel/memguard.h), so a late write
+ *			faults.
  * SHARED_CONSOLE	the serial console lock: kernel printing from several
  *			cores must not interleave lines. It serves only until
  *			each core's monitor takes its console over (the

@@ -13,6 +13,7 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
+#include "kernel/memguard.h"
 #include "kernel/upcall.h"
 #include <kpi/dispatcher.h>
 
@@ -43,6 +44,10 @@ err_t upcall_set(struct dcb *d, const struct cte *frame)
 		return ERR_CAP_RIGHTS;
 	if (frame->cap.size < sizeof(struct disp_area))
 		return ERR_INVALID_ARG;
+	/* The kernel writes the area at every preemption through its direct
+	 * map, which maps only this core's memory writable (memguard.h). */
+	if (!memguard_owns(this_core(), frame->cap.base, sizeof(struct disp_area)))
+		return ERR_NOT_LOCAL;
 	if (!cap_is_empty(&d->upcall_frame))
 		cap_delete(&d->upcall_frame);	/* our own copy: never the last */
 	d->upcall_pending = false;

@@ -21,6 +21,7 @@
 #include "kernel/arch.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
+#include "kernel/memguard.h"
 #include "kernel/vspace.h"
 
 int vnode_level(unsigned type)
@@ -316,10 +317,17 @@ static err_t user_copy(uint64_t uaddr, void *kbuf, size_t len, bool out)
 		err_t err = arch_user_translate(d->vspace.cap.base, uaddr, out, &pa);
 		if (err)
 			return err;
-		if (out)
-			memcpy(phys_to_virt(pa), k, chunk);
-		else
+		if (!out) {
 			memcpy(k, phys_to_virt(pa), chunk);
+		} else if (memguard_owns(this_core(), pa, chunk)) {
+			memcpy(phys_to_virt(pa), k, chunk);
+		} else {
+			/* Another core's memory, which the process maps writable
+			 * by capability: through a mapping of its own, never
+			 * through the read-only direct map (memguard.h). */
+			memcpy(arch_write_window(pa), k, chunk);
+			arch_write_window_close();
+		}
 		uaddr += chunk;
 		k += chunk;
 		len -= chunk;

@@ -168,6 +168,52 @@ def check_fault_reports(res, prefix, text):
             res.add("PASS", name)
 
 
+# The memguard boot tests (tests/boot/memguard_test.c): every one must
+# fail on a kernel whose direct map is writable everywhere.
+MEMGUARD_TESTS = ["kernel_maps_writable_only_what_its_core_owns",
+                  "kernel_write_to_another_cores_share_faults_only_there",
+                  "kernel_write_to_the_boot_handoff_after_boot_faults",
+                  "kernel_write_to_its_image_through_the_direct_map_faults",
+                  "kernel_write_to_the_start_pages_after_check_in_faults"]
+
+
+def check_memguard_reports(res, prefix, text):
+    """Each memguard write test that passed made its victim report a write
+    refused by protection, not a missing page."""
+    passed = [t for t in MEMGUARD_TESTS[1:] if re.search(rf"^PASS {t}\b", text, re.M)]
+    if not passed:
+        return
+    name = f"{prefix}/fault_report_memguard_is_a_protection_violation"
+    n = len(re.findall(r"faulting address \(cr2\): 0x[0-9a-f]{16} \(protection violation, write\)",
+                       text))
+    if n < len(passed):
+        res.add("FAIL", name, f"{n} reports of a protection violation on write, want {len(passed)}")
+    else:
+        res.add("PASS", name)
+
+
+def planted_unguarded(res, args, smp=3):
+    """The planted kernel (tests/check/planted_unguarded.c in place of
+    kernel/memguard.c) maps everything writable: every memguard test must
+    FAIL there, which proves that they can."""
+    name = "boot/special/memguard_tests_fail_on_a_planted_unguarded_kernel"
+    if args.filter and args.filter not in name:
+        return
+    if not args.unguarded or not os.path.exists(args.unguarded):
+        res.add("FAIL", name, f"the planted kernel {args.unguarded!r} was not built")
+        return
+    status, text, log = boot(name, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.unguarded, append="test=kernel_maps,kernel_write")
+    verdicts = {m.group(2): m.group(1) for m in map(VERDICT.match, text.splitlines()) if m}
+    wrong = [f"{t}: {verdicts.get(t, 'no verdict')}" for t in MEMGUARD_TESTS if verdicts.get(t) != "FAIL"]
+    if wrong:
+        res.add("FAIL", name, "want FAIL from each, got " + "; ".join(wrong) + f"; log {log}\n" + tail(text))
+    elif status != EXIT_FAIL:
+        res.add("FAIL", name, f"QEMU exit {status}, want {EXIT_FAIL}; log {log}")
+    else:
+        res.add("PASS", name, f"{len(MEMGUARD_TESTS)} memguard tests failed there, as they must")
+
+
 def collect_verdicts(res, prefix, text):
     """Adds every verdict line of a boot; returns how many failed."""
     fails = 0
@@ -205,6 +251,7 @@ def run_smp(res, args, smp):
                 f"want 'cores online: {smp}/{smp}', got '{m.group(0) if m else 'nothing'}'; log {log}\n" + tail(text))
     check_exit(res, prefix, status, fails, log, text)
     check_fault_reports(res, prefix, text)
+    check_memguard_reports(res, prefix, text)
 
 
 # Written by core 0's monitor through the user-level UART driver
@@ -611,6 +658,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/flotilla-test.bin")
     ap.add_argument("--iso", help="also boot this GRUB ISO")
+    ap.add_argument("--unguarded", help="the planted kernel whose memguard tests must fail")
     ap.add_argument("--smp", default="1,2,3,4,8,16", help="core counts to boot")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--filter", default="", help="only tests whose names contain this")
@@ -624,6 +672,7 @@ def main():
         run_user(res, args, smp)
     if not args.no_special:
         run_specials(res, args)
+        planted_unguarded(res, args)
         for smp in (4, 16):
             monitors_up(res, args, smp)
         shell_session(res, args)

@@ -131,7 +131,14 @@ def main():
                 iso = ["--iso", "build/flotilla.iso"]
             else:
                 emit("FAIL", "build/iso", "\n" + r.stdout[-2000:])
-        r = subprocess.run([sys.executable, "tools/boottest.py", "--filter", flt] + iso,
+        unguarded = []
+        if wanted("boot/special/memguard_tests_fail_on_a_planted_unguarded_kernel", flt):
+            r = run(["make", "-s", "build/flotilla-unguarded.bin"])
+            if r.returncode == 0:
+                unguarded = ["--unguarded", "build/flotilla-unguarded.bin"]
+            else:
+                emit("FAIL", "build/unguarded", "\n" + r.stdout[-2000:])
+        r = subprocess.run([sys.executable, "tools/boottest.py", "--filter", flt] + iso + unguarded,
                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
         relay(r.stdout)
         if built.get("clang") and wanted("boot/clang", flt):

@@ -99,7 +99,8 @@ enum cap_method {
 				 * meaningful while it is not running (blocked on a
 				 * fault, stopped, or waiting for the core) */
 	DISP_SET_UPCALL,	/* (frame caddr): the frame holding its struct
-				 * disp_area (kpi/dispatcher.h), read-write; from
+				 * disp_area (kpi/dispatcher.h), read-write, in
+				 * this core's memory (else ERR_NOT_LOCAL); from
 				 * now on preemption and faults upcall it */
 	DISP_INFO,		/* (struct disp_info *out): state, cycles run,
 				 * dispatches, name (needs no WRITE) */
@@ -150,7 +151,6 @@ enum cap_method {
 				 * base, whose other cores the caller must shoot
 				 * down before the page is reused */
 	KERNEL_TLB_FLUSH,	/* (): flush this core's TLB (a shootdown) */
-
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
 

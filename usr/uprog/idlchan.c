@@ -143,6 +143,12 @@ static int serve_caps(void)
 	gave = m.give.frame;
 	if (first_word(gave) != MAGIC_A || cap_identify(gave, &a))
 		return 41;
+	/* Its memory is the client's core's (core 0, usr/monitor/
+	 * idlchantest.c): the kernel refuses it as this dispatcher's upcall
+	 * area, which it would write through its view of its own memory. */
+	if (sys_core_id() != 0 &&
+	    sys_invoke(CPTR_DISPATCHER, DISP_SET_UPCALL, gave, 0, 0, 0, 0).err != ERR_NOT_LOCAL)
+		return 65;
 	/* One of ours back, in a reply. */
 	if (next(&m) || m.num != IF_TEST_LOOKUP_CALL || strcmp(m.lookup_call.name, "frame") ||
 	    frame_with(C_MINE, MAGIC_L, &va) || if_test_lookup_reply(&tb.b, OK, sys_core_id(), C_MINE))

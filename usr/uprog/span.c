@@ -34,12 +34,19 @@ static _Alignas(64) _Atomic uint64_t total;
 static volatile uint64_t *volatile late;
 static _Alignas(16) uint8_t stacks[SPAN_MAX_CORES][SPAN_STACK];
 
-/* A span: says where it runs, waits for the main dispatcher's go (its
+/* A span: says where it runs, has its kernel write into its stack (the
+ * process's memory, which belongs to the core the process started on: the
+ * kernel must write it through the process's mapping, not its read-only
+ * view of other cores' memory), waits for the main dispatcher's go (its
  * store must be seen here), adds to the shared total, reads a page the
  * main dispatcher mapped after this span had started. */
 static int lane_main(uint64_t k)
 {
+	struct disp_info info = { .state = 0xDEAD };
+
 	lane[k].core = sys_core_id();
+	if (disp_info(CPTR_DISPATCHER, &info) || info.state != DISP_STATE_RUNNABLE)
+		return 1;
 	while (!go)
 		sys_yield();
 	for (unsigned i = 0; i < SPAN_ADDS; i++) {

@@ -31,7 +31,8 @@ struct tramp_handoff {
 	uint64_t entry;		/* +16 ap_entry */
 	uint64_t core_id;	/* +24 */
 	volatile uint64_t checked_in;	/* written by the new core: core_id + 1 */
-	volatile uint64_t chan_pa;	/* its boot channel */
+	volatile uint64_t chan_pa;	/* its boot channel's reply line */
+	uint64_t req_pa;		/* +48 the bootstrap core's request line to it */
 };
 
 #define HANDOFF_OFF	0xF00
@@ -50,7 +51,7 @@ static void delay_us(uint64_t us)
 		cpu_relax();
 }
 
-err_t arch_start_core(unsigned id, uint64_t *chan_pa)
+err_t arch_start_core(unsigned id, uint64_t req_pa, uint64_t *chan_pa)
 {
 	struct tramp_handoff *h = handoff();
 	uint32_t apic = machine.cores[id].apic_id;
@@ -62,6 +63,7 @@ err_t arch_start_core(unsigned id, uint64_t *chan_pa)
 	h->entry = (uint64_t)(uintptr_t)ap_entry;
 	h->core_id = id;
 	h->chan_pa = 0;
+	h->req_pa = req_pa;
 	__atomic_store_n(&h->checked_in, 0, __ATOMIC_RELEASE);
 
 	lapic_send_ipi(apic, 0x00004500);		/* INIT, assert */
@@ -80,6 +82,17 @@ err_t arch_start_core(unsigned id, uint64_t *chan_pa)
 	}
 	*chan_pa = h->chan_pa;
 	return OK;
+}
+
+void arch_start_pages(uint64_t *base, uint64_t *len)
+{
+	*base = TRAMPOLINE_PA;
+	*len = AP_STACK_TOP - TRAMPOLINE_PA;	/* the trampoline page, the stack page */
+}
+
+uint64_t arch_start_request_line(void)
+{
+	return handoff()->req_pa;
 }
 
 /* Called by the new core once it runs on its own stack and tables. */

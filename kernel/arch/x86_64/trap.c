@@ -240,6 +240,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	c->in_fault = true;
 	report_fault(f);
-	kchan_report_fault(f->vector, trap_name(f->vector), f->rip);
+	kchan_report_fault(f->vector, trap_name(f->vector), f->vector == 14 ? read_cr2() : 0,
+			   f->rip);
 	arch_halt_core();
 }
