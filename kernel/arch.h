@@ -64,6 +64,9 @@ void arch_write_window_close(void);
 /* Has this core set up its struct core yet (is this_core() valid)? */
 bool arch_has_core(void);
 uint64_t arch_timestamp(void);		/* cycles (TSC) */
+/* 64 bits from the CPU's random number generator where it has one, else
+ * from the timestamp counter's low bits over many readings (weaker). */
+uint64_t arch_random64(void);
 uint64_t arch_timestamp_hz(void);	/* calibrated at boot */
 void arch_doorbell(unsigned core);	/* interrupt core `id` so it looks at its channels */
 void arch_notify(unsigned core, unsigned slot);	/* ring user doorbell `slot` of `core` */

@@ -82,6 +82,11 @@ struct core {
 		char log[CONSOLE_LOG_BYTES];
 	} console;
 
+	/* Export tokens (lib/token.h): the sequence number of the last token
+	 * minted for each core, and of the last one taken from each core. */
+	uint64_t export_seq[MAX_CORES];
+	uint64_t import_seen[MAX_CORES];
+
 	/* Doorbells (kernel/notify.c): the endpoint each one notifies. */
 	struct cte notify_ep[NOTIFY_SLOTS];
 	uint64_t notifies;		/* doorbell rings taken on this core */

@@ -7,6 +7,7 @@
  * creating an object means for the kernel.
  */
 #include "lib/string.h"
+#include "lib/token.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
@@ -16,6 +17,7 @@
 #include "kernel/lmp.h"
 #include "kernel/upcall.h"
 #include "kernel/machine.h"
+#include "kernel/memguard.h"
 #include "kernel/notify.h"
 #include "kernel/vspace.h"
 
@@ -286,11 +288,8 @@ static err_t notify_mint(const uint64_t a[5])
 }
 
 /* True when [base, base + size) lies inside one range of one core's share
- * of RAM. A sanity check, not a boundary: the kernels allocate their own
- * objects from the same shares, and only monitors, which hold the Kernel
- * capability and are trusted, import frames, and only ones another
- * monitor exported from a Frame capability. It keeps a confused monitor
- * from naming device memory or memory that is not there. */
+ * of RAM: a check of what a token or a monitor names, behind the token's
+ * MAC, so that nothing but RAM is ever mapped from another core. */
 static bool in_some_share(uint64_t base, uint64_t size)
 {
 	for (unsigned i = 0; i < machine.ncores; i++) {
@@ -304,25 +303,65 @@ static bool in_some_share(uint64_t base, uint64_t size)
 }
 
 /*
- * The receiving half of moving a Frame between cores: the monitor of the
- * core that owns the memory sent its address and size over a channel, and
- * this core's monitor asks for a capability to it. The new capability is
- * a root here; the owner's monitor keeps an anchor copy flagged with
- * KERNEL_CAP_REMOTE until every core has deleted its copies
- * (usr/monitor/rcap.c), so the memory cannot be retyped under them.
+ * The owner's half of moving a Frame to another core: a token that lets
+ * core `dest`'s kernel make a capability to this Frame's memory, with its
+ * rights (lib/token.h). Only a Frame of this core's own memory, and only
+ * its anchor: the copy its monitor marked with KERNEL_CAP_REMOTE, which
+ * neither it nor anything above it can be deleted or revoked while the
+ * mark stands, so the memory cannot become something else under the
+ * other core (usr/monitor/rcap.c).
+ */
+static err_t frame_export(const uint64_t a[5])
+{
+	struct core *c = this_core();
+	struct cte *f;
+	err_t err = lookup(a[0], &f);
+
+	if (err)
+		return err;
+	if (f->cap.type != CAP_FRAME)
+		return ERR_CAP_WRONG_TYPE;
+	if (a[1] >= machine.ncores || a[1] == c->id)
+		return ERR_INVALID_ARG;
+	if (!memguard_owns(c, f->cap.base, f->cap.size))
+		return ERR_CAP_NOT_OWNER;
+	if (!(f->cap.flags & CAPF_REMOTE))
+		return ERR_NOT_ANCHORED;
+	struct frame_token t = {
+		.owner = c->id, .dest = (uint32_t)a[1], .base = f->cap.base, .size = f->cap.size,
+		.rights = f->cap.rights, .seq = c->export_seq[a[1]] + 1,
+	};
+	t.mac = token_mac(&t, &machine.token_key);
+	if ((err = user_copy_out(a[2], &t, sizeof(t))))
+		return err;
+	c->export_seq[a[1]] = t.seq;
+	return OK;
+}
+
+/*
+ * The receiving half: the monitor of the core that owns the memory sent
+ * a token over a channel, and this core's monitor asks for a capability
+ * to what it names. The new capability is a root here; the owner's
+ * monitor keeps the anchor marked until every core has deleted its copies
+ * (usr/monitor/rcap.c).
  */
 static err_t frame_import(const uint64_t a[5])
 {
+	struct core *c = this_core();
+	struct frame_token t;
 	struct cte *dst;
 	err_t err;
 
-	if (!a[3] || (a[2] | a[3]) & (CAP_PAGE_SIZE - 1) || a[4] & ~(uint64_t)CAP_RIGHTS_ALL)
-		return ERR_INVALID_ARG;
-	if (!in_some_share(a[2], a[3]))
-		return ERR_BAD_ADDRESS;
-	if ((err = dest_slot(a[0], a[1], &dst)))
+	if ((err = dest_slot(a[0], a[1], &dst)) || (err = user_copy_in(&t, a[2], sizeof(t))))
 		return err;
-	struct cap f = { .type = CAP_FRAME, .rights = (uint8_t)a[4], .base = a[2], .size = a[3] };
+	err = token_check(&t, &machine.token_key, c->id, machine.ncores,
+			  t.owner < MAX_CORES ? c->import_seen[t.owner] : 0);
+	if (err)
+		return err;
+	if (!in_some_share(t.base, t.size))	/* a key that leaked would still not reach this */
+		return ERR_BAD_TOKEN;
+	c->import_seen[t.owner] = t.seq;
+	struct cap f = { .type = CAP_FRAME, .rights = (uint8_t)t.rights, .base = t.base, .size = t.size };
 	cap_install_root(dst, &f);	/* not zeroed: it is shared memory */
 	return OK;
 }
@@ -369,6 +408,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return notify_mint(a);
 	case KERNEL_FRAME_IMPORT:
 		return frame_import(a);
+	case KERNEL_FRAME_EXPORT:
+		return frame_export(a);
 	case KERNEL_CAP_REMOTE: {
 		struct cte *c;
 		err_t err = lookup(a[0], &c);
@@ -415,7 +456,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_TLB_FLUSH)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_EXPORT)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

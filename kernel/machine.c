@@ -254,6 +254,7 @@ void machine_discover(uint32_t mb_magic, uint64_t mb_info_pa)
 	limit_cores();
 	split_memory();
 	find_phys_top();
+	machine.token_key = (struct sipkey){ arch_random64(), arch_random64() };
 	print_summary();
 }
 

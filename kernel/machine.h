@@ -16,6 +16,7 @@
 #include "lib/memmap.h"
 #include "lib/memshare.h"
 #include "lib/multiboot.h"
+#include "lib/siphash.h"
 
 struct core_desc {
 	uint32_t apic_id;
@@ -41,6 +42,10 @@ struct machine {
 	/* The monitors' channel mesh (boot_user_mesh_reserve): zeroed memory
 	 * from the bootstrap core's share that every monitor maps. */
 	uint64_t mesh_pa, mesh_len;
+
+	/* The key of the export tokens (lib/token.h): random, made at boot,
+	 * readable by the kernels only (no user mapping reaches it). */
+	struct sipkey token_key;
 
 	char cmdline[MB_CMDLINE_MAX];
 	unsigned maxcores;		/* from maxcores=, else MAX_CORES */

@@ -118,10 +118,12 @@ enum cap_method {
 	KERNEL_CORES,		/* (): returns how many cores this kernel starts */
 	KERNEL_NOTIFY_MINT,	/* (core, slot, CNode caddr, dest slot): a Notify
 				 * capability for doorbell `slot` of `core` */
-	KERNEL_FRAME_IMPORT,	/* (CNode caddr, dest slot, base, size, rights): a
-				 * Frame capability, a new root, for memory another
-				 * core's monitor exported (page-aligned, inside
-				 * one core's share of RAM) */
+	KERNEL_FRAME_IMPORT,	/* (CNode caddr, dest slot, const struct
+				 * frame_token *): a Frame capability, a new root,
+				 * for the memory and rights the token names, which
+				 * another core's kernel minted for this core
+				 * (KERNEL_FRAME_EXPORT); each token is taken once
+				 * (lib/token.h): ERR_BAD_TOKEN, ERR_TOKEN_USED */
 	KERNEL_CAP_REMOTE,	/* (caddr, on): set (1) or clear (0) the flag that
 				 * other cores hold copies of this capability's
 				 * object; while set, delete and revoke refuse it
@@ -151,6 +153,14 @@ enum cap_method {
 				 * base, whose other cores the caller must shoot
 				 * down before the page is reused */
 	KERNEL_TLB_FLUSH,	/* (): flush this core's TLB (a shootdown) */
+	KERNEL_FRAME_EXPORT,	/* (frame caddr, dest core, struct frame_token *out):
+				 * a token by which core `dest` may import this
+				 * Frame (its memory and rights): the Frame must be
+				 * in this core's share (ERR_CAP_NOT_OWNER) and
+				 * marked with KERNEL_CAP_REMOTE, so that it stays
+				 * put while other cores may hold it
+				 * (ERR_NOT_ANCHORED) */
+
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
 
@@ -213,6 +223,18 @@ struct disp_info {
 	uint64_t dispatches;
 	uint64_t blocks;
 	char name[32];
+};
+
+/* What KERNEL_FRAME_EXPORT writes and KERNEL_FRAME_IMPORT reads
+ * (lib/token.h). No padding: the MAC covers the 40 bytes before it. */
+struct frame_token {
+	uint32_t owner;		/* the core whose share holds the frame */
+	uint32_t dest;		/* the one core that may import it */
+	uint64_t base, size;	/* physical, page-aligned */
+	uint32_t rights;	/* CAP_RIGHT_*: the exported capability's */
+	uint32_t reserved;	/* 0 */
+	uint64_t seq;		/* from `owner` to `dest`: 1, 2, ... */
+	uint64_t mac;		/* made with a key only the kernels know */
 };
 
 /* What CAP_IDENTIFY writes. For NOTIFY: base = core, size = doorbell slot. */

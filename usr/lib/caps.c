@@ -120,10 +120,16 @@ err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr
 	return sys_invoke(kernel, KERNEL_NOTIFY_MINT, core, slot, cn, dest, 0).err;
 }
 
-err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_t base,
-			  uint64_t size, unsigned rights)
+err_t kernel_frame_export(capaddr_t kernel, capaddr_t frame, unsigned dest,
+			  struct frame_token *out)
 {
-	return sys_invoke(kernel, KERNEL_FRAME_IMPORT, cn, dest, base, size, rights).err;
+	return sys_invoke(kernel, KERNEL_FRAME_EXPORT, frame, dest, (uintptr_t)out, 0, 0).err;
+}
+
+err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest,
+			  const struct frame_token *token)
+{
+	return sys_invoke(kernel, KERNEL_FRAME_IMPORT, cn, dest, (uintptr_t)token, 0, 0).err;
 }
 
 err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on)

@@ -210,7 +210,7 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
  * (until then its kernel answers ERR_CAP_REMOTE). rcap_probe asks `core`
  * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder, copies
  * its import of r into slot `slot` of CNode `cn`. rcap_import_raw sends
- * an IMPORT as a confused owner might (tests).
+ * an IMPORT with token t as a confused or hostile owner might (tests).
  */
 err_t rcap_init(unsigned core);
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out);
@@ -226,7 +226,7 @@ err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
 err_t rcap_held(const struct rcap *r);
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
-err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights);
+err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 /* The name service (names.c): core 0 keeps the table, the ns_ messages
  * of if/intermon.if. A name is two words, NUL-padded (flotilla/monitor.h),
  * and travels as a string; a malformed one is ERR_BAD_MESSAGE. */

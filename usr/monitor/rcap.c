@@ -13,9 +13,12 @@
  * kernel refuses to delete the anchor or revoke anything above it
  * (ERR_CAP_REMOTE), so neither the object nor the RAM under it can be
  * reused, whatever the processes on the owner's core do with their own
- * copies. Then it sends IMPORT (address, size, rights) to the other core,
- * whose monitor makes a capability to the same memory with
- * KERNEL_FRAME_IMPORT (the import) and answers. A process there gets a
+ * copies. Its kernel mints an export token for the anchor and the other
+ * core (KERNEL_FRAME_EXPORT, lib/token.h), which it sends in IMPORT to the
+ * other core, whose monitor makes a capability to the same memory with
+ * KERNEL_FRAME_IMPORT (the import) and answers. That kernel takes the
+ * token once, and only from the core that minted it for it: a monitor
+ * cannot import memory no kernel exported to it, nor an export twice. A process there gets a
  * copy of the import, so the import is the root of every copy that core
  * holds. A move is a copy and then the deletion of the sender's
  * capability; the anchor stays, so the owner stays the owner.
@@ -152,14 +155,15 @@ static bool is_import(const struct cap_info *f)
 	return false;
 }
 
-err_t rcap_import_raw(unsigned to, uint64_t id, uint64_t base, uint64_t size, unsigned rights)
+err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
 {
 	struct mesh_ask a;
 	err_t err;
 
 	if ((err = mesh_ask(&a, to, IF_INTERMON_IMPORT_R, NULL)))
 		return err;
-	return mesh_await(&a, if_intermon_import_send(mesh_to(to), a.id, id, base, size, rights));
+	return mesh_await(&a, if_intermon_import_send(mesh_to(to), a.id, id, t->base, t->size,
+						      t->rights, t->seq, t->mac));
 }
 
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
@@ -179,7 +183,10 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	if ((err = setup()) || (err = anchor_for(cap, &f, &a)))
 		return err;
 	unsigned i = (unsigned)(a - anchors);
-	err = rcap_import_raw(to, ID(i, a->gen), f.base, f.size, f.rights);
+	struct frame_token t;
+	err = kernel_frame_export(CPTR_KERNEL, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t);
+	if (!err)
+		err = rcap_import_raw(to, ID(i, a->gen), &t);
 	if (err) {
 		if (!a->holders)
 			release(a);
@@ -339,7 +346,7 @@ static struct import *import_of(unsigned owner, uint64_t id)
 	return NULL;
 }
 
-static err_t do_import(unsigned from, uint64_t id, uint64_t base, uint64_t size, unsigned rights)
+static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
 {
 	unsigned i;
 	err_t err;
@@ -352,10 +359,10 @@ static err_t do_import(unsigned from, uint64_t id, uint64_t base, uint64_t size,
 		;
 	if (i == IMPORTS)
 		return ERR_TOO_MANY;
-	if ((err = kernel_frame_import(CPTR_KERNEL, T_RCAPCN, IMPORT_SLOT(i), base, size, rights)))
+	if ((err = kernel_frame_import(CPTR_KERNEL, T_RCAPCN, IMPORT_SLOT(i), t)))
 		return err;
 	imports[i] = (struct import){ .used = true, .owner = from, .id = id,
-				      .base = base, .size = size };
+				      .base = t->base, .size = t->size };
 	return OK;
 }
 
@@ -377,9 +384,12 @@ static err_t do_mark(unsigned from, uint64_t id, uint64_t *deleted)
 }
 
 static err_t on_import(struct idl_binding *b, uint64_t id, uint64_t rcap, uint64_t base,
-			 uint64_t size, uint32_t rights)
+			 uint64_t size, uint32_t rights, uint64_t seq, uint64_t mac)
 {
-	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, base, size, rights));
+	const struct frame_token t = { .owner = mesh_peer(b), .dest = me, .base = base,
+				       .size = size, .rights = rights, .seq = seq, .mac = mac };
+
+	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, &t));
 }
 
 static err_t on_has(struct idl_binding *b, uint64_t id, uint64_t rcap)

@@ -117,11 +117,10 @@ UTEST(capabilities_across_cores_refuse_bad_requests)
 	UCHECK_ERR(rcap_probe(last, &r), ERR_CAP_NOT_OWNER);
 	r = (struct rcap){ .owner = 0, .id = 0x7F };
 	UCHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);
-	/* What a confused owner might send is refused by the holder's kernel. */
-	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0xFEE00000, 4096, rw), ERR_BAD_ADDRESS);
-	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x1001, 4096, rw), ERR_INVALID_ARG);
-	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x100000, 0, rw), ERR_INVALID_ARG);
-	UCHECK_ERR(rcap_import_raw(last, 0xABC00, 0x100000, 4096, 0x100), ERR_INVALID_ARG);
+	/* What a confused owner might send without a token its kernel
+	 * minted is refused by the holder's kernel (more in the test below). */
+	const struct frame_token none = { .base = 0xFEE00000, .size = 4096, .rights = rw, .seq = 1 };
+	UCHECK_ERR(rcap_import_raw(last, 0xABC00, &none), ERR_BAD_TOKEN);
 	r = (struct rcap){ .owner = 0, .id = 0xABC00 };
 	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);		/* none was made */
 }
@@ -148,7 +147,7 @@ UTEST(malformed_capability_messages_are_dropped)
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_MARK, 2, w, 2), OK);		/* mark, too long */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	w[4] = 1ull << 32;							/* rights out of range */
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 5, w, 5), OK);
+	UCHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 7, w, 7), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(if_intermon_import_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
@@ -165,4 +164,98 @@ UTEST(malformed_capability_messages_are_dropped)
 	UCHECK_ERR(rcap_probe(last, &r), OK);
 	UCHECK_ERR(rcap_revoke(&r), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 0));
+}
+
+/* The holder deletes what it imported under `id` (revoke's first phase,
+ * sent by hand: its answer, unasked, is dropped here). */
+static void holder_drops(unsigned core, uint64_t id)
+{
+	if_intermon_mark_send(mesh_to(core), id);
+}
+
+/* The page just below this monitor's first RAM capability: kernel data of
+ * this core (what its kernel built before handing the rest of its share
+ * to the monitor). */
+static uint64_t kernel_data_page(void)
+{
+	struct cap_info ram;
+
+	return cap_identify(CADDR(RAM_CN, 0), &ram) ? 0 : ram.base - 4096;
+}
+
+/*
+ * Importing memory needs a token that the owner's kernel minted for the
+ * importing core from a Frame capability (KERNEL_FRAME_EXPORT, lib/
+ * token.h). The owner's kernel mints one only for an anchored Frame of its
+ * own memory; the holder's kernel refuses a token that is made up, altered
+ * (to name this core's kernel data), or taken before: again, after the
+ * holder deleted its copies (a revoked export), or after a newer one.
+ */
+UTEST(import_needs_a_token_the_owner_minted_for_this_core)
+{
+	unsigned last = mesh_cores() - 1;
+	volatile uint64_t *va;
+	struct frame_token t, t2, bad;
+	struct cap_info f;
+	uint64_t seen;
+
+	if (last == 0)
+		return;
+	UCHECK_ERR(frame_at(0, &va), OK);
+	UCHECK_ERR(cap_identify(F, &f), OK);
+	/* The owner's kernel: only an anchored Frame of its own memory. */
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, F, last, &t), ERR_NOT_ANCHORED);
+	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 1, F), OK);
+	UCHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), true), OK);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, T_FAULTEP, last, &t), ERR_CAP_WRONG_TYPE);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, CPTR_BOOTIMG, last, &t), ERR_CAP_NOT_OWNER);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 0, &t), ERR_INVALID_ARG);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), mesh_cores(), &t), ERR_INVALID_ARG);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, (void *)0x10), ERR_BAD_ADDRESS);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
+	UCHECK(t.owner == 0 && t.dest == last && t.base == f.base && t.size == 4096 &&
+	       t.rights == f.rights && t.seq >= 1);
+
+	/* Made up, or altered: to name kernel data here, other rights, another seq. */
+	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	bad = t;
+	bad.mac ^= 1;
+	UCHECK_ERR(rcap_import_raw(last, 0xAB001, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.base = kernel_data_page();
+	UCHECK(bad.base != 0);
+	UCHECK_ERR(rcap_import_raw(last, 0xAB002, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.rights ^= CAP_RIGHT_EXECUTE;
+	UCHECK_ERR(rcap_import_raw(last, 0xAB003, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.seq += 100;
+	UCHECK_ERR(rcap_import_raw(last, 0xAB004, &bad), ERR_BAD_TOKEN);
+	/* Minted for this core, sent to another: the channel says who. */
+	if (last >= 2) {
+		UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 1, &t2), OK);
+		UCHECK_ERR(rcap_import_raw(last, 0xAB005, &t2), ERR_BAD_TOKEN);
+	}
+
+	/* The real one, once. */
+	UCHECK_ERR(rcap_import_raw(last, 0xAB010, &t), OK);
+	struct rcap r = { .owner = 0, .id = 0xAB010 };
+	UCHECK_ERR(rcap_probe(last, &r), OK);
+	UCHECK_ERR(rcap_import_raw(last, 0xAB011, &t), ERR_TOKEN_USED);
+	/* Revoked: the holder deleted its copies; the token stays spent. */
+	holder_drops(last, 0xAB010);
+	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	UCHECK_ERR(rcap_import_raw(last, 0xAB010, &t), ERR_TOKEN_USED);
+	/* Two minted; the newer taken first: the older is spent with it. */
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
+	UCHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t2), OK);
+	UCHECK(t2.seq > t.seq);
+	UCHECK_ERR(rcap_import_raw(last, 0xAB020, &t2), OK);
+	UCHECK_ERR(rcap_import_raw(last, 0xAB021, &t), ERR_TOKEN_USED);
+	holder_drops(last, 0xAB020);
+	r.id = 0xAB020;
+	UCHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	/* Nothing was dropped as malformed: each refusal came from the kernel. */
+	UCHECK(mesh_dropped_more(last, &seen, 0));
+	UCHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), false), OK);
 }

@@ -98,6 +98,37 @@ uint64_t arch_timestamp(void)
 	return rdtsc();
 }
 
+static bool rdrand64(uint64_t *out)
+{
+	uint32_t a, b, c, d;
+	uint8_t ok;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 30)))
+		return false;
+	for (int tries = 0; tries < 10; tries++) {	/* Intel: retry a few times */
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+uint64_t arch_random64(void)
+{
+	uint64_t r = 0;
+
+	if (rdrand64(&r))
+		return r;
+	/* The low bits of the TSC jitter from reading to reading, more so
+	 * between port reads; 64 of them, folded. */
+	for (int i = 0; i < 64; i++) {
+		(void)inb(0x80);
+		r = (r << 1 | r >> 63) ^ rdtsc();
+	}
+	return r;
+}
+
 void arch_wait_for_interrupt(void)
 {
 	irq_enable_and_halt();

@@ -39,8 +39,10 @@ err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr
 			 uint64_t dest);
 err_t notify_ring(capaddr_t notify);
 /* A Frame capability for memory another core's monitor exported. */
-err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest, uint64_t base,
-			  uint64_t size, unsigned rights);
+err_t kernel_frame_export(capaddr_t kernel, capaddr_t frame, unsigned dest,
+			  struct frame_token *out);
+err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest,
+			  const struct frame_token *token);
 /* Marks (on) or unmarks the capability at `cap` as having copies on other
  * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
 err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
