@@ -18,13 +18,7 @@
  * sometimes anything. The partner that meets blocking calls is in
  * fuzzrun.c.
  *
- * The sandbox: a CNode of 256 slots made from the test RAM, with objects
- * of every type in its first slots (all inside the test RAM), a copy of
- * itself (so that CNode methods land where calls can name them), two
- * Notify capabilities, COM1's ports on core 0 and, in the `kernel` run,
- * two copies of the Kernel capability. Every SANDBOX_RESET calls the test
- * RAM is revoked, which destroys everything made from it, the sandbox
- * CNode and so what it holds included, and the sandbox is made again.
+ * The sandbox (fuzzbox.c) is made again every SANDBOX_RESET calls.
  *
  * What no call may do, because it would hurt the monitor or the test
  * rather than find a kernel bug (the kernel refuses none of it, by design):
@@ -50,21 +44,10 @@
 #define PAGE		4096ull
 #define WORDS		16		/* random words per step */
 #define SANDBOX_RESET	500		/* calls between resets */
-#define SANDBOX_BYTES	(SANDBOX_SLOTS * CTE_SIZE)
-#define EP_SLOT		9		/* the first of the two seeded endpoints */
 #define COM1_SCRATCH	0x3FF		/* the UART's scratch register */
 
 static uint64_t fz_buf[1024];		/* every buffer the kernel may write */
 static const char fz_name[] = "fuzzed-dispatcher-whose-name-is-too-long";
-
-/* The objects each reset makes, in the sandbox's first slots; the copies
- * (seed_sandbox) follow them, up to SANDBOX_SEEDED. */
-static const struct { uint8_t slot, type; uint32_t size; } seeds[] = {
-	{ 0, CAP_FRAME, PAGE }, { 1, CAP_FRAME, 4 * PAGE }, { 2, CAP_CNODE, 16 * CTE_SIZE },
-	{ 3, CAP_PML4, 0 }, { 4, CAP_PDPT, 0 }, { 5, CAP_PDIR, 0 }, { 6, CAP_PTABLE, 0 },
-	{ 7, CAP_DISPATCHER, 0 }, { 8, CAP_DISPATCHER, 0 }, { EP_SLOT, CAP_ENDPOINT, 0 },
-	{ EP_SLOT + 1, CAP_ENDPOINT, 0 }, { 11, CAP_RAM, 64 * PAGE },
-};
 
 /* ---- Random numbers ---- */
 
@@ -118,21 +101,10 @@ static uint64_t caddr(uint64_t w)
 	return v & 1 ? CADDR(64 + (v >> 1) % 0xFFFF, 0) : (v >> 1) | 1ull << 32;
 }
 
-/* The slot of a seeded object of `type`, or 0 (a frame) if none. */
-static unsigned seeded(unsigned type, uint64_t v)
-{
-	unsigned n = 0, slot[2] = { 0, 0 };
-
-	for (unsigned i = 0; i < sizeof(seeds) / sizeof(seeds[0]) && n < 2; i++)
-		if (seeds[i].type == type)
-			slot[n++] = seeds[i].slot;
-	return n ? slot[v % n] : 0;
-}
-
 /* A capability address, mostly of a seeded object of `type`. */
 static uint64_t caddr_of(unsigned type, uint64_t w)
 {
-	return (w & 15) < 12 ? SANDBOX(seeded(type, w >> 4)) : caddr(w);
+	return (w & 15) < 12 ? SANDBOX(fz_seeded(type, w >> 4)) : caddr(w);
 }
 
 static bool readable(uint64_t p)
@@ -310,108 +282,6 @@ static unsigned probe(capaddr_t c)
 	return t;
 }
 
-/* ---- The sandbox ---- */
-
-static void seed_failed(const char *what, err_t err)
-{
-	if (!fz.seed_failed++) {
-		fz.seed_what = what;
-		fz.seed_err = err;
-	}
-}
-
-/* Copies of the fixture's capabilities that are not made from RAM. */
-static void seed_copies(void)
-{
-	static const struct { uint8_t slot; capaddr_t from; } c[] = {
-		{ 13, FZT_NOTIFY }, { 14, FZT_NOTIFY2 }, { 15, FZT_IOPORT }, { 16, FZT_KERNEL },
-		{ 17, FZT_KERNEL },
-	};
-	err_t err;
-
-	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		if ((c[i].from == FZT_IOPORT && !fz.ioport) || (c[i].from == FZT_KERNEL && !fz.kernel))
-			continue;
-		if ((err = cnode_copy(FZT_SANDBOX, c[i].slot, c[i].from)))
-			seed_failed("a copy of a fixture capability", err);
-	}
-}
-
-static void seed_sandbox(void)
-{
-	uint64_t off = SANDBOX_BYTES;
-	err_t err;
-
-	if ((err = cnode_retype(CPTR_TASKCN, CADDR_L2(FZT_SANDBOX), FZT_TESTRAM, CAP_CNODE, 1, 0,
-				SANDBOX_BYTES)) ||
-	    (err = cnode_copy(CPTR_ROOTCN, SANDBOX_L1, FZT_SANDBOX))) {
-		seed_failed("the sandbox CNode", err);
-		return;
-	}
-	for (unsigned i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
-		uint64_t size = seeds[i].size ? seeds[i].size : cap_type_size(seeds[i].type);
-		if ((err = cnode_retype(FZT_SANDBOX, seeds[i].slot, FZT_TESTRAM, seeds[i].type, 1,
-					off, size)))
-			seed_failed(cap_type_name(seeds[i].type), err);
-		off += (size + PAGE - 1) / PAGE * PAGE;
-	}
-	if ((err = cnode_copy(FZT_SANDBOX, 12, FZT_SANDBOX)))
-		seed_failed("the sandbox CNode's copy", err);
-	seed_copies();
-	/* The dispatchers' faults become messages on an endpoint, which
-	 * receives can take, rather than lines on the console. */
-	if ((err = disp_set_exc_ep(SANDBOX(7), SANDBOX(EP_SLOT + 1), 0)) ||
-	    (err = disp_set_exc_ep(SANDBOX(8), SANDBOX(EP_SLOT), DISP_EXC_EXIT)))
-		seed_failed("an exception endpoint", err);
-}
-
-/* Kernel run: what the Kernel capability marked keeps delete and revoke
- * from working (remote flags, spanned PML4s). Unmark it in the sandbox and
- * in the CNodes it holds, through level-1 slot SANDBOX_L1 + 1 of the
- * fuzzer's root; what sits deeper stays marked. */
-static void unmark(unsigned l1, unsigned nslots)
-{
-	struct cap_info *info = (struct cap_info *)fz_buf;
-
-	for (unsigned i = 0; i < nslots && i < SANDBOX_SLOTS; i++) {
-		capaddr_t c = CADDR(l1, i);
-		if (cap_identify(c, info))
-			continue;
-		kernel_cap_remote(FZT_KERNEL, c, false);
-		if (info->type == CAP_PML4)
-			kernel_vroot_span(FZT_KERNEL, c, false, NULL);
-		if (l1 == SANDBOX_L1 && info->type == CAP_CNODE && i != 12 &&
-		    cnode_copy(CPTR_ROOTCN, SANDBOX_L1 + 1, c) == OK) {
-			unmark(SANDBOX_L1 + 1, (unsigned)(info->size / CTE_SIZE));
-			cnode_delete(CPTR_ROOTCN, SANDBOX_L1 + 1);
-			cap_identify(c, info);	/* it was overwritten */
-		}
-	}
-}
-
-/* Destroys everything made from the test RAM; OK when it worked. */
-static err_t sandbox_clear(void)
-{
-	err_t err = cnode_revoke(CPTR_TASKCN, CADDR_L2(FZT_TESTRAM));
-
-	if (err && fz.kernel) {
-		unmark(SANDBOX_L1, SANDBOX_SLOTS);
-		err = cnode_revoke(CPTR_TASKCN, CADDR_L2(FZT_TESTRAM));
-	}
-	return err;
-}
-
-static void sandbox_reset(void)
-{
-	fz.resets++;
-	if (sandbox_clear()) {
-		fz.reset_refused++;	/* the old sandbox stays: go on with it */
-		return;
-	}
-	fz.owes_reply = false;		/* whoever called is gone */
-	seed_sandbox();
-}
-
 /* ---- Steps ---- */
 
 static bool is_method(uint64_t m)
@@ -490,7 +360,7 @@ static void lmp_step(unsigned row, const uint64_t *w)
 	const struct fz_row *r = &fz_rows[row];
 	unsigned nr = r->sys, t = CAP_NULL;
 	bool block = r->flags & R_BLOCK;
-	capaddr_t ep = (capaddr_t)((w[0] & 3) ? SANDBOX(EP_SLOT + (w[0] >> 2) % 2) : caddr(w[0] >> 2));
+	capaddr_t ep = (capaddr_t)((w[0] & 3) ? SANDBOX(fz_seeded(CAP_ENDPOINT, w[0] >> 2)) : caddr(w[0] >> 2));
 	struct lmp_msg m;
 
 	if (r->type == CAP_ENDPOINT)
@@ -586,7 +456,7 @@ void fuzz_entry(void)
 	while (fz.made < fz.calls) {
 		if (fz.made >= fz.next_reset) {
 			fz.next_reset = fz.made + SANDBOX_RESET;
-			sandbox_reset();
+			fz_sandbox_reset();
 		}
 		for (unsigned i = 0; i < WORDS; i++)
 			w[i] = rnd();
@@ -595,7 +465,7 @@ void fuzz_entry(void)
 		else
 			syscall_step(w + 1);
 	}
-	sandbox_clear();	/* what it leaves, the monitor reports */
+	fz_sandbox_clear();	/* what it leaves, the monitor reports */
 	fz.finished = true;
 	sys_exit(0);
 }

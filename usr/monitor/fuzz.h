@@ -3,6 +3,7 @@
  *
  *   fuzz.c     the calls: a generator of random calls aimed at a sandbox of
  *              capabilities of every type, and the fuzzing dispatcher's loop
+ *   fuzzbox.c  the sandbox: making it, and destroying it again
  *   fuzzcov.c  the table of every method and system call, what each argument
  *              means, and the coverage: which were reached on their own type,
  *              which returned OK, and whether the boot could reach them
@@ -63,6 +64,7 @@ void fuzz_every_core(unsigned core, const struct fuzz_opts *o);
 #define FZT_NOTIFY2	CADDR(TASK_CN, 42)
 #define FZT_IOPORT	CADDR(TASK_CN, 43)
 #define FZT_KERNEL	CADDR(TASK_CN, 44)
+#define FZT_GEN		CADDR(TASK_CN, 45)	/* this sandbox's part of the test RAM */
 
 /* Where each kind of argument comes from (fuzz.c makes them). */
 enum fz_arg {
@@ -136,7 +138,8 @@ struct fz_state {
 	uint64_t next_reset;	/* when the sandbox is made again */
 	uint64_t ok;
 	uint64_t resets, reset_refused, seed_failed;
-	err_t seed_err;
+	unsigned gen;		/* generations of the test RAM abandoned */
+	err_t seed_err, reset_err;
 	const char *seed_what;
 	bool sleeping;		/* in SYS_SLEEP_UNTIL, soon over */
 	bool finished;		/* its last call made, the sandbox emptied */
@@ -165,6 +168,12 @@ extern struct fz_state fz;
 /* fuzz.c */
 void fz_rng_init(uint64_t seed, unsigned core);
 void fuzz_entry(void) __attribute__((noreturn));	/* the fuzzer */
+/* fuzzbox.c: the slot of a seeded object of `type` (0 if none; v picks
+ * one of two); destroying the sandbox (OK when it worked); making it
+ * again after that. */
+unsigned fz_seeded(unsigned type, uint64_t v);
+err_t fz_sandbox_clear(void);
+void fz_sandbox_reset(void);
 /* fuzzcov.c */
 unsigned fz_row_of(unsigned type, unsigned sys, unsigned method, unsigned flags);
 bool fz_row_reachable(const struct fz_row *r, const char **why);

@@ -333,8 +333,11 @@ static bool fuzz_run(unsigned core, unsigned calls, uint64_t seed, bool kernel, 
 		note(out, size, &n, "; the test RAM could not be emptied: %s", err_name(fin));
 		pass = pass && kernel;
 	}
+	if (fz.gen)
+		note(out, size, &n, "; %u sandboxes abandoned to the Kernel capability's marks", fz.gen);
 	if (fz.reset_refused)
-		note(out, size, &n, "; %llu resets refused", (unsigned long long)fz.reset_refused);
+		note(out, size, &n, "; %llu resets refused (the last: %s)",
+		     (unsigned long long)fz.reset_refused, err_name(fz.reset_err));
 	return pass;
 }
 
@@ -391,8 +394,8 @@ void fuzz_every_core(unsigned core, const struct fuzz_opts *o)
 
 	if (o->kernel && (kcore == 0 || kcore >= ncores)) {
 		if (core == 0)
-			printf("FAIL user/core0/%s: kernel=%u: the Kernel capability goes to a core from 1 to %u, whose loss is acceptable; this boot has %u cores\n",
-			       name, kcore, ncores - 1, ncores);
+			printf("FAIL user/core0/%s: kernel=%u: the Kernel capability goes to a core other than 0, whose loss is acceptable, and this boot has %u cores\n",
+			       name, kcore, ncores);
 		return;
 	}
 	if (!o->kernel || core == kcore) {
