@@ -97,7 +97,7 @@ static err_t ask_span(unsigned core, uint32_t oid, const uint64_t *t, size_t byt
 UTEST(malformed_span_messages_are_refused)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[2], seen, cycles;
+	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[3], seen, cycles;
 	struct cap_info f;
 	struct mesh_ask a;
 
@@ -108,7 +108,7 @@ UTEST(malformed_span_messages_are_refused)
 	UCHECK_ERR(mesh_drops(last, &seen), OK);
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 5, w, 5), OK);		/* span, short */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
-	w[6] = 300;								/* tables over their bound */
+	w[6] = 800;								/* tables over their bound */
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 7, w, 7), OK);
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(if_intermon_span_r_send(mesh_to(last), 1, OK, 0), OK);	/* unasked */
@@ -120,15 +120,20 @@ UTEST(malformed_span_messages_are_refused)
 	UCHECK_ERR(mesh_ping(last, &cycles), OK);
 
 	/* Refused in the answer: tables that are no whole entries, an owner
-	 * id out of range; tables outside every core's RAM, or past the user
-	 * half, which the kernel that would make the replica refuses. */
+	 * id out of range; a table past the user half, and tables that no
+	 * kernel minted a token for (a Frame a process could fill with page
+	 * entries of its own, or memory that is no core's), which the kernel
+	 * that would make the replica refuses. */
 	t[0] = f.base | 5;
+	t[1] = 1;
+	t[2] = 0x5eed;
 	UCHECK_ERR(ask_span(last, 0, t, 5), ERR_BAD_MESSAGE);
-	UCHECK_ERR(ask_span(last, 9999, t, 8), ERR_BAD_MESSAGE);
+	UCHECK_ERR(ask_span(last, 9999, t, sizeof(t)), ERR_BAD_MESSAGE);
+	UCHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_BAD_TOKEN);
 	t[0] = 0xFFFFFFFFF000ull | 5;
-	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_BAD_ADDRESS);
+	UCHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_BAD_TOKEN);
 	t[0] = f.base | 300;
-	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_MAP_RANGE);
+	UCHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_MAP_RANGE);
 	/* Stopping a span that does not exist. */
 	UCHECK_ERR(mesh_ask(&a, last, IF_INTERMON_SPAN_STOP_R, NULL), OK);
 	UCHECK_ERR(mesh_await(&a, if_intermon_span_stop_send(mesh_to(last), a.id, 3, 0)),
