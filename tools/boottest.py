@@ -361,7 +361,8 @@ SHELL_STEP_TIMEOUT = 60         # seconds a command may take to give the prompt 
 def shell_steps(smp):
     """The scripted shell session at `smp` cores (at least 4): (step, what
     is typed, regexes its output must hold). "{pid}" stands for the pid
-    `spawn` printed; a regex that starts with "!" must not appear. Byte
+    the first `spawn` on core 2 printed, "{pid1}" for the last on core 1;
+    a regex that starts with "!" must not appear. Byte
     0x7F is what a terminal's Backspace sends; the line editor echoes
     backspace, space, backspace for it."""
     return [
@@ -386,6 +387,15 @@ def shell_steps(smp):
         ("kill the spanning uprog", lambda sofar: f"kill 1:{shell_pid(sofar, 1)}\r",
          [r"^killed 1:\d+$"]),
         ("ps after it", "ps\r", [r"^PROC +STATE +NAME$", r"!^2:\d+ +\w+ +span"]),
+        # A line one character longer than the editor holds, whose first
+        # 127 characters would kill the uprog on core 1 (the issue's
+        # "kill 1:10" after 119 spaces, run as "kill 1:1"): refused whole.
+        ("spawn uprog 17 on 1", "spawn uprog 17 on 1\r", [r"^started uprog as 1:\d+$"]),
+        ("a line too long, cut a kill of 1:{pid1}", too_long_kill,
+         [r"^line too long: 128 characters, at most 127; nothing run$", r"!^killed"]),
+        ("ps: 1:{pid1} still runs", "ps\r", [r"^1:{pid1} +\w+ +uprog$"]),
+        ("kill 1:{pid1}", lambda sofar: f"kill 1:{shell_pid(sofar, 1, last=True)}\r",
+         [r"^killed 1:{pid1}$"]),
         ("mem", "mem\r", [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(smp)]),
         ("caps", "caps\r", [r"^ +1 DISPATCHER ", r"^ +2 CNODE ",
                             r"^\d+ capabilities in the task CNode; "]),
@@ -399,23 +409,32 @@ def shell_steps(smp):
     ]
 
 
-def shell_pid(text, core=2):
-    """The pid of the uprog that the session's `spawn` started on `core`."""
-    m = re.search(rf"^started uprog as {core}:(\d+)$", text, re.M)
-    return m.group(1) if m else "none"
+def shell_pid(text, core=2, last=False):
+    """The pid of the uprog that the session's first (or last) `spawn`
+    started on `core`."""
+    found = re.findall(rf"^started uprog as {core}:(\d+)$", text, re.M)
+    return (found[-1] if last else found[0]) if found else "none"
+
+
+def too_long_kill(sofar):
+    """128 characters: spaces, then `kill 1:PID9` for the last uprog on
+    core 1, so that the first 127 would be `kill 1:PID` (1:PID9 does not
+    exist)."""
+    cut = f"kill 1:{shell_pid(sofar, 1, last=True)}"
+    return " " * (127 - len(cut)) + cut + "9\r"
 
 
 def shell_step_problems(steps, matched, text):
     """What each step's output lacks (or has that it must not)."""
-    pid = shell_pid(text)
+    pid, pid1 = shell_pid(text), shell_pid(text, 1, last=True)
     problems = []
     for k in range(min(len(matched), len(steps))):
         label, _, regexes = steps[k]
-        label = label.replace("{pid}", pid)
+        label = label.replace("{pid}", pid).replace("{pid1}", pid1)
         end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
         out = text[matched[k].end():end]
         for rx in regexes:
-            rx = rx.replace("{pid}", pid)
+            rx = rx.replace("{pid}", pid).replace("{pid1}", pid1)
             if rx.startswith("!") and re.search(rx[1:], out, re.M):
                 problems.append(f"step '{label}': its output has /{rx[1:]}/:\n{tail(out)}")
             elif not rx.startswith("!") and not re.search(rx, out, re.M):
@@ -452,7 +471,8 @@ def shell_session(res, args, smp=4):
         label, typed, _ = steps[len(matched) - 1]
         why = (f"within {SHELL_STEP_TIMEOUT} s" if status == "timeout"
                else f"before QEMU exited with status {status}")
-        problems.append(f"step '{label.replace('{pid}', shell_pid(text))}' got no prompt back {why}")
+        label = label.replace("{pid}", shell_pid(text)).replace("{pid1}", shell_pid(text, 1, True))
+        problems.append(f"step '{label}' got no prompt back {why}")
     problems += shell_step_problems(steps, matched, text)
     spawn = next(k for k, st in enumerate(steps) if st[0].startswith("spawn uprog"))
     if len(matched) > spawn and not re.search(r"uprog: idle on core 2$",

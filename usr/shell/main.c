@@ -13,9 +13,10 @@
  *
  * Output: a serial terminal does not echo keystrokes, so the shell does,
  * as its line editor (lib/lineedit.c) says: characters, "\b \b" for an
- * erased one, "\n" at the end of a line. Lines are split into words and
- * the first word picks the command; a wrong number of words is a usage
- * message. Nothing typed ends the shell: every mistake gets one line
+ * erased one, "\n" at the end of a line, and the message that refuses a
+ * line longer than the editor holds (nothing of it runs). Lines are split
+ * into words and the first word picks the command; a wrong number of
+ * words is a usage message. Nothing typed ends the shell: every mistake gets one line
  * saying what was wrong, then a new prompt.
  */
 #include <stdarg.h>
@@ -33,9 +34,12 @@ extern unsigned long libc_arg;
 /* While the console cannot be read, ask again a second later. */
 #define RETRY_NS	(1000ull * 1000 * 1000)
 
+/* Room for a message that quotes a whole word of a line. */
+#define MESSAGE_MAX	(LINEEDIT_SIZE + 64)
+
 void shell_usage(const struct command *cmd, const char *fmt, ...)
 {
-	char why[160];
+	char why[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -47,7 +51,7 @@ void shell_usage(const struct command *cmd, const char *fmt, ...)
 
 void shell_error(err_t err, const char *hint, const char *fmt, ...)
 {
-	char what[160];
+	char what[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -90,7 +94,8 @@ static void run_line(char *line)
 		cmd->run(cmd, n, words);
 }
 
-/* Feeds one byte to the editor, echoes, and runs a finished line. */
+/* Feeds one byte to the editor, echoes, and runs a finished line. A line
+ * too long (LINEEDIT_TOO_LONG) runs nothing: the echo says why. */
 static void input(struct lineedit *le, uint8_t c)
 {
 	enum lineedit_event ev = lineedit_feed(le, c);
