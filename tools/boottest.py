@@ -561,6 +561,41 @@ def shell_restarts(res, args, smp=2):
         res.add("PASS", name, "restarted once, answered, powered off")
 
 
+CMDLINE_MAX = 255                # characters of the kernel command line (KERNEL_CMDLINE_MAX - 1)
+
+
+def cmdline_too_long(res, args):
+    """A kernel command line longer than the kernel holds is refused whole:
+    its init= spec, cut at 255 characters, would start 'uprog' 17 and
+    'uprog' 1 (a program that faults) instead of three 'uprog' 17. The
+    boot must say why and start nothing."""
+    name = "boot/special/cmdline_too_long_starts_nothing_and_says_why"
+    if args.filter and args.filter not in name:
+        return
+    spec = "init=uprog:17,uprog:17,uprog:17"
+    cut = len("init=uprog:17,uprog:1")
+    # QEMU hands the kernel "KERNEL APPEND"; the padding puts the 255th
+    # character just after the cut spec.
+    pad = CMDLINE_MAX - cut - len(args.kernel + " ") - len("pad= ")
+    append = "pad=" + "x" * pad + " " + spec
+    assert len(args.kernel) + 1 + append.index(spec) + cut == CMDLINE_MAX
+    status, text, log = boot(name, args.logdir, args.timeout, until=r"^init: supervising \d+ programs?$",
+                             smp=2, mem=args.mem, kernel=args.kernel, append=append)
+    problems = []
+    if not re.search(r"^multiboot: the command line is longer than 255 bytes; ignoring all of it", text, re.M):
+        problems.append("no line saying the command line was ignored")
+    if not re.search(r"^init: supervising 0 programs$", text, re.M):
+        problems.append("init does not supervise 0 programs")
+    if re.search(r"^init: started", text, re.M):
+        problems.append("init started a program from the cut command line")
+    if status == "timeout" or "kernel fault" in text:
+        problems.append(f"status {status}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name)
+
+
 def user_faults(res, args):
     """Monitors on cores 1..5 fault in five different ways (`ufault`); each
     fault is reported and stops only that process, while the monitor on
@@ -651,6 +686,16 @@ def run_specials(res, args):
             [r"smp: 4 cores found; this kernel starts at most 2 \(maxcores= on the command line\)",
              r"^cores online: 2/4$", r"^PASS every_core_online_and_answering"],
             smp=4, mem="128M", append="test=every_core_online maxcores=2")
+    # 16 characters, one more than the kernel's buffer: cut, it would be 2.
+    special(res, args, "maxcores_too_long_is_refused_not_cut",
+            [r"^cmdline: the value of maxcores= is longer than 15 bytes; ignoring maxcores$",
+             r"^cores online: 4/4$", r"^PASS every_core_online_and_answering"],
+            smp=4, mem="128M", append="test=every_core_online maxcores=0000000000000020")
+    # init supervises at most 16: of 17 it starts none (not the first 16).
+    special(res, args, "init_starts_none_of_more_specs_than_it_supervises",
+            [r"^init: 17 programs to start, more than the 16 it supervises; starting none$",
+             r"^init: nothing left to supervise; 17 programs ended badly$"],
+            smp=1, mem="128M", append="utest=init/usertest init=" + ",".join(["uprog:0"] * 17))
     special(res, args, "early_fault_before_own_idt_is_reported",
             [r"early kernel fault: #PF page fault \(vector 14\) at rip [0-9a-f]+, cr2 100000000000; halting"],
             until=r"early kernel fault.*\n", smp=1, mem="128M", append="early_fault")
@@ -698,6 +743,7 @@ def main():
         shell_session(res, args)
         shell_restarts(res, args)
         user_faults(res, args)
+        cmdline_too_long(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs

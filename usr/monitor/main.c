@@ -118,11 +118,11 @@ static void mesh_greet(void)
  * not part of "init/usertest". */
 static int run_init_tests(const char *cmdline)
 {
-	char pattern[64];
+	char pattern[KERNEL_CMDLINE_MAX];	/* holds any value on the line */
 	struct proc init;
 	err_t err;
 
-	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));
+	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));
 	if (!utest_selected("init/usertest", pattern))
 		return 0;
 	if ((err = init_start(cmdline, true, "usertest", &init))) {
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 {
 	unsigned core = sys_core_id(), nram;
 	uint64_t ram = monitor_ram_bytes(&nram);
-	char cmdline[256];
+	char cmdline[KERNEL_CMDLINE_MAX];
 	err_t err;
 
 	printf("monitor: core %u up (argument %lu), %u RAM capabilities, %llu KiB\n", core,
@@ -212,34 +212,4 @@ int main(int argc, char **argv)
 		shell_start(cmdline_has(cmdline, "shellfault") ? SHELL_ARG_FAULT : 0);
 	supervisor_serve();
 	return 0;
-}
-
-/* Like the kernel's cmdline_get: is word `key` or `key=VALUE` on the
- * command line? Copies VALUE (or "") into buf when buf is not NULL. */
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = cmdline; *p; ) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (strncmp(w, key, k) != 0 || (w[k] != '=' && w + k != p))
-			continue;
-		const char *v = w[k] == '=' ? w + k + 1 : w + k;
-		size_t n = 0;
-		while (buf && v < p && n + 1 < size)
-			buf[n++] = *v++;
-		if (buf && size)
-			buf[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-bool cmdline_has(const char *cmdline, const char *key)
-{
-	return cmdline_get(cmdline, key, NULL, 0);
 }

@@ -7,6 +7,7 @@
 #include <kpi/caps.h>
 #include <kpi/errors.h>
 #include "if_intermon.h"
+#include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
 
 /* The test fixture (scratch.c): slots in the task CNode, the scratch
  * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
@@ -40,8 +41,6 @@ struct rproc;
 err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
 err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
 
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
-bool cmdline_has(const char *cmdline, const char *key);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
 /* Default fault handling for children (supervise.c): make the endpoint;
