@@ -360,9 +360,10 @@ SHELL_STEP_TIMEOUT = 60         # seconds a command may take to give the prompt 
 
 def shell_steps(smp):
     """The scripted shell session at `smp` cores (at least 4): (step, what
-    is typed, regexes its output must hold). "{pid}" stands for the pid
-    the first `spawn` on core 2 printed, "{pid1}" for the last on core 1;
-    a regex that starts with "!" must not appear. Byte
+    is typed, regexes its output must hold[, what to wait for instead of
+    the prompt before typing it]). "{pid}" stands for the pid the first
+    `spawn` on core 2 printed, "{pid1}" for the last on core 1; a regex
+    that starts with "!" must not appear. Byte
     0x7F is what a terminal's Backspace sends; the line editor echoes
     backspace, space, backspace for it."""
     return [
@@ -405,6 +406,15 @@ def shell_steps(smp):
         ("kill 1:29", "kill 1:29\r", [r"^shell: kill 1:29: ERR_[A-Z_]+: "]),
         ("ping 9", "ping 9\r",
          [rf"^shell: ping: there is no core 9 \(cores 0\.\.{smp - 1}\); usage: ping CORE$"]),
+        # A second shell may not read the console: it says whose the
+        # input is and exits, without a prompt; the first still reads.
+        ("spawn shell on 1", "spawn shell on 1\r",
+         [r"^started shell as 1:\d+$",
+          r"^shell: cannot read the console: ERR_CONSOLE_BUSY: .* \(it belongs to process 0:\d+; "
+          r"this shell on core 1 exits\)$"]),
+        ("cores, after the second shell exited", "cores\r", [rf"^{smp} cores$"],
+         r"^monitor: core 1: process 'shell' exited with status 1$"),
+        ("ps without the second shell", "ps\r", [r"^0:\d+ +\w+ +shell$", r"!^1:\d+ +\w+ +shell$"]),
         ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
     ]
 
@@ -429,7 +439,7 @@ def shell_step_problems(steps, matched, text):
     pid, pid1 = shell_pid(text), shell_pid(text, 1, last=True)
     problems = []
     for k in range(min(len(matched), len(steps))):
-        label, _, regexes = steps[k]
+        label, _, regexes = steps[k][:3]
         label = label.replace("{pid}", pid).replace("{pid1}", pid1)
         end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
         out = text[matched[k].end():end]
@@ -448,27 +458,28 @@ def shell_session(res, args, smp=4):
     checks each command's output (the text between its prompt and the
     next): counting and pinging cores, an error for the shell's own core,
     a line edited with Backspace, spawn, ps, kill and ps again, mem, caps,
-    bad input of four kinds, and poweroff, which ends QEMU with status 1."""
+    bad input of four kinds, a line too long, a second shell refused the
+    console, and poweroff, which ends QEMU with status 1."""
     name = f"boot/special/smp{smp}_shell_session_drives_the_system"
     if args.filter and args.filter not in name:
         return
     steps = shell_steps(smp)
     prompt = re.escape(SHELL_PROMPT)
     script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, steps[0][1])]
-    script += [(prompt, typed) for _, typed, _ in steps[1:]]
+    script += [(st[3] if len(st) > 3 else prompt, st[1]) for st in steps[1:]]
     matched = []
     status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
                              step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
                              kernel=args.kernel, append="")
     problems = []
-    for bad in (r"kernel fault", r"^panic: ", r"process 'shell' (faulted|exited)"):
+    for bad in (r"kernel fault", r"^panic: ", r"core 0: process 'shell' (faulted|exited)"):
         if re.search(bad, text, re.M):
             problems.append(f"the output has /{bad}/")
     if not matched:
         problems.append("no shell banner and prompt (/" + SHELL_BANNER + "/ then "
                         f"'{SHELL_PROMPT}')")
     elif len(matched) < len(steps):
-        label, typed, _ = steps[len(matched) - 1]
+        label = steps[len(matched) - 1][0]
         why = (f"within {SHELL_STEP_TIMEOUT} s" if status == "timeout"
                else f"before QEMU exited with status {status}")
         label = label.replace("{pid}", shell_pid(text)).replace("{pid1}", shell_pid(text, 1, True))
