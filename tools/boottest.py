@@ -630,6 +630,36 @@ def user_faults(res, args):
         res.add("PASS", name, "5 faults reported, core 0 finished its tests")
 
 
+def ufault_shell_reads(res, args):
+    """With `ufault` and no tests, the monitors on cores 1..5 fault and the
+    console stays the kernels' for output; the shell on core 0 must still
+    read what is typed: it answers `cores` (1: no mesh) and powers off."""
+    name = "boot/special/ufault_leaves_a_shell_that_reads"
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"),
+              (r"^1 core\n" + prompt, "poweroff\r")]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=6, mem=args.mem,
+                             kernel=args.kernel, append="ufault")
+    problems = [f"no fault report of core {core}" for _, _, core in FAULTS
+                if not re.search(rf"^core {core}: process 'monitor' faulted: ", text, re.M)]
+    if re.search(r"shell: cannot read the console", text):
+        problems.append("the shell cannot read the console")
+    if len(matched) < len(script):
+        problems.append(f"step {len(matched) + 1} of {len(script)} never matched (status {status})")
+    elif status != 1:
+        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if re.search(r"kernel fault|^panic: ", text, re.M):
+        problems.append("a kernel fault or panic")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "5 monitors faulted; the shell answered and powered off")
+
+
 def fuzz_every_core(res, args, smp=4):
     """Every core's monitor runs the system-call fuzzer (`ufuzz`); each
     prints its verdict, and no core may report a kernel fault."""
@@ -754,6 +784,7 @@ def main():
         shell_session(res, args)
         shell_restarts(res, args)
         user_faults(res, args)
+        ufault_shell_reads(res, args)
         cmdline_too_long(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)

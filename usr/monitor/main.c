@@ -97,9 +97,14 @@ static void mesh_greet(void)
 	/* The UART becomes a service only once no kernel writes it any more
 	 * (console.c); a core that did not join still does. */
 	err_t err = n == cores ? console_serve() : ERR_TIMEOUT;
-	if (err)
+	if (err) {
 		printf("monitor: the console stays the kernel's: %s: %s\n", err_name(err),
 		       err_msg(err));
+		/* Input is still read here, so that the shell can be used. */
+		if ((err = console_listen()))
+			printf("monitor: core 0: cannot read the console: %s: %s\n",
+			       err_name(err), err_msg(err));
+	}
 	for (unsigned k = 1; k < cores; k++) {
 		uint64_t cycles;
 		if (!mesh_joined(k))
@@ -157,14 +162,15 @@ int main(int argc, char **argv)
 		printf("monitor: core %u: no fault endpoint: %s: %s\n", core, err_name(err),
 		       err_msg(err));
 	/* `ufault`: the monitor on core k (1..5) faults in the k-th way, before
-	 * it joins the others; only it stops, while core 0 goes on with its
-	 * tests (without the mesh: not every core will join). */
+	 * it joins the others; only it stops. The others go on without the
+	 * mesh (not every core will join), with everything else: core 0 runs
+	 * its tests, or init and the shell, whose requests it serves. */
 	bool ufault = cmdline_has(cmdline, "ufault");
 	if (core != 0 && ufault) {
 		printf("monitor: core %u faults on purpose (ufault)\n", core);
 		fault_on_purpose(core);
 	}
-	if (!err && !ufault && (err = console_init(core)))
+	if (!err && (err = console_init(core)))
 		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
 	if (!err && !ufault && (err = mesh_init(core)))
@@ -174,20 +180,25 @@ int main(int argc, char **argv)
 		printf("monitor: core %u: cannot hand the console over: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	meshbench_init();	/* make bench's pairs; nothing unless the mesh is up */
-	if (!err && !ufault && (err = remote_init()))
+	if (!err && (err = remote_init()))
 		printf("monitor: core %u: no remote operations: %s: %s\n", core, err_name(err),
 		       err_msg(err));
-	if (!err && !ufault && (err = rcap_init(core)))
+	if (!err && (err = rcap_init(core)))
 		printf("monitor: core %u: no capabilities across cores: %s: %s\n", core,
 		       err_name(err), err_msg(err));
-	if (!err && !ufault && (err = names_init(core)))
+	if (!err && (err = names_init(core)))
 		printf("monitor: core %u: no name service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
-	if (!err && !ufault && (err = moncall_init(core)))
+	if (!err && (err = moncall_init(core)))
 		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	if (core == 0 && !err && !ufault)
 		mesh_greet();
+	/* Without the mesh the kernels keep writing the console, but core 0
+	 * still reads it, so that the shell is not left unable to. */
+	if (core == 0 && !err && ufault && (err = console_listen()))
+		printf("monitor: core 0: cannot read the console: %s: %s\n", err_name(err),
+		       err_msg(err));
 	if (cmdline_has(cmdline, "ufuzz"))
 		fuzz_every_core(core);
 	if (core != 0) {
