@@ -58,7 +58,9 @@ extern struct machine machine;
  * core); otherwise it says why and halts. */
 void machine_discover(uint32_t mb_magic, uint64_t mb_info_pa);
 
-/* The value of `key=` on the command line (copied into buf), or false. */
+/* Is word `key` or `key=VALUE` on the command line? With buf, VALUE (""
+ * for a bare key) is copied into it; a VALUE of `size` bytes or more is
+ * not cut but refused: the kernel says so and the answer is false. */
 bool cmdline_get(const char *key, char *buf, unsigned size);
 
 #endif

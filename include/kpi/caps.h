@@ -199,6 +199,10 @@ enum cap_method {
 
 /* The most bytes one KERNEL_CONSOLE_READ returns. */
 #define CONSOLE_READ_MAX	1024
+/* The longest command line KERNEL_CMDLINE gives, its NUL included: the
+ * kernel refuses a longer one whole at boot (docs/boot.md), so a buffer
+ * of this size holds any command line and any value on it. */
+#define KERNEL_CMDLINE_MAX	256
 
 /* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
  * the dispatcher exits, so its supervisor learns of every ending. */

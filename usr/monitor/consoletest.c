@@ -57,6 +57,49 @@ UTEST(console_kernel_requests_are_checked)
 	UCHECK_ERR(sys_debug_print(buf, DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
 }
 
+/* Console input has one reader at a time (console.c): a uprog on the
+ * last core reads and keeps the input; a second reader, on this core, is
+ * refused and told who has it; once the first is killed the input is
+ * free, and the next reader gets it and frees it when it ends. */
+static unsigned want_core, want_pid;
+static bool owner_is(unsigned held)
+{
+	unsigned core, pid;
+
+	if (!console_owner(&core, &pid))
+		return !held;
+	return held && core == want_core && pid == want_pid;
+}
+
+UTEST(console_input_has_one_reader_until_it_ends)
+{
+	unsigned k = mesh_cores() - 1, core, pid;
+	struct rproc rh, r;
+	struct proc ph, p;
+	int status = -1;
+
+	UCHECK(!console_owner(&core, &pid));		/* nobody reads in a test boot */
+	UCHECK_ERR(uprog_start(k, UPROG_CONSOLE | UPROG_CONSOLE_HOLD << 8, &rh, &ph), OK);
+	want_core = k;
+	want_pid = k ? rh.pid : ph.idx;
+	UCHECK(mesh_serve_until(owner_is, 1, sys_clock_ns() + MESH_WAIT_NS));
+	/* A second reader is refused, and told whose the input is. */
+	UCHECK_ERR(uprog_start(0, UPROG_CONSOLE, &r, &p), OK);
+	UCHECK_ERR(uprog_finish(0, &r, &p, &status), OK);
+	if (status != (int)UPROG_CONSOLE_BUSY(k, want_pid))
+		utest_fail(__FILE__, __LINE__, "the second reader ended with %#x, want %#x", status,
+			   UPROG_CONSOLE_BUSY(k, want_pid));
+	UCHECK(owner_is(1));
+	/* The owner ends: the input is free before the kill is answered (the
+	 * news comes first on the same channel), and the next reader gets it. */
+	UCHECK_ERR(k ? remote_kill(&rh) : proc_kill(&ph), OK);
+	UCHECK(owner_is(0));
+	UCHECK_ERR(uprog_start(0, UPROG_CONSOLE, &r, &p), OK);
+	UCHECK_ERR(uprog_finish(0, &r, &p, &status), OK);
+	UCHECK(status == 0);
+	UCHECK(owner_is(0));				/* its end freed it again */
+}
+
 /* Malformed console and forwarded-request messages to another core, and
  * well-formed ones that make no sense there: each is dropped (counted:
  * mesh_dropped_more, and reported by that monitor), and it goes on
@@ -77,6 +120,8 @@ UTEST(malformed_console_and_request_messages_are_dropped)
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SYNC, 3, w, 3), OK);		/* sync, too long */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(if_intermon_sync_r_send(mesh_to(last), 5, OK), OK);		/* unasked */
+	UCHECK(mesh_dropped_more(last, &seen, 1));
+	UCHECK_ERR(if_intermon_console_ended_send(mesh_to(last), 0x1000), OK);	/* not to core 0 */
 	UCHECK(mesh_dropped_more(last, &seen, 1));
 	UCHECK_ERR(mesh_inject(last, IF_INTERMON_FWD, 4, w, 4), OK);		/* fwd, short */
 	UCHECK(mesh_dropped_more(last, &seen, 1));

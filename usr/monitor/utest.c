@@ -42,10 +42,10 @@ err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *st
 
 int utest_main(const char *cmdline)
 {
-	char pattern[64];
+	char pattern[KERNEL_CMDLINE_MAX];	/* holds any value on the line */
 	int passed = 0, failed = 0;
 
-	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));	/* "" for all */
+	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));	/* "" for all */
 	if (scratch_init()) {
 		printf("FAIL user/fixture: cannot set up the scratch CNode and RAM\n");
 		return 1;
