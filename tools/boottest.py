@@ -316,11 +316,21 @@ def run_user(res, args, smp):
     fails = collect_verdicts(res, f"boot/smp{smp}", text)
     check_uart_line(res, f"boot/smp{smp}", text, log)
     check_chatter(res, f"boot/smp{smp}", smp, text, log)
-    summary = re.search(r"^user tests: (\d+) passed, (\d+) failed$", text, re.M)
-    if not summary:
-        res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))
-        fails += 1
+    fails += check_user_summary(res, prefix, smp, not args.filter, text, log)
     check_exit(res, prefix, status, fails, log, text)
+
+
+def check_user_summary(res, prefix, smp, unfiltered, text, log):
+    """The monitor's summary counts what it passed, failed and skipped.
+    Returns the number of FAILs added."""
+    summary = re.search(r"^user tests: (\d+) passed, (\d+) failed, (\d+) skipped$", text, re.M)
+    if not summary:
+        res.add("FAIL", f"{prefix}/summary",
+                f"no 'user tests: P passed, F failed, S skipped' summary; log {log}\n" + tail(text))
+        return 1
+    passed, failed, skipped = summary.groups()
+    res.add("PASS", f"{prefix}/summary", f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0
 
 
 def monitors_up(res, args, smp):
@@ -550,7 +560,7 @@ def user_faults(res, args):
         return
     pats = [rf"^core {core}: process 'monitor' faulted: {re.escape(what)} \(vector {vec}, error 0x[0-9a-f]+\) "
             rf"at rip 0x[0-9a-f]+, address 0x[0-9a-f]+, rsp 0x[0-9a-f]+; stopped"
-            for what, vec, core in FAULTS] + [r"^user tests: \d+ passed, 0 failed$"]
+            for what, vec, core in FAULTS] + [r"^user tests: \d+ passed, 0 failed, \d+ skipped$"]
     def seen_all(text):
         return all(re.search(p, text, re.M) for p in pats)
     status, text, log = boot(name, args.logdir, args.timeout, until=seen_all, smp=6,
