@@ -321,12 +321,25 @@ def run_user(res, args, smp):
 
 
 def check_user_summary(res, prefix, smp, unfiltered, text, log):
-    """The monitor's summary counts what it passed, failed and skipped.
+    """The monitor's summary counts what it skipped, and a test skipped for
+    want of cores says how many it needs and how many are online: that must
+    be this machine's number and more than it has. At one core the tests
+    that need two must have been skipped, not run (or passed) on one.
     Returns the number of FAILs added."""
     summary = re.search(r"^user tests: (\d+) passed, (\d+) failed, (\d+) skipped$", text, re.M)
     if not summary:
         res.add("FAIL", f"{prefix}/summary",
                 f"no 'user tests: P passed, F failed, S skipped' summary; log {log}\n" + tail(text))
+        return 1
+    needs = [(m.group(1), int(m.group(2)), int(m.group(3))) for m in re.finditer(
+        r"^SKIP user/(\S+): needs (\d+) cores, (\d+) online$", text, re.M)]
+    wrong = [f"{name} needs {n} cores, {m} online" for name, n, m in needs if m != smp or n <= smp]
+    if wrong:
+        res.add("FAIL", f"{prefix}/summary", f"skipped at {smp} cores: {'; '.join(wrong)}; log {log}")
+        return 1
+    if smp == 1 and unfiltered and not needs:
+        res.add("FAIL", f"{prefix}/summary",
+                f"no test was skipped for want of a second core at 1 core; log {log}\n" + tail(text))
         return 1
     passed, failed, skipped = summary.groups()
     res.add("PASS", f"{prefix}/summary", f"{passed} passed, {failed} failed, {skipped} skipped")

@@ -61,14 +61,12 @@ TEST(console_kernel_requests_are_checked)
  * well-formed ones that make no sense there: each is dropped (counted:
  * mesh_dropped_more, and reported by that monitor), and it goes on
  * serving, also a good forwarded request. */
-TEST(malformed_console_and_request_messages_are_dropped)
+TEST_CORES(malformed_console_and_request_messages_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[7] = { 0xFF, 2, 3, 4, 5, 6, 7 }, r[4] = { 0 }, seen, cycles;
 	struct mesh_ask a;
 
-	if (last == 0)
-		return;
 	CHECK_ERR(mesh_drops(last, &seen), OK);
 	CHECK_ERR(if_intermon_text_send(mesh_to(last), true, "hi\n", 3), OK);	/* not to core 0 */
 	CHECK(mesh_dropped_more(last, &seen, 1));

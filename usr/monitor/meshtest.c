@@ -9,8 +9,8 @@
  * plays the peer by writing raw URPC messages into the ring (mesh_send),
  * and asks the target after each how many of its messages it dropped
  * (drops), so that each case must be dropped exactly once; the target
- * then still answers a ping and a real request. With one core there is
- * nothing to test.
+ * then still answers a ping and a real request. Both need a second core
+ * (TEST_CORES): with one, they are skipped.
  *
  * mesh_inject and mesh_dropped_more are the other tests' helpers too
  * (remotetest.c, rcaptest.c, consoletest.c, bindtest.c).
@@ -53,15 +53,13 @@ static unsigned put_string(uint64_t *w, size_t len, const char *bytes, size_t wo
 	return 1 + (unsigned)words;
 }
 
-TEST(malformed_intermon_fragments_are_dropped)
+TEST_CORES(malformed_intermon_fragments_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 }, seen, cycles;
 	struct disp_info info;
 	struct rproc bad = { .core = last, .pid = SPAWN_MAX };
 
-	if (last == 0)
-		return;
 	CHECK_ERR(mesh_drops(last, &seen), OK);
 	/* An unknown message number. */
 	CHECK_ERR(mesh_inject(last, IF_INTERMON_NMSGS, 1, w, 1), OK);
@@ -137,15 +135,13 @@ static err_t inject_spawn(unsigned core, const uint64_t *w, unsigned n)
 /* Strings and fields out of range in a request that spawns, so that a
  * string the runtime let through would start a program (and its answer,
  * unasked by then, would be dropped here instead of there). */
-TEST(malformed_intermon_fields_are_dropped)
+TEST_CORES(malformed_intermon_fields_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[12], seen;
 	uint64_t mine = mesh_dropped(last);
 	unsigned n;
 
-	if (last == 0)
-		return;
 	CHECK_ERR(mesh_drops(last, &seen), OK);
 	/* spawn(id, name, arg, has_frame, frame, has_bell, bell_core,
 	 * bell_slot) with a name of 5 bytes and 1 word after the length. */

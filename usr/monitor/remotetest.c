@@ -4,7 +4,8 @@
  * get errors and malformed ones are dropped while the target goes on
  * serving; and a process on another core that waits on a URPC channel
  * (flotilla/uchan.h) is blocked, costs its core nothing while it waits,
- * and is woken by a message. With one core there is nothing to test.
+ * and is woken by a message. All but one need a second core
+ * (TEST_CORES): with one, they are skipped.
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
@@ -17,7 +18,7 @@
 
 #define DEADLINE_NS	(20ull * 1000000000)
 
-TEST(remote_spawn_on_every_core)
+TEST_CORES(remote_spawn_on_every_core, 2)
 {
 	for (unsigned k = 1; k < mesh_cores(); k++) {
 		struct rproc p;
@@ -34,30 +35,33 @@ TEST(remote_spawn_on_every_core)
 	}
 }
 
-TEST(remote_fault_comes_back)
+TEST_CORES(remote_fault_comes_back, 2)
 {
 	struct rproc p;
 	int status = 0;
 	bool faulted = false;
 
-	if (mesh_cores() < 2)
-		return;
 	CHECK_ERR(remote_spawn(mesh_cores() - 1, "uprog", UPROG_FAULT_FIRST, NULL, &p), OK);
 	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
 	CHECK(faulted);
 }
 
-TEST(remote_errors)
+/* With any number of cores: a program starts on another core or nowhere. */
+TEST(remote_spawn_on_no_core_but_another)
+{
+	struct rproc p;
+
+	CHECK_ERR(remote_spawn(mesh_cores(), "uprog", 0, NULL, &p), ERR_INVALID_ARG);
+	CHECK_ERR(remote_spawn(0, "uprog", 0, NULL, &p), ERR_INVALID_ARG);	/* this core */
+}
+
+TEST_CORES(remote_errors, 2)
 {
 	struct rproc p, bad;
 	struct disp_info info;
 	unsigned last = mesh_cores() - 1;
 
-	CHECK_ERR(remote_spawn(mesh_cores(), "uprog", 0, NULL, &p), ERR_INVALID_ARG);
-	CHECK_ERR(remote_spawn(0, "uprog", 0, NULL, &p), ERR_INVALID_ARG);	/* this core */
 	CHECK_ERR(remote_spawn(last, "a-name-too-long-for-it", 0, NULL, &p), ERR_INVALID_ARG);
-	if (last == 0)
-		return;
 	CHECK_ERR(remote_spawn(last, "no-such-prog", 0, NULL, &p), ERR_NOT_FOUND);
 	/* A frame gift must be a Frame capability. */
 	struct remote_gifts g = { .frame = true, .frame_cap = T_FAULTEP };
@@ -78,15 +82,13 @@ TEST(remote_errors)
 /* Malformed remote messages, and well-formed ones that make no sense,
  * to another core: each is dropped there (counted: mesh_dropped_more),
  * and the target answers the next good request. */
-TEST(remote_malformed_requests_are_dropped)
+TEST_CORES(remote_malformed_requests_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[7] = { 99, 5, 0x676f7270752121ull, 0, 0, 0, 0 }, seen;
 	struct rproc bad = { .core = last, .pid = SPAWN_MAX };
 	struct disp_info info;
 
-	if (last == 0)
-		return;
 	CHECK_ERR(mesh_drops(last, &seen), OK);
 	CHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, 3, w, 3), OK);		/* spawn, short */
 	CHECK(mesh_dropped_more(last, &seen, 1));
@@ -128,7 +130,7 @@ static bool watched_blocked(unsigned unused)
 	return remote_info(watched, &info) == OK && info.state == DISP_STATE_BLOCKED;
 }
 
-TEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
+TEST_CORES(blocked_receiver_costs_no_cpu_and_wakes_on_a_message, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	struct disp_info before, after, woken;
@@ -141,8 +143,6 @@ TEST(blocked_receiver_costs_no_cpu_and_wakes_on_a_message)
 	int status;
 	bool faulted;
 
-	if (last == 0)
-		return;
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(T_FRAME), T_TESTRAM, CAP_FRAME, 1, 0, 4096),
 		  OK);
 	CHECK_ERR(window_map_page(T_FRAME, &mem), OK);

@@ -94,15 +94,13 @@ static err_t ask_span(unsigned core, uint32_t oid, const uint64_t *t, size_t byt
 
 /* Malformed span messages to another core's monitor: each is dropped
  * (counted by it) or refused in its answer, and it goes on serving. */
-TEST(malformed_span_messages_are_refused)
+TEST_CORES(malformed_span_messages_are_refused, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[2], seen, cycles;
 	struct cap_info f;
 	struct mesh_ask a;
 
-	if (last == 0)
-		return;
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
 	CHECK_ERR(cap_identify(SCRATCH(0), &f), OK);
 	CHECK_ERR(mesh_drops(last, &seen), OK);
