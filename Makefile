@@ -36,6 +36,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
                lib/cmdline.c
+KERNEL_SRCS += lib/test.c	# what the test runners share (lib/test.h)
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S) kernel/bootimg.S
 KTEST_SRCS  := $(wildcard tests/boot/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))

@@ -5,7 +5,8 @@
  * break one thing at a time.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/acpi.h"
 
 #define PHYS_SIZE	0x100000u

@@ -4,7 +4,8 @@
  * first of two, and values that do not fit refused (ERR_TRUNCATED), never
  * cut, at every size around the value's length.
  */
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/cmdline.h"
 
 static const char line[] = "build/flotilla.bin  utest=map init=uprog:17,uprog:2/permanent noshell maxcores=12 ";
@@ -59,11 +60,11 @@ TEST(a_value_that_does_not_fit_is_refused_not_cut)
 		memset(buf, '#', sizeof(buf));
 		err_t want = size >= 3 ? OK : ERR_TRUNCATED;
 		if (cmdline_find(line, "maxcores", buf, size) != want) {
-			test_fail(__FILE__, __LINE__, "size %zu: not %s", size, err_name(want));
+			test_fail("size %zu: not %s", size, err_name(want));
 			return;
 		}
 		if (size && strcmp(buf, want ? "" : "12") != 0) {
-			test_fail(__FILE__, __LINE__, "size %zu: buf \"%.8s\"", size, buf);
+			test_fail("size %zu: buf \"%.8s\"", size, buf);
 			return;
 		}
 	}

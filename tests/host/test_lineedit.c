@@ -8,7 +8,8 @@
  * the word splitter's limit and the strict number parser's edge cases.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/lineedit.h"
 
 static struct lineedit le;
@@ -416,9 +417,7 @@ TEST(parse_rejects_empty_and_garbage)
 	uint64_t v;
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse(bad[i], &v) != ERR_INVALID_ARG || v != 0xDEAD) {
-			test_fail(__FILE__, __LINE__, "\"%s\" was accepted", bad[i]);
-			return;
-		}
+		if (parse(bad[i], &v) != ERR_INVALID_ARG || v != 0xDEAD)
+			FAIL("\"%s\" was accepted", bad[i]);
 	}
 }

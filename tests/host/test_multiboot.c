@@ -5,7 +5,8 @@
  * odd address) and the structures it points to.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/multiboot.h"
 
 #define PHYS_SIZE	0x10000u

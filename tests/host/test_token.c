@@ -4,7 +4,7 @@
  * token refused, each token taken at most once and in order).
  */
 #include <stdint.h>
-#include "test.h"
+#include "lib/test.h"
 #include "lib/cap.h"
 #include "lib/siphash.h"
 #include "lib/token.h"
@@ -70,7 +70,7 @@ TEST(token_with_any_field_changed_is_refused)
 			struct frame_token t = good();
 			((uint8_t *)&t)[byte] ^= (uint8_t)(1u << bit);
 			if (token_check(&t, &key, TOKEN_FRAME, 2, 4, 0) != ERR_BAD_TOKEN) {
-				test_fail(__FILE__, __LINE__, "byte %u bit %u flipped: accepted", byte,
+				test_fail("byte %u bit %u flipped: accepted", byte,
 					  bit);
 				return;
 			}

@@ -19,7 +19,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 #define PAGE	4096ull
 
@@ -240,14 +240,14 @@ unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok)
 	return fz.bad + (err != OK);
 }
 
-UTEST(syscall_fuzzer_5000_random_calls)
+TEST(syscall_fuzzer_5000_random_calls)
 {
 	unsigned ok, bad = fuzz_syscalls(sys_core_id(), 5000, &ok);
 
 	printf("fuzz: core %u: 5000 calls, %u succeeded, %u failed with an error code\n",
 	       sys_core_id(), ok, 5000 - ok - bad);
-	UCHECK(bad == 0);
-	UCHECK(ok > 0);		/* the fuzzer reached working paths too */
+	CHECK(bad == 0);
+	CHECK(ok > 0);		/* the fuzzer reached working paths too */
 }
 
 /* `ufuzz` on the command line: every core's monitor fuzzes its own kernel,

@@ -19,7 +19,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 #include "usr/shell/shell.h"
 
@@ -128,7 +128,7 @@ static int run_init_tests(const char *cmdline)
 	err_t err;
 
 	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));
-	if (!utest_selected("init/usertest", pattern))
+	if (!test_selected("init/usertest", pattern))
 		return 0;
 	if ((err = init_start(cmdline, true, "usertest", &init))) {
 		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
