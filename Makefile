@@ -44,7 +44,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test check-shared boottime bench clean
+.PHONY: all kernel run debug iso test mutants check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -130,6 +130,12 @@ $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
 
 test:
 	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
+
+# Mutation checks (tests/mutants/, docs/testing.md): each breaks the code
+# a check guards in a copy of the tree and wants that check to fail.
+# M=name runs one. Long: a kernel build and a boot each.
+mutants:
+	@$(PYTHON) tools/mutants.py $(M)
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin
