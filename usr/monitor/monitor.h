@@ -256,8 +256,10 @@ err_t console_serve(void);
 void console_pump(void);
 void console_sync(void);
 err_t console_input(char *buf, size_t size, size_t *n);
-/* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
-void monitor_poweroff(unsigned code);
+/* console_sync, then KERNEL_POWEROFF with code (docs/power.md). Returns
+ * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
+ * is on the console. */
+err_t monitor_poweroff(unsigned code);
 
 /*
  * Channels between processes, brokered by the monitors (bind.c,
