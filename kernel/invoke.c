@@ -355,8 +355,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	size_t len = strlen(machine.cmdline);
 
 	switch (method) {
-	case KERNEL_POWEROFF:
-		arch_exit_qemu((int)(a[0] & 0x7F));
+	case KERNEL_POWEROFF:		/* returns only if the machine stays on */
+		return arch_poweroff((unsigned)(a[0] & 0x7F));
 	case KERNEL_CMDLINE:
 		if (a[1] < len + 1)
 			return ERR_TRUNCATED;

@@ -98,6 +98,15 @@ static void add_core(uint32_t apic_id, uint32_t node)
 	}
 }
 
+/* Soft off's facts; a machine without them still boots, but says so. */
+static void read_s5(void)
+{
+	machine.s5 = acpi.s5;
+	if (acpi.s5.err)
+		kprintf("acpi: no soft off (S5): %s: %s; poweroff will need QEMU's exit device\n",
+			err_name(acpi.s5.err), acpi.s5.why);
+}
+
 static void read_acpi(void)
 {
 	struct boot_io io = { boot_map, boot_warn, "acpi" };
@@ -107,9 +116,12 @@ static void read_acpi(void)
 
 	machine.nnodes = 1;
 	machine.lapic_pa = 0xFEE00000;
+	machine.s5 = (struct acpi_s5){ .err = ERR_NOT_FOUND, .why = "no usable ACPI tables" };
 	err = acpi_find_rsdp(&io, &rsdp);
 	if (!err)
 		err = acpi_parse(&io, rsdp, &acpi);
+	if (!err)
+		read_s5();
 	if (err || !acpi.has_madt || acpi.ncores == 0) {
 		kprintf("acpi: %s; starting the bootstrap core only\n",
 			err ? "no usable ACPI tables (no RSDP found, or it is corrupt)" :

@@ -104,3 +104,6 @@ fuzz: $(FUZZERS)
 			>build/fuzz/$$n.log 2>&1; then echo "PASS fuzz/$$n: $(FUZZ_RUNS) runs"; \
 		else echo "FAIL fuzz/$$n: see build/fuzz/$$n.log"; tail -30 build/fuzz/$$n.log | sed 's/^/    /'; fi; \
 	done
+
+# The ACPI suites share their table builders.
+build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h

@@ -8,7 +8,8 @@ QEMU through isa-debug-exit, so QEMU's exit status is the boot's verdict
 see: that `cores online: N/N` appeared, that the exit status matches the
 lines, that a fault report is readable, and a timeout per boot. It also
 boots machines with bad or unusual input (no ACPI, too little memory, more
-cores than allowed, two NUMA nodes) and the GRUB ISO.
+cores than allowed, two NUMA nodes) and the GRUB ISO, and powers off
+machines without the isa-debug-exit device (docs/power.md).
 
 Every verdict is printed as `PASS name`, `FAIL name: why` or `SKIP name:
 why`; boot logs are kept under build/testlogs/.
@@ -482,7 +483,8 @@ def shell_session(res, args, smp=4):
     next): counting and pinging cores, an error for the shell's own core,
     a line edited with Backspace, spawn, ps, kill and ps again, mem, caps,
     bad input of four kinds, a line too long, a second shell refused the
-    console, and poweroff, which ends QEMU with status 1."""
+    console, and poweroff, which ends QEMU with status 0: a plain poweroff
+    tries ACPI S5 before the isa-debug-exit device (docs/power.md)."""
     name = f"boot/special/smp{smp}_shell_session_drives_the_system"
     if args.filter and args.filter not in name:
         return
@@ -512,8 +514,8 @@ def shell_session(res, args, smp=4):
     if len(matched) > spawn and not re.search(r"uprog: idle on core 2$",
                                               text[matched[spawn].end():], re.M):
         problems.append("the spawned uprog never said 'uprog: idle on core 2'")
-    if len(matched) == len(steps) and status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if len(matched) == len(steps) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
     else:
@@ -565,7 +567,7 @@ def shell_restarts(res, args, smp=2):
     """The monitor starts the shell again when it dies: with `shellfault`
     the first shell faults on purpose; the monitor reports the fault,
     says it starts the shell again (1 of 3), and the new shell answers
-    `cores` and powers off (QEMU status 1)."""
+    `cores` and powers off (ACPI S5: QEMU status 0)."""
     name = f"boot/special/smp{smp}_monitor_restarts_a_shell_that_faults"
     if args.filter and args.filter not in name:
         return
@@ -585,8 +587,8 @@ def shell_restarts(res, args, smp=2):
     if len(matched) < len(script):
         problems.append(f"step {len(matched) + 1} of {len(script)} never matched "
                         f"(status {status})")
-    elif status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if re.search(r"starting the shell again \(2 of 3\)", text):
         problems.append("the shell was started a third time")
     if problems:
@@ -673,8 +675,8 @@ def ufault_shell_reads(res, args):
         problems.append("the shell cannot read the console")
     if len(matched) < len(script):
         problems.append(f"step {len(matched) + 1} of {len(script)} never matched (status {status})")
-    elif status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if re.search(r"kernel fault|^panic: ", text, re.M):
         problems.append("a kernel fault or panic")
     if problems:
@@ -783,6 +785,101 @@ def run_specials(res, args):
             res.add("FAIL", "boot/special/grub_iso_boots_every_core", f"{args.iso} was not built")
 
 
+# Power-off (docs/power.md). A plain `poweroff` (code 0) tries ACPI soft
+# off (S5) first, then QEMU's isa-debug-exit device; a verdict (code != 0)
+# tries the device first. Under QEMU, S5 ends QEMU with status 0 and the
+# device with code * 2 + 1.
+POWEROFF_SAID = r"^shell: powering off$"
+BOOT_BANNER = "Flotilla multikernel (x86-64)"
+
+
+def poweroff_exits(res, args, name, want, why, **kw):
+    """Boots to the shell, types `poweroff`, and wants QEMU to exit by
+    itself with status `want`. Booted with no_reboot=False, a reset (a
+    triple fault) reboots instead of ending QEMU, so status 0 can only be
+    a power-off; a second boot banner stops the boot and fails it."""
+    full = f"boot/special/{name}"
+    if args.filter and args.filter not in full:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "poweroff\r")]
+    matched = []
+    def rebooted(text):
+        return text.count(BOOT_BANNER) > 1
+    status, text, log = boot(full, args.logdir, args.timeout, until=rebooted, script=script,
+                             matched=matched, step_timeout=SHELL_STEP_TIMEOUT, smp=2,
+                             mem=args.mem, **kw)
+    problems = []
+    if not matched:
+        problems.append("no shell prompt to type poweroff at")
+    elif rebooted(text):
+        problems.append("the machine rebooted instead of powering off")
+    elif not re.search(POWEROFF_SAID, text, re.M):
+        problems.append(f"no /{POWEROFF_SAID}/ after poweroff")
+    elif status == "timeout":
+        problems.append(f"QEMU still ran {args.timeout} s after the boot began: "
+                        "poweroff did not power off")
+    elif status != want:
+        problems.append(f"QEMU exit {status} after poweroff, want {want} ({why})")
+    if problems:
+        res.add("FAIL", full, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", full, f"QEMU exit {status}: {why}")
+
+
+def poweroff_impossible(res, args, smp=2):
+    """No ACPI and no isa-debug-exit device: `poweroff` cannot power off.
+    The kernel says why, the shell says the machine is still on (it must
+    not claim it powered off), and the next command still works."""
+    name = f"boot/special/no_acpi_no_debug_exit_poweroff_says_why_and_stays_on"
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    said = [r"^poweroff: no ACPI S5 \(no usable ACPI tables\) and no QEMU exit device; "
+            r"the machine stays on$",
+            r"^shell: poweroff: ERR_UNSUPPORTED: .*\(the machine is still on; ",
+            r"^1 core$"]
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "poweroff\r"),
+              (POWEROFF_SAID + r"[\s\S]*?" + prompt, "cores\r")]
+    matched = []
+    def answered(text):
+        return len(matched) == len(script) and re.search(r"^1 core$", text[matched[-1].end():], re.M)
+    status, text, log = boot(name, args.logdir, args.timeout, until=answered, script=script,
+                             matched=matched, step_timeout=SHELL_STEP_TIMEOUT, smp=smp,
+                             mem=args.mem, kernel=args.kernel, append="", debug_exit=False,
+                             machine_opts=None, extra=["-machine", "pc,acpi=off"])
+    after = text[matched[0].end():] if matched else ""
+    missing = [p for p in said if not re.search(p, after, re.M)]
+    if status is not None:
+        res.add("FAIL", name, f"QEMU ended (status {status}) instead of staying on; log {log}\n"
+                + tail(text))
+    elif missing:
+        res.add("FAIL", name, f"missing {missing}; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "said why, stayed on, answered the next command")
+
+
+def poweroff_tests(res, args):
+    poweroff_exits(res, args, "smp2_poweroff_without_debug_exit_uses_acpi_s5", 0,
+                   "ACPI S5 with no QEMU exit device", kernel=args.kernel, append="",
+                   debug_exit=False, no_reboot=False)
+    poweroff_exits(res, args, "no_acpi_poweroff_uses_the_debug_exit_device", 1,
+                   "no ACPI: isa-debug-exit with code 0", kernel=args.kernel, append="",
+                   machine_opts=None, extra=["-machine", "pc,acpi=off"])
+    poweroff_impossible(res, args)
+    name = "boot/special/grub_iso_powers_off_without_debug_exit"
+    if args.filter and args.filter not in name:
+        return
+    if not args.iso:
+        res.add("SKIP", name, "no --iso given (make test builds it when the filter names grub_iso)")
+    elif not os.path.exists(args.iso):
+        res.add("FAIL", name, f"{args.iso} was not built")
+    else:
+        poweroff_exits(res, args, "grub_iso_powers_off_without_debug_exit", 0,
+                       "ACPI S5 from the GRUB ISO, no QEMU exit device", iso=args.iso,
+                       debug_exit=False, no_reboot=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/flotilla-test.bin")
@@ -813,6 +910,7 @@ def main():
         fuzz_every_core(res, args)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
+        poweroff_tests(res, args)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

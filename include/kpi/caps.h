@@ -106,7 +106,9 @@ enum cap_method {
 				 * dispatches, name (needs no WRITE) */
 
 	/* Kernel capability (monitors only). */
-	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
+	KERNEL_POWEROFF = 48,	/* (code 0..127): power off (docs/power.md);
+				 * returns ERR_UNSUPPORTED only if the machine
+				 * stays on */
 	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */

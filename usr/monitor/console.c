@@ -346,8 +346,12 @@ bool console_owner(unsigned *core, unsigned *pid)
 	return owner.held;
 }
 
-void monitor_poweroff(unsigned code)
+err_t monitor_poweroff(unsigned code)
 {
+	err_t err;
+
 	console_sync();
-	kernel_poweroff(CPTR_KERNEL, code);
+	err = sys_invoke(CPTR_KERNEL, KERNEL_POWEROFF, code, 0, 0, 0, 0).err;
+	console_pump();		/* the kernel's reason, before the caller's own words */
+	return err ? err : ERR_UNSUPPORTED;
 }

@@ -270,8 +270,10 @@ err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
 void console_proc_ending(const struct proc *p);
 bool console_owner(unsigned *core, unsigned *pid);
-/* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
-void monitor_poweroff(unsigned code);
+/* console_sync, then KERNEL_POWEROFF with code (docs/power.md). Returns
+ * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
+ * is on the console. */
+err_t monitor_poweroff(unsigned code);
 
 /*
  * Channels between processes, brokered by the monitors (bind.c,
