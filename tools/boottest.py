@@ -224,9 +224,12 @@ def collect_verdicts(res, prefix, text):
             kind, name, rest = m.groups()
             # "FAIL name: why" keeps its why whole; "PASS name (note)" loses
             # only the one pair of parentheses around its note.
-            why = rest[2:] if rest.startswith(": ") else rest.strip()
-            if why.startswith("(") and why.endswith(")"):
-                why = why[1:-1]
+            if rest.startswith(": "):
+                why = rest[2:]
+            else:
+                why = rest.strip()
+                if why.startswith("(") and why.endswith(")"):
+                    why = why[1:-1]
             res.add(kind, f"{prefix}/{name}", why)
             fails += kind == "FAIL"
     return fails
