@@ -35,7 +35,9 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
                lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c \
-               lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c
+               lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
+               lib/cmdline.c
+KERNEL_SRCS += lib/test.c	# what the test runners share (lib/test.h)
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S) kernel/bootimg.S
 KTEST_SRCS  := $(wildcard tests/boot/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
@@ -43,7 +45,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test fuzz-long check-shared boottime bench clean
+.PHONY: all kernel run debug iso test fuzz-long mutants check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -137,6 +139,12 @@ FUZZ_CALLS ?= 1000000
 fuzz-long: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/boottest.py --kernel $< --fuzz-only --fuzz-calls $(FUZZ_CALLS) \
 		--timeout 3600 $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
+
+# Mutation checks (tests/mutants/, docs/testing.md): each breaks the code
+# a check guards in a copy of the tree and wants that check to fail.
+# M=name runs one. Long: a kernel build and a boot each.
+mutants:
+	@$(PYTHON) tools/mutants.py $(M)
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin

@@ -14,6 +14,7 @@
 #include "kernel/config.h"
 #include "kernel/pmem.h"
 #include "lib/cap.h"
+#include "lib/test.h"
 #include <kpi/caps.h>
 #include "kernel/arch/x86_64/arch_core.h"
 
@@ -51,10 +52,9 @@ struct core {
 	bool core_halted[MAX_CORES];	/* bootstrap core's view: reported a fault */
 
 	/* Boot tests (kernel/ktest.c): the test this core is running and its
-	 * verdict so far. */
-	const struct ktest *running_test;
-	bool test_failed, test_skipped;
-	char test_msg[96];
+	 * verdict so far (lib/test.h's test_state() on this core). */
+	const struct test *running_test;
+	struct test_state test;
 	uint64_t serving_seq;		/* request being served on to_bsp; 0 = none */
 	uint32_t serving_op;		/* its enum kchan_op */
 	bool in_fault;			/* reporting a fault: a second one just halts */

@@ -7,11 +7,11 @@
  * creating an object means for the kernel.
  */
 #include "lib/string.h"
-#include "lib/token.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
+#include "kernel/export.h"
 #include "kernel/invoke.h"
 #include "kernel/ioport.h"
 #include "kernel/lmp.h"
@@ -287,21 +287,6 @@ static err_t notify_mint(const uint64_t a[5])
 	return OK;
 }
 
-/* True when [base, base + size) lies inside one range of one core's share
- * of RAM: a check of what a token or a monitor names, behind the token's
- * MAC, so that nothing but RAM is ever mapped from another core. */
-static bool in_some_share(uint64_t base, uint64_t size)
-{
-	for (unsigned i = 0; i < machine.ncores; i++) {
-		const struct memshare *s = &machine.share[i];
-		for (unsigned k = 0; k < s->n; k++)
-			if (base >= s->r[k].base && size <= s->r[k].len &&
-			    base - s->r[k].base <= s->r[k].len - size)
-				return true;
-	}
-	return false;
-}
-
 /*
  * The owner's half of moving a Frame to another core: a token that lets
  * core `dest`'s kernel make a capability to this Frame's memory, with its
@@ -313,7 +298,6 @@ static bool in_some_share(uint64_t base, uint64_t size)
  */
 static err_t frame_export(const uint64_t a[5])
 {
-	struct core *c = this_core();
 	struct cte *f;
 	err_t err = lookup(a[0], &f);
 
@@ -321,21 +305,13 @@ static err_t frame_export(const uint64_t a[5])
 		return err;
 	if (f->cap.type != CAP_FRAME)
 		return ERR_CAP_WRONG_TYPE;
-	if (a[1] >= machine.ncores || a[1] == c->id)
+	if (a[1] >= machine.ncores || a[1] == this_core()->id)
 		return ERR_INVALID_ARG;
-	if (!memguard_owns(c, f->cap.base, f->cap.size))
+	if (!memguard_owns(this_core(), f->cap.base, f->cap.size))
 		return ERR_CAP_NOT_OWNER;
 	if (!(f->cap.flags & CAPF_REMOTE))
 		return ERR_NOT_ANCHORED;
-	struct frame_token t = {
-		.owner = c->id, .dest = (uint32_t)a[1], .base = f->cap.base, .size = f->cap.size,
-		.rights = f->cap.rights, .seq = c->export_seq[a[1]] + 1,
-	};
-	t.mac = token_mac(&t, &machine.token_key);
-	if ((err = user_copy_out(a[2], &t, sizeof(t))))
-		return err;
-	c->export_seq[a[1]] = t.seq;
-	return OK;
+	return export_mint(TOKEN_FRAME, a[1], f->cap.base, f->cap.size, f->cap.rights, a[2]);
 }
 
 /*
@@ -347,20 +323,12 @@ static err_t frame_export(const uint64_t a[5])
  */
 static err_t frame_import(const uint64_t a[5])
 {
-	struct core *c = this_core();
 	struct frame_token t;
 	struct cte *dst;
 	err_t err;
 
-	if ((err = dest_slot(a[0], a[1], &dst)) || (err = user_copy_in(&t, a[2], sizeof(t))))
+	if ((err = dest_slot(a[0], a[1], &dst)) || (err = export_take(TOKEN_FRAME, a[2], &t)))
 		return err;
-	err = token_check(&t, &machine.token_key, c->id, machine.ncores,
-			  t.owner < MAX_CORES ? c->import_seen[t.owner] : 0);
-	if (err)
-		return err;
-	if (!in_some_share(t.base, t.size))	/* a key that leaked would still not reach this */
-		return ERR_BAD_TOKEN;
-	c->import_seen[t.owner] = t.seq;
 	struct cap f = { .type = CAP_FRAME, .rights = (uint8_t)t.rights, .base = t.base, .size = t.size };
 	cap_install_root(dst, &f);	/* not zeroed: it is shared memory */
 	return OK;
@@ -387,8 +355,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	size_t len = strlen(machine.cmdline);
 
 	switch (method) {
-	case KERNEL_POWEROFF:
-		arch_exit_qemu((int)(a[0] & 0x7F));
+	case KERNEL_POWEROFF:		/* returns only if the machine stays on */
+		return arch_poweroff((unsigned)(a[0] & 0x7F));
 	case KERNEL_CMDLINE:
 		if (a[1] < len + 1)
 			return ERR_TRUNCATED;
@@ -426,6 +394,7 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return OK;
 	case KERNEL_VROOT_SPAN:
 	case KERNEL_VROOT_SET:
+	case KERNEL_VROOT_EXPORT:
 	case KERNEL_VROOT_UNMAP: {
 		struct cte *c;
 		err_t err = lookup(a[0], &c);
@@ -435,10 +404,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 			return vspace_span(c, a[1], a[2]);
 		if (method == KERNEL_VROOT_UNMAP)
 			return vspace_spanned_unmap(c, a[1], ret);
-		if (a[2] & (CAP_PAGE_SIZE - 1))
-			return ERR_INVALID_ARG;
-		if (!in_some_share(a[2], CAP_PAGE_SIZE))
-			return ERR_BAD_ADDRESS;
+		if (method == KERNEL_VROOT_EXPORT)
+			return vspace_table_export(c, a[1], a[2], a[3]);
 		return vspace_replica_set(c, a[1], a[2]);
 	}
 	}
@@ -456,7 +423,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_EXPORT)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

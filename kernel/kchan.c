@@ -119,7 +119,7 @@ static void serve_one(struct core *c, struct kchan_rep *ch, const struct kchan_r
 		break;
 	case KCHAN_RUN_TEST: {
 		err_t err = ktest_run_here(arg);
-		reply(ch, seq, err, 0, c->test_skipped ? KCHAN_REP_SKIPPED : 0, c->test_msg);
+		reply(ch, seq, err, 0, c->test.verdict == TEST_SKIP ? KCHAN_REP_SKIPPED : 0, c->test.msg);
 		break;
 	}
 	case KCHAN_FAULT:

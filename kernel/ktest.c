@@ -1,14 +1,16 @@
 /*
- * The boot-test runner (see ktest.h). It runs on the bootstrap core, walks
- * the .ktests section in link order, and prints for each selected test:
+ * The boot-test runner (see ktest.h and lib/test.h). It runs on the
+ * bootstrap core, walks the "tests" section in link order, and prints for
+ * each selected test:
  *	PASS <name>
  *	FAIL <name>: <reason>
  *	SKIP <name>: <reason>
  * then `ktest: P passed, F failed, S skipped` and leaves QEMU through
  * isa-debug-exit (code 0x10 all passed, 0x11 otherwise), so the exit status
  * of QEMU is the verdict. tools/boottest.py adds the host-side timeout.
+ * A test's verdict lives in its core's struct core (test_state() below):
+ * every core runs tests itself, and cores share no writable kernel data.
  */
-#include <stdarg.h>
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "kernel/arch.h"
@@ -18,57 +20,41 @@
 #include "kernel/ktest.h"
 #include "kernel/machine.h"
 
-extern const struct ktest __ktests_start[], __ktests_end[];
-
 #define EXIT_PASS	0x10
 #define EXIT_FAIL	0x11
 
-static void record(bool skip, const char *fmt, va_list ap)
+struct test_state *test_state(void)
+{
+	return &this_core()->test;
+}
+
+/* Runs t on the bootstrap core, named in a fault report while it runs
+ * (trap.c). */
+static enum test_verdict run_here(const struct test *t, unsigned online)
 {
 	struct core *c = this_core();
+	enum test_verdict v;
 
-	if (c->test_failed || c->test_skipped)
-		return;		/* the first verdict stands */
-	if (skip)
-		c->test_skipped = true;
-	else
-		c->test_failed = true;
-	fmt_vsnprintf(c->test_msg, sizeof(c->test_msg), fmt, ap);
-}
-
-void ktest_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(false, fmt, ap);
-	va_end(ap);
-}
-
-void ktest_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(true, fmt, ap);
-	va_end(ap);
+	c->running_test = t;
+	v = test_run(t, online);
+	c->running_test = NULL;
+	return v;
 }
 
 err_t ktest_run_here(uint32_t index)
 {
 	struct core *c = this_core();
-	const struct ktest *t = __ktests_start + index;
+	enum test_verdict v;
 
-	c->test_failed = c->test_skipped = false;
-	c->test_msg[0] = '\0';
-	if (index >= (uint32_t)(__ktests_end - __ktests_start)) {
-		strlcpy(c->test_msg, "no such test", sizeof(c->test_msg));
+	if (index >= (uint32_t)(__stop_tests - __start_tests)) {
+		c->test.verdict = TEST_FAIL;
+		strlcpy(c->test.msg, "no such test", sizeof(c->test.msg));
 		return ERR_BAD_MESSAGE;
 	}
-	c->running_test = t;
-	t->fn();
+	c->running_test = __start_tests + index;
+	v = test_call(c->running_test);		/* the bootstrap core counted the cores */
 	c->running_test = NULL;
-	return c->test_failed ? ERR_INVALID_ARG : OK;
+	return v == TEST_FAIL ? ERR_INVALID_ARG : OK;
 }
 
 unsigned ktest_cores_online(void)
@@ -89,8 +75,8 @@ err_t ktest_wait_ticks(unsigned n, unsigned timeout_s)
 
 	while (c->ticks - start < n) {
 		if (arch_timestamp() > deadline) {
-			ktest_fail("core %u: timer ticked %llu of %u times in %u s", c->id,
-				   (unsigned long long)(c->ticks - start), n, timeout_s);
+			test_fail("core %u: timer ticked %llu of %u times in %u s",
+				  c->id, (unsigned long long)(c->ticks - start), n, timeout_s);
 			return ERR_TIMEOUT;
 		}
 		arch_wait_for_interrupt();
@@ -98,19 +84,23 @@ err_t ktest_wait_ticks(unsigned n, unsigned timeout_s)
 	return OK;
 }
 
-enum verdict { V_PASS, V_FAIL, V_SKIP };
-
-/* Runs an each-core test: here first, then on every other online core. */
-static enum verdict run_each_core(const struct ktest *t, uint32_t index, char *why, size_t size)
+/* Runs an each-core test: here first (which decides whether there are
+ * cores enough), then on every other online core. */
+static enum test_verdict run_each_core(const struct test *t, char *why, size_t size)
 {
 	struct core *c = this_core();
-	unsigned ran = 0;
+	uint32_t index = (uint32_t)(t - __start_tests);
+	unsigned online = ktest_cores_online(), ran = 1;
+	enum test_verdict v = run_here(t, online);
 
-	if (ktest_run_here(index) != OK) {
-		fmt_snprintf(why, size, "core 0: %s", c->test_msg);
-		return V_FAIL;
+	if (v != TEST_PASS) {
+		/* Too few cores: it ran nowhere, and the reason says so. */
+		if (online < t->min_cores)
+			strlcpy(why, c->test.msg, size);
+		else
+			fmt_snprintf(why, size, "core 0: %s", c->test.msg);
+		return v;
 	}
-	ran++;
 	for (unsigned i = 1; i < machine.ncores; i++) {
 		struct kchan_rep rep;
 		if (!c->chan[i] || c->core_halted[i])
@@ -119,72 +109,49 @@ static enum verdict run_each_core(const struct ktest *t, uint32_t index, char *w
 		if (err) {
 			fmt_snprintf(why, size, "core %u: %s%s%s", i, err_name(err),
 				     rep.msg[0] ? ": " : "", rep.msg);
-			return V_FAIL;
+			return TEST_FAIL;
+		}
+		if (rep.flags & KCHAN_REP_SKIPPED) {
+			fmt_snprintf(why, size, "core %u: %s", i, rep.msg);
+			return TEST_SKIP;
 		}
 		ran++;
 	}
 	fmt_snprintf(why, size, "%u cores", ran);
-	return V_PASS;
-}
-
-static bool selected(const char *name, const char *pattern)
-{
-	char pat[64];
-	const char *p = pattern;
-
-	if (!pattern[0] || strcmp(pattern, "all") == 0)
-		return true;
-	while (*p) {
-		unsigned n = 0;
-		while (*p && *p != ',' && n + 1 < sizeof(pat))
-			pat[n++] = *p++;
-		pat[n] = '\0';
-		if (*p == ',')
-			p++;
-		for (const char *s = name; n && *s; s++)
-			if (strncmp(s, pat, n) == 0)
-				return true;
-	}
-	return false;
+	return TEST_PASS;
 }
 
 void ktest_main(const char *pattern)
 {
 	struct core *c = this_core();
-	unsigned pass = 0, fail = 0, skip = 0;
-	char why[160];
+	struct test_counts n = { 0 };
+	char why[TEST_MSG_MAX];
 
 	kprintf("ktest: running boot tests matching \"%s\" on %u cores\n",
 		pattern[0] ? pattern : "all", ktest_cores_online());
-	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
-		uint32_t index = (uint32_t)(t - __ktests_start);
-		enum verdict v;
+	for (const struct test *t = __start_tests; t < __stop_tests; t++) {
+		enum test_verdict v;
 
-		if (!selected(t->name, pattern))
+		if (!test_selected(t->name, pattern))
 			continue;
 		why[0] = '\0';
-		if (ktest_cores_online() < t->min_cores) {
-			fmt_snprintf(why, sizeof(why), "needs %u cores, %u online",
-				     t->min_cores, ktest_cores_online());
-			v = V_SKIP;
-		} else if (t->kind == KTEST_EACH_CORE) {
-			v = run_each_core(t, index, why, sizeof(why));
+		if (t->each_core) {
+			v = run_each_core(t, why, sizeof(why));
 		} else {
-			ktest_run_here(index);
-			v = c->test_failed ? V_FAIL : c->test_skipped ? V_SKIP : V_PASS;
-			strlcpy(why, c->test_msg, sizeof(why));
+			v = run_here(t, ktest_cores_online());
+			strlcpy(why, c->test.msg, sizeof(why));
 		}
-		if (v == V_PASS) {
-			pass++;
+		if (v == TEST_PASS) {
+			n.passed++;
 			kprintf("PASS %s%s%s%s\n", t->name, why[0] ? " (" : "", why, why[0] ? ")" : "");
-		} else if (v == V_SKIP) {
-			skip++;
+		} else if (v == TEST_SKIP) {
+			n.skipped++;
 			kprintf("SKIP %s: %s\n", t->name, why);
 		} else {
-			fail++;
+			n.failed++;
 			kprintf("FAIL %s: %s\n", t->name, why);
 		}
 	}
-	kprintf("ktest: %u passed, %u failed, %u skipped\n", pass, fail, skip);
-	arch_exit_qemu(fail ? EXIT_FAIL : EXIT_PASS);
+	kprintf("ktest: %d passed, %d failed, %d skipped\n", n.passed, n.failed, n.skipped);
+	arch_exit_qemu(n.failed ? EXIT_FAIL : EXIT_PASS);
 }

@@ -11,6 +11,8 @@
  * many cores as there is memory for) or halts with the reason.
  */
 #include <stdint.h>
+#include <kpi/caps.h>
+#include "lib/cmdline.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "kernel/arch.h"
@@ -20,6 +22,7 @@
 
 /* Boot hand-off (see the file comment). */
 struct machine machine SHARED_HANDOFF;
+_Static_assert(sizeof(machine.cmdline) == KERNEL_CMDLINE_MAX, "KERNEL_CMDLINE's promise");
 /* Boot hand-off: too large for the boot stack, used only in this file. */
 static struct acpi_info acpi SHARED_HANDOFF;
 static struct mb_info mbi SHARED_HANDOFF;
@@ -65,8 +68,13 @@ static void read_multiboot(uint32_t magic, uint64_t info_pa)
 	if (mbi.map.dropped)
 		kprintf("multiboot: warning: memory map has more than %d entries; %u ignored\n",
 			MEMMAP_MAX, mbi.map.dropped);
-	if (mbi.cmdline_truncated)
-		kprintf("multiboot: warning: command line longer than %d bytes was cut\n",
+	/* Boot input the kernel cannot hold whole is not used in part: the
+	 * cut end of a word would say something else (an init= spec cut in
+	 * its argument starts another program), and the words after it would
+	 * be lost without a word. So the machine boots as with no command
+	 * line, and says so. */
+	if (mbi.cmdline_too_long)
+		kprintf("multiboot: the command line is longer than %d bytes; ignoring all of it (nothing on it takes effect)\n",
 			MB_CMDLINE_MAX - 1);
 	machine.raw = mbi.map;
 	strlcpy(machine.cmdline, mbi.cmdline, sizeof(machine.cmdline));
@@ -90,6 +98,15 @@ static void add_core(uint32_t apic_id, uint32_t node)
 	}
 }
 
+/* Soft off's facts; a machine without them still boots, but says so. */
+static void read_s5(void)
+{
+	machine.s5 = acpi.s5;
+	if (acpi.s5.err)
+		kprintf("acpi: no soft off (S5): %s: %s; poweroff will need QEMU's exit device\n",
+			err_name(acpi.s5.err), acpi.s5.why);
+}
+
 static void read_acpi(void)
 {
 	struct boot_io io = { boot_map, boot_warn, "acpi" };
@@ -99,9 +116,12 @@ static void read_acpi(void)
 
 	machine.nnodes = 1;
 	machine.lapic_pa = 0xFEE00000;
+	machine.s5 = (struct acpi_s5){ .err = ERR_NOT_FOUND, .why = "no usable ACPI tables" };
 	err = acpi_find_rsdp(&io, &rsdp);
 	if (!err)
 		err = acpi_parse(&io, rsdp, &acpi);
+	if (!err)
+		read_s5();
 	if (err || !acpi.has_madt || acpi.ncores == 0) {
 		kprintf("acpi: %s; starting the bootstrap core only\n",
 			err ? "no usable ACPI tables (no RSDP found, or it is corrupt)" :
@@ -141,8 +161,13 @@ static void limit_cores(void)
 
 	if (cmdline_get("maxcores", buf, sizeof(buf))) {
 		unsigned v = 0;
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+		const char *p;
+		/* Digits only, and no more than fit: "2x" or a number that
+		 * wraps around must not become a valid limit. */
+		for (p = buf; *p >= '0' && *p <= '9' && v <= MAX_CORES; p++)
 			v = v * 10 + (unsigned)(*p - '0');
+		if (*p || p == buf)
+			v = 0;
 		if (v >= 1 && v < limit)
 			limit = v;
 		else
@@ -258,26 +283,14 @@ void machine_discover(uint32_t mb_magic, uint64_t mb_info_pa)
 	print_summary();
 }
 
-/* Finds `key=value` (or a bare `key`, giving "") as a whole word. */
+/* lib/cmdline.c on the machine's command line. A value longer than buf
+ * holds is not cut: the kernel says so, and the word counts as absent. */
 bool cmdline_get(const char *key, char *buf, unsigned size)
 {
-	size_t klen = strlen(key);
+	err_t err = cmdline_find(machine.cmdline, key, buf, size);
 
-	for (const char *p = machine.cmdline; *p; ) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (strncmp(w, key, klen) == 0 && (w[klen] == '=' || w + klen == p)) {
-			const char *v = w[klen] == '=' ? w + klen + 1 : w + klen;
-			unsigned n = 0;
-			while (v < p && n + 1 < size)
-				buf[n++] = *v++;
-			if (size)
-				buf[n] = '\0';
-			return true;
-		}
-	}
-	return false;
+	if (err == ERR_TRUNCATED)
+		kprintf("cmdline: the value of %s= is longer than %u bytes; ignoring %s\n", key,
+			size ? size - 1 : 0, key);
+	return err == OK;
 }

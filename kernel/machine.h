@@ -2,9 +2,10 @@
  * What the bootstrap core learned about the machine before starting the
  * other cores: the cores (from the ACPI MADT), their NUMA nodes (SRAT), the
  * usable memory (Multiboot map) and how it is split into one share per core,
- * the clock rates, the command line. The bootstrap core writes it once, in
- * machine_discover(); from the moment the first other core starts it is
- * read-only, and every core may read it (boot hand-off).
+ * the clock rates, the command line, how to power off (FADT, DSDT). The
+ * bootstrap core writes it once, in machine_discover(); from the moment the
+ * first other core starts it is read-only, and every core may read it (boot
+ * hand-off).
  */
 #ifndef KERNEL_MACHINE_H
 #define KERNEL_MACHINE_H
@@ -49,6 +50,11 @@ struct machine {
 
 	char cmdline[MB_CMDLINE_MAX];
 	unsigned maxcores;		/* from maxcores=, else MAX_CORES */
+
+	/* Powering off through ACPI soft off (S5), from the FADT and the
+	 * DSDT's \_S5 (kernel/arch/x86_64/poweroff.c, docs/power.md): usable
+	 * when s5.err is OK, else s5.why says why not. */
+	struct acpi_s5 s5;
 };
 
 extern struct machine machine;
@@ -58,7 +64,9 @@ extern struct machine machine;
  * core); otherwise it says why and halts. */
 void machine_discover(uint32_t mb_magic, uint64_t mb_info_pa);
 
-/* The value of `key=` on the command line (copied into buf), or false. */
+/* Is word `key` or `key=VALUE` on the command line? With buf, VALUE (""
+ * for a bare key) is copied into it; a VALUE of `size` bytes or more is
+ * not cut but refused: the kernel says so and the answer is false. */
 bool cmdline_get(const char *key, char *buf, unsigned size);
 
 #endif

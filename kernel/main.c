@@ -66,7 +66,8 @@ static void start_other_cores(void)
 static void bsp_main(void)
 {
 	struct core *c = this_core();
-	char pattern[64];
+	char pattern[MB_CMDLINE_MAX];	/* holds any test= value: the other
+					 * cores look only for the word */
 
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
 	boot_user_mesh_reserve();		/*    memory the monitors will share */

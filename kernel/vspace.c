@@ -21,6 +21,7 @@
 #include "kernel/arch.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
+#include "kernel/export.h"
 #include "kernel/memguard.h"
 #include "kernel/vspace.h"
 
@@ -180,9 +181,28 @@ err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
 	return OK;
 }
 
-err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base)
+err_t vspace_table_export(struct cte *root, uint64_t entry, uint64_t dest, uint64_t uout)
 {
 	err_t err = writable(root, CAP_PML4);
+
+	if (err)
+		return err;
+	if (entry >= arch_vnode_user_entries(3))
+		return ERR_MAP_RANGE;
+	if (!vspace_is_spanned(root->cap.base))
+		return ERR_NOT_FOUND;		/* its tables could still change */
+	const uint64_t *e = table_entries(&root->cap);
+	if (!arch_pte_present(e[entry]))
+		return ERR_NOT_MAPPED;
+	return export_mint(TOKEN_TABLE, dest, arch_pte_addr(e[entry]), CAP_PAGE_SIZE, 0, uout);
+}
+
+/* Checks everything it can before it takes the token, which can be
+ * taken only once. */
+err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t utoken)
+{
+	err_t err = writable(root, CAP_PML4);
+	struct frame_token t;
 
 	if (err)
 		return err;
@@ -192,8 +212,10 @@ err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base)
 		return ERR_SPANNED;		/* an owner's, not a replica */
 	uint64_t *e = table_entries(&root->cap);
 	if (arch_pte_present(e[entry]))
-		return arch_pte_addr(e[entry]) == base ? OK : ERR_MAP_SLOT_IN_USE;
-	e[entry] = arch_pte_table(base);
+		return ERR_MAP_SLOT_IN_USE;
+	if ((err = export_take(TOKEN_TABLE, utoken, &t)))
+		return err;
+	e[entry] = arch_pte_table(t.base);
 	return OK;
 }
 

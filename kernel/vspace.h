@@ -31,7 +31,10 @@ void vspace_object_created(struct cte *c);
  * marked tree (removing that mapping would leave other cores' TLBs stale).
  */
 err_t vspace_span(struct cte *root, uint64_t on, uint64_t out);
-err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t base);
+err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t utoken);
+/* A token by which core `dest` may point a replica at the PDPT in user
+ * entry `entry` of the marked PML4 `root` (kernel/export.h). */
+err_t vspace_table_export(struct cte *root, uint64_t entry, uint64_t dest, uint64_t uout);
 bool vspace_mapped_in_spanned(const struct cte *c);
 /* The same for any descendant of c (what revoking c would delete). */
 bool vspace_mapped_below_in_spanned(const struct cte *c);

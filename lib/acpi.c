@@ -1,12 +1,14 @@
 /*
  * ACPI topology tables. acpi_parse() works in three steps: validate the RSDP
- * and the root table (RSDT or XSDT); collect the MADT, SRAT and SLIT, each
- * validated whole (header, length readable, checksum zero); then parse them
- * in that order, whatever their order in the root table, because the SRAT
- * assigns nodes to the cores the MADT listed and the SLIT is indexed by the
- * proximity domains the SRAT named. Entry lists are walked by next_entry(),
- * which stops at the first entry whose length is < 2 or runs past its table.
- * Multi-byte fields are assembled byte by byte: tables may be unaligned.
+ * and the root table (RSDT or XSDT); collect the MADT, SRAT, SLIT and FADT,
+ * each validated whole (header, length readable, checksum zero); then parse
+ * them in that order, whatever their order in the root table, because the
+ * SRAT assigns nodes to the cores the MADT listed and the SLIT is indexed by
+ * the proximity domains the SRAT named. Entry lists are walked by
+ * next_entry(), which stops at the first entry whose length is < 2 or runs
+ * past its table. Multi-byte fields are assembled byte by byte: tables may
+ * be unaligned. The FADT leads to the DSDT, whose AML is not interpreted:
+ * acpi_aml_s5() only looks for the one declaration soft off needs.
  */
 #include <stddef.h>
 #include "lib/acpi.h"
@@ -19,8 +21,8 @@
 #define SRAT_ENTRIES		48
 #define SLIT_MATRIX		44
 
-enum { T_MADT, T_SRAT, T_SLIT, T_COUNT };
-static const char *const table_sig[T_COUNT] = { "APIC", "SRAT", "SLIT" };
+enum { T_MADT, T_SRAT, T_SLIT, T_FADT, T_COUNT };
+static const char *const table_sig[T_COUNT] = { "APIC", "SRAT", "SLIT", "FACP" };
 
 struct tables {
 	const uint8_t *p[T_COUNT];
@@ -394,12 +396,250 @@ static void parse_slit(const struct boot_io *io, const uint8_t *t, uint32_t len,
 	}
 }
 
+/*
+ * The FADT's fields that soft off needs (ACPI spec, "Fixed ACPI Description
+ * Table"): byte offsets into the table. The X_ forms (ACPI 2.0+) exist only
+ * when the table is long enough to hold them, and win over the 32-bit forms
+ * when they are non-zero. A Generic Address Structure (GAS) is 12 bytes:
+ * address space (0 memory, 1 system I/O), bit width, bit offset, access
+ * size, then the 64-bit address.
+ */
+#define FADT_DSDT		40
+#define FADT_SMI_CMD		48
+#define FADT_ACPI_ENABLE	52
+#define FADT_PM1A_CNT		64
+#define FADT_PM1B_CNT		68
+#define FADT_PM1_CNT_LEN	89
+#define FADT_FLAGS		112
+#define FADT_V1_LEN		116	/* the whole ACPI 1.0 FADT */
+#define FADT_X_DSDT		140
+#define FADT_X_PM1A_CNT		172
+#define FADT_X_PM1B_CNT		184
+#define GAS_LEN			12
+#define GAS_SYSTEM_IO		1
+#define FADT_HW_REDUCED		(1u << 20)	/* Flags: no PM1 blocks at all */
+
+/* The X_ field at off if the table holds it and it is non-zero, else 0. */
+static uint64_t fadt_x(const uint8_t *t, uint32_t len, uint32_t off, uint32_t size)
+{
+	if (len < off + size)
+		return 0;
+	return get_le64(t + off + (size == GAS_LEN ? 4 : 0));
+}
+
+/* The I/O port of a PM1 control block: the X_ GAS when set, else the 32-bit
+ * field. *port = 0 when neither is set. Returns why it is unusable, or NULL. */
+static const char *pm1_port(const uint8_t *t, uint32_t len, uint32_t legacy, uint32_t xoff,
+			    uint16_t *port)
+{
+	uint64_t pa = fadt_x(t, len, xoff, GAS_LEN);
+	const uint8_t *gas = t + xoff;
+
+	if (pa) {
+		if (gas[0] != GAS_SYSTEM_IO)
+			return "a PM1 control block is in memory space; only system I/O ports are supported";
+		if (gas[1] && gas[1] < 16)
+			return "a PM1 control block is narrower than 16 bits";
+	} else {
+		pa = get_le32(t + legacy);
+		if (pa && t[FADT_PM1_CNT_LEN] < 2)
+			return "the FADT's PM1_CNT_LEN is below 2 bytes";
+	}
+	if (pa > 0xFFFE)
+		return "a PM1 control block's port is beyond the 64 KiB of I/O space";
+	*port = (uint16_t)pa;
+	return NULL;
+}
+
+/* Records why soft off is unusable; always returns false. */
+static bool s5_fail(struct acpi_s5 *s5, err_t err, const char *why)
+{
+	s5->err = err;
+	s5->why = why;
+	return false;
+}
+
+/* The DSDT that the FADT names, validated whole, then its \_S5. */
+static bool read_dsdt(const struct boot_io *io, const uint8_t *t, uint32_t len,
+		      struct acpi_s5 *s5)
+{
+	const uint8_t *dsdt;
+	uint32_t dlen;
+	err_t err;
+
+	s5->dsdt_pa = fadt_x(t, len, FADT_X_DSDT, 8);
+	if (!s5->dsdt_pa)
+		s5->dsdt_pa = get_le32(t + FADT_DSDT);
+	if (!s5->dsdt_pa)
+		return s5_fail(s5, ERR_NOT_FOUND, "the FADT names no DSDT");
+	err = sdt_map(io, s5->dsdt_pa, &dsdt, &dlen);
+	if (err == ERR_BAD_CHECKSUM)
+		return s5_fail(s5, err, "the DSDT's checksum is bad");
+	if (err)
+		return s5_fail(s5, err, "the DSDT's length runs past readable memory");
+	if (!sig_eq(dsdt, "DSDT", 4))
+		return s5_fail(s5, ERR_BAD_SIGNATURE, "the FADT's DSDT address holds no DSDT");
+	s5->err = acpi_aml_s5(dsdt + SDT_HDR_LEN, dlen - SDT_HDR_LEN, &s5->slp_typa,
+			      &s5->slp_typb, &s5->why);
+	return s5->err == OK;
+}
+
+/* Soft off from the FADT and its DSDT; out->s5 says whether it is usable. */
+static void parse_fadt(const struct boot_io *io, const uint8_t *t, uint32_t len,
+		       struct acpi_info *out)
+{
+	struct acpi_s5 *s5 = &out->s5;
+	const char *why;
+	uint32_t smi;
+
+	out->has_fadt = true;
+	if (len < FADT_V1_LEN) {
+		s5_fail(s5, ERR_TRUNCATED, "the FADT is shorter than ACPI 1.0's 116 bytes");
+		return;
+	}
+	if (get_le32(t + FADT_FLAGS) & FADT_HW_REDUCED) {
+		s5_fail(s5, ERR_UNSUPPORTED,
+			"hardware-reduced ACPI (no PM1 control block); its sleep control register is not supported");
+		return;
+	}
+	if ((why = pm1_port(t, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT, &s5->pm1a_cnt)) ||
+	    (why = pm1_port(t, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT, &s5->pm1b_cnt))) {
+		s5_fail(s5, ERR_UNSUPPORTED, why);
+		return;
+	}
+	if (!s5->pm1a_cnt) {
+		s5_fail(s5, ERR_NOT_FOUND, "the FADT has no PM1a control block");
+		return;
+	}
+	smi = get_le32(t + FADT_SMI_CMD);
+	s5->acpi_enable = t[FADT_ACPI_ENABLE];
+	if (smi <= 0xFFFF && s5->acpi_enable)
+		s5->smi_cmd = (uint16_t)smi;
+	else if (smi)
+		bootio_warn(io, "acpi: FADT's SMI_CMD port or ACPI_ENABLE value unusable; ACPI mode cannot be entered", smi);
+	read_dsdt(io, t, len, s5);
+}
+
+/*
+ * AML (ACPI spec, "ACPI Machine Language Specification"): NameOp 0x08 is
+ * followed by a NameString, here "_S5_" after an optional root prefix '\'
+ * or parent prefixes '^'; PackageOp 0x12 by a PkgLength, a NumElements byte
+ * and the elements. A PkgLength's first byte holds in bits 7..6 how many
+ * bytes follow (0..3); with none, bits 5..0 are the length, else bits 3..0
+ * are its low nibble and each following byte the next 8 bits. The length
+ * counts itself and everything after it in the package.
+ */
+#define AML_ZERO	0x00
+#define AML_ONE		0x01
+#define AML_NAME	0x08
+#define AML_BYTE	0x0A
+#define AML_WORD	0x0B
+#define AML_DWORD	0x0C
+#define AML_PACKAGE	0x12
+#define AML_ROOT	0x5C
+#define AML_PARENT	0x5E
+
+/* Whether "_S5_" at aml[i] is the name that a NameOp declares. */
+static bool declared_here(const uint8_t *aml, uint32_t i)
+{
+	if (i > 0 && aml[i - 1] == AML_ROOT)
+		i--;
+	else
+		while (i > 0 && aml[i - 1] == AML_PARENT)
+			i--;
+	return i > 0 && aml[i - 1] == AML_NAME;
+}
+
+/* One package element at *p (below end) that must be an integer constant. */
+static err_t aml_integer(const uint8_t *aml, uint32_t *p, uint32_t end, uint32_t *v,
+			 const char **why)
+{
+	static const uint8_t size[] = { [AML_BYTE] = 1, [AML_WORD] = 2, [AML_DWORD] = 4 };
+	uint8_t op;
+	unsigned n;
+
+	if (*p >= end) {
+		*why = "the \\_S5 package ends before its second element";
+		return ERR_TRUNCATED;
+	}
+	op = aml[(*p)++];
+	if (op == AML_ZERO || op == AML_ONE) {
+		*v = op;
+		return OK;
+	}
+	if (op >= sizeof(size) || !size[op]) {
+		*why = "a \\_S5 element is not an integer constant (Zero, One, Byte, Word or DWord)";
+		return ERR_UNSUPPORTED;
+	}
+	if (end - *p < size[op]) {
+		*why = "a \\_S5 element runs past the end of its package";
+		return ERR_TRUNCATED;
+	}
+	*v = 0;
+	for (n = 0; n < size[op]; n++)
+		*v |= (uint32_t)aml[*p + n] << (8 * n);
+	*p += size[op];
+	return OK;
+}
+
+err_t acpi_aml_s5(const uint8_t *aml, uint32_t len, uint8_t *slp_typa, uint8_t *slp_typb,
+		  const char **why)
+{
+	uint32_t i, p, plen, end, nbytes, a, b;
+	err_t err;
+
+	for (i = 0; len >= 4 && i <= len - 4; i++)
+		if (sig_eq(aml + i, "_S5_", 4) && declared_here(aml, i))
+			break;
+	if (len < 4 || i > len - 4) {
+		*why = "the DSDT declares no \\_S5 (soft off) object";
+		return ERR_NOT_FOUND;
+	}
+	p = i + 4;
+	if (p >= len || aml[p] != AML_PACKAGE) {
+		*why = "\\_S5 is not a Package";
+		return ERR_UNSUPPORTED;
+	}
+	p++;					/* the PkgLength */
+	nbytes = p < len ? aml[p] >> 6 : 0;
+	if (p >= len || len - p < nbytes + 2) {	/* PkgLength, NumElements */
+		*why = "the \\_S5 package's length runs past the end of the DSDT";
+		return ERR_TRUNCATED;
+	}
+	plen = nbytes ? aml[p] & 0x0F : aml[p] & 0x3F;
+	for (uint32_t k = 1; k <= nbytes; k++)
+		plen |= (uint32_t)aml[p + k] << (4 + 8 * (k - 1));
+	if (plen < nbytes + 2 || plen > len - p) {
+		*why = "the \\_S5 package's length runs past the end of the DSDT";
+		return ERR_TRUNCATED;
+	}
+	end = p + plen;
+	p += nbytes + 1;
+	if (aml[p++] < 2) {
+		*why = "the \\_S5 package has fewer than two elements";
+		return ERR_INVALID_ARG;
+	}
+	if ((err = aml_integer(aml, &p, end, &a, why)) ||
+	    (err = aml_integer(aml, &p, end, &b, why)))
+		return err;
+	if (a > 7 || b > 7) {
+		*why = "a \\_S5 sleep type is above 7 (SLP_TYP has 3 bits)";
+		return ERR_INVALID_ARG;
+	}
+	*slp_typa = (uint8_t)a;
+	*slp_typb = (uint8_t)b;
+	*why = NULL;
+	return OK;
+}
+
 static void set_defaults(struct acpi_info *out, uint64_t rsdp_pa)
 {
 	unsigned a, b;
 
 	zero(out, sizeof(*out));
 	out->rsdp_pa = rsdp_pa;
+	out->s5.err = ERR_NOT_FOUND;
+	out->s5.why = "no sound FADT (FACP) in the root table";
 	out->nnodes = 1;
 	for (a = 0; a < ACPI_MAX_NODES; a++)
 		for (b = 0; b < ACPI_MAX_NODES; b++)
@@ -427,5 +667,7 @@ err_t acpi_parse(const struct boot_io *io, uint64_t rsdp_pa, struct acpi_info *o
 		parse_srat(io, t.p[T_SRAT], t.len[T_SRAT], out);
 	if (t.p[T_SLIT])
 		parse_slit(io, t.p[T_SLIT], t.len[T_SLIT], out);
+	if (t.p[T_FADT])
+		parse_fadt(io, t.p[T_FADT], t.len[T_FADT], out);
 	return OK;
 }

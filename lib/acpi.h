@@ -1,8 +1,10 @@
 /*
  * ACPI tables that describe the machine's topology: RSDP, RSDT/XSDT, MADT
  * (the cores and I/O APICs), SRAT (which core and which memory belong to
- * which NUMA node) and SLIT (the distances between nodes). The parser reads
- * only through a struct boot_io and checks every length and checksum, so
+ * which NUMA node) and SLIT (the distances between nodes); and what
+ * powering off needs: the FADT (the PM1 control ports) and the \_S5 object
+ * in the DSDT's AML (the sleep type of soft off). The parser reads only
+ * through a struct boot_io and checks every length and checksum, so
  * garbage tables give errors, never wild reads.
  */
 #ifndef LIB_ACPI_H
@@ -37,6 +39,28 @@ struct acpi_ioapic {
 	uint32_t gsi_base;
 };
 
+/*
+ * Soft off (sleep state S5), docs/power.md: write SLP_TYPa | SLP_EN to
+ * PM1a_CNT (and SLP_TYPb | SLP_EN to PM1b_CNT when there is one). `err` is
+ * OK when every field below is usable; otherwise `why` says in a sentence
+ * what was missing or malformed, and the fields are not to be used.
+ */
+struct acpi_s5 {
+	err_t err;
+	const char *why;	/* a constant sentence when err != OK */
+	uint16_t pm1a_cnt;	/* I/O port of PM1a_CNT (from X_PM1a_CNT_BLK if set) */
+	uint16_t pm1b_cnt;	/* I/O port of PM1b_CNT; 0 = none */
+	uint16_t smi_cmd;	/* SMI command port; 0 = none (no ACPI enable needed or possible) */
+	uint8_t acpi_enable;	/* what to write to smi_cmd to enter ACPI mode */
+	uint8_t slp_typa, slp_typb;	/* \_S5's first two elements, 0..7 */
+	uint64_t dsdt_pa;	/* where the DSDT was read (X_DSDT if set) */
+};
+
+/* The PM1 control register's bits (ACPI spec, "PM1 Control Registers"). */
+#define ACPI_PM1_SCI_EN		(1u << 0)	/* set: the machine is in ACPI mode */
+#define ACPI_PM1_SLP_TYP_SHIFT	10		/* SLP_TYPx, bits 10..12 */
+#define ACPI_PM1_SLP_EN		(1u << 13)	/* write 1: enter the sleep state */
+
 struct acpi_info {
 	uint64_t rsdp_pa;
 	uint8_t revision;	/* RSDP revision: 0 = ACPI 1.0 (RSDT only) */
@@ -59,6 +83,9 @@ struct acpi_info {
 
 	bool has_slit;
 	uint8_t dist[ACPI_MAX_NODES][ACPI_MAX_NODES];	/* by node index; 10 = local */
+
+	bool has_fadt;		/* a sound FACP was in the root table */
+	struct acpi_s5 s5;	/* soft off; s5.err says whether it is usable */
 };
 
 /*
@@ -76,9 +103,24 @@ err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa);
  * a warning. A missing MADT is not an error: has_madt stays false and ncores
  * 0, and the caller decides. Without a SRAT every core and all memory are
  * node 0 and nnodes is 1; without a SLIT, dist is 10 on the diagonal and 20
- * elsewhere. Errors: ERR_BAD_CHECKSUM / ERR_TRUNCATED for the RSDP or root
- * table itself.
+ * elsewhere. Soft off is read from the FADT and its DSDT; whatever is
+ * wrong there is recorded in out->s5 (err, why), never returned: a machine
+ * that cannot power off through ACPI still boots. Errors: ERR_BAD_CHECKSUM
+ * / ERR_TRUNCATED for the RSDP or root table itself.
  */
 err_t acpi_parse(const struct boot_io *io, uint64_t rsdp_pa, struct acpi_info *out);
+
+/*
+ * Finds the Name(\_S5, Package(){SLP_TYPa, SLP_TYPb, ...}) declaration in
+ * the AML byte stream aml[0..len) (a DSDT's body) and reads its first two
+ * elements, each an integer constant (Zero, One, or a Byte/Word/DWord
+ * prefix) of 0..7. Every read is bounded by len. Errors, with a sentence
+ * in *why: ERR_NOT_FOUND (no \_S5 declared), ERR_TRUNCATED (the package
+ * runs past the end), ERR_UNSUPPORTED (not a package, or an element that
+ * is not an integer constant), ERR_INVALID_ARG (fewer than two elements,
+ * or a value above 7).
+ */
+err_t acpi_aml_s5(const uint8_t *aml, uint32_t len, uint8_t *slp_typa, uint8_t *slp_typb,
+		  const char **why);
 
 #endif

@@ -7,10 +7,19 @@
  * on completely or ignored; the line never holds more than
  * LINEEDIT_SIZE - 1 characters and is always NUL-terminated.
  *
+ * What is typed past a full line is not held, but it is counted (le->lost):
+ * the line the user typed is longer than the editor can hold, so at its
+ * end it is refused whole. Running the part that fit would run something
+ * that was not typed: "kill 1:10" after 119 spaces would kill 1:1.
+ * Backspace takes back a byte that was not held before one that was, so
+ * the count stays the length of what was typed, and a line erased back
+ * under the limit is a good line again.
+ *
  * The word splitter and the number parser are strict for the same reason
  * the editor never truncates: a shell that quietly drops an argument or
  * reads "12x" as 12 does something the user did not ask for.
  */
+#include "lib/fmt.h"
 #include "lib/lineedit.h"
 #include "lib/string.h"
 
@@ -40,6 +49,10 @@ static void echo(struct lineedit *le, const char *s)
 
 static void erase_one(struct lineedit *le)
 {
+	if (le->lost) {
+		le->lost--;			/* never shown: nothing to erase */
+		return;
+	}
 	if (le->len == 0)
 		return;
 	le->line[--le->len] = '\0';
@@ -51,12 +64,26 @@ static void append(struct lineedit *le, char c)
 	const char s[2] = { c, '\0' };
 
 	if (le->len == LINEEDIT_SIZE - 1) {
-		echo(le, "\a");			/* full: say so, keep the line */
+		le->lost++;			/* full: say so; refused at its end */
+		echo(le, "\a");
 		return;
 	}
 	le->line[le->len++] = c;
 	le->line[le->len] = '\0';
 	echo(le, s);
+}
+
+/* The end of a line that was too long: it is refused whole. */
+static enum lineedit_event too_long(struct lineedit *le)
+{
+	int n = fmt_snprintf(le->echo + le->echo_len, sizeof(le->echo) - le->echo_len,
+			     LINEEDIT_TOO_LONG_FMT, le->len + le->lost, LINEEDIT_SIZE - 1);
+
+	le->echo_len += (size_t)n;	/* fits: the message is short (lineedit.h) */
+	le->len = 0;
+	le->lost = 0;
+	le->line[0] = '\0';
+	return LINEEDIT_TOO_LONG;
 }
 
 /* Swallows printable bytes of an escape sequence: after ESC, one byte
@@ -110,17 +137,19 @@ enum lineedit_event lineedit_feed(struct lineedit *le, uint8_t c)
 		le->after_cr = c == '\r';
 		le->done = true;
 		echo(le, "\n");
-		return LINEEDIT_LINE;
+		return le->lost ? too_long(le) : LINEEDIT_LINE;
 	case DEL:
 	case BACKSPACE:
 		erase_one(le);
 		return LINEEDIT_NONE;
 	case CTRL_U:
+		le->lost = 0;
 		while (le->len)
 			erase_one(le);
 		return LINEEDIT_NONE;
 	case CTRL_C:
 		le->len = 0;
+		le->lost = 0;
 		le->line[0] = '\0';
 		echo(le, "^C\n");
 		return LINEEDIT_CANCEL;

@@ -9,12 +9,18 @@
  * leaves in le->echo the bytes to print back, because a serial terminal
  * does not echo what is typed: the program it talks to does.
  *
- *	printable 0x20..0x7E	appended and echoed; on a full line nothing is
- *				appended and BEL is echoed (never truncated)
- *	0x7F or 0x08		erase one character: "\b \b" (nothing if empty)
+ *	printable 0x20..0x7E	appended and echoed; on a full line it is not
+ *				held, BEL is echoed and the line is too long
+ *				(below)
+ *	0x7F or 0x08		erase one character: "\b \b" (nothing if empty);
+ *				on a line that is too long, first the bytes
+ *				not held, one each (nothing to echo)
  *	Ctrl-U (0x15)		erase the whole line: "\b \b" per character
  *	CR or LF		the line is complete: "\n"; the LF of a CR LF
- *				pair is swallowed, not a second, empty line
+ *				pair is swallowed, not a second, empty line.
+ *				A line too long is refused whole
+ *				(LINEEDIT_TOO_LONG), never cut: the echo says
+ *				so (LINEEDIT_TOO_LONG_FMT)
  *	Ctrl-C (0x03)		abandon the line: "^C\n"
  *	ESC sequences		ignored whole: ESC [ params final (the arrow
  *				keys, Home, Delete: ESC [ A, ESC [ 3 ~), ESC O x,
@@ -31,14 +37,24 @@
 #include <kpi/errors.h>
 
 #define LINEEDIT_SIZE		128	/* bytes of a line, its NUL included */
-/* The longest echo: Ctrl-U on a full line, three bytes per character. */
+/* The longest echo: Ctrl-U on a full line, three bytes per character
+ * (the line-too-long message is shorter). */
 #define LINEEDIT_ECHO_MAX	(3 * (LINEEDIT_SIZE - 1))
+
 
 enum lineedit_event {
 	LINEEDIT_NONE,		/* keep feeding */
 	LINEEDIT_LINE,		/* le->line holds a complete line (without CR/LF) */
 	LINEEDIT_CANCEL,	/* Ctrl-C: the line was abandoned */
+	LINEEDIT_TOO_LONG,	/* a line longer than LINEEDIT_SIZE - 1 ended: it
+				 * is refused whole, and le->line is empty */
 };
+
+/* What the echo says after the "\n" of a line that was too long: the
+ * characters typed and the most a line holds. A line that was cut would
+ * run something else than what was typed ("kill 1:10" as "kill 1:1"),
+ * so nothing of it runs. */
+#define LINEEDIT_TOO_LONG_FMT	"line too long: %zu characters, at most %u; nothing run\n"
 
 /* One line being edited. le->line is NUL-terminated at all times; after
  * LINEEDIT_LINE it stays valid until the next lineedit_feed, which starts
@@ -47,6 +63,7 @@ enum lineedit_event {
 struct lineedit {
 	char line[LINEEDIT_SIZE];
 	size_t len;
+	size_t lost;			/* typed past a full line, not held */
 	bool done;			/* the last feed ended a line */
 	bool after_cr;			/* the last byte was CR: swallow one LF */
 	uint8_t esc;			/* inside an escape sequence: how far */

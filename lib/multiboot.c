@@ -131,6 +131,9 @@ static void map_from_mem_fields(const uint8_t *mbi, struct memmap *map)
 /*
  * Copies the command line. The bytes up to its NUL, or the first
  * MB_CMDLINE_MAX-1 of them, must be readable; otherwise it is left "".
+ * A longer one is not cut: it is refused whole (left "", with
+ * cmdline_too_long), since its cut end would be a different word
+ * (maxcores=12 as maxcores=1) and the words after it would be lost.
  */
 static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info *out)
 {
@@ -152,7 +155,9 @@ static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info
 	if (i == MB_CMDLINE_MAX - 1) {
 		/* Full: longer unless the next byte is the NUL. */
 		c = bootio_map(io, (uint64_t)pa + i, 1);
-		out->cmdline_truncated = !c || *c;
+		out->cmdline_too_long = !c || *c;
+		if (out->cmdline_too_long)
+			out->cmdline[0] = 0;
 	}
 	return add_boot_range(out, pa, (uint64_t)i + 1);
 }

@@ -27,7 +27,10 @@ struct mb_info {
 	struct memmap map;		/* the raw map, kinds as enum mem_kind */
 	bool map_from_mmap;		/* false: made from mem_lower/mem_upper */
 	char cmdline[MB_CMDLINE_MAX];	/* "" if none; NUL-terminated */
-	bool cmdline_truncated;		/* longer than MB_CMDLINE_MAX-1 */
+	/* Longer than MB_CMDLINE_MAX-1: refused whole, cmdline is "" (a cut
+	 * one would say something else, a cut init= spec start something
+	 * else). */
+	bool cmdline_too_long;
 	/* Physical ranges holding boot information (the info structure, the
 	 * command line, the memory map, module list and modules): the kernel
 	 * must not hand them out while it still reads them. */

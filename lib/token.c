@@ -13,12 +13,19 @@ uint64_t token_mac(const struct frame_token *t, const struct sipkey *key)
 	return siphash24(key, t, offsetof(struct frame_token, mac));
 }
 
-err_t token_check(const struct frame_token *t, const struct sipkey *key, unsigned me,
-		  unsigned ncores, uint64_t seen)
+err_t token_check(const struct frame_token *t, const struct sipkey *key, unsigned kind,
+		  unsigned me, unsigned ncores, uint64_t seen)
 {
 	if (token_mac(t, key) != t->mac)
 		return ERR_BAD_TOKEN;
-	if (t->owner >= ncores || t->owner == me || t->dest != me || t->reserved)
+	if (t->kind != kind || t->owner >= ncores || t->dest != me)
+		return ERR_BAD_TOKEN;
+	/* A frame imported from this core would be a second root of memory
+	 * its own tree already holds; a table may be this core's (a span
+	 * here too). */
+	if (kind == TOKEN_FRAME && t->owner == me)
+		return ERR_BAD_TOKEN;
+	if (kind == TOKEN_TABLE && (t->size != CAP_PAGE_SIZE || t->rights))
 		return ERR_BAD_TOKEN;
 	if (!t->size || (t->base | t->size) & (CAP_PAGE_SIZE - 1) || t->base + t->size < t->base ||
 	    t->rights & ~(uint32_t)CAP_RIGHTS_ALL)

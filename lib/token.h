@@ -1,12 +1,15 @@
 /*
  * Export tokens: the proof that lets one core's kernel make a capability
- * to memory in another core's share (KERNEL_FRAME_IMPORT, kpi/caps.h).
+ * to memory in another core's share (KERNEL_FRAME_IMPORT, kpi/caps.h), or
+ * point a replica page table at another core's PDPT (KERNEL_VROOT_SET).
  *
  * The kernels share no state after boot, so an importing kernel cannot
  * look up whether the owner really exported a frame. Instead the owner's
  * kernel mints a token when its monitor exports a Frame capability it
- * holds (KERNEL_FRAME_EXPORT): the frame's address, size and rights, the
- * owner, the one core that may import it, a sequence number, and a MAC
+ * holds (KERNEL_FRAME_EXPORT), or a PDPT of an address space it has marked
+ * as spanned (KERNEL_VROOT_EXPORT): the kind, the address, size and
+ * rights, the owner, the one core that may take it, a sequence number
+ * (one sequence for both kinds, per pair of cores), and a MAC
  * over all of them under a key that only the kernels know (made at boot,
  * in the read-only hand-off). The token travels in an ordinary message
  * between the monitors; the importing kernel checks the MAC and that the
@@ -15,7 +18,9 @@
  * token at or below it (a replay, or a token older than one already
  * used). So a monitor can import only what another core's kernel saw a
  * Frame capability for, never another core's kernel data, and never the
- * same export twice, e.g. after the owner revoked it.
+ * same export twice, e.g. after the owner revoked it; and a replica can
+ * point only at a page table of a spanned space, never at a Frame that a
+ * process could fill with entries of its own.
  *
  * Freestanding and pure, so the host tests drive it (tests/host/
  * test_token.c); the kernel supplies the key and the per-owner state.
@@ -32,14 +37,15 @@
 uint64_t token_mac(const struct frame_token *t, const struct sipkey *key);
 
 /*
- * Is `t` a token that core `me` (of `ncores`) may take now, having taken
- * tokens from t->owner up to sequence number `seen`? OK; ERR_BAD_TOKEN
- * when the MAC does not match or the token is malformed (no such owner,
- * the owner is `me`, not for `me`, a size of 0, a base or size not
- * page-aligned or wrapping, rights outside CAP_RIGHTS_ALL, reserved bits
- * set); ERR_TOKEN_USED when t->seq <= seen.
+ * Is `t` a token of `kind` that core `me` (of `ncores`) may take now,
+ * having taken tokens from t->owner up to sequence number `seen`? OK;
+ * ERR_BAD_TOKEN when the MAC does not match or the token is malformed
+ * (another kind, no such owner, a frame's owner is `me`, not for `me`, a size of
+ * 0, a base or size not page-aligned or wrapping, rights outside
+ * CAP_RIGHTS_ALL; for a table, a size other than a page or any rights);
+ * ERR_TOKEN_USED when t->seq <= seen.
  */
-err_t token_check(const struct frame_token *t, const struct sipkey *key, unsigned me,
-		  unsigned ncores, uint64_t seen);
+err_t token_check(const struct frame_token *t, const struct sipkey *key, unsigned kind,
+		  unsigned me, unsigned ncores, uint64_t seen);
 
 #endif

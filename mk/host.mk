@@ -1,8 +1,8 @@
 # Host builds of lib/: unit tests under AddressSanitizer and UBSan, and
 # libFuzzer targets. Every tests/host/test_<suite>.c becomes
-# build/host/test_<suite>, linked with the runner and all of lib/ except
-# string.c (the host uses the C library's; test_string.c includes string.c
-# itself with its names prefixed). Every test and fuzzer also links the
+# build/host/test_<suite>, linked with the runner (HOST_RUNNER: lib/test.h's)
+# and all of lib/ except string.c (the host uses the C library's;
+# test_string.c includes string.c itself with its names prefixed). Every test and fuzzer also links the
 # host versions of lib/cap.c's hooks (HOST_HOOK_SRCS).
 
 HOST_CC      ?= gcc
@@ -13,8 +13,11 @@ HOST_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Werror -Iinclude -I. \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-LIB_HOST_SRCS := $(filter-out lib/string.c,$(wildcard lib/*.c))
+LIB_HOST_SRCS := $(filter-out lib/string.c lib/test.c,$(wildcard lib/*.c))
 LIB_HDRS      := $(wildcard lib/*.h include/kpi/*.h include/kpi/*.def)
+# The tests' runner: lib/test.c needs the runner's test_state(), so only
+# test binaries link it (not the fuzzers).
+HOST_RUNNER   := tests/host/test_main.c lib/test.c
 HOST_HOOK_SRCS := tests/host/cap_hooks.c
 HOST_HOOK_HDRS := tests/host/cap_hooks.h
 HOST_TESTS    := $(patsubst tests/host/test_%.c,build/host/test_%,\
@@ -25,9 +28,9 @@ FUZZERS       := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,\
                    $(filter-out $(FUZZ_CAP_PARTS),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_RUNS     ?= 20000
 
-build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+build/host/test_%: tests/host/test_%.c $(HOST_RUNNER) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< tests/host/test_main.c $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< $(HOST_RUNNER) $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 build/host/test_string: lib/string.c
 
@@ -36,10 +39,10 @@ build/host/test_string: lib/string.c
 CAP_TEST_FIXTURE := tests/host/cap_fixture.c tests/host/cap_fixture.h
 CAP_TESTS     := $(patsubst tests/host/test_%.c,build/host/test_%,$(wildcard tests/host/test_cap*.c))
 
-$(CAP_TESTS): build/host/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h \
+$(CAP_TESTS): build/host/test_%: tests/host/test_%.c $(HOST_RUNNER) \
 		$(CAP_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< tests/host/test_main.c \
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"$*"' -o $@ $< $(HOST_RUNNER) \
 		tests/host/cap_fixture.c $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
@@ -65,10 +68,10 @@ URPC_TEST_HDRS := tests/host/urpc_msgs.h tests/host/cpus.h
 
 build/host/test_urpc build/host/test_urpc_stress: $(URPC_TEST_HDRS)
 
-build/host-tsan/test_%: tests/host/test_%.c tests/host/test_main.c tests/host/test.h $(URPC_TEST_HDRS) lib/urpc.c lib/errors.c $(LIB_HDRS)
+build/host-tsan/test_%: tests/host/test_%.c $(HOST_RUNNER) $(URPC_TEST_HDRS) lib/fmt.c lib/urpc.c lib/errors.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(TSAN_CFLAGS) -DSUITE='"tsan/$*"' -DURPC_STRESS_DEFAULT=$(URPC_TSAN_N) \
-		-o $@ $< tests/host/test_main.c lib/urpc.c lib/errors.c
+		-o $@ $< $(HOST_RUNNER) lib/fmt.c lib/urpc.c lib/errors.c
 
 # make bench-host: lib/urpc.c between two pinned threads beside pipe,
 # eventfd, futex and Unix-socket round trips on this machine (docs/urpc.md).
@@ -101,3 +104,6 @@ fuzz: $(FUZZERS)
 			>build/fuzz/$$n.log 2>&1; then echo "PASS fuzz/$$n: $(FUZZ_RUNS) runs"; \
 		else echo "FAIL fuzz/$$n: see build/fuzz/$$n.log"; tail -30 build/fuzz/$$n.log | sed 's/^/    /'; fi; \
 	done
+
+# The ACPI suites share their table builders.
+build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h

@@ -45,12 +45,12 @@ $(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c)): $(IDL_U_HDRS)
 IDL_TEST_FIXTURE := tests/host/idl_fixture.c tests/host/idl_fixture.h
 
 build/host/test_idl build/host/test_idl_threads build/host/test_idl_caps: build/host/test_%: tests/host/test_%.c \
-		     tests/host/test_main.c tests/host/test.h tests/host/cpus.h \
+		     $(HOST_RUNNER) tests/host/cpus.h \
 		     $(IDL_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
 		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(IDL_HOST_GEN) -Itests/host -DSUITE='"$*"' -o $@ $< \
-		tests/host/test_main.c tests/host/idl_fixture.c $(HOST_HOOK_SRCS) \
+		$(HOST_RUNNER) tests/host/idl_fixture.c $(HOST_HOOK_SRCS) \
 		$(LIB_HOST_SRCS) $(IDL_HOST_SRCS)
 
 build/fuzz/fuzz_idl: tests/fuzz/fuzz_idl.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \

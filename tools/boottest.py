@@ -8,7 +8,8 @@ QEMU through isa-debug-exit, so QEMU's exit status is the boot's verdict
 see: that `cores online: N/N` appeared, that the exit status matches the
 lines, that a fault report is readable, and a timeout per boot. It also
 boots machines with bad or unusual input (no ACPI, too little memory, more
-cores than allowed, two NUMA nodes) and the GRUB ISO.
+cores than allowed, two NUMA nodes) and the GRUB ISO, and powers off
+machines without the isa-debug-exit device (docs/power.md).
 
 Every verdict is printed as `PASS name`, `FAIL name: why` or `SKIP name:
 why`; boot logs are kept under build/testlogs/.
@@ -222,7 +223,14 @@ def collect_verdicts(res, prefix, text):
         m = VERDICT.match(line)
         if m:
             kind, name, rest = m.groups()
-            why = rest.lstrip(": ").strip("() ") if rest else ""
+            # "FAIL name: why" keeps its why whole; "PASS name (note)" loses
+            # only the one pair of parentheses around its note.
+            if rest.startswith(": "):
+                why = rest[2:]
+            else:
+                why = rest.strip()
+                if why.startswith("(") and why.endswith(")"):
+                    why = why[1:-1]
             res.add(kind, f"{prefix}/{name}", why)
             fails += kind == "FAIL"
     return fails
@@ -317,11 +325,34 @@ def run_user(res, args, smp):
     fails = collect_verdicts(res, f"boot/smp{smp}", text)
     check_uart_line(res, f"boot/smp{smp}", text, log)
     check_chatter(res, f"boot/smp{smp}", smp, text, log)
-    summary = re.search(r"^user tests: (\d+) passed, (\d+) failed$", text, re.M)
-    if not summary:
-        res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary; log {log}\n" + tail(text))
-        fails += 1
+    fails += check_user_summary(res, prefix, smp, not args.filter, text, log)
     check_exit(res, prefix, status, fails, log, text)
+
+
+def check_user_summary(res, prefix, smp, unfiltered, text, log):
+    """The monitor's summary counts what it skipped, and a test skipped for
+    want of cores says how many it needs and how many are online: that must
+    be this machine's number and more than it has. At one core the tests
+    that need two must have been skipped, not run (or passed) on one.
+    Returns the number of FAILs added."""
+    summary = re.search(r"^user tests: (\d+) passed, (\d+) failed, (\d+) skipped$", text, re.M)
+    if not summary:
+        res.add("FAIL", f"{prefix}/summary",
+                f"no 'user tests: P passed, F failed, S skipped' summary; log {log}\n" + tail(text))
+        return 1
+    needs = [(m.group(1), int(m.group(2)), int(m.group(3))) for m in re.finditer(
+        r"^SKIP user/(\S+): needs (\d+) cores, (\d+) online$", text, re.M)]
+    wrong = [f"{name} needs {n} cores, {m} online" for name, n, m in needs if m != smp or n <= smp]
+    if wrong:
+        res.add("FAIL", f"{prefix}/summary", f"skipped at {smp} cores: {'; '.join(wrong)}; log {log}")
+        return 1
+    if smp == 1 and unfiltered and not needs:
+        res.add("FAIL", f"{prefix}/summary",
+                f"no test was skipped for want of a second core at 1 core; log {log}\n" + tail(text))
+        return 1
+    passed, failed, skipped = summary.groups()
+    res.add("PASS", f"{prefix}/summary", f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0
 
 
 def monitors_up(res, args, smp):
@@ -361,8 +392,10 @@ SHELL_STEP_TIMEOUT = 60         # seconds a command may take to give the prompt 
 
 def shell_steps(smp):
     """The scripted shell session at `smp` cores (at least 4): (step, what
-    is typed, regexes its output must hold). "{pid}" stands for the pid
-    `spawn` printed; a regex that starts with "!" must not appear. Byte
+    is typed, regexes its output must hold[, what to wait for instead of
+    the prompt before typing it]). "{pid}" stands for the pid the first
+    `spawn` on core 2 printed, "{pid1}" for the last on core 1; a regex
+    that starts with "!" must not appear. Byte
     0x7F is what a terminal's Backspace sends; the line editor echoes
     backspace, space, backspace for it."""
     return [
@@ -387,6 +420,15 @@ def shell_steps(smp):
         ("kill the spanning uprog", lambda sofar: f"kill 1:{shell_pid(sofar, 1)}\r",
          [r"^killed 1:\d+$"]),
         ("ps after it", "ps\r", [r"^PROC +STATE +NAME$", r"!^2:\d+ +\w+ +span"]),
+        # A line one character longer than the editor holds, whose first
+        # 127 characters would kill the uprog on core 1 (the issue's
+        # "kill 1:10" after 119 spaces, run as "kill 1:1"): refused whole.
+        ("spawn uprog 17 on 1", "spawn uprog 17 on 1\r", [r"^started uprog as 1:\d+$"]),
+        ("a line too long, cut a kill of 1:{pid1}", too_long_kill,
+         [r"^line too long: 128 characters, at most 127; nothing run$", r"!^killed"]),
+        ("ps: 1:{pid1} still runs", "ps\r", [r"^1:{pid1} +\w+ +uprog$"]),
+        ("kill 1:{pid1}", lambda sofar: f"kill 1:{shell_pid(sofar, 1, last=True)}\r",
+         [r"^killed 1:{pid1}$"]),
         ("mem", "mem\r", [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(smp)]),
         ("caps", "caps\r", [r"^ +1 DISPATCHER ", r"^ +2 CNODE ",
                             r"^\d+ capabilities in the task CNode; "]),
@@ -396,27 +438,45 @@ def shell_steps(smp):
         ("kill 1:29", "kill 1:29\r", [r"^shell: kill 1:29: ERR_[A-Z_]+: "]),
         ("ping 9", "ping 9\r",
          [rf"^shell: ping: there is no core 9 \(cores 0\.\.{smp - 1}\); usage: ping CORE$"]),
+        # A second shell may not read the console: it says whose the
+        # input is and exits, without a prompt; the first still reads.
+        ("spawn shell on 1", "spawn shell on 1\r",
+         [r"^started shell as 1:\d+$",
+          r"^shell: cannot read the console: ERR_CONSOLE_BUSY: .* \(it belongs to process 0:\d+; "
+          r"this shell on core 1 exits\)$"]),
+        ("cores, after the second shell exited", "cores\r", [rf"^{smp} cores$"],
+         r"^monitor: core 1: process 'shell' exited with status 1$"),
+        ("ps without the second shell", "ps\r", [r"^0:\d+ +\w+ +shell$", r"!^1:\d+ +\w+ +shell$"]),
         ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
     ]
 
 
-def shell_pid(text, core=2):
-    """The pid of the uprog that the session's `spawn` started on `core`."""
-    m = re.search(rf"^started uprog as {core}:(\d+)$", text, re.M)
-    return m.group(1) if m else "none"
+def shell_pid(text, core=2, last=False):
+    """The pid of the uprog that the session's first (or last) `spawn`
+    started on `core`."""
+    found = re.findall(rf"^started uprog as {core}:(\d+)$", text, re.M)
+    return (found[-1] if last else found[0]) if found else "none"
+
+
+def too_long_kill(sofar):
+    """128 characters: spaces, then `kill 1:PID9` for the last uprog on
+    core 1, so that the first 127 would be `kill 1:PID` (1:PID9 does not
+    exist)."""
+    cut = f"kill 1:{shell_pid(sofar, 1, last=True)}"
+    return " " * (127 - len(cut)) + cut + "9\r"
 
 
 def shell_step_problems(steps, matched, text):
     """What each step's output lacks (or has that it must not)."""
-    pid = shell_pid(text)
+    pid, pid1 = shell_pid(text), shell_pid(text, 1, last=True)
     problems = []
     for k in range(min(len(matched), len(steps))):
-        label, _, regexes = steps[k]
-        label = label.replace("{pid}", pid)
+        label, _, regexes = steps[k][:3]
+        label = label.replace("{pid}", pid).replace("{pid1}", pid1)
         end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
         out = text[matched[k].end():end]
         for rx in regexes:
-            rx = rx.replace("{pid}", pid)
+            rx = rx.replace("{pid}", pid).replace("{pid1}", pid1)
             if rx.startswith("!") and re.search(rx[1:], out, re.M):
                 problems.append(f"step '{label}': its output has /{rx[1:]}/:\n{tail(out)}")
             elif not rx.startswith("!") and not re.search(rx, out, re.M):
@@ -430,37 +490,40 @@ def shell_session(res, args, smp=4):
     checks each command's output (the text between its prompt and the
     next): counting and pinging cores, an error for the shell's own core,
     a line edited with Backspace, spawn, ps, kill and ps again, mem, caps,
-    bad input of four kinds, and poweroff, which ends QEMU with status 1."""
+    bad input of four kinds, a line too long, a second shell refused the
+    console, and poweroff, which ends QEMU with status 0: a plain poweroff
+    tries ACPI S5 before the isa-debug-exit device (docs/power.md)."""
     name = f"boot/special/smp{smp}_shell_session_drives_the_system"
     if args.filter and args.filter not in name:
         return
     steps = shell_steps(smp)
     prompt = re.escape(SHELL_PROMPT)
     script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, steps[0][1])]
-    script += [(prompt, typed) for _, typed, _ in steps[1:]]
+    script += [(st[3] if len(st) > 3 else prompt, st[1]) for st in steps[1:]]
     matched = []
     status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
                              step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
                              kernel=args.kernel, append="")
     problems = []
-    for bad in (r"kernel fault", r"^panic: ", r"process 'shell' (faulted|exited)"):
+    for bad in (r"kernel fault", r"^panic: ", r"core 0: process 'shell' (faulted|exited)"):
         if re.search(bad, text, re.M):
             problems.append(f"the output has /{bad}/")
     if not matched:
         problems.append("no shell banner and prompt (/" + SHELL_BANNER + "/ then "
                         f"'{SHELL_PROMPT}')")
     elif len(matched) < len(steps):
-        label, typed, _ = steps[len(matched) - 1]
+        label = steps[len(matched) - 1][0]
         why = (f"within {SHELL_STEP_TIMEOUT} s" if status == "timeout"
                else f"before QEMU exited with status {status}")
-        problems.append(f"step '{label.replace('{pid}', shell_pid(text))}' got no prompt back {why}")
+        label = label.replace("{pid}", shell_pid(text)).replace("{pid1}", shell_pid(text, 1, True))
+        problems.append(f"step '{label}' got no prompt back {why}")
     problems += shell_step_problems(steps, matched, text)
     spawn = next(k for k, st in enumerate(steps) if st[0].startswith("spawn uprog"))
     if len(matched) > spawn and not re.search(r"uprog: idle on core 2$",
                                               text[matched[spawn].end():], re.M):
         problems.append("the spawned uprog never said 'uprog: idle on core 2'")
-    if len(matched) == len(steps) and status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if len(matched) == len(steps) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
     else:
@@ -512,7 +575,7 @@ def shell_restarts(res, args, smp=2):
     """The monitor starts the shell again when it dies: with `shellfault`
     the first shell faults on purpose; the monitor reports the fault,
     says it starts the shell again (1 of 3), and the new shell answers
-    `cores` and powers off (QEMU status 1)."""
+    `cores` and powers off (ACPI S5: QEMU status 0)."""
     name = f"boot/special/smp{smp}_monitor_restarts_a_shell_that_faults"
     if args.filter and args.filter not in name:
         return
@@ -532,14 +595,49 @@ def shell_restarts(res, args, smp=2):
     if len(matched) < len(script):
         problems.append(f"step {len(matched) + 1} of {len(script)} never matched "
                         f"(status {status})")
-    elif status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if re.search(r"starting the shell again \(2 of 3\)", text):
         problems.append("the shell was started a third time")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
     else:
         res.add("PASS", name, "restarted once, answered, powered off")
+
+
+CMDLINE_MAX = 255                # characters of the kernel command line (KERNEL_CMDLINE_MAX - 1)
+
+
+def cmdline_too_long(res, args):
+    """A kernel command line longer than the kernel holds is refused whole:
+    its init= spec, cut at 255 characters, would start 'uprog' 17 and
+    'uprog' 1 (a program that faults) instead of three 'uprog' 17. The
+    boot must say why and start nothing."""
+    name = "boot/special/cmdline_too_long_starts_nothing_and_says_why"
+    if args.filter and args.filter not in name:
+        return
+    spec = "init=uprog:17,uprog:17,uprog:17"
+    cut = len("init=uprog:17,uprog:1")
+    # QEMU hands the kernel "KERNEL APPEND"; the padding puts the 255th
+    # character just after the cut spec.
+    pad = CMDLINE_MAX - cut - len(args.kernel + " ") - len("pad= ")
+    append = "pad=" + "x" * pad + " " + spec
+    assert len(args.kernel) + 1 + append.index(spec) + cut == CMDLINE_MAX
+    status, text, log = boot(name, args.logdir, args.timeout, until=r"^init: supervising \d+ programs?$",
+                             smp=2, mem=args.mem, kernel=args.kernel, append=append)
+    problems = []
+    if not re.search(r"^multiboot: the command line is longer than 255 bytes; ignoring all of it", text, re.M):
+        problems.append("no line saying the command line was ignored")
+    if not re.search(r"^init: supervising 0 programs$", text, re.M):
+        problems.append("init does not supervise 0 programs")
+    if re.search(r"^init: started", text, re.M):
+        problems.append("init started a program from the cut command line")
+    if status == "timeout" or "kernel fault" in text:
+        problems.append(f"status {status}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name)
 
 
 def user_faults(res, args):
@@ -551,7 +649,7 @@ def user_faults(res, args):
         return
     pats = [rf"^core {core}: process 'monitor' faulted: {re.escape(what)} \(vector {vec}, error 0x[0-9a-f]+\) "
             rf"at rip 0x[0-9a-f]+, address 0x[0-9a-f]+, rsp 0x[0-9a-f]+; stopped"
-            for what, vec, core in FAULTS] + [r"^user tests: \d+ passed, 0 failed$"]
+            for what, vec, core in FAULTS] + [r"^user tests: \d+ passed, 0 failed, \d+ skipped$"]
     def seen_all(text):
         return all(re.search(p, text, re.M) for p in pats)
     status, text, log = boot(name, args.logdir, args.timeout, until=seen_all, smp=6,
@@ -563,6 +661,36 @@ def user_faults(res, args):
         res.add("FAIL", name, f"a kernel fault was reported; log {log}\n" + tail(text))
     else:
         res.add("PASS", name, "5 faults reported, core 0 finished its tests")
+
+
+def ufault_shell_reads(res, args):
+    """With `ufault` and no tests, the monitors on cores 1..5 fault and the
+    console stays the kernels' for output; the shell on core 0 must still
+    read what is typed: it answers `cores` (1: no mesh) and powers off."""
+    name = "boot/special/ufault_leaves_a_shell_that_reads"
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"),
+              (r"^1 core\n" + prompt, "poweroff\r")]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=6, mem=args.mem,
+                             kernel=args.kernel, append="ufault")
+    problems = [f"no fault report of core {core}" for _, _, core in FAULTS
+                if not re.search(rf"^core {core}: process 'monitor' faulted: ", text, re.M)]
+    if re.search(r"shell: cannot read the console", text):
+        problems.append("the shell cannot read the console")
+    if len(matched) < len(script):
+        problems.append(f"step {len(matched) + 1} of {len(script)} never matched (status {status})")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
+    if re.search(r"kernel fault|^panic: ", text, re.M):
+        problems.append("a kernel fault or panic")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "5 monitors faulted; the shell answered and powered off")
 
 
 # What no boot may print: a kernel that faulted, panicked or lost control.
@@ -684,6 +812,19 @@ def run_specials(res, args):
             [r"smp: 4 cores found; this kernel starts at most 2 \(maxcores= on the command line\)",
              r"^cores online: 2/4$", r"^PASS every_core_online_and_answering"],
             smp=4, mem="128M", append="test=every_core_online maxcores=2")
+    # 16 characters, one more than the kernel's buffer: cut, it would be 2.
+    special(res, args, "maxcores_too_long_is_refused_not_cut",
+            [r"^cmdline: the value of maxcores= is longer than 15 bytes; ignoring maxcores$",
+             r"^cores online: 4/4$", r"^PASS every_core_online_and_answering"],
+            smp=4, mem="128M", append="test=every_core_online maxcores=0000000000000020")
+    # init supervises at most 16: of 17 it starts none (not the first 16).
+    # That it supervises 0 shows it: the count of those that ended badly
+    # can be 17 with the first 16 started too, if they all end well.
+    special(res, args, "init_starts_none_of_more_specs_than_it_supervises",
+            [r"^init: 17 programs to start, more than the 16 it supervises; starting none$",
+             r"^init: supervising 0 programs$",
+             r"^init: nothing left to supervise; 17 programs ended badly$"],
+            smp=1, mem="128M", append="utest=init/usertest init=" + ",".join(["uprog:0"] * 17))
     special(res, args, "early_fault_before_own_idt_is_reported",
             [r"early kernel fault: #PF page fault \(vector 14\) at rip [0-9a-f]+, cr2 100000000000; halting"],
             until=r"early kernel fault.*\n", smp=1, mem="128M", append="early_fault")
@@ -705,6 +846,101 @@ def run_specials(res, args):
                     smp=2, mem="128M", kernel=None, iso=args.iso)
         else:
             res.add("FAIL", "boot/special/grub_iso_boots_every_core", f"{args.iso} was not built")
+
+
+# Power-off (docs/power.md). A plain `poweroff` (code 0) tries ACPI soft
+# off (S5) first, then QEMU's isa-debug-exit device; a verdict (code != 0)
+# tries the device first. Under QEMU, S5 ends QEMU with status 0 and the
+# device with code * 2 + 1.
+POWEROFF_SAID = r"^shell: powering off$"
+BOOT_BANNER = "Flotilla multikernel (x86-64)"
+
+
+def poweroff_exits(res, args, name, want, why, **kw):
+    """Boots to the shell, types `poweroff`, and wants QEMU to exit by
+    itself with status `want`. Booted with no_reboot=False, a reset (a
+    triple fault) reboots instead of ending QEMU, so status 0 can only be
+    a power-off; a second boot banner stops the boot and fails it."""
+    full = f"boot/special/{name}"
+    if args.filter and args.filter not in full:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "poweroff\r")]
+    matched = []
+    def rebooted(text):
+        return text.count(BOOT_BANNER) > 1
+    status, text, log = boot(full, args.logdir, args.timeout, until=rebooted, script=script,
+                             matched=matched, step_timeout=SHELL_STEP_TIMEOUT, smp=2,
+                             mem=args.mem, **kw)
+    problems = []
+    if not matched:
+        problems.append("no shell prompt to type poweroff at")
+    elif rebooted(text):
+        problems.append("the machine rebooted instead of powering off")
+    elif not re.search(POWEROFF_SAID, text, re.M):
+        problems.append(f"no /{POWEROFF_SAID}/ after poweroff")
+    elif status == "timeout":
+        problems.append(f"QEMU still ran {args.timeout} s after the boot began: "
+                        "poweroff did not power off")
+    elif status != want:
+        problems.append(f"QEMU exit {status} after poweroff, want {want} ({why})")
+    if problems:
+        res.add("FAIL", full, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", full, f"QEMU exit {status}: {why}")
+
+
+def poweroff_impossible(res, args, smp=2):
+    """No ACPI and no isa-debug-exit device: `poweroff` cannot power off.
+    The kernel says why, the shell says the machine is still on (it must
+    not claim it powered off), and the next command still works."""
+    name = f"boot/special/no_acpi_no_debug_exit_poweroff_says_why_and_stays_on"
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    said = [r"^poweroff: no ACPI S5 \(no usable ACPI tables\) and no QEMU exit device; "
+            r"the machine stays on$",
+            r"^shell: poweroff: ERR_UNSUPPORTED: .*\(the machine is still on; ",
+            r"^1 core$"]
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "poweroff\r"),
+              (POWEROFF_SAID + r"[\s\S]*?" + prompt, "cores\r")]
+    matched = []
+    def answered(text):
+        return len(matched) == len(script) and re.search(r"^1 core$", text[matched[-1].end():], re.M)
+    status, text, log = boot(name, args.logdir, args.timeout, until=answered, script=script,
+                             matched=matched, step_timeout=SHELL_STEP_TIMEOUT, smp=smp,
+                             mem=args.mem, kernel=args.kernel, append="", debug_exit=False,
+                             machine_opts=None, extra=["-machine", "pc,acpi=off"])
+    after = text[matched[0].end():] if matched else ""
+    missing = [p for p in said if not re.search(p, after, re.M)]
+    if status is not None:
+        res.add("FAIL", name, f"QEMU ended (status {status}) instead of staying on; log {log}\n"
+                + tail(text))
+    elif missing:
+        res.add("FAIL", name, f"missing {missing}; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, "said why, stayed on, answered the next command")
+
+
+def poweroff_tests(res, args):
+    poweroff_exits(res, args, "smp2_poweroff_without_debug_exit_uses_acpi_s5", 0,
+                   "ACPI S5 with no QEMU exit device", kernel=args.kernel, append="",
+                   debug_exit=False, no_reboot=False)
+    poweroff_exits(res, args, "no_acpi_poweroff_uses_the_debug_exit_device", 1,
+                   "no ACPI: isa-debug-exit with code 0", kernel=args.kernel, append="",
+                   machine_opts=None, extra=["-machine", "pc,acpi=off"])
+    poweroff_impossible(res, args)
+    name = "boot/special/grub_iso_powers_off_without_debug_exit"
+    if args.filter and args.filter not in name:
+        return
+    if not args.iso:
+        res.add("SKIP", name, "no --iso given (make test builds it when the filter names grub_iso)")
+    elif not os.path.exists(args.iso):
+        res.add("FAIL", name, f"{args.iso} was not built")
+    else:
+        poweroff_exits(res, args, "grub_iso_powers_off_without_debug_exit", 0,
+                       "ACPI S5 from the GRUB ISO, no QEMU exit device", iso=args.iso,
+                       debug_exit=False, no_reboot=False)
 
 
 def main():
@@ -741,11 +977,14 @@ def main():
         shell_session(res, args)
         shell_restarts(res, args)
         user_faults(res, args)
+        ufault_shell_reads(res, args)
+        cmdline_too_long(res, args)
         init_supervises(res, args)
         fuzz_boot(res, args)
         fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
+        poweroff_tests(res, args)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

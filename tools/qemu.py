@@ -5,7 +5,8 @@ Every way of booting (make run, make debug, the boot tests, the benchmarks)
 goes through here, so they all get the same machine: q35, `-cpu max`, the
 chosen core count and memory, the serial console on stdio, and the
 isa-debug-exit device (port 0xf4) through which the kernel reports a
-verdict as QEMU's exit status.
+verdict as QEMU's exit status. --no-debug-exit leaves that device out, as
+on a real PC: Flotilla then powers off through ACPI (docs/power.md).
 
 The accelerator is picked automatically: KVM only when the host CPU
 advertises hardware virtualization (vmx or svm in /proc/cpuinfo) *and*
@@ -82,8 +83,11 @@ def numa_args(nodes, smp, mem):
 
 
 def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
-                 gdb=False, extra=(), machine_opts="", numa=0):
-    """The QEMU argument list for one boot."""
+                 gdb=False, extra=(), machine_opts="", numa=0, debug_exit=True,
+                 no_reboot=True):
+    """The QEMU argument list for one boot. debug_exit=False leaves out
+    the isa-debug-exit device; no_reboot=False lets a reset reboot the
+    machine instead of ending QEMU (with status 0, as a power-off does)."""
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
         sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
@@ -91,8 +95,11 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
     cmd = [qemu] + (["-machine", "q35" + (("," + machine_opts) if machine_opts else "")]
                     if machine_opts is not None else []) + [
            "-smp", str(smp), "-m", str(mem),
-           "-display", "none", "-serial", "mon:stdio", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+           "-display", "none", "-serial", "mon:stdio"]
+    if no_reboot:
+        cmd += ["-no-reboot"]
+    if debug_exit:
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
@@ -122,6 +129,8 @@ def main():
     ap.add_argument("--numa", default=os.environ.get("NUMA", "0"),
                     help="emulate this many NUMA nodes")
     ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--no-debug-exit", action="store_true",
+                    help="leave out the isa-debug-exit device (as on a PC: poweroff uses ACPI)")
     ap.add_argument("--interactive", action="store_true",
                     help="make run: exit 0 when Flotilla powers off with code 0")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
@@ -132,7 +141,7 @@ def main():
     for e in a.extra:
         extra += e.split()
     cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra,
-                       numa=a.numa)
+                       numa=a.numa, debug_exit=not a.no_debug_exit)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
@@ -142,11 +151,11 @@ def main():
 
 
 def interactive_status(qemu_status):
-    """The exit status of an interactive run. Flotilla powers off through
-    isa-debug-exit, so QEMU exits with code * 2 + 1: a power-off with code
-    0 (the shell's `poweroff`) is QEMU status 1, which is success here.
-    Any other code is said and passed on; QEMU killed by a signal is
-    128 + the signal, as a shell would say."""
+    """The exit status of an interactive run. The shell's `poweroff` goes
+    through ACPI S5 (QEMU status 0) or, where ACPI is off, through
+    isa-debug-exit with code 0 (QEMU status code * 2 + 1 = 1): both are
+    success here (docs/power.md). Any other code is said and passed on;
+    QEMU killed by a signal is 128 + the signal, as a shell would say."""
     if qemu_status == 1:
         return 0
     if qemu_status < 0:

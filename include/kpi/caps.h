@@ -106,7 +106,9 @@ enum cap_method {
 				 * dispatches, name (needs no WRITE) */
 
 	/* Kernel capability (monitors only). */
-	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
+	KERNEL_POWEROFF = 48,	/* (code 0..127): power off (docs/power.md);
+				 * returns ERR_UNSUPPORTED only if the machine
+				 * stays on */
 	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
@@ -142,11 +144,13 @@ enum cap_method {
 				 * marked, this kernel refuses to map into that
 				 * PML4 and to unmap anything in its tree
 				 * (ERR_SPANNED); at most SPANNED_MAX per core */
-	KERNEL_VROOT_SET,	/* (PML4 caddr, entry, base): user entry `entry`
-				 * (< 256) of a replica PML4 now points at the
-				 * PDPT at physical `base`, which another core's
-				 * monitor read with KERNEL_VROOT_SPAN; a used
-				 * entry only to the same base */
+	KERNEL_VROOT_SET,	/* (PML4 caddr, entry, const struct frame_token *):
+				 * user entry `entry` (< 256) of a replica PML4 now
+				 * points at the PDPT the token names, which the
+				 * owner's kernel minted for this core
+				 * (KERNEL_VROOT_EXPORT; ERR_BAD_TOKEN,
+				 * ERR_TOKEN_USED); a used entry only to the same
+				 * PDPT */
 	KERNEL_VROOT_UNMAP,	/* (PTABLE caddr, entry): clear that page entry of
 				 * a table in a spanned tree (else ERR_NOT_FOUND)
 				 * and flush this core's TLB; returns the PML4's
@@ -160,6 +164,13 @@ enum cap_method {
 				 * marked with KERNEL_CAP_REMOTE, so that it stays
 				 * put while other cores may hold it
 				 * (ERR_NOT_ANCHORED) */
+	KERNEL_VROOT_EXPORT,	/* (PML4 caddr, entry, dest core, struct
+				 * frame_token *out): a token (TOKEN_TABLE) by
+				 * which core `dest` may point a replica at the
+				 * PDPT in user entry `entry` of this PML4, which
+				 * must be marked (KERNEL_VROOT_SPAN; else
+				 * ERR_NOT_FOUND) and have that entry
+				 * (ERR_NOT_MAPPED) */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
@@ -190,6 +201,10 @@ enum cap_method {
 
 /* The most bytes one KERNEL_CONSOLE_READ returns. */
 #define CONSOLE_READ_MAX	1024
+/* The longest command line KERNEL_CMDLINE gives, its NUL included: the
+ * kernel refuses a longer one whole at boot (docs/boot.md), so a buffer
+ * of this size holds any command line and any value on it. */
+#define KERNEL_CMDLINE_MAX	256
 
 /* DISP_SET_EXC_EP flags: also send an exit message (kpi/lmp.h) there when
  * the dispatcher exits, so its supervisor learns of every ending. */
@@ -225,14 +240,17 @@ struct disp_info {
 	char name[32];
 };
 
-/* What KERNEL_FRAME_EXPORT writes and KERNEL_FRAME_IMPORT reads
- * (lib/token.h). No padding: the MAC covers the 40 bytes before it. */
+/* What KERNEL_FRAME_EXPORT and KERNEL_VROOT_EXPORT write and
+ * KERNEL_FRAME_IMPORT and KERNEL_VROOT_SET read (lib/token.h). No
+ * padding: the MAC covers the 40 bytes before it. */
+#define TOKEN_FRAME		0	/* a Frame capability's memory */
+#define TOKEN_TABLE		1	/* a PDPT of a spanned address space */
 struct frame_token {
-	uint32_t owner;		/* the core whose share holds the frame */
-	uint32_t dest;		/* the one core that may import it */
-	uint64_t base, size;	/* physical, page-aligned */
-	uint32_t rights;	/* CAP_RIGHT_*: the exported capability's */
-	uint32_t reserved;	/* 0 */
+	uint32_t owner;		/* the core whose share holds the memory */
+	uint32_t dest;		/* the one core that may take it */
+	uint64_t base, size;	/* physical, page-aligned (a table: one page) */
+	uint32_t rights;	/* TOKEN_FRAME: CAP_RIGHT_*, the capability's; else 0 */
+	uint32_t kind;		/* TOKEN_FRAME or TOKEN_TABLE */
 	uint64_t seq;		/* from `owner` to `dest`: 1, 2, ... */
 	uint64_t mac;		/* made with a key only the kernels know */
 };

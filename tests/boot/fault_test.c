@@ -19,17 +19,17 @@ static void fault_on_one_core(enum kchan_fault kind, uint64_t vector)
 	fault_and_recover(faulting_victim(), kind, 0, vector, &rep);
 }
 
-KTEST(fault_divide_error_halts_only_that_core, KTEST_BSP, 2)
+TEST_CORES(fault_divide_error_halts_only_that_core, 2)
 {
 	fault_on_one_core(FAULT_DIVIDE, 0);
 }
 
-KTEST(fault_page_fault_halts_only_that_core, KTEST_BSP, 2)
+TEST_CORES(fault_page_fault_halts_only_that_core, 2)
 {
 	fault_on_one_core(FAULT_PAGE, 14);
 }
 
-KTEST(fault_invalid_opcode_halts_only_that_core, KTEST_BSP, 2)
+TEST_CORES(fault_invalid_opcode_halts_only_that_core, 2)
 {
 	fault_on_one_core(FAULT_INVALID_OPCODE, 6);
 }

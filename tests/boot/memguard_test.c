@@ -64,8 +64,8 @@ static void leaf(struct audit *a, uint64_t va, uint64_t pa, uint64_t size, bool 
 		arch_start_pages(&start, &len);
 		a->direct_bytes += size;
 		if (pa != va - PHYSMAP_BASE && !a->failed) {
-			ktest_fail("core %u: direct map 0x%llx leads to 0x%llx", a->c->id,
-				   (unsigned long long)va, (unsigned long long)pa);
+			test_fail("core %u: direct map 0x%llx leads to 0x%llx", a->c->id,
+				  (unsigned long long)va, (unsigned long long)pa);
 			a->failed = true;
 		}
 		if (w && in_own_share(a->c, pa, size))
@@ -78,9 +78,9 @@ static void leaf(struct audit *a, uint64_t va, uint64_t pa, uint64_t size, bool 
 		allowed = true;		/* a device */
 	}
 	if (w && !allowed && !a->failed) {
-		ktest_fail("core %u: 0x%llx (physical 0x%llx, %llu KiB) is writable", a->c->id,
-			   (unsigned long long)va, (unsigned long long)pa,
-			   (unsigned long long)(size >> 10));
+		test_fail("core %u: 0x%llx (physical 0x%llx, %llu KiB) is writable", a->c->id,
+			  (unsigned long long)va, (unsigned long long)pa,
+			  (unsigned long long)(size >> 10));
 		a->failed = true;
 	}
 }
@@ -109,7 +109,7 @@ static void walk(struct audit *a, uint64_t table, int level, uint64_t va, bool w
 	}
 }
 
-KTEST(kernel_maps_writable_only_what_its_core_owns, KTEST_EACH_CORE, 1)
+TEST_EACH_CORE(kernel_maps_writable_only_what_its_core_owns, 1)
 {
 	struct core *c = this_core();
 	struct audit a = { .c = c };
@@ -118,12 +118,12 @@ KTEST(kernel_maps_writable_only_what_its_core_owns, KTEST_EACH_CORE, 1)
 	if (a.failed)
 		return;
 	if (a.direct_bytes != direct_top())
-		ktest_fail("core %u: the direct map holds %llu of %llu bytes", c->id,
-			   (unsigned long long)a.direct_bytes, (unsigned long long)direct_top());
+		test_fail("core %u: the direct map holds %llu of %llu bytes", c->id,
+			  (unsigned long long)a.direct_bytes, (unsigned long long)direct_top());
 	else if (a.own_writable != machine.share[c->id].total)
-		ktest_fail("core %u: %llu of its %llu bytes are writable", c->id,
-			   (unsigned long long)a.own_writable,
-			   (unsigned long long)machine.share[c->id].total);
+		test_fail("core %u: %llu of its %llu bytes are writable", c->id,
+			  (unsigned long long)a.own_writable,
+			  (unsigned long long)machine.share[c->id].total);
 }
 
 /* Has the victim write the word at `va`; wants a page fault there. */
@@ -133,18 +133,14 @@ static void write_faults(uint64_t va, const char *what)
 	struct kchan_rep rep;
 	char at[32];
 
-	if (victim == 0) {
-		ktest_skip("needs 2 cores, 1 online");
-		return;
-	}
+	if (victim == 0)
+		SKIP("needs 2 cores, 1 online");
 	/* The control: its own memory, which it may write. */
 	uint64_t own = (uint64_t)(uintptr_t)phys_to_virt(machine.share[victim].r[0].base);
 	err_t err = kchan_call_addr(victim, KCHAN_FAULT, FAULT_WRITE_AT, own, &rep);
-	if (err) {
-		ktest_fail("core %u could not write its own memory at 0x%llx: %s: %s", victim,
-			   (unsigned long long)own, err_name(err), rep.msg);
-		return;
-	}
+	if (err)
+		FAIL("core %u could not write its own memory at 0x%llx: %s: %s", victim,
+		     (unsigned long long)own, err_name(err), rep.msg);
 	if (!fault_and_recover(victim, FAULT_WRITE_AT, va, 14, &rep))
 		return;		/* e.g. "got OK (...: the write went through)" */
 	fmt_snprintf(at, sizeof(at), " at 0x%llx,", (unsigned long long)va);
@@ -152,11 +148,11 @@ static void write_faults(uint64_t va, const char *what)
 	for (const char *p = rep.msg; *p && !named; p++)
 		named = strncmp(p, at, strlen(at)) == 0;
 	if (!named)
-		ktest_fail("the report of the write to %s, '%s', does not name 0x%llx", what,
-			   rep.msg, (unsigned long long)va);
+		test_fail("the report of the write to %s, '%s', does not name 0x%llx", what,
+			  rep.msg, (unsigned long long)va);
 }
 
-KTEST(kernel_write_to_another_cores_share_faults_only_there, KTEST_BSP, 2)
+TEST_CORES(kernel_write_to_another_cores_share_faults_only_there, 2)
 {
 	/* The struct core of the core before the victim: the first page of
 	 * its share. */
@@ -166,18 +162,18 @@ KTEST(kernel_write_to_another_cores_share_faults_only_there, KTEST_BSP, 2)
 		     "another core's struct core");
 }
 
-KTEST(kernel_write_to_the_boot_handoff_after_boot_faults, KTEST_BSP, 2)
+TEST_CORES(kernel_write_to_the_boot_handoff_after_boot_faults, 2)
 {
 	write_faults((uint64_t)(uintptr_t)&machine.phys_top, "the boot hand-off");
 }
 
-KTEST(kernel_write_to_its_image_through_the_direct_map_faults, KTEST_BSP, 2)
+TEST_CORES(kernel_write_to_its_image_through_the_direct_map_faults, 2)
 {
 	write_faults((uint64_t)(uintptr_t)phys_to_virt(kernel_virt_to_phys(&machine.phys_top)),
 		     "the kernel image");
 }
 
-KTEST(kernel_write_to_the_start_pages_after_check_in_faults, KTEST_BSP, 2)
+TEST_CORES(kernel_write_to_the_start_pages_after_check_in_faults, 2)
 {
 	uint64_t base, len;
 

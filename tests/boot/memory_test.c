@@ -10,15 +10,13 @@
 #include "kernel/ktest.h"
 #include "kernel/machine.h"
 
-KTEST(memory_shares_disjoint_and_cover_usable, KTEST_BSP, 1)
+TEST(memory_shares_disjoint_and_cover_usable)
 {
 	uint64_t sum = 0;
 	err_t err = memshare_check(&machine.usable, machine.share, machine.ncores);
 
-	if (err) {
-		ktest_fail("memshare_check: %s", err_name(err));
-		return;
-	}
+	if (err)
+		FAIL("memshare_check: %s", err_name(err));
 	/* Independently of the library: pairwise disjoint, totals add up. */
 	for (unsigned a = 0; a < machine.ncores; a++) {
 		sum += machine.share[a].total;
@@ -27,16 +25,14 @@ KTEST(memory_shares_disjoint_and_cover_usable, KTEST_BSP, 1)
 				for (unsigned j = 0; j < machine.share[b].n; j++) {
 					const struct mem_range *x = &machine.share[a].r[i];
 					const struct mem_range *y = &machine.share[b].r[j];
-					if (x->base < y->base + y->len && y->base < x->base + x->len) {
-						ktest_fail("shares of cores %u and %u overlap at 0x%llx", a, b,
-							   (unsigned long long)x->base);
-						return;
-					}
+					if (x->base < y->base + y->len && y->base < x->base + x->len)
+						FAIL("shares of cores %u and %u overlap at 0x%llx", a, b,
+						     (unsigned long long)x->base);
 				}
 	}
 	if (sum != memmap_total(&machine.usable))
-		ktest_fail("shares hold %llu bytes, usable memory is %llu", (unsigned long long)sum,
-			   (unsigned long long)memmap_total(&machine.usable));
+		FAIL("shares hold %llu bytes, usable memory is %llu", (unsigned long long)sum,
+		     (unsigned long long)memmap_total(&machine.usable));
 }
 
 static bool in_share(const struct memshare *s, uint64_t pa, uint64_t len)
@@ -47,7 +43,7 @@ static bool in_share(const struct memshare *s, uint64_t pa, uint64_t len)
 	return false;
 }
 
-KTEST(each_core_uses_only_its_own_memory, KTEST_EACH_CORE, 1)
+TEST_EACH_CORE(each_core_uses_only_its_own_memory, 1)
 {
 	struct core *c = this_core();
 	const struct memshare *s = &machine.share[c->id];
@@ -56,45 +52,37 @@ KTEST(each_core_uses_only_its_own_memory, KTEST_EACH_CORE, 1)
 	uint64_t frame = pmem_alloc(&c->pmem);
 
 	if (!in_share(s, core_pa, sizeof(*c)))
-		ktest_fail("core %u: struct core at 0x%llx is outside its share", c->id,
-			   (unsigned long long)core_pa);
+		FAIL("core %u: struct core at 0x%llx is outside its share", c->id,
+		     (unsigned long long)core_pa);
 	else if (!in_share(s, stack_pa, KSTACK_SIZE))
-		ktest_fail("core %u: kernel stack outside its share", c->id);
+		FAIL("core %u: kernel stack outside its share", c->id);
 	else if (!in_share(s, c->pml4_pa, PAGE_SIZE))
-		ktest_fail("core %u: page tables outside its share", c->id);
+		FAIL("core %u: page tables outside its share", c->id);
 	else if (!frame || !in_share(s, frame, PAGE_SIZE))
-		ktest_fail("core %u: allocated frame 0x%llx is outside its share", c->id,
-			   (unsigned long long)frame);
-	if (c->test_failed || !frame)
-		return;
+		FAIL("core %u: allocated frame 0x%llx is outside its share", c->id,
+		     (unsigned long long)frame);
 	volatile uint64_t *p = phys_to_virt(frame);
 	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 		p[i] = frame ^ ((uint64_t)i * 0x9E3779B97F4A7C15ull) ^ c->id;
 	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
-		if (p[i] != (frame ^ ((uint64_t)i * 0x9E3779B97F4A7C15ull) ^ c->id)) {
-			ktest_fail("core %u: frame 0x%llx does not hold what was written", c->id,
-				   (unsigned long long)frame);
-			return;
-		}
+		if (p[i] != (frame ^ ((uint64_t)i * 0x9E3779B97F4A7C15ull) ^ c->id))
+			FAIL("core %u: frame 0x%llx does not hold what was written", c->id,
+			     (unsigned long long)frame);
 }
 
 /* With a SRAT, every byte of a core's share must lie in a memory range that
  * the SRAT gives to that core's node. */
-KTEST(memory_shares_are_on_their_cores_nodes, KTEST_BSP, 1)
+TEST(memory_shares_are_on_their_cores_nodes)
 {
 	const struct acpi_info *a = machine.acpi;
 
-	if (!a || !a->has_srat) {
-		ktest_skip("no SRAT: the machine has one NUMA node");
-		return;
-	}
+	if (!a || !a->has_srat)
+		SKIP("no SRAT: the machine has one NUMA node");
 	for (unsigned i = 0; i < machine.ncores; i++) {
 		const struct memshare *s = &machine.share[i];
-		if (s->node != machine.cores[i].node) {
-			ktest_fail("core %u is on node %u but its share is on node %u", i,
-				   machine.cores[i].node, s->node);
-			return;
-		}
+		if (s->node != machine.cores[i].node)
+			FAIL("core %u is on node %u but its share is on node %u", i,
+			     machine.cores[i].node, s->node);
 		for (unsigned j = 0; j < s->n; j++) {
 			bool local = false;
 			for (unsigned k = 0; k < a->nmemaff; k++) {
@@ -103,11 +91,9 @@ KTEST(memory_shares_are_on_their_cores_nodes, KTEST_BSP, 1)
 				    s->r[j].base + s->r[j].len <= m->base + m->len)
 					local = true;
 			}
-			if (!local) {
-				ktest_fail("core %u: share range at 0x%llx is not on node %u", i,
-					   (unsigned long long)s->r[j].base, s->node);
-				return;
-			}
+			if (!local)
+				FAIL("core %u: share range at 0x%llx is not on node %u", i,
+				     (unsigned long long)s->r[j].base, s->node);
 		}
 	}
 }

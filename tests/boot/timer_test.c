@@ -6,7 +6,7 @@
 #include "kernel/core.h"
 #include "kernel/ktest.h"
 
-KTEST(timer_ticks_on_every_core, KTEST_EACH_CORE, 1)
+TEST_EACH_CORE(timer_ticks_on_every_core, 1)
 {
 	ktest_wait_ticks(5, 20);
 }

@@ -1,11 +1,13 @@
 /*
- * libFuzzer target for acpi_find_rsdp() and acpi_parse(). The input (after
- * a first mode byte) is physical memory from 0xE0000, where the RSDP search
- * looks. Random bytes rarely have valid checksums, so when bit 0 of the mode
- * byte is set the harness first repairs them: an RSDP at 0xE0000, the root
- * table it names and each table the root lists, if they lie in the input.
- * The parser must never read outside the input and its output must be
- * consistent.
+ * libFuzzer target for acpi_find_rsdp(), acpi_parse() and acpi_aml_s5().
+ * The input (after a first mode byte) is physical memory from 0xE0000,
+ * where the RSDP search looks. Random bytes rarely have valid checksums, so
+ * when bit 0 of the mode byte is set the harness first repairs them: an
+ * RSDP at 0xE0000, the root table it names, each table the root lists, and
+ * the DSDT that a FADT (FACP) among them names, if they lie in the input.
+ * The same bytes are also scanned as AML for \_S5, as they are, in a
+ * buffer of their exact size. The parser must never read outside the input
+ * and its output must be consistent.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +61,27 @@ static uint32_t fix_table(struct phys *p, uint64_t pa)
 	return len;
 }
 
+/* Repairs the DSDT that the FADT at pa names (X_DSDT if the FADT holds a
+ * non-zero one, else DSDT), before the FADT itself is repaired. */
+static void fix_dsdt(struct phys *p, uint64_t pa)
+{
+	const uint8_t *t;
+	uint64_t dsdt = 0;
+	uint32_t len;
+
+	if (pa < BASE || pa - BASE + 44 > p->size)
+		return;
+	t = p->data + (pa - BASE);
+	if (memcmp(t, "FACP", 4) != 0)
+		return;
+	len = get32(t + 4);
+	if (len >= 148 && pa - BASE + 148 <= p->size)
+		dsdt = get32(t + 140) | (uint64_t)get32(t + 144) << 32;
+	if (!dsdt)
+		dsdt = get32(t + 40);
+	fix_table(p, dsdt);
+}
+
 static void repair(struct phys *p)
 {
 	uint64_t root;
@@ -78,8 +101,10 @@ static void repair(struct phys *p)
 		root = get32(p->data + 16);
 	len = fix_table(p, root);
 	for (uint64_t off = 36; off + 4 <= len && root - BASE + off + 8 <= p->size;
-	     off += x ? 8 : 4)
+	     off += x ? 8 : 4) {
+		fix_dsdt(p, get32(p->data + (root - BASE) + off));
 		fix_table(p, get32(p->data + (root - BASE) + off));
+	}
 	fix_table(p, root);	/* entries may overlap the root itself */
 }
 
@@ -94,6 +119,26 @@ static void check(const struct acpi_info *a)
 	for (unsigned i = 0; i < a->nmemaff; i++)
 		if (a->memaff[i].node >= a->nnodes)
 			__builtin_trap();
+	/* Soft off: usable facts, or a reason; never both, never neither. */
+	if (a->s5.err == OK && (a->s5.why || !a->s5.pm1a_cnt || !a->has_fadt ||
+				a->s5.slp_typa > 7 || a->s5.slp_typb > 7))
+		__builtin_trap();
+	if (a->s5.err != OK && !a->s5.why)
+		__builtin_trap();
+}
+
+/* The input as AML: an exact-size copy, so that ASan sees any over-read. */
+static void scan_aml(const uint8_t *data, size_t size)
+{
+	uint8_t *aml = malloc(size ? size : 1), a = 0xEE, b = 0xEE;
+	const char *why = NULL;
+	err_t err;
+
+	memcpy(aml, data, size);
+	err = acpi_aml_s5(aml, (uint32_t)size, &a, &b, &why);
+	if (err == OK ? (why || a > 7 || b > 7) : (!why || a != 0xEE || b != 0xEE))
+		__builtin_trap();
+	free(aml);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -116,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (acpi_parse(&io, BASE, &info) == OK)
 		check(&info);
+	scan_aml(data + 1, size - 1);
 	free(p.data);
 	return 0;
 }

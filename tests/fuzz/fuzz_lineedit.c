@@ -6,6 +6,13 @@
  * finished line is split into words and each word parsed as a number, as
  * the shell does; a word the parser accepts must print back to itself
  * (leading zeros and 0X aside), so no digit is skipped or invented.
+ *
+ * For input without escape sequences a small model counts the characters
+ * of the line as typed (printable bytes in, Backspace and DEL out, Ctrl-U
+ * and Ctrl-C clear): a line ends as LINEEDIT_LINE, holding exactly that
+ * many characters, when that is at most LINEEDIT_SIZE - 1, and as
+ * LINEEDIT_TOO_LONG, with an empty line, when it is more. So no line is
+ * ever run cut.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,13 +56,47 @@ static void check_line(const struct lineedit *le)
 	}
 }
 
+/* The model's line length after byte c (see the file comment); *ended
+ * when c ends a line. after_cr: the last byte was CR. */
+static size_t model(size_t typed, uint8_t c, bool *after_cr, bool *ended)
+{
+	bool cr = *after_cr;
+
+	*after_cr = false;
+	*ended = false;
+	if (c >= 0x20 && c <= 0x7E)
+		return typed + 1;
+	if (c == 0x7F || c == 0x08)
+		return typed ? typed - 1 : 0;
+	if (c == 0x15 || c == 0x03)
+		return 0;
+	if (c == '\r' || (c == '\n' && !cr)) {
+		*after_cr = c == '\r';
+		*ended = true;
+	}
+	return typed;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct lineedit le;
+	bool modelled = !memchr(data, 0x1B, size), after_cr = false;
+	size_t typed = 0;
 
 	lineedit_init(&le);
 	for (size_t i = 0; i < size; i++) {
 		enum lineedit_event ev = lineedit_feed(&le, data[i]);
+		bool ended;
+
+		typed = model(typed, data[i], &after_cr, &ended);
+		if (modelled && ended) {
+			if (typed < LINEEDIT_SIZE ? ev != LINEEDIT_LINE || le.len != typed
+						  : ev != LINEEDIT_TOO_LONG || le.len != 0)
+				__builtin_trap();
+			typed = 0;
+		}
+		if (modelled && !ended && (ev == LINEEDIT_LINE || ev == LINEEDIT_TOO_LONG))
+			__builtin_trap();
 
 		if (le.len >= LINEEDIT_SIZE || le.line[le.len] != '\0' || strlen(le.line) != le.len)
 			__builtin_trap();

@@ -5,7 +5,8 @@
  * trailing bytes) are rejected with ERR_BAD_MESSAGE and no arguments.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/args.h"
 
 static uint8_t block[ARGS_SIZE];

@@ -7,9 +7,10 @@
  */
 #define _GNU_SOURCE
 #include <stdint.h>
+#include <string.h>
 #include "lib/bench.h"
 #include "tests/host/capture.h"
-#include "tests/host/test.h"
+#include "lib/test.h"
 
 TEST(time_each_runs_warm_plus_n_and_keeps_the_last_n)
 {

@@ -6,8 +6,10 @@
  * read past it.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/bootimg.h"
 
 #define IMG_MAX		0x8000u
@@ -203,11 +205,9 @@ TEST(every_prefix_fails)
 	for (uint64_t len = 0; len < img_len; len++) {
 		err_t err = check_len(len);
 
-		if (err != ERR_TRUNCATED && err != ERR_BAD_SIGNATURE) {
-			test_fail(__FILE__, __LINE__, "prefix of %llu bytes: %s",
-				  (unsigned long long)len, err_name(err));
-			return;
-		}
+		if (err != ERR_TRUNCATED && err != ERR_BAD_SIGNATURE)
+			FAIL("prefix of %llu bytes: %s",
+			     (unsigned long long)len, err_name(err));
 	}
 }
 

@@ -7,7 +7,8 @@
  * fixtures are cap_fixture.h, the hooks tests/host/cap_hooks.c.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "cap_fixture.h"
 #include "cap_hooks.h"
 #include "lib/cap.h"

@@ -5,8 +5,9 @@
  * capability that destroys everything made from it. Every destroyed CNode
  * must be empty when the delete hook sees it. Fixtures: cap_fixture.h.
  */
+#include <stddef.h>
 #include <stdint.h>
-#include "test.h"
+#include "lib/test.h"
 #include "cap_fixture.h"
 #include "cap_hooks.h"
 #include "lib/cap.h"
@@ -90,7 +91,7 @@ TEST(cnodes_nested_1000_deep)
 	struct cte *ram = setup();
 
 	build_nested(ram, 1000);
-	if (test_failed)
+	if (test_failed())
 		return;
 	CHECK_EQ(nchildren(ram), 2000);
 	cap_hook_delete_fn = count_zombies;

@@ -10,7 +10,8 @@
  */
 #include <pthread.h>
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "cap_fixture.h"
 #include "cap_hooks.h"
 #include "lib/cap.h"

@@ -5,7 +5,8 @@
  * into smaller RAM that is retyped in turn. Fixtures: cap_fixture.h.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "cap_fixture.h"
 #include "cap_hooks.h"
 #include "lib/cap.h"
@@ -72,7 +73,7 @@ TEST(retype_every_type)
 		memset(cap_phys_to_ptr(RAM_BASE), 0xAA, RAM_SIZE);
 		CHECK_EQ(cap_retype(ram, rc->type, off, rc->objsize, 3, &S[10]), OK);
 		check_retyped(ram, rc, off);
-		if (test_failed)
+		if (test_failed())
 			return;
 		CHECK(cap_is_empty(&S[9]) && cap_is_empty(&S[13]));
 		CHECK(all_links_ok());
@@ -166,7 +167,7 @@ TEST(retype_errors_change_nothing)
 		CHECK_EQ(cap_retype(ram, CAP_FRAME, 64 * KiB, 8 * KiB, 1, &S[NSLOTS - 1]), OK);
 		h = world_hash();
 		if (cap_retype(ram, b->type, b->offset, b->objsize, b->count, &S[0]) != b->want)
-			test_fail(__FILE__, __LINE__, "bad_retypes[%u]: got %s", i,
+			test_fail("bad_retypes[%u]: got %s", i,
 				  err_name(cap_retype(ram, b->type, b->offset, b->objsize,
 						      b->count, &S[0])));
 		CHECK_EQ(world_hash(), h);

@@ -8,7 +8,8 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/elf.h"
 
 #define IMG_MAX		0x10000u
@@ -592,11 +593,9 @@ TEST(real_gcc_static_executable)
 	for (len = 0; len < img_len; len++) {
 		err_t err = parse_len(len, TOP);
 
-		if ((len < 0x3004) != (err != OK)) {
-			test_fail(__FILE__, __LINE__, "prefix of %llu bytes: %s",
-				  (unsigned long long)len, err_name(err));
-			return;
-		}
+		if ((len < 0x3004) != (err != OK))
+			FAIL("prefix of %llu bytes: %s",
+			     (unsigned long long)len, err_name(err));
 	}
 	/* The user space may end below .bss. */
 	CHECK_EQ(parse_len(img_len, 0x403150), OK);

@@ -2,8 +2,9 @@
  * err_name/err_msg: every code in errors.def has a distinct name and a
  * message, OK is zero, and codes outside the table get the fallbacks.
  */
+#include <string.h>
 #include <kpi/errors.h>
-#include "test.h"
+#include "lib/test.h"
 
 TEST(ok_is_zero)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/fmt.h"
-#include "test.h"
+#include "lib/test.h"
 
 /*
  * The table deliberately combines flags gcc calls redundant ("%+ d", "%0-d",
@@ -26,7 +26,7 @@
 	int wn_ = snprintf(want_, sizeof(want_), __VA_ARGS__);		\
 	int gn_ = fmt_snprintf(got_, sizeof(got_), __VA_ARGS__);	\
 	if (wn_ != gn_ || strcmp(want_, got_) != 0) {			\
-		test_fail(__FILE__, __LINE__, "%s: \"%s\" (%d) != \"%s\" (%d)", \
+		test_fail("%s: \"%s\" (%d) != \"%s\" (%d)", \
 			  #__VA_ARGS__, got_, gn_, want_, wn_);		\
 		return;							\
 	}								\

@@ -7,7 +7,8 @@
  * patterns against a table of live blocks.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/heap.h"
 
 #define ARENA_SIZE	(64 * 1024)

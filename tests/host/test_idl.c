@@ -17,8 +17,9 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <kpi/lmp.h>
-#include "test.h"
+#include "lib/test.h"
 #include "urpc_msgs.h"
 #include "lib/idl.h"
 #include "lib/idl_urpc.h"

@@ -7,7 +7,8 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/idl.h"
 #include "lib/idl_urpc.h"
 #include "if_test.h"

@@ -7,8 +7,10 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "cpus.h"
 #include "urpc_msgs.h"
 #include "lib/idl.h"
@@ -242,7 +244,7 @@ TEST(a_stream_of_every_kind_between_two_threads)
 	CHECK(d);
 	duo_run(d, stream_sender, stream_receiver);
 	if (d->w[0].why[0] || d->w[1].why[0]) {
-		test_fail(__FILE__, __LINE__, "sender: %s; receiver: %s", d->w[0].why, d->w[1].why);
+		test_fail("sender: %s; receiver: %s", d->w[0].why, d->w[1].why);
 		duo_free(d);
 		return;
 	}
@@ -339,7 +341,7 @@ TEST(rpcs_between_two_threads)
 	CHECK(d);
 	duo_run(d, rpc_client, rpc_server);
 	if (d->w[0].why[0] || d->w[1].why[0]) {
-		test_fail(__FILE__, __LINE__, "client: %s; server: %s", d->w[0].why, d->w[1].why);
+		test_fail("client: %s; server: %s", d->w[0].why, d->w[1].why);
 		duo_free(d);
 		return;
 	}

@@ -2,9 +2,10 @@
  * ksym_lookup over hand-built tables: symbols with and without sizes, gaps,
  * the first and last entries, and the empty table gensyms --empty makes.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/ksyms.h"
-#include "test.h"
+#include "lib/test.h"
 
 static const char names[] = "start\0kmain\0trap_entry\0idle\0tail";
 #define N_START	0

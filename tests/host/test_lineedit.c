@@ -1,13 +1,15 @@
 /*
  * Tests for lib/lineedit.c, the shell's line editor, byte by byte: every
- * rule of lineedit.h (printable bytes, a full line rings the bell and
- * keeps what it has, backspace in both spellings and at an empty line,
+ * rule of lineedit.h (printable bytes, a full line rings the bell, and a
+ * line longer than it holds is refused whole at its end with a message,
+ * never run cut; backspace in both spellings and at an empty line,
  * Ctrl-U, CR, LF, CR LF as one end of line, Ctrl-C, ignored bytes and
  * escape sequences), then
  * the word splitter's limit and the strict number parser's edge cases.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/lineedit.h"
 
 static struct lineedit le;
@@ -85,28 +87,113 @@ TEST(empty_line_is_a_line)
 	CHECK_EQ(le.len, 0);
 }
 
-TEST(full_line_rings_the_bell_and_keeps_what_it_has)
+/* Fills the line to the brim with 'a'..'z' and returns it in want. */
+static void fill(char want[LINEEDIT_SIZE])
+{
+	for (unsigned i = 0; i < LINEEDIT_SIZE - 1; i++) {
+		want[i] = (char)('a' + i % 26);
+		lineedit_feed(&le, (uint8_t)want[i]);
+	}
+	want[LINEEDIT_SIZE - 1] = '\0';
+}
+
+TEST(full_line_rings_the_bell_and_holds_no_more)
 {
 	char want[LINEEDIT_SIZE];
 
 	lineedit_init(&le);
-	for (unsigned i = 0; i < LINEEDIT_SIZE - 1; i++) {
-		want[i] = (char)('a' + i % 26);
-		CHECK_EQ(lineedit_feed(&le, (uint8_t)want[i]), LINEEDIT_NONE);
-	}
-	want[LINEEDIT_SIZE - 1] = '\0';
+	fill(want);
 	CHECK_EQ(le.len, LINEEDIT_SIZE - 1);
+	CHECK_STR(le.line, want);
 	CHECK_EQ(lineedit_feed(&le, 'Z'), LINEEDIT_NONE);
 	CHECK_STR(le.echo, "\a");
 	CHECK_EQ(lineedit_feed(&le, 'Z'), LINEEDIT_NONE);
 	CHECK_STR(le.echo, "\a");
 	CHECK_EQ(le.len, LINEEDIT_SIZE - 1);
 	CHECK_STR(le.line, want);
-	CHECK_EQ(lineedit_feed(&le, 0x7F), LINEEDIT_NONE);	/* room again */
-	CHECK_EQ(lineedit_feed(&le, 'Z'), LINEEDIT_NONE);
-	CHECK_STR(le.echo, "Z");
+}
+
+/* The issue's case: 119 spaces and "kill 1:10" are 128 characters, one
+ * more than a line holds; run cut, they would kill 1:1. */
+TEST(line_too_long_is_refused_whole_not_run_cut)
+{
+	lineedit_init(&le);
+	for (unsigned i = 0; i < 119; i++)
+		CHECK_EQ(lineedit_feed(&le, ' '), LINEEDIT_NONE);
+	CHECK_EQ(feed("kill 1:1"), LINEEDIT_NONE);
+	CHECK_EQ(le.len, LINEEDIT_SIZE - 1);			/* full now */
+	CHECK_EQ(lineedit_feed(&le, '0'), LINEEDIT_NONE);
+	CHECK_STR(le.echo, "\a");
+	CHECK_EQ(lineedit_feed(&le, '\r'), LINEEDIT_TOO_LONG);
+	CHECK_STR(le.echo, "\nline too long: 128 characters, at most 127; nothing run\n");
+	CHECK_EQ(le.echo_len, strlen(le.echo));
+	CHECK_STR(le.line, "");
+	CHECK_EQ(le.len, 0);
+	CHECK_EQ(lineedit_feed(&le, '\n'), LINEEDIT_NONE);	/* its CR LF's LF */
+	CHECK_EQ(feed("ps\r"), LINEEDIT_LINE);			/* the next line is whole */
+	CHECK_STR(le.line, "ps");
+}
+
+TEST(line_too_long_counts_every_byte_typed)
+{
+	char want[LINEEDIT_SIZE];
+
+	lineedit_init(&le);
+	fill(want);
+	for (unsigned i = 0; i < 1000; i++)
+		lineedit_feed(&le, 'x');
+	CHECK_EQ(feed("\x1b[A"), LINEEDIT_NONE);		/* an arrow key adds nothing */
+	CHECK_EQ(lineedit_feed(&le, 0x80), LINEEDIT_NONE);	/* nor an ignored byte */
+	CHECK_EQ(lineedit_feed(&le, '\n'), LINEEDIT_TOO_LONG);
+	CHECK_STR(le.echo, "\nline too long: 1127 characters, at most 127; nothing run\n");
+}
+
+TEST(line_erased_back_under_the_limit_is_whole_again)
+{
+	char want[LINEEDIT_SIZE];
+
+	lineedit_init(&le);
+	fill(want);
+	CHECK_EQ(feed("YZ"), LINEEDIT_NONE);			/* two not held */
+	CHECK_EQ(lineedit_feed(&le, 0x7F), LINEEDIT_NONE);	/* takes back Z: never shown */
+	CHECK_EQ(le.echo_len, 0);
+	CHECK_EQ(lineedit_feed(&le, 0x08), LINEEDIT_NONE);	/* and Y */
+	CHECK_EQ(le.echo_len, 0);
+	CHECK_STR(le.line, want);
+	CHECK_EQ(lineedit_feed(&le, 0x7F), LINEEDIT_NONE);	/* now a character held */
+	CHECK_STR(le.echo, "\b \b");
+	CHECK_EQ(lineedit_feed(&le, '!'), LINEEDIT_NONE);
+	CHECK_STR(le.echo, "!");
 	CHECK_EQ(lineedit_feed(&le, '\r'), LINEEDIT_LINE);
-	want[LINEEDIT_SIZE - 2] = 'Z';
+	want[LINEEDIT_SIZE - 2] = '!';
+	CHECK_STR(le.line, want);
+}
+
+TEST(ctrl_u_and_ctrl_c_forget_a_line_too_long)
+{
+	char want[LINEEDIT_SIZE];
+
+	lineedit_init(&le);
+	fill(want);
+	CHECK_EQ(feed("xyz"), LINEEDIT_NONE);
+	CHECK_EQ(lineedit_feed(&le, 0x15), LINEEDIT_NONE);	/* Ctrl-U: all of it */
+	CHECK_EQ(feed("ps\r"), LINEEDIT_LINE);
+	CHECK_STR(le.line, "ps");
+	fill(want);
+	CHECK_EQ(feed("xyz"), LINEEDIT_NONE);
+	CHECK_EQ(lineedit_feed(&le, 0x03), LINEEDIT_CANCEL);	/* Ctrl-C */
+	CHECK_STR(le.echo, "^C\n");
+	CHECK_EQ(feed("cores\r"), LINEEDIT_LINE);
+	CHECK_STR(le.line, "cores");
+}
+
+TEST(line_of_exactly_127_characters_runs)
+{
+	char want[LINEEDIT_SIZE];
+
+	lineedit_init(&le);
+	fill(want);
+	CHECK_EQ(lineedit_feed(&le, '\r'), LINEEDIT_LINE);
 	CHECK_STR(le.line, want);
 }
 
@@ -330,9 +417,7 @@ TEST(parse_rejects_empty_and_garbage)
 	uint64_t v;
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse(bad[i], &v) != ERR_INVALID_ARG || v != 0xDEAD) {
-			test_fail(__FILE__, __LINE__, "\"%s\" was accepted", bad[i]);
-			return;
-		}
+		if (parse(bad[i], &v) != ERR_INVALID_ARG || v != 0xDEAD)
+			FAIL("\"%s\" was accepted", bad[i]);
 	}
 }

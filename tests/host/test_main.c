@@ -1,54 +1,64 @@
 /*
- * Runner for the host unit tests: see test.h. Built into every
- * build/host/test_<suite> binary with -DSUITE="<suite>".
+ * The host unit tests' runner (lib/test.h). Built into every
+ * build/host/test_<suite> binary with -DSUITE="<suite>"; runs the tests
+ * whose name or suite argv[1] selects (all without one) and prints
+ *	PASS host/<suite>/<test>
+ *	FAIL host/<suite>/<test>: <file>:<line>: <what>
+ *	SKIP host/<suite>/<test>: <why>
+ * The tests run one after another in one process under AddressSanitizer
+ * and UBSan; a sanitizer report aborts the binary, and the harness counts
+ * that as a failure. The cores online are the CPUs this process may run
+ * on.
  */
-#include <stdarg.h>
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "test.h"
+#include "lib/test.h"
 
 #ifndef SUITE
 #error "build with -DSUITE=\"name\""
 #endif
 
-extern const struct host_test __start_host_tests[], __stop_host_tests[];
+static struct test_state state;
 
-int test_failed;
-char test_failure[512];
-
-void test_fail(const char *file, int line, const char *fmt, ...)
+struct test_state *test_state(void)
 {
-	va_list ap;
-	int n;
+	return &state;
+}
 
-	if (test_failed)
-		return;
-	test_failed = 1;
-	n = snprintf(test_failure, sizeof(test_failure), "%s:%d: ", file, line);
-	va_start(ap, fmt);
-	vsnprintf(test_failure + n, sizeof(test_failure) - (size_t)n, fmt, ap);
-	va_end(ap);
+static unsigned cpus_online(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 1;
+	return (unsigned)CPU_COUNT(&set);
 }
 
 int main(int argc, char **argv)
 {
-	const char *filter = argc > 1 ? argv[1] : NULL;
-	int passed = 0, failed = 0;
+	const char *filter = argc > 1 ? argv[1] : "";
+	unsigned online = cpus_online();
+	struct test_counts c = { 0 };
 
-	for (const struct host_test *t = __start_host_tests; t < __stop_host_tests; t++) {
-		if (filter && !strstr(t->name, filter) && !strstr(SUITE, filter))
+	for (const struct test *t = __start_tests; t < __stop_tests; t++) {
+		if (!test_selected(t->name, filter) && !test_selected(SUITE, filter))
 			continue;
-		test_failed = 0;
-		t->fn();
-		if (test_failed) {
-			printf("FAIL host/%s/%s: %s\n", SUITE, t->name, test_failure);
-			failed++;
-		} else {
+		switch (test_run(t, online)) {
+		case TEST_PASS:
 			printf("PASS host/%s/%s\n", SUITE, t->name);
-			passed++;
+			c.passed++;
+			break;
+		case TEST_SKIP:
+			printf("SKIP host/%s/%s: %s\n", SUITE, t->name, state.msg);
+			c.skipped++;
+			break;
+		case TEST_FAIL:
+			printf("FAIL host/%s/%s: %s\n", SUITE, t->name, state.msg);
+			c.failed++;
+			break;
 		}
 		fflush(stdout);
 	}
-	return failed ? 1 : 0;
+	return c.failed ? 1 : 0;
 }

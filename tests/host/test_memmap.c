@@ -3,8 +3,9 @@
  * both on hand-made cases (overlaps, alignment, the top of the address
  * space) and against a brute-force bitmap model on random small maps.
  */
+#include <stddef.h>
 #include <stdint.h>
-#include "test.h"
+#include "lib/test.h"
 #include "lib/memmap.h"
 
 #define MiB (1ull << 20)
@@ -216,11 +217,9 @@ TEST(usable_matches_bitmap_model)
 			for (unsigned i = 0; i < out.n; i++)
 				got |= pg * PAGE_SIZE >= out.r[i].base &&
 				       pg * PAGE_SIZE < out.r[i].base + out.r[i].len;
-			if (want != got) {
-				test_fail(__FILE__, __LINE__, "iter %d page %llu: want %d got %d",
-					  iter, (unsigned long long)pg, want, got);
-				return;
-			}
+			if (want != got)
+				FAIL("iter %d page %llu: want %d got %d",
+				     iter, (unsigned long long)pg, want, got);
 		}
 	}
 }

@@ -5,7 +5,7 @@
  * checks every split with memshare_check and a page-by-page locality model.
  */
 #include <stdint.h>
-#include "test.h"
+#include "lib/test.h"
 #include "lib/memshare.h"
 
 #define MiB (1ull << 20)

@@ -5,7 +5,8 @@
  * odd address) and the structures it points to.
  */
 #include <stdint.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/multiboot.h"
 
 #define PHYS_SIZE	0x10000u
@@ -117,7 +118,7 @@ TEST(full_pc_boot)
 	CHECK_EQ(mb.map.r[5].kind, MEM_ACPI_NVS);
 	CHECK_EQ(mb.map.r[6].base, 0x100000000ull);
 	CHECK_STR(mb.cmdline, "console=serial cores=4");
-	CHECK(!mb.cmdline_truncated);
+	CHECK(!mb.cmdline_too_long);
 	CHECK_EQ(mb.nboot_ranges, 6);
 	CHECK(has_range(&mb, MBI, 88));
 	CHECK(has_range(&mb, MMAP, 7 * 24));
@@ -358,27 +359,47 @@ TEST(cmdline_lengths)
 	put32(MBI + 16, CMDLINE);
 	memset(phys + CMDLINE, 'a', 300);
 	CHECK_EQ(mb_parse(MULTIBOOT_BOOTLOADER_MAGIC, MBI, &io, &mb), OK);
-	CHECK(mb.cmdline_truncated);
+	CHECK(mb.cmdline_too_long);
+	CHECK_STR(mb.cmdline, "");				/* refused whole, not cut */
 	memset(want, 'a', sizeof(want) - 1);
 	want[sizeof(want) - 1] = 0;
-	CHECK_STR(mb.cmdline, want);
 
 	phys[CMDLINE + MB_CMDLINE_MAX - 1] = 0;		/* exactly 255 characters */
 	CHECK_EQ(mb_parse(MULTIBOOT_BOOTLOADER_MAGIC, MBI, &io, &mb), OK);
-	CHECK(!mb.cmdline_truncated);
+	CHECK(!mb.cmdline_too_long);
 	CHECK_STR(mb.cmdline, want);
 	CHECK(has_range(&mb, CMDLINE, MB_CMDLINE_MAX));
 
 	phys[CMDLINE + MB_CMDLINE_MAX - 1] = 'b';
 	phys[CMDLINE + MB_CMDLINE_MAX] = 0;		/* 256: one too many */
 	CHECK_EQ(mb_parse(MULTIBOOT_BOOTLOADER_MAGIC, MBI, &io, &mb), OK);
-	CHECK(mb.cmdline_truncated);
-	CHECK_STR(mb.cmdline, want);
+	CHECK(mb.cmdline_too_long);
+	CHECK_STR(mb.cmdline, "");
 
 	phys[CMDLINE] = 0;
 	CHECK_EQ(mb_parse(MULTIBOOT_BOOTLOADER_MAGIC, MBI, &io, &mb), OK);
 	CHECK_STR(mb.cmdline, "");
-	CHECK(!mb.cmdline_truncated);
+	CHECK(!mb.cmdline_too_long);
+	CHECK_EQ(nwarn, 0);
+}
+
+/* The issue's case: an init= spec cut by the 255-byte limit would start
+ * a program with another argument. Nothing of the line is kept. */
+TEST(cmdline_cut_init_spec_is_not_kept)
+{
+	char line[300];
+
+	reset();
+	put32(MBI, MB_INFO_MEMORY | MB_INFO_CMDLINE);
+	put32(MBI + 16, CMDLINE);
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "kernel", 6);
+	memcpy(line + MB_CMDLINE_MAX - 13, "init=uprog:17", 13);	/* cut: "init=uprog:1" */
+	line[MB_CMDLINE_MAX] = 0;					/* 256 characters */
+	memcpy(phys + CMDLINE, line, MB_CMDLINE_MAX + 1);
+	CHECK_EQ(mb_parse(MULTIBOOT_BOOTLOADER_MAGIC, MBI, &io, &mb), OK);
+	CHECK(mb.cmdline_too_long);
+	CHECK_STR(mb.cmdline, "");
 	CHECK_EQ(nwarn, 0);
 }
 

@@ -11,11 +11,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "lib/pairbench.h"
 #include "tests/host/capture.h"
 #include "tests/host/cpus.h"
-#include "tests/host/test.h"
+#include "lib/test.h"
 
 #define SLOTS	16
 #define N	100
@@ -131,11 +132,9 @@ TEST(a_pair_of_threads_runs_every_workload_and_prints_its_lines)
 		long long n = field(out, names[k], "n"), min = field(out, names[k], "min");
 		long long med = field(out, names[k], "median"), p99 = field(out, names[k], "p99");
 		long long max = field(out, names[k], "max");
-		if (n != N || min < 0 || min > med || med > p99 || p99 > max) {
-			test_fail(__FILE__, __LINE__, "%s: n=%lld min=%lld median=%lld p99=%lld "
-				  "max=%lld in:\n%s", names[k], n, min, med, p99, max, out);
-			return;
-		}
+		if (n != N || min < 0 || min > med || med > p99 || p99 > max)
+			FAIL("%s: n=%lld min=%lld median=%lld p99=%lld "
+			     "max=%lld in:\n%s", names[k], n, min, med, p99, max, out);
 	}
 	/* In the order they ran, and the stream's count and rate. */
 	CHECK(strstr(out, "name=cacheline_roundtrip") < strstr(out, "name=urpc_roundtrip"));

@@ -7,7 +7,8 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "lib/stats.h"
 
 #define BIG	100000

@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "test.h"
+#include "lib/test.h"
 
 #define LIB_STRING_PREFIX
 #include "../../lib/string.c"
@@ -198,11 +198,9 @@ TEST(strtoul_like_libc)
 			char *e1, *e2;
 			unsigned long want = strtoul(in[i], &e1, bases[b]);
 			unsigned long got = lib_strtoul(in[i], &e2, bases[b]);
-			if (want != got || e1 != e2) {
-				test_fail(__FILE__, __LINE__, "strtoul(\"%s\", %d): %lu end +%td, want %lu end +%td",
-					  in[i], bases[b], got, e2 - in[i], want, e1 - in[i]);
-				return;
-			}
+			if (want != got || e1 != e2)
+				FAIL("strtoul(\"%s\", %d): %lu end +%td, want %lu end +%td",
+				     in[i], bases[b], got, e2 - in[i], want, e1 - in[i]);
 		}
 	}
 }

@@ -4,7 +4,7 @@
  * token refused, each token taken at most once and in order).
  */
 #include <stdint.h>
-#include "test.h"
+#include "lib/test.h"
 #include "lib/cap.h"
 #include "lib/siphash.h"
 #include "lib/token.h"
@@ -56,10 +56,10 @@ TEST(token_minted_for_this_core_is_taken_once_and_in_order)
 {
 	struct frame_token t = good();
 
-	CHECK_EQ(token_check(&t, &key, 2, 4, 0), OK);
-	CHECK_EQ(token_check(&t, &key, 2, 4, 4), OK);
-	CHECK_EQ(token_check(&t, &key, 2, 4, 5), ERR_TOKEN_USED);	/* taken */
-	CHECK_EQ(token_check(&t, &key, 2, 4, 9), ERR_TOKEN_USED);	/* a newer one was */
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 0), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 4), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 5), ERR_TOKEN_USED);	/* taken */
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 9), ERR_TOKEN_USED);	/* a newer one was */
 }
 
 TEST(token_with_any_field_changed_is_refused)
@@ -69,18 +69,18 @@ TEST(token_with_any_field_changed_is_refused)
 		for (unsigned bit = 0; bit < 8; bit++) {
 			struct frame_token t = good();
 			((uint8_t *)&t)[byte] ^= (uint8_t)(1u << bit);
-			if (token_check(&t, &key, 2, 4, 0) != ERR_BAD_TOKEN) {
-				test_fail(__FILE__, __LINE__, "byte %u bit %u flipped: accepted", byte,
+			if (token_check(&t, &key, TOKEN_FRAME, 2, 4, 0) != ERR_BAD_TOKEN) {
+				test_fail("byte %u bit %u flipped: accepted", byte,
 					  bit);
 				return;
 			}
 		}
 	struct frame_token t = good();
 	t.mac ^= 1ull << 63;
-	CHECK_EQ(token_check(&t, &key, 2, 4, 0), ERR_BAD_TOKEN);
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 0), ERR_BAD_TOKEN);
 	const struct sipkey other = { key.k0 ^ 1, key.k1 };
 	t = good();
-	CHECK_EQ(token_check(&t, &other, 2, 4, 0), ERR_BAD_TOKEN);	/* another boot's key */
+	CHECK_EQ(token_check(&t, &other, TOKEN_FRAME, 2, 4, 0), ERR_BAD_TOKEN);	/* another boot's key */
 }
 
 /* A token with one field set as given, its MAC made right again: only the
@@ -91,7 +91,7 @@ static err_t check_with(void (*edit)(struct frame_token *), unsigned me, unsigne
 
 	edit(&t);
 	t.mac = token_mac(&t, &key);
-	return token_check(&t, &key, me, ncores, 0);
+	return token_check(&t, &key, TOKEN_FRAME, me, ncores, 0);
 }
 
 static void owner_is_dest(struct frame_token *t) { t->owner = 2; }
@@ -101,7 +101,8 @@ static void base_odd(struct frame_token *t) { t->base += 8; }
 static void size_odd(struct frame_token *t) { t->size += 1; }
 static void wraps(struct frame_token *t) { t->base = 0xFFFFFFFFFFFFF000ull; }
 static void rights_big(struct frame_token *t) { t->rights = 0x10; }
-static void reserved(struct frame_token *t) { t->reserved = 1; }
+static void other_kind(struct frame_token *t) { t->kind = TOKEN_TABLE; }
+static void kind_unknown(struct frame_token *t) { t->kind = 7; }
 static void nothing(struct frame_token *t) { (void)t; }
 
 TEST(well_signed_but_malformed_tokens_are_refused)
@@ -116,5 +117,33 @@ TEST(well_signed_but_malformed_tokens_are_refused)
 	CHECK_EQ(check_with(size_odd, 2, 4), ERR_BAD_TOKEN);
 	CHECK_EQ(check_with(wraps, 2, 4), ERR_BAD_TOKEN);
 	CHECK_EQ(check_with(rights_big, 2, 4), ERR_BAD_TOKEN);
-	CHECK_EQ(check_with(reserved, 2, 4), ERR_BAD_TOKEN);
+	CHECK_EQ(check_with(other_kind, 2, 4), ERR_BAD_TOKEN);
+	CHECK_EQ(check_with(kind_unknown, 2, 4), ERR_BAD_TOKEN);
+}
+
+/* A table token from core 1 to core 2: one page, no rights. */
+static struct frame_token table(uint64_t size, uint32_t rights)
+{
+	struct frame_token t = { .owner = 1, .dest = 2, .base = 0x7000, .size = size,
+				 .rights = rights, .kind = TOKEN_TABLE, .seq = 1 };
+	t.mac = token_mac(&t, &key);
+	return t;
+}
+
+TEST(table_tokens_name_one_page_and_are_no_frame_tokens)
+{
+	struct frame_token t = table(4096, 0);
+
+	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 2, 4, 0), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 0), ERR_BAD_TOKEN);
+	t = table(8192, 0);
+	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 2, 4, 0), ERR_BAD_TOKEN);
+	t = table(4096, CAP_RIGHT_READ);
+	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 2, 4, 0), ERR_BAD_TOKEN);
+	t = good();		/* a frame's token does not make a table */
+	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 2, 4, 0), ERR_BAD_TOKEN);
+	t = table(4096, 0);	/* a span on the owner's core: its own table */
+	t.dest = 1;
+	t.mac = token_mac(&t, &key);
+	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 1, 4, 0), OK);
 }

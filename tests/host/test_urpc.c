@@ -7,7 +7,8 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "test.h"
+#include <string.h>
+#include "lib/test.h"
 #include "urpc_msgs.h"
 
 static struct urpc_slot *ring_of(void *mem)

@@ -13,8 +13,9 @@
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include "test.h"
+#include "lib/test.h"
 #include "cpus.h"
 #include "urpc_msgs.h"
 
@@ -189,14 +190,14 @@ TEST(stress_stream_between_two_threads)
 	CHECK(st->mem && open_ends(st->mem, N, &st->s, &st->r));
 	int ok = run_pair(st, stream_sender, stream_receiver);
 	if (!ok)
-		test_fail(__FILE__, __LINE__, "%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
+		test_fail("%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
 			  st->why[1]);
 	else if (st->r.received != st->n || st->s.sent != st->n)
-		test_fail(__FILE__, __LINE__, "sent %llu, received %llu of %llu",
+		test_fail("sent %llu, received %llu of %llu",
 			  (unsigned long long)st->s.sent, (unsigned long long)st->r.received,
 			  (unsigned long long)st->n);
 	else if (st->r.ack_writes != st->n / (N / 2))
-		test_fail(__FILE__, __LINE__, "%llu ack writes for %llu messages",
+		test_fail("%llu ack writes for %llu messages",
 			  (unsigned long long)st->r.ack_writes, (unsigned long long)st->n);
 	free(st->mem);
 	free(st);
@@ -293,10 +294,10 @@ TEST(stress_echo_over_a_duplex_channel)
 	CHECK_EQ(urpc_duplex_open(&st->d[0], st->mem, URPC_DUPLEX_BYTES(N), N, 0), OK);
 	CHECK_EQ(urpc_duplex_open(&st->d[1], st->mem, URPC_DUPLEX_BYTES(N), N, 1), OK);
 	if (!run_pair(st, echo_client, echo_server))
-		test_fail(__FILE__, __LINE__, "%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
+		test_fail("%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
 			  st->why[1]);
 	else if (st->d[0].rx.received != st->n || st->d[1].rx.received != st->n)
-		test_fail(__FILE__, __LINE__, "%llu messages and %llu echoes of %llu",
+		test_fail("%llu messages and %llu echoes of %llu",
 			  (unsigned long long)st->d[1].rx.received,
 			  (unsigned long long)st->d[0].rx.received, (unsigned long long)st->n);
 	free(st->mem);
@@ -385,13 +386,13 @@ TEST(stress_receiver_sleeps_and_is_woken)
 	st->mem = new_chan(N);
 	CHECK(st->mem && open_ends(st->mem, N, &st->s, &st->r));
 	if (!run_pair(st, sleepy_sender, sleepy_receiver))
-		test_fail(__FILE__, __LINE__, "%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
+		test_fail("%s%s%s", st->why[0], st->why[0][0] ? "; " : "",
 			  st->why[1]);
 	else if (st->r.received != st->n)
-		test_fail(__FILE__, __LINE__, "received %llu of %llu",
+		test_fail("received %llu of %llu",
 			  (unsigned long long)st->r.received, (unsigned long long)st->n);
 	else if (st->sleeps == 0 || st->wakes == 0)
-		test_fail(__FILE__, __LINE__, "the receiver never slept (%llu sleeps, %llu wakes): "
+		test_fail("the receiver never slept (%llu sleeps, %llu wakes): "
 			  "the handshake was not exercised", (unsigned long long)st->sleeps,
 			  (unsigned long long)st->wakes);
 	else

@@ -63,7 +63,7 @@ for decl in \
 	'err_t if_intermon_recv(struct idl_binding *binding, struct if_intermon_msg *m);' \
 	'err_t if_intermon_poll(struct idl_binding *binding, const struct if_intermon_handlers *h);' \
 	'	err_t (*pong)(struct idl_binding *binding, uint64_t seq);' \
-	'	IF_INTERMON_JOIN = 0,' '	IF_INTERMON_PONG = 2,' '#define IF_INTERMON_MAX_WORDS	39'; do
+	'	IF_INTERMON_JOIN = 0,' '	IF_INTERMON_PONG = 2,' '#define IF_INTERMON_MAX_WORDS	103'; do
 	grep -qF -- "$decl" "$TMP/out/if_intermon.h" || r="if_intermon.h lacks: $decl"
 done
 for decl in \

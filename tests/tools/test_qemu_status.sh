@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tests for tools/qemu.py's exit status of an interactive run (make run):
-# Flotilla's power-off with code 0 is QEMU status 1, which must be
-# success; any other power-off code, QEMU's own failures and signals
+# Flotilla's power-off through ACPI S5 is QEMU status 0, and with code 0
+# through isa-debug-exit (ACPI off) status 1; both must be success; any other power-off code, QEMU's own failures and signals
 # pass through. Prints one PASS/FAIL line per case; exits 1 if any failed.
 
 set -u

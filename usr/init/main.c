@@ -16,7 +16,7 @@
  *	transient  only when it ended badly (a fault, or a non-zero status)
  *	temporary  never (the default)
  * at most INIT_MAX_RESTARTS times each; after that init reports that it
- * gives up on it. Every ending is reported; a fault gets the same report as
+ * gives up on it. More than INIT_MAX_CHILDREN specs start none. Every ending is reported; a fault gets the same report as
  * the monitor's (usr/lib/report.c). With -w init exits when nothing is left
  * to supervise, with the number of children that ended badly: that is how
  * the boot tests run test programs (tools/boottest.py). Without -w it serves
@@ -180,13 +180,16 @@ int main(int argc, char **argv)
 		return 100;
 	}
 	spawn_set_fault_ep(INIT_EP);
+	/* More programs than init supervises start none of them: starting
+	 * the first ones would run a cut list as if it were the whole. */
+	unsigned nspecs = argc > 1 + wait ? (unsigned)argc - 1 - wait : 0;
+	if (nspecs > INIT_MAX_CHILDREN) {
+		printf("init: %u programs to start, more than the %u it supervises; starting none\n",
+		       nspecs, INIT_MAX_CHILDREN);
+		bad = nspecs;
+		argc = 1 + wait;
+	}
 	for (int i = 1 + wait; i < argc; i++) {
-		if (nchildren == INIT_MAX_CHILDREN) {
-			printf("init: more than %u programs to start; '%s' and after are not started\n",
-			       INIT_MAX_CHILDREN, argv[i]);
-			bad += (unsigned)(argc - i);
-			break;
-		}
 		struct child *c = &children[nchildren];
 		if (!parse_spec(argv[i], c)) {
 			bad++;

@@ -142,9 +142,16 @@ err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out
 	return sys_invoke(kernel, KERNEL_VROOT_SPAN, vroot, on, (uintptr_t)out, 0, 0).err;
 }
 
-err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64_t base)
+err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry,
+		       const struct frame_token *table)
 {
-	return sys_invoke(kernel, KERNEL_VROOT_SET, vroot, entry, base, 0, 0).err;
+	return sys_invoke(kernel, KERNEL_VROOT_SET, vroot, entry, (uintptr_t)table, 0, 0).err;
+}
+
+err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, unsigned dest,
+			  struct frame_token *out)
+{
+	return sys_invoke(kernel, KERNEL_VROOT_EXPORT, vroot, entry, dest, (uintptr_t)out, 0).err;
 }
 
 err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint64_t *root)

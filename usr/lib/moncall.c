@@ -104,12 +104,17 @@ err_t ns_remove(const char *name)
 	return err ? err : call(MON_NS_REMOVE, 0, n[0], n[1], 0, r);
 }
 
-err_t mon_console_read(char *buf, size_t size, size_t *n)
+err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
 {
+	const uint64_t w[4] = { MON_CONSOLE_READ };
 	uint64_t r[4];
-	err_t err = call(MON_CONSOLE_READ, 0, 0, 0, 0, r);
+	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
 
 	*n = 0;
+	if (err == ERR_CONSOLE_BUSY && owner) {
+		owner->core = (unsigned)r[1];
+		owner->pid = (unsigned)r[2];
+	}
 	if (err)
 		return err;
 	if (r[1] > 2 * sizeof(r[0]) || r[1] > size)

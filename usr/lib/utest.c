@@ -1,58 +1,39 @@
 /*
- * The runner behind flotilla/utest.h: every program's UTEST()s land in its
- * own "utests" section; utest_run walks it and prints one verdict a test.
+ * The user programs' test runner (lib/test.h): every program's tests land
+ * in its own "tests" section; utest_run walks it and prints one verdict a
+ * test. The running test's verdict is this static: a program runs one
+ * test at a time, on one core.
  */
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
-#include <flotilla/utest.h>
-#include "lib/fmt.h"
+#include "lib/test.h"
 
-extern const struct utest __start_utests[], __stop_utests[];
-int utest_failed;
-static char failure[256];
+static struct test_state state;
 
-void utest_fail(const char *file, int line, const char *fmt, ...)
+struct test_state *test_state(void)
 {
-	va_list ap;
-	int n;
-
-	if (utest_failed)
-		return;
-	utest_failed = 1;
-	n = fmt_snprintf(failure, sizeof(failure), "%s:%d: ", file, line);
-	va_start(ap, fmt);
-	fmt_vsnprintf(failure + n, sizeof(failure) - (size_t)n, fmt, ap);
-	va_end(ap);
+	return &state;
 }
 
-bool utest_selected(const char *name, const char *pattern)
+void utest_run(const char *prefix, const char *pattern, unsigned online, void (*after)(void),
+	       struct test_counts *c)
 {
-	if (!pattern[0])
-		return true;
-	for (const char *p = name; *p; p++)
-		if (strncmp(p, pattern, strlen(pattern)) == 0)
-			return true;
-	return false;
-}
+	for (const struct test *t = __start_tests; t < __stop_tests; t++) {
+		enum test_verdict v;
 
-void utest_run(const char *prefix, const char *pattern, void (*after)(void),
-	       int *passed, int *failed)
-{
-	for (const struct utest *t = __start_utests; t < __stop_utests; t++) {
-		if (!utest_selected(t->name, pattern))
+		if (!test_selected(t->name, pattern))
 			continue;
-		utest_failed = 0;
-		t->fn();
+		v = test_run(t, online);
 		if (after)
 			after();
-		if (utest_failed) {
-			printf("FAIL %s/%s: %s\n", prefix, t->name, failure);
-			(*failed)++;
-		} else {
+		if (v == TEST_PASS) {
 			printf("PASS %s/%s\n", prefix, t->name);
-			(*passed)++;
+			c->passed++;
+		} else if (v == TEST_SKIP) {
+			printf("SKIP %s/%s: %s\n", prefix, t->name, state.msg);
+			c->skipped++;
+		} else {
+			printf("FAIL %s/%s: %s\n", prefix, t->name, state.msg);
+			c->failed++;
 		}
 	}
 }

@@ -226,7 +226,8 @@ static size_t parse_count(const char *cmdline)
 	char val[24];
 	size_t n = 0;
 
-	cmdline_get(cmdline, "bench", val, sizeof(val));
+	if (cmdline_find(cmdline, "bench", val, sizeof(val)))
+		return 0;		/* longer than any good N: refused, not cut */
 	if (!val[0])
 		return BENCH_DEFAULT_N;
 	for (const char *p = val; *p; p++) {

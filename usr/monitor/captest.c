@@ -9,7 +9,7 @@
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 #define PAGE		4096ull
 #define TEST_VA_L4	128	/* PML4 entry of the tests' mappings: 0x4000_0000_0000 */
@@ -26,33 +26,33 @@ static bool is(capaddr_t c, unsigned type, unsigned rights)
 	return !cap_identify(c, &i) && i.type == type && i.rights == rights;
 }
 
-UTEST(identify_well_known_caps)
+TEST(identify_well_known_caps)
 {
 	struct cap_info i;
 
-	UCHECK(is(CPTR_DISPATCHER, CAP_DISPATCHER, CAP_RIGHTS_ALL));
-	UCHECK(is(CPTR_ROOTCN, CAP_CNODE, CAP_RIGHTS_ALL));
-	UCHECK(is(CPTR_TASKCN, CAP_CNODE, CAP_RIGHTS_ALL));
-	UCHECK(is(CPTR_VROOT, CAP_PML4, CAP_RIGHTS_ALL));
-	UCHECK(is(CPTR_KERNEL, CAP_KERNEL, CAP_RIGHTS_ALL));
-	UCHECK(is(CPTR_BOOTIMG, CAP_FRAME, CAP_RIGHT_READ));
-	UCHECK_ERR(cap_identify(CADDR(RAM_CN, 0), &i), OK);
-	UCHECK(i.type == CAP_RAM && i.size >= PAGE && i.base % PAGE == 0);
+	CHECK(is(CPTR_DISPATCHER, CAP_DISPATCHER, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_ROOTCN, CAP_CNODE, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_TASKCN, CAP_CNODE, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_VROOT, CAP_PML4, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_KERNEL, CAP_KERNEL, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_BOOTIMG, CAP_FRAME, CAP_RIGHT_READ));
+	CHECK_ERR(cap_identify(CADDR(RAM_CN, 0), &i), OK);
+	CHECK(i.type == CAP_RAM && i.size >= PAGE && i.base % PAGE == 0);
 }
 
-UTEST(empty_and_out_of_range_slots)
+TEST(empty_and_out_of_range_slots)
 {
 	struct cap_info i;
 
-	UCHECK_ERR(cap_identify(CADDR(TASK_CN, 200), &i), ERR_CAP_EMPTY);
-	UCHECK_ERR(cap_identify(CADDR(40, 0), &i), ERR_CAP_EMPTY);	/* empty level-1 slot */
-	UCHECK_ERR(cap_identify(CADDR(64, 0), &i), ERR_CAP_RANGE);	/* past the root CNode */
-	UCHECK_ERR(cap_identify(CADDR(0xFFFFFF, 0xFF), &i), ERR_CAP_RANGE);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 256, CPTR_VROOT), ERR_CAP_RANGE);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 0, CADDR(TASK_CN, 200)), ERR_CAP_EMPTY);
+	CHECK_ERR(cap_identify(CADDR(TASK_CN, 200), &i), ERR_CAP_EMPTY);
+	CHECK_ERR(cap_identify(CADDR(40, 0), &i), ERR_CAP_EMPTY);	/* empty level-1 slot */
+	CHECK_ERR(cap_identify(CADDR(64, 0), &i), ERR_CAP_RANGE);	/* past the root CNode */
+	CHECK_ERR(cap_identify(CADDR(0xFFFFFF, 0xFF), &i), ERR_CAP_RANGE);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 256, CPTR_VROOT), ERR_CAP_RANGE);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 0, CADDR(TASK_CN, 200)), ERR_CAP_EMPTY);
 }
 
-UTEST(retype_every_type)
+TEST(retype_every_type)
 {
 	static const struct { unsigned type; uint64_t size; } t[] = {
 		{ CAP_FRAME, PAGE }, { CAP_FRAME, 4 * PAGE }, { CAP_CNODE, 16 * CTE_SIZE },
@@ -63,127 +63,127 @@ UTEST(retype_every_type)
 
 	for (unsigned k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
 		struct cap_info i;
-		UCHECK_ERR(retype(k, t[k].type, off, t[k].size), OK);
-		UCHECK_ERR(cap_identify(SCRATCH(k), &i), OK);
-		UCHECK(i.type == t[k].type && i.rights == CAP_RIGHTS_ALL);
-		UCHECK(t[k].size == 0 || i.size == t[k].size);
+		CHECK_ERR(retype(k, t[k].type, off, t[k].size), OK);
+		CHECK_ERR(cap_identify(SCRATCH(k), &i), OK);
+		CHECK(i.type == t[k].type && i.rights == CAP_RIGHTS_ALL);
+		CHECK(t[k].size == 0 || i.size == t[k].size);
 		off += 16 * PAGE;
 	}
 }
 
-UTEST(retype_errors)
+TEST(retype_errors)
 {
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, TEST_RAM_BYTES + PAGE), ERR_RETYPE_SIZE);
-	UCHECK_ERR(retype(0, CAP_FRAME, TEST_RAM_BYTES - PAGE, 2 * PAGE), ERR_RETYPE_SIZE);
-	UCHECK_ERR(retype(0, CAP_FRAME, 100, PAGE), ERR_RETYPE_ALIGN);
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, 1000), ERR_RETYPE_ALIGN);
-	UCHECK_ERR(retype(0, CAP_CNODE, 0, 3 * CTE_SIZE), ERR_RETYPE_ALIGN);
-	UCHECK_ERR(retype(0, CAP_KERNEL, 0, PAGE), ERR_RETYPE_TYPE);
-	UCHECK_ERR(retype(0, CAP_IRQ, 0, PAGE), ERR_RETYPE_TYPE);
-	UCHECK_ERR(retype(0, 999, 0, PAGE), ERR_RETYPE_TYPE);
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 0, 0, PAGE), ERR_INVALID_ARG);
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 250, T_TESTRAM, CAP_FRAME, 10, 0, PAGE), ERR_CAP_RANGE);
+	CHECK_ERR(retype(0, CAP_FRAME, 0, TEST_RAM_BYTES + PAGE), ERR_RETYPE_SIZE);
+	CHECK_ERR(retype(0, CAP_FRAME, TEST_RAM_BYTES - PAGE, 2 * PAGE), ERR_RETYPE_SIZE);
+	CHECK_ERR(retype(0, CAP_FRAME, 100, PAGE), ERR_RETYPE_ALIGN);
+	CHECK_ERR(retype(0, CAP_FRAME, 0, 1000), ERR_RETYPE_ALIGN);
+	CHECK_ERR(retype(0, CAP_CNODE, 0, 3 * CTE_SIZE), ERR_RETYPE_ALIGN);
+	CHECK_ERR(retype(0, CAP_KERNEL, 0, PAGE), ERR_RETYPE_TYPE);
+	CHECK_ERR(retype(0, CAP_IRQ, 0, PAGE), ERR_RETYPE_TYPE);
+	CHECK_ERR(retype(0, 999, 0, PAGE), ERR_RETYPE_TYPE);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 0, 0, PAGE), ERR_INVALID_ARG);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 250, T_TESTRAM, CAP_FRAME, 10, 0, PAGE), ERR_CAP_RANGE);
 	/* Overlap with an earlier retype, and a slot already in use. */
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, 4 * PAGE), OK);
-	UCHECK_ERR(retype(1, CAP_FRAME, 2 * PAGE, PAGE), ERR_RETYPE_OVERLAP);
-	UCHECK_ERR(retype(0, CAP_FRAME, 8 * PAGE, PAGE), ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(retype(0, CAP_FRAME, 0, 4 * PAGE), OK);
+	CHECK_ERR(retype(1, CAP_FRAME, 2 * PAGE, PAGE), ERR_RETYPE_OVERLAP);
+	CHECK_ERR(retype(0, CAP_FRAME, 8 * PAGE, PAGE), ERR_CAP_SLOT_IN_USE);
 	/* Retype from something that is not RAM. */
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 1, SCRATCH(0), CAP_FRAME, 1, 0, PAGE),
-		   ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, SCRATCH(0), CAP_FRAME, 1, 0, PAGE),
+		  ERR_CAP_WRONG_TYPE);
 	/* Nothing was made by the failures. */
 	struct cap_info i;
-	UCHECK_ERR(cap_identify(SCRATCH(1), &i), ERR_CAP_EMPTY);
+	CHECK_ERR(cap_identify(SCRATCH(1), &i), ERR_CAP_EMPTY);
 }
 
-UTEST(copy_mint_rights_never_grow)
+TEST(copy_mint_rights_never_grow)
 {
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 1, SCRATCH(0)), OK);
-	UCHECK(is(SCRATCH(1), CAP_FRAME, CAP_RIGHTS_ALL));
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 2, SCRATCH(0), CAP_RIGHT_READ, 0), OK);
-	UCHECK(is(SCRATCH(2), CAP_FRAME, CAP_RIGHT_READ));
+	CHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 1, SCRATCH(0)), OK);
+	CHECK(is(SCRATCH(1), CAP_FRAME, CAP_RIGHTS_ALL));
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 2, SCRATCH(0), CAP_RIGHT_READ, 0), OK);
+	CHECK(is(SCRATCH(2), CAP_FRAME, CAP_RIGHT_READ));
 	/* Asking for more than the source has gives only what it has. */
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 3, SCRATCH(2), CAP_RIGHTS_ALL, 0), OK);
-	UCHECK(is(SCRATCH(3), CAP_FRAME, CAP_RIGHT_READ));
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 3, SCRATCH(0)), ERR_CAP_SLOT_IN_USE);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 4, T_TESTRAM), ERR_CAP_NOT_COPYABLE);
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 4, SCRATCH(0), 0x100, 0), ERR_INVALID_ARG);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 3, SCRATCH(2), CAP_RIGHTS_ALL, 0), OK);
+	CHECK(is(SCRATCH(3), CAP_FRAME, CAP_RIGHT_READ));
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 3, SCRATCH(0)), ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 4, T_TESTRAM), ERR_CAP_NOT_COPYABLE);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 4, SCRATCH(0), 0x100, 0), ERR_INVALID_ARG);
 }
 
-UTEST(endpoint_badges)
+TEST(endpoint_badges)
 {
 	struct cap_info i;
 
-	UCHECK_ERR(retype(0, CAP_ENDPOINT, 0, 0), OK);
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 1, SCRATCH(0), CAP_RIGHTS_ALL, 42), OK);
-	UCHECK_ERR(cap_identify(SCRATCH(1), &i), OK);
-	UCHECK(i.type == CAP_ENDPOINT && i.badge == 42);
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 2, SCRATCH(1), CAP_RIGHTS_ALL, 7), ERR_INVALID_ARG);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 2, SCRATCH(1)), OK);
-	UCHECK_ERR(cap_identify(SCRATCH(2), &i), OK);
-	UCHECK(i.badge == 42);
+	CHECK_ERR(retype(0, CAP_ENDPOINT, 0, 0), OK);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 1, SCRATCH(0), CAP_RIGHTS_ALL, 42), OK);
+	CHECK_ERR(cap_identify(SCRATCH(1), &i), OK);
+	CHECK(i.type == CAP_ENDPOINT && i.badge == 42);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 2, SCRATCH(1), CAP_RIGHTS_ALL, 7), ERR_INVALID_ARG);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 2, SCRATCH(1)), OK);
+	CHECK_ERR(cap_identify(SCRATCH(2), &i), OK);
+	CHECK(i.badge == 42);
 }
 
-UTEST(move_and_double_delete)
+TEST(move_and_double_delete)
 {
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
-	UCHECK_ERR(cnode_move(T_SCRATCHCN, 5, SCRATCH(0)), OK);
-	UCHECK(is(SCRATCH(5), CAP_FRAME, CAP_RIGHTS_ALL));
+	CHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
+	CHECK_ERR(cnode_move(T_SCRATCHCN, 5, SCRATCH(0)), OK);
+	CHECK(is(SCRATCH(5), CAP_FRAME, CAP_RIGHTS_ALL));
 	struct cap_info i;
-	UCHECK_ERR(cap_identify(SCRATCH(0), &i), ERR_CAP_EMPTY);
-	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 5), OK);
-	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 5), ERR_CAP_EMPTY);
-	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 300), ERR_CAP_RANGE);
+	CHECK_ERR(cap_identify(SCRATCH(0), &i), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 5), OK);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 5), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 300), ERR_CAP_RANGE);
 }
 
-UTEST(revoke_removes_every_descendant)
+TEST(revoke_removes_every_descendant)
 {
 	struct cap_info i;
 
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 1, SCRATCH(0)), OK);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 2, SCRATCH(1)), OK);
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 3, SCRATCH(2), CAP_RIGHT_READ, 0), OK);
-	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
-	UCHECK_ERR(cap_identify(SCRATCH(0), &i), OK);	/* the revoked one stays */
+	CHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 1, SCRATCH(0)), OK);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 2, SCRATCH(1)), OK);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 3, SCRATCH(2), CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
+	CHECK_ERR(cap_identify(SCRATCH(0), &i), OK);	/* the revoked one stays */
 	for (unsigned k = 1; k <= 3; k++)
-		UCHECK_ERR(cap_identify(SCRATCH(k), &i), ERR_CAP_EMPTY);
-	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 9), ERR_CAP_EMPTY);
+		CHECK_ERR(cap_identify(SCRATCH(k), &i), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 9), ERR_CAP_EMPTY);
 }
 
-UTEST(use_after_revoke_of_ram)
+TEST(use_after_revoke_of_ram)
 {
 	/* A CNode made from RAM, with something in it; revoking the RAM
 	 * destroys the CNode and what it held. */
-	UCHECK_ERR(cnode_retype(CPTR_TASKCN, 30, T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
-	UCHECK_ERR(cnode_retype(CADDR(TASK_CN, 30), 0, T_TESTRAM, CAP_FRAME, 1, PAGE, PAGE), OK);
-	UCHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
-	UCHECK_ERR(cnode_copy(CADDR(TASK_CN, 30), 1, CPTR_VROOT), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_retype(CPTR_TASKCN, 30, T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
+	CHECK_ERR(cnode_retype(CADDR(TASK_CN, 30), 0, T_TESTRAM, CAP_FRAME, 1, PAGE, PAGE), OK);
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
+	CHECK_ERR(cnode_copy(CADDR(TASK_CN, 30), 1, CPTR_VROOT), ERR_CAP_EMPTY);
 	/* The memory is free again: the same range retypes. */
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, 2 * PAGE), OK);
+	CHECK_ERR(retype(0, CAP_FRAME, 0, 2 * PAGE), OK);
 }
 
-UTEST(missing_rights)
+TEST(missing_rights)
 {
 	/* A CNode capability without WRITE cannot change the CNode. */
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 0, T_SCRATCHCN, CAP_RIGHT_READ, 0), OK);
-	UCHECK_ERR(cnode_copy(SCRATCH(0), 1, CPTR_VROOT), ERR_CAP_RIGHTS);
-	UCHECK_ERR(cnode_delete(SCRATCH(0), 0), ERR_CAP_RIGHTS);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 0, T_SCRATCHCN, CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(cnode_copy(SCRATCH(0), 1, CPTR_VROOT), ERR_CAP_RIGHTS);
+	CHECK_ERR(cnode_delete(SCRATCH(0), 0), ERR_CAP_RIGHTS);
 	/* A dispatcher capability without WRITE cannot be set up or run. */
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 2, CPTR_DISPATCHER, CAP_RIGHT_READ, 0), OK);
-	UCHECK_ERR(disp_run(SCRATCH(2)), ERR_CAP_RIGHTS);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 2, CPTR_DISPATCHER, CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(disp_run(SCRATCH(2)), ERR_CAP_RIGHTS);
 }
 
-UTEST(wrong_type_and_bad_method)
+TEST(wrong_type_and_bad_method)
 {
-	UCHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
-	UCHECK_ERR(cnode_copy(SCRATCH(0), 1, CPTR_VROOT), ERR_CAP_WRONG_TYPE);
-	UCHECK_ERR(vnode_map(SCRATCH(0), 0, SCRATCH(0), CAP_RIGHT_READ), ERR_CAP_WRONG_TYPE);
-	UCHECK_ERR(disp_run(SCRATCH(0)), ERR_CAP_WRONG_TYPE);
-	UCHECK_ERR(sys_invoke(SCRATCH(0), 12345, 0, 0, 0, 0, 0).err, ERR_BAD_METHOD);
+	CHECK_ERR(retype(0, CAP_FRAME, 0, PAGE), OK);
+	CHECK_ERR(cnode_copy(SCRATCH(0), 1, CPTR_VROOT), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(vnode_map(SCRATCH(0), 0, SCRATCH(0), CAP_RIGHT_READ), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(disp_run(SCRATCH(0)), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(sys_invoke(SCRATCH(0), 12345, 0, 0, 0, 0, 0).err, ERR_BAD_METHOD);
 	/* The Kernel capability's methods need the Kernel capability. */
-	UCHECK_ERR(sys_invoke(SCRATCH(0), KERNEL_POWEROFF, 0, 0, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
-	UCHECK_ERR(kernel_cmdline(CPTR_DISPATCHER, NULL, 0), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(sys_invoke(SCRATCH(0), KERNEL_POWEROFF, 0, 0, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_cmdline(CPTR_DISPATCHER, NULL, 0), ERR_CAP_WRONG_TYPE);
 }
 
 /* Tables for the tests' mappings at TEST_VA: PDPT, PDIR, PTABLE in scratch
@@ -201,75 +201,75 @@ static err_t map_tables(void)
 	return OK;
 }
 
-UTEST(map_write_read_unmap)
+TEST(map_write_read_unmap)
 {
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)TEST_VA;
 
-	UCHECK_ERR(map_tables(), OK);
-	UCHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, 2 * PAGE), OK);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(3), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
-	UCHECK(p[0] == 0 && p[1023] == 0);	/* retyped memory is zeroed */
+	CHECK_ERR(map_tables(), OK);
+	CHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, 2 * PAGE), OK);
+	CHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(3), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
+	CHECK(p[0] == 0 && p[1023] == 0);	/* retyped memory is zeroed */
 	p[0] = 0x1234;
 	p[PAGE / 8] = 0x5678;			/* the second page of the frame */
-	UCHECK(p[0] == 0x1234 && p[PAGE / 8] == 0x5678);
-	UCHECK_ERR(vnode_unmap(SCRATCH(2), SCRATCH(3)), OK);
-	UCHECK_ERR(vnode_unmap(SCRATCH(2), SCRATCH(3)), ERR_NOT_MAPPED);
+	CHECK(p[0] == 0x1234 && p[PAGE / 8] == 0x5678);
+	CHECK_ERR(vnode_unmap(SCRATCH(2), SCRATCH(3)), OK);
+	CHECK_ERR(vnode_unmap(SCRATCH(2), SCRATCH(3)), ERR_NOT_MAPPED);
 	/* Mapped again elsewhere, the data is still there. */
-	UCHECK_ERR(vnode_map(SCRATCH(2), 10, SCRATCH(3), CAP_RIGHT_READ), OK);
-	UCHECK(p[10 * PAGE / 8] == 0x1234);
+	CHECK_ERR(vnode_map(SCRATCH(2), 10, SCRATCH(3), CAP_RIGHT_READ), OK);
+	CHECK(p[10 * PAGE / 8] == 0x1234);
 }
 
-UTEST(map_errors)
+TEST(map_errors)
 {
-	UCHECK_ERR(map_tables(), OK);
-	UCHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, PAGE), OK);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 4, SCRATCH(3)), OK);
-	UCHECK_ERR(cnode_mint(T_SCRATCHCN, 5, SCRATCH(3), CAP_RIGHT_READ, 0), OK);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 7, SCRATCH(3), CAP_RIGHT_READ), OK);
+	CHECK_ERR(map_tables(), OK);
+	CHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, PAGE), OK);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 4, SCRATCH(3)), OK);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 5, SCRATCH(3), CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(vnode_map(SCRATCH(2), 7, SCRATCH(3), CAP_RIGHT_READ), OK);
 	/* The same capability twice, and a copy at the same address. */
-	UCHECK_ERR(vnode_map(SCRATCH(2), 8, SCRATCH(3), CAP_RIGHT_READ), ERR_MAP_ALREADY);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 7, SCRATCH(4), CAP_RIGHT_READ), ERR_MAP_SLOT_IN_USE);
+	CHECK_ERR(vnode_map(SCRATCH(2), 8, SCRATCH(3), CAP_RIGHT_READ), ERR_MAP_ALREADY);
+	CHECK_ERR(vnode_map(SCRATCH(2), 7, SCRATCH(4), CAP_RIGHT_READ), ERR_MAP_SLOT_IN_USE);
 	/* More rights than the capability has. */
-	UCHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(5), CAP_RIGHT_WRITE), ERR_CAP_RIGHTS);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(4), 0), ERR_INVALID_ARG);
+	CHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(5), CAP_RIGHT_WRITE), ERR_CAP_RIGHTS);
+	CHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(4), 0), ERR_INVALID_ARG);
 	/* Past the table, into the kernel's half, and the wrong level. */
-	UCHECK_ERR(vnode_map(SCRATCH(2), 512, SCRATCH(4), CAP_RIGHT_READ), ERR_MAP_RANGE);
-	UCHECK_ERR(retype(6, CAP_PDPT, 8 * PAGE, 0), OK);
-	UCHECK_ERR(vnode_map(CPTR_VROOT, 300, SCRATCH(6), 0), ERR_MAP_RANGE);
-	UCHECK_ERR(vnode_map(SCRATCH(1), 5, SCRATCH(4), CAP_RIGHT_READ), ERR_CAP_WRONG_TYPE);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(6), 0), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(vnode_map(SCRATCH(2), 512, SCRATCH(4), CAP_RIGHT_READ), ERR_MAP_RANGE);
+	CHECK_ERR(retype(6, CAP_PDPT, 8 * PAGE, 0), OK);
+	CHECK_ERR(vnode_map(CPTR_VROOT, 300, SCRATCH(6), 0), ERR_MAP_RANGE);
+	CHECK_ERR(vnode_map(SCRATCH(1), 5, SCRATCH(4), CAP_RIGHT_READ), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(vnode_map(SCRATCH(2), 9, SCRATCH(6), 0), ERR_CAP_WRONG_TYPE);
 }
 
-UTEST(revoke_removes_mappings)
+TEST(revoke_removes_mappings)
 {
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)TEST_VA;
 
-	UCHECK_ERR(map_tables(), OK);
-	UCHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, PAGE), OK);
-	UCHECK_ERR(cnode_copy(T_SCRATCHCN, 4, SCRATCH(3)), OK);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(4), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
+	CHECK_ERR(map_tables(), OK);
+	CHECK_ERR(retype(3, CAP_FRAME, 4 * PAGE, PAGE), OK);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 4, SCRATCH(3)), OK);
+	CHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(4), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
 	p[0] = 7;
-	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 3), OK);	/* the copy and its mapping go */
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 3), OK);	/* the copy and its mapping go */
 	/* The entry is free again: another frame maps there. */
-	UCHECK_ERR(retype(5, CAP_FRAME, 5 * PAGE, PAGE), OK);
-	UCHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(5), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
-	UCHECK(p[0] == 0);
+	CHECK_ERR(retype(5, CAP_FRAME, 5 * PAGE, PAGE), OK);
+	CHECK_ERR(vnode_map(SCRATCH(2), 0, SCRATCH(5), CAP_RIGHT_READ | CAP_RIGHT_WRITE), OK);
+	CHECK(p[0] == 0);
 }
 
-UTEST(bad_system_call_arguments)
+TEST(bad_system_call_arguments)
 {
 	struct cap_info i;
 
-	UCHECK_ERR(syscall6(SYS_COUNT, 0, 0, 0, 0, 0, 0).err, ERR_BAD_SYSCALL);
-	UCHECK_ERR(syscall6(~0ull, 0, 0, 0, 0, 0, 0).err, ERR_BAD_SYSCALL);
-	UCHECK_ERR(sys_debug_print((const char *)0xFFFFFFFF80100000ull, 8), ERR_BAD_ADDRESS);
-	UCHECK_ERR(sys_debug_print((const char *)TEST_VA, 8), ERR_BAD_ADDRESS);
-	UCHECK_ERR(sys_debug_print("x", DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
-	UCHECK_ERR(cap_identify(CPTR_VROOT, (struct cap_info *)0), ERR_BAD_ADDRESS);
+	CHECK_ERR(syscall6(SYS_COUNT, 0, 0, 0, 0, 0, 0).err, ERR_BAD_SYSCALL);
+	CHECK_ERR(syscall6(~0ull, 0, 0, 0, 0, 0, 0).err, ERR_BAD_SYSCALL);
+	CHECK_ERR(sys_debug_print((const char *)0xFFFFFFFF80100000ull, 8), ERR_BAD_ADDRESS);
+	CHECK_ERR(sys_debug_print((const char *)TEST_VA, 8), ERR_BAD_ADDRESS);
+	CHECK_ERR(sys_debug_print("x", DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
+	CHECK_ERR(cap_identify(CPTR_VROOT, (struct cap_info *)0), ERR_BAD_ADDRESS);
 	/* Read-only memory (this program's code) cannot receive output. */
-	UCHECK_ERR(cap_identify(CPTR_VROOT, (struct cap_info *)(uintptr_t)&is), ERR_BAD_ADDRESS);
-	UCHECK_ERR(cap_identify(CPTR_VROOT, &i), OK);
-	UCHECK_ERR(sys_invoke(CPTR_VROOT | 0, CAP_IDENTIFY, (uint64_t)&i, 0, 0, 0, 0).err, OK);
-	UCHECK_ERR(syscall6(SYS_INVOKE, 1ull << 31 | (uint64_t)CAP_IDENTIFY << 32,
+	CHECK_ERR(cap_identify(CPTR_VROOT, (struct cap_info *)(uintptr_t)&is), ERR_BAD_ADDRESS);
+	CHECK_ERR(cap_identify(CPTR_VROOT, &i), OK);
+	CHECK_ERR(sys_invoke(CPTR_VROOT | 0, CAP_IDENTIFY, (uint64_t)&i, 0, 0, 0, 0).err, OK);
+	CHECK_ERR(syscall6(SYS_INVOKE, 1ull << 31 | (uint64_t)CAP_IDENTIFY << 32,
 			    (uint64_t)&i, 0, 0, 0, 0).err, ERR_CAP_RANGE);
 }

@@ -20,9 +20,20 @@
  * whole line from another core comes while it stands unfinished on the
  * wire, a newline is written first, so that no line on the screen holds
  * bytes of two cores. A line longer than CONSOLE_LINE_MAX is written in
- * pieces of that size (nothing is cut). Input goes the other way: the
- * bytes typed at the console wait in the UART's FIFO until a process asks
- * for them (MON_CONSOLE_READ, moncall.c).
+ * pieces of that size (nothing is cut).
+ *
+ * Input goes the other way: the bytes typed at the console wait in the
+ * UART's FIFO until a process asks for them (MON_CONSOLE_READ, moncall.c),
+ * and only one process may: the console's input has one owner at a time,
+ * so that two readers never split what is typed between them. The first
+ * process that reads becomes the owner; another gets ERR_CONSOLE_BUSY,
+ * with the owner's core and pid. A process proves who it is by the PML4
+ * it sends with the request (its monitor finds the child that has it);
+ * core 0 keeps the owner as (core, pid, PML4 base). Ownership passes when
+ * the owner ends: its monitor remembers each child that asked, and when
+ * one ends (proc_ending) tells core 0 (console_ended, or directly on core
+ * 0), which frees the input if that process held it. The next reader owns
+ * it then. There is no hand-over by request: nothing needs one yet.
  *
  * Core 0 takes the UART last, once every core has joined (console_serve):
  * a core that has not taken its console over still writes the UART
@@ -35,6 +46,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <flotilla/caps.h>
+#include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uart.h>
 #include "usr/monitor/monitor.h"
@@ -44,7 +57,8 @@
 
 static unsigned me;
 static bool taken;		/* this core's kernel prints into its log */
-static bool serving;		/* core 0: the UART driver is up */
+static bool serving;		/* core 0: the UART driver writes the console */
+static bool reading;		/* core 0: the UART driver reads it */
 static bool pumping;
 static struct uart uart;
 static struct {
@@ -52,6 +66,15 @@ static struct {
 	size_t n;
 } line[MAX_MESH_CORES];
 static int unfinished = -1;	/* core whose unfinished line is on the wire */
+/* Core 0: the process that owns the console's input. */
+static struct {
+	bool held;
+	unsigned core, pid;
+	uint64_t vroot;		/* its PML4's base: what names it */
+} owner;
+/* Children of this monitor that asked to read the console: when one ends,
+ * core 0 hears of it (it may be the owner). */
+static bool asked[SPAWN_MAX];
 
 /* Core 0: bytes to the wire, through the driver once it is up. */
 static void emit(const char *s, size_t n)
@@ -161,6 +184,22 @@ static err_t on_sync_r(struct idl_binding *b, uint64_t id, err_t status)
 	return mesh_answer(b, IF_INTERMON_SYNC_R, id, status) ? OK : ERR_BAD_MESSAGE;
 }
 
+/* Core 0: process `vroot` on `core` has ended; if it owned the input, the
+ * input is free. */
+static void reader_ended(unsigned core, uint64_t vroot)
+{
+	if (owner.held && owner.core == core && owner.vroot == vroot)
+		owner.held = false;
+}
+
+static err_t on_console_ended(struct idl_binding *b, uint64_t vroot)
+{
+	if (me != 0)
+		return ERR_BAD_MESSAGE;		/* only core 0 keeps the owner */
+	reader_ended(mesh_peer(b), vroot);
+	return OK;
+}
+
 err_t console_init(unsigned core)
 {
 	struct cap_info info;
@@ -174,6 +213,7 @@ err_t console_init(unsigned core)
 	mesh_handlers.text = on_text;
 	mesh_handlers.sync = on_sync;
 	mesh_handlers.sync_r = on_sync_r;
+	mesh_handlers.console_ended = on_console_ended;
 	return OK;
 }
 
@@ -190,13 +230,27 @@ err_t console_take(void)
 	return err;
 }
 
-err_t console_serve(void)
+err_t console_listen(void)
 {
 	err_t err;
 
 	if (me != 0)
 		return ERR_INVALID_ARG;
+	if (reading)
+		return OK;
+	/* uart_init only reads the UART's registers when the kernel has set
+	 * it up, so kernels that still write it directly are not disturbed. */
 	if ((err = uart_init(&uart, CPTR_IOPORT_COM1, COM1_BASE)))
+		return err;
+	reading = true;
+	return OK;
+}
+
+err_t console_serve(void)
+{
+	err_t err;
+
+	if ((err = console_listen()))
 		return err;
 	serving = true;		/* first: what the take pumps goes to the UART */
 	if ((err = console_take()))
@@ -217,21 +271,87 @@ void console_sync(void)
 			write_out(k);
 }
 
-err_t console_input(char *buf, size_t size, size_t *n)
+static err_t input(char *buf, size_t size, size_t *n)
 {
 	err_t err = OK;
 	int c;
 
 	*n = 0;
-	if (!serving)
-		return ERR_UNSUPPORTED;
 	while (*n < size && (err = uart_getc_nonblock(&uart, &c)) == OK)
 		buf[(*n)++] = (char)c;
 	return err == ERR_WOULD_BLOCK ? OK : err;
 }
 
-void monitor_poweroff(unsigned code)
+err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid)
 {
+	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, vroot);
+
+	if (err)
+		return err;
+	for (unsigned i = 0; i < SPAWN_MAX; i++) {
+		struct cap_info ci;
+		struct proc p;
+		const char *name;
+		if (proc_at(i, &p, &name) && cap_identify(PROC_PML4(&p), &ci) == OK &&
+		    ci.base == *vroot) {
+			*pid = i;
+			asked[i] = true;	/* its end goes to core 0 */
+			return OK;
+		}
+	}
+	return ERR_CAP_RIGHTS;			/* not a process this monitor started */
+}
+
+err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r)
+{
+	char buf[2 * sizeof(r[0])];
+	size_t n;
+	err_t err;
+
+	if (me != 0 || !reading)
+		return ERR_UNSUPPORTED;
+	if (owner.held && (owner.core != core || owner.vroot != vroot)) {
+		r[1] = owner.core;
+		r[2] = owner.pid;
+		return ERR_CONSOLE_BUSY;
+	}
+	if (!owner.held)
+		owner = (typeof(owner)){ .held = true, .core = core, .pid = pid, .vroot = vroot };
+	if ((err = input(buf, sizeof(buf), &n)))
+		return err;
+	r[1] = n;
+	memcpy(&r[2], buf, n);
+	return OK;
+}
+
+void console_proc_ending(const struct proc *p)
+{
+	struct cap_info ci;
+
+	if (p->idx >= SPAWN_MAX || !asked[p->idx])
+		return;
+	asked[p->idx] = false;
+	if (cap_identify(PROC_PML4(p), &ci))
+		return;				/* never built: it never asked */
+	if (me == 0)
+		reader_ended(0, ci.base);
+	else
+		if_intermon_console_ended_send(mesh_to(0), ci.base);
+}
+
+bool console_owner(unsigned *core, unsigned *pid)
+{
+	*core = owner.core;
+	*pid = owner.pid;
+	return owner.held;
+}
+
+err_t monitor_poweroff(unsigned code)
+{
+	err_t err;
+
 	console_sync();
-	kernel_poweroff(CPTR_KERNEL, code);
+	err = sys_invoke(CPTR_KERNEL, KERNEL_POWEROFF, code, 0, 0, 0, 0).err;
+	console_pump();		/* the kernel's reason, before the caller's own words */
+	return err ? err : ERR_UNSUPPORTED;
 }

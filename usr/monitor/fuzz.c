@@ -32,9 +32,7 @@
  *     dispatcher names are printable;
  *   - write a register of COM1 (the console): IOPORT_OUT only to its
  *     scratch register or to ports outside the capability;
- *   - KERNEL_POWEROFF where a Kernel capability could be invoked;
- *   - KERNEL_VROOT_SET a page that is not a PDPT of the sandbox: the
- *     Kernel capability can make any page of RAM a page table.
+ *   - KERNEL_POWEROFF where a Kernel capability could be invoked.
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
@@ -193,10 +191,6 @@ static uint64_t arg(unsigned kind, uint64_t w, unsigned t)
 		return sel < 12 ? v % 256 : v;
 	case A_BOOL:
 		return sel < 14 ? v % 2 : v;
-	case A_PDPT:	/* a PDPT of the sandbox, or what is refused before use */
-		if (sel < 10 && fz.last_pdpt)
-			return fz.last_pdpt;
-		return sel < 13 ? fz.last_pdpt | 8 : 1ull << 46;
 	case A_NS:	/* mostly past; now and then a tick ahead at most */
 		v %= 1000000000;
 		return sel == 0 ? fz.last_clock + v % 1000000 : sel < 8 || v > fz.last_clock ? 0 :
@@ -277,8 +271,6 @@ static unsigned probe(capaddr_t c)
 	fz.cur_row = row;
 	fz.count[row].calls++;
 	after(row, true, err);
-	if (t == CAP_PDPT)
-		fz.last_pdpt = info->base;
 	return t;
 }
 

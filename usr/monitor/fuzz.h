@@ -95,7 +95,6 @@ enum fz_arg {
 	A_WIDTH,
 	A_VALUE,	/* for a port */
 	A_BOOL,
-	A_PDPT,		/* the physical address of a PDPT (KERNEL_VROOT_SET) */
 	A_NS,		/* a time (SYS_SLEEP_UNTIL) */
 	A_FLAGS,	/* DISP_SET_EXC_EP */
 };
@@ -147,7 +146,6 @@ struct fz_state {
 	bool exiting;
 	bool owes_reply;	/* it received a call and has not answered */
 	unsigned cur_row;	/* the row of the call in flight */
-	uint64_t last_pdpt;	/* the base of the last PDPT it identified */
 	uint64_t last_clock;
 	unsigned nbad;
 	struct { uint64_t call; unsigned row; err_t err; uint64_t value; } bad[FZ_BAD_MAX];

@@ -6,7 +6,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 /*
  * SYS_LMP_REPLY_RECV that gives away (LMP_SEND_CAP | LMP_GIVE) the very
@@ -42,7 +42,7 @@ static void __attribute__((noreturn)) give_own_endpoint(void)
 	sys_exit(0);
 }
 
-UTEST(lmp_reply_recv_may_give_away_the_endpoint_it_receives_on)
+TEST(lmp_reply_recv_may_give_away_the_endpoint_it_receives_on)
 {
 	const uint64_t w[LMP_WORDS] = { 1 };
 	struct lmp_msg r;
@@ -50,25 +50,25 @@ UTEST(lmp_reply_recv_may_give_away_the_endpoint_it_receives_on)
 	uint64_t st = 0;
 
 	server_err = ERR_TIMEOUT;
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_CNODE, 1, 4096, 16 * CTE_SIZE), OK);
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 2, T_TESTRAM, CAP_DISPATCHER, 1, 8192, 0), OK);
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 3, T_TESTRAM, CAP_ENDPOINT, 1, 12288, 0), OK);
-	UCHECK_ERR(cnode_copy(S_ROOT, TASK_CN, S_TASK), OK);
-	UCHECK_ERR(cnode_copy(S_TASK, CADDR_L2(S_EP), EP), OK);
-	UCHECK_ERR(disp_setup(S_DISP, S_ROOT, CPTR_VROOT, (uintptr_t)give_own_endpoint,
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_CNODE, 1, 4096, 16 * CTE_SIZE), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 2, T_TESTRAM, CAP_DISPATCHER, 1, 8192, 0), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 3, T_TESTRAM, CAP_ENDPOINT, 1, 12288, 0), OK);
+	CHECK_ERR(cnode_copy(S_ROOT, TASK_CN, S_TASK), OK);
+	CHECK_ERR(cnode_copy(S_TASK, CADDR_L2(S_EP), EP), OK);
+	CHECK_ERR(disp_setup(S_DISP, S_ROOT, CPTR_VROOT, (uintptr_t)give_own_endpoint,
 			      (uintptr_t)&server_stack[512], 0), OK);
-	UCHECK_ERR(disp_run(S_DISP), OK);
+	CHECK_ERR(disp_run(S_DISP), OK);
 	/* Blocks until the server has received the call and replied. */
-	UCHECK_ERR(lmp_call(EP, LMP_RECV_CAP, 0, GOT, w, &r), OK);
-	UCHECK(LMP_INFO_KIND(r.info) == LMP_KIND_REPLY && (r.info & LMP_INFO_CAP) && r.w[0] == 7);
-	UCHECK_ERR(cap_identify(GOT, &ci), OK);
-	UCHECK(ci.type == CAP_ENDPOINT);
+	CHECK_ERR(lmp_call(EP, LMP_RECV_CAP, 0, GOT, w, &r), OK);
+	CHECK(LMP_INFO_KIND(r.info) == LMP_KIND_REPLY && (r.info & LMP_INFO_CAP) && r.w[0] == 7);
+	CHECK_ERR(cap_identify(GOT, &ci), OK);
+	CHECK(ci.type == CAP_ENDPOINT);
 	for (unsigned i = 0; i < 1000 && (st & 0xFFFFFFFF) != DISP_STATE_STOPPED; i++) {
 		sys_yield();
 		st = sys_invoke(S_DISP, DISP_STATUS, 0, 0, 0, 0, 0).value;
 	}
-	UCHECK((st & 0xFFFFFFFF) == DISP_STATE_STOPPED);
+	CHECK((st & 0xFFFFFFFF) == DISP_STATE_STOPPED);
 	/* Its receive went on, on the endpoint it named: nobody sends. */
-	UCHECK_ERR(server_err, ERR_WOULD_BLOCK);
+	CHECK_ERR(server_err, ERR_WOULD_BLOCK);
 }

@@ -33,7 +33,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 #include "usr/monitor/fuzz.h"
 
@@ -422,7 +422,7 @@ void fuzz_every_core(unsigned core, const struct fuzz_opts *o)
 		pings_after(ncores, o->calls);
 }
 
-UTEST(syscall_fuzzer_5000_random_calls)
+TEST(syscall_fuzzer_5000_random_calls)
 {
 	uint64_t seed = fresh_seed();
 	unsigned core = sys_core_id();
@@ -431,27 +431,25 @@ UTEST(syscall_fuzzer_5000_random_calls)
 
 	printf("fuzz: core %u: %s (replay: ufuzz=%#llx,calls=5000 at the same core count)\n", core,
 	       out, (unsigned long long)seed);
-	UCHECK(pass);
+	CHECK(pass);
 }
 
-UTEST(fuzz_options_are_read_and_bad_ones_refused)
+TEST(fuzz_options_are_read_and_bad_ones_refused)
 {
 	struct fuzz_opts o;
 
-	UCHECK(fuzz_opts_parse("", &o) == NULL);
-	UCHECK(!o.seeded && o.calls == FUZZ_CALLS_DEFAULT && !o.kernel);
-	UCHECK(fuzz_opts_parse("0x1234abcd,calls=1000000,kernel", &o) == NULL);
-	UCHECK(o.seeded && o.seed == 0x1234abcd && o.calls == 1000000 && o.kernel &&
+	CHECK(fuzz_opts_parse("", &o) == NULL);
+	CHECK(!o.seeded && o.calls == FUZZ_CALLS_DEFAULT && !o.kernel);
+	CHECK(fuzz_opts_parse("0x1234abcd,calls=1000000,kernel", &o) == NULL);
+	CHECK(o.seeded && o.seed == 0x1234abcd && o.calls == 1000000 && o.kernel &&
 	       o.kernel_core == FUZZ_LAST_CORE);
-	UCHECK(fuzz_opts_parse("kernel=2,18446744073709551615", &o) == NULL);
-	UCHECK(o.kernel && o.kernel_core == 2 && o.seed == ~0ull);
+	CHECK(fuzz_opts_parse("kernel=2,18446744073709551615", &o) == NULL);
+	CHECK(o.kernel && o.kernel_core == 2 && o.seed == ~0ull);
 	static const char *const bad[] = {
 		"calls=0", "calls=1000000001", "calls=", "calls=12x", "kernel=0", "kernel=33",
 		"0x", "0x1g", "18446744073709551616", "1,2", "seed=1", ",", "kernels", "calls=5,,",
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (fuzz_opts_parse(bad[i], &o) == NULL) {
-			utest_fail(__FILE__, __LINE__, "ufuzz=%s was taken", bad[i]);
-			return;
-		}
+		if (fuzz_opts_parse(bad[i], &o) == NULL)
+			FAIL("ufuzz=%s was taken", bad[i]);
 }

@@ -10,23 +10,23 @@
  */
 #include <flotilla/spawn.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
-UTEST(idl_over_a_bound_channel_carries_capabilities_across_cores)
+TEST(idl_over_a_bound_channel_carries_capabilities_across_cores)
 {
 	unsigned srv = mesh_cores() - 1;
 	struct rproc sr, cr;
 	struct proc sp, cp;
 	int status = -1;
 
-	UCHECK_ERR(uprog_start(srv, UPROG_IDL_CHAN_SERVER, &sr, &sp), OK);
-	UCHECK_ERR(uprog_start(0, UPROG_IDL_CHAN_CLIENT | (uint64_t)srv << 8, &cr, &cp), OK);
-	UCHECK_ERR(uprog_finish(0, &cr, &cp, &status), OK);
+	CHECK_ERR(uprog_start(srv, UPROG_IDL_CHAN_SERVER, &sr, &sp), OK);
+	CHECK_ERR(uprog_start(0, UPROG_IDL_CHAN_CLIENT | (uint64_t)srv << 8, &cr, &cp), OK);
+	CHECK_ERR(uprog_finish(0, &cr, &cp, &status), OK);
 	if (status != 0)
-		utest_fail(__FILE__, __LINE__, "client: check %d failed", status);
+		test_fail("client: check %d failed", status);
 	status = -1;
-	UCHECK_ERR(uprog_finish(srv, &sr, &sp, &status), OK);
+	CHECK_ERR(uprog_finish(srv, &sr, &sp, &status), OK);
 	if (status != 0)
-		utest_fail(__FILE__, __LINE__, "server on core %u: check %d failed", srv, status);
+		test_fail("server on core %u: check %d failed", srv, status);
 }

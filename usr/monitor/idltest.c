@@ -19,7 +19,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "if_test.h"
 #include "usr/monitor/monitor.h"
 
@@ -53,8 +53,8 @@ static err_t next(struct if_test_msg *m)
 
 	while ((err = if_test_recv(&tb.b, m)) == ERR_WOULD_BLOCK) {
 		if (proc_status(&client, &st) == OK && (st & 0xFFFFFFFF) == DISP_STATE_STOPPED) {
-			utest_fail(__FILE__, __LINE__, "uprog ended: check %d failed",
-				   (int)(st >> 32));
+			test_fail("uprog ended: check %d failed",
+				  (int)(st >> 32));
 			return ERR_EP_GONE;
 		}
 		if (sys_clock_ns() > end)
@@ -93,31 +93,31 @@ static void serve_good(void)
 	struct cap_info f, got;
 	uint8_t out[2000];
 
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_TEXT && !strcmp(m.text.s, UPROG_IDL_TEXT));
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_ADD_CALL && m.add_call.a == 2 && m.add_call.b == 3);
-	UCHECK_ERR(if_test_add_reply(&tb.b, 5), OK);
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_BLOB && m.blob.data_len == 4096);
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_TEXT && !strcmp(m.text.s, UPROG_IDL_TEXT));
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_ADD_CALL && m.add_call.a == 2 && m.add_call.b == 3);
+	CHECK_ERR(if_test_add_reply(&tb.b, 5), OK);
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_BLOB && m.blob.data_len == 4096);
 	for (size_t i = 0; i < m.blob.data_len; i++)
-		UCHECK(m.blob.data[i] == (uint8_t)(i * 7));
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_ECHO_CALL && m.echo_call.data_len == sizeof(out));
+		CHECK(m.blob.data[i] == (uint8_t)(i * 7));
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_ECHO_CALL && m.echo_call.data_len == sizeof(out));
 	for (size_t i = 0; i < sizeof(out); i++)
 		out[i] = m.echo_call.data[i] ^ 0x5A;
-	UCHECK_ERR(if_test_echo_reply(&tb.b, out, sizeof(out)), OK);
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_LOOKUP_CALL && !strcmp(m.lookup_call.name, "frame"));
-	UCHECK_ERR(if_test_lookup_reply(&tb.b, OK, 0, FRAME), OK);
+	CHECK_ERR(if_test_echo_reply(&tb.b, out, sizeof(out)), OK);
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_LOOKUP_CALL && !strcmp(m.lookup_call.name, "frame"));
+	CHECK_ERR(if_test_lookup_reply(&tb.b, OK, 0, FRAME), OK);
 	/* The frame comes back as a message's capability: the same memory. */
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_GIVE && m.give.bytes == 4096 && m.cap_err == OK);
-	UCHECK(m.give.frame == SCRATCH(SLOT_I));
-	UCHECK_ERR(cap_identify(FRAME, &f), OK);
-	UCHECK_ERR(cap_identify(m.give.frame, &got), OK);
-	UCHECK(got.type == CAP_FRAME && got.base == f.base && got.size == f.size);
-	UCHECK_ERR(cnode_delete(T_SCRATCHCN, SLOT_I), OK);
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_GIVE && m.give.bytes == 4096 && m.cap_err == OK);
+	CHECK(m.give.frame == SCRATCH(SLOT_I));
+	CHECK_ERR(cap_identify(FRAME, &f), OK);
+	CHECK_ERR(cap_identify(m.give.frame, &got), OK);
+	CHECK(got.type == CAP_FRAME && got.base == f.base && got.size == f.size);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, SLOT_I), OK);
 	tl.slot = SCRATCH(SLOT_I);	/* offered again, for the hostile part */
 }
 
@@ -130,37 +130,35 @@ static void serve_hostile(void)
 	for (unsigned k = 0; k < 9; k++) {
 		uint64_t bad = tb.b.bad;
 		err_t err = next(&m);
-		if (err != ERR_BAD_MESSAGE || tb.b.bad != bad + 1) {
-			utest_fail(__FILE__, __LINE__, "hostile fragment %u: %s, %llu refused", k,
-				   err_name(err), (unsigned long long)(tb.b.bad - bad));
-			return;
-		}
+		if (err != ERR_BAD_MESSAGE || tb.b.bad != bad + 1)
+			FAIL("hostile fragment %u: %s, %llu refused", k, err_name(err),
+			     (unsigned long long)(tb.b.bad - bad));
 	}
 	/* The capability that came where none goes was deleted, not kept. */
-	UCHECK(drops == 1);
-	UCHECK_ERR(cap_identify(SCRATCH(SLOT_I), &ci), ERR_CAP_EMPTY);
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_NAME && !strcmp(m.name.s, "still here"));
-	UCHECK_ERR(next(&m), OK);
-	UCHECK(m.num == IF_TEST_ADD_CALL && m.add_call.a == 40 && m.add_call.b == 2);
-	UCHECK_ERR(if_test_add_reply(&tb.b, 42), OK);
+	CHECK(drops == 1);
+	CHECK_ERR(cap_identify(SCRATCH(SLOT_I), &ci), ERR_CAP_EMPTY);
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_NAME && !strcmp(m.name.s, "still here"));
+	CHECK_ERR(next(&m), OK);
+	CHECK(m.num == IF_TEST_ADD_CALL && m.add_call.a == 40 && m.add_call.b == 2);
+	CHECK_ERR(if_test_add_reply(&tb.b, 42), OK);
 }
 
-UTEST(idl_over_lmp_between_the_monitor_and_a_process)
+TEST(idl_over_lmp_between_the_monitor_and_a_process)
 {
 	struct proc *p = &client;
 	err_t err = OK;
 	int status;
 
-	UCHECK_ERR(setup(p), OK);
+	CHECK_ERR(setup(p), OK);
 	serve_good();
-	if (!utest_failed)
+	if (!test_failed())
 		serve_hostile();
-	if (!utest_failed) {
+	if (!test_failed()) {
 		status = wait_stopped(p, &err);
-		UCHECK_ERR(err, OK);
+		CHECK_ERR(err, OK);
 		if (status != 0)
-			utest_fail(__FILE__, __LINE__, "uprog: check %d failed", status);
+			test_fail("uprog: check %d failed", status);
 	}
 	proc_kill(p);		/* also when a check failed: it may wait for us */
 }

@@ -4,7 +4,8 @@
  * if that is less), a copy of the boot image, and the programs to start,
  * from the command line's `init=SPEC,SPEC,...` (SPEC is PROG[:ARG][/POLICY],
  * see usr/init/main.c). init's faults and its exit come to the monitor's
- * fault endpoint, like any child's.
+ * fault endpoint, like any child's. Specs that do not fit (too long, more
+ * than ARGS_MAX) start nothing, not the part that fit.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,17 +19,24 @@
 
 err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out)
 {
-	static char specs[256];
+	static char specs[KERNEL_CMDLINE_MAX];
 	const char *argv[ARGS_MAX];
 	unsigned argc = 0;
 	uint64_t size;
+	err_t err;
 
 	if (ram_largest(&size) < 0)
 		return ERR_NO_MEMORY;
-	if (!cmdline_get(cmdline, "init", specs, sizeof(specs)))
-		strlcpy(specs, default_specs, sizeof(specs));
-	if (strlen(specs) == sizeof(specs) - 1)
-		return ERR_ARGS_TOO_LONG;		/* it may have been cut */
+	/* A spec that does not fit is refused, not cut: a cut one would
+	 * start another program, or the same with another argument. */
+	err = cmdline_find(cmdline, "init", specs, sizeof(specs));
+	if (err == ERR_TRUNCATED) {
+		printf("init: the init= spec is longer than %zu bytes; starting nothing\n",
+		       sizeof(specs) - 1);
+		return err;
+	}
+	if (err && strlcpy(specs, default_specs, sizeof(specs)) >= sizeof(specs))
+		return ERR_TRUNCATED;
 	argv[argc++] = "init";
 	if (wait)
 		argv[argc++] = "-w";

@@ -19,7 +19,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/fuzz.h"
 #include "usr/monitor/monitor.h"
 #include "usr/shell/shell.h"
@@ -100,9 +100,14 @@ static void mesh_greet(bool ping)
 	/* The UART becomes a service only once no kernel writes it any more
 	 * (console.c); a core that did not join still does. */
 	err_t err = n == cores ? console_serve() : ERR_TIMEOUT;
-	if (err)
+	if (err) {
 		printf("monitor: the console stays the kernel's: %s: %s\n", err_name(err),
 		       err_msg(err));
+		/* Input is still read here, so that the shell can be used. */
+		if ((err = console_listen()))
+			printf("monitor: core 0: cannot read the console: %s: %s\n",
+			       err_name(err), err_msg(err));
+	}
 	for (unsigned k = 1; ping && k < cores; k++) {
 		uint64_t cycles;
 		if (!mesh_joined(k))
@@ -121,12 +126,12 @@ static void mesh_greet(bool ping)
  * not part of "init/usertest". */
 static int run_init_tests(const char *cmdline)
 {
-	char pattern[64];
+	char pattern[KERNEL_CMDLINE_MAX];	/* holds any value on the line */
 	struct proc init;
 	err_t err;
 
-	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));
-	if (!utest_selected("init/usertest", pattern))
+	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));
+	if (!test_selected("init/usertest", pattern))
 		return 0;
 	if ((err = init_start(cmdline, true, "usertest", &init))) {
 		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
@@ -142,14 +147,16 @@ static int run_init_tests(const char *cmdline)
 	return 0;
 }
 
-/* `ufuzz[=OPTS]`: this core's part of the system-call fuzzer's boot. */
+/* `ufuzz[=OPTS]`: this core's part of the system-call fuzzer's boot
+ * (value NULL: too long to read). */
 static void ufuzz(unsigned core, const char *value)
 {
 	struct fuzz_opts o;
-	const char *why = fuzz_opts_parse(value, &o);
+	const char *why = value ? fuzz_opts_parse(value, &o) : "the value is too long";
 
 	if (why)
-		printf("FAIL user/core%u/syscall_fuzzer: ufuzz=%s: %s\n", core, value, why);
+		printf("FAIL user/core%u/syscall_fuzzer: ufuzz=%s: %s\n", core, value ? value : "...",
+		       why);
 	else
 		fuzz_every_core(core, &o);
 }
@@ -158,7 +165,7 @@ int main(int argc, char **argv)
 {
 	unsigned core = sys_core_id(), nram;
 	uint64_t ram = monitor_ram_bytes(&nram);
-	char cmdline[256];
+	char cmdline[KERNEL_CMDLINE_MAX];
 	err_t err;
 
 	printf("monitor: core %u up (argument %lu), %u RAM capabilities, %llu KiB\n", core,
@@ -172,14 +179,15 @@ int main(int argc, char **argv)
 		printf("monitor: core %u: no fault endpoint: %s: %s\n", core, err_name(err),
 		       err_msg(err));
 	/* `ufault`: the monitor on core k (1..5) faults in the k-th way, before
-	 * it joins the others; only it stops, while core 0 goes on with its
-	 * tests (without the mesh: not every core will join). */
+	 * it joins the others; only it stops. The others go on without the
+	 * mesh (not every core will join), with everything else: core 0 runs
+	 * its tests, or init and the shell, whose requests it serves. */
 	bool ufault = cmdline_has(cmdline, "ufault");
 	if (core != 0 && ufault) {
 		printf("monitor: core %u faults on purpose (ufault)\n", core);
 		fault_on_purpose(core);
 	}
-	if (!err && !ufault && (err = console_init(core)))
+	if (!err && (err = console_init(core)))
 		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
 	if (!err && !ufault && (err = mesh_init(core)))
@@ -189,24 +197,30 @@ int main(int argc, char **argv)
 		printf("monitor: core %u: cannot hand the console over: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	meshbench_init();	/* make bench's pairs; nothing unless the mesh is up */
-	if (!err && !ufault && (err = remote_init()))
+	if (!err && (err = remote_init()))
 		printf("monitor: core %u: no remote operations: %s: %s\n", core, err_name(err),
 		       err_msg(err));
-	if (!err && !ufault && (err = rcap_init(core)))
+	if (!err && (err = rcap_init(core)))
 		printf("monitor: core %u: no capabilities across cores: %s: %s\n", core,
 		       err_name(err), err_msg(err));
-	if (!err && !ufault && (err = names_init(core)))
+	if (!err && (err = names_init(core)))
 		printf("monitor: core %u: no name service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
-	if (!err && !ufault && (err = moncall_init(core)))
+	if (!err && (err = moncall_init(core)))
 		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,
 		       err_name(err), err_msg(err));
-	char fuzz[64];
-	bool fuzzing = cmdline_get(cmdline, "ufuzz", fuzz, sizeof(fuzz));
+	/* `ufuzz` (fuzz.h); a value too long to read is refused like a bad one. */
+	char fuzz[KERNEL_CMDLINE_MAX];
+	err_t fuzz_err = cmdline_find(cmdline, "ufuzz", fuzz, sizeof(fuzz));
 	if (core == 0 && !err && !ufault)
-		mesh_greet(!fuzzing);
-	if (fuzzing)
-		ufuzz(core, fuzz);
+		mesh_greet(fuzz_err == ERR_NOT_FOUND);
+	/* Without the mesh the kernels keep writing the console, but core 0
+	 * still reads it, so that the shell is not left unable to. */
+	if (core == 0 && !err && ufault && (err = console_listen()))
+		printf("monitor: core 0: cannot read the console: %s: %s\n", err_name(err),
+		       err_msg(err));
+	if (fuzz_err != ERR_NOT_FOUND)
+		ufuzz(core, fuzz_err ? NULL : fuzz);
 	if (core != 0) {
 		supervisor_serve();
 		return 0;
@@ -229,36 +243,6 @@ int main(int argc, char **argv)
 		shell_start(cmdline_has(cmdline, "shellfault") ? SHELL_ARG_FAULT : 0);
 	supervisor_serve();
 	return 0;
-}
-
-/* Like the kernel's cmdline_get: is word `key` or `key=VALUE` on the
- * command line? Copies VALUE (or "") into buf when buf is not NULL. */
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = cmdline; *p; ) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (strncmp(w, key, k) != 0 || (w[k] != '=' && w + k != p))
-			continue;
-		const char *v = w[k] == '=' ? w + k + 1 : w + k;
-		size_t n = 0;
-		while (buf && v < p && n + 1 < size)
-			buf[n++] = *v++;
-		if (buf && size)
-			buf[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-bool cmdline_has(const char *cmdline, const char *key)
-{
-	return cmdline_get(cmdline, key, NULL, 0);
 }
 
 /* A number, decimal or 0x hex, all of s[0..n) and at most `max`. */

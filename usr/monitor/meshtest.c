@@ -9,8 +9,8 @@
  * plays the peer by writing raw URPC messages into the ring (mesh_send),
  * and asks the target after each how many of its messages it dropped
  * (drops), so that each case must be dropped exactly once; the target
- * then still answers a ping and a real request. With one core there is
- * nothing to test.
+ * then still answers a ping and a real request. Both need a second core
+ * (TEST_CORES): with one, they are skipped.
  *
  * mesh_inject and mesh_dropped_more are the other tests' helpers too
  * (remotetest.c, rcaptest.c, consoletest.c, bindtest.c).
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <flotilla/spawn.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
 err_t mesh_inject(unsigned core, unsigned num, unsigned total, const uint64_t *w, unsigned n)
@@ -53,68 +53,66 @@ static unsigned put_string(uint64_t *w, size_t len, const char *bytes, size_t wo
 	return 1 + (unsigned)words;
 }
 
-UTEST(malformed_intermon_fragments_are_dropped)
+TEST_CORES(malformed_intermon_fragments_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 }, seen, cycles;
 	struct disp_info info;
 	struct rproc bad = { .core = last, .pid = SPAWN_MAX };
 
-	if (last == 0)
-		return;
-	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	CHECK_ERR(mesh_drops(last, &seen), OK);
 	/* An unknown message number. */
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_NMSGS, 1, w, 1), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(mesh_inject(last, 0xFF, 0, w, 0), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_NMSGS, 1, w, 1), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, 0xFF, 0, w, 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* Lengths the message cannot have: ping is one word. */
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 2, w, 2), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 0, w, 0), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 2, w, 2), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 0, w, 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A first fragment with more words than it announces. */
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 1, w, 3), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_PING, 1, w, 3), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* Reserved header bits, and no fragment marker at all. */
-	UCHECK_ERR(mesh_send(last, idl_hdr_first(IF_INTERMON_PING, 1, false) | IDL_HDR_RESERVED,
+	CHECK_ERR(mesh_send(last, idl_hdr_first(IF_INTERMON_PING, 1, false) | IDL_HDR_RESERVED,
 			     w, 1), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(mesh_send(last, 0x7777, w, 7), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_send(last, 0x7777, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A capability announced where no message has one. */
-	UCHECK_ERR(mesh_send(last, idl_hdr_first(IF_INTERMON_PING, 1, true), w, 2), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_send(last, idl_hdr_first(IF_INTERMON_PING, 1, true), w, 2), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A later fragment with nothing begun. */
-	UCHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), w, 3), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_SPAWN, 1), w, 3), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A message cut short: spawn is two fragments; the next message (the
 	 * drops request itself) ends it, refused, and is taken. */
 	w[0] = 1;
 	put_string(&w[1], 5, "uprog\0\0", 1);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, 9, w, 7), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_SPAWN, 9, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* Garbage: every bit set, a fragment all the same. */
-	UCHECK_ERR(mesh_send(last, 0xFFFFFFFFu, w, 7), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(mesh_send(last, 0xAFFFFFFFu, w, 7), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_send(last, 0xFFFFFFFFu, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_send(last, 0xAFFFFFFFu, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 
 	/* Well formed, but making no sense: core 0 joining as another core,
 	 * an answer to drops that nobody asked for. */
-	UCHECK_ERR(if_intermon_join_send(mesh_to(last), last), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(if_intermon_drops_r_send(mesh_to(last), 12345, OK, 0), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_join_send(mesh_to(last), last), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_drops_r_send(mesh_to(last), 12345, OK, 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A core out of range is nobody's binding. */
-	UCHECK_ERR(if_intermon_ping_send(mesh_to(mesh_cores()), 1), ERR_INVALID_ARG);
-	UCHECK_ERR(if_intermon_ping_send(mesh_to(0), 1), ERR_INVALID_ARG);	/* this core */
-	UCHECK_ERR(mesh_send(mesh_cores(), IF_INTERMON_PING, w, 1), ERR_INVALID_ARG);
+	CHECK_ERR(if_intermon_ping_send(mesh_to(mesh_cores()), 1), ERR_INVALID_ARG);
+	CHECK_ERR(if_intermon_ping_send(mesh_to(0), 1), ERR_INVALID_ARG);	/* this core */
+	CHECK_ERR(mesh_send(mesh_cores(), IF_INTERMON_PING, w, 1), ERR_INVALID_ARG);
 
 	/* It goes on serving: a ping, and a real request. */
-	UCHECK_ERR(mesh_ping(last, &cycles), OK);
-	UCHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
-	UCHECK(mesh_dropped_more(last, &seen, 0));
+	CHECK_ERR(mesh_ping(last, &cycles), OK);
+	CHECK_ERR(remote_info(&bad, &info), ERR_NOT_FOUND);
+	CHECK(mesh_dropped_more(last, &seen, 0));
 }
 
 /* spawn's fields after the name, from w[i]: the number of words. */
@@ -137,52 +135,50 @@ static err_t inject_spawn(unsigned core, const uint64_t *w, unsigned n)
 /* Strings and fields out of range in a request that spawns, so that a
  * string the runtime let through would start a program (and its answer,
  * unasked by then, would be dropped here instead of there). */
-UTEST(malformed_intermon_fields_are_dropped)
+TEST_CORES(malformed_intermon_fields_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t w[12], seen;
 	uint64_t mine = mesh_dropped(last);
 	unsigned n;
 
-	if (last == 0)
-		return;
-	UCHECK_ERR(mesh_drops(last, &seen), OK);
+	CHECK_ERR(mesh_drops(last, &seen), OK);
 	/* spawn(id, name, arg, has_frame, frame, has_bell, bell_core,
 	 * bell_slot) with a name of 5 bytes and 1 word after the length. */
 	w[0] = 7;
 	/* No NUL: 8 bytes in the word where "uprog" and its NUL should be. */
 	n = 1 + put_string(&w[1], 5, "uprog!!!", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(inject_spawn(last, w, n), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* Non-zero padding after the NUL. */
 	n = 1 + put_string(&w[1], 5, "uprog\0\0x", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(inject_spawn(last, w, n), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* Over its bound: 16 characters where 15 may be. */
 	n = 1 + put_string(&w[1], 16, "uprog-uprog-upro", 2);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(inject_spawn(last, w, n), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A length that says more than the words hold. */
 	n = 1 + put_string(&w[1], 9, "uprog\0\0", 1);
 	n = spawn_tail(w, n);
-	UCHECK_ERR(inject_spawn(last, w, n), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* A bool that is 2 (has_frame), then a uint32 above 2^32 (info's pid). */
 	n = 1 + put_string(&w[1], 5, "uprog\0\0", 1);
 	n = spawn_tail(w, n);
 	w[4] = 2;
-	UCHECK_ERR(inject_spawn(last, w, n), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	w[1] = 1ull << 32;
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_INFO, 2, w, 2), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_INFO, 2, w, 2), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* An err that does not fit an int (an answer's status). */
 	w[1] = 1ull << 40;
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_KILL_R, 2, w, 2), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_KILL_R, 2, w, 2), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* None of them got as far as an answer: this core dropped nothing. */
-	UCHECK(mesh_dropped(last) == mine);
+	CHECK(mesh_dropped(last) == mine);
 }

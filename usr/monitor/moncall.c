@@ -14,7 +14,9 @@
  * three argument words; fwd_r: id, error, the three result words;
  * if/intermon.if) and replies with the answer. Pinging is
  * the exception (it measures from here); console reads and power-off go
- * to core 0, which drives the UART. A process started by a request
+ * to core 0, which drives the UART. A console read brings the reader's
+ * PML4: its monitor finds which child it is, and forwards its PML4's base
+ * and pid instead of the words the process sent (console.c). A process started by a request
  * (MON_SPAWN) is a child of that core's monitor like any other: its
  * faults and its exit are reported on the console. Only such processes
  * may be killed by request; the monitor's own (init, tests) may not.
@@ -169,21 +171,16 @@ static bool named_core_op(unsigned op)
 	       op == MON_CONSOLE_READ || op == MON_POWEROFF;
 }
 
-static err_t serve_here(const uint64_t *w, uint64_t *r)
+/* A request for this core, from a process of core `from` (this one, or
+ * another whose monitor forwarded it). */
+static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 {
 	unsigned core = MON_CORE(w[0]);
 	err_t err;
 
 	switch (MON_OP(w[0])) {
-	case MON_CONSOLE_READ: {
-		size_t n;
-		char buf[2 * sizeof(r[0])];
-		if ((err = console_input(buf, sizeof(buf), &n)))
-			return err;
-		r[1] = n;
-		memcpy(&r[2], buf, n);
-		return OK;
-	}
+	case MON_CONSOLE_READ:		/* (PML4 base, pid): who reads (serve) */
+		return console_read_for(from, (unsigned)w[2], w[1], r);
 	case MON_SPAWN:
 		return spawn_here(w, r);
 	case MON_KILL:
@@ -224,9 +221,19 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 {
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
-	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
+	uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
 	struct mesh_ask a;
 	err_t err;
+
+	/* A console read names its reader by the PML4 it brought: core 0
+	 * gets the reader's PML4 base and pid here, never the caller's words. */
+	if (op == MON_CONSOLE_READ) {
+		unsigned pid = 0;
+		if ((err = console_reader(has_cap, &q[1], &pid)))
+			return err;
+		q[2] = pid;
+		q[3] = 0;
+	}
 
 	if (op == MON_POWEROFF && !admin)
 		return ERR_CAP_RIGHTS;		/* checked here: fwd trusts its sender */
@@ -239,11 +246,11 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_CAP_REVOKE)
 		return rcap_revoke_request(w, has_cap);
 	if (!named_core_op(op) || core == me)
-		return serve_here(q, r);
+		return serve_here(me, q, r);
 	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
 		return err;
-	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, w[1],
-						   w[2], w[3]));
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, q[1],
+						   q[2], q[3]));
 }
 
 /* A request forwarded by another core's monitor: one that runs on the
@@ -257,7 +264,7 @@ static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t cor
 
 	if (!named_core_op(op) || core != me)
 		return ERR_BAD_MESSAGE;
-	err = serve_here(w, r);
+	err = serve_here(mesh_peer(b), w, r);
 	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
 }
 

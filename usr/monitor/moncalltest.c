@@ -12,10 +12,10 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
-UTEST(processes_start_list_and_kill_programs_on_other_cores)
+TEST(processes_start_list_and_kill_programs_on_other_cores)
 {
 	unsigned last = mesh_cores() - 1;
 
@@ -24,19 +24,19 @@ UTEST(processes_start_list_and_kill_programs_on_other_cores)
 		int status = -1;
 		bool faulted = true;
 
-		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_PROCESS_CALLS, NULL, &p), OK);
-		UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
-		UCHECK(!faulted);
+		CHECK_ERR(remote_spawn(k, "uprog", UPROG_PROCESS_CALLS, NULL, &p), OK);
+		CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		CHECK(!faulted);
 		if (status != 0)
-			utest_fail(__FILE__, __LINE__, "uprog on core %u: check %d failed", k, status);
+			test_fail("uprog on core %u: check %d failed", k, status);
 	}
 	/* And on this core, whose requests come to this monitor while the
 	 * test serves its endpoint. */
 	struct proc p;
 	int status = -1;
-	UCHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
-	UCHECK_ERR(serve_until_stopped(&p, &status), OK);
+	CHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
+	CHECK_ERR(serve_until_stopped(&p, &status), OK);
 	if (status != 0)
-		utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", status);
-	UCHECK_ERR(proc_kill(&p), OK);
+		test_fail("uprog on core 0: check %d failed", status);
+	CHECK_ERR(proc_kill(&p), OK);
 }

@@ -7,6 +7,7 @@
 #include <kpi/caps.h>
 #include <kpi/errors.h>
 #include "if_intermon.h"
+#include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
 
 /* The test fixture (scratch.c): slots in the task CNode, the scratch
  * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
@@ -36,8 +37,6 @@ struct rproc;
 err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
 err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
 
-bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
-bool cmdline_has(const char *cmdline, const char *key);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
 /* Default fault handling for children (supervise.c): make the endpoint;
@@ -242,18 +241,35 @@ bool names_well_formed(const uint64_t name[2]);
  * the UART driver and takes core 0's; console_pump sends what the log
  * holds on (called on every doorbell and after every printf of the
  * monitor); console_sync, core 0, writes out everything every core has
- * printed (before a power-off); console_input, core 0, gives the bytes
- * typed at the console (ERR_UNSUPPORTED while the UART is not driven).
+ * printed (before a power-off). console_listen, core 0, starts the UART
+ * driver for input only, where the kernels still write the console
+ * (a core's monitor never joined).
+ *
+ * Input has one owner at a time (console.c's comment). console_reader,
+ * on the requester's core, finds the child whose PML4 a MON_CONSOLE_READ
+ * brought (ERR_CAP_RIGHTS: none) and remembers that it asked;
+ * console_read_for, core 0, reads for process (core, pid) named by its
+ * PML4's base: ERR_CONSOLE_BUSY (r[1], r[2]: the owner's core and pid)
+ * when another owns the input, ERR_UNSUPPORTED while the UART is not
+ * read; console_proc_ending (supervise.c) passes the input on when its
+ * owner ends. console_owner, core 0: who owns it (tests).
  */
 #define CONSOLE_LINE_MAX	1024
 err_t console_init(unsigned core);
 err_t console_take(void);
+err_t console_listen(void);
 err_t console_serve(void);
 void console_pump(void);
 void console_sync(void);
-err_t console_input(char *buf, size_t size, size_t *n);
-/* console_sync, then KERNEL_POWEROFF with code (QEMU: code * 2 + 1). */
-void monitor_poweroff(unsigned code);
+struct proc;
+err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
+err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
+void console_proc_ending(const struct proc *p);
+bool console_owner(unsigned *core, unsigned *pid);
+/* console_sync, then KERNEL_POWEROFF with code (docs/power.md). Returns
+ * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
+ * is on the console. */
+err_t monitor_poweroff(unsigned code);
 
 /*
  * Channels between processes, brokered by the monitors (bind.c,

@@ -11,7 +11,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
 static void name_of(const char *s, uint64_t w[2])
@@ -20,19 +20,19 @@ static void name_of(const char *s, uint64_t w[2])
 	memcpy(w, s, strlen(s));
 }
 
-UTEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
+TEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
 {
 	unsigned last = mesh_cores() - 1, core;
 	uint64_t hub[2], svc[2], value;
 	char s[16];
 
 	name_of(UPROG_NS_HUB, hub);
-	UCHECK_ERR(names_register(hub, UPROG_NS_HUB_VALUE), OK);
-	UCHECK_ERR(names_register(hub, 1), ERR_NAME_IN_USE);
-	UCHECK_ERR(names_lookup(hub, &core, &value), OK);
-	UCHECK(core == 0 && value == UPROG_NS_HUB_VALUE);
+	CHECK_ERR(names_register(hub, UPROG_NS_HUB_VALUE), OK);
+	CHECK_ERR(names_register(hub, 1), ERR_NAME_IN_USE);
+	CHECK_ERR(names_lookup(hub, &core, &value), OK);
+	CHECK(core == 0 && value == UPROG_NS_HUB_VALUE);
 	uint64_t bad[2] = { ~0ull, ~0ull };
-	UCHECK_ERR(names_lookup(bad, &core, &value), ERR_BAD_MESSAGE);
+	CHECK_ERR(names_lookup(bad, &core, &value), ERR_BAD_MESSAGE);
 
 	/* A process on every other core: its monitor asks this one. */
 	for (unsigned k = 1; k <= last; k++) {
@@ -40,33 +40,33 @@ UTEST(names_are_found_from_every_core_and_processes_ask_their_monitor)
 		int status = -1;
 		bool faulted = true;
 
-		UCHECK_ERR(remote_spawn(k, "uprog", UPROG_MONITOR_CALLS, NULL, &p), OK);
-		UCHECK_ERR(remote_wait(&p, &status, &faulted), OK);
-		UCHECK(!faulted);
+		CHECK_ERR(remote_spawn(k, "uprog", UPROG_MONITOR_CALLS, NULL, &p), OK);
+		CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		CHECK(!faulted);
 		if (status != 0)
-			utest_fail(__FILE__, __LINE__, "uprog on core %u: check %d failed", k, status);
+			test_fail("uprog on core %u: check %d failed", k, status);
 		snprintf(s, sizeof(s), "svc%u", k);
 		name_of(s, svc);
-		UCHECK_ERR(names_lookup(svc, &core, &value), OK);
-		UCHECK(core == k && value == UPROG_NS_VALUE(k));
-		UCHECK_ERR(names_remove(svc), ERR_NOT_FOUND);	/* core k's, not ours */
+		CHECK_ERR(names_lookup(svc, &core, &value), OK);
+		CHECK(core == k && value == UPROG_NS_VALUE(k));
+		CHECK_ERR(names_remove(svc), ERR_NOT_FOUND);	/* core k's, not ours */
 	}
 	/* And one on this core, whose requests come to this monitor while
 	 * the test serves its endpoint. */
 	if (last > 0) {
 		struct proc p;
 		int status = -1;
-		UCHECK_ERR(spawn_program("uprog", UPROG_MONITOR_CALLS, &p), OK);
-		UCHECK_ERR(serve_until_stopped(&p, &status), OK);
+		CHECK_ERR(spawn_program("uprog", UPROG_MONITOR_CALLS, &p), OK);
+		CHECK_ERR(serve_until_stopped(&p, &status), OK);
 		if (status != 0)
-			utest_fail(__FILE__, __LINE__, "uprog on core 0: check %d failed", status);
-		UCHECK_ERR(proc_kill(&p), OK);
+			test_fail("uprog on core 0: check %d failed", status);
+		CHECK_ERR(proc_kill(&p), OK);
 		name_of("svc0", svc);
-		UCHECK_ERR(names_lookup(svc, &core, &value), OK);
-		UCHECK(core == 0 && value == UPROG_NS_VALUE(0));
-		UCHECK_ERR(names_remove(svc), OK);
+		CHECK_ERR(names_lookup(svc, &core, &value), OK);
+		CHECK(core == 0 && value == UPROG_NS_VALUE(0));
+		CHECK_ERR(names_remove(svc), OK);
 	}
-	UCHECK_ERR(names_remove(hub), OK);
-	UCHECK_ERR(names_remove(hub), ERR_NOT_FOUND);
-	UCHECK_ERR(names_lookup(hub, &core, &value), ERR_NOT_FOUND);
+	CHECK_ERR(names_remove(hub), OK);
+	CHECK_ERR(names_remove(hub), ERR_NOT_FOUND);
+	CHECK_ERR(names_lookup(hub, &core, &value), ERR_NOT_FOUND);
 }

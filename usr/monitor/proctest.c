@@ -11,7 +11,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 unsigned proc_state(const struct proc *p)
 {
@@ -35,33 +35,33 @@ static void run_and_expect(uint64_t arg, int want)
 	struct proc p;
 	err_t err;
 
-	UCHECK_ERR(spawn_program("uprog", arg, &p), OK);
+	CHECK_ERR(spawn_program("uprog", arg, &p), OK);
 	int status = wait_stopped(&p, &err);
-	UCHECK_ERR(err, OK);
-	UCHECK_ERR(proc_kill(&p), OK);
+	CHECK_ERR(err, OK);
+	CHECK_ERR(proc_kill(&p), OK);
 	if (status != want)
-		utest_fail(__FILE__, __LINE__, "uprog %llu exited %d, want %d",
-			   (unsigned long long)arg, status, want);
+		test_fail("uprog %llu exited %d, want %d",
+			  (unsigned long long)arg, status, want);
 }
 
-UTEST(spawn_runs_a_program_to_its_exit)
+TEST(spawn_runs_a_program_to_its_exit)
 {
 	run_and_expect(0, 0);
 }
 
-UTEST(spawned_program_has_its_well_known_caps)
+TEST(spawned_program_has_its_well_known_caps)
 {
 	run_and_expect(8, 0);
 }
 
-UTEST(ordinary_process_cannot_invoke_the_kernel_cap)
+TEST(ordinary_process_cannot_invoke_the_kernel_cap)
 {
 	run_and_expect(6, ERR_CAP_EMPTY);
 }
 
 /* Each fault becomes a message on the monitor's fault endpoint; the
  * monitor's default handler reports it and destroys the process. */
-UTEST(faults_go_to_the_monitor_which_destroys_the_process)
+TEST(faults_go_to_the_monitor_which_destroys_the_process)
 {
 	static const unsigned vector[6] = { 0, 0, 14, 13, 6, 3 };
 	struct lmp_msg m;
@@ -69,66 +69,66 @@ UTEST(faults_go_to_the_monitor_which_destroys_the_process)
 
 	for (unsigned kind = 1; kind <= 5; kind++) {
 		struct proc p;
-		UCHECK_ERR(spawn_program("uprog", kind, &p), OK);
-		UCHECK_ERR(supervisor_recv(&m), OK);
-		UCHECK(LMP_INFO_KIND(m.info) == LMP_KIND_FAULT);
-		UCHECK(LMP_FAULT_VECTOR(m.w[0]) == vector[kind]);
-		UCHECK(m.badge == SPAWN_BADGE(p.idx));
-		UCHECK(m.w[2] >= 0x400000 && m.w[3] > 0x400000);	/* rip, rsp */
+		CHECK_ERR(spawn_program("uprog", kind, &p), OK);
+		CHECK_ERR(supervisor_recv(&m), OK);
+		CHECK(LMP_INFO_KIND(m.info) == LMP_KIND_FAULT);
+		CHECK(LMP_FAULT_VECTOR(m.w[0]) == vector[kind]);
+		CHECK(m.badge == SPAWN_BADGE(p.idx));
+		CHECK(m.w[2] >= 0x400000 && m.w[3] > 0x400000);	/* rip, rsp */
 		if (kind == 2)
-			UCHECK(m.w[1] == 0x10);		/* the address it touched */
-		UCHECK_ERR(proc_status(&p, &st), OK);
-		UCHECK((st & 0xFFFFFFFF) == DISP_STATE_BLOCKED);
-		UCHECK(supervisor_handle(&m));
-		UCHECK_ERR(proc_status(&p, &st), ERR_CAP_EMPTY);	/* destroyed */
+			CHECK(m.w[1] == 0x10);		/* the address it touched */
+		CHECK_ERR(proc_status(&p, &st), OK);
+		CHECK((st & 0xFFFFFFFF) == DISP_STATE_BLOCKED);
+		CHECK(supervisor_handle(&m));
+		CHECK_ERR(proc_status(&p, &st), ERR_CAP_EMPTY);	/* destroyed */
 	}
 }
 
 /* A process whose fault endpoint is destroyed before anyone handles its
  * fault is reported by the kernel and stopped; nothing else changes. */
-UTEST(fault_with_its_handler_gone_stops_the_process)
+TEST(fault_with_its_handler_gone_stops_the_process)
 {
 	struct spawn_opts o = { .exc_ep_set = true, .exc_ep = SCRATCH(0), .exc_badge = 5 };
 	struct proc p;
 	err_t err;
 
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
-	UCHECK_ERR(spawn_program_opts("uprog", 4, &o, &p), OK);
-	UCHECK(until_blocked(&p));
-	UCHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
-	UCHECK_ERR(cnode_delete(T_SCRATCHCN, 0), OK);
-	UCHECK(wait_stopped(&p, &err) == -(6 + 1));	/* #UD */
-	UCHECK_ERR(err, OK);
-	UCHECK_ERR(proc_kill(&p), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
+	CHECK_ERR(spawn_program_opts("uprog", 4, &o, &p), OK);
+	CHECK(until_blocked(&p));
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 0), OK);
+	CHECK(wait_stopped(&p, &err) == -(6 + 1));	/* #UD */
+	CHECK_ERR(err, OK);
+	CHECK_ERR(proc_kill(&p), OK);
 }
 
-UTEST(kill_a_running_program)
+TEST(kill_a_running_program)
 {
 	struct proc p;
 	uint64_t st;
 
-	UCHECK_ERR(spawn_program("uprog", 7, &p), OK);
+	CHECK_ERR(spawn_program("uprog", 7, &p), OK);
 	for (int i = 0; i < 10; i++)
 		sys_yield();
-	UCHECK_ERR(proc_status(&p, &st), OK);
-	UCHECK((st & 0xFFFFFFFF) == DISP_STATE_RUNNABLE);
-	UCHECK_ERR(proc_kill(&p), OK);
-	UCHECK_ERR(proc_status(&p, &st), ERR_CAP_EMPTY);
+	CHECK_ERR(proc_status(&p, &st), OK);
+	CHECK((st & 0xFFFFFFFF) == DISP_STATE_RUNNABLE);
+	CHECK_ERR(proc_kill(&p), OK);
+	CHECK_ERR(proc_status(&p, &st), ERR_CAP_EMPTY);
 }
 
-UTEST(spawn_errors)
+TEST(spawn_errors)
 {
 	struct proc p;
 
-	UCHECK_ERR(spawn_program("no-such-program", 0, &p), ERR_NOT_FOUND);
+	CHECK_ERR(spawn_program("no-such-program", 0, &p), ERR_NOT_FOUND);
 	/* Many in a row: slots and memory are given back by kill. */
-	UCHECK_ERR(spawn_program("uprog", 0, &p), OK);	/* the window, made once */
-	UCHECK_ERR(proc_kill(&p), OK);
+	CHECK_ERR(spawn_program("uprog", 0, &p), OK);	/* the window, made once */
+	CHECK_ERR(proc_kill(&p), OK);
 	uint64_t used = ram_used_bytes();
 	for (int i = 0; i < 40; i++) {
-		UCHECK_ERR(spawn_program("uprog", 0, &p), OK);
-		UCHECK(ram_used_bytes() > used);
-		UCHECK_ERR(proc_kill(&p), OK);
+		CHECK_ERR(spawn_program("uprog", 0, &p), OK);
+		CHECK(ram_used_bytes() > used);
+		CHECK_ERR(proc_kill(&p), OK);
 	}
-	UCHECK(ram_used_bytes() == used);
+	CHECK(ram_used_bytes() == used);
 }

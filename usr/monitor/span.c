@@ -16,6 +16,7 @@
  * dispatcher. Over the mesh (if/intermon.if):
  *
  *   span         owner -> host  id, owner's id, PML4, entry, stack, arg, PDPTs
+ *                               (each with the token its kernel minted)
  *   span_r       host -> owner  id, error, the host's index for it
  *   span_stop    owner -> host  id, host index, owner's id: end it now
  *   span_stop_r  host -> owner  id, error
@@ -40,6 +41,12 @@
 
 #define SPANS			16	/* per core, each side */
 #define TABLES_MAX		32	/* user PDPTs a spanned space may have */
+
+/* A PDPT as the span message carries it: its base | its user entry, and
+ * the sequence number and MAC of its token (kpi/caps.h, TOKEN_TABLE). */
+struct table {
+	uint64_t at, seq, mac;
+};
 #define SPAN_CN			13
 #define T_SPANCN		CADDR(TASK_CN, 37)
 #define SLOT(i)			CADDR(SPAN_CN, (i))
@@ -114,7 +121,7 @@ static err_t host_object(unsigned j, unsigned k, unsigned type, uint64_t size)
  * request endpoint), the replica PML4 with the owner's user entries, its
  * faults and exit to this monitor with a badge naming it.
  */
-static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const uint64_t *t,
+static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const struct table *t,
 			unsigned nt, uint64_t entry, uint64_t stack, uint64_t arg, unsigned *hidx)
 {
 	int j = -1;
@@ -138,9 +145,14 @@ static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const uint
 	    (err = host_object((unsigned)j, H_VROOT, CAP_PML4, 0)) ||
 	    (err = host_object((unsigned)j, H_DISP, CAP_DISPATCHER, 0)))
 		goto fail;
-	for (unsigned i = 0; i < nt; i++)
-		if ((err = kernel_vroot_set(CPTR_KERNEL, vr, t[i] & 0xFFF, t[i] & ~0xFFFull)))
+	for (unsigned i = 0; i < nt; i++) {
+		const struct frame_token tok = {
+			.owner = owner, .dest = me, .base = t[i].at & ~0xFFFull, .size = 4096,
+			.kind = TOKEN_TABLE, .seq = t[i].seq, .mac = t[i].mac,
+		};
+		if ((err = kernel_vroot_set(CPTR_KERNEL, vr, t[i].at & 0xFFF, &tok)))
 			goto fail;
+	}
 	if ((err = cnode_copy(root, TASK_CN, task)) ||
 	    (err = cnode_copy(task, CADDR_L2(CPTR_DISPATCHER), disp)) ||
 	    (err = cnode_copy(task, CADDR_L2(CPTR_ROOTCN), root)) ||
@@ -259,7 +271,7 @@ static int owner_alloc(void)
 }
 
 /* Asks `core` to start span i (w: the request); its index there in *hidx. */
-static err_t owner_ask(unsigned core, unsigned i, const uint64_t *t, unsigned nt,
+static err_t owner_ask(unsigned core, unsigned i, const struct table *t, unsigned nt,
 		       const uint64_t *w, unsigned *hidx)
 {
 	struct mesh_ask a;
@@ -276,7 +288,9 @@ static err_t owner_ask(unsigned core, unsigned i, const uint64_t *t, unsigned nt
 static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
 {
 	unsigned core = MON_CORE(w[0]), nt = 0;
-	uint64_t all[256], t[TABLES_MAX];
+	uint64_t all[256];
+	struct table t[TABLES_MAX];
+	struct frame_token tok;
 	err_t err;
 
 	if (core >= mesh_cores())
@@ -298,7 +312,10 @@ static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
 			err = ERR_TOO_MANY;
 			goto fail;
 		}
-		t[nt++] = all[e] | e;
+		/* Minted in the order the host will take them. */
+		if ((err = kernel_vroot_export(CPTR_KERNEL, OWNER_VROOT(i), e, core, &tok)))
+			goto fail;
+		t[nt++] = (struct table){ all[e] | e, tok.seq, tok.mac };
 	}
 	unsigned hidx;
 	if ((err = owner_ask(core, (unsigned)i, t, nt, w, &hidx)))
@@ -452,11 +469,12 @@ static err_t on_span(struct idl_binding *b, uint64_t id, uint32_t oid, uint64_t 
 		     uint64_t entry, uint64_t stack, uint64_t arg, const uint8_t *tables,
 		     size_t tables_len)
 {
-	uint64_t t[TABLES_MAX];
+	struct table t[TABLES_MAX];
 	unsigned hidx = 0, from = mesh_peer(b);
 	err_t err = ERR_BAD_MESSAGE;
 
-	if (tables_len % sizeof(t[0]) == 0 && oid < SPANS) {
+	_Static_assert(sizeof(t) == 768, "if/intermon.if: span's tables");
+	if (tables_len % sizeof(t[0]) == 0 && tables_len <= sizeof(t) && oid < SPANS) {
 		memcpy(t, tables, tables_len);
 		err = host_start(from, oid, vroot, t, (unsigned)(tables_len / sizeof(t[0])), entry,
 				 stack, arg, &hidx);

@@ -10,10 +10,10 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
-#include <flotilla/utest.h>
+#include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
-UTEST(a_process_spans_every_core_and_shares_its_memory)
+TEST(a_process_spans_every_core_and_shares_its_memory)
 {
 	unsigned last = mesh_cores() - 1;
 	struct rproc r;
@@ -22,25 +22,25 @@ UTEST(a_process_spans_every_core_and_shares_its_memory)
 
 	for (unsigned core = 0; core <= last; core += last ? last : 1) {
 		status = -1;
-		UCHECK_ERR(uprog_start(core, UPROG_SPAN, &r, &p), OK);
-		UCHECK_ERR(uprog_finish(core, &r, &p, &status), OK);
+		CHECK_ERR(uprog_start(core, UPROG_SPAN, &r, &p), OK);
+		CHECK_ERR(uprog_finish(core, &r, &p, &status), OK);
 		if (status != 0)
-			utest_fail(__FILE__, __LINE__, "spanning from core %u: check %d failed",
-				   core, status);
+			test_fail("spanning from core %u: check %d failed",
+				  core, status);
 	}
 }
 
-UTEST(unmapping_in_a_spanned_space_shoots_down_every_tlb)
+TEST(unmapping_in_a_spanned_space_shoots_down_every_tlb)
 {
 	unsigned last = mesh_cores() - 1;
 	struct rproc r;
 	struct proc p;
 	int status = -1;
 
-	UCHECK_ERR(uprog_start(0, UPROG_SPAN_UNMAP, &r, &p), OK);
-	UCHECK_ERR(uprog_finish(0, &r, &p, &status), OK);
+	CHECK_ERR(uprog_start(0, UPROG_SPAN_UNMAP, &r, &p), OK);
+	CHECK_ERR(uprog_finish(0, &r, &p, &status), OK);
 	if (status != 0)
-		utest_fail(__FILE__, __LINE__, "reader on core %u: check %d failed", last, status);
+		test_fail("reader on core %u: check %d failed", last, status);
 }
 
 static volatile uint64_t *beat;
@@ -60,22 +60,22 @@ static bool never(unsigned unused)
 	return false;
 }
 
-UTEST(killing_a_process_stops_its_span_on_another_core_first)
+TEST(killing_a_process_stops_its_span_on_another_core_first)
 {
 	unsigned there = mesh_cores() - 1;
 	struct spawn_opts o = { .ram = SPAWNED_RAM, .give_bootimg = true, .ngive = 1,
 				.give = { SCRATCH(0) } };
 	struct proc p;
 
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
-	UCHECK_ERR(window_map_page(SCRATCH(0), (void **)&beat), OK);
-	UCHECK_ERR(spawn_program_opts("uprog", UPROG_SPAN_FOREVER | (uint64_t)there << 8, &o, &p),
-		   OK);
-	UCHECK(mesh_serve_until(beating, 0, sys_clock_ns() + MESH_WAIT_NS));
-	UCHECK_ERR(proc_kill(&p), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
+	CHECK_ERR(window_map_page(SCRATCH(0), (void **)&beat), OK);
+	CHECK_ERR(spawn_program_opts("uprog", UPROG_SPAN_FOREVER | (uint64_t)there << 8, &o, &p),
+		  OK);
+	CHECK(mesh_serve_until(beating, 0, sys_clock_ns() + MESH_WAIT_NS));
+	CHECK_ERR(proc_kill(&p), OK);
 	uint64_t then = beat[1];
 	mesh_serve_until(never, 0, sys_clock_ns() + 200 * 1000 * 1000);
-	UCHECK(beat[1] == then);		/* nothing runs in its memory any more */
+	CHECK(beat[1] == then);		/* nothing runs in its memory any more */
 }
 
 /* A span request as a confused or hostile peer's monitor might send it;
@@ -94,46 +94,49 @@ static err_t ask_span(unsigned core, uint32_t oid, const uint64_t *t, size_t byt
 
 /* Malformed span messages to another core's monitor: each is dropped
  * (counted by it) or refused in its answer, and it goes on serving. */
-UTEST(malformed_span_messages_are_refused)
+TEST_CORES(malformed_span_messages_are_refused, 2)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[2], seen, cycles;
+	uint64_t w[7] = { 1, 0, 0, 0, 0, 0, 0 }, t[3], seen, cycles;
 	struct cap_info f;
 	struct mesh_ask a;
 
-	if (last == 0)
-		return;
-	UCHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
-	UCHECK_ERR(cap_identify(SCRATCH(0), &f), OK);
-	UCHECK_ERR(mesh_drops(last, &seen), OK);
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 5, w, 5), OK);		/* span, short */
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	w[6] = 300;								/* tables over their bound */
-	UCHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 7, w, 7), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(if_intermon_span_r_send(mesh_to(last), 1, OK, 0), OK);	/* unasked */
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(if_intermon_span_stop_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345), OK);		/* unasked */
-	UCHECK(mesh_dropped_more(last, &seen, 1));
-	UCHECK_ERR(mesh_ping(last, &cycles), OK);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
+	CHECK_ERR(cap_identify(SCRATCH(0), &f), OK);
+	CHECK_ERR(mesh_drops(last, &seen), OK);
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 5, w, 5), OK);		/* span, short */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	w[6] = 800;								/* tables over their bound */
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_SPAN, 7, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_span_r_send(mesh_to(last), 1, OK, 0), OK);	/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_span_stop_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345), OK);		/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_ping(last, &cycles), OK);
 
 	/* Refused in the answer: tables that are no whole entries, an owner
-	 * id out of range; tables outside every core's RAM, or past the user
-	 * half, which the kernel that would make the replica refuses. */
+	 * id out of range; a table past the user half, and tables that no
+	 * kernel minted a token for (a Frame a process could fill with page
+	 * entries of its own, or memory that is no core's), which the kernel
+	 * that would make the replica refuses. */
 	t[0] = f.base | 5;
-	UCHECK_ERR(ask_span(last, 0, t, 5), ERR_BAD_MESSAGE);
-	UCHECK_ERR(ask_span(last, 9999, t, 8), ERR_BAD_MESSAGE);
+	t[1] = 1;
+	t[2] = 0x5eed;
+	CHECK_ERR(ask_span(last, 0, t, 5), ERR_BAD_MESSAGE);
+	CHECK_ERR(ask_span(last, 9999, t, sizeof(t)), ERR_BAD_MESSAGE);
+	CHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_BAD_TOKEN);
 	t[0] = 0xFFFFFFFFF000ull | 5;
-	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_BAD_ADDRESS);
+	CHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_BAD_TOKEN);
 	t[0] = f.base | 300;
-	UCHECK_ERR(ask_span(last, 0, t, 8), ERR_MAP_RANGE);
+	CHECK_ERR(ask_span(last, 0, t, sizeof(t)), ERR_MAP_RANGE);
 	/* Stopping a span that does not exist. */
-	UCHECK_ERR(mesh_ask(&a, last, IF_INTERMON_SPAN_STOP_R, NULL), OK);
-	UCHECK_ERR(mesh_await(&a, if_intermon_span_stop_send(mesh_to(last), a.id, 3, 0)),
-		   ERR_NOT_FOUND);
-	UCHECK_ERR(mesh_ping(last, &cycles), OK);
-	UCHECK(mesh_dropped_more(last, &seen, 0));
+	CHECK_ERR(mesh_ask(&a, last, IF_INTERMON_SPAN_STOP_R, NULL), OK);
+	CHECK_ERR(mesh_await(&a, if_intermon_span_stop_send(mesh_to(last), a.id, 3, 0)),
+		  ERR_NOT_FOUND);
+	CHECK_ERR(mesh_ping(last, &cycles), OK);
+	CHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

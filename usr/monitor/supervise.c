@@ -42,11 +42,15 @@ static void (*on_end)(unsigned pid);
 
 /* usr/lib/spawn.c's hook: process p is about to be destroyed. No core may
  * still run in its memory (its spans stop) or reach it (what other cores
- * hold of it is revoked); until both are true its memory is kept. */
+ * hold of it is revoked); until both are true its memory is kept. If it
+ * read the console, core 0 hears that it ended (console.c). */
 err_t proc_ending(const struct proc *p)
 {
 	struct cap_info pool;
-	err_t err = span_proc_ending(p);
+	err_t err;
+
+	console_proc_ending(p);
+	err = span_proc_ending(p);
 
 	if (!err && cap_identify(PROC_POOL(p), &pool) == OK)
 		err = rcap_revoke_within(pool.base, pool.size);

@@ -11,7 +11,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/thread.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 #define T_UPCALL_FRAME	CADDR(TASK_CN, 35)
 
@@ -32,22 +32,22 @@ static void *add_one(void *arg)
 	return (void *)((uintptr_t)arg + 1);
 }
 
-UTEST(threads_many)
+TEST(threads_many)
 {
 	struct thread *t[10];
 	void *ret;
 	int fault;
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	for (uintptr_t batch = 0; batch < 10; batch++) {
 		for (uintptr_t i = 0; i < 10; i++)
-			UCHECK_ERR(thread_create(&t[i], add_one, (void *)(batch * 10 + i)), OK);
+			CHECK_ERR(thread_create(&t[i], add_one, (void *)(batch * 10 + i)), OK);
 		for (uintptr_t i = 0; i < 10; i++) {
-			UCHECK_ERR(thread_join(t[i], &ret, &fault), OK);
-			UCHECK((uintptr_t)ret == batch * 10 + i + 1 && fault == 0);
+			CHECK_ERR(thread_join(t[i], &ret, &fault), OK);
+			CHECK((uintptr_t)ret == batch * 10 + i + 1 && fault == 0);
 		}
 	}
-	UCHECK_ERR(thread_join(NULL, &ret, &fault), ERR_INVALID_ARG);
+	CHECK_ERR(thread_join(NULL, &ret, &fault), ERR_INVALID_ARG);
 }
 
 static struct thread_mutex mtx = THREAD_MUTEX_INIT;
@@ -67,18 +67,18 @@ static void *contend(void *arg)
 	return arg;
 }
 
-UTEST(threads_mutex_contention)
+TEST(threads_mutex_contention)
 {
 	struct thread *t[8];
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	counter = 0;
 	for (int i = 0; i < 8; i++)
-		UCHECK_ERR(thread_create(&t[i], contend, NULL), OK);
+		CHECK_ERR(thread_create(&t[i], contend, NULL), OK);
 	for (int i = 0; i < 8; i++)
-		UCHECK_ERR(thread_join(t[i], NULL, NULL), OK);
-	UCHECK(counter == 8 * 500);
-	UCHECK(mtx.owner == NULL && mtx.head == NULL);
+		CHECK_ERR(thread_join(t[i], NULL, NULL), OK);
+	CHECK(counter == 8 * 500);
+	CHECK(mtx.owner == NULL && mtx.head == NULL);
 }
 
 static volatile int go;
@@ -96,20 +96,20 @@ static void *setter(void *arg)
 	return arg;
 }
 
-UTEST(threads_preempted_by_the_timer)
+TEST(threads_preempted_by_the_timer)
 {
 	struct thread_stats before, after;
 	struct thread *s, *t;
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	go = 0;
 	thread_get_stats(&before);
-	UCHECK_ERR(thread_create(&s, spinner, NULL), OK);
-	UCHECK_ERR(thread_create(&t, setter, NULL), OK);
-	UCHECK_ERR(thread_join(s, NULL, NULL), OK);
-	UCHECK_ERR(thread_join(t, NULL, NULL), OK);
+	CHECK_ERR(thread_create(&s, spinner, NULL), OK);
+	CHECK_ERR(thread_create(&t, setter, NULL), OK);
+	CHECK_ERR(thread_join(s, NULL, NULL), OK);
+	CHECK_ERR(thread_join(t, NULL, NULL), OK);
 	thread_get_stats(&after);
-	UCHECK(after.run_upcalls > before.run_upcalls);
+	CHECK(after.run_upcalls > before.run_upcalls);
 }
 
 /* A bounded buffer: two producers, two consumers, 200 items. */
@@ -151,24 +151,24 @@ static void *consumer(void *arg)
 	return arg;
 }
 
-UTEST(threads_condition_variables)
+TEST(threads_condition_variables)
 {
 	struct thread *t[4];
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	qhead = qcount = 0;
 	for (unsigned i = 0; i < 2 * ITEMS; i++)
 		seen[i] = 0;
-	UCHECK_ERR(thread_create(&t[0], consumer, NULL), OK);
-	UCHECK_ERR(thread_create(&t[1], consumer, NULL), OK);
-	UCHECK_ERR(thread_create(&t[2], producer, (void *)0), OK);
-	UCHECK_ERR(thread_create(&t[3], producer, (void *)1), OK);
+	CHECK_ERR(thread_create(&t[0], consumer, NULL), OK);
+	CHECK_ERR(thread_create(&t[1], consumer, NULL), OK);
+	CHECK_ERR(thread_create(&t[2], producer, (void *)0), OK);
+	CHECK_ERR(thread_create(&t[3], producer, (void *)1), OK);
 	for (int i = 0; i < 4; i++)
-		UCHECK_ERR(thread_join(t[i], NULL, NULL), OK);
+		CHECK_ERR(thread_join(t[i], NULL, NULL), OK);
 	for (unsigned i = 0; i < 2 * ITEMS; i++)
 		if (seen[i] != 1)
-			utest_fail(__FILE__, __LINE__, "item %u consumed %u times", i, seen[i]);
-	UCHECK(qcount == 0);
+			test_fail("item %u consumed %u times", i, seen[i]);
+	CHECK(qcount == 0);
 }
 
 static uint64_t woke[2];
@@ -187,19 +187,19 @@ static void *sleeper(void *arg)
 /* Sleep never returns early, and sleepers wake in deadline order. While
  * both sleep and the main thread waits in join, the dispatcher itself
  * sleeps in the kernel. */
-UTEST(threads_sleep)
+TEST(threads_sleep)
 {
 	struct thread *t[2];
 	uint64_t t0 = sys_clock_ns();
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	wake_order = 0;
-	UCHECK_ERR(thread_create(&t[1], sleeper, (void *)1), OK);
-	UCHECK_ERR(thread_create(&t[0], sleeper, (void *)0), OK);
-	UCHECK_ERR(thread_join(t[1], NULL, NULL), OK);
-	UCHECK_ERR(thread_join(t[0], NULL, NULL), OK);
-	UCHECK(woke[0] - t0 >= 20000000ull && woke[1] - t0 >= 40000000ull);
-	UCHECK(order[0] == 0 && order[1] == 1);
+	CHECK_ERR(thread_create(&t[1], sleeper, (void *)1), OK);
+	CHECK_ERR(thread_create(&t[0], sleeper, (void *)0), OK);
+	CHECK_ERR(thread_join(t[1], NULL, NULL), OK);
+	CHECK_ERR(thread_join(t[0], NULL, NULL), OK);
+	CHECK(woke[0] - t0 >= 20000000ull && woke[1] - t0 >= 40000000ull);
+	CHECK(order[0] == 0 && order[1] == 1);
 }
 
 static void *faulter(void *arg)
@@ -208,21 +208,21 @@ static void *faulter(void *arg)
 	return arg;
 }
 
-UTEST(threads_fault_ends_only_that_thread)
+TEST(threads_fault_ends_only_that_thread)
 {
 	struct thread_stats before, after;
 	struct thread *bad, *good;
 	void *ret;
 	int fault;
 
-	UCHECK(threads_up());
+	CHECK(threads_up());
 	thread_get_stats(&before);
-	UCHECK_ERR(thread_create(&bad, faulter, NULL), OK);
-	UCHECK_ERR(thread_create(&good, add_one, (void *)41), OK);
-	UCHECK_ERR(thread_join(bad, &ret, &fault), OK);
-	UCHECK(fault == 6 + 1);		/* #UD */
-	UCHECK_ERR(thread_join(good, &ret, &fault), OK);
-	UCHECK((uintptr_t)ret == 42 && fault == 0);
+	CHECK_ERR(thread_create(&bad, faulter, NULL), OK);
+	CHECK_ERR(thread_create(&good, add_one, (void *)41), OK);
+	CHECK_ERR(thread_join(bad, &ret, &fault), OK);
+	CHECK(fault == 6 + 1);		/* #UD */
+	CHECK_ERR(thread_join(good, &ret, &fault), OK);
+	CHECK((uintptr_t)ret == 42 && fault == 0);
 	thread_get_stats(&after);
-	UCHECK(after.fault_upcalls == before.fault_upcalls + 1);
+	CHECK(after.fault_upcalls == before.fault_upcalls + 1);
 }

@@ -3,13 +3,15 @@
  * command line says `utest` or `utest=PATTERN`) and the shared fixture:
  * a scratch CNode in level-1 slot SCRATCH_CN and RAM carved from the
  * monitor's first RAM capability. Every test starts with an empty scratch
- * CNode and leaves through revoking what it made.
+ * CNode and leaves through revoking what it made. The cores online are
+ * those the kernel started: a test that needs more is skipped.
  */
+#include <stdio.h>
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 #include "usr/monitor/monitor.h"
-#include <flotilla/utest.h>
+#include "lib/test.h"
 
 /* uprog with `arg` on `core`: through remote.c on another core, as a
  * child of this monitor here (with what remote.c gives: RAM and the
@@ -42,15 +44,15 @@ err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *st
 
 int utest_main(const char *cmdline)
 {
-	char pattern[64];
-	int passed = 0, failed = 0;
+	char pattern[KERNEL_CMDLINE_MAX];	/* holds any value on the line */
+	struct test_counts c = { 0 };
 
-	cmdline_get(cmdline, "utest", pattern, sizeof(pattern));	/* "" for all */
+	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));	/* "" for all */
 	if (scratch_init()) {
 		printf("FAIL user/fixture: cannot set up the scratch CNode and RAM\n");
 		return 1;
 	}
-	utest_run("user", pattern, scratch_reset, &passed, &failed);
-	printf("user tests: %d passed, %d failed\n", passed, failed);
-	return failed;
+	utest_run("user", pattern, kernel_cores(CPTR_KERNEL), scratch_reset, &c);
+	printf("user tests: %d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped);
+	return c.failed;
 }

@@ -319,9 +319,10 @@ static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
 	err_t err;
 
 	printf("shell: powering off\n");
-	err = mon_poweroff(0);
-	if (err)				/* it returns only on an error */
-		shell_error(err, NULL, "poweroff");
+	err = mon_poweroff(0);			/* it returns only on an error */
+	shell_error(err, err == ERR_UNSUPPORTED ?
+		    "the machine is still on; the kernel's poweroff line above says why" : NULL,
+		    "poweroff");
 }
 
 const struct command shell_commands[] = {

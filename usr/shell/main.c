@@ -9,17 +9,22 @@
  * waiting) and, when there are none, sleeps CONSOLE_POLL_NS (20 ms)
  * before asking again. Polling keeps the monitor simple (it never has to
  * remember a waiting reader or wake one) and costs one short LMP call
- * per poll; 20 ms is below what a typist notices.
+ * per poll; 20 ms is below what a typist notices. The console's input has
+ * one reader at a time (docs/console.md): the shell reads once before it
+ * shows anything, and if another process owns the input it says which and
+ * exits (status 1) rather than show a prompt it cannot serve.
  *
  * Output: a serial terminal does not echo keystrokes, so the shell does,
  * as its line editor (lib/lineedit.c) says: characters, "\b \b" for an
- * erased one, "\n" at the end of a line. Lines are split into words and
- * the first word picks the command; a wrong number of words is a usage
- * message. Nothing typed ends the shell: every mistake gets one line
+ * erased one, "\n" at the end of a line, and the message that refuses a
+ * line longer than the editor holds (nothing of it runs). Lines are split
+ * into words and the first word picks the command; a wrong number of
+ * words is a usage message. Nothing typed ends the shell: every mistake gets one line
  * saying what was wrong, then a new prompt.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <flotilla/monitor.h>
 #include <flotilla/sys.h>
@@ -33,9 +38,12 @@ extern unsigned long libc_arg;
 /* While the console cannot be read, ask again a second later. */
 #define RETRY_NS	(1000ull * 1000 * 1000)
 
+/* Room for a message that quotes a whole word of a line. */
+#define MESSAGE_MAX	(LINEEDIT_SIZE + 64)
+
 void shell_usage(const struct command *cmd, const char *fmt, ...)
 {
-	char why[160];
+	char why[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -47,7 +55,7 @@ void shell_usage(const struct command *cmd, const char *fmt, ...)
 
 void shell_error(err_t err, const char *hint, const char *fmt, ...)
 {
-	char what[160];
+	char what[MESSAGE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -90,7 +98,8 @@ static void run_line(char *line)
 		cmd->run(cmd, n, words);
 }
 
-/* Feeds one byte to the editor, echoes, and runs a finished line. */
+/* Feeds one byte to the editor, echoes, and runs a finished line. A line
+ * too long (LINEEDIT_TOO_LONG) runs nothing: the echo says why. */
 static void input(struct lineedit *le, uint8_t c)
 {
 	enum lineedit_event ev = lineedit_feed(le, c);
@@ -106,15 +115,29 @@ static void input(struct lineedit *le, uint8_t c)
 		printf(PROMPT);
 }
 
+/* Another process reads the console: say who, and end. */
+static void refused(err_t err, const struct mon_reader *owner)
+{
+	char why[80];
+
+	snprintf(why, sizeof(why), "it belongs to process %u:%u; this shell on core %u exits",
+		 owner->core, owner->pid, sys_core_id());
+	shell_error(err, why, "cannot read the console");
+	exit(1);
+}
+
 /* Waits for console bytes, polling; returns how many are in buf. */
 static size_t read_console(char *buf, size_t size)
 {
 	static err_t last_err = OK;
+	struct mon_reader owner;
 	size_t n;
 
 	for (;;) {
-		err_t err = mon_console_read(buf, size, &n);
+		err_t err = mon_console_read(buf, size, &n, &owner);
 
+		if (err == ERR_CONSOLE_BUSY)
+			refused(err, &owner);
 		if (err && err != last_err)
 			shell_error(err, "trying again every second", "cannot read the console");
 		last_err = err;
@@ -127,19 +150,24 @@ static size_t read_console(char *buf, size_t size)
 int main(int argc, char **argv)
 {
 	static struct lineedit le;
+	struct mon_reader owner;
 	char buf[16];
+	size_t n = 0;
 
 	if (libc_arg == SHELL_ARG_FAULT) {
 		printf("shell: faulting on purpose (shellfault)\n");
 		fault_on_purpose(2);		/* a page fault */
 	}
 	lineedit_init(&le);
+	/* The first read claims the input; another error is reported by
+	 * read_console, which tries again. */
+	if (mon_console_read(buf, sizeof(buf), &n, &owner) == ERR_CONSOLE_BUSY)
+		refused(ERR_CONSOLE_BUSY, &owner);
 	printf("Flotilla shell on core %u; 'help' lists the commands\n", sys_core_id());
 	printf(PROMPT);
 	for (;;) {
-		size_t n = read_console(buf, sizeof(buf));
-
 		for (size_t i = 0; i < n; i++)
 			input(&le, (uint8_t)buf[i]);
+		n = read_console(buf, sizeof(buf));
 	}
 }

@@ -247,13 +247,39 @@ static int process_calls(void)
 		return 7;
 	if (mon_ps(core, 1000, &p) != ERR_NOT_FOUND)
 		return 8;
-	if (mon_console_read(buf, sizeof(buf), &got) || got != 0)
+	if (mon_console_read(buf, sizeof(buf), &got, NULL) || got != 0)
 		return 9;
 	for (unsigned k = 0; k < n; k++)
 		if (mon_mem(k, &free, &total) || total == 0 || free > total)
 			return 10;
 	if (mon_poweroff(0) != ERR_CAP_RIGHTS || mon_poweroff(128) != ERR_CAP_RIGHTS)
 		return 11;			/* only the shell may */
+	return 0;
+}
+
+static int console_reader(bool hold)
+{
+	const uint64_t w[4] = { MON_CONSOLE_READ };
+	uint64_t r[4];
+	struct mon_reader owner;
+	char buf[16];
+	size_t got;
+	err_t cap_err, err;
+
+	if (mon_call_cap(w, 0, 0, r, &cap_err) != ERR_CAP_EMPTY)
+		return 1;			/* who asks is not known */
+	if (mon_call_cap(w, CPTR_DISPATCHER, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
+		return 2;
+	err = mon_console_read(buf, sizeof(buf), &got, &owner);
+	if (err == ERR_CONSOLE_BUSY)
+		return (int)UPROG_CONSOLE_BUSY(owner.core, owner.pid);
+	if (err)
+		return 1000 + err;
+	if (hold) {
+		printf("uprog: reads the console on core %u\n", sys_core_id());
+		for (;;)
+			sys_sleep_until(~0ull);
+	}
 	return 0;
 }
 
@@ -321,6 +347,8 @@ int main(int argc, char **argv)
 		return idl_chan_server();
 	case UPROG_IDL_CHAN_CLIENT:
 		return idl_chan_client(UPROG_PARAM(libc_arg));
+	case UPROG_CONSOLE:
+		return console_reader(UPROG_PARAM(libc_arg) == UPROG_CONSOLE_HOLD);
 	case UPROG_BENCH_ECHO:
 		return bench_echo();
 	case UPROG_BENCH_UCHAN:

@@ -51,7 +51,10 @@ err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
  * addresses into out[] (NULL: not wanted) when marking; point user entry
  * `entry` of replica PML4 `vroot` at the PDPT at physical `base`. */
 err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256]);
-err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry, uint64_t base);
+err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry,
+		       const struct frame_token *table);
+err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, unsigned dest,
+			  struct frame_token *out);
 /* Clears page entry `entry` of PTABLE `table` in a spanned tree and
  * flushes this core's TLB, its PML4's base in *root; and flushing this
  * core's TLB alone: the two halves of a shootdown. */

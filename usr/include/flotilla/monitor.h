@@ -31,8 +31,10 @@ enum mon_op {
 	MON_NS_REGISTER,	/* (name, name, value) -> ERR_NAME_IN_USE if taken */
 	MON_NS_LOOKUP,		/* (name, name) -> w1 = core, w2 = value */
 	MON_NS_REMOVE,		/* (name, name): only from the core that registered it */
-	MON_CONSOLE_READ,	/* () -> w1 = n (0..16), w2..w3 = n bytes typed at
-				 * the console, oldest first; never waits */
+	MON_CONSOLE_READ,	/* () + the caller's PML4 -> w1 = n (0..16), w2..w3
+				 * = n bytes typed at the console, oldest first;
+				 * never waits. ERR_CONSOLE_BUSY: w1, w2 = the
+				 * core and pid of the process that reads it */
 	MON_SPAWN,		/* core: (name, name, arg) -> w1 = its pid there */
 	MON_KILL,		/* core: (pid): only what a monitor call started */
 	MON_PS,			/* core: (index) -> w1 = pid | state << 32, w2..w3 =
@@ -85,9 +87,17 @@ err_t ns_remove(const char *name);
 /* The console (core 0's monitor drives the UART; docs/console.md). Copies
  * at most `size` bytes typed at the console into buf and their number into
  * *n, 0 if none is waiting: it never waits, so a reader polls (the shell
- * looks every CONSOLE_POLL_NS). Bytes go to whichever process asks first. */
+ * looks every CONSOLE_POLL_NS). The input has one reader at a time: the
+ * first process that reads owns it until it ends. Any other gets
+ * ERR_CONSOLE_BUSY, and the owner's core and pid in *owner (if not NULL).
+ * The call brings the caller's PML4 (CPTR_VROOT), by which the monitor
+ * knows who asks; only a process a monitor started may read
+ * (ERR_CAP_RIGHTS), since its monitor must hear of its end. */
 #define CONSOLE_POLL_NS		(20ull * 1000 * 1000)
-err_t mon_console_read(char *buf, size_t size, size_t *n);
+struct mon_reader {
+	unsigned core, pid;
+};
+err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner);
 
 /* Processes on any core, through the monitors. A process is (core, pid),
  * pid being that core's monitor's index for it. mon_spawn starts

@@ -32,6 +32,7 @@ enum uprog_mode {
 	UPROG_IDL_LMP = 25,	/* usr/uprog/idl.c */
 	UPROG_IDL_CHAN_SERVER = 26,	/* usr/uprog/idlchan.c */
 	UPROG_IDL_CHAN_CLIENT = 27,
+	UPROG_CONSOLE = 28,	/* reads the console once (below) */
 	UPROG_BENCH_ECHO = 30,	/* usr/uprog/bench.c: make bench's */
 	UPROG_BENCH_UCHAN = 31,
 	UPROG_BENCH_UNMAP = 32,
@@ -109,6 +110,15 @@ enum uprog_mode {
  * prints unmap_ncores, n unmaps of a page every core has read (mon_unmap;
  * on one core its own vnode_unmap). Exits 0, or 1. */
 #define UPROG_BENCH_NAME	"bench.echo"
+
+/* UPROG_CONSOLE | hold << 8: checks that a console read without a
+ * capability, or with one that is not a PML4, is refused, then reads the
+ * console once (mon_console_read). With hold 1 it then says so and sleeps
+ * until killed, owning the console's input. Exits 0 if the read worked,
+ * UPROG_CONSOLE_BUSY(core, pid) if the process core:pid owns the input,
+ * 1 or 2 if a check failed, 1000 + the error otherwise. */
+#define UPROG_CONSOLE_HOLD		1u
+#define UPROG_CONSOLE_BUSY(core, pid)	(0x10000 | (core) << 8 | (pid))
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
