@@ -692,6 +692,26 @@ def ufault_shell_reads(res, args):
         res.add("PASS", name, "5 monitors faulted; the shell answered and powered off")
 
 
+def fpu_lazy(res, args, smp=2):
+    """With `fpu=lazy` the kernel loads a dispatcher's x87/SSE/AVX registers
+    on the #NM of its first use instead of on every switch
+    (docs/userspace.md): the user tests of those registers must pass in
+    that mode too."""
+    prefix = f"boot/special/smp{smp}_fpu_lazy"
+    if args.filter and args.filter not in prefix + "/user/fpu_":
+        return
+    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append="utest=fpu fpu=lazy")
+    fails = collect_verdicts(res, prefix, text)
+    if not re.search(r"^fpu: .*, lazy \(fpu=lazy\) switch$", text, re.M):
+        res.add("FAIL", f"{prefix}/kernel_says_lazy", f"no 'fpu: ... lazy' line; log {log}\n" + tail(text))
+        fails += 1
+    if not re.search(r"^user tests: [1-9]\d* passed, \d+ failed, \d+ skipped$", text, re.M):
+        res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary with tests; log {log}\n" + tail(text))
+        fails += 1
+    check_exit(res, prefix, status, fails, log, text)
+
+
 def fuzz_every_core(res, args, smp=4):
     """Every core's monitor runs the system-call fuzzer (`ufuzz`); each
     prints its verdict, and no core may report a kernel fault."""
@@ -916,6 +936,7 @@ def main():
         user_faults(res, args)
         ufault_shell_reads(res, args)
         cmdline_too_long(res, args)
+        fpu_lazy(res, args)
         init_supervises(res, args)
         fuzz_every_core(res, args)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
