@@ -69,7 +69,7 @@ static void bsp_main(void)
 	char pattern[64];
 
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
-	boot_user_mesh_reserve();		/*    memory the monitors will share */
+	boot_user_mesh_clear();			/*    memory the monitors will share */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
 	if (cmdline_get("test", pattern, sizeof(pattern)))
 		ktest_main(pattern);		/* 6a. kernel boot tests, then exit QEMU */
