@@ -42,7 +42,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test check-shared boottime bench clean
+.PHONY: all kernel run debug iso test test-big check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -121,6 +121,11 @@ $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
 
 test:
 	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
+
+# The big machines alone (33 and 64 cores), with every boot test and
+# user-space test at 64 cores too, which make test leaves out for time.
+test-big: $(B)/flotilla-test.bin
+	@$(PYTHON) tools/boottest.py --big --kernel $< $(if $(T),--filter '$(T)')
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin

@@ -704,15 +704,21 @@ def mesh_limit(res, args, smp=64, mem="134M"):
                          r"2048 KiB each; only \d+ KiB is usable$"])
 
 
-def big_machines(res, args):
+def big_machines(res, args, big):
     """33 cores (more than a 32-bit mask), and 64 (MAX_CORES): the mesh
     joins every core and the shell works; memory too small for the mesh
-    is said and fewer cores start."""
+    is said and fewer cores start. With `big`, also every boot test and
+    user-space test at 64 cores (make test-big); 33's are in make test."""
     monitors_up(res, args, 64)          # at the default 256M: 3 MiB a core
     for smp in (33, 64):
         short_session(res, args, f"boot/special/smp{smp}_shell_on_every_core_of_a_big_machine",
                       smp, BIG_MEM)
     mesh_limit(res, args)
+    wide = argparse.Namespace(**vars(args))
+    wide.mem, wide.timeout = BIG_MEM, max(args.timeout, 600)
+    for smp in (33, 64) if big else (33,):
+        run_smp(res, wide, smp)
+        run_user(res, wide, smp)
 
 
 def main():
@@ -725,8 +731,14 @@ def main():
     ap.add_argument("--timeout", type=int, default=180, help="seconds per boot")
     ap.add_argument("--logdir", default="build/testlogs")
     ap.add_argument("--no-special", action="store_true")
+    ap.add_argument("--big", action="store_true",
+                    help="only the big machines, with the boot and user-space tests at 64 "
+                         "cores (make test-big)")
     args = ap.parse_args()
     res = Results()
+    if args.big:
+        big_machines(res, args, True)
+        args.smp, args.no_special = "", True
     for smp in [int(s) for s in args.smp.split(",") if s]:
         run_smp(res, args, smp)
         run_user(res, args, smp)
@@ -741,7 +753,7 @@ def main():
         fuzz_every_core(res, args)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
-        big_machines(res, args)
+        big_machines(res, args, False)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0
