@@ -63,7 +63,7 @@ enum uprog_mode {
  * server has exited) it checks only that binding finds nothing and that
  * the name was removed. */
 #define UPROG_BIND_NAME		"echo.bind"
-#define UPROG_BIND_MAX		32
+#define UPROG_BIND_MAX		MESH_MAX_CORES	/* a client on every core */
 #define UPROG_BIND_GONE		1u
 #define UPROG_BIND_MESSAGES	300
 #define UPROG_BIND_WAIT_NS	(10ull * 1000 * 1000 * 1000)
