@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "lib/test.h"
 #include "lib/memmap.h"
 
