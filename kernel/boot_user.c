@@ -246,10 +246,17 @@ unsigned boot_user_mesh_reserve(struct memmap *usable, unsigned ncores)
 	return n;
 }
 
+/* The mesh is no core's memory, so no kernel's direct map writes it
+ * (kernel/memguard.h); the bootstrap core zeroes it once, before any
+ * monitor maps it, a page at a time through the write window, as it
+ * writes a frame that a process maps by capability. */
 void boot_user_mesh_clear(void)
 {
 	for (unsigned i = 0; i < machine.nmesh; i++)
-		memset(phys_to_virt(machine.mesh[i].base), 0, machine.mesh[i].len);
+		for (uint64_t off = 0; off < machine.mesh[i].len; off += PAGE_SIZE) {
+			memset(arch_write_window(machine.mesh[i].base + off), 0, PAGE_SIZE);
+			arch_write_window_close();
+		}
 }
 
 /* Everything the boot allocator has not handed out becomes RAM caps. */
