@@ -985,8 +985,8 @@ def short_session(res, args, name, smp, mem, started=None, limit=None):
         missing = [rx for rx in want[k] if not re.search(rx, out, re.M)]
         if missing:
             problems.append(f"step '{labels[k]}': {len(missing)} lines missing, first /{missing[0]}/")
-    if len(matched) == len(script) and status != 1:
-        problems.append(f"QEMU exit {status} after poweroff, want 1 (poweroff 0)")
+    if len(matched) == len(script) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
     else:
