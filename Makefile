@@ -45,7 +45,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test fuzz-long mutants check-shared boottime bench clean
+.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -145,6 +145,11 @@ fuzz-long: $(B)/flotilla-test.bin
 # M=name runs one. Long: a kernel build and a boot each.
 mutants:
 	@$(PYTHON) tools/mutants.py $(M)
+
+# The big machines alone (33 and 64 cores), with every boot test and
+# user-space test at 64 cores too, which make test leaves out for time.
+test-big: $(B)/flotilla-test.bin
+	@$(PYTHON) tools/boottest.py --big --kernel $< $(if $(T),--filter '$(T)')
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin

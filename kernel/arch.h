@@ -101,6 +101,21 @@ bool arch_frame_from_user(const struct trap_frame *f);
 /* Leaves the kernel into the user state `f`; the kernel stack is abandoned. */
 void arch_resume(const struct trap_frame *f) __attribute__((noreturn));
 
+/* ---- x87, SSE and AVX registers of user space (kernel/arch/x86_64/fpu.c) ---- */
+
+/* Per core: lets user code use them (control registers, XCR0). */
+void arch_fpu_init_core(struct core *c);
+/* A new dispatcher's area (FPU_AREA_BYTES, 64-byte aligned): the default
+ * state, every exception masked (MXCSR 0x1F80, x87 control word 0x37F). */
+void arch_fpu_init_area(void *area);
+void arch_fpu_save(void *area);		/* the registers into `area` */
+void arch_fpu_restore(const void *area);	/* and back */
+/* fpu=lazy: registers are loaded on first use (sched_fpu_trap), not on
+ * every switch. */
+bool arch_fpu_lazy(void);
+/* Makes user code's next x87/SSE/AVX instruction trap (#NM), or not. */
+void arch_fpu_trap_next(bool trap);
+
 /* For boot tests that fault on purpose. */
 void arch_fault_divide(void);
 void arch_fault_page(void);

@@ -9,13 +9,14 @@
  *                                 core's share, untouched
  *               slot 2 (PAGE_CN)  the monitor's page tables and frames
  *
- * Every monitor also gets the same read-write frame, the channel mesh
- * (CPTR_MESH): memory the bootstrap core set aside before the other cores
- * started, in which the monitors lay out one URPC channel for each ordered
- * pair of cores (usr/monitor/mesh.c). It is the only memory the kernels
- * give to more than one core; like the boot image's frame, it belongs to
- * no core's RAM, is never retyped and never freed. The bootstrap core's
- * monitor alone also gets COM1's I/O ports (CPTR_IOPORT_COM1).
+ * Every monitor also gets the same read-write frames, the channel mesh
+ * (CPTR_MESH(i)): memory the bootstrap core took out of the usable memory
+ * before splitting it into shares, in which the monitors lay out one URPC
+ * channel for each ordered pair of cores (usr/monitor/mesh.c). It is the
+ * only memory the kernels give to more than one core; like the boot
+ * image's frame, it belongs to no core's RAM, is never retyped and never
+ * freed. The bootstrap core's monitor alone also gets COM1's I/O ports
+ * (CPTR_IOPORT_COM1).
  *
  * The objects here come from the core's boot allocator (pmem), which is
  * then emptied into the RAM capabilities; after this, the kernel makes
@@ -164,10 +165,10 @@ static void give_special_caps(struct builder *b)
 
 	cap_install_root(&b->task[CADDR_L2(CPTR_BOOTIMG)], &img);
 	cap_install_root(&b->task[CADDR_L2(CPTR_KERNEL)], &kernel);
-	if (machine.mesh_len) {
+	for (unsigned i = 0; i < machine.nmesh; i++) {
 		struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
-				    .base = machine.mesh_pa, .size = machine.mesh_len };
-		cap_install_root(&b->task[CADDR_L2(CPTR_MESH)], &mesh);
+				    .base = machine.mesh[i].base, .size = machine.mesh[i].len };
+		cap_install_root(&b->task[CADDR_L2(CPTR_MESH(i))], &mesh);
 	}
 	/* COM1's ports, to the bootstrap core's monitor only: the UART gets
 	 * one user-level driver (usr/lib/uart.c), on one core. */
@@ -178,19 +179,84 @@ static void give_special_caps(struct builder *b)
 	}
 }
 
-void boot_user_mesh_reserve(void)
-{
-	uint64_t bytes = (uint64_t)machine.ncores * machine.ncores * MESH_CHAN_BYTES;
-	unsigned pages = (unsigned)pages_of(bytes);
-	uint64_t pa = pages <= MESH_MAX_PAGES ? pmem_alloc_contig(&this_core()->pmem, pages) : 0;
+/*
+ * The channel mesh: n * n * MESH_CHAN_BYTES for n cores, 8 MiB at 64. It
+ * comes out of the usable memory before the split into shares, so every
+ * core pays for it alike (from one core's share it would take all of core
+ * 0's at 64 cores and MEM=256M) and no share holds it. Each frame, at
+ * most MESH_FRAME_BYTES (what one page table of the monitor maps), is
+ * the head of the lowest usable range with room for it. The mesh may
+ * not leave a core less than MIN_SHARE_BYTES: then fewer cores start,
+ * and the boot says so. One core needs no mesh.
+ */
+_Static_assert(MAX_CORES <= MESH_MAX_CORES, "the monitors' mesh joins every core");
+_Static_assert(CADDR_L2(CPTR_MESH(MESH_MAX_FRAMES - 1)) < CADDR_L2(CPTR_TASK_FIRST_FREE),
+	       "the mesh's frames fit their well-known slots");
 
-	if (!pa) {
-		kprintf("mesh: no room for %u cores' channels (%u pages); monitors will run alone\n",
-			machine.ncores, pages);
-		return;
+static uint64_t mesh_bytes(unsigned n)
+{
+	return pages_of((uint64_t)n * n * MESH_CHAN_BYTES) * PAGE_SIZE;
+}
+
+/* Takes the mesh of n cores out of m into machine.mesh; false if some
+ * frame finds no range with room (m is then half changed). */
+static bool mesh_take(struct memmap *m, unsigned n)
+{
+	uint64_t left = mesh_bytes(n), base;
+
+	for (machine.nmesh = 0; left; machine.nmesh++) {
+		uint64_t len = left < MESH_FRAME_BYTES ? left : MESH_FRAME_BYTES;
+		if (memmap_take(m, len, &base))
+			return false;
+		machine.mesh[machine.nmesh] = (struct mem_range){ base, len, MEM_USABLE };
+		left -= len;
 	}
-	machine.mesh_pa = pa;		/* before the other cores start: a hand-off */
-	machine.mesh_len = (uint64_t)pages * PAGE_SIZE;
+	return true;
+}
+
+unsigned boot_user_mesh_reserve(struct memmap *usable, unsigned ncores)
+{
+	uint64_t total = memmap_total(usable);
+	struct memmap m;
+	unsigned n;
+
+	for (n = ncores; n >= 2; n--) {
+		bool fits = mesh_bytes(n) + (uint64_t)n * MIN_SHARE_BYTES <= total;
+		m = *usable;
+		if (fits && mesh_take(&m, n))
+			break;
+		if (n == ncores && !fits)
+			kprintf("mesh: %u cores need %llu KiB for their channels beside %llu KiB each; only %llu KiB is usable\n",
+				n, (unsigned long long)(mesh_bytes(n) >> 10),
+				(unsigned long long)(MIN_SHARE_BYTES >> 10),
+				(unsigned long long)(total >> 10));
+		else if (n == ncores)
+			kprintf("mesh: usable memory is too broken up for the channels of %u cores (pieces of up to %llu KiB)\n",
+				n, (unsigned long long)(MESH_FRAME_BYTES >> 10));
+	}
+	if (n < 2) {
+		machine.nmesh = 0;
+		n = 1;
+	} else {
+		*usable = m;
+	}
+	if (n < ncores)
+		kprintf("mesh: starting %u of %u cores%s\n", n, ncores,
+			n == 1 ? "; the monitor runs alone" : "");
+	return n;
+}
+
+/* The mesh is no core's memory, so no kernel's direct map writes it
+ * (kernel/memguard.h); the bootstrap core zeroes it once, before any
+ * monitor maps it, a page at a time through the write window, as it
+ * writes a frame that a process maps by capability. */
+void boot_user_mesh_clear(void)
+{
+	for (unsigned i = 0; i < machine.nmesh; i++)
+		for (uint64_t off = 0; off < machine.mesh[i].len; off += PAGE_SIZE) {
+			memset(arch_write_window(machine.mesh[i].base + off), 0, PAGE_SIZE);
+			arch_write_window_close();
+		}
 }
 
 /* Everything the boot allocator has not handed out becomes RAM caps. */

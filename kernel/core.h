@@ -67,6 +67,7 @@ struct core {
 	struct dcb *sleepers;		/* blocked in SYS_SLEEP_UNTIL, unordered */
 	unsigned slice_left;		/* timer ticks left in current's slice */
 	uint64_t switches;		/* dispatcher switches on this core */
+	struct dcb *fpu_owner;		/* whose x87/SSE/AVX registers are loaded */
 
 	/* The console (kernel/console.c): once this core's monitor has taken
 	 * it over (`taken`), what the core prints waits in log[] for the

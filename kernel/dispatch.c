@@ -24,6 +24,7 @@
 void dcb_created(struct dcb *d)
 {
 	d->state = DCB_NEW;	/* the memory is zeroed: every slot is empty */
+	arch_fpu_init_area(d->fpu);	/* not zero: the default control words */
 }
 
 static void runq_remove(struct core *c, struct dcb *d)
@@ -66,6 +67,8 @@ void dcb_destroyed(struct dcb *d)
 	runq_remove(c, d);
 	sleep_remove(c, d);
 	lmp_dcb_gone(d);
+	if (c->fpu_owner == d)
+		c->fpu_owner = NULL;	/* its memory may be something else soon */
 	d->state = DCB_DEAD;
 	d->next = c->reap;
 	c->reap = d;
@@ -133,6 +136,45 @@ static void put_current(struct core *c)
 	sched_enqueue(d);	/* only if still runnable */
 }
 
+/*
+ * x87, SSE and AVX registers. The kernel never uses them (fpu.c), so they
+ * hold the registers of the dispatcher that used them last on this core,
+ * c->fpu_owner, until another one needs them: only then are they saved in
+ * the owner's dcb and the other's loaded. So the core may idle, or run the
+ * same dispatcher again, without either.
+ *
+ * Eager (the default): `d`'s registers are loaded whenever it is entered.
+ * Lazy (fpu=lazy): entering a dispatcher that does not own them sets
+ * CR0.TS instead, and its first x87/SSE/AVX instruction traps (#NM) to
+ * sched_fpu_trap, which loads them; a dispatcher that never uses them
+ * costs nothing. docs/userspace.md gives the figures and the choice.
+ */
+static void fpu_hand_over(struct core *c, struct dcb *d)
+{
+	if (c->fpu_owner == d)
+		return;
+	if (c->fpu_owner)
+		arch_fpu_save(c->fpu_owner->fpu);
+	arch_fpu_restore(d->fpu);
+	c->fpu_owner = d;
+}
+
+static void fpu_enter(struct core *c, struct dcb *d)
+{
+	if (arch_fpu_lazy())
+		arch_fpu_trap_next(c->fpu_owner != d);
+	else
+		fpu_hand_over(c, d);
+}
+
+void sched_fpu_trap(void)
+{
+	struct core *c = this_core();
+
+	arch_fpu_trap_next(false);
+	fpu_hand_over(c, c->current);
+}
+
 /* Someone may have revoked the CNode or page table a dispatcher runs
  * with (its own copies go too): then it can never run again. */
 static bool can_run(const struct dcb *d)
@@ -159,6 +201,7 @@ static bool run(struct core *c, struct dcb *d, bool new_slice)
 	d->dispatches++;
 	d->run_start = arch_timestamp();
 	arch_vspace_switch(d->vspace.cap.base);
+	fpu_enter(c, d);
 	arch_resume(&d->regs);
 }
 

@@ -73,6 +73,11 @@ struct dcb {
 	struct dcb *sleep_next;		/* the core's sleep list */
 
 	struct trap_frame regs;		/* user registers while not running */
+
+	/* Its x87/SSE/AVX registers while another dispatcher's are loaded
+	 * (kernel/dispatch.c, fpu_hand_over). XSAVE wants 64-byte alignment:
+	 * the dcb starts a page-aligned Dispatcher object. */
+	uint8_t fpu[FPU_AREA_BYTES] __attribute__((aligned(64)));
 };
 
 _Static_assert(sizeof(struct dcb) <= 4096, "a dcb fits in a Dispatcher object");
@@ -106,6 +111,9 @@ void sched_stop(struct dcb *d, int status);
 void sched_sleep_until(struct trap_frame *f, uint64_t ns) __attribute__((noreturn));
 /* Every timer tick, from user mode or idle: wakes sleepers that are due. */
 void sched_timer(void);
+/* fpu=lazy: user code's first x87/SSE/AVX instruction since the current
+ * dispatcher was entered trapped (#NM): load its registers. */
+void sched_fpu_trap(void);
 /* Nanoseconds since boot. */
 uint64_t sched_clock_ns(void);
 

@@ -16,6 +16,7 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "kernel/arch.h"
+#include "kernel/boot_user.h"
 #include "kernel/console.h"
 #include "kernel/machine.h"
 #include "kernel/shared.h"
@@ -215,6 +216,7 @@ static void split_memory(void)
 			machine.ncores, MIN_SHARE_BYTES >> 10, (unsigned long long)(total / MIN_SHARE_BYTES));
 		machine.ncores = (unsigned)(total / MIN_SHARE_BYTES);
 	}
+	machine.ncores = boot_user_mesh_reserve(&machine.usable, machine.ncores);
 	if (acpi.has_srat) {
 		numa.aff = acpi.memaff;
 		numa.naff = acpi.nmemaff;

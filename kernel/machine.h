@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <kpi/caps.h>
 #include "kernel/config.h"
 #include "lib/acpi.h"
 #include "lib/memmap.h"
@@ -40,9 +41,11 @@ struct machine {
 	uint64_t tsc_hz;
 	uint64_t lapic_timer_hz;	/* local APIC timer input clock after divide */
 
-	/* The monitors' channel mesh (boot_user_mesh_reserve): zeroed memory
-	 * from the bootstrap core's share that every monitor maps. */
-	uint64_t mesh_pa, mesh_len;
+	/* The monitors' channel mesh (boot_user_mesh_reserve): frames taken
+	 * out of the usable memory before it is split, so no core's share
+	 * holds them; every monitor maps them all. */
+	struct mem_range mesh[MESH_MAX_FRAMES];
+	unsigned nmesh;
 
 	/* The key of the export tokens (lib/token.h): random, made at boot,
 	 * readable by the kernels only (no user mapping reaches it). */

@@ -70,7 +70,7 @@ static void bsp_main(void)
 					 * cores look only for the word */
 
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
-	boot_user_mesh_reserve();		/*    memory the monitors will share */
+	boot_user_mesh_clear();			/*    memory the monitors will share */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
 	arch_seal();				/*    the boot hand-off is read-only now */
 	if (cmdline_get("test", pattern, sizeof(pattern)))

@@ -18,7 +18,10 @@ err_t cmdline_find(const char *cmdline, const char *key, char *buf, size_t size)
 		const char *w = p;
 		while (*p && *p != ' ')
 			p++;
-		if (k == 0 || strncmp(w, key, k) != 0 || (w[k] != '=' && w + k != p))
+		/* The key must fit in this word: one with a space would
+		 * otherwise match across two. */
+		if (k == 0 || (size_t)(p - w) < k || strncmp(w, key, k) != 0 ||
+		    (w[k] != '=' && w + k != p))
 			continue;
 		const char *v = w[k] == '=' ? w + k + 1 : w + k;
 		size_t n = (size_t)(p - v);

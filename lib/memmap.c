@@ -8,6 +8,7 @@
  * does not overflow (memmap_add clips), so an end is always base + len.
  */
 #include "lib/memmap.h"
+#include "lib/string.h"
 
 /* End of [base, base+len), clipped so that it stays representable. */
 static uint64_t clip_end(uint64_t base, uint64_t len)
@@ -162,4 +163,25 @@ uint64_t memmap_total(const struct memmap *m)
 	for (i = 0; i < m->n && i < MEMMAP_MAX; i++)
 		sum += m->r[i].len;
 	return sum;
+}
+
+err_t memmap_take(struct memmap *m, uint64_t len, uint64_t *base)
+{
+	unsigned n = m->n < MEMMAP_MAX ? m->n : MEMMAP_MAX;
+	unsigned i = 0;
+
+	if (len == 0 || len % PAGE_SIZE)
+		return ERR_INVALID_ARG;
+	while (i < n && m->r[i].len < len)
+		i++;
+	if (i == n)
+		return ERR_NO_MEMORY;
+	*base = m->r[i].base;
+	m->r[i].base += len;
+	m->r[i].len -= len;
+	if (m->r[i].len == 0) {
+		memmove(&m->r[i], &m->r[i + 1], (n - i - 1) * sizeof(m->r[0]));
+		m->n = n - 1;
+	}
+	return OK;
 }

@@ -50,6 +50,14 @@ err_t memmap_add(struct memmap *m, uint64_t base, uint64_t len, uint32_t kind);
 err_t memmap_usable(const struct memmap *in, const struct mem_range *reserve,
 		    unsigned nreserve, uint64_t min_addr, struct memmap *out);
 
+/*
+ * Takes `len` bytes (a non-zero multiple of PAGE_SIZE) out of usable list
+ * `m`: the head of the lowest range that has that many; their address in
+ * *base. A range emptied so is removed, so `m` stays a usable list.
+ * ERR_INVALID_ARG for a bad len, ERR_NO_MEMORY if no range is that long
+ * (`m` is then unchanged).
+ */
+err_t memmap_take(struct memmap *m, uint64_t len, uint64_t *base);
 /* Sum of the lengths of the ranges of `m`. */
 uint64_t memmap_total(const struct memmap *m);
 

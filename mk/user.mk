@@ -1,12 +1,14 @@
 # User programs: the C library (usr/lib plus the freestanding parts of
 # lib/), each program in usr/<name>/ linked with it, and the boot image
-# that packs them. User code is built like the kernel's C (no SSE: the
-# kernel does not save vector registers yet) but for the lower half.
+# that packs them. User code is built like the kernel's C, for the lower
+# half, but with SSE and x87: the kernel keeps each dispatcher's x87, SSE
+# and AVX registers, and the thread library each thread's
+# (docs/userspace.md). The kernel itself keeps -mno-sse.
 
 UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
            -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
            -Iusr/include -Iinclude -I. -fno-stack-protector -fno-pic -fno-pie \
-           -fno-common -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
+           -fno-common -mno-red-zone \
            -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T usr/user.ld
 

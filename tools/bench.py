@@ -52,6 +52,7 @@ WORKLOADS = [
     ("cap_invoke", True, "DISP_STATUS on the caller's own dispatcher"),
     ("yield_alone", True, "sys_yield with nothing else runnable"),
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),
+    ("dispatcher_switch_fpu", True, "the same, both using an SSE register between yields"),
     ("lmp_roundtrip", True, "LMP call to an echo server and its reply, one core"),
     ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
     ("thread_create", True, "thread_create of a thread that returns, and thread_join"),
@@ -308,10 +309,13 @@ def main():
                     help="timed iterations per workload (bench=N; default: bench.c's, 10000)")
     ap.add_argument("--json", default="build/bench/bench.json", help="where to write the figures")
     ap.add_argument("--timeout", type=int, default=300, help="seconds for the whole boot")
+    ap.add_argument("--append", default="",
+                    help="more kernel command-line words (e.g. fpu=lazy: docs/userspace.md)")
     a = ap.parse_args()
     if not os.path.exists(a.kernel):
         sys.exit(f"bench: {a.kernel} does not exist; run make first")
     append = "bench" + (f"={a.iterations}" if a.iterations is not None else "")
+    append += f" {a.append}" if a.append else ""
     cmd = qemu.qemu_command(a.smp, a.mem, kernel=a.kernel, append=append, numa=a.numa)
     accel = qemu.pick_accel()
     try:
@@ -331,7 +335,8 @@ def main():
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {EXIT_PASS} (bench passed)")
     tsc = re.search(r"^clocks: TSC (\d+) MHz", text, re.M)
-    print(f"bench: {a.kernel}, {a.smp} cores, {a.mem}, accelerator {accel}"
+    print(f"bench: {a.kernel}" + (f" ({a.append})" if a.append else "") +
+          f", {a.smp} cores, {a.mem}, accelerator {accel}"
           + (f", TSC {tsc.group(1)} MHz" if tsc else "") + f"; cycles per operation")
     if workloads:
         print(table(workloads))

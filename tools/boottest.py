@@ -693,6 +693,26 @@ def ufault_shell_reads(res, args):
         res.add("PASS", name, "5 monitors faulted; the shell answered and powered off")
 
 
+def fpu_lazy(res, args, smp=2):
+    """With `fpu=lazy` the kernel loads a dispatcher's x87/SSE/AVX registers
+    on the #NM of its first use instead of on every switch
+    (docs/userspace.md): the user tests of those registers must pass in
+    that mode too."""
+    prefix = f"boot/special/smp{smp}_fpu_lazy"
+    if args.filter and args.filter not in prefix + "/user/fpu_":
+        return
+    status, text, log = boot(prefix, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append="utest=fpu fpu=lazy")
+    fails = collect_verdicts(res, prefix, text)
+    if not re.search(r"^fpu: .*, lazy \(fpu=lazy\) switch$", text, re.M):
+        res.add("FAIL", f"{prefix}/kernel_says_lazy", f"no 'fpu: ... lazy' line; log {log}\n" + tail(text))
+        fails += 1
+    if not re.search(r"^user tests: [1-9]\d* passed, \d+ failed, \d+ skipped$", text, re.M):
+        res.add("FAIL", f"{prefix}/summary", f"no 'user tests:' summary with tests; log {log}\n" + tail(text))
+        fails += 1
+    check_exit(res, prefix, status, fails, log, text)
+
+
 # What no boot may print: a kernel that faulted, panicked or lost control.
 KERNEL_BROKE = (r"kernel fault", r"^panic: ", r"nested fault", r"unexpected interrupt vector")
 
@@ -943,6 +963,120 @@ def poweroff_tests(res, args):
                        debug_exit=False, no_reboot=False)
 
 
+# Machines with more cores than a 32-bit mask holds: the kernel allows
+# MAX_CORES (64) and the monitors' mesh must join every one it starts.
+# Their cores need more memory than the default 256M leaves them.
+BIG_MEM = "1G"
+
+
+def mesh_problems(text, n):
+    """What a boot of n cores lacks of a working mesh: every monitor up,
+    all n joined, every other core pinged, init up, COM1 only core 0's."""
+    up = sorted(set(int(c) for c in re.findall(r"^monitor: core (\d+) up", text, re.M)))
+    pinged = sorted(int(c) for c in re.findall(
+        r"^monitor: ping core (\d+): URPC round trip \d+ cycles$", text, re.M))
+    problems = []
+    if up != list(range(n)):
+        problems.append(f"monitors up on {len(up)} cores, want 0..{n - 1}")
+    if not re.search(rf"^monitors: {n}/{n} joined over URPC$", text, re.M):
+        problems.append(f"no 'monitors: {n}/{n} joined over URPC'")
+    if pinged != list(range(1, n)):
+        problems.append(f"core 0 pinged {len(pinged)} cores, want 1..{n - 1}")
+    if not re.search(r"^init: supervising 0 programs$", text, re.M):
+        problems.append("init did not start")
+    if re.search(r"holds an I/O port capability at CPTR_IOPORT_COM1", text):
+        problems.append("a monitor other than core 0's holds COM1")
+    for bad in (r"no channels to the other monitors", r"kernel fault", r"^panic: ",
+                r"process 'shell' (faulted|exited)"):
+        if re.search(bad, text, re.M):
+            problems.append(f"the output has /{bad}/")
+    return problems
+
+
+def short_session(res, args, name, smp, mem, started=None, limit=None):
+    """Boots `smp` cores with `mem` and drives the shell: `cores`, `ping`
+    the last core, `ping` one past it (an error), `mem` (a line for every
+    core), `poweroff`. The mesh must join every core started: `smp`, or
+    the number `started(text)` reads from the output (a boot that starts
+    fewer). `limit`: regexes that must appear (the line saying why)."""
+    if args.filter and args.filter not in name:
+        return
+    prompt = re.escape(SHELL_PROMPT)
+    def n_of(text):
+        return started(text) if started else smp
+    def last(text):
+        n = n_of(text)
+        return f"ping {n - 1 if n else 0}\r"
+    def past(text):
+        return f"ping {n_of(text) or 0}\r"
+    labels = ["cores", "ping the last core", "ping past the last core", "mem", "poweroff"]
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"), (prompt, last), (prompt, past),
+              (prompt, "mem\r"), (prompt, "poweroff\r")]
+    matched = []
+    status, text, log = boot(name, args.logdir, max(args.timeout, 600), script=script,
+                             matched=matched, step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=mem,
+                             kernel=args.kernel, append="")
+    n = n_of(text)
+    problems = [f"no /{rx}/" for rx in (limit or []) if not re.search(rx, text, re.M)]
+    if not n:
+        problems.append("no line says how many cores started")
+        n = smp
+    if not re.search(rf"^cores online: {n}/{smp}$", text, re.M):
+        problems.append(f"no 'cores online: {n}/{smp}'")
+    problems += mesh_problems(text, n)
+    outs = [text[matched[k].end():matched[k + 1].start() if k + 1 < len(matched) else len(text)]
+            for k in range(len(matched))]
+    want = [[rf"^{n} cores$"],
+            [rf"^ping core {n - 1}: URPC round trip \d+ cycles$"],
+            [rf"^shell: ping: there is no core {n} \(cores 0\.\.{n - 1}\); usage: ping CORE$"],
+            [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(n)],
+            [r"^shell: powering off$"]]
+    if len(matched) < len(script):
+        problems.append(f"step '{labels[len(matched) - 1] if matched else 'banner'}' got no "
+                        f"prompt back (QEMU status {status})")
+    for k, out in enumerate(outs):
+        missing = [rx for rx in want[k] if not re.search(rx, out, re.M)]
+        if missing:
+            problems.append(f"step '{labels[k]}': {len(missing)} lines missing, first /{missing[0]}/")
+    if len(matched) == len(script) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{n} of {smp} cores joined and pinged; cores, ping {n - 1}, "
+                f"mem, poweroff at the shell")
+
+
+def mesh_limit(res, args, smp=64, mem="134M"):
+    """Memory for 64 cores' 2 MiB shares but not also for their 8 MiB
+    mesh: the boot says which limit applied, starts the cores the mesh
+    leaves room for, and every one of those works."""
+    def started(text):
+        m = re.search(rf"^mesh: starting (\d+) of {smp} cores$", text, re.M)
+        return int(m.group(1)) if m and 1 < int(m.group(1)) < smp else None
+    short_session(res, args, f"boot/special/smp{smp}_mesh_without_room_starts_fewer_cores",
+                  smp, mem, started=started,
+                  limit=[rf"^mesh: {smp} cores need {smp * smp * 2} KiB for their channels beside "
+                         r"2048 KiB each; only \d+ KiB is usable$"])
+
+
+def big_machines(res, args, big):
+    """33 cores (more than a 32-bit mask), and 64 (MAX_CORES): the mesh
+    joins every core and the shell works; memory too small for the mesh
+    is said and fewer cores start. With `big`, also every boot test and
+    user-space test at 64 cores (make test-big); 33's are in make test."""
+    monitors_up(res, args, 64)          # at the default 256M: 3 MiB a core
+    for smp in (33, 64):
+        short_session(res, args, f"boot/special/smp{smp}_shell_on_every_core_of_a_big_machine",
+                      smp, BIG_MEM)
+    mesh_limit(res, args)
+    wide = argparse.Namespace(**vars(args))
+    wide.mem, wide.timeout = BIG_MEM, max(args.timeout, 600)
+    for smp in (33, 64) if big else (33,):
+        run_smp(res, wide, smp)
+        run_user(res, wide, smp)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/flotilla-test.bin")
@@ -954,6 +1088,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=180, help="seconds per boot")
     ap.add_argument("--logdir", default="build/testlogs")
     ap.add_argument("--no-special", action="store_true")
+    ap.add_argument("--big", action="store_true",
+                    help="only the big machines, with the boot and user-space tests at 64 "
+                         "cores (make test-big)")
     ap.add_argument("--fuzz-seed", type=lambda v: int(v, 0), help="the system-call fuzzer's "
                     "seed (default: a fresh one per boot)")
     ap.add_argument("--fuzz-calls", type=int, default=5000, help="its calls per core")
@@ -966,6 +1103,9 @@ def main():
         c = res.counts
         print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
         return 1 if c["FAIL"] else 0
+    if args.big:
+        big_machines(res, args, True)
+        args.smp, args.no_special = "", True
     for smp in [int(s) for s in args.smp.split(",") if s]:
         run_smp(res, args, smp)
         run_user(res, args, smp)
@@ -979,12 +1119,14 @@ def main():
         user_faults(res, args)
         ufault_shell_reads(res, args)
         cmdline_too_long(res, args)
+        fpu_lazy(res, args)
         init_supervises(res, args)
         fuzz_boot(res, args)
         fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
         poweroff_tests(res, args)
+        big_machines(res, args, False)
     c = res.counts
     print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0

@@ -23,6 +23,8 @@ cannot fail any more. The tree itself is never touched.
     tools/mutants.py --check         only that every patch still applies
                                      (cheap; run by make test)
     tools/mutants.py --list          names and what each breaks
+    tools/mutants.py --table         the same as the table in docs/testing.md
+                                     (make test checks that the two agree)
 """
 import argparse
 import os
@@ -110,6 +112,17 @@ def apply(diff, cwd, check_only):
     return True, ""
 
 
+def table(selected):
+    """Every mutant as a row of docs/testing.md's table: what it breaks,
+    and the check that catches it."""
+    rows = ["| mutant | what it breaks | the check that must fail |", "|---|---|---|"]
+    for n in selected:
+        f, _ = load(os.path.join(MUTANTS, n + ".patch"))
+        cell = lambda t: t.replace("|", "\\|")
+        rows.append(f"| `{n}` | {cell(f['Mutant'])} | {cell(f['Guards'])} |")
+    return "\n".join(rows) + "\n"
+
+
 def check_all(selected):
     failed = 0
     for name in selected:
@@ -157,6 +170,7 @@ def main():
     ap.add_argument("names", nargs="*")
     ap.add_argument("--check", action="store_true", help="only check that every patch applies")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--table", action="store_true", help="a Markdown table of every mutant")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per mutant")
     a = ap.parse_args()
     known = names()
@@ -165,6 +179,9 @@ def main():
         print(f"mutants: no tests/mutants/{unknown[0]}.patch", file=sys.stderr)
         return 2
     selected = a.names or known
+    if a.table:
+        print(table(selected), end="")
+        return 0
     if a.list:
         for n in selected:
             try:

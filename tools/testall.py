@@ -6,7 +6,8 @@ Stages, in order (each prints PASS/FAIL/SKIP lines):
   host      lib/ unit tests under AddressSanitizer + UBSan (tests/host/)
   tools     the build tools' own tests (tests/tools/)
   check     the multikernel invariant (tools/check-shared.py) on the real
-            kernels, and proof that it rejects a planted shared global
+            kernels, and proof that it rejects a planted shared global;
+            no x87/SSE/AVX in either compiler's kernel (check-kernel-fpu.py)
   fuzz      each libFuzzer target for a fixed number of runs
   boot      the boot tests under QEMU at 1, 2, 3, 4 and 8 cores, the
             bad-input boots, the GRUB ISO, and a boot of the clang kernel
@@ -67,7 +68,14 @@ def stage_build(flt, jobs):
     return ok
 
 
-def stage_check(flt):
+def stage_check(flt, clang):
+    if wanted("check/kernel_uses_no_vector_registers", flt):
+        elfs = ["build/flotilla.elf", "build/flotilla-test.elf"]
+        if clang:
+            elfs += ["build-clang/flotilla.elf", "build-clang/flotilla-test.elf"]
+        r = run([sys.executable, "tools/check-kernel-fpu.py"] + elfs)
+        emit("PASS" if r.returncode == 0 else "FAIL", "check/kernel_uses_no_vector_registers",
+             r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
     if wanted("check/shared_state", flt):
         r = run(["make", "-s", "check-shared"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/shared_state",
@@ -117,7 +125,7 @@ def main():
             if r.returncode != 0 and "FAIL" not in r.stdout:
                 emit("FAIL", "tools/" + t, "exited %d\n%s" % (r.returncode, r.stdout[-2000:]))
     if built.get("gcc"):
-        stage_check(flt)
+        stage_check(flt, built.get("clang"))
     if not flt or "fuzz" in flt:
         r = run(["make", "-s", "fuzz", f"FUZZ_RUNS={a.fuzz_runs}"])
         relay(r.stdout)

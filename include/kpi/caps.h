@@ -56,11 +56,13 @@ typedef uint32_t capaddr_t;
 #define CPTR_EXC_EP		CADDR(TASK_CN, 5)	/* where this process's faults go */
 #define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
 #define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
-#define CPTR_MESH		CADDR(TASK_CN, 8)	/* monitors only: the channel mesh */
 #define CPTR_IOPORT_COM1	CADDR(TASK_CN, 9)	/* core 0's monitor only: COM1's
 							 * ports, 0x3F8..0x3FF */
 #define CPTR_MONITOR		CADDR(TASK_CN, 10)	/* send-only: requests to this core's
 							 * monitor (flotilla/monitor.h) */
+#define CPTR_MESH(i)		CADDR(TASK_CN, 11 + (i))	/* monitors only: frame i <
+							 * MESH_MAX_FRAMES of the channel
+							 * mesh (MESH_*, below) */
 #define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
 /* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
 #define RAM_CN			1
@@ -184,14 +186,21 @@ enum cap_method {
 };
 
 /*
- * The channel mesh (CPTR_MESH): one frame every monitor maps, zeroed at
- * boot, of ceil(n * n * MESH_CHAN_BYTES / 4096) pages for n = KERNEL_CORES;
- * the channel from core i to core j is at (i * n + j) * MESH_CHAN_BYTES. A
- * mesh that would need more than MESH_MAX_PAGES (one page table) is not
- * made: the monitors then run without one.
+ * The channel mesh: memory every monitor maps, zeroed at boot, of
+ * n * n * MESH_CHAN_BYTES bytes (rounded up to a page) for n =
+ * KERNEL_CORES; the channel from core i to core j is at (i * n + j) *
+ * MESH_CHAN_BYTES. It comes as frames CPTR_MESH(0), CPTR_MESH(1), ...,
+ * each MESH_FRAME_BYTES (one page table's worth) but the last, which holds
+ * the rest: mapped one after another, 2 MiB apart, they are the mesh in
+ * order. MESH_MAX_CORES cores need at most MESH_MAX_FRAMES frames. The
+ * kernel starts no more cores than it can give a mesh (kernel/
+ * boot_user.c); a single core has none.
  */
 #define MESH_CHAN_BYTES		2048
-#define MESH_MAX_PAGES		512
+#define MESH_FRAME_BYTES	(512 * 4096)
+#define MESH_MAX_CORES		64
+#define MESH_MAX_FRAMES		((MESH_MAX_CORES * MESH_MAX_CORES * MESH_CHAN_BYTES + \
+				  MESH_FRAME_BYTES - 1) / MESH_FRAME_BYTES)
 
 /* Doorbells per core (KERNEL_NOTIFY_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
  * Slot 0 is the monitor's own; the monitor hands out the others. */

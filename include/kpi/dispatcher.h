@@ -21,6 +21,10 @@
  *    exception endpoint (kpi/lmp.h) as usual.
  *  - A blocking system call blocks the whole dispatcher and returns to
  *    the thread that made it; upcalls come only from the cases above.
+ *  - The x87/SSE/AVX registers are not in the area: the kernel keeps
+ *    them per dispatcher, so both upcalls are entered with the registers
+ *    the thread had when it was preempted or faulted. The run upcall must
+ *    save them before it uses any (usr/lib/thread_asm.S does).
  *
  * Entry points and the stack must be user addresses, or the kernel stops
  * the dispatcher with a report: it never trusts what is in this page.

@@ -39,6 +39,10 @@ TEST(whole_words_only)
 	CHECK_EQ(cmdline_find("", "init", buf, sizeof(buf)), ERR_NOT_FOUND);
 	CHECK_EQ(cmdline_find("   ", "init", buf, sizeof(buf)), ERR_NOT_FOUND);
 	CHECK(!cmdline_has(line, "utes"));
+	/* A key with a space never matches across two words (found by
+	 * fuzz/fuzz_cmdline: "a b" matched the words "a b=1"). */
+	CHECK_EQ(cmdline_find("a b=1", "a b", buf, sizeof(buf)), ERR_NOT_FOUND);
+	CHECK(!cmdline_has("a b", "a b"));
 }
 
 TEST(the_first_of_two_counts)

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "lib/test.h"
 #include "lib/memmap.h"
 
@@ -236,4 +237,72 @@ TEST(usable_min_addr_is_exclusive_below)
 	CHECK_EQ(out.r[0].base, 1 * MiB + PAGE_SIZE);
 	CHECK_EQ(memmap_usable(&in, NULL, 0, 1 * MiB, &out), OK);
 	CHECK_EQ(out.r[0].base, 1 * MiB);
+}
+
+/* memmap_take: the head of the lowest range long enough; an emptied range
+ * goes; a request no range can meet, or a bad length, changes nothing. */
+TEST(take_from_the_lowest_range_with_room)
+{
+	struct memmap m = { 0 };
+	uint64_t base = 0;
+
+	memmap_add(&m, 1 * MiB, 1 * MiB, MEM_USABLE);
+	memmap_add(&m, 4 * MiB, 4 * MiB, MEM_USABLE);
+	memmap_add(&m, 16 * MiB, 2 * MiB, MEM_USABLE);
+	CHECK_EQ(memmap_take(&m, 2 * MiB, &base), OK);		/* skips the 1 MiB range */
+	CHECK_EQ(base, 4 * MiB);
+	CHECK_EQ(m.n, 3);
+	CHECK_EQ(m.r[1].base, 6 * MiB);
+	CHECK_EQ(m.r[1].len, 2 * MiB);
+	CHECK_EQ(memmap_take(&m, 1 * MiB, &base), OK);		/* all of the first */
+	CHECK_EQ(base, 1 * MiB);
+	CHECK_EQ(m.n, 2);
+	CHECK_EQ(m.r[0].base, 6 * MiB);
+	CHECK_EQ(m.r[1].base, 16 * MiB);
+	CHECK_EQ(memmap_take(&m, 2 * MiB, &base), OK);		/* all of what was the second */
+	CHECK_EQ(base, 6 * MiB);
+	CHECK_EQ(m.n, 1);
+	CHECK_EQ(m.r[0].base, 16 * MiB);
+	CHECK_EQ(memmap_total(&m), 2 * MiB);
+	CHECK(check_clean(&m));
+}
+
+TEST(take_refuses_what_no_range_holds_and_bad_lengths)
+{
+	struct memmap m = { 0 }, before;
+	uint64_t base = 7;
+
+	memmap_add(&m, 1 * MiB, 1 * MiB, MEM_USABLE);
+	memmap_add(&m, 3 * MiB, 1 * MiB, MEM_USABLE);
+	before = m;
+	/* 2 MiB in all, but in no one piece. */
+	CHECK_EQ(memmap_take(&m, 2 * MiB, &base), ERR_NO_MEMORY);
+	CHECK_EQ(memmap_take(&m, 0, &base), ERR_INVALID_ARG);
+	CHECK_EQ(memmap_take(&m, PAGE_SIZE + 1, &base), ERR_INVALID_ARG);
+	CHECK_EQ(base, 7);
+	CHECK_EQ(memcmp(&m, &before, sizeof(m)), 0);
+	m.n = 0;
+	CHECK_EQ(memmap_take(&m, PAGE_SIZE, &base), ERR_NO_MEMORY);
+}
+
+/* Taking pages one at a time until nothing is left leaves a clean list
+ * at every step, hands out every page exactly once, in address order. */
+TEST(take_every_page_keeps_the_list_clean)
+{
+	struct memmap m = { 0 };
+	uint64_t base, expect_total, taken = 0, last = 0;
+
+	memmap_add(&m, 0x100000, 0x3000, MEM_USABLE);
+	memmap_add(&m, 0x200000, 0x1000, MEM_USABLE);
+	memmap_add(&m, 0x300000, 0x2000, MEM_USABLE);
+	expect_total = memmap_total(&m);
+	while (memmap_take(&m, PAGE_SIZE, &base) == OK) {
+		CHECK(check_clean(&m));
+		CHECK(base >= last);
+		last = base + PAGE_SIZE;
+		taken += PAGE_SIZE;
+		CHECK_EQ(memmap_total(&m) + taken, expect_total);
+	}
+	CHECK_EQ(taken, expect_total);
+	CHECK_EQ(m.n, 0);
 }

@@ -14,6 +14,15 @@ echo "$out" | grep -E '^(PASS|FAIL) '
 echo "$out" | grep -q '^FAIL ' && failed=1
 [ -n "$out" ] || fail every_mutant_applies "no mutants found in tests/mutants/"
 
+# docs/testing.md's table of mutants is the one the tool prints.
+want=$(python3 "$ROOT/tools/mutants.py" --table)
+got=$(sed -n '/^<!-- mutants: begin -->$/,/^<!-- mutants: end -->$/p' "$ROOT/docs/testing.md" | sed '1d;$d')
+if [ "$want" = "$got" ]; then
+	pass table_matches_docs
+else
+	fail table_matches_docs "docs/testing.md's table differs from tools/mutants.py --table (paste it between the mutants markers)"
+fi
+
 # A scratch repository with one check (a test that fails when the code
 # says 2 + 2 is not 4) and two mutants: one the check catches, one it
 # cannot (it changes a comment).

@@ -30,8 +30,9 @@
 #define W_BOOTIMG	PROC(254)
 #define W_PT_PAGES	PROC(249)		/* pages of the parent's own, at +4 MiB */
 #define PAGES_VA	(WIN_VA + (4ull << 20))
-#define W_PT_FRAME	PROC(248)		/* one frame of the parent's, at +6 MiB */
+#define W_PT_FRAME(i)	PROC(248 - (i))		/* frames of the parent's, from +6 MiB */
 #define FRAME_VA	(WIN_VA + (6ull << 20))
+_Static_assert(8 * SPAWN_MAX <= 248 - (WINDOW_FRAMES_MAX - 1), "children's slots end below the window's");
 #define MAX_TABLES	32
 
 static bool window_ready;
@@ -329,18 +330,21 @@ err_t window_map_page(capaddr_t frame, void **va)
 	return OK;
 }
 
-err_t window_map_frame(capaddr_t frame, void **va)
+err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)
 {
 	static bool used;
 	err_t err;
 
-	if (used)
+	if (used || n > WINDOW_FRAMES_MAX)
 		return ERR_TOO_MANY;
-	if ((err = window_init()) ||
-	    (err = ram_retype(T_PROCCN, 248, CAP_PTABLE, 0)) ||
-	    (err = vnode_map(W_PDIR, 3, W_PT_FRAME, 0)) ||
-	    (err = vnode_map(W_PT_FRAME, 0, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+	if ((err = window_init()))
 		return err;
+	/* Frame i in its own table, PDIR entry 3 + i: 2 MiB apart. */
+	for (unsigned i = 0; i < n; i++)
+		if ((err = ram_retype(T_PROCCN, CADDR_L2(W_PT_FRAME(i)), CAP_PTABLE, 0)) ||
+		    (err = vnode_map(W_PDIR, 3 + i, W_PT_FRAME(i), 0)) ||
+		    (err = vnode_map(W_PT_FRAME(i), 0, frames[i], CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+			return err;
 	used = true;
 	*va = (void *)(uintptr_t)FRAME_VA;
 	return OK;

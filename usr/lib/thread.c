@@ -15,7 +15,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <flotilla/caps.h>
+#include <flotilla/fpu.h>
 #include <flotilla/sys.h>
 #include <flotilla/thread.h>
 #include <kpi/dispatcher.h>
@@ -26,8 +28,21 @@ _Static_assert(offsetof(struct disp_regs, rsp) == 56 && offsetof(struct disp_reg
 
 enum { T_RUNNABLE, T_BLOCKED, T_SLEEPING, T_DONE };
 
+/* A thread's x87/SSE/AVX state while it does not run (thread_asm.S knows
+ * the layout). */
+struct thread_fpu {
+	uint32_t full;			/* 1: preempted; `area` holds all of it */
+	uint32_t mxcsr;			/* else these two: it made a call */
+	uint16_t fcw;
+	void *area;			/* thread_fpu_bytes, 64-byte aligned */
+};
+
+_Static_assert(offsetof(struct thread_fpu, mxcsr) == 4 && offsetof(struct thread_fpu, fcw) == 8 &&
+	       offsetof(struct thread_fpu, area) == 16, "thread_asm.S knows the layout");
+
 struct thread {
 	struct disp_regs ctx;		/* while not running */
+	struct thread_fpu fpu;
 	unsigned id;
 	int state;
 	void *(*fn)(void *);
@@ -36,12 +51,12 @@ struct thread {
 	struct thread *next;		/* run queue, or a wait queue */
 	struct thread *joiner;
 	uint64_t wake_ns;
-	void *stack;
+	void *stack;			/* its stack, with its fpu area at the top */
 };
 
-int thread_ctx_save(struct disp_regs *r);
-void thread_ctx_resume(const struct disp_regs *r, volatile uint32_t *disabled)
-	__attribute__((noreturn));
+int thread_ctx_save(struct disp_regs *r, struct thread_fpu *fpu);
+void thread_ctx_resume(const struct disp_regs *r, volatile uint32_t *disabled,
+		       const struct thread_fpu *fpu) __attribute__((noreturn));
 extern char thread_crit_lo[], thread_crit_hi[], thread_run_upcall[], thread_fault_upcall[];
 
 #define UPCALL_STACK_BYTES	(16 * 1024)
@@ -52,6 +67,21 @@ static struct thread *run_head, *run_tail, *sleepers;
 static unsigned next_id = 1;
 static struct thread_stats stats;
 static uint64_t upcall_stack[UPCALL_STACK_BYTES / 8] __attribute__((aligned(16)));
+/* For thread_asm.S: how to save a whole state, how big it is, and where
+ * the run upcall saves the preempted thread's (its header stays zero, as
+ * XRSTOR wants, because XSAVE never writes it). */
+uint32_t thread_fpu_xsave, thread_fpu_bytes;
+void *thread_upcall_fpu;
+
+/* A zeroed, 64-byte aligned save area inside [mem, mem + bytes), at its
+ * top; bytes must be at least thread_fpu_bytes + 63. */
+static void *fpu_area_in(void *mem, size_t bytes)
+{
+	uintptr_t a = ((uintptr_t)mem + bytes - thread_fpu_bytes) & ~(uintptr_t)63;
+
+	memset((void *)a, 0, thread_fpu_bytes);
+	return (void *)a;
+}
 
 unsigned thread_crit_enter(void)
 {
@@ -131,7 +161,7 @@ static void __attribute__((noreturn)) dispatch(void)
 		if (t) {
 			stats.switches += t != current;
 			current = t;
-			thread_ctx_resume(&t->ctx, &area->disabled);
+			thread_ctx_resume(&t->ctx, &area->disabled, &t->fpu);
 		}
 		if (!sleepers) {
 			printf("thread: every thread of this process is blocked for good (deadlock); exiting\n");
@@ -148,7 +178,7 @@ static void __attribute__((noreturn)) dispatch(void)
  * lets another run; returns, enabled, when it is resumed. Disabled. */
 static void reschedule(void)
 {
-	if (thread_ctx_save(&current->ctx) == 0)
+	if (thread_ctx_save(&current->ctx, &current->fpu) == 0)
 		dispatch();
 }
 
@@ -156,6 +186,8 @@ void thread_upcall_run(void)
 {
 	stats.run_upcalls++;
 	current->ctx = area->enabled_save;
+	memcpy(current->fpu.area, thread_upcall_fpu, thread_fpu_bytes);	/* thread_asm.S saved it */
+	current->fpu.full = 1;
 	make_runnable(current);
 	dispatch();
 }
@@ -183,6 +215,20 @@ err_t thread_init(capaddr_t frame, void *a)
 
 	if (area)
 		return ERR_INVALID_ARG;
+	if (!thread_upcall_fpu) {
+		struct fpu_info fi;
+		fpu_info(&fi);
+		thread_fpu_xsave = fi.xsave;
+		thread_fpu_bytes = fi.bytes;
+		void *up = malloc(thread_fpu_bytes + 63), *mine = malloc(thread_fpu_bytes + 63);
+		if (!up || !mine) {
+			free(up);
+			free(mine);
+			return ERR_NO_MEMORY;
+		}
+		thread_upcall_fpu = fpu_area_in(up, thread_fpu_bytes + 63);
+		main_thread.fpu.area = fpu_area_in(mine, thread_fpu_bytes + 63);
+	}
 	struct disp_area *da = a;
 	*da = (struct disp_area){
 		.disabled = 0,
@@ -214,13 +260,17 @@ err_t thread_create(struct thread **out, void *(*fn)(void *), void *arg)
 		return ERR_INVALID_ARG;
 	unsigned was = thread_crit_enter();
 	struct thread *t = calloc(1, sizeof(*t));
-	void *stack = t ? malloc(THREAD_STACK_BYTES) : NULL;
+	size_t bytes = THREAD_STACK_BYTES + thread_fpu_bytes + 63;
+	void *stack = t ? malloc(bytes) : NULL;
 	if (!stack) {
 		free(t);
 		thread_crit_exit(was);
 		return ERR_NO_MEMORY;
 	}
-	uint64_t top = ((uintptr_t)stack + THREAD_STACK_BYTES) & ~15ull;
+	t->fpu.area = fpu_area_in(stack, bytes);
+	t->fpu.mxcsr = fpu_get_mxcsr() & ~FPU_MXCSR_FLAGS;	/* the creator's, without its flags */
+	t->fpu.fcw = fpu_get_fcw();
+	uint64_t top = (uintptr_t)t->fpu.area & ~15ull;	/* the stack is below the area */
 	t->id = next_id++;
 	t->fn = fn;
 	t->arg = arg;

@@ -83,29 +83,52 @@ static int bench_yield_alone(uint64_t *s, size_t n)
  * switches to the child, whose yield switches back. One timed yield is two
  * dispatcher switches (each with its address-space switch), so every
  * sample is halved: the line is per switch.
+ *
+ * dispatcher_switch_fpu: the same, but both use an SSE register between
+ * yields (the child is UPROG_FPU_YIELD), so that with fpu=lazy every
+ * switch also takes a #NM and loads the registers; eager (the default)
+ * loads them on every switch either way (docs/userspace.md).
  */
-static int bench_dispatcher_switch(uint64_t *s, size_t n)
+static void use_sse_and_yield(void)
+{
+	__asm__ volatile("addsd %%xmm0, %%xmm0" : : : "xmm0");
+	sys_yield();
+}
+
+static int switch_workload(const char *name, uint64_t child_arg, bool fpu, uint64_t *s, size_t n)
 {
 	struct proc child;
 	uint64_t st = 0;
 	err_t err;
 	int ret;
 
-	if ((err = spawn_program("uprog", 7, &child)))
-		return fail("dispatcher_switch", "spawn_program(\"uprog\", 7)", err);
-	TIME_EACH(s, BENCH_WARMUP, n, sys_yield(), (void)0);
+	if ((err = spawn_program("uprog", child_arg, &child)))
+		return fail(name, "spawn_program(\"uprog\")", err);
+	if (fpu)
+		TIME_EACH(s, BENCH_WARMUP, n, use_sse_and_yield(), (void)0);
+	else
+		TIME_EACH(s, BENCH_WARMUP, n, sys_yield(), (void)0);
 	if ((err = proc_status(&child, &st)) || (st & 0xFFFFFFFF) != DISP_STATE_RUNNABLE) {
 		proc_kill(&child);
-		return fail("dispatcher_switch", "the yielding child is not runnable",
-			    err ? err : ERR_INVALID_ARG);
+		return fail(name, "the yielding child is not runnable", err ? err : ERR_INVALID_ARG);
 	}
-	ret = bench_report("dispatcher_switch", NULL, s, n, 2);
+	ret = bench_report(name, NULL, s, n, 2);
 	if ((err = proc_kill(&child)))
-		return fail("dispatcher_switch", "proc_kill of the child", err);
+		return fail(name, "proc_kill of the child", err);
 	if ((err = proc_status(&child, &st)) != ERR_CAP_EMPTY)
-		return fail("dispatcher_switch", "the killed child's dispatcher is still there",
+		return fail(name, "the killed child's dispatcher is still there",
 			    err ? err : ERR_INVALID_ARG);
 	return ret;
+}
+
+static int bench_dispatcher_switch(uint64_t *s, size_t n)
+{
+	return switch_workload("dispatcher_switch", UPROG_LOOP, false, s, n);
+}
+
+static int bench_dispatcher_switch_fpu(uint64_t *s, size_t n)
+{
+	return switch_workload("dispatcher_switch_fpu", UPROG_FPU_YIELD, true, s, n);
 }
 
 /*
@@ -260,6 +283,7 @@ int bench_main(const char *cmdline)
 	failed |= bench_cap_invoke(s, n);
 	failed |= bench_yield_alone(s, n);
 	failed |= bench_dispatcher_switch(s, n);
+	failed |= bench_dispatcher_switch_fpu(s, n);
 	failed |= bench_lmp_roundtrip(s, n);
 	failed |= bench_thread_switch(s, n);
 	failed |= bench_thread_create(s, n);

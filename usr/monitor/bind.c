@@ -75,7 +75,9 @@
  * (they go when its memory is taken back). */
 #define BIND_CN			12
 #define T_BINDCN		CADDR(TASK_CN, 31)
-#define BINDINGS		64
+/* Channel ends on this core: enough for a server with a client on every
+ * core, its own included (two ends here), and a few more. */
+#define BINDINGS		(MAX_MESH_CORES + 4)
 #define SERVICES		16
 #define B_FRAME(b)		(3 * (b))
 #define B_BELL(b)		(3 * (b) + 1)

@@ -57,7 +57,7 @@ TEST(lmp_reply_recv_may_give_away_the_endpoint_it_receives_on)
 	CHECK_ERR(cnode_copy(S_ROOT, TASK_CN, S_TASK), OK);
 	CHECK_ERR(cnode_copy(S_TASK, CADDR_L2(S_EP), EP), OK);
 	CHECK_ERR(disp_setup(S_DISP, S_ROOT, CPTR_VROOT, (uintptr_t)give_own_endpoint,
-			      (uintptr_t)&server_stack[512], 0), OK);
+			      (uintptr_t)&server_stack[511], 0), OK);	/* as if called */
 	CHECK_ERR(disp_run(S_DISP), OK);
 	/* Blocks until the server has received the call and replied. */
 	CHECK_ERR(lmp_call(EP, LMP_RECV_CAP, 0, GOT, w, &r), OK);

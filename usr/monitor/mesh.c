@@ -1,6 +1,6 @@
 /*
  * The monitors' mesh: one URPC channel (lib/urpc.c) for each ordered pair
- * of cores, laid out in the frame every monitor is given (CPTR_MESH,
+ * of cores, laid out in the frames every monitor is given (CPTR_MESH(i),
  * kpi/caps.h), and one doorbell per core (slot MESH_DOORBELL, kernel/
  * notify.c) bound to the monitor's endpoint. A sender writes its message
  * into the ring and rings the receiver's doorbell; the receiver, blocked
@@ -38,6 +38,7 @@
 #define MESH_SLOTS	16	/* URPC_CHAN_BYTES(16) fits MESH_CHAN_BYTES */
 
 _Static_assert(URPC_CHAN_BYTES(MESH_SLOTS) <= MESH_CHAN_BYTES, "a channel fits its place");
+_Static_assert(MESH_MAX_FRAMES <= WINDOW_FRAMES_MAX, "the window maps every frame of the mesh");
 
 static unsigned me, ncores;
 static uint8_t *mesh;
@@ -269,6 +270,34 @@ static err_t on_drops_r(struct idl_binding *b, uint64_t id, err_t status, uint64
 	return OK;
 }
 
+/*
+ * Maps the mesh's frames one after another (kpi/caps.h): as many as
+ * ncores * ncores channels need, each MESH_FRAME_BYTES but the last. A
+ * frame missing or of another size is refused: the channels would not be
+ * where the other monitors look for them.
+ */
+static err_t map_mesh(void)
+{
+	size_t bytes = (size_t)ncores * ncores * MESH_CHAN_BYTES;
+	unsigned n = (unsigned)((bytes + MESH_FRAME_BYTES - 1) / MESH_FRAME_BYTES);
+	capaddr_t frames[MESH_MAX_FRAMES];
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t want = i + 1 < n ? MESH_FRAME_BYTES :
+			      (bytes - (size_t)i * MESH_FRAME_BYTES + 4095) & ~(size_t)4095;
+		struct cap_info ci;
+		err_t err = cap_identify(CPTR_MESH(i), &ci);
+		if (err)
+			return err;
+		if (ci.type != CAP_FRAME)
+			return ERR_CAP_WRONG_TYPE;
+		if (ci.size != want)
+			return ERR_INVALID_ARG;
+		frames[i] = CPTR_MESH(i);
+	}
+	return window_map_frames(frames, n, (void **)&mesh);
+}
+
 /* Binds core j's channels: the rings, then the interface over them. */
 static err_t bind_peer(unsigned j)
 {
@@ -304,7 +333,7 @@ err_t mesh_init(unsigned core)
 		return OK;			/* alone: nothing to join */
 	if (ncores > MAX_MESH_CORES)
 		return ERR_TOO_MANY;
-	if ((err = window_map_frame(CPTR_MESH, (void **)&mesh)))
+	if ((err = map_mesh()))
 		return err;
 	for (unsigned j = 0; j < ncores; j++)
 		if (j != me && (err = bind_peer(j)))

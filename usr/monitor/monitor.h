@@ -66,7 +66,7 @@ int init_wait(const struct proc *init);
  * (and join core 0); read every channel; core 0 only: wait until every
  * core has joined (returns how many are in), ping one (round trip in
  * *cycles). */
-#define MAX_MESH_CORES		32
+#define MAX_MESH_CORES		MESH_MAX_CORES	/* kpi/caps.h: as many as the kernel starts */
 #define MESH_DOORBELL		0	/* the monitor's own doorbell slot */
 err_t mesh_init(unsigned core);
 void mesh_poll(void);

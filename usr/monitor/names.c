@@ -17,7 +17,8 @@
 #include <flotilla/monitor.h>
 #include "usr/monitor/monitor.h"
 
-#define NAMES_MAX	64
+/* Room for a few names from every core. */
+#define NAMES_MAX	(4 * MAX_MESH_CORES)
 
 static struct {
 	bool used;

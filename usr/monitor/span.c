@@ -39,7 +39,10 @@
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
-#define SPANS			16	/* per core, each side */
+/* Spans this core runs for others, and spans of its processes: a process
+ * may span every core. */
+#define HOSTED			16
+#define OWNED			MAX_MESH_CORES
 #define TABLES_MAX		32	/* user PDPTs a spanned space may have */
 
 /* A PDPT as the span message carries it: its base | its user entry, and
@@ -51,8 +54,9 @@ struct table {
 #define T_SPANCN		CADDR(TASK_CN, 37)
 #define SLOT(i)			CADDR(SPAN_CN, (i))
 #define OWNER_VROOT(i)		SLOT(i)			/* the process's PML4 (a copy) */
-#define HOST(j, k)		SLOT(SPANS + 5 * (j) + (k))
+#define HOST(j, k)		SLOT(OWNED + 5 * (j) + (k))
 enum { H_ROOTCN, H_TASKCN, H_VROOT, H_DISP, H_EP };	/* k of HOST(j, k) */
+_Static_assert(OWNED + 5 * HOSTED <= 256, "every span's slots fit the span CNode");
 #define SPAN_BADGE(j)		(0x5A00u + (j))
 
 /* Owner side: a span of one of this core's processes. */
@@ -61,21 +65,21 @@ static struct owned {
 	unsigned core, hidx;	/* where it runs, and that core's index for it */
 	uint64_t vroot;		/* the PML4's base: which process */
 	int status;
-} owned[SPANS];
+} owned[OWNED];
 
 /* Host side: a dispatcher this monitor runs for another core's process. */
 static struct hosted {
 	bool used;
 	unsigned owner, oid;	/* the owner core and its id for it */
 	uint64_t vroot, base[4];	/* the owner's PML4; our objects' bases */
-} hosted[SPANS];
+} hosted[HOSTED];
 
 static unsigned me;
 static bool ready;
 
 static err_t setup(void)
 {
-	return monitor_cnode(&ready, T_SPANCN, SPAN_CN, 128);
+	return monitor_cnode(&ready, T_SPANCN, SPAN_CN, 256);
 }
 
 static bool alive(capaddr_t cap)
@@ -127,7 +131,7 @@ static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const stru
 	int j = -1;
 	err_t err;
 
-	for (int i = SPANS - 1; i >= 0; i--)
+	for (int i = HOSTED - 1; i >= 0; i--)
 		if (!hosted[i].used)
 			j = i;
 	if (j < 0)
@@ -174,7 +178,7 @@ fail:
 
 static err_t host_stop(unsigned owner, unsigned oid, uint64_t hidx)
 {
-	if (hidx >= SPANS || !hosted[hidx].used || hosted[hidx].owner != owner ||
+	if (hidx >= HOSTED || !hosted[hidx].used || hosted[hidx].owner != owner ||
 	    hosted[hidx].oid != oid)
 		return ERR_NOT_FOUND;	/* ended on its own meanwhile, or never was */
 	host_end((unsigned)hidx);
@@ -188,7 +192,7 @@ bool span_dispatcher_message(const struct lmp_msg *m)
 	unsigned kind = LMP_INFO_KIND(m->info);
 	unsigned j = (unsigned)(m->badge - SPAN_BADGE(0));
 
-	if (m->badge < SPAN_BADGE(0) || j >= SPANS || !hosted[j].used ||
+	if (m->badge < SPAN_BADGE(0) || j >= HOSTED || !hosted[j].used ||
 	    (kind != LMP_KIND_EXIT && kind != LMP_KIND_FAULT))
 		return false;
 	struct hosted h = hosted[j];
@@ -210,7 +214,7 @@ bool span_dispatcher_message(const struct lmp_msg *m)
 
 bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *state)
 {
-	for (unsigned j = 0; j < SPANS; j++) {
+	for (unsigned j = 0; j < HOSTED; j++) {
 		struct disp_info info;
 		if (!hosted[j].used || index--)
 			continue;
@@ -226,7 +230,7 @@ bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *s
 
 static bool vroot_spanned_elsewhere(uint64_t vroot, unsigned except)
 {
-	for (unsigned i = 0; i < SPANS; i++)
+	for (unsigned i = 0; i < OWNED; i++)
 		if (i != except && owned[i].used && owned[i].running && owned[i].vroot == vroot)
 			return true;
 	return false;
@@ -248,7 +252,7 @@ static void owner_free(unsigned i)
 
 static void owner_ended(unsigned from, uint64_t oid, uint64_t hidx, int status, bool faulted)
 {
-	if (oid >= SPANS || !owned[oid].used || !owned[oid].running || owned[oid].core != from ||
+	if (oid >= OWNED || !owned[oid].used || !owned[oid].running || owned[oid].core != from ||
 	    owned[oid].hidx != hidx)
 		return;
 	owned[oid].status = status;
@@ -259,10 +263,10 @@ static void owner_ended(unsigned from, uint64_t oid, uint64_t hidx, int status, 
 /* A free record; an ended one whose process is gone is taken back. */
 static int owner_alloc(void)
 {
-	for (unsigned i = 0; i < SPANS; i++)
+	for (unsigned i = 0; i < OWNED; i++)
 		if (!owned[i].used)
 			return (int)i;
-	for (unsigned i = 0; i < SPANS; i++)
+	for (unsigned i = 0; i < OWNED; i++)
 		if (!owned[i].running && !alive(OWNER_VROOT(i))) {
 			owner_free(i);
 			return (int)i;
@@ -333,7 +337,7 @@ static err_t span_wait(const uint64_t *w, uint64_t vroot, uint64_t *r)
 {
 	uint64_t i = w[1];
 
-	if (i >= SPANS || !owned[i].used)
+	if (i >= OWNED || !owned[i].used)
 		return ERR_NOT_FOUND;
 	if (owned[i].vroot != vroot)
 		return ERR_CAP_RIGHTS;		/* another process's span */
@@ -376,7 +380,7 @@ static err_t shootdown(uint64_t vroot)
 	err_t err;
 
 	shoot_waiting = 0;
-	for (unsigned i = 0; i < SPANS; i++) {
+	for (unsigned i = 0; i < OWNED; i++) {
 		unsigned c = owned[i].core;
 		if (!owned[i].used || !owned[i].running || owned[i].vroot != vroot || c == me ||
 		    shoot_waiting >> c & 1)
@@ -445,7 +449,7 @@ err_t span_proc_ending(const struct proc *p)
 	if (cap_identify(PROC_PML4(p), &ci))
 		return OK;			/* no address space: no spans */
 	proc_at(p->idx, &q, &name);
-	for (unsigned i = 0; i < SPANS; i++) {
+	for (unsigned i = 0; i < OWNED; i++) {
 		if (!owned[i].used || owned[i].vroot != ci.base)
 			continue;
 		err_t err = owner_stop(i);
@@ -474,7 +478,7 @@ static err_t on_span(struct idl_binding *b, uint64_t id, uint32_t oid, uint64_t 
 	err_t err = ERR_BAD_MESSAGE;
 
 	_Static_assert(sizeof(t) == 768, "if/intermon.if: span's tables");
-	if (tables_len % sizeof(t[0]) == 0 && tables_len <= sizeof(t) && oid < SPANS) {
+	if (tables_len % sizeof(t[0]) == 0 && tables_len <= sizeof(t) && oid < OWNED) {
 		memcpy(t, tables, tables_len);
 		err = host_start(from, oid, vroot, t, (unsigned)(tables_len / sizeof(t[0])), entry,
 				 stack, arg, &hidx);

@@ -56,7 +56,7 @@
 #define T_PING		1	/* message types */
 #define T_QUIT		2
 
-#define B_MAX_CORES	32	/* as many as the monitors' mesh joins */
+#define B_MAX_CORES	MESH_MAX_CORES	/* as many as the monitors' mesh joins */
 #define B_QUIET_NS	(60ull * 1000000000)	/* a wait for another core gives up */
 #define B_CLOCK_EVERY	(1u << 16)		/* polls between looks at the clock */
 

@@ -18,8 +18,8 @@
 #define S_WARM_FRAME	CADDR(TASK_CN, 43)	/* mapped before: the window's tables */
 #define S_LATE_PARENT	CADDR(TASK_CN, 49)	/* S_LATE_FRAME is a copy of it */
 
-#define SPAN_MAX_CORES	32
-#define SPAN_STACK	8192
+#define SPAN_MAX_CORES	MESH_MAX_CORES	/* a span on every core the kernel starts */
+#define SPAN_STACK	SPAN_STACK_MIN	/* lane_main needs little */
 #define SPAN_ADDS	1000
 #define LATE_MAGIC	0x1a7e5ca9e0000001ull
 #define PDPT_ENTRY	100	/* a top-level entry no process uses */
@@ -39,7 +39,10 @@ static _Alignas(16) uint8_t stacks[SPAN_MAX_CORES][SPAN_STACK];
  * kernel must write it through the process's mapping, not its read-only
  * view of other cores' memory), waits for the main dispatcher's go (its
  * store must be seen here), adds to the shared total, reads a page the
- * main dispatcher mapped after this span had started. */
+ * main dispatcher mapped after this span had started. It waits asleep,
+ * looking every millisecond: spans spinning on every core while the
+ * others start would take the host's CPUs from the ones starting them
+ * (under emulation, dozens of vCPUs on a host of two). */
 static int lane_main(uint64_t k)
 {
 	struct disp_info info = { .state = 0xDEAD };
@@ -48,7 +51,7 @@ static int lane_main(uint64_t k)
 	if (disp_info(CPTR_DISPATCHER, &info) || info.state != DISP_STATE_RUNNABLE)
 		return 1;
 	while (!go)
-		sys_yield();
+		sys_sleep_until(sys_clock_ns() + 1000000);
 	for (unsigned i = 0; i < SPAN_ADDS; i++) {
 		atomic_fetch_add(&total, 1);
 		lane[k].adds++;

@@ -6,7 +6,17 @@
 #ifndef ARCH_CORE_H
 #define ARCH_CORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/*
+ * A dispatcher's x87/SSE/AVX registers while they are not loaded (the end
+ * of its dcb; kernel/arch/x86_64/fpu.c). XSAVE's standard format with x87,
+ * SSE, AVX and AVX-512 ends at byte 2688 (MPX's two components, never
+ * enabled, sit unused in between); a CPU whose layout needs more for them
+ * gets fewer components enabled, never a bigger area.
+ */
+#define FPU_AREA_BYTES	2688
 
 #define GDT_ENTRIES	7	/* null, kcode, kdata, ucode32 slot, udata, ucode, tss(2) -- see gdt.c */
 
@@ -36,6 +46,9 @@ struct arch_core {
 	struct tss tss __attribute__((aligned(16)));
 	uint64_t lapic_timer_count;	/* initial count for one tick */
 	uint64_t pte_nx;		/* the no-execute PTE bit, or 0 without NX */
+	uint64_t xcr0;			/* components XSAVE saves; 0: FXSAVE (fpu.c) */
+	uint32_t fpu_bytes;		/* the part of a save area they use */
+	bool fpu_lazy;			/* fpu=lazy: load a dispatcher's on its #NM */
 };
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Per-core processor set-up on x86-64, run by each core on itself:
- * GS base, GDT and TSS, IDT, its own page tables, its local APIC. All the
+ * GS base, GDT and TSS, IDT, the x87/SSE/AVX registers for user code
+ * (fpu.c), its own page tables, its local APIC. All the
  * tables live in the core's struct core (arch_core.h), in its own memory.
  */
 #include "lib/string.h"
@@ -84,6 +85,7 @@ void arch_core_init(struct core *c)
 	gdt_init(c);
 	syscall_init();
 	trap_init_idt(&c->arch);
+	arch_fpu_init_core(c);
 	paging_init_core(c);
 	lapic_init_core(c);
 }

@@ -230,6 +230,10 @@ void trap_dispatch(struct trap_frame *f)
 		lapic_eoi();
 		return;
 	}
+	if (f->vector == 7 && arch_frame_from_user(f) && arch_fpu_lazy() && c->current) {
+		sched_fpu_trap();	/* fpu=lazy: its first x87/SSE/AVX use */
+		return;
+	}
 	if (arch_frame_from_user(f))
 		user_fault(f, read_cr2());	/* a process's fault: never the kernel's */
 	console_emergency();	/* a kernel fault: straight to the UART */

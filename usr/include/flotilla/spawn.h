@@ -79,9 +79,10 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 /* Maps `frame` read-write at the next free page of the window in the
  * caller's own address space; its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);
-/* Maps all of multi-page `frame` (at most 2 MiB) read-write in the caller's
- * window, once per process; its address in *va. */
-err_t window_map_frame(capaddr_t frame, void **va);
+/* Maps frames[0..n) (n <= WINDOW_FRAMES_MAX, each at most 2 MiB) read-write
+ * in the caller's window, once per process: frame i at *va + i * 2 MiB. */
+#define WINDOW_FRAMES_MAX	4
+err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va);
 /* The default exception endpoint of children spawned from now on. */
 void spawn_set_fault_ep(capaddr_t ep);
 /* The child a fault badge names, and its program's name. */

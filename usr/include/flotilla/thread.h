@@ -5,6 +5,11 @@
  * next. Round robin; a thread runs until it blocks (join, mutex, condition
  * variable, sleep), yields, or the dispatcher's time slice ends.
  *
+ * Each thread has its own x87/SSE/AVX registers: all of them when it is
+ * preempted, MXCSR and the x87 control word (what the ABI has a call keep)
+ * when it yields or blocks; a new thread starts with its creator's
+ * control words (docs/userspace.md, "Floating point and SSE").
+ *
  * Limits: one dispatcher, so one core (spanning comes with the channel
  * issue); a thread in a blocking system call (an LMP receive, say) blocks
  * the whole dispatcher; threads are not detached: join each one to free it.

@@ -36,6 +36,12 @@ enum uprog_mode {
 	UPROG_BENCH_ECHO = 30,	/* usr/uprog/bench.c: make bench's */
 	UPROG_BENCH_UCHAN = 31,
 	UPROG_BENCH_UNMAP = 32,
+	UPROG_FPU_HOLD = 33,	/* usr/uprog/fpu.c; the argument's bits 8.. below */
+	UPROG_FPU_DIRTY = 34,
+	UPROG_FPU_CLEAN = 35,
+	UPROG_FPU_FAULT = 36,
+	UPROG_FPU_SPANS = 37,
+	UPROG_FPU_YIELD = 38,
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
@@ -57,7 +63,7 @@ enum uprog_mode {
  * server has exited) it checks only that binding finds nothing and that
  * the name was removed. */
 #define UPROG_BIND_NAME		"echo.bind"
-#define UPROG_BIND_MAX		32
+#define UPROG_BIND_MAX		MESH_MAX_CORES	/* a client on every core */
 #define UPROG_BIND_GONE		1u
 #define UPROG_BIND_MESSAGES	300
 #define UPROG_BIND_WAIT_NS	(10ull * 1000 * 1000 * 1000)
@@ -119,6 +125,33 @@ enum uprog_mode {
  * 1 or 2 if a check failed, 1000 + the error otherwise. */
 #define UPROG_CONSOLE_HOLD		1u
 #define UPROG_CONSOLE_BUSY(core, pid)	(0x10000 | (core) << 8 | (pid))
+
+/* The x87/SSE/AVX modes (usr/uprog/fpu.c; usr/monitor/fputest.c starts
+ * them, flotilla/fputest.h has the patterns).
+ * UPROG_FPU_HOLD | seed << 8: UPROG_FPU_ROUNDS times, holds the pattern
+ * of `seed` in every register while it spins and yields UPROG_FPU_YIELDS
+ * times, checks it, and computes a sum in the pattern's rounding modes
+ * that must be the same every time. Exits 0, 1..26 (fpu_regs_differ: the
+ * register that changed), 27 (the double sum) or 28 (the x87 one).
+ * UPROG_FPU_DIRTY: holds the pattern of UPROG_FPU_DIRTY_SEED (odd
+ * rounding modes too) and yields forever (to be killed).
+ * UPROG_FPU_CLEAN: exits 0 if it started with the default state: 1 MXCSR,
+ * 2 the x87 control word, 3 the x87 stack not empty, 4 an xmm register
+ * holds UPROG_FPU_DIRTY's value, 5 an upper half of a ymm is not zero.
+ * UPROG_FPU_FAULT | kind << 8: unmasks divide-by-zero and divides by
+ * zero: kind 0 with SSE (#XM), 1 with x87 (#MF). If it did not fault, it
+ * exits 2 when the division set the divide-by-zero flag (so the CPU
+ * divided and did not raise the exception: QEMU's TCG does not for SSE),
+ * else 1.
+ * UPROG_FPU_SPANS | core << 8: spans two dispatchers to `core`, each
+ * doing what UPROG_FPU_HOLD does with a seed of its own, while the main
+ * dispatcher does it too with a third. Exits 0, or 100 * (which: 1, 2
+ * the spans, 3 itself) + its failed check.
+ * UPROG_FPU_YIELD: uses an xmm register, yields, forever (make bench's
+ * dispatcher_switch_fpu). */
+#define UPROG_FPU_ROUNDS	20
+#define UPROG_FPU_YIELDS	5
+#define UPROG_FPU_DIRTY_SEED	0xD1
 
 /* UPROG_CHATTER: prints UPROG_CHATTER_LINES lines as fast as it can,
  * line i of core c being "chatter c i: " then (i * 37) % 180 + 1 letters,
