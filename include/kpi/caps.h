@@ -105,7 +105,8 @@ enum cap_method {
 	DISP_INFO,		/* (struct disp_info *out): state, cycles run,
 				 * dispatches, name (needs no WRITE) */
 
-	/* Kernel capability (monitors only). */
+	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE
+	 * and KERNEL_CORES needs WRITE. */
 	KERNEL_POWEROFF = 48,	/* (code): leave QEMU through isa-debug-exit */
 	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;

@@ -165,6 +165,8 @@ static unsigned rights(unsigned type, uint64_t m)
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_IOPORT && (m == IOPORT_IN || m == IOPORT_OUT))
 		return m == IOPORT_IN ? CAP_RIGHT_READ : CAP_RIGHT_WRITE;
+	if (type == CAP_KERNEL && m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_EXPORT)
+		return m == KERNEL_CMDLINE || m == KERNEL_CORES ? NONE : CAP_RIGHT_WRITE;
 	return 0;
 }
 

@@ -366,6 +366,13 @@ SEEDS = {
         lmp(SEND, task(26), NONBLOCK),
         lmp(SEND, task(24), NONBLOCK),
         lmp(RECV, task(26), NONBLOCK),
+        invoke(TASKCN, "CNODE_MINT", small(29), cap(KERNEL), rights(R)),
+        invoke(task(29), "KERNEL_CORES"),
+        invoke(task(29), "KERNEL_CMDLINE", buf(0), small(64)),
+        invoke(task(29), "KERNEL_NOTIFY", small(1), small(3)),
+        invoke(task(29), "KERNEL_CONSOLE_TAKE", small(0)),
+        invoke(task(29), "KERNEL_CAP_REMOTE", cap(task(18)), small(1)),
+        invoke(task(29), "KERNEL_POWEROFF", small(0)),
     ],
     # The edges of ranges: the last slots of a small CNode, the last
     # entries of a table and of a PML4's user half, one past each.
