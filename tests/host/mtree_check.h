@@ -129,10 +129,15 @@ static inline const char *mc_orders(const struct mtree *m, unsigned nlead)
 static inline const char *mc_grouped(const struct mtree *m, const struct mtree_topo *t,
 				     const uint8_t *key, bool far_first)
 {
-	unsigned root = m->root, nlead = 0, last = ~0u;
+	unsigned root = m->root, nlead = 0, last = ~0u, per_group[256] = { 0 };
 	int prev = -1;
 	bool local_seen = false;
 
+	/* The issue's invariant first: one request per other group (numa:
+	 * per remote node) from the root. */
+	for (int c = m->first_child[root]; c >= 0; c = m->next_sibling[c])
+		if (key[c] != key[root] && ++per_group[key[c]] > 1)
+			return "the root sends to two cores of one other group (numa: remote node)";
 	for (int c = m->first_child[root]; c >= 0; c = m->next_sibling[c]) {
 		if (key[c] == key[root]) {
 			local_seen = true;
