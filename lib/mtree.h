@@ -154,7 +154,8 @@ err_t mtree_check(const struct mtree_topo *t, enum mtree_shape s, unsigned root,
 /*
  * Builds the tree of shape s from root over members (a set of cores, bit i
  * for core i, the root among them; a process may span only some cores).
- * The errors are mtree_check's, and then *out is left as it was.
+ * The errors are mtree_check's (and ERR_INVALID_ARG for out NULL); then
+ * *out is left as it was.
  */
 err_t mtree_build(const struct mtree_topo *t, enum mtree_shape s, unsigned root,
 		  uint64_t members, struct mtree *out);
@@ -188,11 +189,12 @@ unsigned mtree_dist(const struct mtree_topo *t, unsigned a, unsigned b);
  *			broadcast's (dist_sum): members span several nodes and
  *			some remote node holds two or more of them, so one
  *			aggregator there saves crossings of the interconnect;
- *	multicast	otherwise, when it lowers the root's fan-out: some cache
- *			group other than the root's holds two or more members;
+ *	multicast	otherwise, when it lowers the fan-out (the most
+ *			requests one core sends): some cache group other than
+ *			the root's holds two or more members;
  *	broadcast	otherwise: every tree would only add rounds.
- * The errors are mtree_check's (with a valid shape), and then *out is left
- * as it was.
+ * The errors are mtree_check's (and ERR_INVALID_ARG for out NULL); then
+ * *out is left as it was.
  */
 err_t mtree_best(const struct mtree_topo *t, unsigned root, uint64_t members,
 		 enum mtree_shape *out);
