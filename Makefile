@@ -118,9 +118,16 @@ QEMU := $(PYTHON) tools/qemu.py
 run: $(B)/flotilla.bin
 	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --interactive -- $(QEMU_ARGS)
 
+# make debug: QEMU halted with its gdb stub on :1234 (GDB_PORT=), and gdb
+# with the kernel's symbols, Flotilla's commands (tools/gdb/flotilla.py:
+# flotilla cores, core N, user NAME) and the running user program's
+# symbols loaded at each prompt. Each CPU is a gdb thread. docs/debugging.md.
+GDB_PORT ?= 1234
 debug: $(B)/flotilla.bin
-	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb -- $(QEMU_ARGS) & \
-	gdb -q $(B)/flotilla.elf -ex 'target remote localhost:1234' ; kill %1 2>/dev/null; true
+	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb-port $(GDB_PORT) -- $(QEMU_ARGS) & \
+	FLOTILLA_BUILD=$(B) gdb -q $(B)/flotilla.elf -x tools/gdb/flotilla.py \
+		-ex 'target remote 127.0.0.1:$(GDB_PORT)' -ex 'flotilla auto on'; \
+	kill %1 2>/dev/null; true
 
 iso: $(B)/flotilla.iso
 $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg

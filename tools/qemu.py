@@ -111,7 +111,9 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
     elif iso:
         cmd += ["-cdrom", iso, "-boot", "d"]
     if gdb:
-        cmd += ["-s", "-S"]
+        # Halted at the first instruction, waiting for gdb on the port
+        # (gdb=True: 1234, make debug's), on this machine only.
+        cmd += ["-gdb", "tcp:127.0.0.1:%d" % (1234 if gdb is True else int(gdb)), "-S"]
     if numa and int(numa) > 1:
         cmd += numa_args(numa, smp, mem)
     cmd += list(extra)
@@ -129,6 +131,7 @@ def main():
     ap.add_argument("--numa", default=os.environ.get("NUMA", "0"),
                     help="emulate this many NUMA nodes")
     ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--gdb-port", type=int, help="wait for gdb on this port")
     ap.add_argument("--no-debug-exit", action="store_true",
                     help="leave out the isa-debug-exit device (as on a PC: poweroff uses ACPI)")
     ap.add_argument("--interactive", action="store_true",
@@ -140,7 +143,8 @@ def main():
     extra = []
     for e in a.extra:
         extra += e.split()
-    cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra,
+    cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel,
+                       a.gdb_port if a.gdb_port else a.gdb, extra,
                        numa=a.numa, debug_exit=not a.no_debug_exit)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
