@@ -8,6 +8,7 @@
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
 #   make bench      cycles of system calls, switches and URPC between cores, inside
 #                   Flotilla and in a Linux guest in the same QEMU machine, one table
+#   make trace      a scenario's events on every core as a Perfetto trace (docs/trace.md)
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -36,7 +37,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
                lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
-               lib/cmdline.c
+               lib/cmdline.c lib/trace.c
 KERNEL_SRCS += lib/test.c	# what the test runners share (lib/test.h)
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S) kernel/bootimg.S
 KTEST_SRCS  := $(wildcard tests/boot/*.c)
@@ -45,7 +46,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench clean
+.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench trace clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -157,6 +158,14 @@ mutants:
 # user-space test at 64 cores too, which make test leaves out for time.
 test-big: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/boottest.py --big --kernel $< $(if $(T),--filter '$(T)')
+
+# The event trace (docs/trace.md): boot the kernel make run boots, type a
+# scenario at the shell (TRACE_CMDS="cmd; cmd" to choose), dump every
+# core's newest events, and write a Perfetto trace to build/trace/.
+trace: $(B)/flotilla.bin
+	@$(PYTHON) tools/trace.py run --kernel $< \
+		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
+		$(if $(TRACE_CMDS),--cmds '$(TRACE_CMDS)') -o $(B)/trace/trace.json
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin

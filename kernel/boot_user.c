@@ -24,6 +24,7 @@
  * loading the kernel does: the monitor loads every other program in user
  * space.
  */
+#include "kernel/trace.h"
 #include "lib/bootimg.h"
 #include "lib/elf.h"
 #include "lib/string.h"
@@ -118,21 +119,31 @@ static unsigned seg_rights(uint32_t flags)
 	       ((flags & 1) ? CAP_RIGHT_EXECUTE : 0);
 }
 
+/*
+ * A segment as few frames as its page tables allow: one per run of pages
+ * within one page table (2 MiB), so that a large .bss is one object, not
+ * hundreds (the page CNode has CNODE_L2_SLOTS slots for everything).
+ */
 static void load_segment(struct builder *b, const char *file, const struct elf_segment *s)
 {
 	uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t end = s->vaddr + s->memsz;
 
-	for (uint64_t va = start; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
-		struct cte *f = boot_object(b, page_slot(b), CAP_FRAME, PAGE_SIZE);
+	for (uint64_t va = start; va < end;) {
+		uint64_t table_end = (va | (512 * PAGE_SIZE - 1)) + 1;
+		uint64_t stop = end < table_end ? end : table_end;
+		uint64_t bytes = pages_of(stop - va) * PAGE_SIZE;
+		struct cte *f = boot_object(b, page_slot(b), CAP_FRAME, bytes);
 		char *dst = phys_to_virt(f->cap.base);
-		/* The file bytes that fall in [va, va + PAGE_SIZE). */
+		/* The file bytes that fall in [va, va + bytes). */
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
 		uint64_t hi = s->vaddr + s->filesz;
-		if (hi > va + PAGE_SIZE)
-			hi = va + PAGE_SIZE;
+		if (hi > va + bytes)
+			hi = va + bytes;
 		if (lo < hi)
 			memcpy(dst + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
 		map_frame(b, va, f, seg_rights(s->flags));
+		va += bytes;
 	}
 }
 
@@ -169,6 +180,12 @@ static void give_special_caps(struct builder *b)
 		struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 				    .base = machine.mesh[i].base, .size = machine.mesh[i].len };
 		cap_install_root(&b->task[CADDR_L2(CPTR_MESH(i))], &mesh);
+	}
+	/* The kernel's trace ring, for the monitor to read (kernel/trace.h). */
+	if (b->c->trace) {
+		struct cap ring = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ,
+				    .base = b->c->trace_pa, .size = KTRACE_PAGES * PAGE_SIZE };
+		cap_install_root(&b->task[CADDR_L2(CPTR_TRACE)], &ring);
 	}
 	/* COM1's ports, to the bootstrap core's monitor only: the UART gets
 	 * one user-level driver (usr/lib/uart.c), on one core. */

@@ -5,6 +5,7 @@
  * reached through the direct map, and the core's GS base points at it, so
  * this_core() is one instruction.
  */
+#include "kernel/trace.h"
 #include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
@@ -40,6 +41,7 @@ struct core *core_init(unsigned id)
 	if (!c->kstack_top || !c->ist_top)
 		panic("core %u: share too small for stacks", id);
 	c->pmem = pmem;		/* from here on, allocate through c->pmem */
+	ktrace_init(c);
 	arch_set_this_core(c);
 	return c;
 }

@@ -21,6 +21,7 @@
 struct kchan_req;
 struct kchan_rep;
 struct dcb;
+struct trace_ring;
 
 struct core {
 	struct core *self;		/* at offset 0: this_core() reads %gs:0 */
@@ -87,6 +88,13 @@ struct core {
 	 * minted for each core, and of the last one taken from each core. */
 	uint64_t export_seq[MAX_CORES];
 	uint64_t import_seen[MAX_CORES];
+
+	/* The event trace (kernel/trace.h): this core's ring, NULL without
+	 * one, and its physical address for the monitor's frame. LMP
+	 * messages are numbered here so that a send and its receive match. */
+	struct trace_ring *trace;
+	uint64_t trace_pa;
+	uint64_t lmp_flows;
 
 	/* Doorbells (kernel/notify.c): the endpoint each one notifies. */
 	struct cte notify_ep[NOTIFY_SLOTS];

@@ -12,6 +12,7 @@
  * called before the kernel returns to user space, empties the dcb's own
  * slots, which may destroy more dispatchers, which join the same list.
  */
+#include "kernel/trace.h"
 #include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/config.h"
@@ -198,6 +199,7 @@ static bool run(struct core *c, struct dcb *d, bool new_slice)
 	if (new_slice)
 		c->slice_left = SCHED_SLICE_TICKS;
 	c->switches++;
+	ktrace(TRACE_SWITCH, (uint32_t)c->switches, (uint64_t)(uintptr_t)d, trace_name8(d->name));
 	d->dispatches++;
 	d->run_start = arch_timestamp();
 	arch_vspace_switch(d->vspace.cap.base);
@@ -209,6 +211,8 @@ void sched_run(void)
 {
 	struct core *c = this_core();
 
+	bool idle = false;
+
 	put_current(c);
 	for (;;) {
 		sched_reap();
@@ -217,6 +221,9 @@ void sched_run(void)
 			run(c, d, true);
 			continue;
 		}
+		if (!idle)	/* once per idle period, not per wake-up */
+			ktrace(TRACE_SWITCH, (uint32_t)c->switches, 0, 0);
+		idle = true;
 		arch_vspace_switch(c->pml4_pa);
 		arch_wait_for_interrupt();
 	}

@@ -62,6 +62,7 @@ struct dcb {
 	struct endpoint *ep;		/* the endpoint it is queued on */
 	struct dcb *ep_next;		/* the next dcb queued there */
 	uint64_t badge;			/* badge of the capability it sent with */
+	uint64_t trace_flow;		/* its last message's number (kernel/trace.h) */
 	uint64_t fault_w0, fault_addr;	/* the fault message (kpi/lmp.h) */
 	struct dcb *server;		/* IPC_REPLY: who owes it the reply */
 	struct dcb *reply_to;		/* the caller this dcb owes a reply */

@@ -9,6 +9,7 @@
  * dispatcher without an exception endpoint (a monitor, which has no one
  * above it), or whose handler goes away, is reported here and stopped.
  */
+#include "kernel/trace.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
@@ -35,6 +36,7 @@ void user_fault(struct trap_frame *f, uint64_t addr)
 	sched_save(f);
 	d->fault_w0 = f->vector | f->error << 32;
 	d->fault_addr = f->vector == 14 ? addr : 0;
+	ktrace(TRACE_FAULT, (uint32_t)f->vector, d->fault_addr, trace_name8(d->name));
 	if (upcall_fault(d, f, d->fault_addr))
 		sched_run();	/* it enters its fault upcall when it runs */
 	if (lmp_has_fault_handler(d))

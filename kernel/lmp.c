@@ -18,6 +18,7 @@
  * are looked up again at the rendezvous; if the capability cannot go, the
  * words still do, and the receiver's info word says why (kpi/lmp.h).
  */
+#include "kernel/trace.h"
 #include <kpi/lmp.h>
 #include "kernel/arch.h"
 #include "kernel/core.h"
@@ -110,6 +111,14 @@ static uint64_t cap_transfer(struct dcb *s, struct dcb *r)
 	return err ? (uint64_t)err << 16 : LMP_INFO_CAP;
 }
 
+/* A message leaves s (kernel/trace.h): numbered, so that its receive,
+ * in meet() now or later, names the same flow. */
+static void traced_send(struct dcb *s, unsigned kind)
+{
+	s->trace_flow = ++this_core()->lmp_flows;
+	ktrace(TRACE_LMP_SEND, kind, s->trace_flow, trace_name8(s->name));
+}
+
 /* Copies s's message into r's registers, as r's system call returns it. */
 static void transfer(struct dcb *s, struct dcb *r, unsigned kind, uint64_t badge)
 {
@@ -166,6 +175,7 @@ static void meet(struct dcb *s, struct dcb *r)
 			s->ipc == IPC_CALL ? LMP_KIND_CALL : LMP_KIND_SEND;
 
 	transfer(s, r, kind, s->badge);
+	ktrace(TRACE_LMP_RECV, kind, s->trace_flow, trace_name8(r->name));
 	r->ipc = IPC_NONE;
 	r->state = DCB_RUNNABLE;
 	if (kind == LMP_KIND_EXIT) {
@@ -280,6 +290,8 @@ static void __attribute__((noreturn)) resume(struct dcb *me, err_t err)
 /* me (current) sends, calls or faults on ep. */
 static void __attribute__((noreturn)) send(struct dcb *me, struct endpoint *ep, bool nonblock)
 {
+	traced_send(me, me->ipc == IPC_FAULT ? LMP_KIND_FAULT :
+			me->ipc == IPC_CALL ? LMP_KIND_CALL : LMP_KIND_SEND);
 	if (ep->waiting == EP_RECEIVERS) {
 		struct dcb *r = ep_pop(ep);
 		meet(me, r);
@@ -349,10 +361,13 @@ static struct dcb *reply(struct dcb *me)
 	me->reply_to = NULL;
 	c->server = NULL;
 	c->ipc = IPC_NONE;
-	if (c->fault_msg)
+	if (c->fault_msg) {
 		c->fault_msg = false;
-	else
+	} else {
+		traced_send(me, LMP_KIND_REPLY);
 		transfer(me, c, LMP_KIND_REPLY, 0);
+		ktrace(TRACE_LMP_RECV, LMP_KIND_REPLY, me->trace_flow, trace_name8(c->name));
+	}
 	c->state = DCB_RUNNABLE;
 	return c;
 }
@@ -424,6 +439,7 @@ void lmp_exit(int status)
 	ep = ep_object(&me->exc_ep);
 	me->badge = me->exc_ep.cap.word;
 	me->ipc = IPC_EXIT;
+	traced_send(me, LMP_KIND_EXIT);
 	if (ep->waiting == EP_RECEIVERS) {
 		struct dcb *r = ep_pop(ep);
 		meet(me, r);

@@ -14,6 +14,7 @@
  * and ring them today; processes will get notification capabilities when
  * they open channels of their own.
  */
+#include "kernel/trace.h"
 #include "kernel/arch.h"
 #include "kernel/core.h"
 #include "kernel/lmp.h"
@@ -38,6 +39,7 @@ err_t notify_ring(uint64_t core, uint64_t slot)
 {
 	if (core >= machine.ncores || slot >= NOTIFY_SLOTS)
 		return ERR_INVALID_ARG;
+	ktrace(TRACE_DOORBELL_SEND, (uint32_t)core, slot, 0);
 	if (core == this_core()->id)
 		notify_arrived((unsigned)slot);
 	else
@@ -51,6 +53,7 @@ void notify_arrived(unsigned slot)
 	struct cte *ep = &c->notify_ep[slot];
 
 	c->notifies++;
+	ktrace(TRACE_DOORBELL_RECV, 0, slot, 0);
 	if (!cap_is_empty(ep) && ep->cap.type == CAP_ENDPOINT)
 		lmp_notify(ep, 1u << slot);
 }

@@ -10,6 +10,7 @@
  * from the area is user-writable, so entry points and the stack are
  * checked every time they are used.
  */
+#include "kernel/trace.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
@@ -88,6 +89,7 @@ static bool enter(struct dcb *d, struct disp_area *a, uint64_t entry)
 	}
 	a->disabled = 1;
 	arch_regs_init_user(&d->regs, entry, stack, 0);
+	ktrace(TRACE_UPCALL, entry == a->fault_entry, (uint64_t)(uintptr_t)d, trace_name8(d->name));
 	return true;
 }
 

@@ -66,6 +66,7 @@ err_t urpc_sender_init(struct urpc_sender *s, void *mem, size_t bytes, unsigned 
 	s->sent = 0;
 	s->acked = 0;
 	s->ack_reads = 0;
+	s->trace = NULL;
 	return OK;
 }
 
@@ -84,6 +85,7 @@ err_t urpc_receiver_init(struct urpc_receiver *r, void *mem, size_t bytes, unsig
 	r->received = 0;
 	r->published = 0;
 	r->ack_writes = 0;
+	r->trace = NULL;
 	return OK;
 }
 
@@ -125,6 +127,9 @@ err_t urpc_send(struct urpc_sender *s, const uint64_t *words, unsigned nwords, u
 	/* Last, and release: the receiver that sees this header sees the words. */
 	__atomic_store_n(&slot->header, urpc_hdr_make((uint32_t)seq, nwords, type),
 			 __ATOMIC_RELEASE);
+	if (s->trace)
+		trace_record(s->trace->ring, s->trace->core, TRACE_URPC_SEND, type,
+			     s->trace->chan, s->sent);
 	s->sent = seq;
 	return OK;
 }
@@ -174,6 +179,9 @@ err_t urpc_recv(struct urpc_receiver *r, uint64_t *words, unsigned *nwords, uint
 		if (type)
 			*type = urpc_hdr_type(header);
 	}
+	if (r->trace)
+		trace_record(r->trace->ring, r->trace->core, TRACE_URPC_RECV, urpc_hdr_type(header),
+			     r->trace->chan, r->received);
 	r->received++;
 	if ((r->received & (r->batch - 1)) == 0)
 		publish(r);

@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kpi/errors.h>
+#include "lib/trace.h"
 
 #define URPC_LINE		64
 #define URPC_MAX_WORDS		7	/* payload words in a slot */
@@ -116,6 +117,7 @@ struct urpc_sender {
 	uint64_t sent;			/* messages sent; the next one's index */
 	uint64_t acked;			/* the last ack->consumed read */
 	uint64_t ack_reads;		/* times ack was read (statistics) */
+	struct urpc_trace *trace;	/* where sends are recorded, or NULL */
 };
 
 /* The receiving end: private to the receiving thread, never shared. */
@@ -127,6 +129,21 @@ struct urpc_receiver {
 	uint64_t received;		/* messages consumed, refused ones too */
 	uint64_t published;		/* the last value written to ack */
 	uint64_t ack_writes;		/* times ack was written (statistics) */
+	struct urpc_trace *trace;	/* where receives are recorded, or NULL */
+};
+
+/*
+ * Tracing (lib/trace.h, docs/trace.md): an end given a struct urpc_trace
+ * records each message it sends or receives (refused ones too) as
+ * TRACE_URPC_SEND / TRACE_URPC_RECV with the message's type, `chan` and
+ * its index in the channel. Both ends of a channel name it by the same
+ * `chan` (TRACE_FLOW_CHAN), so a send and its receive match. The struct
+ * is the owner's and must outlive the end; the ring is the owner's too.
+ */
+struct urpc_trace {
+	struct trace_ring *ring;
+	uint32_t core;			/* the core recording */
+	uint64_t chan;
 };
 
 /*

@@ -67,7 +67,7 @@ build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h $(FUZZ_CAP_PART
 # tests/host/cap_hooks.c.
 FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c \
                    kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
-                   kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/arch/x86_64/user.c
+                   kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c kernel/arch/x86_64/user.c
 FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
                    kernel/*.h kernel/arch/x86_64/*.h)
 
@@ -130,8 +130,13 @@ build/bench-host/urpc_bench: bench/host/urpc_bench.c tests/host/cpus.h lib/urpc.
 	$(HOST_CC) $(BENCH_HOST_CFLAGS) -o $@ $< lib/urpc.c lib/stats.c lib/errors.c
 
 .PHONY: host-test fuzz bench-host
-bench-host: build/bench-host/urpc_bench
+build/bench-host/trace_bench: bench/host/trace_bench.c lib/bench.c lib/stats.c lib/trace.c lib/fmt.c lib/errors.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(BENCH_HOST_CFLAGS) -o $@ $< lib/bench.c lib/stats.c lib/trace.c lib/fmt.c lib/errors.c
+
+bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench
 	@$< $(BENCH_ARGS) $(BENCH_N)
+	@build/bench-host/trace_bench $(BENCH_N)
 
 # Runs every host test binary; each prints PASS/FAIL lines. A binary that
 # dies (sanitizer report, crash) without printing its verdicts is a FAIL.

@@ -49,6 +49,7 @@ import qemu  # noqa: E402
 WORKLOADS = [
     ("rdtsc_overhead", True, "empty timed region: the cost of the timing itself"),
     ("null_syscall", True, "SYS_CORE_ID, the cheapest system call"),
+    ("trace_event", True, "recording one trace event (lib/trace.h), as the kernel and monitors do"),
     ("cap_invoke", True, "DISP_STATUS on the caller's own dispatcher"),
     ("yield_alone", True, "sys_yield with nothing else runnable"),
     ("dispatcher_switch", True, "one dispatcher switch (half a yield to a yielding child)"),

@@ -56,6 +56,9 @@ typedef uint32_t capaddr_t;
 #define CPTR_EXC_EP		CADDR(TASK_CN, 5)	/* where this process's faults go */
 #define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
 #define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
+#define CPTR_TRACE		CADDR(TASK_CN, 8)	/* monitors only: read-only frame,
+							 * the kernel's trace ring
+							 * (kpi/trace.h, lib/trace.h) */
 #define CPTR_IOPORT_COM1	CADDR(TASK_CN, 9)	/* core 0's monitor only: COM1's
 							 * ports, 0x3F8..0x3FF */
 #define CPTR_MONITOR		CADDR(TASK_CN, 10)	/* send-only: requests to this core's

@@ -167,6 +167,28 @@ err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total)
 	return err;
 }
 
+err_t mon_trace_snap(unsigned core, unsigned count, uint64_t *kept, uint64_t *lost)
+{
+	uint64_t r[4];
+	err_t err = call(MON_TRACE, core, MON_TRACE_SNAP, count, 0, r);
+
+	if (!err) {
+		*kept = r[1];
+		*lost = r[2];
+	}
+	return err;
+}
+
+err_t mon_trace_print(unsigned core, uint64_t *printed)
+{
+	uint64_t r[4];
+	err_t err = call(MON_TRACE, core, MON_TRACE_PRINT, 0, 0, r);
+
+	if (!err)
+		*printed = r[1];
+	return err;
+}
+
 err_t mon_poweroff(unsigned code)
 {
 	uint64_t r[4];

@@ -308,7 +308,7 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	return OK;
 }
 
-err_t window_map_page(capaddr_t frame, void **va)
+err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va)
 {
 	static unsigned next;
 	static bool table;
@@ -322,12 +322,18 @@ err_t window_map_page(capaddr_t frame, void **va)
 			return err;
 		table = true;
 	}
-	if (next == 512)
+	if (!pages || pages > 512 - next)
 		return ERR_TOO_MANY;
-	if ((err = vnode_map(W_PT_PAGES, next, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+	if ((err = vnode_map(W_PT_PAGES, next, frame, rights)))
 		return err;
-	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next++);
+	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next);
+	next += pages;
 	return OK;
+}
+
+err_t window_map_page(capaddr_t frame, void **va)
+{
+	return window_map(frame, 1, CAP_RIGHT_READ | CAP_RIGHT_WRITE, va);
 }
 
 err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)

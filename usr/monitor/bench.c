@@ -21,6 +21,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/thread.h>
 #include <flotilla/uprog.h>
+#include "lib/trace.h"
 #include "lib/stats.h"
 #include "usr/monitor/bench.h"
 #include "usr/monitor/monitor.h"
@@ -50,6 +51,24 @@ static int bench_null_syscall(uint64_t *s, size_t n)
 	if (wrong)
 		return fail("null_syscall", "sys_core_id did not say core 0", ERR_INVALID_ARG);
 	return bench_report("null_syscall", NULL, s, n, 1);
+}
+
+/* Recording one trace event (lib/trace.h), the code the kernel and the
+ * monitors run for every event, into a ring of its own here: what leaving
+ * the trace on costs, beside null_syscall (docs/trace.md). */
+static int bench_trace_event(uint64_t *s, size_t n)
+{
+	static uint64_t mem[TRACE_RING_BYTES(10) / 8] __attribute__((aligned(64)));
+	struct trace_ring *r = (struct trace_ring *)mem;
+	uint64_t i = 0;
+	err_t err = trace_ring_init(mem, sizeof(mem));
+
+	if (err)
+		return fail("trace_event", "trace_ring_init", err);
+	TIME_EACH(s, BENCH_WARMUP, n, trace_record(r, 0, TRACE_MARK, (uint32_t)i, i, i), i++);
+	if (r->written != BENCH_WARMUP + n)
+		return fail("trace_event", "the ring did not count every event", ERR_INVALID_ARG);
+	return bench_report("trace_event", NULL, s, n, 1);
 }
 
 /* A capability invocation that only reads: DISP_STATUS on our dispatcher
@@ -280,6 +299,7 @@ int bench_main(const char *cmdline)
 	       "the time-stamp counter (lfence; rdtsc; lfence)\n", n, BENCH_WARMUP);
 	failed |= bench_rdtsc_overhead(s, n);
 	failed |= bench_null_syscall(s, n);
+	failed |= bench_trace_event(s, n);
 	failed |= bench_cap_invoke(s, n);
 	failed |= bench_yield_alone(s, n);
 	failed |= bench_dispatcher_switch(s, n);

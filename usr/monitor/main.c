@@ -187,6 +187,11 @@ int main(int argc, char **argv)
 		printf("monitor: core %u faults on purpose (ufault)\n", core);
 		fault_on_purpose(core);
 	}
+	/* Without a trace the system runs on, so this error stops nothing. */
+	err_t terr = err ? OK : mtrace_init(core, cmdline);
+	if (terr)
+		printf("monitor: core %u: no event trace: %s: %s\n", core, err_name(terr),
+		       err_msg(terr));
 	if (!err && (err = console_init(core)))
 		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
 		       err_msg(err));

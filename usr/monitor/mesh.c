@@ -45,6 +45,7 @@ static uint8_t *mesh;
 static bool up;
 static struct urpc_sender tx[MAX_MESH_CORES];
 static struct urpc_receiver rx[MAX_MESH_CORES];
+static struct urpc_trace ttx[MAX_MESH_CORES], trx[MAX_MESH_CORES];	/* trace.c */
 static struct idl_urpc tp[MAX_MESH_CORES];
 static struct if_intermon_binding peer[MAX_MESH_CORES];
 static bool joined[MAX_MESH_CORES];
@@ -307,6 +308,12 @@ static err_t bind_peer(unsigned j)
 	    (err = urpc_receiver_init(&rx[j], chan(mesh, j, me), MESH_CHAN_BYTES, MESH_SLOTS)) ||
 	    (err = idl_urpc_init(&tp[j], &tx[j], &rx[j])))
 		return err;
+	if (mtrace_ring()) {	/* each message on the trace, named by its channel */
+		ttx[j] = (struct urpc_trace){ mtrace_ring(), me, TRACE_FLOW_CHAN(me, j, 0) };
+		trx[j] = (struct urpc_trace){ mtrace_ring(), me, TRACE_FLOW_CHAN(j, me, 0) };
+		tx[j].trace = &ttx[j];
+		rx[j].trace = &trx[j];
+	}
 	tp[j].notify = ring;
 	tp[j].other = other;
 	tp[j].arg = (void *)(uintptr_t)j;

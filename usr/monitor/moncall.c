@@ -168,7 +168,7 @@ static err_t ps_here(uint64_t index, uint64_t *r)
 static bool named_core_op(unsigned op)
 {
 	return op == MON_SPAWN || op == MON_KILL || op == MON_PS || op == MON_MEM ||
-	       op == MON_CONSOLE_READ || op == MON_POWEROFF;
+	       op == MON_CONSOLE_READ || op == MON_POWEROFF || op == MON_TRACE;
 }
 
 /* A request for this core, from a process of core `from` (this one, or
@@ -193,6 +193,8 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 		r[1] = r[2] - ram_used_bytes();
 		return OK;
 	}
+	case MON_TRACE:
+		return mtrace_request(w[1], w[2], r);
 	case MON_POWEROFF:
 		if (w[1] > 127)
 			return ERR_INVALID_ARG;

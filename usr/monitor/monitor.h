@@ -37,6 +37,13 @@ struct rproc;
 err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
 err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
 
+/* The event trace (trace.c, docs/trace.md): this monitor's ring (NULL
+ * with trace=off), set up before the mesh so that its channels record;
+ * MON_TRACE's two operations. */
+struct trace_ring;
+err_t mtrace_init(unsigned core, const char *cmdline);
+struct trace_ring *mtrace_ring(void);
+err_t mtrace_request(uint64_t op, uint64_t count, uint64_t *r);
 /* User-space tests (usr/monitor/utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
 /* Default fault handling for children (supervise.c): make the endpoint;

@@ -314,6 +314,35 @@ static void cmd_mem(const struct command *cmd, unsigned n, char **words)
 	}
 }
 
+/* The event trace (docs/trace.md): every core's snapshot first, then
+ * each core prints its own, between a begin and an end line that
+ * tools/trace.py looks for. */
+static void cmd_trace(const struct command *cmd, unsigned n, char **words)
+{
+	uint64_t count = 256, kept, lost, printed;
+	unsigned ncores;
+	err_t err;
+
+	if (n == 2 && (lineedit_parse_u64(words[1], &count) || count == 0 ||
+		       count > MON_TRACE_MAX)) {
+		shell_usage(cmd, "'%s' is not a count of events from 1 to %u", words[1],
+			    MON_TRACE_MAX);
+		return;
+	}
+	if (!(ncores = cores(cmd->name)))
+		return;
+	printf("trace: begin %u cores, %llu events per ring\n", ncores, (unsigned long long)count);
+	for (unsigned core = 0; core < ncores; core++)
+		if ((err = mon_trace_snap(core, (unsigned)count, &kept, &lost)))
+			shell_error(err, err == ERR_UNSUPPORTED ? "the trace is off (trace=off)" : NULL,
+				    "trace: core %u", core);
+	for (unsigned core = 0; core < ncores; core++)
+		if ((err = mon_trace_print(core, &printed)) && err != ERR_NOT_FOUND &&
+		    err != ERR_UNSUPPORTED)
+			shell_error(err, NULL, "trace: core %u", core);
+	printf("trace: end\n");
+}
+
 static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
 {
 	err_t err;
@@ -335,6 +364,7 @@ const struct command shell_commands[] = {
 	{ "kill", "CORE:PID", "end a process that spawn started", 2, 2, cmd_kill },
 	{ "caps", "", "the shell's own capabilities", 1, 1, cmd_caps },
 	{ "mem", "", "free and total RAM of every core's monitor", 1, 1, cmd_mem },
+	{ "trace", "[N]", "every core's newest N events (256) for tools/trace.py", 1, 2, cmd_trace },
 	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
 };
 const unsigned shell_ncommands = sizeof(shell_commands) / sizeof(shell_commands[0]);

@@ -66,6 +66,9 @@ enum mon_op {
 	MON_CAP_REVOKE,		/* (token) + Frame, on CPTR_MONITOR: the copies
 				 * sent under token are deleted on every core */
 	MON_UNBIND,		/* (), on an end's control endpoint: close it */
+	MON_TRACE,		/* core: (MON_TRACE_SNAP, count) -> w1 = events kept,
+				 * w2 = events lost; (MON_TRACE_PRINT) -> the
+				 * snapshot on the console, w1 = events (docs/trace.md) */
 };
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
@@ -123,6 +126,15 @@ err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total);
  * one core 0's monitor gives the shell (a copy with another badge: the
  * monitor cannot tell processes apart otherwise). */
 err_t mon_poweroff(unsigned code);
+/* The event trace (docs/trace.md): mon_trace_snap makes `core`'s monitor
+ * keep the newest `count` (1..MON_TRACE_MAX) events of its kernel's ring
+ * and of its own; mon_trace_print prints what it kept on the console.
+ * ERR_UNSUPPORTED with trace=off; ERR_NOT_FOUND: print before a snapshot. */
+#define MON_TRACE_SNAP		0
+#define MON_TRACE_PRINT		1
+#define MON_TRACE_MAX		4096
+err_t mon_trace_snap(unsigned core, unsigned count, uint64_t *kept, uint64_t *lost);
+err_t mon_trace_print(unsigned core, uint64_t *printed);
 /* Any request as it is, for tests of malformed ones: w[0..3] in, reply
  * words out. */
 err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4]);

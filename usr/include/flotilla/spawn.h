@@ -79,6 +79,9 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 /* Maps `frame` read-write at the next free page of the window in the
  * caller's own address space; its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);
+/* The same for a frame of `pages` pages (its size), with `rights`
+ * (CAP_RIGHT_READ alone: read-only). */
+err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va);
 /* Maps frames[0..n) (n <= WINDOW_FRAMES_MAX, each at most 2 MiB) read-write
  * in the caller's window, once per process: frame i at *va + i * 2 MiB. */
 #define WINDOW_FRAMES_MAX	4
