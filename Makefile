@@ -181,6 +181,7 @@ bench: $(B)/flotilla-test.bin linux-guest
 sim: build/sim/shootdown
 	@build/sim/shootdown --csv build/sim/shootdown.csv \
 		$(if $(SIM_RTT),--rtt $(SIM_RTT) --machine $(SIM_MACHINE))
+	@$(PYTHON) tools/simplot.py build/sim/shootdown.csv build/sim/shootdown.png
 
 include mk/host.mk
 include mk/idl.mk

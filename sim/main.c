@@ -235,8 +235,9 @@ static void sweep(const struct opts *o)
 				lat[s] = r.r.latency;
 				if (r.r.latency < best_lat)
 					best_lat = r.r.latency;
+				/* The machine is quoted: qemu:N,K has a comma. */
 				if (csv)
-					fprintf(csv, "%s,%s,%s,%u,%llu,%u,%u,%u\n", cal, mc->name,
+					fprintf(csv, "%s,\"%s\",%s,%u,%llu,%u,%u,%u\n", cal, mc->name,
 						mtree_shape_name((enum mtree_shape)s), n,
 						(unsigned long long)r.r.latency, r.r.msgs,
 						r.r.cross_node, r.r.rounds);
