@@ -11,9 +11,10 @@
  *	shootdown --machine SPEC		that machine, 2 to all its cores
  *	shootdown --machine SPEC --rtt FILE	with costs from a measured round-
  *						trip matrix (`from,to,cycles`)
- *	shootdown --machine SPEC --counts SHAPE N [--root R]
- *						one run; prints its counts and
- *						latency on one line
+ *	shootdown --machine SPEC --counts SHAPE N [--root R] [--members 0xMASK]
+ *						one run over the first N cores (or
+ *						those of the mask); prints its
+ *						counts and latency on one line
  * --flush N sets a member's flush cycles; --occupancy P the share (per
  * mille) of the nearest pair's one-way time that sender and receiver
  * spend, with --rtt (default: the paper's, 671).
@@ -26,6 +27,7 @@
 struct opts {
 	const char *machine, *rtt, *csv, *counts_shape;
 	unsigned counts_n, root, flush, occupancy;
+	uint64_t members;	/* --members; 0: the first counts_n cores */
 	bool flush_set;
 };
 
@@ -38,7 +40,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: shootdown [--machine amd8x4|amd8x8|qemu:N,K] [--rtt FILE] [--flush N]\n"
-		"                 [--occupancy PERMILLE] [--csv FILE] [--counts SHAPE N [--root R]]\n");
+		"                 [--occupancy PERMILLE] [--csv FILE]\n"
+		"                 [--counts SHAPE N [--root R] [--members HEXMASK]]\n");
 	exit(1);
 }
 
@@ -52,6 +55,18 @@ static unsigned num(const char *s, const char *what, unsigned max)
 		exit(1);
 	}
 	return (unsigned)v;
+}
+
+static uint64_t hexmask(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 16);
+
+	if (strncmp(s, "0x", 2) != 0 || !s[2] || *end || !v) {
+		fprintf(stderr, "shootdown: --members: %s is not a mask of cores like 0xff\n", s);
+		exit(1);
+	}
+	return v;
 }
 
 static char *read_file(const char *path)
@@ -83,12 +98,16 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* One run: shape s from root over cores 0..n-1. Exits on an error, and
- * with status 2 when the simulation's counts are not mtree_cost's. */
-static void run_one(const struct sim_machine *mc, const struct sim_costs *c, enum mtree_shape s,
-		    unsigned n, unsigned root, struct run_out *out)
+static uint64_t first(unsigned n)
 {
-	uint64_t members = n >= 64 ? ~0ull : (1ull << n) - 1;
+	return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+/* One run: shape s from root over members (n of them). Exits on an error,
+ * and with status 2 when the simulation's counts are not mtree_cost's. */
+static void run_one(const struct sim_machine *mc, const struct sim_costs *c, enum mtree_shape s,
+		    unsigned n, uint64_t members, unsigned root, struct run_out *out)
+{
 	const char *why;
 	struct mtree m;
 	err_t err = mtree_check(&mc->t, s, root, members, &why);
@@ -170,10 +189,16 @@ static void counts_mode(const struct opts *o)
 			mc.name, mc.t.ncores);
 		exit(1);
 	}
+	if (o->members && (unsigned)__builtin_popcountll(o->members) != o->counts_n) {
+		fprintf(stderr, "shootdown: --members %#llx holds %d cores, not %u\n",
+			(unsigned long long)o->members, __builtin_popcountll(o->members), o->counts_n);
+		exit(1);
+	}
 	costs(o, &mc, &c);
-	run_one(&mc, &c, s, o->counts_n, o->root, &r);
-	printf("machine=%s protocol=%s cores=%u root=%u msgs=%u cross_node=%u rounds=%u "
-	       "latency=%llu\n", mc.name, mtree_shape_name(s), o->counts_n, o->root, r.r.msgs,
+	run_one(&mc, &c, s, o->counts_n, o->members ? o->members : first(o->counts_n), o->root, &r);
+	printf("machine=%s protocol=%s cores=%u root=%u members=%#llx msgs=%u cross_node=%u "
+	       "rounds=%u latency=%llu\n", mc.name, mtree_shape_name(s), o->counts_n, o->root,
+	       (unsigned long long)(o->members ? o->members : first(o->counts_n)), r.r.msgs,
 	       r.r.cross_node, r.r.rounds, (unsigned long long)r.r.latency);
 }
 
@@ -183,7 +208,7 @@ static void sweep(const struct opts *o)
 	static struct sim_machine mcs[2];
 	static struct sim_costs cs[2];
 	const char *cal = NULL;
-	unsigned nmc = 1, first = 2;
+	unsigned nmc = 1, lowest = 2;
 	FILE *csv = NULL;
 
 	if (o->machine) {
@@ -196,7 +221,7 @@ static void sweep(const struct opts *o)
 	for (unsigned i = 0; i < nmc; i++)
 		cal = costs(o, &mcs[i], &cs[i]);
 	if (mcs[0].t.ncores < 2)
-		first = 1;
+		lowest = 1;
 	if (o->csv) {
 		csv = fopen(o->csv, "w");
 		if (!csv) {
@@ -214,11 +239,11 @@ static void sweep(const struct opts *o)
 	printf("  %-16s %s\n", "fastest", "mtree_best");
 	for (unsigned i = 0; i < nmc; i++) {
 		const struct sim_machine *mc = &mcs[i];
-		unsigned from = i == 0 ? first : mc->t.ncores;
+		unsigned from = i == 0 ? lowest : mc->t.ncores;
 		unsigned to = i == 0 && nmc == 2 ? 32 : mc->t.ncores;
 
 		for (unsigned n = from; n <= to; n++) {
-			uint64_t members = n >= 64 ? ~0ull : (1ull << n) - 1;
+			uint64_t members = first(n);
 			uint64_t lat[MTREE_NSHAPES], best_lat = UINT64_MAX;
 			enum mtree_shape chosen;
 			char fastest[48] = "";
@@ -228,7 +253,7 @@ static void sweep(const struct opts *o)
 				struct run_out r;
 				char cnt[24];
 
-				run_one(mc, &cs[i], (enum mtree_shape)s, n, 0, &r);
+				run_one(mc, &cs[i], (enum mtree_shape)s, n, members, 0, &r);
 				snprintf(cnt, sizeof(cnt), "%u/%u/%u", r.r.msgs, r.r.cross_node,
 					 r.r.rounds);
 				printf(" %7llu %10s", (unsigned long long)r.r.latency, cnt);
@@ -277,6 +302,8 @@ int main(int argc, char **argv)
 			o.root = num(argv[++i], "--root", SIM_MAX_CORES - 1);
 		else if (strcmp(a, "--flush") == 0)
 			o.flush = num(argv[++i], "--flush", 1000000000), o.flush_set = true;
+		else if (strcmp(a, "--members") == 0)
+			o.members = hexmask(argv[++i]);
 		else if (strcmp(a, "--occupancy") == 0)
 			o.occupancy = num(argv[++i], "--occupancy", 1000);
 		else if (strcmp(a, "--counts") == 0 && i + 2 < argc) {
