@@ -215,6 +215,7 @@ err_t sim_rtt_parse(const char *text, uint32_t rtt[SIM_MAX_CORES][SIM_MAX_CORES]
 {
 	static uint32_t got[SIM_MAX_CORES][SIM_MAX_CORES];
 	unsigned line = 0, n = 0;
+	bool pairs = false;	/* a pair seen: no header any more */
 	const char *p = text;
 
 	if (why && whylen)
@@ -232,7 +233,7 @@ err_t sim_rtt_parse(const char *text, uint32_t rtt[SIM_MAX_CORES][SIM_MAX_CORES]
 		if (end > p && end[-1] == '\r')
 			end--;
 		if (end == p || *p == '#' ||
-		    ((size_t)(end - p) == 14 && strncmp(p, "from,to,cycles", 14) == 0 && line == 1))
+		    ((size_t)(end - p) == 14 && strncmp(p, "from,to,cycles", 14) == 0 && !pairs))
 			goto next;
 		if (!number(&q, SIM_MAX_CORES - 1, &from) || *q++ != ',' ||
 		    !number(&q, SIM_MAX_CORES - 1, &to) || *q++ != ',' ||
@@ -246,6 +247,7 @@ err_t sim_rtt_parse(const char *text, uint32_t rtt[SIM_MAX_CORES][SIM_MAX_CORES]
 		if (got[from][to])
 			return bad_line(why, whylen, line, "this pair was given before");
 		got[from][to] = (uint32_t)cycles;
+		pairs = true;
 		if (from + 1 > n)
 			n = (unsigned)from + 1;
 		if (to + 1 > n)

@@ -135,8 +135,8 @@ unsigned sim_paper_occupancy_permille(void);
 
 /*
  * Parses a round-trip matrix, `from,to,cycles` a line (an optional header
- * line `from,to,cycles`; blank lines and lines starting with # are
- * skipped). A pair given one way only counts for both ways. OK, with
+ * line `from,to,cycles` before the first pair; blank lines and lines
+ * starting with # are skipped). A pair given one way only counts for both ways. OK, with
  * *ncores = the highest core + 1, or ERR_INVALID_ARG with a sentence in
  * why (at most whylen bytes, naming the line): a malformed line, a core
  * >= 64, a core to itself, cycles 0 or above 10^9, a pair given twice,

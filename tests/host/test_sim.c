@@ -292,8 +292,8 @@ TEST(round_trip_matrix_parsed_and_calibrated)
 	char why[128];
 	unsigned n = 0;
 
-	/* A header, a comment, CRLF, one pair given one way only (2,1). */
-	CHECK_ERR(sim_rtt_parse("from,to,cycles\n# measured\n0,1,1000\r\n1,0,1200\n"
+	/* A comment, a header, CRLF, one pair given one way only (2,1). */
+	CHECK_ERR(sim_rtt_parse("# measured\nfrom,to,cycles\n0,1,1000\r\n1,0,1200\n"
 				"0,2,3000\n2,0,3000\n1,2,2600\n\n", rtt, &n, why, sizeof(why)), OK);
 	CHECK_EQ(n, 3);
 	CHECK_EQ(rtt[0][1], 1000);
@@ -327,6 +327,7 @@ TEST(bad_round_trip_matrices_are_refused_with_the_line)
 		{ "0,1,\n", "line 1: not `from,to,cycles`" },
 		{ "# 0,1,5\n1,0,x\n", "line 2: not `from,to,cycles`" },
 		{ "from,to,cycles\n", "line 1: no round trips between two cores" },
+		{ "0,1,5\nfrom,to,cycles\n", "line 2: not `from,to,cycles`" },
 		{ "", "line 0: no round trips between two cores" },
 	};
 	char why[128];
