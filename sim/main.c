@@ -247,25 +247,27 @@ static void sweep(const struct opts *o)
 			uint64_t lat[MTREE_NSHAPES], best_lat = UINT64_MAX;
 			enum mtree_shape chosen;
 			char fastest[48] = "";
+			struct run_out r[MTREE_NSHAPES];
 
+			/* All four runs first: an error then stands on a line of its own. */
+			for (unsigned s = 0; s < MTREE_NSHAPES; s++)
+				run_one(mc, &cs[i], (enum mtree_shape)s, n, members, 0, &r[s]);
 			printf("%5u %-10s", n, mc->name);
 			for (unsigned s = 0; s < MTREE_NSHAPES; s++) {
-				struct run_out r;
 				char cnt[24];
 
-				run_one(mc, &cs[i], (enum mtree_shape)s, n, members, 0, &r);
-				snprintf(cnt, sizeof(cnt), "%u/%u/%u", r.r.msgs, r.r.cross_node,
-					 r.r.rounds);
-				printf(" %7llu %10s", (unsigned long long)r.r.latency, cnt);
-				lat[s] = r.r.latency;
-				if (r.r.latency < best_lat)
-					best_lat = r.r.latency;
+				snprintf(cnt, sizeof(cnt), "%u/%u/%u", r[s].r.msgs, r[s].r.cross_node,
+					 r[s].r.rounds);
+				printf(" %7llu %10s", (unsigned long long)r[s].r.latency, cnt);
+				lat[s] = r[s].r.latency;
+				if (lat[s] < best_lat)
+					best_lat = lat[s];
 				/* The machine is quoted: qemu:N,K has a comma. */
 				if (csv)
 					fprintf(csv, "%s,\"%s\",%s,%u,%llu,%u,%u,%u\n", cal, mc->name,
 						mtree_shape_name((enum mtree_shape)s), n,
-						(unsigned long long)r.r.latency, r.r.msgs,
-						r.r.cross_node, r.r.rounds);
+						(unsigned long long)lat[s], r[s].r.msgs,
+						r[s].r.cross_node, r[s].r.rounds);
 			}
 			/* The fastest shapes, ties joined by '='. */
 			for (unsigned s = 0; s < MTREE_NSHAPES; s++)
