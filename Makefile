@@ -9,6 +9,7 @@
 #   make bench      cycles of system calls, switches and URPC between cores, inside
 #                   Flotilla and in a Linux guest in the same QEMU machine, one table
 #   make trace      a scenario's events on every core as a Perfetto trace (docs/trace.md)
+#   make sim        the paper's unmap figure, simulated (docs/sim.md)
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -46,7 +47,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench trace clean
+.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench trace sim clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -187,6 +188,16 @@ bench: $(B)/flotilla-test.bin linux-guest
 	@$(PYTHON) tools/benchcmp.py --flotilla $(B)/bench/bench.json --linux $(B)/bench/linux.json \
 		--out $(B)/bench/results
 	@$(MAKE) -s bench-host
+
+# The paper's unmap figure, simulated (docs/sim.md): shootdown latency of
+# the four shapes on the paper's 8x4-core AMD, 2 to 32 cores, and 64; a
+# table, build/sim/shootdown.csv and .png. SIM_RTT=FILE SIM_MACHINE=qemu:N,K
+# uses a measured round-trip matrix (from,to,cycles) instead of the paper's
+# figures.
+sim: build/sim/shootdown
+	@build/sim/shootdown --csv build/sim/shootdown.csv \
+		$(if $(SIM_RTT),--rtt $(SIM_RTT) --machine $(SIM_MACHINE))
+	@$(PYTHON) tools/simplot.py build/sim/shootdown.csv build/sim/shootdown.png
 
 include mk/host.mk
 include mk/idl.mk

@@ -162,3 +162,18 @@ build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h
 
 # The multicast trees' outside checker, shared by their tests and fuzzer.
 build/host/test_mtree build/fuzz/fuzz_mtree: tests/host/mtree_check.h
+
+# The shootdown simulator (docs/sim.md): sim/ with lib/mtree.c, built for
+# the host; make sim (Makefile) runs it. Its suite, test_sim, links sim/ too.
+SIM_SRCS     := sim/shootsim.c sim/model.c
+SIM_HDRS     := sim/shootsim.h
+
+build/sim/shootdown: sim/main.c $(SIM_SRCS) $(SIM_HDRS) lib/mtree.c lib/errors.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ sim/main.c $(SIM_SRCS) lib/mtree.c lib/errors.c
+
+build/host/test_sim: tests/host/test_sim.c $(HOST_RUNNER) $(SIM_SRCS) $(SIM_HDRS) \
+		$(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"sim"' -o $@ $< $(HOST_RUNNER) $(SIM_SRCS) \
+		$(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
