@@ -167,6 +167,8 @@ trace: $(B)/flotilla.bin
 	@$(PYTHON) tools/trace.py run --kernel $< \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
 		$(if $(TRACE_CMDS),--cmds '$(TRACE_CMDS)') -o $(B)/trace/trace.json
+	@$(PYTHON) tools/traceplot.py $(B)/trace/trace.json $(B)/trace/trace.png && \
+		echo "trace: a picture of its busiest stretch: $(B)/trace/trace.png"
 
 # Boot time (kernel's first instruction to `cores online`) at 1, 4, 8 cores.
 boottime: $(B)/flotilla.bin

@@ -147,4 +147,25 @@ print(f"{len(cross)} URPC flows across cores, {len(lmp)} LMP flows")
 PY
 then pass scenario_trace_shows_the_scenario
 else fail scenario_trace_shows_the_scenario "see above"; fi
+
+# The README's picture of it (tools/traceplot.py): a PNG of the size drawn,
+# a lane per core, its chunks' CRCs right.
+if python3 tools/traceplot.py "$TMP/run/trace.json" "$TMP/run/trace.png" &&
+   python3 - "$TMP/run/trace.png" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "no PNG signature"
+i, chunks = 8, []
+while i < len(d):
+    n, = struct.unpack(">I", d[i:i + 4])
+    kind, body = d[i + 4:i + 8], d[i + 8:i + 8 + n]
+    crc, = struct.unpack(">I", d[i + 8 + n:i + 12 + n])
+    assert zlib.crc32(kind + body) & 0xffffffff == crc, f"bad CRC in {kind}"
+    chunks.append((kind, body))
+    i += 12 + n
+w, h = struct.unpack(">II", chunks[0][1][:8])
+assert chunks[0][0] == b"IHDR" and (w, h) == (1200, 40 + 70 * 4 + 40), (w, h)
+PY
+then pass picture_of_the_scenario_is_a_png
+else fail picture_of_the_scenario_is_a_png "tools/traceplot.py made no good PNG"; fi
 exit $failed
