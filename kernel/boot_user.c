@@ -184,7 +184,7 @@ static void give_special_caps(struct builder *b)
 	/* The kernel's trace ring, for the monitor to read (kernel/trace.h). */
 	if (b->c->trace) {
 		struct cap ring = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ,
-				    .base = b->c->trace_pa, .size = KTRACE_PAGES * PAGE_SIZE };
+				    .base = b->c->trace_pa, .size = b->c->trace_bytes };
 		cap_install_root(&b->task[CADDR_L2(CPTR_TRACE)], &ring);
 	}
 	/* COM1's ports, to the bootstrap core's monitor only: the UART gets

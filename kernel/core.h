@@ -93,7 +93,7 @@ struct core {
 	 * one, and its physical address for the monitor's frame. LMP
 	 * messages are numbered here so that a send and its receive match. */
 	struct trace_ring *trace;
-	uint64_t trace_pa;
+	uint64_t trace_pa, trace_bytes;
 	uint64_t lmp_flows;
 
 	/* Doorbells (kernel/notify.c): the endpoint each one notifies. */

@@ -11,8 +11,11 @@
 #include "lib/trace.h"
 #include "kernel/core.h"
 
-/* Pages of each core's ring: 4096 events and the header. */
-#define KTRACE_PAGES	33
+/* Each core's ring: 2^KTRACE_ORDER_MAX events (4096, 33 pages), or fewer
+ * on a core whose share is small: at most 1/32 of it, and at least
+ * 2^KTRACE_ORDER_MIN events. */
+#define KTRACE_ORDER_MAX	12
+#define KTRACE_ORDER_MIN	8
 
 /* Takes this core's ring from its share (core_init); without room, the
  * core records nothing and its monitor gets no CPTR_TRACE. */

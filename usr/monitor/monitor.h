@@ -19,6 +19,10 @@
 #define FIXTURE_RAM_BYTES	(8ull << 20)
 #define TEST_RAM_BYTES		(4ull << 20)
 
+/* The frame the event trace's snapshots go in (trace.c), made on the
+ * first `trace`. */
+#define T_TRACEBUF		CADDR(TASK_CN, 23)
+
 /* The monitor's fault endpoint (supervise.c): its children's faults. */
 #define T_FAULTEP		CADDR(TASK_CN, 26)
 

@@ -36,9 +36,14 @@ struct anchor {
 };
 static struct anchor start;
 
+/* The snapshot: its events go in a frame of their own (T_TRACEBUF, 256
+ * KiB), made and mapped on the first request, so that a monitor that is
+ * never asked, and a small core, do not pay for it. */
+#define SNAP_BYTES	(2 * MON_TRACE_MAX * sizeof(struct trace_event))
+
 static struct {
 	struct anchor at;
-	struct trace_event ev[2 * MON_TRACE_MAX];
+	struct trace_event *ev;		/* 2 * MON_TRACE_MAX, or NULL: not made */
 	unsigned n;
 	uint64_t lost_kernel, lost_own;
 	bool taken;
@@ -111,6 +116,15 @@ static err_t take(unsigned count, uint64_t *r)
 		return ERR_UNSUPPORTED;		/* trace=off */
 	if (count == 0 || count > MON_TRACE_MAX)
 		return ERR_INVALID_ARG;
+	if (!snap.ev) {
+		void *va;
+
+		if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_TRACEBUF), CAP_FRAME, SNAP_BYTES)) ||
+		    (err = window_map(T_TRACEBUF, SNAP_BYTES / 4096, CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+				      &va)))
+			return err;
+		snap.ev = va;
+	}
 	snap.at = anchor_now();
 	snap.lost_kernel = snap.lost_own = 0;
 	if (kring && (err = newest(kring, kring_bytes, count, snap.ev, &nk, &snap.lost_kernel)))
