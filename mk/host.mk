@@ -157,3 +157,6 @@ build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h
 
 # The multicast trees' outside checker, shared by their tests and fuzzer.
 build/host/test_mtree build/fuzz/fuzz_mtree: tests/host/mtree_check.h
+
+# The agreement protocol's simulated machine, shared by its tests and fuzzer.
+build/host/test_agree build/fuzz/fuzz_agree: tests/host/agree_sim.h
