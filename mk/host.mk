@@ -177,3 +177,5 @@ build/host/test_sim: tests/host/test_sim.c $(HOST_RUNNER) $(SIM_SRCS) $(SIM_HDRS
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"sim"' -o $@ $< $(HOST_RUNNER) $(SIM_SRCS) \
 		$(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+# The agreement protocol's simulated machine, shared by its tests and fuzzer.
+build/host/test_agree build/fuzz/fuzz_agree: tests/host/agree_sim.h

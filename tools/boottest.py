@@ -402,7 +402,7 @@ def shell_steps(smp):
         ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
                             r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
                             r"^  mem ", r"^  poweroff "]),
-        ("cores", "cores\r", [rf"^{smp} cores$"]),
+        ("cores", "cores\r", [rf"^{smp} cores$", rf"^view: epoch 1, members 0-{smp - 1}$"]),
         ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),
         ("ping 3", "ping 3\r", [r"^ping core 3: URPC round trip \d+ cycles$"]),
         ("ping 0 (the shell's own core)", "ping 0\r",
@@ -666,13 +666,14 @@ def user_faults(res, args):
 def ufault_shell_reads(res, args):
     """With `ufault` and no tests, the monitors on cores 1..5 fault and the
     console stays the kernels' for output; the shell on core 0 must still
-    read what is typed: it answers `cores` (1: no mesh) and powers off."""
+    read what is typed: it answers `cores` (1: no mesh; a view of core 0
+    alone) and powers off."""
     name = "boot/special/ufault_leaves_a_shell_that_reads"
     if args.filter and args.filter not in name:
         return
     prompt = re.escape(SHELL_PROMPT)
     script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"),
-              (r"^1 core\n" + prompt, "poweroff\r")]
+              (r"^1 core\nview: epoch 1, members 0\n" + prompt, "poweroff\r")]
     matched = []
     status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
                              step_timeout=SHELL_STEP_TIMEOUT, smp=6, mem=args.mem,

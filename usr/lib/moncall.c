@@ -54,6 +54,18 @@ err_t mon_cores(unsigned *n)
 	return err;
 }
 
+err_t mon_view(uint32_t *epoch, uint64_t *members)
+{
+	uint64_t r[4];
+	err_t err = call(MON_CORES, 0, 0, 0, 0, r);
+
+	if (!err) {
+		*epoch = (uint32_t)r[2];
+		*members = r[3];
+	}
+	return err;
+}
+
 err_t mon_ping(unsigned core, uint64_t *cycles)
 {
 	uint64_t r[4];

@@ -20,6 +20,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
 #include "lib/test.h"
+#include "usr/monitor/agreeview.h"
 #include "usr/monitor/fuzz.h"
 #include "usr/monitor/monitor.h"
 #include "usr/shell/shell.h"
@@ -210,6 +211,9 @@ int main(int argc, char **argv)
 		       err_name(err), err_msg(err));
 	if (!err && (err = names_init(core)))
 		printf("monitor: core %u: no name service: %s: %s\n", core, err_name(err),
+		       err_msg(err));
+	if (!err && (err = agreeview_init(core)))
+		printf("monitor: core %u: no membership view: %s: %s\n", core, err_name(err),
 		       err_msg(err));
 	if (!err && (err = moncall_init(core)))
 		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,

@@ -36,6 +36,7 @@
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "usr/monitor/agreeview.h"
 #include "usr/monitor/monitor.h"
 
 #define MON_BADGE	0x4D4F4Eu	/* "MON": not a SPAWN_BADGE */
@@ -200,9 +201,14 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 			return ERR_INVALID_ARG;
 		monitor_poweroff((unsigned)w[1]);
 		return ERR_UNSUPPORTED;		/* no machine to power off */
-	case MON_CORES:
+	case MON_CORES: {
+		uint32_t epoch;
+
+		agreeview_get(&epoch, &r[3]);	/* the membership view */
 		r[1] = mesh_cores();
+		r[2] = epoch;
 		return OK;
+	}
 	case MON_PING:
 		return mesh_ping(core, &r[1]);
 	case MON_NS_REGISTER:

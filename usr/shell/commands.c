@@ -85,12 +85,44 @@ static void cmd_help(const struct command *cmd, unsigned n, char **words)
 	}
 }
 
+/* The members of a view as ranges: "0-3", "0,2-5". */
+static void print_members(uint64_t set)
+{
+	const char *sep = "";
+
+	for (unsigned c = 0; c < 64; c++) {
+		unsigned e = c;
+
+		if (!((set >> c) & 1))
+			continue;
+		while (e + 1 < 64 && ((set >> (e + 1)) & 1))
+			e++;
+		if (e == c)
+			printf("%s%u", sep, c);
+		else
+			printf("%s%u-%u", sep, c, e);
+		sep = ",";
+		c = e;
+	}
+}
+
 static void cmd_cores(const struct command *cmd, unsigned n, char **words)
 {
 	unsigned count = cores("cores");
+	uint32_t epoch;
+	uint64_t members;
+	err_t err;
 
-	if (count)
-		printf("%u core%s\n", count, count == 1 ? "" : "s");
+	if (!count)
+		return;
+	printf("%u core%s\n", count, count == 1 ? "" : "s");
+	if ((err = mon_view(&epoch, &members))) {
+		shell_error(err, NULL, "cores: cannot read the membership view");
+		return;
+	}
+	printf("view: epoch %u, members ", epoch);
+	print_members(members);
+	printf("\n");
 }
 
 static void cmd_ping(const struct command *cmd, unsigned n, char **words)
@@ -356,7 +388,7 @@ static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
 
 const struct command shell_commands[] = {
 	{ "help", "", "this list", 1, 1, cmd_help },
-	{ "cores", "", "how many cores the monitors span", 1, 1, cmd_cores },
+	{ "cores", "", "how many cores the monitors span; the membership view", 1, 1, cmd_cores },
 	{ "ping", "CORE", "URPC round trip from this core's monitor to CORE's", 2, 2, cmd_ping },
 	{ "ps", "", "processes the monitors started, and spans: CORE:PID, state, name", 1, 1, cmd_ps },
 	{ "spawn", "PROG [ARG] [on CORE]", "start boot-image program PROG (default: ARG 0, this core)",

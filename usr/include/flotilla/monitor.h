@@ -25,7 +25,9 @@
 #include <kpi/errors.h>
 
 enum mon_op {
-	MON_CORES = 1,		/* () -> w1 = how many cores the monitors span */
+	MON_CORES = 1,		/* () -> w1 = how many cores the monitors span,
+				 * w2 = the membership view's epoch, w3 = its
+				 * members (bit i: core i) */
 	MON_PING,		/* core: () -> w1 = URPC round trip to its monitor,
 				 * in cycles (ERR_INVALID_ARG for this core) */
 	MON_NS_REGISTER,	/* (name, name, value) -> ERR_NAME_IN_USE if taken */
@@ -81,6 +83,8 @@ struct ns_entry {
 };
 
 err_t mon_cores(unsigned *n);
+/* The membership view of the caller's monitor: its epoch and members. */
+err_t mon_view(uint32_t *epoch, uint64_t *members);
 err_t mon_ping(unsigned core, uint64_t *cycles);
 /* ERR_INVALID_ARG for an empty name or one longer than NS_NAME_MAX. */
 err_t ns_register(const char *name, uint64_t value);

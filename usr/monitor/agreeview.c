@@ -1,0 +1,307 @@
+/*
+ * The membership view (issue 19, item 3): the set of cores that are
+ * members and an epoch, replicated in every monitor and changed only by
+ * agreement (lib/agree.h, docs/agreement.md). Every monitor starts with
+ * epoch 1 and every core of the mesh; a change (add or remove one core)
+ * is submitted to the agreement, whose coordinator is the lowest member,
+ * over a broadcast tree (the monitors know no topology yet). Each member
+ * checks a change against its replica (removing a non-member:
+ * ERR_NOT_FOUND; adding a member: ERR_INVALID_ARG; removing the
+ * coordinator, or the last member: ERR_INVALID_ARG, for the membership
+ * work to do with a view change of its own) and applies it when
+ * committed: the view's epoch goes up by one, and every member installs
+ * the next view of the agreement with that epoch. A core removed keeps
+ * its last view and takes no further part; a core added hears the view it
+ * joins from the coordinator (view_is).
+ *
+ * Reading the view needs no message (agreeview_get); `cores` in the shell
+ * shows it (MON_CORES). The agreement's clock is the monitor's: it ticks
+ * (one tick a millisecond) whenever the monitor handles a message or waits
+ * for a change it asked for. A monitor blocked with nothing to do does
+ * not tick; its retries and deadlines then wait for the next message,
+ * which the waiting side's own retries bring.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/sys.h>
+#include "lib/agree.h"
+#include "usr/monitor/agreeview.h"
+#include "usr/monitor/monitor.h"
+
+#define TICK_NS		1000000ull	/* one tick of the agreement: 1 ms */
+
+enum { VIEW_ADD = 1, VIEW_REMOVE = 2 };
+
+struct view_op {
+	uint8_t kind, core;
+};
+
+static unsigned me;
+static bool ready;
+static struct agree ag;
+static struct {
+	uint32_t epoch;
+	uint64_t members;
+} view;
+static uint64_t welcome;	/* cores added, to be told the view (coordinator) */
+static uint64_t last_ns;
+static struct {
+	uint32_t tag;
+	bool done;
+	err_t err;
+} wait;
+
+static bool is_member(uint64_t set, unsigned c)
+{
+	return c < 64 && ((set >> c) & 1);
+}
+
+static unsigned lowest(uint64_t set)
+{
+	return (unsigned)__builtin_ctzll(set);
+}
+
+static err_t check(void *ctx, const void *p, unsigned len)
+{
+	const struct view_op *op = p;
+
+	if (len != sizeof(*op) || op->core >= mesh_cores())
+		return ERR_INVALID_ARG;
+	if (op->kind == VIEW_REMOVE) {
+		if (!is_member(view.members, op->core))
+			return ERR_NOT_FOUND;
+		if (op->core == lowest(view.members))
+			return ERR_INVALID_ARG;	/* the coordinator */
+		return OK;
+	}
+	if (op->kind == VIEW_ADD)
+		return is_member(view.members, op->core) ? ERR_INVALID_ARG : OK;
+	return ERR_INVALID_ARG;
+}
+
+static void apply(void *ctx, uint64_t id, const void *p, unsigned len)
+{
+	const struct view_op *op = p;
+
+	if (op->kind == VIEW_ADD) {
+		view.members |= 1ull << op->core;
+		if (me == ag.coord)
+			welcome |= 1ull << op->core;
+	} else {
+		view.members &= ~(1ull << op->core);
+	}
+	view.epoch++;
+}
+
+static void done(void *ctx, uint32_t tag, err_t result)
+{
+	if (tag == wait.tag) {
+		wait.done = true;
+		wait.err = result;
+	}
+}
+
+static const struct agree_ops view_ops = { .check = check, .apply = apply, .done = done };
+
+/* Bounds in ticks (ms): far above a healthy round trip, even under TCG. */
+static const struct agree_conf view_conf = {
+	.vote_ticks = 5000, .retry_ticks = 200, .query_ticks = 1000, .submit_ticks = 10000,
+};
+
+/* The agreement's next view, once the replica has moved past it. */
+static void install(void)
+{
+	struct mtree_topo t = { .ncores = mesh_cores() };
+	struct mtree tree;
+	err_t err;
+
+	if (view.epoch == ag.epoch || !is_member(view.members, me) || agree_busy(&ag))
+		return;
+	for (unsigned c = 0; c < t.ncores; c++)
+		t.cache[c] = (uint8_t)c;
+	err = mtree_build(&t, MTREE_BROADCAST, lowest(view.members), view.members, &tree);
+	if (!err)
+		err = agree_view(&ag, view.epoch, &tree);
+	if (err)
+		printf("monitor: core %u: cannot install view %u: %s\n", me, view.epoch,
+		       err_name(err));
+}
+
+/* After every step of the agreement: the clock, the next view, what to send. */
+static void pump(void)
+{
+	uint64_t now = sys_clock_ns();
+	struct agree_msg m;
+
+	for (unsigned n = 0; now - last_ns >= TICK_NS && n < 100; n++) {
+		last_ns += TICK_NS;
+		agree_tick(&ag);
+	}
+	if (now - last_ns >= TICK_NS)
+		last_ns = now;		/* long asleep: do not catch up tick by tick */
+	install();
+	for (unsigned c = 0; welcome && c < 64; c++) {
+		if (!is_member(welcome, c))
+			continue;
+		welcome &= ~(1ull << c);
+		if_intermon_view_is_send(mesh_to(c), view.epoch, view.members);
+	}
+	while (agree_pop(&ag, &m))
+		if_intermon_agree_send(mesh_to(m.to), &m, sizeof(m));
+}
+
+static err_t on_agree(struct idl_binding *b, const uint8_t *msg, size_t len)
+{
+	struct agree_msg m;
+	err_t err;
+
+	if (!ready || len != sizeof(m))
+		return ERR_BAD_MESSAGE;
+	memcpy(&m, msg, sizeof(m));
+	if (m.from != mesh_peer(b))
+		return ERR_BAD_MESSAGE;		/* the channel says who sent it */
+	err = agree_input(&ag, &m);
+	pump();
+	/* One from before a view change is late, not hostile: counted by
+	 * the agreement, not reported by the mesh. */
+	if (err && m.epoch < ag.epoch && m.type < AGREE_NTYPES && m.len <= AGREE_PAYLOAD_MAX)
+		return OK;
+	return err;
+}
+
+/* The view a core joins, from the coordinator that committed its addition. */
+static err_t on_view_is(struct idl_binding *b, uint32_t epoch, uint64_t members)
+{
+	unsigned from = mesh_peer(b);
+
+	if (!ready || epoch <= view.epoch || !is_member(members, me) || !is_member(members, from) ||
+	    from != lowest(members) || (mesh_cores() < 64 && (members >> mesh_cores())))
+		return ERR_BAD_MESSAGE;
+	view.epoch = epoch;
+	view.members = members;
+	pump();
+	return OK;
+}
+
+static err_t on_view_get(struct idl_binding *b, uint64_t id)
+{
+	pump();
+	return if_intermon_view_get_r_send(b, id, OK, view.epoch, view.members);
+}
+
+struct view_answer {
+	uint32_t epoch;
+	uint64_t members;
+};
+
+static err_t on_view_get_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t epoch,
+			   uint64_t members)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_VIEW_GET_R, id, status);
+	struct view_answer *out;
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	out = a->out;
+	out->epoch = epoch;
+	out->members = members;
+	return OK;
+}
+
+void agreeview_get(uint32_t *epoch, uint64_t *members)
+{
+	*epoch = view.epoch;
+	*members = view.members;
+}
+
+err_t agreeview_get_on(unsigned core, uint32_t *epoch, uint64_t *members)
+{
+	struct view_answer v = { 0 };
+	struct mesh_ask a;
+	err_t err;
+
+	if (core == me) {
+		agreeview_get(epoch, members);
+		return OK;
+	}
+	if ((err = mesh_ask(&a, core, IF_INTERMON_VIEW_GET_R, &v)))
+		return err;
+	err = mesh_await(&a, if_intermon_view_get_send(mesh_to(core), a.id));
+	if (!err) {
+		*epoch = v.epoch;
+		*members = v.members;
+	}
+	return err;
+}
+
+static bool settled(unsigned unused)
+{
+	pump();
+	return wait.done;
+}
+
+/* Asks for one change and waits for the agreement's answer. */
+static err_t change(unsigned kind, unsigned core)
+{
+	struct view_op op = { .kind = (uint8_t)kind, .core = (uint8_t)core };
+	err_t err;
+
+	if (!ready)
+		return ERR_UNSUPPORTED;
+	if (core >= mesh_cores())
+		return ERR_INVALID_ARG;
+	if (!is_member(view.members, me))
+		return ERR_INVALID_ARG;		/* not in the view: no say */
+	if (wait.tag && !wait.done)
+		return ERR_TOO_MANY;		/* one change at a time from a core */
+	wait.done = false;
+	if ((err = agree_submit(&ag, &op, sizeof(op), &wait.tag)))
+		return err;
+	pump();
+	if (!mesh_serve_until(settled, 0, sys_clock_ns() + MESH_WAIT_NS))
+		return ERR_TIMEOUT;
+	return wait.err;
+}
+
+err_t agreeview_add(unsigned core)
+{
+	return change(VIEW_ADD, core);
+}
+
+err_t agreeview_remove(unsigned core)
+{
+	return change(VIEW_REMOVE, core);
+}
+
+/* What the agreement dropped here, by reason (the tests). */
+const struct agree_stats *agreeview_stats(void)
+{
+	return &ag.stats;
+}
+
+err_t agreeview_init(unsigned core)
+{
+	struct mtree_topo t = { .ncores = mesh_cores() };
+	struct mtree tree;
+	err_t err;
+
+	me = core;
+	mesh_handlers.agree = on_agree;
+	mesh_handlers.view_is = on_view_is;
+	mesh_handlers.view_get = on_view_get;
+	mesh_handlers.view_get_r = on_view_get_r;
+	if (!t.ncores)
+		return OK;		/* no mesh: no view */
+	if ((err = agree_init(&ag, core, &view_conf, &view_ops, NULL)))
+		return err;
+	view.epoch = 1;
+	view.members = t.ncores >= 64 ? ~0ull : (1ull << t.ncores) - 1;
+	for (unsigned c = 0; c < t.ncores; c++)
+		t.cache[c] = (uint8_t)c;
+	if ((err = mtree_build(&t, MTREE_BROADCAST, 0, view.members, &tree)) ||
+	    (err = agree_view(&ag, view.epoch, &tree)))
+		return err;
+	last_ns = sys_clock_ns();
+	ready = true;
+	return OK;
+}
