@@ -855,7 +855,7 @@ def run_specials(res, args):
     special(res, args, "memory_for_fewer_cores_starts_fewer",
             [r"memory: \d+ KiB is enough for only 1 of 2 cores", r"^cores online: 1/2$",
              r"^PASS memory_shares_disjoint_and_cover_usable"],
-            smp=2, mem="4M", append="test=memory_shares")
+            smp=2, mem="6M", append="test=memory_shares")
     special(res, args, "numa_two_nodes_give_node_local_shares",
             [r"2 NUMA nodes", r"core 2: APIC id 2, node 1", r"core 0: APIC id 0, node 0",
              r"^PASS memory_shares_are_on_their_cores_nodes", r"^PASS memory_shares_disjoint"],
@@ -1048,8 +1048,8 @@ def short_session(res, args, name, smp, mem, started=None, limit=None):
                 f"mem, poweroff at the shell")
 
 
-def mesh_limit(res, args, smp=64, mem="134M"):
-    """Memory for 64 cores' 2 MiB shares but not also for their 8 MiB
+def mesh_limit(res, args, smp=64, mem="198M"):
+    """Memory for 64 cores' 3 MiB shares but not also for their 8 MiB
     mesh: the boot says which limit applied, starts the cores the mesh
     leaves room for, and every one of those works."""
     def started(text):
@@ -1058,7 +1058,7 @@ def mesh_limit(res, args, smp=64, mem="134M"):
     short_session(res, args, f"boot/special/smp{smp}_mesh_without_room_starts_fewer_cores",
                   smp, mem, started=started,
                   limit=[rf"^mesh: {smp} cores need {smp * smp * 2} KiB for their channels beside "
-                         r"2048 KiB each; only \d+ KiB is usable$"])
+                         r"3072 KiB each; only \d+ KiB is usable$"])
 
 
 def big_machines(res, args, big):
