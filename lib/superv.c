@@ -28,8 +28,8 @@
  * decided when the plan is done, as OTP's supervisor, busy restarting,
  * takes its next exit message only afterwards.
  */
-#include <string.h>
 #include "lib/superv.h"
+#include "lib/string.h"
 
 static const char *const strategy_names[] = { "one_for_one", "one_for_all", "rest_for_one",
 					      "simple_one_for_one" };
@@ -92,10 +92,12 @@ const struct sv_child_spec *sv_child(const struct sv *sv, unsigned i)
 
 static void say(char *why, unsigned size, const char *what)
 {
-	if (size) {
-		strncpy(why, what, size - 1);
-		why[size - 1] = '\0';
-	}
+	unsigned n = 0;
+
+	for (; size && n + 1 < size && what[n]; n++)
+		why[n] = what[n];
+	if (size)
+		why[n] = '\0';
 }
 
 static bool name_ok(const char *name)
@@ -304,9 +306,22 @@ static void plan_done(struct sv *sv)
 	}
 	for (unsigned i = 0; i < sv->nkids && !sv->planning && !sv->ended; i++)
 		if (sv->kid[i].pending) {
+			enum sv_exit how = sv->kid[i].pending_how;
+			enum sv_decision d;
 			sv->kid[i].pending = false;
-			decide(sv, i, sv->kid[i].pending_how);
+			d = decide(sv, i, how);
+			if (sv->nlate < SV_MAX_CHILDREN)	/* one pending end per child */
+				sv->late[sv->nlate++] = (struct sv_late){ i, how, d };
 		}
+}
+
+bool sv_decided(struct sv *sv, struct sv_late *out)
+{
+	if (!sv->nlate)
+		return false;
+	*out = sv->late[0];
+	memmove(&sv->late[0], &sv->late[1], --sv->nlate * sizeof(sv->late[0]));
+	return true;
 }
 
 static bool emit(struct sv_action *out, enum sv_act_kind kind, unsigned child)
@@ -462,4 +477,155 @@ uint64_t sv_deadline(const struct sv *sv)
 			first = k->deadline;
 	}
 	return first;
+}
+
+/* ---- Specs as text ---- */
+
+/* A number in s[0..n): decimal, or hex after 0x; a leading '-' if neg_ok.
+ * False unless all of it is a number that fits. */
+static bool number(const char *s, unsigned n, bool neg_ok, int64_t *out)
+{
+	bool neg = n && s[0] == '-' && neg_ok;
+	unsigned i = neg, base = 10;
+	uint64_t v = 0;
+
+	if (n > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	}
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		if (d >= base || v > ((uint64_t)INT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+/* The end of the field that starts at p: the next of `stops`, or the NUL. */
+static const char *field_end(const char *p, const char *stops)
+{
+	while (*p && !strchr(stops, *p))
+		p++;
+	return p;
+}
+
+static bool same(const char *p, unsigned n, const char *word)
+{
+	return strlen(word) == n && memcmp(p, word, n) == 0;
+}
+
+/* One /OPTION of a child spec, p[0..n). */
+static err_t child_option(const char *p, unsigned n, struct sv_child_spec *c, char *why,
+			  unsigned size)
+{
+	int64_t ms;
+
+	for (unsigned r = 0; r < 3; r++)
+		if (same(p, n, restart_names[r])) {
+			c->restart = (enum sv_restart)r;
+			return OK;
+		}
+	if (n > 3 && memcmp(p, "hb=", 3) == 0) {
+		if (!number(p + 3, n - 3, false, &ms) || ms < 1 || ms > 3600000)
+			return say(why, size, "hb= wants milliseconds, 1 to 3600000"), ERR_INVALID_ARG;
+		c->heartbeat_ns = (uint64_t)ms * 1000000;
+		return OK;
+	}
+	if (n > 5 && memcmp(p, "stop=", 5) == 0) {
+		if (!number(p + 5, n - 5, false, &ms) || ms > 3600000)
+			return say(why, size, "stop= wants milliseconds, 0 to 3600000"), ERR_INVALID_ARG;
+		c->shutdown_ns = (uint64_t)ms * 1000000;
+		return OK;
+	}
+	say(why, size, "unknown option (permanent, transient, temporary, hb=MS or stop=MS)");
+	return ERR_INVALID_ARG;
+}
+
+err_t sv_parse_child(const char *text, struct sv_child_spec *c, char *why, unsigned size)
+{
+	const char *p = text, *e = field_end(p, ":@/");
+	int64_t v;
+	err_t err;
+
+	memset(c, 0, sizeof(*c));
+	c->restart = SV_TEMPORARY;
+	if (e == p || e - p > SV_NAME_MAX)
+		return say(why, size, "the program's name must be 1 to 15 characters"),
+		       ERR_INVALID_ARG;
+	for (const char *q = p; q < e; q++)
+		if (!is_name_char(*q))
+			return say(why, size, "a program's name is letters, digits, '_', '-' and '.'"),
+			       ERR_INVALID_ARG;
+	memcpy(c->prog, p, (size_t)(e - p));
+	memcpy(c->name, p, (size_t)(e - p));
+	p = e;
+	if (*p == ':') {
+		e = field_end(++p, "@/");
+		if (!number(p, (unsigned)(e - p), false, &v))
+			return say(why, size, "ARG must be a number (decimal, or hex after 0x)"),
+			       ERR_INVALID_ARG;
+		c->arg = (uint64_t)v;
+		p = e;
+	}
+	if (*p == '@') {
+		e = field_end(++p, "/");
+		if (!number(p, (unsigned)(e - p), false, &v) || v > 0xFFFF)
+			return say(why, size, "CORE must be a number"), ERR_INVALID_ARG;
+		c->core = (unsigned)v;
+		p = e;
+	}
+	while (*p == '/') {
+		e = field_end(++p, "/");
+		if ((err = child_option(p, (unsigned)(e - p), c, why, size)))
+			return err;
+		p = e;
+	}
+	if (*p)
+		return say(why, size, "want PROG[:ARG][@CORE][/OPTION]..."), ERR_INVALID_ARG;
+	say(why, size, "");
+	return OK;
+}
+
+err_t sv_parse_flags(const char *text, struct sv_spec *s, char *why, unsigned size)
+{
+	const char *colon = field_end(text, ":"), *slash;
+	char name[24];
+	unsigned n = (unsigned)(colon - text);
+
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, text, n);
+	name[n] = '\0';
+	if (!sv_strategy_parse(name, &s->strategy))
+		return say(why, size, "unknown strategy (one_for_one, one_for_all, rest_for_one or simple_one_for_one)"),
+		       ERR_INVALID_ARG;
+	s->intensity = 1;		/* OTP's defaults */
+	s->period_s = 5;
+	if (*colon) {
+		slash = field_end(colon + 1, "/");
+		if (!*slash || !number(colon + 1, (unsigned)(slash - colon - 1), true, &s->intensity) ||
+		    !number(slash + 1, (unsigned)strlen(slash + 1), true, &s->period_s))
+			return say(why, size, "want STRATEGY[:R/T], R restarts in T seconds"),
+			       ERR_INVALID_ARG;
+	}
+	if (s->intensity < 0 || s->intensity > SV_MAX_INTENSITY)
+		return say(why, size, "the intensity (restarts allowed in a period) must be 0 to 64"),
+		       ERR_INVALID_ARG;
+	if (s->period_s <= 0)
+		return say(why, size, "the period must be at least 1 second"), ERR_INVALID_ARG;
+	say(why, size, "");
+	return OK;
 }

@@ -53,6 +53,7 @@ struct sv_child_spec {
 	/* 0: none; else it must beat at least this often or be killed as hung. */
 	uint64_t heartbeat_ns;
 	bool supervisor;		/* a supervisor itself (OTP's type supervisor) */
+	unsigned rt_flags;		/* the runtime's own (usr/lib/superv.c); not used here */
 };
 
 struct sv_spec {
@@ -116,6 +117,9 @@ struct sv {
 	unsigned start_q[SV_MAX_CHILDREN], nstart, start_pos;
 	bool planning, end_after, initial, ended, end_given;
 	enum sv_end end_reason;
+	/* Ends decided after a plan (SV_DEC_LATER before), for sv_decided. */
+	struct sv_late { unsigned child; enum sv_exit how; enum sv_decision d; } late[SV_MAX_CHILDREN];
+	unsigned nlate;
 };
 
 /* Checks spec: a known strategy, intensity 0..SV_MAX_INTENSITY, a period
@@ -141,6 +145,10 @@ bool sv_next(struct sv *sv, struct sv_action *out);
 void sv_started(struct sv *sv, unsigned i, bool ok, uint64_t now);
 /* Child i ended. */
 enum sv_decision sv_exited(struct sv *sv, unsigned i, enum sv_exit how, uint64_t now);
+/* An end that sv_exited answered SV_DEC_LATER has been decided since:
+ * which child, how it ended and what was decided; false when none is
+ * left to tell. */
+bool sv_decided(struct sv *sv, struct sv_late *out);
 /* Child i beat: it is alive until now + its heartbeat_ns. */
 void sv_beat(struct sv *sv, unsigned i, uint64_t now);
 /* The time is now: stop limits and heartbeats that ran out give KILLs. */
@@ -160,5 +168,21 @@ const char *sv_end_name(enum sv_end e);
 /* The strategy or restart type called name; false if none is. */
 bool sv_strategy_parse(const char *name, enum sv_strategy *out);
 bool sv_restart_parse(const char *name, enum sv_restart *out);
+
+
+/*
+ * Specs as text (init's arguments, the kernel command line's init= and
+ * initsup=; docs/supervision.md):
+ *	child		PROG[:ARG][@CORE][/OPTION]...
+ *			OPTION: permanent, transient, temporary (the default),
+ *			hb=MS (it beats at least every MS ms), stop=MS (its
+ *			shutdown limit; 0, the default, kills at once)
+ *	flags		STRATEGY[:R/T] (R restarts in T seconds; default 1/5)
+ * Each fills its part of the spec and returns OK, or ERR_INVALID_ARG
+ * with one line in why[0..why_size) saying what is wrong. The child's
+ * name is its program's.
+ */
+err_t sv_parse_child(const char *text, struct sv_child_spec *out, char *why, unsigned why_size);
+err_t sv_parse_flags(const char *text, struct sv_spec *out, char *why, unsigned why_size);
 
 #endif

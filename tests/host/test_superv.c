@@ -517,3 +517,57 @@ TEST(bad_specs_get_clear_errors)
 	CHECK(sv_restart_parse("transient", &rt) && rt == TRAN);
 	CHECK(!sv_restart_parse("sometimes", &rt));
 }
+
+TEST(specs_as_text_are_read_or_refused_with_a_reason)
+{
+	struct sv_child_spec c;
+	struct sv_spec s;
+	char why[128];
+
+	CHECK_ERR(sv_parse_child("uprog:0x11@2/permanent/hb=2000/stop=300", &c, why, sizeof(why)),
+		  OK);
+	CHECK_STR(c.prog, "uprog");
+	CHECK_STR(c.name, "uprog");
+	CHECK_EQ(c.arg, 17u);
+	CHECK_EQ(c.core, 2u);
+	CHECK_EQ(c.restart, PERM);
+	CHECK_EQ(c.heartbeat_ns, 2 * S);
+	CHECK_EQ(c.shutdown_ns, 300 * MS);
+	CHECK_ERR(sv_parse_child("usertest", &c, why, sizeof(why)), OK);
+	CHECK_EQ(c.restart, TEMP);		/* init's default, as before */
+	CHECK_EQ(c.core, 0u);
+	CHECK_EQ(c.shutdown_ns, 0u);
+#define BAD_CHILD(text, reason) do {						\
+		CHECK_ERR(sv_parse_child(text, &c, why, sizeof(why)), ERR_INVALID_ARG);\
+		CHECK_STR(why, reason);						\
+	} while (0)
+	BAD_CHILD("uprog:0/bogus", "unknown option (permanent, transient, temporary, hb=MS or stop=MS)");
+	BAD_CHILD("", "the program's name must be 1 to 15 characters");
+	BAD_CHILD(":3", "the program's name must be 1 to 15 characters");
+	BAD_CHILD("a_name_far_too_long", "the program's name must be 1 to 15 characters");
+	BAD_CHILD("up rog", "a program's name is letters, digits, '_', '-' and '.'");
+	BAD_CHILD("uprog:12x", "ARG must be a number (decimal, or hex after 0x)");
+	BAD_CHILD("uprog:", "ARG must be a number (decimal, or hex after 0x)");
+	BAD_CHILD("uprog@", "CORE must be a number");
+	BAD_CHILD("uprog@-1", "CORE must be a number");
+	BAD_CHILD("uprog/hb=0", "hb= wants milliseconds, 1 to 3600000");
+	BAD_CHILD("uprog/stop=x", "stop= wants milliseconds, 0 to 3600000");
+	CHECK_ERR(sv_parse_flags("rest_for_one:3/10", &s, why, sizeof(why)), OK);
+	CHECK_EQ(s.strategy, R4O);
+	CHECK_EQ(s.intensity, 3);
+	CHECK_EQ(s.period_s, 10);
+	CHECK_ERR(sv_parse_flags("one_for_all", &s, why, sizeof(why)), OK);
+	CHECK_EQ(s.intensity, 1);
+	CHECK_EQ(s.period_s, 5);
+#define BAD_FLAGS(text, reason) do {						\
+		CHECK_ERR(sv_parse_flags(text, &s, why, sizeof(why)), ERR_INVALID_ARG);	\
+		CHECK_STR(why, reason);						\
+	} while (0)
+	BAD_FLAGS("one_for_some:1/5",
+		  "unknown strategy (one_for_one, one_for_all, rest_for_one or simple_one_for_one)");
+	BAD_FLAGS("one_for_one:1/0", "the period must be at least 1 second");
+	BAD_FLAGS("one_for_one:1/-5", "the period must be at least 1 second");
+	BAD_FLAGS("one_for_one:-1/5", "the intensity (restarts allowed in a period) must be 0 to 64");
+	BAD_FLAGS("one_for_one:3", "want STRATEGY[:R/T], R restarts in T seconds");
+	BAD_FLAGS("one_for_one:a/5", "want STRATEGY[:R/T], R restarts in T seconds");
+}

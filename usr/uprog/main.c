@@ -285,6 +285,34 @@ static int console_reader(bool hold)
 	return 0;
 }
 
+/* UPROG_BEATS: alive until asked to stop. */
+static int beats(void)
+{
+	bool stop = false;
+	err_t err;
+
+	printf("uprog: beats on core %u\n", sys_core_id());
+	while (!(err = mon_beat(&stop)) && !stop)
+		sys_sleep_until(sys_clock_ns() + UPROG_BEAT_NS);
+	if (err) {
+		printf("uprog: mon_beat: %s: %s\n", err_name(err), err_msg(err));
+		return 1;
+	}
+	printf("uprog: asked to stop on core %u\n", sys_core_id());
+	return 0;
+}
+
+/* UPROG_HANGS: never answers again. */
+static int hangs(void)
+{
+	volatile unsigned long spins = 0;
+
+	printf("uprog: hangs on core %u\n", sys_core_id());
+	for (;;)
+		spins++;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct lmp_msg m;
@@ -360,6 +388,10 @@ int main(int argc, char **argv)
 	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:
 	case UPROG_FPU_FAULT: case UPROG_FPU_SPANS: case UPROG_FPU_YIELD:
 		return fpu_main(UPROG_MODE(libc_arg), UPROG_PARAM(libc_arg));
+	case UPROG_BEATS:
+		return beats();
+	case UPROG_HANGS:
+		return hangs();
 	}
 	return 100;
 }
