@@ -114,8 +114,11 @@ static void report_end(int n, unsigned i, const char *how, enum sv_decision d)
 	const struct sv_child_spec *c = sv_child(sv, i);
 	const struct inst *x = &nodes[n].in[i];
 
-	printf("%s: %s%s %u:%u ended (%s); ", who, pfx(n), c->name, x->was_core, x->was_pid,
-	       how);
+	if (nodes[n].sub[i] >= 0)	/* a supervisor child: no instance to name */
+		printf("%s: %ssupervisor %s ended (shutdown); ", who, pfx(n), c->name);
+	else
+		printf("%s: %s%s %u:%u ended (%s); ", who, pfx(n), c->name, x->was_core, x->was_pid,
+		       how);
 	switch (d) {
 	case SV_DEC_RESTART:
 		printf("restarting (%s)\n", sv_strategy_name(sv->spec.strategy));
@@ -412,15 +415,6 @@ unsigned svr_bad(void)
 
 /* ---- The tree as rows ---- */
 
-static const char *const sup_states[] = { "running", "restarting", "ended", "not started" };
-
-const char *svr_state_name(unsigned state)
-{
-	if (state >= SVR_SUP_RUNNING && state <= SVR_SUP_IDLE)
-		return sup_states[state - SVR_SUP_RUNNING];
-	return sv_state_name((enum sv_cstate)state);
-}
-
 static void node_row(int s, unsigned depth, struct svr_row *out)
 {
 	const struct node *d = &nodes[s];
@@ -494,24 +488,4 @@ void svr_serve(const struct lmp_msg *m)
 		memcpy(&r[2], row.name, sizeof(row.name));
 	}
 	lmp_reply(0, 0, r);
-}
-
-err_t svr_ask_row(capaddr_t ep, unsigned index, struct svr_row *out)
-{
-	const uint64_t w[LMP_WORDS] = { SVR_REQ_ROW, index };
-	struct lmp_msg m;
-	err_t err = lmp_call(ep, 0, 0, 0, w, &m);
-
-	if (err || (err = (err_t)m.w[0]))
-		return err;
-	out->depth = m.w[1] & 0xFF;
-	out->supervisor = (m.w[1] >> 8) & 1;
-	out->has_proc = (m.w[1] >> 9) & 1;
-	out->state = (m.w[1] >> 16) & 0xFF;
-	out->core = (m.w[1] >> 24) & 0xFFFF;
-	out->pid = (m.w[1] >> 40) & 0xFFFF;
-	out->restarts = (unsigned)(m.w[1] >> 56);
-	memcpy(out->name, &m.w[2], sizeof(out->name));
-	out->name[SV_NAME_MAX] = '\0';
-	return OK;
 }

@@ -112,8 +112,9 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
 {
 	unsigned flags = MON_FLAGS(w[0]);
 	struct spawn_opts o = {
-		.notify_exit = true, .give_bootimg = true, .give = { T_MONCAP }, .ngive = gift,
-		.ram = flags & MON_SPAWN_RAM_1M ? 1u << 20 : SPAWNED_RAM,
+		.notify_exit = true, .give = { T_MONCAP }, .ngive = gift,
+		.give_bootimg = !(flags & MON_SPAWN_BARE),
+		.ram = flags & MON_SPAWN_BARE ? 0 : flags & MON_SPAWN_RAM_1M ? 1u << 20 : SPAWNED_RAM,
 		.monitor_ep = flags & MON_SPAWN_ADMIN ? T_MONADMIN : 0,
 	};
 	struct proc p;
