@@ -16,6 +16,7 @@ ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/erro
              lib/captypes.c lib/heap.c lib/elf.c lib/bootimg.c lib/stats.c lib/args.c \
              lib/lineedit.c lib/cmdline.c
 ULIB_SRCS += lib/urpc.c lib/trace.c
+ULIB_SRCS += lib/superv.c	# the supervisor's decisions (docs/supervision.md)
 ULIB_SRCS += lib/test.c		# what the test runners share (lib/test.h)
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# agreement between monitors (docs/agreement.md)

@@ -25,6 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 import bench  # noqa: E402
+import boottest_superv  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) ([A-Za-z0-9_./-]+)(.*)$")
@@ -401,7 +402,7 @@ def shell_steps(smp):
     return [
         ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
                             r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
-                            r"^  mem ", r"^  poweroff "]),
+                            r"^  mem ", r"^  trace ", r"^  tree ", r"^  poweroff "]),
         ("cores", "cores\r", [rf"^{smp} cores$", rf"^view: epoch 1, members 0-{smp - 1}$"]),
         ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),
         ("ping 3", "ping 3\r", [r"^ping core 3: URPC round trip \d+ cycles$"]),
@@ -432,6 +433,10 @@ def shell_steps(smp):
         ("mem", "mem\r", [rf"^core {c}: \d+ KiB free of \d+ KiB$" for c in range(smp)]),
         ("caps", "caps\r", [r"^ +1 DISPATCHER ", r"^ +2 CNODE ",
                             r"^\d+ capabilities in the task CNode; "]),
+        # The supervision tree: init, its system supervisor and the shell.
+        ("tree", "tree\r", [r"^SUPERVISOR / CHILD +CORE:PID +STATE +RESTARTS$",
+                            r"^init/ +- +running +0$", r"^  system/ +- +running +0$",
+                            r"^    shell +0:\d+ +running +0$"]),
         ("frobnicate", "frobnicate\r",
          [r"^shell: unknown command 'frobnicate'; 'help' lists the commands$"]),
         ("spawn nope on 1", "spawn nope on 1\r", [r"^shell: spawn 'nope' on core 1: ERR_NOT_FOUND: "]),
@@ -530,59 +535,24 @@ def shell_session(res, args, smp=4):
         res.add("PASS", name, f"{len(steps)} commands typed and answered")
 
 
-def init_supervises(res, args):
-    """init starts what `init=` names and restarts it by its policy: a
-    permanent child that always faults is restarted exactly 3 times, then
-    given up; a transient one that exits 0 and a temporary one that faults
-    are not restarted; a bad spec and a missing program get clear messages;
-    init's exit status counts the 4 that ended badly."""
-    name = "boot/special/init_restarts_by_policy_and_gives_up"
-    if args.filter and args.filter not in name:
-        return
-    specs = "uprog:2/permanent,uprog:0/transient,uprog:1/temporary,nope,uprog:0/bogus"
-    status, text, log = boot(name, args.logdir, args.timeout, smp=2, mem=args.mem,
-                             kernel=args.kernel, append=f"utest=init init={specs}")
-    def count(p):
-        return len(re.findall(p, text, re.M))
-    want = [
-        (r"^init: restarting 'uprog' \(restart [123] of at most 3\)$", 3),
-        (r"^init: 'uprog' ended 4 times; not restarting it again \(at most 3 restarts\)$", 1),
-        (r"^init: core 0: process 'uprog' faulted: #PF page fault \(vector 14, error 0x6\) .* address 0x10; destroying it$", 4),
-        (r"^init: core 0: process 'uprog' faulted: #DE divide error \(vector 0, error 0x0\)", 1),
-        (r"^init:   rax [0-9a-f]+ rbx ", 5),
-        (r"^init: 'uprog' exited with status 0$", 1),
-        (r"^init: bad spec 'uprog:0/bogus': unknown policy 'bogus'", 1),
-        (r"^init: cannot start 'nope': ERR_NOT_FOUND: ", 1),
-        (r"^init: nothing left to supervise; 4 programs ended badly$", 1),
-        (r"^monitor: core 0: process 'init' exited with status 4$", 1),
-    ]
-    wrong = [f"{n} x '{p}', want {w}" for p, w in want if (n := count(p)) != w]
-    if status != EXIT_FAIL:
-        wrong.insert(0, f"QEMU exit {status}, want {EXIT_FAIL} (init reports 4 ended badly)")
-    if "kernel fault" in text:
-        wrong.insert(0, "a kernel fault")
-    if wrong:
-        res.add("FAIL", name, "; ".join(wrong) + f"; log {log}\n" + tail(text))
-    else:
-        res.add("PASS", name)
-
-
 FAULTS = [("#DE divide error", 0, 1), ("#PF page fault", 14, 2), ("#GP general protection", 13, 3),
           ("#UD invalid opcode", 6, 4), ("#BP breakpoint", 3, 5)]
 
 
 def shell_restarts(res, args, smp=2):
-    """The monitor starts the shell again when it dies: with `shellfault`
-    the first shell faults on purpose; the monitor reports the fault,
-    says it starts the shell again (1 of 3), and the new shell answers
-    `cores` and powers off (ACPI S5: QEMU status 0)."""
-    name = f"boot/special/smp{smp}_monitor_restarts_a_shell_that_faults"
+    """init's system supervisor starts the shell again when it dies: with
+    `shellfault` the first shell faults on purpose; the monitor reports
+    the fault, init restarts the shell naming the instance it replaces,
+    and the new shell answers `cores` and `tree` (its restart counted)
+    and powers off (ACPI S5: QEMU status 0)."""
+    name = f"boot/special/smp{smp}_init_restarts_a_shell_that_faults"
     if args.filter and args.filter not in name:
         return
     prompt = re.escape(SHELL_PROMPT)
-    restarted = r"starting the shell again \(1 of 3\)$"
+    restarted = r"^init: system: restarted shell as 0:\d+ \(was 0:\d+; restart 1\)$"
     script = [(restarted + r"[\s\S]*?" + SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"),
-              (r"^" + str(smp) + r" cores[\s\S]*?" + prompt, "poweroff\r")]
+              (r"^" + str(smp) + r" cores[\s\S]*?" + prompt, "tree\r"),
+              (r"^    shell +0:\d+ +running +1$[\s\S]*?" + prompt, "poweroff\r")]
     matched = []
     status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
                              step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
@@ -597,7 +567,10 @@ def shell_restarts(res, args, smp=2):
                         f"(status {status})")
     elif status != 0:
         problems.append(f"QEMU exit {status} after poweroff, want 0 (ACPI S5)")
-    if re.search(r"starting the shell again \(2 of 3\)", text):
+    if not re.search(r"^init: system: shell 0:\d+ ended \(fault\); restarting \(one_for_one\)$",
+                     text, re.M):
+        problems.append("no report of init's decision to restart the shell")
+    if re.search(r"restart 2\)", text):
         problems.append("the shell was started a third time")
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
@@ -1121,7 +1094,7 @@ def main():
         ufault_shell_reads(res, args)
         cmdline_too_long(res, args)
         fpu_lazy(res, args)
-        init_supervises(res, args)
+        boottest_superv.run(res, args, sys.modules[__name__])
         fuzz_boot(res, args)
         fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs

@@ -1,214 +1,238 @@
 /*
- * init: the first ordinary process. The monitor on core 0 starts it with
- * RAM of its own, a copy of the boot image and an argument list naming
- * what to start:
+ * init: the first ordinary process, and the root of the system's
+ * supervision tree (docs/supervision.md). The monitor on core 0 starts it
+ * with RAM of its own, the boot image, T_MONADMIN as its CPTR_MONITOR (so
+ * that it can give the shell the right to power off) and an argument list:
  *
- *	init [-w] SPEC...	SPEC = PROG[:ARG][/permanent|/transient|/temporary]
+ *	init [-w] [-shell[=ARG]] [-sup=STRATEGY[:R/T]] SPEC...
+ *	SPEC = PROG[:ARG][@CORE][/OPTION]...	(lib/superv.h)
  *
- * Each child is started on this core from the boot image with INIT_CHILD_RAM
- * bytes of RAM of its own (so it can build objects and start programs in
- * turn), the boot image, argv = { PROG } or { PROG, ARG } and ARG as its
- * numeric argument. init then supervises them, one_for_one in Erlang's
- * terms: their faults and their exits come to init's endpoint as messages
- * from the kernel (kpi/lmp.h), and a child that ends is restarted by its
- * policy:
- *	permanent  always
- *	transient  only when it ended badly (a fault, or a non-zero status)
- *	temporary  never (the default)
- * at most INIT_MAX_RESTARTS times each; after that init reports that it
- * gives up on it. More than INIT_MAX_CHILDREN specs start none. Every ending is reported; a fault gets the same report as
- * the monitor's (usr/lib/report.c). With -w init exits when nothing is left
- * to supervise, with the number of children that ended badly: that is how
- * the boot tests run test programs (tools/boottest.py). Without -w it serves
- * forever, blocked, and costs nothing while nothing happens.
+ * The tree, each supervisor after OTP's rules (lib/superv.c):
+ *
+ *	init		one_for_one, 1 restart in 5 s (OTP's defaults)
+ *	  programs	the SPECs, by -sup= (default one_for_one:1/5);
+ *			transient: when it gives up (reason shutdown) the
+ *			root leaves it, so that programs in a restart loop
+ *			do not take the shell down with them
+ *	  system	one_for_one, 3 restarts in 5 s
+ *	    shell	permanent, on core 0, with the power-off right and
+ *			init's endpoint, through which `tree` asks for rows
+ *
+ * Children run on the cores their specs name, each started by a request
+ * to that core's monitor, which reports its faults and exit; init watches
+ * them through the monitors (usr/lib/superv.c). With simple_one_for_one
+ * every SPEC must name the same program, core and options: the first is
+ * the template, and each SPEC is an instance with its own ARG. A bad SPEC,
+ * or more than SV_MAX_CHILDREN, starts none of the programs (a part of
+ * the list would run as if it were the whole); the rest of the tree runs.
+ *
+ * With -w init exits once nothing runs in the tree, with the number of
+ * programs that ended badly (or never started): that is how the boot
+ * tests run test programs (tools/boottest.py). Otherwise it serves until
+ * the root gives up: it polls the monitors every SVR_POLL_NS while
+ * children run, and answers `tree` in between.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
+#include <flotilla/superv.h>
 #include <flotilla/sys.h>
 
-#define INIT_EP			CADDR(TASK_CN, 20)	/* its children's faults and exits */
-#define INIT_CHILD_RAM		(1ull << 20)
-#define INIT_MAX_RESTARTS	3
-#define INIT_MAX_CHILDREN	16
+#define INIT_EP		CADDR(TASK_CN, 20)	/* requests for rows of the tree */
+#define INIT_TREE_EP	CADDR(TASK_CN, 21)	/* the copy the shell gets */
+#define TREE_BADGE	0x545245u		/* "TRE" */
 
-enum policy { TEMPORARY, TRANSIENT, PERMANENT };
-static const char *const policy_names[] = { "temporary", "transient", "permanent" };
+static struct sv_spec root = { .name = "init", .strategy = SV_ONE_FOR_ONE, .intensity = 1,
+			       .period_s = 5 };
+static struct sv_spec programs = { .name = "programs", .strategy = SV_ONE_FOR_ONE,
+				   .intensity = 1, .period_s = 5 };
+static struct sv_spec system_sup = { .name = "system", .strategy = SV_ONE_FOR_ONE,
+				     .intensity = 3, .period_s = 5, .nchildren = 1 };
+static uint64_t instance_args[SV_MAX_CHILDREN];
+static unsigned ninstances;
 
-struct child {
-	char prog[32], arg[32];
-	enum policy policy;
-	struct proc p;
-	bool alive;
-	bool bad;		/* its last ending was bad, or init gave up on it */
-	unsigned restarts;
-};
-
-static struct child children[INIT_MAX_CHILDREN];
-static unsigned nchildren;
-
-/* PROG[:ARG][/POLICY] into c; false (and a message) if malformed. */
-static bool parse_spec(const char *spec, struct child *c)
+/* A supervisor child of the root. */
+static void under_root(const char *name, enum sv_restart r)
 {
-	const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
-	const char *prog_end = colon ? colon : slash ? slash : spec + strlen(spec);
-	const char *arg_end = slash ? slash : spec + strlen(spec);
-	size_t n = (size_t)(prog_end - spec);
+	struct sv_child_spec *c = &root.child[root.nchildren++];
 
-	memset(c, 0, sizeof(*c));
-	if (n == 0 || n >= sizeof(c->prog) || (colon && slash && slash < colon)) {
-		printf("init: bad spec '%s': want PROG[:ARG][/permanent|/transient|/temporary], PROG of 1 to %u characters\n",
-		       spec, (unsigned)sizeof(c->prog) - 1);
-		return false;
-	}
-	memcpy(c->prog, spec, n);
-	if (colon) {
-		size_t a = (size_t)(arg_end - colon - 1);
-		if (a == 0 || a >= sizeof(c->arg)) {
-			printf("init: bad spec '%s': ARG must be 1 to %u characters\n", spec,
-			       (unsigned)sizeof(c->arg) - 1);
-			return false;
+	strlcpy(c->name, name, sizeof(c->name));
+	c->restart = r;
+	c->supervisor = true;
+}
+
+/* PROG, or PROG.i when the name is taken, cut to fit. */
+static void unique_name(struct sv_spec *s, unsigned i)
+{
+	struct sv_child_spec *c = &s->child[i];
+
+	for (unsigned j = 0; j < i; j++)
+		if (strcmp(s->child[j].name, c->name) == 0) {
+			char base[SV_NAME_MAX + 1];
+			strlcpy(base, c->prog, SV_NAME_MAX - 3);
+			snprintf(c->name, sizeof(c->name), "%s.%u", base, i);
+			return;
 		}
-		memcpy(c->arg, colon + 1, a);
-	}
-	c->policy = TEMPORARY;
-	if (slash) {
-		unsigned i;
-		for (i = 0; i < 3 && strcmp(slash + 1, policy_names[i]); i++)
-			;
-		if (i == 3) {
-			printf("init: bad spec '%s': unknown policy '%s' (permanent, transient or temporary)\n",
-			       spec, slash + 1);
-			return false;
-		}
-		c->policy = (enum policy)i;
-	}
-	return true;
 }
 
-static bool start(struct child *c)
+static bool same_but_arg(const struct sv_child_spec *a, const struct sv_child_spec *b)
 {
-	const char *argv[2] = { c->prog, c->arg };
-	struct spawn_opts o = {
-		.notify_exit = true, .argc = c->arg[0] ? 2 : 1, .argv = argv,
-		.ram = INIT_CHILD_RAM, .give_bootimg = true,
-	};
-	err_t err = spawn_program_opts(c->prog, strtoul(c->arg, NULL, 0), &o, &c->p);
-
-	if (err) {
-		printf("init: cannot start '%s': %s: %s\n", c->prog, err_name(err), err_msg(err));
-		c->bad = true;
-		return false;
-	}
-	c->alive = true;
-	printf("init: started '%s'%s%s (%s) on core %u\n", c->prog, c->arg[0] ? " " : "",
-	       c->arg, policy_names[c->policy], sys_core_id());
-	return true;
+	return strcmp(a->prog, b->prog) == 0 && a->core == b->core && a->restart == b->restart &&
+	       a->shutdown_ns == b->shutdown_ns && a->heartbeat_ns == b->heartbeat_ns;
 }
 
-/* c has ended (and is destroyed): restart it if its policy says so. */
-static void ended(struct child *c, bool bad)
+/* The programs' supervisor from the SPECs; false (and why) if any is bad. */
+static bool read_programs(int nspecs, char **specs, const char *flags, unsigned *bad)
 {
-	c->alive = false;
-	c->bad = bad;
-	if (c->policy == TEMPORARY || (c->policy == TRANSIENT && !bad))
-		return;
-	if (c->restarts == INIT_MAX_RESTARTS) {
-		printf("init: '%s' ended %u times; not restarting it again (at most %u restarts)\n",
-		       c->prog, c->restarts + 1, INIT_MAX_RESTARTS);
-		c->bad = true;
-		return;
-	}
-	c->restarts++;
-	printf("init: restarting '%s' (restart %u of at most %u)\n", c->prog, c->restarts,
-	       INIT_MAX_RESTARTS);
-	start(c);
-}
-
-static struct child *child_of(uint64_t badge)
-{
-	for (unsigned i = 0; i < nchildren; i++)
-		if (children[i].alive && SPAWN_BADGE(children[i].p.idx) == badge)
-			return &children[i];
-	return NULL;
-}
-
-static void handle(const struct lmp_msg *m)
-{
-	unsigned kind = LMP_INFO_KIND(m->info);
-	struct child *c = child_of(m->badge);
+	unsigned ncores = 1;
+	char why[128];
 	err_t err;
 
-	if ((kind != LMP_KIND_FAULT && kind != LMP_KIND_EXIT) || !c) {
-		printf("init: refused a message of kind %u (badge 0x%llx): only the kernel writes here, about init's children\n",
-		       kind, (unsigned long long)m->badge);
-		if (kind == LMP_KIND_CALL) {
-			const uint64_t w[LMP_WORDS] = { ERR_BAD_MESSAGE };
-			lmp_reply(0, 0, w);
-		}
-		return;
+	mon_cores(&ncores);
+	if (flags && (err = sv_parse_flags(flags, &programs, why, sizeof(why)))) {
+		printf("init: bad supervisor flags '%s': %s\n", flags, why);
+		*bad += (unsigned)nspecs;
+		return false;
 	}
-	if (kind == LMP_KIND_FAULT)
-		proc_report_fault("init", &c->p, c->prog, m);
-	else
-		printf("init: '%s' exited with status %d\n", c->prog, (int)m->w[0]);
-	if ((err = proc_kill(&c->p)))
-		printf("init: destroying '%s' failed: %s: %s\n", c->prog, err_name(err), err_msg(err));
-	ended(c, kind == LMP_KIND_FAULT || (int)m->w[0] != 0);
-}
-
-static unsigned alive(void)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < nchildren; i++)
-		n += children[i].alive;
-	return n;
+	if (nspecs > SV_MAX_CHILDREN) {
+		printf("init: %d programs to start, more than the %u it supervises; starting none\n",
+		       nspecs, SV_MAX_CHILDREN);
+		*bad += (unsigned)nspecs;
+		return false;
+	}
+	for (int i = 0; i < nspecs; i++) {
+		struct sv_child_spec c;
+		if ((err = sv_parse_child(specs[i], &c, why, sizeof(why)))) {
+			printf("init: bad spec '%s': %s\n", specs[i], why);
+			(*bad)++;
+			continue;
+		}
+		if (c.core >= ncores) {
+			printf("init: bad spec '%s': there is no core %u (cores 0..%u)\n", specs[i],
+			       c.core, ncores - 1);
+			(*bad)++;
+			continue;
+		}
+		if (!spawn_has_program(c.prog)) {
+			printf("init: bad spec '%s': there is no program '%s' in the boot image\n",
+			       specs[i], c.prog);
+			(*bad)++;
+			continue;
+		}
+		c.rt_flags = MON_SPAWN_RAM_1M;	/* room to build and start programs */
+		if (programs.strategy == SV_SIMPLE_ONE_FOR_ONE) {
+			if (i && !same_but_arg(&c, &programs.child[0])) {
+				printf("init: bad spec '%s': under simple_one_for_one every program must be the first one's PROG@CORE/OPTIONS; only ARG may differ\n",
+				       specs[i]);
+				(*bad)++;
+				continue;
+			}
+			instance_args[ninstances++] = c.arg;
+			if (i)
+				continue;
+		}
+		programs.child[programs.nchildren] = c;
+		unique_name(&programs, programs.nchildren++);
+	}
+	if (*bad) {
+		printf("init: starting none of the programs: %u bad spec%s\n", *bad, *bad == 1 ? "" : "s");
+		return false;
+	}
+	if ((err = sv_check(&programs, ncores, spawn_has_program, why, sizeof(why)))) {
+		printf("init: bad supervisor 'programs': %s: %s; starting none of the programs\n",
+		       err_name(err), why);
+		*bad += (unsigned)nspecs;
+		return false;
+	}
+	return nspecs > 0;
 }
 
 int main(int argc, char **argv)
 {
-	bool wait = argc > 1 && strcmp(argv[1], "-w") == 0;
+	const char *flags = NULL, *shell = NULL;
+	int first = 1, node;
 	unsigned bad = 0;
 	err_t err;
 
-	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(INIT_EP), CAP_ENDPOINT, 0))) {
-		printf("init: no endpoint for its children: %s: %s\n", err_name(err), err_msg(err));
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (strcmp(argv[first], "-w") == 0)
+			;
+		else if (strncmp(argv[first], "-shell", 6) == 0)
+			shell = argv[first][6] == '=' ? argv[first] + 7 : "0";
+		else if (strncmp(argv[first], "-sup=", 5) == 0)
+			flags = argv[first] + 5;
+		else
+			printf("init: unknown option '%s' ignored\n", argv[first]);
+	}
+	bool wait = argc > 1 && strcmp(argv[1], "-w") == 0;
+
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(INIT_EP), CAP_ENDPOINT, 0)) ||
+	    (err = cnode_mint(CPTR_TASKCN, CADDR_L2(INIT_TREE_EP), INIT_EP, CAP_RIGHT_WRITE,
+			      TREE_BADGE))) {
+		printf("init: no endpoint for requests: %s: %s\n", err_name(err), err_msg(err));
 		return 100;
 	}
-	spawn_set_fault_ep(INIT_EP);
-	/* More programs than init supervises start none of them: starting
-	 * the first ones would run a cut list as if it were the whole. */
-	unsigned nspecs = argc > 1 + wait ? (unsigned)argc - 1 - wait : 0;
-	if (nspecs > INIT_MAX_CHILDREN) {
-		printf("init: %u programs to start, more than the %u it supervises; starting none\n",
-		       nspecs, INIT_MAX_CHILDREN);
-		bad = nspecs;
-		argc = 1 + wait;
+	svr_init("init", INIT_TREE_EP);
+	bool have_programs = read_programs(argc - first, argv + first, flags, &bad);
+	if (have_programs)
+		under_root("programs", SV_TRANSIENT);
+	if (shell) {
+		struct sv_child_spec *c = &system_sup.child[0];
+		strlcpy(c->name, "shell", sizeof(c->name));
+		strlcpy(c->prog, "shell", sizeof(c->prog));
+		c->arg = strtoul(shell, NULL, 0);
+		c->restart = SV_PERMANENT;
+		c->rt_flags = MON_SPAWN_ADMIN | MON_SPAWN_BARE | SVR_GIFT;
+		under_root("system", SV_PERMANENT);
 	}
-	for (int i = 1 + wait; i < argc; i++) {
-		struct child *c = &children[nchildren];
-		if (!parse_spec(argv[i], c)) {
-			bad++;
+	if ((err = svr_add(&root, -1, 0, &node)) ||
+	    (have_programs && (err = svr_add(&programs, 0, 0, &node))) ||
+	    (shell && (err = svr_add(&system_sup, 0, have_programs, &node)))) {
+		printf("init: cannot build the tree: %s: %s\n", err_name(err), err_msg(err));
+		return 100;
+	}
+	svr_start(sys_clock_ns());
+	for (unsigned i = 0; have_programs && i < ninstances; i++)
+		if ((err = svr_add_instance(1, instance_args[i], sys_clock_ns())))
+			printf("init: cannot add instance %u: %s: %s\n", i, err_name(err), err_msg(err));
+	unsigned n = !have_programs ? 0 : programs.strategy == SV_SIMPLE_ONE_FOR_ONE ? ninstances :
+		     programs.nchildren;
+	printf("init: supervising %u program%s\n", n, n == 1 ? "" : "s");
+	for (;;) {
+		uint64_t now = sys_clock_ns();
+		struct lmp_msg m;
+
+		svr_poll(now);
+		if (svr_root_ended()) {
+			printf("init: the root supervisor has ended; init exits\n");
+			return 100 + (int)svr_bad();
+		}
+		if (wait && svr_quiet())
+			break;
+		uint64_t at = svr_wake_at(now);
+		err = lmp_recv(INIT_EP, at == UINT64_MAX ? 0 : LMP_NONBLOCK, 0, &m);
+		if (err == ERR_WOULD_BLOCK) {
+			sys_sleep_until(at);
 			continue;
 		}
-		nchildren++;
-		start(c);
-	}
-	printf("init: supervising %u program%s\n", alive(), alive() == 1 ? "" : "s");
-	while (!wait || alive()) {
-		struct lmp_msg m;
-		if ((err = lmp_recv(INIT_EP, 0, 0, &m))) {
+		if (err) {
 			printf("init: its endpoint failed: %s: %s\n", err_name(err), err_msg(err));
 			return 101;
 		}
-		handle(&m);
+		if (m.badge == TREE_BADGE) {
+			svr_serve(&m);
+		} else {
+			printf("init: refused a message of kind %u (badge 0x%llx): only rows of the tree are asked for here\n",
+			       LMP_INFO_KIND(m.info), (unsigned long long)m.badge);
+			if (LMP_INFO_KIND(m.info) == LMP_KIND_CALL)
+				lmp_reply(0, 0, (const uint64_t[LMP_WORDS]){ ERR_BAD_MESSAGE });
+		}
 	}
-	for (unsigned i = 0; i < nchildren; i++)
-		bad += children[i].bad;
+	bad += svr_bad();
 	printf("init: nothing left to supervise; %u program%s ended badly\n", bad,
 	       bad == 1 ? "" : "s");
 	return (int)bad;

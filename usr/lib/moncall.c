@@ -146,6 +146,51 @@ err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid)
 	return err;
 }
 
+err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
+		     const struct mon_spawn_opts *o, unsigned *pid, uint64_t *serial)
+{
+	uint64_t w[4], r[4];
+	err_t cap_err, err = pack(prog, &w[1]);
+
+	if (err)
+		return err;
+	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
+	w[3] = arg;
+	if ((err = mon_call_cap(w, o->give, 0, r, &cap_err)))
+		return err;
+	*pid = (unsigned)r[1];
+	*serial = r[2];
+	return OK;
+}
+
+err_t mon_wait(unsigned core, unsigned pid, uint64_t serial, struct mon_ended *out)
+{
+	uint64_t r[4];
+	err_t err = call(MON_WAIT, core, pid, serial, 0, r);
+
+	out->beat_ns = err == ERR_WOULD_BLOCK ? r[1] : 0;
+	out->status = err == OK ? (int)r[1] : 0;
+	out->how = err == OK ? (enum mon_end)r[2] : MON_END_EXIT;
+	return err;
+}
+
+err_t mon_stop(unsigned core, unsigned pid, uint64_t serial)
+{
+	uint64_t r[4];
+
+	return call(MON_STOP, core, pid, serial, 0, r);
+}
+
+err_t mon_beat(bool *stop)
+{
+	const uint64_t w[4] = { MON_BEAT };
+	uint64_t r[4];
+	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+
+	*stop = !err && r[1];
+	return err;
+}
+
 err_t mon_kill(unsigned core, unsigned pid)
 {
 	uint64_t r[4];

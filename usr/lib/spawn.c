@@ -356,6 +356,15 @@ err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)
 	return OK;
 }
 
+bool spawn_has_program(const char *name)
+{
+	const void *img = (const void *)(uintptr_t)BOOTIMG_VA;
+	struct bootimg_file f;
+
+	return window_init() == OK && bootimg_check(img, bootimg_len) == OK &&
+	       bootimg_find(img, name, &f) == OK;
+}
+
 err_t spawn_program(const char *name, uint64_t arg, struct proc *out)
 {
 	return spawn_program_opts(name, arg, NULL, out);

@@ -2,8 +2,11 @@
  * The monitor on core 0 starts init (usr/init), the first ordinary process:
  * with RAM of its own (INIT_RAM_MAX, or half of what the monitor has free
  * if that is less), a copy of the boot image, and the programs to start,
- * from the command line's `init=SPEC,SPEC,...` (SPEC is PROG[:ARG][/POLICY],
- * see usr/init/main.c). init's faults and its exit come to the monitor's
+ * from the command line's `init=SPEC,SPEC,...` (SPEC is
+ * PROG[:ARG][@CORE][/OPTION]..., see usr/init/main.c) under the supervisor
+ * flags of `initsup=`, and the shell to start (if any); it gets T_MONADMIN
+ * as its CPTR_MONITOR, to pass the right to power off to the shell it
+ * supervises. init's faults and its exit come to the monitor's
  * fault endpoint, like any child's. Specs that do not fit (too long, more
  * than ARGS_MAX) start nothing, not the part that fit.
  */
@@ -17,9 +20,11 @@
 
 #define INIT_RAM_MAX	(16ull << 20)
 
-err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out)
+err_t init_start(const char *cmdline, bool wait, const char *default_specs, const char *shell,
+		 struct proc *out)
 {
-	static char specs[KERNEL_CMDLINE_MAX];
+	static char specs[KERNEL_CMDLINE_MAX], sup[KERNEL_CMDLINE_MAX + 8];
+	static char shell_opt[32];
 	const char *argv[ARGS_MAX];
 	unsigned argc = 0;
 	uint64_t size;
@@ -40,6 +45,20 @@ err_t init_start(const char *cmdline, bool wait, const char *default_specs, stru
 	argv[argc++] = "init";
 	if (wait)
 		argv[argc++] = "-w";
+	if (shell) {
+		snprintf(shell_opt, sizeof(shell_opt), "-shell=%s", shell);
+		argv[argc++] = shell_opt;
+	}
+	/* initsup=STRATEGY[:R/T]: the programs' supervisor (usr/init). */
+	strlcpy(sup, "-sup=", sizeof(sup));
+	err = cmdline_find(cmdline, "initsup", sup + 5, sizeof(sup) - 5);
+	if (err == ERR_TRUNCATED) {
+		printf("init: the initsup= value is longer than %zu bytes; starting nothing\n",
+		       sizeof(sup) - 6);
+		return err;
+	}
+	if (!err)
+		argv[argc++] = sup;
 	/* Commas separate the specs: one argument each. */
 	for (char *p = specs; *p; ) {
 		if (argc == ARGS_MAX)
@@ -53,6 +72,7 @@ err_t init_start(const char *cmdline, bool wait, const char *default_specs, stru
 	uint64_t free = size - ram_used_bytes();
 	struct spawn_opts o = {
 		.notify_exit = true, .argc = argc, .argv = argv, .give_bootimg = true,
+		.monitor_ep = T_MONADMIN,	/* for the shell it starts */
 		.ram = (free / 2 < INIT_RAM_MAX ? free / 2 : INIT_RAM_MAX) & ~4095ull,
 	};
 	return spawn_program_opts("init", 0, &o, out);

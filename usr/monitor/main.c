@@ -8,7 +8,7 @@
  * starts init (initstart.c, usr/init), which starts the programs the
  * command line names; with `utest` it first runs its own user-space tests,
  * then has init run the test programs (usertest) and powers off with the
- * verdict. Otherwise it also starts the shell on the serial console,
+ * verdict. Otherwise init also supervises the shell on the serial console,
  * which the monitor on core 0 drives as the console service (console.c).
  * Then each monitor supervises: it waits on its fault endpoint
  * (supervise.c), blocked, so an idle core halts.
@@ -26,53 +26,6 @@
 #include "usr/shell/shell.h"
 
 extern unsigned long libc_arg;
-
-/*
- * The shell on the serial console (usr/shell, docs/shell.md), a child of
- * core 0's monitor, so that `ps` shows it. It holds T_MONADMIN, so it
- * alone may power off. When it exits or faults the monitor starts it
- * again, SHELL_RESTARTS times at most, so that a broken shell cannot
- * keep the console busy with restarts; after that the console says so.
- * With `shellfault` on the command line the first shell faults on
- * purpose (the boot test of the restart).
- */
-#define SHELL_RESTARTS		3
-static struct {
-	bool up;
-	unsigned pid, restarts;
-} shell;
-
-static err_t shell_start(uint64_t arg)
-{
-	struct spawn_opts o = { .notify_exit = true, .monitor_ep = T_MONADMIN };
-	struct proc p;
-	err_t err = spawn_program_opts("shell", arg, &o, &p);
-
-	if (err) {
-		printf("monitor: core 0: cannot start the shell: %s: %s\n", err_name(err),
-		       err_msg(err));
-		return err;
-	}
-	shell.up = true;
-	shell.pid = p.idx;
-	return OK;
-}
-
-static void shell_ended(unsigned pid)
-{
-	if (!shell.up || pid != shell.pid)
-		return;
-	shell.up = false;
-	if (shell.restarts == SHELL_RESTARTS) {
-		printf("monitor: core 0: the shell ended %u times; not starting it again\n",
-		       SHELL_RESTARTS + 1);
-		return;
-	}
-	shell.restarts++;
-	printf("monitor: core 0: starting the shell again (%u of %u)\n", shell.restarts,
-	       SHELL_RESTARTS);
-	shell_start(0);
-}
 
 /* Sums the RAM capabilities the kernel gave this monitor. */
 uint64_t monitor_ram_bytes(unsigned *count)
@@ -134,7 +87,7 @@ static int run_init_tests(const char *cmdline)
 	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));
 	if (!test_selected("init/usertest", pattern))
 		return 0;
-	if ((err = init_start(cmdline, true, "usertest", &init))) {
+	if ((err = init_start(cmdline, true, "usertest", NULL, &init))) {
 		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
 		       err_name(err), err_msg(err));
 		return 1;
@@ -244,12 +197,16 @@ int main(int argc, char **argv)
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
+	/* init supervises the shell on the serial console (usr/shell,
+	 * docs/shell.md) beside the programs: `noshell` leaves it out, and
+	 * with `shellfault` it faults once on purpose (the boot test of its
+	 * restart). */
 	struct proc init;
-	if ((err = init_start(cmdline, false, "", &init)))
+	const char *shell = cmdline_has(cmdline, "noshell") ? NULL :
+			    cmdline_has(cmdline, "shellfault") ? "1" : "0";
+	_Static_assert(SHELL_ARG_FAULT == 1, "the shell's argument for shellfault");
+	if ((err = init_start(cmdline, false, "", shell, &init)))
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
-	supervisor_on_end(shell_ended);
-	if (!cmdline_has(cmdline, "noshell"))		/* `noshell` leaves it out */
-		shell_start(cmdline_has(cmdline, "shellfault") ? SHELL_ARG_FAULT : 0);
 	supervisor_serve();
 	return 0;
 }

@@ -20,6 +20,8 @@
  * (MON_SPAWN) is a child of that core's monitor like any other: its
  * faults and its exit are reported on the console. Only such processes
  * may be killed by request; the monitor's own (init, tests) may not.
+ * What became of them is kept for their supervisors (procwait.c:
+ * MON_WAIT, MON_STOP, MON_BEAT).
  *
  * The requests about channels (MON_EXPORT, MON_BIND, MON_ACCEPT,
  * MON_BIND_CAP) bring an endpoint with them, and some replies carry a
@@ -43,7 +45,6 @@
 #define ADMIN_BADGE	0x4D4F4E41u	/* "MONA": T_MONADMIN's, the shell's */
 
 static unsigned me;
-static bool by_request[SPAWN_MAX];	/* which children MON_SPAWN started */
 
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
 		     uint64_t a2, uint64_t a3);
@@ -96,10 +97,9 @@ err_t moncall_init(unsigned core)
 			  CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, ADMIN_BADGE);
 }
 
-void moncall_child_ended(unsigned pid)
+void moncall_child_ended(unsigned pid, int status, bool faulted)
 {
-	if (pid < SPAWN_MAX)
-		by_request[pid] = false;
+	procwait_ended(pid, status, faulted ? MON_END_FAULT : MON_END_EXIT);
 }
 
 bool moncall_is_request(const struct lmp_msg *m)
@@ -107,9 +107,17 @@ bool moncall_is_request(const struct lmp_msg *m)
 	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
 }
 
-static err_t spawn_here(const uint64_t *w, uint64_t *r)
+/* MON_SPAWN here; with a capability the request brought (gift), that
+ * goes to the child. r[1] its pid, r[2] its serial (procwait.c). */
+static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
 {
-	struct spawn_opts o = { .notify_exit = true, .ram = SPAWNED_RAM, .give_bootimg = true };
+	unsigned flags = MON_FLAGS(w[0]);
+	struct spawn_opts o = {
+		.notify_exit = true, .give = { T_MONCAP }, .ngive = gift,
+		.give_bootimg = !(flags & MON_SPAWN_BARE),
+		.ram = flags & MON_SPAWN_BARE ? 0 : flags & MON_SPAWN_RAM_1M ? 1u << 20 : SPAWNED_RAM,
+		.monitor_ep = flags & MON_SPAWN_ADMIN ? T_MONADMIN : 0,
+	};
 	struct proc p;
 	err_t err;
 
@@ -117,8 +125,8 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r)
 		return ERR_BAD_MESSAGE;
 	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
 		return err;
-	by_request[p.idx] = true;
 	r[1] = p.idx;
+	r[2] = procwait_started(p.idx);
 	return OK;
 }
 
@@ -130,10 +138,10 @@ static err_t kill_here(uint64_t pid)
 
 	if (pid >= SPAWN_MAX || !proc_at((unsigned)pid, &p, &name))
 		return ERR_NOT_FOUND;
-	if (!by_request[pid])
+	if (!procwait_by_request((unsigned)pid))
 		return ERR_CAP_RIGHTS;
 	err = proc_kill(&p);
-	by_request[pid] = false;
+	procwait_ended((unsigned)pid, -1, MON_END_KILLED);
 	return err;
 }
 
@@ -169,12 +177,13 @@ static err_t ps_here(uint64_t index, uint64_t *r)
 static bool named_core_op(unsigned op)
 {
 	return op == MON_SPAWN || op == MON_KILL || op == MON_PS || op == MON_MEM ||
-	       op == MON_CONSOLE_READ || op == MON_POWEROFF || op == MON_TRACE;
+	       op == MON_CONSOLE_READ || op == MON_POWEROFF || op == MON_TRACE || op == MON_WAIT ||
+	       op == MON_STOP;
 }
 
 /* A request for this core, from a process of core `from` (this one, or
- * another whose monitor forwarded it). */
-static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
+ * another whose monitor forwarded it, which never brings a capability). */
+static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_cap)
 {
 	unsigned core = MON_CORE(w[0]);
 	err_t err;
@@ -183,7 +192,11 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 	case MON_CONSOLE_READ:		/* (PML4 base, pid): who reads (serve) */
 		return console_read_for(from, (unsigned)w[2], w[1], r);
 	case MON_SPAWN:
-		return spawn_here(w, r);
+		return spawn_here(w, r, has_cap);
+	case MON_WAIT:
+		return procwait_wait(w[1], w[2], r);
+	case MON_STOP:
+		return procwait_stop(w[1], w[2]);
 	case MON_KILL:
 		return kill_here(w[1]);
 	case MON_PS:
@@ -233,6 +246,21 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	struct mesh_ask a;
 	err_t err;
 
+	/* A spawn's flags travel with it (fwd: above the core); the
+	 * authority to give T_MONADMIN is checked here, where it is known. */
+	if (op == MON_SPAWN) {
+		unsigned flags = MON_FLAGS(w[0]);
+		if (flags & ~MON_SPAWN_FLAGS)
+			return ERR_INVALID_ARG;
+		if ((flags & MON_SPAWN_ADMIN) && !admin)
+			return ERR_CAP_RIGHTS;
+		if (has_cap && core != me)
+			return ERR_UNSUPPORTED;	/* a capability does not cross cores here */
+		q[0] |= (uint64_t)flags << 24;
+	}
+	if (op == MON_BEAT)
+		return procwait_beat(has_cap, r);
+
 	/* A console read names its reader by the PML4 it brought: core 0
 	 * gets the reader's PML4 base and pid here, never the caller's words. */
 	if (op == MON_CONSOLE_READ) {
@@ -254,11 +282,11 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_CAP_REVOKE)
 		return rcap_revoke_request(w, has_cap);
 	if (!named_core_op(op) || core == me)
-		return serve_here(me, q, r);
+		return serve_here(me, q, r, has_cap);
 	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
 		return err;
-	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, q[1],
-						   q[2], q[3]));
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op,
+						   core | MON_FLAGS(q[0]) << 16, q[1], q[2], q[3]));
 }
 
 /* A request forwarded by another core's monitor: one that runs on the
@@ -266,13 +294,15 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
 		     uint64_t a2, uint64_t a3)
 {
-	const uint64_t w[4] = { op | (uint64_t)core << 8, a1, a2, a3 };
+	unsigned flags = core >> 16;		/* a spawn's (serve) */
+	const uint64_t w[4] = { op | (uint64_t)(core & 0xFFFF) << 8 | (uint64_t)flags << 24,
+				a1, a2, a3 };
 	uint64_t r[LMP_WORDS] = { 0 };
 	err_t err;
 
-	if (!named_core_op(op) || core != me)
+	if (!named_core_op(op) || (core & 0xFFFF) != me || (flags & ~MON_SPAWN_FLAGS))
 		return ERR_BAD_MESSAGE;
-	err = serve_here(mesh_peer(b), w, r);
+	err = serve_here(mesh_peer(b), w, r, false);
 	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
 }
 

@@ -3,7 +3,9 @@
  * (moncall.c: MON_SPAWN, MON_PS, MON_KILL, MON_MEM, MON_CONSOLE_READ),
  * tested from core 0: a process on every core asks its own monitor to
  * start a program on the next core, finds it there, kills it, and checks
- * that bad requests get errors (uprog's UPROG_PROCESS_CALLS). Requests
+ * that bad requests get errors (uprog's UPROG_PROCESS_CALLS), then
+ * supervision's requests (MON_SPAWN's flags, MON_WAIT, MON_STOP,
+ * MON_BEAT: how an instance ended, and their refusals). Requests
  * for another core are forwarded over the mesh, so every pair of
  * neighbours is crossed.
  */

@@ -7,6 +7,7 @@
 #include <kpi/caps.h>
 #include <kpi/errors.h>
 #include "if_intermon.h"
+#include <flotilla/monitor.h>	/* enum mon_end */
 #include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
 
 /* The test fixture (scratch.c): slots in the task CNode, the scratch
@@ -71,7 +72,8 @@ bool until_blocked(const struct proc *p);
 /* init (initstart.c): starts it with the command line's init=SPECS (or
  * default_specs), -w first if `wait`; waits for its exit message, handling
  * the other messages on the fault endpoint meanwhile; returns its status. */
-err_t init_start(const char *cmdline, bool wait, const char *default_specs, struct proc *out);
+err_t init_start(const char *cmdline, bool wait, const char *default_specs, const char *shell,
+		 struct proc *out);
 int init_wait(const struct proc *init);
 /* The monitors' mesh (mesh.c): set up this core's channels and doorbell
  * (and join core 0); read every channel; core 0 only: wait until every
@@ -346,7 +348,15 @@ err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned s
  * ERR_CAP_WRONG_TYPE, ERR_CAP_RIGHTS otherwise. */
 err_t monitor_request_cap(bool has_cap, unsigned type, unsigned rights, uint64_t *base);
 /* supervise.c: child pid ended, whoever started it. */
-void moncall_child_ended(unsigned pid);
+void moncall_child_ended(unsigned pid, int status, bool faulted);
+/* What became of the processes requests started (procwait.c): a new one
+ * at pid (its serial), is it one, it ended; MON_WAIT, MON_STOP, MON_BEAT. */
+uint64_t procwait_started(unsigned pid);
+bool procwait_by_request(unsigned pid);
+void procwait_ended(unsigned pid, int status, enum mon_end how);
+err_t procwait_wait(uint64_t pid, uint64_t serial, uint64_t *r);
+err_t procwait_stop(uint64_t pid, uint64_t serial);
+err_t procwait_beat(bool has_cap, uint64_t *r);
 /* main.c: the RAM this monitor was given, in *count capabilities. */
 uint64_t monitor_ram_bytes(unsigned *count);
 bool moncall_is_request(const struct lmp_msg *m);

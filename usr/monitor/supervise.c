@@ -98,7 +98,7 @@ static bool handle(const struct lmp_msg *m, int *ended)
 	if (kind == LMP_KIND_EXIT && proc_from_badge(m->badge, &p, &name)) {
 		printf("monitor: core %u: process '%s' exited with status %d\n", core, name,
 		       (int)m->w[0]);
-		moncall_child_ended(p.idx);
+		moncall_child_ended(p.idx, (int)m->w[0], false);
 		*ended = (int)p.idx;
 		if (remote_child_ended(p.idx, (int)m->w[0], false, &err))
 			return err == OK;
@@ -119,7 +119,7 @@ static bool handle(const struct lmp_msg *m, int *ended)
 		return false;
 	}
 	proc_report_fault("monitor", &p, name, m);
-	moncall_child_ended(p.idx);
+	moncall_child_ended(p.idx, -1, true);
 	*ended = (int)p.idx;
 	if (!remote_child_ended(p.idx, -1, true, &err))
 		err = proc_kill(&p);

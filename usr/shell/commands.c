@@ -3,7 +3,7 @@
  * (flotilla/monitor.h) or a capability invocation: it checks its words,
  * makes the call, and prints the answer or the error. The shell holds no
  * state of its own about the system; `ps` and `mem` ask every core's
- * monitor afresh, and `caps` identifies the shell's own slots one by one.
+ * monitor afresh, `tree` asks init (through the endpoint init gave it), and `caps` identifies the shell's own slots one by one.
  *
  * A core number is checked against mon_cores before it is used, so a
  * mistyped core is a usage message rather than a monitor error. Errors
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/monitor.h>
+#include <flotilla/superv.h>
 #include <flotilla/sys.h>
 #include "lib/lineedit.h"
 #include "shell.h"
@@ -375,6 +376,31 @@ static void cmd_trace(const struct command *cmd, unsigned n, char **words)
 	printf("trace: end\n");
 }
 
+/* The supervision tree, from init (docs/supervision.md): every
+ * supervisor and child, indented under its supervisor, with its core and
+ * pid while it runs, its state and how often it was restarted. */
+static void cmd_tree(const struct command *cmd, unsigned n, char **words)
+{
+	struct svr_row r;
+	unsigned i;
+	err_t err = OK;
+
+	printf("%-24s %-9s %-11s %s\n", "SUPERVISOR / CHILD", "CORE:PID", "STATE", "RESTARTS");
+	for (i = 0; i < 256 && !(err = svr_ask_row(CPTR_SUPERVISOR, i, &r)); i++) {
+		char name[40], where[16] = "-";
+		snprintf(name, sizeof(name), "%*s%s%s", 2 * r.depth, "", r.name,
+			 r.supervisor ? "/" : "");
+		if (r.has_proc)
+			snprintf(where, sizeof(where), "%u:%u", r.core, r.pid);
+		else if (!r.supervisor)
+			snprintf(where, sizeof(where), "%u:-", r.core);
+		printf("%-24s %-9s %-11s %u\n", name, where, svr_state_name(r.state), r.restarts);
+	}
+	if (err != ERR_NOT_FOUND)
+		shell_error(err, err == ERR_CAP_EMPTY ? "this shell was not started by init" : NULL,
+			    "tree: row %u", i);
+}
+
 static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
 {
 	err_t err;
@@ -397,6 +423,8 @@ const struct command shell_commands[] = {
 	{ "caps", "", "the shell's own capabilities", 1, 1, cmd_caps },
 	{ "mem", "", "free and total RAM of every core's monitor", 1, 1, cmd_mem },
 	{ "trace", "[N]", "every core's newest N events (256) for tools/trace.py", 1, 2, cmd_trace },
+	{ "tree", "", "the supervision tree: core, state and restarts of each child", 1, 1,
+	  cmd_tree },
 	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
 };
 const unsigned shell_ncommands = sizeof(shell_commands) / sizeof(shell_commands[0]);

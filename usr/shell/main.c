@@ -154,7 +154,9 @@ int main(int argc, char **argv)
 	char buf[16];
 	size_t n = 0;
 
-	if (libc_arg == SHELL_ARG_FAULT) {
+	/* Once per boot: the shell init starts again must not fault again.
+	 * The name service remembers that it has (its name stays). */
+	if (libc_arg == SHELL_ARG_FAULT && ns_register("shell.faulted", 1) == OK) {
 		printf("shell: faulting on purpose (shellfault)\n");
 		fault_on_purpose(2);		/* a page fault */
 	}

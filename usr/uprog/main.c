@@ -213,6 +213,44 @@ static bool listed(unsigned core, unsigned pid)
 }
 
 /* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
+/* Supervision's requests (docs/supervision.md), from a process that may
+ * not power off and that no request started: checks 12 to 18. */
+static int supervision_calls(unsigned core, unsigned next)
+{
+	struct mon_spawn_opts o = { .flags = MON_SPAWN_ADMIN };
+	struct mon_ended e = { .status = -1 };
+	uint64_t serial, deadline = sys_clock_ns() + 10ull * 1000 * 1000 * 1000;
+	unsigned pid;
+	bool stop;
+	err_t err;
+
+	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
+		return 12;			/* the power-off right, from one without it */
+	o.flags = 0x80;
+	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_INVALID_ARG)
+		return 13;
+	o = (struct mon_spawn_opts){ .give = CPTR_DISPATCHER };
+	if (next != core && mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) !=
+			    ERR_UNSUPPORTED)
+		return 14;			/* a capability does not cross cores */
+	o.give = 0;
+	if (mon_spawn_opts("uprog", next, UPROG_HELLO, &o, &pid, &serial))
+		return 15;
+	/* It says hello and exits 0; its monitor keeps how. The deadline
+	 * only turns a hang into a failure. */
+	while ((err = mon_wait(next, pid, serial, &e)) == ERR_WOULD_BLOCK &&
+	       sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	if (err || e.status != 0 || e.how != MON_END_EXIT)
+		return 16;
+	if (mon_wait(next, pid, serial + 1000, &e) != ERR_NOT_FOUND ||
+	    mon_stop(next, pid, serial) != ERR_NOT_FOUND)
+		return 17;			/* no such instance; it has ended */
+	if (mon_beat(&stop) != ERR_CAP_RIGHTS)
+		return 18;			/* no request started it: nobody waits */
+	return 0;
+}
+
 static int process_calls(void)
 {
 	unsigned core = sys_core_id(), n = 0, pid = ~0u;
@@ -256,7 +294,7 @@ static int process_calls(void)
 			return 10;
 	if (mon_poweroff(0) != ERR_CAP_RIGHTS || mon_poweroff(128) != ERR_CAP_RIGHTS)
 		return 11;			/* only the shell may */
-	return 0;
+	return supervision_calls(core, next);
 }
 
 static int console_reader(bool hold)
@@ -282,6 +320,34 @@ static int console_reader(bool hold)
 		for (;;)
 			sys_sleep_until(~0ull);
 	}
+	return 0;
+}
+
+/* UPROG_BEATS: alive until asked to stop. */
+static int beats(void)
+{
+	bool stop = false;
+	err_t err;
+
+	printf("uprog: beats on core %u\n", sys_core_id());
+	while (!(err = mon_beat(&stop)) && !stop)
+		sys_sleep_until(sys_clock_ns() + UPROG_BEAT_NS);
+	if (err) {
+		printf("uprog: mon_beat: %s: %s\n", err_name(err), err_msg(err));
+		return 1;
+	}
+	printf("uprog: asked to stop on core %u\n", sys_core_id());
+	return 0;
+}
+
+/* UPROG_HANGS: never answers again. */
+static int hangs(void)
+{
+	volatile unsigned long spins = 0;
+
+	printf("uprog: hangs on core %u\n", sys_core_id());
+	for (;;)
+		spins++;
 	return 0;
 }
 
@@ -360,6 +426,10 @@ int main(int argc, char **argv)
 	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:
 	case UPROG_FPU_FAULT: case UPROG_FPU_SPANS: case UPROG_FPU_YIELD:
 		return fpu_main(UPROG_MODE(libc_arg), UPROG_PARAM(libc_arg));
+	case UPROG_BEATS:
+		return beats();
+	case UPROG_HANGS:
+		return hangs();
 	}
 	return 100;
 }

@@ -71,7 +71,26 @@ enum mon_op {
 	MON_TRACE,		/* core: (MON_TRACE_SNAP, count) -> w1 = events kept,
 				 * w2 = events lost; (MON_TRACE_PRINT) -> the
 				 * snapshot on the console, w1 = events (docs/trace.md) */
+	/* Supervision (below). */
+	MON_WAIT,		/* core: (pid, serial) -> ERR_WOULD_BLOCK while it runs
+				 * (w1 = when it last beat, 0: never); then w1 =
+				 * exit status, w2 = MON_END_* */
+	MON_STOP,		/* core: (pid, serial): its next beat says stop */
+	MON_BEAT,		/* () + the caller's PML4 -> w1 = 1 if asked to stop */
 };
+
+/* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
+ * the child's CPTR_MONITOR is the monitor's T_MONADMIN (only a caller
+ * that holds that itself may ask); it gets 1 MiB of RAM instead of 256
+ * KiB; it gets no RAM and no boot image (what the shell needs: the
+ * monitors allocate on its behalf).
+ * A MON_SPAWN that brings a capability (on this core only) gives it to
+ * the child at CPTR_TASK_FIRST_FREE. */
+#define MON_FLAGS(w0)		((unsigned)(((w0) >> 24) & 0xFF))
+#define MON_SPAWN_ADMIN		1u
+#define MON_SPAWN_RAM_1M	2u
+#define MON_SPAWN_BARE		4u
+#define MON_SPAWN_FLAGS		(MON_SPAWN_ADMIN | MON_SPAWN_RAM_1M | MON_SPAWN_BARE)
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))
@@ -122,6 +141,35 @@ struct mon_proc {
 err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid);
 err_t mon_kill(unsigned core, unsigned pid);
 err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out);
+/*
+ * Supervision through the monitors (docs/supervision.md): a supervisor
+ * starts its children with mon_spawn_opts on any core and learns how
+ * they end with mon_wait, which looks once: ERR_WOULD_BLOCK while the
+ * child runs (and when it last beat, in its core's clock), then how it
+ * ended. A process is (core, pid, serial): the serial tells an instance
+ * from a later one that got the same pid; a record lasts until its pid
+ * is used again (then ERR_NOT_FOUND). mon_stop asks a child to end: the
+ * answer to its next mon_beat says so. A child that answers heartbeats
+ * calls mon_beat at least as often as its supervisor wants.
+ */
+enum mon_end { MON_END_EXIT, MON_END_FAULT, MON_END_KILLED };
+struct mon_spawn_opts {
+	unsigned flags;		/* MON_SPAWN_* */
+	capaddr_t give;		/* 0, or a capability for the child (this core only) */
+};
+struct mon_ended {
+	int status;		/* exit status; -1 for a fault or a kill */
+	enum mon_end how;
+	uint64_t beat_ns;	/* ERR_WOULD_BLOCK: its last beat, 0 if none */
+};
+err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
+		     const struct mon_spawn_opts *o, unsigned *pid, uint64_t *serial);
+err_t mon_wait(unsigned core, unsigned pid, uint64_t serial, struct mon_ended *out);
+err_t mon_stop(unsigned core, unsigned pid, uint64_t serial);
+/* This process is alive; *stop: its supervisor asks it to end. Only a
+ * process a request started (ERR_CAP_RIGHTS otherwise). */
+err_t mon_beat(bool *stop);
+
 /* RAM `core`'s monitor holds: not yet used (*free) and in all (*total). */
 err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total);
 /* Writes out everything every core has printed, then powers the machine

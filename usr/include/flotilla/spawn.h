@@ -76,6 +76,8 @@ struct spawn_opts {
 
 err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts *o,
 			 struct proc *out);
+/* Is there a program called `name` in the boot image this process holds? */
+bool spawn_has_program(const char *name);
 /* Maps `frame` read-write at the next free page of the window in the
  * caller's own address space; its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);

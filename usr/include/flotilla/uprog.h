@@ -42,7 +42,15 @@ enum uprog_mode {
 	UPROG_FPU_FAULT = 36,
 	UPROG_FPU_SPANS = 37,
 	UPROG_FPU_YIELD = 38,
+	UPROG_BEATS = 39,	/* answers heartbeats (below) */
+	UPROG_HANGS = 40,
 };
+
+/* Supervision's tests (docs/supervision.md). UPROG_BEATS says where it
+ * runs, then beats (mon_beat) every UPROG_BEAT_NS until its supervisor
+ * asks it to stop, and exits 0. UPROG_HANGS says where it runs, then spins
+ * for ever without beating or yielding: a hung service. */
+#define UPROG_BEAT_NS		(100ull * 1000 * 1000)
 
 /* The mode is the argument's low byte; some modes take more above it. */
 #define UPROG_MODE(arg)		((unsigned)((arg) & 0xFF))

@@ -1,0 +1,89 @@
+/*
+ * Supervision trees in a process (usr/lib/superv.c; docs/supervision.md):
+ * supervisors whose decisions are lib/superv.c's state machine, OTP's
+ * rules, and whose children are processes on any core, started, watched
+ * and ended through the monitors (mon_spawn_opts, mon_wait, mon_stop,
+ * mon_kill), or supervisors of the same tree. init holds the system's
+ * tree; any process with RAM may hold one.
+ *
+ * The tree lives in one process, so a supervisor under a supervisor is a
+ * node of the same table, not a process of its own: starting it starts
+ * its children, killing it kills them, and its end (it gave up, or was
+ * stopped) is reported to its parent as an end with reason shutdown.
+ *
+ * Every report is one line that starts with the tree's name and the
+ * supervisor's, and names the instance as CORE:PID:
+ *	init: programs: uprog 1:0 ended (fault); restarting it (one_for_one)
+ *	init: programs: restarted uprog as 1:2 (was 1:0; restart 1)
+ */
+#ifndef FLOTILLA_SUPERV_H
+#define FLOTILLA_SUPERV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <kpi/caps.h>
+#include <kpi/errors.h>
+#include "lib/superv.h"
+
+#define SVR_MAX_NODES		8
+/* How often the tree asks the monitors about its children: an end or a
+ * missed heartbeat is seen at most this late. */
+#define SVR_POLL_NS		(100ull * 1000 * 1000)
+
+/* A child spec's rt_flags (lib/superv.h): MON_SPAWN's flags
+ * (flotilla/monitor.h), and SVR_GIFT: a child on the tree's core gets
+ * the tree's endpoint (svr_set_gift) at CPTR_SUPERVISOR, to ask for rows. */
+#define SVR_GIFT		0x100u
+#define CPTR_SUPERVISOR		CPTR_TASK_FIRST_FREE
+
+/* The tree's name in its reports ("init"), and the endpoint copy that
+ * SVR_GIFT children get (0: none). */
+void svr_init(const char *who, capaddr_t gift);
+/* Adds a supervisor: the root (parent -1) first, then each under the
+ * child spec `in_parent` of its parent, which must be marked supervisor.
+ * Its node in *node. ERR_TOO_MANY past SVR_MAX_NODES; ERR_INVALID_ARG if
+ * the place in the parent is not a supervisor child. */
+err_t svr_add(const struct sv_spec *spec, int parent, unsigned in_parent, int *node);
+/* Starts the root, and so the tree, at `now`. */
+void svr_start(uint64_t now);
+/* simple_one_for_one node n: a new instance of its template with `arg`. */
+err_t svr_add_instance(int n, uint64_t arg, uint64_t now);
+/* Asks the monitors how every child is, feeds ends, beats and the time
+ * to the supervisors, and carries out what they decide. */
+void svr_poll(uint64_t now);
+/* When svr_poll should run next (UINT64_MAX: only on a request). */
+uint64_t svr_wake_at(uint64_t now);
+/* The root has ended (it gave up, or a child failed to start). */
+bool svr_root_ended(void);
+/* No child runs anywhere in the tree and no supervisor is busy. */
+bool svr_quiet(void);
+/* Process children whose last end was abnormal, or that never started. */
+unsigned svr_bad(void);
+
+/* The tree as rows, depth first: each supervisor, then its children. */
+enum svr_row_state {
+	SVR_SUP_RUNNING = 8, SVR_SUP_BUSY, SVR_SUP_ENDED, SVR_SUP_IDLE,
+};
+struct svr_row {
+	unsigned depth;
+	bool supervisor;
+	char name[SV_NAME_MAX + 1];
+	unsigned state;		/* enum sv_cstate for a process, svr_row_state else */
+	bool has_proc;		/* core and pid name its instance */
+	unsigned core, pid;
+	unsigned restarts;	/* at most 255 */
+};
+/* The index-th row; ERR_NOT_FOUND past the last. */
+err_t svr_row(unsigned index, struct svr_row *out);
+const char *svr_state_name(unsigned state);
+
+/* The tree's endpoint protocol: one LMP call, w0 SVR_REQ_ROW, w1 the
+ * index; the reply's w0 the error, w1..w3 the row. */
+#define SVR_REQ_ROW		1
+/* Serves one request m received on the tree's endpoint (replies). */
+struct lmp_msg;
+void svr_serve(const struct lmp_msg *m);
+/* A client's: asks the tree behind endpoint ep for row index. */
+err_t svr_ask_row(capaddr_t ep, unsigned index, struct svr_row *out);
+
+#endif
