@@ -165,6 +165,11 @@ fuzz-long: $(B)/flotilla-test.bin
 mutants:
 	@$(PYTHON) tools/mutants.py $(M)
 
+# The firmware boot matrix alone (tools/fwboot.py; make test runs it too):
+# the ISO under SeaBIOS and under OVMF at 1, 2 and 4 cores.
+test-firmware: $(B)/flotilla.iso
+	@$(PYTHON) tools/fwboot.py --matrix --iso $< $(if $(T),--filter '$(T)')
+
 # The big machines alone (33 and 64 cores), with every boot test and
 # user-space test at 64 cores too, which make test leaves out for time.
 test-big: $(B)/flotilla-test.bin

@@ -180,14 +180,21 @@ def main():
     extra = []
     for e in a.extra:
         extra += e.split()
+    # OVMF's variable store: a copy per run, removed after an interactive
+    # one (an exec'd QEMU leaves it in the temporary directory).
+    vars_dir = tempfile.mkdtemp(prefix="flotilla-ovmf-") if a.firmware == "ovmf" else None
     cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel, a.gdb, extra,
-                       numa=a.numa, debug_exit=not a.no_debug_exit, firmware=a.firmware)
+                       numa=a.numa, debug_exit=not a.no_debug_exit, firmware=a.firmware,
+                       vars_dir=vars_dir)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
     if not a.interactive:
         os.execv(cmd[0], cmd)
-    sys.exit(interactive_status(subprocess.call(cmd)))
+    status = subprocess.call(cmd)
+    if vars_dir:
+        shutil.rmtree(vars_dir, ignore_errors=True)
+    sys.exit(interactive_status(status))
 
 
 def interactive_status(qemu_status):
