@@ -298,6 +298,16 @@ static void print_summary(void)
 		(unsigned long long)(memmap_total(&machine.usable) >> 20), machine.usable.n,
 		machine.usable.n == 1 ? "" : "s",
 		machine.nnodes, machine.nnodes == 1 ? "" : "s");
+	/* The distances, one row per node: the same machine must give the
+	 * same rows under every firmware (tools/fwboot.py compares them). */
+	for (unsigned a = 0; machine.nnodes > 1 && a < machine.nnodes; a++) {
+		char row[ACPI_MAX_NODES * 4 + 1];
+		unsigned n = 0;
+
+		for (unsigned b = 0; b < machine.nnodes; b++)
+			n += (unsigned)fmt_snprintf(row + n, sizeof(row) - n, " %u", acpi.dist[a][b]);
+		kprintf("  node %u: distances%s%s\n", a, row, acpi.has_slit ? "" : " (no SLIT: defaults)");
+	}
 	for (unsigned i = 0; i < machine.ncores; i++) {
 		const struct memshare *s = &machine.share[i];
 		kprintf("  core %u: APIC id %u, node %u, %llu KiB at 0x%llx-0x%llx%s\n", i,

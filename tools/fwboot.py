@@ -22,7 +22,9 @@ waits for the shell, and wants:
 and at 2 cores from the ISO as a USB stick (a USB mass-storage disk on an
 xHCI controller: the image is hybrid, so `dd` to a stick boots too); make
 test and make test-firmware run it. Without it only OVMF at 2 cores from
-the CD. A missing OVMF is a SKIP with the reason.
+the CD. With `--matrix` also a machine with two NUMA nodes under both
+firmwares: the kernel must find the same cores, nodes and distances.
+A missing OVMF is a SKIP with the reason.
 """
 import argparse
 import os
@@ -86,17 +88,19 @@ USB_STICK = ["-device", "qemu-xhci", "-drive", "if=none,id=stick,format=raw,read
              "-device", "usb-storage,drive=stick,bootindex=0"]
 
 
-def firmware_boot(res, args, fw, smp, media="cd"):
+def firmware_boot(res, args, fw, smp, media="cd", numa=0, name=None):
+    """One boot to the shell and poweroff; its output, or None if it was
+    filtered out or could not run."""
     what = "iso" if media == "cd" else "usb_stick"
-    name = f"boot/firmware/{fw}/smp{smp}_{what}_boots_answers_and_powers_off"
+    name = name or f"boot/firmware/{fw}/smp{smp}_{what}_boots_answers_and_powers_off"
     if args.filter and args.filter not in name:
-        return
+        return None
     if fw == "ovmf" and qemu.ovmf_missing():
         res.add("SKIP", name, qemu.ovmf_missing())
-        return
+        return None
     if not os.path.exists(args.iso):
         res.add("FAIL", name, f"{args.iso} was not built")
-        return
+        return None
     prompt = re.escape(boottest.SHELL_PROMPT)
     script = [(boottest.SHELL_BANNER + r"[\s\S]*?" + prompt, "cores\r"), (prompt, "poweroff\r")]
     matched = []
@@ -106,12 +110,54 @@ def firmware_boot(res, args, fw, smp, media="cd"):
         status, text, log = boottest.boot(
             name, args.logdir, args.timeout, until=lambda t: t.count(boottest.BOOT_BANNER) > 1,
             script=script, matched=matched, step_timeout=args.timeout, smp=smp, mem=args.mem,
-            debug_exit=False, no_reboot=False, firmware=fw, vars_dir=vars_dir, **boot_from)
+            debug_exit=False, no_reboot=False, firmware=fw, vars_dir=vars_dir, numa=numa,
+            **boot_from)
     problems = problems_of(text, fw, smp, matched, status)
     if problems:
         res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + boottest.tail(text))
+        return None
+    res.add("PASS", name, f"{smp}/{smp} cores, shell answered, poweroff ended QEMU (status 0)")
+    return text
+
+
+# What the kernel found of the machine's topology: each core's APIC id and
+# node, and each node's distances (not the memory split, whose addresses
+# follow the firmware's own use of memory).
+TOPOLOGY = re.compile(r"^(  core \d+: APIC id \d+, node \d+|  node \d+: distances.*|"
+                      r"memory: .* (\d+ NUMA nodes?))", re.M)
+
+
+def topology(text):
+    return [m.group(2) or m.group(1) for m in TOPOLOGY.finditer(text)]
+
+
+def same_topology(res, args, smp=4, numa=2):
+    """The same QEMU machine with two NUMA nodes under SeaBIOS and under
+    OVMF: the kernel must find the same cores, nodes and distances, read
+    from each firmware's copy of the ACPI tables (SRAT, SLIT)."""
+    name = f"boot/firmware/numa{numa}_smp{smp}_same_cores_nodes_and_distances_under_both"
+    if args.filter and args.filter not in name:
+        return
+    seen = {}
+    for fw in ("seabios", "ovmf"):
+        text = firmware_boot(res, args, fw, smp, numa=numa,
+                             name=f"boot/firmware/{fw}/numa{numa}_smp{smp}_iso_boots_answers_"
+                                  "and_powers_off")
+        if text is None:
+            res.add("SKIP" if fw == "ovmf" and qemu.ovmf_missing() else "FAIL", name,
+                    f"the {fw} boot did not complete (its own verdict says why)")
+            return
+        seen[fw] = topology(text)
+    # What qemu.numa_args() builds: 10 on the diagonal, 21 elsewhere.
+    want = [f"{numa} NUMA nodes"] + [
+        f"  node {a}: distances " + " ".join("10" if a == b else "21" for b in range(numa))
+        for a in range(numa)]
+    if seen["seabios"] != seen["ovmf"]:
+        res.add("FAIL", name, f"SeaBIOS gave {seen['seabios']}, OVMF {seen['ovmf']}")
+    elif seen["ovmf"][:1 + numa] != want or len(seen["ovmf"]) != 1 + numa + smp:
+        res.add("FAIL", name, f"want {want} and {smp} cores; got {seen['ovmf']}")
     else:
-        res.add("PASS", name, f"{smp}/{smp} cores, shell answered, poweroff ended QEMU (status 0)")
+        res.add("PASS", name, "; ".join(seen["ovmf"][1:1 + numa]).replace("  ", ""))
 
 
 def main():
@@ -132,6 +178,8 @@ def main():
         [(fw, 2, "usb") for fw in firmwares] if args.matrix else [("ovmf", 2, "cd")]
     for fw, smp, media in runs:
         firmware_boot(res, args, fw, smp, media)
+    if args.matrix:
+        same_topology(res, args)
     c = res.counts
     print(f"fwboot: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
     return 1 if c["FAIL"] else 0
