@@ -88,12 +88,39 @@ USB_STICK = ["-device", "qemu-xhci", "-drive", "if=none,id=stick,format=raw,read
              "-device", "usb-storage,drive=stick,bootindex=0"]
 
 
-def firmware_boot(res, args, fw, smp, media="cd", numa=0, name=None):
-    """One boot to the shell and poweroff; its output, or None if it was
-    filtered out or could not run."""
+FIRMWARES = ("seabios", "ovmf")
+NUMA_SMP, NUMA_NODES = 4, 2
+
+
+def boot_name(fw, smp, media="cd", numa=0):
     what = "iso" if media == "cd" else "usb_stick"
-    name = name or f"boot/firmware/{fw}/smp{smp}_{what}_boots_answers_and_powers_off"
-    if args.filter and args.filter not in name:
+    return (f"boot/firmware/{fw}/{f'numa{numa}_' if numa else ''}smp{smp}_{what}"
+            "_boots_answers_and_powers_off")
+
+
+def topology_name(smp=NUMA_SMP, numa=NUMA_NODES):
+    return f"boot/firmware/numa{numa}_smp{smp}_same_cores_nodes_and_distances_under_both"
+
+
+def plan(matrix):
+    """The (firmware, cores, medium) of each plain boot."""
+    if not matrix:
+        return [("ovmf", 2, "cd")]
+    return [(fw, smp, "cd") for fw in FIRMWARES for smp in (1, 2, 4)] + \
+        [(fw, 2, "usb") for fw in FIRMWARES]
+
+
+def names():
+    """Every test name --matrix can print (testall.py filters by them)."""
+    return [boot_name(*r) for r in plan(True)] + \
+        [boot_name(fw, NUMA_SMP, numa=NUMA_NODES) for fw in FIRMWARES] + [topology_name()]
+
+
+def firmware_boot(res, args, fw, smp, media="cd", numa=0, wanted=False):
+    """One boot to the shell and poweroff; its output, or None if it was
+    filtered out (unless `wanted`: another test needs it) or could not run."""
+    name = boot_name(fw, smp, media, numa)
+    if args.filter and args.filter not in name and not wanted:
         return None
     if fw == "ovmf" and qemu.ovmf_missing():
         res.add("SKIP", name, qemu.ovmf_missing())
@@ -131,18 +158,16 @@ def topology(text):
     return [m.group(2) or m.group(1) for m in TOPOLOGY.finditer(text)]
 
 
-def same_topology(res, args, smp=4, numa=2):
+def same_topology(res, args, smp=NUMA_SMP, numa=NUMA_NODES):
     """The same QEMU machine with two NUMA nodes under SeaBIOS and under
     OVMF: the kernel must find the same cores, nodes and distances, read
     from each firmware's copy of the ACPI tables (SRAT, SLIT)."""
-    name = f"boot/firmware/numa{numa}_smp{smp}_same_cores_nodes_and_distances_under_both"
+    name = topology_name(smp, numa)
     if args.filter and args.filter not in name:
         return
     seen = {}
-    for fw in ("seabios", "ovmf"):
-        text = firmware_boot(res, args, fw, smp, numa=numa,
-                             name=f"boot/firmware/{fw}/numa{numa}_smp{smp}_iso_boots_answers_"
-                                  "and_powers_off")
+    for fw in FIRMWARES:
+        text = firmware_boot(res, args, fw, smp, numa=numa, wanted=True)
         if text is None:
             res.add("SKIP" if fw == "ovmf" and qemu.ovmf_missing() else "FAIL", name,
                     f"the {fw} boot did not complete (its own verdict says why)")
@@ -173,10 +198,7 @@ def main():
     ap.add_argument("--logdir", default="build/testlogs")
     args = ap.parse_args()
     res = boottest.Results()
-    firmwares = ("seabios", "ovmf")
-    runs = [(fw, smp, "cd") for fw in firmwares for smp in (1, 2, 4)] + \
-        [(fw, 2, "usb") for fw in firmwares] if args.matrix else [("ovmf", 2, "cd")]
-    for fw, smp, media in runs:
+    for fw, smp, media in plan(args.matrix):
         firmware_boot(res, args, fw, smp, media)
     if args.matrix:
         same_topology(res, args)

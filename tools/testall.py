@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 
+import fwboot  # tools/fwboot.py, beside this file: its test names
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
 counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
@@ -135,7 +137,8 @@ def main():
             emit("FAIL", "fuzz/build", "\n" + r.stdout[-3000:])
     if built.get("gcc"):
         iso = []
-        if wanted("boot/special/grub_iso", flt) or wanted("boot/firmware/", flt):
+        firmware = any(wanted(n, flt) for n in fwboot.names())
+        if wanted("boot/special/grub_iso", flt) or firmware:
             r = run(["make", "-s", "iso"])
             if r.returncode == 0:
                 iso = ["--iso", "build/flotilla.iso"]
@@ -151,7 +154,7 @@ def main():
         r = subprocess.run([sys.executable, "tools/boottest.py", "--filter", flt] + iso + unguarded,
                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
         relay(r.stdout)
-        if iso and wanted("boot/firmware/", flt):
+        if iso and firmware:
             r = subprocess.run([sys.executable, "tools/fwboot.py", "--matrix", "--filter", flt],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
             relay(r.stdout)
