@@ -19,7 +19,8 @@ waits for the shell, and wants:
   with status 0 (ACPI S5; there is no exit device to end it otherwise).
 
 `--matrix` boots both firmwares at 1, 2 and 4 cores from the ISO as a CD,
-and at 2 cores from the ISO as a USB stick (a USB mass-storage disk on an
+at 2 cores with 5 GiB (memory above 4 GiB, as on any PC today), and at 2
+cores from the ISO as a USB stick (a USB mass-storage disk on an
 xHCI controller: the image is hybrid, so `dd` to a stick boots too); make
 test and make test-firmware run it. Without it only OVMF at 2 cores from
 the CD. With `--matrix` also a machine with two NUMA nodes under both
@@ -92,9 +93,10 @@ FIRMWARES = ("seabios", "ovmf")
 NUMA_SMP, NUMA_NODES = 4, 2
 
 
-def boot_name(fw, smp, media="cd", numa=0):
+def boot_name(fw, smp, media="cd", numa=0, mem=None):
     what = "iso" if media == "cd" else "usb_stick"
-    return (f"boot/firmware/{fw}/{f'numa{numa}_' if numa else ''}smp{smp}_{what}"
+    big = f"_{mem.lower()}" if mem else ""
+    return (f"boot/firmware/{fw}/{f'numa{numa}_' if numa else ''}smp{smp}{big}_{what}"
             "_boots_answers_and_powers_off")
 
 
@@ -102,12 +104,18 @@ def topology_name(smp=NUMA_SMP, numa=NUMA_NODES):
     return f"boot/firmware/numa{numa}_smp{smp}_same_cores_nodes_and_distances_under_both"
 
 
+# Memory above 4 GiB, as every PC has now: the kernel's boot page tables
+# must grow past the 4 GiB that boot.S maps before the other cores start.
+BIG_MEM = "5G"
+
+
 def plan(matrix):
-    """The (firmware, cores, medium) of each plain boot."""
+    """The (firmware, cores, medium, memory or None) of each plain boot."""
     if not matrix:
-        return [("ovmf", 2, "cd")]
-    return [(fw, smp, "cd") for fw in FIRMWARES for smp in (1, 2, 4)] + \
-        [(fw, 2, "usb") for fw in FIRMWARES]
+        return [("ovmf", 2, "cd", None)]
+    return [(fw, smp, "cd", None) for fw in FIRMWARES for smp in (1, 2, 4)] + \
+        [(fw, 2, "usb", None) for fw in FIRMWARES] + \
+        [(fw, 2, "cd", BIG_MEM) for fw in FIRMWARES]
 
 
 def names():
@@ -116,10 +124,10 @@ def names():
         [boot_name(fw, NUMA_SMP, numa=NUMA_NODES) for fw in FIRMWARES] + [topology_name()]
 
 
-def firmware_boot(res, args, fw, smp, media="cd", numa=0, wanted=False):
+def firmware_boot(res, args, fw, smp, media="cd", numa=0, mem=None, wanted=False):
     """One boot to the shell and poweroff; its output, or None if it was
     filtered out (unless `wanted`: another test needs it) or could not run."""
-    name = boot_name(fw, smp, media, numa)
+    name = boot_name(fw, smp, media, numa, mem)
     if args.filter and args.filter not in name and not wanted:
         return None
     if fw == "ovmf" and qemu.ovmf_missing():
@@ -136,7 +144,8 @@ def firmware_boot(res, args, fw, smp, media="cd", numa=0, wanted=False):
     with tempfile.TemporaryDirectory(prefix="flotilla-ovmf-") as vars_dir:
         status, text, log = boottest.boot(
             name, args.logdir, args.timeout, until=lambda t: t.count(boottest.BOOT_BANNER) > 1,
-            script=script, matched=matched, step_timeout=args.timeout, smp=smp, mem=args.mem,
+            script=script, matched=matched, step_timeout=args.timeout, smp=smp,
+            mem=mem or args.mem,
             debug_exit=False, no_reboot=False, firmware=fw, vars_dir=vars_dir, numa=numa,
             **boot_from)
     problems = problems_of(text, fw, smp, matched, status)
@@ -198,8 +207,8 @@ def main():
     ap.add_argument("--logdir", default="build/testlogs")
     args = ap.parse_args()
     res = boottest.Results()
-    for fw, smp, media in plan(args.matrix):
-        firmware_boot(res, args, fw, smp, media)
+    for fw, smp, media, mem in plan(args.matrix):
+        firmware_boot(res, args, fw, smp, media, mem=mem)
     if args.matrix:
         same_topology(res, args)
     c = res.counts
