@@ -4,7 +4,8 @@
 #   make run        boot it in QEMU, serial console on this terminal
 #   make test       host unit tests, fuzzers, build checks, boot tests
 #   make fuzz-long  the system-call fuzzer, 10^6 calls per core (docs/testing.md)
-#   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
+#   make iso        $(B)/flotilla.iso (GRUB, boots under BIOS and UEFI; CD or USB stick)
+#   make run-uefi   boot the ISO under UEFI firmware (OVMF) in QEMU
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
 #   make bench      cycles of system calls, switches and URPC between cores, inside
 #                   Flotilla and in a Linux guest in the same QEMU machine, one table
@@ -36,7 +37,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
-               lib/memmap.c lib/multiboot.c lib/acpi.c lib/memshare.c \
+               lib/memmap.c lib/multiboot.c lib/multiboot2.c lib/acpi.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
                lib/cmdline.c lib/trace.c
 KERNEL_SRCS += lib/test.c	# what the test runners share (lib/test.h)
@@ -47,7 +48,8 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench trace sim clean
+
+.PHONY: all kernel run run-uefi debug iso test-firmware test test-big fuzz-long mutants check-shared boottime bench trace sim clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -131,12 +133,29 @@ debug: $(B)/flotilla.bin
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)' -ex 'flotilla auto on'; \
 	kill %1 2>/dev/null; true
 
+# The ISO is always hybrid: GRUB for BIOS (grub-pc-bin) and for UEFI
+# (grub-efi-amd64-bin). grub-mkrescue leaves out silently a platform whose
+# GRUB is not installed, so both are required here, and the result is
+# checked for both El Torito boot images (BIOS and UEFI).
+GRUB_PLATFORMS := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi
 iso: $(B)/flotilla.iso
 $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
+	@for d in $(GRUB_PLATFORMS); do [ -d $$d ] || { echo "make iso: $$d is missing:" \
+		"install grub-pc-bin and grub-efi-amd64-bin (tools/setup.sh)"; exit 1; }; done
 	@mkdir -p $(B)/iso/boot/grub
 	cp $(B)/flotilla.bin $(B)/iso/boot/flotilla.bin
 	cp tools/grub.cfg $(B)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/iso 2>$(B)/iso.log || { cat $(B)/iso.log; exit 1; }
+	grub-mkrescue -o $@.tmp $(B)/iso 2>$(B)/iso.log || { cat $(B)/iso.log; exit 1; }
+	@xorriso -indev $@.tmp -report_el_torito plain 2>/dev/null | \
+		awk '/boot img/ && / BIOS / { b = 1 } /boot img/ && / UEFI / { u = 1 } END { exit !(b && u) }' || \
+		{ echo "make iso: $@ lacks a BIOS or a UEFI boot image"; rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+# The ISO under UEFI: OVMF (Debian's ovmf package), q35, no exit device, as
+# on a PC; `poweroff` at the shell ends QEMU through ACPI.
+run-uefi: $(B)/flotilla.iso
+	$(QEMU) --smp $(SMP) --mem $(MEM) --iso $< --firmware ovmf --no-debug-exit --interactive \
+		-- $(QEMU_ARGS)
 
 test:
 	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
@@ -154,6 +173,11 @@ fuzz-long: $(B)/flotilla-test.bin
 # M=name runs one. Long: a kernel build and a boot each.
 mutants:
 	@$(PYTHON) tools/mutants.py $(M)
+
+# The firmware boot matrix alone (tools/fwboot.py; make test runs it too):
+# the ISO under SeaBIOS and under OVMF at 1, 2 and 4 cores.
+test-firmware: $(B)/flotilla.iso
+	@$(PYTHON) tools/fwboot.py --matrix --iso $< $(if $(T),--filter '$(T)')
 
 # The big machines alone (33 and 64 cores), with every boot test and
 # user-space test at 64 cores too, which make test leaves out for time.

@@ -1,6 +1,7 @@
 /*
  * Discovering the machine, on the bootstrap core, before any other core
- * runs: parse the Multiboot information and the ACPI tables (lib/), decide
+ * runs: parse the Multiboot or Multiboot2 information and the ACPI tables
+ * (lib/), decide
  * which cores to start, reserve what the kernel and the boot loader occupy,
  * and split the rest of memory into one share per core (NUMA-local when
  * the SRAT describes nodes). The result is `machine`, boot hand-off data:
@@ -53,18 +54,48 @@ static void halt_with(const char *why)
 	arch_halt_core();
 }
 
+static const char *const map_source[] = {
+	[MB_MAP_NONE] = "nowhere",
+	[MB_MAP_MEM_FIELDS] = "mem_lower/mem_upper",
+	[MB_MAP_MMAP] = "the boot loader's memory map",
+	[MB_MAP_EFI] = "the firmware's EFI memory map",
+};
+
+/* What a Multiboot2 loader said beside memory: one line, so a boot log
+ * shows which firmware path this was (docs/boot.md). */
+static void print_multiboot2(void)
+{
+	kprintf("multiboot2: loader \"%s\"; memory from %s (%u ranges); ACPI tags:%s%s%s\n",
+		mbi.loader[0] ? mbi.loader : "(unnamed)", map_source[mbi.map_source], mbi.map.n,
+		mbi.rsdp_new_pa ? " 2.0+" : "", mbi.rsdp_old_pa ? " 1.0" : "",
+		mbi.rsdp_new_pa || mbi.rsdp_old_pa ? "" : " none");
+	if (mbi.efi_system_table)
+		kprintf("multiboot2: booted through UEFI (EFI system table at 0x%llx)%s\n",
+			(unsigned long long)mbi.efi_system_table,
+			mbi.efi_boot_services ? "; boot services still running: their memory is kept" : "");
+	if (mbi.has_fb)
+		kprintf("multiboot2: framebuffer %ux%u, %u bits per pixel, at 0x%llx (not drawn on yet: the console is the serial port)\n",
+			mbi.fb.width, mbi.fb.height, mbi.fb.bpp, (unsigned long long)mbi.fb.addr);
+}
+
 static void read_multiboot(uint32_t magic, uint64_t info_pa)
 {
-	struct boot_io io = { boot_map, boot_warn, "multiboot" };
-	err_t err = mb_parse(magic, info_pa, &io, &mbi);
+	bool v2 = magic == MULTIBOOT2_BOOTLOADER_MAGIC;
+	struct boot_io io = { boot_map, boot_warn, v2 ? "multiboot2" : "multiboot" };
+	err_t err = v2 ? mb2_parse(magic, info_pa, &io, &mbi) : mb_parse(magic, info_pa, &io, &mbi);
 
 	if (err) {
-		kprintf("multiboot: %s: %s\n", err_name(err), err_msg(err));
+		kprintf("%s: %s: %s\n", v2 ? "multiboot2" : "multiboot", err_name(err), err_msg(err));
 		halt_with(err == ERR_BAD_SIGNATURE ?
-			  "not started by a Multiboot boot loader (bad magic in eax)" :
-			  "the boot loader gave no usable memory map (no mmap, no mem_lower/mem_upper)");
+			  "not started by a Multiboot or Multiboot2 boot loader (bad magic in eax)" :
+			  err == ERR_NOT_FOUND ?
+			  "the boot loader gave no usable memory map (no EFI map, mmap or mem_lower/mem_upper)" :
+			  err == ERR_TOO_MANY ? "the boot loader passed more modules than the kernel can keep" :
+			  "the boot information is unreadable");
 	}
-	if (!mbi.map_from_mmap)
+	if (v2)
+		print_multiboot2();
+	else if (!mbi.map_from_mmap)
 		kprintf("multiboot: no memory map; using mem_lower/mem_upper instead\n");
 	if (mbi.map.dropped)
 		kprintf("multiboot: warning: memory map has more than %d entries; %u ignored\n",
@@ -112,17 +143,22 @@ static void read_acpi(void)
 {
 	struct boot_io io = { boot_map, boot_warn, "acpi" };
 	uint32_t bsp = bsp_apic_id();
-	uint64_t rsdp;
+	struct acpi_rsdp_at rsdp;
 	err_t err;
 
 	machine.nnodes = 1;
 	machine.lapic_pa = 0xFEE00000;
 	machine.s5 = (struct acpi_s5){ .err = ERR_NOT_FOUND, .why = "no usable ACPI tables" };
-	err = acpi_find_rsdp(&io, &rsdp);
+	/* The boot loader's copy first: under UEFI the BIOS area holds none. */
+	err = acpi_locate_rsdp(&io, mbi.rsdp_new_pa, mbi.rsdp_new_len, mbi.rsdp_old_pa,
+			       mbi.rsdp_old_len, &rsdp);
 	if (!err)
-		err = acpi_parse(&io, rsdp, &acpi);
-	if (!err)
+		err = acpi_parse_at(&io, &rsdp, &acpi);
+	if (!err) {
+		kprintf("acpi: RSDP (revision %u) from %s; tables through the %s\n", acpi.revision,
+			rsdp.source, acpi.used_xsdt ? "XSDT" : "RSDT");
 		read_s5();
+	}
 	if (err || !acpi.has_madt || acpi.ncores == 0) {
 		kprintf("acpi: %s; starting the bootstrap core only\n",
 			err ? "no usable ACPI tables (no RSDP found, or it is corrupt)" :
@@ -262,6 +298,16 @@ static void print_summary(void)
 		(unsigned long long)(memmap_total(&machine.usable) >> 20), machine.usable.n,
 		machine.usable.n == 1 ? "" : "s",
 		machine.nnodes, machine.nnodes == 1 ? "" : "s");
+	/* The distances, one row per node: the same machine must give the
+	 * same rows under every firmware (tools/fwboot.py compares them). */
+	for (unsigned a = 0; machine.nnodes > 1 && a < machine.nnodes; a++) {
+		char row[ACPI_MAX_NODES * 4 + 1];
+		unsigned n = 0;
+
+		for (unsigned b = 0; b < machine.nnodes; b++)
+			n += (unsigned)fmt_snprintf(row + n, sizeof(row) - n, " %u", acpi.dist[a][b]);
+		kprintf("  node %u: distances%s%s\n", a, row, acpi.has_slit ? "" : " (no SLIT: defaults)");
+	}
 	for (unsigned i = 0; i < machine.ncores; i++) {
 		const struct memshare *s = &machine.share[i];
 		kprintf("  core %u: APIC id %u, node %u, %llu KiB at 0x%llx-0x%llx%s\n", i,

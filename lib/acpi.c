@@ -63,12 +63,18 @@ static void zero(void *p, uint64_t n)
 }
 
 /* Validates the RSDP at pa: signature, checksum, and for revision >= 2
- * the length and extended checksum. */
-static err_t rsdp_read(const struct boot_io *io, uint64_t pa, struct rsdp *r)
+ * the length and extended checksum. `room`: how many bytes a boot
+ * loader's copy holds there, or 0 for the firmware's own RSDP. A copy too
+ * short for the 2.0 fields (Multiboot2's ACPI 1.0 tag holds 20 bytes,
+ * whatever the revision says) is read as 1.0: the RSDT only. */
+static err_t rsdp_read(const struct boot_io *io, uint64_t pa, uint32_t room, struct rsdp *r)
 {
-	const uint8_t *p = bootio_map(io, pa, RSDP_V1_LEN);
+	const uint8_t *p;
 	uint32_t len;
 
+	if (room && room < RSDP_V1_LEN)
+		return ERR_TRUNCATED;
+	p = bootio_map(io, pa, RSDP_V1_LEN);
 	if (!p)
 		return ERR_TRUNCATED;
 	if (!sig_eq(p, "RSD PTR ", 8))
@@ -78,13 +84,13 @@ static err_t rsdp_read(const struct boot_io *io, uint64_t pa, struct rsdp *r)
 	r->revision = p[15];
 	r->rsdt = get_le32(p + 16);
 	r->xsdt = 0;
-	if (r->revision < 2)
+	if (r->revision < 2 || (room && room < RSDP_V2_LEN))
 		return OK;
 	p = bootio_map(io, pa, RSDP_V2_LEN);
 	if (!p)
 		return ERR_TRUNCATED;
 	len = get_le32(p + 20);
-	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN)
+	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN || (room && len > room))
 		return ERR_TRUNCATED;
 	p = bootio_map(io, pa, len);
 	if (!p)
@@ -101,7 +107,7 @@ static bool scan(const struct boot_io *io, uint64_t start, uint64_t len, uint64_
 	uint64_t off;
 
 	for (off = 0; off + RSDP_V1_LEN <= len; off += 16) {
-		if (rsdp_read(io, start + off, &r) == OK) {
+		if (rsdp_read(io, start + off, 0, &r) == OK) {
 			*rsdp_pa = start + off;
 			return true;
 		}
@@ -120,6 +126,40 @@ err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa)
 			return OK;
 	}
 	return scan(io, 0xE0000, 0x20000, rsdp_pa) ? OK : ERR_NOT_FOUND;
+}
+
+/* One of the boot loader's copies, if it is there and sound. */
+static bool try_copy(const struct boot_io *io, uint64_t pa, uint32_t len, const char *source,
+		     struct acpi_rsdp_at *at)
+{
+	struct rsdp r;
+	err_t err;
+
+	if (!pa)
+		return false;
+	err = rsdp_read(io, pa, len, &r);
+	if (err) {
+		bootio_warn(io, err == ERR_BAD_CHECKSUM ? "acpi: the boot loader's RSDP copy has a bad checksum; not used" :
+			    err == ERR_BAD_SIGNATURE ? "acpi: the boot loader's RSDP copy has no RSDP signature; not used" :
+			    "acpi: the boot loader's RSDP copy is shorter than its length; not used", pa);
+		return false;
+	}
+	*at = (struct acpi_rsdp_at){ pa, len, source };
+	return true;
+}
+
+err_t acpi_locate_rsdp(const struct boot_io *io, uint64_t new_pa, uint32_t new_len,
+		       uint64_t old_pa, uint32_t old_len, struct acpi_rsdp_at *at)
+{
+	uint64_t pa;
+
+	if (try_copy(io, new_pa, new_len, "the boot loader's ACPI 2.0+ tag", at) ||
+	    try_copy(io, old_pa, old_len, "the boot loader's ACPI 1.0 tag", at))
+		return OK;
+	if (acpi_find_rsdp(io, &pa))
+		return ERR_NOT_FOUND;
+	*at = (struct acpi_rsdp_at){ pa, 0, "the BIOS area scan" };
+	return OK;
 }
 
 /* Maps a whole table after checking its header, length and checksum. */
@@ -648,17 +688,42 @@ static void set_defaults(struct acpi_info *out, uint64_t rsdp_pa)
 
 err_t acpi_parse(const struct boot_io *io, uint64_t rsdp_pa, struct acpi_info *out)
 {
+	struct acpi_rsdp_at at = { rsdp_pa, 0, NULL };
+
+	return acpi_parse_at(io, &at, out);
+}
+
+/* The XSDT when there is one and it is sound (its 64-bit addresses reach
+ * tables above 4 GiB), else the RSDT. */
+static err_t read_root(const struct boot_io *io, const struct rsdp *r, struct tables *t,
+		       struct acpi_info *out)
+{
+	err_t err;
+
+	out->used_xsdt = r->revision >= 2 && r->xsdt != 0;
+	if (out->used_xsdt) {
+		err = walk_root(io, r->xsdt, true, t);
+		if (!err || !r->rsdt)
+			return err;
+		bootio_warn(io, "acpi: the XSDT is unreadable, corrupt or no XSDT; using the RSDT", r->xsdt);
+		out->used_xsdt = false;
+		zero(t, sizeof(*t));
+	}
+	return walk_root(io, r->rsdt, false, t);
+}
+
+err_t acpi_parse_at(const struct boot_io *io, const struct acpi_rsdp_at *at, struct acpi_info *out)
+{
 	struct tables t = { { NULL }, { 0 } };
 	struct rsdp r;
 	err_t err;
 
-	set_defaults(out, rsdp_pa);
-	err = rsdp_read(io, rsdp_pa, &r);
+	set_defaults(out, at->pa);
+	err = rsdp_read(io, at->pa, at->room, &r);
 	if (err)
 		return err;
 	out->revision = r.revision;
-	out->used_xsdt = r.revision >= 2 && r.xsdt != 0;
-	err = walk_root(io, out->used_xsdt ? r.xsdt : r.rsdt, out->used_xsdt, &t);
+	err = read_root(io, &r, &t, out);
 	if (err)
 		return err;
 	if (t.p[T_MADT])

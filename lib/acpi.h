@@ -96,9 +96,30 @@ struct acpi_info {
  */
 err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa);
 
+/* Where an RSDP was found (acpi_locate_rsdp). */
+struct acpi_rsdp_at {
+	uint64_t pa;
+	uint32_t room;		/* bytes of a boot loader's copy; 0: the firmware's own */
+	const char *source;	/* a constant phrase: where it was found */
+};
+
+/*
+ * Finds the RSDP the way this machine's boot loader and firmware offer it:
+ * the boot loader's copies first (Multiboot2's ACPI 2.0+ tag at new_pa with
+ * new_len bytes, then its ACPI 1.0 tag; address 0: none), each used only if
+ * its signature and checksums hold (a bad one is reported through io->warn
+ * and passed over), then acpi_find_rsdp()'s BIOS-area scan. Under UEFI the
+ * tables are not in the BIOS area, so the tags are the only way there.
+ * ERR_NOT_FOUND if none is sound.
+ */
+err_t acpi_locate_rsdp(const struct boot_io *io, uint64_t new_pa, uint32_t new_len,
+		       uint64_t old_pa, uint32_t old_len, struct acpi_rsdp_at *at);
+
 /*
  * Reads the tables reached from the RSDP at `rsdp_pa` (the XSDT when the
- * revision is >= 2 and its address is non-zero, else the RSDT). A table with
+ * revision is >= 2 and its address is non-zero, else the RSDT; an XSDT that
+ * is unreadable, corrupt or no XSDT falls back to the RSDT, with a warning,
+ * when the RSDP names one). A table with
  * a bad checksum or a length that runs past what is readable is skipped with
  * a warning. A missing MADT is not an error: has_madt stays false and ncores
  * 0, and the caller decides. Without a SRAT every core and all memory are
@@ -109,6 +130,9 @@ err_t acpi_find_rsdp(const struct boot_io *io, uint64_t *rsdp_pa);
  * / ERR_TRUNCATED for the RSDP or root table itself.
  */
 err_t acpi_parse(const struct boot_io *io, uint64_t rsdp_pa, struct acpi_info *out);
+/* The same from where acpi_locate_rsdp() found it: a boot loader's copy
+ * is read only within its room. */
+err_t acpi_parse_at(const struct boot_io *io, const struct acpi_rsdp_at *at, struct acpi_info *out);
 
 /*
  * Finds the Name(\_S5, Package(){SLP_TYPa, SLP_TYPb, ...}) declaration in

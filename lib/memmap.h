@@ -19,6 +19,9 @@ enum mem_kind {
 	MEM_ACPI_RECLAIM = 3,
 	MEM_ACPI_NVS = 4,
 	MEM_BAD = 5,
+	/* Persistent memory (e820 and GRUB type 7, EFI type 14): RAM whose
+	 * contents outlive power-off; never handed out as scratch memory. */
+	MEM_PERSISTENT = 7,
 };
 
 struct mem_range {

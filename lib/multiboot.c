@@ -32,7 +32,7 @@ static void zero(void *p, uint64_t n)
 		*b++ = 0;
 }
 
-static err_t add_boot_range(struct mb_info *out, uint64_t base, uint64_t len)
+err_t mb_add_boot_range(struct mb_info *out, uint64_t base, uint64_t len)
 {
 	struct mem_range *r;
 
@@ -84,7 +84,7 @@ static bool parse_mmap(const struct boot_io *io, const uint8_t *mbi, struct mb_i
 		bootio_warn(io, "multiboot: memory map is unreadable", pa);
 		return false;
 	}
-	add_boot_range(out, pa, len);	/* the second range: cannot fail */
+	mb_add_boot_range(out, pa, len);	/* the second range: cannot fail */
 	while (off < len) {
 		uint32_t size;
 
@@ -159,7 +159,7 @@ static err_t parse_cmdline(const struct boot_io *io, uint32_t pa, struct mb_info
 		if (out->cmdline_too_long)
 			out->cmdline[0] = 0;
 	}
-	return add_boot_range(out, pa, (uint64_t)i + 1);
+	return mb_add_boot_range(out, pa, (uint64_t)i + 1);
 }
 
 /* Records the module list and each module as boot ranges. */
@@ -177,7 +177,7 @@ static err_t parse_mods(const struct boot_io *io, const uint8_t *mbi, struct mb_
 		bootio_warn(io, "multiboot: module list is unreadable", pa);
 		return OK;
 	}
-	err = add_boot_range(out, pa, (uint64_t)count * MOD_ENTRY_SIZE);
+	err = mb_add_boot_range(out, pa, (uint64_t)count * MOD_ENTRY_SIZE);
 	for (i = 0; i < count && !err; i++) {
 		const uint8_t *m = list + (uint64_t)i * MOD_ENTRY_SIZE;
 		uint32_t start = get_le32(m), end = get_le32(m + 4);
@@ -186,7 +186,7 @@ static err_t parse_mods(const struct boot_io *io, const uint8_t *mbi, struct mb_
 			bootio_warn(io, "multiboot: module ends before it starts; ignored", i);
 			continue;
 		}
-		err = add_boot_range(out, start, end - start);
+		err = mb_add_boot_range(out, start, end - start);
 	}
 	return err;
 }
@@ -203,25 +203,28 @@ err_t mb_parse(uint32_t magic, uint64_t mbi_pa, const struct boot_io *io,
 	err_t err = OK;
 
 	zero(out, sizeof(*out));
+	out->version = 1;
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		return ERR_BAD_SIGNATURE;
 	mbi = bootio_map(io, mbi_pa, MBI_SIZE);
 	if (!mbi)
 		return ERR_TRUNCATED;
 	out->flags = get_le32(mbi + MBI_FLAGS);
-	add_boot_range(out, mbi_pa, MBI_SIZE);	/* the first range: cannot fail */
+	mb_add_boot_range(out, mbi_pa, MBI_SIZE);	/* the first range: cannot fail */
 
 	if (out->flags & MB_INFO_MEM_MAP)
 		have_map = parse_mmap(io, mbi, out);
 	if (!have_map && !(out->flags & MB_INFO_MEMORY))
 		return ERR_NOT_FOUND;
 	out->map_from_mmap = have_map;
+	out->map_source = have_map ? MB_MAP_MMAP : MB_MAP_MEM_FIELDS;
 	if (!has_usable(&out->map)) {
 		if (out->flags & MB_INFO_MEMORY) {
 			if (have_map)
 				bootio_warn(io, "multiboot: memory map has no usable entry; using mem_lower/mem_upper", 0);
 			map_from_mem_fields(mbi, &out->map);
 			out->map_from_mmap = false;
+			out->map_source = MB_MAP_MEM_FIELDS;
 		} else {
 			bootio_warn(io, "multiboot: memory map has no usable entry", 0);
 		}

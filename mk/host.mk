@@ -158,7 +158,7 @@ fuzz: $(FUZZERS)
 	done
 
 # The ACPI suites share their table builders.
-build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h
+build/host/test_acpi build/host/test_acpi_s5 build/host/test_acpi_rsdp: tests/host/acpi_tables.h
 
 # The multicast trees' outside checker, shared by their tests and fuzzer.
 build/host/test_mtree build/fuzz/fuzz_mtree: tests/host/mtree_check.h

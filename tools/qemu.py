@@ -8,6 +8,10 @@ isa-debug-exit device (port 0xf4) through which the kernel reports a
 verdict as QEMU's exit status. --no-debug-exit leaves that device out, as
 on a real PC: Flotilla then powers off through ACPI (docs/power.md).
 
+--firmware ovmf boots UEFI firmware instead of QEMU's SeaBIOS: Debian's
+OVMF (package ovmf), its code read-only and a fresh copy of its variable
+store per boot, both as pflash drives, as a PC's flash holds them.
+
 The accelerator is picked automatically: KVM only when the host CPU
 advertises hardware virtualization (vmx or svm in /proc/cpuinfo) *and*
 /dev/kvm opens; otherwise TCG, multi-threaded. Some build machines have a
@@ -19,6 +23,34 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+
+# Debian's OVMF build with a 4 MiB flash (package ovmf): the firmware's code
+# and the template of its variable store.
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def ovmf_missing():
+    """Why OVMF cannot be booted here, or None."""
+    for f in (OVMF_CODE, OVMF_VARS):
+        if not os.path.exists(f):
+            return f"{f} is missing (apt-get install ovmf, or tools/setup.sh)"
+    return None
+
+
+def ovmf_args(vars_dir=None):
+    """The pflash drives of an OVMF boot: the code read-only, and a copy of
+    the variable store (the firmware writes it) in vars_dir or a temporary
+    directory, so no boot changes another's or Debian's template."""
+    why = ovmf_missing()
+    if why:
+        sys.exit("qemu.py: --firmware ovmf: " + why)
+    vars_dir = vars_dir or tempfile.mkdtemp(prefix="flotilla-ovmf-")
+    copy = os.path.join(vars_dir, "OVMF_VARS_4M.fd")
+    shutil.copyfile(OVMF_VARS, copy)
+    return ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={copy}"]
 
 
 def host_has_hw_virt():
@@ -84,10 +116,14 @@ def numa_args(nodes, smp, mem):
 
 def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
                  gdb=False, extra=(), machine_opts="", numa=0, debug_exit=True,
-                 no_reboot=True):
+                 no_reboot=True, firmware="seabios", vars_dir=None):
     """The QEMU argument list for one boot. debug_exit=False leaves out
     the isa-debug-exit device; no_reboot=False lets a reset reboot the
-    machine instead of ending QEMU (with status 0, as a power-off does)."""
+    machine instead of ending QEMU (with status 0, as a power-off does).
+    firmware="ovmf" boots UEFI firmware (its variable store copied into
+    vars_dir, a temporary directory if None)."""
+    if firmware not in ("seabios", "ovmf"):
+        sys.exit(f"qemu.py: firmware {firmware!r}: want seabios or ovmf")
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
         sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
@@ -110,6 +146,8 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
             cmd += ["-append", append]
     elif iso:
         cmd += ["-cdrom", iso, "-boot", "d"]
+    if firmware == "ovmf":
+        cmd += ovmf_args(vars_dir)
     if gdb:
         # Halted at the first instruction, waiting for gdb on the port
         # (gdb=True: 1234, make debug's), on this machine only.
@@ -134,6 +172,8 @@ def main():
     ap.add_argument("--gdb-port", type=int, help="wait for gdb on this port")
     ap.add_argument("--no-debug-exit", action="store_true",
                     help="leave out the isa-debug-exit device (as on a PC: poweroff uses ACPI)")
+    ap.add_argument("--firmware", choices=("seabios", "ovmf"), default="seabios",
+                    help="ovmf: boot UEFI firmware (Debian's ovmf package) instead of SeaBIOS")
     ap.add_argument("--interactive", action="store_true",
                     help="make run: exit 0 when Flotilla powers off with code 0")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
@@ -143,15 +183,22 @@ def main():
     extra = []
     for e in a.extra:
         extra += e.split()
+    # OVMF's variable store: a copy per run, removed after an interactive
+    # one (an exec'd QEMU leaves it in the temporary directory).
+    vars_dir = tempfile.mkdtemp(prefix="flotilla-ovmf-") if a.firmware == "ovmf" else None
     cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel,
                        a.gdb_port if a.gdb_port else a.gdb, extra,
-                       numa=a.numa, debug_exit=not a.no_debug_exit)
+                       numa=a.numa, debug_exit=not a.no_debug_exit, firmware=a.firmware,
+                       vars_dir=vars_dir)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)
     if not a.interactive:
         os.execv(cmd[0], cmd)
-    sys.exit(interactive_status(subprocess.call(cmd)))
+    status = subprocess.call(cmd)
+    if vars_dir:
+        shutil.rmtree(vars_dir, ignore_errors=True)
+    sys.exit(interactive_status(status))
 
 
 def interactive_status(qemu_status):

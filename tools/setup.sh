@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Flotilla needs on Debian 12 (or a close relative), all from
 # Debian's own archive: compilers, binutils, QEMU, GRUB and xorriso for the
-# ISO, clang's sanitizer/fuzzer runtime for the host tests, and for the
-# Linux side of `make bench` Debian's kernel, a static busybox and gnuplot
+# ISO (GRUB for BIOS and for UEFI: make iso builds a hybrid image), OVMF
+# (UEFI firmware for QEMU: the UEFI boot tests and make run-uefi), clang's
+# sanitizer/fuzzer runtime for the host tests, and for the Linux side of
+# `make bench` Debian's kernel, a static busybox and gnuplot
 # (docs/benchmarks.md#the-linux-guest). Installs only what is missing, so
 # it is cheap to run again.
 set -euo pipefail
 
 pkgs=(make gcc clang libclang-rt-14-dev binutils python3 gdb
-      qemu-system-x86 grub-pc-bin grub-common xorriso mtools
+      qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
       linux-image-amd64 busybox-static gnuplot-nox)
 
 missing=()

@@ -11,6 +11,8 @@ Stages, in order (each prints PASS/FAIL/SKIP lines):
   fuzz      each libFuzzer target for a fixed number of runs
   boot      the boot tests under QEMU at 1, 2, 3, 4 and 8 cores, the
             bad-input boots, the GRUB ISO, and a boot of the clang kernel
+  firmware  the GRUB ISO under SeaBIOS and under UEFI (OVMF) at 1, 2 and 4
+            cores, each to the shell and powered off (tools/fwboot.py)
 The last line is `N passed, N failed` (and `, N skipped`); the exit status
 is 1 if anything failed. `--filter T` keeps only tests whose names contain T.
 """
@@ -21,6 +23,8 @@ import shutil
 import subprocess
 import sys
 import time
+
+import fwboot  # tools/fwboot.py, beside this file: its test names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
@@ -133,7 +137,8 @@ def main():
             emit("FAIL", "fuzz/build", "\n" + r.stdout[-3000:])
     if built.get("gcc"):
         iso = []
-        if wanted("boot/special/grub_iso", flt):
+        firmware = any(wanted(n, flt) for n in fwboot.names())
+        if wanted("boot/special/grub_iso", flt) or firmware:
             r = run(["make", "-s", "iso"])
             if r.returncode == 0:
                 iso = ["--iso", "build/flotilla.iso"]
@@ -149,6 +154,10 @@ def main():
         r = subprocess.run([sys.executable, "tools/boottest.py", "--filter", flt] + iso + unguarded,
                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
         relay(r.stdout)
+        if iso and firmware:
+            r = subprocess.run([sys.executable, "tools/fwboot.py", "--matrix", "--filter", flt],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            relay(r.stdout)
         if built.get("clang") and wanted("boot/clang", flt):
             r = subprocess.run([sys.executable, "tools/boottest.py", "--kernel",
                                 "build-clang/flotilla-test.bin", "--smp", "2", "--no-special",

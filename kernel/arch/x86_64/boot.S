@@ -1,7 +1,11 @@
 /*
- * The bootstrap core's first instructions. A Multiboot loader enters
- * _start32 in 32-bit protected mode with paging off (eax = magic, ebx =
- * physical address of the boot information). We record the TSC (the boot
+ * The bootstrap core's first instructions. A Multiboot or Multiboot2
+ * loader enters _start32 in 32-bit protected mode with paging off (eax =
+ * the loader's magic, which says which of the two it is, ebx = physical
+ * address of the boot information). QEMU's -kernel speaks only Multiboot
+ * (version 1); GRUB's `multiboot2` command, which make iso uses, speaks
+ * Multiboot2, the only one that carries the ACPI RSDP and the EFI memory
+ * map of a UEFI machine (docs/boot.md). We record the TSC (the boot
  * clock's zero), check the CPU can do long mode, build the boot page tables
  * (the first 4 GiB identity-mapped and at the direct map, the kernel image
  * at -2 GiB), enable long mode and jump to kmain() in the higher half.
@@ -27,11 +31,49 @@ mb_header:
 	.long __bss_end_phys		/* bss_end_addr */
 	.long _start32			/* entry_addr */
 
+/*
+ * The Multiboot2 header (the Multiboot2 specification, "Header tags"):
+ * the same load addresses as above (the address tag), the entry point,
+ * and an optional framebuffer request. Asking for a framebuffer tells
+ * GRUB that the kernel accepts a linear framebuffer console, so under
+ * UEFI, where there is no VGA text mode, GRUB sets a graphics mode and
+ * passes it on instead of warning "no console will be available to OS".
+ * Optional (flags bit 0): a machine without one still boots.
+ */
+#define MB2_MAGIC	0xE85250D6
+#define MB2_ARCH_I386	0		/* 32-bit protected mode entry */
+#define MB2_LENGTH	(mb2_header_end - mb2_header)
+	.align 8
+mb2_header:
+	.long MB2_MAGIC
+	.long MB2_ARCH_I386
+	.long MB2_LENGTH
+	.long -(MB2_MAGIC + MB2_ARCH_I386 + MB2_LENGTH)
+	.align 8
+	.short 2, 0			/* address tag */
+	.long 24
+	.long mb2_header		/* header_addr */
+	.long __kernel_phys_start	/* load_addr */
+	.long __load_end_phys		/* load_end_addr */
+	.long __bss_end_phys		/* bss_end_addr */
+	.align 8
+	.short 3, 0			/* entry address tag */
+	.long 12
+	.long _start32
+	.align 8
+	.short 5, 1			/* framebuffer tag, optional */
+	.long 20
+	.long 0, 0, 0			/* width, height, depth: no preference */
+	.align 8
+	.short 0, 0			/* end tag */
+	.long 8
+mb2_header_end:
+
 	.section .boot.text, "ax"
 	.code32
 	.global _start32
 _start32:
-	mov	%eax, %edi			/* multiboot magic -> kmain arg 1 */
+	mov	%eax, %edi			/* loader's magic -> kmain arg 1 */
 	rdtsc
 	mov	%eax, PHYS(boot_tsc)
 	mov	%edx, PHYS(boot_tsc) + 4

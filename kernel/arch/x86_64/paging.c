@@ -36,7 +36,7 @@ extern char __shared_rw_start[], __shared_rw_end[], __bss_end[];
 #define LARGE_PAGE	(2ull << 20)
 /* One page beside the local APIC: arch_write_window's. */
 #define WRITE_WINDOW_VA	(DEVICE_WINDOW + PAGE_SIZE)
-extern uint64_t boot_pml4[512], boot_pdpt_low[512];
+extern uint64_t boot_pdpt_low[512];
 
 static unsigned idx(uint64_t va, unsigned level)
 {
@@ -226,9 +226,13 @@ err_t arch_boot_map_extend(uint64_t top)
 		uint64_t *pd = phys_to_virt(pd_pa);
 		for (unsigned i = 0; i < 512; i++)
 			pd[i] = ((gib << 30) + ((uint64_t)i << 21)) | PTE_P | PTE_W | PTE_PS;
-		/* boot_pdpt_low is mapped at both identity and the direct map. */
-		uint64_t *pdpt = phys_to_virt(boot_pml4[256] & PTE_ADDR);
-		pdpt[gib] = pd_pa | PTE_P | PTE_W;
+		/* boot_pdpt_low serves both identity and the direct map
+		 * (PML4[0] and [256]). Written through its own name, the
+		 * image's mapping of the hand-off, which this core may write
+		 * until it has started the others: through the direct map
+		 * it is the kernel image, read-only (memguard), and a
+		 * machine with memory above 4 GiB faulted here. */
+		boot_pdpt_low[gib] = pd_pa | PTE_P | PTE_W;
 	}
 	return OK;
 }
