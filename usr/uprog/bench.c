@@ -275,7 +275,8 @@ static err_t one_unmap(unsigned readers, uint64_t *sample)
 	if ((err = all_read(readers)))
 		return err;
 	uint64_t t0 = tsc_fenced();
-	err = readers ? mon_unmap(B_PT, 0) : vnode_unmap(B_PT, B_PAGE);
+	err = readers ? mon_unmap((const void *)page, 1, MON_SHAPE_BEST, NULL) :
+			 vnode_unmap(B_PT, B_PAGE);
 	*sample = tsc_fenced() - t0;
 	if (err || (err = cnode_delete(CPTR_TASKCN, CADDR_L2(B_PAGE))))
 		return err;
