@@ -796,6 +796,8 @@ def bench_lines(res, args, smp=2, n=20):
     status, text, log = boot(name, args.logdir, args.timeout, smp=smp, mem=args.mem,
                              kernel=args.kernel, append=f"bench={n}")
     workloads, problems = bench.parse(text, smp, n)
+    shoot, more = bench.parse_cores(text, smp, "shootdown", bench.SHAPES, n, counted=True)
+    problems += more
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
     if problems:
@@ -803,7 +805,8 @@ def bench_lines(res, args, smp=2, n=20):
     else:
         na = sum(1 for w in workloads if w.get("na"))
         pairs = len({w["pair"] for w in workloads if "pair" in w})
-        res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}")
+        res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}; "
+                f"shootdown lines: {len(shoot)}")
 
 
 def special(res, args, name, expect, until=None, **kw):

@@ -42,6 +42,7 @@ enum uprog_mode {
 	UPROG_FPU_FAULT = 36,
 	UPROG_FPU_SPANS = 37,
 	UPROG_FPU_YIELD = 38,
+	UPROG_BENCH_SHOOT = 39,	/* usr/uprog/bench.c: make bench's shootdown lines */
 };
 
 /* The mode is the argument's low byte; some modes take more above it. */
