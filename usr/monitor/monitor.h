@@ -70,6 +70,11 @@ int init_wait(const struct proc *init);
 #define MESH_DOORBELL		0	/* the monitor's own doorbell slot */
 err_t mesh_init(unsigned core);
 void mesh_poll(void);
+/* While on, this core's monitor says that it polls its rings (mesh_poll in
+ * a loop), so that interface messages to it ring no doorbell: a shootdown's
+ * root waiting for answers (shoot.c). Turn it off before blocking; a look
+ * at the rings afterwards sees every message sent without a doorbell. */
+void mesh_polling(bool on);
 unsigned mesh_join_all(void);
 bool mesh_joined(unsigned core);
 err_t mesh_ping(unsigned core, uint64_t *cycles);

@@ -76,6 +76,42 @@ const struct mtree_topo *shoot_topo(void)
 	return &topo;
 }
 
+/*
+ * The trees of the last few runs. Every run from one root over the same
+ * cores in the same shape has the same tree, so each is built once:
+ * building is most of what a core does for a run besides its messages
+ * (mtree_best builds three trees and counts each).
+ */
+#define TREES		8
+static struct cached {
+	bool used;
+	int asked;			/* the shape asked for; -1: the best */
+	unsigned root;
+	uint64_t members;
+	struct mtree tree;
+} trees[TREES];
+static unsigned trees_next;
+
+static err_t tree_for(unsigned root, int asked, uint64_t members, struct mtree *out)
+{
+	enum mtree_shape s = (enum mtree_shape)asked;
+	err_t err;
+
+	for (unsigned i = 0; i < TREES; i++) {
+		struct cached *c = &trees[i];
+		if (c->used && c->root == root && c->asked == asked && c->members == members) {
+			*out = c->tree;
+			return OK;
+		}
+	}
+	if ((asked < 0 && (err = mtree_best(&topo, root, members, &s))) ||
+	    (err = mtree_build(&topo, s, root, members, out)))
+		return err;
+	trees[trees_next] = (struct cached){ true, asked, root, members, *out };
+	trees_next = (trees_next + 1) % TREES;
+	return OK;
+}
+
 static struct run *run_find(unsigned root, uint64_t seq)
 {
 	for (unsigned i = 0; i < RUNS; i++)
@@ -157,8 +193,8 @@ static err_t on_shoot(struct idl_binding *b, uint64_t seq, uint32_t root, uint64
 	struct mtree t;
 
 	/* The sender must be this core's parent in the tree it names. */
-	if (root >= topo.ncores || root == me || run_find(root, seq) ||
-	    mtree_build(&topo, (enum mtree_shape)shape, root, members, &t) ||
+	if (root >= topo.ncores || root == me || shape >= MTREE_NSHAPES || run_find(root, seq) ||
+	    tree_for(root, (int)shape, members, &t) ||
 	    t.parent[me] != (int8_t)from)
 		return ERR_BAD_MESSAGE;
 	if (!(r = run_new()))
@@ -211,22 +247,20 @@ static bool run_done(unsigned i)
 err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, int shape,
 		struct shoot_counts *out)
 {
-	enum mtree_shape s = (enum mtree_shape)shape;
 	struct run *r;
 	err_t err;
 
 	members |= 1ull << me;
-	if (shape < 0 && (err = mtree_best(&topo, me, members, &s)))
-		return err;
 	if (!(r = run_new()))
 		return ERR_TOO_MANY;
 	*r = (struct run){ .used = true, .root = me, .parent = me, .seq = ++next_seq,
 			   .vroot = vroot, .va = va, .pages = pages };
-	if ((err = mtree_build(&topo, s, me, members, &r->tree))) {
+	if ((err = tree_for(me, shape, members, &r->tree))) {
 		memset(r, 0, sizeof(*r));
 		return err;
 	}
 	r->next = r->tree.sequential ? r->tree.first_child[me] : -1;
+	mesh_polling(true);	/* the answers need not ring: this polls for them */
 	flush_here(r);
 	send_children(r);
 	finish(r);
@@ -234,13 +268,15 @@ err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, i
 	uint64_t spin_end = sys_clock_ns() + SHOOT_SPIN_NS;
 	while (!r->done && sys_clock_ns() < spin_end)
 		mesh_poll();
+	mesh_polling(false);
+	mesh_poll();		/* what came without a doorbell meanwhile */
 	if (!r->done && !mesh_serve_until(run_done, i, sys_clock_ns() + MESH_WAIT_NS))
 		err = ERR_TIMEOUT;
 	else if (r->err)
 		err = r->err;
 	else if (r->reached != members)
 		err = ERR_TIMEOUT;	/* a core did not flush: the pages must stay */
-	*out = (struct shoot_counts){ .shape = s, .msgs = r->msgs, .cross_node = r->cross,
+	*out = (struct shoot_counts){ .shape = r->tree.shape, .msgs = r->msgs, .cross_node = r->cross,
 				      .rounds = r->rounds, .reached = r->reached };
 	memset(r, 0, sizeof(*r));
 	return err;

@@ -382,7 +382,7 @@ err_t span_flush_replicas(unsigned owner, uint64_t vroot, uint64_t va, uint32_t 
  */
 static err_t span_unmap(const uint64_t *w, bool has_cap, uint64_t *r)
 {
-	struct shoot_counts k;
+	struct shoot_counts k = { 0 };
 	uint64_t vroot;
 	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
 

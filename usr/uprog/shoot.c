@@ -25,6 +25,7 @@
  *    request at all shows a stale read there; step 1 catches the rest.)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <flotilla/caps.h>
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
@@ -58,7 +59,7 @@ static struct lane {
 } lane[MAX_CORES];
 static volatile uint64_t after_unmap, reads;
 static unsigned nlanes;
-static _Alignas(16) uint8_t stacks[MAX_CORES][STACK];
+static uint8_t *stacks;		/* STACK bytes for each lane (malloc: 16-byte aligned) */
 
 static uint64_t my_tlb_pages(void)
 {
@@ -214,6 +215,8 @@ int span_unmap_test(void)
 	if (mon_cores(&n) || n == 0 || n > MAX_CORES)
 		return 1;
 	nlanes = n;
+	if (!(stacks = malloc((size_t)n * STACK)))
+		return 1;
 	if (tables())
 		return 2;
 	for (unsigned i = 0; i < NPAGES; i++)
@@ -222,7 +225,7 @@ int span_unmap_test(void)
 	if (mon_unmap((void *)BASE, 1, 0, NULL) != ERR_NOT_FOUND)
 		return 3;			/* not spanned: the process's own to do */
 	for (unsigned k = 0; k < n; k++)
-		if (mon_span(k, lane_main, k, stacks[k], STACK, &id[k]))
+		if (mon_span(k, lane_main, k, stacks + k * STACK, STACK, &id[k]))
 			return 4;
 	for (unsigned k = 0; k < n; k++)
 		while (!lane[k].ready)
