@@ -5,24 +5,25 @@
  * own, so that it knows where they are (PML4 entry UNMAP_L4 -> PDPT ->
  * PDIR -> PTABLE), and spans a lane on every core, this one included.
  *
- * 1. Counted: for each of the four shapes, it unmaps two pages in one
+ * 1. Refused, changing nothing (while every page is mapped): a range
+ *    partly unmapped (a mapped page, then a hole), memory outside the
+ *    process's mapped space or outside user space, a bad alignment, count
+ *    or shape; the counts stay, and every page still reads.
+ * 2. Counted: for each of the four shapes, it unmaps two pages in one
  *    mon_unmap, and every lane reads its own core's count of pages flushed
  *    in its address space (DISP_INFO's tlb_pages, kept by that core's
  *    kernel): each must have grown by exactly 2, as must the main
  *    dispatcher's on this core, and the run must say that every core
  *    flushed. A remote flush left out, or a core the tree skips, fails
- *    here, whatever the TLB would have shown.
- * 2. Refused, changing nothing: a range partly unmapped, pages unmapped
- *    twice, memory outside the process's mapped space or outside user
- *    space, a bad alignment, count or shape; the counts stay, and the
- *    pages that were mapped still read.
+ *    here, whatever the TLB would have shown. Then pages unmapped twice
+ *    are refused, and nothing is flushed.
  * 3. Stale reads, as hardware shows them: the lane on the last core reads
  *    a page in a loop and never leaves its address space; once it has
  *    seen the flag the main dispatcher sets after mon_unmap returned, a
  *    read that works is a stale TLB entry. It must fault instead. (Under
  *    QEMU's TCG, which has no PCIDs, the core's switch to its monitor to
  *    take the request flushes the TLB anyway: only a core that gets no
- *    request at all shows a stale read there; step 1 catches the rest.)
+ *    request at all shows a stale read there; step 2 catches the rest.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,7 @@ static int refusals(void)
 	err_t cap_err;
 
 	if (mon_unmap((void *)(BASE + NPAGES * 4096), 2, 0, NULL) != ERR_NOT_MAPPED ||
+	    mon_unmap((void *)(BASE + (NPAGES - 1) * 4096), 2, 0, NULL) != ERR_NOT_MAPPED ||
 	    mon_unmap((void *)(BASE + (NPAGES - 1) * 4096), 3, 0, NULL) != ERR_NOT_MAPPED)
 		return 11;		/* partly unmapped: a hole at entry NPAGES */
 	if (mon_unmap((void *)(BASE + 512 * 4096), 1, 0, NULL) != ERR_NOT_MAPPED ||
@@ -231,7 +233,20 @@ int span_unmap_test(void)
 		while (!lane[k].ready)
 			sys_yield();
 
-	/* 1. Each shape flushes exactly the pages on every core. */
+	/* 1. Refused, and nothing changed: the counts, and every page that
+	 * was mapped still reads (7 of a range 7..8 across the hole too). */
+	remember(n);
+	if ((bad = refusals()))
+		return bad;
+	if (!grew_by(n, 0))
+		return 16;
+	for (unsigned i = 0; i < NPAGES; i++)
+		if (PAGE(i)[0] != PAGE_MAGIC)
+			return 17;
+	if (PAGE(LAST)[0] != PAGE_MAGIC)
+		return 17;
+
+	/* 2. Each shape flushes exactly the pages on every core. */
 	for (unsigned s = 0; s < 4; s++) {
 		remember(n);
 		if (mon_unmap((void *)(BASE + 2 * s * 4096), 2, 1 + s, &sd))
@@ -243,15 +258,9 @@ int span_unmap_test(void)
 			return 7;
 	}
 
-	/* 2. Refused, and nothing changed: the counts, and the pages that
-	 * are still mapped read. */
 	remember(n);
-	if ((bad = refusals()))
-		return bad;
-	if (mon_unmap((void *)BASE, 2, 0, NULL) != ERR_NOT_MAPPED)
-		return 16;			/* twice */
-	if (!grew_by(n, 0) || PAGE(LAST)[0] != PAGE_MAGIC)
-		return 17;
+	if (mon_unmap((void *)BASE, 2, 0, NULL) != ERR_NOT_MAPPED || !grew_by(n, 0))
+		return 23;			/* twice: refused, nothing flushed */
 
 	/* 3. The reader on the last core must fault once the unmap returned. */
 	unsigned last = n - 1;
