@@ -26,8 +26,12 @@
  * The topology is the kernel's (KERNEL_CORES: the NUMA node of each core,
  * from SRAT); the SKB should give these facts, cache groups and distances
  * included, once it exists (shoot_topology below is where it plugs in).
- * Until then, each node is taken as one cache group (one package per node,
- * as on the paper's AMD machines) and the distances as unknown.
+ * Until then every core is taken to share one last-level cache, as QEMU's
+ * `-smp N` machine is one package whose cores share its L3 (CPUID leaf 4),
+ * whatever its NUMA nodes; so multicast is broadcast there. The distances
+ * are taken as unknown (10 within a node, 20 between two: only the order
+ * of numa's aggregators and the best shape could depend on them, and with
+ * every remote node equally far neither does).
  */
 #include <string.h>
 #include <flotilla/caps.h>
@@ -67,7 +71,7 @@ static void shoot_topology(void)
 		if (kernel_core_node(CPTR_KERNEL, c, &node) || node >= MTREE_MAX_NODES)
 			node = 0;
 		topo.node[c] = (uint8_t)node;
-		topo.cache[c] = (uint8_t)node;
+		topo.cache[c] = 0;
 	}
 }
 

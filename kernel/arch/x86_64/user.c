@@ -127,7 +127,8 @@ void arch_tlb_flush_pages(uint64_t pml4_pa, uint64_t va, uint64_t n)
 		else if (a->pcid && a->invpcid)
 			invpcid_one(pcid_of(s), va + i * PAGE_SIZE);
 	}
-	/* No PCIDs: nothing of a space that is not loaded is cached. */
+	/* A space that is not loaded: without PCIDs the TLB holds nothing of
+	 * it; with PCIDs but no INVPCID, its PCID is flushed when next loaded. */
 	if (!loaded && a->pcid && !a->invpcid)
 		s->stale = true;
 }
