@@ -59,15 +59,15 @@ static const uint64_t methods[] = {
 	KERNEL_NOTIFY_BIND, KERNEL_NOTIFY, KERNEL_CORES, KERNEL_NOTIFY_MINT, KERNEL_FRAME_IMPORT,
 	KERNEL_CAP_REMOTE, KERNEL_CONSOLE_TAKE, KERNEL_CONSOLE_READ, KERNEL_VROOT_SPAN,
 	KERNEL_VROOT_SET, KERNEL_VROOT_UNMAP, KERNEL_TLB_FLUSH, KERNEL_FRAME_EXPORT, NOTIFY_RING,
-	IOPORT_IN, IOPORT_OUT,
+	IOPORT_IN, IOPORT_OUT, KERNEL_VROOT_EXPORT,
 	/* No methods. */
-	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, KERNEL_FRAME_EXPORT + 1,
+	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, KERNEL_VROOT_EXPORT + 1,
 	NOTIFY_RING + 1, IOPORT_OUT + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
 #define EDGE_MINTED	(NMETHODS + 5)		/* + the type */
-_Static_assert(EDGE_MINTED + CAP_TYPE_COUNT <= 64, "rights_edge() has an edge for each");
+_Static_assert(EDGE_MINTED + CAP_TYPE_COUNT <= 96, "rights_edge() has an edge for each");
 
 /* Other core's memory that their kernels export (world_token). */
 static const struct { unsigned core; uint64_t base; } exports[] = {
@@ -165,7 +165,7 @@ static unsigned rights(unsigned type, uint64_t m)
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_IOPORT && (m == IOPORT_IN || m == IOPORT_OUT))
 		return m == IOPORT_IN ? CAP_RIGHT_READ : CAP_RIGHT_WRITE;
-	if (type == CAP_KERNEL && m >= KERNEL_POWEROFF && m <= KERNEL_FRAME_EXPORT)
+	if (type == CAP_KERNEL && m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT)
 		return m == KERNEL_CMDLINE || m == KERNEL_CORES ? NONE : CAP_RIGHT_WRITE;
 	return 0;
 }
@@ -239,6 +239,7 @@ static void __attribute__((noinline)) rights_edge(unsigned i)
 {
 	switch (i) {
 	EDGE8(0); EDGE8(8); EDGE8(16); EDGE8(24); EDGE8(32); EDGE8(40); EDGE8(48); EDGE8(56);
+	EDGE8(64); EDGE8(72); EDGE8(80); EDGE8(88);
 	}
 }
 
@@ -393,14 +394,14 @@ static void check_result(const struct call *k, enum left how)
 
 	if (how == LEFT_POWEROFF || !c->current)
 		return;
-	CHECK(sim.cpu.rax < ERR__COUNT, "a system call returned %llu, no error code",
+	FI_CHECK(sim.cpu.rax < ERR__COUNT, "a system call returned %llu, no error code",
 	      (unsigned long long)sim.cpu.rax);
 	if (!k->me || c->current != k->me || c->switches != k->switches)
 		return;		/* it blocked, or another ran: its result comes later */
 	err_t err = (err_t)sim.cpu.rax;
-	CHECK(!k->must_fail || err != OK, "a call without the rights its method needs succeeded");
+	FI_CHECK(!k->must_fail || err != OK, "a call without the rights its method needs succeeded");
 	if (err != OK && !(err == ERR_WOULD_BLOCK && k->may_change))
-		CHECK(check_hash() == k->hash, "a call failed with %s but changed the kernel",
+		FI_CHECK(check_hash() == k->hash, "a call failed with %s but changed the kernel",
 		      err_name(err));
 }
 

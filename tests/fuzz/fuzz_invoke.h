@@ -48,7 +48,7 @@ struct dcb;
 
 void fuzz_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
-#define CHECK(cond, ...) \
+#define FI_CHECK(cond, ...) \
 	do { if (!(cond)) fuzz_fail(__FILE__, __LINE__, __VA_ARGS__); } while (0)
 
 /* ---- The simulated machine (fuzz_invoke_arch.c) ---- */

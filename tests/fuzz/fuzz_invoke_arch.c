@@ -113,8 +113,8 @@ void sim_init(void)
 	share(3, 7 * MiB, 1 * MiB);
 	machine.phys_top = SIM_BYTES;
 	machine.tsc_hz = 1000000000;		/* a cycle is a nanosecond */
-	machine.mesh_pa = MESH_PA;
-	machine.mesh_len = 8 * PAGE;		/* 4 cores: 4 * 4 * 2048 bytes */
+	machine.mesh[0] = (struct mem_range){ MESH_PA, 8 * PAGE, MEM_USABLE };	/* 4 cores: 4 * 4 * 2048 bytes */
+	machine.nmesh = 1;
 	machine.token_key = (struct sipkey){ 0x0706050403020100ull, 0x0F0E0D0C0B0A0908ull };
 	strcpy(machine.cmdline, "utest fuzz=invoke");
 
@@ -156,7 +156,7 @@ void sim_reset(void)
 
 void *sim_ptr(uint64_t pa)
 {
-	CHECK(pa < SIM_BYTES, "the harness reached past memory: 0x%llx", (unsigned long long)pa);
+	FI_CHECK(pa < SIM_BYTES, "the harness reached past memory: 0x%llx", (unsigned long long)pa);
 	return alias + pa;
 }
 
@@ -176,7 +176,7 @@ enum left sim_enter(void (*fn)(void *), void *arg)
 
 static void __attribute__((noreturn)) leave(enum left how)
 {
-	CHECK(in_kernel, "left the kernel without having entered it");
+	FI_CHECK(in_kernel, "left the kernel without having entered it");
 	longjmp(exit_to, how);
 }
 
@@ -186,7 +186,7 @@ void arch_resume(const struct trap_frame *f)
 {
 	struct core *c = this_core();
 
-	CHECK(c->current && f == &c->current->regs,
+	FI_CHECK(c->current && f == &c->current->regs,
 	      "arch_resume of a frame that is not the current dispatcher's");
 	sim.cpu = *f;
 	leave(LEFT_RESUMED);
@@ -201,6 +201,41 @@ void arch_exit_qemu(int code)
 {
 	(void)code;
 	leave(LEFT_POWEROFF);
+}
+
+/* The machine goes off: the run ends here (as S5 or the exit device would). */
+err_t arch_poweroff(unsigned code)
+{
+	(void)code;
+	leave(LEFT_POWEROFF);
+}
+
+/* The fuzzer's host code uses the real registers, so the kernel's FPU
+ * hand-over has nothing to save or load here; dispatch.c's bookkeeping
+ * (fpu_owner, cleared when a dispatcher dies) still runs. */
+void arch_fpu_init_area(void *area)
+{
+	memset(area, 0, FPU_AREA_BYTES);
+}
+
+void arch_fpu_save(void *area)
+{
+	(void)area;
+}
+
+void arch_fpu_restore(const void *area)
+{
+	(void)area;
+}
+
+bool arch_fpu_lazy(void)
+{
+	return false;
+}
+
+void arch_fpu_trap_next(bool trap)
+{
+	(void)trap;
 }
 
 void arch_set_this_core(struct core *c)
@@ -229,7 +264,7 @@ void arch_start_pages(uint64_t *base, uint64_t *len)
 
 void arch_notify(unsigned core, unsigned slot)
 {
-	CHECK(core < machine.ncores && slot < NOTIFY_SLOTS, "doorbell %u of core %u", slot, core);
+	FI_CHECK(core < machine.ncores && slot < NOTIFY_SLOTS, "doorbell %u of core %u", slot, core);
 	if (core == ME)
 		sim.pending_bells |= 1u << slot;
 	else
@@ -257,8 +292,8 @@ void *arch_write_window(uint64_t pa)
 {
 	uint64_t page = pa & ~(PAGE - 1);
 
-	CHECK(!window_page, "a second write window while one is open");
-	CHECK(pa < SIM_BYTES && in_other_share(pa),
+	FI_CHECK(!window_page, "a second write window while one is open");
+	FI_CHECK(pa < SIM_BYTES && in_other_share(pa),
 	      "a write window onto 0x%llx, which is not another core's RAM", (unsigned long long)pa);
 	if (mprotect(window + page, PAGE, PROT_READ | PROT_WRITE))
 		abort();
@@ -272,7 +307,7 @@ void *arch_write_window(uint64_t pa)
 
 void arch_write_window_close(void)
 {
-	CHECK(window_page, "closing a write window that is not open");
+	FI_CHECK(window_page, "closing a write window that is not open");
 	if (mprotect(window + window_page - 1, PAGE, PROT_NONE))
 		abort();
 	window_page = 0;
@@ -282,7 +317,7 @@ void arch_write_window_close(void)
 
 uint32_t fuzz_port_in(uint16_t port, unsigned width)
 {
-	CHECK(port >= sim.port_lo && port + width <= sim.port_hi,
+	FI_CHECK(port >= sim.port_lo && port + width <= sim.port_hi,
 	      "in from port 0x%x (width %u): no capability grants it", port, width);
 	sim.ports++;
 	return 0;
@@ -290,7 +325,7 @@ uint32_t fuzz_port_in(uint16_t port, unsigned width)
 
 void fuzz_port_out(uint16_t port, unsigned width, uint32_t v)
 {
-	CHECK(port >= sim.port_lo && port + width <= sim.port_hi,
+	FI_CHECK(port >= sim.port_lo && port + width <= sim.port_hi,
 	      "out to port 0x%x (width %u): no capability grants it", port, width);
 	sim.ports++;
 }
@@ -304,7 +339,7 @@ uint64_t fuzz_read_cr3(void)
  * be loaded. */
 void fuzz_write_cr3(uint64_t v)
 {
-	CHECK(v == this_core()->pml4_pa || check_live(CAP_PML4, v),
+	FI_CHECK(v == this_core()->pml4_pa || check_live(CAP_PML4, v),
 	      "cr3 loaded with 0x%llx, which is no live PML4", (unsigned long long)v);
 	sim.cr3 = v;
 	sim.flushes++;

@@ -131,24 +131,24 @@ CHECKER static void on_created(struct cte *c)
 {
 	const struct cap *k = &c->cap;
 
-	CHECK(k->rights == CAP_RIGHTS_ALL && k->flags == 0 && k->word == 0,
+	FI_CHECK(k->rights == CAP_RIGHTS_ALL && k->flags == 0 && k->word == 0,
 	      "a new capability with rights 0x%x, flags 0x%x, word 0x%llx", k->rights, k->flags,
 	      (unsigned long long)k->word);
-	CHECK(in_own(k->base, k->size) && k->size && k->base % 64 == 0,
+	FI_CHECK(in_own(k->base, k->size) && k->size && k->base % 64 == 0,
 	      "a %s made at 0x%llx (+0x%llx), not in this core's share", cap_type_name(k->type),
 	      (unsigned long long)k->base, (unsigned long long)k->size);
 	if (k->type == CAP_RAM)
 		return;		/* RAM is not an object; its bytes are zeroed when typed */
-	CHECK(has_memory(k->type), "made a %s", cap_type_name(k->type));
+	FI_CHECK(has_memory(k->type), "made a %s", cap_type_name(k->type));
 	const uint8_t *p = phys_to_virt(k->base);
-	CHECK(k->size <= 16384 ? zero_bytes(p, k->size) :
+	FI_CHECK(k->size <= 16384 ? zero_bytes(p, k->size) :
 	      zero_bytes(p, 8192) && zero_bytes(p + k->size - 8192, 8192),
 	      "a new %s at 0x%llx is not zeroed", cap_type_name(k->type), (unsigned long long)k->base);
 	uint32_t b = unit(k->base);
 	for (uint32_t u = b; u < b + k->size / 64; u++) {
-		CHECK(owner[u] != KERNEL_OWNED, "a %s at 0x%llx covers the kernel's own memory",
+		FI_CHECK(owner[u] != KERNEL_OWNED, "a %s at 0x%llx covers the kernel's own memory",
 		      cap_type_name(k->type), (unsigned long long)k->base);
-		CHECK(!owner[u], "a %s at 0x%llx overlaps a live %s", cap_type_name(k->type),
+		FI_CHECK(!owner[u], "a %s at 0x%llx overlaps a live %s", cap_type_name(k->type),
 		      (unsigned long long)k->base, cap_type_name(objs[owner[u] - 1].type));
 		owner[u] = b + 1;
 	}
@@ -160,23 +160,23 @@ CHECKER static void on_delete(struct cte *c, bool last)
 {
 	const struct cap *k = &c->cap;
 
-	CHECK(!empty(c) && k->type < CAP_TYPE_COUNT, "deleting an empty or bad slot");
-	CHECK(!(k->flags & ~(CAPF_ZOMBIE | CAPF_REMOTE)), "flags 0x%x", k->flags);
+	FI_CHECK(!empty(c) && k->type < CAP_TYPE_COUNT, "deleting an empty or bad slot");
+	FI_CHECK(!(k->flags & ~(CAPF_ZOMBIE | CAPF_REMOTE)), "flags 0x%x", k->flags);
 	if (k->type == CAP_RAM) {
-		CHECK(last, "a RAM capability that is not its RAM's only one");
+		FI_CHECK(last, "a RAM capability that is not its RAM's only one");
 		return;
 	}
 	if (!has_memory(k->type) || !in_own(k->base, k->size))
 		return;		/* no object here: kernel, I/O ports, foreign frames */
 	struct obj *o = obj_at(k->base, k->type);
-	CHECK(o && o->size == k->size, "deleting a %s at 0x%llx that names no live object",
+	FI_CHECK(o && o->size == k->size, "deleting a %s at 0x%llx that names no live object",
 	      cap_type_name(k->type), (unsigned long long)k->base);
 	if (!last)
 		return;
 	if (k->type == CAP_CNODE) {
 		const struct cte *s = cnode_slots(k);
 		for (uint32_t i = 0; i < cnode_nslots(k); i++)
-			CHECK(empty(&s[i]) || (s[i].cap.flags & CAPF_ZOMBIE),
+			FI_CHECK(empty(&s[i]) || (s[i].cap.flags & CAPF_ZOMBIE),
 			      "a CNode destroyed with its slot %u full", i);
 	}
 	uint32_t b = unit(k->base);
@@ -224,10 +224,10 @@ CHECKER static void add_slot(struct cte *s)
 {
 	uint64_t pa = pa_of(s);
 
-	CHECK(in_own(pa, sizeof(*s)) && nslots < MAX_SLOTS, "a slot at 0x%llx",
+	FI_CHECK(in_own(pa, sizeof(*s)) && nslots < MAX_SLOTS, "a slot at 0x%llx",
 	      (unsigned long long)pa);
 	uint32_t u = unit(pa);
-	CHECK(slot_stamp[u] != stamp, "two slots overlap at 0x%llx", (unsigned long long)pa);
+	FI_CHECK(slot_stamp[u] != stamp, "two slots overlap at 0x%llx", (unsigned long long)pa);
 	slot_stamp[u] = stamp;
 	slot_at[u] = s;
 	slots[nslots++] = s;
@@ -274,17 +274,17 @@ CHECKER static void check_links(const struct cte *s)
 {
 	const struct cte *p = s->parent;
 
-	CHECK(!p || in_scan(p), "a parent link to no full slot");
+	FI_CHECK(!p || in_scan(p), "a parent link to no full slot");
 	if (s->next)
-		CHECK(in_scan(s->next) && s->next->prev == s && s->next->parent == p,
+		FI_CHECK(in_scan(s->next) && s->next->prev == s && s->next->parent == p,
 		      "a broken next link");
 	if (s->prev)
-		CHECK(in_scan(s->prev) && s->prev->next == s && s->prev->parent == p,
+		FI_CHECK(in_scan(s->prev) && s->prev->next == s && s->prev->parent == p,
 		      "a broken prev link");
 	else
-		CHECK(!p || p->first_child == s, "a first child its parent does not know");
+		FI_CHECK(!p || p->first_child == s, "a first child its parent does not know");
 	if (s->first_child)
-		CHECK(in_scan(s->first_child) && s->first_child->parent == s &&
+		FI_CHECK(in_scan(s->first_child) && s->first_child->parent == s &&
 		      !s->first_child->prev, "a broken first_child link");
 }
 
@@ -295,13 +295,13 @@ CHECKER static void check_parent(const struct cte *s)
 	if (!p)
 		return;
 	if (p->type == CAP_RAM) {
-		CHECK(c->base >= p->base && c->size <= p->size && c->base - p->base <= p->size - c->size,
+		FI_CHECK(c->base >= p->base && c->size <= p->size && c->base - p->base <= p->size - c->size,
 		      "a %s outside the RAM it was retyped from", cap_type_name(c->type));
 		return;
 	}
-	CHECK(cap_same_object(p, c) && !(c->rights & ~p->rights),
+	FI_CHECK(cap_same_object(p, c) && !(c->rights & ~p->rights),
 	      "a copy of a %s with another object or more rights", cap_type_name(p->type));
-	CHECK(p->type != CAP_ENDPOINT || !p->word || c->word == p->word, "a badge changed");
+	FI_CHECK(p->type != CAP_ENDPOINT || !p->word || c->word == p->word, "a badge changed");
 }
 
 /* Inside one range of another core's share? */
@@ -324,36 +324,36 @@ CHECKER static void check_object(const struct cte *s)
 
 	switch (k->type) {
 	case CAP_RAM:
-		CHECK(in_own(k->base, k->size) && aligned, "RAM at 0x%llx", (unsigned long long)k->base);
+		FI_CHECK(in_own(k->base, k->size) && aligned, "RAM at 0x%llx", (unsigned long long)k->base);
 		return;
 	case CAP_KERNEL:
-		CHECK(k->base == 0 && k->size == 0, "a Kernel capability with a base");
+		FI_CHECK(k->base == 0 && k->size == 0, "a Kernel capability with a base");
 		return;
 	case CAP_IOPORT:
-		CHECK(k->base == 0x3F8 && k->size == 8, "I/O ports that COM1's are not");
+		FI_CHECK(k->base == 0x3F8 && k->size == 8, "I/O ports that COM1's are not");
 		return;
 	case CAP_NOTIFY:
-		CHECK(k->base < machine.ncores && k->size < NOTIFY_SLOTS, "a Notify for no doorbell");
+		FI_CHECK(k->base < machine.ncores && k->size < NOTIFY_SLOTS, "a Notify for no doorbell");
 		return;
 	case CAP_DEVFRAME:
 	case CAP_IRQ:
-		CHECK(false, "a %s, which nothing makes", cap_type_name(k->type));
+		FI_CHECK(false, "a %s, which nothing makes", cap_type_name(k->type));
 	}
 	if (k->type == CAP_FRAME && !in_own(k->base, k->size)) {
 		/* The mesh, the boot image or an import: never this core's
 		 * memory, only the boot image or another core's RAM. */
-		CHECK(aligned && (k->base + k->size <= OWN_BASE || k->base >= OWN_BASE + OWN_BYTES) &&
+		FI_CHECK(aligned && (k->base + k->size <= OWN_BASE || k->base >= OWN_BASE + OWN_BYTES) &&
 		      ((k->base == BOOTIMG_PA && k->size == BOOTIMG_BYTES) || in_other_share(k)),
 		      "a foreign Frame at 0x%llx (+0x%llx)", (unsigned long long)k->base,
 		      (unsigned long long)k->size);
 		return;
 	}
 	struct obj *o = obj_at(k->base, k->type);
-	CHECK(o && o->size == k->size, "a %s at 0x%llx that names no live object",
+	FI_CHECK(o && o->size == k->size, "a %s at 0x%llx that names no live object",
 	      cap_type_name(k->type), (unsigned long long)k->base);
 	o->seen = epoch;
 	if (k->type == CAP_CNODE)
-		CHECK(k->size == (uint64_t)CTE_SIZE << k->aux, "a CNode's aux");
+		FI_CHECK(k->size == (uint64_t)CTE_SIZE << k->aux, "a CNode's aux");
 }
 
 CHECKER static void add_maprec(const struct cte *s)
@@ -361,8 +361,8 @@ CHECKER static void add_maprec(const struct cte *s)
 	const struct cap *k = &s->cap;
 	unsigned n = vnode_level(k->type) >= 0 ? 1 : (unsigned)(k->size / PAGE_SIZE);
 
-	CHECK(in_own(maprec_table(k->word), PAGE_SIZE), "a mapping record in no table of this core");
-	CHECK(maprec_entry(k->word) + n <= 512, "a mapping record past its table");
+	FI_CHECK(in_own(maprec_table(k->word), PAGE_SIZE), "a mapping record in no table of this core");
+	FI_CHECK(maprec_entry(k->word) + n <= 512, "a mapping record past its table");
 	if (nmaps == MAX_MAPS) {
 		maps_overflow = true;
 		return;
@@ -374,17 +374,17 @@ CHECKER static void check_slot(const struct cte *s)
 {
 	const struct cap *k = &s->cap;
 
-	CHECK(k->type < CAP_TYPE_COUNT && !(k->flags & ~CAPF_REMOTE) && !(k->rights & ~CAP_RIGHTS_ALL),
+	FI_CHECK(k->type < CAP_TYPE_COUNT && !(k->flags & ~CAPF_REMOTE) && !(k->rights & ~CAP_RIGHTS_ALL),
 	      "a slot with type %u, flags 0x%x, rights 0x%x", k->type, k->flags, k->rights);
 	check_links(s);
 	check_parent(s);
 	check_object(s);
 	if (cap_type_flags(k->type) & CT_MAP) {
-		CHECK(!k->word || maprec_valid(k->word), "a bad mapping record");
+		FI_CHECK(!k->word || maprec_valid(k->word), "a bad mapping record");
 		if (maprec_valid(k->word))
 			add_maprec(s);
 	} else if (k->type != CAP_ENDPOINT) {
-		CHECK(k->word == 0, "a %s with a word", cap_type_name(k->type));
+		FI_CHECK(k->word == 0, "a %s with a word", cap_type_name(k->type));
 	}
 }
 
@@ -410,7 +410,7 @@ CHECKER static unsigned count_reachable(unsigned full)
 			c = c->parent ? c->next : NULL;
 		}
 	}
-	CHECK(steps <= 4 * full + 4, "a cycle in the capability tree");
+	FI_CHECK(steps <= 4 * full + 4, "a cycle in the capability tree");
 	return n;
 }
 
@@ -448,8 +448,8 @@ CHECKER static void check_list(const struct cte *head)
 			lo = ents[g].idx < lo ? ents[g].idx : lo;
 			hi = ents[g].idx > hi ? ents[g].idx : hi;
 		}
-		CHECK(hi - lo == g - i - 1, "copies of one object are not adjacent siblings");
-		CHECK(!ents[i].size || ents[i].base >= end, "siblings overlap");
+		FI_CHECK(hi - lo == g - i - 1, "copies of one object are not adjacent siblings");
+		FI_CHECK(!ents[i].size || ents[i].base >= end, "siblings overlap");
 		if (ents[i].base + ents[i].size > end)
 			end = ents[i].base + ents[i].size;
 	}
@@ -464,18 +464,18 @@ CHECKER static void check_tree(void)
 	maps_overflow = false;
 	for (unsigned i = 0; i < nslots; i++) {
 		if (empty(slots[i])) {
-			CHECK(zero_bytes(slots[i], sizeof(struct cte)), "an empty slot with bits set");
+			FI_CHECK(zero_bytes(slots[i], sizeof(struct cte)), "an empty slot with bits set");
 			continue;
 		}
 		full++;
 		check_slot(slots[i]);
 	}
-	CHECK(count_reachable(full) == full, "slots that no root reaches");
+	FI_CHECK(count_reachable(full) == full, "slots that no root reaches");
 	for (unsigned i = 0; i < nslots; i++)
 		if (!empty(slots[i]) && !slots[i]->prev)
 			check_list(slots[i]);
 	for (unsigned i = 0; i < nlive; i++)
-		CHECK(objs[live[i]].seen == epoch, "a live %s at 0x%llx that no capability names",
+		FI_CHECK(objs[live[i]].seen == epoch, "a live %s at 0x%llx that no capability names",
 		      cap_type_name(objs[live[i]].type), (unsigned long long)(OWN_BASE + live[i] * 64ull));
 }
 
@@ -500,34 +500,34 @@ CHECKER static void check_table(uint64_t pa, int level)
 
 	for (unsigned i = 0; i < n; i++) {
 		if (!(e[i] & PTE_P)) {
-			CHECK(e[i] == 0, "a non-present entry with bits: table 0x%llx[%u]",
+			FI_CHECK(e[i] == 0, "a non-present entry with bits: table 0x%llx[%u]",
 			      (unsigned long long)pa, i);
 			continue;
 		}
 		uint64_t addr = e[i] & PTE_ADDR;
 		if (level == 3 && !in_own(addr, PAGE_SIZE)) {
-			CHECK(addr == REMOTE_PDPT_PA && e[i] == arch_pte_table(addr),
+			FI_CHECK(addr == REMOTE_PDPT_PA && e[i] == arch_pte_table(addr),
 			      "a PML4 entry to 0x%llx", (unsigned long long)addr);
 			continue;	/* a replica's (KERNEL_VROOT_SET) */
 		}
 		const struct maprec *m = maker(pa, (unsigned)i, addr);
-		CHECK(m || maps_overflow, "table 0x%llx[%u] -> 0x%llx, which no capability mapped",
+		FI_CHECK(m || maps_overflow, "table 0x%llx[%u] -> 0x%llx, which no capability mapped",
 		      (unsigned long long)pa, i, (unsigned long long)e[i]);
 		if (level > 0) {
-			CHECK(e[i] == arch_pte_table(addr) &&
+			FI_CHECK(e[i] == arch_pte_table(addr) &&
 			      obj_at(addr, level == 3 ? CAP_PDPT : level == 2 ? CAP_PDIR : CAP_PTABLE),
 			      "table 0x%llx[%u] -> 0x%llx, which is no live table of the level below",
 			      (unsigned long long)pa, i, (unsigned long long)e[i]);
 			continue;
 		}
-		CHECK(!(e[i] & ~(PTE_ADDR | PTE_P | PTE_U | PTE_W | PTE_NX)) && (e[i] & PTE_U),
+		FI_CHECK(!(e[i] & ~(PTE_ADDR | PTE_P | PTE_U | PTE_W | PTE_NX)) && (e[i] & PTE_U),
 		      "a user page entry 0x%llx", (unsigned long long)e[i]);
 		if (!m)
 			continue;
-		CHECK(m->cap->type == CAP_FRAME, "a page entry made by a %s", cap_type_name(m->cap->type));
-		CHECK(!(e[i] & PTE_W) || (m->cap->rights & CAP_RIGHT_WRITE),
+		FI_CHECK(m->cap->type == CAP_FRAME, "a page entry made by a %s", cap_type_name(m->cap->type));
+		FI_CHECK(!(e[i] & PTE_W) || (m->cap->rights & CAP_RIGHT_WRITE),
 		      "a writable page from a Frame without WRITE");
-		CHECK((e[i] & PTE_NX) || (m->cap->rights & CAP_RIGHT_EXECUTE),
+		FI_CHECK((e[i] & PTE_NX) || (m->cap->rights & CAP_RIGHT_EXECUTE),
 		      "an executable page from a Frame without EXECUTE");
 	}
 }
@@ -543,7 +543,7 @@ CHECKER static void check_tables(void)
 			continue;
 		check_table(pa, level);
 		if (level == 3)
-			CHECK(!memcmp((const uint64_t *)phys_to_virt(pa) + 256, kernel + 256, 256 * 8),
+			FI_CHECK(!memcmp((const uint64_t *)phys_to_virt(pa) + 256, kernel + 256, 256 * 8),
 			      "PML4 0x%llx's kernel half is not the kernel's", (unsigned long long)pa);
 	}
 }
@@ -595,7 +595,7 @@ CHECKER static void check_tlb(void)
 	if (sim.flushes == tlb_flushes && sim.cr3 == tlb_root) {
 		for (unsigned i = 0; i < ntlb; i++) {
 			uint64_t now = walk(sim.cr3, tlb[i].va), was = tlb[i].pte;
-			CHECK((now & PTE_ADDR) == (was & PTE_ADDR) && (now & PTE_P) &&
+			FI_CHECK((now & PTE_ADDR) == (was & PTE_ADDR) && (now & PTE_P) &&
 			      (!(was & PTE_W) || (now & PTE_W)) && (!(now & PTE_NX) || (was & PTE_NX)),
 			      "va 0x%llx: 0x%llx became 0x%llx without a TLB flush",
 			      (unsigned long long)tlb[i].va, (unsigned long long)was,

@@ -59,19 +59,19 @@ CHECKER static void check_runq(struct core *c, unsigned ndcb)
 	unsigned n = 0;
 
 	for (struct dcb *d = c->runq_head; d; prev = d, d = d->next) {
-		CHECK(live_dcb(d) && ++n <= ndcb, "the run queue holds no live dispatcher");
-		CHECK(d->queued && d->state == DCB_RUNNABLE && d != c->current,
+		FI_CHECK(live_dcb(d) && ++n <= ndcb, "the run queue holds no live dispatcher");
+		FI_CHECK(d->queued && d->state == DCB_RUNNABLE && d != c->current,
 		      "'%s' on the run queue in state %u", d->name, d->state);
 		where[unit(pa_of(d))] |= IN_RUNQ;
 	}
-	CHECK(c->runq_tail == prev, "the run queue's tail");
+	FI_CHECK(c->runq_tail == prev, "the run queue's tail");
 	n = 0;
 	for (struct dcb *d = c->sleepers; d; d = d->sleep_next) {
-		CHECK(live_dcb(d) && ++n <= ndcb, "the sleepers hold no live dispatcher");
-		CHECK(d->state == DCB_BLOCKED && d->ipc == IPC_SLEEP, "a sleeper that does not sleep");
+		FI_CHECK(live_dcb(d) && ++n <= ndcb, "the sleepers hold no live dispatcher");
+		FI_CHECK(d->state == DCB_BLOCKED && d->ipc == IPC_SLEEP, "a sleeper that does not sleep");
 		where[unit(pa_of(d))] |= IN_SLEEP;
 	}
-	CHECK(!c->reap, "dispatchers left to reap after a system call");
+	FI_CHECK(!c->reap, "dispatchers left to reap after a system call");
 }
 
 CHECKER static void check_endpoint(uint64_t pa, unsigned ndcb)
@@ -80,55 +80,55 @@ CHECKER static void check_endpoint(uint64_t pa, unsigned ndcb)
 	struct dcb *prev = NULL;
 	unsigned n = 0;
 
-	CHECK((v.head == NULL) == (v.waiting == 0) && v.waiting <= 2, "endpoint 0x%llx's state",
+	FI_CHECK((v.head == NULL) == (v.waiting == 0) && v.waiting <= 2, "endpoint 0x%llx's state",
 	      (unsigned long long)pa);
 	for (struct dcb *d = v.head; d; prev = d, d = d->ep_next) {
-		CHECK(live_dcb(d) && ++n <= ndcb, "endpoint 0x%llx queues no live dispatcher",
+		FI_CHECK(live_dcb(d) && ++n <= ndcb, "endpoint 0x%llx queues no live dispatcher",
 		      (unsigned long long)pa);
-		CHECK(pa_of(d->ep) == pa, "'%s' queued on another endpoint than it thinks", d->name);
+		FI_CHECK(pa_of(d->ep) == pa, "'%s' queued on another endpoint than it thinks", d->name);
 		if (v.waiting == 2)
-			CHECK(d->ipc == IPC_RECV && d->state == DCB_BLOCKED, "a receiver that is not");
+			FI_CHECK(d->ipc == IPC_RECV && d->state == DCB_BLOCKED, "a receiver that is not");
 		else
-			CHECK((d->state == DCB_BLOCKED && (d->ipc == IPC_SEND || d->ipc == IPC_CALL ||
+			FI_CHECK((d->state == DCB_BLOCKED && (d->ipc == IPC_SEND || d->ipc == IPC_CALL ||
 							   d->ipc == IPC_FAULT)) ||
 			      (d->state == DCB_STOPPED && d->ipc == IPC_EXIT), "a sender that is not");
 		where[unit(pa_of(d))] |= IN_EP;
 	}
-	CHECK(v.tail == prev, "endpoint 0x%llx's tail", (unsigned long long)pa);
+	FI_CHECK(v.tail == prev, "endpoint 0x%llx's tail", (unsigned long long)pa);
 }
 
 CHECKER static void check_dcb(struct core *c, struct dcb *d)
 {
 	uint8_t w = where[unit(pa_of(d))];
 
-	CHECK(d->queued == !!(w & IN_RUNQ), "'%s' queued but not on the run queue", d->name);
-	CHECK(!!d->ep == !!(w & IN_EP), "'%s' and its endpoint disagree", d->name);
+	FI_CHECK(d->queued == !!(w & IN_RUNQ), "'%s' queued but not on the run queue", d->name);
+	FI_CHECK(!!d->ep == !!(w & IN_EP), "'%s' and its endpoint disagree", d->name);
 	if (d->reply_to)
-		CHECK(live_dcb(d->reply_to) && d->reply_to->server == d &&
+		FI_CHECK(live_dcb(d->reply_to) && d->reply_to->server == d &&
 		      d->reply_to->ipc == IPC_REPLY, "'%s' owes a reply to no caller", d->name);
 	if (d->server)
-		CHECK(live_dcb(d->server) && d->server->reply_to == d, "'%s' waits for no server",
+		FI_CHECK(live_dcb(d->server) && d->server->reply_to == d, "'%s' waits for no server",
 		      d->name);
 	switch (d->state) {
 	case DCB_NEW:
 	case DCB_READY:
-		CHECK(!w && d->ipc == IPC_NONE && !d->server && !d->reply_to, "a new '%s' in use", d->name);
+		FI_CHECK(!w && d->ipc == IPC_NONE && !d->server && !d->reply_to, "a new '%s' in use", d->name);
 		return;
 	case DCB_RUNNABLE:
-		CHECK(d->ipc == IPC_NONE && !d->ep, "a runnable '%s' in a message operation", d->name);
-		CHECK(d == c->current || d->queued, "a runnable '%s' that will never run", d->name);
+		FI_CHECK(d->ipc == IPC_NONE && !d->ep, "a runnable '%s' in a message operation", d->name);
+		FI_CHECK(d == c->current || d->queued, "a runnable '%s' that will never run", d->name);
 		return;
 	case DCB_BLOCKED:
-		CHECK(((w & IN_EP) && d->ipc != IPC_REPLY && d->ipc != IPC_SLEEP) ||
+		FI_CHECK(((w & IN_EP) && d->ipc != IPC_REPLY && d->ipc != IPC_SLEEP) ||
 		      (d->ipc == IPC_REPLY && d->server) || ((w & IN_SLEEP) && d->ipc == IPC_SLEEP),
 		      "a blocked '%s' (ipc %u) that nothing will wake", d->name, d->ipc);
 		return;
 	case DCB_STOPPED:
-		CHECK(!d->queued && (d->ipc == IPC_NONE || (d->ipc == IPC_EXIT && (w & IN_EP))) &&
+		FI_CHECK(!d->queued && (d->ipc == IPC_NONE || (d->ipc == IPC_EXIT && (w & IN_EP))) &&
 		      !d->server, "a stopped '%s' in use", d->name);
 		return;
 	}
-	CHECK(false, "a live dispatcher in state %u", d->state);
+	FI_CHECK(false, "a live dispatcher in state %u", d->state);
 }
 
 CHECKER static void check_sched(void)
@@ -140,13 +140,13 @@ CHECKER static void check_sched(void)
 		where[unit(check_obj(i, &type))] = 0;
 		ndcb += type == CAP_DISPATCHER;
 	}
-	CHECK(!c->current || (live_dcb(c->current) && c->current->state == DCB_RUNNABLE &&
+	FI_CHECK(!c->current || (live_dcb(c->current) && c->current->state == DCB_RUNNABLE &&
 			      !c->current->queued), "the current dispatcher");
 	if (c->current)
-		CHECK(sim.cr3 == c->current->vspace.cap.base && !empty(&c->current->vspace),
+		FI_CHECK(sim.cr3 == c->current->vspace.cap.base && !empty(&c->current->vspace),
 		      "cr3 0x%llx is not the running dispatcher's PML4", (unsigned long long)sim.cr3);
 	else
-		CHECK(sim.cr3 == c->pml4_pa, "idle, but not on the kernel's own page tables");
+		FI_CHECK(sim.cr3 == c->pml4_pa, "idle, but not on the kernel's own page tables");
 	check_runq(c, ndcb);
 	for (unsigned i = 0; i < check_nobjs(); i++) {
 		uint64_t pa = check_obj(i, &type);
@@ -169,22 +169,22 @@ CHECKER static void check_core(void)
 	for (unsigned i = 0; i < SPANNED_MAX; i++) {
 		if (!c->spanned[i])
 			continue;
-		CHECK(check_live(CAP_PML4, c->spanned[i]), "a spanned root that is no live PML4");
+		FI_CHECK(check_live(CAP_PML4, c->spanned[i]), "a spanned root that is no live PML4");
 		for (unsigned k = 0; k < i; k++)
-			CHECK(c->spanned[k] != c->spanned[i], "a root spanned twice");
+			FI_CHECK(c->spanned[k] != c->spanned[i], "a root spanned twice");
 	}
 	for (unsigned i = 0; i < NOTIFY_SLOTS; i++)
-		CHECK(empty(&c->notify_ep[i]) || c->notify_ep[i].cap.type == CAP_ENDPOINT,
+		FI_CHECK(empty(&c->notify_ep[i]) || c->notify_ep[i].cap.type == CAP_ENDPOINT,
 		      "doorbell %u bound to a %s", i, cap_type_name(c->notify_ep[i].cap.type));
-	CHECK(c->console.tail - c->console.head <= CONSOLE_LOG_BYTES &&
+	FI_CHECK(c->console.tail - c->console.head <= CONSOLE_LOG_BYTES &&
 	      (!c->console.taken || c->console.bell < NOTIFY_SLOTS), "the console log");
 	for (unsigned i = 0; i < machine.ncores; i++) {
-		CHECK(c->export_seq[i] >= last_export[i] && c->import_seen[i] >= last_import[i],
+		FI_CHECK(c->export_seq[i] >= last_export[i] && c->import_seen[i] >= last_import[i],
 		      "a token sequence number went back");
 		last_export[i] = c->export_seq[i];
 		last_import[i] = c->import_seen[i];
 	}
-	CHECK(c->id == ME && c->self == c, "the struct core");
+	FI_CHECK(c->id == ME && c->self == c, "the struct core");
 }
 
 CHECKER void check_state(void)

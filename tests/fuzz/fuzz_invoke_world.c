@@ -53,7 +53,7 @@ static struct cte *boot_object(struct cte *slot, unsigned type, uint64_t size)
 	uint64_t pa = pmem_alloc_contig(&b.c->pmem, (unsigned)pages_of(size));
 	struct cap cap = { .type = (uint8_t)type, .rights = CAP_RIGHTS_ALL, .base = pa, .size = size };
 
-	CHECK(pa, "the world does not fit in the share");
+	FI_CHECK(pa, "the world does not fit in the share");
 	if (type == CAP_CNODE)
 		cap.aux = (uint32_t)__builtin_ctzll(size / CTE_SIZE);
 	cap_install_root(slot, &cap);
@@ -63,7 +63,7 @@ static struct cte *boot_object(struct cte *slot, unsigned type, uint64_t size)
 
 static struct cte *page_slot(void)
 {
-	CHECK(b.page_next < CNODE_L2_SLOTS, "too many page objects");
+	FI_CHECK(b.page_next < CNODE_L2_SLOTS, "too many page objects");
 	return &b.page[b.page_next++];
 }
 
@@ -82,17 +82,17 @@ static struct cte *table_for(uint64_t va, int level)
 	for (unsigned i = 0; i < b.ntables; i++)
 		if (b.tables[i].level == level && b.tables[i].prefix == prefix)
 			return b.tables[i].cte;
-	CHECK(b.ntables < MAX_TABLES, "too many tables");
+	FI_CHECK(b.ntables < MAX_TABLES, "too many tables");
 	struct cte *parent = table_for(va, level + 1);
 	struct cte *t = boot_object(page_slot(), types[level], PAGE_SIZE);
-	CHECK(vnode_map(parent, vindex(va, level + 1), t, 0) == OK, "mapping a table");
+	FI_CHECK(vnode_map(parent, vindex(va, level + 1), t, 0) == OK, "mapping a table");
 	b.tables[b.ntables++] = (typeof(b.tables[0])){ prefix, level, t };
 	return t;
 }
 
 static void map_frame(uint64_t va, struct cte *frame, unsigned rights)
 {
-	CHECK(vnode_map(table_for(va, 0), vindex(va, 0), frame, rights) == OK,
+	FI_CHECK(vnode_map(table_for(va, 0), vindex(va, 0), frame, rights) == OK,
 	      "mapping a frame at 0x%llx", (unsigned long long)va);
 }
 
@@ -109,7 +109,7 @@ static void kernel_tables(struct core *c)
 	uint64_t pa = pmem_alloc(&c->pmem);
 	uint64_t *e = phys_to_virt(pa);
 
-	CHECK(pa, "no room for the kernel's PML4");
+	FI_CHECK(pa, "no room for the kernel's PML4");
 	for (unsigned i = 256; i < 512; i++)
 		e[i] = (uint64_t)(i - 255) * PAGE_SIZE | PTE_P | PTE_W;
 	c->pml4_pa = pa;
@@ -135,16 +135,16 @@ static void special_caps(void)
 			   .size = BOOTIMG_BYTES };
 	struct cap kernel = { .type = CAP_KERNEL, .rights = CAP_RIGHTS_ALL };
 	struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
-			    .base = machine.mesh_pa, .size = machine.mesh_len };
+			    .base = machine.mesh[0].base, .size = machine.mesh[0].len };
 	struct cap com1 = { .type = CAP_IOPORT, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 			    .base = 0x3F8, .size = 8 };
 
 	memcpy(sim_ptr(BOOTIMG_PA), "FLOTILLA boot image", 20);
 	cap_install_root(&b.task[CADDR_L2(CPTR_BOOTIMG)], &img);
 	cap_install_root(&b.task[CADDR_L2(CPTR_KERNEL)], &kernel);
-	cap_install_root(&b.task[CADDR_L2(CPTR_MESH)], &mesh);
+	cap_install_root(&b.task[CADDR_L2(CPTR_MESH(0))], &mesh);
 	cap_install_root(&b.task[CADDR_L2(CPTR_IOPORT_COM1)], &com1);
-	map_frame(UVA_MESH, &b.task[CADDR_L2(CPTR_MESH)], CAP_RIGHT_READ | CAP_RIGHT_WRITE);
+	map_frame(UVA_MESH, &b.task[CADDR_L2(CPTR_MESH(0))], CAP_RIGHT_READ | CAP_RIGHT_WRITE);
 	map_frame(UVA_BOOTIMG, &b.task[CADDR_L2(CPTR_BOOTIMG)], CAP_RIGHT_READ);
 }
 
@@ -156,8 +156,8 @@ static struct cte *build_cspace(void)
 	struct cte *task = boot_object(&root_slots[TASK_CN], CAP_CNODE, CNODE_L2_SLOTS * CTE_SIZE);
 
 	b.task = cnode_slots(&task->cap);
-	CHECK(cap_move(&b.task[CADDR_L2(CPTR_ROOTCN)], root) == OK, "moving the root CNode");
-	CHECK(cap_copy(&b.task[CADDR_L2(CPTR_TASKCN)], task) == OK, "copying the task CNode");
+	FI_CHECK(cap_move(&b.task[CADDR_L2(CPTR_ROOTCN)], root) == OK, "moving the root CNode");
+	FI_CHECK(cap_copy(&b.task[CADDR_L2(CPTR_TASKCN)], task) == OK, "copying the task CNode");
 	b.ram = cnode_slots(&boot_object(&root_slots[RAM_CN], CAP_CNODE,
 					 CNODE_L2_SLOTS * CTE_SIZE)->cap);
 	b.page = cnode_slots(&boot_object(&root_slots[PAGE_CN], CAP_CNODE,
@@ -170,7 +170,7 @@ static uint64_t give_ram(void)
 	struct mem_range r[SHARE_MAX_RANGES];
 	unsigned n = pmem_take_rest(&b.c->pmem, r, SHARE_MAX_RANGES);
 
-	CHECK(n >= 1, "no RAM left for the monitor");
+	FI_CHECK(n >= 1, "no RAM left for the monitor");
 	for (unsigned i = 0; i < n; i++) {
 		struct cap ram = { .type = CAP_RAM, .rights = CAP_RIGHTS_ALL,
 				   .base = r[i].base, .size = r[i].len };
@@ -203,13 +203,13 @@ void world_boot(void)
 	check_boot_done(give_ram());
 
 	struct dcb *d = phys_to_virt(disp->cap.base);
-	CHECK(cap_copy(&d->cspace, rootcn) == OK && cap_copy(&d->vspace, b.pml4) == OK,
+	FI_CHECK(cap_copy(&d->cspace, rootcn) == OK && cap_copy(&d->vspace, b.pml4) == OK,
 	      "the monitor's dispatcher");
 	memcpy(d->name, "monitor", 8);
 	arch_regs_init_user(&d->regs, UVA_CODE, USER_STACK_TOP, ME);
 	d->state = DCB_RUNNABLE;
 	sched_enqueue(d);
-	CHECK(sim_enter(start, NULL) == LEFT_RESUMED && b.c->current == d,
+	FI_CHECK(sim_enter(start, NULL) == LEFT_RESUMED && b.c->current == d,
 	      "the monitor does not run");
 }
 
