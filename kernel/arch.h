@@ -85,7 +85,18 @@ void arch_vspace_init(uint64_t pml4_pa);
 void arch_vspace_switch(uint64_t pml4_pa);
 /* A top-level table is going away: stop using it if it is loaded. */
 void arch_vspace_destroyed(uint64_t pml4_pa);
+/* Flushes every user translation of every address space on this core. */
 void arch_tlb_flush(void);
+/* Flushes the n pages from va of the address space at pml4_pa on this
+ * core (loaded or not), and counts them for it (arch_tlb_flushed). */
+void arch_tlb_flush_pages(uint64_t pml4_pa, uint64_t va, uint64_t n);
+uint64_t arch_tlb_flushed(uint64_t pml4_pa);
+/* PCIDs where the CPU has them (after arch_seal; the bootstrap core says
+ * which at boot). */
+void arch_tlb_init(void);
+/* The 4 KiB page entry of user address va, or NULL where a table above it
+ * is missing (the entry itself may be empty). */
+uint64_t *arch_user_pte(uint64_t pml4_pa, uint64_t va);
 /* Entries of a level-`level` table (3 = top) that user mappings may use. */
 unsigned arch_vnode_user_entries(unsigned level);
 uint64_t arch_pte_table(uint64_t pa);	/* an entry pointing at a lower table */

@@ -201,6 +201,7 @@ static err_t disp_info(const struct dcb *d, uint64_t uptr)
 	struct disp_info info = {
 		.state = d->state, .exit_status = d->exit_status,
 		.cycles = d->cycles, .dispatches = d->dispatches, .blocks = d->blocks,
+		.tlb_pages = d->vspace.cap.base ? arch_tlb_flushed(d->vspace.cap.base) : 0,
 	};
 
 	if (this_core()->current == d)	/* asking about itself: the run so far */
@@ -370,7 +371,11 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	case KERNEL_NOTIFY:
 		return notify_ring(a[0], a[1]);
 	case KERNEL_CORES:
-		*ret = machine.ncores;
+		if (a[0] > machine.ncores)
+			return ERR_INVALID_ARG;
+		/* The NUMA node of core a[0] - 1: the shootdown's topology
+		 * until the SKB gives it (usr/monitor/shoot.c). */
+		*ret = a[0] ? machine.cores[a[0] - 1].node : machine.ncores;
 		return OK;
 	case KERNEL_NOTIFY_MINT:
 		return notify_mint(a);
@@ -390,8 +395,6 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	case KERNEL_CONSOLE_READ:
 		return console_read_out(a[0], a[1], ret);
 	case KERNEL_TLB_FLUSH:
-		arch_tlb_flush();
-		return OK;
 	case KERNEL_VROOT_SPAN:
 	case KERNEL_VROOT_SET:
 	case KERNEL_VROOT_EXPORT:
@@ -403,7 +406,9 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		if (method == KERNEL_VROOT_SPAN)
 			return vspace_span(c, a[1], a[2]);
 		if (method == KERNEL_VROOT_UNMAP)
-			return vspace_spanned_unmap(c, a[1], ret);
+			return vspace_spanned_unmap(c, a[1], a[2]);
+		if (method == KERNEL_TLB_FLUSH)
+			return vspace_tlb_flush(c, a[1], a[2]);
 		if (method == KERNEL_VROOT_EXPORT)
 			return vspace_table_export(c, a[1], a[2], a[3]);
 		return vspace_replica_set(c, a[1], a[2]);

@@ -122,21 +122,44 @@ bool vspace_mapped_below_in_spanned(const struct cte *c)
 	return false;			/* nothing is spanned: no walk */
 }
 
-err_t vspace_spanned_unmap(struct cte *table, uint64_t entry, uint64_t *root)
+/* [va, va + n pages) lies in user space, page-aligned, 1..UNMAP_MAX_PAGES. */
+static err_t user_range(uint64_t va, uint64_t n)
 {
-	err_t err = writable(table, CAP_PTABLE);
-
-	if (err)
-		return err;
-	if (entry >= arch_vnode_user_entries(0))
+	if ((va & (CAP_PAGE_SIZE - 1)) || n == 0 || n > UNMAP_MAX_PAGES)
+		return ERR_INVALID_ARG;
+	if (va < USER_MIN || va >= USER_TOP || n > (USER_TOP - va) / CAP_PAGE_SIZE)
 		return ERR_MAP_RANGE;
-	if (!(*root = spanned_root_of(table->cap.base)))
+	return OK;
+}
+
+/* Every page is checked before any entry is cleared, so that a range that
+ * is partly unmapped changes nothing. */
+err_t vspace_spanned_unmap(struct cte *root, uint64_t va, uint64_t n)
+{
+	err_t err = writable(root, CAP_PML4);
+
+	if (err || (err = user_range(va, n)))
+		return err;
+	if (!vspace_is_spanned(root->cap.base))
 		return ERR_NOT_FOUND;
-	uint64_t *e = table_entries(&table->cap);
-	if (!arch_pte_present(e[entry]))
-		return ERR_NOT_MAPPED;
-	e[entry] = 0;
-	arch_tlb_flush();
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t *e = arch_user_pte(root->cap.base, va + i * CAP_PAGE_SIZE);
+		if (!e || !arch_pte_present(*e))
+			return ERR_NOT_MAPPED;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		*arch_user_pte(root->cap.base, va + i * CAP_PAGE_SIZE) = 0;
+	arch_tlb_flush_pages(root->cap.base, va, n);
+	return OK;
+}
+
+err_t vspace_tlb_flush(struct cte *root, uint64_t va, uint64_t n)
+{
+	err_t err = writable(root, CAP_PML4);
+
+	if (err || (err = user_range(va, n)))
+		return err;
+	arch_tlb_flush_pages(root->cap.base, va, n);
 	return OK;
 }
 

@@ -38,10 +38,14 @@ err_t vspace_table_export(struct cte *root, uint64_t entry, uint64_t dest, uint6
 bool vspace_mapped_in_spanned(const struct cte *c);
 /* The same for any descendant of c (what revoking c would delete). */
 bool vspace_mapped_below_in_spanned(const struct cte *c);
-/* Clears page entry `entry` of PTABLE `table`, which must be in a marked
- * tree (ERR_NOT_FOUND), and flushes this core's TLB; the tree's PML4 base
- * in *root. The frame's capability keeps a stale record (see above). */
-err_t vspace_spanned_unmap(struct cte *table, uint64_t entry, uint64_t *root);
+/* Clears the page entries of [va, va + n pages) in the marked PML4 `root`
+ * (else ERR_NOT_FOUND), all of them or, if one is not mapped, none
+ * (ERR_NOT_MAPPED), and flushes them here, counted; the frames'
+ * capabilities keep stale records (see above). vspace_tlb_flush flushes
+ * and counts those pages of `root` on this core (a shootdown's remote
+ * flush, in a replica). */
+err_t vspace_spanned_unmap(struct cte *root, uint64_t va, uint64_t n);
+err_t vspace_tlb_flush(struct cte *root, uint64_t va, uint64_t n);
 
 /* Copies between the kernel and the current dispatcher's address space,
  * checking every page: ERR_BAD_ADDRESS, and nothing is half-done silently

@@ -76,4 +76,13 @@ void bench_print(const char *name, const char *pair, const struct stats *st);
  * `BENCH error name=.. reason="no statistics: .."` instead. Nonzero then. */
 int bench_report(const char *name, const char *pair, uint64_t *s, size_t n, unsigned per);
 
+/* The same for a workload run at several core counts (make bench's
+ * shootdown and the Linux guest's munmap at 2..SMP cores), with
+ * ` protocol=P` after the name when protocol is not NULL and `extra`
+ * (counts, "k=v ...") at the end when not NULL:
+ *	BENCH name=N [protocol=P] cores=C unit=cycles n=.. min=.. median=..
+ *		p99=.. max=.. [extra] */
+int bench_report_cores(const char *name, const char *protocol, unsigned cores, uint64_t *s,
+		       size_t n, const char *extra);
+
 #endif

@@ -101,6 +101,14 @@ PAIR_NUMBERS = re.compile(r"^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) unit=cycle
 PAIR_THROUGHPUT = re.compile(r"^BENCH name=(urpc_throughput) pair=(\d+)-(\d+) unit=msgs_per_s "
                              r"msgs=(\d+) ns=(\d+) value=(\d+) cycles_per_msg=(\d+)$")
 PAIR_NOT_AVAILABLE = re.compile(r'^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) n/a reason="([^"]+)"$')
+# A workload at several core counts (lib/bench.h's bench_report_cores):
+# Flotilla's shootdown over each shape with what each run counted, the
+# Linux guest's munmap.
+CORES_LINE = re.compile(r"^BENCH name=([a-z0-9_]+)(?: protocol=([a-z]+))? cores=(\d+) unit=cycles "
+                        r"n=(\d+) min=(\d+) median=(\d+) p99=(\d+) max=(\d+)"
+                        r"(?: msgs=(\d+) cross_node=(\d+) rounds=(\d+))?$")
+# The shapes of lib/mtree.h, in the order usr/uprog/bench.c runs them.
+SHAPES = ["broadcast", "unicast", "multicast", "numa"]
 
 
 def expected_n(spec, name, iterations):
@@ -191,6 +199,8 @@ def parse(text, smp, iterations=None, spec=None):
         if err:
             problems.append(f"{err.group(1)}: {err.group(2)}")
             continue
+        if " cores=" in line:
+            continue                    # parse_cores'
         if " pair=" in line:
             if not parse_pair(line, smp, iterations, pairs, problems, spec):
                 problems.append(f"malformed line: {line!r}")
@@ -235,6 +245,62 @@ def parse(text, smp, iterations=None, spec=None):
     porder = sorted(pairs, key=lambda k: (where.index(k[1]) if k[1] in where else len(where),
                                           kinds.index(k[0])))
     return [found[k] for k in order] + [pairs[k] for k in porder], problems
+
+
+def parse_cores(text, smp, name, protocols, iterations=None, counted=False):
+    """The lines of workload `name` at 2..smp cores, one for each of
+    `protocols` (a list; [None] for lines without protocol=): (rows,
+    problems). Each row: name, protocol, cores, the figures, and with
+    `counted` msgs, cross_node, rounds (which must be there). Every core
+    count and protocol must be there once, n must be the slow workloads'
+    (with `iterations`)."""
+    rows, problems, seen = [], [], set()
+    for line in text.replace("\r", "").splitlines():
+        if not line.startswith(f"BENCH name={name} "):
+            continue
+        m = CORES_LINE.match(line)
+        if not m or m.group(2) not in protocols or (m.group(9) is None) == counted:
+            problems.append(f"malformed line: {line!r}")
+            continue
+        proto, cores = m.group(2), int(m.group(3))
+        n, lo, med, p99, hi = (int(g) for g in m.groups()[3:8])
+        if not 2 <= cores <= smp or (proto, cores) in seen:
+            problems.append(f"{name}: cores={cores} protocol={proto}: unexpected or twice")
+            continue
+        seen.add((proto, cores))
+        row = {"name": name, "protocol": proto, "cores": cores, "unit": "cycles", "n": n,
+               "min": lo, "median": med, "p99": p99, "max": hi}
+        if counted:
+            row.update(msgs=int(m.group(9)), cross_node=int(m.group(10)),
+                       rounds=int(m.group(11)))
+        if not lo <= med <= p99 <= hi:
+            problems.append(f"{name}: want min <= median <= p99 <= max: {line!r}")
+        if iterations is not None and n != max(1, iterations // SLOW_DIVISOR):
+            problems.append(f"{name}: n={n}, want {max(1, iterations // SLOW_DIVISOR)}")
+        rows.append(row)
+    for cores in range(2, smp + 1):
+        for proto in protocols:
+            if (proto, cores) not in seen:
+                problems.append(f"{name}: no line for cores={cores}"
+                                + (f" protocol={proto}" if proto else ""))
+    return rows, problems
+
+
+# Under TCG, cross-core times mean something only when the emulated cores
+# do not outnumber the host's: otherwise a core must wait until the host
+# runs the vCPU that answers it. The counts mean the same everywhere.
+VCPU_NOTE = ("cross-core times mean something only when vCPUs <= host cores "
+             "({host} here); rely on msgs, cross_node and rounds otherwise")
+
+
+def cores_table(rows):
+    """The shootdown's lines: protocol, cores, median / p99, the counts."""
+    out = [("protocol", "cores", "median", "p99", "n", "msgs", "cross_node", "rounds")]
+    for r in rows:
+        out.append((r["protocol"] or r["name"], str(r["cores"]), str(r["median"]), str(r["p99"]),
+                    str(r["n"]), str(r.get("msgs", "-")), str(r.get("cross_node", "-")),
+                    str(r.get("rounds", "-"))))
+    return columns(out)
 
 
 def ratio(a, b):
@@ -332,6 +398,9 @@ def main():
         f.write(" ".join(cmd) + "\n\n" + text)
 
     workloads, problems = parse(text, a.smp, a.iterations)
+    shoot, shoot_problems = parse_cores(text, a.smp, "shootdown", SHAPES, a.iterations,
+                                        counted=True)
+    problems += shoot_problems
     summary = pair_summary(workloads)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {EXIT_PASS} (bench passed)")
@@ -345,6 +414,10 @@ def main():
         print("\nURPC between each pair of cores beside one cache line bounced between them, "
               "and the blocking round trip between two processes (cycles, median / p99):")
         print(pair_table(summary))
+    if shoot:
+        print(f"\nTLB shootdown of a page over each shape at 2..{a.smp} cores (numa={a.numa}), "
+              f"cycles, and what each run counted; " + VCPU_NOTE.format(host=os.cpu_count()) + ":")
+        print(cores_table(shoot))
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "kernel": a.kernel, "smp": a.smp, "mem": a.mem, "numa": a.numa, "accel": accel,
@@ -352,7 +425,7 @@ def main():
         "tsc_mhz": int(tsc.group(1)) if tsc else None, "qemu_exit": status,
         "command": " ".join(cmd),
         "workloads": [w for w in workloads if "pair" not in w], "pairs": summary,
-        "problems": problems,
+        "shootdown": shoot, "problems": problems,
     }
     with open(a.json, "w") as f:
         json.dump(result, f, indent=2)

@@ -200,6 +200,32 @@ plot "{dat}" using 2:xtic(1) title "Flotilla", "" using 3 title "Linux"
     return png
 
 
+def shootdown_table(flotilla, linux):
+    """Flotilla's shootdown over each shape beside the Linux guest's munmap
+    at the same core counts: medians in cycles, F/L for each shape."""
+    lin = {r["cores"]: r for r in linux.get("munmap", [])}
+    flo = {}
+    for r in flotilla.get("shootdown", []):
+        flo.setdefault(r["cores"], {})[r["protocol"]] = r
+    if not flo:
+        return None
+    shapes = ["broadcast", "unicast", "multicast", "numa"]
+    out = [["cores", "linux munmap"] + [f"{s} (F/L)" for s in shapes]]
+    for cores in sorted(flo):
+        lm = lin.get(cores)
+        row = [str(cores), str(lm["median"]) if lm else "-"]
+        for s in shapes:
+            f = flo[cores].get(s)
+            if not f:
+                row.append("-")
+                continue
+            q = f" ({f['median'] / lm['median']:.2f})" if lm and lm["median"] else ""
+            row.append(f"{f['median']}{q}")
+        out.append(row)
+    width = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
+    return "\n".join("  ".join(c.rjust(width[i]) for i, c in enumerate(r)) for r in out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--flotilla", default="build/bench/bench.json")
@@ -225,6 +251,12 @@ def main():
           "of the medians; the floor is the cache line between the same cores (its round trip; "
           "its one way on the one-way rows)")
     print(table(rs))
+    sd = shootdown_table(flotilla, linux)
+    if sd:
+        print("\nUnmapping a page of a process on N cores: Flotilla's shootdown over each "
+              "shape beside Linux's munmap (medians, cycles); cross-core times mean something "
+              f"only when vCPUs <= host cores ({os.cpu_count()} here):")
+        print(sd)
     for d in differ:
         print(f"benchcmp: warning: the boots differ in {d}", file=sys.stderr)
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)

@@ -94,6 +94,8 @@ def check(text, status, smp, iterations=None):
     """(workloads, problems) of one boot's output, as bench.parse gives
     (with `iterations`, each line's n must be bench.expected_n's)."""
     workloads, problems = bench.parse(text, smp, iterations, LINUX)
+    cores, more = bench.parse_cores(text, smp, "munmap", [None], iterations)
+    workloads, problems = workloads + cores, problems + more
     if status != bench.EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {bench.EXIT_PASS} (linuxbench passed)")
     return workloads, problems
@@ -155,7 +157,11 @@ def main():
     if guest:
         print(f"linux guest: {guest.group(1)}")
     if workloads:
-        print(bench.table([w for w in workloads if "pair" not in w], LINUX))
+        print(bench.table([w for w in workloads if "pair" not in w and "cores" not in w], LINUX))
+    if any("cores" in w for w in workloads):
+        print("\nmunmap of a page read by a thread on each of the other CPUs, at 2..N CPUs "
+              "(cycles); " + bench.VCPU_NOTE.format(host=os.cpu_count()) + ":")
+        print(bench.cores_table([w for w in workloads if "cores" in w]))
     if any("pair" in w for w in workloads):
         print("\nBetween each pair of CPUs (cycles, median / p99):")
         print(pair_table(workloads))
@@ -165,8 +171,9 @@ def main():
         "accel": accel, "append": append, "guest": guest.group(1) if guest else None,
         "tsc_mhz": int(tsc.group(1)) if tsc else None, "qemu_exit": status,
         "command": " ".join(cmd),
-        "workloads": [w for w in workloads if "pair" not in w],
+        "workloads": [w for w in workloads if "pair" not in w and "cores" not in w],
         "pairs": [w for w in workloads if "pair" in w],
+        "munmap": [w for w in workloads if "cores" in w],
         "problems": problems,
     }
     with open(a.json, "w") as f:

@@ -71,5 +71,6 @@ int bench_roundtrip(struct bench *b, const char *name, const char *pair, enum rt
 int bench_local(struct bench *b);	/* local.c: one core */
 int bench_pairs(struct bench *b);	/* pairs.c: between two cores */
 int bench_unmap(struct bench *b);	/* unmap.c: a page mapped on every core */
+int bench_unmap_cores(struct bench *b);	/* and on 2, 3, .. cores */
 
 #endif

@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	failed |= bench_local(&b);
 	failed |= bench_pairs(&b);
 	failed |= bench_unmap(&b);
+	failed |= bench_unmap_cores(&b);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

@@ -27,13 +27,14 @@ struct unmap {
 struct reader {
 	struct unmap *u;
 	int cpu;
+	uint64_t start;		/* the page generation it starts after */
 };
 
 static void *reader(void *arg)
 {
 	struct reader *r = arg;
 	struct unmap *u = r->u;
-	uint64_t seen = 0;
+	uint64_t seen = r->start;
 
 	pin_cpu(r->cpu);
 	while (!u->stop) {
@@ -79,7 +80,7 @@ int bench_unmap(struct bench *all)
 
 	memset(&u, 0, sizeof(u));
 	while (made < nreaders && !bad) {
-		r[made] = (struct reader){ &u, made + 1 };
+		r[made] = (struct reader){ &u, made + 1, 0 };
 		if (!(bad = pthread_create(&t[made], NULL, reader, &r[made])))
 			made++;
 	}
@@ -95,4 +96,42 @@ int bench_unmap(struct bench *all)
 	if (bad)
 		return bench_fail("munmap_ncores", "mmap, munmap or a reader thread failed");
 	return bench_report("munmap_ncores", NULL, b->s, b->n, 1);
+}
+
+/*
+ * munmap cores=N, for N = 2 .. every CPU: the same with readers on CPUs
+ * 1 .. N - 1, one more for each N, beside Flotilla's shootdown lines at
+ * the same core counts (usr/uprog/bench.c's bench_shoot). A reader that
+ * joins starts after the page generation of its time: that page is gone.
+ */
+int bench_unmap_cores(struct bench *all)
+{
+	struct bench slow = bench_slow(all), *b = &slow;
+	struct unmap u;
+	struct reader r[CPU_SETSIZE];
+	pthread_t t[CPU_SETSIZE];
+	int made = 0, bad = 0, failed = 0;
+
+	memset(&u, 0, sizeof(u));
+	for (int cores = 2; cores <= b->ncpus && !bad; cores++) {
+		r[made] = (struct reader){ &u, made + 1, u.gen };
+		if ((bad = pthread_create(&t[made], NULL, reader, &r[made])))
+			break;
+		made++;
+		for (size_t i = 0; i < b->warm + b->n && !bad; i++) {
+			uint64_t s = 0;
+			bad = one_unmap(&u, made, &s);
+			if (i >= b->warm)
+				b->s[i - b->warm] = s;
+		}
+		if (!bad)
+			failed |= bench_report_cores("munmap", NULL, (unsigned)cores, b->s, b->n,
+						     NULL);
+	}
+	u.stop = 1;
+	for (int k = 0; k < made; k++)
+		pthread_join(t[k], NULL);
+	if (bad)
+		return bench_fail("munmap", "mmap, munmap or a reader thread failed");
+	return failed;
 }

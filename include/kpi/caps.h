@@ -108,7 +108,8 @@ enum cap_method {
 				 * this core's memory (else ERR_NOT_LOCAL); from
 				 * now on preemption and faults upcall it */
 	DISP_INFO,		/* (struct disp_info *out): state, cycles run,
-				 * dispatches, name (needs no WRITE) */
+				 * dispatches, name, pages this core flushed in
+				 * its address space (needs no WRITE) */
 
 	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE
 	 * and KERNEL_CORES needs WRITE. */
@@ -123,7 +124,9 @@ enum cap_method {
 				 * the kernel keeps its own copy */
 	KERNEL_NOTIFY,		/* (core, slot): ring doorbell `slot` of `core`,
 				 * this one included; an IPI to another core */
-	KERNEL_CORES,		/* (): returns how many cores this kernel starts */
+	KERNEL_CORES,		/* (0): returns how many cores this kernel starts;
+				 * (1 + c): the NUMA node of core c (SRAT; 0
+				 * without one) */
 	KERNEL_NOTIFY_MINT,	/* (core, slot, CNode caddr, dest slot): a Notify
 				 * capability for doorbell `slot` of `core` */
 	KERNEL_FRAME_IMPORT,	/* (CNode caddr, dest slot, const struct
@@ -157,12 +160,20 @@ enum cap_method {
 				 * (KERNEL_VROOT_EXPORT; ERR_BAD_TOKEN,
 				 * ERR_TOKEN_USED); a used entry only to the same
 				 * PDPT */
-	KERNEL_VROOT_UNMAP,	/* (PTABLE caddr, entry): clear that page entry of
-				 * a table in a spanned tree (else ERR_NOT_FOUND)
-				 * and flush this core's TLB; returns the PML4's
-				 * base, whose other cores the caller must shoot
-				 * down before the page is reused */
-	KERNEL_TLB_FLUSH,	/* (): flush this core's TLB (a shootdown) */
+	KERNEL_VROOT_UNMAP,	/* (PML4 caddr, va, pages): clear the page
+				 * entries of [va, va + pages * 4 KiB) in a
+				 * marked PML4 (else ERR_NOT_FOUND), all of
+				 * them or none (ERR_NOT_MAPPED if one is not
+				 * mapped; ERR_INVALID_ARG: va not aligned, 0
+				 * or more than UNMAP_MAX_PAGES pages;
+				 * ERR_MAP_RANGE: outside user space), and
+				 * flush them from this core's TLB; the caller
+				 * must shoot down the other cores before the
+				 * pages are reused */
+	KERNEL_TLB_FLUSH,	/* (PML4 caddr, va, pages): flush those pages of
+				 * that address space from this core's TLB,
+				 * loaded or not, and count them (DISP_INFO's
+				 * tlb_pages); a shootdown's remote flush */
 	KERNEL_FRAME_EXPORT,	/* (frame caddr, dest core, struct frame_token *out):
 				 * a token by which core `dest` may import this
 				 * Frame (its memory and rights): the Frame must be
@@ -251,7 +262,12 @@ struct disp_info {
 	uint64_t dispatches;
 	uint64_t blocks;
 	char name[32];
+	uint64_t tlb_pages;	/* pages this core's kernel flushed from its TLB
+				 * in the dispatcher's address space */
 };
+
+/* The most pages one KERNEL_VROOT_UNMAP or KERNEL_TLB_FLUSH takes. */
+#define UNMAP_MAX_PAGES		4096
 
 /* What KERNEL_FRAME_EXPORT and KERNEL_VROOT_EXPORT write and
  * KERNEL_FRAME_IMPORT and KERNEL_VROOT_SET read (lib/token.h). No

@@ -150,6 +150,33 @@ w, _ = bench.parse(run(2, drop=("urpc_oneway pair=0-1",), extra=(na,)), 2, 20)
 s = bench.pair_summary(w)
 check("na_gives_no_ratio", s[0]["oneway_ratio"] is None and s[0]["roundtrip_ratio"] == 3.5, s)
 
+# --- the shootdown at 2..SMP cores, over each shape, with its counts ---
+def shoot_lines(smp, n=2, drop=()):
+    out = []
+    for c in range(2, smp + 1):
+        for s in bench.SHAPES:
+            out.append(f"BENCH name=shootdown protocol={s} cores={c} unit=cycles n={n} min=1 "
+                       f"median=2 p99=3 max=4 msgs={2 * (c - 1)} cross_node=0 rounds=2")
+    return [l for l in out if not any(d in l for d in drop)]
+
+
+def shoot(text, smp, n=20):
+    return bench.parse_cores(text, smp, "shootdown", bench.SHAPES, n, counted=True)
+
+
+text = run(4, extra=shoot_lines(4))
+rows, p = shoot(text, 4)
+check("shootdown_complete_smp4_passes", not p and len(rows) == 12 and not bench.parse(text, 4, 20)[1]
+      and rows[0]["msgs"] == 2 and rows[-1]["cores"] == 4, (p, rows[:1]))
+_, p = shoot(run(4, extra=shoot_lines(4, drop=("protocol=numa cores=3 ",))), 4)
+check("shootdown_missing_shape_is_reported", has(p, "cores=3", "protocol=numa"), p)
+_, p = shoot(run(2, extra=[l.split(" msgs=")[0] for l in shoot_lines(2)]), 2)
+check("shootdown_without_counts_is_malformed", has(p, "malformed"), p)
+_, p = shoot(run(2, extra=shoot_lines(3)), 2)
+check("shootdown_at_more_cores_than_booted_is_reported", has(p, "cores=3", "unexpected"), p)
+_, p = shoot(run(2, extra=shoot_lines(2, n=20)), 2)
+check("shootdown_with_full_n_is_reported", has(p, "n=20, want 2"), p)
+
 # --- errors from the monitor ---
 p = problems(run(2, extra=('BENCH error name=urpc_pairs reason="pair 0-1: core 0: ping: ERR_TIMEOUT"',)), 2)
 check("monitor_error_is_reported", has(p, "urpc_pairs", "ERR_TIMEOUT"), p)

@@ -51,6 +51,9 @@ def linux_run(smp, n=20, drop=(), extra=()):
         if i == 0:
             lines += [f"BENCH name=pipe_roundtrip pair={p} unit=cycles n={n // 10} min=1 median=5000 p99=6000 max=7000",
                       f"BENCH name=eventfd_roundtrip pair={p} unit=cycles n={n // 10} min=1 median=4000 p99=6000 max=7000"]
+    for c in range(2, smp + 1):
+        lines.append(f"BENCH name=munmap cores={c} unit=cycles n={max(1, n // 10)} min=1 "
+                     f"median=50000 p99=60000 max=70000")
     lines = [l for l in lines if not any(d in l for d in drop)] + list(extra)
     return "guest: Linux 6.1\n" + "\n".join(lines) + "\nBENCH done\n"
 
@@ -76,6 +79,16 @@ def flotilla_run(smp, n=20):
 def has(probs, *words):
     return any(all(w in p for w in words) for p in probs)
 
+
+# --- the shootdown beside munmap at the same core counts ---
+w, p = linuxguest.check(linux_run(4, drop=("name=munmap cores=3 ",)), bench.EXIT_PASS, 4, 20)
+check("linux_missing_munmap_core_count_is_reported", any("munmap: no line for cores=3" in x for x in p), p)
+w, p = linuxguest.check(linux_run(2), bench.EXIT_PASS, 2, 20)
+lin = {"munmap": [x for x in w if "cores" in x]}
+flo = {"shootdown": [{"protocol": s, "cores": 2, "median": 100000} for s in bench.SHAPES]}
+t = benchcmp.shootdown_table(flo, lin) or ""
+check("shootdown_meets_munmap_at_the_same_cores", "50000" in t and "100000 (2.00)" in t, t)
+check("no_shootdown_no_table", benchcmp.shootdown_table({}, lin) is None)
 
 # --- linuxguest.py's checks of the guest's lines ---
 for smp, npairs in ((1, 0), (2, 1), (4, 6)):

@@ -154,18 +154,23 @@ err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, uns
 	return sys_invoke(kernel, KERNEL_VROOT_EXPORT, vroot, entry, dest, (uintptr_t)out, 0).err;
 }
 
-err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint64_t *root)
+err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages)
 {
-	struct sys_ret r = sys_invoke(kernel, KERNEL_VROOT_UNMAP, table, entry, 0, 0, 0);
-
-	if (!r.err)
-		*root = r.value;
-	return r.err;
+	return sys_invoke(kernel, KERNEL_VROOT_UNMAP, vroot, va, pages, 0, 0).err;
 }
 
-err_t kernel_tlb_flush(capaddr_t kernel)
+err_t kernel_tlb_flush(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages)
 {
-	return sys_invoke(kernel, KERNEL_TLB_FLUSH, 0, 0, 0, 0, 0).err;
+	return sys_invoke(kernel, KERNEL_TLB_FLUSH, vroot, va, pages, 0, 0).err;
+}
+
+err_t kernel_core_node(capaddr_t kernel, unsigned core, unsigned *node)
+{
+	struct sys_ret r = sys_invoke(kernel, KERNEL_CORES, (uint64_t)core + 1, 0, 0, 0, 0);
+
+	if (!r.err)
+		*node = (unsigned)r.value;
+	return r.err;
 }
 
 err_t kernel_console_take(capaddr_t kernel, unsigned bell)

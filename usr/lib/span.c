@@ -43,13 +43,19 @@ err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	return err;
 }
 
-err_t mon_unmap(capaddr_t ptable, unsigned entry)
+err_t mon_unmap(const void *va, size_t pages, unsigned shape, struct mon_shootdown *out)
 {
-	const uint64_t w[4] = { MON_UNMAP, entry };
-	uint64_t r[4];
+	const uint64_t w[4] = { MON_UNMAP, (uintptr_t)va, pages, shape };
+	uint64_t r[4] = { 0 };
 	err_t cap_err;
+	err_t err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
 
-	return mon_call_cap(w, ptable, 0, r, &cap_err);
+	if (out)
+		*out = (struct mon_shootdown){ .shape = (unsigned)(r[2] >> 32),
+					       .msgs = (uint32_t)r[1],
+					       .cross_node = (unsigned)(r[1] >> 32),
+					       .rounds = (uint32_t)r[2], .cores = r[3] };
+	return err;
 }
 
 err_t mon_span_wait(unsigned id, int *status, bool *faulted)

@@ -310,6 +310,7 @@ int bench_main(const char *cmdline)
 	failed |= bench_thread_create(s, n);
 	free(s);
 	failed |= procbench_unmap(n);	/* procbench.c: in processes */
+	failed |= procbench_shoot(n);
 	failed |= meshbench_pairs(n);	/* meshbench.c: every pair of cores */
 	failed |= procbench_uchan(n);
 	printf("BENCH %s\n", failed ? "failed" : "done");

@@ -184,10 +184,45 @@ static void other(void *arg, uint32_t type, const uint64_t *w, unsigned n)
 	       me, type, n, from, err_name(err));
 }
 
-/* Wakes core j, whose monitor may be blocked on its endpoint. */
+/*
+ * Whether core `core`'s monitor polls its rings (mesh_polling): the last
+ * line of the spare bytes of its channel to one other core, which only it
+ * writes (meshbench uses the first).
+ */
+static volatile uint64_t *polling_word(unsigned core)
+{
+	size_t bytes;
+	uint8_t *spare = mesh_spare(core, core == 0 ? 1 : 0, &bytes);
+
+	return spare && bytes >= URPC_LINE ? (volatile uint64_t *)(spare + bytes - URPC_LINE) : NULL;
+}
+
+void mesh_polling(bool on)
+{
+	volatile uint64_t *w = polling_word(me);
+
+	if (w)
+		*w = on;
+	/* Seen before this core looks at its rings again (see ring). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/*
+ * Wakes core j, whose monitor may be blocked on its endpoint, unless it
+ * says it polls. The message is in j's ring already; the fence orders that
+ * write before the look at j's word, as mesh_polling orders j's clearing
+ * of its word before its next look at the rings, so either j sees the
+ * message or this sees the word clear and rings (Dekker's argument).
+ */
 static void ring(void *arg)
 {
-	kernel_notify(CPTR_KERNEL, (unsigned)(uintptr_t)arg, MESH_DOORBELL);
+	unsigned j = (unsigned)(uintptr_t)arg;
+	volatile uint64_t *w = polling_word(j);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (w && *w)
+		return;
+	kernel_notify(CPTR_KERNEL, j, MESH_DOORBELL);
 }
 
 /*

@@ -83,6 +83,11 @@ int init_wait(const struct proc *init);
 #define MESH_DOORBELL		0	/* the monitor's own doorbell slot */
 err_t mesh_init(unsigned core);
 void mesh_poll(void);
+/* While on, this core's monitor says that it polls its rings (mesh_poll in
+ * a loop), so that interface messages to it ring no doorbell: a shootdown's
+ * root waiting for answers (shoot.c). Turn it off before blocking; a look
+ * at the rings afterwards sees every message sent without a doorbell. */
+void mesh_polling(bool on);
 unsigned mesh_join_all(void);
 bool mesh_joined(unsigned core);
 err_t mesh_ping(unsigned core, uint64_t *cycles);
@@ -318,8 +323,8 @@ err_t monitor_recv(unsigned flags, struct lmp_msg *m);
 /*
  * Spanning a process over cores (span.c, docs/span.md): span, span_stop,
  * span_ended, shoot and shot of if/intermon.if. moncall.c passes span_request MON_SPAN,
- * MON_SPAN_WAIT (the PML4 they bring is at T_MONCAP) and MON_UNMAP (a
- * page table); supervise.c passes
+ * MON_SPAN_WAIT and MON_UNMAP (the PML4 they bring is at T_MONCAP);
+ * supervise.c passes
  * every message to span_dispatcher_message first, which takes the exits
  * and faults of the span dispatchers this core runs (true).
  * span_proc_ending stops every span of process p (supervise.c's
@@ -329,6 +334,28 @@ err_t span_init(unsigned core);
 err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r);
 bool span_dispatcher_message(const struct lmp_msg *m);
 err_t span_proc_ending(const struct proc *p);
+/* Flushes [va, va + pages) from this core's replicas of owner core
+ * `owner`'s space vroot (the spans it runs of it), for shoot.c. */
+err_t span_flush_replicas(unsigned owner, uint64_t vroot, uint64_t va, uint32_t pages);
+
+/*
+ * The TLB shootdown over a multicast tree (shoot.c, docs/span.md):
+ * shoot_run has every core of `members` (this one added) flush [va, va +
+ * pages) of the space vroot, over the tree of `shape` (enum mtree_shape,
+ * or -1: mtree_best's), and says what the run counted. ERR_TIMEOUT: some
+ * core did not answer or did not flush. shoot_topo: the facts the trees
+ * are built from.
+ */
+struct shoot_counts {
+	unsigned shape, msgs, cross_node, rounds;
+	uint64_t reached;	/* the cores that flushed */
+};
+err_t shoot_init(unsigned core);
+err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, int shape,
+		struct shoot_counts *out);
+struct mtree_topo;
+const struct mtree_topo *shoot_topo(void);
+
 /* The index-th span dispatcher this core runs (for MON_PS): its pid
  * (SPAN_PID_FIRST + its index here), name ("span OWNER.ID") and state. */
 #define SPAN_PID_FIRST		100

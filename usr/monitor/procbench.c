@@ -118,3 +118,9 @@ int procbench_unmap(size_t n)
 {
 	return run_here("unmap_ncores", UPROG_BENCH_UNMAP | bench_slow_n(n) << 8);
 }
+
+/* shootdown protocol=P cores=N: the same, over each shape at 2..all cores. */
+int procbench_shoot(size_t n)
+{
+	return run_here("shootdown", UPROG_BENCH_SHOOT | bench_slow_n(n) << 8);
+}

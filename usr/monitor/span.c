@@ -21,8 +21,7 @@
  *   span_stop    owner -> host  id, host index, owner's id: end it now
  *   span_stop_r  host -> owner  id, error
  *   span_ended   host -> owner  owner's id, host index, status, faulted
- *   shoot        owner -> host  seq: flush your TLB
- *   shot         host -> owner  seq: flushed
+ *   shoot, shot  the shootdown's tree (shoot.c)
  *
  * The owner stops every span of a process before the process is destroyed
  * (span_proc_ending, from proc_kill's hook in supervise.c), so no core
@@ -36,6 +35,7 @@
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
+#include "lib/mtree.h"
 #include "lib/urpc.h"
 #include "usr/monitor/monitor.h"
 
@@ -349,62 +349,54 @@ static err_t span_wait(const uint64_t *w, uint64_t vroot, uint64_t *r)
 	return OK;
 }
 
-/*
- * TLB shootdown (MON_UNMAP): this core's kernel has cleared the entry and
- * flushed its own TLB; every other core that runs a span of the space is
- * asked at once to flush its own, and the answer waits for all of them.
- * Only then may the page be reused. (A tree of messages, after the
- * topology, is the next step for many cores: DESIGN.md's multicast.)
- *
- * The answers are polled for first, for at most SHOOT_SPIN_NS, and only
- * then waited for the usual way (mesh_serve_until, which sleeps a tick
- * between looks), as mesh_ping does: otherwise every shootdown would last
- * until the next timer tick, whatever its messages cost (make bench's
- * unmap_ncores took a whole tick, 10 ms, every time). The process that
- * asked is blocked meanwhile; a core that answers later than a tick
- * costs no more than the sleep would.
- */
-#define SHOOT_SPIN_NS		(10ull * 1000000)	/* a tick of the kernel's 100 Hz timer */
-
-static uint64_t shoot_seq;
-static uint64_t shoot_waiting;		/* cores whose SHOT is still due */
-
-static bool all_shot(unsigned unused)
+/* The cores other than this one that run a span of the space at vroot. */
+static uint64_t span_cores_of(uint64_t vroot)
 {
-	return shoot_waiting == 0;
+	uint64_t set = 0;
+
+	for (unsigned i = 0; i < OWNED; i++)
+		if (owned[i].used && owned[i].running && owned[i].vroot == vroot)
+			set |= 1ull << owned[i].core;
+	return set;
 }
 
-static err_t shootdown(uint64_t vroot)
+err_t span_flush_replicas(unsigned owner, uint64_t vroot, uint64_t va, uint32_t pages)
 {
-	uint64_t seq = ++shoot_seq;
-	err_t err;
+	err_t first = OK;
 
-	shoot_waiting = 0;
-	for (unsigned i = 0; i < OWNED; i++) {
-		unsigned c = owned[i].core;
-		if (!owned[i].used || !owned[i].running || owned[i].vroot != vroot || c == me ||
-		    shoot_waiting >> c & 1)
+	for (unsigned j = 0; j < HOSTED; j++) {
+		if (!hosted[j].used || hosted[j].owner != owner || hosted[j].vroot != vroot)
 			continue;
-		if ((err = if_intermon_shoot_send(mesh_to(c), seq)))
-			return err;
-		shoot_waiting |= 1ull << c;
+		err_t err = kernel_tlb_flush(CPTR_KERNEL, HOST(j, H_VROOT), va, pages);
+		if (err && !first)
+			first = err;
 	}
-	uint64_t spin_end = sys_clock_ns() + SHOOT_SPIN_NS;
-	while (!all_shot(0) && sys_clock_ns() < spin_end)
-		mesh_poll();
-	if (!all_shot(0) && !mesh_serve_until(all_shot, 0, sys_clock_ns() + MESH_WAIT_NS))
-		return ERR_TIMEOUT;
-	return OK;
+	return first;
 }
 
-static err_t span_unmap(const uint64_t *w, bool has_cap)
+/*
+ * MON_UNMAP (va, pages, shape) + PML4: this core's kernel clears the
+ * entries and flushes them here; the shootdown (shoot.c) has every other
+ * core that runs a span of the space flush them too, and only then is
+ * the process answered, with what the run counted.
+ */
+static err_t span_unmap(const uint64_t *w, bool has_cap, uint64_t *r)
 {
-	uint64_t table, vroot;
-	err_t err = monitor_request_cap(has_cap, CAP_PTABLE, CAP_RIGHT_WRITE, &table);
+	struct shoot_counts k = { 0 };
+	uint64_t vroot;
+	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
 
-	if (err || (err = kernel_vroot_unmap(CPTR_KERNEL, T_MONCAP, (unsigned)w[1], &vroot)))
+	if (err)
 		return err;
-	return shootdown(vroot);
+	if (w[2] > UINT32_MAX || w[3] > MTREE_NSHAPES)
+		return ERR_INVALID_ARG;
+	if ((err = kernel_vroot_unmap(CPTR_KERNEL, T_MONCAP, w[1], (uint32_t)w[2])))
+		return err;
+	err = shoot_run(vroot, w[1], (uint32_t)w[2], span_cores_of(vroot), (int)w[3] - 1, &k);
+	r[1] = k.msgs | (uint64_t)k.cross_node << 32;
+	r[2] = k.rounds | (uint64_t)k.shape << 32;
+	r[3] = k.reached;
+	return err;
 }
 
 err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r)
@@ -413,7 +405,7 @@ err_t span_request(const uint64_t *w, bool has_cap, uint64_t *r)
 	err_t err;
 
 	if (MON_OP(w[0]) == MON_UNMAP)
-		return w[1] > UINT32_MAX ? ERR_MAP_RANGE : span_unmap(w, has_cap);
+		return span_unmap(w, has_cap, r);
 	if ((err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot)))
 		return err;
 	return MON_OP(w[0]) == MON_SPAN ? span_new(w, vroot, r) : span_wait(w, vroot, r);
@@ -514,22 +506,6 @@ static err_t on_span_ended(struct idl_binding *b, uint32_t oid, uint32_t hidx, i
 	return OK;
 }
 
-static err_t on_shoot(struct idl_binding *b, uint64_t seq)
-{
-	kernel_tlb_flush(CPTR_KERNEL);
-	return if_intermon_shot_send(b, seq);
-}
-
-static err_t on_shot(struct idl_binding *b, uint64_t seq)
-{
-	unsigned from = mesh_peer(b);
-
-	if (seq != shoot_seq || !(shoot_waiting >> from & 1))
-		return ERR_BAD_MESSAGE;
-	shoot_waiting &= ~(1ull << from);
-	return OK;
-}
-
 err_t span_init(unsigned core)
 {
 	me = core;
@@ -538,7 +514,5 @@ err_t span_init(unsigned core)
 	mesh_handlers.span_stop = on_span_stop;
 	mesh_handlers.span_stop_r = on_span_stop_r;
 	mesh_handlers.span_ended = on_span_ended;
-	mesh_handlers.shoot = on_shoot;
-	mesh_handlers.shot = on_shot;
-	return OK;
+	return shoot_init(core);
 }

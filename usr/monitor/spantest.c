@@ -10,6 +10,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include "lib/mtree.h"
 #include "lib/test.h"
 #include "usr/monitor/monitor.h"
 
@@ -27,6 +28,36 @@ TEST(a_process_spans_every_core_and_shares_its_memory)
 		if (status != 0)
 			test_fail("spanning from core %u: check %d failed",
 				  core, status);
+	}
+}
+
+/*
+ * The shootdown protocol's own counts against lib/mtree's: a run from
+ * this core over every core, in each shape, of a space no core runs (each
+ * core has nothing to flush, answers all the same), must send the
+ * messages mtree_cost counts for the same tree on the same facts, cross
+ * nodes as often and take as many rounds; and reach every core.
+ */
+TEST(the_shootdown_counts_what_mtree_counts_for_every_shape)
+{
+	unsigned n = mesh_cores();
+	uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1;
+
+	for (unsigned s = 0; s < MTREE_NSHAPES; s++) {
+		struct shoot_counts k;
+		struct mtree_cost want;
+		struct mtree m;
+
+		CHECK_ERR(shoot_run(0x7000, 0x1000, 1, all, (int)s, &k), OK);
+		CHECK_ERR(mtree_build(shoot_topo(), (enum mtree_shape)s, 0, all, &m), OK);
+		mtree_cost(&m, shoot_topo(), &want);
+		if (k.shape != s || k.msgs != want.msgs || k.cross_node != want.cross_node ||
+		    k.rounds != want.rounds || k.reached != all)
+			test_fail("%s on %u cores: msgs=%u cross_node=%u rounds=%u reached 0x%llx; "
+				  "mtree_cost says msgs=%u cross_node=%u rounds=%u",
+				  mtree_shape_name((enum mtree_shape)s), n, k.msgs, k.cross_node,
+				  k.rounds, (unsigned long long)k.reached, want.msgs,
+				  want.cross_node, want.rounds);
 	}
 }
 
@@ -113,7 +144,19 @@ TEST_CORES(malformed_span_messages_are_refused, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_span_stop_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	CHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345), OK);		/* unasked */
+	CHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345, 0, 2, 0, 2, 1), OK);	/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	/* shoot from a core that is not the receiver's parent in the tree it
+	 * names (core 0 is not last's parent when last is no member), of an
+	 * unknown shape, from a root out of range. */
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 1, 0, 0x7000, 0x1000, 1, MTREE_NUMA, 1),
+		  OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 2, 0, 0x7000, 0x1000, 1, 9, 1ull << last | 1),
+		  OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 3, 99, 0x7000, 0x1000, 1, MTREE_BROADCAST,
+					 1ull << last | 1), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(mesh_ping(last, &cycles), OK);
 

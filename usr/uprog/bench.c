@@ -214,10 +214,10 @@ static struct {
 
 static volatile uint64_t *const page = (volatile uint64_t *)((uint64_t)B_L4 << 39);
 
-/* A span: reads each new page once, yielding while there is none. */
-static int reader(uint64_t unused)
+/* A span: reads each new page once, yielding while there is none; it
+ * starts at page generation `seen` (one that is already gone). */
+static int reader(uint64_t seen)
 {
-	uint64_t seen = 0;
 
 	while (!u.stop) {
 		uint64_t g = __atomic_load_n(&u.gen, __ATOMIC_ACQUIRE);
@@ -260,7 +260,7 @@ static err_t all_read(unsigned readers)
 
 /* One iteration: a fresh page mapped, written here, read by every reader,
  * then unmapped (the timed part) and given back. */
-static err_t one_unmap(unsigned readers, uint64_t *sample)
+static err_t one_unmap(unsigned readers, int shape, struct mon_shootdown *sd, uint64_t *sample)
 {
 	struct cap_info page_cap;
 	err_t err;
@@ -275,7 +275,8 @@ static err_t one_unmap(unsigned readers, uint64_t *sample)
 	if ((err = all_read(readers)))
 		return err;
 	uint64_t t0 = tsc_fenced();
-	err = readers ? mon_unmap(B_PT, 0) : vnode_unmap(B_PT, B_PAGE);
+	err = readers ? mon_unmap((const void *)page, 1, (unsigned)(shape + 1), sd) :
+			 vnode_unmap(B_PT, B_PAGE);
 	*sample = tsc_fenced() - t0;
 	if (err || (err = cnode_delete(CPTR_TASKCN, CADDR_L2(B_PAGE))))
 		return err;
@@ -326,7 +327,7 @@ int bench_unmap(size_t n)
 			break;
 	for (size_t i = 0; !err && i < BENCH_SLOW_WARMUP + n; i++) {
 		uint64_t d = 0;
-		err = one_unmap(spans, &d);
+		err = one_unmap(spans, MON_SHAPE_BEST - 1, NULL, &d);
 		if (i >= BENCH_SLOW_WARMUP)
 			s[i - BENCH_SLOW_WARMUP] = d;
 	}
@@ -337,4 +338,75 @@ int bench_unmap(size_t n)
 	if (stop)
 		return fail("unmap_ncores", "the readers' end", stop);
 	return bench_report("unmap_ncores", NULL, s, n, 1);
+}
+
+/*
+ * UPROG_BENCH_SHOOT | n << 8: the shootdown over each shape at each core
+ * count. For N = 2 .. every core, a reader spans cores 1 .. N - 1 (one
+ * more for each N), and for each shape the unmap of a page the readers
+ * have read is timed as unmap_ncores's is; the line says what the run
+ * counted (the same every time: checked), beside the cycles:
+ *	BENCH name=shootdown protocol=P cores=N unit=cycles n=.. min=..
+ *		median=.. p99=.. max=.. msgs=M cross_node=X rounds=R
+ */
+static const char *const shape_names[] = { "broadcast", "unicast", "multicast", "numa" };
+
+static int shoot_line(unsigned cores, int shape, uint64_t *s, size_t n,
+		      const struct mon_shootdown *sd)
+{
+	char counts[64];
+
+	snprintf(counts, sizeof(counts), "msgs=%u cross_node=%u rounds=%u", sd->msgs,
+		 sd->cross_node, sd->rounds);
+	return bench_report_cores("shootdown", shape_names[shape], cores, s, n, counts);
+}
+
+int bench_shoot(size_t n)
+{
+	unsigned cores = 0, spans = 0, id[B_MAX_CORES];
+	uint64_t *s = malloc(n * sizeof(*s));
+	uint8_t *stacks = NULL;
+	int failed = 0;
+	err_t err;
+
+	if (!s)
+		return fail("shootdown", "samples", ERR_NO_MEMORY);
+	if ((err = mon_cores(&cores)) || cores == 0 || cores > B_MAX_CORES)
+		return fail("shootdown", "how many cores", err ? err : ERR_INVALID_ARG);
+	if (cores < 2)
+		return 0;			/* nobody to shoot down */
+	if ((err = tables()))
+		return fail("shootdown", "the page's tables", err);
+	if (!(stacks = malloc((cores - 1) * READER_STACK)))
+		return fail("shootdown", "the readers' stacks", ERR_NO_MEMORY);
+	u.stop = 0;
+	for (unsigned c = 2; c <= cores && !failed; c++) {
+		if ((err = mon_span(spans + 1, reader, u.gen, stacks + spans * READER_STACK,
+				    READER_STACK, &id[spans])))
+			break;
+		spans++;
+		for (int shape = 0; shape < 4 && !err; shape++) {
+			struct mon_shootdown sd, first = { 0 };
+			for (size_t i = 0; !err && i < BENCH_SLOW_WARMUP + n; i++) {
+				uint64_t d = 0;
+				err = one_unmap(spans, shape, &sd, &d);
+				if (i == 0)
+					first = sd;
+				else if (!err && (sd.msgs != first.msgs ||
+						  sd.cross_node != first.cross_node ||
+						  sd.rounds != first.rounds || sd.shape != (unsigned)shape))
+					err = ERR_INVALID_ARG;	/* one tree, one count */
+				if (i >= BENCH_SLOW_WARMUP)
+					s[i - BENCH_SLOW_WARMUP] = d;
+			}
+			if (!err)
+				failed |= shoot_line(c, shape, s, n, &first);
+		}
+	}
+	err_t stop = stop_readers(id, spans);
+	if (err)
+		return fail("shootdown", "spanning, or a run whose counts changed", err);
+	if (stop)
+		return fail("shootdown", "the readers' end", stop);
+	return failed;
 }

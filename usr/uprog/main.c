@@ -49,6 +49,7 @@ int idl_chan_client(unsigned server_core);
 int bench_echo(void);
 int bench_uchan(size_t n);
 int bench_unmap(size_t n);
+int bench_shoot(size_t n);
 /* usr/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
 
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
 		return bench_uchan(UPROG_PARAM(libc_arg));
 	case UPROG_BENCH_UNMAP:
 		return bench_unmap(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_SHOOT:
+		return bench_shoot(UPROG_PARAM(libc_arg));
 	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:
 	case UPROG_FPU_FAULT: case UPROG_FPU_SPANS: case UPROG_FPU_YIELD:
 		return fpu_main(UPROG_MODE(libc_arg), UPROG_PARAM(libc_arg));

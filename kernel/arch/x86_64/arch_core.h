@@ -40,6 +40,23 @@ struct idt_gate {
 	uint32_t reserved;
 } __attribute__((packed));
 
+/*
+ * An address space this core has loaded or flushed pages of (user.c). While
+ * PCIDs are on, slot i's space runs with PCID i + 1 (PCID 0 is the core's
+ * own tables), and `stale` says that its PCID may still hold translations
+ * that are not its own or no longer valid, so that its next load must
+ * flush them. With or without PCIDs, `flushed` counts the pages this
+ * core's kernel flushed in it (arch_tlb_flushed: the shootdown test's
+ * evidence). The least recently used slot is reused when all are taken.
+ */
+#define TLB_SPACES	32
+struct tlb_space {
+	uint64_t pml4;			/* the space's PML4; 0: a free slot */
+	uint64_t flushed;		/* pages flushed in it on this core */
+	uint64_t used;			/* tlb_clock at its last load or flush */
+	bool stale;
+};
+
 struct arch_core {
 	struct idt_gate idt[256] __attribute__((aligned(16)));
 	uint64_t gdt[GDT_ENTRIES + 1] __attribute__((aligned(16)));
@@ -49,6 +66,9 @@ struct arch_core {
 	uint64_t xcr0;			/* components XSAVE saves; 0: FXSAVE (fpu.c) */
 	uint32_t fpu_bytes;		/* the part of a save area they use */
 	bool fpu_lazy;			/* fpu=lazy: load a dispatcher's on its #NM */
+	bool pcid, invpcid;		/* CR4.PCIDE is on; INVPCID exists */
+	uint64_t tlb_clock;
+	struct tlb_space tlb[TLB_SPACES];
 };
 
 #endif

@@ -103,6 +103,25 @@ static inline void invlpg(uint64_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/* INVPCID type 0: the translation of `va` tagged with `pcid`. */
+static inline void invpcid_one(uint64_t pcid, uint64_t va)
+{
+	struct { uint64_t pcid, va; } d = { pcid, va };
+	__asm__ volatile("invpcid %0, %1" : : "m"(d), "r"(0ull) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

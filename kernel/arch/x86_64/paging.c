@@ -191,6 +191,41 @@ void arch_seal(void)
 	if (covered(w, n, base, len) != ALL)
 		protect(c, PHYSMAP_BASE + base, len, PTE_P | nx);
 	write_cr3(read_cr3());
+	arch_tlb_init();
+}
+
+#define CPUID1_ECX_PCID		(1u << 17)
+#define CPUID7_EBX_INVPCID	(1u << 10)
+#define CR4_PCIDE		(1ull << 17)
+
+/*
+ * PCIDs (user.c's TLB comment), turned on once the kernel's tables are
+ * final, so that no translation made before arch_seal survives under a
+ * PCID, and before any user space runs: CR4.PCIDE may be set only while
+ * CR3 names PCID 0. QEMU's TCG offers no PCID (nor INVPCID, as of QEMU
+ * 7.2): there every switch flushes, as before, and the boot says so.
+ */
+void arch_tlb_init(void)
+{
+	struct core *c = this_core();
+	uint32_t a, b, cx, d, max;
+
+	cpuid(0, 0, &max, &b, &cx, &d);
+	cpuid(1, 0, &a, &b, &cx, &d);
+	c->arch.pcid = (cx & CPUID1_ECX_PCID) && (read_cr3() & 0xFFF) == 0;
+	if (max >= 7) {
+		cpuid(7, 0, &a, &b, &cx, &d);
+		c->arch.invpcid = c->arch.pcid && (b & CPUID7_EBX_INVPCID);
+	}
+	if (c->arch.pcid)
+		write_cr4(read_cr4() | CR4_PCIDE);
+	if (c->id == 0)
+		kprintf(c->arch.pcid ?
+			"tlb: PCIDs on (%s): each address space keeps its TLB entries across switches\n" :
+			"tlb: no PCIDs%s: every address-space switch flushes the TLB\n",
+			c->arch.invpcid ? "remote pages flushed by INVPCID" :
+			c->arch.pcid ? "no INVPCID: a space whose pages went is flushed when next loaded" :
+			" (CPUID.1:ECX.PCID clear)");
 }
 
 void *arch_write_window(uint64_t pa)

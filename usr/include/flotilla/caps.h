@@ -55,17 +55,20 @@ err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry,
 		       const struct frame_token *table);
 err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, unsigned dest,
 			  struct frame_token *out);
-/* Clears page entry `entry` of PTABLE `table` in a spanned tree and
- * flushes this core's TLB, its PML4's base in *root; and flushing this
- * core's TLB alone: the two halves of a shootdown. */
-err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint64_t *root);
-err_t kernel_tlb_flush(capaddr_t kernel);
+/* The two halves of a shootdown: clear the entries of [va, va + pages *
+ * 4 KiB) in the marked PML4 `vroot` and flush them from this core's TLB
+ * (all or none); flush those pages of the address space `vroot` (a
+ * replica) from this core's TLB, counted (DISP_INFO's tlb_pages). */
+err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
+err_t kernel_tlb_flush(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
 /* The console log of this core (kernel/console.c, docs/console.md). */
 err_t kernel_console_take(capaddr_t kernel, unsigned bell);
 err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
-/* How many cores the kernel starts (KERNEL_CORES); 0 on error. */
+/* How many cores the kernel starts (KERNEL_CORES); 0 on error. The NUMA
+ * node of `core` (KERNEL_CORES with core + 1). */
 unsigned kernel_cores(capaddr_t kernel);
+err_t kernel_core_node(capaddr_t kernel, unsigned core, unsigned *node);
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
 
 /* I/O ports (IOPORT_IN, IOPORT_OUT): read or write `width` (1, 2 or 4)

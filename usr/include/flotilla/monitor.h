@@ -59,8 +59,10 @@ enum mon_op {
 	MON_SPAN,		/* core: (entry, stack, arg) + PML4 -> w1 = span */
 	MON_SPAN_WAIT,		/* (span) + PML4 -> ERR_WOULD_BLOCK while it runs;
 				 * then w1 = exit status, w2 = 1 if it faulted */
-	MON_UNMAP,		/* (entry) + PTABLE: unmap a page of a spanned
-				 * space, with a TLB shootdown on its cores */
+	MON_UNMAP,		/* (va, pages, shape) + PML4: unmap a range of a
+				 * spanned space, with a TLB shootdown on its
+				 * cores -> w1 = msgs | cross_node << 32, w2 =
+				 * rounds | shape << 32, w3 = cores that flushed */
 	/* Capabilities over a channel (below): sent on the end's control
 	 * endpoint, not on CPTR_MONITOR. */
 	MON_CAP_PUT,		/* () + Frame -> w1 = token */
@@ -292,15 +294,30 @@ err_t mon_unbind(capaddr_t ctl);
 err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	       size_t stack_bytes, unsigned *id);
 err_t mon_span_wait(unsigned id, int *status, bool *faulted);
-/* Unmaps the page at entry `entry` of page table `ptable` of this
- * process's spanned address space and returns when no core can reach it
- * any more: this core's kernel clears the entry and flushes its TLB, and
- * the monitor has every core that runs a span of the process flush its
- * own (a TLB shootdown by messages) before it answers. The frame's
- * capability keeps a stale mapping record: delete it (no longer refused)
- * or map a copy. ERR_NOT_FOUND: the space is not spanned (unmap it
- * yourself); ERR_TIMEOUT: a core did not answer, so the page must not be
- * reused. */
-err_t mon_unmap(capaddr_t ptable, unsigned entry);
+/*
+ * Unmaps [va, va + pages * 4 KiB) of this process's spanned address space
+ * and returns when no core can reach those pages any more: this core's
+ * kernel clears the entries and flushes them, and the monitors have every
+ * core that runs a span of the process flush them too, in one run of a
+ * TLB shootdown over a multicast tree of `shape` (MON_SHAPE_BEST, what
+ * lib/mtree.h's mtree_best picks, or 1 + enum mtree_shape), before the
+ * monitor answers. All the pages must be mapped, or none is unmapped.
+ * The frames' capabilities keep stale mapping records: delete them (no
+ * longer refused) or map copies. *out (may be NULL): what the run counted.
+ * ERR_NOT_FOUND: the space is not spanned (unmap it yourself);
+ * ERR_NOT_MAPPED: a page of the range is not mapped (nothing changed);
+ * ERR_INVALID_ARG: va not page-aligned, pages 0 or more than
+ * UNMAP_MAX_PAGES, no such shape; ERR_MAP_RANGE: outside user space;
+ * ERR_TIMEOUT: a core did not answer, so the pages must not be reused.
+ */
+#define MON_SHAPE_BEST		0
+struct mon_shootdown {
+	unsigned shape;		/* enum mtree_shape the run used */
+	unsigned msgs;		/* messages it sent, requests and answers */
+	unsigned cross_node;	/* of those, between NUMA nodes */
+	unsigned rounds;	/* message latencies on its critical path */
+	uint64_t cores;		/* the cores that flushed (bit i: core i) */
+};
+err_t mon_unmap(const void *va, size_t pages, unsigned shape, struct mon_shootdown *out);
 
 #endif

@@ -44,6 +44,7 @@ enum uprog_mode {
 	UPROG_FPU_YIELD = 38,
 	UPROG_BEATS = 39,	/* answers heartbeats (below) */
 	UPROG_HANGS = 40,
+	UPROG_BENCH_SHOOT = 41,	/* usr/uprog/bench.c: make bench's shootdown lines */
 };
 
 /* Supervision's tests (docs/supervision.md). UPROG_BEATS says where it

@@ -1,0 +1,296 @@
+/*
+ * The TLB shootdown of a spanned address space (docs/span.md), as a
+ * protocol over a multicast tree (lib/mtree.h, docs/trees.md): the owner's
+ * monitor (the root) has cleared the pages' entries and its kernel has
+ * flushed them; every core that runs a span of the space must flush them
+ * too before the pages may be reused. The root builds the tree of the
+ * chosen shape over those cores and sends `shoot` to its children; each
+ * core flushes the pages in its replicas of the space (KERNEL_TLB_FLUSH,
+ * counted by its kernel), builds the same tree from the same facts, sends
+ * `shoot` on to its own children (an aggregator fans out), collects their
+ * `shot`s and answers its parent once for its whole subtree. Unicast's
+ * root waits for each answer before the next request.
+ *
+ * Every run counts what it did as it does it: each core adds the requests
+ * it sent and the answer it sends to the counts of its subtree, and which
+ * of those messages joined cores on different NUMA nodes; the rounds on
+ * the critical path are the longest chain of messages each of which waited
+ * for the one before (2 + a child's rounds per child: at once, the
+ * longest; one after another, their sum). They must equal mtree_cost()
+ * for the same tree, which the tests check.
+ *
+ * A core may be a relay for other roots while it is a root itself, so a
+ * run is a record (struct run), not a call stack: the handlers send and
+ * return, and the root alone waits.
+ *
+ * The topology is the kernel's (KERNEL_CORES: the NUMA node of each core,
+ * from SRAT); the SKB should give these facts, cache groups and distances
+ * included, once it exists (shoot_topology below is where it plugs in).
+ * Until then every core is taken to share one last-level cache, as QEMU's
+ * `-smp N` machine is one package whose cores share its L3 (CPUID leaf 4),
+ * whatever its NUMA nodes; so multicast is broadcast there. The distances
+ * are taken as unknown (10 within a node, 20 between two: only the order
+ * of numa's aggregators and the best shape could depend on them, and with
+ * every remote node equally far neither does).
+ */
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/sys.h>
+#include "lib/mtree.h"
+#include "usr/monitor/monitor.h"
+
+#define RUNS		16	/* runs this core takes part in at once */
+
+static struct run {
+	bool used, done;
+	unsigned root, parent;		/* parent == me: this core is the root */
+	uint64_t seq;
+	struct mtree tree;
+	int next;			/* sequential: the child to send to next */
+	uint64_t waiting;		/* children whose shot is due */
+	uint64_t vroot, va;
+	uint32_t pages;
+	unsigned msgs, cross, rounds;	/* of its subtree so far */
+	uint64_t reached;		/* cores that flushed, in its subtree */
+	err_t err;			/* a send that failed */
+} runs[RUNS];
+
+static unsigned me;
+static uint64_t next_seq;
+static struct mtree_topo topo;
+
+/* The facts the trees are built from (see the header). */
+static void shoot_topology(void)
+{
+	unsigned n = kernel_cores(CPTR_KERNEL);
+
+	memset(&topo, 0, sizeof(topo));
+	topo.ncores = n > MTREE_MAX_CORES ? MTREE_MAX_CORES : n;
+	for (unsigned c = 0; c < topo.ncores; c++) {
+		unsigned node = 0;
+		if (kernel_core_node(CPTR_KERNEL, c, &node) || node >= MTREE_MAX_NODES)
+			node = 0;
+		topo.node[c] = (uint8_t)node;
+		topo.cache[c] = 0;
+	}
+}
+
+const struct mtree_topo *shoot_topo(void)
+{
+	return &topo;
+}
+
+/*
+ * The trees of the last few runs. Every run from one root over the same
+ * cores in the same shape has the same tree, so each is built once:
+ * building is most of what a core does for a run besides its messages
+ * (mtree_best builds three trees and counts each).
+ */
+#define TREES		8
+static struct cached {
+	bool used;
+	int asked;			/* the shape asked for; -1: the best */
+	unsigned root;
+	uint64_t members;
+	struct mtree tree;
+} trees[TREES];
+static unsigned trees_next;
+
+static err_t tree_for(unsigned root, int asked, uint64_t members, struct mtree *out)
+{
+	enum mtree_shape s = (enum mtree_shape)asked;
+	err_t err;
+
+	for (unsigned i = 0; i < TREES; i++) {
+		struct cached *c = &trees[i];
+		if (c->used && c->root == root && c->asked == asked && c->members == members) {
+			*out = c->tree;
+			return OK;
+		}
+	}
+	if ((asked < 0 && (err = mtree_best(&topo, root, members, &s))) ||
+	    (err = mtree_build(&topo, s, root, members, out)))
+		return err;
+	trees[trees_next] = (struct cached){ true, asked, root, members, *out };
+	trees_next = (trees_next + 1) % TREES;
+	return OK;
+}
+
+static struct run *run_find(unsigned root, uint64_t seq)
+{
+	for (unsigned i = 0; i < RUNS; i++)
+		if (runs[i].used && runs[i].root == root && runs[i].seq == seq)
+			return &runs[i];
+	return NULL;
+}
+
+static bool crosses(unsigned a, unsigned b)
+{
+	return topo.node[a] != topo.node[b];
+}
+
+/* Flushes the pages in this core's replicas of the space (span.c knows
+ * them); this core has then done its part. */
+static void flush_here(struct run *r)
+{
+	if (span_flush_replicas(r->root, r->vroot, r->va, r->pages) == OK)
+		r->reached |= 1ull << me;
+}
+
+static void send_to(struct run *r, unsigned c)
+{
+	err_t err = if_intermon_shoot_send(mesh_to(c), r->seq, r->root, r->vroot, r->va,
+					   r->pages, r->tree.shape, r->tree.members);
+
+	if (err) {
+		r->err = err;
+		return;
+	}
+	r->msgs++;
+	r->cross += crosses(me, c);
+	r->waiting |= 1ull << c;
+}
+
+/* Sends what can be sent now: every child at once, or the next one. */
+static void send_children(struct run *r)
+{
+	if (r->tree.sequential) {
+		if (r->next >= 0) {
+			unsigned c = (unsigned)r->next;
+			r->next = r->tree.next_sibling[c];
+			send_to(r, c);
+		}
+		return;
+	}
+	for (int c = r->tree.first_child[me]; c >= 0; c = r->tree.next_sibling[c])
+		send_to(r, (unsigned)c);
+}
+
+/* A relay whose subtree has answered answers its parent and is done. */
+static void finish(struct run *r)
+{
+	if (r->waiting || (r->tree.sequential && r->next >= 0 && !r->err))
+		return;
+	if (r->parent == me) {
+		r->done = true;
+		return;
+	}
+	/* Its answer is one more message of its subtree. */
+	if_intermon_shot_send(mesh_to(r->parent), r->seq, r->root, r->msgs + 1,
+			      r->cross + crosses(me, r->parent), r->rounds, r->reached);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct run *run_new(void)
+{
+	for (unsigned i = 0; i < RUNS; i++)
+		if (!runs[i].used)
+			return memset(&runs[i], 0, sizeof(runs[i]));
+	return NULL;
+}
+
+static err_t on_shoot(struct idl_binding *b, uint64_t seq, uint32_t root, uint64_t vroot,
+		      uint64_t va, uint32_t pages, uint32_t shape, uint64_t members)
+{
+	unsigned from = mesh_peer(b);
+	struct run *r;
+	struct mtree t;
+
+	/* The sender must be this core's parent in the tree it names. */
+	if (root >= topo.ncores || root == me || shape >= MTREE_NSHAPES || run_find(root, seq) ||
+	    tree_for(root, (int)shape, members, &t) ||
+	    t.parent[me] != (int8_t)from)
+		return ERR_BAD_MESSAGE;
+	if (!(r = run_new()))
+		return ERR_TOO_MANY;
+	*r = (struct run){ .used = true, .root = root, .parent = from, .seq = seq, .tree = t,
+			   .next = -1, .vroot = vroot, .va = va, .pages = pages };
+	flush_here(r);
+	send_children(r);
+	finish(r);
+	return OK;
+}
+
+static err_t on_shot(struct idl_binding *b, uint64_t seq, uint32_t root, uint32_t msgs,
+		     uint32_t cross, uint32_t rounds, uint64_t reached)
+{
+	unsigned from = mesh_peer(b);
+	struct run *r = run_find(root, seq);
+
+	if (!r || r->done || !(r->waiting >> from & 1) ||
+	    (reached & ~mtree_subtree(&r->tree, from)))
+		return ERR_BAD_MESSAGE;		/* unasked, or answering for others */
+	r->waiting &= ~(1ull << from);
+	r->msgs += msgs;
+	r->cross += cross;
+	r->reached |= reached;
+	if (r->tree.sequential)
+		r->rounds += 2 + rounds;
+	else if (2 + rounds > r->rounds)
+		r->rounds = 2 + rounds;
+	if (r->tree.sequential)
+		send_children(r);	/* the next one, now that this one answered */
+	finish(r);
+	return OK;
+}
+
+/*
+ * The answers are polled for first, for at most SHOOT_SPIN_NS, and only
+ * then waited for the usual way (mesh_serve_until, which sleeps a tick
+ * between looks), as mesh_ping does: otherwise every shootdown would last
+ * until the next timer tick, whatever its messages cost. The process that
+ * asked is blocked meanwhile.
+ */
+#define SHOOT_SPIN_NS		(10ull * 1000000)	/* a tick of the kernel's 100 Hz timer */
+
+static bool run_done(unsigned i)
+{
+	return runs[i].done;
+}
+
+err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, int shape,
+		struct shoot_counts *out)
+{
+	struct run *r;
+	err_t err;
+
+	members |= 1ull << me;
+	if (!(r = run_new()))
+		return ERR_TOO_MANY;
+	*r = (struct run){ .used = true, .root = me, .parent = me, .seq = ++next_seq,
+			   .vroot = vroot, .va = va, .pages = pages };
+	if ((err = tree_for(me, shape, members, &r->tree))) {
+		memset(r, 0, sizeof(*r));
+		return err;
+	}
+	r->next = r->tree.sequential ? r->tree.first_child[me] : -1;
+	mesh_polling(true);	/* the answers need not ring: this polls for them */
+	flush_here(r);
+	send_children(r);
+	finish(r);
+	unsigned i = (unsigned)(r - runs);
+	uint64_t spin_end = sys_clock_ns() + SHOOT_SPIN_NS;
+	while (!r->done && sys_clock_ns() < spin_end)
+		mesh_poll();
+	mesh_polling(false);
+	mesh_poll();		/* what came without a doorbell meanwhile */
+	if (!r->done && !mesh_serve_until(run_done, i, sys_clock_ns() + MESH_WAIT_NS))
+		err = ERR_TIMEOUT;
+	else if (r->err)
+		err = r->err;
+	else if (r->reached != members)
+		err = ERR_TIMEOUT;	/* a core did not flush: the pages must stay */
+	*out = (struct shoot_counts){ .shape = r->tree.shape, .msgs = r->msgs, .cross_node = r->cross,
+				      .rounds = r->rounds, .reached = r->reached };
+	memset(r, 0, sizeof(*r));
+	return err;
+}
+
+err_t shoot_init(unsigned core)
+{
+	me = core;
+	shoot_topology();
+	mesh_handlers.shoot = on_shoot;
+	mesh_handlers.shot = on_shot;
+	return OK;
+}
