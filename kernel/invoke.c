@@ -19,6 +19,7 @@
 #include "kernel/machine.h"
 #include "kernel/memguard.h"
 #include "kernel/notify.h"
+#include "kernel/topology.h"
 #include "kernel/vspace.h"
 
 void *cap_phys_to_ptr(uint64_t pa)
@@ -392,6 +393,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 	case KERNEL_TLB_FLUSH:
 		arch_tlb_flush();
 		return OK;
+	case KERNEL_TOPOLOGY:
+		return topology_copy_out(a[0], a[1]);
 	case KERNEL_VROOT_SPAN:
 	case KERNEL_VROOT_SET:
 	case KERNEL_VROOT_EXPORT:
@@ -423,7 +426,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT)
+	if (m >= KERNEL_POWEROFF && m <= KERNEL_TOPOLOGY)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

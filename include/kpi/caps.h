@@ -173,6 +173,11 @@ enum cap_method {
 				 * must be marked (KERNEL_VROOT_SPAN; else
 				 * ERR_NOT_FOUND) and have that entry
 				 * (ERR_NOT_MAPPED) */
+	KERNEL_TOPOLOGY,	/* (struct kpi_topo *out, size): the machine as
+				 * the kernel found it (kpi/topology.h: the
+				 * cores it started, the MADT, SRAT and SLIT as
+				 * read), for the SKB; ERR_TRUNCATED if size is
+				 * less than the struct */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */

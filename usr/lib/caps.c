@@ -3,6 +3,7 @@
  * the order include/kpi/caps.h documents. Nothing is checked here; the
  * kernel checks everything and says what was wrong.
  */
+#include <kpi/topology.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include "lib/string.h"
@@ -166,6 +167,11 @@ err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t table, unsigned entry, uint
 err_t kernel_tlb_flush(capaddr_t kernel)
 {
 	return sys_invoke(kernel, KERNEL_TLB_FLUSH, 0, 0, 0, 0, 0).err;
+}
+
+err_t kernel_topology(capaddr_t kernel, struct kpi_topo *out)
+{
+	return sys_invoke(kernel, KERNEL_TOPOLOGY, (uint64_t)out, sizeof(*out), 0, 0, 0).err;
 }
 
 err_t kernel_console_take(capaddr_t kernel, unsigned bell)
