@@ -426,7 +426,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_TOPOLOGY)
+	if ((m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT) || m == KERNEL_TOPOLOGY)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;

@@ -53,7 +53,8 @@
 
 #define SKB_MAX_CORES		TOPO_MAX_CORES	/* 64: core ids 0..63, masks are uint64_t */
 #define SKB_MAX_NODES		TOPO_MAX_NODES
-#define SKB_MAX_CPUID		40	/* CPUID leaves kept per core */
+#define SKB_MAX_CPUID		32	/* CPUID leaves kept per core (a monitor
+					 * sends them in one message: 776 bytes) */
 #define SKB_MAX_CACHES		8	/* caches per core */
 #define SKB_MAX_CONFLICTS	32
 #define SKB_REASON_MAX		120	/* a conflict's sentence, its NUL included */
@@ -83,7 +84,8 @@ typedef void (*skb_cpuid_fn)(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[
  * of 4 up to the first of type 0; of 0xB and 0x1F (where the maximum leaf
  * reaches them) up to the first invalid level; 0x80000000, 0x80000001,
  * 0x80000008; and on AMD (and Hygon) every subleaf of 0x8000001D and
- * 0x8000001E. Subleaf lists stop at 8 entries, the whole at SKB_MAX_CPUID.
+ * 0x8000001E. Subleaf lists stop at 8 entries, the whole at SKB_MAX_CPUID
+ * (the leaves after that are not asked; 18 to 25 on the CPUs seen).
  */
 void skb_cpuid_read(struct skb_cpuid *out, skb_cpuid_fn cpuid, void *ctx);
 

@@ -39,12 +39,15 @@ const struct skb_cpuid_leaf *skb_cpuid_find(const struct skb_cpuid *c, uint32_t 
 	return NULL;
 }
 
+/* One leaf into out; when out is full, nothing is asked and r reads as
+ * zeros (as a leaf past the CPU's maximum would). */
 static bool ask(struct skb_cpuid *out, skb_cpuid_fn cpuid, void *ctx, uint32_t leaf,
 		uint32_t sub, uint32_t r[4])
 {
-	cpuid(ctx, leaf, sub, r);
+	r[0] = r[1] = r[2] = r[3] = 0;
 	if (out->n == SKB_MAX_CPUID)
 		return false;
+	cpuid(ctx, leaf, sub, r);
 	out->l[out->n++] = (struct skb_cpuid_leaf){ leaf, sub, r[0], r[1], r[2], r[3] };
 	return true;
 }

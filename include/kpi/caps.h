@@ -173,11 +173,6 @@ enum cap_method {
 				 * must be marked (KERNEL_VROOT_SPAN; else
 				 * ERR_NOT_FOUND) and have that entry
 				 * (ERR_NOT_MAPPED) */
-	KERNEL_TOPOLOGY,	/* (struct kpi_topo *out, size): the machine as
-				 * the kernel found it (kpi/topology.h: the
-				 * cores it started, the MADT, SRAT and SLIT as
-				 * read), for the SKB; ERR_TRUNCATED if size is
-				 * less than the struct */
 
 	/* Notify: ring the doorbell it names, from any core. */
 	NOTIFY_RING = 64,	/* () */
@@ -188,7 +183,15 @@ enum cap_method {
 	IOPORT_IN = 72,		/* (port, width): returns the value read (needs READ) */
 	IOPORT_OUT,		/* (port, width, value): value must fit in width
 				 * bytes (needs WRITE) */
+
+	/* Kernel capability, continued: 48..63 above are all taken. */
+	KERNEL_TOPOLOGY = 80,	/* (struct kpi_topo *out, size): the machine as
+				 * the kernel found it (kpi/topology.h: the
+				 * cores it started, the MADT, SRAT and SLIT as
+				 * read), for the SKB; ERR_TRUNCATED if size is
+				 * less than the struct */
 };
+_Static_assert(KERNEL_VROOT_EXPORT < NOTIFY_RING, "the Kernel methods' first range is full");
 
 /*
  * The channel mesh: memory every monitor maps, zeroed at boot, of

@@ -322,11 +322,18 @@ err_t window_map_page(capaddr_t frame, void **va)
 			return err;
 		table = true;
 	}
-	if (next == 512)
-		return ERR_TOO_MANY;
-	if ((err = vnode_map(W_PT_PAGES, next, frame, CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+	/* A frame of several pages takes as many entries (vnode_map maps it
+	 * whole); a read-only one is mapped read-only. */
+	struct cap_info ci;
+	if ((err = cap_identify(frame, &ci)))
 		return err;
-	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next++);
+	uint64_t pages = (ci.size + PAGE - 1) / PAGE;
+	if (pages == 0 || pages > 512 - next)
+		return ERR_TOO_MANY;
+	if ((err = vnode_map(W_PT_PAGES, next, frame, ci.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE))))
+		return err;
+	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next);
+	next += (unsigned)pages;
 	return OK;
 }
 

@@ -42,7 +42,9 @@ static struct {
 
 static err_t shell_start(uint64_t arg)
 {
-	struct spawn_opts o = { .notify_exit = true, .monitor_ep = T_MONADMIN };
+	/* RAM and the boot image: to bind a channel to the SKB (`skb`). */
+	struct spawn_opts o = { .notify_exit = true, .monitor_ep = T_MONADMIN,
+				.ram = SPAWNED_RAM, .give_bootimg = true };
 	struct proc p;
 	err_t err = spawn_program_opts("shell", arg, &o, &p);
 
@@ -115,7 +117,21 @@ static void mesh_greet(void)
 		else
 			printf("monitor: ping core %u: URPC round trip %llu cycles\n", k,
 			       (unsigned long long)cycles);
+		if (!err)
+			skbfeed_rtt(k, cycles);		/* the SKB's first row */
 	}
+}
+
+/* The System Knowledge Base (usr/skb, docs/skb.md): its process, before
+ * init, so that init's programs can ask it; the round trips between the
+ * other cores are measured meanwhile. */
+static void skb_start(void)
+{
+	err_t err = skbfeed_start();
+
+	if (err)
+		printf("monitor: core 0: cannot start the SKB: %s: %s\n", err_name(err),
+		       err_msg(err));
 }
 
 /* `utest`: init runs the test programs (init=SPECS, or usertest) with -w
@@ -173,8 +189,14 @@ int main(int argc, char **argv)
 	if (!err && (err = console_init(core)))
 		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
+	if (!err && (err = skbfeed_init(core)))
+		printf("monitor: core %u: nothing for the SKB: %s: %s\n", core, err_name(err),
+		       err_msg(err));
 	if (!err && !ufault && (err = mesh_init(core)))
 		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
+		       err_name(err), err_msg(err));
+	if (!err && !ufault && (err = skbfeed_report(core)))
+		printf("monitor: core %u: cannot tell the SKB its CPUID: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	if (!err && !ufault && core != 0 && (err = console_take()))
 		printf("monitor: core %u: cannot hand the console over: %s: %s\n", core,
@@ -212,9 +234,11 @@ int main(int argc, char **argv)
 		/* With ufault the host decides when it has seen every fault. */
 		if (ufault)
 			supervisor_serve();
+		skb_start();
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
+	skb_start();
 	struct proc init;
 	if ((err = init_start(cmdline, false, "", &init)))
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));

@@ -23,6 +23,8 @@ struct command {
 };
 
 extern const struct command shell_commands[];
+/* `skb [core N | node N]` (skb.c): the System Knowledge Base's facts. */
+void shell_skb(const struct command *cmd, unsigned n, char **words);
 extern const unsigned shell_ncommands;
 
 /* "shell: ping: 'x' is not a number; usage: ping CORE" */

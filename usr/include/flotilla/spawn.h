@@ -76,8 +76,9 @@ struct spawn_opts {
 
 err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts *o,
 			 struct proc *out);
-/* Maps `frame` read-write at the next free page of the window in the
- * caller's own address space; its address in *va. */
+/* Maps `frame` at the next free pages of the window in the caller's own
+ * address space (as many pages as it has; 512 in all), with its rights
+ * (read-write, or read-only); its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);
 /* Maps frames[0..n) (n <= WINDOW_FRAMES_MAX, each at most 2 MiB) read-write
  * in the caller's window, once per process: frame i at *va + i * 2 MiB. */
