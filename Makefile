@@ -3,6 +3,7 @@
 #   make            $(B)/flotilla.bin (boots with QEMU -kernel or GRUB)
 #   make run        boot it in QEMU, serial console on this terminal
 #   make test       host unit tests, fuzzers, build checks, boot tests
+#   make fuzz-long  the system-call fuzzer, 10^6 calls per core (docs/testing.md)
 #   make iso        $(B)/flotilla.iso (GRUB, BIOS boot; CD or USB stick)
 #   make debug      QEMU's gdb stub + gdb with the kernel's symbols
 #   make bench      cycles of system calls, switches and URPC between cores, inside
@@ -44,7 +45,7 @@ KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all kernel run debug iso test test-big mutants check-shared boottime bench clean
+.PHONY: all kernel run debug iso test test-big fuzz-long mutants check-shared boottime bench clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -130,6 +131,14 @@ $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
 
 test:
 	@$(PYTHON) tools/testall.py $(if $(T),--filter '$(T)')
+
+# The system-call fuzzer, long (docs/testing.md): FUZZ_CALLS calls on every
+# core of a 4-core boot, then as many on core 3 with the Kernel capability;
+# FUZZ_SEED=0x... replays a run. A timeout of its own, far above the time.
+FUZZ_CALLS ?= 1000000
+fuzz-long: $(B)/flotilla-test.bin
+	@$(PYTHON) tools/boottest.py --kernel $< --fuzz-only --fuzz-calls $(FUZZ_CALLS) \
+		--timeout 3600 $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
 
 # Mutation checks (tests/mutants/, docs/testing.md): each breaks the code
 # a check guards in a copy of the tree and wants that check to fail.

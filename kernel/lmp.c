@@ -381,8 +381,13 @@ void lmp_syscall(struct trap_frame *f)
 		sched_enqueue(c);
 		resume(me, OK);
 	}
-	case SYS_LMP_REPLY_RECV:
-		receive(me, ep_object(epc), nonblock, reply(me));
+	case SYS_LMP_REPLY_RECV: {
+		/* The endpoint before the reply: a reply that gives away the
+		 * capability it receives on (LMP_GIVE) empties epc's slot, and
+		 * the receive goes on with what the call named when decoded. */
+		struct endpoint *ep = ep_object(epc);
+		receive(me, ep, nonblock, reply(me));
+	}
 	}
 	resume(me, ERR_BAD_SYSCALL);
 }

@@ -24,8 +24,12 @@ HOST_TESTS    := $(patsubst tests/host/test_%.c,build/host/test_%,\
                    $(filter-out tests/host/test_main.c,$(wildcard tests/host/test_*.c)))
 # Parts of a fuzzer that are not fuzzers themselves.
 FUZZ_CAP_PARTS := tests/fuzz/fuzz_cap_check.c tests/fuzz/fuzz_cap_model.c
+FUZZ_INVOKE_PARTS := tests/fuzz/fuzz_invoke_arch.c tests/fuzz/fuzz_invoke_check.c \
+                   tests/fuzz/fuzz_invoke_hooks.c tests/fuzz/fuzz_invoke_lmp.c \
+                   tests/fuzz/fuzz_invoke_sched.c tests/fuzz/fuzz_invoke_state.c \
+                   tests/fuzz/fuzz_invoke_world.c
 FUZZERS       := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,\
-                   $(filter-out $(FUZZ_CAP_PARTS),$(wildcard tests/fuzz/fuzz_*.c)))
+                   $(filter-out $(FUZZ_CAP_PARTS) $(FUZZ_INVOKE_PARTS),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_RUNS     ?= 20000
 
 build/host/test_%: tests/host/test_%.c $(HOST_RUNNER) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
@@ -54,6 +58,49 @@ build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h $(FUZZ_CAP_PART
 		$(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CAP_PARTS) $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+
+# The invocation fuzzer (tests/fuzz/fuzz_invoke.h): the kernel files that
+# decode and perform system calls, built for the host on a fake machine.
+# The headers in tests/fuzz/invoke_host/ come before the kernel's own;
+# kernel/invoke.c, lmp.c, dispatch.c and syscall.c come in through
+# fuzz_invoke_hooks.c, _lmp.c and _sched.c, and the kernel's hooks replace
+# tests/host/cap_hooks.c.
+FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c \
+                   kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
+                   kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/arch/x86_64/user.c
+FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
+                   kernel/*.h kernel/arch/x86_64/*.h)
+
+build/fuzz/fuzz_invoke: tests/fuzz/fuzz_invoke.c $(FUZZ_INVOKE_PARTS) $(FUZZ_INVOKE_HDRS) \
+		$(FUZZ_INVOKE_KERNEL) kernel/invoke.c kernel/lmp.c kernel/dispatch.c kernel/syscall.c \
+		$(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Itests/fuzz/invoke_host $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_INVOKE_PARTS) \
+		$(FUZZ_INVOKE_KERNEL) $(LIB_HOST_SRCS)
+
+# make fuzz-invoke-cov: the lines of each kernel file that the invocation
+# fuzzer's corpus (build/fuzz/corpus-fuzz_invoke, grown by make fuzz) and
+# its seeds reach, by llvm-cov, from a build with source-based coverage.
+FUZZ_COV_CFLAGS := -std=gnu11 -O1 -g -Iinclude -I. -fsanitize=fuzzer \
+                   -fprofile-instr-generate -fcoverage-mapping
+
+build/fuzz-cov/fuzz_invoke: tests/fuzz/fuzz_invoke.c $(FUZZ_INVOKE_PARTS) $(FUZZ_INVOKE_HDRS) \
+		$(FUZZ_INVOKE_KERNEL) kernel/invoke.c kernel/lmp.c kernel/dispatch.c kernel/syscall.c \
+		$(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Itests/fuzz/invoke_host $(FUZZ_COV_CFLAGS) -o $@ $< $(FUZZ_INVOKE_PARTS) \
+		$(FUZZ_INVOKE_KERNEL) $(LIB_HOST_SRCS)
+
+.PHONY: fuzz-invoke-cov
+fuzz-invoke-cov: build/fuzz-cov/fuzz_invoke
+	@mkdir -p build/fuzz/corpus-fuzz_invoke
+	@rm -f build/fuzz-cov/invoke.profraw
+	@LLVM_PROFILE_FILE=build/fuzz-cov/invoke.profraw $< -runs=0 \
+		build/fuzz/corpus-fuzz_invoke tests/fuzz/seeds/fuzz_invoke >build/fuzz-cov/run.log 2>&1
+	@llvm-profdata merge -o build/fuzz-cov/invoke.profdata build/fuzz-cov/invoke.profraw
+	@llvm-cov report $< -instr-profile=build/fuzz-cov/invoke.profdata \
+		kernel/invoke.c kernel/lmp.c kernel/dispatch.c kernel/syscall.c \
+		$(FUZZ_INVOKE_KERNEL) lib/cap.c lib/token.c
 
 # The URPC tests once more under ThreadSanitizer, which cannot share a
 # binary with AddressSanitizer: verdicts named host/tsan/urpc/... and
@@ -107,3 +154,6 @@ fuzz: $(FUZZERS)
 
 # The ACPI suites share their table builders.
 build/host/test_acpi build/host/test_acpi_s5: tests/host/acpi_tables.h
+
+# The multicast trees' outside checker, shared by their tests and fuzzer.
+build/host/test_mtree build/fuzz/fuzz_mtree: tests/host/mtree_check.h

@@ -16,6 +16,7 @@ why`; boot logs are kept under build/testlogs/.
 """
 import argparse
 import os
+import random
 import re
 import subprocess
 import sys
@@ -712,24 +713,76 @@ def fpu_lazy(res, args, smp=2):
     check_exit(res, prefix, status, fails, log, text)
 
 
-def fuzz_every_core(res, args, smp=4):
-    """Every core's monitor runs the system-call fuzzer (`ufuzz`); each
-    prints its verdict, and no core may report a kernel fault."""
-    name = f"boot/special/smp{smp}_syscall_fuzzer_on_every_core"
+# What no boot may print: a kernel that faulted, panicked or lost control.
+KERNEL_BROKE = (r"kernel fault", r"^panic: ", r"nested fault", r"unexpected interrupt vector")
+
+
+def fuzz_judge(text, smp, seed, kernel):
+    """The problems with a `ufuzz` boot's output (none: it passed), and a
+    summary for the PASS line. Every fuzzing core (all of them, or with
+    `kernel` the last one) must print a PASS verdict naming our seed; no
+    core may report a kernel fault; and core 0 must say, after the runs,
+    that every monitor answers its ping."""
+    what = "syscall_fuzzer_with_the_kernel_capability" if kernel else "syscall_fuzzer"
+    verdict = re.compile(rf"^(PASS|FAIL) user/core(\d+)/{what}(?: \((.*)\)|: (.*))$", re.M)
+    cores = [smp - 1] if kernel else list(range(smp))
+    problems = [f"the output has /{p}/" for p in KERNEL_BROKE if re.search(p, text, re.M)]
+    found = {}
+    for m in verdict.finditer(text):
+        found[int(m.group(2))] = m
+    for core in cores:
+        m = found.get(core)
+        if not m:
+            problems.append(f"no verdict from core {core}")
+        elif m.group(1) != "PASS":
+            problems.append(f"core {core}: {m.group(4)}")
+        elif not m.group(3).startswith(f"seed {seed:#x},"):
+            problems.append(f"core {core} did not use seed {seed:#x}: {m.group(3)}")
+    extra = sorted(set(found) - set(cores))
+    if extra:
+        problems.append(f"verdicts from cores that should not fuzz: {extra}")
+    after = re.search(r"^fuzz: after the runs: (.*)$", text, re.M)
+    if not after:
+        problems.append("core 0 did not say whether the monitors answer after the runs")
+    elif smp > 1 and not after.group(1).startswith("every core's monitor answers"):
+        problems.append("after the runs: " + after.group(1))
+    cov = re.findall(r"coverage (\d+)/(\d+), (\d+) with OK", " ".join(
+        m.group(3) or "" for m in found.values()))
+    summary = ", ".join(f"core {c}: {found[c].group(3).split(', coverage')[0]}" for c in cores
+                        if c in found and found[c].group(3))
+    if cov:
+        summary += "; coverage " + " ".join(f"{a}/{b}" for a, b, _ in cov)
+    return problems, summary
+
+
+def fuzz_boot(res, args, smp=4, kernel=False, calls=None):
+    """The system-call fuzzer (`ufuzz=SEED,calls=N`): on every core, or
+    (`kernel`) on the last core only, with the Kernel capability. The seed
+    is fresh each time unless --fuzz-seed gives one; a FAIL says how to
+    replay it."""
+    what = "with_the_kernel_capability" if kernel else "on_every_core"
+    name = f"boot/special/smp{smp}_syscall_fuzzer_{what}"
     if args.filter and args.filter not in name:
         return
-    verdict = re.compile(r"^(PASS|FAIL) user/core(\d+)/syscall_fuzzer(.*)$", re.M)
-    def all_done(text):
-        return len(set(m.group(2) for m in verdict.finditer(text))) == smp or "kernel fault" in text
-    status, text, log = boot(name, args.logdir, args.timeout, until=all_done, smp=smp,
-                             mem=args.mem, kernel=args.kernel, append="ufuzz")
-    found = {int(m.group(2)): m.group(1) for m in verdict.finditer(text)}
-    if "kernel fault" in text:
-        res.add("FAIL", name, f"a kernel fault; log {log}\n" + tail(text))
-    elif sorted(found) != list(range(smp)) or any(v != "PASS" for v in found.values()):
-        res.add("FAIL", name, f"verdicts {found}; log {log}\n" + tail(text))
+    seed = args.fuzz_seed if args.fuzz_seed is not None else random.getrandbits(64)
+    calls = calls or args.fuzz_calls
+    append = f"ufuzz={seed:#x},calls={calls}" + (",kernel" if kernel else "")
+    def done(text):
+        return (re.search(r"^fuzz: after the runs: .*\n", text, re.M) or
+                any(re.search(p, text, re.M) for p in KERNEL_BROKE))
+    start = time.monotonic()
+    status, text, log = boot(name, args.logdir, args.timeout, until=done, smp=smp,
+                             mem=args.mem, kernel=args.kernel, append=append)
+    problems, summary = fuzz_judge(text, smp, seed, kernel)
+    if status == "timeout":
+        problems.insert(0, f"no end after {args.timeout} s")
+    replay = (f"replay: python3 tools/qemu.py --smp {smp} --kernel {args.kernel} "
+              f"--append {append}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; {replay}; log {log}\n" + tail(text))
     else:
-        res.add("PASS", name, f"{smp} cores x 5000 random calls")
+        res.add("PASS", name, f"seed {seed:#x}, {calls} calls per core, "
+                f"{time.monotonic() - start:.0f} s; {summary}")
 
 
 def bench_lines(res, args, smp=2, n=20):
@@ -1038,8 +1091,18 @@ def main():
     ap.add_argument("--big", action="store_true",
                     help="only the big machines, with the boot and user-space tests at 64 "
                          "cores (make test-big)")
+    ap.add_argument("--fuzz-seed", type=lambda v: int(v, 0), help="the system-call fuzzer's "
+                    "seed (default: a fresh one per boot)")
+    ap.add_argument("--fuzz-calls", type=int, default=5000, help="its calls per core")
+    ap.add_argument("--fuzz-only", action="store_true", help="only the system-call fuzzer's boots")
     args = ap.parse_args()
     res = Results()
+    if args.fuzz_only:
+        fuzz_boot(res, args)
+        fuzz_boot(res, args, kernel=True)
+        c = res.counts
+        print(f"boottest: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped")
+        return 1 if c["FAIL"] else 0
     if args.big:
         big_machines(res, args, True)
         args.smp, args.no_special = "", True
@@ -1058,7 +1121,8 @@ def main():
         cmdline_too_long(res, args)
         fpu_lazy(res, args)
         init_supervises(res, args)
-        fuzz_every_core(res, args)
+        fuzz_boot(res, args)
+        fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
         poweroff_tests(res, args)

@@ -20,6 +20,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/testfault.h>
 #include "lib/test.h"
+#include "usr/monitor/fuzz.h"
 #include "usr/monitor/monitor.h"
 #include "usr/shell/shell.h"
 
@@ -90,8 +91,10 @@ uint64_t monitor_ram_bytes(unsigned *count)
 	return total;
 }
 
-/* Core 0: waits for every monitor to join, then pings each over URPC. */
-static void mesh_greet(void)
+/* Core 0: waits for every monitor to join, then pings each over URPC
+ * (unless `ping` is false: in a `ufuzz` boot the others are fuzzing and
+ * fuzz_every_core pings them once they are done). */
+static void mesh_greet(bool ping)
 {
 	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_KERNEL);
 
@@ -107,7 +110,7 @@ static void mesh_greet(void)
 			printf("monitor: core 0: cannot read the console: %s: %s\n",
 			       err_name(err), err_msg(err));
 	}
-	for (unsigned k = 1; k < cores; k++) {
+	for (unsigned k = 1; ping && k < cores; k++) {
 		uint64_t cycles;
 		if (!mesh_joined(k))
 			continue;
@@ -158,6 +161,20 @@ static int run_init_tests(const char *cmdline)
 	}
 	printf("PASS user/init_runs_the_test_programs\n");
 	return 0;
+}
+
+/* `ufuzz[=OPTS]`: this core's part of the system-call fuzzer's boot
+ * (value NULL: too long to read). */
+static void ufuzz(unsigned core, const char *value)
+{
+	struct fuzz_opts o;
+	const char *why = value ? fuzz_opts_parse(value, &o) : "the value is too long";
+
+	if (why)
+		printf("FAIL user/core%u/syscall_fuzzer: ufuzz=%s: %s\n", core, value ? value : "...",
+		       why);
+	else
+		fuzz_every_core(core, &o);
 }
 
 int main(int argc, char **argv)
@@ -214,15 +231,18 @@ int main(int argc, char **argv)
 	if (!err && (err = moncall_init(core)))
 		printf("monitor: core %u: processes cannot ask the monitor: %s: %s\n", core,
 		       err_name(err), err_msg(err));
+	/* `ufuzz` (fuzz.h); a value too long to read is refused like a bad one. */
+	char fuzz[KERNEL_CMDLINE_MAX];
+	err_t fuzz_err = cmdline_find(cmdline, "ufuzz", fuzz, sizeof(fuzz));
 	if (core == 0 && !err && !ufault)
-		mesh_greet();
+		mesh_greet(fuzz_err == ERR_NOT_FOUND);
 	/* Without the mesh the kernels keep writing the console, but core 0
 	 * still reads it, so that the shell is not left unable to. */
 	if (core == 0 && !err && ufault && (err = console_listen()))
 		printf("monitor: core 0: cannot read the console: %s: %s\n", err_name(err),
 		       err_msg(err));
-	if (cmdline_has(cmdline, "ufuzz"))
-		fuzz_every_core(core);
+	if (fuzz_err != ERR_NOT_FOUND)
+		ufuzz(core, fuzz_err ? NULL : fuzz);
 	if (core != 0) {
 		supervisor_serve();
 		return 0;
@@ -247,4 +267,58 @@ int main(int argc, char **argv)
 		shell_start(cmdline_has(cmdline, "shellfault") ? SHELL_ARG_FAULT : 0);
 	supervisor_serve();
 	return 0;
+}
+
+/* A number, decimal or 0x hex, all of s[0..n) and at most `max`. */
+static bool parse_number(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	unsigned base = n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+	uint64_t v = 0;
+	size_t i = base == 16 ? 2 : 0;
+
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		if (d >= base || v > (max - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+const char *fuzz_opts_parse(const char *value, struct fuzz_opts *o)
+{
+	*o = (struct fuzz_opts){ .calls = FUZZ_CALLS_DEFAULT, .kernel_core = FUZZ_LAST_CORE };
+	for (const char *p = value; *p; ) {
+		const char *w = p;
+		while (*p && *p != ',')
+			p++;
+		size_t n = (size_t)(p - w);
+		uint64_t v;
+		if (*p)
+			p++;
+		if (n > 6 && strncmp(w, "calls=", 6) == 0) {
+			if (!parse_number(w + 6, n - 6, FUZZ_CALLS_MAX, &v) || v == 0)
+				return "calls= wants a number from 1 to 1000000000";
+			o->calls = (unsigned)v;
+		} else if (n == 6 && strncmp(w, "kernel", 6) == 0) {
+			o->kernel = true;
+		} else if (n > 7 && strncmp(w, "kernel=", 7) == 0) {
+			if (!parse_number(w + 7, n - 7, MAX_MESH_CORES, &v) || v == 0)
+				return "kernel= wants a core other than 0, whose loss is acceptable";
+			o->kernel = true;
+			o->kernel_core = (unsigned)v;
+		} else if (n && parse_number(w, n, UINT64_MAX, &v) && !o->seeded) {
+			o->seed = v;
+			o->seeded = true;
+		} else {
+			return "each option is a seed (decimal or 0x hex, once), calls=N, kernel or kernel=CORE";
+		}
+	}
+	return NULL;
 }

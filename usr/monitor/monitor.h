@@ -23,10 +23,6 @@
 #define T_FAULTEP		CADDR(TASK_CN, 26)
 
 err_t scratch_init(void);
-/* Random system calls against the sandbox; returns the number whose result
- * was not an error code, and in *ok how many succeeded. */
-unsigned fuzz_syscalls(unsigned core, unsigned calls, unsigned *ok);
-void fuzz_every_core(unsigned core);
 void scratch_reset(void);
 /* Serves this monitor's endpoint, so that child p's requests are answered,
  * until p has stopped (its exit status in *status) or MESH_WAIT_NS has

@@ -1,0 +1,154 @@
+/*
+ * libFuzzer target for lib/mtree.c: random topologies (up to 64 cores on
+ * up to 16 nodes, shared caches, distances unknown, valid or raw), shapes,
+ * roots and member sets, some of them out of range. The fuzzer decides on
+ * its own, from lib/mtree.h's rules, whether the input is valid: a valid
+ * one must build, and the tree must pass tests/host/mtree_check.h (every
+ * member reached once, the shape's rules, the counts, the edges, the
+ * subtrees) and mtree_best must follow its documented rule; an invalid one
+ * must be refused with a reason and leave the tree alone.
+ *
+ * Input: mode, ncores, nodes, shape, root, 8 bytes of members, then per
+ * core its node and cache bytes, then the distances. Mode bits: 0-1 the
+ * distances (0 unknown, 1 valid, 2 and 3 raw bytes), 2 raw node ids, 3 raw
+ * cache ids, 4 raw ncores, 5 members as given (else masked to the cores,
+ * with the root).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "tests/fuzz/fuzz_input.h"
+#include "tests/host/mtree_check.h"
+
+/* lib/mtree.h's rules for valid input, written here again. */
+static int valid(const struct mtree_topo *t, unsigned s, unsigned root, uint64_t members,
+		 err_t *want)
+{
+	uint32_t used = 0;
+	unsigned known = 0, pairs = 0;
+
+	*want = ERR_INVALID_ARG;
+	if (t->ncores > MTREE_MAX_CORES)
+		*want = ERR_TOO_MANY;
+	if (t->ncores == 0 || t->ncores > MTREE_MAX_CORES)
+		return 0;
+	for (unsigned c = 0; c < t->ncores; c++) {
+		if (t->node[c] >= MTREE_MAX_NODES || t->cache[c] >= MTREE_MAX_CACHES)
+			return 0;
+		used |= 1u << t->node[c];
+	}
+	for (unsigned a = 0; a < MTREE_MAX_NODES; a++) {
+		for (unsigned b = 0; b < MTREE_MAX_NODES; b++) {
+			unsigned d = t->dist[a][b];
+
+			if (!((used >> a) & 1) || !((used >> b) & 1))
+				continue;
+			pairs++;
+			known += d != 0;
+			if (d && ((a == b && d != 10) || (a != b && (d <= 10 || d == 255))))
+				return 0;
+		}
+	}
+	if (known && known != pairs)
+		return 0;
+	if (s >= MTREE_NSHAPES || root >= t->ncores || !mc_has(members, root))
+		return 0;
+	if (t->ncores < 64 && (members >> t->ncores))
+		return 0;
+	*want = OK;
+	return 1;
+}
+
+/* mtree_best's rule, from the members alone: numa when a remote node
+ * holds two or more (with distances above 10, that is when it saves
+ * distance), multicast when a cache group other than the root's does. */
+static enum mtree_shape best_rule(const struct mtree_topo *t, unsigned root, uint64_t members)
+{
+	unsigned per_node[MTREE_MAX_NODES] = { 0 }, per_cache[MTREE_MAX_CACHES] = { 0 };
+	int numa = 0, multi = 0;
+
+	for (unsigned c = 0; c < t->ncores; c++) {
+		if (!mc_has(members, c))
+			continue;
+		if (t->node[c] != t->node[root] && ++per_node[t->node[c]] >= 2)
+			numa = 1;
+		if (t->cache[c] != t->cache[root] && ++per_cache[t->cache[c]] >= 2)
+			multi = 1;
+	}
+	return numa ? MTREE_NUMA : multi ? MTREE_MULTICAST : MTREE_BROADCAST;
+}
+
+static void check_tree(const struct mtree_topo *t, unsigned s, unsigned root, uint64_t members)
+{
+	struct mtree m;
+	struct mtree_cost got, want;
+	struct mtree_edge e[MTREE_MAX_CORES];
+	enum mtree_shape best = MTREE_NSHAPES;
+	unsigned per_node[MTREE_MAX_NODES] = { 0 };
+
+	if (mtree_build(t, (enum mtree_shape)s, root, members, &m) != OK)
+		__builtin_trap();
+	if (mc_tree(&m, t, (enum mtree_shape)s, root, members, &want))
+		__builtin_trap();
+	mtree_cost(&m, t, &got);
+	if (!mc_cost_eq(&got, &want))
+		__builtin_trap();
+	if (mc_edges(&m, e, mtree_edges(&m, e, MTREE_MAX_CORES)))
+		__builtin_trap();
+	for (int c = m.first_child[root]; s == MTREE_NUMA && c >= 0; c = m.next_sibling[c])
+		if (t->node[c] != t->node[root] && ++per_node[t->node[c]] > 1)
+			__builtin_trap();
+	if (mtree_subtree(&m, root) != members)
+		__builtin_trap();
+	if (mtree_best(t, root, members, &best) != OK || best != best_rule(t, root, members))
+		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	struct mtree_topo t;
+	struct mtree m, before;
+	const char *why = NULL;
+	unsigned mode = take(&in, 1), nc = take(&in, 1), nn = 1 + take(&in, 1) % MTREE_MAX_NODES;
+	unsigned s = take(&in, 1) % (MTREE_NSHAPES + 2), root = take(&in, 1);
+	uint64_t members = take(&in, 8);
+	err_t want;
+
+	memset(&t, 0, sizeof(t));
+	t.ncores = (mode & 16) ? nc : 1 + nc % MTREE_MAX_CORES;
+	if (!(mode & 32) && t.ncores >= 1 && t.ncores <= MTREE_MAX_CORES) {
+		root %= t.ncores;
+		members = (members & (t.ncores >= 64 ? ~0ull : (1ull << t.ncores) - 1)) | 1ull << root;
+	}
+	for (unsigned c = 0; c < MTREE_MAX_CORES; c++) {
+		unsigned n = take(&in, 1), k = take(&in, 1);
+
+		t.node[c] = (uint8_t)((mode & 4) ? n : n % nn);
+		/* Few groups, so that they hold several cores. */
+		t.cache[c] = (uint8_t)((mode & 8) ? k : k % 12);
+	}
+	for (unsigned a = 0; a < MTREE_MAX_NODES; a++) {
+		for (unsigned b = 0; b < MTREE_MAX_NODES; b++) {
+			unsigned d = take(&in, 1);
+
+			if ((mode & 3) == 1)
+				t.dist[a][b] = (uint8_t)(a == b ? 10 : 11 + d % 244);
+			else if (mode & 2)
+				t.dist[a][b] = (uint8_t)d;
+		}
+	}
+	if (valid(&t, s, root, members, &want)) {
+		check_tree(&t, s, root, members);
+		return 0;
+	}
+	memset(&m, 0x5a, sizeof(m));
+	memcpy(&before, &m, sizeof(m));
+	if (mtree_build(&t, (enum mtree_shape)s, root, members, &m) != want)
+		__builtin_trap();
+	if (memcmp(&m, &before, sizeof(m)) != 0)
+		__builtin_trap();
+	if (mtree_check(&t, (enum mtree_shape)s, root, members, &why) != want || !why)
+		__builtin_trap();
+	return 0;
+}
