@@ -461,9 +461,10 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		if (c->cap.type != CAP_KERNEL)
 			return ERR_CAP_WRONG_TYPE;
 		/* As for every type, what changes something needs WRITE: all
-		 * but reading the command line and the number of cores. */
+		 * but reading the command line, the number of cores and the
+		 * topology record (it only copies out what boot found). */
 		if (!(c->cap.rights & CAP_RIGHT_WRITE) && method != KERNEL_CMDLINE &&
-		    method != KERNEL_CORES)
+		    method != KERNEL_CORES && method != KERNEL_TOPOLOGY)
 			return ERR_CAP_RIGHTS;
 		return invoke_kernel(method, a, ret);
 	case CAP_NOTIFY:

@@ -50,6 +50,7 @@
 #include <stdint.h>
 #include <kpi/errors.h>
 #include <kpi/topology.h>
+#include "lib/mtree.h"
 
 #define SKB_MAX_CORES		TOPO_MAX_CORES	/* 64: core ids 0..63, masks are uint64_t */
 #define SKB_MAX_NODES		TOPO_MAX_NODES
@@ -261,6 +262,23 @@ uint64_t skb_present(const struct skb *s);
 /* OK if every core of `cores` is present: else ERR_NO_SUCH_CORE or
  * ERR_CORE_ABSENT for the lowest that is not (in *bad). */
 err_t skb_check_cores(const struct skb *s, uint64_t cores, unsigned *bad);
+
+/* ---- Multicast trees (lib/skb_tree.c) ---- */
+
+/* The facts as lib/mtree wants them: cores 0..ncores-1 with their nodes
+ * and last-level cache groups (the lowest core sharing the cache; a core
+ * of its own where CPUID names none, or the core is absent), and the
+ * distances between the nodes. */
+void skb_mtree_topo(const struct skb *s, struct mtree_topo *t);
+/*
+ * The tree of `shape` (enum mtree_shape) from `root` over `members` (0:
+ * every present core), for present cores only: ERR_NO_SUCH_CORE or
+ * ERR_CORE_ABSENT for the root, or else the lowest member that is not
+ * (in *bad); ERR_INVALID_ARG for an unknown shape or members without
+ * the root; otherwise what mtree_build answers.
+ */
+err_t skb_tree(const struct skb *s, unsigned shape, unsigned root, uint64_t members,
+	       struct mtree *out, unsigned *bad);
 
 /* "0-2,5,7-8" for a mask of cores, "none" for 0; snprintf's result. */
 int skb_fmt_cores(uint64_t cores, char *buf, size_t size);

@@ -107,8 +107,8 @@ enum cap_method {
 	DISP_INFO,		/* (struct disp_info *out): state, cycles run,
 				 * dispatches, name (needs no WRITE) */
 
-	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE
-	 * and KERNEL_CORES needs WRITE. */
+	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE,
+	 * KERNEL_CORES and KERNEL_TOPOLOGY needs WRITE. */
 	KERNEL_POWEROFF = 48,	/* (code 0..127): power off (docs/power.md);
 				 * returns ERR_UNSUPPORTED only if the machine
 				 * stays on */

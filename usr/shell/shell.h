@@ -23,7 +23,8 @@ struct command {
 };
 
 extern const struct command shell_commands[];
-/* `skb [core N | node N]` (skb.c): the System Knowledge Base's facts. */
+/* `skb [core N | node N | tree ROOT [SHAPE]]` (skb.c): the System
+ * Knowledge Base's facts, and its multicast trees. */
 void shell_skb(const struct command *cmd, unsigned n, char **words);
 extern const unsigned shell_ncommands;
 

@@ -11,6 +11,7 @@
 #include <flotilla/caps.h>
 #include <flotilla/skb.h>
 #include "lib/lineedit.h"
+#include "lib/mtree.h"
 #include "lib/skb.h"
 #include "shell.h"
 
@@ -297,17 +298,52 @@ static void show_node(struct idl_binding *b, uint32_t node)
 	printf("node %u: proximity domain %u, %s, cores %s\n", node, domain, size, list);
 }
 
+/* `skb tree ROOT [SHAPE]`: the tree's edges, "A -> B" a line, in the
+ * order the root's messages go out (lib/mtree.h: mtree_edges). */
+static void show_tree(struct idl_binding *b, uint32_t root, enum mtree_shape shape)
+{
+	const uint8_t *e;
+	size_t len;
+	uint32_t bad;
+	bool sequential;
+	err_t status, err;
+
+	err = if_skb_tree_call(b, shape, root, 0, &status, &bad, &sequential, &e, &len);
+	if (err || status) {
+		if (!err && status != ERR_INVALID_ARG && bad != root)
+			shell_error(status, NULL, "skb tree %u: core %u", root, bad);
+		else
+			shell_error(err ? err : status, NULL, "skb tree %u", root);
+		return;
+	}
+	if (len == 0)
+		printf("core %u is the only core: the tree has no edges\n", root);
+	for (size_t i = 0; i + 1 < len; i += 2)
+		printf("%u -> %u\n", e[i], e[i + 1]);
+}
+
 void shell_skb(const struct command *cmd, unsigned n, char **words)
 {
+	enum mtree_shape shape = MTREE_NUMA;
 	struct idl_binding *b;
 	uint64_t v = 0;
 
-	if (n == 2 || (n == 3 && strcmp(words[1], "core") && strcmp(words[1], "node"))) {
-		shell_usage(cmd, "'%s' is not 'core N' or 'node N'", words[1]);
+	if (n >= 2 && strcmp(words[1], "core") && strcmp(words[1], "node") &&
+	    strcmp(words[1], "tree")) {
+		shell_usage(cmd, "'%s' is not 'core', 'node' or 'tree'", words[1]);
 		return;
 	}
-	if (n == 3 && (lineedit_parse_u64(words[2], &v) || v > 0xFFFFFFFFu)) {
+	if (n == 2 || (n == 4 && strcmp(words[1], "tree"))) {
+		shell_usage(cmd, "'%s' takes one number", words[1]);
+		return;
+	}
+	if (n >= 3 && (lineedit_parse_u64(words[2], &v) || v > 0xFFFFFFFFu)) {
 		shell_usage(cmd, "'%s' is not a number", words[2]);
+		return;
+	}
+	if (n == 4 && mtree_shape_parse(words[3], &shape)) {
+		shell_usage(cmd, "'%s' is not a shape (broadcast, unicast, multicast, numa)",
+			    words[3]);
 		return;
 	}
 	if (!(b = skb_binding()))
@@ -316,6 +352,8 @@ void shell_skb(const struct command *cmd, unsigned n, char **words)
 		show_all(b);
 	else if (!strcmp(words[1], "core"))
 		show_core(b, (uint32_t)v);
-	else
+	else if (!strcmp(words[1], "node"))
 		show_node(b, (uint32_t)v);
+	else
+		show_tree(b, (uint32_t)v, shape);
 }

@@ -133,6 +133,20 @@ static err_t answer_cache(struct idl_binding *b, uint32_t core, uint32_t index)
 	return if_skb_cache_reply(b, OK, k->level, k->type, k->size, c->sharers[index]);
 }
 
+static err_t answer_tree(struct idl_binding *b, uint32_t shape, uint32_t root, uint64_t cores)
+{
+	struct mtree m;
+	struct mtree_edge e[MTREE_MAX_CORES];
+	unsigned bad = 0, n = 0;
+	err_t err = skb_tree(&facts, shape, root, cores, &m, &bad);
+
+	if (!err)
+		n = mtree_edges(&m, e, MTREE_MAX_CORES);
+	_Static_assert(sizeof(e[0]) == 2, "an edge is two bytes on the wire");
+	return if_skb_tree_reply(b, err, err == ERR_NO_SUCH_CORE || err == ERR_CORE_ABSENT ? bad : 0,
+				 !err && m.sequential, e, n * sizeof(e[0]));
+}
+
 static err_t answer(struct client *cl, const struct if_skb_msg *m)
 {
 	struct idl_binding *b = &cl->b.b;
@@ -180,6 +194,8 @@ static err_t answer(struct client *cl, const struct if_skb_msg *m)
 			return if_skb_conflict_reply(b, ERR_NOT_FOUND, 0, "");
 		return if_skb_conflict_reply(b, OK, facts.conflict[m->conflict_call.index].kind,
 					     facts.conflict[m->conflict_call.index].reason);
+	case IF_SKB_TREE_CALL:
+		return answer_tree(b, m->tree_call.shape, m->tree_call.root, m->tree_call.cores);
 	default:
 		return ERR_BAD_MESSAGE;		/* a reply, from a client: nonsense */
 	}
