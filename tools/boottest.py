@@ -401,7 +401,8 @@ def shell_steps(smp):
     return [
         ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
                             r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
-                            r"^  mem ", r"^  poweroff "]),
+                            r"^  mem ", r"^  skb \[core N \| node N \| tree ROOT \[SHAPE\]\] ",
+                            r"^  poweroff "]),
         ("cores", "cores\r", [rf"^{smp} cores$"]),
         ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),
         ("ping 3", "ping 3\r", [r"^ping core 3: URPC round trip \d+ cycles$"]),
@@ -529,6 +530,121 @@ def shell_session(res, args, smp=4):
     else:
         res.add("PASS", name, f"{len(steps)} commands typed and answered")
 
+
+def numa_layout(smp, nodes):
+    """The node of each core and the distances, as tools/qemu.py's
+    numa_args tells QEMU: cores split evenly (the last node takes the
+    rest), 10 within a node, 21 between two."""
+    per = smp // nodes
+    node = [min(c // per, nodes - 1) for c in range(smp)]
+    dist = [[10 if a == b else 21 for b in range(nodes)] for a in range(nodes)]
+    return node, dist
+
+
+def numa_tree_edges(node, dist, root):
+    """The NUMA-aware tree's edges from `root` over every core, in the
+    order `skb tree` prints them (lib/mtree.h, docs/trees.md, modelled here
+    apart from the C): the root sends to one aggregator per remote node
+    (its lowest core), farthest first, ties to the lower aggregator, then
+    to the rest of its own node; each aggregator to the rest of its node;
+    breadth first."""
+    n = len(node)
+    mine = node[root]
+    aggs = sorted({min(c for c in range(n) if node[c] == k) for k in set(node) if k != mine},
+                  key=lambda a: (-dist[mine][node[a]], a))
+    kids = {root: aggs + [c for c in range(n) if node[c] == mine and c != root]}
+    for a in aggs:
+        kids[a] = [c for c in range(n) if node[c] == node[a] and c != a]
+    edges, queue = [], [root]
+    while queue:
+        p = queue.pop(0)
+        for c in kids.get(p, []):
+            edges.append((p, c))
+            queue.append(c)
+    return edges
+
+
+def fmt_cores(cores):
+    """lib/skb.c's skb_fmt_cores: "0-2,5"."""
+    out, cores = [], sorted(cores)
+    i = 0
+    while i < len(cores):
+        j = i
+        while j + 1 < len(cores) and cores[j + 1] == cores[j] + 1:
+            j += 1
+        out.append(str(cores[i]) if i == j else f"{cores[i]}-{cores[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def skb_shell_steps(smp, nodes):
+    """The shell session of skb_shell_session: what QEMU was told (cores,
+    nodes, distances) is what `skb` must show, and `skb tree` must print
+    the tree lib/mtree's rules give for it."""
+    node, dist = numa_layout(smp, nodes)
+    head = (rf"^skb: generation \d+; cores 0-{smp - 1} present of {smp} known \(ACPI's MADT "
+            rf"lists {smp}\); {nodes} NUMA nodes from the SRAT; distances from the SLIT$")
+    rows = [rf"^ +{c} +{c} +\d+ +\d+ +\d+ +{node[c]}$" for c in range(smp)]
+    nodes_rx = [rf"^node {k} \(domain {k}\): \d+ [KM]iB, cores "
+                rf"{fmt_cores(c for c in range(smp) if node[c] == k)}; distances "
+                + " ".join(str(d) for d in dist[k]) + "$" for k in range(nodes)]
+    return [
+        ("skb", "skb\r", [head] + rows + nodes_rx +
+         [r"^URPC round trips in cycles, .*; \d+ of " + str(smp) + r" rows measured \(emulated",
+          r"^conflicts between the sources: none$", r"!not present"]),
+        ("skb tree 0", "skb tree 0\r", []),
+        (f"skb tree {smp - 1}", f"skb tree {smp - 1}\r", []),
+        ("skb core 99", "skb core 99\r", [r"^shell: skb core 99: ERR_NO_SUCH_CORE: "]),
+        ("skb node 7", "skb node 7\r", [r"^shell: skb node 7: ERR_NO_SUCH_NODE: "]),
+        ("skb tree 99", "skb tree 99\r", [r"^shell: skb tree 99: ERR_NO_SUCH_CORE: "]),
+        (f"skb core {smp - 1}", f"skb core {smp - 1}\r",
+         [rf"^core {smp - 1}: present since generation \d+; APIC id {smp - 1}, .*, node "
+          rf"{node[smp - 1]}$"]),
+        ("cores, still running", "cores\r", [rf"^{smp} cores$"]),
+        ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
+    ]
+
+
+def skb_shell_session(res, args, smp=6, nodes=2):
+    """`make run SMP=6 NUMA=2`, then the System Knowledge Base at the shell
+    (docs/skb.md): `skb` shows the cores, nodes and distances QEMU was
+    told, `skb tree 0` and `skb tree 5` print exactly the NUMA-aware
+    tree's edges, one `A -> B` a line, and a core or node that does not
+    exist gets its error while the system goes on answering."""
+    name = f"boot/special/smp{smp}_numa{nodes}_shell_skb_shows_the_machine"
+    if args.filter and args.filter not in name:
+        return
+    steps = skb_shell_steps(smp, nodes)
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, steps[0][1])]
+    script += [(prompt, st[1]) for st in steps[1:]]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem="256M",
+                             kernel=args.kernel, append="", numa=nodes)
+    problems = [f"the output has /{bad}/" for bad in
+                (r"kernel fault", r"^panic: ", r"process '(shell|skb)' (faulted|exited)")
+                if re.search(bad, text, re.M)]
+    if len(matched) < len(steps):
+        problems.append(f"{len(matched)} of {len(steps)} steps got their prompt (status {status})")
+    problems += shell_step_problems(steps, matched, text)
+    node, dist = numa_layout(smp, nodes)
+    for k, st in enumerate(steps):
+        root = re.fullmatch(r"skb tree (\d+)", st[0])
+        if not root or int(root.group(1)) >= smp or k >= len(matched):
+            continue
+        end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
+        got = [(int(a), int(b)) for a, b in
+               re.findall(r"^(\d+) -> (\d+)$", text[matched[k].end():end], re.M)]
+        want = numa_tree_edges(node, dist, int(root.group(1)))
+        if got != want:
+            problems.append(f"step '{st[0]}': edges {got}, want {want}")
+    if len(matched) == len(steps) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{len(steps)} commands typed and answered")
 
 def init_supervises(res, args):
     """init starts what `init=` names and restarts it by its policy: a
@@ -859,6 +975,18 @@ def run_specials(res, args):
             [r"2 NUMA nodes", r"core 2: APIC id 2, node 1", r"core 0: APIC id 0, node 0",
              r"^PASS memory_shares_are_on_their_cores_nodes", r"^PASS memory_shares_disjoint"],
             smp=4, mem="256M", append="test=memory_shares", numa=2)
+    # The SKB's client tests (usr/usertest/skb.c) on two nodes, and without
+    # ACPI (one node, one core: what CPUID alone says).
+    skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (
+        "summary_counts_every_core", "cores_nodes_and_distances_agree", "caches_and_round_trips",
+        "numa_tree_reaches_every_core_once", "refuses_cores_and_nodes_that_do_not_exist")]
+    special(res, args, "skb_answers_every_query_on_two_nodes",
+            skb_tests + [r"^skb: the facts of 4 cores on 2 nodes", r"^usertest: \d+ passed, 0 failed"],
+            smp=4, mem="256M", append="utest=init/usertest", numa=2)
+    special(res, args, "skb_answers_every_query_without_acpi",
+            skb_tests + [r"^skb: the facts of 1 core on 1 node,", r"^usertest: \d+ passed, 0 failed"],
+            smp=2, mem="128M", append="utest=init/usertest", machine_opts=None,
+            extra=["-machine", "pc,acpi=off"])
     if args.iso:
         if os.path.exists(args.iso):
             special(res, args, "grub_iso_boots_every_core",
@@ -1115,6 +1243,7 @@ def main():
         for smp in (4, 16):
             monitors_up(res, args, smp)
         shell_session(res, args)
+        skb_shell_session(res, args)
         shell_restarts(res, args)
         user_faults(res, args)
         ufault_shell_reads(res, args)

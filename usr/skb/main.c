@@ -275,8 +275,9 @@ int main(void)
 		printf("skb: cannot serve: %s: %s\n", err_name(err), err_msg(err));
 		return 1;
 	}
-	printf("skb: the facts of %u cores on %u node%s, generation %u, as '%s'\n",
-	       facts.ncores, facts.nnodes, facts.nnodes == 1 ? "" : "s", facts.generation,
+	printf("skb: the facts of %u core%s on %u node%s, generation %u, as '%s'\n",
+	       facts.ncores, facts.ncores == 1 ? "" : "s", facts.nnodes, facts.nnodes == 1 ? "" : "s",
+	       facts.generation,
 	       SKB_NAME);
 	for (;;) {
 		bool busy = accept_clients(svc);
