@@ -18,6 +18,7 @@ import argparse
 import os
 import random
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -938,6 +939,35 @@ def special(res, args, name, expect, until=None, **kw):
         res.add("PASS", full)
 
 
+def acpi_table(sig, body):
+    """An ACPI table: the 36-byte header (its checksum making the whole sum
+    to zero), then body."""
+    head = bytearray(sig.encode() + struct.pack("<IBB6s8sI4sI", 36 + len(body), 1, 0,
+                                                b"FLOTIL", b"PLANTED ", 1, b"FLTL", 1))
+    table = head + body
+    table[9] = (-sum(table)) & 0xFF
+    return bytes(table)
+
+
+def planted_numa_tables(logdir, mem_bytes):
+    """A SRAT and a SLIT that disagree with the machine (for QEMU's
+    -acpitable, on a machine QEMU gives no NUMA tables of its own): the
+    SRAT puts APIC ids 0 and 1 (the two cores) in proximity domain 0 with
+    all the memory, and APIC id 99, which no core has, in domain 1; the
+    SLIT is 1x1, too small for domain 1. Returns the two files' paths."""
+    def cpu(domain, apic):
+        return struct.pack("<BBBBIB3sI", 0, 16, domain & 0xFF, apic, 1, 0,
+                           (domain >> 8).to_bytes(3, "little"), 0)
+    mem = struct.pack("<BBIHQQIIQ", 1, 40, 0, 0, 0, mem_bytes, 0, 1, 0)
+    srat = acpi_table("SRAT", struct.pack("<IQ", 1, 0) + cpu(0, 0) + cpu(0, 1) + cpu(1, 99) + mem)
+    slit = acpi_table("SLIT", struct.pack("<Q", 1) + bytes([10]))
+    os.makedirs(logdir, exist_ok=True)
+    paths = [os.path.join(logdir, "planted_srat.bin"), os.path.join(logdir, "planted_slit.bin")]
+    for path, table in zip(paths, (srat, slit)):
+        with open(path, "wb") as f:
+            f.write(table)
+    return paths
+
 def run_specials(res, args):
     special(res, args, "no_acpi_boots_one_core_and_says_why",
             [r"no usable ACPI tables.*starting the bootstrap core only", r"^cores online: 1/1$",
@@ -987,6 +1017,17 @@ def run_specials(res, args):
             skb_tests + [r"^skb: the facts of 1 core on 1 node,", r"^usertest: \d+ passed, 0 failed"],
             smp=2, mem="128M", append="utest=init/usertest", machine_opts=None,
             extra=["-machine", "pc,acpi=off"])
+    # Planted tables: the SKB reports each disagreement and falls back.
+    srat, slit = planted_numa_tables(args.logdir, 128 << 20)
+    special(res, args, "skb_reports_planted_srat_and_slit_and_falls_back",
+            [r"^skb: srat_unknown_apic: the SRAT puts APIC id 99 in node 1, but no core has "
+             r"that APIC id; the entry is ignored$",
+             r"^skb: slit_size: the SLIT is 1x1, but the SRAT names proximity domain 1; "
+             r"distances 10 and 20 are used$",
+             r"^skb: the facts of 2 cores on 2 nodes,"] + skb_tests +
+            [r"^usertest: \d+ passed, 0 failed"],
+            smp=2, mem="128M", append="utest=init/usertest",
+            extra=["-acpitable", f"file={srat}", "-acpitable", f"file={slit}"])
     if args.iso:
         if os.path.exists(args.iso):
             special(res, args, "grub_iso_boots_every_core",

@@ -80,6 +80,12 @@ TEST(kernel_topology_refuses_bad_buffers)
 	/* Only the Kernel capability has the method. */
 	CHECK_ERR(sys_invoke(CPTR_DISPATCHER, KERNEL_TOPOLOGY, (uint64_t)&topo, sizeof(topo), 0,
 			     0, 0).err, ERR_CAP_WRONG_TYPE);
+	/* It only reads: a read-only copy of the Kernel capability may ask,
+	 * where a method that changes something needs WRITE. */
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 0, CPTR_KERNEL, CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(kernel_topology(SCRATCH(0), &topo), OK);
+	CHECK_EQ(topo.ncores, kernel_cores(CPTR_KERNEL));
+	CHECK_ERR(sys_invoke(SCRATCH(0), KERNEL_NOTIFY, 0, 31, 0, 0, 0).err, ERR_CAP_RIGHTS);
 	/* And the kernel still answers. */
 	CHECK_ERR(kernel_topology(CPTR_KERNEL, &topo), OK);
 	CHECK_EQ(topo.ncores, kernel_cores(CPTR_KERNEL));

@@ -67,6 +67,14 @@ TEST(skb_summary_counts_every_core)
 	/* No SRAT: one node; nodes from it only with ACPI. */
 	CHECK(flags & SKB_F_NUMA || nnodes == 1);
 	CHECK(!(flags & SKB_F_NUMA) || flags & SKB_F_ACPI);
+	/* Each disagreement between the sources is there to read, with why. */
+	for (unsigned i = 0; i < nconf && i < SKB_MAX_CONFLICTS; i++) {
+		const char *reason;
+		uint32_t kind;
+		CHECK_ERR(if_skb_conflict_call(b, i, &status, &kind, &reason), OK);
+		CHECK_ERR(status, OK);
+		CHECK(kind < SKB_C_NKINDS && strlen(reason) > 10);
+	}
 }
 
 TEST(skb_cores_nodes_and_distances_agree)
