@@ -28,11 +28,15 @@ static uint32_t nnodes;
  * span has reported: CPUID facts reach the SKB as each monitor joins. */
 static bool ready(void)
 {
+	static bool gave_up;		/* waited once in vain: do not wait again */
 	uint64_t end = sys_clock_ns() + WAIT_NS, present = 0, all;
 	uint32_t gen, n, found, flags, nconf, rows;
 	const char *cpu, *hv;
 	err_t status;
 
+	if (gave_up)
+		return false;
+	gave_up = true;
 	if (!c.open && (skb_open(&c, C_SLOTS, WAIT_NS) || mon_cores(&ncores)))
 		return false;
 	b = &c.b.b;
@@ -41,8 +45,10 @@ static bool ready(void)
 		if (if_skb_summary_call(b, &status, &gen, &n, &present, &found, &nnodes, &flags,
 					&nconf, &rows, &cpu, &hv) || status)
 			return false;
-		if (present == all)
+		if (present == all) {
+			gave_up = false;
 			return true;
+		}
 		sys_sleep_until(sys_clock_ns() + 10000000);
 	} while (sys_clock_ns() < end);
 	return false;
