@@ -402,7 +402,7 @@ def shell_steps(smp):
     return [
         ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
                             r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
-                            r"^  mem ", r"^  skb \[core N \| node N \| tree ROOT \[SHAPE\]\] ",
+                            r"^  mem ", r"^  skb \[core N\|node N\|tree ROOT\] +the machine's facts",
                             r"^  poweroff "]),
         ("cores", "cores\r", [rf"^{smp} cores$"]),
         ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),

@@ -9,7 +9,8 @@
  * step the store must hold together: every present core in exactly one
  * node, distances 10 on the diagonal and symmetric, every cache shared by
  * the core itself and by present cores only, every conflict a sentence;
- * and a refused input must change nothing.
+ * a refused input must change nothing; and a tree (lib/skb_tree.c) is
+ * over present cores only and reaches each member once.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -114,6 +115,37 @@ static void refused_changes_nothing(const struct skb *s, const struct skb *befor
 		__builtin_trap();
 }
 
+/* A tree is over present cores only, reaches each member once from the
+ * root, and a refusal names a core that may not take part. */
+static void tree(const struct skb *s, unsigned shape, unsigned root, uint64_t members)
+{
+	static struct mtree t;
+	struct mtree_edge e[MTREE_MAX_CORES];
+	unsigned bad = 0;
+	err_t err = skb_tree(s, shape, root, members, &t, &bad);
+	uint64_t present = skb_present(s), reached;
+
+	if (err == ERR_NO_SUCH_CORE || err == ERR_CORE_ABSENT) {
+		if (bad < SKB_MAX_CORES && present >> bad & 1)
+			__builtin_trap();
+		return;
+	}
+	if (err)
+		return;		/* an unknown shape, no root among members, distances mtree refuses */
+	if (!(present >> root & 1) || (t.members & ~present) || !(t.members >> root & 1) ||
+	    (members && t.members != members) || (!members && t.members != present))
+		__builtin_trap();
+	unsigned n = mtree_edges(&t, e, MTREE_MAX_CORES);
+	reached = 1ull << root;
+	for (unsigned i = 0; i < n; i++) {
+		if (!(reached >> e[i].from & 1) || reached >> e[i].to & 1)
+			__builtin_trap();
+		reached |= 1ull << e[i].to;
+	}
+	if (reached != t.members)
+		__builtin_trap();
+}
+
 static void query(struct input *in, const struct skb *s)
 {
 	unsigned a = take(in, 1) % 70, b = take(in, 1) % 20, v;
@@ -139,6 +171,7 @@ static void query(struct input *in, const struct skb *s)
 	m = take(in, 8);
 	if (skb_check_cores(s, m, &v) == OK && (m & ~skb_present(s)))
 		__builtin_trap();
+	tree(s, take(in, 1) % 5, a, take(in, 1) & 1 ? m : 0);
 	int len = skb_fmt_cores(m, buf, sizeof(buf));
 	if (len < 0 || strnlen(buf, sizeof(buf)) != ((size_t)len < sizeof(buf) ? (size_t)len :
 						      sizeof(buf) - 1))

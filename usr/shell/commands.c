@@ -335,8 +335,10 @@ const struct command shell_commands[] = {
 	{ "kill", "CORE:PID", "end a process that spawn started", 2, 2, cmd_kill },
 	{ "caps", "", "the shell's own capabilities", 1, 1, cmd_caps },
 	{ "mem", "", "free and total RAM of every core's monitor", 1, 1, cmd_mem },
-	{ "skb", "[core N | node N | tree ROOT [SHAPE]]",
-	  "the machine's facts, from the System Knowledge Base", 1, 4, shell_skb },
+	/* The syntax fits help's column; SHAPE after ROOT is in the text. */
+	{ "skb", "[core N|node N|tree ROOT]",
+	  "the machine's facts (System Knowledge Base); tree ROOT [SHAPE]: a tree's edges", 1, 4,
+	  shell_skb },
 	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
 };
 const unsigned shell_ncommands = sizeof(shell_commands) / sizeof(shell_commands[0]);
