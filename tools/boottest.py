@@ -566,14 +566,15 @@ def numa_tree_edges(node, dist, root):
 
 
 def fmt_cores(cores):
-    """lib/skb.c's skb_fmt_cores: "0-2,5"."""
+    """lib/skb_fmt.c's skb_fmt_cores: "0-2,5,7,8"."""
     out, cores = [], sorted(cores)
     i = 0
     while i < len(cores):
         j = i
         while j + 1 < len(cores) and cores[j + 1] == cores[j] + 1:
             j += 1
-        out.append(str(cores[i]) if i == j else f"{cores[i]}-{cores[j]}")
+        out.append(str(cores[i]) if i == j else f"{cores[i]},{cores[j]}" if j == i + 1
+                   else f"{cores[i]}-{cores[j]}")
         i = j + 1
     return ",".join(out)
 

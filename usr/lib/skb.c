@@ -27,14 +27,25 @@ err_t skb_open(struct skb_client *c, capaddr_t slots, uint64_t wait_ns)
 	while ((err = mon_bind(SKB_NAME, EP(c), FRAME(c), BELL(c), &b)) == ERR_NOT_FOUND &&
 	       sys_clock_ns() < end)
 		sys_sleep_until(sys_clock_ns() + 5000000);
-	if (!err && !(err = mon_binding_ctl(&b, EP(c), CTL(c))) &&
+	if (err) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(EP(c)));
+		return err;
+	}
+	bool ctl = !(err = mon_binding_ctl(&b, EP(c), CTL(c)));
+	if (!err &&
 	    !(err = idl_chan_open(&c->ch, &b, FRAME(c), EP(c), BELL(c), IDL_CAP_NONE,
 				  IDL_CAP_NONE)) &&
 	    !(err = if_skb_init(&c->b, &idl_urpc_transport, &c->ch.u, idl_chan_wait))) {
 		c->open = true;
 		return OK;
 	}
-	cnode_delete(CPTR_TASKCN, CADDR_L2(EP(c)));
+	/* Bound but not usable (no RAM to map the channel, say): undone, so
+	 * that the next try finds its slots empty. Without the control
+	 * endpoint the monitor keeps the binding until this process ends. */
+	if (ctl)
+		mon_unbind(CTL(c));
+	for (capaddr_t s = EP(c); s <= CTL(c); s++)
+		cnode_delete(CPTR_TASKCN, CADDR_L2(s));
 	return err;
 }
 

@@ -36,6 +36,12 @@ extern unsigned long libc_arg;
  * purpose (the boot test of the restart).
  */
 #define SHELL_RESTARTS		3
+/* Its own RAM, for what binding to the SKB takes: an endpoint and the
+ * tables of the window that maps the channel (usr/lib/spawn.c). Only
+ * where there is an SKB: where core 0 had too little memory for it
+ * (skbfeed.c), it has too little for this too (a core may have as little
+ * as 2 MiB: boot/special/smp64_mesh_without_room_starts_fewer_cores). */
+#define SHELL_RAM		(64ull << 10)
 static struct {
 	bool up;
 	unsigned pid, restarts;
@@ -45,7 +51,7 @@ static err_t shell_start(uint64_t arg)
 {
 	/* RAM and the boot image: to bind a channel to the SKB (`skb`). */
 	struct spawn_opts o = { .notify_exit = true, .monitor_ep = T_MONADMIN,
-				.ram = SPAWNED_RAM, .give_bootimg = true };
+				.ram = skbfeed_on() ? SHELL_RAM : 0, .give_bootimg = true };
 	struct proc p;
 	err_t err = spawn_program_opts("shell", arg, &o, &p);
 
@@ -125,9 +131,10 @@ static void mesh_greet(bool ping)
 	}
 }
 
-/* The System Knowledge Base (usr/skb, docs/skb.md): its process, before
- * init, so that init's programs can ask it; the round trips between the
- * other cores are measured meanwhile. */
+/* The System Knowledge Base (usr/skb, docs/skb.md): its process; the
+ * round trips between the other cores are measured meanwhile. Before
+ * the test programs, which ask it; otherwise after init and the shell,
+ * which matter more where memory is short (clients wait for its name). */
 static void skb_start(void)
 {
 	err_t err = skbfeed_start();
@@ -258,13 +265,13 @@ int main(int argc, char **argv)
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
-	skb_start();
 	struct proc init;
 	if ((err = init_start(cmdline, false, "", &init)))
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
 	supervisor_on_end(shell_ended);
 	if (!cmdline_has(cmdline, "noshell"))		/* `noshell` leaves it out */
 		shell_start(cmdline_has(cmdline, "shellfault") ? SHELL_ARG_FAULT : 0);
+	skb_start();
 	supervisor_serve();
 	return 0;
 }

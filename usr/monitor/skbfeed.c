@@ -34,7 +34,13 @@
 
 #define T_SKBFEED	CADDR(TASK_CN, 40)	/* core 0: the feed's frame */
 #define T_SKBFEED_RO	CADDR(TASK_CN, 41)	/* core 0: a read-only copy, the SKB's */
-#define SKB_RAM		(512ull << 10)		/* the SKB's own: channels, endpoints */
+#define SKB_RAM		(64ull << 10)		/* the SKB's own: its endpoint, the table
+						 * that maps the feed and the channels */
+/* What core 0's monitor must have free for the SKB (the feed, the SKB's
+ * image of some 300 KiB, its CNodes and tables, SKB_RAM) and still leave
+ * room for init and the shell. Less, and there is no SKB: a core may have
+ * as little as 2 MiB (the mesh's minimum), and the shell matters more. */
+#define SKB_NEEDS_FREE	(1ull << 20)
 
 _Static_assert(sizeof(struct skb_cpuid) == 776, "skb_cpu carries one struct skb_cpuid");
 _Static_assert(SKB_MAX_CORES * sizeof(uint64_t) == 512, "skb_rtt_row carries one row");
@@ -73,8 +79,10 @@ static err_t on_skb_cpu(struct idl_binding *b, const uint8_t *data, size_t len)
 	struct skb_cpuid c;
 	unsigned core = mesh_peer(b);
 
-	if (me != 0 || !feed || len != sizeof(c))
+	if (me != 0 || len != sizeof(c))
 		return ERR_BAD_MESSAGE;
+	if (!feed)
+		return OK;		/* no SKB on this machine: nobody to tell */
 	memcpy(&c, data, sizeof(c));
 	if (c.n > SKB_MAX_CPUID)
 		return ERR_BAD_MESSAGE;
@@ -158,6 +166,13 @@ err_t skbfeed_init(unsigned core)
 	mesh_handlers.skb_rtt_row = on_skb_rtt_row;
 	if (core != 0)
 		return OK;
+	unsigned count;
+	uint64_t free = monitor_ram_bytes(&count) - ram_used_bytes();
+	if (free < SKB_NEEDS_FREE) {
+		printf("monitor: core 0: %llu KiB of RAM free; the SKB needs %llu KiB: it is left out\n",
+		       (unsigned long long)(free >> 10), (unsigned long long)(SKB_NEEDS_FREE >> 10));
+		return OK;
+	}
 	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_SKBFEED), CAP_FRAME, SKB_FEED_BYTES)) ||
 	    (err = cnode_mint(CPTR_TASKCN, CADDR_L2(T_SKBFEED_RO), T_SKBFEED, CAP_RIGHT_READ, 0)) ||
 	    (err = window_map_page(T_SKBFEED, (void **)&feed)))
@@ -169,6 +184,11 @@ err_t skbfeed_init(unsigned core)
 	feed->in.core[0].state = SKB_CORE_UP;
 	write_end();
 	return err;
+}
+
+bool skbfeed_on(void)
+{
+	return feed != NULL;
 }
 
 err_t skbfeed_report(unsigned core)
@@ -197,8 +217,10 @@ err_t skbfeed_start(void)
 	struct proc p;
 	err_t err;
 
-	if (me != 0 || !feed)
+	if (me != 0)
 		return ERR_INVALID_ARG;
+	if (!feed)
+		return ERR_NO_MEMORY;		/* skbfeed_init said why */
 	if ((err = spawn_program_opts("skb", 0, &o, &p)))
 		return err;
 	/* The other cores' rows, one core at a time, while the boot goes on. */

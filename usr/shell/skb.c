@@ -22,6 +22,24 @@
 
 static struct skb_client skb;
 
+/* lib/mtree's shape names (mtree_shape_name), here so that the shell does
+ * not carry the tree builder to parse one word. */
+static const char *const shapes[] = {
+	[MTREE_BROADCAST] = "broadcast", [MTREE_UNICAST] = "unicast",
+	[MTREE_MULTICAST] = "multicast", [MTREE_NUMA] = "numa",
+};
+_Static_assert(sizeof(shapes) / sizeof(shapes[0]) == MTREE_NSHAPES, "a name for every shape");
+
+static bool parse_shape(const char *word, enum mtree_shape *out)
+{
+	for (unsigned s = 0; s < MTREE_NSHAPES; s++)
+		if (!strcmp(word, shapes[s])) {
+			*out = (enum mtree_shape)s;
+			return true;
+		}
+	return false;
+}
+
 /* The binding, made the first time; NULL after saying why not. */
 static struct idl_binding *skb_binding(void)
 {
@@ -29,6 +47,12 @@ static struct idl_binding *skb_binding(void)
 
 	if (skb.open)
 		return &skb.b.b;
+	struct cap_info ram;
+	if (cap_identify(CADDR(RAM_CN, 0), &ram)) {
+		printf("shell: skb: there is no System Knowledge Base on this machine (core 0 had "
+		       "too little memory for it, and gave this shell none to bind with)\n");
+		return NULL;
+	}
 	if ((err = skb_open(&skb, SKB_SLOTS, SKB_WAIT_NS))) {
 		shell_error(err, err == ERR_NOT_FOUND ? "the SKB is not running" : NULL,
 			    "skb: cannot reach the System Knowledge Base");
@@ -341,7 +365,7 @@ void shell_skb(const struct command *cmd, unsigned n, char **words)
 		shell_usage(cmd, "'%s' is not a number", words[2]);
 		return;
 	}
-	if (n == 4 && mtree_shape_parse(words[3], &shape)) {
+	if (n == 4 && !parse_shape(words[3], &shape)) {
 		shell_usage(cmd, "'%s' is not a shape (broadcast, unicast, multicast, numa)",
 			    words[3]);
 		return;
