@@ -19,6 +19,7 @@
 #include "kernel/machine.h"
 #include "kernel/memguard.h"
 #include "kernel/notify.h"
+#include "kernel/topology.h"
 #include "kernel/vspace.h"
 
 void *cap_phys_to_ptr(uint64_t pa)
@@ -394,6 +395,8 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 		return console_take(a[0]);
 	case KERNEL_CONSOLE_READ:
 		return console_read_out(a[0], a[1], ret);
+	case KERNEL_TOPOLOGY:
+		return topology_copy_out(a[0], a[1]);
 	case KERNEL_TLB_FLUSH:
 	case KERNEL_VROOT_SPAN:
 	case KERNEL_VROOT_SET:
@@ -428,7 +431,7 @@ static unsigned method_type(uint64_t m)
 		return CAP_PTABLE;
 	if (m >= DISP_SETUP && m <= DISP_INFO)
 		return CAP_DISPATCHER;
-	if (m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT)
+	if ((m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT) || m == KERNEL_TOPOLOGY)
 		return CAP_KERNEL;
 	if (m == NOTIFY_RING)
 		return CAP_NOTIFY;
@@ -463,9 +466,10 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		if (c->cap.type != CAP_KERNEL)
 			return ERR_CAP_WRONG_TYPE;
 		/* As for every type, what changes something needs WRITE: all
-		 * but reading the command line and the number of cores. */
+		 * but reading the command line, the number of cores and the
+		 * topology record (it only copies out what boot found). */
 		if (!(c->cap.rights & CAP_RIGHT_WRITE) && method != KERNEL_CMDLINE &&
-		    method != KERNEL_CORES)
+		    method != KERNEL_CORES && method != KERNEL_TOPOLOGY)
 			return ERR_CAP_RIGHTS;
 		return invoke_kernel(method, a, ret);
 	case CAP_NOTIFY:

@@ -345,6 +345,9 @@ static uint32_t node_of(const struct boot_io *io, struct acpi_info *out, uint32_
 	return out->nnodes++;
 }
 
+/* An enabled SRAT processor entry: the node of the MADT's core with that
+ * APIC id, if there is one; the entry is kept either way, so that an
+ * entry naming no core can be reported (lib/skb.c). */
 static void set_core_node(struct acpi_info *out, uint32_t apic_id, uint32_t node)
 {
 	unsigned i;
@@ -352,6 +355,10 @@ static void set_core_node(struct acpi_info *out, uint32_t apic_id, uint32_t node
 	for (i = 0; i < out->ncores; i++)
 		if (out->cores[i].apic_id == apic_id)
 			out->cores[i].node = node;
+	if (out->nsrat_cpus < ACPI_MAX_CORES)
+		out->srat_cpus[out->nsrat_cpus++] = (struct acpi_srat_cpu){ apic_id, node };
+	else
+		out->nsrat_cpus_dropped++;
 }
 
 static void srat_memory(const struct boot_io *io, struct acpi_info *out, const uint8_t *e)
@@ -426,6 +433,7 @@ static void parse_slit(const struct boot_io *io, const uint8_t *t, uint32_t len,
 		return;
 	}
 	out->has_slit = true;
+	out->slit_localities = n;
 	for (a = 0; a < out->nnodes; a++) {
 		for (b = 0; b < out->nnodes; b++) {
 			uint64_t da = out->node_domain[a], db = out->node_domain[b];

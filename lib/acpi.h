@@ -27,6 +27,14 @@ struct acpi_core {
 	bool x2apic;		/* came from a type 9 (x2APIC) MADT entry */
 };
 
+/* An enabled SRAT processor entry (type 0 or 2), as the table says it,
+ * whether or not the MADT lists that APIC id: the System Knowledge Base
+ * (lib/skb.h) checks one table against the other and against CPUID. */
+struct acpi_srat_cpu {
+	uint32_t apic_id;
+	uint32_t node;		/* dense node index */
+};
+
 struct acpi_memaff {
 	uint64_t base, len;
 	uint32_t node;		/* dense node index */
@@ -80,8 +88,12 @@ struct acpi_info {
 	uint32_t node_domain[ACPI_MAX_NODES];	/* proximity domain of each node */
 	unsigned nmemaff;
 	struct acpi_memaff memaff[ACPI_MAX_MEMAFF];	/* enabled entries only */
+	unsigned nsrat_cpus;	/* enabled processor entries recorded in srat_cpus[] */
+	unsigned nsrat_cpus_dropped;	/* enabled ones beyond ACPI_MAX_CORES */
+	struct acpi_srat_cpu srat_cpus[ACPI_MAX_CORES];	/* table order */
 
 	bool has_slit;
+	uint64_t slit_localities;	/* the SLIT's size N (an N x N matrix); 0 without one */
 	uint8_t dist[ACPI_MAX_NODES][ACPI_MAX_NODES];	/* by node index; 10 = local */
 
 	bool has_fadt;		/* a sound FACP was in the root table */

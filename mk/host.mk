@@ -67,7 +67,8 @@ build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h $(FUZZ_CAP_PART
 # tests/host/cap_hooks.c.
 FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c \
                    kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
-                   kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c kernel/arch/x86_64/user.c
+                   kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c \
+                   kernel/topology.c kernel/arch/x86_64/user.c
 FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
                    kernel/*.h kernel/arch/x86_64/*.h)
 

@@ -18,6 +18,7 @@ import argparse
 import os
 import random
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -402,7 +403,8 @@ def shell_steps(smp):
     return [
         ("help", "help\r", [r"^  help ", r"^  cores ", r"^  ping CORE ", r"^  ps ",
                             r"^  spawn PROG \[ARG\] \[on CORE\] ", r"^  kill CORE:PID ", r"^  caps ",
-                            r"^  mem ", r"^  trace ", r"^  tree ", r"^  poweroff "]),
+                            r"^  mem ", r"^  skb \[core N\|node N\|tree ROOT\] +the machine's facts",
+                            r"^  trace ", r"^  tree ", r"^  poweroff "]),
         ("cores", "cores\r", [rf"^{smp} cores$", rf"^view: epoch 1, members 0-{smp - 1}$"]),
         ("ping 1", "ping 1\r", [r"^ping core 1: URPC round trip \d+ cycles$"]),
         ("ping 3", "ping 3\r", [r"^ping core 3: URPC round trip \d+ cycles$"]),
@@ -533,6 +535,159 @@ def shell_session(res, args, smp=4):
         res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
     else:
         res.add("PASS", name, f"{len(steps)} commands typed and answered")
+
+
+def numa_layout(smp, nodes):
+    """The node of each core and the distances, as tools/qemu.py's
+    numa_args tells QEMU: cores split evenly (the last node takes the
+    rest), 10 within a node, 21 between two."""
+    per = smp // nodes
+    node = [min(c // per, nodes - 1) for c in range(smp)]
+    dist = [[10 if a == b else 21 for b in range(nodes)] for a in range(nodes)]
+    return node, dist
+
+
+def numa_tree_edges(node, dist, root):
+    """The NUMA-aware tree's edges from `root` over every core, in the
+    order `skb tree` prints them (lib/mtree.h, docs/trees.md, modelled here
+    apart from the C): the root sends to one aggregator per remote node
+    (its lowest core), farthest first, ties to the lower aggregator, then
+    to the rest of its own node; each aggregator to the rest of its node;
+    breadth first."""
+    n = len(node)
+    mine = node[root]
+    aggs = sorted({min(c for c in range(n) if node[c] == k) for k in set(node) if k != mine},
+                  key=lambda a: (-dist[mine][node[a]], a))
+    kids = {root: aggs + [c for c in range(n) if node[c] == mine and c != root]}
+    for a in aggs:
+        kids[a] = [c for c in range(n) if node[c] == node[a] and c != a]
+    edges, queue = [], [root]
+    while queue:
+        p = queue.pop(0)
+        for c in kids.get(p, []):
+            edges.append((p, c))
+            queue.append(c)
+    return edges
+
+
+def fmt_cores(cores):
+    """lib/skb_fmt.c's skb_fmt_cores: "0-2,5,7,8"."""
+    out, cores = [], sorted(cores)
+    i = 0
+    while i < len(cores):
+        j = i
+        while j + 1 < len(cores) and cores[j + 1] == cores[j] + 1:
+            j += 1
+        out.append(str(cores[i]) if i == j else f"{cores[i]},{cores[j]}" if j == i + 1
+                   else f"{cores[i]}-{cores[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def skb_shell_steps(smp, nodes):
+    """The shell session of skb_shell_session: what QEMU was told (cores,
+    nodes, distances) is what `skb` must show, and `skb tree` must print
+    the tree lib/mtree's rules give for it."""
+    node, dist = numa_layout(smp, nodes)
+    head = (rf"^skb: generation \d+; cores 0-{smp - 1} present of {smp} known \(ACPI's MADT "
+            rf"lists {smp}\); {nodes} NUMA nodes from the SRAT; distances from the SLIT$")
+    rows = [rf"^ +{c} +{c} +\d+ +\d+ +\d+ +{node[c]}$" for c in range(smp)]
+    nodes_rx = [rf"^node {k} \(domain {k}\): \d+ [KM]iB, cores "
+                rf"{fmt_cores(c for c in range(smp) if node[c] == k)}; distances "
+                + " ".join(str(d) for d in dist[k]) + "$" for k in range(nodes)]
+    return [
+        ("skb", "skb\r", [head] + rows + nodes_rx +
+         [r"^URPC round trips in cycles, .*; \d+ of " + str(smp) + r" rows measured \(emulated",
+          r"^conflicts between the sources: none$", r"!not present"]),
+        ("skb tree 0", "skb tree 0\r", []),
+        (f"skb tree {smp - 1}", f"skb tree {smp - 1}\r", []),
+        ("skb core 99", "skb core 99\r", [r"^shell: skb core 99: ERR_NO_SUCH_CORE: "]),
+        ("skb node 7", "skb node 7\r", [r"^shell: skb node 7: ERR_NO_SUCH_NODE: "]),
+        ("skb tree 99", "skb tree 99\r", [r"^shell: skb tree 99: ERR_NO_SUCH_CORE: "]),
+        (f"skb core {smp - 1}", f"skb core {smp - 1}\r",
+         [rf"^core {smp - 1}: present since generation \d+; APIC id {smp - 1}, .*, node "
+          rf"{node[smp - 1]}$"]),
+        ("cores, still running", "cores\r", [rf"^{smp} cores$"]),
+        ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
+    ]
+
+
+def skb_shell_session(res, args, smp=6, nodes=2):
+    """`make run SMP=6 NUMA=2`, then the System Knowledge Base at the shell
+    (docs/skb.md): `skb` shows the cores, nodes and distances QEMU was
+    told, `skb tree 0` and `skb tree 5` print exactly the NUMA-aware
+    tree's edges, one `A -> B` a line, and a core or node that does not
+    exist gets its error while the system goes on answering."""
+    name = f"boot/special/smp{smp}_numa{nodes}_shell_skb_shows_the_machine"
+    if args.filter and args.filter not in name:
+        return
+    steps = skb_shell_steps(smp, nodes)
+    prompt = re.escape(SHELL_PROMPT)
+    script = [(SHELL_BANNER + r"[\s\S]*?" + prompt, steps[0][1])]
+    script += [(prompt, st[1]) for st in steps[1:]]
+    matched = []
+    status, text, log = boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                             step_timeout=SHELL_STEP_TIMEOUT, smp=smp, mem="256M",
+                             kernel=args.kernel, append="", numa=nodes)
+    problems = [f"the output has /{bad}/" for bad in
+                (r"kernel fault", r"^panic: ", r"process '(shell|skb)' (faulted|exited)")
+                if re.search(bad, text, re.M)]
+    if len(matched) < len(steps):
+        problems.append(f"{len(matched)} of {len(steps)} steps got their prompt (status {status})")
+    problems += shell_step_problems(steps, matched, text)
+    node, dist = numa_layout(smp, nodes)
+    for k, st in enumerate(steps):
+        root = re.fullmatch(r"skb tree (\d+)", st[0])
+        if not root or int(root.group(1)) >= smp or k >= len(matched):
+            continue
+        end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
+        got = [(int(a), int(b)) for a, b in
+               re.findall(r"^(\d+) -> (\d+)$", text[matched[k].end():end], re.M)]
+        want = numa_tree_edges(node, dist, int(root.group(1)))
+        if got != want:
+            problems.append(f"step '{st[0]}': edges {got}, want {want}")
+    if len(matched) == len(steps) and status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"\n    log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{len(steps)} commands typed and answered")
+
+def init_supervises(res, args):
+    """init starts what `init=` names and restarts it by its policy: a
+    permanent child that always faults is restarted exactly 3 times, then
+    given up; a transient one that exits 0 and a temporary one that faults
+    are not restarted; a bad spec and a missing program get clear messages;
+    init's exit status counts the 4 that ended badly."""
+    name = "boot/special/init_restarts_by_policy_and_gives_up"
+    if args.filter and args.filter not in name:
+        return
+    specs = "uprog:2/permanent,uprog:0/transient,uprog:1/temporary,nope,uprog:0/bogus"
+    status, text, log = boot(name, args.logdir, args.timeout, smp=2, mem=args.mem,
+                             kernel=args.kernel, append=f"utest=init init={specs}")
+    def count(p):
+        return len(re.findall(p, text, re.M))
+    want = [
+        (r"^init: restarting 'uprog' \(restart [123] of at most 3\)$", 3),
+        (r"^init: 'uprog' ended 4 times; not restarting it again \(at most 3 restarts\)$", 1),
+        (r"^init: core 0: process 'uprog' faulted: #PF page fault \(vector 14, error 0x6\) .* address 0x10; destroying it$", 4),
+        (r"^init: core 0: process 'uprog' faulted: #DE divide error \(vector 0, error 0x0\)", 1),
+        (r"^init:   rax [0-9a-f]+ rbx ", 5),
+        (r"^init: 'uprog' exited with status 0$", 1),
+        (r"^init: bad spec 'uprog:0/bogus': unknown policy 'bogus'", 1),
+        (r"^init: cannot start 'nope': ERR_NOT_FOUND: ", 1),
+        (r"^init: nothing left to supervise; 4 programs ended badly$", 1),
+        (r"^monitor: core 0: process 'init' exited with status 4$", 1),
+    ]
+    wrong = [f"{n} x '{p}', want {w}" for p, w in want if (n := count(p)) != w]
+    if status != EXIT_FAIL:
+        wrong.insert(0, f"QEMU exit {status}, want {EXIT_FAIL} (init reports 4 ended badly)")
+    if "kernel fault" in text:
+        wrong.insert(0, "a kernel fault")
+    if wrong:
+        res.add("FAIL", name, "; ".join(wrong) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name)
 
 
 FAULTS = [("#DE divide error", 0, 1), ("#PF page fault", 14, 2), ("#GP general protection", 13, 3),
@@ -799,6 +954,35 @@ def special(res, args, name, expect, until=None, **kw):
         res.add("PASS", full)
 
 
+def acpi_table(sig, body):
+    """An ACPI table: the 36-byte header (its checksum making the whole sum
+    to zero), then body."""
+    head = bytearray(sig.encode() + struct.pack("<IBB6s8sI4sI", 36 + len(body), 1, 0,
+                                                b"FLOTIL", b"PLANTED ", 1, b"FLTL", 1))
+    table = head + body
+    table[9] = (-sum(table)) & 0xFF
+    return bytes(table)
+
+
+def planted_numa_tables(logdir, mem_bytes):
+    """A SRAT and a SLIT that disagree with the machine (for QEMU's
+    -acpitable, on a machine QEMU gives no NUMA tables of its own): the
+    SRAT puts APIC ids 0 and 1 (the two cores) in proximity domain 0 with
+    all the memory, and APIC id 99, which no core has, in domain 1; the
+    SLIT is 1x1, too small for domain 1. Returns the two files' paths."""
+    def cpu(domain, apic):
+        return struct.pack("<BBBBIB3sI", 0, 16, domain & 0xFF, apic, 1, 0,
+                           (domain >> 8).to_bytes(3, "little"), 0)
+    mem = struct.pack("<BBIHQQIIQ", 1, 40, 0, 0, 0, mem_bytes, 0, 1, 0)
+    srat = acpi_table("SRAT", struct.pack("<IQ", 1, 0) + cpu(0, 0) + cpu(0, 1) + cpu(1, 99) + mem)
+    slit = acpi_table("SLIT", struct.pack("<Q", 1) + bytes([10]))
+    os.makedirs(logdir, exist_ok=True)
+    paths = [os.path.join(logdir, "planted_srat.bin"), os.path.join(logdir, "planted_slit.bin")]
+    for path, table in zip(paths, (srat, slit)):
+        with open(path, "wb") as f:
+            f.write(table)
+    return paths
+
 def run_specials(res, args):
     special(res, args, "no_acpi_boots_one_core_and_says_why",
             [r"no usable ACPI tables.*starting the bootstrap core only", r"^cores online: 1/1$",
@@ -843,6 +1027,29 @@ def run_specials(res, args):
              r"^PASS user/unmapping_in_a_spanned_space_shoots_down_every_tlb",
              r"user tests: 2 passed, 0 failed"],
             smp=4, mem="256M", append="utest=shoot", numa=2)
+    # The SKB's client tests (usr/usertest/skb.c) on two nodes, and without
+    # ACPI (one node, one core: what CPUID alone says).
+    skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (
+        "summary_counts_every_core", "cores_nodes_and_distances_agree", "caches_and_round_trips",
+        "numa_tree_reaches_every_core_once", "refuses_cores_and_nodes_that_do_not_exist")]
+    special(res, args, "skb_answers_every_query_on_two_nodes",
+            skb_tests + [r"^skb: the facts of 4 cores on 2 nodes", r"^usertest: \d+ passed, 0 failed"],
+            smp=4, mem="256M", append="utest=init/usertest", numa=2)
+    special(res, args, "skb_answers_every_query_without_acpi",
+            skb_tests + [r"^skb: the facts of 1 core on 1 node,", r"^usertest: \d+ passed, 0 failed"],
+            smp=2, mem="128M", append="utest=init/usertest", machine_opts=None,
+            extra=["-machine", "pc,acpi=off"])
+    # Planted tables: the SKB reports each disagreement and falls back.
+    srat, slit = planted_numa_tables(args.logdir, 128 << 20)
+    special(res, args, "skb_reports_planted_srat_and_slit_and_falls_back",
+            [r"^skb: srat_unknown_apic: the SRAT puts APIC id 99 in node 1, but no core has "
+             r"that APIC id; the entry is ignored$",
+             r"^skb: slit_size: the SLIT is 1x1, but the SRAT names proximity domain 1; "
+             r"distances 10 and 20 are used$",
+             r"^skb: the facts of 2 cores on 2 nodes,"] + skb_tests +
+            [r"^usertest: \d+ passed, 0 failed"],
+            smp=2, mem="128M", append="utest=init/usertest",
+            extra=["-acpitable", f"file={srat}", "-acpitable", f"file={slit}"])
     if args.iso:
         if os.path.exists(args.iso):
             special(res, args, "grub_iso_boots_every_core",
@@ -1099,6 +1306,7 @@ def main():
         for smp in (4, 16):
             monitors_up(res, args, smp)
         shell_session(res, args)
+        skb_shell_session(res, args)
         shell_restarts(res, args)
         user_faults(res, args)
         ufault_shell_reads(res, args)

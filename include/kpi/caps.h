@@ -111,8 +111,8 @@ enum cap_method {
 				 * dispatches, name, pages this core flushed in
 				 * its address space (needs no WRITE) */
 
-	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE
-	 * and KERNEL_CORES needs WRITE. */
+	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE,
+	 * KERNEL_CORES and KERNEL_TOPOLOGY needs WRITE. */
 	KERNEL_POWEROFF = 48,	/* (code 0..127): power off (docs/power.md);
 				 * returns ERR_UNSUPPORTED only if the machine
 				 * stays on */
@@ -198,7 +198,15 @@ enum cap_method {
 	IOPORT_IN = 72,		/* (port, width): returns the value read (needs READ) */
 	IOPORT_OUT,		/* (port, width, value): value must fit in width
 				 * bytes (needs WRITE) */
+
+	/* Kernel capability, continued: 48..63 above are all taken. */
+	KERNEL_TOPOLOGY = 80,	/* (struct kpi_topo *out, size): the machine as
+				 * the kernel found it (kpi/topology.h: the
+				 * cores it started, the MADT, SRAT and SLIT as
+				 * read), for the SKB; ERR_TRUNCATED if size is
+				 * less than the struct */
 };
+_Static_assert(KERNEL_VROOT_EXPORT < NOTIFY_RING, "the Kernel methods' first range is full");
 
 /*
  * The channel mesh: memory every monitor maps, zeroed at boot, of

@@ -25,7 +25,7 @@ DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO KERNEL_POWEROFF KERNEL_CMDLI
 KERNEL_NOTIFY_BIND KERNEL_NOTIFY KERNEL_CORES KERNEL_NOTIFY_MINT KERNEL_FRAME_IMPORT
 KERNEL_CAP_REMOTE KERNEL_CONSOLE_TAKE KERNEL_CONSOLE_READ KERNEL_VROOT_SPAN
 KERNEL_VROOT_SET KERNEL_VROOT_UNMAP KERNEL_TLB_FLUSH KERNEL_FRAME_EXPORT NOTIFY_RING
-IOPORT_IN IOPORT_OUT KERNEL_VROOT_EXPORT""".split()
+IOPORT_IN IOPORT_OUT KERNEL_VROOT_EXPORT KERNEL_TOPOLOGY""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -272,6 +272,7 @@ SEEDS = {
         doorbell(3),
         invoke(KERNEL, "KERNEL_CORES"),
         invoke(KERNEL, "KERNEL_CMDLINE", buf(0), small(64)),
+        invoke(KERNEL, "KERNEL_TOPOLOGY", buf(0), small(64)),
     ],
     "tokens": [
         token(buf(0), 0),
@@ -369,6 +370,7 @@ SEEDS = {
         invoke(TASKCN, "CNODE_MINT", small(29), cap(KERNEL), rights(R)),
         invoke(task(29), "KERNEL_CORES"),
         invoke(task(29), "KERNEL_CMDLINE", buf(0), small(64)),
+        invoke(task(29), "KERNEL_TOPOLOGY", buf(0), small(64)),
         invoke(task(29), "KERNEL_NOTIFY", small(1), small(3)),
         invoke(task(29), "KERNEL_CONSOLE_TAKE", small(0)),
         invoke(task(29), "KERNEL_CAP_REMOTE", cap(task(18)), small(1)),

@@ -418,6 +418,39 @@ TEST(srat_two_nodes_and_slit)
 	CHECK_EQ(info.dist[0][1], 30 + 7 * 8 + 3);
 	CHECK_EQ(info.dist[1][0], 30 + 3 * 8 + 7);
 	CHECK_EQ(info.dist[2][2], 10);		/* unused rows keep defaults */
+	/* What the SKB checks the tables with: every enabled processor
+	 * entry as written, and the SLIT's own size. */
+	CHECK_EQ(info.nsrat_cpus, 4);
+	CHECK_EQ(info.srat_cpus[3].apic_id, 3);
+	CHECK_EQ(info.srat_cpus[3].node, 1);
+	CHECK_EQ(info.slit_localities, 8);
+}
+
+/* A SRAT entry for an APIC id the MADT does not list changes no core,
+ * but is kept, so that lib/skb.c can report it. */
+TEST(srat_entry_for_an_unknown_apic_id_is_kept)
+{
+	uint64_t tables[] = { MADT, SRAT };
+	struct tb t;
+
+	reset();
+	make_madt(MADT, 2);
+	t = tb_start(SRAT, "SRAT", 12);
+	srat_cpu(&t, 0, 0, 1);
+	srat_cpu(&t, 1, 1, 1);
+	srat_cpu(&t, 1, 77, 1);			/* no such core */
+	srat_x2apic(&t, 0, 0x300, 1);		/* nor this one */
+	tb_end(&t);
+	boot_rsdt(tables, 2);
+	CHECK_EQ(acpi_parse(&io, RSDP, &info), OK);
+	CHECK_EQ(info.ncores, 2);
+	CHECK_EQ(info.cores[1].node, 1);
+	CHECK_EQ(info.nsrat_cpus, 4);
+	CHECK_EQ(info.srat_cpus[2].apic_id, 77);
+	CHECK_EQ(info.srat_cpus[2].node, 1);
+	CHECK_EQ(info.srat_cpus[3].apic_id, 0x300);
+	CHECK_EQ(info.srat_cpus[3].node, 0);
+	CHECK_EQ(info.slit_localities, 0);
 }
 
 TEST(slit_too_small_or_without_srat)

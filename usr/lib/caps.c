@@ -3,6 +3,7 @@
  * the order include/kpi/caps.h documents. Nothing is checked here; the
  * kernel checks everything and says what was wrong.
  */
+#include <kpi/topology.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include "lib/string.h"
@@ -171,6 +172,11 @@ err_t kernel_core_node(capaddr_t kernel, unsigned core, unsigned *node)
 	if (!r.err)
 		*node = (unsigned)r.value;
 	return r.err;
+}
+
+err_t kernel_topology(capaddr_t kernel, struct kpi_topo *out)
+{
+	return sys_invoke(kernel, KERNEL_TOPOLOGY, (uint64_t)out, sizeof(*out), 0, 0, 0).err;
 }
 
 err_t kernel_console_take(capaddr_t kernel, unsigned bell)

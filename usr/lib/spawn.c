@@ -333,7 +333,15 @@ err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va)
 
 err_t window_map_page(capaddr_t frame, void **va)
 {
-	return window_map(frame, 1, CAP_RIGHT_READ | CAP_RIGHT_WRITE, va);
+	/* A frame of several pages takes as many entries (vnode_map maps it
+	 * whole); a read-only one is mapped read-only. */
+	struct cap_info ci;
+	err_t err = cap_identify(frame, &ci);
+
+	if (err)
+		return err;
+	return window_map(frame, (unsigned)((ci.size + PAGE - 1) / PAGE),
+			  ci.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE), va);
 }
 
 err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)

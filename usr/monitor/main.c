@@ -72,7 +72,22 @@ static void mesh_greet(bool ping)
 		else
 			printf("monitor: ping core %u: URPC round trip %llu cycles\n", k,
 			       (unsigned long long)cycles);
+		if (!err)
+			skbfeed_rtt(k, cycles);		/* the SKB's first row */
 	}
+}
+
+/* The System Knowledge Base (usr/skb, docs/skb.md): its process; the
+ * round trips between the other cores are measured meanwhile. Before
+ * the test programs, which ask it; otherwise after init and the shell,
+ * which matter more where memory is short (clients wait for its name). */
+static void skb_start(void)
+{
+	err_t err = skbfeed_start();
+
+	if (err)
+		printf("monitor: core 0: cannot start the SKB: %s: %s\n", err_name(err),
+		       err_msg(err));
 }
 
 /* `utest`: init runs the test programs (init=SPECS, or usertest) with -w
@@ -149,8 +164,14 @@ int main(int argc, char **argv)
 	if (!err && (err = console_init(core)))
 		printf("monitor: core %u: no console service: %s: %s\n", core, err_name(err),
 		       err_msg(err));
+	if (!err && (err = skbfeed_init(core)))
+		printf("monitor: core %u: nothing for the SKB: %s: %s\n", core, err_name(err),
+		       err_msg(err));
 	if (!err && !ufault && (err = mesh_init(core)))
 		printf("monitor: core %u: no channels to the other monitors: %s: %s\n", core,
+		       err_name(err), err_msg(err));
+	if (!err && !ufault && (err = skbfeed_report(core)))
+		printf("monitor: core %u: cannot tell the SKB its CPUID: %s: %s\n", core,
 		       err_name(err), err_msg(err));
 	if (!err && !ufault && core != 0 && (err = console_take()))
 		printf("monitor: core %u: cannot hand the console over: %s: %s\n", core,
@@ -194,6 +215,7 @@ int main(int argc, char **argv)
 		/* With ufault the host decides when it has seen every fault. */
 		if (ufault)
 			supervisor_serve();
+		skb_start();
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
@@ -207,6 +229,7 @@ int main(int argc, char **argv)
 	_Static_assert(SHELL_ARG_FAULT == 1, "the shell's argument for shellfault");
 	if ((err = init_start(cmdline, false, "", shell, &init)))
 		printf("monitor: core 0: cannot start init: %s: %s\n", err_name(err), err_msg(err));
+	skb_start();	/* after init and the shell, which matter more where memory is short */
 	supervisor_serve();
 	return 0;
 }

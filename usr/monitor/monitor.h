@@ -361,6 +361,24 @@ const struct mtree_topo *shoot_topo(void);
 #define SPAN_PID_FIRST		100
 bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *state);
 
+/*
+ * What the System Knowledge Base is told (skbfeed.c, docs/skb.md):
+ * skb_cpu, skb_rtt_go and skb_rtt_row of if/intermon.if. skbfeed_init,
+ * before mesh_init, sets their handlers and, on core 0, makes the frame
+ * (if core 0 has the RAM for an SKB: SKB_NEEDS_FREE)
+ * the SKB reads (the kernel's record and core 0's CPUID in it);
+ * skbfeed_report, after mesh_init, sends this core's CPUID to core 0;
+ * skbfeed_rtt records core 0's round trip to core `to`; skbfeed_start,
+ * core 0, starts the SKB's process and has every other core measure its
+ * round trips, one core after another, without waiting for them.
+ */
+err_t skbfeed_init(unsigned core);
+/* Core 0: is there a feed (and so an SKB to start)? */
+bool skbfeed_on(void);
+err_t skbfeed_report(unsigned core);
+void skbfeed_rtt(unsigned to, uint64_t cycles);
+err_t skbfeed_start(void);
+
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. Those for another core go there as fwd
  * (if/intermon.if). */

@@ -422,6 +422,10 @@ const struct command shell_commands[] = {
 	{ "kill", "CORE:PID", "end a process that spawn started", 2, 2, cmd_kill },
 	{ "caps", "", "the shell's own capabilities", 1, 1, cmd_caps },
 	{ "mem", "", "free and total RAM of every core's monitor", 1, 1, cmd_mem },
+	/* The syntax fits help's column; SHAPE after ROOT is in the text. */
+	{ "skb", "[core N|node N|tree ROOT]",
+	  "the machine's facts (System Knowledge Base); tree ROOT [SHAPE]: a tree's edges", 1, 4,
+	  shell_skb },
 	{ "trace", "[N]", "every core's newest N events (256) for tools/trace.py", 1, 2, cmd_trace },
 	{ "tree", "", "the supervision tree: core, state and restarts of each child", 1, 1,
 	  cmd_tree },

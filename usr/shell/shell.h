@@ -24,6 +24,9 @@ struct command {
 };
 
 extern const struct command shell_commands[];
+/* `skb [core N | node N | tree ROOT [SHAPE]]` (skb.c): the System
+ * Knowledge Base's facts, and its multicast trees. */
+void shell_skb(const struct command *cmd, unsigned n, char **words);
 extern const unsigned shell_ncommands;
 
 /* "shell: ping: 'x' is not a number; usage: ping CORE" */

@@ -61,6 +61,10 @@ err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, uns
  * replica) from this core's TLB, counted (DISP_INFO's tlb_pages). */
 err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
 err_t kernel_tlb_flush(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
+/* The machine as the kernel found it at boot (kpi/topology.h), for the
+ * System Knowledge Base (docs/skb.md). */
+struct kpi_topo;
+err_t kernel_topology(capaddr_t kernel, struct kpi_topo *out);
 /* The console log of this core (kernel/console.c, docs/console.md). */
 err_t kernel_console_take(capaddr_t kernel, unsigned bell);
 err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);

@@ -78,8 +78,9 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 			 struct proc *out);
 /* Is there a program called `name` in the boot image this process holds? */
 bool spawn_has_program(const char *name);
-/* Maps `frame` read-write at the next free page of the window in the
- * caller's own address space; its address in *va. */
+/* Maps `frame` at the next free pages of the window in the caller's own
+ * address space (as many pages as it has; 512 in all), with its rights
+ * (read-write, or read-only); its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);
 /* The same for a frame of `pages` pages (its size), with `rights`
  * (CAP_RIGHT_READ alone: read-only). */
