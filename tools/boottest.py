@@ -1011,7 +1011,7 @@ def run_specials(res, args):
             until=r"early kernel fault.*\n", smp=1, mem="128M", append="early_fault")
     special(res, args, "too_little_memory_says_so",
             [r"Flotilla cannot boot: not enough memory: \d+ KiB usable"],
-            until=r"Flotilla cannot boot.*\n", smp=1, mem="2M")
+            until=r"Flotilla cannot boot.*\n", smp=1, mem="4M")
     special(res, args, "memory_for_fewer_cores_starts_fewer",
             [r"memory: \d+ KiB is enough for only 1 of 2 cores", r"^cores online: 1/2$",
              r"^PASS memory_shares_disjoint_and_cover_usable"],

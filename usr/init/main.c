@@ -186,9 +186,10 @@ int main(int argc, char **argv)
 		strlcpy(c->prog, "shell", sizeof(c->prog));
 		c->arg = strtoul(shell, NULL, 0);
 		c->restart = SV_PERMANENT;
-		/* RAM and the boot image: what binding a channel to the SKB
-		 * takes (the shell's `skb`, docs/skb.md). */
-		c->rt_flags = MON_SPAWN_ADMIN | SVR_GIFT;
+		/* 64 KiB of RAM and the boot image: what binding a channel to
+		 * the SKB takes (the shell's `skb`, docs/skb.md), and no more,
+		 * for core 0 may be short of memory. */
+		c->rt_flags = MON_SPAWN_ADMIN | MON_SPAWN_RAM_64K | SVR_GIFT;
 		under_root("system", SV_PERMANENT);
 	}
 	if ((err = svr_add(&root, -1, 0, &node)) ||

@@ -115,7 +115,8 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
 	struct spawn_opts o = {
 		.notify_exit = true, .give = { T_MONCAP }, .ngive = gift,
 		.give_bootimg = !(flags & MON_SPAWN_BARE),
-		.ram = flags & MON_SPAWN_BARE ? 0 : flags & MON_SPAWN_RAM_1M ? 1u << 20 : SPAWNED_RAM,
+		.ram = flags & MON_SPAWN_BARE ? 0 : flags & MON_SPAWN_RAM_1M ? 1u << 20 :
+		       flags & MON_SPAWN_RAM_64K ? 64u << 10 : SPAWNED_RAM,
 		.monitor_ep = flags & MON_SPAWN_ADMIN ? T_MONADMIN : 0,
 	};
 	struct proc p;

@@ -84,15 +84,18 @@ enum mon_op {
 /* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
  * the child's CPTR_MONITOR is the monitor's T_MONADMIN (only a caller
  * that holds that itself may ask); it gets 1 MiB of RAM instead of 256
- * KiB; it gets no RAM and no boot image (what the shell needs: the
- * monitors allocate on its behalf).
+ * KiB; it gets no RAM and no boot image (the monitors allocate on its
+ * behalf); it gets 64 KiB of RAM and the boot image (the shell: enough to
+ * bind a channel to the SKB, little where core 0 is short of memory).
  * A MON_SPAWN that brings a capability (on this core only) gives it to
  * the child at CPTR_TASK_FIRST_FREE. */
 #define MON_FLAGS(w0)		((unsigned)(((w0) >> 24) & 0xFF))
 #define MON_SPAWN_ADMIN		1u
 #define MON_SPAWN_RAM_1M	2u
 #define MON_SPAWN_BARE		4u
-#define MON_SPAWN_FLAGS		(MON_SPAWN_ADMIN | MON_SPAWN_RAM_1M | MON_SPAWN_BARE)
+#define MON_SPAWN_RAM_64K	8u
+#define MON_SPAWN_FLAGS		(MON_SPAWN_ADMIN | MON_SPAWN_RAM_1M | MON_SPAWN_BARE | \
+				 MON_SPAWN_RAM_64K)
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))
