@@ -124,12 +124,15 @@ err_t urpc_send(struct urpc_sender *s, const uint64_t *words, unsigned nwords, u
 	slot = &s->ring[s->sent & s->mask];
 	for (unsigned i = 0; i < nwords; i++)
 		__atomic_store_n(&slot->word[i], words[i], __ATOMIC_RELAXED);
-	/* Last, and release: the receiver that sees this header sees the words. */
-	__atomic_store_n(&slot->header, urpc_hdr_make((uint32_t)seq, nwords, type),
-			 __ATOMIC_RELEASE);
+	/* Recorded before the header is: once it is stored the receiver may
+	 * take the message and record it, and a send stamped after its own
+	 * receive would run backwards in the trace. */
 	if (s->trace)
 		trace_record(s->trace->ring, s->trace->core, TRACE_URPC_SEND, type,
 			     s->trace->chan, s->sent);
+	/* Last, and release: the receiver that sees this header sees the words. */
+	__atomic_store_n(&slot->header, urpc_hdr_make((uint32_t)seq, nwords, type),
+			 __ATOMIC_RELEASE);
 	s->sent = seq;
 	return OK;
 }

@@ -303,8 +303,8 @@ def finish(text, out, log=None):
           f"flows (send to receive), {summary['sends_without_receive']} sends and "
           f"{summary['receives_without_send']} receives whose other end fell outside the "
           f"snapshot, {summary['lost']} events older than it; {out}")
-    for p in problems:
-        print(f"trace: {out}: {p}", file=sys.stderr)
+    for p in problems:     # on stdout, after the summary, in order
+        print(f"trace: {out}: {p}")
     return 1 if problems else 0
 
 
