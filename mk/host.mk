@@ -54,7 +54,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 
 # The capability fuzzer: the driver, its reference model and its checker.
-build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h $(FUZZ_CAP_PARTS) \
+build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h tests/fuzz/cap_siblings.h $(FUZZ_CAP_PARTS) \
 		$(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CAP_PARTS) $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
@@ -69,7 +69,7 @@ FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c \
                    kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
                    kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c \
                    kernel/topology.c kernel/arch/x86_64/user.c
-FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
+FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h tests/fuzz/cap_siblings.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
                    kernel/*.h kernel/arch/x86_64/*.h)
 
 build/fuzz/fuzz_invoke: tests/fuzz/fuzz_invoke.c $(FUZZ_INVOKE_PARTS) $(FUZZ_INVOKE_HDRS) \

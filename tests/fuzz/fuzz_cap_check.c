@@ -13,6 +13,7 @@
 #include "lib/cap.h"
 #include "tests/host/cap_hooks.h"
 #include "fuzz_cap.h"
+#include "cap_siblings.h"
 
 /* <stdlib.h> would bring glibc's capaddr_t (see cap_hooks.h). */
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
@@ -35,11 +36,6 @@ struct cnode_rec {
 	uint32_t nslots;
 };
 
-struct entry {			/* one sibling, for sorting a list */
-	uint64_t base, size;
-	uint32_t idx;
-	uint8_t type;
-};
 
 static struct obj objs[OBJ_CAP];
 static uint32_t obj_gen, epoch, stamp, nobj;
@@ -49,7 +45,7 @@ static struct cnode_rec cnodes[MAX_CNODES];
 static unsigned ncnodes;
 static struct cte *scan[MAX_SCAN];
 static unsigned nscan;
-static struct entry ents[MAX_SCAN];
+static struct cap_sibling ents[MAX_SCAN];
 static uint64_t remote_gone[MAX_SCAN];	/* CNodes whose flagged slots went */
 static unsigned nremote_gone;
 unsigned remote_slots;
@@ -401,39 +397,11 @@ CHECKER static unsigned count_reachable(unsigned full)
 	return n;
 }
 
-CHECKER static int cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->base != y->base)
-		return x->base < y->base ? -1 : 1;
-	if (x->size != y->size)
-		return x->size < y->size ? -1 : 1;
-	return (int)x->type - (int)y->type;
-}
-
 /* One sibling list: the copies of one object are adjacent (cap_is_last()
  * relies on it), and different objects do not overlap. */
 CHECKER static void check_list(const struct cte *head)
 {
-	unsigned n = 0, g;
-	uint64_t end = 0;
-
-	for (const struct cte *c = head; c; c = c->next, n++)
-		ents[n] = (struct entry){ c->cap.base, c->cap.size, n, c->cap.type };
-	qsort(ents, n, sizeof(ents[0]), cmp_entry);
-	for (unsigned i = 0; i < n; i = g) {
-		uint32_t lo = ents[i].idx, hi = ents[i].idx;
-
-		for (g = i + 1; g < n && !cmp_entry(&ents[g], &ents[i]); g++) {
-			lo = ents[g].idx < lo ? ents[g].idx : lo;
-			hi = ents[g].idx > hi ? ents[g].idx : hi;
-		}
-		ASSERT(hi - lo == g - i - 1);
-		ASSERT(!ents[i].size || ents[i].base >= end);
-		if (ents[i].base + ents[i].size > end)
-			end = ents[i].base + ents[i].size;
-	}
+	ASSERT(!cap_siblings_problem(head, ents));
 }
 
 CHECKER unsigned check_world(void)

@@ -35,6 +35,7 @@
 #include "kernel/vspace.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "fuzz_invoke.h"
+#include "cap_siblings.h"
 
 /* kernel/invoke.c's hooks, renamed by fuzz_invoke_hooks.c. */
 void kernel_cap_hook_delete(struct cte *c, bool last);
@@ -414,45 +415,14 @@ CHECKER static unsigned count_reachable(unsigned full)
 	return n;
 }
 
-struct entry {
-	uint64_t base, size;
-	uint32_t idx;
-	uint8_t type;
-};
-static struct entry ents[MAX_SLOTS];
-
-CHECKER static int cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->base != y->base)
-		return x->base < y->base ? -1 : 1;
-	if (x->size != y->size)
-		return x->size < y->size ? -1 : 1;
-	return (int)x->type - (int)y->type;
-}
+static struct cap_sibling ents[MAX_SLOTS];
 
 /* One sibling list: copies of one object adjacent, objects disjoint. */
 CHECKER static void check_list(const struct cte *head)
 {
-	unsigned n = 0, g;
-	uint64_t end = 0;
+	const char *why = cap_siblings_problem(head, ents);
 
-	for (const struct cte *c = head; c; c = c->next, n++)
-		ents[n] = (struct entry){ c->cap.base, c->cap.size, n, c->cap.type };
-	qsort(ents, n, sizeof(ents[0]), cmp_entry);
-	for (unsigned i = 0; i < n; i = g) {
-		uint32_t lo = ents[i].idx, hi = ents[i].idx;
-
-		for (g = i + 1; g < n && !cmp_entry(&ents[g], &ents[i]); g++) {
-			lo = ents[g].idx < lo ? ents[g].idx : lo;
-			hi = ents[g].idx > hi ? ents[g].idx : hi;
-		}
-		FI_CHECK(hi - lo == g - i - 1, "copies of one object are not adjacent siblings");
-		FI_CHECK(!ents[i].size || ents[i].base >= end, "siblings overlap");
-		if (ents[i].base + ents[i].size > end)
-			end = ents[i].base + ents[i].size;
-	}
+	FI_CHECK(!why, "%s", why);
 }
 
 CHECKER static void check_tree(void)
