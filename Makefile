@@ -40,9 +40,8 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/memmap.c lib/multiboot.c lib/multiboot2.c lib/acpi.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
                lib/cmdline.c lib/trace.c
-KERNEL_SRCS += lib/test.c	# what the test runners share (lib/test.h)
-KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S) kernel/bootimg.S
-KTEST_SRCS  := $(wildcard tests/boot/*.c)
+KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)
+KTEST_SRCS  := $(wildcard tests/boot/*.c) lib/test.c	# lib/test.c: what the test runners share
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
 KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
@@ -63,11 +62,18 @@ $(B)/k/%.S.o: %.S $(KHDRS)
 	@echo "  AS      $<"
 	@$(CC) $(KASFLAGS) -c $< -o $@
 
-# The user programs ride inside the kernel image (kernel/bootimg.S).
-$(B)/k/kernel/bootimg.S.o: kernel/bootimg.S $(B)/bootimg.bin
-	@mkdir -p $(@D)
-	@echo "  AS      $< ($(B)/bootimg.bin)"
-	@$(CC) $(KASFLAGS) -DBOOTIMG_PATH='"$(B)/bootimg.bin"' -c $< -o $@
+# The user programs ride inside the kernel image (kernel/bootimg.S): the
+# production programs in flotilla.bin, the test image's in flotilla-test.bin.
+define bootimg_obj
+$(B)/k/$(1).o: kernel/bootimg.S $(B)/$(1).bin
+	@mkdir -p $$(@D)
+	@echo "  AS      $$< ($(B)/$(1).bin)"
+	@$$(CC) $$(KASFLAGS) -DBOOTIMG_PATH='"$(B)/$(1).bin"' -c $$< -o $$@
+endef
+$(eval $(call bootimg_obj,bootimg))
+$(eval $(call bootimg_obj,bootimg-test))
+KPROD_OBJS  := $(KERNEL_OBJS) $(B)/k/bootimg.o
+KTESTK_OBJS := $(KERNEL_OBJS) $(KTEST_OBJS) $(B)/k/bootimg-test.o
 
 include mk/user.mk
 
@@ -100,18 +106,18 @@ $(B)/k/ksyms_empty.c: tools/gensyms.py
 $(B)/k/%.o: $(B)/k/%.c
 	@$(CC) $(KCFLAGS) -c $< -o $@
 
-$(eval $(call link_kernel,flotilla,$(KERNEL_OBJS)))
-$(eval $(call link_kernel,flotilla-test,$(KERNEL_OBJS) $(KTEST_OBJS)))
+$(eval $(call link_kernel,flotilla,$(KPROD_OBJS)))
+$(eval $(call link_kernel,flotilla-test,$(KTESTK_OBJS)))
 
 # The kernel with one planted shared global each: check-shared must reject
 # all three (a C global; assembly data under a local label; under a "__" label).
-$(eval $(call link_kernel,flotilla-planted,$(KERNEL_OBJS) $(B)/k/tests/check/planted_shared.c.o))
-$(eval $(call link_kernel,flotilla-planted-asm-local,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_local.S.o))
-$(eval $(call link_kernel,flotilla-planted-asm-marker,$(KERNEL_OBJS) $(B)/k/tests/check/planted_asm_marker.S.o))
+$(eval $(call link_kernel,flotilla-planted,$(KPROD_OBJS) $(B)/k/tests/check/planted_shared.c.o))
+$(eval $(call link_kernel,flotilla-planted-asm-local,$(KPROD_OBJS) $(B)/k/tests/check/planted_asm_local.S.o))
+$(eval $(call link_kernel,flotilla-planted-asm-marker,$(KPROD_OBJS) $(B)/k/tests/check/planted_asm_marker.S.o))
 # The test kernel with the direct map writable everywhere (kernel/memguard.c
 # replaced): the memguard boot tests must fail on it (tools/boottest.py).
-$(eval $(call link_kernel,flotilla-unguarded,$(filter-out $(B)/k/kernel/memguard.c.o,$(KERNEL_OBJS)) \
-	$(KTEST_OBJS) $(B)/k/tests/check/planted_unguarded.c.o))
+$(eval $(call link_kernel,flotilla-unguarded,$(filter-out $(B)/k/kernel/memguard.c.o,$(KTESTK_OBJS)) \
+	 $(B)/k/tests/check/planted_unguarded.c.o))
 
 # The multikernel invariant: no writable kernel data shared between cores
 # except the documented allow-list (kernel/shared.h).
@@ -174,7 +180,7 @@ fuzz-long: $(B)/flotilla-test.bin
 mutants:
 	@$(PYTHON) tools/mutants.py $(M)
 
-# The firmware boot matrix alone (tools/fwboot.py; make test runs it too):
+# The firmware boot matrix (tools/fwboot.py; make test boots only part of it):
 # the ISO under SeaBIOS and under OVMF at 1, 2 and 4 cores.
 test-firmware: $(B)/flotilla.iso
 	@$(PYTHON) tools/fwboot.py --matrix --iso $< $(if $(T),--filter '$(T)')
@@ -187,7 +193,7 @@ test-big: $(B)/flotilla-test.bin
 # The event trace (docs/trace.md): boot the kernel make run boots, type a
 # scenario at the shell (TRACE_CMDS="cmd; cmd" to choose), dump every
 # core's newest events, and write a Perfetto trace to build/trace/.
-trace: $(B)/flotilla.bin
+trace: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/trace.py run --kernel $< \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
 		$(if $(TRACE_CMDS),--cmds '$(TRACE_CMDS)') -o $(B)/trace/trace.json

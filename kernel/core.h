@@ -52,10 +52,9 @@ struct core {
 	const struct kchan_rep *chan[MAX_CORES];
 	bool core_halted[MAX_CORES];	/* bootstrap core's view: reported a fault */
 
-	/* Boot tests (kernel/ktest.c): the test this core is running and its
-	 * verdict so far (lib/test.h's test_state() on this core). */
-	const struct test *running_test;
-	struct test_state test;
+	/* The test kernel's state on this core (tests/boot/ktest.c: the test
+	 * it runs, its verdict so far); NULL in the production kernel. */
+	struct ktest_core *ktest;
 	uint64_t serving_seq;		/* request being served on to_bsp; 0 = none */
 	uint32_t serving_op;		/* its enum kchan_op */
 	bool in_fault;			/* reporting a fault: a second one just halts */

@@ -14,16 +14,13 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/kchan.h"
-#include "kernel/ktest.h"
+#include "kernel/testhooks.h"
 #include "kernel/machine.h"
 #include "kernel/smp.h"
 
 extern uint64_t boot_tsc;	/* boot.S: TSC at the kernel's first instruction */
 
 static void bsp_main(void) __attribute__((noreturn));
-/* Defined only in the test kernel (tests/boot/early_test.c): runs while the
- * bootstrap core still has only the early IDT, to test that path. */
-extern void ktest_early(void) __attribute__((weak));
 static void ap_main(void) __attribute__((noreturn));
 
 /* The bootstrap core, on the boot stack and boot page tables. */
@@ -73,8 +70,11 @@ static void bsp_main(void)
 	boot_user_mesh_clear();			/*    memory the monitors will share */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
 	arch_seal();				/*    the boot hand-off is read-only now */
-	if (cmdline_get("test", pattern, sizeof(pattern)))
-		ktest_main(pattern);		/* 6a. kernel boot tests, then exit QEMU */
+	if (cmdline_get("test", pattern, sizeof(pattern))) {
+		if (ktest_main)
+			ktest_main(pattern);	/* 6a. kernel boot tests, then exit QEMU */
+		kprintf("test: this kernel has no boot tests (build/flotilla-test.bin has them)\n");
+	}
 	boot_user_start();			/* 6b. this core's monitor */
 	sched_run();				/* 7. run it; halt when idle */
 }
@@ -94,7 +94,7 @@ static void ap_main(void)
 	arch_core_init(c);			/* GDT, IDT, own page tables, timer */
 	smp_check_in(c->id, kchan_create(arch_start_request_line()));	/* tell the bootstrap core */
 	arch_seal();				/* write only its own memory from now on */
-	if (cmdline_get("test", NULL, 0))
+	if (ktest_main && cmdline_get("test", NULL, 0))
 		kchan_serve();			/* kernel boot tests: serve them */
 	boot_user_start();			/* this core's monitor */
 	sched_run();				/* run it; halt when idle */

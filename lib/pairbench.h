@@ -2,7 +2,7 @@
  * One pair of cores measured through the memory they share: URPC beside
  * the cache-line floor, written once for every system `make bench` runs
  * on. The same code runs between two monitors inside Flotilla
- * (usr/monitor/meshbench.c), between two pinned processes in the Linux
+ * (bench/monitor/meshbench.c), between two pinned processes in the Linux
  * guest (bench/linux/pairs.c) and between two threads on the host
  * (tests/host/test_pairbench.c). Each system brings only what differs:
  * how the two sides come to share a channel and a line, which clock tells

@@ -1,6 +1,6 @@
 /*
  * Summary statistics of a set of measurements (cycle counts), for the
- * benchmarks (usr/monitor/bench.c) and anything else that times itself.
+ * benchmarks (bench/monitor/bench.c) and anything else that times itself.
  * Freestanding: no C library; linked into user programs and host tests.
  *
  * Definitions. The samples are sorted ascending into v[0..n-1]; ranks are

@@ -1,7 +1,7 @@
 /*
  * Tests, one mechanism for all of Flotilla's: the kernel's boot tests
- * (tests/boot/, run by kernel/ktest.c), the user-space tests (the
- * monitor's in usr/monitor/ and usertest's, run by usr/lib/utest.c) and
+ * (tests/boot/, run by tests/boot/ktest.c), the user-space tests (the
+ * monitor's in usr/monitor/ and usertest's, run by tests/lib/utest.c) and
  * the host unit tests of lib/ (tests/host/, run by test_main.c).
  * Freestanding: it compiles in the kernel, in user programs and on Linux.
  *
@@ -132,7 +132,7 @@ enum test_verdict test_call(const struct test *t);
  * any of its comma-separated parts must be a substring of `name`. */
 bool test_selected(const char *name, const char *pattern);
 
-/* The user programs' runner (usr/lib/utest.c): runs the tests of this
+/* The user programs' runner (tests/lib/utest.c): runs the tests of this
  * program that `pattern` selects, with `online` cores online, calling
  * after(), if any, after each; prints `PASS <prefix>/<name>` lines and
  * counts them into c. */

@@ -37,7 +37,7 @@ $(B)/u/gen/if/if_%.o: $(IDL_GEN)/if_%.c $(IDL_U_HDRS) $(UHDRS)
 	@$(CC) $(UCFLAGS) -c $< -o $@
 
 $(B)/u/libflotilla.a: $(IDL_U_OBJS)
-$(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c)): $(IDL_U_HDRS)
+$(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c tests/monitor/*.c tests/shell/*.c tests/user/*/*.c bench/monitor/*.c)): $(IDL_U_HDRS)
 
 # The host test and the fuzzer of the stubs and lib/idl.c link the
 # generated code too, so they have rules of their own (instead of

@@ -17,19 +17,41 @@ ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/erro
              lib/lineedit.c lib/cmdline.c
 ULIB_SRCS += lib/urpc.c lib/trace.c
 ULIB_SRCS += lib/superv.c	# the supervisor's decisions (docs/supervision.md)
-ULIB_SRCS += lib/test.c		# what the test runners share (lib/test.h)
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (usr/monitor/shoot.c, docs/agreement.md)
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)
 ULIB_SRCS += lib/bench.c lib/pairbench.c	# built for the Linux guest too (mk/linux.mk)
 ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
-UPROGS    := monitor init usertest uprog shell skb
 
-$(B)/u/%.c.o: %.c $(UHDRS)
+# Tests and benchmarks are built apart (docs/testing.md, "Two images"):
+# their own sources and headers (tests/include, bench/include), which
+# production code cannot include, and their own library.
+UTEST_CFLAGS := -Itests/include -Ibench/include
+UTHDRS       := $(wildcard tests/include/flotilla/*.h bench/include/flotilla/*.h tests/monitor/*.h \
+                  bench/monitor/*.h)
+ULIBT_SRCS   := $(wildcard tests/lib/*.c tests/lib/*.S) lib/test.c	# what the test runners share
+ULIBT_OBJS   := $(patsubst %,$(B)/u/%.o,$(ULIBT_SRCS))
+
+$(B)/u/usr/%.c.o: usr/%.c $(UHDRS)
 	@mkdir -p $(@D)
 	@echo "  CC [U]  $<"
 	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/u/lib/%.c.o: lib/%.c $(UHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC [U]  $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/u/tests/%.c.o: tests/%.c $(UHDRS) $(UTHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC [T]  $<"
+	@$(CC) $(UCFLAGS) $(UTEST_CFLAGS) -c $< -o $@
+
+$(B)/u/bench/%.c.o: bench/%.c $(UHDRS) $(UTHDRS)
+	@mkdir -p $(@D)
+	@echo "  CC [T]  $<"
+	@$(CC) $(UCFLAGS) $(UTEST_CFLAGS) -c $< -o $@
 
 $(B)/u/%.S.o: %.S
 	@mkdir -p $(@D)
@@ -40,16 +62,44 @@ $(B)/u/libflotilla.a: $(ULIB_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
+$(B)/u/libflotilla-test.a: $(ULIBT_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+uobjs = $(patsubst %,$(B)/u/%.o,$(1))
+
+# user_prog(image dir, program, objects, libraries): the program linked,
+# and stripped into the image directory under its own name.
 define user_prog
-$(B)/u/$(1).elf: $(patsubst %,$(B)/u/%.o,$(wildcard usr/$(1)/*.c)) $(B)/u/libflotilla.a usr/user.ld
+$(B)/u/$(1)/$(2).elf: $(3) $(4) usr/user.ld
+	@mkdir -p $$(@D)
 	@echo "  LD [U]  $$@"
-	@$(LD) $(ULDFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/u/libflotilla.a
-$(B)/u/img/$(1): $(B)/u/$(1).elf
+	@$(LD) $(ULDFLAGS) -o $$@ $(3) $(4)
+$(B)/u/$(1)/img/$(2): $(B)/u/$(1)/$(2).elf
 	@mkdir -p $$(@D)
 	@$(OBJCOPY) --strip-debug $$< $$@
 endef
-$(foreach p,$(UPROGS),$(eval $(call user_prog,$(p))))
 
-$(B)/bootimg.bin: $(patsubst %,$(B)/u/img/%,$(UPROGS)) tools/mkbootimg.py
+# The production image (build/flotilla.bin, make run): the monitor, init,
+# the shell and the SKB, and no test or benchmark code.
+MON_SRCS    := $(filter-out usr/monitor/main.c,$(wildcard usr/monitor/*.c))
+PROD_PROGS  := monitor init shell skb
+$(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(B)/u/libflotilla.a)))
+
+# The test image (build/flotilla-test.bin): the same programs, but the
+# monitor with the user-space tests, the fuzzer and the benchmarks
+# (tests/monitor, bench/monitor) instead of its production main, the
+# shell with tests/shell, and the test programs (tests/user).
+TLIBS       := $(B)/u/libflotilla-test.a $(B)/u/libflotilla.a
+TEST_PROGS  := monitor init shell skb usertest uprog
+$(eval $(call user_prog,test,monitor,$(call uobjs,$(MON_SRCS) $(wildcard tests/monitor/*.c bench/monitor/*.c)),$(TLIBS)))
+$(eval $(call user_prog,test,shell,$(call uobjs,$(wildcard usr/shell/*.c tests/shell/*.c)),$(TLIBS)))
+$(foreach p,init skb,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
+$(foreach p,usertest uprog,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
+
+$(B)/bootimg.bin: $(patsubst %,$(B)/u/prod/img/%,$(PROD_PROGS)) tools/mkbootimg.py
+	@echo "  IMG     $@"
+	@$(PYTHON) tools/mkbootimg.py $@ $(filter-out tools/%,$^)
+$(B)/bootimg-test.bin: $(patsubst %,$(B)/u/test/img/%,$(TEST_PROGS)) tools/mkbootimg.py
 	@echo "  IMG     $@"
 	@$(PYTHON) tools/mkbootimg.py $@ $(filter-out tools/%,$^)

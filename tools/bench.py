@@ -2,12 +2,12 @@
 """`make bench`: boot Flotilla with `bench`, tabulate the cycles it measured.
 
 The monitor on core 0 times each workload inside Flotilla
-(usr/monitor/bench.c) and prints one line per workload:
+(bench/monitor/bench.c) and prints one line per workload:
 
     BENCH name=null_syscall unit=cycles n=10000 min=.. median=.. p99=.. max=..
     BENCH name=thread_switch n/a reason="..."
 
-then, for every pair of cores i < j (usr/monitor/meshbench.c), URPC beside
+then, for every pair of cores i < j (bench/monitor/meshbench.c), URPC beside
 one cache line bounced between the same two cores:
 
     BENCH name=cacheline_roundtrip pair=0-1 unit=cycles n=10000 min=.. median=.. p99=.. max=..
@@ -16,7 +16,7 @@ one cache line bounced between the same two cores:
     BENCH name=urpc_pairs n/a reason="..."          (one core: no pair)
 
 and, on the pair 0-1 only, a blocking round trip between two processes
-(usr/monitor/procbench.c, which also has unmap_ncores timed in a
+(bench/monitor/procbench.c, which also has unmap_ncores timed in a
 process: the slow workloads, N / SLOW_DIVISOR iterations each):
 
     BENCH name=uchan_roundtrip pair=0-1 unit=cycles n=1000 min=.. median=.. p99=.. max=..
@@ -59,11 +59,11 @@ WORKLOADS = [
     ("thread_create", True, "thread_create of a thread that returns, and thread_join"),
     ("unmap_ncores", True, "unmap of a page read on every core (a process spanning them all)"),
 ]
-# URPC between each pair of cores (usr/monitor/meshbench.c), for every
+# URPC between each pair of cores (bench/monitor/meshbench.c), for every
 # pair i-j, i < j, of the cores booted, in the order printed; what one
 # sample is: docs/benchmarks.md. `measured`: must carry numbers; the
 # one-way lines may say n/a (the cores' TSCs were found not synchronized).
-# The blocking round trip between two processes (usr/monitor/procbench.c)
+# The blocking round trip between two processes (bench/monitor/procbench.c)
 # only on the first pair, 0-1, as the Linux guest's.
 # The first five are the same workloads in the Linux guest
 # (tools/linuxguest.py adds its own blocking round trips to them).
@@ -107,7 +107,7 @@ PAIR_NOT_AVAILABLE = re.compile(r'^BENCH name=([a-z0-9_]+) pair=(\d+)-(\d+) n/a 
 CORES_LINE = re.compile(r"^BENCH name=([a-z0-9_]+)(?: protocol=([a-z]+))? cores=(\d+) unit=cycles "
                         r"n=(\d+) min=(\d+) median=(\d+) p99=(\d+) max=(\d+)"
                         r"(?: msgs=(\d+) cross_node=(\d+) rounds=(\d+))?$")
-# The shapes of lib/mtree.h, in the order usr/uprog/bench.c runs them.
+# The shapes of lib/mtree.h, in the order tests/user/uprog/bench.c runs them.
 SHAPES = ["broadcast", "unicast", "multicast", "numa"]
 
 

@@ -266,7 +266,7 @@ def run_smp(res, args, smp):
 
 
 # Written by core 0's monitor through the user-level UART driver
-# (usr/monitor/ioporttest.c, UART_MARKER): only the host can see that it
+# (tests/monitor/ioporttest.c, UART_MARKER): only the host can see that it
 # reached the serial console exactly once and whole.
 UART_TEST = "ioport_uart_line_reaches_the_serial_console"
 UART_MARKER = ("uart: this line went through the user-level UART driver, "
@@ -285,7 +285,7 @@ def check_uart_line(res, prefix, text, log):
 
 
 # Printed by a process on every core at once (uprog's UPROG_CHATTER,
-# usr/monitor/consoletest.c): every line must reach the console once,
+# tests/monitor/consoletest.c): every line must reach the console once,
 # whole, and in order per core, through the console service.
 CHATTER_TEST = "console_lines_from_every_core_arrive_whole"
 CHATTER_LINES = 120
@@ -1027,7 +1027,7 @@ def run_specials(res, args):
              r"^PASS user/unmapping_in_a_spanned_space_shoots_down_every_tlb",
              r"user tests: 2 passed, 0 failed"],
             smp=4, mem="256M", append="utest=shoot", numa=2)
-    # The SKB's client tests (usr/usertest/skb.c) on two nodes, and without
+    # The SKB's client tests (tests/user/usertest/skb.c) on two nodes, and without
     # ACPI (one node, one core: what CPUID alone says).
     skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (
         "summary_counts_every_core", "cores_nodes_and_distances_agree", "caches_and_round_trips",

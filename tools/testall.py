@@ -7,12 +7,15 @@ Stages, in order (each prints PASS/FAIL/SKIP lines):
   tools     the build tools' own tests (tests/tools/)
   check     the multikernel invariant (tools/check-shared.py) on the real
             kernels, and proof that it rejects a planted shared global;
+            no test, fuzzer or benchmark code in the production image
+            (check-production.py);
             no x87/SSE/AVX in either compiler's kernel (check-kernel-fpu.py)
   fuzz      each libFuzzer target for a fixed number of runs
   boot      the boot tests under QEMU at 1, 2, 3, 4 and 8 cores, the
             bad-input boots, the GRUB ISO, and a boot of the clang kernel
-  firmware  the GRUB ISO under SeaBIOS and under UEFI (OVMF) at 1, 2 and 4
-            cores, each to the shell and powered off (tools/fwboot.py)
+  firmware  the GRUB ISO under SeaBIOS and under UEFI (OVMF), each to the
+            shell and powered off: part of the matrix (tools/fwboot.py
+            --quick; make test-firmware boots all of it)
 The last line is `N passed, N failed` (and `, N skipped`); the exit status
 is 1 if anything failed. `--filter T` keeps only tests whose names contain T.
 """
@@ -84,6 +87,10 @@ def stage_check(flt, clang):
         r = run(["make", "-s", "check-shared"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/shared_state",
              r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout)
+    if wanted("check/production_images_hold_no_tests", flt):
+        r = run([sys.executable, "tools/check-production.py", "build"])
+        emit("PASS" if r.returncode == 0 else "FAIL", "check/production_images_hold_no_tests",
+             r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
     for case, kernel, named in PLANTED:
         name = "check/shared_state_rejects_" + case
         if not wanted(name, flt):
@@ -155,7 +162,7 @@ def main():
                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
         relay(r.stdout)
         if iso and firmware:
-            r = subprocess.run([sys.executable, "tools/fwboot.py", "--matrix", "--filter", flt],
+            r = subprocess.run([sys.executable, "tools/fwboot.py", "--matrix", "--quick", "--filter", flt],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
             relay(r.stdout)
         if built.get("clang") and wanted("boot/clang", flt):

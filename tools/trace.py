@@ -38,7 +38,7 @@ DEFAULT_SCENARIO = [
     ("spawn uprog 539 on 1", r"started", True),     # its client binds (27 | 2 << 8)
     ("ping 3", r"round trip", True),
     # A process spanned on every core unmaps pages over each tree shape;
-    # its reader on the last core faults (usr/uprog/shoot.c).
+    # its reader on the last core faults (tests/user/uprog/shoot.c).
     ("spawn uprog 24 on 1", r"(the reader|the span) faulted\n", False),
     ("ps", r"processes? on", True),
     ("mem", r"KiB free", True),
@@ -316,7 +316,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--kernel", default="build/flotilla.bin")
+    r.add_argument("--kernel", default="build/flotilla-test.bin")
     r.add_argument("--smp", type=int, default=4)
     r.add_argument("--mem", default="512M")
     r.add_argument("--append", default="")

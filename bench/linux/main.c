@@ -1,6 +1,6 @@
 /*
  * linuxbench: the workloads of `make bench` on Linux, the same operations
- * that Flotilla's monitor times (usr/monitor/bench.c, meshbench.c) or their
+ * that Flotilla's monitor times (bench/monitor/bench.c, meshbench.c) or their
  * nearest Linux equivalents, printed in Flotilla's format so that one
  * parser reads both (tools/linuxguest.py; the mapping between the two
  * names is tools/benchcmp.py's). It runs as the guest's benchmark in the

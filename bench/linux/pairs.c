@@ -5,7 +5,7 @@
  * throughput, in memory that two processes share, with no kernel on the
  * path. The loops, the protocol between the two sides and the lines are
  * lib/pairbench.c's, the very code that Flotilla's monitors run between
- * two cores (usr/monitor/meshbench.c): what is Linux's is only here. The
+ * two cores (bench/monitor/meshbench.c): what is Linux's is only here. The
  * process on CPU i (this one) is the initiator; a child forked onto CPU j
  * serves. They share a duplex channel's 4 KiB frame and the line in
  * MAP_SHARED memory, and a wait gives up by CLOCK_MONOTONIC.

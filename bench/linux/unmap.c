@@ -7,7 +7,7 @@
  * the translation (Linux: a flush IPI to each, and the wait for them).
  * N is every CPU the guest has (its -smp); with one there is nobody to
  * shoot down. Each iteration wakes every CPU, so it runs bench_slow()'s
- * smaller n. Flotilla's side is unmap_ncores (usr/uprog/bench.c): a span
+ * smaller n. Flotilla's side is unmap_ncores (tests/user/uprog/bench.c): a span
  * reads the page on every other core, and mon_unmap shoots it down.
  */
 #include "bench/linux/lbench.h"
@@ -101,7 +101,7 @@ int bench_unmap(struct bench *all)
 /*
  * munmap cores=N, for N = 2 .. every CPU: the same with readers on CPUs
  * 1 .. N - 1, one more for each N, beside Flotilla's shootdown lines at
- * the same core counts (usr/uprog/bench.c's bench_shoot). A reader that
+ * the same core counts (tests/user/uprog/bench.c's bench_shoot). A reader that
  * joins starts after the page generation of its time: that page is gone.
  */
 int bench_unmap_cores(struct bench *all)

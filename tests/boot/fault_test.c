@@ -9,7 +9,7 @@
  * answer again, so the next test has it back.
  */
 #include "kernel/kchan.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "tests/boot/faulting.h"
 
 static void fault_on_one_core(enum kchan_fault kind, uint64_t vector)

@@ -4,7 +4,7 @@
  */
 #include "kernel/arch.h"
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 #include "kernel/smp.h"
 #include "tests/boot/faulting.h"

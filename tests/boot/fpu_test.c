@@ -9,7 +9,7 @@
 #include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/arch/x86_64/cpu.h"
 
 #define CR0_MP		(1ull << 1)

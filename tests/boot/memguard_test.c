@@ -18,7 +18,7 @@
 #include "kernel/arch.h"
 #include "kernel/core.h"
 #include "kernel/kchan.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 #include "tests/boot/faulting.h"
 #include "kernel/arch/x86_64/paging.h"

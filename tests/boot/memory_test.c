@@ -7,7 +7,7 @@
 #include "lib/memshare.h"
 #include "kernel/arch.h"
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 
 TEST(memory_shares_disjoint_and_cover_usable)

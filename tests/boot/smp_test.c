@@ -5,7 +5,7 @@
  */
 #include "kernel/core.h"
 #include "kernel/kchan.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 
 TEST(every_core_online_and_answering)

@@ -4,7 +4,7 @@
  * running fails (after a deadline) instead of passing by spinning.
  */
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 
 TEST_EACH_CORE(timer_ticks_on_every_core, 1)
 {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tests for the system-call fuzzer's host side and its table:
 #   - every method in include/kpi/caps.h and every system call in
-#     include/kpi/syscalls.h has a row in usr/monitor/fuzzcov.c (a method
+#     include/kpi/syscalls.h has a row in tests/monitor/fuzzcov.c (a method
 #     appended to the ABI without one would never be fuzzed);
 #   - tools/boottest.py's fuzz_judge on canned boot output: a good run
 #     passes, and a missing or failing verdict, another seed, a kernel
@@ -28,12 +28,12 @@ missing=""
 count=0
 for n in $names; do
 	count=$((count + 1))
-	grep -qE "\\b$n\\b" "$ROOT/usr/monitor/fuzzcov.c" || missing="$missing $n"
+	grep -qE "\\b$n\\b" "$ROOT/tests/monitor/fuzzcov.c" || missing="$missing $n"
 done
 if [ "$count" -lt 40 ]; then
 	fail every_method_and_system_call_has_a_row "read only $count names from the headers"
 elif [ -n "$missing" ]; then
-	fail every_method_and_system_call_has_a_row "no row in usr/monitor/fuzzcov.c for:$missing"
+	fail every_method_and_system_call_has_a_row "no row in tests/monitor/fuzzcov.c for:$missing"
 else
 	pass every_method_and_system_call_has_a_row
 fi

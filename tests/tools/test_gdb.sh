@@ -17,7 +17,7 @@ if ! command -v gdb >/dev/null; then
 	echo "SKIP tools/gdb/debug_session: gdb is not installed (tools/setup.sh installs it)"
 	exit 0
 fi
-for f in "$B/flotilla.bin" "$B/flotilla.elf" "$B/u/monitor.elf"; do
+for f in "$B/flotilla.bin" "$B/flotilla.elf" "$B/u/prod/monitor.elf"; do
 	if [ ! -f "$f" ]; then
 		echo "FAIL tools/gdb/debug_session: $f is not built"
 		exit 1
@@ -86,10 +86,10 @@ distinct() {	# name, section: both CPUs named, as two different cores
 distinct each_cpu_is_its_own_core cores
 check a_core_runs_the_monitor cores 'runs monitor \('
 check prints_a_cores_struct core1 '^\$[0-9]+ = \{self = 0x[0-9a-f]+, .* id = 1, '
-check loads_the_running_programs_symbols user 'symbols of .*/u/monitor.elf loaded'
-check user_address_has_a_monitor_symbol usersym 'in section \.text of .*/u/monitor\.elf'
+check loads_the_running_programs_symbols user 'symbols of .*/u/prod/monitor.elf loaded'
+check user_address_has_a_monitor_symbol usersym 'in section \.text of .*/u/prod/monitor\.elf'
 check a_cpu_in_user_mode_is_found usercores '^thread [12]: core [01] apic .*, user mode at mesh_poll'
 distinct each_cpu_is_its_own_core_in_user_mode usercores
 check no_such_core_is_an_error nocore 'no CPU runs core 9'
-check no_such_program_is_an_error noprog 'no .*/u/nosuchprogram\.elf \(programs: .*monitor'
+check no_such_program_is_an_error noprog 'no .*/u/prod/nosuchprogram\.elf \(programs: .*monitor'
 exit $failed

@@ -106,11 +106,11 @@ else
 fi
 
 # A real boot: make trace's scenario at 4 cores.
-if [ ! -f "$B/flotilla.bin" ]; then
-	fail scenario_trace "$B/flotilla.bin is not built"
+if [ ! -f "$B/flotilla-test.bin" ]; then
+	fail scenario_trace "$B/flotilla-test.bin is not built"
 	exit 1
 fi
-out=$(python3 tools/trace.py run --kernel "$B/flotilla.bin" --smp 4 -o "$TMP/run/trace.json" 2>&1)
+out=$(python3 tools/trace.py run --kernel "$B/flotilla-test.bin" --smp 4 -o "$TMP/run/trace.json" 2>&1)
 if [ $? -ne 0 ]; then
 	fail scenario_trace_is_whole "$out"
 	exit 1

@@ -30,6 +30,9 @@ import gdb
 
 # The build directory, as make debug passes it (FLOTILLA_BUILD), or build/.
 BUILD = os.environ.get("FLOTILLA_BUILD", "build")
+# Whose user programs: the production image's (build/flotilla.bin, make
+# debug) or, with FLOTILLA_IMAGE=test, the test image's (flotilla-test.bin).
+USER_DIR = os.path.join(BUILD, "u", os.environ.get("FLOTILLA_IMAGE", "prod"))
 DCB_STATES = ["new", "ready", "runnable", "stopped", "blocked", "dead"]
 
 _user_loaded = None	# the user ELF whose symbols are loaded, if any
@@ -116,13 +119,13 @@ class Core(gdb.Command):
 
 
 def _load_user(name):
-    """Loads build/u/NAME.elf's symbols in place of the last program's."""
+    """Loads build/u/prod/NAME.elf's (or test/) symbols in place of the last program's."""
     global _user_loaded
-    path = os.path.join(BUILD, "u", name + ".elf")
+    path = os.path.join(USER_DIR, name + ".elf")
     if path == _user_loaded:
         return path
     if not os.path.exists(path):
-        progs = sorted(f[:-4] for f in os.listdir(os.path.join(BUILD, "u")) if f.endswith(".elf"))
+        progs = sorted(f[:-4] for f in os.listdir(USER_DIR) if f.endswith(".elf"))
         raise gdb.GdbError("flotilla user: no %s (programs: %s)" % (path, ", ".join(progs)))
     if _user_loaded:
         gdb.execute("remove-symbol-file %s" % _user_loaded, to_string=True)
@@ -154,7 +157,7 @@ def _auto_user():
             return
         c = _core_ptr()
         name = _dcb_name(c["current"]) if c is not None else None
-        if name and os.path.join(BUILD, "u", name + ".elf") != _user_loaded:
+        if name and os.path.join(USER_DIR, name + ".elf") != _user_loaded:
             print("flotilla: this CPU runs %s: symbols of %s loaded" % (name, _load_user(name)))
     except gdb.error:
         pass	# no target yet, or it is running

@@ -10,16 +10,6 @@
 #include <flotilla/monitor.h>	/* enum mon_end */
 #include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
 
-/* The test fixture (scratch.c): slots in the task CNode, the scratch
- * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
-#define T_FIXRAM		CADDR(TASK_CN, 20)	/* RAM for the whole fixture */
-#define T_SCRATCHCN		CADDR(TASK_CN, 21)	/* the scratch CNode's capability */
-#define T_TESTRAM		CADDR(TASK_CN, 22)	/* RAM tests retype from */
-#define SCRATCH_CN		3
-#define SCRATCH(i)		CADDR(SCRATCH_CN, (i))
-#define FIXTURE_RAM_BYTES	(8ull << 20)
-#define TEST_RAM_BYTES		(4ull << 20)
-
 /* The frame the event trace's snapshots go in (trace.c), made on the
  * first `trace`. */
 #define T_TRACEBUF		CADDR(TASK_CN, 23)
@@ -27,21 +17,11 @@
 /* The monitor's fault endpoint (supervise.c): its children's faults. */
 #define T_FAULTEP		CADDR(TASK_CN, 26)
 
-err_t scratch_init(void);
-void scratch_reset(void);
 /* Serves this monitor's endpoint, so that child p's requests are answered,
  * until p has stopped (its exit status in *status) or MESH_WAIT_NS has
  * passed (ERR_TIMEOUT). */
 struct proc;
 err_t serve_until_stopped(const struct proc *p, int *status);
-/* Tests (utest.c): uprog with `arg` on `core`, through remote.c on
- * another core (*r), as a child of this monitor here (*p), with what
- * remote.c gives (RAM, the boot image); and waiting for it to end (its
- * exit status in *status, -1000 if it faulted; a local one is destroyed). */
-struct rproc;
-err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
-err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
-
 /* The event trace (trace.c, docs/trace.md): this monitor's ring (NULL
  * with trace=off), set up before the mesh so that its channels record;
  * MON_TRACE's two operations. */
@@ -49,8 +29,6 @@ struct trace_ring;
 err_t mtrace_init(unsigned core, const char *cmdline);
 struct trace_ring *mtrace_ring(void);
 err_t mtrace_request(uint64_t op, uint64_t count, uint64_t *r);
-/* User-space tests (usr/monitor/utest.c); returns the number that failed. */
-int utest_main(const char *cmdline);
 /* Default fault handling for children (supervise.c): make the endpoint;
  * handle one message (true if it was a fault and the process is gone);
  * serve until the endpoint fails. */
@@ -402,16 +380,22 @@ void procwait_ended(unsigned pid, int status, enum mon_end how);
 err_t procwait_wait(uint64_t pid, uint64_t serial, uint64_t *r);
 err_t procwait_stop(uint64_t pid, uint64_t serial);
 err_t procwait_beat(bool has_cap, uint64_t *r);
-/* main.c: the RAM this monitor was given, in *count capabilities. */
-uint64_t monitor_ram_bytes(unsigned *count);
 bool moncall_is_request(const struct lmp_msg *m);
 void moncall_handle(const struct lmp_msg *m);
-/* Starts the thread library in the monitor once (threadtest.c). */
-bool threads_up(void);
-/* The benchmarks (usr/monitor/bench.c); returns nonzero if one failed. */
-int bench_main(const char *cmdline);
-/* The pairs benchmark's handler for mesh messages (meshbench.c): every
- * monitor calls it after mesh_init; it does nothing without the mesh. */
-void meshbench_init(void);
+/* boot.c: the RAM this monitor was given, in *count capabilities. */
+uint64_t monitor_ram_bytes(unsigned *count);
+/* A monitor's bring-up (boot.c), shared by the production main (main.c)
+ * and the test image's (tests/monitor/main.c): say that it is up, and
+ * read the kernel's command line (an error is printed); then this core's endpoint,
+ * trace, console and SKB parts, then with `mesh` its channels to the
+ * other monitors, then its services; the first failure is printed and
+ * returned. Core 0, then: wait for the others and ping them (with
+ * `ping`); start the SKB; start init (with the shell, given `shell_arg`,
+ * unless `noshell`) and then the SKB. */
+err_t monitor_hello(unsigned core, char cmdline[KERNEL_CMDLINE_MAX]);
+err_t monitor_setup(unsigned core, const char *cmdline, bool mesh);
+void monitor_greet(bool ping);
+void monitor_skb_start(void);
+void monitor_start_system(const char *cmdline, const char *shell_arg);
 
 #endif

@@ -28,11 +28,12 @@
 #include <string.h>
 #include <flotilla/monitor.h>
 #include <flotilla/sys.h>
-#include <flotilla/testfault.h>
 #include "lib/lineedit.h"
 #include "shell.h"
 
 extern unsigned long libc_arg;
+/* Defined only in the test image (tests/shell/faultonce.c). */
+extern void shell_start_hook(unsigned long arg) __attribute__((weak));
 
 #define PROMPT		"flotilla> "
 /* While the console cannot be read, ask again a second later. */
@@ -154,12 +155,10 @@ int main(int argc, char **argv)
 	char buf[16];
 	size_t n = 0;
 
-	/* Once per boot: the shell init starts again must not fault again.
-	 * The name service remembers that it has (its name stays). */
-	if (libc_arg == SHELL_ARG_FAULT && ns_register("shell.faulted", 1) == OK) {
-		printf("shell: faulting on purpose (shellfault)\n");
-		fault_on_purpose(2);		/* a page fault */
-	}
+	/* The test image's shell has a start hook (tests/shell/); this one
+	 * has none and ignores its argument. */
+	if (shell_start_hook)
+		shell_start_hook(libc_arg);
 	lineedit_init(&le);
 	/* The first read claims the input; another error is reported by
 	 * read_console, which tries again. */

@@ -10,9 +10,9 @@
 #include <kpi/errors.h>
 
 #define SHELL_MAX_WORDS		8	/* words on one line, command included */
-/* The shell's argument from init: 0, or SHELL_ARG_FAULT to fault on
- * purpose at once, the first time in a boot (`shellfault`: the boot test
- * of its restart). */
+/* The shell's argument from init: 0; in the test image's shell,
+ * SHELL_ARG_FAULT makes it fault on purpose at once, the first time in a
+ * boot (`shellfault`: the boot test of its restart, tests/shell/). */
 #define SHELL_ARG_FAULT		1
 
 struct command {

@@ -20,7 +20,7 @@
 #include <kpi/lmp.h>
 #include "kernel/kchan.h"
 #include "kernel/shared.h"
-#include "kernel/ktest.h"
+#include "kernel/testhooks.h"
 #include "kernel/notify.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
@@ -161,8 +161,10 @@ static void report_fault(const struct trap_frame *f)
 	r.n = 0;
 	say(&r, "\n=== core %u: kernel fault: %s (vector %llu) ===\n", c->id,
 	    trap_name(f->vector), (unsigned long long)f->vector);
-	if (c->running_test)
-		say(&r, "while running test: %s\n", c->running_test->name);
+	const char *test = ktest_running ? ktest_running() : NULL;
+
+	if (test)
+		say(&r, "while running test: %s\n", test);
 	else if (c->serving_seq)
 		say(&r, "while serving boot-channel request %s from core 0\n",
 		    kchan_op_name(c->serving_op));

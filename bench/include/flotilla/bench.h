@@ -1,0 +1,18 @@
+/*
+ * What every benchmark inside Flotilla shares (`make bench`,
+ * docs/benchmarks.md): the monitor's (bench/monitor/bench.c, meshbench.c)
+ * and those of the programs it starts for it (tests/user/uprog/bench.c). What
+ * they share with the Linux guest's too (the warm-up, the smaller N of
+ * the slow workloads, the ordered time-stamp counter and the one format
+ * of a figure's line) is lib/bench.h; here is only Flotilla's cap on N.
+ */
+#ifndef FLOTILLA_BENCH_H
+#define FLOTILLA_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/bench.h"	/* the warm-up, the slow N, tsc_fenced, bench_print */
+
+#define BENCH_MAX_N	20000	/* 160 KB of samples in the 256 KiB heap */
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Processes started, listed and killed on any core through the monitors
+ * (moncall.c: MON_SPAWN, MON_PS, MON_KILL, MON_MEM, MON_CONSOLE_READ),
+ * tested from core 0: a process on every core asks its own monitor to
+ * start a program on the next core, finds it there, kills it, and checks
+ * that bad requests get errors (uprog's UPROG_PROCESS_CALLS), then
+ * supervision's requests (MON_SPAWN's flags, MON_WAIT, MON_STOP,
+ * MON_BEAT: how an instance ended, and their refusals). Requests
+ * for another core are forwarded over the mesh, so every pair of
+ * neighbours is crossed.
+ */
+#include <stdio.h>
+#include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include "lib/test.h"
+#include "tests/monitor/mtest.h"
+
+TEST(processes_start_list_and_kill_programs_on_other_cores)
+{
+	unsigned last = mesh_cores() - 1;
+
+	for (unsigned k = 1; k <= last; k++) {
+		struct rproc p;
+		int status = -1;
+		bool faulted = true;
+
+		CHECK_ERR(remote_spawn(k, "uprog", UPROG_PROCESS_CALLS, NULL, &p), OK);
+		CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+		CHECK(!faulted);
+		if (status != 0)
+			test_fail("uprog on core %u: check %d failed", k, status);
+	}
+	/* And on this core, whose requests come to this monitor while the
+	 * test serves its endpoint. */
+	struct proc p;
+	int status = -1;
+	CHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
+	CHECK_ERR(serve_until_stopped(&p, &status), OK);
+	if (status != 0)
+		test_fail("uprog on core 0: check %d failed", status);
+	CHECK_ERR(proc_kill(&p), OK);
+}

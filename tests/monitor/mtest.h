@@ -1,0 +1,37 @@
+/*
+ * What the monitor's tests share (tests/monitor, linked only into the test
+ * image's monitor: docs/testing.md, "Two images"): the fixture, starting
+ * uprog, and the runner.
+ */
+#ifndef TESTS_MONITOR_MTEST_H
+#define TESTS_MONITOR_MTEST_H
+
+#include "usr/monitor/monitor.h"
+
+/* The test fixture (scratch.c): slots in the task CNode, the scratch
+ * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
+#define T_FIXRAM		CADDR(TASK_CN, 20)	/* RAM for the whole fixture */
+#define T_SCRATCHCN		CADDR(TASK_CN, 21)	/* the scratch CNode's capability */
+#define T_TESTRAM		CADDR(TASK_CN, 22)	/* RAM tests retype from */
+#define SCRATCH_CN		3
+#define SCRATCH(i)		CADDR(SCRATCH_CN, (i))
+#define FIXTURE_RAM_BYTES	(8ull << 20)
+#define TEST_RAM_BYTES		(4ull << 20)
+
+err_t scratch_init(void);
+void scratch_reset(void);
+/* Tests (utest.c): uprog with `arg` on `core`, through remote.c on
+ * another core (*r), as a child of this monitor here (*p), with what
+ * remote.c gives (RAM, the boot image); and waiting for it to end (its
+ * exit status in *status, -1000 if it faulted; a local one is destroyed). */
+struct rproc;
+err_t uprog_start(unsigned core, uint64_t arg, struct rproc *r, struct proc *p);
+err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *status);
+
+/* Starts the thread library in the monitor once (threadtest.c; the
+ * benchmarks use it too). */
+bool threads_up(void);
+/* User-space tests (utest.c); returns the number that failed. */
+int utest_main(const char *cmdline);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * Capabilities across cores (rcap.c), tested from core 0, the owner: a
+ * frame copied to every other core is pinned on its owner's core while
+ * the copies exist, and when the owner revokes it every copy goes, so a
+ * process on another core that had it mapped faults on its next read; a
+ * moved frame leaves the owner in charge; bad requests get errors and
+ * malformed messages are dropped while the holder goes on serving. All
+ * but one need a second core (TEST_CORES): with one, they are skipped.
+ */
+#include <flotilla/caps.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include "lib/test.h"
+#include "tests/monitor/mtest.h"
+
+#define F		SCRATCH(0)
+#define DEADLINE_NS	(20ull * 1000000000)
+
+/* A frame of the test RAM in scratch slot `slot`, mapped at *va. */
+static err_t frame_at(unsigned slot, volatile uint64_t **va)
+{
+	err_t err = cnode_retype(T_SCRATCHCN, slot, T_TESTRAM, CAP_FRAME, 1, 0, 4096);
+
+	return err ? err : window_map_page(SCRATCH(slot), (void **)va);
+}
+
+static volatile uint64_t *watched;
+static bool watcher_in(unsigned unused)
+{
+	return watched[1] == UPROG_WATCH_MAGIC + 1;
+}
+
+TEST_CORES(a_frame_copied_to_every_core_is_revoked_by_its_owner, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rcap r, again;
+	struct rproc p;
+	int status;
+	bool faulted = false;
+
+	CHECK_ERR(frame_at(0, &watched), OK);
+	watched[0] = UPROG_WATCH_MAGIC;
+	for (unsigned k = 1; k <= last; k++) {
+		CHECK_ERR(rcap_copy(F, k, &again), OK);
+		if (k == 1)
+			r = again;
+		CHECK(again.owner == 0 && again.id == r.id);	/* one object, one name */
+		CHECK_ERR(rcap_probe(k, &r), OK);
+	}
+	/* A process on the last core maps its copy and says so. */
+	struct remote_gifts g = { .frame = true, .frame_cap = F };
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_WATCH_FRAME, &g, &p), OK);
+	CHECK(p.frame.owner == 0 && p.frame.id == r.id);
+	CHECK(mesh_serve_until(watcher_in, 0, sys_clock_ns() + DEADLINE_NS));
+
+	/* While other cores hold copies, the owner's kernel pins the memory. */
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), ERR_CAP_REMOTE);
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		  ERR_RETYPE_OVERLAP);
+
+	/* The owner revokes: every copy on every core is gone, and the
+	 * process that had it mapped faults on its next read. */
+	CHECK_ERR(rcap_revoke(&r), OK);
+	for (unsigned k = 1; k <= last; k++)
+		CHECK_ERR(rcap_probe(k, &r), ERR_NOT_FOUND);
+	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	CHECK(faulted);
+
+	/* The owner may revoke and reuse the memory again; the name is stale. */
+	CHECK_ERR(cnode_revoke(T_SCRATCHCN, 0), OK);
+	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);
+}
+
+TEST_CORES(a_moved_frame_leaves_its_owner_in_charge, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	volatile uint64_t *va;
+	struct cap_info info;
+	struct rcap r;
+
+	CHECK_ERR(frame_at(0, &va), OK);
+	CHECK_ERR(rcap_move(T_SCRATCHCN, 0, F, last, &r), OK);
+	CHECK_ERR(cap_identify(F, &info), ERR_CAP_EMPTY);
+	CHECK_ERR(rcap_probe(last, &r), OK);
+	/* No capability to it is left here but the anchor, which still
+	 * keeps the memory from being made into something else. */
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		  ERR_RETYPE_OVERLAP);
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	CHECK_ERR(rcap_revoke(&r), OK);
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
+}
+
+/* With any number of cores: a copy goes to another core or nowhere. */
+TEST(capabilities_are_copied_to_no_core_but_another)
+{
+	volatile uint64_t *va;
+	struct rcap r;
+
+	CHECK_ERR(frame_at(0, &va), OK);
+	CHECK_ERR(rcap_copy(F, 0, &r), ERR_INVALID_ARG);		/* this core */
+	CHECK_ERR(rcap_copy(F, mesh_cores(), &r), ERR_INVALID_ARG);
+}
+
+TEST_CORES(capabilities_across_cores_refuse_bad_requests, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	const unsigned rw = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
+	struct rcap r;
+
+	CHECK_ERR(rcap_copy(T_FAULTEP, last, &r), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(rcap_copy(SCRATCH(5), last, &r), ERR_CAP_EMPTY);
+	r = (struct rcap){ .owner = last, .id = 0 };
+	CHECK_ERR(rcap_revoke(&r), ERR_CAP_NOT_OWNER);
+	CHECK_ERR(rcap_probe(last, &r), ERR_CAP_NOT_OWNER);
+	r = (struct rcap){ .owner = 0, .id = 0x7F };
+	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);
+	/* What a confused owner might send without a token its kernel
+	 * minted is refused by the holder's kernel (more in the test below). */
+	const struct frame_token none = { .base = 0xFEE00000, .size = 4096, .rights = rw, .seq = 1 };
+	CHECK_ERR(rcap_import_raw(last, 0xABC00, &none), ERR_BAD_TOKEN);
+	r = (struct rcap){ .owner = 0, .id = 0xABC00 };
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);		/* none was made */
+}
+
+/* Malformed capability messages, and answers nobody asked for: each is
+ * dropped by the holder (counted: mesh_dropped_more), which goes on
+ * serving; a mark of nothing is answered, and that answer, unasked here,
+ * is dropped by this core. */
+TEST_CORES(malformed_capability_messages_are_dropped, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 }, seen, mine;
+	volatile uint64_t *va;
+	struct rcap r;
+
+	CHECK_ERR(mesh_drops(last, &seen), OK);
+	mine = mesh_dropped(last);
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 3, w, 3), OK);		/* import, short */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_HAS, 0, w, 0), OK);		/* has, empty */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_MARK, 2, w, 2), OK);		/* mark, too long */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	w[4] = 1ull << 32;							/* rights out of range */
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 7, w, 7), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_import_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_mark_r_send(mesh_to(last), 1, OK, 1), OK);	/* unasked */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	/* A mark of nothing: answered (nothing to delete), not dropped; its
+	 * answer comes here before the answer to drops, and is dropped. */
+	CHECK_ERR(if_intermon_mark_send(mesh_to(last), 0x7F01), OK);
+	CHECK(mesh_dropped_more(last, &seen, 0));
+	CHECK(mesh_dropped(last) == mine + 1);
+	/* The holder serves the next good request. */
+	CHECK_ERR(frame_at(0, &va), OK);
+	CHECK_ERR(rcap_copy(F, last, &r), OK);
+	CHECK_ERR(rcap_probe(last, &r), OK);
+	CHECK_ERR(rcap_revoke(&r), OK);
+	CHECK(mesh_dropped_more(last, &seen, 0));
+}
+
+/* The holder deletes what it imported under `id` (revoke's first phase,
+ * sent by hand: its answer, unasked, is dropped here). */
+static void holder_drops(unsigned core, uint64_t id)
+{
+	if_intermon_mark_send(mesh_to(core), id);
+}
+
+/* The page just below this monitor's first RAM capability: kernel data of
+ * this core (what its kernel built before handing the rest of its share
+ * to the monitor). */
+static uint64_t kernel_data_page(void)
+{
+	struct cap_info ram;
+
+	return cap_identify(CADDR(RAM_CN, 0), &ram) ? 0 : ram.base - 4096;
+}
+
+/*
+ * Importing memory needs a token that the owner's kernel minted for the
+ * importing core from a Frame capability (KERNEL_FRAME_EXPORT, lib/
+ * token.h). The owner's kernel mints one only for an anchored Frame of its
+ * own memory; the holder's kernel refuses a token that is made up, altered
+ * (to name this core's kernel data), or taken before: again, after the
+ * holder deleted its copies (a revoked export), or after a newer one.
+ */
+TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	volatile uint64_t *va;
+	struct frame_token t, t2, bad;
+	struct cap_info f;
+	uint64_t seen;
+
+	CHECK_ERR(frame_at(0, &va), OK);
+	CHECK_ERR(cap_identify(F, &f), OK);
+	/* The owner's kernel: only an anchored Frame of its own memory. */
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, F, last, &t), ERR_NOT_ANCHORED);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 1, F), OK);
+	CHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), true), OK);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, T_FAULTEP, last, &t), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, CPTR_BOOTIMG, last, &t), ERR_CAP_NOT_OWNER);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 0, &t), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), mesh_cores(), &t), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, (void *)0x10), ERR_BAD_ADDRESS);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
+	CHECK(t.owner == 0 && t.dest == last && t.base == f.base && t.size == 4096 &&
+	      t.rights == f.rights && t.seq >= 1);
+
+	/* Made up, or altered: to name kernel data here, other rights, another seq. */
+	CHECK_ERR(mesh_drops(last, &seen), OK);
+	bad = t;
+	bad.mac ^= 1;
+	CHECK_ERR(rcap_import_raw(last, 0xAB001, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.base = kernel_data_page();
+	CHECK(bad.base != 0);
+	CHECK_ERR(rcap_import_raw(last, 0xAB002, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.rights ^= CAP_RIGHT_EXECUTE;
+	CHECK_ERR(rcap_import_raw(last, 0xAB003, &bad), ERR_BAD_TOKEN);
+	bad = t;
+	bad.seq += 100;
+	CHECK_ERR(rcap_import_raw(last, 0xAB004, &bad), ERR_BAD_TOKEN);
+	/* Minted for this core, sent to another: the channel says who. */
+	if (last >= 2) {
+		CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 1, &t2), OK);
+		CHECK_ERR(rcap_import_raw(last, 0xAB005, &t2), ERR_BAD_TOKEN);
+	}
+
+	/* The real one, once. */
+	CHECK_ERR(rcap_import_raw(last, 0xAB010, &t), OK);
+	struct rcap r = { .owner = 0, .id = 0xAB010 };
+	CHECK_ERR(rcap_probe(last, &r), OK);
+	CHECK_ERR(rcap_import_raw(last, 0xAB011, &t), ERR_TOKEN_USED);
+	/* Revoked: the holder deleted its copies; the token stays spent. */
+	holder_drops(last, 0xAB010);
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	CHECK_ERR(rcap_import_raw(last, 0xAB010, &t), ERR_TOKEN_USED);
+	/* Two minted; the newer taken first: the older is spent with it. */
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
+	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t2), OK);
+	CHECK(t2.seq > t.seq);
+	CHECK_ERR(rcap_import_raw(last, 0xAB020, &t2), OK);
+	CHECK_ERR(rcap_import_raw(last, 0xAB021, &t), ERR_TOKEN_USED);
+	holder_drops(last, 0xAB020);
+	r.id = 0xAB020;
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	/* Nothing was dropped as malformed: each refusal came from the kernel. */
+	CHECK(mesh_dropped_more(last, &seen, 0));
+	CHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), false), OK);
+}

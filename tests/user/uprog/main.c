@@ -1,0 +1,438 @@
+/*
+ * A small program for the tests of spawning (tests/monitor/proctest.c). Its
+ * argument says what to do; its exit status is what the test checks.
+ *   0  say hello and exit 0
+ *   1..5  fault: divide error, page fault, general protection, invalid
+ *      opcode, breakpoint (the kernel stops it; exit status -(vector + 1))
+ *   6  try the Kernel capability, which an ordinary process does not hold:
+ *      exit with the error (ERR_CAP_EMPTY expected)
+ *   7  run forever, yielding (to be killed)
+ *   8  check its well-known capabilities: exit 0 if all are right
+ * Messages (tests/monitor/lmptest.c), on the endpoint its parent gives it
+ * in its first free task slot (UPROG_EP):
+ *   9  echo server: replies to each call with (w0 + 1, w1 + 1, badge,
+ *      info | the type of a received capability << 32); a call with w0 =
+ *      UPROG_QUIT ends it; with w1 = UPROG_SEND_BACK the reply carries a
+ *      copy of its own dispatcher capability
+ *  10  makes the endpoint its own exception endpoint, hits a breakpoint,
+ *      and exits 42 if its handler resumes it
+ *  11  yields a while, then sends (11, 12, 13, 14); exits with the result
+ *  12  receives once; exits with the result (ERR_EP_GONE when the parent
+ *      destroys the endpoint under it)
+ *  13  prints its argv and exits with 100 * argc + the length of its last
+ *      argument (tests/user/usertest)
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/caps.h>
+#include <flotilla/lmp.h>
+#include <flotilla/monitor.h>
+#include <flotilla/uprog.h>
+#include <flotilla/sys.h>
+#include <flotilla/spawn.h>
+#include <flotilla/testfault.h>
+#include <flotilla/uchan.h>
+
+extern unsigned long libc_arg;
+
+/* tests/user/uprog/bind.c */
+int bind_server(unsigned clients);
+int bind_client(unsigned server_core, unsigned flags);
+int span_test(void);
+int span_forever(unsigned core);
+int span_unmap_test(void);
+/* tests/user/uprog/idl.c */
+int idl_lmp_client(void);
+int idl_chan_server(void);
+int idl_chan_client(unsigned server_core);
+/* tests/user/uprog/bench.c */
+int bench_echo(void);
+int bench_uchan(size_t n);
+int bench_unmap(size_t n);
+int bench_shoot(size_t n);
+/* tests/user/uprog/fpu.c */
+int fpu_main(unsigned mode, unsigned param);
+
+static int try_kernel_cap(void)
+{
+	char buf[64];
+	err_t a = kernel_cmdline(CPTR_KERNEL, buf, sizeof(buf));
+	err_t b = sys_invoke(CPTR_KERNEL, KERNEL_POWEROFF, 0x11, 0, 0, 0, 0).err;
+
+	printf("uprog: Kernel capability: cmdline %s, poweroff %s\n", err_name(a), err_name(b));
+	return a == b ? a : 1000;
+}
+
+static int check_caps(void)
+{
+	struct cap_info i;
+
+	if (cap_identify(CPTR_DISPATCHER, &i) || i.type != CAP_DISPATCHER)
+		return 1;
+	if (cap_identify(CPTR_ROOTCN, &i) || i.type != CAP_CNODE)
+		return 2;
+	if (cap_identify(CPTR_VROOT, &i) || i.type != CAP_PML4)
+		return 3;
+	if (cap_identify(CPTR_KERNEL, &i) != ERR_CAP_EMPTY)
+		return 4;
+	return 0;
+}
+
+static int echo_server(void)
+{
+	const capaddr_t slot = CADDR(TASK_CN, CADDR_L2(UPROG_EP) + 1);
+	struct lmp_msg m;
+	err_t err = lmp_recv(UPROG_EP, LMP_RECV_CAP, slot, &m);
+
+	while (!err) {
+		struct cap_info ci = { 0 };
+		if ((m.info & LMP_INFO_CAP) && cap_identify(slot, &ci) == OK)
+			cnode_delete(CPTR_TASKCN, CADDR_L2(slot));
+		uint64_t w[LMP_WORDS] = { m.w[0] + 1, m.w[1] + 1, m.badge,
+					  m.info | (uint64_t)ci.type << 32 };
+		unsigned flags = m.w[1] == UPROG_SEND_BACK ? LMP_SEND_CAP : 0;
+		if (m.w[0] == UPROG_QUIT)
+			return lmp_reply(flags, CPTR_DISPATCHER, w);
+		err = lmp_reply_recv(UPROG_EP, flags | LMP_RECV_CAP, CPTR_DISPATCHER, slot, w, &m);
+	}
+	return err;
+}
+
+static int own_handler(void)
+{
+	err_t err = disp_set_exc_ep(CPTR_DISPATCHER, UPROG_EP, 0);
+
+	if (err)
+		return err;
+	__asm__ volatile("int3");
+	return 42;	/* resumed by the handler */
+}
+
+static int urpc_echo(void)
+{
+	uint64_t w[URPC_MAX_WORDS];
+	struct uchan c;
+	unsigned n;
+	uint32_t type;
+	void *mem;
+	int echoed = 0;
+
+	if (window_map_page(UPROG_EP + 1, &mem) ||
+	    uchan_open(&c, mem, 4096, UPROG_CHAN_SLOTS, 1, UPROG_EP, UPROG_EP + 2))
+		return -1;
+	for (;;) {
+		err_t err = uchan_recv(&c, w, &n, &type);
+		if (err == ERR_BAD_MESSAGE)
+			continue;
+		if (err)
+			return -2;
+		if (n >= 1 && w[0] == UPROG_QUIT)
+			return echoed;
+		if (uchan_send(&c, w, n, type))
+			return -3;
+		echoed++;
+	}
+}
+
+/* UPROG_WATCH_FRAME: see flotilla/uprog.h. */
+static int watch_frame(void)
+{
+	volatile uint64_t *w;
+
+	if (window_map_page(UPROG_EP + 1, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
+		return -1;
+	w[1] = UPROG_WATCH_MAGIC + 1;
+	while (w[0] != UPROG_QUIT)
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	return 0;
+}
+
+/* UPROG_MONITOR_CALLS: see flotilla/uprog.h. Returns 0, or the number
+ * of the first check that failed. */
+static int ask_the_monitor(void)
+{
+	unsigned core = sys_core_id(), n = 0;
+	const uint64_t unknown[4] = { 0xEE, 0, 0, 0 }, no_nul[4] = { MON_NS_LOOKUP, ~0ull, ~0ull };
+	uint64_t cycles = 0, r[4];
+	struct ns_entry e;
+	char name[16];
+
+	snprintf(name, sizeof(name), "svc%u", core);
+	if (mon_cores(&n) || n < 2)
+		return 1;
+	if (ns_register(name, UPROG_NS_VALUE(core)))
+		return 2;
+	if (ns_register(name, 1) != ERR_NAME_IN_USE)
+		return 3;
+	if (ns_lookup(UPROG_NS_HUB, &e) || e.core != 0 || e.value != UPROG_NS_HUB_VALUE)
+		return 4;
+	if (ns_lookup(name, &e) || e.core != core || e.value != UPROG_NS_VALUE(core))
+		return 5;
+	if (ns_lookup("no-such-name", &e) != ERR_NOT_FOUND)
+		return 6;
+	if (ns_lookup("a-name-that-is-too-long", &e) != ERR_INVALID_ARG || ns_register("", 0) !=
+	    ERR_INVALID_ARG)
+		return 7;
+	if (core != 0 && ns_remove(UPROG_NS_HUB) != ERR_NOT_FOUND)	/* core 0's, not ours */
+		return 8;
+	if (mon_ping(core ? 0 : n - 1, &cycles) || cycles == 0)
+		return 9;
+	if (mon_ping(core, &cycles) != ERR_INVALID_ARG || mon_ping(n, &cycles) != ERR_INVALID_ARG)
+		return 10;
+	if (mon_call_raw(unknown, r) != ERR_BAD_MESSAGE || mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
+		return 11;
+	if (mon_cores(&n))				/* and it still answers */
+		return 12;
+	return 0;
+}
+
+/* UPROG_CHATTER: see flotilla/uprog.h. */
+static int chatter(void)
+{
+	unsigned c = sys_core_id();
+	char s[192];
+
+	for (unsigned i = 0; i < UPROG_CHATTER_LINES; i++) {
+		unsigned len = (i * 37) % 180 + 1;
+		for (unsigned j = 0; j < len; j++)
+			s[j] = (char)('a' + (7 * c + 3 * i + j) % 26);
+		s[len] = '\0';
+		printf("chatter %u %u: %s\n", c, i, s);
+	}
+	return 0;
+}
+
+/* Is pid on core a living uprog in mon_ps's list? */
+static bool listed(unsigned core, unsigned pid)
+{
+	struct mon_proc p;
+
+	for (unsigned i = 0; mon_ps(core, i, &p) == OK; i++)
+		if (p.pid == pid && !strcmp(p.name, "uprog"))
+			return true;
+	return false;
+}
+
+/* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
+/* Supervision's requests (docs/supervision.md), from a process that may
+ * not power off and that no request started: checks 12 to 18. */
+static int supervision_calls(unsigned core, unsigned next)
+{
+	struct mon_spawn_opts o = { .flags = MON_SPAWN_ADMIN };
+	struct mon_ended e = { .status = -1 };
+	uint64_t serial, deadline = sys_clock_ns() + 10ull * 1000 * 1000 * 1000;
+	unsigned pid;
+	bool stop;
+	err_t err;
+
+	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
+		return 12;			/* the power-off right, from one without it */
+	o.flags = 0x80;
+	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_INVALID_ARG)
+		return 13;
+	o = (struct mon_spawn_opts){ .give = CPTR_DISPATCHER };
+	if (next != core && mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) !=
+			    ERR_UNSUPPORTED)
+		return 14;			/* a capability does not cross cores */
+	o.give = 0;
+	if (mon_spawn_opts("uprog", next, UPROG_HELLO, &o, &pid, &serial))
+		return 15;
+	/* It says hello and exits 0; its monitor keeps how. The deadline
+	 * only turns a hang into a failure. */
+	while ((err = mon_wait(next, pid, serial, &e)) == ERR_WOULD_BLOCK &&
+	       sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	if (err || e.status != 0 || e.how != MON_END_EXIT)
+		return 16;
+	if (mon_wait(next, pid, serial + 1000, &e) != ERR_NOT_FOUND ||
+	    mon_stop(next, pid, serial) != ERR_NOT_FOUND)
+		return 17;			/* no such instance; it has ended */
+	if (mon_beat(&stop) != ERR_CAP_RIGHTS)
+		return 18;			/* no request started it: nobody waits */
+	return 0;
+}
+
+static int process_calls(void)
+{
+	unsigned core = sys_core_id(), n = 0, pid = ~0u;
+	const uint64_t no_nul[4] = { MON_SPAWN, ~0ull, ~0ull, 0 };
+	uint64_t r[4], free = 0, total = 0;
+	struct mon_proc p;
+	char buf[16];
+	size_t got = 1;
+
+	if (mon_cores(&n) || n == 0)
+		return 1;
+	unsigned next = (core + 1) % n;
+	if (mon_spawn("uprog", next, UPROG_IDLE, &pid) || !listed(next, pid))
+		return 2;
+	if (mon_kill(next, pid) || listed(next, pid))
+		return 3;
+	if (mon_kill(next, pid) != ERR_NOT_FOUND || mon_kill(next, 1000) != ERR_NOT_FOUND)
+		return 4;
+	if (mon_spawn("no-such-prog", next, 0, &pid) != ERR_NOT_FOUND ||
+	    mon_spawn("", next, 0, &pid) != ERR_INVALID_ARG ||
+	    mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
+		return 5;
+	if (mon_spawn("uprog", n, 0, &pid) != ERR_INVALID_ARG || mon_ps(n, 0, &p) != ERR_INVALID_ARG ||
+	    mon_kill(n, 0) != ERR_INVALID_ARG || mon_mem(n, &free, &total) != ERR_INVALID_ARG)
+		return 6;
+	/* Itself, among its monitor's children: not started by a request. */
+	unsigned seen = 0, refused = 0;
+	for (unsigned i = 0; mon_ps(core, i, &p) == OK; i++)
+		if (!strcmp(p.name, "uprog")) {
+			seen++;
+			refused += mon_kill(core, p.pid) == ERR_CAP_RIGHTS;
+		}
+	if (seen == 0 || refused != seen)
+		return 7;
+	if (mon_ps(core, 1000, &p) != ERR_NOT_FOUND)
+		return 8;
+	if (mon_console_read(buf, sizeof(buf), &got, NULL) || got != 0)
+		return 9;
+	for (unsigned k = 0; k < n; k++)
+		if (mon_mem(k, &free, &total) || total == 0 || free > total)
+			return 10;
+	if (mon_poweroff(0) != ERR_CAP_RIGHTS || mon_poweroff(128) != ERR_CAP_RIGHTS)
+		return 11;			/* only the shell may */
+	return supervision_calls(core, next);
+}
+
+static int console_reader(bool hold)
+{
+	const uint64_t w[4] = { MON_CONSOLE_READ };
+	uint64_t r[4];
+	struct mon_reader owner;
+	char buf[16];
+	size_t got;
+	err_t cap_err, err;
+
+	if (mon_call_cap(w, 0, 0, r, &cap_err) != ERR_CAP_EMPTY)
+		return 1;			/* who asks is not known */
+	if (mon_call_cap(w, CPTR_DISPATCHER, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
+		return 2;
+	err = mon_console_read(buf, sizeof(buf), &got, &owner);
+	if (err == ERR_CONSOLE_BUSY)
+		return (int)UPROG_CONSOLE_BUSY(owner.core, owner.pid);
+	if (err)
+		return 1000 + err;
+	if (hold) {
+		printf("uprog: reads the console on core %u\n", sys_core_id());
+		for (;;)
+			sys_sleep_until(~0ull);
+	}
+	return 0;
+}
+
+/* UPROG_BEATS: alive until asked to stop. */
+static int beats(void)
+{
+	bool stop = false;
+	err_t err;
+
+	printf("uprog: beats on core %u\n", sys_core_id());
+	while (!(err = mon_beat(&stop)) && !stop)
+		sys_sleep_until(sys_clock_ns() + UPROG_BEAT_NS);
+	if (err) {
+		printf("uprog: mon_beat: %s: %s\n", err_name(err), err_msg(err));
+		return 1;
+	}
+	printf("uprog: asked to stop on core %u\n", sys_core_id());
+	return 0;
+}
+
+/* UPROG_HANGS: never answers again. */
+static int hangs(void)
+{
+	volatile unsigned long spins = 0;
+
+	printf("uprog: hangs on core %u\n", sys_core_id());
+	for (;;)
+		spins++;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lmp_msg m;
+
+	switch (UPROG_MODE(libc_arg)) {
+	case 0:
+		printf("uprog: hello from core %u\n", sys_core_id());
+		return 0;
+	case 1: case 2: case 3: case 4: case 5:
+		fault_on_purpose((unsigned)libc_arg);
+		return 99;	/* not reached */
+	case 6:
+		return try_kernel_cap();
+	case 7:
+		for (;;)
+			sys_yield();
+	case 8:
+		return check_caps();
+	case 9:
+		return echo_server();
+	case 10:
+		return own_handler();
+	case 11:
+		for (int i = 0; i < 20; i++)
+			sys_yield();
+		return lmp_send(UPROG_EP, 0, 0, (const uint64_t[LMP_WORDS]){ 11, 12, 13, 14 });
+	case 12:
+		return lmp_recv(UPROG_EP, 0, 0, &m);
+	case 13:
+		printf("uprog: argc %d:", argc);
+		for (int i = 0; i < argc; i++)
+			printf(" '%s'", argv[i]);
+		printf("\n");
+		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
+	case 14:
+		return urpc_echo();
+	case 15:
+		return watch_frame();
+	case 16:
+		return ask_the_monitor();
+	case 17:
+		printf("uprog: idle on core %u\n", sys_core_id());
+		for (;;)
+			sys_sleep_until(~0ull);
+	case 18:
+		return process_calls();
+	case 19:
+		return chatter();
+	case UPROG_BIND_SERVER:
+		return bind_server(UPROG_PARAM(libc_arg));
+	case UPROG_BIND_CLIENT:
+		return bind_client(UPROG_PARAM(libc_arg) & 0xFF, UPROG_PARAM(libc_arg) >> 8);
+	case UPROG_SPAN:
+		return span_test();
+	case UPROG_SPAN_UNMAP:
+		return span_unmap_test();
+	case UPROG_SPAN_FOREVER:
+		return span_forever(UPROG_PARAM(libc_arg));
+	case UPROG_IDL_LMP:
+		return idl_lmp_client();
+	case UPROG_IDL_CHAN_SERVER:
+		return idl_chan_server();
+	case UPROG_IDL_CHAN_CLIENT:
+		return idl_chan_client(UPROG_PARAM(libc_arg));
+	case UPROG_CONSOLE:
+		return console_reader(UPROG_PARAM(libc_arg) == UPROG_CONSOLE_HOLD);
+	case UPROG_BENCH_ECHO:
+		return bench_echo();
+	case UPROG_BENCH_UCHAN:
+		return bench_uchan(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_UNMAP:
+		return bench_unmap(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_SHOOT:
+		return bench_shoot(UPROG_PARAM(libc_arg));
+	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:
+	case UPROG_FPU_FAULT: case UPROG_FPU_SPANS: case UPROG_FPU_YIELD:
+		return fpu_main(UPROG_MODE(libc_arg), UPROG_PARAM(libc_arg));
+	case UPROG_BEATS:
+		return beats();
+	case UPROG_HANGS:
+		return hangs();
+	}
+	return 100;
+}
