@@ -20,6 +20,10 @@
 
 err_t scratch_init(void);
 void scratch_reset(void);
+/* Serves this monitor's endpoint, so that child p's requests are answered,
+ * until p has stopped (its exit status in *status) or MESH_WAIT_NS has
+ * passed (ERR_TIMEOUT). */
+err_t serve_until_stopped(const struct proc *p, int *status);
 /* Tests (utest.c): uprog with `arg` on `core`, through remote.c on
  * another core (*r), as a child of this monitor here (*p), with what
  * remote.c gives (RAM, the boot image); and waiting for it to end (its

@@ -17,11 +17,7 @@
 /* The monitor's fault endpoint (supervise.c): its children's faults. */
 #define T_FAULTEP		CADDR(TASK_CN, 26)
 
-/* Serves this monitor's endpoint, so that child p's requests are answered,
- * until p has stopped (its exit status in *status) or MESH_WAIT_NS has
- * passed (ERR_TIMEOUT). */
 struct proc;
-err_t serve_until_stopped(const struct proc *p, int *status);
 /* The event trace (trace.c, docs/trace.md): this monitor's ring (NULL
  * with trace=off), set up before the mesh so that its channels record;
  * MON_TRACE's two operations. */

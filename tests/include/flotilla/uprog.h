@@ -8,16 +8,25 @@
 #include <kpi/caps.h>
 
 enum uprog_mode {
-	UPROG_HELLO = 0,
-	UPROG_FAULT_FIRST = 1,	/* 1..5: fault_on_purpose(mode) */
-	UPROG_KERNEL_CAP = 6,
-	UPROG_LOOP = 7,
-	UPROG_CHECK_CAPS = 8,
-	UPROG_ECHO = 9,
-	UPROG_OWN_HANDLER = 10,
-	UPROG_SEND_LATER = 11,
-	UPROG_RECV_ONCE = 12,
-	UPROG_ARGS = 13,
+	UPROG_HELLO = 0,	/* says hello and exits 0 */
+	UPROG_FAULT_FIRST = 1,	/* 1..5: fault_on_purpose(mode): divide error, page
+				 * fault, general protection, invalid opcode,
+				 * breakpoint (the kernel stops it; exit status
+				 * -(vector + 1)) */
+	UPROG_KERNEL_CAP = 6,	/* tries the Kernel capability, which an ordinary
+				 * process lacks: exits with the error */
+	UPROG_LOOP = 7,		/* yields for ever (to be killed) */
+	UPROG_CHECK_CAPS = 8,	/* checks its well-known capabilities */
+	UPROG_ECHO = 9,		/* LMP echo server on UPROG_EP: replies (w0 + 1,
+				 * w1 + 1, badge, info | received cap type << 32);
+				 * w0 = UPROG_QUIT ends it; w1 = UPROG_SEND_BACK
+				 * sends back a copy of its dispatcher */
+	UPROG_OWN_HANDLER = 10,	/* its own exception endpoint, a breakpoint; exits
+				 * 42 if the handler resumes it */
+	UPROG_SEND_LATER = 11,	/* yields a while, sends (11, 12, 13, 14) */
+	UPROG_RECV_ONCE = 12,	/* receives once; exits with the result */
+	UPROG_ARGS = 13,	/* prints argv; exits 100 * argc + the length of
+				 * its last argument (tests/user/usertest) */
 	UPROG_URPC_ECHO = 14,
 	UPROG_WATCH_FRAME = 15,
 	UPROG_MONITOR_CALLS = 16,

@@ -19,6 +19,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/uchan.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 
 #define B_EP		CADDR(TASK_CN, 40)	/* the endpoint it binds and serves with */
 #define B_OTHER_EP	CADDR(TASK_CN, 41)	/* another endpoint of its own */
@@ -52,19 +53,19 @@ static int server_refusals(unsigned svc)
 	uint64_t r[4];
 
 	if (mon_export(UPROG_BIND_NAME, B_OTHER_EP, &other) != ERR_NAME_IN_USE)
-		return 1;
+		return FAILED(1);
 	if (mon_export("", B_EP, &other) != ERR_INVALID_ARG)
-		return 2;
+		return FAILED(2);
 	if (mon_export("ro.export", B_SENDONLY, &other) != ERR_CAP_RIGHTS)
-		return 3;
+		return FAILED(3);
 	if (mon_call_raw(no_cap, r) != ERR_CAP_EMPTY)
-		return 4;
+		return FAILED(4);
 	if (mon_accept(svc, B_OTHER_EP, B_FRAME(0), B_BELL(0), &b) != ERR_CAP_RIGHTS)
-		return 5;			/* not the exporter's endpoint */
+		return FAILED(5);			/* not the exporter's endpoint */
 	if (mon_accept(svc, B_SENDONLY, B_FRAME(0), B_BELL(0), &b) != ERR_CAP_RIGHTS)
-		return 6;
+		return FAILED(6);
 	if (mon_accept(9999, B_EP, B_FRAME(0), B_BELL(0), &b) != ERR_NOT_FOUND)
-		return 7;
+		return FAILED(7);
 	return 0;
 }
 
@@ -77,11 +78,11 @@ int bind_server(unsigned clients)
 	int bad;
 
 	if (clients == 0 || clients > UPROG_BIND_MAX)
-		return -1;
+		return FAILED(-1);
 	if (endpoints())
-		return -2;
+		return FAILED(-2);
 	if (mon_export(UPROG_BIND_NAME, B_EP, &svc))
-		return -3;
+		return FAILED(-3);
 	if ((bad = server_refusals(svc)))
 		return -10 - bad;
 	printf("uprog: '%s' exported on core %u for %u clients\n", UPROG_BIND_NAME, sys_core_id(),
@@ -95,9 +96,9 @@ int bind_server(unsigned clients)
 		       (err = mon_accept(svc, B_EP, B_FRAME(open), B_BELL(open), &b)) !=
 			       ERR_WOULD_BLOCK) {
 			if (err || b.side != 1 || b.nslots != BIND_SLOTS)
-				return -4;
+				return FAILED(-4);
 			if (uchan_open_binding(&ch[open], &b, B_FRAME(open), B_EP, B_BELL(open)))
-				return -5;
+				return FAILED(-5);
 			peer[open++] = b.peer_core;
 			busy = true;
 		}
@@ -109,9 +110,9 @@ int bind_server(unsigned clients)
 						   ERR_WOULD_BLOCK) {
 				busy = true;
 				if (err)
-					return -6;
+					return FAILED(-6);
 				if (type == T_HELLO && (n != 1 || w[0] != peer[i]))
-					return -7;	/* the monitors named the wrong core */
+					return FAILED(-7);	/* the monitors named the wrong core */
 				if (type == T_QUIT) {
 					done[i] = true;
 					finished++;
@@ -129,7 +130,7 @@ int bind_server(unsigned clients)
 				nap = false;	/* something came meanwhile */
 		struct lmp_msg m;
 		if (nap && lmp_recv(B_EP, 0, 0, &m))
-			return -9;
+			return FAILED(-9);
 		for (unsigned i = 0; i < open; i++)
 			urpc_receiver_awake(&ch[i].d.rx);
 	}
@@ -148,29 +149,29 @@ static int client_refusals(void)
 	err_t cap_err;
 
 	if (mon_bind("", B_EP, B_FRAME(0), B_BELL(0), &b) != ERR_INVALID_ARG)
-		return 1;
+		return FAILED(1);
 	if (mon_bind("no.such.name", B_EP, B_FRAME(0), B_BELL(0), &b) != ERR_NOT_FOUND)
-		return 2;
+		return FAILED(2);
 	snprintf(plain, sizeof(plain), "plain%u", sys_core_id());
 	if (ns_register(plain, 7) ||
 	    mon_bind(plain, B_EP, B_FRAME(0), B_BELL(0), &b) != ERR_NOT_EXPORTED ||
 	    ns_remove(plain))
-		return 3;
+		return FAILED(3);
 	if (mon_bind(UPROG_BIND_NAME, B_SENDONLY, B_FRAME(0), B_BELL(0), &b) != ERR_CAP_RIGHTS)
-		return 4;
+		return FAILED(4);
 	if (mon_bind(UPROG_BIND_NAME, CPTR_BOOTIMG, B_FRAME(0), B_BELL(0), &b) !=
 	    ERR_CAP_WRONG_TYPE)
-		return 5;
+		return FAILED(5);
 	memcpy(&w[1], UPROG_BIND_NAME, sizeof(UPROG_BIND_NAME));
 	if (mon_call_raw(w, r) != ERR_CAP_EMPTY)
-		return 6;			/* no endpoint with it */
+		return FAILED(6);			/* no endpoint with it */
 	w[0] = MON_BIND_CAP;
 	w[1] = 9999;
 	if (mon_call_cap(w, B_EP, B_BELL(0), r, &cap_err) != ERR_NOT_FOUND)
-		return 7;
+		return FAILED(7);
 	w[0] = 0x7F;			/* no such operation */
 	if (mon_call_cap(w, B_EP, 0, r, &cap_err) != ERR_BAD_MESSAGE)
-		return 8;
+		return FAILED(8);
 	return 0;
 }
 
@@ -192,10 +193,10 @@ int bind_client(unsigned server_core, unsigned flags)
 	int bad;
 
 	if (endpoints())
-		return 20;
+		return FAILED(20);
 	if (flags & UPROG_BIND_GONE) {		/* its exporter has exited */
 		if (mon_bind(UPROG_BIND_NAME, B_EP, B_FRAME(0), B_BELL(0), &b) != ERR_NOT_FOUND)
-			return 21;
+			return FAILED(21);
 		return ns_lookup(UPROG_BIND_NAME, &e) == ERR_NOT_FOUND ? 0 : 22;
 	}
 	if ((bad = client_refusals()))
@@ -210,13 +211,13 @@ int bind_client(unsigned server_core, unsigned flags)
 		return 30;
 	}
 	if (b.side != 0 || b.nslots != BIND_SLOTS || b.peer_core != server_core)
-		return 31;
+		return FAILED(31);
 	/* Its second capability, to the holder of another endpoint: no. */
 	const uint64_t again[4] = { MON_BIND_CAP, b.id };
 	uint64_t r[4];
 	err_t cap_err;
 	if (mon_call_cap(again, B_OTHER_EP, B_BELL(1), r, &cap_err) != ERR_CAP_RIGHTS)
-		return 32;
+		return FAILED(32);
 	if ((err = uchan_open_binding(&c, &b, B_FRAME(0), B_EP, B_BELL(0)))) {
 		printf("uprog: core %u: cannot open the channel: %s\n", core, err_name(err));
 		return 33;
@@ -224,7 +225,7 @@ int bind_client(unsigned server_core, unsigned flags)
 	w[0] = core;
 	if (uchan_send(&c, w, 1, T_HELLO) || uchan_recv(&c, got, &n, &type) ||
 	    type != T_HELLO || n != 1 || got[0] != core)
-		return 34;
+		return FAILED(34);
 	/* Every length, in bursts of 1 to half the ring's slots: the most
 	 * that always fits, as the receivers acknowledge every half ring
 	 * (lib/urpc.h) and both sides send before they receive. */
@@ -234,20 +235,20 @@ int bind_client(unsigned server_core, unsigned flags)
 		for (; i < UPROG_BIND_MESSAGES && i < first + burst; i++) {
 			fill(w, i % (URPC_MAX_WORDS + 1), core, i);
 			if (uchan_send(&c, w, i % (URPC_MAX_WORDS + 1), T_DATA))
-				return 35;
+				return FAILED(35);
 		}
 		for (unsigned k = first; k < i; k++) {
 			unsigned len = k % (URPC_MAX_WORDS + 1);
 			if (uchan_recv(&c, got, &n, &type))
-				return 36;
+				return FAILED(36);
 			fill(w, len, core, k);
 			if (type != T_DATA || n != len || memcmp(w, got, len * sizeof(w[0])))
-				return 37;	/* lost, reordered or changed */
+				return FAILED(37);	/* lost, reordered or changed */
 		}
 	}
 	w[0] = UPROG_QUIT;
 	if (uchan_send(&c, w, 1, T_QUIT))
-		return 38;
+		return FAILED(38);
 	printf("uprog: core %u: %u messages through '%s' on core %u, all echoed in order\n",
 	       core, UPROG_BIND_MESSAGES, UPROG_BIND_NAME, server_core);
 	return 0;

@@ -10,6 +10,7 @@
 #include <flotilla/monitor.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 
 /* Iterations of the spin between two yields: long enough that the timer
  * also preempts some of them. */
@@ -38,9 +39,9 @@ static int hold(unsigned seed)
 		double h = fpu_harmonic(HARMONIC_N);
 		long double hx = fpu_harmonic_x87(HARMONIC_N);
 		if (memcmp(&h, &ref, sizeof(h)))
-			return 27;
+			return FAILED(27);
 		if (memcmp(&hx, &ref_x87, 10))
-			return 28;
+			return FAILED(28);
 	}
 	fpu_set_mxcsr(FPU_MXCSR_DEFAULT);
 	fpu_set_fcw(FPU_FCW_DEFAULT);
@@ -71,17 +72,17 @@ static int clean(void)
 	fpu_capture(&now);
 	fpu_pattern(UPROG_FPU_DIRTY_SEED, fi.avx, &other);
 	if (now.mxcsr != FPU_MXCSR_DEFAULT)
-		return 1;
+		return FAILED(1);
 	if (now.fcw != FPU_FCW_DEFAULT)
-		return 2;
+		return FAILED(2);
 	if (fpu_x87_tags() != 0xFFFF)
-		return 3;
+		return FAILED(3);
 	if (fpu_regs_share_xmm(&now, &other))
-		return 4;
+		return FAILED(4);
 	for (unsigned i = 0; fi.avx && i < 16; i++)
 		for (unsigned b = 16; b < 32; b++)
 			if (now.ymm[i][b])
-				return 5;
+				return FAILED(5);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 #include "if_test.h"
 
 #define TX_EP		(UPROG_EP + 1)		/* the server's endpoint */
@@ -42,7 +43,7 @@ static int hostile(void)
 	if (raw(idl_hdr_first(200, 0, false), 0, w, 0))			/* unknown number */
 		return 20;
 	if (raw(idl_hdr_first(IF_TEST_TEXT, 2, false) | IDL_HDR_RESERVED, 2, w, 0))
-		return 21;						/* reserved bits */
+		return FAILED(21);						/* reserved bits */
 	if (raw(idl_hdr_next(IF_TEST_BLOB, 1), 3, w, 0))		/* nothing begun */
 		return 22;
 	if (raw(idl_hdr_first(IF_TEST_NAME, 2, false), 2, w, 0))	/* no NUL */
@@ -74,38 +75,38 @@ int idl_lmp_client(void)
 
 	if (idl_lmp_init(&l, TX_EP, RX_EP, CAP_SLOT) ||
 	    if_test_init(&tb, &idl_lmp_transport, &l, idl_lmp_wait))
-		return 1;
+		return FAILED(1);
 	/* A message; an rpc. */
 	if (if_test_text_send(&tb.b, UPROG_IDL_TEXT))
-		return 2;
+		return FAILED(2);
 	if (if_test_add_call(&tb.b, 2, 3, &sum) || sum != 5)
-		return 3;
+		return FAILED(3);
 	/* 4 KiB: 171 fragments of 3 words, put back together there. */
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7);
 	if (if_test_blob_send(&tb.b, data, sizeof(data)))
-		return 4;
+		return FAILED(4);
 	/* Fragmented both ways: the server answers every byte ^ 0x5A. */
 	if (if_test_echo_call(&tb.b, data, 2000, &back, &len) || len != 2000)
-		return 5;
+		return FAILED(5);
 	for (size_t i = 0; i < len; i++)
 		if (back[i] != (data[i] ^ 0x5A))
-			return 6;
+			return FAILED(6);
 	/* A capability in a reply: a frame the server wrote its magic into. */
 	if (if_test_lookup_call(&tb.b, "frame", &status, &core, &frame) || status != OK ||
 	    frame != CAP_SLOT)
-		return 7;
+		return FAILED(7);
 	if (window_map_page(frame, (void **)&va) || va[0] != UPROG_IDL_MAGIC)
-		return 8;
+		return FAILED(8);
 	/* ... and one in a message, back (a copy: ours stays). */
 	if (if_test_give_send(&tb.b, frame, 4096))
-		return 9;
+		return FAILED(9);
 	if ((failed = hostile()))
 		return failed;
 	/* The binding still works both ways. */
 	if (if_test_name_send(&tb.b, "still here"))
-		return 30;
+		return FAILED(30);
 	if (if_test_add_call(&tb.b, 40, 2, &sum) || sum != 42)
-		return 31;
+		return FAILED(31);
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 #include "if_test.h"
 
 #define C_EP		CADDR(TASK_CN, 60)	/* the endpoint it binds with */
@@ -139,52 +140,52 @@ static int serve_caps(void)
 
 	/* A copy of the client's Frame, its magic in it. */
 	if (next(&m) || m.num != IF_TEST_GIVE || m.cap_err || m.give.bytes != PAGE)
-		return 40;
+		return FAILED(40);
 	gave = m.give.frame;
 	if (first_word(gave) != MAGIC_A || cap_identify(gave, &a))
-		return 41;
+		return FAILED(41);
 	/* Its memory is the client's core's (core 0, usr/monitor/
 	 * idlchantest.c): the kernel refuses it as this dispatcher's upcall
 	 * area, which it would write through its view of its own memory. */
 	if (sys_core_id() != 0 &&
 	    sys_invoke(CPTR_DISPATCHER, DISP_SET_UPCALL, gave, 0, 0, 0, 0).err != ERR_NOT_LOCAL)
-		return 65;
+		return FAILED(65);
 	/* One of ours back, in a reply. */
 	if (next(&m) || m.num != IF_TEST_LOOKUP_CALL || strcmp(m.lookup_call.name, "frame") ||
 	    frame_with(C_MINE, MAGIC_L, &va) || if_test_lookup_reply(&tb.b, OK, sys_core_id(), C_MINE))
-		return 42;
+		return FAILED(42);
 	/* A moved one. */
 	if (next(&m) || m.num != IF_TEST_HANDOFF || m.cap_err || first_word(m.handoff.frame) !=
 								     MAGIC_H)
-		return 43;
+		return FAILED(43);
 	/* A token put by hand: good once, on our control endpoint only. */
 	if (next(&m) || m.num != IF_TEST_SCALARS)
-		return 44;
+		return FAILED(44);
 	const uint64_t on_monitor[4] = { MON_CAP_GET, m.scalars.u64 };
 	uint64_t r[4];
 	err_t cap_err;
 	if (mon_call_cap(on_monitor, 0, C_GOT, r, &cap_err) != ERR_CAP_RIGHTS)
-		return 45;
+		return FAILED(45);
 	if (mon_cap_get(C_CTL, m.scalars.u64, C_GOT) || cap_identify(C_GOT, &got) ||
 	    got.base != a.base)
-		return 46;
+		return FAILED(46);
 	if (mon_cap_get(C_CTL, m.scalars.u64, C_SLOT(SLOTS - 1)) != ERR_NOT_FOUND)
-		return 47;			/* taken already */
+		return FAILED(47);			/* taken already */
 	if (mon_cap_get(C_CTL, 0xBADull << 8, C_SLOT(SLOTS - 1)) != ERR_NOT_FOUND)
-		return 48;			/* never put */
+		return FAILED(48);			/* never put */
 	/* We cannot revoke what is not ours: the client's Frame. */
 	err_t err = mon_cap_revoke(gave, m.scalars.u64);
 	if (err != ERR_CAP_RIGHTS && err != ERR_NOT_FOUND)
-		return 49;
+		return FAILED(49);
 	if (next(&m) || m.num != IF_TEST_NOTHING_CALL || if_test_nothing_reply(&tb.b))
-		return 50;
+		return FAILED(50);
 	/* The client revoked its Frame: both our copies went. */
 	if (next(&m) || m.num != IF_TEST_LOOKUP_CALL || strcmp(m.lookup_call.name, "revoked"))
-		return 51;
+		return FAILED(51);
 	bool gone = cap_identify(gave, &got) == ERR_CAP_EMPTY &&
 		    cap_identify(C_GOT, &got) == ERR_CAP_EMPTY;
 	if (if_test_lookup_reply(&tb.b, gone ? OK : ERR_INVALID_ARG, 0, IDL_CAP_NONE) || !gone)
-		return 52;
+		return FAILED(52);
 	return 0;
 }
 
@@ -197,43 +198,43 @@ int idl_chan_server(void)
 
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(C_EP), CAP_ENDPOINT, 0) ||
 	    mon_export(UPROG_IDL_CHAN_NAME, C_EP, &svc))
-		return 1;
+		return FAILED(1);
 	if (accept_one(svc, &b) || open_end(&b))
-		return 2;
+		return FAILED(2);
 	bool same = b.peer_core == sys_core_id();
 	if (next(&m) || m.num != IF_TEST_TEXT || strcmp(m.text.s, UPROG_IDL_CHAN_TEXT))
-		return 3;
+		return FAILED(3);
 	if (next(&m) || m.num != IF_TEST_ADD_CALL ||
 	    if_test_add_reply(&tb.b, m.add_call.a + m.add_call.b))
-		return 4;
+		return FAILED(4);
 	if (next(&m) || m.num != IF_TEST_BLOB || m.blob.data_len != sizeof(data))
-		return 5;
+		return FAILED(5);
 	for (size_t i = 0; i < sizeof(data); i++)
 		if (m.blob.data[i] != (uint8_t)(i * 7))
-			return 6;
+			return FAILED(6);
 	if (next(&m) || m.num != IF_TEST_ECHO_CALL)
-		return 7;
+		return FAILED(7);
 	for (size_t i = 0; i < m.echo_call.data_len; i++)
 		data[i] = m.echo_call.data[i] ^ 0x5A;
 	if (if_test_echo_reply(&tb.b, data, m.echo_call.data_len))
-		return 8;
+		return FAILED(8);
 	if (!same && (bad = serve_caps()))
 		return bad;
 	/* After every refusal, it still works. */
 	if (next(&m) || m.num != IF_TEST_NAME || strcmp(m.name.s, "still here"))
-		return 60;
+		return FAILED(60);
 	if (next(&m) || m.num != IF_TEST_ADD_CALL ||
 	    if_test_add_reply(&tb.b, m.add_call.a + m.add_call.b))
-		return 61;
+		return FAILED(61);
 	if (next(&m) || m.num != IF_TEST_TEXT || strcmp(m.text.s, "bye"))
-		return 62;
+		return FAILED(62);
 	/* Closing: our copy of the frame goes at once; the end is gone. */
 	struct cap_info ci;
 	uint64_t token;
 	if (mon_unbind(C_CTL) || cap_identify(C_FRAME, &ci) != ERR_CAP_EMPTY)
-		return 63;
+		return FAILED(63);
 	if (mon_unbind(C_CTL) != ERR_NOT_FOUND || mon_cap_put(C_CTL, C_EP, &token) != ERR_NOT_FOUND)
-		return 64;
+		return FAILED(64);
 	printf("uprog: core %u: if/test.if over a bound channel from core %u%s\n", sys_core_id(),
 	       b.peer_core, same ? " (one core: no capabilities)" : ", capabilities both ways");
 	return 0;
@@ -251,40 +252,40 @@ static int client_caps(void)
 	uint32_t core;
 
 	if (frame_with(C_MINE, MAGIC_A, &mine) || if_test_give_send(&tb.b, C_MINE, PAGE))
-		return 40;
+		return FAILED(40);
 	if (if_test_lookup_call(&tb.b, "frame", &status, &core, &theirs) || status ||
 	    theirs == IDL_CAP_NONE || first_word(theirs) != MAGIC_L)
-		return 41;
+		return FAILED(41);
 	if (frame_with(C_MINE2, MAGIC_H, &va) || if_test_handoff_send(&tb.b, C_MINE2))
-		return 42;
+		return FAILED(42);
 	if (cap_identify(C_MINE2, &ci) != ERR_CAP_EMPTY)
-		return 43;			/* moved: ours is gone */
+		return FAILED(43);			/* moved: ours is gone */
 	/* What cannot be put, each refused before anything is sent. */
 	if (if_test_give_send(&tb.b, C_OTHER_EP, 1) != ERR_CAP_WRONG_TYPE)
-		return 44;
+		return FAILED(44);
 	if (if_test_give_send(&tb.b, theirs, PAGE) != ERR_CAP_NOT_OWNER)
-		return 45;			/* the server's core owns it */
+		return FAILED(45);			/* the server's core owns it */
 	const uint64_t on_monitor[4] = { MON_CAP_PUT };
 	if (mon_call_cap(on_monitor, C_MINE, 0, r, &cap_err) != ERR_CAP_RIGHTS)
-		return 46;
+		return FAILED(46);
 	/* A token by hand, which the server fetches. */
 	if (mon_cap_put(C_CTL, C_MINE, &token) ||
 	    if_test_scalars_send(&tb.b, 1, 2, 3, token, -4, true, OK) ||
 	    if_test_nothing_call(&tb.b))
-		return 47;
+		return FAILED(47);
 	/* Revocation: only with a Frame of the object, and only its id. */
 	if (mon_cap_revoke(C_OTHER_EP, token) != ERR_CAP_WRONG_TYPE)
-		return 48;
+		return FAILED(48);
 	if (mon_cap_revoke(theirs, token) != ERR_CAP_RIGHTS)
-		return 49;			/* an import proves nothing */
+		return FAILED(49);			/* an import proves nothing */
 	if (mon_cap_revoke(C_MINE, token ^ (1ull << 20)) != ERR_NOT_FOUND)
-		return 50;			/* another generation */
+		return FAILED(50);			/* another generation */
 	if (mon_cap_revoke(C_MINE, token))
-		return 51;
+		return FAILED(51);
 	if (if_test_lookup_call(&tb.b, "revoked", &status, &core, NULL) || status)
-		return 52;			/* the server still has a copy */
+		return FAILED(52);			/* the server still has a copy */
 	if (mine[0] != MAGIC_A)
-		return 53;			/* ours is untouched */
+		return FAILED(53);			/* ours is untouched */
 	return 0;
 }
 
@@ -313,52 +314,52 @@ int idl_chan_client(unsigned server_core)
 
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(C_EP), CAP_ENDPOINT, 0) ||
 	    ram_retype(CPTR_TASKCN, CADDR_L2(C_OTHER_EP), CAP_ENDPOINT, 0))
-		return 1;
+		return FAILED(1);
 	uint64_t end = sys_clock_ns() + WAIT_NS;
 	while ((err = mon_bind(UPROG_IDL_CHAN_NAME, C_EP, C_FRAME, C_BELL, &b)) == ERR_NOT_FOUND &&
 	       sys_clock_ns() < end)
 		sys_sleep_until(sys_clock_ns() + 5000000);	/* the server is not up yet */
 	if (err || b.peer_core != server_core)
-		return 2;
+		return FAILED(2);
 	if (mon_binding_ctl(&b, C_OTHER_EP, C_CTL) != ERR_CAP_RIGHTS)
-		return 3;			/* not this end's endpoint */
+		return FAILED(3);			/* not this end's endpoint */
 	if (open_end(&b))
-		return 4;
+		return FAILED(4);
 	bool same = server_core == sys_core_id();
 	volatile uint64_t *va;
 	if (if_test_text_send(&tb.b, UPROG_IDL_CHAN_TEXT))
-		return 5;
+		return FAILED(5);
 	if (if_test_add_call(&tb.b, 2, 3, &sum) || sum != 5)
-		return 6;
+		return FAILED(6);
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7);
 	if (if_test_blob_send(&tb.b, data, sizeof(data)))
-		return 7;
+		return FAILED(7);
 	if (if_test_echo_call(&tb.b, data, 2000, &back, &len) || len != 2000)
-		return 8;
+		return FAILED(8);
 	for (size_t i = 0; i < len; i++)
 		if (back[i] != (data[i] ^ 0x5A))
-			return 9;
+			return FAILED(9);
 	if (same) {
 		if (frame_with(C_MINE, MAGIC_A, &va) ||
 		    if_test_give_send(&tb.b, C_MINE, PAGE) != ERR_UNSUPPORTED ||
 		    mon_cap_put(C_CTL, C_MINE, &token) != ERR_UNSUPPORTED)
-			return 10;
+			return FAILED(10);
 	} else if ((bad = client_caps())) {
 		return bad;
 	}
 	if (if_test_name_send(&tb.b, "still here"))
-		return 60;
+		return FAILED(60);
 	if (if_test_add_call(&tb.b, 40, 2, &sum) || sum != 42)
-		return 61;
+		return FAILED(61);
 	if (if_test_text_send(&tb.b, "bye"))
-		return 62;
+		return FAILED(62);
 	/* Closing: once the server has closed its end too, the channel is
 	 * taken back, our copy of its frame with it. */
 	if (mon_unbind(C_CTL) || mon_unbind(C_CTL) != ERR_NOT_FOUND)
-		return 63;
+		return FAILED(63);
 	if (!goes(C_FRAME))
-		return 64;
+		return FAILED(64);
 	/* After the server exits, its Frame's copy here goes too (its memory
 	 * is taken back, and rcap revokes what other cores hold first). */
 	return same || goes(theirs) ? 0 : 70;

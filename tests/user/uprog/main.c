@@ -1,26 +1,13 @@
 /*
- * A small program for the tests of spawning (tests/monitor/proctest.c). Its
- * argument says what to do; its exit status is what the test checks.
- *   0  say hello and exit 0
- *   1..5  fault: divide error, page fault, general protection, invalid
- *      opcode, breakpoint (the kernel stops it; exit status -(vector + 1))
- *   6  try the Kernel capability, which an ordinary process does not hold:
- *      exit with the error (ERR_CAP_EMPTY expected)
- *   7  run forever, yielding (to be killed)
- *   8  check its well-known capabilities: exit 0 if all are right
- * Messages (tests/monitor/lmptest.c), on the endpoint its parent gives it
- * in its first free task slot (UPROG_EP):
- *   9  echo server: replies to each call with (w0 + 1, w1 + 1, badge,
- *      info | the type of a received capability << 32); a call with w0 =
- *      UPROG_QUIT ends it; with w1 = UPROG_SEND_BACK the reply carries a
- *      copy of its own dispatcher capability
- *  10  makes the endpoint its own exception endpoint, hits a breakpoint,
- *      and exits 42 if its handler resumes it
- *  11  yields a while, then sends (11, 12, 13, 14); exits with the result
- *  12  receives once; exits with the result (ERR_EP_GONE when the parent
- *      destroys the endpoint under it)
- *  13  prints its argv and exits with 100 * argc + the length of its last
- *      argument (tests/user/usertest)
+ * A small program for the tests (the monitor's tests in tests/monitor start it;
+ * test image only). Its argument's low byte is its mode, named in
+ * tests/include/flotilla/uprog.h (enum uprog_mode, UPROG_*), where each
+ * mode says what it does; some modes take more above it (UPROG_PARAM).
+ * Its exit status is what the test checks: a check that fails ends it
+ * with FAILED(n) (failed.h), which also says on the console which check
+ * (file:line) in which mode, so that a FAIL line's status can be read
+ * against the boot log. Messages (tests/monitor/lmptest.c) come on the
+ * endpoint its parent gives it in its first free task slot (UPROG_EP).
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +19,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/testfault.h>
 #include <flotilla/uchan.h>
+#include "failed.h"
 
 extern unsigned long libc_arg;
 
@@ -53,6 +41,39 @@ int bench_shoot(size_t n);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
 
+/* The modes by name (tests/include/flotilla/uprog.h), for what uprog
+ * says when a check fails. */
+static const char *const mode_names[] = {
+	[UPROG_HELLO] = "hello", [UPROG_FAULT_FIRST] = "fault_divide",
+	[UPROG_FAULT_FIRST + 1] = "fault_page", [UPROG_FAULT_FIRST + 2] = "fault_gp",
+	[UPROG_FAULT_FIRST + 3] = "fault_opcode", [UPROG_FAULT_FIRST + 4] = "fault_breakpoint",
+	[UPROG_KERNEL_CAP] = "kernel_cap", [UPROG_LOOP] = "loop", [UPROG_CHECK_CAPS] = "check_caps",
+	[UPROG_ECHO] = "echo", [UPROG_OWN_HANDLER] = "own_handler", [UPROG_SEND_LATER] = "send_later",
+	[UPROG_RECV_ONCE] = "recv_once", [UPROG_ARGS] = "args", [UPROG_URPC_ECHO] = "urpc_echo",
+	[UPROG_WATCH_FRAME] = "watch_frame", [UPROG_MONITOR_CALLS] = "monitor_calls",
+	[UPROG_IDLE] = "idle", [UPROG_PROCESS_CALLS] = "process_calls", [UPROG_CHATTER] = "chatter",
+	[UPROG_BIND_SERVER] = "bind_server", [UPROG_BIND_CLIENT] = "bind_client",
+	[UPROG_SPAN] = "span", [UPROG_SPAN_FOREVER] = "span_forever", [UPROG_SPAN_UNMAP] = "span_unmap",
+	[UPROG_IDL_LMP] = "idl_lmp", [UPROG_IDL_CHAN_SERVER] = "idl_chan_server",
+	[UPROG_IDL_CHAN_CLIENT] = "idl_chan_client", [UPROG_CONSOLE] = "console",
+	[UPROG_BENCH_ECHO] = "bench_echo", [UPROG_BENCH_UCHAN] = "bench_uchan",
+	[UPROG_BENCH_UNMAP] = "bench_unmap", [UPROG_FPU_HOLD] = "fpu_hold",
+	[UPROG_FPU_DIRTY] = "fpu_dirty", [UPROG_FPU_CLEAN] = "fpu_clean", [UPROG_FPU_FAULT] = "fpu_fault",
+	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
+	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot",
+};
+
+int uprog_failed(int status, const char *file, int line)
+{
+	unsigned mode = UPROG_MODE(libc_arg);
+	const char *name = mode < sizeof(mode_names) / sizeof(mode_names[0]) && mode_names[mode] ?
+			   mode_names[mode] : "?";
+
+	printf("uprog: %s (mode %u) on core %u: the check at %s:%d failed: exit %d\n", name, mode,
+	       sys_core_id(), file, line, status);
+	return status;
+}
+
 static int try_kernel_cap(void)
 {
 	char buf[64];
@@ -68,13 +89,13 @@ static int check_caps(void)
 	struct cap_info i;
 
 	if (cap_identify(CPTR_DISPATCHER, &i) || i.type != CAP_DISPATCHER)
-		return 1;
+		return FAILED(1);
 	if (cap_identify(CPTR_ROOTCN, &i) || i.type != CAP_CNODE)
-		return 2;
+		return FAILED(2);
 	if (cap_identify(CPTR_VROOT, &i) || i.type != CAP_PML4)
-		return 3;
+		return FAILED(3);
 	if (cap_identify(CPTR_KERNEL, &i) != ERR_CAP_EMPTY)
-		return 4;
+		return FAILED(4);
 	return 0;
 }
 
@@ -119,17 +140,17 @@ static int urpc_echo(void)
 
 	if (window_map_page(UPROG_EP + 1, &mem) ||
 	    uchan_open(&c, mem, 4096, UPROG_CHAN_SLOTS, 1, UPROG_EP, UPROG_EP + 2))
-		return -1;
+		return FAILED(-1);
 	for (;;) {
 		err_t err = uchan_recv(&c, w, &n, &type);
 		if (err == ERR_BAD_MESSAGE)
 			continue;
 		if (err)
-			return -2;
+			return FAILED(-2);
 		if (n >= 1 && w[0] == UPROG_QUIT)
 			return echoed;
 		if (uchan_send(&c, w, n, type))
-			return -3;
+			return FAILED(-3);
 		echoed++;
 	}
 }
@@ -140,7 +161,7 @@ static int watch_frame(void)
 	volatile uint64_t *w;
 
 	if (window_map_page(UPROG_EP + 1, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
-		return -1;
+		return FAILED(-1);
 	w[1] = UPROG_WATCH_MAGIC + 1;
 	while (w[0] != UPROG_QUIT)
 		sys_sleep_until(sys_clock_ns() + 1000000);
@@ -159,28 +180,28 @@ static int ask_the_monitor(void)
 
 	snprintf(name, sizeof(name), "svc%u", core);
 	if (mon_cores(&n) || n < 2)
-		return 1;
+		return FAILED(1);
 	if (ns_register(name, UPROG_NS_VALUE(core)))
-		return 2;
+		return FAILED(2);
 	if (ns_register(name, 1) != ERR_NAME_IN_USE)
-		return 3;
+		return FAILED(3);
 	if (ns_lookup(UPROG_NS_HUB, &e) || e.core != 0 || e.value != UPROG_NS_HUB_VALUE)
-		return 4;
+		return FAILED(4);
 	if (ns_lookup(name, &e) || e.core != core || e.value != UPROG_NS_VALUE(core))
-		return 5;
+		return FAILED(5);
 	if (ns_lookup("no-such-name", &e) != ERR_NOT_FOUND)
-		return 6;
+		return FAILED(6);
 	if (ns_lookup("a-name-that-is-too-long", &e) != ERR_INVALID_ARG || ns_register("", 0) !=
 	    ERR_INVALID_ARG)
-		return 7;
+		return FAILED(7);
 	if (core != 0 && ns_remove(UPROG_NS_HUB) != ERR_NOT_FOUND)	/* core 0's, not ours */
 		return 8;
 	if (mon_ping(core ? 0 : n - 1, &cycles) || cycles == 0)
-		return 9;
+		return FAILED(9);
 	if (mon_ping(core, &cycles) != ERR_INVALID_ARG || mon_ping(n, &cycles) != ERR_INVALID_ARG)
-		return 10;
+		return FAILED(10);
 	if (mon_call_raw(unknown, r) != ERR_BAD_MESSAGE || mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
-		return 11;
+		return FAILED(11);
 	if (mon_cores(&n))				/* and it still answers */
 		return 12;
 	return 0;
@@ -226,29 +247,29 @@ static int supervision_calls(unsigned core, unsigned next)
 	err_t err;
 
 	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
-		return 12;			/* the power-off right, from one without it */
+		return FAILED(12);			/* the power-off right, from one without it */
 	o.flags = 0x80;
 	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_INVALID_ARG)
-		return 13;
+		return FAILED(13);
 	o = (struct mon_spawn_opts){ .give = CPTR_DISPATCHER };
 	if (next != core && mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) !=
 			    ERR_UNSUPPORTED)
-		return 14;			/* a capability does not cross cores */
+		return FAILED(14);			/* a capability does not cross cores */
 	o.give = 0;
 	if (mon_spawn_opts("uprog", next, UPROG_HELLO, &o, &pid, &serial))
-		return 15;
+		return FAILED(15);
 	/* It says hello and exits 0; its monitor keeps how. The deadline
 	 * only turns a hang into a failure. */
 	while ((err = mon_wait(next, pid, serial, &e)) == ERR_WOULD_BLOCK &&
 	       sys_clock_ns() < deadline)
 		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
 	if (err || e.status != 0 || e.how != MON_END_EXIT)
-		return 16;
+		return FAILED(16);
 	if (mon_wait(next, pid, serial + 1000, &e) != ERR_NOT_FOUND ||
 	    mon_stop(next, pid, serial) != ERR_NOT_FOUND)
-		return 17;			/* no such instance; it has ended */
+		return FAILED(17);			/* no such instance; it has ended */
 	if (mon_beat(&stop) != ERR_CAP_RIGHTS)
-		return 18;			/* no request started it: nobody waits */
+		return FAILED(18);			/* no request started it: nobody waits */
 	return 0;
 }
 
@@ -262,21 +283,21 @@ static int process_calls(void)
 	size_t got = 1;
 
 	if (mon_cores(&n) || n == 0)
-		return 1;
+		return FAILED(1);
 	unsigned next = (core + 1) % n;
 	if (mon_spawn("uprog", next, UPROG_IDLE, &pid) || !listed(next, pid))
-		return 2;
+		return FAILED(2);
 	if (mon_kill(next, pid) || listed(next, pid))
-		return 3;
+		return FAILED(3);
 	if (mon_kill(next, pid) != ERR_NOT_FOUND || mon_kill(next, 1000) != ERR_NOT_FOUND)
-		return 4;
+		return FAILED(4);
 	if (mon_spawn("no-such-prog", next, 0, &pid) != ERR_NOT_FOUND ||
 	    mon_spawn("", next, 0, &pid) != ERR_INVALID_ARG ||
 	    mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
-		return 5;
+		return FAILED(5);
 	if (mon_spawn("uprog", n, 0, &pid) != ERR_INVALID_ARG || mon_ps(n, 0, &p) != ERR_INVALID_ARG ||
 	    mon_kill(n, 0) != ERR_INVALID_ARG || mon_mem(n, &free, &total) != ERR_INVALID_ARG)
-		return 6;
+		return FAILED(6);
 	/* Itself, among its monitor's children: not started by a request. */
 	unsigned seen = 0, refused = 0;
 	for (unsigned i = 0; mon_ps(core, i, &p) == OK; i++)
@@ -285,16 +306,16 @@ static int process_calls(void)
 			refused += mon_kill(core, p.pid) == ERR_CAP_RIGHTS;
 		}
 	if (seen == 0 || refused != seen)
-		return 7;
+		return FAILED(7);
 	if (mon_ps(core, 1000, &p) != ERR_NOT_FOUND)
-		return 8;
+		return FAILED(8);
 	if (mon_console_read(buf, sizeof(buf), &got, NULL) || got != 0)
-		return 9;
+		return FAILED(9);
 	for (unsigned k = 0; k < n; k++)
 		if (mon_mem(k, &free, &total) || total == 0 || free > total)
-			return 10;
+			return FAILED(10);
 	if (mon_poweroff(0) != ERR_CAP_RIGHTS || mon_poweroff(128) != ERR_CAP_RIGHTS)
-		return 11;			/* only the shell may */
+		return FAILED(11);			/* only the shell may */
 	return supervision_calls(core, next);
 }
 
@@ -308,9 +329,9 @@ static int console_reader(bool hold)
 	err_t cap_err, err;
 
 	if (mon_call_cap(w, 0, 0, r, &cap_err) != ERR_CAP_EMPTY)
-		return 1;			/* who asks is not known */
+		return FAILED(1);			/* who asks is not known */
 	if (mon_call_cap(w, CPTR_DISPATCHER, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
-		return 2;
+		return FAILED(2);
 	err = mon_console_read(buf, sizeof(buf), &got, &owner);
 	if (err == ERR_CONSOLE_BUSY)
 		return (int)UPROG_CONSOLE_BUSY(owner.core, owner.pid);
@@ -357,48 +378,48 @@ int main(int argc, char **argv)
 	struct lmp_msg m;
 
 	switch (UPROG_MODE(libc_arg)) {
-	case 0:
+	case UPROG_HELLO:
 		printf("uprog: hello from core %u\n", sys_core_id());
 		return 0;
-	case 1: case 2: case 3: case 4: case 5:
+	case UPROG_FAULT_FIRST ... UPROG_FAULT_FIRST + 4:
 		fault_on_purpose((unsigned)libc_arg);
 		return 99;	/* not reached */
-	case 6:
+	case UPROG_KERNEL_CAP:
 		return try_kernel_cap();
-	case 7:
+	case UPROG_LOOP:
 		for (;;)
 			sys_yield();
-	case 8:
+	case UPROG_CHECK_CAPS:
 		return check_caps();
-	case 9:
+	case UPROG_ECHO:
 		return echo_server();
-	case 10:
+	case UPROG_OWN_HANDLER:
 		return own_handler();
-	case 11:
+	case UPROG_SEND_LATER:
 		for (int i = 0; i < 20; i++)
 			sys_yield();
 		return lmp_send(UPROG_EP, 0, 0, (const uint64_t[LMP_WORDS]){ 11, 12, 13, 14 });
-	case 12:
+	case UPROG_RECV_ONCE:
 		return lmp_recv(UPROG_EP, 0, 0, &m);
-	case 13:
+	case UPROG_ARGS:
 		printf("uprog: argc %d:", argc);
 		for (int i = 0; i < argc; i++)
 			printf(" '%s'", argv[i]);
 		printf("\n");
 		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
-	case 14:
+	case UPROG_URPC_ECHO:
 		return urpc_echo();
-	case 15:
+	case UPROG_WATCH_FRAME:
 		return watch_frame();
-	case 16:
+	case UPROG_MONITOR_CALLS:
 		return ask_the_monitor();
-	case 17:
+	case UPROG_IDLE:
 		printf("uprog: idle on core %u\n", sys_core_id());
 		for (;;)
 			sys_sleep_until(~0ull);
-	case 18:
+	case UPROG_PROCESS_CALLS:
 		return process_calls();
-	case 19:
+	case UPROG_CHATTER:
 		return chatter();
 	case UPROG_BIND_SERVER:
 		return bind_server(UPROG_PARAM(libc_arg));
@@ -434,5 +455,6 @@ int main(int argc, char **argv)
 	case UPROG_HANGS:
 		return hangs();
 	}
+	printf("uprog: no mode %u (tests/include/flotilla/uprog.h)\n", UPROG_MODE(libc_arg));
 	return 100;
 }

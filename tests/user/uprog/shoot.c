@@ -32,6 +32,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 
 #define U_PDPT		CADDR(TASK_CN, 44)
 #define U_PDIR		CADDR(TASK_CN, 45)
@@ -77,9 +78,9 @@ static int read_until_fault(void)
 		uint64_t v = PAGE(LAST)[0];
 		reads++;
 		if (a)
-			return 99;
+			return FAILED(99);
 		if (v != PAGE_MAGIC)
-			return 98;
+			return FAILED(98);
 	}
 }
 
@@ -198,20 +199,20 @@ static int refusals(void)
 	if (mon_unmap((void *)(BASE + NPAGES * 4096), 2, 0, NULL) != ERR_NOT_MAPPED ||
 	    mon_unmap((void *)(BASE + (NPAGES - 1) * 4096), 2, 0, NULL) != ERR_NOT_MAPPED ||
 	    mon_unmap((void *)(BASE + (NPAGES - 1) * 4096), 3, 0, NULL) != ERR_NOT_MAPPED)
-		return 11;		/* partly unmapped: a hole at entry NPAGES */
+		return FAILED(11);		/* partly unmapped: a hole at entry NPAGES */
 	if (mon_unmap((void *)(BASE + 512 * 4096), 1, 0, NULL) != ERR_NOT_MAPPED ||
 	    mon_unmap((void *)0x1000, 1, 0, NULL) != ERR_NOT_MAPPED)
-		return 12;		/* not the process's: no tables, or nothing there */
+		return FAILED(12);		/* not the process's: no tables, or nothing there */
 	if (mon_unmap((void *)0xFFFF800000000000ull, 1, 0, NULL) != ERR_MAP_RANGE ||
 	    mon_unmap((void *)(0x800000000000ull - 4096), 2, 0, NULL) != ERR_MAP_RANGE)
-		return 13;		/* outside user space */
+		return FAILED(13);		/* outside user space */
 	if (mon_unmap((void *)(BASE + 8), 1, 0, NULL) != ERR_INVALID_ARG ||
 	    mon_unmap((void *)BASE, 0, 0, NULL) != ERR_INVALID_ARG ||
 	    mon_unmap((void *)BASE, UNMAP_MAX_PAGES + 1, 0, NULL) != ERR_INVALID_ARG ||
 	    mon_unmap((void *)BASE, 1, 5, NULL) != ERR_INVALID_ARG)
-		return 14;
+		return FAILED(14);
 	if (mon_call_cap(w, U_PT, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
-		return 15;		/* the request must bring the PML4 */
+		return FAILED(15);		/* the request must bring the PML4 */
 	return 0;
 }
 
@@ -223,20 +224,20 @@ int span_unmap_test(void)
 	bool faulted;
 
 	if (mon_cores(&n) || n == 0 || n > MAX_CORES)
-		return 1;
+		return FAILED(1);
 	nlanes = n;
 	if (!(stacks = malloc((size_t)n * STACK)))
-		return 1;
+		return FAILED(1);
 	if (tables())
-		return 2;
+		return FAILED(2);
 	for (unsigned i = 0; i < NPAGES; i++)
 		PAGE(i)[0] = PAGE_MAGIC;
 	PAGE(LAST)[0] = PAGE_MAGIC;
 	if (mon_unmap((void *)BASE, 1, 0, NULL) != ERR_NOT_FOUND)
-		return 3;			/* not spanned: the process's own to do */
+		return FAILED(3);			/* not spanned: the process's own to do */
 	for (unsigned k = 0; k < n; k++)
 		if (mon_span(k, lane_main, k, stacks + k * STACK, STACK, &id[k]))
-			return 4;
+			return FAILED(4);
 	for (unsigned k = 0; k < n; k++)
 		while (!lane[k].ready)
 			nap();
@@ -247,28 +248,28 @@ int span_unmap_test(void)
 	if ((bad = refusals()))
 		return bad;
 	if (!grew_by(n, 0))
-		return 16;
+		return FAILED(16);
 	for (unsigned i = 0; i < NPAGES; i++)
 		if (PAGE(i)[0] != PAGE_MAGIC)
-			return 17;
+			return FAILED(17);
 	if (PAGE(LAST)[0] != PAGE_MAGIC)
-		return 17;
+		return FAILED(17);
 
 	/* 2. Each shape flushes exactly the pages on every core. */
 	for (unsigned s = 0; s < 4; s++) {
 		remember(n);
 		if (mon_unmap((void *)(BASE + 2 * s * 4096), 2, 1 + s, &sd))
-			return 5;
+			return FAILED(5);
 		if (sd.shape != s || sd.cores != (n >= 64 ? ~0ull : (1ull << n) - 1) ||
 		    sd.msgs != 2 * (n - 1))
-			return 6;
+			return FAILED(6);
 		if (!grew_by(n, 2))
-			return 7;
+			return FAILED(7);
 	}
 
 	remember(n);
 	if (mon_unmap((void *)BASE, 2, 0, NULL) != ERR_NOT_MAPPED || !grew_by(n, 0))
-		return 23;			/* twice: refused, nothing flushed */
+		return FAILED(23);			/* twice: refused, nothing flushed */
 
 	/* 3. The reader on the last core must fault once the unmap returned. */
 	unsigned last = n - 1;
@@ -278,7 +279,7 @@ int span_unmap_test(void)
 		while (reads < 1000)
 			;			/* its TLB holds the page */
 		if (mon_unmap((void *)PAGE(LAST), 1, MON_SHAPE_BEST, NULL))
-			return 18;
+			return FAILED(18);
 		after_unmap = 1;
 		if (wait_span(id[last], &status, &faulted) || !faulted)
 			return status == 99 ? 19 : 20;	/* 19: read after the shootdown */
@@ -288,14 +289,14 @@ int span_unmap_test(void)
 	if (cnode_delete(CPTR_TASKCN, CADDR_L2(U_PAGES)) ||
 	    (n == 1 && mon_unmap((void *)PAGE(LAST), 1, 0, NULL)) ||
 	    cnode_delete(CPTR_TASKCN, CADDR_L2(U_LAST)))
-		return 21;
+		return FAILED(21);
 	ctl.cmd = CMD_STOP;
 	ctl.gen++;
 	for (unsigned k = 0; k < n; k++) {
 		if (k == last && n > 1)
 			continue;
 		if (wait_span(id[k], &status, &faulted) || faulted || status != 0)
-			return 22;
+			return FAILED(22);
 	}
 	printf("uprog: core %u: unmapped pages of a space spanned on %u cores over each shape: "
 	       "every core flushed exactly them; refusals changed nothing%s\n",

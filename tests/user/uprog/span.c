@@ -11,6 +11,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include "failed.h"
 
 #define S_LATE_FRAME	CADDR(TASK_CN, 40)	/* mapped after the spans started */
 #define S_RO_VROOT	CADDR(TASK_CN, 41)	/* CPTR_VROOT without WRITE */
@@ -49,7 +50,7 @@ static int lane_main(uint64_t k)
 
 	lane[k].core = sys_core_id();
 	if (disp_info(CPTR_DISPATCHER, &info) || info.state != DISP_STATE_RUNNABLE)
-		return 1;
+		return FAILED(1);
 	while (!go)
 		sys_sleep_until(sys_clock_ns() + 1000000);
 	for (unsigned i = 0; i < SPAN_ADDS; i++) {
@@ -85,22 +86,22 @@ static int refusals(unsigned ncores)
 	const uint64_t wait0[4] = { MON_SPAN_WAIT, 0 };
 
 	if (mon_span(ncores, lane_main, 0, stacks[0], SPAN_STACK, &id) != ERR_INVALID_ARG)
-		return 1;			/* no such core */
+		return FAILED(1);			/* no such core */
 	if (mon_span(0, lane_main, 0, stacks[0], 100, &id) != ERR_INVALID_ARG)
-		return 2;			/* stack too small */
+		return FAILED(2);			/* stack too small */
 	if (mon_call_cap(ok, 0, 0, r, &cap_err) != ERR_CAP_EMPTY)
-		return 3;			/* no PML4 */
+		return FAILED(3);			/* no PML4 */
 	if (mon_call_cap(ok, CPTR_DISPATCHER, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
-		return 4;
+		return FAILED(4);
 	if (cnode_mint(CPTR_TASKCN, CADDR_L2(S_RO_VROOT), CPTR_VROOT, CAP_RIGHT_READ, 0) ||
 	    mon_call_cap(ok, S_RO_VROOT, 0, r, &cap_err) != ERR_CAP_RIGHTS)
-		return 5;			/* a PML4 it may not change */
+		return FAILED(5);			/* a PML4 it may not change */
 	if (mon_call_cap(low_stack, CPTR_VROOT, 0, r, &cap_err) != ERR_BAD_ADDRESS)
-		return 6;			/* refused by the kernel that would run it */
+		return FAILED(6);			/* refused by the kernel that would run it */
 	if (mon_span_wait(SPAN_MAX_CORES + 7, &(int){ 0 }, &(bool){ false }) != ERR_NOT_FOUND)
-		return 7;
+		return FAILED(7);
 	if (mon_call_cap(wait0, 0, 0, r, &cap_err) != ERR_CAP_EMPTY)
-		return 8;
+		return FAILED(8);
 	return 0;
 }
 
@@ -113,14 +114,14 @@ int span_test(void)
 	bool faulted;
 
 	if (mon_cores(&n) || n == 0 || n > SPAN_MAX_CORES)
-		return 1;
+		return FAILED(1);
 	if ((bad = refusals(n)))
 		return 10 + bad;
 	/* The window's tables exist before the spans; the late page needs
 	 * none below the top level that the replicas do not share. */
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_WARM_FRAME), CAP_FRAME, 4096) ||
 	    window_map_page(S_WARM_FRAME, &va))
-		return 2;
+		return FAILED(2);
 	for (unsigned k = 0; k < n; k++)
 		if (mon_span(k, lane_main, k, stacks[k], SPAN_STACK, &id[k]))
 			return 30 + (int)k;
@@ -128,17 +129,17 @@ int span_test(void)
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT), CAP_FRAME, 4096) ||
 	    cnode_copy(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME), S_LATE_PARENT) ||
 	    window_map_page(S_LATE_FRAME, &va))
-		return 3;
+		return FAILED(3);
 	((volatile uint64_t *)va)[0] = LATE_MAGIC;
 	late = va;
 	/* What would need a shootdown, or a new top-level entry, is refused:
 	 * deleting the mapped copy, or revoking what it was copied from. */
 	if (cnode_delete(CPTR_TASKCN, CADDR_L2(S_LATE_FRAME)) != ERR_SPANNED ||
 	    cnode_revoke(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT)) != ERR_SPANNED)
-		return 4;
+		return FAILED(4);
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(S_PDPT), CAP_PDPT, 0) ||
 	    vnode_map(CPTR_VROOT, PDPT_ENTRY, S_PDPT, 0) != ERR_SPANNED)
-		return 5;
+		return FAILED(5);
 	go = 1;
 	for (unsigned k = 0; k < n; k++) {
 		if (wait_span(id[k], &status, &faulted))
@@ -149,19 +150,19 @@ int span_test(void)
 			return 80 + (int)k;
 	}
 	if (atomic_load(&total) != (uint64_t)n * SPAN_ADDS)
-		return 6;
+		return FAILED(6);
 	/* No span runs any more: all of it works again. */
 	struct cap_info ci;
 	if (vnode_map(CPTR_VROOT, PDPT_ENTRY, S_PDPT, 0) ||
 	    cnode_revoke(CPTR_TASKCN, CADDR_L2(S_LATE_PARENT)) ||
 	    cap_identify(S_LATE_FRAME, &ci) != ERR_CAP_EMPTY)
-		return 7;
+		return FAILED(7);
 	/* A span that faults is reported by its core; this one goes on. */
 	if (mon_span(n - 1, lane_fault, 0, stacks[0], SPAN_STACK, &fid) ||
 	    wait_span(fid, &status, &faulted) || !faulted || status != -1)
-		return 8;
+		return FAILED(8);
 	if (mon_span_wait(fid, &status, &faulted) != ERR_NOT_FOUND)
-		return 9;			/* forgotten once waited for */
+		return FAILED(9);			/* forgotten once waited for */
 	printf("uprog: core %u: spanned %u cores: %u adds seen by all, late page seen by all\n",
 	       sys_core_id(), n, (unsigned)atomic_load(&total));
 	return 0;
@@ -193,10 +194,10 @@ int span_forever(unsigned core)
 
 	if (cap_identify(UPROG_EP, &ci) == OK && ci.type == CAP_FRAME &&
 	    window_map_page(UPROG_EP, &va))
-		return 1;
+		return FAILED(1);
 	beat = va;
 	if (mon_span(core, lane_beat, 0, stacks[0], SPAN_STACK, &id))
-		return 2;
+		return FAILED(2);
 	beat[0] = UPROG_WATCH_MAGIC;
 	printf("uprog: core %u: spanned to core %u\n", sys_core_id(), core);
 	sleep_forever();
