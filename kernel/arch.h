@@ -127,9 +127,4 @@ bool arch_fpu_lazy(void);
 /* Makes user code's next x87/SSE/AVX instruction trap (#NM), or not. */
 void arch_fpu_trap_next(bool trap);
 
-/* For boot tests that fault on purpose. */
-void arch_fault_divide(void);
-void arch_fault_page(void);
-void arch_fault_invalid_opcode(void);
-
 #endif

@@ -117,34 +117,14 @@ static void serve_one(struct core *c, struct kchan_rep *ch, const struct kchan_r
 	case KCHAN_PING:
 		reply(ch, seq, OK, c->ticks, 0, NULL);
 		break;
-	case KCHAN_RUN_TEST: {
-		bool skipped = false;
-		const char *msg = "this kernel has no boot tests (build/flotilla-test.bin has)";
-		err_t err = ktest_run_here ? ktest_run_here(arg, &skipped, &msg) : ERR_BAD_MESSAGE;
-		reply(ch, seq, err, 0, skipped ? KCHAN_REP_SKIPPED : 0, msg);
+	default: {
+		/* The test kernel's requests: run a test, fault on purpose. */
+		struct ktest_reply r = { ERR_BAD_MESSAGE, op, 0, "unknown request" };
+		if (ktest_serve)
+			ktest_serve(op, arg, req->addr, &r);
+		reply(ch, seq, r.status, r.value, r.skipped ? KCHAN_REP_SKIPPED : 0, r.msg);
 		break;
 	}
-	case KCHAN_FAULT:
-		if (arg == FAULT_DIVIDE)
-			arch_fault_divide();
-		else if (arg == FAULT_PAGE)
-			arch_fault_page();
-		else if (arg == FAULT_INVALID_OPCODE)
-			arch_fault_invalid_opcode();
-		else if (arg == FAULT_WRITE_AT) {
-			/* Writes the word back as it was: if nothing stops the
-			 * write, nothing is corrupted, and the caller learns it
-			 * from the OK. */
-			volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)req->addr;
-			*p = *p;
-			reply(ch, seq, OK, 0, 0, "the write went through");
-			break;
-		}
-		reply(ch, seq, ERR_BAD_MESSAGE, arg, 0, "unknown fault kind");
-		break;
-	default:
-		reply(ch, seq, ERR_BAD_MESSAGE, op, 0, "unknown request");
-		break;
 	}
 	c->serving_seq = 0;
 }

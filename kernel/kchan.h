@@ -22,6 +22,7 @@
 
 enum kchan_op {
 	KCHAN_PING = 1,		/* reply value: the core's timer ticks */
+	/* Only the test kernel serves these (kernel/testhooks.h): */
 	KCHAN_RUN_TEST = 2,	/* arg: index of the test in the test table */
 	KCHAN_FAULT = 3,	/* arg: enum kchan_fault; never replies normally */
 };

@@ -152,12 +152,12 @@ def check_fault_reports(res, prefix, text):
     readable: vector, error, address, registers, a symbolic backtrace."""
     wanted = {
         "divide_error": [r"kernel fault: #DE divide error \(vector 0\)",
-                         r"#0 [0-9a-f]+ arch_fault_divide\+0x"],
+                         r"#0 [0-9a-f]+ ktest_fault_divide\+0x"],
         "page_fault": [r"kernel fault: #PF page fault \(vector 14\)",
                        r"faulting address \(cr2\): 0x0000000000001000 \(page not present, write\)",
-                       r"#0 [0-9a-f]+ arch_fault_page\+0x"],
+                       r"#0 [0-9a-f]+ ktest_fault_page\+0x"],
         "invalid_opcode": [r"kernel fault: #UD invalid opcode \(vector 6\)",
-                           r"#0 [0-9a-f]+ arch_fault_invalid_opcode\+0x"],
+                           r"#0 [0-9a-f]+ ktest_fault_invalid_opcode\+0x"],
     }
     for kind, pats in wanted.items():
         if not re.search(rf"^PASS fault_{kind}_halts_only_that_core", text, re.M):

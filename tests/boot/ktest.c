@@ -72,7 +72,7 @@ static enum test_verdict run_here(const struct test *t, unsigned online)
 	return v;
 }
 
-err_t ktest_run_here(uint32_t index, bool *skipped, const char **msg)
+static err_t run_index_here(uint32_t index, bool *skipped, const char **msg)
 {
 	struct ktest_core *k = here();
 	enum test_verdict v;
@@ -89,6 +89,57 @@ err_t ktest_run_here(uint32_t index, bool *skipped, const char **msg)
 	k->running = NULL;
 	*skipped = v == TEST_SKIP;
 	return v == TEST_FAIL ? ERR_INVALID_ARG : OK;
+}
+
+/* Faults raised on purpose by the boot tests. noinline and a frame pointer
+ * keep them visible in the backtrace under their own names. */
+void ktest_fault_divide(void);
+__attribute__((noinline)) void ktest_fault_divide(void)
+{
+	/* In assembly: the compiler may turn a C division into a compare. */
+	__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx"
+			 : : : "eax", "ecx", "edx");
+}
+
+void ktest_fault_page(void);
+__attribute__((noinline)) void ktest_fault_page(void)
+{
+	/* Lowest user-half page: never mapped in kernel page tables. */
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)0x1000;
+	*p = 0xF10711A;
+}
+
+void ktest_fault_invalid_opcode(void);
+__attribute__((noinline)) void ktest_fault_invalid_opcode(void)
+{
+	__asm__ volatile("ud2");
+}
+
+/* The boot channel's test requests (kernel/testhooks.h). */
+void ktest_serve(uint32_t op, uint32_t arg, uint64_t addr, struct ktest_reply *r)
+{
+	if (op == KCHAN_RUN_TEST) {
+		r->value = 0;
+		r->status = run_index_here(arg, &r->skipped, &r->msg);
+		return;
+	}
+	if (op != KCHAN_FAULT)
+		return;
+	if (arg == FAULT_DIVIDE)
+		ktest_fault_divide();
+	else if (arg == FAULT_PAGE)
+		ktest_fault_page();
+	else if (arg == FAULT_INVALID_OPCODE)
+		ktest_fault_invalid_opcode();
+	else if (arg == FAULT_WRITE_AT) {
+		/* Writes the word back as it was: if nothing stops the write,
+		 * nothing is corrupted, and the caller learns it from the OK. */
+		volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)addr;
+		*p = *p;
+		*r = (struct ktest_reply){ OK, 0, false, "the write went through" };
+		return;
+	}
+	*r = (struct ktest_reply){ ERR_BAD_MESSAGE, arg, false, "unknown fault kind" };
 }
 
 unsigned ktest_cores_online(void)

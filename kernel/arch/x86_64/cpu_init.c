@@ -151,24 +151,3 @@ void arch_exit_qemu(int code)
 	arch_poweroff((unsigned)code & 0x7F);
 	arch_halt_core();
 }
-
-/* Faults raised on purpose by the boot tests. noinline and a frame pointer
- * keep them visible in the backtrace under their own names. */
-__attribute__((noinline)) void arch_fault_divide(void)
-{
-	/* In assembly: the compiler may turn a C division into a compare. */
-	__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx"
-			 : : : "eax", "ecx", "edx");
-}
-
-__attribute__((noinline)) void arch_fault_page(void)
-{
-	/* Lowest user-half page: never mapped in kernel page tables. */
-	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)0x1000;
-	*p = 0xF10711A;
-}
-
-__attribute__((noinline)) void arch_fault_invalid_opcode(void)
-{
-	__asm__ volatile("ud2");
-}
