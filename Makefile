@@ -214,7 +214,8 @@ boottime: $(B)/flotilla.bin
 bench: $(B)/flotilla-test.bin linux-guest
 	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \
-		--numa $(or $(NUMA),0) $(if $(BENCH_N),--iterations $(BENCH_N))
+		--numa $(or $(NUMA),0) $(if $(BENCH_N),--iterations $(BENCH_N)) \
+		$(if $(BENCH_APPEND),--append '$(BENCH_APPEND)')
 	@$(PYTHON) tools/linuxguest.py $(LINUX_GUEST_ARGS) --json $(B)/bench/linux.json \
 		$(if $(BENCH_N),--iterations $(BENCH_N))
 	@$(PYTHON) tools/benchcmp.py --flotilla $(B)/bench/bench.json --linux $(B)/bench/linux.json \

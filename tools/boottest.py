@@ -24,6 +24,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 import bench  # noqa: E402
 import boottest_superv  # noqa: E402
@@ -983,6 +984,44 @@ def planted_numa_tables(logdir, mem_bytes):
             f.write(table)
     return paths
 
+def sim_agrees_with_the_boot(res, args, smp, nodes=2):
+    """The simulator against Flotilla's own counts (issue 22, docs/sim.md):
+    a boot of `smp` cores on `nodes` NUMA nodes prints every shootdown line
+    (each shape at 2..smp cores, one warm-up run and one timed, which must
+    count the same), and tools/sim_vs_boot.py must find msgs, cross_node
+    and rounds equal to the simulator's for every line. Counts only."""
+    name = f"boot/special/smp{smp}_numa{nodes}_simulator_counts_what_the_shootdown_counts"
+    if args.filter and args.filter not in name:
+        return
+    sim = os.path.join(ROOT, "build", "sim", "shootdown")
+    r = subprocess.run(["make", "-s", "build/sim/shootdown"], cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0 or not os.path.exists(sim):
+        res.add("FAIL", name, "the simulator did not build:\n" + r.stdout[-1500:])
+        return
+    status, text, log = boot(name, args.logdir, args.timeout, kernel=args.kernel, smp=smp,
+                             mem="256M", append="bench=1 benchonly=shootdown benchwarm=1",
+                             numa=nodes)
+    lines = re.findall(r"^BENCH name=shootdown .*$", text, re.M)
+    want = 4 * (smp - 1)
+    if status == "timeout" or not re.search(r"^BENCH done$", text, re.M):
+        res.add("FAIL", name, f"the benchmark did not end with BENCH done; log {log}\n" + tail(text))
+        return
+    if len(lines) != want:
+        res.add("FAIL", name, f"{len(lines)} shootdown lines, not {want} (4 shapes at 2..{smp} "
+                f"cores); log {log}")
+        return
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "sim_vs_boot.py"), log,
+                        "--sim", sim], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    passed = len(re.findall(r"^PASS ", r.stdout, re.M))
+    if r.returncode != 0 or passed != want:
+        res.add("FAIL", name, f"sim_vs_boot: {passed} of {want} lines agree; log {log}\n" +
+                tail(r.stdout))
+    else:
+        res.add("PASS", name, f"{want} lines: msgs, cross_node and rounds as simulated")
+
+
 def run_specials(res, args):
     special(res, args, "no_acpi_boots_one_core_and_says_why",
             [r"no usable ACPI tables.*starting the bootstrap core only", r"^cores online: 1/1$",
@@ -1027,6 +1066,8 @@ def run_specials(res, args):
              r"^PASS user/unmapping_in_a_spanned_space_shoots_down_every_tlb",
              r"user tests: 2 passed, 0 failed"],
             smp=4, mem="256M", append="utest=shoot", numa=2)
+    for smp in (4, 8):
+        sim_agrees_with_the_boot(res, args, smp)
     # The SKB's client tests (tests/user/usertest/skb.c) on two nodes, and without
     # ACPI (one node, one core: what CPUID alone says).
     skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/spawn.h>
@@ -281,15 +282,108 @@ static size_t parse_count(const char *cmdline)
 	return n <= BENCH_MAX_N ? n : 0;
 }
 
+/* The workloads in the order they run: on one core with the shared
+ * samples array, then those that keep their own (in processes, between
+ * pairs of cores). `benchonly=NAME,NAME` on the command line runs only
+ * those named (the names are the lines' name= or their group's). */
+static const struct {
+	const char *name;
+	int (*fn)(uint64_t *s, size_t n);
+} on_one_core[] = {
+	{ "rdtsc_overhead", bench_rdtsc_overhead }, { "null_syscall", bench_null_syscall },
+	{ "trace_event", bench_trace_event }, { "cap_invoke", bench_cap_invoke },
+	{ "yield_alone", bench_yield_alone }, { "dispatcher_switch", bench_dispatcher_switch },
+	{ "dispatcher_switch_fpu", bench_dispatcher_switch_fpu },
+	{ "lmp_roundtrip", bench_lmp_roundtrip }, { "thread_switch", bench_thread_switch },
+	{ "thread_create", bench_thread_create },
+};
+/* `benchwarm=W`: the shootdown lines' untimed runs (flotilla/bench.h). */
+static size_t shoot_warm = BENCH_SLOW_WARMUP;
+
+static int shootdown(size_t n)
+{
+	return procbench_shoot(n, shoot_warm);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(size_t n);
+} on_their_own[] = {
+	{ "unmap", procbench_unmap },		/* procbench.c: in processes */
+	{ "shootdown", shootdown },
+	{ "urpc_pairs", meshbench_pairs },	/* meshbench.c: every pair of cores */
+	{ "uchan", procbench_uchan },
+};
+
+/* Is `name` one of the comma-separated words of `only` ("" for all)? */
+static bool wanted(const char *only, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!only[0])
+		return true;
+	for (const char *p = only; *p; ) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && !strncmp(p, name, n))
+			return true;
+		p += n + (end != NULL);
+	}
+	return false;
+}
+
+/* `benchonly=` must name workloads that exist: NULL, or the first that does not. */
+static const char *unknown_workload(const char *only, char *word, size_t size)
+{
+	for (const char *p = only; *p; ) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		bool known = false;
+		for (size_t i = 0; i < sizeof(on_one_core) / sizeof(on_one_core[0]); i++)
+			known |= strlen(on_one_core[i].name) == n && !strncmp(p, on_one_core[i].name, n);
+		for (size_t i = 0; i < sizeof(on_their_own) / sizeof(on_their_own[0]); i++)
+			known |= strlen(on_their_own[i].name) == n && !strncmp(p, on_their_own[i].name, n);
+		if (!known) {
+			snprintf(word, size, "%.*s", (int)n, p);
+			return word;
+		}
+		p += n + (end != NULL);
+	}
+	return NULL;
+}
+
 int bench_main(const char *cmdline)
 {
 	size_t n = parse_count(cmdline);
+	char only[KERNEL_CMDLINE_MAX] = "", bad[KERNEL_CMDLINE_MAX];
 	int failed = 0;
 
 	if (n == 0) {
 		printf("BENCH error name=bench reason=\"bench=N wants 1 <= N <= %u (the samples "
 		       "must fit the 256 KiB heap)\"\n", BENCH_MAX_N);
 		return 1;
+	}
+	if (cmdline_find(cmdline, "benchonly", only, sizeof(only)) == OK &&
+	    unknown_workload(only, bad, sizeof(bad))) {
+		printf("BENCH error name=bench reason=\"benchonly=%s: no workload %s (docs/benchmarks.md "
+		       "lists them)\"\n", only, bad);
+		return 1;
+	}
+	char warm[8];
+	err_t werr = cmdline_find(cmdline, "benchwarm", warm, sizeof(warm));
+	if (werr != ERR_NOT_FOUND) {
+		size_t w = 0;
+		bool ok = werr == OK && warm[0];
+		for (const char *p = warm; ok && *p; p++) {
+			ok = *p >= '0' && *p <= '9';
+			w = w * 10 + (size_t)(*p - '0');
+		}
+		if (!ok || w > BENCH_MAX_WARM) {
+			printf("BENCH error name=bench reason=\"benchwarm=W wants 0 <= W <= %u\"\n",
+			       BENCH_MAX_WARM);
+			return 1;
+		}
+		shoot_warm = w;
 	}
 	uint64_t *s = malloc(n * sizeof(*s));
 	if (!s) {
@@ -298,21 +392,13 @@ int bench_main(const char *cmdline)
 	}
 	printf("bench: %zu timed iterations per workload after %u warm-up ones; cycles of "
 	       "the time-stamp counter (lfence; rdtsc; lfence)\n", n, BENCH_WARMUP);
-	failed |= bench_rdtsc_overhead(s, n);
-	failed |= bench_null_syscall(s, n);
-	failed |= bench_trace_event(s, n);
-	failed |= bench_cap_invoke(s, n);
-	failed |= bench_yield_alone(s, n);
-	failed |= bench_dispatcher_switch(s, n);
-	failed |= bench_dispatcher_switch_fpu(s, n);
-	failed |= bench_lmp_roundtrip(s, n);
-	failed |= bench_thread_switch(s, n);
-	failed |= bench_thread_create(s, n);
+	for (size_t i = 0; i < sizeof(on_one_core) / sizeof(on_one_core[0]); i++)
+		if (wanted(only, on_one_core[i].name))
+			failed |= on_one_core[i].fn(s, n);
 	free(s);
-	failed |= procbench_unmap(n);	/* procbench.c: in processes */
-	failed |= procbench_shoot(n);
-	failed |= meshbench_pairs(n);	/* meshbench.c: every pair of cores */
-	failed |= procbench_uchan(n);
+	for (size_t i = 0; i < sizeof(on_their_own) / sizeof(on_their_own[0]); i++)
+		if (wanted(only, on_their_own[i].name))
+			failed |= on_their_own[i].fn(n);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

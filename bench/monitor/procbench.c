@@ -120,7 +120,7 @@ int procbench_unmap(size_t n)
 }
 
 /* shootdown protocol=P cores=N: the same, over each shape at 2..all cores. */
-int procbench_shoot(size_t n)
+int procbench_shoot(size_t n, size_t warm)
 {
-	return run_here("shootdown", UPROG_BENCH_SHOOT | bench_slow_n(n) << 8);
+	return run_here("shootdown", UPROG_BENCH_SHOOT | BENCH_SHOOT_ARG(bench_slow_n(n), warm) << 8);
 }

@@ -15,4 +15,13 @@
 
 #define BENCH_MAX_N	20000	/* 160 KB of samples in the 256 KiB heap */
 
+/* The shootdown lines' untimed runs before their timed ones: the slow
+ * warm-up unless `benchwarm=W` says otherwise (W <= BENCH_MAX_WARM; the
+ * check of the counts against the simulator wants 1, docs/sim.md). The
+ * program that runs them gets N and W in one argument. */
+#define BENCH_MAX_WARM		1000
+#define BENCH_SHOOT_ARG(n, warm)	((uint64_t)(n) | (uint64_t)(warm) << 24)
+#define BENCH_SHOOT_N(arg)		((size_t)((arg) & 0xFFFFFF))
+#define BENCH_SHOOT_WARM(arg)		((size_t)((arg) >> 24))
+
 #endif

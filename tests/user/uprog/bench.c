@@ -361,8 +361,9 @@ static int shoot_line(unsigned cores, int shape, uint64_t *s, size_t n,
 	return bench_report_cores("shootdown", shape_names[shape], cores, s, n, counts);
 }
 
-int bench_shoot(size_t n)
+int bench_shoot(uint64_t arg)
 {
+	size_t n = BENCH_SHOOT_N(arg), warm = BENCH_SHOOT_WARM(arg);
 	unsigned cores = 0, spans = 0, id[B_MAX_CORES];
 	uint64_t *s = malloc(n * sizeof(*s));
 	uint8_t *stacks = NULL;
@@ -387,7 +388,7 @@ int bench_shoot(size_t n)
 		spans++;
 		for (int shape = 0; shape < 4 && !err; shape++) {
 			struct mon_shootdown sd, first = { 0 };
-			for (size_t i = 0; !err && i < BENCH_SLOW_WARMUP + n; i++) {
+			for (size_t i = 0; !err && i < warm + n; i++) {
 				uint64_t d = 0;
 				err = one_unmap(spans, shape, &sd, &d);
 				if (i == 0)
@@ -396,8 +397,8 @@ int bench_shoot(size_t n)
 						  sd.cross_node != first.cross_node ||
 						  sd.rounds != first.rounds || sd.shape != (unsigned)shape))
 					err = ERR_INVALID_ARG;	/* one tree, one count */
-				if (i >= BENCH_SLOW_WARMUP)
-					s[i - BENCH_SLOW_WARMUP] = d;
+				if (i >= warm)
+					s[i - warm] = d;
 			}
 			if (!err)
 				failed |= shoot_line(c, shape, s, n, &first);

@@ -37,7 +37,7 @@ int idl_chan_client(unsigned server_core);
 int bench_echo(void);
 int bench_uchan(size_t n);
 int bench_unmap(size_t n);
-int bench_shoot(size_t n);
+int bench_shoot(uint64_t arg);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
 
