@@ -333,28 +333,104 @@ uint64_t mtree_subtree(const struct mtree *m, unsigned c)
 	return x.set;
 }
 
-err_t mtree_best(const struct mtree_topo *t, unsigned root, uint64_t members,
-		 enum mtree_shape *out)
+/* Table 2 of the paper, 8x4-core AMD: 538 cycles and 2.77 messages a
+ * kilocycle within a package (o = 361), 613 and 2.79 one hop away
+ * (o = 358). */
+const struct mtree_timing mtree_timing_paper = {
+	.send = { 180, 179 }, .recv = { 181, 179 }, .prop = { 177, 255 }, .flush = 320,
+};
+
+struct est {
+	const struct mtree *m;
+	const struct mtree_topo *t;
+	const struct mtree_timing *c;
+};
+
+static unsigned far(const struct est *e, unsigned a, unsigned b)
 {
+	return e->t->node[a] != e->t->node[b];
+}
+
+/* Core v took its request at `at` (the root starts at 0); returns when it
+ * has sent its answer (the root: taken its last one). */
+static uint64_t finish(const struct est *e, unsigned v, uint64_t at)
+{
+	const struct mtree *m = e->m;
+	uint64_t answer[MTREE_MAX_CORES], now = at;
+	uint32_t take[MTREE_MAX_CORES];
+	unsigned n = 0;
+	bool seq = m->sequential && v == m->root, flushed = false;
+
+	for (int c = m->first_child[v]; c >= 0 && n < MTREE_MAX_CORES; c = m->next_sibling[c]) {
+		unsigned d = far(e, v, (unsigned)c), u = far(e, (unsigned)c, v);
+		now += e->c->send[d];
+		uint64_t done = finish(e, (unsigned)c, now + e->c->prop[d] + e->c->recv[d]);
+		uint64_t back = done + e->c->prop[u];
+		if (seq) {		/* the next request waits for this answer */
+			if (!flushed) {
+				now += e->c->flush;
+				flushed = true;
+			}
+			now = (back > now ? back : now) + e->c->recv[u];
+		} else {
+			take[n] = e->c->recv[u];
+			answer[n++] = back;
+		}
+	}
+	if (!flushed)
+		now += e->c->flush;
+	/* The answers in the order they arrive (insertion sort: few). */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && answer[j] < answer[j - 1]; j--) {
+			uint64_t x = answer[j];
+			uint32_t y = take[j];
+			answer[j] = answer[j - 1];
+			take[j] = take[j - 1];
+			answer[j - 1] = x;
+			take[j - 1] = y;
+		}
+	for (unsigned i = 0; i < n; i++)
+		now = (answer[i] > now ? answer[i] : now) + take[i];
+	if (v != m->root)
+		now += e->c->send[m->parent[v] >= 0 && far(e, v, (unsigned)m->parent[v])];
+	return now;
+}
+
+uint64_t mtree_estimate(const struct mtree *m, const struct mtree_topo *t,
+			const struct mtree_timing *c)
+{
+	struct est e = { m, t, c };
+
+	return finish(&e, m->root, 0);
+}
+
+err_t mtree_best(const struct mtree_topo *t, unsigned root, uint64_t members,
+		 const struct mtree_timing *c, enum mtree_shape *out)
+{
+	static const enum mtree_shape order[] = { MTREE_BROADCAST, MTREE_MULTICAST, MTREE_NUMA };
 	struct mtree m;
-	struct mtree_cost bcast, numa, multi;
-	err_t err = mtree_build(t, MTREE_BROADCAST, root, members, &m);
+	err_t err = mtree_check(t, MTREE_BROADCAST, root, members, NULL);
+	uint64_t best = UINT64_MAX;
+	unsigned best_rounds = ~0u;
+	enum mtree_shape pick = MTREE_BROADCAST;
 
 	if (err)
 		return err;
 	if (!out)
 		return ERR_INVALID_ARG;
-	mtree_cost(&m, t, &bcast);
-	mtree_build(t, MTREE_NUMA, root, members, &m);
-	mtree_cost(&m, t, &numa);
-	mtree_build(t, MTREE_MULTICAST, root, members, &m);
-	mtree_cost(&m, t, &multi);
-	if (numa.dist_sum < bcast.dist_sum)
-		*out = MTREE_NUMA;
-	else if (multi.fanout < bcast.fanout)
-		*out = MTREE_MULTICAST;
-	else
-		*out = MTREE_BROADCAST;
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct mtree_cost k;
+		if ((err = mtree_build(t, order[i], root, members, &m)))
+			return err;
+		uint64_t est = mtree_estimate(&m, t, c ? c : &mtree_timing_paper);
+		mtree_cost(&m, t, &k);
+		if (est < best || (est == best && k.rounds < best_rounds)) {
+			best = est;
+			best_rounds = k.rounds;
+			pick = order[i];
+		}
+	}
+	*out = pick;
 	return OK;
 }
 

@@ -182,22 +182,44 @@ uint64_t mtree_subtree(const struct mtree *m, unsigned c);
 unsigned mtree_dist(const struct mtree_topo *t, unsigned a, unsigned b);
 
 /*
+ * What one message costs, within a node and between two: the cycles its
+ * sender and its receiver spend on it, and its time in flight after the
+ * send; and one member's flush. mtree_timing_paper is the Multikernel
+ * paper's Table 2 for its 8x4-core AMD (0 and 1 hops), split as sim/
+ * splits it (docs/sim.md): send + recv = 1000 / throughput, prop = the
+ * rest of the latency.
+ */
+struct mtree_timing {
+	uint32_t send[2], recv[2], prop[2];	/* [0] within a node, [1] between */
+	uint32_t flush;
+};
+extern const struct mtree_timing mtree_timing_paper;
+
+/*
+ * How long one run over tree m takes, in cycles, by the shootdown's
+ * protocol (sim/shootsim.h states it): each core sends its requests in
+ * order, flushes, takes its children's answers as they come (one thing at
+ * a time: an answer that arrives while it is busy waits), then answers;
+ * the root's time ends with its last answer (a sequential root sends each
+ * next request when the answer before has come). The same arithmetic as
+ * the simulator's events, as a recursion over the tree: host-tested equal
+ * to the simulation on the paper's machine (tests/host/test_sim.c). m
+ * must be a tree mtree_build made from t.
+ */
+uint64_t mtree_estimate(const struct mtree *m, const struct mtree_topo *t,
+			const struct mtree_timing *c);
+
+/*
  * The shape a run should use when nobody asks for one (the shootdown's
- * default: "what the SKB says is best"). Unicast never wins: it sends what
- * broadcast sends, one at a time. The rule, from the counts:
- *	numa		when its messages travel less far in all than
- *			broadcast's (dist_sum): members span several nodes and
- *			some remote node holds two or more of them, so one
- *			aggregator there saves crossings of the interconnect;
- *	multicast	otherwise, when it lowers the fan-out (the most
- *			requests one core sends): some cache group other than
- *			the root's holds two or more members;
- *	broadcast	otherwise: every tree would only add rounds.
- * The errors are mtree_check's (and ERR_INVALID_ARG for out NULL); then
- * *out is left as it was.
+ * default: "what the SKB says is best"): the one with the least
+ * mtree_estimate under `c` (mtree_timing_paper when c is NULL) of
+ * broadcast, multicast and numa, ties going to the one with fewer rounds,
+ * then in that order. Unicast never wins: it sends what broadcast sends,
+ * one at a time. The errors are mtree_check's (and ERR_INVALID_ARG for out
+ * NULL); then *out is left as it was.
  */
 err_t mtree_best(const struct mtree_topo *t, unsigned root, uint64_t members,
-		 enum mtree_shape *out);
+		 const struct mtree_timing *c, enum mtree_shape *out);
 
 /* "broadcast", "unicast", "multicast", "numa"; "unknown" for anything else. */
 const char *mtree_shape_name(enum mtree_shape s);

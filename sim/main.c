@@ -275,7 +275,7 @@ static void sweep(const struct opts *o)
 					snprintf(fastest + strlen(fastest), sizeof(fastest) - strlen(fastest),
 						 "%s%s", fastest[0] ? "=" : "",
 						 mtree_shape_name((enum mtree_shape)s));
-			mtree_best(&mc->t, 0, members, &chosen);
+			mtree_best(&mc->t, 0, members, NULL, &chosen);
 			printf("  %-16s %s\n", fastest, mtree_shape_name(chosen));
 		}
 	}

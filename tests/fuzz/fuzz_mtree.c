@@ -59,23 +59,33 @@ static int valid(const struct mtree_topo *t, unsigned s, unsigned root, uint64_t
 	return 1;
 }
 
-/* mtree_best's rule, from the members alone: numa when a remote node
- * holds two or more (with distances above 10, that is when it saves
- * distance), multicast when a cache group other than the root's does. */
-static enum mtree_shape best_rule(const struct mtree_topo *t, unsigned root, uint64_t members)
+/* mtree_best's rule (mtree.h): no shape of the three has a smaller
+ * estimate than its pick, and none with an equal estimate has fewer
+ * rounds. */
+static bool best_holds(const struct mtree_topo *t, unsigned root, uint64_t members,
+		       enum mtree_shape best)
 {
-	unsigned per_node[MTREE_MAX_NODES] = { 0 }, per_cache[MTREE_MAX_CACHES] = { 0 };
-	int numa = 0, multi = 0;
+	static const enum mtree_shape three[] = { MTREE_BROADCAST, MTREE_MULTICAST, MTREE_NUMA };
+	struct mtree m;
+	struct mtree_cost k;
+	uint64_t e[3];
+	unsigned r[3], pick = 3;
 
-	for (unsigned c = 0; c < t->ncores; c++) {
-		if (!mc_has(members, c))
-			continue;
-		if (t->node[c] != t->node[root] && ++per_node[t->node[c]] >= 2)
-			numa = 1;
-		if (t->cache[c] != t->cache[root] && ++per_cache[t->cache[c]] >= 2)
-			multi = 1;
+	for (unsigned i = 0; i < 3; i++) {
+		if (mtree_build(t, three[i], root, members, &m) != OK)
+			return false;
+		e[i] = mtree_estimate(&m, t, &mtree_timing_paper);
+		mtree_cost(&m, t, &k);
+		r[i] = k.rounds;
+		if (three[i] == best)
+			pick = i;
 	}
-	return numa ? MTREE_NUMA : multi ? MTREE_MULTICAST : MTREE_BROADCAST;
+	if (pick == 3)
+		return false;
+	for (unsigned i = 0; i < 3; i++)
+		if (e[i] < e[pick] || (e[i] == e[pick] && r[i] < r[pick]))
+			return false;
+	return true;
 }
 
 static void check_tree(const struct mtree_topo *t, unsigned s, unsigned root, uint64_t members)
@@ -100,7 +110,7 @@ static void check_tree(const struct mtree_topo *t, unsigned s, unsigned root, ui
 			__builtin_trap();
 	if (mtree_subtree(&m, root) != members)
 		__builtin_trap();
-	if (mtree_best(t, root, members, &best) != OK || best != best_rule(t, root, members))
+	if (mtree_best(t, root, members, NULL, &best) != OK || !best_holds(t, root, members, best))
 		__builtin_trap();
 }
 

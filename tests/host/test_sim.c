@@ -131,6 +131,71 @@ TEST(simulated_counts_equal_mtree_cost_on_every_machine_shape_and_root)
 	}
 }
 
+/* The simulator's costs for a two-class timing (mtree.h): within a node
+ * and between two. */
+static void timing_costs(const struct mtree_topo *t, const struct mtree_timing *tm,
+			 struct sim_costs *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ncores = t->ncores;
+	c->flush = tm->flush;
+	for (unsigned a = 0; a < t->ncores; a++) {
+		for (unsigned b = 0; b < t->ncores; b++) {
+			unsigned d = t->node[a] != t->node[b];
+			c->send[a][b] = tm->send[d];
+			c->recv[a][b] = tm->recv[d];
+			c->prop[a][b] = tm->prop[d];
+		}
+	}
+}
+
+/* mtree_estimate, which mtree_best decides by inside the monitors, is the
+ * simulation's arithmetic: equal to the simulated latency for every shape,
+ * root and member set, on every machine, with the paper's timing and with
+ * one whose answers cost more than requests (an answer that waits). */
+TEST(mtree_estimate_equals_the_simulated_latency)
+{
+	static const char *const named[] = { "amd8x4", "amd8x8", "qemu:6,2", "qemu:8,2",
+					     "qemu:7,3", "qemu:1,1" };
+	static const struct mtree_timing skewed = {
+		.send = { 3, 50 }, .recv = { 200, 7 }, .prop = { 10, 900 }, .flush = 40,
+	};
+	static struct sim_machine mc;
+	static struct sim_costs c;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	for (unsigned i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		CHECK_ERR(sim_machine_parse(named[i], &mc, NULL), OK);
+		for (unsigned tm = 0; tm < 2; tm++) {
+			const struct mtree_timing *timing = tm ? &skewed : &mtree_timing_paper;
+			timing_costs(&mc.t, timing, &c);
+			for (unsigned s = 0; s < MTREE_NSHAPES; s++) {
+				for (unsigned root = 0; root < mc.t.ncores; root++) {
+					for (unsigned j = 0; j < 4; j++) {
+						uint64_t members = j == 0 ? all(mc.t.ncores) :
+							(rng(&seed) & all(mc.t.ncores)) | 1ull << root;
+						struct mtree m;
+						struct sim_result r;
+						CHECK_ERR(mtree_build(&mc.t, (enum mtree_shape)s, root, members,
+								      &m), OK);
+						CHECK_ERR(sim_shootdown(&m, &mc.t, &c, &r), OK);
+						uint64_t e = mtree_estimate(&m, &mc.t, timing);
+						if (e != r.latency) {
+							test_fail("%s %s root %u members %#llx timing %u: estimate "
+								  "%llu, simulated %llu", named[i],
+								  mtree_shape_name((enum mtree_shape)s), root,
+								  (unsigned long long)members, tm,
+								  (unsigned long long)e,
+								  (unsigned long long)r.latency);
+							return;
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 /* Costs for the hand-worked runs: send 1, receive 2, 10 in flight within
  * a node and 100 between nodes, a flush of 1000. */
 static void hand_costs(const struct mtree_topo *t, struct sim_costs *c)

@@ -108,7 +108,7 @@ static err_t tree_for(unsigned root, int asked, uint64_t members, struct mtree *
 			return OK;
 		}
 	}
-	if ((asked < 0 && (err = mtree_best(&topo, root, members, &s))) ||
+	if ((asked < 0 && (err = mtree_best(&topo, root, members, NULL, &s))) ||
 	    (err = mtree_build(&topo, s, root, members, out)))
 		return err;
 	trees[trees_next] = (struct cached){ true, asked, root, members, *out };
