@@ -32,8 +32,10 @@ void arch_console_init(void);
 void arch_early_traps(bool bootstrap);		/* serial port, before anything prints */
 void arch_console_putc(char c);
 
-/* The bootstrap core: interrupt controllers to a known state, clocks measured. */
-void arch_machine_init(void);
+/* The bootstrap core, in machine_discover(): picks every core's interrupt
+ * controller mode (x86-64: x2APIC where the CPU has it), says which, and
+ * returns the highest APIC id that mode can start a core by. */
+uint32_t arch_pick_apic_mode(void);
 /* Makes `c` this core's struct core: this_core() returns it from now on. */
 void arch_set_this_core(struct core *c);
 /* Per core: descriptor tables, own page tables, GS, local APIC and timer. */

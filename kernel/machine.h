@@ -38,6 +38,7 @@ struct machine {
 	uint64_t phys_top;		/* end of the highest mapped physical range */
 
 	uint64_t lapic_pa;
+	bool x2apic;			/* every core's local APIC in x2APIC mode */
 	uint64_t tsc_hz;
 	uint64_t lapic_timer_hz;	/* local APIC timer input clock after divide */
 
