@@ -1,9 +1,10 @@
 /*
  * ACPI tables that describe the machine's topology: RSDP, RSDT/XSDT, MADT
  * (the cores and I/O APICs), SRAT (which core and which memory belong to
- * which NUMA node) and SLIT (the distances between nodes); and what
+ * which NUMA node) and SLIT (the distances between nodes); what
  * powering off needs: the FADT (the PM1 control ports) and the \_S5 object
- * in the DSDT's AML (the sleep type of soft off). The parser reads only
+ * in the DSDT's AML (the sleep type of soft off); and the clocks to
+ * measure others against: the HPET table and the FADT's PM timer. The parser reads only
  * through a struct boot_io and checks every length and checksum, so
  * garbage tables give errors, never wild reads.
  */
@@ -98,6 +99,12 @@ struct acpi_info {
 
 	bool has_fadt;		/* a sound FACP was in the root table */
 	struct acpi_s5 s5;	/* soft off; s5.err says whether it is usable */
+
+	/* Reference clocks for measuring the TSC and the APIC timer
+	 * (docs/clocks.md). 0: none, or unusable (said through io->warn). */
+	uint64_t hpet_pa;	/* the HPET table's event timer block (memory space) */
+	uint16_t pm_timer_port;	/* the FADT's X_PM_TMR_BLK or PM_TMR_BLK (system I/O) */
+	uint8_t pm_timer_bits;	/* 24, or 32 with the FADT's TMR_VAL_EXT flag; 0 = none */
 };
 
 /*

@@ -1,6 +1,6 @@
 """Boot tests of what the kernel picks from the hardware at boot, run by
-tools/boottest.py: the local APIC's mode (x2APIC or xAPIC,
-docs/clocks.md).
+tools/boottest.py: the local APIC's mode (x2APIC or xAPIC) and the clock
+the TSC and the APIC timer are measured against (docs/clocks.md).
 
 Each boot checks the line where the kernel says what it picked, that
 every core came online, and the verdicts of the boot tests or user tests
@@ -15,8 +15,8 @@ NO_TCG_X2APIC_WHY = ("this QEMU emulates no x2APIC under TCG (QEMU 8.1 and later
                      "under KVM the host CPU's x2APIC is used)")
 
 
-def hw_boot(res, args, bt, name, smp, append, want, cpu_flags="", user=False, skip_if=None,
-            skip_why=""):
+def hw_boot(res, args, bt, name, smp, append, want, user=False, skip_if=None, skip_why="",
+            **kw):
     """One boot; every regex in `want` must appear, every core come online,
     and every verdict pass (each is also reported, under the boot's name).
     If `skip_if` appears in the output (QEMU refusing what was asked), the
@@ -27,8 +27,7 @@ def hw_boot(res, args, bt, name, smp, append, want, cpu_flags="", user=False, sk
     def stop(text):
         return skip_if and re.search(skip_if, text, re.M)
     status, text, log = bt.boot(full, args.logdir, args.timeout, until=stop, smp=smp,
-                                mem=args.mem, kernel=args.kernel, append=append,
-                                cpu_flags=cpu_flags)
+                                mem=args.mem, kernel=args.kernel, append=append, **kw)
     if stop(text):
         res.add("SKIP", full, skip_why)
         return
@@ -68,5 +67,36 @@ def apic_modes(res, args, bt):
             "test=every_core,each_core,apic,timer,channel", [X2APIC_OFF], cpu_flags=",-x2apic")
 
 
+# Where the CPU gives its rates in CPUID leaf 0x15 (KVM on a recent host),
+# no other clock is used and these boots cannot show the fallbacks.
+FROM_CPUID = r"^clocks: TSC \d+ MHz, APIC timer \d+ kHz \((from CPUID|TSC from CPUID)"
+FROM_CPUID_WHY = "the CPU gives its clock rates in CPUID leaves 0x15/0x16: no other clock is used"
+
+
+def measured(source):
+    return rf"^clocks: TSC [1-9]\d* MHz, APIC timer [1-9]\d* kHz \(measured against {source}\)$"
+
+
+def clock_sources(res, args, bt):
+    """The clock calibration's order and its fallbacks, each boot running
+    the clocks boot tests (the source used is the first that works; every
+    other source agrees within 2x) and the timer test on every core."""
+    cpuid = dict(skip_if=FROM_CPUID, skip_why=FROM_CPUID_WHY)
+    tests = "test=clocks,timer"
+    hw_boot(res, args, bt, "clocks_from_the_hpet", 2, tests, [measured("the HPET")], **cpuid)
+    hw_boot(res, args, bt, "clocks_without_hpet_or_pit_from_the_pm_timer", 2, tests + " nopit",
+            [r"^clocks: not from the HPET: the ACPI tables name no HPET$",
+             measured("the ACPI PM timer")], machine_opts="hpet=off", **cpuid)
+    no_acpi = dict(machine_opts=None, extra=["-machine", "pc,acpi=off,hpet=off"], **cpuid)
+    hw_boot(res, args, bt, "clocks_without_acpi_from_the_pit", 1, tests,
+            [r"^clocks: not from the ACPI PM timer: the FADT names no PM timer$",
+             measured("the PIT")], **no_acpi)
+    hw_boot(res, args, bt, "clocks_without_any_source_guess_and_say_so", 1, tests + " nopit",
+            [r"^clocks: not from the PIT: nopit on the command line$",
+             r"^clocks: no clock to measure against; guessing TSC 1000 MHz and APIC timer "
+             r"1000 kHz \(time runs wrong\)$"], **no_acpi)
+
+
 def run(res, args, bt):
     apic_modes(res, args, bt)
+    clock_sources(res, args, bt)

@@ -13,9 +13,9 @@
  * left it on) and every core switches its own APIC to it in
  * lapic_init_core(), before its first use: the mode is per core.
  *
- * The timer and TSC rates are measured once, by the bootstrap core, against
- * the PIT (channel 2, gated by port 0x61, so no interrupt is needed), and
- * handed to the other cores through `machine`. The legacy 8259 PICs are
+ * The timer and TSC rates are measured once, by the bootstrap core
+ * (clocks.c: from CPUID, or against the HPET, the ACPI PM timer or the
+ * PIT), and handed to the other cores through `machine`. The legacy 8259 PICs are
  * remapped away from the exception vectors and masked: Flotilla uses only
  * APIC interrupts.
  */
@@ -23,6 +23,7 @@
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/machine.h"
+#include "kernel/arch/x86_64/clocks.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -51,9 +52,6 @@
 
 #define TIMER_PERIODIC	(1u << 17)
 #define LVT_MASKED	(1u << 16)
-
-#define PIT_HZ		1193182u
-#define CALIBRATE_MS	50u
 
 static volatile uint32_t *reg(uint32_t off)
 {
@@ -160,37 +158,23 @@ static void pic_disable(void)
 	outb(0x21, 0xFF); outb(0xA1, 0xFF);
 }
 
-/* Measures the TSC and the APIC timer (divide by 16) over CALIBRATE_MS of
- * PIT time. Runs on the bootstrap core with its APIC enabled. */
-static void calibrate(void)
+/* The APIC timer as a stopwatch for clocks.c: masked, divide by 16,
+ * counting down from the top. */
+void lapic_timer_free_run(void)
 {
-	uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
-	uint64_t t0, t1;
-	uint32_t a0, a1;
-
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
-	outb(0x43, 0xB0);			/* channel 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xFF);
-	outb(0x42, count >> 8);
 	wr(LAPIC_TIMER_DIV, 0x3);
 	wr(LAPIC_LVT_TIMER, LVT_MASKED);
-	outb(0x61, inb(0x61) & ~0x01);		/* restart the count: gate low, high */
-	outb(0x61, inb(0x61) | 0x01);
 	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
-	t0 = rdtsc();
-	a0 = rd(LAPIC_TIMER_CUR);
-	while (!(inb(0x61) & 0x20))
-		cpu_relax();
-	a1 = rd(LAPIC_TIMER_CUR);
-	t1 = rdtsc();
+}
+
+uint32_t lapic_timer_now(void)
+{
+	return rd(LAPIC_TIMER_CUR);
+}
+
+void lapic_timer_stop(void)
+{
 	wr(LAPIC_TIMER_INIT, 0);
-	machine.tsc_hz = (t1 - t0) * 1000 / CALIBRATE_MS;
-	machine.lapic_timer_hz = (uint64_t)(a0 - a1) * 1000 / CALIBRATE_MS;
-	if (machine.lapic_timer_hz < TIMER_HZ)
-		machine.lapic_timer_hz = 1000000;	/* nonsense reading: assume 1 MHz */
-	kprintf("clocks: TSC %llu MHz, APIC timer %llu kHz (measured against the PIT)\n",
-		(unsigned long long)(machine.tsc_hz / 1000000),
-		(unsigned long long)(machine.lapic_timer_hz / 1000));
 }
 
 /* This core's APIC on, in the mode the bootstrap core picked. Enabled
@@ -225,8 +209,13 @@ void lapic_init_core(struct core *c)
 	 * makes the APIC re-evaluate what is pending. */
 	wr(LAPIC_TPR, 0);
 	if (c->id == 0)
-		calibrate();
+		clocks_calibrate();
 	c->arch.lapic_timer_count = (uint32_t)(machine.lapic_timer_hz / TIMER_HZ);
+	lapic_timer_tick(c);
+}
+
+void lapic_timer_tick(struct core *c)
+{
 	wr(LAPIC_TIMER_DIV, 0x3);
 	wr(LAPIC_LVT_TIMER, VEC_TIMER | TIMER_PERIODIC);
 	wr(LAPIC_TIMER_INIT, (uint32_t)c->arch.lapic_timer_count);
