@@ -78,6 +78,10 @@ void arch_exit_qemu(int code) __attribute__((noreturn));	/* arch_poweroff, or ha
 /* Powers off (ACPI S5 or QEMU's exit device, kernel/arch/x86_64/poweroff.c);
  * returns ERR_UNSUPPORTED, after saying why, only if the machine is still on. */
 err_t arch_poweroff(unsigned code);
+/* Resets the machine (ACPI reset register, keyboard controller, triple
+ * fault: kernel/arch/x86_64/reboot.c); if none works, says so and halts
+ * this core. Never returns. */
+void arch_reboot(void) __attribute__((noreturn));
 
 /* ---- User space (kernel/arch/x86_64/user.c, entry.S) ---- */
 struct trap_frame;

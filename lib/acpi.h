@@ -70,6 +70,25 @@ struct acpi_s5 {
 #define ACPI_PM1_SLP_TYP_SHIFT	10		/* SLP_TYPx, bits 10..12 */
 #define ACPI_PM1_SLP_EN		(1u << 13)	/* write 1: enter the sleep state */
 
+/*
+ * The FADT's reset register (ACPI 2.0+): writing `value` to it resets the
+ * machine. Usable only when the FADT is long enough to hold it, its
+ * RESET_REG_SUP flag is set, and the register is an 8-bit one at a
+ * non-zero address in memory, system I/O or PCI configuration space;
+ * otherwise `usable` is false and `why` says why (NULL: no FADT at all).
+ */
+struct acpi_reset {
+	bool usable;
+	const char *why;
+	uint8_t space;		/* ACPI_GAS_MEMORY, _SYSTEM_IO or _PCI_CONFIG */
+	uint64_t addr;		/* for PCI: device << 32 | function << 16 | offset */
+	uint8_t value;
+};
+
+#define ACPI_GAS_MEMORY		0
+#define ACPI_GAS_SYSTEM_IO	1
+#define ACPI_GAS_PCI_CONFIG	2
+
 struct acpi_info {
 	uint64_t rsdp_pa;
 	uint8_t revision;	/* RSDP revision: 0 = ACPI 1.0 (RSDT only) */
@@ -105,6 +124,9 @@ struct acpi_info {
 	uint64_t hpet_pa;	/* the HPET table's event timer block (memory space) */
 	uint16_t pm_timer_port;	/* the FADT's X_PM_TMR_BLK or PM_TMR_BLK (system I/O) */
 	uint8_t pm_timer_bits;	/* 24, or 32 with the FADT's TMR_VAL_EXT flag; 0 = none */
+
+	/* Rebooting through the FADT's reset register (docs/power.md). */
+	struct acpi_reset reset;
 };
 
 /*

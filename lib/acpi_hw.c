@@ -1,6 +1,7 @@
 /*
  * What the ACPI tables say about clocks (docs/clocks.md): the HPET table's
- * event timer block and the FADT's PM timer. Offsets are bytes into the
+ * event timer block and the FADT's PM timer; and about rebooting
+ * (docs/power.md): the FADT's reset register. Offsets are bytes into the
  * table; a field that is unusable is reported through io->warn and left 0,
  * so the kernel measures against something else.
  */
@@ -13,11 +14,14 @@
 #define FADT_PM_TMR		76
 #define FADT_PM_TMR_LEN		91
 #define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
 #define FADT_X_PM_TMR		208
 #define GAS_LEN			12
 #define GAS_MEMORY		0
 #define GAS_SYSTEM_IO		1
 #define FADT_TMR_VAL_EXT	(1u << 8)	/* Flags: the PM timer counts 32 bits, not 24 */
+#define FADT_RESET_REG_SUP	(1u << 10)	/* Flags: the reset register is supported */
 
 /* The address of the GAS at off, if the table holds it; else 0. */
 static uint64_t gas_addr(const uint8_t *t, uint32_t len, uint32_t off)
@@ -54,10 +58,36 @@ static void parse_pm_timer(const struct boot_io *io, const uint8_t *t, uint32_t 
 		out->pm_timer_bits = get_le32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT ? 32 : 24;
 }
 
+/* The reset register (ACPI spec, "Reset Register"): a GAS at 116 and the
+ * value to write at 128, both ACPI 2.0; the register must be 8 bits wide. */
+static const char *parse_reset(const uint8_t *t, uint32_t len, struct acpi_reset *r)
+{
+	const uint8_t *gas = t + FADT_RESET_REG;
+
+	if (len <= FADT_RESET_VALUE)
+		return "the FADT is older than ACPI 2.0 and has no reset register";
+	if (!(get_le32(t + FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return "the FADT's RESET_REG_SUP flag is clear";
+	r->space = gas[0];
+	r->addr = get_le64(gas + 4);
+	r->value = t[FADT_RESET_VALUE];
+	if (!r->addr)
+		return "the FADT's reset register is at address 0";
+	if (r->space > ACPI_GAS_PCI_CONFIG)
+		return "the reset register is in an address space other than memory, I/O or PCI";
+	if (gas[1] != 8)
+		return "the reset register is not 8 bits wide";
+	if (r->space == ACPI_GAS_SYSTEM_IO && r->addr > 0xFFFF)
+		return "the reset register's port is beyond the I/O space";
+	return NULL;
+}
+
 void acpi_parse_fadt_hw(const struct boot_io *io, const uint8_t *t, uint32_t len,
 			struct acpi_info *out)
 {
 	parse_pm_timer(io, t, len, out);
+	out->reset.why = parse_reset(t, len, &out->reset);
+	out->reset.usable = !out->reset.why;
 }
 
 /* The HPET table (IA-PC HPET specification, "ACPI table"): after the

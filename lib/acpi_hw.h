@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "lib/acpi.h"
 
-/* The FADT's PM timer (t: the whole FADT, len >= 116). */
+/* The FADT's PM timer and reset register (t: the whole FADT, len >= 116). */
 void acpi_parse_fadt_hw(const struct boot_io *io, const uint8_t *t, uint32_t len,
 			struct acpi_info *out);
 /* The HPET table's event timer block. */

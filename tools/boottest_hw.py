@@ -1,6 +1,7 @@
 """Boot tests of what the kernel picks from the hardware at boot, run by
 tools/boottest.py: the local APIC's mode (x2APIC or xAPIC) and the clock
-the TSC and the APIC timer are measured against (docs/clocks.md).
+the TSC and the APIC timer are measured against (docs/clocks.md); and the
+ways of rebooting (docs/power.md).
 
 Each boot checks the line where the kernel says what it picked, that
 every core came online, and the verdicts of the boot tests or user tests
@@ -97,6 +98,68 @@ def clock_sources(res, args, bt):
              r"1000 kHz \(time runs wrong\)$"], **no_acpi)
 
 
+REBOOTING = r"^shell: rebooting$"
+
+
+def reboot_boot(res, args, bt, name, want, forbid=(), stays_on=False, **kw):
+    """Boots to the shell, types `reboot`: the kernel must say which way it
+    used (the lines of `want`, in order) and none of `forbid`, and QEMU,
+    started with -no-reboot, must exit by itself with status 0 (a reset),
+    or with `stays_on`, keep running once the last line is out."""
+    full = f"boot/special/{name}"
+    if args.filter and args.filter not in full:
+        return
+    prompt = re.escape(bt.SHELL_PROMPT)
+    matched = []
+    def halted(text):
+        return stays_on and matched and re.search(want[-1], text, re.M)
+    status, text, log = bt.boot(full, args.logdir, args.timeout, until=halted,
+                                script=[(bt.SHELL_BANNER + r"[\s\S]*?" + prompt, "reboot\r")],
+                                matched=matched, step_timeout=bt.SHELL_STEP_TIMEOUT, smp=2,
+                                mem=args.mem, kernel=args.kernel, append=kw.pop("append", ""),
+                                debug_exit=False, no_reboot=True, **kw)
+    after = text[matched[0].end():] if matched else ""
+    problems = [] if matched else ["no shell prompt to type reboot at"]
+    pos = 0
+    for rx in [REBOOTING] + list(want):
+        m = re.compile(rx, re.M).search(after, pos)
+        if not m:
+            problems.append(f"no /{rx}/ (in order)")
+            break
+        pos = m.end()
+    problems += [f"/{rx}/ appears" for rx in forbid if re.search(rx, after, re.M)]
+    if bt.BOOT_BANNER in after:
+        problems.append("the machine booted again: QEMU's -no-reboot did not end it")
+    if stays_on and status is not None:
+        problems.append(f"QEMU ended (status {status}) instead of staying on")
+    if not stays_on and status != 0:
+        problems.append(f"QEMU exit {status} after reboot, want 0 (a reset under -no-reboot)")
+    if problems:
+        res.add("FAIL", full, "; ".join(problems) + f"; log {log}\n" + bt.tail(text))
+    else:
+        res.add("PASS", full, "stayed on, halted" if stays_on else "QEMU exit 0: the machine reset")
+
+
+def reboot_ways(res, args, bt):
+    """Each way of rebooting, first to last: the ACPI reset register (q35
+    has one), the keyboard controller (no ACPI), a triple fault and none
+    (reboot= leaves the others out)."""
+    acpi = r"^reboot: through the ACPI reset register \(I/O port 0xcf9, value 0x[0-9a-f]+\)$"
+    kbd = r"^reboot: through the keyboard controller \(0xfe to port 0x64\)$"
+    triple = r"^reboot: through a triple fault"
+    reboot_boot(res, args, bt, "reboot_through_the_acpi_reset_register", [acpi], forbid=[kbd, triple])
+    reboot_boot(res, args, bt, "reboot_without_acpi_through_the_keyboard_controller",
+                [r"^reboot: no ACPI reset register \(no usable ACPI tables\)$", kbd],
+                forbid=[triple], machine_opts=None, extra=["-machine", "pc,acpi=off"])
+    reboot_boot(res, args, bt, "reboot_through_a_triple_fault", [triple], forbid=[acpi, kbd],
+                append="reboot=triple")
+    reboot_boot(res, args, bt, "reboot_with_no_way_says_so_and_halts",
+                [r"^reboot: no way of resetting the machine worked \(reboot= on the command line "
+                 r"left some out\); halting this core$"], forbid=[acpi, kbd, triple],
+                stays_on=True, append="reboot=none")
+
+
 def run(res, args, bt):
     apic_modes(res, args, bt)
     clock_sources(res, args, bt)
+    reboot_ways(res, args, bt)

@@ -1,7 +1,7 @@
 /*
  * Tests for lib/acpi_hw.c: the clocks the ACPI tables name (the HPET
  * table's event timer block, the FADT's PM timer in its 32-bit and X_
- * forms). Tables are built in the buffer that plays physical memory
+ * forms) and the FADT's reset register. Tables are built in the buffer that plays physical memory
  * (acpi_tables.h); each malformed case checks that the field is left 0
  * (not used) and that a warning said so.
  */
@@ -23,14 +23,20 @@ struct hw_spec {
 	uint32_t hpet_len;		/* 0: no HPET table */
 	uint8_t hpet_space;
 	uint64_t hpet_pa;
+	uint8_t reset_space, reset_width, reset_value;
+	uint64_t reset_addr;
 };
 
+#define RESET_REG_SUP	(1u << 10)
+
 /* QEMU's q35 in essence: a 244-byte FADT with the X_ form set, 24 bits,
- * and an HPET at 0xFED00000. */
+ * the reset register at port 0xCF9 (value 6), and an HPET at 0xFED00000. */
 static struct hw_spec q35(void)
 {
 	return (struct hw_spec){ .fadt_len = 244, .pm_tmr = 0x608, .pm_tmr_len = 4,
-		.x_pm_tmr = 0x608, .x_pm_tmr_space = 1, .hpet_len = 56, .hpet_pa = 0xFED00000u };
+		.x_pm_tmr = 0x608, .x_pm_tmr_space = 1, .hpet_len = 56, .hpet_pa = 0xFED00000u,
+		.flags = RESET_REG_SUP, .reset_space = 1, .reset_width = 8, .reset_value = 6,
+		.reset_addr = 0xCF9 };
 }
 
 static struct acpi_info info;
@@ -48,6 +54,12 @@ static err_t parse(const struct hw_spec *s)
 		put(FADT + 76, s->pm_tmr, 4);
 		phys[FADT + 91] = s->pm_tmr_len;
 		put(FADT + 112, s->flags, 4);
+		if (s->fadt_len > 128) {
+			phys[FADT + 116] = s->reset_space;
+			phys[FADT + 117] = s->reset_width;
+			put(FADT + 120, s->reset_addr, 8);
+			phys[FADT + 128] = s->reset_value;
+		}
 		if (s->fadt_len >= 220 && s->x_pm_tmr) {
 			phys[FADT + 208] = s->x_pm_tmr_space;
 			phys[FADT + 209] = 32;
@@ -159,3 +171,57 @@ TEST(name)								\
 HPET_BAD(hpet_table_too_short_ignored, s.hpet_len = 52, "shorter")
 HPET_BAD(hpet_in_io_space_not_used, s.hpet_space = 1, "memory space")
 HPET_BAD(hpet_at_address_0_not_used, s.hpet_pa = 0, "memory space, or 0")
+
+TEST(q35_reset_register)
+{
+	struct hw_spec s = q35();
+
+	CHECK_ERR(parse(&s), OK);
+	CHECK(info.reset.usable);
+	CHECK(info.reset.why == NULL);
+	CHECK_EQ(info.reset.space, ACPI_GAS_SYSTEM_IO);
+	CHECK_EQ(info.reset.addr, 0xCF9ull);
+	CHECK_EQ(info.reset.value, 6);
+}
+
+TEST(reset_register_in_pci_config_space)
+{
+	struct hw_spec s = q35();
+
+	s.reset_space = 2;
+	s.reset_addr = 0x1Full << 32 | 0x0ull << 16 | 0xAC;	/* device 31, function 0 */
+	CHECK_ERR(parse(&s), OK);
+	CHECK(info.reset.usable);
+	CHECK_EQ(info.reset.space, ACPI_GAS_PCI_CONFIG);
+	CHECK_EQ(info.reset.addr, 0x1F000000ACull);
+}
+
+TEST(no_fadt_no_reset_register_and_no_reason)
+{
+	struct hw_spec s = q35();
+
+	s.fadt_len = 0;
+	CHECK_ERR(parse(&s), OK);
+	CHECK(!info.reset.usable);
+	CHECK(info.reset.why == NULL);
+}
+
+/* A reset register the parser must refuse, with a reason holding `word`. */
+#define RESET_BAD(name, change, word)					\
+TEST(name)								\
+{									\
+	struct hw_spec s = q35();					\
+									\
+	change;								\
+	CHECK_ERR(parse(&s), OK);					\
+	CHECK(!info.reset.usable);					\
+	CHECK(info.reset.why && strstr(info.reset.why, word));		\
+	CHECK_EQ(info.pm_timer_port, 0x608);	/* the rest is read */	\
+}
+
+RESET_BAD(reset_register_absent_from_acpi_1_fadt, s.fadt_len = 116, "older than ACPI 2.0")
+RESET_BAD(reset_register_not_supported_by_flag, s.flags = 0, "RESET_REG_SUP")
+RESET_BAD(reset_register_at_address_0, s.reset_addr = 0, "address 0")
+RESET_BAD(reset_register_in_unknown_space, s.reset_space = 3, "address space")
+RESET_BAD(reset_register_not_8_bits, s.reset_width = 16, "8 bits")
+RESET_BAD(reset_register_port_beyond_io_space, s.reset_addr = 0x10000, "beyond")
