@@ -37,7 +37,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
-               lib/memmap.c lib/multiboot.c lib/multiboot2.c lib/acpi.c lib/memshare.c \
+               lib/memmap.c lib/multiboot.c lib/multiboot2.c lib/acpi.c lib/acpi_hw.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
                lib/cmdline.c lib/trace.c
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)

@@ -32,8 +32,10 @@ void arch_console_init(void);
 void arch_early_traps(bool bootstrap);		/* serial port, before anything prints */
 void arch_console_putc(char c);
 
-/* The bootstrap core: interrupt controllers to a known state, clocks measured. */
-void arch_machine_init(void);
+/* The bootstrap core, in machine_discover(): picks every core's interrupt
+ * controller mode (x86-64: x2APIC where the CPU has it), says which, and
+ * returns the highest APIC id that mode can start a core by. */
+uint32_t arch_pick_apic_mode(void);
 /* Makes `c` this core's struct core: this_core() returns it from now on. */
 void arch_set_this_core(struct core *c);
 /* Per core: descriptor tables, own page tables, GS, local APIC and timer. */
@@ -76,6 +78,10 @@ void arch_exit_qemu(int code) __attribute__((noreturn));	/* arch_poweroff, or ha
 /* Powers off (ACPI S5 or QEMU's exit device, kernel/arch/x86_64/poweroff.c);
  * returns ERR_UNSUPPORTED, after saying why, only if the machine is still on. */
 err_t arch_poweroff(unsigned code);
+/* Resets the machine (ACPI reset register, keyboard controller, triple
+ * fault: kernel/arch/x86_64/reboot.c); if none works, says so and halts
+ * this core. Never returns. */
+void arch_reboot(void) __attribute__((noreturn));
 
 /* ---- User space (kernel/arch/x86_64/user.c, entry.S) ---- */
 struct trap_frame;

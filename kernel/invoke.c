@@ -358,7 +358,9 @@ static err_t invoke_kernel(uint64_t method, const uint64_t a[5], uint64_t *ret)
 
 	switch (method) {
 	case KERNEL_POWEROFF:		/* returns only if the machine stays on */
-		return arch_poweroff((unsigned)(a[0] & 0x7F));
+		if (a[1] == KERNEL_POWEROFF_REBOOT)
+			arch_reboot();
+		return a[1] ? ERR_INVALID_ARG : arch_poweroff((unsigned)(a[0] & 0x7F));
 	case KERNEL_CMDLINE:
 		if (a[1] < len + 1)
 			return ERR_TRUNCATED;

@@ -112,12 +112,25 @@ static void read_multiboot(uint32_t magic, uint64_t info_pa)
 	strlcpy(machine.cmdline, mbi.cmdline, sizeof(machine.cmdline));
 }
 
-/* The bootstrap core's APIC id, from CPUID leaf 1 (EBX bits 31:24). */
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+/* The bootstrap core's APIC id: all 32 bits from CPUID leaf 0xB (EDX)
+ * where the CPU has that leaf, which x2APIC ids need; else the 8 bits of
+ * leaf 1 (EBX bits 31:24). */
 static uint32_t bsp_apic_id(void)
 {
 	uint32_t a, b, c, d;
 
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	cpuid(0, &a, &b, &c, &d);
+	if (a >= 0xB) {
+		cpuid(0xB, &a, &b, &c, &d);
+		if (b != 0)		/* EBX 0: the leaf is not implemented */
+			return d;
+	}
+	cpuid(1, &a, &b, &c, &d);
 	return b >> 24;
 }
 
@@ -143,6 +156,7 @@ static void read_acpi(void)
 {
 	struct boot_io io = { boot_map, boot_warn, "acpi" };
 	uint32_t bsp = bsp_apic_id();
+	uint32_t max_apic_id = arch_pick_apic_mode();
 	struct acpi_rsdp_at rsdp;
 	err_t err;
 
@@ -181,11 +195,11 @@ static void read_acpi(void)
 		add_core(bsp, 0);
 	}
 	for (unsigned i = 0; i < acpi.ncores; i++)
-		if (acpi.cores[i].apic_id != bsp && acpi.cores[i].apic_id < 255)
+		if (acpi.cores[i].apic_id != bsp && acpi.cores[i].apic_id <= max_apic_id)
 			add_core(acpi.cores[i].apic_id, acpi.cores[i].node);
 		else if (acpi.cores[i].apic_id != bsp)
-			kprintf("acpi: core with x2APIC id %u cannot be started in xAPIC mode; skipped\n",
-				acpi.cores[i].apic_id);
+			kprintf("acpi: core with APIC id %u cannot be started in %s mode; skipped\n",
+				acpi.cores[i].apic_id, machine.x2apic ? "x2APIC" : "xAPIC");
 	if (acpi.ncores_dropped)
 		kprintf("acpi: %u more cores than the parser's limit of %d were ignored\n",
 			acpi.ncores_dropped, ACPI_MAX_CORES);

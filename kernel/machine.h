@@ -38,8 +38,10 @@ struct machine {
 	uint64_t phys_top;		/* end of the highest mapped physical range */
 
 	uint64_t lapic_pa;
+	bool x2apic;			/* every core's local APIC in x2APIC mode */
 	uint64_t tsc_hz;
 	uint64_t lapic_timer_hz;	/* local APIC timer input clock after divide */
+	unsigned clock_source;		/* what measured them (arch: enum clock_source) */
 
 	/* The monitors' channel mesh (boot_user_mesh_reserve): frames taken
 	 * out of the usable memory before it is split, so no core's share

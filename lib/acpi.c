@@ -9,9 +9,12 @@
  * past its table. Multi-byte fields are assembled byte by byte: tables may
  * be unaligned. The FADT leads to the DSDT, whose AML is not interpreted:
  * acpi_aml_s5() only looks for the one declaration soft off needs.
+ * The HPET table and the FADT's clock and reset fields are read by
+ * lib/acpi_hw.c.
  */
 #include <stddef.h>
 #include "lib/acpi.h"
+#include "lib/acpi_hw.h"
 
 #define RSDP_V1_LEN		20
 #define RSDP_V2_LEN		36
@@ -21,8 +24,8 @@
 #define SRAT_ENTRIES		48
 #define SLIT_MATRIX		44
 
-enum { T_MADT, T_SRAT, T_SLIT, T_FADT, T_COUNT };
-static const char *const table_sig[T_COUNT] = { "APIC", "SRAT", "SLIT", "FACP" };
+enum { T_MADT, T_SRAT, T_SLIT, T_FADT, T_HPET, T_COUNT };
+static const char *const table_sig[T_COUNT] = { "APIC", "SRAT", "SLIT", "FACP", "HPET" };
 
 struct tables {
 	const uint8_t *p[T_COUNT];
@@ -532,7 +535,8 @@ static bool read_dsdt(const struct boot_io *io, const uint8_t *t, uint32_t len,
 	return s5->err == OK;
 }
 
-/* Soft off from the FADT and its DSDT; out->s5 says whether it is usable. */
+/* Soft off from the FADT and its DSDT; out->s5 says whether it is usable.
+ * The PM timer too. */
 static void parse_fadt(const struct boot_io *io, const uint8_t *t, uint32_t len,
 		       struct acpi_info *out)
 {
@@ -545,6 +549,7 @@ static void parse_fadt(const struct boot_io *io, const uint8_t *t, uint32_t len,
 		s5_fail(s5, ERR_TRUNCATED, "the FADT is shorter than ACPI 1.0's 116 bytes");
 		return;
 	}
+	acpi_parse_fadt_hw(io, t, len, out);
 	if (get_le32(t + FADT_FLAGS) & FADT_HW_REDUCED) {
 		s5_fail(s5, ERR_UNSUPPORTED,
 			"hardware-reduced ACPI (no PM1 control block); its sleep control register is not supported");
@@ -742,5 +747,7 @@ err_t acpi_parse_at(const struct boot_io *io, const struct acpi_rsdp_at *at, str
 		parse_slit(io, t.p[T_SLIT], t.len[T_SLIT], out);
 	if (t.p[T_FADT])
 		parse_fadt(io, t.p[T_FADT], t.len[T_FADT], out);
+	if (t.p[T_HPET])
+		acpi_parse_hpet(io, t.p[T_HPET], t.len[T_HPET], out);
 	return OK;
 }

@@ -1,9 +1,10 @@
 /*
  * ACPI tables that describe the machine's topology: RSDP, RSDT/XSDT, MADT
  * (the cores and I/O APICs), SRAT (which core and which memory belong to
- * which NUMA node) and SLIT (the distances between nodes); and what
+ * which NUMA node) and SLIT (the distances between nodes); what
  * powering off needs: the FADT (the PM1 control ports) and the \_S5 object
- * in the DSDT's AML (the sleep type of soft off). The parser reads only
+ * in the DSDT's AML (the sleep type of soft off); and the clocks to
+ * measure others against: the HPET table and the FADT's PM timer. The parser reads only
  * through a struct boot_io and checks every length and checksum, so
  * garbage tables give errors, never wild reads.
  */
@@ -69,6 +70,25 @@ struct acpi_s5 {
 #define ACPI_PM1_SLP_TYP_SHIFT	10		/* SLP_TYPx, bits 10..12 */
 #define ACPI_PM1_SLP_EN		(1u << 13)	/* write 1: enter the sleep state */
 
+/*
+ * The FADT's reset register (ACPI 2.0+): writing `value` to it resets the
+ * machine. Usable only when the FADT is long enough to hold it, its
+ * RESET_REG_SUP flag is set, and the register is an 8-bit one at a
+ * non-zero address in memory, system I/O or PCI configuration space;
+ * otherwise `usable` is false and `why` says why (NULL: no FADT at all).
+ */
+struct acpi_reset {
+	bool usable;
+	const char *why;
+	uint8_t space;		/* ACPI_GAS_MEMORY, _SYSTEM_IO or _PCI_CONFIG */
+	uint64_t addr;		/* for PCI: device << 32 | function << 16 | offset */
+	uint8_t value;
+};
+
+#define ACPI_GAS_MEMORY		0
+#define ACPI_GAS_SYSTEM_IO	1
+#define ACPI_GAS_PCI_CONFIG	2
+
 struct acpi_info {
 	uint64_t rsdp_pa;
 	uint8_t revision;	/* RSDP revision: 0 = ACPI 1.0 (RSDT only) */
@@ -98,6 +118,15 @@ struct acpi_info {
 
 	bool has_fadt;		/* a sound FACP was in the root table */
 	struct acpi_s5 s5;	/* soft off; s5.err says whether it is usable */
+
+	/* Reference clocks for measuring the TSC and the APIC timer
+	 * (docs/clocks.md). 0: none, or unusable (said through io->warn). */
+	uint64_t hpet_pa;	/* the HPET table's event timer block (memory space) */
+	uint16_t pm_timer_port;	/* the FADT's X_PM_TMR_BLK or PM_TMR_BLK (system I/O) */
+	uint8_t pm_timer_bits;	/* 24, or 32 with the FADT's TMR_VAL_EXT flag; 0 = none */
+
+	/* Rebooting through the FADT's reset register (docs/power.md). */
+	struct acpi_reset reset;
 };
 
 /*

@@ -116,8 +116,9 @@ def numa_args(nodes, smp, mem):
 
 def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
                  gdb=False, extra=(), machine_opts="", numa=0, debug_exit=True,
-                 no_reboot=True, firmware="seabios", vars_dir=None):
-    """The QEMU argument list for one boot. debug_exit=False leaves out
+                 no_reboot=True, firmware="seabios", vars_dir=None, cpu_flags=""):
+    """The QEMU argument list for one boot. cpu_flags is added to the CPU
+    model (",+x2apic", ",-x2apic"). debug_exit=False leaves out
     the isa-debug-exit device; no_reboot=False lets a reset reboot the
     machine instead of ending QEMU (with status 0, as a power-off does).
     firmware="ovmf" boots UEFI firmware (its variable store copied into
@@ -137,9 +138,9 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
     if debug_exit:
         cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if accel == "kvm":
-        cmd += ["-accel", "kvm", "-cpu", "host"]
+        cmd += ["-accel", "kvm", "-cpu", "host" + cpu_flags]
     else:
-        cmd += ["-accel", "tcg,thread=multi", "-cpu", "max"]
+        cmd += ["-accel", "tcg,thread=multi", "-cpu", "max" + cpu_flags]
     if kernel:
         cmd += ["-kernel", kernel]
         if append:
@@ -176,6 +177,8 @@ def main():
                     help="ovmf: boot UEFI firmware (Debian's ovmf package) instead of SeaBIOS")
     ap.add_argument("--interactive", action="store_true",
                     help="make run: exit 0 when Flotilla powers off with code 0")
+    ap.add_argument("--cpu-flags", default="",
+                    help="added to the CPU model, e.g. ,-x2apic or ,+x2apic")
     ap.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
     a = ap.parse_args()
     if not a.kernel and not a.iso:
@@ -189,7 +192,7 @@ def main():
     cmd = qemu_command(a.smp, a.mem, a.kernel, a.iso, a.append, a.accel,
                        a.gdb_port if a.gdb_port else a.gdb, extra,
                        numa=a.numa, debug_exit=not a.no_debug_exit, firmware=a.firmware,
-                       vars_dir=vars_dir)
+                       vars_dir=vars_dir, cpu_flags=a.cpu_flags)
     print("qemu: " + " ".join(cmd[1:]), file=sys.stderr)
     if sys.stdin.isatty():
         print("qemu: the serial console is this terminal; Ctrl-A X quits", file=sys.stderr)

@@ -113,9 +113,10 @@ enum cap_method {
 
 	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE,
 	 * KERNEL_CORES and KERNEL_TOPOLOGY needs WRITE. */
-	KERNEL_POWEROFF = 48,	/* (code 0..127): power off (docs/power.md);
-				 * returns ERR_UNSUPPORTED only if the machine
-				 * stays on */
+	KERNEL_POWEROFF = 48,	/* (code 0..127, how): power off (how 0) or
+				 * reboot (how KERNEL_POWEROFF_REBOOT), docs/
+				 * power.md; returns ERR_UNSUPPORTED only if the
+				 * machine stays on (a reboot never returns) */
 	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
@@ -207,6 +208,7 @@ enum cap_method {
 				 * less than the struct */
 };
 _Static_assert(KERNEL_VROOT_EXPORT < NOTIFY_RING, "the Kernel methods' first range is full");
+#define KERNEL_POWEROFF_REBOOT	1	/* KERNEL_POWEROFF's `how`: reboot */
 
 /*
  * The channel mesh: memory every monitor maps, zeroed at boot, of

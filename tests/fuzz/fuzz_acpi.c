@@ -1,5 +1,6 @@
 /*
- * libFuzzer target for acpi_find_rsdp(), acpi_parse() and acpi_aml_s5().
+ * libFuzzer target for acpi_find_rsdp(), acpi_parse() (with the HPET table
+ * and the FADT's clock and reset fields of lib/acpi_hw.c) and acpi_aml_s5().
  * The input (after a first mode byte) is physical memory from 0xE0000,
  * where the RSDP search looks. Random bytes rarely have valid checksums, so
  * when bit 0 of the mode byte is set the harness first repairs them: an
@@ -124,6 +125,18 @@ static void check(const struct acpi_info *a)
 				a->s5.slp_typa > 7 || a->s5.slp_typb > 7))
 		__builtin_trap();
 	if (a->s5.err != OK && !a->s5.why)
+		__builtin_trap();
+	/* Clocks: a PM timer has a port in I/O space and a width of 24 or 32
+	 * bits, and no port has no width. */
+	if (a->pm_timer_port ? a->pm_timer_port > 0xFFFC || (a->pm_timer_bits != 24 &&
+							       a->pm_timer_bits != 32)
+			     : a->pm_timer_bits != 0)
+		__builtin_trap();
+	/* The reset register: usable with no reason, in a known space. */
+	if (a->reset.usable && (a->reset.why || !a->reset.addr ||
+				a->reset.space > ACPI_GAS_PCI_CONFIG))
+		__builtin_trap();
+	if (!a->reset.usable && a->has_fadt && !a->reset.why && a->s5.err != ERR_TRUNCATED)
 		__builtin_trap();
 }
 

@@ -210,6 +210,12 @@ err_t arch_poweroff(unsigned code)
 	leave(LEFT_POWEROFF);
 }
 
+/* A reboot ends the run the same way (KERNEL_POWEROFF's `how`). */
+void arch_reboot(void)
+{
+	leave(LEFT_POWEROFF);
+}
+
 /* The fuzzer's host code uses the real registers, so the kernel's FPU
  * hand-over has nothing to save or load here; dispatch.c's bookkeeping
  * (fpu_owner, cleared when a dispatcher dies) still runs. */

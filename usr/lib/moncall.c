@@ -253,6 +253,13 @@ err_t mon_poweroff(unsigned code)
 	return call(MON_POWEROFF, 0, code, 0, 0, r);
 }
 
+err_t mon_reboot(void)
+{
+	uint64_t r[4];
+
+	return call(MON_POWEROFF, 0, 0, KERNEL_POWEROFF_REBOOT, 0, r);
+}
+
 /* ---- Channels (docs/binding.md) ---- */
 
 err_t mon_export(const char *name, capaddr_t ep, unsigned *service)

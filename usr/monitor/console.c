@@ -346,6 +346,13 @@ bool console_owner(unsigned *core, unsigned *pid)
 	return owner.held;
 }
 
+/* The kernel writes the console out itself first: a reboot never returns. */
+err_t monitor_reboot(void)
+{
+	console_sync();
+	return sys_invoke(CPTR_KERNEL, KERNEL_POWEROFF, 0, KERNEL_POWEROFF_REBOOT, 0, 0, 0).err;
+}
+
 err_t monitor_poweroff(unsigned code)
 {
 	err_t err;

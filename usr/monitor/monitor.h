@@ -262,6 +262,9 @@ bool console_owner(unsigned *core, unsigned *pid);
  * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
  * is on the console. */
 err_t monitor_poweroff(unsigned code);
+/* console_sync, then KERNEL_POWEROFF's reboot: returns only with an error
+ * from the kernel (the kernel itself halts if no way of resetting works). */
+err_t monitor_reboot(void);
 
 /*
  * Channels between processes, brokered by the monitors (bind.c,

@@ -412,6 +412,15 @@ static void cmd_poweroff(const struct command *cmd, unsigned n, char **words)
 		    "poweroff");
 }
 
+static void cmd_reboot(const struct command *cmd, unsigned n, char **words)
+{
+	err_t err;
+
+	printf("shell: rebooting\n");
+	err = mon_reboot();			/* it returns only on an error */
+	shell_error(err, NULL, "reboot");
+}
+
 const struct command shell_commands[] = {
 	{ "help", "", "this list", 1, 1, cmd_help },
 	{ "cores", "", "how many cores the monitors span; the membership view", 1, 1, cmd_cores },
@@ -430,5 +439,7 @@ const struct command shell_commands[] = {
 	{ "tree", "", "the supervision tree: core, state and restarts of each child", 1, 1,
 	  cmd_tree },
 	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
+	{ "reboot", "", "reset the machine (ACPI reset register, keyboard controller, triple fault)",
+	  1, 1, cmd_reboot },
 };
 const unsigned shell_ncommands = sizeof(shell_commands) / sizeof(shell_commands[0]);

@@ -3,9 +3,19 @@
  * It sits at the same physical address on every core but each core sees
  * its own, through its own uncached mapping at LAPIC_VA.
  *
- * The timer and TSC rates are measured once, by the bootstrap core, against
- * the PIT (channel 2, gated by port 0x61, so no interrupt is needed), and
- * handed to the other cores through `machine`. The legacy 8259 PICs are
+ * Two register interfaces (Intel SDM vol. 3, "Extended XAPIC (x2APIC)"):
+ * xAPIC, memory-mapped registers in the page at machine.lapic_pa, 8-bit
+ * APIC ids, and an ICR written in two halves whose delivery status is
+ * polled; and x2APIC, where register `off` is MSR 0x800 + off / 16, ids
+ * are 32 bits, and the ICR is one 64-bit MSR (destination in bits 32..63)
+ * with no delivery status to poll. The bootstrap core picks the mode once
+ * (lapic_pick_mode: x2APIC wherever CPUID offers it, or where the firmware
+ * left it on) and every core switches its own APIC to it in
+ * lapic_init_core(), before its first use: the mode is per core.
+ *
+ * The timer and TSC rates are measured once, by the bootstrap core
+ * (clocks.c: from CPUID, or against the HPET, the ACPI PM timer or the
+ * PIT), and handed to the other cores through `machine`. The legacy 8259 PICs are
  * remapped away from the exception vectors and masked: Flotilla uses only
  * APIC interrupts.
  */
@@ -13,10 +23,12 @@
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/machine.h"
+#include "kernel/arch/x86_64/clocks.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
 
+/* Register offsets in the xAPIC page; x2APIC_MSR_BASE + off / 16 in x2APIC. */
 #define LAPIC_ID	0x020
 #define LAPIC_TPR	0x080
 #define LAPIC_EOI	0x0B0
@@ -30,11 +42,16 @@
 #define LAPIC_TIMER_CUR	0x390
 #define LAPIC_TIMER_DIV	0x3E0
 
+#define X2APIC_MSR_BASE	0x800
+#define X2APIC_MSR_ICR	0x830		/* the whole 64-bit ICR */
+
+#define APIC_BASE_EXTD	(1ull << 10)	/* x2APIC mode, with EN */
+#define APIC_BASE_EN	(1ull << 11)	/* the APIC is globally enabled */
+#define CPUID1_ECX_X2APIC (1u << 21)
+#define ICR_PENDING	(1u << 12)	/* xAPIC only: delivery status */
+
 #define TIMER_PERIODIC	(1u << 17)
 #define LVT_MASKED	(1u << 16)
-
-#define PIT_HZ		1193182u
-#define CALIBRATE_MS	50u
 
 static volatile uint32_t *reg(uint32_t off)
 {
@@ -43,12 +60,46 @@ static volatile uint32_t *reg(uint32_t off)
 
 static uint32_t rd(uint32_t off)
 {
+	if (machine.x2apic)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + off / 16);
 	return *reg(off);
 }
 
 static void wr(uint32_t off, uint32_t v)
 {
-	*reg(off) = v;
+	if (machine.x2apic)
+		wrmsr(X2APIC_MSR_BASE + off / 16, v);
+	else
+		*reg(off) = v;
+}
+
+bool lapic_cpu_has_x2apic(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return c & CPUID1_ECX_X2APIC;
+}
+
+/* The bootstrap core, before the cores are chosen: in x2APIC mode cores
+ * with ids of 255 and above can be started, in xAPIC mode they cannot.
+ * A firmware may hand over in x2APIC mode (OVMF does on machines with
+ * such ids); the only way back to xAPIC is through the disabled state,
+ * which loses the APIC's set-up, so the kernel stays in x2APIC then. */
+uint32_t arch_pick_apic_mode(void)
+{
+	bool has = lapic_cpu_has_x2apic();
+
+	if (rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD) {
+		machine.x2apic = true;
+		kprintf("apic: x2APIC (the firmware handed over with x2APIC on)\n");
+	} else {
+		machine.x2apic = has;
+		kprintf("apic: %s (CPUID.1:ECX bit 21, x2APIC, is %s)\n",
+			has ? "x2APIC" : "xAPIC", has ? "set" : "clear: the CPU has no x2APIC");
+	}
+	/* 0xFF and 0xFFFFFFFF are the broadcast destinations. */
+	return machine.x2apic ? 0xFFFFFFFEu : 0xFEu;
 }
 
 void lapic_eoi(void)
@@ -58,16 +109,25 @@ void lapic_eoi(void)
 
 uint32_t lapic_id(void)
 {
-	return rd(LAPIC_ID) >> 24;
+	return machine.x2apic ? rd(LAPIC_ID) : rd(LAPIC_ID) >> 24;
 }
 
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
-	uint64_t flags = irq_save();
+	uint64_t flags;
 
+	if (machine.x2apic) {
+		/* A WRMSR to the x2APIC's registers is not serializing: without
+		 * the fence, a doorbell could overtake the channel writes it
+		 * announces (Intel SDM, "x2APIC Register Access"). */
+		__asm__ volatile("mfence; lfence" ::: "memory");
+		wrmsr(X2APIC_MSR_ICR, (uint64_t)apic_id << 32 | icr_low);
+		return;
+	}
+	flags = irq_save();
 	wr(LAPIC_ICR_HI, apic_id << 24);
 	wr(LAPIC_ICR_LO, icr_low);
-	for (unsigned i = 0; i < 1000000 && (rd(LAPIC_ICR_LO) & (1u << 12)); i++)
+	for (unsigned i = 0; i < 1000000 && (rd(LAPIC_ICR_LO) & ICR_PENDING); i++)
 		cpu_relax();	/* delivery pending */
 	irq_restore(flags);
 }
@@ -98,37 +158,37 @@ static void pic_disable(void)
 	outb(0x21, 0xFF); outb(0xA1, 0xFF);
 }
 
-/* Measures the TSC and the APIC timer (divide by 16) over CALIBRATE_MS of
- * PIT time. Runs on the bootstrap core with its APIC enabled. */
-static void calibrate(void)
+/* The APIC timer as a stopwatch for clocks.c: masked, divide by 16,
+ * counting down from the top. */
+void lapic_timer_free_run(void)
 {
-	uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
-	uint64_t t0, t1;
-	uint32_t a0, a1;
-
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
-	outb(0x43, 0xB0);			/* channel 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xFF);
-	outb(0x42, count >> 8);
 	wr(LAPIC_TIMER_DIV, 0x3);
 	wr(LAPIC_LVT_TIMER, LVT_MASKED);
-	outb(0x61, inb(0x61) & ~0x01);		/* restart the count: gate low, high */
-	outb(0x61, inb(0x61) | 0x01);
 	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
-	t0 = rdtsc();
-	a0 = rd(LAPIC_TIMER_CUR);
-	while (!(inb(0x61) & 0x20))
-		cpu_relax();
-	a1 = rd(LAPIC_TIMER_CUR);
-	t1 = rdtsc();
+}
+
+uint32_t lapic_timer_now(void)
+{
+	return rd(LAPIC_TIMER_CUR);
+}
+
+void lapic_timer_stop(void)
+{
 	wr(LAPIC_TIMER_INIT, 0);
-	machine.tsc_hz = (t1 - t0) * 1000 / CALIBRATE_MS;
-	machine.lapic_timer_hz = (uint64_t)(a0 - a1) * 1000 / CALIBRATE_MS;
-	if (machine.lapic_timer_hz < TIMER_HZ)
-		machine.lapic_timer_hz = 1000000;	/* nonsense reading: assume 1 MHz */
-	kprintf("clocks: TSC %llu MHz, APIC timer %llu kHz (measured against the PIT)\n",
-		(unsigned long long)(machine.tsc_hz / 1000000),
-		(unsigned long long)(machine.lapic_timer_hz / 1000));
+}
+
+/* This core's APIC on, in the mode the bootstrap core picked. Enabled
+ * first, then switched to x2APIC: xAPIC to x2APIC is always a valid step
+ * (disabled to x2APIC in one write is not on every CPU). Bits already set
+ * (by the firmware, or kept across INIT) are left alone. */
+static void apic_enable(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_EN);
+	if (machine.x2apic && !(base & APIC_BASE_EXTD))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EXTD);
 }
 
 void lapic_init_core(struct core *c)
@@ -138,7 +198,7 @@ void lapic_init_core(struct core *c)
 	 * the PIC before anything else. */
 	if (c->id == 0)
 		pic_disable();
-	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));	/* global enable */
+	apic_enable();
 	wr(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	wr(LAPIC_LVT_LINT0, LVT_MASKED);
 	wr(LAPIC_LVT_LINT1, LVT_MASKED);
@@ -149,8 +209,13 @@ void lapic_init_core(struct core *c)
 	 * makes the APIC re-evaluate what is pending. */
 	wr(LAPIC_TPR, 0);
 	if (c->id == 0)
-		calibrate();
+		clocks_calibrate();
 	c->arch.lapic_timer_count = (uint32_t)(machine.lapic_timer_hz / TIMER_HZ);
+	lapic_timer_tick(c);
+}
+
+void lapic_timer_tick(struct core *c)
+{
 	wr(LAPIC_TIMER_DIV, 0x3);
 	wr(LAPIC_LVT_TIMER, VEC_TIMER | TIMER_PERIODIC);
 	wr(LAPIC_TIMER_INIT, (uint32_t)c->arch.lapic_timer_count);

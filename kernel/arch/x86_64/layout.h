@@ -4,7 +4,8 @@
  *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff  user space (kpi/syscalls.h: USER_MIN..USER_TOP)
  *   0xffff_8000_0000_0000 ..                        direct map of physical memory
  *   0xffff_ffff_8000_0000 ..                        kernel image (-2 GiB)
- *   0xffff_ffff_c000_0000 ..                        device window (local APIC)
+ *   0xffff_ffff_c000_0000 ..                        device window (local APIC; then
+ *                                                   paging.c's write window; the HPET)
  */
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H
@@ -13,6 +14,7 @@
 #define PHYSMAP_BASE	0xFFFF800000000000
 #define DEVICE_WINDOW	0xFFFFFFFFC0000000
 #define LAPIC_VA	DEVICE_WINDOW
+#define HPET_VA		(DEVICE_WINDOW + 2 * 0x1000)	/* the bootstrap core's only */
 
 #define BOOT_STACK_SIZE	(16 * 1024)
 #define KSTACK_SIZE	(16 * 1024)	/* each core's kernel stack */

@@ -151,6 +151,11 @@ void paging_init_core(struct core *c)
 	map_image_all(c, pml4, false);
 	map(c, pml4, LAPIC_VA, machine.lapic_pa, PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx, 0);
 	map(c, pml4, WRITE_WINDOW_VA, 0, 0, 0);		/* its table; the entry empty */
+	/* The HPET, uncached, for the bootstrap core's clock calibration
+	 * (clocks.c); no other core reads it. */
+	if (c->id == 0 && machine.acpi && machine.acpi->hpet_pa)
+		map(c, pml4, HPET_VA, machine.acpi->hpet_pa & ~0xFFFull,
+		    PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx, 0);
 	c->pml4_pa = pml4_pa;
 	write_cr3(pml4_pa);
 }

@@ -43,7 +43,8 @@ enum mon_op {
 				 * name; ERR_NOT_FOUND past the last */
 	MON_MEM,		/* core: () -> w1 = free RAM, w2 = all RAM, in bytes,
 				 * of that core's monitor */
-	MON_POWEROFF,		/* (code 0..127): write out the console, power off;
+	MON_POWEROFF,		/* (code 0..127, how): write out the console, power
+				 * off (how 0) or reboot (how KERNEL_POWEROFF_REBOOT);
 				 * ERR_CAP_RIGHTS but for the shell (below) */
 	/* Channels between processes (below): each call brings an endpoint. */
 	MON_EXPORT,		/* (name, name) + endpoint -> w1 = service */
@@ -183,6 +184,9 @@ err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total);
  * one core 0's monitor gives the shell (a copy with another badge: the
  * monitor cannot tell processes apart otherwise). */
 err_t mon_poweroff(unsigned code);
+/* Reboots the machine (docs/power.md); returns only on an error (the
+ * caller may not ask: ERR_CAP_RIGHTS). */
+err_t mon_reboot(void);
 /* The event trace (docs/trace.md): mon_trace_snap makes `core`'s monitor
  * keep the newest `count` (1..MON_TRACE_MAX) events of its kernel's ring
  * and of its own; mon_trace_print prints what it kept on the console.
