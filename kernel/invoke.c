@@ -88,7 +88,8 @@ static err_t identify(const struct cte *c, uint64_t uptr)
  * no table has is ERR_BAD_METHOD. */
 static const struct invoke_table *const tables[] = {
 	&invoke_cnode_table, &invoke_vnode_table, &invoke_disp_table,
-	&invoke_kernel_table, &invoke_notify_table, &invoke_ioport_table,
+	&invoke_power_table, &invoke_info_table, &invoke_doorbell_table, &invoke_export_table,
+	&invoke_span_table, &invoke_console_table, &invoke_notify_table, &invoke_ioport_table,
 };
 
 static const struct invoke_method *find(uint64_t method, const struct invoke_table **in)

@@ -13,8 +13,9 @@
  * or a user buffer faults only as it is written).
  *
  * The tables live beside the methods: invoke_cnode.c (CNode and page
- * tables), invoke_disp.c (Dispatcher), invoke_kernel.c (the monitor's
- * authority: Kernel; Notify; I/O ports). invoke.c finds the row.
+ * tables), invoke_disp.c (Dispatcher), invoke_auth.c (the monitor's
+ * authority: Power, Info, Doorbell, Export, Span, Console; Notify; I/O
+ * ports). invoke.c finds the row.
  */
 #ifndef KERNEL_INVOKE_H
 #define KERNEL_INVOKE_H
@@ -96,8 +97,9 @@ struct invoke_table {
 #define INVOKE_TABLE(nm, acc, rows) \
 	{ .name = (nm), .accepts = (acc), .methods = (rows), .n = sizeof(rows) / sizeof((rows)[0]) }
 
-extern const struct invoke_table invoke_cnode_table, invoke_vnode_table,
-	invoke_disp_table, invoke_kernel_table, invoke_notify_table, invoke_ioport_table;
+extern const struct invoke_table invoke_cnode_table, invoke_vnode_table, invoke_disp_table,
+	invoke_power_table, invoke_info_table, invoke_doorbell_table, invoke_export_table,
+	invoke_span_table, invoke_console_table, invoke_notify_table, invoke_ioport_table;
 
 /* A non-empty slot in the current dispatcher's CSpace. */
 err_t invoke_lookup(uint64_t addr, struct cte **out);

@@ -8,9 +8,10 @@
  * ports of its device and nothing else.
  *
  * Every check comes before the access: the rights (IN needs READ, OUT
- * needs WRITE: their rows in kernel/invoke_kernel.c), then here the width (1, 2 or 4 bytes), and that every port the
- * access touches, port .. port + width - 1, lies inside the capability's
- * range [base, base + size) (ERR_PORT_RANGE), computed without overflow.
+ * needs WRITE: their rows in kernel/invoke_auth.c), then here the width
+ * (1, 2 or 4 bytes), and that every port the access touches, port ..
+ * port + width - 1, lies inside the capability's range [base, base +
+ * size) (ERR_PORT_RANGE), computed without overflow.
  *
  * A copy or a mint keeps the whole range (cap_mint changes only the
  * rights and the badge), so a holder can hand out a read-only or

@@ -24,7 +24,7 @@
 
 /* Boot hand-off (see the file comment). */
 struct machine machine SHARED_HANDOFF;
-_Static_assert(sizeof(machine.cmdline) == KERNEL_CMDLINE_MAX, "KERNEL_CMDLINE's promise");
+_Static_assert(sizeof(machine.cmdline) == KERNEL_CMDLINE_MAX, "INFO_CMDLINE's promise");
 /* Boot hand-off: too large for the boot stack, used only in this file. */
 static struct acpi_info acpi SHARED_HANDOFF;
 static struct mb_info mbi SHARED_HANDOFF;

@@ -327,8 +327,13 @@ CHECKER static void check_object(const struct cte *s)
 	case CAP_RAM:
 		FI_CHECK(in_own(k->base, k->size) && aligned, "RAM at 0x%llx", (unsigned long long)k->base);
 		return;
-	case CAP_KERNEL:
-		FI_CHECK(k->base == 0 && k->size == 0, "a Kernel capability with a base");
+	case CAP_POWER:
+	case CAP_INFO:
+	case CAP_DOORBELL:
+	case CAP_EXPORT:
+	case CAP_SPAN:
+	case CAP_CONSOLE:
+		FI_CHECK(k->base == 0 && k->size == 0, "an authority capability with a base");
 		return;
 	case CAP_IOPORT:
 		FI_CHECK(k->base == 0x3F8 && k->size == 8, "I/O ports that COM1's are not");

@@ -48,7 +48,7 @@ uint64_t monitor_ram_bytes(unsigned *count)
  * fuzz_every_core pings them once they are done). */
 static void mesh_greet(bool ping)
 {
-	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_KERNEL);
+	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_INFO);
 
 	printf("monitors: %u/%u joined over URPC\n", n, cores);
 	/* The UART becomes a service only once no kernel writes it any more
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 
 	printf("monitor: core %u up (argument %lu), %u RAM capabilities, %llu KiB\n", core,
 	       libc_arg, nram, (unsigned long long)(ram >> 10));
-	err = kernel_cmdline(CPTR_KERNEL, cmdline, sizeof(cmdline));
+	err = kernel_cmdline(CPTR_INFO, cmdline, sizeof(cmdline));
 	if (err) {
 		printf("monitor: cannot read the command line: %s: %s\n", err_name(err), err_msg(err));
 		return 1;

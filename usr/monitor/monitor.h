@@ -284,7 +284,7 @@ err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
 void console_proc_ending(const struct proc *p);
 bool console_owner(unsigned *core, unsigned *pid);
-/* console_sync, then KERNEL_POWEROFF with code (docs/power.md). Returns
+/* console_sync, then POWER_OFF with code (docs/power.md). Returns
  * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
  * is on the console. */
 err_t monitor_poweroff(unsigned code);

@@ -10,7 +10,7 @@
 enum uprog_mode {
 	UPROG_HELLO = 0,
 	UPROG_FAULT_FIRST = 1,	/* 1..5: fault_on_purpose(mode) */
-	UPROG_KERNEL_CAP = 6,
+	UPROG_KERNEL_CAP = 6,	/* | 1 << 8: holding a Doorbell at UPROG_EP */
 	UPROG_LOOP = 7,
 	UPROG_CHECK_CAPS = 8,
 	UPROG_ECHO = 9,

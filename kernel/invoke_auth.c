@@ -1,7 +1,9 @@
 /*
- * The methods of the monitor's authority (the Kernel capability), of
- * Notify and of I/O port capabilities (kpi/caps.h), decoded then
- * performed (kernel/invoke.h).
+ * The methods of the monitor's authority, one capability type to each
+ * kind (Power, Info, Doorbell, Export, Span, Console: kpi/caps.h,
+ * "Authority"), of Notify and of I/O port capabilities, decoded then
+ * performed (kernel/invoke.h). Every authority method but Info's needs
+ * WRITE; Info's only copy out what boot found.
  */
 #include <kpi/topology.h>
 #include "lib/string.h"
@@ -87,7 +89,7 @@ static err_t decode_topology(struct cte *c, const uint64_t a[5], union invoke_ar
 	return OK;
 }
 
-/* Late, as KERNEL_CMDLINE. */
+/* Late, as INFO_CMDLINE. */
 static err_t perform_topology(struct cte *c, const union invoke_args *x, uint64_t *ret)
 {
 	return topology_copy_out(x->uptr.uptr, x->uptr.size);
@@ -109,7 +111,7 @@ static err_t decode_notify_bind(struct cte *c, const uint64_t a[5], union invoke
 
 static uint64_t perform_notify_bind(struct cte *c, const union invoke_args *x)
 {
-	invoke_must(notify_bind(x->cap_value.c, x->cap_value.v[0]), "KERNEL_NOTIFY_BIND");
+	invoke_must(notify_bind(x->cap_value.c, x->cap_value.v[0]), "DOORBELL_BIND");
 	return 0;
 }
 
@@ -123,7 +125,7 @@ static err_t decode_notify(struct cte *c, const uint64_t a[5], union invoke_args
 
 static uint64_t perform_notify(struct cte *c, const union invoke_args *x)
 {
-	invoke_must(notify_ring(x->value.v[0], x->value.v[1]), "KERNEL_NOTIFY");
+	invoke_must(notify_ring(x->value.v[0], x->value.v[1]), "DOORBELL_RING");
 	return 0;
 }
 
@@ -149,11 +151,11 @@ static uint64_t perform_notify_mint(struct cte *c, const union invoke_args *x)
 /* ---- Moving capabilities between cores (usr/monitor/rcap.c) ---- */
 
 /*
- * KERNEL_FRAME_EXPORT (frame caddr, dest core, token out): the owner's
+ * EXPORT_FRAME (frame caddr, dest core, token out): the owner's
  * half of moving a Frame to another core: a token that lets core `dest`'s
  * kernel make a capability to this Frame's memory, with its rights
  * (lib/token.h). Only a Frame of this core's own memory, and only its
- * anchor: the copy its monitor marked with KERNEL_CAP_REMOTE, which
+ * anchor: the copy its monitor marked with EXPORT_CAP_REMOTE, which
  * neither it nor anything above it can be deleted or revoked while the
  * mark stands, so the memory cannot become something else under the
  * other core (usr/monitor/rcap.c).
@@ -186,7 +188,7 @@ static err_t perform_frame_export(struct cte *c, const union invoke_args *x, uin
 			   f->cap.rights, x->cap_value.v[1]);
 }
 
-/* KERNEL_FRAME_IMPORT (CNode caddr, dest slot, token): the receiving
+/* EXPORT_FRAME_IMPORT (CNode caddr, dest slot, token): the receiving
  * half. The new capability is a root here; the owner's monitor keeps the
  * anchor marked until every core has deleted its copies. */
 static err_t decode_frame_import(struct cte *c, const uint64_t a[5], union invoke_args *x)
@@ -220,7 +222,7 @@ static err_t decode_cap_remote(struct cte *c, const uint64_t a[5], union invoke_
 
 static uint64_t perform_cap_remote(struct cte *c, const union invoke_args *x)
 {
-	invoke_must(cap_set_remote(x->cap_value.c, x->cap_value.v[0]), "KERNEL_CAP_REMOTE");
+	invoke_must(cap_set_remote(x->cap_value.c, x->cap_value.v[0]), "EXPORT_CAP_REMOTE");
 	return 0;
 }
 
@@ -269,7 +271,7 @@ static err_t decode_console_take(struct cte *c, const uint64_t a[5], union invok
 
 static uint64_t perform_console_take(struct cte *c, const union invoke_args *x)
 {
-	invoke_must(console_take(x->value.v[0]), "KERNEL_CONSOLE_TAKE");
+	invoke_must(console_take(x->value.v[0]), "CONSOLE_TAKE");
 	return 0;
 }
 
@@ -296,32 +298,52 @@ static err_t perform_console_read(struct cte *c, const union invoke_args *x, uin
 	return OK;
 }
 
-static bool is_kernel(unsigned type)
-{
-	return type == CAP_KERNEL;
-}
-
 #define W	CAP_RIGHT_WRITE
-static const struct invoke_method kernel_methods[] = {
-	{ KERNEL_POWEROFF, W, decode_values, NULL, perform_poweroff },
-	{ KERNEL_CMDLINE, 0, decode_cmdline, NULL, perform_cmdline },
-	{ KERNEL_CORES, 0, decode_cores, perform_cores, NULL },
-	{ KERNEL_TOPOLOGY, 0, decode_topology, NULL, perform_topology },
-	{ KERNEL_NOTIFY_BIND, W, decode_notify_bind, perform_notify_bind, NULL },
-	{ KERNEL_NOTIFY, W, decode_notify, perform_notify, NULL },
-	{ KERNEL_NOTIFY_MINT, W, decode_notify_mint, perform_notify_mint, NULL },
-	{ KERNEL_FRAME_EXPORT, W, decode_frame_export, NULL, perform_frame_export },
-	{ KERNEL_FRAME_IMPORT, W, decode_frame_import, NULL, perform_frame_import },
-	{ KERNEL_CAP_REMOTE, W, decode_cap_remote, perform_cap_remote, NULL },
-	{ KERNEL_VROOT_SPAN, W, decode_cap_values, NULL, perform_vroot_span },
-	{ KERNEL_VROOT_UNMAP, W, decode_cap_values, NULL, perform_vroot_unmap },
-	{ KERNEL_TLB_FLUSH, W, decode_cap_values, NULL, perform_tlb_flush },
-	{ KERNEL_VROOT_EXPORT, W, decode_cap_values, NULL, perform_vroot_export },
-	{ KERNEL_VROOT_SET, W, decode_cap_values, NULL, perform_vroot_set },
-	{ KERNEL_CONSOLE_TAKE, W, decode_console_take, perform_console_take, NULL },
-	{ KERNEL_CONSOLE_READ, W, decode_console_read, NULL, perform_console_read },
+#define TYPE_IS(fn, t)	static bool fn(unsigned type) { return type == (t); }
+TYPE_IS(is_power, CAP_POWER)
+TYPE_IS(is_info, CAP_INFO)
+TYPE_IS(is_doorbell, CAP_DOORBELL)
+TYPE_IS(is_export, CAP_EXPORT)
+TYPE_IS(is_span, CAP_SPAN)
+TYPE_IS(is_console, CAP_CONSOLE)
+
+static const struct invoke_method power_methods[] = {
+	{ POWER_OFF, W, decode_values, NULL, perform_poweroff },
 };
-const struct invoke_table invoke_kernel_table = INVOKE_TABLE("Kernel", is_kernel, kernel_methods);
+static const struct invoke_method info_methods[] = {
+	{ INFO_CMDLINE, 0, decode_cmdline, NULL, perform_cmdline },
+	{ INFO_CORES, 0, decode_cores, perform_cores, NULL },
+	{ INFO_TOPOLOGY, 0, decode_topology, NULL, perform_topology },
+};
+static const struct invoke_method doorbell_methods[] = {
+	{ DOORBELL_BIND, W, decode_notify_bind, perform_notify_bind, NULL },
+	{ DOORBELL_RING, W, decode_notify, perform_notify, NULL },
+	{ DOORBELL_MINT, W, decode_notify_mint, perform_notify_mint, NULL },
+};
+static const struct invoke_method export_methods[] = {
+	{ EXPORT_FRAME, W, decode_frame_export, NULL, perform_frame_export },
+	{ EXPORT_FRAME_IMPORT, W, decode_frame_import, NULL, perform_frame_import },
+	{ EXPORT_CAP_REMOTE, W, decode_cap_remote, perform_cap_remote, NULL },
+	{ EXPORT_VROOT, W, decode_cap_values, NULL, perform_vroot_export },
+	{ EXPORT_VROOT_SET, W, decode_cap_values, NULL, perform_vroot_set },
+};
+static const struct invoke_method span_methods[] = {
+	{ SPAN_VROOT, W, decode_cap_values, NULL, perform_vroot_span },
+	{ SPAN_UNMAP, W, decode_cap_values, NULL, perform_vroot_unmap },
+	{ SPAN_TLB_FLUSH, W, decode_cap_values, NULL, perform_tlb_flush },
+};
+static const struct invoke_method console_methods[] = {
+	{ CONSOLE_TAKE, W, decode_console_take, perform_console_take, NULL },
+	{ CONSOLE_READ, W, decode_console_read, NULL, perform_console_read },
+};
+const struct invoke_table invoke_power_table = INVOKE_TABLE("Power", is_power, power_methods);
+const struct invoke_table invoke_info_table = INVOKE_TABLE("Info", is_info, info_methods);
+const struct invoke_table invoke_doorbell_table =
+	INVOKE_TABLE("Doorbell", is_doorbell, doorbell_methods);
+const struct invoke_table invoke_export_table = INVOKE_TABLE("Export", is_export, export_methods);
+const struct invoke_table invoke_span_table = INVOKE_TABLE("Span", is_span, span_methods);
+const struct invoke_table invoke_console_table =
+	INVOKE_TABLE("Console", is_console, console_methods);
 
 /* ---- Notify: ring the doorbell it names, from any core ---- */
 
@@ -330,17 +352,14 @@ static err_t decode_none(struct cte *c, const uint64_t a[5], union invoke_args *
 	return OK;
 }
 
-/* Its core and slot were checked when it was minted (KERNEL_NOTIFY_MINT). */
+/* Its core and slot were checked when it was minted (DOORBELL_MINT). */
 static uint64_t perform_notify_ring(struct cte *c, const union invoke_args *x)
 {
 	invoke_must(notify_ring(c->cap.base, c->cap.size), "NOTIFY_RING");
 	return 0;
 }
 
-static bool is_notify(unsigned type)
-{
-	return type == CAP_NOTIFY;
-}
+TYPE_IS(is_notify, CAP_NOTIFY)
 
 static const struct invoke_method notify_methods[] = {
 	{ NOTIFY_RING, W, decode_none, perform_notify_ring, NULL },
@@ -370,10 +389,7 @@ static uint64_t perform_ioport_out(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
-static bool is_ioport(unsigned type)
-{
-	return type == CAP_IOPORT;
-}
+TYPE_IS(is_ioport, CAP_IOPORT)
 
 static const struct invoke_method ioport_methods[] = {
 	{ IOPORT_IN, CAP_RIGHT_READ, decode_ioport_in, perform_ioport_in, NULL },
