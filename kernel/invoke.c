@@ -90,12 +90,13 @@ static const struct invoke_table *const tables[] = {
 	&invoke_cnode_table, &invoke_vnode_table, &invoke_disp_table,
 	&invoke_power_table, &invoke_info_table, &invoke_doorbell_table, &invoke_export_table,
 	&invoke_span_table, &invoke_console_table, &invoke_notify_table, &invoke_ioport_table,
+	&invoke_test_table,	/* NULL but in the test kernel */
 };
 
 static const struct invoke_method *find(uint64_t method, const struct invoke_table **in)
 {
 	for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (unsigned i = 0; i < tables[t]->n; i++)
+		for (unsigned i = 0; tables[t] && i < tables[t]->n; i++)
 			if (tables[t]->methods[i].method == method) {
 				*in = tables[t];
 				return &tables[t]->methods[i];

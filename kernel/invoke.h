@@ -97,6 +97,9 @@ struct invoke_table {
 #define INVOKE_TABLE(nm, acc, rows) \
 	{ .name = (nm), .accepts = (acc), .methods = (rows), .n = sizeof(rows) / sizeof((rows)[0]) }
 
+/* The test kernel's Power row, POWER_TEST_EXIT (tests/boot/test_exit.c);
+ * absent (a NULL address) in the production kernel. */
+extern const struct invoke_table invoke_test_table __attribute__((weak));
 extern const struct invoke_table invoke_cnode_table, invoke_vnode_table, invoke_disp_table,
 	invoke_power_table, invoke_info_table, invoke_doorbell_table, invoke_export_table,
 	invoke_span_table, invoke_console_table, invoke_notify_table, invoke_ioport_table;

@@ -135,7 +135,7 @@ static void read_s5(void)
 {
 	machine.s5 = acpi.s5;
 	if (acpi.s5.err)
-		kprintf("acpi: no soft off (S5): %s: %s; poweroff will need QEMU's exit device\n",
+		kprintf("acpi: no soft off (S5): %s: %s; poweroff will say why and leave the machine on\n",
 			err_name(acpi.s5.err), acpi.s5.why);
 }
 

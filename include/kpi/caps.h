@@ -139,9 +139,9 @@ enum cap_method {
 	 * they go on at 80. Every method but the Info type's needs WRITE. */
 
 	/* Power. */
-	POWER_OFF = 48,		/* (code 0..127): power off (docs/power.md);
-				 * returns ERR_UNSUPPORTED only if the machine
-				 * stays on */
+	POWER_OFF = 48,		/* (): ACPI soft off (S5; docs/power.md);
+				 * returns ERR_UNSUPPORTED, the kernel having said
+				 * why, only if the machine stays on */
 	/* Info: reading what boot found; needs no right. */
 	INFO_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
@@ -236,6 +236,12 @@ enum cap_method {
 				 * read), for the SKB; ERR_TRUNCATED if size is
 				 * less than the struct */
 	/* 81 is kept for Power's reboot. */
+	POWER_TEST_EXIT = 82,	/* (code 1..127): the test kernel only
+				 * (build/flotilla-test.bin; docs/power.md):
+				 * QEMU's exit device, QEMU's status code * 2 + 1
+				 * (a test verdict); ERR_UNSUPPORTED without the
+				 * device. The production kernel has no such
+				 * method: ERR_BAD_METHOD */
 };
 _Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range is full");
 

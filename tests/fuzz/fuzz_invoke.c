@@ -60,6 +60,7 @@ static const uint64_t methods[] = {
 	EXPORT_CAP_REMOTE, CONSOLE_TAKE, CONSOLE_READ, SPAN_VROOT,
 	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
 	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY,
+	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
 	/* No methods. */
 	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
 	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, INFO_TOPOLOGY + 1, 0xFFFFFFFFull,
@@ -180,6 +181,17 @@ static unsigned rights(unsigned type, uint64_t m)
 	if (type == CAP_CONSOLE && (m == CONSOLE_TAKE || m == CONSOLE_READ))
 		return CAP_RIGHT_WRITE;
 	return 0;
+}
+
+/* Is m a method of some type (rights(), above)? The production kernel,
+ * which this fuzzer builds, has no other: POWER_TEST_EXIT is the test
+ * kernel's alone (tests/boot/test_exit.c). */
+static bool is_method(uint64_t m)
+{
+	for (unsigned t = 0; t < CAP_TYPE_COUNT; t++)
+		if (rights(t, m))
+			return true;
+	return m == CAP_IDENTIFY;
 }
 
 static bool lacks(struct cte *c, unsigned need)
@@ -378,6 +390,7 @@ struct call {
 	struct dcb *me;
 	uint64_t hash, switches;
 	bool must_fail;
+	bool no_method;		/* a capability, but no type has the method */
 	bool may_change;	/* ERR_WOULD_BLOCK after a reply (SYS_LMP_REPLY_RECV) */
 };
 
@@ -412,6 +425,9 @@ static void check_result(const struct call *k, enum left how)
 		return;		/* it blocked, or another ran: its result comes later */
 	err_t err = (err_t)sim.cpu.rax;
 	FI_CHECK(!k->must_fail || err != OK, "a call without the rights its method needs succeeded");
+	FI_CHECK(!k->no_method || err == ERR_BAD_METHOD, "a number no type has as a method (the "
+		 "test kernel's POWER_TEST_EXIT among them) returned %s, not ERR_BAD_METHOD",
+		 err_name(err));
 	if (err != OK && !(err == ERR_WOULD_BLOCK && k->may_change))
 		FI_CHECK(check_hash() == k->hash, "a call failed with %s but changed the kernel",
 		      err_name(err));
@@ -500,6 +516,7 @@ static enum left run_op(const struct op *o)
 		if (m == EXPORT_VROOT_SET && a[2] != REMOTE_PDPT_PA && in_a_share(a[2]))
 			break;
 		k.must_fail = invoke_lacks_rights(d, addr, m, a);
+		k.no_method = !is_method(m) && look(d, addr);
 		if (k.must_fail)
 			rights_edge(o->m % NMETHODS);
 		how = make_call(&k, SYS_INVOKE, addr | m << 32, a[0], a[1], a[2], a[3], a[4]);

@@ -25,7 +25,7 @@ DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO POWER_OFF INFO_CMDLINE
 DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
 EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
 EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
-IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY""".split()
+IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_TEST_EXIT""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -395,6 +395,8 @@ SEEDS = {
         invoke(INFO, "DOORBELL_RING", small(1), small(3)),
         invoke(DOORBELL, "INFO_CORES"),
         invoke(CONSOLE, "POWER_OFF", small(0)),
+        # The test kernel's exit is no method here, on its own type too.
+        invoke(POWER, "POWER_TEST_EXIT", small(0x10)),
     ],
     # The edges of ranges: the last slots of a small CNode, the last
     # entries of a table and of a PML4's user half, one past each.

@@ -109,7 +109,7 @@ struct fz_row {
 	uint8_t arg[5];		/* enum fz_arg */
 };
 #define R_BLOCK		0x1	/* an LMP call that may wait (no LMP_NONBLOCK) */
-#define R_ENDS_BOOT	0x2	/* never on its own type: POWER_OFF */
+#define R_ENDS_BOOT	0x2	/* never on its own type: POWER_OFF, POWER_TEST_EXIT */
 #define R_NOT_MADE	0x4	/* no capability of its type can be made */
 #define R_SYSCALL	0x8	/* a system call, not a method */
 

@@ -77,6 +77,8 @@ err_t disp_info(capaddr_t disp, struct disp_info *out);
  * node of `core` (INFO_CORES with core + 1). */
 unsigned kernel_cores(capaddr_t info);
 err_t kernel_core_node(capaddr_t info, unsigned core, unsigned *node);
+/* With code != 0, the test kernel's verdict exit first (POWER_TEST_EXIT);
+ * then POWER_OFF. Stays put if both fail (docs/power.md). */
 __attribute__((noreturn)) void kernel_poweroff(capaddr_t power, int code);
 
 /* I/O ports (IOPORT_IN, IOPORT_OUT): read or write `width` (1, 2 or 4)
