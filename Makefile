@@ -109,6 +109,11 @@ $(B)/k/%.o: $(B)/k/%.c
 $(eval $(call link_kernel,flotilla,$(KPROD_OBJS)))
 $(eval $(call link_kernel,flotilla-test,$(KTESTK_OBJS)))
 
+# The production kernel carrying the test image's programs: its monitor
+# runs a user test and asks for the verdict exit, which this kernel, with
+# no tests/boot objects, must refuse (production_kernel_refuses_the_test_exit).
+$(eval $(call link_kernel,flotilla-prodk-testimg,$(KERNEL_OBJS) $(B)/k/bootimg-test.o))
+
 # The kernel with one planted shared global each: check-shared must reject
 # all three (a C global; assembly data under a local label; under a "__" label).
 $(eval $(call link_kernel,flotilla-planted,$(KPROD_OBJS) $(B)/k/tests/check/planted_shared.c.o))

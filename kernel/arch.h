@@ -74,10 +74,9 @@ void arch_doorbell(unsigned core);	/* interrupt core `id` so it looks at its cha
 void arch_notify(unsigned core, unsigned slot);	/* ring user doorbell `slot` of `core` */
 void arch_wait_for_interrupt(void);	/* halt until an interrupt arrives (enables them) */
 void arch_halt_core(void) __attribute__((noreturn));	/* stop this core for good */
-void arch_exit_qemu(int code) __attribute__((noreturn));	/* arch_poweroff, or halt */
-/* Powers off (ACPI S5 or QEMU's exit device, kernel/arch/x86_64/poweroff.c);
- * returns ERR_UNSUPPORTED, after saying why, only if the machine is still on. */
-err_t arch_poweroff(unsigned code);
+/* Powers off (ACPI S5, kernel/arch/x86_64/poweroff.c); returns
+ * ERR_UNSUPPORTED, after saying why, only if the machine is still on. */
+err_t arch_poweroff(void);
 /* Resets the machine (ACPI reset register, keyboard controller, triple
  * fault: kernel/arch/x86_64/reboot.c); if none works, says so and halts
  * this core. Never returns. */

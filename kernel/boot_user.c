@@ -44,6 +44,7 @@ extern const char __bootimg_start[], __bootimg_end[];
 struct builder {
 	struct core *c;
 	struct cte *task, *ram, *page;	/* the level-2 CNodes' slots */
+	struct cte *auth;		/* the authority CNode's (AUTH_CN) */
 	unsigned page_next;		/* next free slot in `page` */
 	struct cte *pml4;
 	struct { uint64_t prefix; int level; struct cte *cte; } tables[MAX_TABLES];
@@ -147,7 +148,7 @@ static void load_segment(struct builder *b, const char *file, const struct elf_s
 	}
 }
 
-/* The root CNode and its three level-2 CNodes, with the well-known caps. */
+/* The root CNode and its four level-2 CNodes, with the well-known caps. */
 static struct cte *build_cspace(struct builder *b)
 {
 	struct cte tmp = { 0 };
@@ -163,6 +164,8 @@ static struct cte *build_cspace(struct builder *b)
 					  CNODE_L2_SLOTS * CTE_SIZE)->cap);
 	b->page = cnode_slots(&boot_object(b, &root_slots[PAGE_CN], CAP_CNODE,
 					   CNODE_L2_SLOTS * CTE_SIZE)->cap);
+	b->auth = cnode_slots(&boot_object(b, &root_slots[AUTH_CN], CAP_CNODE,
+					   AUTH_SLOTS * CTE_SIZE)->cap);
 	return &b->task[CADDR_L2(CPTR_ROOTCN)];
 }
 
@@ -172,10 +175,20 @@ static void give_special_caps(struct builder *b)
 	uint64_t img_len = (uint64_t)(__bootimg_end - __bootimg_start);
 	struct cap img = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ, .base = img_pa,
 			   .size = pages_of(img_len) * PAGE_SIZE };
-	struct cap kernel = { .type = CAP_KERNEL, .rights = CAP_RIGHTS_ALL };
+	/* The monitor's authority, one capability to each kind (kpi/caps.h,
+	 * "Authority"), so that it can hand each part of itself only what
+	 * that part uses. */
+	static const struct { capaddr_t at; uint8_t type; } auth[AUTH_COUNT] = {
+		{ CPTR_POWER, CAP_POWER }, { CPTR_INFO, CAP_INFO },
+		{ CPTR_DOORBELL, CAP_DOORBELL }, { CPTR_EXPORT, CAP_EXPORT },
+		{ CPTR_SPAN, CAP_SPAN }, { CPTR_CONSOLE, CAP_CONSOLE },
+	};
 
 	cap_install_root(&b->task[CADDR_L2(CPTR_BOOTIMG)], &img);
-	cap_install_root(&b->task[CADDR_L2(CPTR_KERNEL)], &kernel);
+	for (unsigned i = 0; i < AUTH_COUNT; i++) {
+		struct cap a = { .type = auth[i].type, .rights = CAP_RIGHTS_ALL };
+		cap_install_root(&b->auth[CADDR_L2(auth[i].at)], &a);
+	}
 	for (unsigned i = 0; i < machine.nmesh; i++) {
 		struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 				    .base = machine.mesh[i].base, .size = machine.mesh[i].len };

@@ -11,12 +11,12 @@
  * machine).
  *
  * Through its monitor, once the monitor has taken the console over
- * (KERNEL_CONSOLE_TAKE): the console is then a user-level service on
+ * (CONSOLE_TAKE): the console is then a user-level service on
  * core 0 (usr/monitor/console.c, docs/console.md), and everything this
  * core prints, the kernel's messages and its processes' writes
  * (SYS_DEBUG_PRINT), goes into the core's console log (struct core)
  * instead of the UART. A doorbell tells the monitor when the log stops
- * being empty; the monitor reads it (KERNEL_CONSOLE_READ) and sends it
+ * being empty; the monitor reads it (CONSOLE_READ) and sends it
  * on. A write goes in whole or not at all: a process's write that does
  * not fit is refused with ERR_WOULD_BLOCK (the C library lets the monitor
  * run and tries again), a kernel message that does not fit is dropped and

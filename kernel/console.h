@@ -22,10 +22,10 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 /* A process's write (SYS_DEBUG_PRINT): whole, or ERR_WOULD_BLOCK when
  * the log has no room for it now. */
 err_t console_write(const char *s, size_t n);
-/* KERNEL_CONSOLE_TAKE: from now on this core prints into its log and
+/* CONSOLE_TAKE: from now on this core prints into its log and
  * rings its own doorbell `bell` when the log stops being empty. */
 err_t console_take(uint64_t bell);
-/* KERNEL_CONSOLE_READ: copies up to size bytes from the front of this
+/* CONSOLE_READ: copies up to size bytes from the front of this
  * core's log (returns how many), then removes n of them. */
 size_t console_peek(char *buf, size_t size);
 void console_drop(size_t n);

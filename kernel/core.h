@@ -34,7 +34,7 @@ struct core {
 	struct pmem pmem;		/* this core's frame allocator over its share */
 	uint64_t pml4_pa;		/* this core's kernel page tables */
 	/* User address spaces this core's monitor marked as running on other
-	 * cores too (kernel/vspace.c, KERNEL_VROOT_SPAN): their PML4s; 0 is free. */
+	 * cores too (kernel/vspace.c, SPAN_VROOT): their PML4s; 0 is free. */
 	uint64_t spanned[SPANNED_MAX];
 	uintptr_t ist_top;		/* double-fault / NMI stack */
 

@@ -8,9 +8,10 @@
  * ports of its device and nothing else.
  *
  * Every check comes before the access: the rights (IN needs READ, OUT
- * needs WRITE), the width (1, 2 or 4 bytes), and that every port the
- * access touches, port .. port + width - 1, lies inside the capability's
- * range [base, base + size) (ERR_PORT_RANGE), computed without overflow.
+ * needs WRITE: their rows in kernel/invoke_auth.c), then here the width
+ * (1, 2 or 4 bytes), and that every port the access touches, port ..
+ * port + width - 1, lies inside the capability's range [base, base +
+ * size) (ERR_PORT_RANGE), computed without overflow.
  *
  * A copy or a mint keeps the whole range (cap_mint changes only the
  * rights and the badge), so a holder can hand out a read-only or
@@ -22,21 +23,17 @@
  * inline helpers of kernel/arch/x86_64/cpu.h.
  */
 #include "kernel/arch.h"
+#include "kernel/invoke.h"
 #include "kernel/ioport.h"
 #include "kernel/arch/x86_64/cpu.h"
 
 /* The highest port number plus one: ports are 16 bits. */
 #define PORT_LIMIT	0x10000ull
 
-err_t ioport_invoke(const struct cte *c, uint64_t method, const uint64_t a[5], uint64_t *ret)
+err_t ioport_decode(const struct cte *c, bool out, const uint64_t a[5], struct ioport_args *x)
 {
 	uint64_t port = a[0], width = a[1], base = c->cap.base, size = c->cap.size;
-	bool out = method == IOPORT_OUT;
 
-	if (method != IOPORT_IN && method != IOPORT_OUT)
-		return ERR_BAD_METHOD;
-	if (!(c->cap.rights & (out ? CAP_RIGHT_WRITE : CAP_RIGHT_READ)))
-		return ERR_CAP_RIGHTS;
 	if (width != 1 && width != 2 && width != 4)
 		return ERR_INVALID_ARG;
 	if (out && (a[2] >> (8 * width)))
@@ -49,17 +46,23 @@ err_t ioport_invoke(const struct cte *c, uint64_t method, const uint64_t a[5], u
 	if (port < base || size > PORT_LIMIT || base > PORT_LIMIT - size ||
 	    port + width > base + size)
 		return ERR_PORT_RANGE;
-
-	uint16_t p = (uint16_t)port;
-	if (out) {
-		if (width == 1)
-			outb(p, (uint8_t)a[2]);
-		else if (width == 2)
-			outw(p, (uint16_t)a[2]);
-		else
-			outl(p, (uint32_t)a[2]);
-		return OK;
-	}
-	*ret = width == 1 ? inb(p) : width == 2 ? inw(p) : inl(p);
+	x->port = (uint16_t)port;
+	x->width = (uint8_t)width;
+	x->value = out ? (uint32_t)a[2] : 0;
 	return OK;
+}
+
+void ioport_out(const struct ioport_args *x)
+{
+	if (x->width == 1)
+		outb(x->port, (uint8_t)x->value);
+	else if (x->width == 2)
+		outw(x->port, (uint16_t)x->value);
+	else
+		outl(x->port, x->value);
+}
+
+uint32_t ioport_in(const struct ioport_args *x)
+{
+	return x->width == 1 ? inb(x->port) : x->width == 2 ? inw(x->port) : inl(x->port);
 }

@@ -9,8 +9,14 @@
 #include <kpi/errors.h>
 #include "lib/cap.h"
 
-/* Method IOPORT_IN or IOPORT_OUT (kpi/caps.h) on `c`, which the caller
- * has found to be an I/O port capability; IN's value goes to *ret. */
-err_t ioport_invoke(const struct cte *c, uint64_t method, const uint64_t a[5], uint64_t *ret);
+struct ioport_args;
+
+/* Decodes IOPORT_IN (out false) or IOPORT_OUT (kpi/caps.h) on `c`, which
+ * the caller has found to be an I/O port capability with the right the
+ * method needs: (port, width[, value]) into *x. */
+err_t ioport_decode(const struct cte *c, bool out, const uint64_t a[5], struct ioport_args *x);
+/* The access itself, as decoded: it cannot fail. */
+void ioport_out(const struct ioport_args *x);
+uint32_t ioport_in(const struct ioport_args *x);
 
 #endif

@@ -24,7 +24,7 @@
 
 /* Boot hand-off (see the file comment). */
 struct machine machine SHARED_HANDOFF;
-_Static_assert(sizeof(machine.cmdline) == KERNEL_CMDLINE_MAX, "KERNEL_CMDLINE's promise");
+_Static_assert(sizeof(machine.cmdline) == KERNEL_CMDLINE_MAX, "INFO_CMDLINE's promise");
 /* Boot hand-off: too large for the boot stack, used only in this file. */
 static struct acpi_info acpi SHARED_HANDOFF;
 static struct mb_info mbi SHARED_HANDOFF;
@@ -148,7 +148,7 @@ static void read_s5(void)
 {
 	machine.s5 = acpi.s5;
 	if (acpi.s5.err)
-		kprintf("acpi: no soft off (S5): %s: %s; poweroff will need QEMU's exit device\n",
+		kprintf("acpi: no soft off (S5): %s: %s; poweroff will say why and leave the machine on\n",
 			err_name(acpi.s5.err), acpi.s5.why);
 }
 

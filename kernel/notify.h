@@ -9,9 +9,9 @@
 #include <kpi/errors.h>
 #include "lib/cap.h"
 
-/* KERNEL_NOTIFY_BIND: doorbell `slot` of this core notifies endpoint ep. */
+/* DOORBELL_BIND: doorbell `slot` of this core notifies endpoint ep. */
 err_t notify_bind(struct cte *ep, uint64_t slot);
-/* KERNEL_NOTIFY: rings doorbell `slot` of `core`. */
+/* DOORBELL_RING: rings doorbell `slot` of `core`. */
 err_t notify_ring(uint64_t core, uint64_t slot);
 /* The doorbell interrupt of `slot` arrived on this core. */
 void notify_arrived(unsigned slot);

@@ -1,5 +1,5 @@
 /*
- * KERNEL_TOPOLOGY: the machine as this kernel found it at boot (struct
+ * INFO_TOPOLOGY: the machine as this kernel found it at boot (struct
  * kpi_topo, kpi/topology.h), for the System Knowledge Base. Only the
  * kernel read the ACPI tables, so only it can say what they held; it says
  * it as read, and the SKB judges (lib/skb.c). Everything comes from

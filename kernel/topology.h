@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <kpi/errors.h>
 
-/* KERNEL_TOPOLOGY: writes struct kpi_topo (kpi/topology.h) at user
+/* INFO_TOPOLOGY: writes struct kpi_topo (kpi/topology.h) at user
  * address u, a buffer of `size` bytes (ERR_TRUNCATED if that is less). */
 err_t topology_copy_out(uint64_t u, uint64_t size);
 

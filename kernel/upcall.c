@@ -36,7 +36,7 @@ static struct disp_area *area_of(const struct dcb *d)
 	return phys_to_virt(d->upcall_frame.cap.base);
 }
 
-err_t upcall_set(struct dcb *d, const struct cte *frame)
+err_t upcall_check(const struct cte *frame)
 {
 	if (frame->cap.type != CAP_FRAME)
 		return ERR_CAP_WRONG_TYPE;
@@ -49,6 +49,15 @@ err_t upcall_set(struct dcb *d, const struct cte *frame)
 	 * map, which maps only this core's memory writable (memguard.h). */
 	if (!memguard_owns(this_core(), frame->cap.base, sizeof(struct disp_area)))
 		return ERR_NOT_LOCAL;
+	return OK;
+}
+
+err_t upcall_set(struct dcb *d, const struct cte *frame)
+{
+	err_t err = upcall_check(frame);
+
+	if (err)
+		return err;
 	if (!cap_is_empty(&d->upcall_frame))
 		cap_delete(&d->upcall_frame);	/* our own copy: never the last */
 	d->upcall_pending = false;

@@ -12,6 +12,9 @@
 void regs_to_user(const struct trap_frame *f, struct disp_regs *r);
 /* DISP_SET_UPCALL: `frame` holds the dispatcher's area from now on. */
 err_t upcall_set(struct dcb *d, const struct cte *frame);
+/* Its checks alone, changing nothing: a local, read-write Frame big
+ * enough for struct disp_area. */
+err_t upcall_check(const struct cte *frame);
 /* d is preempted with registers f (timer or SYS_YIELD): if it is enabled,
  * they go to its area and it will be upcalled when it next runs. */
 void upcall_preempted(struct dcb *d, const struct trap_frame *f);

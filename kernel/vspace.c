@@ -248,8 +248,8 @@ static uint64_t map_pages(const struct cap *c)
 	return vnode_level(c->type) >= 0 ? 1 : c->size / CAP_PAGE_SIZE;
 }
 
-static err_t decode_map(const struct cte *table, uint64_t entry, const struct cte *cap,
-			uint64_t rights)
+err_t vnode_map_check(const struct cte *table, uint64_t entry, const struct cte *cap,
+		      uint64_t rights)
 {
 	int level = vnode_level(table->cap.type);
 
@@ -282,7 +282,7 @@ static err_t decode_map(const struct cte *table, uint64_t entry, const struct ct
 
 err_t vnode_map(struct cte *table, uint64_t entry, struct cte *cap, uint64_t rights)
 {
-	err_t err = decode_map(table, entry, cap, rights);
+	err_t err = vnode_map_check(table, entry, cap, rights);
 	if (err)
 		return err;
 
@@ -314,7 +314,7 @@ static void unmap_entries(struct cap *c)
 	arch_tlb_flush();
 }
 
-err_t vnode_unmap(struct cte *cap)
+err_t vnode_unmap_check(const struct cte *cap)
 {
 	if (cap_is_empty(cap))
 		return ERR_CAP_EMPTY;
@@ -322,6 +322,15 @@ err_t vnode_unmap(struct cte *cap)
 		return ERR_CAP_WRONG_TYPE;
 	if (!maprec_valid(cap->cap.word))
 		return ERR_NOT_MAPPED;
+	return OK;
+}
+
+err_t vnode_unmap(struct cte *cap)
+{
+	err_t err = vnode_unmap_check(cap);
+
+	if (err)
+		return err;
 	unmap_entries(&cap->cap);
 	return OK;
 }

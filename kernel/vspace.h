@@ -17,6 +17,11 @@ int vnode_level(unsigned type);
 /* Maps `cap` at `entry` of `table`; frames with `rights` (CAP_RIGHT_*). */
 err_t vnode_map(struct cte *table, uint64_t entry, struct cte *cap, uint64_t rights);
 err_t vnode_unmap(struct cte *cap);
+/* Their checks alone, in their order, changing nothing (the invoke
+ * decode step: kernel/invoke.h). */
+err_t vnode_map_check(const struct cte *table, uint64_t entry, const struct cte *cap,
+		      uint64_t rights);
+err_t vnode_unmap_check(const struct cte *cap);
 
 /* lib/cap.c hooks, for mappable capabilities and page-table objects. */
 void vspace_cap_deleted(struct cte *c, bool last);

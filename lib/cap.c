@@ -249,12 +249,21 @@ static bool delete_slot(struct cte *c)
 	return emptied;
 }
 
-err_t cap_delete(struct cte *c)
+err_t cap_delete_check(const struct cte *c)
 {
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
 	if (c->cap.flags & CAPF_REMOTE)
 		return ERR_CAP_REMOTE;
+	return OK;
+}
+
+err_t cap_delete(struct cte *c)
+{
+	err_t err = cap_delete_check(c);
+
+	if (err)
+		return err;
 	delete_slot(c);
 	return OK;
 }
@@ -292,14 +301,22 @@ bool cap_any_below(const struct cte *c, bool (*pred)(const struct cte *))
  * from there (a chain of N copies costs O(N)); after a CNode was emptied
  * anything may have moved, even c itself, so it starts again from c.
  */
-err_t cap_revoke(struct cte *c)
+err_t cap_revoke_check(const struct cte *c)
 {
-	struct cte *n = c, *p;
-
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
 	if (cap_any_below(c, is_remote))
 		return ERR_CAP_REMOTE;
+	return OK;
+}
+
+err_t cap_revoke(struct cte *c)
+{
+	struct cte *n = c, *p;
+	err_t err = cap_revoke_check(c);
+
+	if (err)
+		return err;
 	while (!cap_is_empty(c) && c->first_child) {
 		while (n->first_child)
 			n = n->first_child;
@@ -311,7 +328,7 @@ err_t cap_revoke(struct cte *c)
 
 /* ---- Copy, mint, move ---- */
 
-static err_t copy_check(const struct cte *dst, const struct cte *src)
+err_t cap_copy_check(const struct cte *dst, const struct cte *src)
 {
 	if (cap_is_empty(src))
 		return ERR_CAP_EMPTY;
@@ -340,7 +357,7 @@ static void copy_into(struct cte *dst, struct cte *src, uint8_t rights, uint64_t
 
 err_t cap_copy(struct cte *dst, struct cte *src)
 {
-	err_t err = copy_check(dst, src);
+	err_t err = cap_copy_check(dst, src);
 
 	if (err)
 		return err;
@@ -348,33 +365,50 @@ err_t cap_copy(struct cte *dst, struct cte *src)
 	return OK;
 }
 
+err_t cap_mint_check(const struct cte *dst, const struct cte *src, uint64_t badge)
+{
+	err_t err = cap_copy_check(dst, src);
+
+	if (err)
+		return err;
+	if (src->cap.type == CAP_ENDPOINT && badge && copied_word(&src->cap) &&
+	    copied_word(&src->cap) != badge)
+		return ERR_INVALID_ARG;		/* an endpoint keeps its one badge */
+	return OK;
+}
+
 err_t cap_mint(struct cte *dst, struct cte *src, uint8_t rights, uint64_t badge)
 {
-	err_t err = copy_check(dst, src);
+	err_t err = cap_mint_check(dst, src, badge);
 	uint64_t word;
 
 	if (err)
 		return err;
 	word = copied_word(&src->cap);
-	if (src->cap.type == CAP_ENDPOINT && badge) {
-		if (word && word != badge)
-			return ERR_INVALID_ARG;
+	if (src->cap.type == CAP_ENDPOINT && badge)
 		word = badge;
-	}
 	copy_into(dst, src, src->cap.rights & rights, word);
+	return OK;
+}
+
+err_t cap_move_check(const struct cte *dst, const struct cte *src)
+{
+	if (cap_is_empty(src))
+		return ERR_CAP_EMPTY;
+	if (dst != src && !cap_is_empty(dst))
+		return ERR_CAP_SLOT_IN_USE;
 	return OK;
 }
 
 err_t cap_move(struct cte *dst, struct cte *src)
 {
 	struct cte *k;
+	err_t err = cap_move_check(dst, src);
 
-	if (cap_is_empty(src))
-		return ERR_CAP_EMPTY;
+	if (err)
+		return err;
 	if (dst == src)
 		return OK;
-	if (!cap_is_empty(dst))
-		return ERR_CAP_SLOT_IN_USE;
 	*dst = *src;
 	if (dst->prev)
 		dst->prev->next = dst;
@@ -483,6 +517,35 @@ static void make_object(struct cte *src, struct cte *after, struct cte *dst,
 	cap_hook_created(dst);
 }
 
+/* Everything cap_retype checks, in its order; the shape for it. */
+static err_t retype_check(const struct cte *src, unsigned type, uint64_t offset,
+			  uint64_t objsize, unsigned count, const struct cte *dst,
+			  struct shape *sh)
+{
+	err_t err = retype_check_src(src, type, count);
+
+	if (!err)
+		err = retype_shape(&src->cap, type, offset, objsize, count, sh);
+	if (!err)
+		err = retype_fits(&src->cap, type, offset, sh, count);
+	if (err)
+		return err;
+	if (overlaps_child(src, src->cap.base + offset, sh->size * count))
+		return ERR_RETYPE_OVERLAP;
+	for (unsigned i = 0; i < count; i++)
+		if (!cap_is_empty(&dst[i]))
+			return ERR_CAP_SLOT_IN_USE;
+	return OK;
+}
+
+err_t cap_retype_check(const struct cte *src, unsigned type, uint64_t offset,
+		       uint64_t objsize, unsigned count, const struct cte *dst)
+{
+	struct shape sh;
+
+	return retype_check(src, type, offset, objsize, count, dst, &sh);
+}
+
 err_t cap_retype(struct cte *src, unsigned type, uint64_t offset,
 		 uint64_t objsize, unsigned count, struct cte *dst)
 {
@@ -490,21 +553,11 @@ err_t cap_retype(struct cte *src, unsigned type, uint64_t offset,
 	struct cte *after;
 	uint64_t pa;
 	unsigned i;
-	err_t err;
+	err_t err = retype_check(src, type, offset, objsize, count, dst, &sh);
 
-	err = retype_check_src(src, type, count);
-	if (!err)
-		err = retype_shape(&src->cap, type, offset, objsize, count, &sh);
-	if (!err)
-		err = retype_fits(&src->cap, type, offset, &sh, count);
 	if (err)
 		return err;
 	pa = src->cap.base + offset;
-	if (overlaps_child(src, pa, sh.size * count))
-		return ERR_RETYPE_OVERLAP;
-	for (i = 0; i < count; i++)
-		if (!cap_is_empty(&dst[i]))
-			return ERR_CAP_SLOT_IN_USE;
 	after = last_child(src);
 	for (i = 0; i < count; i++) {
 		make_object(src, after, &dst[i], type, pa + i * sh.size, &sh);

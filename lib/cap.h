@@ -171,6 +171,21 @@ bool cap_is_last(const struct cte *c);
 /* Sets (on) or clears CAPF_REMOTE on c. ERR_CAP_EMPTY. */
 err_t cap_set_remote(struct cte *c, bool on);
 
+/*
+ * The checks of each operation above, alone: the error the operation
+ * would return, with nothing changed. The kernel's decode step calls them
+ * (kernel/invoke.h) so that its perform step, which calls the operation
+ * itself, cannot fail; the operations still check, so the host tests and
+ * every other caller get the same answers.
+ */
+err_t cap_retype_check(const struct cte *src, unsigned type, uint64_t offset,
+		       uint64_t objsize, unsigned count, const struct cte *dst);
+err_t cap_copy_check(const struct cte *dst, const struct cte *src);
+err_t cap_mint_check(const struct cte *dst, const struct cte *src, uint64_t badge);
+err_t cap_move_check(const struct cte *dst, const struct cte *src);
+err_t cap_delete_check(const struct cte *c);
+err_t cap_revoke_check(const struct cte *c);
+
 /* ---- Hooks the user of this library provides ---- */
 
 /* Pointer to physical memory (the kernel's direct map; an arena on the host). */

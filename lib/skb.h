@@ -7,7 +7,7 @@
  * Facts come in three kinds, as raw as their sources give them
  * (struct skb_input):
  *
- *   the kernel's  what the kernel found at boot (KERNEL_TOPOLOGY, struct
+ *   the kernel's  what the kernel found at boot (INFO_TOPOLOGY, struct
  *                 kpi_topo): the cores it started and their APIC ids, and
  *                 the ACPI tables as read: MADT, SRAT (cores and memory of
  *                 each node), SLIT (distances between nodes);

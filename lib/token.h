@@ -1,13 +1,13 @@
 /*
  * Export tokens: the proof that lets one core's kernel make a capability
- * to memory in another core's share (KERNEL_FRAME_IMPORT, kpi/caps.h), or
- * point a replica page table at another core's PDPT (KERNEL_VROOT_SET).
+ * to memory in another core's share (EXPORT_FRAME_IMPORT, kpi/caps.h), or
+ * point a replica page table at another core's PDPT (EXPORT_VROOT_SET).
  *
  * The kernels share no state after boot, so an importing kernel cannot
  * look up whether the owner really exported a frame. Instead the owner's
  * kernel mints a token when its monitor exports a Frame capability it
- * holds (KERNEL_FRAME_EXPORT), or a PDPT of an address space it has marked
- * as spanned (KERNEL_VROOT_EXPORT): the kind, the address, size and
+ * holds (EXPORT_FRAME), or a PDPT of an address space it has marked
+ * as spanned (EXPORT_VROOT): the kind, the address, size and
  * rights, the owner, the one core that may take it, a sequence number
  * (one sequence for both kinds, per pair of cores), and a MAC
  * over all of them under a key that only the kernels know (made at boot,

@@ -65,7 +65,8 @@ build/fuzz/fuzz_cap: tests/fuzz/fuzz_cap.c tests/fuzz/fuzz_cap.h tests/fuzz/cap_
 # kernel/invoke.c, lmp.c, dispatch.c and syscall.c come in through
 # fuzz_invoke_hooks.c, _lmp.c and _sched.c, and the kernel's hooks replace
 # tests/host/cap_hooks.c.
-FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c \
+FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c kernel/invoke_cnode.c kernel/invoke_disp.c \
+                   kernel/invoke_auth.c \
                    kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
                    kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c \
                    kernel/topology.c kernel/arch/x86_64/user.c

@@ -205,7 +205,7 @@ static int remote_pair(unsigned i, unsigned j, size_t n)
 
 int meshbench_pairs(size_t n)
 {
-	unsigned cores = kernel_cores(CPTR_KERNEL);
+	unsigned cores = kernel_cores(CPTR_INFO);
 
 	if (cores < 2) {
 		printf("BENCH name=urpc_pairs n/a reason=\"one core: no pair of cores to measure\"\n");

@@ -54,7 +54,8 @@ typedef uint32_t capaddr_t;
 #define CPTR_TASKCN		CADDR(TASK_CN, 3)	/* the task CNode */
 #define CPTR_VROOT		CADDR(TASK_CN, 4)	/* the PML4 of the address space */
 #define CPTR_EXC_EP		CADDR(TASK_CN, 5)	/* where this process's faults go */
-#define CPTR_KERNEL		CADDR(TASK_CN, 6)	/* monitors only */
+/* Slot 6 held the single Kernel capability; now the authority CNode does
+ * (AUTH_CN, below). */
 #define CPTR_BOOTIMG		CADDR(TASK_CN, 7)	/* read-only frame: the boot image */
 #define CPTR_TRACE		CADDR(TASK_CN, 8)	/* monitors only: read-only frame,
 							 * the kernel's trace ring
@@ -71,6 +72,28 @@ typedef uint32_t capaddr_t;
 #define RAM_CN			1
 /* Level-1 slot of the CNode holding a process's page tables and frames. */
 #define PAGE_CN			2
+
+/*
+ * Authority: what the kernel lets a monitor do beyond its own objects,
+ * split by kind so that each part of the monitor can be given only what
+ * it uses, as seL4 splits IRQControl from ASIDControl. Each capability
+ * names no memory; its type is the authority. The kernel puts one of
+ * each in the monitor's authority CNode, at level-1 slot AUTH_CN, and
+ * nowhere else; a monitor may copy one to a process that needs exactly
+ * that. Today no process but the monitors holds any.
+ */
+#define AUTH_CN			4	/* level-1 slot of the authority CNode */
+#define AUTH_SLOTS		CNODE_MIN_SLOTS
+#define CPTR_POWER		CADDR(AUTH_CN, 0)	/* power the machine off */
+#define CPTR_INFO		CADDR(AUTH_CN, 1)	/* read what boot found (read-only) */
+#define CPTR_DOORBELL		CADDR(AUTH_CN, 2)	/* this core's doorbells: bind, ring
+							 * any core's, mint Notify caps */
+#define CPTR_EXPORT		CADDR(AUTH_CN, 3)	/* capabilities between cores: export,
+							 * import, mark as held remotely */
+#define CPTR_SPAN		CADDR(AUTH_CN, 4)	/* spanned address spaces: mark, unmap
+							 * in, flush this core's TLB */
+#define CPTR_CONSOLE		CADDR(AUTH_CN, 5)	/* this core's console log */
+#define AUTH_COUNT		6
 
 /*
  * Methods. Every type answers CAP_IDENTIFY; the rest are per type. The
@@ -111,57 +134,63 @@ enum cap_method {
 				 * dispatches, name, pages this core flushed in
 				 * its address space (needs no WRITE) */
 
-	/* Kernel capability (monitors only). Every method but KERNEL_CMDLINE,
-	 * KERNEL_CORES and KERNEL_TOPOLOGY needs WRITE. */
-	KERNEL_POWEROFF = 48,	/* (code 0..127, how): power off (how 0) or
-				 * reboot (how KERNEL_POWEROFF_REBOOT), docs/
-				 * power.md; returns ERR_UNSUPPORTED only if the
-				 * machine stays on (a reboot never returns) */
-	KERNEL_CMDLINE,		/* (char *buf, size): copies the kernel command line
+	/* The authority types (AUTH_CN above). Their numbers are the single
+	 * Kernel capability's, which had them all; 48..63 are all taken, so
+	 * they go on at 80. Every method but the Info type's needs WRITE. */
+
+	/* Power. */
+	POWER_OFF = 48,		/* (): ACPI soft off (S5; docs/power.md);
+				 * returns ERR_UNSUPPORTED, the kernel having said
+				 * why, only if the machine stays on */
+	/* Info: reading what boot found; needs no right. */
+	INFO_CMDLINE,		/* (char *buf, size): copies the kernel command line
 				 * with its NUL; ERR_TRUNCATED if it does not fit;
 				 * returns its length */
-	KERNEL_NOTIFY_BIND,	/* (endpoint caddr, slot): doorbell `slot` of this
+	/* Doorbell. */
+	DOORBELL_BIND,		/* (endpoint caddr, slot): doorbell `slot` of this
 				 * core now notifies that endpoint (kpi/lmp.h);
 				 * the kernel keeps its own copy */
-	KERNEL_NOTIFY,		/* (core, slot): ring doorbell `slot` of `core`,
+	DOORBELL_RING,		/* (core, slot): ring doorbell `slot` of `core`,
 				 * this one included; an IPI to another core */
-	KERNEL_CORES,		/* (0): returns how many cores this kernel starts;
+	INFO_CORES,		/* (0): returns how many cores this kernel starts;
 				 * (1 + c): the NUMA node of core c (SRAT; 0
 				 * without one) */
-	KERNEL_NOTIFY_MINT,	/* (core, slot, CNode caddr, dest slot): a Notify
+	DOORBELL_MINT,		/* (core, slot, CNode caddr, dest slot): a Notify
 				 * capability for doorbell `slot` of `core` */
-	KERNEL_FRAME_IMPORT,	/* (CNode caddr, dest slot, const struct
+	/* Export: capabilities between cores (usr/monitor/rcap.c, span.c). */
+	EXPORT_FRAME_IMPORT,	/* (CNode caddr, dest slot, const struct
 				 * frame_token *): a Frame capability, a new root,
 				 * for the memory and rights the token names, which
 				 * another core's kernel minted for this core
-				 * (KERNEL_FRAME_EXPORT); each token is taken once
+				 * (EXPORT_FRAME); each token is taken once
 				 * (lib/token.h): ERR_BAD_TOKEN, ERR_TOKEN_USED */
-	KERNEL_CAP_REMOTE,	/* (caddr, on): set (1) or clear (0) the flag that
+	EXPORT_CAP_REMOTE,	/* (caddr, on): set (1) or clear (0) the flag that
 				 * other cores hold copies of this capability's
 				 * object; while set, delete and revoke refuse it
 				 * (ERR_CAP_REMOTE; lib/cap.h, CAPF_REMOTE) */
-	KERNEL_CONSOLE_TAKE,	/* (bell): this core's console is now a service:
+	/* Console. */
+	CONSOLE_TAKE,		/* (bell): this core's console is now a service:
 				 * what the core prints (the kernel, SYS_DEBUG_PRINT)
 				 * goes into its console log, and doorbell `bell` of
 				 * this core rings when the log stops being empty */
-	KERNEL_CONSOLE_READ,	/* (char *buf, size): takes up to size bytes (at
+	CONSOLE_READ,		/* (char *buf, size): takes up to size bytes (at
 				 * most CONSOLE_READ_MAX) from the log; returns how
 				 * many (0: it is empty) */
-	KERNEL_VROOT_SPAN,	/* (PML4 caddr, on, uint64_t out[256] or 0): mark
+	/* Span: spanned address spaces (docs/span.md). */
+	SPAN_VROOT,		/* (PML4 caddr, on, uint64_t out[256] or 0): mark
 				 * (1) the address space as running on other cores
 				 * too, copying out the physical addresses of its
 				 * 256 user PDPTs (0: none), or unmark it (0). While
 				 * marked, this kernel refuses to map into that
 				 * PML4 and to unmap anything in its tree
 				 * (ERR_SPANNED); at most SPANNED_MAX per core */
-	KERNEL_VROOT_SET,	/* (PML4 caddr, entry, const struct frame_token *):
+	EXPORT_VROOT_SET,	/* (PML4 caddr, entry, const struct frame_token *):
 				 * user entry `entry` (< 256) of a replica PML4 now
 				 * points at the PDPT the token names, which the
 				 * owner's kernel minted for this core
-				 * (KERNEL_VROOT_EXPORT; ERR_BAD_TOKEN,
-				 * ERR_TOKEN_USED); a used entry only to the same
-				 * PDPT */
-	KERNEL_VROOT_UNMAP,	/* (PML4 caddr, va, pages): clear the page
+				 * (EXPORT_VROOT; ERR_BAD_TOKEN, ERR_TOKEN_USED);
+				 * a used entry only to the same PDPT */
+	SPAN_UNMAP,		/* (PML4 caddr, va, pages): clear the page
 				 * entries of [va, va + pages * 4 KiB) in a
 				 * marked PML4 (else ERR_NOT_FOUND), all of
 				 * them or none (ERR_NOT_MAPPED if one is not
@@ -171,22 +200,22 @@ enum cap_method {
 				 * flush them from this core's TLB; the caller
 				 * must shoot down the other cores before the
 				 * pages are reused */
-	KERNEL_TLB_FLUSH,	/* (PML4 caddr, va, pages): flush those pages of
+	SPAN_TLB_FLUSH,		/* (PML4 caddr, va, pages): flush those pages of
 				 * that address space from this core's TLB,
 				 * loaded or not, and count them (DISP_INFO's
 				 * tlb_pages); a shootdown's remote flush */
-	KERNEL_FRAME_EXPORT,	/* (frame caddr, dest core, struct frame_token *out):
+	EXPORT_FRAME,		/* (frame caddr, dest core, struct frame_token *out):
 				 * a token by which core `dest` may import this
 				 * Frame (its memory and rights): the Frame must be
 				 * in this core's share (ERR_CAP_NOT_OWNER) and
-				 * marked with KERNEL_CAP_REMOTE, so that it stays
+				 * marked with EXPORT_CAP_REMOTE, so that it stays
 				 * put while other cores may hold it
 				 * (ERR_NOT_ANCHORED) */
-	KERNEL_VROOT_EXPORT,	/* (PML4 caddr, entry, dest core, struct
+	EXPORT_VROOT,		/* (PML4 caddr, entry, dest core, struct
 				 * frame_token *out): a token (TOKEN_TABLE) by
 				 * which core `dest` may point a replica at the
 				 * PDPT in user entry `entry` of this PML4, which
-				 * must be marked (KERNEL_VROOT_SPAN; else
+				 * must be marked (SPAN_VROOT; else
 				 * ERR_NOT_FOUND) and have that entry
 				 * (ERR_NOT_MAPPED) */
 
@@ -200,20 +229,30 @@ enum cap_method {
 	IOPORT_OUT,		/* (port, width, value): value must fit in width
 				 * bytes (needs WRITE) */
 
-	/* Kernel capability, continued: 48..63 above are all taken. */
-	KERNEL_TOPOLOGY = 80,	/* (struct kpi_topo *out, size): the machine as
+	/* The authority types, continued. */
+	INFO_TOPOLOGY = 80,	/* (struct kpi_topo *out, size): the machine as
 				 * the kernel found it (kpi/topology.h: the
 				 * cores it started, the MADT, SRAT and SLIT as
 				 * read), for the SKB; ERR_TRUNCATED if size is
 				 * less than the struct */
+	POWER_REBOOT = 81,	/* (): reset the machine: the ACPI reset register,
+				 * then the keyboard controller, then a triple
+				 * fault (docs/power.md, reboot= chooses); never
+				 * returns: if no way works the kernel says so
+				 * and halts this core */
+	POWER_TEST_EXIT = 82,	/* (code 1..127): the test kernel only
+				 * (build/flotilla-test.bin; docs/power.md):
+				 * QEMU's exit device, QEMU's status code * 2 + 1
+				 * (a test verdict); ERR_UNSUPPORTED without the
+				 * device. The production kernel has no such
+				 * method: ERR_BAD_METHOD */
 };
-_Static_assert(KERNEL_VROOT_EXPORT < NOTIFY_RING, "the Kernel methods' first range is full");
-#define KERNEL_POWEROFF_REBOOT	1	/* KERNEL_POWEROFF's `how`: reboot */
+_Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range is full");
 
 /*
  * The channel mesh: memory every monitor maps, zeroed at boot, of
  * n * n * MESH_CHAN_BYTES bytes (rounded up to a page) for n =
- * KERNEL_CORES; the channel from core i to core j is at (i * n + j) *
+ * INFO_CORES; the channel from core i to core j is at (i * n + j) *
  * MESH_CHAN_BYTES. It comes as frames CPTR_MESH(0), CPTR_MESH(1), ...,
  * each MESH_FRAME_BYTES (one page table's worth) but the last, which holds
  * the rest: mapped one after another, 2 MiB apart, they are the mesh in
@@ -227,15 +266,15 @@ _Static_assert(KERNEL_VROOT_EXPORT < NOTIFY_RING, "the Kernel methods' first ran
 #define MESH_MAX_FRAMES		((MESH_MAX_CORES * MESH_MAX_CORES * MESH_CHAN_BYTES + \
 				  MESH_FRAME_BYTES - 1) / MESH_FRAME_BYTES)
 
-/* Doorbells per core (KERNEL_NOTIFY_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
+/* Doorbells per core (DOORBELL_BIND): vectors 40 .. 40+NOTIFY_SLOTS-1.
  * Slot 0 is the monitor's own; the monitor hands out the others. */
 #define NOTIFY_SLOTS		32
-/* Address spaces one core can have marked as spanned (KERNEL_VROOT_SPAN). */
+/* Address spaces one core can have marked as spanned (SPAN_VROOT). */
 #define SPANNED_MAX		16
 
-/* The most bytes one KERNEL_CONSOLE_READ returns. */
+/* The most bytes one CONSOLE_READ returns. */
 #define CONSOLE_READ_MAX	1024
-/* The longest command line KERNEL_CMDLINE gives, its NUL included: the
+/* The longest command line INFO_CMDLINE gives, its NUL included: the
  * kernel refuses a longer one whole at boot (docs/boot.md), so a buffer
  * of this size holds any command line and any value on it. */
 #define KERNEL_CMDLINE_MAX	256
@@ -276,11 +315,11 @@ struct disp_info {
 				 * in the dispatcher's address space */
 };
 
-/* The most pages one KERNEL_VROOT_UNMAP or KERNEL_TLB_FLUSH takes. */
+/* The most pages one SPAN_UNMAP or SPAN_TLB_FLUSH takes. */
 #define UNMAP_MAX_PAGES		4096
 
-/* What KERNEL_FRAME_EXPORT and KERNEL_VROOT_EXPORT write and
- * KERNEL_FRAME_IMPORT and KERNEL_VROOT_SET read (lib/token.h). No
+/* What EXPORT_FRAME and EXPORT_VROOT write and
+ * EXPORT_FRAME_IMPORT and EXPORT_VROOT_SET read (lib/token.h). No
  * padding: the MAC covers the 40 bytes before it. */
 #define TOKEN_FRAME		0	/* a Frame capability's memory */
 #define TOKEN_TABLE		1	/* a PDPT of a spanned address space */

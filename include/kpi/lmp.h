@@ -82,8 +82,8 @@ enum lmp_kind {
  */
 
 /*
- * A notification (LMP_KIND_NOTIFY): doorbell s of a core (KERNEL_NOTIFY)
- * was rung, and the endpoint bound to it (KERNEL_NOTIFY_BIND) hands the
+ * A notification (LMP_KIND_NOTIFY): doorbell s of a core (DOORBELL_RING)
+ * was rung, and the endpoint bound to it (DOORBELL_BIND) hands the
  * next receiver w0 = the bits (1 << s) of every doorbell rung since the
  * last notification, w1..w3 = 0, badge 0. Rings coalesce: a notification
  * says "look at your channels", not how many messages wait. A ring with no

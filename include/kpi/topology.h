@@ -1,5 +1,5 @@
 /*
- * What KERNEL_TOPOLOGY copies out (kpi/caps.h): the machine as the kernel
+ * What INFO_TOPOLOGY copies out (kpi/caps.h): the machine as the kernel
  * found it at boot, from the ACPI tables (MADT, SRAT, SLIT) and from its
  * own choices (which cores it started, in which order). Nothing here is
  * checked against anything else: the System Knowledge Base (usr/skb,

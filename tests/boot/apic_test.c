@@ -6,7 +6,7 @@
  * page in xAPIC mode), must name the core the kernel thinks it is on.
  */
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"

@@ -10,7 +10,7 @@
  * CPUs (QEMU's TCG gives neither leaf, so this is how that path runs here).
  */
 #include "kernel/core.h"
-#include "kernel/ktest.h"
+#include "tests/boot/ktest.h"
 #include "kernel/machine.h"
 #include "kernel/arch/x86_64/clocks.h"
 #include "kernel/arch/x86_64/lapic.h"

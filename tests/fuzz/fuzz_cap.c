@@ -68,7 +68,7 @@ static void setup(void)
 	ASSERT(cap_retype(at(CADDR(1, 0)), CAP_FRAME, 0, 4096, 1, at(CADDR(2, 0))) == OK);
 	ASSERT(cap_retype(at(CADDR(1, 0)), CAP_ENDPOINT, 4096, 0, 1, at(CADDR(2, 1))) == OK);
 	ASSERT(cap_copy(&l1[4], &boot[1]) == OK);	/* L1 slot 4: the root itself */
-	install(CADDR(0, 1), CAP_KERNEL, CAP_RIGHTS_ALL, 0, 0);
+	install(CADDR(0, 1), CAP_INFO, CAP_RIGHTS_ALL, 0, 0);
 	install(CADDR(0, 2), CAP_IRQ, CAP_RIGHTS_ALL, 5, 0);
 	install(CADDR(0, 3), CAP_DEVFRAME, CAP_RIGHTS_ALL, 0x100000, 0x2000);
 	install(CADDR(0, 5), CAP_IOPORT, CAP_RIGHT_READ, 0x3F8, 8);

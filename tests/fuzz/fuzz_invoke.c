@@ -55,14 +55,15 @@ struct op {
 static const uint64_t methods[] = {
 	CAP_IDENTIFY, CNODE_COPY, CNODE_MINT, CNODE_DELETE, CNODE_REVOKE, CNODE_RETYPE,
 	CNODE_MOVE, VNODE_MAP, VNODE_UNMAP, DISP_SETUP, DISP_RUN, DISP_SET_NAME, DISP_STATUS,
-	DISP_SET_EXC_EP, DISP_REGS, DISP_SET_UPCALL, DISP_INFO, KERNEL_POWEROFF, KERNEL_CMDLINE,
-	KERNEL_NOTIFY_BIND, KERNEL_NOTIFY, KERNEL_CORES, KERNEL_NOTIFY_MINT, KERNEL_FRAME_IMPORT,
-	KERNEL_CAP_REMOTE, KERNEL_CONSOLE_TAKE, KERNEL_CONSOLE_READ, KERNEL_VROOT_SPAN,
-	KERNEL_VROOT_SET, KERNEL_VROOT_UNMAP, KERNEL_TLB_FLUSH, KERNEL_FRAME_EXPORT, NOTIFY_RING,
-	IOPORT_IN, IOPORT_OUT, KERNEL_VROOT_EXPORT, KERNEL_TOPOLOGY,
+	DISP_SET_EXC_EP, DISP_REGS, DISP_SET_UPCALL, DISP_INFO, POWER_OFF, INFO_CMDLINE,
+	DOORBELL_BIND, DOORBELL_RING, INFO_CORES, DOORBELL_MINT, EXPORT_FRAME_IMPORT,
+	EXPORT_CAP_REMOTE, CONSOLE_TAKE, CONSOLE_READ, SPAN_VROOT,
+	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
+	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY,
+	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
 	/* No methods. */
-	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, KERNEL_VROOT_EXPORT + 1,
-	NOTIFY_RING + 1, IOPORT_OUT + 1, KERNEL_TOPOLOGY - 1, KERNEL_TOPOLOGY + 1, 0xFFFFFFFFull,
+	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
+	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, INFO_TOPOLOGY + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
@@ -165,11 +166,32 @@ static unsigned rights(unsigned type, uint64_t m)
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_IOPORT && (m == IOPORT_IN || m == IOPORT_OUT))
 		return m == IOPORT_IN ? CAP_RIGHT_READ : CAP_RIGHT_WRITE;
-	if (type == CAP_KERNEL && m == KERNEL_TOPOLOGY)
-		return NONE;			/* it only copies out */
-	if (type == CAP_KERNEL && m >= KERNEL_POWEROFF && m <= KERNEL_VROOT_EXPORT)
-		return m == KERNEL_CMDLINE || m == KERNEL_CORES ? NONE : CAP_RIGHT_WRITE;
+	/* The authority types: Info only copies out; the rest change things. */
+	if (type == CAP_INFO && (m == INFO_CMDLINE || m == INFO_CORES || m == INFO_TOPOLOGY))
+		return NONE;
+	if (type == CAP_POWER && m == POWER_OFF)
+		return CAP_RIGHT_WRITE;
+	if (type == CAP_DOORBELL && (m == DOORBELL_BIND || m == DOORBELL_RING || m == DOORBELL_MINT))
+		return CAP_RIGHT_WRITE;
+	if (type == CAP_EXPORT && (m == EXPORT_FRAME || m == EXPORT_FRAME_IMPORT ||
+				   m == EXPORT_CAP_REMOTE || m == EXPORT_VROOT || m == EXPORT_VROOT_SET))
+		return CAP_RIGHT_WRITE;
+	if (type == CAP_SPAN && (m == SPAN_VROOT || m == SPAN_UNMAP || m == SPAN_TLB_FLUSH))
+		return CAP_RIGHT_WRITE;
+	if (type == CAP_CONSOLE && (m == CONSOLE_TAKE || m == CONSOLE_READ))
+		return CAP_RIGHT_WRITE;
 	return 0;
+}
+
+/* Is m a method of some type (rights(), above)? The production kernel,
+ * which this fuzzer builds, has no other: POWER_TEST_EXIT is the test
+ * kernel's alone (tests/boot/test_exit.c). */
+static bool is_method(uint64_t m)
+{
+	for (unsigned t = 0; t < CAP_TYPE_COUNT; t++)
+		if (rights(t, m))
+			return true;
+	return m == CAP_IDENTIFY;
 }
 
 static bool lacks(struct cte *c, unsigned need)
@@ -192,9 +214,9 @@ static bool invoke_lacks_rights(struct dcb *d, uint64_t addr, uint64_t m, const 
 		return lacks(look(d, a[0]), CAP_RIGHT_WRITE);
 	if (c->cap.type == CAP_DISPATCHER && m == DISP_SET_UPCALL)
 		return lacks(look(d, a[0]), CAP_RIGHT_READ | CAP_RIGHT_WRITE);
-	if (c->cap.type == CAP_KERNEL && m == KERNEL_NOTIFY_MINT)
+	if (c->cap.type == CAP_DOORBELL && m == DOORBELL_MINT)
 		return lacks(look(d, a[2]), CAP_RIGHT_WRITE);
-	if (c->cap.type == CAP_KERNEL && m == KERNEL_FRAME_IMPORT)
+	if (c->cap.type == CAP_EXPORT && m == EXPORT_FRAME_IMPORT)
 		return lacks(look(d, a[0]), CAP_RIGHT_WRITE);
 	if (vnode_level(c->cap.type) == 0 && m == VNODE_MAP) {
 		struct cte *f = look(d, a[1]);
@@ -368,6 +390,7 @@ struct call {
 	struct dcb *me;
 	uint64_t hash, switches;
 	bool must_fail;
+	bool no_method;		/* a capability, but no type has the method */
 	bool may_change;	/* ERR_WOULD_BLOCK after a reply (SYS_LMP_REPLY_RECV) */
 };
 
@@ -402,6 +425,9 @@ static void check_result(const struct call *k, enum left how)
 		return;		/* it blocked, or another ran: its result comes later */
 	err_t err = (err_t)sim.cpu.rax;
 	FI_CHECK(!k->must_fail || err != OK, "a call without the rights its method needs succeeded");
+	FI_CHECK(!k->no_method || err == ERR_BAD_METHOD, "a number no type has as a method (the "
+		 "test kernel's POWER_TEST_EXIT among them) returned %s, not ERR_BAD_METHOD",
+		 err_name(err));
 	if (err != OK && !(err == ERR_WOULD_BLOCK && k->may_change))
 		FI_CHECK(check_hash() == k->hash, "a call failed with %s but changed the kernel",
 		      err_name(err));
@@ -482,14 +508,15 @@ static enum left run_op(const struct op *o)
 	default: {
 		uint64_t addr = caddr(o->l1, o->l2), m = methods[o->m % NMETHODS];
 		/* The monitor's contract: a replica's entry points at a PDPT
-		 * that another core's monitor read with KERNEL_VROOT_SPAN
+		 * that another core's monitor read with SPAN_VROOT
 		 * (here core 0's, REMOTE_PDPT_PA). What the kernel refuses
 		 * (memory in no share, a misaligned base) is fuzzed; pointing
 		 * a replica at other RAM, which the kernel trusts its monitor
 		 * not to do, is not. */
-		if (m == KERNEL_VROOT_SET && a[2] != REMOTE_PDPT_PA && in_a_share(a[2]))
+		if (m == EXPORT_VROOT_SET && a[2] != REMOTE_PDPT_PA && in_a_share(a[2]))
 			break;
 		k.must_fail = invoke_lacks_rights(d, addr, m, a);
+		k.no_method = !is_method(m) && look(d, addr);
 		if (k.must_fail)
 			rights_edge(o->m % NMETHODS);
 		how = make_call(&k, SYS_INVOKE, addr | m << 32, a[0], a[1], a[2], a[3], a[4]);

@@ -86,7 +86,7 @@ enum left {
 	LEFT_RETURNED = 1,	/* the called function returned */
 	LEFT_RESUMED,		/* arch_resume: a dispatcher runs (sim.cpu) */
 	LEFT_IDLE,		/* arch_wait_for_interrupt: nothing to run */
-	LEFT_POWEROFF,		/* arch_exit_qemu */
+	LEFT_POWEROFF,		/* arch_poweroff */
 };
 /* Runs fn(arg) as kernel code; the ways out of the kernel longjmp back. */
 enum left sim_enter(void (*fn)(void *), void *arg);

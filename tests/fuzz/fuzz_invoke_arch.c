@@ -18,7 +18,7 @@
  * %gs:0 as in the kernel, with GS pointing at its struct core.
  *
  * The ways out of the kernel that never return (arch_resume, the idle
- * halt, arch_exit_qemu) longjmp back to sim_enter(), which the driver
+ * halt, arch_poweroff) longjmp back to sim_enter(), which the driver
  * called; the kernel stack is abandoned, as in the kernel.
  */
 #define _GNU_SOURCE
@@ -197,20 +197,13 @@ void arch_wait_for_interrupt(void)
 	leave(LEFT_IDLE);
 }
 
-void arch_exit_qemu(int code)
+/* The machine goes off: the run ends here (as S5 would). */
+err_t arch_poweroff(void)
 {
-	(void)code;
 	leave(LEFT_POWEROFF);
 }
 
-/* The machine goes off: the run ends here (as S5 or the exit device would). */
-err_t arch_poweroff(unsigned code)
-{
-	(void)code;
-	leave(LEFT_POWEROFF);
-}
-
-/* A reboot ends the run the same way (KERNEL_POWEROFF's `how`). */
+/* A reboot ends the run the same way (POWER_REBOOT). */
 void arch_reboot(void)
 {
 	leave(LEFT_POWEROFF);

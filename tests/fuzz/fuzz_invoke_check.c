@@ -327,8 +327,13 @@ CHECKER static void check_object(const struct cte *s)
 	case CAP_RAM:
 		FI_CHECK(in_own(k->base, k->size) && aligned, "RAM at 0x%llx", (unsigned long long)k->base);
 		return;
-	case CAP_KERNEL:
-		FI_CHECK(k->base == 0 && k->size == 0, "a Kernel capability with a base");
+	case CAP_POWER:
+	case CAP_INFO:
+	case CAP_DOORBELL:
+	case CAP_EXPORT:
+	case CAP_SPAN:
+	case CAP_CONSOLE:
+		FI_CHECK(k->base == 0 && k->size == 0, "an authority capability with a base");
 		return;
 	case CAP_IOPORT:
 		FI_CHECK(k->base == 0x3F8 && k->size == 8, "I/O ports that COM1's are not");
@@ -478,7 +483,7 @@ CHECKER static void check_table(uint64_t pa, int level)
 		if (level == 3 && !in_own(addr, PAGE_SIZE)) {
 			FI_CHECK(addr == REMOTE_PDPT_PA && e[i] == arch_pte_table(addr),
 			      "a PML4 entry to 0x%llx", (unsigned long long)addr);
-			continue;	/* a replica's (KERNEL_VROOT_SET) */
+			continue;	/* a replica's (EXPORT_VROOT_SET) */
 		}
 		const struct maprec *m = maker(pa, (unsigned)i, addr);
 		FI_CHECK(m || maps_overflow, "table 0x%llx[%u] -> 0x%llx, which no capability mapped",

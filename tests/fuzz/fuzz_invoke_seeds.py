@@ -21,11 +21,11 @@ import sys
 # The methods, in fuzz_invoke.c's methods[] order.
 METHODS = """IDENTIFY CNODE_COPY CNODE_MINT CNODE_DELETE CNODE_REVOKE CNODE_RETYPE
 CNODE_MOVE VNODE_MAP VNODE_UNMAP DISP_SETUP DISP_RUN DISP_SET_NAME DISP_STATUS
-DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO KERNEL_POWEROFF KERNEL_CMDLINE
-KERNEL_NOTIFY_BIND KERNEL_NOTIFY KERNEL_CORES KERNEL_NOTIFY_MINT KERNEL_FRAME_IMPORT
-KERNEL_CAP_REMOTE KERNEL_CONSOLE_TAKE KERNEL_CONSOLE_READ KERNEL_VROOT_SPAN
-KERNEL_VROOT_SET KERNEL_VROOT_UNMAP KERNEL_TLB_FLUSH KERNEL_FRAME_EXPORT NOTIFY_RING
-IOPORT_IN IOPORT_OUT KERNEL_VROOT_EXPORT KERNEL_TOPOLOGY""".split()
+DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO POWER_OFF INFO_CMDLINE
+DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
+EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
+EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
+IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_TEST_EXIT""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -37,7 +37,16 @@ SEND, RECV, CALL, REPLY, REPLY_RECV = range(5)
 YIELD, PRINT, EXIT, CORE_ID, CLOCK, SLEEP = range(6)
 
 # The world's slots (fuzz_invoke_world.c): (level-1, level-2).
-DISP, ROOTCN, TASKCN, VROOT, KERNEL, BOOTIMG, MESH, COM1 = ((0, s) for s in (1, 2, 3, 4, 6, 7, 8, 9))
+DISP, ROOTCN, TASKCN, VROOT, BOOTIMG, MESH, COM1 = ((0, s) for s in (1, 2, 3, 4, 7, 8, 9))
+# The authority CNode (AUTH_CN 4), in kpi/caps.h's CPTR_* order.
+POWER, INFO, DOORBELL, EXPORT, SPAN, CONSOLE = ((4, s) for s in range(6))
+AUTH = {"POWER": POWER, "INFO": INFO, "DOORBELL": DOORBELL, "EXPORT": EXPORT, "SPAN": SPAN,
+        "CONSOLE": CONSOLE}
+
+
+def auth(method):
+    """The authority capability whose type has `method` (its prefix)."""
+    return AUTH[method.split("_")[0]]
 RAMCAP = (1, 0)
 # PAGE_CN, in the order boot_user.c fills it: a frame, then the tables it
 # needs, then the next frame.
@@ -257,69 +266,69 @@ SEEDS = {
     ],
     "doorbells": [
         new(17, ENDPOINT, 0x30),
-        invoke(KERNEL, "KERNEL_NOTIFY_BIND", cap(task(17)), small(3)),
-        invoke(KERNEL, "KERNEL_NOTIFY", small(1), small(3)),
-        invoke(KERNEL, "KERNEL_NOTIFY", small(2), small(3)),
+        invoke(auth("DOORBELL_BIND"), "DOORBELL_BIND", cap(task(17)), small(3)),
+        invoke(auth("DOORBELL_RING"), "DOORBELL_RING", small(1), small(3)),
+        invoke(auth("DOORBELL_RING"), "DOORBELL_RING", small(2), small(3)),
         lmp(RECV, task(17), NONBLOCK),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(1), small(3), cap(TASKCN), small(18)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(1), small(3), cap(TASKCN), small(18)),
         invoke(task(18), "NOTIFY_RING"),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(4), small(3), cap(TASKCN), small(19)),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(3), small(32), cap(TASKCN), small(19)),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(3), small(31), cap(TASKCN), small(19)),
-        invoke(KERNEL, "KERNEL_NOTIFY", small(4), small(3)),
-        invoke(KERNEL, "KERNEL_NOTIFY", small(1), small(32)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(4), small(3), cap(TASKCN), small(19)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(3), small(32), cap(TASKCN), small(19)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(3), small(31), cap(TASKCN), small(19)),
+        invoke(auth("DOORBELL_RING"), "DOORBELL_RING", small(4), small(3)),
+        invoke(auth("DOORBELL_RING"), "DOORBELL_RING", small(1), small(32)),
         lmp(RECV, task(17)),
         doorbell(3),
-        invoke(KERNEL, "KERNEL_CORES"),
-        invoke(KERNEL, "KERNEL_CMDLINE", buf(0), small(64)),
-        invoke(KERNEL, "KERNEL_TOPOLOGY", buf(0), small(64)),
+        invoke(auth("INFO_CORES"), "INFO_CORES"),
+        invoke(auth("INFO_CMDLINE"), "INFO_CMDLINE", buf(0), small(64)),
+        invoke(auth("INFO_TOPOLOGY"), "INFO_TOPOLOGY", buf(0), small(64)),
     ],
     "tokens": [
         token(buf(0), 0),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(16), buf(0)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(16), buf(0)),
         invoke(PT_CODE, "VNODE_MAP", small(8), cap(task(16)), rights(R | W)),
         invoke(TASKCN, "IDENTIFY", code_page(8)),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(17), buf(0)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(17), buf(0)),
         token(buf(64), 1, npages=2),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(17), buf(64)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(17), buf(64)),
         token(buf(128), 2, how=0x10),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
         token(buf(128), 2, how=0x40),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
         token(buf(128), 2, how=0x20),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
         new(19, FRAME, 0x10, pages(1)),
-        invoke(KERNEL, "KERNEL_CAP_REMOTE", cap(task(19)), small(1)),
-        invoke(KERNEL, "KERNEL_FRAME_EXPORT", cap(task(19)), small(2), buf(256)),
+        invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(19)), small(1)),
+        invoke(auth("EXPORT_FRAME"), "EXPORT_FRAME", cap(task(19)), small(2), buf(256)),
         invoke(TASKCN, "CNODE_DELETE", small(19)),
-        invoke(KERNEL, "KERNEL_CAP_REMOTE", cap(task(19)), small(0)),
+        invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(19)), small(0)),
         invoke(TASKCN, "IDENTIFY", mesh(64)),
     ],
     "span": [
-        invoke(KERNEL, "KERNEL_VROOT_SPAN", cap(VROOT), small(1), buf(0)),
+        invoke(auth("SPAN_VROOT"), "SPAN_VROOT", cap(VROOT), small(1), buf(0)),
         new(16, FRAME, 0x10, pages(1)),
         invoke(PT_CODE, "VNODE_MAP", small(6), cap(task(16)), rights(R | W)),
         invoke(PT_CODE, "VNODE_UNMAP", cap(task(16))),
-        invoke(KERNEL, "KERNEL_VROOT_UNMAP", cap(VROOT), code_page(6), small(1)),
-        invoke(KERNEL, "KERNEL_TLB_FLUSH", cap(VROOT), code_page(6), small(1)),
+        invoke(auth("SPAN_UNMAP"), "SPAN_UNMAP", cap(VROOT), code_page(6), small(1)),
+        invoke(auth("SPAN_TLB_FLUSH"), "SPAN_TLB_FLUSH", cap(VROOT), code_page(6), small(1)),
         new(17, PML4, 0x11),
-        invoke(KERNEL, "KERNEL_VROOT_SET", cap(task(17)), small(5), remote_pdpt()),
-        invoke(KERNEL, "KERNEL_VROOT_SET", cap(task(17)), small(6), remote_pdpt()),
+        invoke(auth("EXPORT_VROOT_SET"), "EXPORT_VROOT_SET", cap(task(17)), small(5), remote_pdpt()),
+        invoke(auth("EXPORT_VROOT_SET"), "EXPORT_VROOT_SET", cap(task(17)), small(6), remote_pdpt()),
     ] + child(18, vspace=task(17)) + [
         call(YIELD),
         invoke(TASKCN, "IDENTIFY", replica_va(5)),
         call(YIELD),
-        invoke(KERNEL, "KERNEL_VROOT_SPAN", cap(VROOT), small(0)),
+        invoke(auth("SPAN_VROOT"), "SPAN_VROOT", cap(VROOT), small(0)),
         invoke(TASKCN, "CNODE_DELETE", small(17)),
     ],
     "console": [
         new(17, ENDPOINT, 0x30),
-        invoke(KERNEL, "KERNEL_NOTIFY_BIND", cap(task(17)), small(0)),
-        invoke(KERNEL, "KERNEL_CONSOLE_TAKE", small(0)),
+        invoke(auth("DOORBELL_BIND"), "DOORBELL_BIND", cap(task(17)), small(0)),
+        invoke(auth("CONSOLE_TAKE"), "CONSOLE_TAKE", small(0)),
         store(buf(0), small(0xA41)),    # "A\n"
         call(PRINT, buf(0), small(3)),
         lmp(RECV, task(17)),
-        invoke(KERNEL, "KERNEL_CONSOLE_READ", buf(64), small(100)),
+        invoke(auth("CONSOLE_READ"), "CONSOLE_READ", buf(64), small(100)),
         fault(13, 0, 0),
     ],
     # Every method through a copy that lacks the right it needs, in a
@@ -327,7 +336,7 @@ SEEDS = {
     # of fuzz_invoke.c), and the fuzzer starts from such copies.
     "rights": [
         invoke(TASKCN, "CNODE_MINT", small(16), cap(TASKCN), rights(R)),
-        invoke(task(16), "CNODE_COPY", small(30), cap(KERNEL)),
+        invoke(task(16), "CNODE_COPY", small(30), cap(INFO)),
         invoke(task(16), "CNODE_RETYPE", small(30), cap(RAMCAP), retype(FRAME), pages(0x10),
                pages(1)),
         invoke(task(16), "CNODE_DELETE", small(6)),
@@ -343,12 +352,12 @@ SEEDS = {
         invoke(task(20), "IOPORT_OUT", small(0x3F8), small(1), small(0x41)),
         invoke(TASKCN, "CNODE_MINT", small(21), cap(COM1), rights(W)),
         invoke(task(21), "IOPORT_IN", small(0x3F8), small(1)),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(1), small(3), cap(task(16)), small(40)),
-        invoke(KERNEL, "KERNEL_NOTIFY_MINT", small(1), small(3), cap(TASKCN), small(22)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(1), small(3), cap(task(16)), small(40)),
+        invoke(auth("DOORBELL_MINT"), "DOORBELL_MINT", small(1), small(3), cap(TASKCN), small(22)),
         invoke(TASKCN, "CNODE_MINT", small(23), cap(task(22)), rights(R)),
         invoke(task(23), "NOTIFY_RING"),
         token(buf(0), 0),
-        invoke(KERNEL, "KERNEL_FRAME_IMPORT", cap(task(16)), small(41), buf(0)),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(task(16)), small(41), buf(0)),
         new(24, ENDPOINT, 0x11),
         invoke(TASKCN, "CNODE_MINT", small(25), cap(task(24)), rights(R)),
         invoke(TASKCN, "CNODE_MINT", small(26), cap(task(24)), rights(W)),
@@ -367,14 +376,27 @@ SEEDS = {
         lmp(SEND, task(26), NONBLOCK),
         lmp(SEND, task(24), NONBLOCK),
         lmp(RECV, task(26), NONBLOCK),
-        invoke(TASKCN, "CNODE_MINT", small(29), cap(KERNEL), rights(R)),
-        invoke(task(29), "KERNEL_CORES"),
-        invoke(task(29), "KERNEL_CMDLINE", buf(0), small(64)),
-        invoke(task(29), "KERNEL_TOPOLOGY", buf(0), small(64)),
-        invoke(task(29), "KERNEL_NOTIFY", small(1), small(3)),
-        invoke(task(29), "KERNEL_CONSOLE_TAKE", small(0)),
-        invoke(task(29), "KERNEL_CAP_REMOTE", cap(task(18)), small(1)),
-        invoke(task(29), "KERNEL_POWEROFF", small(0)),
+        # A read-only copy of each authority capability (Info needs no right).
+        invoke(TASKCN, "CNODE_MINT", small(29), cap(INFO), rights(R)),
+        invoke(task(29), "INFO_CORES"),
+        invoke(task(29), "INFO_CMDLINE", buf(0), small(64)),
+        invoke(task(29), "INFO_TOPOLOGY", buf(0), small(64)),
+        invoke(TASKCN, "CNODE_MINT", small(32), cap(DOORBELL), rights(R)),
+        invoke(task(32), "DOORBELL_RING", small(1), small(3)),
+        invoke(TASKCN, "CNODE_MINT", small(33), cap(CONSOLE), rights(R)),
+        invoke(task(33), "CONSOLE_TAKE", small(0)),
+        invoke(TASKCN, "CNODE_MINT", small(34), cap(EXPORT), rights(R)),
+        invoke(task(34), "EXPORT_CAP_REMOTE", cap(task(18)), small(1)),
+        invoke(TASKCN, "CNODE_MINT", small(35), cap(SPAN), rights(R)),
+        invoke(task(35), "SPAN_TLB_FLUSH", cap(VROOT), code_page(6), small(1)),
+        invoke(TASKCN, "CNODE_MINT", small(36), cap(POWER), rights(R)),
+        invoke(task(36), "POWER_OFF", small(0)),
+        # Each kind's method on another kind's capability: the wrong type.
+        invoke(INFO, "DOORBELL_RING", small(1), small(3)),
+        invoke(DOORBELL, "INFO_CORES"),
+        invoke(CONSOLE, "POWER_OFF", small(0)),
+        # The test kernel's exit is no method here, on its own type too.
+        invoke(POWER, "POWER_TEST_EXIT", small(0x10)),
     ],
     # The edges of ranges: the last slots of a small CNode, the last
     # entries of a table and of a PML4's user half, one past each.
@@ -383,8 +405,8 @@ SEEDS = {
         invoke(task(16), "CNODE_RETYPE", small(15), cap(RAMCAP), retype(ENDPOINT, 2), pages(0x20)),
         invoke(task(16), "CNODE_RETYPE", small(16), cap(RAMCAP), retype(ENDPOINT, 1), pages(0x20)),
         invoke(task(16), "CNODE_RETYPE", small(14), cap(RAMCAP), retype(ENDPOINT, 2), pages(0x20)),
-        invoke(task(16), "CNODE_COPY", small(16), cap(KERNEL)),
-        invoke(task(16), "CNODE_COPY", small(13), cap(KERNEL)),
+        invoke(task(16), "CNODE_COPY", small(16), cap(INFO)),
+        invoke(task(16), "CNODE_COPY", small(13), cap(INFO)),
         invoke(task(16), "CNODE_MOVE", small(16), cap((0, 0))),
         invoke(task(16), "CNODE_DELETE", small(16)),
         new(17, FRAME, 0x21, pages(2)),
@@ -433,12 +455,12 @@ SEEDS = {
         invoke(task(31), "DISP_STATUS"),
     ],
     "span_many": [new(16, PML4, 0x10, 0, 17)] + [
-        invoke(KERNEL, "KERNEL_VROOT_SPAN", cap(task(16 + i)), small(1), small(0))
+        invoke(auth("SPAN_VROOT"), "SPAN_VROOT", cap(task(16 + i)), small(1), small(0))
         for i in range(17)] + [
-        invoke(KERNEL, "KERNEL_VROOT_SET", cap(task(16)), small(3), remote_pdpt()),
-        invoke(KERNEL, "KERNEL_VROOT_SPAN", cap(task(16)), small(0)),
-        invoke(KERNEL, "KERNEL_VROOT_SPAN", cap(task(16)), small(0)),
-        invoke(KERNEL, "KERNEL_FRAME_EXPORT", cap(MESH), small(2), buf(0)),
+        invoke(auth("EXPORT_VROOT_SET"), "EXPORT_VROOT_SET", cap(task(16)), small(3), remote_pdpt()),
+        invoke(auth("SPAN_VROOT"), "SPAN_VROOT", cap(task(16)), small(0)),
+        invoke(auth("SPAN_VROOT"), "SPAN_VROOT", cap(task(16)), small(0)),
+        invoke(auth("EXPORT_FRAME"), "EXPORT_FRAME", cap(MESH), small(2), buf(0)),
     ],
     "ioports": [
         invoke(COM1, "IOPORT_OUT", small(0x3F8), small(1), small(0x41)),

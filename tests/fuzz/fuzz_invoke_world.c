@@ -4,10 +4,11 @@
  * way kernel/boot_user.c builds it, with the kernel's own functions:
  *
  *   root CNode  slot 0 (TASK_CN)  the task CNode: CPTR_ROOTCN, CPTR_TASKCN,
- *                                 CPTR_VROOT, CPTR_DISPATCHER, CPTR_KERNEL,
+ *                                 CPTR_VROOT, CPTR_DISPATCHER,
  *                                 CPTR_BOOTIMG, CPTR_MESH, CPTR_IOPORT_COM1
  *               slot 1 (RAM_CN)   the rest of the share as RAM
  *               slot 2 (PAGE_CN)  page tables and frames
+ *               slot 4 (AUTH_CN)  one capability of each authority type
  *
  * Differences, each so that the fuzzer reaches more of the kernel: the
  * monitor here already maps the channel mesh (core 0's memory, so the
@@ -17,7 +18,7 @@
  * usual USER_STACK_PAGES; boot_user.c loads an ELF file instead, which
  * would change nothing here. Core 0's share also holds what a process
  * spanned from core 0 would have there: a PDPT, a PDIR, a PTABLE and two
- * frames, so KERNEL_VROOT_SET has a real replica to point at.
+ * frames, so EXPORT_VROOT_SET has a real replica to point at.
  */
 #include "lib/string.h"
 #include "lib/token.h"
@@ -35,7 +36,7 @@
 
 static struct builder {
 	struct core *c;
-	struct cte *task, *ram, *page;	/* the level-2 CNodes' slots */
+	struct cte *task, *ram, *page, *auth;	/* the level-2 CNodes' slots */
 	unsigned page_next;
 	struct cte *pml4;
 	struct { uint64_t prefix; int level; struct cte *cte; } tables[MAX_TABLES];
@@ -133,7 +134,6 @@ static void special_caps(void)
 {
 	struct cap img = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ, .base = BOOTIMG_PA,
 			   .size = BOOTIMG_BYTES };
-	struct cap kernel = { .type = CAP_KERNEL, .rights = CAP_RIGHTS_ALL };
 	struct cap mesh = { .type = CAP_FRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 			    .base = machine.mesh[0].base, .size = machine.mesh[0].len };
 	struct cap com1 = { .type = CAP_IOPORT, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
@@ -141,7 +141,13 @@ static void special_caps(void)
 
 	memcpy(sim_ptr(BOOTIMG_PA), "FLOTILLA boot image", 20);
 	cap_install_root(&b.task[CADDR_L2(CPTR_BOOTIMG)], &img);
-	cap_install_root(&b.task[CADDR_L2(CPTR_KERNEL)], &kernel);
+	for (unsigned i = 0; i < AUTH_COUNT; i++) {	/* in CPTR_* order, as boot_user.c */
+		static const uint8_t type[AUTH_COUNT] = {
+			CAP_POWER, CAP_INFO, CAP_DOORBELL, CAP_EXPORT, CAP_SPAN, CAP_CONSOLE,
+		};
+		struct cap a = { .type = type[i], .rights = CAP_RIGHTS_ALL };
+		cap_install_root(&b.auth[i], &a);
+	}
 	cap_install_root(&b.task[CADDR_L2(CPTR_MESH(0))], &mesh);
 	cap_install_root(&b.task[CADDR_L2(CPTR_IOPORT_COM1)], &com1);
 	map_frame(UVA_MESH, &b.task[CADDR_L2(CPTR_MESH(0))], CAP_RIGHT_READ | CAP_RIGHT_WRITE);
@@ -162,6 +168,8 @@ static struct cte *build_cspace(void)
 					 CNODE_L2_SLOTS * CTE_SIZE)->cap);
 	b.page = cnode_slots(&boot_object(&root_slots[PAGE_CN], CAP_CNODE,
 					  CNODE_L2_SLOTS * CTE_SIZE)->cap);
+	b.auth = cnode_slots(&boot_object(&root_slots[AUTH_CN], CAP_CNODE,
+					  AUTH_SLOTS * CTE_SIZE)->cap);
 	return &b.task[CADDR_L2(CPTR_ROOTCN)];
 }
 

@@ -5,7 +5,7 @@
  * each core of a machine of packages x cores x threads, and the kernel's
  * record of it (struct kpi_topo) with a SRAT and SLIT when it has nodes.
  * skb_machine() builds the whole input the way Flotilla does: each core's
- * leaves through skb_cpuid_read, the record as KERNEL_TOPOLOGY gives it.
+ * leaves through skb_cpuid_read, the record as INFO_TOPOLOGY gives it.
  *
  * The paper's machines (Baumann et al., SOSP 2009, table 1):
  *   2x4-core Intel  Xeon X5355: 2 packages of 4 cores, each pair of cores

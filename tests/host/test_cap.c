@@ -59,8 +59,13 @@ TEST(type_table)
 		{ "ENDPOINT", 64, CT_RETYPE | CT_COPY },
 		{ "IRQ", 0, CT_COPY },
 		{ "IOPORT", 0, CT_COPY },
-		{ "KERNEL", 0, CT_COPY },
+		{ "INFO", 0, CT_COPY },
 		{ "NOTIFY", 0, CT_COPY },
+		{ "POWER", 0, CT_COPY },
+		{ "DOORBELL", 0, CT_COPY },
+		{ "EXPORT", 0, CT_COPY },
+		{ "SPAN", 0, CT_COPY },
+		{ "CONSOLE", 0, CT_COPY },
 	};
 	static const unsigned bad[] = { CAP_TYPE_COUNT, 255, 256, 0xFFFFFFFFu };
 
@@ -76,7 +81,8 @@ TEST(type_table)
 		CHECK_EQ(cap_type_flags(bad[i]), 0);
 	}
 	CHECK_EQ(CAP_FRAME, 2);
-	CHECK_EQ(CAP_KERNEL, 13);
+	CHECK_EQ(CAP_INFO, 13);		/* the Kernel capability's number */
+	CHECK_EQ(CAP_CONSOLE, 19);
 }
 
 /* ---- Lookup ---- */
@@ -84,7 +90,7 @@ TEST(type_table)
 TEST(lookup)
 {
 	struct cte *ram = setup(), *root = &boot[1], *l1, *s;
-	struct cap k = mkcap(CAP_KERNEL, CAP_RIGHTS_ALL, 0, 0);
+	struct cap k = mkcap(CAP_INFO, CAP_RIGHTS_ALL, 0, 0);
 
 	/* Root: 16 slots. L1 0: 256-slot CNode; 1: empty; 2: Kernel;
 	 * 3: 16-slot CNode. */
@@ -127,7 +133,7 @@ TEST(lookup)
 TEST(copy_and_mint)
 {
 	struct cte *ram = setup(), *f = &S[0], *e = &S[1];
-	struct cap k = mkcap(CAP_KERNEL, CAP_RIGHTS_ALL, 0, 0);
+	struct cap k = mkcap(CAP_INFO, CAP_RIGHTS_ALL, 0, 0);
 
 	CHECK_EQ(cap_retype(ram, CAP_FRAME, 0, PG, 1, f), OK);
 	CHECK_EQ(cap_retype(ram, CAP_ENDPOINT, PG, 0, 1, e), OK);
@@ -289,7 +295,7 @@ TEST(delete_splices_children_in_order)
 
 TEST(delete_root_with_copies_and_objectless_types)
 {
-	struct cap k = mkcap(CAP_KERNEL, CAP_RIGHTS_ALL, 0, 0);
+	struct cap k = mkcap(CAP_INFO, CAP_RIGHTS_ALL, 0, 0);
 	struct cap irq = mkcap(CAP_IRQ, CAP_RIGHTS_ALL, 9, 0);
 
 	setup();

@@ -56,7 +56,7 @@ TEST(remote_set_and_clear)
 TEST(remote_delete_refused_changes_nothing)
 {
 	struct cte *ram = setup(), *f = &S[0];
-	struct cap k = mkcap(CAP_KERNEL, CAP_RIGHTS_ALL, 0, 0);
+	struct cap k = mkcap(CAP_INFO, CAP_RIGHTS_ALL, 0, 0);
 	uint64_t h;
 
 	/* ram -> [f -> [S1 -> [S3], S2]]; S1 is flagged. */

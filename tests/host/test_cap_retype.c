@@ -109,10 +109,10 @@ static const struct bad_retype bad_retypes[] = {
 	{ CAP_DEVFRAME, 0, PG, 1, ERR_RETYPE_TYPE },
 	{ CAP_IRQ, 0, PG, 1, ERR_RETYPE_TYPE },
 	{ CAP_IOPORT, 0, PG, 1, ERR_RETYPE_TYPE },
-	{ CAP_KERNEL, 0, PG, 1, ERR_RETYPE_TYPE },
+	{ CAP_INFO, 0, PG, 1, ERR_RETYPE_TYPE },
 	{ CAP_TYPE_COUNT, 0, PG, 1, ERR_RETYPE_TYPE },
 	{ 0xFFFFFFFFu, 0, PG, 1, ERR_RETYPE_TYPE },
-	{ CAP_KERNEL, 0x800, 3, 0, ERR_RETYPE_TYPE },		/* type before count */
+	{ CAP_INFO, 0x800, 3, 0, ERR_RETYPE_TYPE },		/* type before count */
 	/* Count. */
 	{ CAP_FRAME, 0, PG, 0, ERR_INVALID_ARG },
 	{ CAP_FRAME, 0, PG, 4097, ERR_INVALID_ARG },
@@ -185,11 +185,11 @@ TEST(retype_error_order_and_sources)
 	cap_install_root(&boot[3], &fr);
 	h = world_hash();
 	/* Empty source first, whatever else is wrong. */
-	CHECK_EQ(cap_retype(&boot[1], CAP_KERNEL, 1, 1, 0, &S[0]), ERR_CAP_EMPTY);
+	CHECK_EQ(cap_retype(&boot[1], CAP_INFO, 1, 1, 0, &S[0]), ERR_CAP_EMPTY);
 	CHECK_EQ(cap_retype(&boot[3], CAP_FRAME, 0, PG, 1, &S[0]), ERR_CAP_WRONG_TYPE);
-	CHECK_EQ(cap_retype(&boot[3], CAP_KERNEL, 1, 1, 0, &S[0]), ERR_CAP_WRONG_TYPE);
+	CHECK_EQ(cap_retype(&boot[3], CAP_INFO, 1, 1, 0, &S[0]), ERR_CAP_WRONG_TYPE);
 	CHECK_EQ(cap_retype(&boot[2], CAP_FRAME, 0, PG, 1, &S[0]), ERR_CAP_RIGHTS);
-	CHECK_EQ(cap_retype(&boot[2], CAP_KERNEL, 1, 1, 0, &S[0]), ERR_CAP_RIGHTS);
+	CHECK_EQ(cap_retype(&boot[2], CAP_INFO, 1, 1, 0, &S[0]), ERR_CAP_RIGHTS);
 	CHECK_EQ(world_hash(), h);
 
 	/* Slots in use come last: overlap, then the destination. */

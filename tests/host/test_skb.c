@@ -5,7 +5,7 @@
  * fallback, malformed input refused whole, and cores taken away and
  * brought back with the facts staying consistent. The machines are built
  * in skb_machines.h the way Flotilla builds them (CPUID leaves through
- * skb_cpuid_read, the kernel's record as KERNEL_TOPOLOGY gives it).
+ * skb_cpuid_read, the kernel's record as INFO_TOPOLOGY gives it).
  */
 #include <stdio.h>
 #include <string.h>

@@ -34,7 +34,7 @@ TEST(identify_well_known_caps)
 	CHECK(is(CPTR_ROOTCN, CAP_CNODE, CAP_RIGHTS_ALL));
 	CHECK(is(CPTR_TASKCN, CAP_CNODE, CAP_RIGHTS_ALL));
 	CHECK(is(CPTR_VROOT, CAP_PML4, CAP_RIGHTS_ALL));
-	CHECK(is(CPTR_KERNEL, CAP_KERNEL, CAP_RIGHTS_ALL));
+	CHECK(is(CPTR_INFO, CAP_INFO, CAP_RIGHTS_ALL));	/* all six: authtest.c */
 	CHECK(is(CPTR_BOOTIMG, CAP_FRAME, CAP_RIGHT_READ));
 	CHECK_ERR(cap_identify(CADDR(RAM_CN, 0), &i), OK);
 	CHECK(i.type == CAP_RAM && i.size >= PAGE && i.base % PAGE == 0);
@@ -78,7 +78,9 @@ TEST(retype_errors)
 	CHECK_ERR(retype(0, CAP_FRAME, 100, PAGE), ERR_RETYPE_ALIGN);
 	CHECK_ERR(retype(0, CAP_FRAME, 0, 1000), ERR_RETYPE_ALIGN);
 	CHECK_ERR(retype(0, CAP_CNODE, 0, 3 * CTE_SIZE), ERR_RETYPE_ALIGN);
-	CHECK_ERR(retype(0, CAP_KERNEL, 0, PAGE), ERR_RETYPE_TYPE);
+	for (unsigned t = CAP_POWER; t <= CAP_CONSOLE; t++)	/* authority is not made */
+		CHECK_ERR(retype(0, t, 0, PAGE), ERR_RETYPE_TYPE);
+	CHECK_ERR(retype(0, CAP_INFO, 0, PAGE), ERR_RETYPE_TYPE);
 	CHECK_ERR(retype(0, CAP_IRQ, 0, PAGE), ERR_RETYPE_TYPE);
 	CHECK_ERR(retype(0, 999, 0, PAGE), ERR_RETYPE_TYPE);
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 0, 0, PAGE), ERR_INVALID_ARG);
@@ -181,8 +183,8 @@ TEST(wrong_type_and_bad_method)
 	CHECK_ERR(vnode_map(SCRATCH(0), 0, SCRATCH(0), CAP_RIGHT_READ), ERR_CAP_WRONG_TYPE);
 	CHECK_ERR(disp_run(SCRATCH(0)), ERR_CAP_WRONG_TYPE);
 	CHECK_ERR(sys_invoke(SCRATCH(0), 12345, 0, 0, 0, 0, 0).err, ERR_BAD_METHOD);
-	/* The Kernel capability's methods need the Kernel capability. */
-	CHECK_ERR(sys_invoke(SCRATCH(0), KERNEL_POWEROFF, 0, 0, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
+	/* The authority methods need their authority capability. */
+	CHECK_ERR(sys_invoke(SCRATCH(0), POWER_OFF, 0, 0, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
 	CHECK_ERR(kernel_cmdline(CPTR_DISPATCHER, NULL, 0), ERR_CAP_WRONG_TYPE);
 }
 

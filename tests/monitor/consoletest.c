@@ -41,17 +41,17 @@ TEST(console_kernel_requests_are_checked)
 	char buf[8];
 	size_t n = 99;
 
-	CHECK_ERR(kernel_console_take(CPTR_KERNEL, NOTIFY_SLOTS), ERR_INVALID_ARG);
-	CHECK_ERR(sys_invoke(CPTR_MONITOR, KERNEL_CONSOLE_READ, (uint64_t)buf, 8, 0, 0, 0).err,
+	CHECK_ERR(kernel_console_take(CPTR_CONSOLE, NOTIFY_SLOTS), ERR_INVALID_ARG);
+	CHECK_ERR(sys_invoke(CPTR_MONITOR, CONSOLE_READ, (uint64_t)buf, 8, 0, 0, 0).err,
 		  ERR_CAP_WRONG_TYPE);
 	/* A bad buffer: refused, and the bytes stay in the log. */
 	CHECK_ERR(sys_debug_print("kept\n", 5), OK);
-	CHECK_ERR(kernel_console_read(CPTR_KERNEL, (char *)0xFFFFFFFF80100000ull, 8, &n),
+	CHECK_ERR(kernel_console_read(CPTR_CONSOLE, (char *)0xFFFFFFFF80100000ull, 8, &n),
 		  ERR_BAD_ADDRESS);
 	CHECK(n == 0);
-	CHECK_ERR(kernel_console_read(CPTR_KERNEL, buf, 5, &n), OK);
+	CHECK_ERR(kernel_console_read(CPTR_CONSOLE, buf, 5, &n), OK);
 	CHECK(n == 5 && buf[0] == 'k' && buf[3] == 't');
-	CHECK_ERR(kernel_console_read(CPTR_KERNEL, buf, 0, &n), OK);
+	CHECK_ERR(kernel_console_read(CPTR_CONSOLE, buf, 0, &n), OK);
 	CHECK(n == 0);
 	/* Too long for one write: refused whole, never cut. */
 	CHECK_ERR(sys_debug_print(buf, DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);

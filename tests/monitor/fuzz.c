@@ -32,7 +32,7 @@
  *     dispatcher names are printable;
  *   - write a register of COM1 (the console): IOPORT_OUT only to its
  *     scratch register or to ports outside the capability;
- *   - KERNEL_POWEROFF where a Kernel capability could be invoked.
+ *   - POWER_OFF where a Power capability could be invoked.
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
@@ -317,7 +317,7 @@ static unsigned pick_method(unsigned t, uint64_t w, unsigned junk)
 		const struct fz_row *r = &fz_rows[w % fz_nrows];
 		if ((r->flags & R_SYSCALL) || r->method == CAP_IDENTIFY || r == &fz_rows[junk])
 			continue;
-		if ((r->flags & R_ENDS_BOOT) && (fz.kernel || t == CAP_KERNEL))
+		if ((r->flags & R_ENDS_BOOT) && (fz.kernel || t == CAP_POWER))
 			return junk;
 		return (unsigned)(r - fz_rows);
 	}
@@ -340,7 +340,7 @@ static void method_step(const uint64_t *w)
 	shape(method, a, w[8]);
 	before(own ? row : pick, own);
 	struct sys_ret ret = sys_invoke(c, method, a[0], a[1], a[2], a[3], a[4]);
-	if (after(own ? row : pick, own, ret.err) && ret.err == OK && method == KERNEL_CORES &&
+	if (after(own ? row : pick, own, ret.err) && ret.err == OK && method == INFO_CORES &&
 	    a[0] == 0 && ret.value != fz.ncores)
 		fz_bad(own ? row : pick, ret.err, ret.value);
 }

@@ -32,7 +32,7 @@ struct fuzz_opts {
 	uint64_t seed;
 	bool seeded;		/* a seed was given; else each run draws its own */
 	unsigned calls;		/* system calls per core */
-	bool kernel;		/* one core's fuzzer also gets the Kernel capability */
+	bool kernel;		/* one core's fuzzer also gets the authority capabilities */
 	unsigned kernel_core;	/* which core: FUZZ_LAST_CORE for the last one */
 };
 #define FUZZ_CALLS_DEFAULT	5000
@@ -52,19 +52,19 @@ void fuzz_every_core(unsigned core, const struct fuzz_opts *o);
 #define SANDBOX_L1	3
 #define SANDBOX(i)	CADDR(SANDBOX_L1, (i))
 #define SANDBOX_SLOTS	256
-#define SANDBOX_SEEDED	18	/* the slots each reset fills (fuzz.c) */
+#define SANDBOX_SEEDED	22	/* the slots each reset fills (fuzz.c) */
 /* Its task CNode: the CNodes themselves (CPTR_ROOTCN, CPTR_TASKCN) and the
  * fixture, which no random call names: the test RAM, the sandbox CNode's
  * first capability, and the capabilities that are not made from RAM, from
  * which every reset copies (a Notify to this core, one to the next core,
- * COM1's ports on core 0, the Kernel capability in the `kernel` run). */
+ * COM1's ports on core 0, the authority capabilities in the `kernel` run). */
 #define FZT_TESTRAM	CADDR(TASK_CN, 22)
 #define FZT_SANDBOX	CADDR(TASK_CN, 40)
 #define FZT_NOTIFY	CADDR(TASK_CN, 41)
 #define FZT_NOTIFY2	CADDR(TASK_CN, 42)
 #define FZT_IOPORT	CADDR(TASK_CN, 43)
-#define FZT_KERNEL	CADDR(TASK_CN, 44)
-#define FZT_GEN		CADDR(TASK_CN, 45)	/* this sandbox's part of the test RAM */
+#define FZT_AUTH(i)	CADDR(TASK_CN, 44 + (i))	/* i < AUTH_COUNT */
+#define FZT_GEN		CADDR(TASK_CN, 50)	/* this sandbox's part of the test RAM */
 
 /* Where each kind of argument comes from (fuzz.c makes them). */
 enum fz_arg {
@@ -109,7 +109,7 @@ struct fz_row {
 	uint8_t arg[5];		/* enum fz_arg */
 };
 #define R_BLOCK		0x1	/* an LMP call that may wait (no LMP_NONBLOCK) */
-#define R_ENDS_BOOT	0x2	/* never on its own type: KERNEL_POWEROFF */
+#define R_ENDS_BOOT	0x2	/* never on its own type: POWER_OFF, POWER_TEST_EXIT */
 #define R_NOT_MADE	0x4	/* no capability of its type can be made */
 #define R_SYSCALL	0x8	/* a system call, not a method */
 

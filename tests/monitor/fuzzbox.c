@@ -9,13 +9,13 @@
  * the sandbox itself, so that CNode methods land where calls can name
  * them, and copies of what the fixture holds that is not made from RAM:
  * two Notify capabilities, COM1's ports on core 0, and in the `kernel` run
- * two copies of the Kernel capability. The dispatchers' faults go to the
+ * a copy of each authority capability (kpi/caps.h). The dispatchers' faults go to the
  * endpoints, as messages for receives to take rather than console lines.
  *
  * The sandbox is made from a generation of the test RAM, GEN_BYTES of it
  * (FZT_GEN), and revoking that destroys everything made from it, the
- * sandbox CNode and so what it holds included. Only the Kernel capability
- * can keep that from working: a capability marked as held by other cores
+ * sandbox CNode and so what it holds included. Only the Export and Span
+ * capabilities can keep that from working: a capability marked as held by other cores
  * (ERR_CAP_REMOTE) or a frame mapped in a PML4 marked as spanned
  * (ERR_SPANNED). Then the janitor walks every CNode reachable from the
  * sandbox, breadth first, each through a spare level-1 slot of the
@@ -48,10 +48,17 @@ static const struct { uint8_t slot, type; uint32_t size; } seeds[] = {
 };
 #define SELF_SLOT	12
 static const struct { uint8_t slot; capaddr_t from; } copies[] = {
-	{ 13, FZT_NOTIFY }, { 14, FZT_NOTIFY2 }, { 15, FZT_IOPORT }, { 16, FZT_KERNEL },
-	{ 17, FZT_KERNEL },
+	{ 13, FZT_NOTIFY }, { 14, FZT_NOTIFY2 }, { 15, FZT_IOPORT }, { 16, FZT_AUTH(0) },
+	{ 17, FZT_AUTH(1) }, { 18, FZT_AUTH(2) }, { 19, FZT_AUTH(3) }, { 20, FZT_AUTH(4) },
+	{ 21, FZT_AUTH(5) },
 };
-_Static_assert(17 < SANDBOX_SEEDED, "the seeded slots are the first SANDBOX_SEEDED");
+_Static_assert(AUTH_COUNT == 6, "one seeded slot for each authority capability");
+_Static_assert(21 < SANDBOX_SEEDED, "the seeded slots are the first SANDBOX_SEEDED");
+
+static bool is_authority(capaddr_t from)
+{
+	return from >= FZT_AUTH(0) && from < FZT_AUTH(AUTH_COUNT);
+}
 
 unsigned fz_seeded(unsigned type, uint64_t v)
 {
@@ -93,7 +100,7 @@ static void seed(void)
 		seed_failed("the sandbox CNode's copy", err);
 	for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
 		capaddr_t from = copies[i].from;
-		if ((from == FZT_IOPORT && !fz.ioport) || (from == FZT_KERNEL && !fz.kernel))
+		if ((from == FZT_IOPORT && !fz.ioport) || (is_authority(from) && !fz.kernel))
 			continue;
 		if ((err = cnode_copy(FZT_SANDBOX, copies[i].slot, from)))
 			seed_failed("a copy of a fixture capability", err);
@@ -128,9 +135,9 @@ static unsigned walk(struct found *f)
 			bool seen = false;
 			if (cap_identify(c, &info))
 				continue;
-			kernel_cap_remote(FZT_KERNEL, c, false);
+			kernel_cap_remote(FZT_AUTH(3), c, false);	/* Export */
 			if (info.type == CAP_PML4)
-				kernel_vroot_span(FZT_KERNEL, c, false, NULL);
+				kernel_vroot_span(FZT_AUTH(4), c, false, NULL);	/* Span */
 			if (info.type != CAP_CNODE || SPARE_L1 + n - 1 >= ROOT_SLOTS)
 				continue;
 			for (unsigned k = 0; k < n; k++)

@@ -13,9 +13,9 @@
  * Otherwise it counts as `other` on the method's row (the kernel's type
  * check refused it, or there was no capability). A row is reachable unless
  * nothing can make its type (DEVFRAME, IRQ), this run holds none of its type
- * (the Kernel capability outside the `kernel` run, I/O ports outside core 0),
- * or calling it would end the boot (KERNEL_POWEROFF, called only on other
- * types and only where no Kernel capability is in the sandbox). A reachable
+ * (the authority capabilities outside the `kernel` run, I/O ports outside
+ * core 0), or calling it would end the boot (POWER_OFF, called only on
+ * other types and only where no authority capability is in the sandbox). A reachable
  * row that was never reached fails the run: the fuzzer cannot go shallow
  * without a test saying so.
  */
@@ -35,7 +35,8 @@
 
 const struct fz_row fz_rows[] = {
 	ID(RAM), ID(FRAME), ID(CNODE), ID(PML4), ID(PDPT), ID(PDIR), ID(PTABLE), ID(DISPATCHER),
-	ID(ENDPOINT), ID(IOPORT), ID(KERNEL), ID(NOTIFY),
+	ID(ENDPOINT), ID(IOPORT), ID(NOTIFY), ID(POWER), ID(INFO), ID(DOORBELL), ID(EXPORT),
+	ID(SPAN), ID(CONSOLE),
 	{ "DEVFRAME.IDENTIFY", CAP_DEVFRAME, SYS_INVOKE, CAP_IDENTIFY, R_NOT_MADE, { A_OUT } },
 	{ "IRQ.IDENTIFY", CAP_IRQ, SYS_INVOKE, CAP_IDENTIFY, R_NOT_MADE, { A_OUT } },
 	/* IDENTIFY on an empty slot or an address that names no slot. */
@@ -58,23 +59,24 @@ const struct fz_row fz_rows[] = {
 	M(DISPATCHER, DISP_REGS, 0, A_OUT),
 	M(DISPATCHER, DISP_SET_UPCALL, 0, A_C_FRAME),
 	M(DISPATCHER, DISP_INFO, 0, A_OUT),
-	M(KERNEL, KERNEL_POWEROFF, R_ENDS_BOOT, A_VALUE),
-	M(KERNEL, KERNEL_CMDLINE, 0, A_OUT, A_LEN),
-	M(KERNEL, KERNEL_NOTIFY_BIND, 0, A_C_EP, A_BELL),
-	M(KERNEL, KERNEL_NOTIFY, 0, A_CORE, A_BELL),
-	M(KERNEL, KERNEL_CORES, 0),
-	M(KERNEL, KERNEL_NOTIFY_MINT, 0, A_CORE, A_BELL, A_C_CNODE, A_SLOT),
-	M(KERNEL, KERNEL_FRAME_IMPORT, 0, A_C_CNODE, A_SLOT, A_IN),
-	M(KERNEL, KERNEL_CAP_REMOTE, 0, A_C_FRAME, A_BOOL),
-	M(KERNEL, KERNEL_CONSOLE_TAKE, 0, A_BELL),
-	M(KERNEL, KERNEL_CONSOLE_READ, 0, A_OUT, A_LEN),
-	M(KERNEL, KERNEL_VROOT_SPAN, 0, A_C_PML4, A_BOOL, A_OUT),
-	M(KERNEL, KERNEL_VROOT_SET, 0, A_C_PML4, A_ENTRY, A_IN),
-	M(KERNEL, KERNEL_VROOT_UNMAP, 0, A_C_PML4, A_VA, A_WORD),
-	M(KERNEL, KERNEL_TLB_FLUSH, 0, A_C_PML4, A_VA, A_WORD),
-	M(KERNEL, KERNEL_FRAME_EXPORT, 0, A_C_FRAME, A_CORE, A_OUT),
-	M(KERNEL, KERNEL_VROOT_EXPORT, 0, A_C_PML4, A_ENTRY, A_CORE, A_OUT),
-	M(KERNEL, KERNEL_TOPOLOGY, 0, A_OUT, A_LEN),
+	M(POWER, POWER_OFF, R_ENDS_BOOT, A_VALUE),
+	M(POWER, POWER_TEST_EXIT, R_ENDS_BOOT, A_VALUE),
+	M(INFO, INFO_CMDLINE, 0, A_OUT, A_LEN),
+	M(DOORBELL, DOORBELL_BIND, 0, A_C_EP, A_BELL),
+	M(DOORBELL, DOORBELL_RING, 0, A_CORE, A_BELL),
+	M(INFO, INFO_CORES, 0),
+	M(DOORBELL, DOORBELL_MINT, 0, A_CORE, A_BELL, A_C_CNODE, A_SLOT),
+	M(EXPORT, EXPORT_FRAME_IMPORT, 0, A_C_CNODE, A_SLOT, A_IN),
+	M(EXPORT, EXPORT_CAP_REMOTE, 0, A_C_FRAME, A_BOOL),
+	M(CONSOLE, CONSOLE_TAKE, 0, A_BELL),
+	M(CONSOLE, CONSOLE_READ, 0, A_OUT, A_LEN),
+	M(SPAN, SPAN_VROOT, 0, A_C_PML4, A_BOOL, A_OUT),
+	M(EXPORT, EXPORT_VROOT_SET, 0, A_C_PML4, A_ENTRY, A_IN),
+	M(SPAN, SPAN_UNMAP, 0, A_C_PML4, A_VA, A_WORD),
+	M(SPAN, SPAN_TLB_FLUSH, 0, A_C_PML4, A_VA, A_WORD),
+	M(EXPORT, EXPORT_FRAME, 0, A_C_FRAME, A_CORE, A_OUT),
+	M(EXPORT, EXPORT_VROOT, 0, A_C_PML4, A_ENTRY, A_CORE, A_OUT),
+	M(INFO, INFO_TOPOLOGY, 0, A_OUT, A_LEN),
 	M(NOTIFY, NOTIFY_RING, 0),
 	M(IOPORT, IOPORT_IN, 0, A_PORT, A_WIDTH),
 	M(IOPORT, IOPORT_OUT, 0, A_PORT, A_WIDTH, A_VALUE),
@@ -139,8 +141,15 @@ static const struct { uint8_t type; uint16_t first, last; } abi[] = {
 	{ CAP_PML4, VNODE_MAP, VNODE_UNMAP }, { CAP_PDPT, VNODE_MAP, VNODE_UNMAP },
 	{ CAP_PDIR, VNODE_MAP, VNODE_UNMAP }, { CAP_PTABLE, VNODE_MAP, VNODE_UNMAP },
 	{ CAP_DISPATCHER, DISP_SETUP, DISP_INFO },
-	{ CAP_KERNEL, KERNEL_POWEROFF, KERNEL_VROOT_EXPORT },
-	{ CAP_KERNEL, KERNEL_TOPOLOGY, KERNEL_TOPOLOGY },
+	{ CAP_POWER, POWER_OFF, POWER_OFF }, { CAP_POWER, POWER_TEST_EXIT, POWER_TEST_EXIT },
+	{ CAP_INFO, INFO_CMDLINE, INFO_CMDLINE }, { CAP_INFO, INFO_CORES, INFO_CORES },
+	{ CAP_INFO, INFO_TOPOLOGY, INFO_TOPOLOGY },
+	{ CAP_DOORBELL, DOORBELL_BIND, DOORBELL_RING }, { CAP_DOORBELL, DOORBELL_MINT, DOORBELL_MINT },
+	{ CAP_EXPORT, EXPORT_FRAME_IMPORT, EXPORT_CAP_REMOTE },
+	{ CAP_EXPORT, EXPORT_VROOT_SET, EXPORT_VROOT_SET },
+	{ CAP_EXPORT, EXPORT_FRAME, EXPORT_VROOT },
+	{ CAP_CONSOLE, CONSOLE_TAKE, CONSOLE_READ },
+	{ CAP_SPAN, SPAN_VROOT, SPAN_VROOT }, { CAP_SPAN, SPAN_UNMAP, SPAN_TLB_FLUSH },
 	{ CAP_NOTIFY, NOTIFY_RING, NOTIFY_RING },
 	{ CAP_IOPORT, IOPORT_IN, IOPORT_OUT },
 };
@@ -180,9 +189,10 @@ bool fz_row_reachable(const struct fz_row *r, const char **why)
 	if (r->flags & R_NOT_MADE)
 		*why = "nothing makes one";
 	else if (r->flags & R_ENDS_BOOT)
-		*why = "it would end the boot: called on other types only, where no Kernel capability is";
-	else if (r->type == CAP_KERNEL && !fz.kernel)
-		*why = "no Kernel capability in this run (ufuzz=...,kernel)";
+		*why = "it would end the boot: called on other types only, where no Power capability is";
+	else if ((r->type == CAP_INFO || (r->type >= CAP_POWER && r->type <= CAP_CONSOLE)) &&
+		 !fz.kernel)
+		*why = "no authority capabilities in this run (ufuzz=...,kernel)";
 	else if (r->type == CAP_IOPORT && !fz.ioport)
 		*why = "no I/O ports on this core";
 	return *why == NULL;

@@ -19,8 +19,8 @@
  * when a random SYS_EXIT ends it. A fuzzer that stops any other way
  * faulted: the run fails.
  *
- * The Kernel capability (`ufuzz=...,kernel`): only one core fuzzes, not 0,
- * with two copies of it in the sandbox; the kernel calls may break that
+ * The authority capabilities (`ufuzz=...,kernel`): only one core fuzzes,
+ * not 0, with a copy of each in the sandbox; their calls may break that
  * core's console and doorbells, so afterwards its monitor takes them back
  * (console_take binds both again) and reads the mesh. Core 0 judges
  * whether that worked: after every run it pings each core until it
@@ -149,6 +149,17 @@ static err_t new_dispatcher(capaddr_t slot, uint64_t off, void (*entry)(void), u
 /* The fuzzer's CSpace (fuzz.h): a root CNode holding its task CNode and,
  * once the fuzzer has made it, the sandbox; the task CNode holds both
  * CNodes in the usual slots and the fixture. */
+/* The `kernel` run: a copy of each of the monitor's authority
+ * capabilities (kpi/caps.h) in FZT_AUTH(0) .. FZT_AUTH(AUTH_COUNT - 1). */
+static err_t copy_authority(void)
+{
+	err_t err = OK;
+
+	for (unsigned i = 0; fz.kernel && !err && i < AUTH_COUNT; i++)
+		err = cnode_copy(FZ_TASK, CADDR_L2(FZT_AUTH(i)), CADDR(AUTH_CN, i));
+	return err;
+}
+
 static err_t start(void)
 {
 	struct cap_info info;
@@ -164,14 +175,14 @@ static err_t start(void)
 	    (err = cnode_copy(FZ_TASK, CADDR_L2(CPTR_ROOTCN), FZ_ROOT)) ||
 	    (err = cnode_copy(FZ_TASK, CADDR_L2(CPTR_TASKCN), FZ_TASK)) ||
 	    (err = cnode_move(FZ_TASK, CADDR_L2(FZT_TESTRAM), T_TESTRAM)) ||
-	    (err = kernel_notify_mint(CPTR_KERNEL, fz.core, NOTIFY_SLOTS - 1, FZ_TASK,
+	    (err = kernel_notify_mint(CPTR_DOORBELL, fz.core, NOTIFY_SLOTS - 1, FZ_TASK,
 				      CADDR_L2(FZT_NOTIFY))) ||
-	    (err = kernel_notify_mint(CPTR_KERNEL, (fz.core + 1) % fz.ncores, MESH_DOORBELL,
+	    (err = kernel_notify_mint(CPTR_DOORBELL, (fz.core + 1) % fz.ncores, MESH_DOORBELL,
 				      FZ_TASK, CADDR_L2(FZT_NOTIFY2))))
 		return err;
 	fz.ioport = cap_identify(CPTR_IOPORT_COM1, &info) == OK && info.type == CAP_IOPORT;
 	if ((fz.ioport && (err = cnode_copy(FZ_TASK, CADDR_L2(FZT_IOPORT), CPTR_IOPORT_COM1))) ||
-	    (fz.kernel && (err = cnode_copy(FZ_TASK, CADDR_L2(FZT_KERNEL), CPTR_KERNEL))))
+	    (err = copy_authority()))
 		return err;
 	if ((err = new_dispatcher(FZ_PARTNER, OFF_PARTNER, partner_entry, &partner_stack[2048],
 				  "fuzz-partner")))
@@ -278,7 +289,7 @@ static bool fuzz_run(unsigned core, unsigned calls, uint64_t seed, bool kernel, 
 
 	memset(&fz, 0, sizeof(fz));
 	fz.core = core;
-	fz.ncores = kernel_cores(CPTR_KERNEL);
+	fz.ncores = kernel_cores(CPTR_INFO);
 	fz.calls = calls;
 	fz.kernel = kernel;
 	fz.last_clock = sys_clock_ns();
@@ -333,12 +344,12 @@ static bool fuzz_run(unsigned core, unsigned calls, uint64_t seed, bool kernel, 
 		pass = false;
 	}
 	if (fin) {
-		/* Only the Kernel capability can keep the sandbox from going. */
+		/* Only the Export and Span capabilities can keep the sandbox from going. */
 		note(out, size, &n, "; the test RAM could not be emptied: %s", err_name(fin));
 		pass = pass && kernel;
 	}
 	if (fz.gen)
-		note(out, size, &n, "; %u sandboxes abandoned to the Kernel capability's marks", fz.gen);
+		note(out, size, &n, "; %u sandboxes abandoned to the Export and Span capabilities' marks", fz.gen);
 	if (fz.reset_refused)
 		note(out, size, &n, "; %llu resets refused (the last: %s)",
 		     (unsigned long long)fz.reset_refused, err_name(fz.reset_err));
@@ -391,14 +402,14 @@ static void pings_after(unsigned ncores, unsigned calls)
 
 void fuzz_every_core(unsigned core, const struct fuzz_opts *o)
 {
-	unsigned ncores = kernel_cores(CPTR_KERNEL);
+	unsigned ncores = kernel_cores(CPTR_INFO);
 	unsigned kcore = o->kernel_core == FUZZ_LAST_CORE ? ncores - 1 : o->kernel_core;
 	const char *name = o->kernel ? "syscall_fuzzer_with_the_kernel_capability" : "syscall_fuzzer";
 	char out[1000];
 
 	if (o->kernel && (kcore == 0 || kcore >= ncores)) {
 		if (core == 0)
-			printf("FAIL user/core0/%s: kernel=%u: the Kernel capability goes to a core other than 0, whose loss is acceptable, and this boot has %u cores\n",
+			printf("FAIL user/core0/%s: kernel=%u: the authority capabilities go to a core other than 0, whose loss is acceptable, and this boot has %u cores\n",
 			       name, kcore, ncores);
 		return;
 	}

@@ -23,13 +23,13 @@ TEST(doorbell_rings_become_one_notification)
 	struct lmp_msg m;
 
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(EP), T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, EP, SLOT_A), OK);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, EP, SLOT_B), OK);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, EP, SLOT_A), OK);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, EP, SLOT_B), OK);
 	CHECK_ERR(lmp_recv(EP, LMP_NONBLOCK, 0, &m), ERR_WOULD_BLOCK);	/* nothing yet */
 	/* Rung before anyone receives: kept, and coalesced. */
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, core, SLOT_A), OK);
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, core, SLOT_A), OK);
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, core, SLOT_B), OK);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, core, SLOT_A), OK);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, core, SLOT_A), OK);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, core, SLOT_B), OK);
 	CHECK_ERR(lmp_recv(EP, LMP_NONBLOCK, 0, &m), OK);
 	CHECK(LMP_INFO_KIND(m.info) == LMP_KIND_NOTIFY);
 	CHECK(m.w[0] == ((1u << SLOT_A) | (1u << SLOT_B)) && m.badge == 0);
@@ -43,10 +43,10 @@ TEST(doorbell_wakes_a_blocked_receiver)
 	err_t err;
 
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(EP), T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, EP, SLOT_A), OK);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, EP, SLOT_A), OK);
 	CHECK_ERR(spawn_program_opts("uprog", UPROG_RECV_ONCE, &o, &p), OK);
 	CHECK(until_blocked(&p));			/* it waits in its receive */
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, sys_core_id(), SLOT_A), OK);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, sys_core_id(), SLOT_A), OK);
 	CHECK(wait_stopped(&p, &err) == OK);		/* its receive returned OK */
 	CHECK_ERR(err, OK);
 	CHECK_ERR(proc_kill(&p), OK);
@@ -56,13 +56,13 @@ TEST(doorbell_errors)
 {
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(EP), T_TESTRAM, CAP_ENDPOINT, 1, 0, 0), OK);
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 4096, 4096), OK);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, EP, NOTIFY_SLOTS), ERR_INVALID_ARG);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, SCRATCH(1), SLOT_A), ERR_CAP_WRONG_TYPE);
-	CHECK_ERR(kernel_notify_bind(CPTR_KERNEL, SCRATCH(2), SLOT_A), ERR_CAP_EMPTY);
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, 0, NOTIFY_SLOTS), ERR_INVALID_ARG);
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, 4096, 0), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, EP, NOTIFY_SLOTS), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, SCRATCH(1), SLOT_A), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_notify_bind(CPTR_DOORBELL, SCRATCH(2), SLOT_A), ERR_CAP_EMPTY);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, 0, NOTIFY_SLOTS), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, 4096, 0), ERR_INVALID_ARG);
 	/* Only the Kernel capability rings: an endpoint is the wrong type. */
-	CHECK_ERR(sys_invoke(EP, KERNEL_NOTIFY, 0, SLOT_A, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(sys_invoke(EP, DOORBELL_RING, 0, SLOT_A, 0, 0, 0).err, ERR_CAP_WRONG_TYPE);
 	/* An unbound doorbell rings into nothing, harmlessly. */
-	CHECK_ERR(kernel_notify(CPTR_KERNEL, sys_core_id(), 5), OK);
+	CHECK_ERR(kernel_notify(CPTR_DOORBELL, sys_core_id(), 5), OK);
 }

@@ -184,7 +184,7 @@ static uint64_t kernel_data_page(void)
 
 /*
  * Importing memory needs a token that the owner's kernel minted for the
- * importing core from a Frame capability (KERNEL_FRAME_EXPORT, lib/
+ * importing core from a Frame capability (EXPORT_FRAME, lib/
  * token.h). The owner's kernel mints one only for an anchored Frame of its
  * own memory; the holder's kernel refuses a token that is made up, altered
  * (to name this core's kernel data), or taken before: again, after the
@@ -201,15 +201,15 @@ TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
 	CHECK_ERR(frame_at(0, &va), OK);
 	CHECK_ERR(cap_identify(F, &f), OK);
 	/* The owner's kernel: only an anchored Frame of its own memory. */
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, F, last, &t), ERR_NOT_ANCHORED);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, F, last, &t), ERR_NOT_ANCHORED);
 	CHECK_ERR(cnode_copy(T_SCRATCHCN, 1, F), OK);
-	CHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), true), OK);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, T_FAULTEP, last, &t), ERR_CAP_WRONG_TYPE);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, CPTR_BOOTIMG, last, &t), ERR_CAP_NOT_OWNER);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 0, &t), ERR_INVALID_ARG);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), mesh_cores(), &t), ERR_INVALID_ARG);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, (void *)0x10), ERR_BAD_ADDRESS);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
+	CHECK_ERR(kernel_cap_remote(CPTR_EXPORT, SCRATCH(1), true), OK);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, T_FAULTEP, last, &t), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, CPTR_BOOTIMG, last, &t), ERR_CAP_NOT_OWNER);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), 0, &t), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), mesh_cores(), &t), ERR_INVALID_ARG);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, (void *)0x10), ERR_BAD_ADDRESS);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, &t), OK);
 	CHECK(t.owner == 0 && t.dest == last && t.base == f.base && t.size == 4096 &&
 	      t.rights == f.rights && t.seq >= 1);
 
@@ -230,7 +230,7 @@ TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
 	CHECK_ERR(rcap_import_raw(last, 0xAB004, &bad), ERR_BAD_TOKEN);
 	/* Minted for this core, sent to another: the channel says who. */
 	if (last >= 2) {
-		CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), 1, &t2), OK);
+		CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), 1, &t2), OK);
 		CHECK_ERR(rcap_import_raw(last, 0xAB005, &t2), ERR_BAD_TOKEN);
 	}
 
@@ -244,8 +244,8 @@ TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	CHECK_ERR(rcap_import_raw(last, 0xAB010, &t), ERR_TOKEN_USED);
 	/* Two minted; the newer taken first: the older is spent with it. */
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t), OK);
-	CHECK_ERR(kernel_frame_export(CPTR_KERNEL, SCRATCH(1), last, &t2), OK);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, &t), OK);
+	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, &t2), OK);
 	CHECK(t2.seq > t.seq);
 	CHECK_ERR(rcap_import_raw(last, 0xAB020, &t2), OK);
 	CHECK_ERR(rcap_import_raw(last, 0xAB021, &t), ERR_TOKEN_USED);
@@ -254,5 +254,5 @@ TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	/* Nothing was dropped as malformed: each refusal came from the kernel. */
 	CHECK(mesh_dropped_more(last, &seen, 0));
-	CHECK_ERR(kernel_cap_remote(CPTR_KERNEL, SCRATCH(1), false), OK);
+	CHECK_ERR(kernel_cap_remote(CPTR_EXPORT, SCRATCH(1), false), OK);
 }

@@ -150,7 +150,7 @@ TEST_CORES(blocked_receiver_costs_no_cpu_and_wakes_on_a_message, 2)
 	struct remote_gifts g = { .frame = true, .frame_cap = T_FRAME,
 				  .bell = true, .bell_core = 0, .bell_slot = 0 };
 	CHECK_ERR(remote_spawn(last, "uprog", UPROG_URPC_ECHO, &g, &p), OK);
-	CHECK_ERR(kernel_notify_mint(CPTR_KERNEL, last, p.bell, T_SCRATCHCN, CADDR_L2(T_BELL)), OK);
+	CHECK_ERR(kernel_notify_mint(CPTR_DOORBELL, last, p.bell, T_SCRATCHCN, CADDR_L2(T_BELL)), OK);
 	CHECK_ERR(uchan_open(&c, mem, 4096, UPROG_CHAN_SLOTS, 0, T_FAULTEP, T_BELL), OK);
 
 	/* It polls, finds nothing, and blocks. Then 50 ms later it has not

@@ -1,6 +1,6 @@
 /*
  * User-space tests of what the System Knowledge Base is built from
- * (docs/skb.md): the kernel's KERNEL_TOPOLOGY record, and its refusals.
+ * (docs/skb.md): the kernel's INFO_TOPOLOGY record, and its refusals.
  * The SKB's own answers are tested from a client, usertest (tests/user/usertest/
  * skb.c), and at the shell by tools/boottest.py.
  */
@@ -23,8 +23,8 @@ static uint32_t cpuid_apic_id(void)
 
 TEST(kernel_topology_says_what_the_kernel_started)
 {
-	CHECK_ERR(kernel_topology(CPTR_KERNEL, &topo), OK);
-	CHECK_EQ(topo.ncores, kernel_cores(CPTR_KERNEL));
+	CHECK_ERR(kernel_topology(CPTR_INFO, &topo), OK);
+	CHECK_EQ(topo.ncores, kernel_cores(CPTR_INFO));
 	CHECK(topo.ncores_found >= topo.ncores);
 	CHECK(topo.mem_usable >= (2ull << 20) * topo.ncores);
 	/* This monitor runs on core 0, the bootstrap core, whose APIC id the
@@ -64,29 +64,30 @@ TEST(kernel_topology_refuses_bad_buffers)
 
 	/* Too small by a byte: refused before anything is written. */
 	memset(&topo, 0xAB, sizeof(topo));
-	r = sys_invoke(CPTR_KERNEL, KERNEL_TOPOLOGY, (uint64_t)&topo, sizeof(topo) - 1, 0, 0, 0);
+	r = sys_invoke(CPTR_INFO, INFO_TOPOLOGY, (uint64_t)&topo, sizeof(topo) - 1, 0, 0, 0);
 	CHECK_ERR(r.err, ERR_TRUNCATED);
 	CHECK_EQ(topo.flags, 0xABABABABu);
-	r = sys_invoke(CPTR_KERNEL, KERNEL_TOPOLOGY, (uint64_t)&topo, 0, 0, 0, 0);
+	r = sys_invoke(CPTR_INFO, INFO_TOPOLOGY, (uint64_t)&topo, 0, 0, 0, 0);
 	CHECK_ERR(r.err, ERR_TRUNCATED);
 	/* Not the caller's writable memory. */
-	r = sys_invoke(CPTR_KERNEL, KERNEL_TOPOLOGY, 0, sizeof(topo), 0, 0, 0);
+	r = sys_invoke(CPTR_INFO, INFO_TOPOLOGY, 0, sizeof(topo), 0, 0, 0);
 	CHECK_ERR(r.err, ERR_BAD_ADDRESS);
-	r = sys_invoke(CPTR_KERNEL, KERNEL_TOPOLOGY, 0xFFFF800000000000ull, sizeof(topo), 0, 0, 0);
+	r = sys_invoke(CPTR_INFO, INFO_TOPOLOGY, 0xFFFF800000000000ull, sizeof(topo), 0, 0, 0);
 	CHECK_ERR(r.err, ERR_BAD_ADDRESS);
-	r = sys_invoke(CPTR_KERNEL, KERNEL_TOPOLOGY, (uint64_t)readonly, sizeof(topo), 0, 0, 0);
+	r = sys_invoke(CPTR_INFO, INFO_TOPOLOGY, (uint64_t)readonly, sizeof(topo), 0, 0, 0);
 	CHECK_ERR(r.err, ERR_BAD_ADDRESS);
 	CHECK_EQ(readonly[0], 1);
-	/* Only the Kernel capability has the method. */
-	CHECK_ERR(sys_invoke(CPTR_DISPATCHER, KERNEL_TOPOLOGY, (uint64_t)&topo, sizeof(topo), 0,
+	/* Only the Info capability has the method. */
+	CHECK_ERR(sys_invoke(CPTR_DISPATCHER, INFO_TOPOLOGY, (uint64_t)&topo, sizeof(topo), 0,
 			     0, 0).err, ERR_CAP_WRONG_TYPE);
-	/* It only reads: a read-only copy of the Kernel capability may ask,
+	/* It only reads: a read-only copy of the Info capability may ask,
 	 * where a method that changes something needs WRITE. */
-	CHECK_ERR(cnode_mint(T_SCRATCHCN, 0, CPTR_KERNEL, CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 0, CPTR_INFO, CAP_RIGHT_READ, 0), OK);
 	CHECK_ERR(kernel_topology(SCRATCH(0), &topo), OK);
-	CHECK_EQ(topo.ncores, kernel_cores(CPTR_KERNEL));
-	CHECK_ERR(sys_invoke(SCRATCH(0), KERNEL_NOTIFY, 0, 31, 0, 0, 0).err, ERR_CAP_RIGHTS);
+	CHECK_EQ(topo.ncores, kernel_cores(CPTR_INFO));
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 1, CPTR_DOORBELL, CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(sys_invoke(SCRATCH(1), DOORBELL_RING, 0, 31, 0, 0, 0).err, ERR_CAP_RIGHTS);
 	/* And the kernel still answers. */
-	CHECK_ERR(kernel_topology(CPTR_KERNEL, &topo), OK);
-	CHECK_EQ(topo.ncores, kernel_cores(CPTR_KERNEL));
+	CHECK_ERR(kernel_topology(CPTR_INFO, &topo), OK);
+	CHECK_EQ(topo.ncores, kernel_cores(CPTR_INFO));
 }

@@ -52,7 +52,7 @@ int utest_main(const char *cmdline)
 		printf("FAIL user/fixture: cannot set up the scratch CNode and RAM\n");
 		return 1;
 	}
-	utest_run("user", pattern, kernel_cores(CPTR_KERNEL), scratch_reset, &c);
+	utest_run("user", pattern, kernel_cores(CPTR_INFO), scratch_reset, &c);
 	printf("user tests: %d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped);
 	return c.failed;
 }

@@ -24,11 +24,14 @@ enumerators() {
 }
 names="$(enumerators cap_method "$ROOT/include/kpi/caps.h") $(enumerators syscall_nr \
 	"$ROOT/include/kpi/syscalls.h" | grep -v '^SYS_COUNT$')"
+# The rows, without the table of the ABI's ranges (abi[]), which names
+# the authority methods it spans and is no row.
+rows="$(sed '/abi\[\] = {/,/^};/d' "$ROOT/tests/monitor/fuzzcov.c")"
 missing=""
 count=0
 for n in $names; do
 	count=$((count + 1))
-	grep -qE "\\b$n\\b" "$ROOT/tests/monitor/fuzzcov.c" || missing="$missing $n"
+	echo "$rows" | grep -qE "\\b$n\\b" || missing="$missing $n"
 done
 if [ "$count" -lt 40 ]; then
 	fail every_method_and_system_call_has_a_row "read only $count names from the headers"

@@ -81,31 +81,33 @@ err_t disp_regs(capaddr_t disp, struct disp_regs *out)
 	return sys_invoke(disp, DISP_REGS, (uintptr_t)out, 0, 0, 0, 0).err;
 }
 
-err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size)
+err_t kernel_cmdline(capaddr_t info, char *buf, uint64_t size)
 {
-	return sys_invoke(kernel, KERNEL_CMDLINE, (uintptr_t)buf, size, 0, 0, 0).err;
+	return sys_invoke(info, INFO_CMDLINE, (uintptr_t)buf, size, 0, 0, 0).err;
 }
 
-err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot)
+err_t kernel_notify_bind(capaddr_t doorbell, capaddr_t ep, unsigned slot)
 {
-	return sys_invoke(kernel, KERNEL_NOTIFY_BIND, ep, slot, 0, 0, 0).err;
+	return sys_invoke(doorbell, DOORBELL_BIND, ep, slot, 0, 0, 0).err;
 }
 
-err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot)
+err_t kernel_notify(capaddr_t doorbell, unsigned core, unsigned slot)
 {
-	return sys_invoke(kernel, KERNEL_NOTIFY, core, slot, 0, 0, 0).err;
+	return sys_invoke(doorbell, DOORBELL_RING, core, slot, 0, 0, 0).err;
 }
 
-unsigned kernel_cores(capaddr_t kernel)
+unsigned kernel_cores(capaddr_t info)
 {
-	struct sys_ret r = sys_invoke(kernel, KERNEL_CORES, 0, 0, 0, 0, 0);
+	struct sys_ret r = sys_invoke(info, INFO_CORES, 0, 0, 0, 0, 0);
 
 	return r.err ? 0 : (unsigned)r.value;
 }
 
-void kernel_poweroff(capaddr_t kernel, int code)
+void kernel_poweroff(capaddr_t power, int code)
 {
-	sys_invoke(kernel, KERNEL_POWEROFF, (uint64_t)code, 0, 0, 0, 0);
+	if (code)	/* the test kernel's verdict exit (docs/power.md) */
+		sys_invoke(power, POWER_TEST_EXIT, (uint64_t)code, 0, 0, 0, 0);
+	sys_invoke(power, POWER_OFF, 0, 0, 0, 0, 0);
 	for (;;)
 		sys_yield();	/* not a monitor: the call failed; stay put */
 }
@@ -115,78 +117,78 @@ err_t disp_info(capaddr_t disp, struct disp_info *out)
 	return sys_invoke(disp, DISP_INFO, (uint64_t)out, 0, 0, 0, 0).err;
 }
 
-err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr_t cn,
+err_t kernel_notify_mint(capaddr_t doorbell, unsigned core, unsigned slot, capaddr_t cn,
 			 uint64_t dest)
 {
-	return sys_invoke(kernel, KERNEL_NOTIFY_MINT, core, slot, cn, dest, 0).err;
+	return sys_invoke(doorbell, DOORBELL_MINT, core, slot, cn, dest, 0).err;
 }
 
-err_t kernel_frame_export(capaddr_t kernel, capaddr_t frame, unsigned dest,
+err_t kernel_frame_export(capaddr_t export, capaddr_t frame, unsigned dest,
 			  struct frame_token *out)
 {
-	return sys_invoke(kernel, KERNEL_FRAME_EXPORT, frame, dest, (uintptr_t)out, 0, 0).err;
+	return sys_invoke(export, EXPORT_FRAME, frame, dest, (uintptr_t)out, 0, 0).err;
 }
 
-err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest,
+err_t kernel_frame_import(capaddr_t export, capaddr_t cn, uint64_t dest,
 			  const struct frame_token *token)
 {
-	return sys_invoke(kernel, KERNEL_FRAME_IMPORT, cn, dest, (uintptr_t)token, 0, 0).err;
+	return sys_invoke(export, EXPORT_FRAME_IMPORT, cn, dest, (uintptr_t)token, 0, 0).err;
 }
 
-err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on)
+err_t kernel_cap_remote(capaddr_t export, capaddr_t cap, bool on)
 {
-	return sys_invoke(kernel, KERNEL_CAP_REMOTE, cap, on, 0, 0, 0).err;
+	return sys_invoke(export, EXPORT_CAP_REMOTE, cap, on, 0, 0, 0).err;
 }
 
-err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256])
+err_t kernel_vroot_span(capaddr_t span, capaddr_t vroot, bool on, uint64_t out[256])
 {
-	return sys_invoke(kernel, KERNEL_VROOT_SPAN, vroot, on, (uintptr_t)out, 0, 0).err;
+	return sys_invoke(span, SPAN_VROOT, vroot, on, (uintptr_t)out, 0, 0).err;
 }
 
-err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry,
+err_t kernel_vroot_set(capaddr_t export, capaddr_t vroot, unsigned entry,
 		       const struct frame_token *table)
 {
-	return sys_invoke(kernel, KERNEL_VROOT_SET, vroot, entry, (uintptr_t)table, 0, 0).err;
+	return sys_invoke(export, EXPORT_VROOT_SET, vroot, entry, (uintptr_t)table, 0, 0).err;
 }
 
-err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, unsigned dest,
+err_t kernel_vroot_export(capaddr_t export, capaddr_t vroot, unsigned entry, unsigned dest,
 			  struct frame_token *out)
 {
-	return sys_invoke(kernel, KERNEL_VROOT_EXPORT, vroot, entry, dest, (uintptr_t)out, 0).err;
+	return sys_invoke(export, EXPORT_VROOT, vroot, entry, dest, (uintptr_t)out, 0).err;
 }
 
-err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages)
+err_t kernel_vroot_unmap(capaddr_t span, capaddr_t vroot, uint64_t va, uint64_t pages)
 {
-	return sys_invoke(kernel, KERNEL_VROOT_UNMAP, vroot, va, pages, 0, 0).err;
+	return sys_invoke(span, SPAN_UNMAP, vroot, va, pages, 0, 0).err;
 }
 
-err_t kernel_tlb_flush(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages)
+err_t kernel_tlb_flush(capaddr_t span, capaddr_t vroot, uint64_t va, uint64_t pages)
 {
-	return sys_invoke(kernel, KERNEL_TLB_FLUSH, vroot, va, pages, 0, 0).err;
+	return sys_invoke(span, SPAN_TLB_FLUSH, vroot, va, pages, 0, 0).err;
 }
 
-err_t kernel_core_node(capaddr_t kernel, unsigned core, unsigned *node)
+err_t kernel_core_node(capaddr_t info, unsigned core, unsigned *node)
 {
-	struct sys_ret r = sys_invoke(kernel, KERNEL_CORES, (uint64_t)core + 1, 0, 0, 0, 0);
+	struct sys_ret r = sys_invoke(info, INFO_CORES, (uint64_t)core + 1, 0, 0, 0, 0);
 
 	if (!r.err)
 		*node = (unsigned)r.value;
 	return r.err;
 }
 
-err_t kernel_topology(capaddr_t kernel, struct kpi_topo *out)
+err_t kernel_topology(capaddr_t info, struct kpi_topo *out)
 {
-	return sys_invoke(kernel, KERNEL_TOPOLOGY, (uint64_t)out, sizeof(*out), 0, 0, 0).err;
+	return sys_invoke(info, INFO_TOPOLOGY, (uint64_t)out, sizeof(*out), 0, 0, 0).err;
 }
 
-err_t kernel_console_take(capaddr_t kernel, unsigned bell)
+err_t kernel_console_take(capaddr_t console, unsigned bell)
 {
-	return sys_invoke(kernel, KERNEL_CONSOLE_TAKE, bell, 0, 0, 0, 0).err;
+	return sys_invoke(console, CONSOLE_TAKE, bell, 0, 0, 0, 0).err;
 }
 
-err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n)
+err_t kernel_console_read(capaddr_t console, char *buf, size_t size, size_t *n)
 {
-	struct sys_ret r = sys_invoke(kernel, KERNEL_CONSOLE_READ, (uint64_t)buf, size, 0, 0, 0);
+	struct sys_ret r = sys_invoke(console, CONSOLE_READ, (uint64_t)buf, size, 0, 0, 0);
 
 	*n = r.err ? 0 : (size_t)r.value;
 	return r.err;

@@ -257,7 +257,7 @@ err_t mon_reboot(void)
 {
 	uint64_t r[4];
 
-	return call(MON_POWEROFF, 0, 0, KERNEL_POWEROFF_REBOOT, 0, r);
+	return call(MON_POWEROFF, 0, 0, MON_POWEROFF_REBOOT, 0, r);
 }
 
 /* ---- Channels (docs/binding.md) ---- */

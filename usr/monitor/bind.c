@@ -190,7 +190,7 @@ static err_t bell_of(uint64_t ep, unsigned *bell)
 	}
 	cnode_delete(T_BINDCN, BELL_EP(s));
 	if ((err = cnode_copy(T_BINDCN, BELL_EP(s), T_MONCAP)) ||
-	    (err = kernel_notify_bind(CPTR_KERNEL, T_MONCAP, (unsigned)s))) {
+	    (err = kernel_notify_bind(CPTR_DOORBELL, T_MONCAP, (unsigned)s))) {
 		if (!bell_ep[s])
 			bell_free((unsigned)s);
 		return err;
@@ -280,7 +280,7 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 	struct cap_info fi;
 	err = r ? rcap_get(r, T_BINDCN, B_FRAME(b)) : cnode_copy(T_BINDCN, B_FRAME(b), frame);
 	if (err || (err = cap_identify(SLOT(B_FRAME(b)), &fi)) ||
-	    (err = kernel_notify_mint(CPTR_KERNEL, from, (unsigned)from_bell, T_BINDCN, B_BELL(b))) ||
+	    (err = kernel_notify_mint(CPTR_DOORBELL, from, (unsigned)from_bell, T_BINDCN, B_BELL(b))) ||
 	    (err = cnode_copy(T_BINDCN, B_EP(b), SLOT(S_EP(svc))))) {
 		for (unsigned k = 0; k < 3; k++)
 			cnode_delete(T_BINDCN, 3 * b + k);
@@ -290,7 +290,7 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 					.seq = ++arrivals, .ep = services[svc].ep, .peer = from,
 					.chan = fi.base };
 	*bell = services[svc].bell;
-	kernel_notify(CPTR_KERNEL, me, *bell);	/* a client waits: come and accept */
+	kernel_notify(CPTR_DOORBELL, me, *bell);	/* a client waits: come and accept */
 	return OK;
 }
 
@@ -379,7 +379,7 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 		sent = true;
 		err = ask_bind(core, (const char *)&w[1], EXPORT_SVC(value), rc.id, bell, &peer_bell);
 	}
-	if (err || (err = kernel_notify_mint(CPTR_KERNEL, core, peer_bell, T_BINDCN, B_BELL(b))))
+	if (err || (err = kernel_notify_mint(CPTR_DOORBELL, core, peer_bell, T_BINDCN, B_BELL(b))))
 		goto fail;
 	bindings[b] = (struct binding){ .used = true, .ep = ep, .peer = core, .chan = fi.base,
 					.rcap = rc.id };

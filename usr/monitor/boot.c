@@ -43,7 +43,7 @@ err_t monitor_hello(unsigned core, char cmdline[KERNEL_CMDLINE_MAX])
 
 	printf("monitor: core %u up (argument %lu), %u RAM capabilities, %llu KiB\n", core,
 	       libc_arg, nram, (unsigned long long)(ram >> 10));
-	if ((err = kernel_cmdline(CPTR_KERNEL, cmdline, KERNEL_CMDLINE_MAX)))
+	if ((err = kernel_cmdline(CPTR_INFO, cmdline, KERNEL_CMDLINE_MAX)))
 		printf("monitor: cannot read the command line: %s: %s\n", err_name(err), err_msg(err));
 	return err;
 }
@@ -94,7 +94,7 @@ err_t monitor_setup(unsigned core, const char *cmdline, bool mesh)
  * SKB's first row. */
 void monitor_greet(bool ping)
 {
-	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_KERNEL);
+	unsigned n = mesh_join_all(), cores = kernel_cores(CPTR_INFO);
 
 	printf("monitors: %u/%u joined over URPC\n", n, cores);
 	/* The UART becomes a service only once no kernel writes it any more

@@ -126,7 +126,7 @@ err_t mesh_send(unsigned to, uint32_t type, const uint64_t *w, unsigned n)
 		return ERR_INVALID_ARG;
 	while ((err = urpc_send(&tx[to], w, n, type)) == ERR_WOULD_BLOCK)
 		sys_yield();
-	return err ? err : kernel_notify(CPTR_KERNEL, to, MESH_DOORBELL);
+	return err ? err : kernel_notify(CPTR_DOORBELL, to, MESH_DOORBELL);
 }
 
 err_t mesh_on(uint32_t first, uint32_t last, mesh_handler_t fn)
@@ -222,7 +222,7 @@ static void ring(void *arg)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (w && *w)
 		return;
-	kernel_notify(CPTR_KERNEL, j, MESH_DOORBELL);
+	kernel_notify(CPTR_DOORBELL, j, MESH_DOORBELL);
 }
 
 /*
@@ -370,7 +370,7 @@ err_t mesh_init(unsigned core)
 	mesh_handlers.pong = on_pong;
 	mesh_handlers.drops = on_drops;
 	mesh_handlers.drops_r = on_drops_r;
-	ncores = kernel_cores(CPTR_KERNEL);
+	ncores = kernel_cores(CPTR_INFO);
 	if (ncores < 2)
 		return OK;			/* alone: nothing to join */
 	if (ncores > MAX_MESH_CORES)
@@ -380,7 +380,7 @@ err_t mesh_init(unsigned core)
 	for (unsigned j = 0; j < ncores; j++)
 		if (j != me && (err = bind_peer(j)))
 			return err;
-	if ((err = kernel_notify_bind(CPTR_KERNEL, T_FAULTEP, MESH_DOORBELL)))
+	if ((err = kernel_notify_bind(CPTR_DOORBELL, T_FAULTEP, MESH_DOORBELL)))
 		return err;
 	up = true;
 	mesh_poll();				/* what came before the binding */

@@ -211,9 +211,9 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_
 	case MON_TRACE:
 		return mtrace_request(w[1], w[2], r);
 	case MON_POWEROFF:
-		if (w[1] > 127 || w[2] > KERNEL_POWEROFF_REBOOT)
+		if (w[1] > 127 || w[2] > MON_POWEROFF_REBOOT)
 			return ERR_INVALID_ARG;
-		if (w[2] == KERNEL_POWEROFF_REBOOT)
+		if (w[2] == MON_POWEROFF_REBOOT)
 			return monitor_reboot();
 		monitor_poweroff((unsigned)w[1]);
 		return ERR_UNSUPPORTED;		/* no machine to power off */

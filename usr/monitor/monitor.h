@@ -258,11 +258,12 @@ err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
 void console_proc_ending(const struct proc *p);
 bool console_owner(unsigned *core, unsigned *pid);
-/* console_sync, then KERNEL_POWEROFF with code (docs/power.md). Returns
- * only if the machine stays on: ERR_UNSUPPORTED, once the kernel's reason
- * is on the console. */
+/* console_sync, then with a verdict (code != 0) the test kernel's exit,
+ * POWER_TEST_EXIT(code), and then, or with code 0, POWER_OFF
+ * (docs/power.md). Returns only if the machine stays on:
+ * ERR_UNSUPPORTED, once the kernel's reason is on the console. */
 err_t monitor_poweroff(unsigned code);
-/* console_sync, then KERNEL_POWEROFF's reboot: returns only with an error
+/* console_sync, then POWER_REBOOT: returns only with an error
  * from the kernel (the kernel itself halts if no way of resetting works). */
 err_t monitor_reboot(void);
 

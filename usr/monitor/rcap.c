@@ -9,14 +9,14 @@
  * carry them in that order.
  *
  * Copy. The owner's monitor copies the capability into its RCAP CNode (the
- * anchor) and marks the anchor with KERNEL_CAP_REMOTE: from then on its
+ * anchor) and marks the anchor with EXPORT_CAP_REMOTE: from then on its
  * kernel refuses to delete the anchor or revoke anything above it
  * (ERR_CAP_REMOTE), so neither the object nor the RAM under it can be
  * reused, whatever the processes on the owner's core do with their own
  * copies. Its kernel mints an export token for the anchor and the other
- * core (KERNEL_FRAME_EXPORT, lib/token.h), which it sends in IMPORT to the
+ * core (EXPORT_FRAME, lib/token.h), which it sends in IMPORT to the
  * other core, whose monitor makes a capability to the same memory with
- * KERNEL_FRAME_IMPORT (the import) and answers. That kernel takes the
+ * EXPORT_FRAME_IMPORT (the import) and answers. That kernel takes the
  * token once, and only from the core that minted it for it: a monitor
  * cannot import memory no kernel exported to it, nor an export twice. A process there gets a
  * copy of the import, so the import is the root of every copy that core
@@ -110,7 +110,7 @@ static void release(struct anchor *a)
 {
 	unsigned i = (unsigned)(a - anchors);
 
-	kernel_cap_remote(CPTR_KERNEL, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
+	kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
 	cnode_delete(T_RCAPCN, ANCHOR_SLOT(i));
 	a->used = a->revoking = false;
 	a->gen++;
@@ -137,7 +137,7 @@ static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor *
 		return ERR_TOO_MANY;
 	if ((err = cnode_copy(T_RCAPCN, ANCHOR_SLOT(free), cap)))
 		return err;
-	if ((err = kernel_cap_remote(CPTR_KERNEL, CADDR(RCAP_CN, ANCHOR_SLOT(free)), true))) {
+	if ((err = kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(free)), true))) {
 		cnode_delete(T_RCAPCN, ANCHOR_SLOT(free));
 		return err;
 	}
@@ -184,7 +184,7 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 		return err;
 	unsigned i = (unsigned)(a - anchors);
 	struct frame_token t;
-	err = kernel_frame_export(CPTR_KERNEL, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t);
+	err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t);
 	if (!err)
 		err = rcap_import_raw(to, ID(i, a->gen), &t);
 	if (err) {
@@ -359,7 +359,7 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
 		;
 	if (i == IMPORTS)
 		return ERR_TOO_MANY;
-	if ((err = kernel_frame_import(CPTR_KERNEL, T_RCAPCN, IMPORT_SLOT(i), t)))
+	if ((err = kernel_frame_import(CPTR_EXPORT, T_RCAPCN, IMPORT_SLOT(i), t)))
 		return err;
 	imports[i] = (struct import){ .used = true, .owner = from, .id = id,
 				      .base = t->base, .size = t->size };

@@ -94,13 +94,13 @@ static err_t do_spawn(unsigned from, const char *name, uint64_t arg, const struc
 		return ERR_TOO_MANY;
 	/* Its endpoint, which doorbell *bell notifies. */
 	if ((err = ram_retype(T_REMOTECN, 4 * slot, CAP_ENDPOINT, 0)) ||
-	    (err = kernel_notify_bind(CPTR_KERNEL, RSLOT(slot, 0), (unsigned)*bell)))
+	    (err = kernel_notify_bind(CPTR_DOORBELL, RSLOT(slot, 0), (unsigned)*bell)))
 		goto fail;
 	struct rcap frame = { .owner = from, .id = q->frame };
 	if (q->has_frame && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
 		goto fail;
 	if (q->has_bell &&
-	    (err = kernel_notify_mint(CPTR_KERNEL, q->bell_core, q->bell_slot, T_REMOTECN,
+	    (err = kernel_notify_mint(CPTR_DOORBELL, q->bell_core, q->bell_slot, T_REMOTECN,
 				      4 * slot + 2)))
 		goto fail;
 	o.give[0] = RSLOT(slot, 0);

@@ -5,7 +5,7 @@
  * flushed them; every core that runs a span of the space must flush them
  * too before the pages may be reused. The root builds the tree of the
  * chosen shape over those cores and sends `shoot` to its children; each
- * core flushes the pages in its replicas of the space (KERNEL_TLB_FLUSH,
+ * core flushes the pages in its replicas of the space (SPAN_TLB_FLUSH,
  * counted by its kernel), builds the same tree from the same facts, sends
  * `shoot` on to its own children (an aggregator fans out), collects their
  * `shot`s and answers its parent once for its whole subtree. Unicast's
@@ -23,7 +23,7 @@
  * run is a record (struct run), not a call stack: the handlers send and
  * return, and the root alone waits.
  *
- * The topology is the kernel's (KERNEL_CORES: the NUMA node of each core,
+ * The topology is the kernel's (INFO_CORES: the NUMA node of each core,
  * from SRAT); the SKB should give these facts, cache groups and distances
  * included, once it exists (shoot_topology below is where it plugs in).
  * Until then every core is taken to share one last-level cache, as QEMU's
@@ -62,13 +62,13 @@ static struct mtree_topo topo;
 /* The facts the trees are built from (see the header). */
 static void shoot_topology(void)
 {
-	unsigned n = kernel_cores(CPTR_KERNEL);
+	unsigned n = kernel_cores(CPTR_INFO);
 
 	memset(&topo, 0, sizeof(topo));
 	topo.ncores = n > MTREE_MAX_CORES ? MTREE_MAX_CORES : n;
 	for (unsigned c = 0; c < topo.ncores; c++) {
 		unsigned node = 0;
-		if (kernel_core_node(CPTR_KERNEL, c, &node) || node >= MTREE_MAX_NODES)
+		if (kernel_core_node(CPTR_INFO, c, &node) || node >= MTREE_MAX_NODES)
 			node = 0;
 		topo.node[c] = (uint8_t)node;
 		topo.cache[c] = 0;

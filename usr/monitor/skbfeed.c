@@ -3,7 +3,7 @@
  * SKB is a process on core 0 (usr/skb); what it knows, core 0's monitor
  * gathers into a frame the two share (usr/skb/feed.h):
  *
- *   the kernel's record   KERNEL_TOPOLOGY, at boot (only monitors hold
+ *   the kernel's record   INFO_TOPOLOGY, at boot (only monitors hold
  *                         the Kernel capability);
  *   each core's CPUID     every monitor asks CPUID on its own core
  *                         (skb_cpuid_read) and sends the leaves to core 0
@@ -183,7 +183,7 @@ err_t skbfeed_init(unsigned core)
 		return err;
 	/* A new frame is all zeros: no core, no round trip, sequence 0. */
 	write_begin();
-	err = kernel_topology(CPTR_KERNEL, &feed->in.topo);
+	err = kernel_topology(CPTR_INFO, &feed->in.topo);
 	skb_cpuid_read(&feed->in.core[0].cpuid, cpuid_insn, NULL);
 	feed->in.core[0].state = SKB_CORE_UP;
 	write_end();

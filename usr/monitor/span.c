@@ -8,7 +8,7 @@
  * memory on both cores: a page the owner maps later is seen by the span
  * at once. What would not be seen, a new top-level entry or a mapping
  * removed (other TLBs may still hold it), the owner's kernel refuses
- * while the space is marked as spanned (KERNEL_VROOT_SPAN); unmapping is
+ * while the space is marked as spanned (SPAN_VROOT); unmapping is
  * then the monitor's, with a TLB shootdown (MON_UNMAP).
  *
  * The owner side (the process's core) serves MON_SPAN, MON_SPAN_WAIT and
@@ -154,7 +154,7 @@ static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const stru
 			.owner = owner, .dest = me, .base = t[i].at & ~0xFFFull, .size = 4096,
 			.kind = TOKEN_TABLE, .seq = t[i].seq, .mac = t[i].mac,
 		};
-		if ((err = kernel_vroot_set(CPTR_KERNEL, vr, t[i].at & 0xFFF, &tok)))
+		if ((err = kernel_vroot_set(CPTR_EXPORT, vr, t[i].at & 0xFFF, &tok)))
 			goto fail;
 	}
 	if ((err = cnode_copy(root, TASK_CN, task)) ||
@@ -241,7 +241,7 @@ static void owner_stopped(unsigned i)
 {
 	owned[i].running = false;
 	if (!vroot_spanned_elsewhere(owned[i].vroot, i))
-		kernel_vroot_span(CPTR_KERNEL, OWNER_VROOT(i), false, NULL);
+		kernel_vroot_span(CPTR_SPAN, OWNER_VROOT(i), false, NULL);
 }
 
 static void owner_free(unsigned i)
@@ -307,7 +307,7 @@ static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
 		return err;
 	owned[i] = (struct owned){ .used = true, .running = true, .core = core, .vroot = vroot };
 	/* Marked before its tables are read: none can change from now on. */
-	if ((err = kernel_vroot_span(CPTR_KERNEL, OWNER_VROOT(i), true, all)))
+	if ((err = kernel_vroot_span(CPTR_SPAN, OWNER_VROOT(i), true, all)))
 		goto fail;
 	for (unsigned e = 0; e < 256; e++) {
 		if (!all[e])
@@ -317,7 +317,7 @@ static err_t span_new(const uint64_t *w, uint64_t vroot, uint64_t *r)
 			goto fail;
 		}
 		/* Minted in the order the host will take them. */
-		if ((err = kernel_vroot_export(CPTR_KERNEL, OWNER_VROOT(i), e, core, &tok)))
+		if ((err = kernel_vroot_export(CPTR_EXPORT, OWNER_VROOT(i), e, core, &tok)))
 			goto fail;
 		t[nt++] = (struct table){ all[e] | e, tok.seq, tok.mac };
 	}
@@ -367,7 +367,7 @@ err_t span_flush_replicas(unsigned owner, uint64_t vroot, uint64_t va, uint32_t 
 	for (unsigned j = 0; j < HOSTED; j++) {
 		if (!hosted[j].used || hosted[j].owner != owner || hosted[j].vroot != vroot)
 			continue;
-		err_t err = kernel_tlb_flush(CPTR_KERNEL, HOST(j, H_VROOT), va, pages);
+		err_t err = kernel_tlb_flush(CPTR_SPAN, HOST(j, H_VROOT), va, pages);
 		if (err && !first)
 			first = err;
 	}
@@ -390,7 +390,7 @@ static err_t span_unmap(const uint64_t *w, bool has_cap, uint64_t *r)
 		return err;
 	if (w[2] > UINT32_MAX || w[3] > MTREE_NSHAPES)
 		return ERR_INVALID_ARG;
-	if ((err = kernel_vroot_unmap(CPTR_KERNEL, T_MONCAP, w[1], (uint32_t)w[2])))
+	if ((err = kernel_vroot_unmap(CPTR_SPAN, T_MONCAP, w[1], (uint32_t)w[2])))
 		return err;
 	err = shoot_run(vroot, w[1], (uint32_t)w[2], span_cores_of(vroot), (int)w[3] - 1, &k);
 	r[1] = k.msgs | (uint64_t)k.cross_node << 32;

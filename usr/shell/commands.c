@@ -273,7 +273,8 @@ static void cap_details(const struct cap_info *c, char *buf, size_t size)
 		snprintf(buf, size, "at 0x%llx, badge 0x%llx", (unsigned long long)c->base,
 			 (unsigned long long)c->badge);
 		break;
-	case CAP_KERNEL:
+	case CAP_INFO: case CAP_POWER: case CAP_DOORBELL: case CAP_EXPORT: case CAP_SPAN:
+	case CAP_CONSOLE:	/* authority: no memory, the type says it all */
 		buf[0] = '\0';
 		break;
 	default:		/* memory: RAM, frames, CNodes, page tables, dispatchers */

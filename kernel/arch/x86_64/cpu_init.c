@@ -142,12 +142,3 @@ void arch_halt_core(void)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
-
-/* The boot tests' verdict: QEMU's isa-debug-exit device first (QEMU exits
- * with status (code << 1) | 1), then ACPI S5 (poweroff.c); if neither
- * works, this core halts. */
-void arch_exit_qemu(int code)
-{
-	arch_poweroff((unsigned)code & 0x7F);
-	arch_halt_core();
-}

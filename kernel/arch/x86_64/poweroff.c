@@ -1,47 +1,33 @@
 /*
- * Powering the machine off (docs/power.md). There are two ways:
+ * Powering the machine off (docs/power.md): ACPI soft off (sleep state
+ * S5), as on a PC: write SLP_TYPa | SLP_EN to PM1a_CNT (and SLP_TYPb |
+ * SLP_EN to PM1b_CNT when there is one), with the ports from the FADT and
+ * the sleep types from the DSDT's \_S5, which machine_discover() read at
+ * boot (machine.s5). Under QEMU it ends QEMU with exit status 0. When it
+ * does not work the kernel says why and returns ERR_UNSUPPORTED: the
+ * machine stays on and the caller goes on.
  *
- * - ACPI soft off (sleep state S5), as on a PC: write SLP_TYPa | SLP_EN to
- *   PM1a_CNT (and SLP_TYPb | SLP_EN to PM1b_CNT when there is one), with
- *   the ports from the FADT and the sleep types from the DSDT's \_S5, which
- *   machine_discover() read at boot (machine.s5). Under QEMU it ends QEMU
- *   with exit status 0, whatever the code.
- * - QEMU's isa-debug-exit device (port 0xF4): QEMU exits at once, inside
- *   the write, with status code * 2 + 1. Without the device the write
- *   goes to whatever decodes port 0xF4, on a PC usually nothing; a plain
- *   power-off writes it only once S5 has failed.
- *
- * The order depends on the code. A verdict (code != 0: the boot tests' and
- * user tests' 0x10 / 0x11) tries the exit device first, because only it
- * carries a status; the host then tells a verdict (33, 35) from a power-off
- * (0, or 1 where ACPI is off). A plain power-off (code 0, the shell's) tries
- * ACPI first, as a PC must. Each falls back on the other. When neither
- * works the kernel says so and returns ERR_UNSUPPORTED: the machine stays
- * on and the caller goes on.
+ * This is the only way the production kernel powers off. QEMU's
+ * isa-debug-exit device, which carries a test verdict as QEMU's exit
+ * status, belongs to the test kernel alone (tests/boot/test_exit.c).
  *
  * Every caller runs on the bootstrap core (core 0): the boot tests'
- * verdict (arch_exit_qemu), and core 0's monitor (KERNEL_POWEROFF), to
- * which the monitors send every power-off request; the ACPI spec wants
- * SMI_CMD written from the boot processor. The other cores run on; soft
- * off stops them all at once.
+ * runner (ktest.c), and core 0's monitor (POWER_OFF), to which the
+ * monitors send every power-off request; the ACPI spec wants SMI_CMD
+ * written from the boot processor. The other cores run on; soft off
+ * stops them all at once.
  */
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/machine.h"
 #include "kernel/arch/x86_64/cpu.h"
 
-#define DEBUG_EXIT_PORT		0xF4
 /* How long soft off may take before it counts as failed. A PC is off
  * within milliseconds; QEMU stops at its main loop's next turn. Far above
  * both, so that a loaded host never makes a working S5 look broken. */
 #define S5_WAIT_MS		5000
 /* How long the firmware may take to enter ACPI mode after ACPI_ENABLE. */
 #define ACPI_ENABLE_WAIT_MS	3000
-
-static void debug_exit(unsigned code)
-{
-	outb(DEBUG_EXIT_PORT, (uint8_t)code);
-}
 
 static uint64_t deadline_ms(unsigned ms)
 {
@@ -98,20 +84,15 @@ static void acpi_soft_off(const struct acpi_s5 *s5)
 		s5->pm1a_cnt, s5->slp_typa, S5_WAIT_MS);
 }
 
-err_t arch_poweroff(unsigned code)
+err_t arch_poweroff(void)
 {
 	const struct acpi_s5 *s5 = &machine.s5;
 
-	if (code)
-		debug_exit(code);
 	if (s5->err == OK)
 		acpi_soft_off(s5);
-	if (!code)
-		debug_exit(code);
 	if (s5->err == OK)
-		kprintf("poweroff: ACPI S5 failed and there is no QEMU exit device; the machine stays on\n");
+		kprintf("poweroff: ACPI S5 failed; the machine stays on\n");
 	else
-		kprintf("poweroff: no ACPI S5 (%s) and no QEMU exit device; the machine stays on\n",
-			s5->why);
+		kprintf("poweroff: no ACPI S5 (%s); the machine stays on\n", s5->why);
 	return ERR_UNSUPPORTED;
 }

@@ -13,8 +13,9 @@ enum uprog_mode {
 				 * fault, general protection, invalid opcode,
 				 * breakpoint (the kernel stops it; exit status
 				 * -(vector + 1)) */
-	UPROG_KERNEL_CAP = 6,	/* tries the Kernel capability, which an ordinary
-				 * process lacks: exits with the error */
+	UPROG_KERNEL_CAP = 6,	/* tries a method of each authority type where it
+				 * holds none: exits with the error; | 1 << 8:
+				 * holding a Doorbell at UPROG_EP */
 	UPROG_LOOP = 7,		/* yields for ever (to be killed) */
 	UPROG_CHECK_CAPS = 8,	/* checks its well-known capabilities */
 	UPROG_ECHO = 9,		/* LMP echo server on UPROG_EP: replies (w0 + 1,

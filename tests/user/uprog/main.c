@@ -74,14 +74,50 @@ int uprog_failed(int status, const char *file, int line)
 	return status;
 }
 
-static int try_kernel_cap(void)
+/*
+ * UPROG_KERNEL_CAP: an ordinary process tries one method of each
+ * authority type (kpi/caps.h, "Authority") at its well-known address,
+ * where it holds nothing: each must fail alike (ERR_CAP_EMPTY), which it
+ * returns (1000 if they differ). With parameter 1 it holds exactly one,
+ * a Doorbell at UPROG_EP: ringing through it works, and every other
+ * type's method on it is ERR_CAP_WRONG_TYPE; then it returns 0, else
+ * 100 + the index of the method that was not refused.
+ */
+static int try_kernel_cap(unsigned param)
 {
 	char buf[64];
-	err_t a = kernel_cmdline(CPTR_KERNEL, buf, sizeof(buf));
-	err_t b = sys_invoke(CPTR_KERNEL, KERNEL_POWEROFF, 0x11, 0, 0, 0, 0).err;
+	const struct { capaddr_t at; uint64_t method, a0, a1; } tries[AUTH_COUNT] = {
+		{ CPTR_POWER, POWER_OFF, 0x11, 0 },
+		{ CPTR_INFO, INFO_CMDLINE, (uintptr_t)buf, sizeof(buf) },
+		{ CPTR_DOORBELL, DOORBELL_RING, sys_core_id(), NOTIFY_SLOTS - 1 },
+		{ CPTR_EXPORT, EXPORT_CAP_REMOTE, UPROG_EP, 0 },
+		{ CPTR_SPAN, SPAN_TLB_FLUSH, CPTR_VROOT, 0 },
+		{ CPTR_CONSOLE, CONSOLE_READ, (uintptr_t)buf, 0 },
+	};
+	err_t first = sys_invoke(tries[0].at, tries[0].method, tries[0].a0, tries[0].a1, 0, 0, 0).err;
 
-	printf("uprog: Kernel capability: cmdline %s, poweroff %s\n", err_name(a), err_name(b));
-	return a == b ? a : 1000;
+	for (unsigned i = 1; i < AUTH_COUNT; i++) {
+		err_t e = sys_invoke(tries[i].at, tries[i].method, tries[i].a0, tries[i].a1, 0, 0, 0).err;
+		if (e != first) {
+			printf("uprog: authority method %llu at its own address: %s, not %s\n",
+			       (unsigned long long)tries[i].method, err_name(e), err_name(first));
+			return 1000;
+		}
+	}
+	printf("uprog: no authority: each type's method %s\n", err_name(first));
+	if (param != 1)
+		return first;
+	for (unsigned i = 0; i < AUTH_COUNT; i++) {
+		err_t e = sys_invoke(UPROG_EP, tries[i].method, tries[i].a0, tries[i].a1, 0, 0, 0).err;
+		err_t want = tries[i].at == CPTR_DOORBELL ? OK : ERR_CAP_WRONG_TYPE;
+		if (e != want) {
+			printf("uprog: holding only a Doorbell, method %llu gave %s, not %s\n",
+			       (unsigned long long)tries[i].method, err_name(e), err_name(want));
+			return 100 + (int)i;
+		}
+	}
+	printf("uprog: holding only a Doorbell: it rings, the other kinds are refused\n");
+	return 0;
 }
 
 static int check_caps(void)
@@ -94,8 +130,9 @@ static int check_caps(void)
 		return FAILED(2);
 	if (cap_identify(CPTR_VROOT, &i) || i.type != CAP_PML4)
 		return FAILED(3);
-	if (cap_identify(CPTR_KERNEL, &i) != ERR_CAP_EMPTY)
-		return FAILED(4);
+	for (unsigned k = 0; k < AUTH_COUNT; k++)
+		if (cap_identify(CADDR(AUTH_CN, k), &i) != ERR_CAP_EMPTY)
+			return FAILED(4);
 	return 0;
 }
 
@@ -385,7 +422,7 @@ int main(int argc, char **argv)
 		fault_on_purpose((unsigned)libc_arg);
 		return 99;	/* not reached */
 	case UPROG_KERNEL_CAP:
-		return try_kernel_cap();
+		return try_kernel_cap(UPROG_PARAM(libc_arg));
 	case UPROG_LOOP:
 		for (;;)
 			sys_yield();

@@ -41,7 +41,8 @@ TEST(holds_only_what_init_gave)
 {
 	struct cap_info i;
 
-	CHECK_ERR(cap_identify(CPTR_KERNEL, &i), ERR_CAP_EMPTY);
+	for (unsigned k = 0; k < AUTH_COUNT; k++)	/* no authority at all */
+		CHECK_ERR(cap_identify(CADDR(AUTH_CN, k), &i), ERR_CAP_EMPTY);
 	CHECK_ERR(cap_identify(CADDR(RAM_CN, 0), &i), OK);
 	CHECK(i.type == CAP_RAM && i.size == OWN_RAM);
 	CHECK_ERR(cap_identify(CADDR(RAM_CN, 1), &i), ERR_CAP_EMPTY);

@@ -28,52 +28,58 @@ err_t disp_run(capaddr_t disp);
 err_t disp_set_name(capaddr_t disp, const char *name);
 err_t disp_set_exc_ep(capaddr_t disp, capaddr_t ep, unsigned flags);
 err_t disp_regs(capaddr_t disp, struct disp_regs *out);
-err_t kernel_cmdline(capaddr_t kernel, char *buf, uint64_t size);
+/* The monitor's authority (kpi/caps.h, "Authority"): each kernel_* call
+ * takes the capability of its kind, named by its first parameter: a
+ * monitor passes CPTR_INFO, CPTR_DOORBELL, CPTR_EXPORT, CPTR_SPAN,
+ * CPTR_CONSOLE or CPTR_POWER, or a copy it made. */
+err_t kernel_cmdline(capaddr_t info, char *buf, uint64_t size);
 /* Doorbells (kpi/lmp.h, LMP_KIND_NOTIFY): bind one of this core's to an
  * endpoint; ring one of any core's. */
-err_t kernel_notify_bind(capaddr_t kernel, capaddr_t ep, unsigned slot);
-err_t kernel_notify(capaddr_t kernel, unsigned core, unsigned slot);
+err_t kernel_notify_bind(capaddr_t doorbell, capaddr_t ep, unsigned slot);
+err_t kernel_notify(capaddr_t doorbell, unsigned core, unsigned slot);
 /* A Notify capability for doorbell `slot` of `core`, into slot `dest` of
  * the CNode at `cn`; ringing it (notify_ring) works from any core. */
-err_t kernel_notify_mint(capaddr_t kernel, unsigned core, unsigned slot, capaddr_t cn,
+err_t kernel_notify_mint(capaddr_t doorbell, unsigned core, unsigned slot, capaddr_t cn,
 			 uint64_t dest);
 err_t notify_ring(capaddr_t notify);
 /* A Frame capability for memory another core's monitor exported. */
-err_t kernel_frame_export(capaddr_t kernel, capaddr_t frame, unsigned dest,
+err_t kernel_frame_export(capaddr_t export, capaddr_t frame, unsigned dest,
 			  struct frame_token *out);
-err_t kernel_frame_import(capaddr_t kernel, capaddr_t cn, uint64_t dest,
+err_t kernel_frame_import(capaddr_t export, capaddr_t cn, uint64_t dest,
 			  const struct frame_token *token);
 /* Marks (on) or unmarks the capability at `cap` as having copies on other
  * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
-err_t kernel_cap_remote(capaddr_t kernel, capaddr_t cap, bool on);
+err_t kernel_cap_remote(capaddr_t export, capaddr_t cap, bool on);
 /* Spanned address spaces (docs/span.md): mark or unmark the PML4 at
  * `vroot` as running on other cores too, its 256 user PDPTs' physical
  * addresses into out[] (NULL: not wanted) when marking; point user entry
  * `entry` of replica PML4 `vroot` at the PDPT at physical `base`. */
-err_t kernel_vroot_span(capaddr_t kernel, capaddr_t vroot, bool on, uint64_t out[256]);
-err_t kernel_vroot_set(capaddr_t kernel, capaddr_t vroot, unsigned entry,
+err_t kernel_vroot_span(capaddr_t span, capaddr_t vroot, bool on, uint64_t out[256]);
+err_t kernel_vroot_set(capaddr_t export, capaddr_t vroot, unsigned entry,
 		       const struct frame_token *table);
-err_t kernel_vroot_export(capaddr_t kernel, capaddr_t vroot, unsigned entry, unsigned dest,
+err_t kernel_vroot_export(capaddr_t export, capaddr_t vroot, unsigned entry, unsigned dest,
 			  struct frame_token *out);
 /* The two halves of a shootdown: clear the entries of [va, va + pages *
  * 4 KiB) in the marked PML4 `vroot` and flush them from this core's TLB
  * (all or none); flush those pages of the address space `vroot` (a
  * replica) from this core's TLB, counted (DISP_INFO's tlb_pages). */
-err_t kernel_vroot_unmap(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
-err_t kernel_tlb_flush(capaddr_t kernel, capaddr_t vroot, uint64_t va, uint64_t pages);
+err_t kernel_vroot_unmap(capaddr_t span, capaddr_t vroot, uint64_t va, uint64_t pages);
+err_t kernel_tlb_flush(capaddr_t span, capaddr_t vroot, uint64_t va, uint64_t pages);
 /* The machine as the kernel found it at boot (kpi/topology.h), for the
  * System Knowledge Base (docs/skb.md). */
 struct kpi_topo;
-err_t kernel_topology(capaddr_t kernel, struct kpi_topo *out);
+err_t kernel_topology(capaddr_t info, struct kpi_topo *out);
 /* The console log of this core (kernel/console.c, docs/console.md). */
-err_t kernel_console_take(capaddr_t kernel, unsigned bell);
-err_t kernel_console_read(capaddr_t kernel, char *buf, size_t size, size_t *n);
+err_t kernel_console_take(capaddr_t console, unsigned bell);
+err_t kernel_console_read(capaddr_t console, char *buf, size_t size, size_t *n);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
-/* How many cores the kernel starts (KERNEL_CORES); 0 on error. The NUMA
- * node of `core` (KERNEL_CORES with core + 1). */
-unsigned kernel_cores(capaddr_t kernel);
-err_t kernel_core_node(capaddr_t kernel, unsigned core, unsigned *node);
-__attribute__((noreturn)) void kernel_poweroff(capaddr_t kernel, int code);
+/* How many cores the kernel starts (INFO_CORES); 0 on error. The NUMA
+ * node of `core` (INFO_CORES with core + 1). */
+unsigned kernel_cores(capaddr_t info);
+err_t kernel_core_node(capaddr_t info, unsigned core, unsigned *node);
+/* With code != 0, the test kernel's verdict exit first (POWER_TEST_EXIT);
+ * then POWER_OFF. Stays put if both fail (docs/power.md). */
+__attribute__((noreturn)) void kernel_poweroff(capaddr_t power, int code);
 
 /* I/O ports (IOPORT_IN, IOPORT_OUT): read or write `width` (1, 2 or 4)
  * bytes at `port`, which the capability at `ioport` must grant entirely;

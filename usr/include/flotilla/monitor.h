@@ -44,7 +44,7 @@ enum mon_op {
 	MON_MEM,		/* core: () -> w1 = free RAM, w2 = all RAM, in bytes,
 				 * of that core's monitor */
 	MON_POWEROFF,		/* (code 0..127, how): write out the console, power
-				 * off (how 0) or reboot (how KERNEL_POWEROFF_REBOOT);
+				 * off (how 0) or reboot (how MON_POWEROFF_REBOOT);
 				 * ERR_CAP_RIGHTS but for the shell (below) */
 	/* Channels between processes (below): each call brings an endpoint. */
 	MON_EXPORT,		/* (name, name) + endpoint -> w1 = service */
@@ -90,6 +90,8 @@ enum mon_op {
  * bind a channel to the SKB, little where core 0 is short of memory).
  * A MON_SPAWN that brings a capability (on this core only) gives it to
  * the child at CPTR_TASK_FIRST_FREE. */
+/* MON_POWEROFF's `how`: reboot (POWER_REBOOT, docs/power.md). */
+#define MON_POWEROFF_REBOOT	1
 #define MON_FLAGS(w0)		((unsigned)(((w0) >> 24) & 0xFF))
 #define MON_SPAWN_ADMIN		1u
 #define MON_SPAWN_RAM_1M	2u
