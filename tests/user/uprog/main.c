@@ -52,6 +52,8 @@ int bench_unmap(size_t n);
 int bench_shoot(size_t n);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
+/* tests/user/uprog/names.c */
+int ns_race(uint64_t param);
 
 static int try_kernel_cap(void)
 {
@@ -147,6 +149,81 @@ static int watch_frame(void)
 	return 0;
 }
 
+/* NS_NAME_MAX + 1 characters: one too many. */
+#define TOO_LONG	"a-name-of-sixty-four-characters-which-is-one-more-than-the-most!"
+_Static_assert(sizeof(TOO_LONG) == NS_NAME_MAX + 2, "one character too many");
+
+/* Names past the short form, up to the longest: registered, found (and
+ * told apart from one that differs in its last character), removed. */
+static int long_names(unsigned core)
+{
+	static const unsigned lens[] = { NS_WORDS_NAME_MAX + 1, 32, 48, NS_NAME_MAX };
+	char name[NS_NAME_MAX + 1], other[NS_NAME_MAX + 1];
+	struct ns_entry e;
+
+	for (unsigned k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		unsigned n = lens[k];
+
+		snprintf(name, sizeof(name), "long%u.", core);
+		for (unsigned i = (unsigned)strlen(name); i < n; i++)
+			name[i] = (char)('a' + i % 26);
+		name[n] = '\0';
+		memcpy(other, name, n + 1);
+		other[n - 1] = '#';
+		if (ns_register(name, n) || ns_register(name, 1) != ERR_NAME_IN_USE ||
+		    ns_lookup(name, &e) || e.core != core || e.value != n ||
+		    ns_lookup(other, &e) != ERR_NOT_FOUND || ns_remove(name) ||
+		    ns_lookup(name, &e) != ERR_NOT_FOUND)
+			return 1;
+	}
+	return 0;
+}
+
+/* A long name's parts, sent by hand so that they can be wrong. */
+static int malformed_long_names(void)
+{
+	uint64_t p[4] = { MON_NS_PART, 0, ~0ull, ~0ull }, w[4], r[4];
+	uint64_t ticket;
+
+	/* Four parts without a NUL: the name is not terminated. */
+	if (mon_call_raw(p, r))
+		return 1;
+	ticket = p[1] = r[1];
+	for (unsigned part = 1; part < 4; part++) {
+		p[0] = MON_NS_PART | part << 8;
+		if (mon_call_raw(p, r) || r[1] != ticket)
+			return 2;
+	}
+	w[0] = MON_NS_LOOKUP | (uint64_t)MON_NS_TICKET << 24;
+	w[1] = ticket;
+	if (mon_call_raw(w, r) != ERR_BAD_MESSAGE)
+		return 3;
+	/* The ticket was used: it names nothing now; nor do 0 and one never given. */
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return 4;
+	w[1] = 0;
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return 5;
+	w[1] = ticket + 1000000;
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return 6;
+	/* A part past the longest name, a later part with no ticket, an
+	 * unknown flag. */
+	p[0] = MON_NS_PART | 4u << 8;
+	p[1] = ticket;
+	if (mon_call_raw(p, r) != ERR_INVALID_ARG)
+		return 7;
+	p[0] = MON_NS_PART | 1u << 8;
+	p[1] = 0;
+	if (mon_call_raw(p, r) != ERR_INVALID_ARG)
+		return 8;
+	w[0] = MON_NS_LOOKUP | 0x80ull << 24;
+	w[1] = 0x6f6c6c6568;	/* "hello" */
+	if (mon_call_raw(w, r) != ERR_BAD_MESSAGE)
+		return 9;
+	return 0;
+}
+
 /* UPROG_MONITOR_CALLS: see flotilla/uprog.h. Returns 0, or the number
  * of the first check that failed. */
 static int ask_the_monitor(void)
@@ -170,9 +247,12 @@ static int ask_the_monitor(void)
 		return 5;
 	if (ns_lookup("no-such-name", &e) != ERR_NOT_FOUND)
 		return 6;
-	if (ns_lookup("a-name-that-is-too-long", &e) != ERR_INVALID_ARG || ns_register("", 0) !=
-	    ERR_INVALID_ARG)
+	if (ns_lookup(TOO_LONG, &e) != ERR_INVALID_ARG || ns_register("", 0) != ERR_INVALID_ARG)
 		return 7;
+	if (long_names(core))
+		return 13;
+	if (malformed_long_names())
+		return 14;
 	if (core != 0 && ns_remove(UPROG_NS_HUB) != ERR_NOT_FOUND)	/* core 0's, not ours */
 		return 8;
 	if (mon_ping(core ? 0 : n - 1, &cycles) || cycles == 0)
@@ -433,6 +513,8 @@ int main(int argc, char **argv)
 		return beats();
 	case UPROG_HANGS:
 		return hangs();
+	case UPROG_NS_RACE:
+		return ns_race(libc_arg >> 8);
 	}
 	return 100;
 }
