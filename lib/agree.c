@@ -310,13 +310,26 @@ static void coord_take(struct agree *a, const struct agree_sub *s)
 	a->queue[(a->qhead + a->qlen++) % AGREE_QUEUE] = *s;
 }
 
+static unsigned children(const struct agree *a)
+{
+	unsigned n = 0;
+
+	for (int c = a->tree.first_child[a->self]; c >= 0; c = a->tree.next_sibling[c])
+		n++;
+	return n;
+}
+
 /* The coordinator proposes the next queued operation once none is open;
  * not from inside a callback (ops->done may submit), but when the
- * outermost call ends. */
+ * outermost call ends; and only with room in the outbox for a message to
+ * every child (its PREPARE, or its DECIDE when the coordinator's own
+ * check says no), so that a run of operations aborted at once loses no
+ * decision: the rest wait for the next input or tick, after the caller
+ * has sent what is out. */
 static void try_propose(struct agree *a)
 {
 	while (a->depth == 0 && a->has_view && a->self == a->coord && a->qlen &&
-	       a->cur.state != AGREE_COLLECTING) {
+	       a->cur.state != AGREE_COLLECTING && AGREE_OUTBOX - a->olen >= children(a)) {
 		struct agree_sub *s = &a->queue[a->qhead];
 
 		a->qhead = (a->qhead + 1) % AGREE_QUEUE;

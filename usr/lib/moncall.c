@@ -76,32 +76,63 @@ err_t mon_ping(unsigned core, uint64_t *cycles)
 	return err;
 }
 
-/* A name as two words, NUL-padded. */
+/* A name as two words, NUL-padded: the short form (program names,
+ * exported services, short names for the name service). */
 static err_t pack(const char *name, uint64_t w[2])
 {
 	size_t len = strlen(name);
 
-	if (len == 0 || len > NS_NAME_MAX)
+	if (len == 0 || len > NS_WORDS_NAME_MAX)
 		return ERR_INVALID_ARG;
 	w[0] = w[1] = 0;
 	memcpy(w, name, len);
 	return OK;
 }
 
+/*
+ * A name-service request (flotilla/monitor.h, "How a name travels"): w0 =
+ * op, w3 = value. A short name rides in w1..w2; a longer one is put in
+ * parts first, and the request carries its ticket.
+ */
+static err_t ns_call(unsigned op, const char *name, uint64_t value, uint64_t r[4])
+{
+	size_t len = strlen(name);
+	uint64_t w[4] = { op, 0, 0, value };
+	char buf[NS_NAME_MAX + 1 + NS_PART_BYTES] = { 0 };
+	err_t err;
+
+	if (len == 0 || len > NS_NAME_MAX)
+		return ERR_INVALID_ARG;
+	if (len <= NS_WORDS_NAME_MAX) {
+		memcpy(&w[1], name, len);
+		return mon_call_raw(w, r);
+	}
+	memcpy(buf, name, len);
+	for (unsigned part = 0; part * NS_PART_BYTES <= len; part++) {
+		uint64_t p[4] = { MON_NS_PART | (uint64_t)part << 8, w[1] };
+
+		memcpy(&p[2], buf + part * NS_PART_BYTES, NS_PART_BYTES);
+		if ((err = mon_call_raw(p, r)))
+			return err;
+		w[1] = r[1];		/* the ticket */
+	}
+	w[0] |= (uint64_t)MON_NS_TICKET << 24;
+	return mon_call_raw(w, r);
+}
+
 err_t ns_register(const char *name, uint64_t value)
 {
-	uint64_t n[2], r[4];
-	err_t err = pack(name, n);
+	uint64_t r[4];
 
-	return err ? err : call(MON_NS_REGISTER, 0, n[0], n[1], value, r);
+	return ns_call(MON_NS_REGISTER, name, value, r);
 }
 
 err_t ns_lookup(const char *name, struct ns_entry *out)
 {
-	uint64_t n[2], r[4];
-	err_t err = pack(name, n);
+	uint64_t r[4];
+	err_t err = ns_call(MON_NS_LOOKUP, name, 0, r);
 
-	if (!err && !(err = call(MON_NS_LOOKUP, 0, n[0], n[1], 0, r))) {
+	if (!err) {
 		out->core = (unsigned)r[1];
 		out->value = r[2];
 	}
@@ -110,10 +141,9 @@ err_t ns_lookup(const char *name, struct ns_entry *out)
 
 err_t ns_remove(const char *name)
 {
-	uint64_t n[2], r[4];
-	err_t err = pack(name, n);
+	uint64_t r[4];
 
-	return err ? err : call(MON_NS_REMOVE, 0, n[0], n[1], 0, r);
+	return ns_call(MON_NS_REMOVE, name, 0, r);
 }
 
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
@@ -207,7 +237,7 @@ err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out)
 		out->pid = (unsigned)r[1];
 		out->state = (unsigned)(r[1] >> 32);
 		memcpy(out->name, &r[2], 2 * sizeof(r[0]));
-		out->name[NS_NAME_MAX + 1] = '\0';
+		out->name[NS_WORDS_NAME_MAX + 1] = '\0';
 	}
 	return err;
 }

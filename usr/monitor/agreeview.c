@@ -14,6 +14,14 @@
  * its last view and takes no further part; a core added hears the view it
  * joins from the coordinator (view_is).
  *
+ * The same agreement carries the name service's operations (names.c):
+ * each payload's first byte says whose it is (enum agree_op_kind), and
+ * check and apply hand it on. One instance rather than two because the
+ * names' replicas are the view's members: a second instance would have
+ * to install every view this one agrees on; this way names and view
+ * changes have one order (docs/agreement.md, "The name service").
+ * agreeview_change submits any of them and waits for its outcome.
+ *
  * Reading the view needs no message (agreeview_get); `cores` in the shell
  * shows it (MON_CORES). The agreement's clock is the monitor's: it ticks
  * (one tick a millisecond) whenever the monitor handles a message or waits
@@ -30,7 +38,7 @@
 
 #define TICK_NS		1000000ull	/* one tick of the agreement: 1 ms */
 
-enum { VIEW_ADD = 1, VIEW_REMOVE = 2 };
+enum { VIEW_ADD = AGREE_OP_VIEW_ADD, VIEW_REMOVE = AGREE_OP_VIEW_REMOVE };
 
 struct view_op {
 	uint8_t kind, core;
@@ -45,11 +53,15 @@ static struct {
 } view;
 static uint64_t welcome;	/* cores added, to be told the view (coordinator) */
 static uint64_t last_ns;
-static struct {
+/* Changes this core asked for and waits on: one per submission the
+ * agreement lets a member have waiting (a change may be asked for while
+ * another waits: a name removed while a bind is served, say). */
+static struct waiter {
+	bool used, done;
 	uint32_t tag;
-	bool done;
 	err_t err;
-} wait;
+} waits[AGREE_PENDING];
+static unsigned malformed;	/* payloads this replica refused as malformed */
 
 static bool is_member(uint64_t set, unsigned c)
 {
@@ -61,7 +73,7 @@ static unsigned lowest(uint64_t set)
 	return (unsigned)__builtin_ctzll(set);
 }
 
-static err_t check(void *ctx, const void *p, unsigned len)
+static err_t view_check(const void *p, unsigned len)
 {
 	const struct view_op *op = p;
 
@@ -79,9 +91,32 @@ static err_t check(void *ctx, const void *p, unsigned len)
 	return ERR_INVALID_ARG;
 }
 
+/* Every operation of the agreement says what it is in its first byte:
+ * the view's own, or the name service's (names.c). */
+static err_t check(void *ctx, const void *p, unsigned len)
+{
+	const uint8_t *kind = p;
+	err_t err = ERR_BAD_MESSAGE;
+
+	if (len == 0)
+		;
+	else if (*kind == AGREE_OP_VIEW_ADD || *kind == AGREE_OP_VIEW_REMOVE)
+		err = view_check(p, len);
+	else if (*kind == AGREE_OP_NS_REGISTER || *kind == AGREE_OP_NS_REMOVE)
+		err = names_check(p, len);
+	if (err == ERR_BAD_MESSAGE)
+		malformed++;
+	return err;
+}
+
 static void apply(void *ctx, uint64_t id, const void *p, unsigned len)
 {
 	const struct view_op *op = p;
+
+	if (op->kind == AGREE_OP_NS_REGISTER || op->kind == AGREE_OP_NS_REMOVE) {
+		names_apply(p, len);
+		return;
+	}
 
 	if (op->kind == VIEW_ADD) {
 		view.members |= 1ull << op->core;
@@ -95,10 +130,11 @@ static void apply(void *ctx, uint64_t id, const void *p, unsigned len)
 
 static void done(void *ctx, uint32_t tag, err_t result)
 {
-	if (tag == wait.tag) {
-		wait.done = true;
-		wait.err = result;
-	}
+	for (unsigned i = 0; i < AGREE_PENDING; i++)
+		if (waits[i].used && waits[i].tag == tag) {
+			waits[i].done = true;
+			waits[i].err = result;
+		}
 }
 
 static const struct agree_ops view_ops = { .check = check, .apply = apply, .done = done };
@@ -234,33 +270,47 @@ err_t agreeview_get_on(unsigned core, uint32_t *epoch, uint64_t *members)
 	return err;
 }
 
-static bool settled(unsigned unused)
+static bool settled(unsigned i)
 {
 	pump();
-	return wait.done;
+	return waits[i].done;
 }
 
-/* Asks for one change and waits for the agreement's answer. */
-static err_t change(unsigned kind, unsigned core)
+err_t agreeview_change(const void *op, unsigned len)
 {
-	struct view_op op = { .kind = (uint8_t)kind, .core = (uint8_t)core };
+	unsigned i;
 	err_t err;
 
 	if (!ready)
 		return ERR_UNSUPPORTED;
-	if (core >= mesh_cores())
-		return ERR_INVALID_ARG;
 	if (!is_member(view.members, me))
 		return ERR_INVALID_ARG;		/* not in the view: no say */
-	if (wait.tag && !wait.done)
-		return ERR_TOO_MANY;		/* one change at a time from a core */
-	wait.done = false;
-	if ((err = agree_submit(&ag, &op, sizeof(op), &wait.tag)))
+	for (i = 0; i < AGREE_PENDING && waits[i].used; i++)
+		;
+	if (i == AGREE_PENDING)
+		return ERR_TOO_MANY;
+	/* Waiting before the submission: with no other member, it is
+	 * decided (done) before agree_submit returns. */
+	waits[i] = (struct waiter){ .used = true };
+	if ((err = agree_submit(&ag, op, len, &waits[i].tag))) {
+		waits[i].used = false;
 		return err;
+	}
 	pump();
-	if (!mesh_serve_until(settled, 0, sys_clock_ns() + MESH_WAIT_NS))
-		return ERR_TIMEOUT;
-	return wait.err;
+	err = mesh_serve_until(settled, i, sys_clock_ns() + MESH_WAIT_NS) ? waits[i].err :
+	      ERR_TIMEOUT;
+	waits[i].used = false;
+	return err;
+}
+
+/* Asks for one change of the view and waits for the agreement's answer. */
+static err_t change(unsigned kind, unsigned core)
+{
+	struct view_op op = { .kind = (uint8_t)kind, .core = (uint8_t)core };
+
+	if (core >= mesh_cores())
+		return ERR_INVALID_ARG;
+	return agreeview_change(&op, sizeof(op));
 }
 
 err_t agreeview_add(unsigned core)
@@ -277,6 +327,11 @@ err_t agreeview_remove(unsigned core)
 const struct agree_stats *agreeview_stats(void)
 {
 	return &ag.stats;
+}
+
+unsigned agreeview_malformed(void)
+{
+	return malformed;
 }
 
 err_t agreeview_init(unsigned core)

@@ -213,7 +213,7 @@ static bool service_alive(unsigned s)
 		return false;
 	if (alive(S_EP(s)))
 		return true;
-	names_remove(services[s].name);
+	names_remove((const char *)services[s].name);
 	services[s].used = false;
 	return false;
 }
@@ -250,7 +250,7 @@ static err_t export(const uint64_t *w, bool has_cap, uint64_t *r)
 	cnode_delete(T_BINDCN, S_EP(s));
 	if ((err = bell_of(ep, &bell)) || (err = cnode_copy(T_BINDCN, S_EP(s), T_MONCAP)))
 		return err;
-	if ((err = names_register(&w[1], EXPORT_VALUE(s)))) {
+	if ((err = names_register((const char *)&w[1], EXPORT_VALUE(s)))) {
 		cnode_delete(T_BINDCN, S_EP(s));
 		return err;
 	}
@@ -359,7 +359,7 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 		return ERR_BAD_MESSAGE;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
-	if ((err = names_lookup(&w[1], &core, &value)))
+	if ((err = names_lookup((const char *)&w[1], &core, &value)))
 		return err;
 	if (!IS_EXPORT(value))
 		return ERR_NOT_EXPORTED;
@@ -690,7 +690,8 @@ static err_t on_grant_r(struct idl_binding *b, uint64_t id, err_t status)
 }
 
 /* A client's monitor on another core binds to a service of this core's.
- * The name is copied first: server_end may ask core 0 (names_remove),
+ * The name is copied first: server_end may wait for the agreement
+ * (names_remove),
  * and what arrived meanwhile would overwrite it. */
 static err_t on_bind(struct idl_binding *b, uint64_t id, const char *s, uint32_t service,
 		     uint64_t frame, uint32_t client_bell)

@@ -112,6 +112,16 @@ uint64_t mesh_dropped(unsigned core)
 	return core < MAX_MESH_CORES ? dropped[core] : 0;
 }
 
+uint64_t mesh_sent(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned j = 0; up && j < ncores; j++)
+		if (j != me)
+			n += tx[j].sent;
+	return n;
+}
+
 static void drop(unsigned from, const char *what, err_t err)
 {
 	dropped[from]++;

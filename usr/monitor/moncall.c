@@ -187,7 +187,6 @@ static bool named_core_op(unsigned op)
 static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_cap)
 {
 	unsigned core = MON_CORE(w[0]);
-	err_t err;
 
 	switch (MON_OP(w[0])) {
 	case MON_CONSOLE_READ:		/* (PML4 base, pid): who reads (serve) */
@@ -227,16 +226,6 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_
 	}
 	case MON_PING:
 		return mesh_ping(core, &r[1]);
-	case MON_NS_REGISTER:
-		return names_register(&w[1], w[3]);
-	case MON_NS_LOOKUP: {
-		unsigned where = 0;
-		err = names_lookup(&w[1], &where, &r[2]);
-		r[1] = where;
-		return err;
-	}
-	case MON_NS_REMOVE:
-		return names_remove(&w[1]);
 	}
 	return ERR_BAD_MESSAGE;
 }
@@ -274,6 +263,9 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		q[3] = 0;
 	}
 
+	if (op == MON_NS_REGISTER || op == MON_NS_LOOKUP || op == MON_NS_REMOVE ||
+	    op == MON_NS_PART)
+		return names_request(w, r);	/* names.c: before the flags go */
 	if (op == MON_POWEROFF && !admin)
 		return ERR_CAP_RIGHTS;		/* checked here: fwd trusts its sender */
 	if (op == MON_EXPORT || op == MON_BIND || op == MON_ACCEPT || op == MON_BIND_CAP)

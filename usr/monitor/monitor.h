@@ -82,6 +82,9 @@ extern struct if_intermon_handlers mesh_handlers;
 struct idl_binding *mesh_to(unsigned core);
 unsigned mesh_peer(const struct idl_binding *b);
 uint64_t mesh_dropped(unsigned core);
+/* Messages this monitor has sent on the mesh, to every peer (names.c's
+ * proof that a lookup sends none). */
+uint64_t mesh_sent(void);
 err_t mesh_drops(unsigned core, uint64_t *count);
 /*
  * Raw URPC messages beside the interface, for make bench (meshbench.c),
@@ -214,15 +217,36 @@ err_t rcap_held(const struct rcap *r);
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
-/* The name service (names.c): core 0 keeps the table, the ns_ messages
- * of if/intermon.if. A name is two words, NUL-padded (flotilla/monitor.h),
- * and travels as a string; a malformed one is ERR_BAD_MESSAGE. */
+/* The name service (names.c, docs/agreement.md): a replica in every
+ * monitor, changed by agreement (agreeview.c). A name is a string of
+ * 1..NS_NAME_MAX characters; another is ERR_BAD_MESSAGE. Register and
+ * remove wait for the agreement; a lookup reads this replica and sends
+ * nothing. names_lookup_on asks core `on` for its replica's answer, and
+ * how many mesh messages that core sent for it (*sent, also with an
+ * error the replica answered; ~0 when none answered). */
 err_t names_init(unsigned core);
-err_t names_register(const uint64_t name[2], uint64_t value);
-err_t names_lookup(const uint64_t name[2], unsigned *core, uint64_t *value);
-err_t names_remove(const uint64_t name[2]);
-/* Two words holding 1..NS_NAME_MAX characters, NUL-padded (program
- * names in requests travel the same way). */
+err_t names_register(const char *name, uint64_t value);
+err_t names_lookup(const char *name, unsigned *core, uint64_t *value);
+err_t names_remove(const char *name);
+err_t names_lookup_on(unsigned on, const char *name, unsigned *core, uint64_t *value,
+		      uint64_t *sent);
+bool names_valid(const char *name);
+/* A process's request: MON_NS_REGISTER, _LOOKUP, _REMOVE, _PART. */
+err_t names_request(const uint64_t *w, uint64_t *r);
+/* One operation of the name service, as the agreement carries it. */
+struct ns_op {
+	uint8_t kind;		/* AGREE_OP_NS_REGISTER or AGREE_OP_NS_REMOVE */
+	uint8_t core;		/* the core that asks: the name's owner */
+	uint8_t pad[6];
+	uint64_t value;		/* register */
+	char name[NS_NAME_MAX + 1];	/* NUL-terminated, zeroes after the NUL */
+};
+/* The replica's side of the agreement (agreeview.c calls them). */
+err_t names_check(const void *op, unsigned len);
+void names_apply(const void *op, unsigned len);
+/* Two words holding 1..NS_WORDS_NAME_MAX characters, NUL-padded: how
+ * requests carry short names (program names, exported services, and
+ * the name service's short form). */
 bool names_well_formed(const uint64_t name[2]);
 /*
  * The console service (console.c, docs/console.md): text and sync of

@@ -253,7 +253,7 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 	struct mesh_ask a;
 	err_t err;
 
-	if (strlen(name) > NS_NAME_MAX)
+	if (strlen(name) > NS_WORDS_NAME_MAX)
 		return ERR_INVALID_ARG;	/* the message carries 15 characters */
 	if (core >= mesh_cores() || core == sys_core_id())
 		return ERR_INVALID_ARG;

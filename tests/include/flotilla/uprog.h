@@ -55,6 +55,7 @@ enum uprog_mode {
 	UPROG_BEATS = 39,	/* answers heartbeats (below) */
 	UPROG_HANGS = 40,
 	UPROG_BENCH_SHOOT = 41,	/* tests/user/uprog/bench.c: make bench's shootdown lines */
+	UPROG_NS_RACE = 42,	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 };
 
 /* Supervision's tests (docs/supervision.md). UPROG_BEATS says where it
@@ -62,6 +63,20 @@ enum uprog_mode {
  * asks it to stop, and exits 0. UPROG_HANGS says where it runs, then spins
  * for ever without beating or yielding: a hung service. */
 #define UPROG_BEAT_NS		(100ull * 1000 * 1000)
+
+/* The name service's race (tests/monitor/nametest.c). UPROG_NS_RACE |
+ * round << 8: waits until the name UPROG_NS_GO_FMT of round is registered (looking it up
+ * in its monitor's replica, again and again), then registers
+ * UPROG_NS_RACE_FMT of round with UPROG_NS_VALUE(its core) at once, as
+ * every other core's does. Exits 0 if it got the name, 1 for
+ * ERR_NAME_IN_USE, 2 if the go never came, 100 + the error otherwise.
+ * With UPROG_NS_REMOVE (bit 16) it removes the name instead (the
+ * winner's core does): exits 0, or 100 + the error. The name is longer
+ * than the short form, so it travels in parts. */
+#define UPROG_NS_REMOVE		(1u << 16)
+#define UPROG_NS_GO_FMT		"race.go.%u"
+#define UPROG_NS_RACE_FMT	"race.%u.a-name-well-past-the-two-word-form"
+#define UPROG_NS_WAIT_NS	(20ull * 1000 * 1000 * 1000)
 
 /* The mode is the argument's low byte; some modes take more above it. */
 #define UPROG_MODE(arg)		((unsigned)((arg) & 0xFF))

@@ -40,6 +40,8 @@ int bench_unmap(size_t n);
 int bench_shoot(uint64_t arg);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
+/* tests/user/uprog/names.c */
+int ns_race(uint64_t param);
 
 /* The modes by name (tests/include/flotilla/uprog.h), for what uprog
  * says when a check fails. */
@@ -60,7 +62,7 @@ static const char *const mode_names[] = {
 	[UPROG_BENCH_UNMAP] = "bench_unmap", [UPROG_FPU_HOLD] = "fpu_hold",
 	[UPROG_FPU_DIRTY] = "fpu_dirty", [UPROG_FPU_CLEAN] = "fpu_clean", [UPROG_FPU_FAULT] = "fpu_fault",
 	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
-	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot",
+	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -205,6 +207,81 @@ static int watch_frame(void)
 	return 0;
 }
 
+/* NS_NAME_MAX + 1 characters: one too many. */
+#define TOO_LONG	"a-name-of-sixty-four-characters-which-is-one-more-than-the-most!"
+_Static_assert(sizeof(TOO_LONG) == NS_NAME_MAX + 2, "one character too many");
+
+/* Names past the short form, up to the longest: registered, found (and
+ * told apart from one that differs in its last character), removed. */
+static int long_names(unsigned core)
+{
+	static const unsigned lens[] = { NS_WORDS_NAME_MAX + 1, 32, 48, NS_NAME_MAX };
+	char name[NS_NAME_MAX + 1], other[NS_NAME_MAX + 1];
+	struct ns_entry e;
+
+	for (unsigned k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		unsigned n = lens[k];
+
+		snprintf(name, sizeof(name), "long%u.", core);
+		for (unsigned i = (unsigned)strlen(name); i < n; i++)
+			name[i] = (char)('a' + i % 26);
+		name[n] = '\0';
+		memcpy(other, name, n + 1);
+		other[n - 1] = '#';
+		if (ns_register(name, n) || ns_register(name, 1) != ERR_NAME_IN_USE ||
+		    ns_lookup(name, &e) || e.core != core || e.value != n ||
+		    ns_lookup(other, &e) != ERR_NOT_FOUND || ns_remove(name) ||
+		    ns_lookup(name, &e) != ERR_NOT_FOUND)
+			return FAILED(1);
+	}
+	return 0;
+}
+
+/* A long name's parts, sent by hand so that they can be wrong. */
+static int malformed_long_names(void)
+{
+	uint64_t p[4] = { MON_NS_PART, 0, ~0ull, ~0ull }, w[4], r[4];
+	uint64_t ticket;
+
+	/* Four parts without a NUL: the name is not terminated. */
+	if (mon_call_raw(p, r))
+		return FAILED(1);
+	ticket = p[1] = r[1];
+	for (unsigned part = 1; part < 4; part++) {
+		p[0] = MON_NS_PART | part << 8;
+		if (mon_call_raw(p, r) || r[1] != ticket)
+			return FAILED(2);
+	}
+	w[0] = MON_NS_LOOKUP | (uint64_t)MON_NS_TICKET << 24;
+	w[1] = ticket;
+	if (mon_call_raw(w, r) != ERR_BAD_MESSAGE)
+		return FAILED(3);
+	/* The ticket was used: it names nothing now; nor do 0 and one never given. */
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return FAILED(4);
+	w[1] = 0;
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return FAILED(5);
+	w[1] = ticket + 1000000;
+	if (mon_call_raw(w, r) != ERR_INVALID_ARG)
+		return FAILED(6);
+	/* A part past the longest name, a later part with no ticket, an
+	 * unknown flag. */
+	p[0] = MON_NS_PART | 4u << 8;
+	p[1] = ticket;
+	if (mon_call_raw(p, r) != ERR_INVALID_ARG)
+		return FAILED(7);
+	p[0] = MON_NS_PART | 1u << 8;
+	p[1] = 0;
+	if (mon_call_raw(p, r) != ERR_INVALID_ARG)
+		return FAILED(8);
+	w[0] = MON_NS_LOOKUP | 0x80ull << 24;
+	w[1] = 0x6f6c6c6568;	/* "hello" */
+	if (mon_call_raw(w, r) != ERR_BAD_MESSAGE)
+		return FAILED(9);
+	return 0;
+}
+
 /* UPROG_MONITOR_CALLS: see flotilla/uprog.h. Returns 0, or the number
  * of the first check that failed. */
 static int ask_the_monitor(void)
@@ -228,9 +305,12 @@ static int ask_the_monitor(void)
 		return FAILED(5);
 	if (ns_lookup("no-such-name", &e) != ERR_NOT_FOUND)
 		return FAILED(6);
-	if (ns_lookup("a-name-that-is-too-long", &e) != ERR_INVALID_ARG || ns_register("", 0) !=
-	    ERR_INVALID_ARG)
+	if (ns_lookup(TOO_LONG, &e) != ERR_INVALID_ARG || ns_register("", 0) != ERR_INVALID_ARG)
 		return FAILED(7);
+	if (long_names(core))
+		return FAILED(13);
+	if (malformed_long_names())
+		return FAILED(14);
 	if (core != 0 && ns_remove(UPROG_NS_HUB) != ERR_NOT_FOUND)	/* core 0's, not ours */
 		return 8;
 	if (mon_ping(core ? 0 : n - 1, &cycles) || cycles == 0)
@@ -491,6 +571,8 @@ int main(int argc, char **argv)
 		return beats();
 	case UPROG_HANGS:
 		return hangs();
+	case UPROG_NS_RACE:
+		return ns_race(libc_arg >> 8);
 	}
 	printf("uprog: no mode %u (tests/include/flotilla/uprog.h)\n", UPROG_MODE(libc_arg));
 	return 100;

@@ -9,11 +9,23 @@
  * (unknown operation, a name without its NUL) gets ERR_BAD_MESSAGE and
  * the monitor goes on serving.
  *
- * The name service maps a name (at most NS_NAME_MAX characters) to the
- * core it was registered from and a 64-bit value the registrant chooses
- * (what its clients need to reach it). Core 0's monitor keeps the table;
- * the other monitors ask it over the mesh, so a name registered on any
- * core is found from every core.
+ * The name service maps a name (1..NS_NAME_MAX characters) to the core
+ * it was registered from and a 64-bit value the registrant chooses (what
+ * its clients need to reach it). Every core's monitor keeps a replica of
+ * the table: a lookup is answered there without a message, and
+ * registering and removing are agreed by all the monitors (docs/
+ * agreement.md), so a name registered on any core is found from every
+ * core, and two processes registering one name at once on two cores
+ * cannot both succeed (the other gets ERR_NAME_IN_USE).
+ *
+ * How a name travels in a request (4 words): one of at most
+ * NS_WORDS_NAME_MAX characters in w1..w2, NUL-padded. A longer one is
+ * first put, 16 bytes at a time, with MON_NS_PART calls (part 0..3: w1 the
+ * ticket the part-0 call's reply gave, 0 for part 0; w2..w3 bytes part *
+ * 16.. of the name with its NUL); then the operation names it by w1 =
+ * the ticket with MON_NS_TICKET in its flags (w0 bits 24..31). A monitor
+ * holds NS_STAGED such names; the oldest is dropped for a new one, and
+ * an operation naming a ticket it no longer holds is ERR_INVALID_ARG.
  */
 #ifndef FLOTILLA_MONITOR_H
 #define FLOTILLA_MONITOR_H
@@ -80,6 +92,7 @@ enum mon_op {
 				 * exit status, w2 = MON_END_* */
 	MON_STOP,		/* core: (pid, serial): its next beat says stop */
 	MON_BEAT,		/* () + the caller's PML4 -> w1 = 1 if asked to stop */
+	MON_NS_PART,		/* part: (ticket, 16 bytes of a name) -> w1 = ticket */
 };
 
 /* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
@@ -102,7 +115,12 @@ enum mon_op {
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))
-#define NS_NAME_MAX		15	/* two words with the NUL */
+#define NS_NAME_MAX		63	/* characters of a name, without its NUL */
+#define NS_WORDS_NAME_MAX	15	/* a name in two words with its NUL: the
+					   short form, program names, services */
+#define NS_PART_BYTES		16	/* of a name, per MON_NS_PART */
+#define NS_STAGED		16	/* names put by parts a monitor holds */
+#define MON_NS_TICKET		1u	/* MON_FLAGS: w1 is a ticket (above) */
 
 struct ns_entry {
 	unsigned core;
@@ -113,7 +131,11 @@ err_t mon_cores(unsigned *n);
 /* The membership view of the caller's monitor: its epoch and members. */
 err_t mon_view(uint32_t *epoch, uint64_t *members);
 err_t mon_ping(unsigned core, uint64_t *cycles);
-/* ERR_INVALID_ARG for an empty name or one longer than NS_NAME_MAX. */
+/* ERR_INVALID_ARG for an empty name or one longer than NS_NAME_MAX. Each
+ * waits for the agreement but ns_lookup, which reads the caller's monitor's
+ * replica: a name another core registered is there once the agreement's
+ * decision has reached this core (at once, for the core that registered
+ * it and for core 0, the coordinator). */
 err_t ns_register(const char *name, uint64_t value);
 err_t ns_lookup(const char *name, struct ns_entry *out);
 err_t ns_remove(const char *name);
@@ -135,7 +157,7 @@ err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *own
 
 /* Processes on any core, through the monitors. A process is (core, pid),
  * pid being that core's monitor's index for it. mon_spawn starts
- * boot-image program `prog` (at most NS_NAME_MAX characters) on `core`
+ * boot-image program `prog` (at most NS_WORDS_NAME_MAX characters) on `core`
  * with numeric argument `arg`; that core's monitor supervises it (its
  * faults and exit are reported on the console). mon_kill ends one that a
  * monitor call started (ERR_CAP_RIGHTS for the monitor's own, init, say).
@@ -144,7 +166,7 @@ err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *own
 struct mon_proc {
 	unsigned pid;
 	unsigned state;			/* DISP_STATE_* (kpi/caps.h) */
-	char name[NS_NAME_MAX + 2];	/* NUL-terminated */
+	char name[NS_WORDS_NAME_MAX + 2];	/* NUL-terminated */
 };
 err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid);
 err_t mon_kill(unsigned core, unsigned pid);
