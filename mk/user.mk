@@ -28,7 +28,7 @@ UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h inclu
 # their own sources and headers (tests/include, bench/include), which
 # production code cannot include, and their own library.
 UTEST_CFLAGS := -Itests/include -Ibench/include
-UTHDRS       := $(wildcard tests/include/flotilla/*.h bench/include/flotilla/*.h tests/monitor/*.h \
+UTHDRS       := $(wildcard tests/include/flotilla/*.h bench/include/flotilla/*.h tests/monitor/*.h tests/user/*/*.h \
                   bench/monitor/*.h)
 ULIBT_SRCS   := $(wildcard tests/lib/*.c tests/lib/*.S) lib/test.c	# what the test runners share
 ULIBT_OBJS   := $(patsubst %,$(B)/u/%.o,$(ULIBT_SRCS))

@@ -25,6 +25,7 @@
 #define C_FRAME		CADDR(TASK_CN, 43)	/* the channel to the service */
 #define C_BELL		CADDR(TASK_CN, 44)
 #define C_CTL		CADDR(TASK_CN, 45)
+#define C_DCTL		CADDR(TASK_CN, 46)	/* to close the driver's channel */
 
 static struct uchan drv, svc;
 static bool bound, stopping;
@@ -58,10 +59,15 @@ static bool instance_runs(uint64_t which)
 	return ns_lookup(FLT_GEN, &e) == OK && e.value == which;
 }
 
-static void unbind(void)
+/* A channel is taken back once both ends have closed it, or one has
+ * after the other's process died (docs/binding.md): bye asks a running
+ * instance to close its end too. */
+static void unbind(bool bye)
 {
 	if (!bound)
 		return;
+	if (bye)
+		uchan_send(&svc, NULL, 0, T_BYE);
 	mon_unbind(C_CTL);
 	cnode_delete(CPTR_TASKCN, CADDR_L2(C_CTL));
 	cnode_delete(CPTR_TASKCN, CADDR_L2(C_BELL));
@@ -80,10 +86,19 @@ static void bind_service(void)
 		unsigned n;
 		uint32_t type;
 
-		unbind();
+		unbind(false);		/* its instance has gone */
 		look_for_stop();
-		if (ns_lookup(FLT_GEN, &e) ||
-		    mon_bind(FLT_SVC, C_EP, C_FRAME, C_BELL, &b)) {
+		err_t err = ns_lookup(FLT_GEN, &e);
+		if (!err && (err = mon_bind(FLT_SVC, C_EP, C_FRAME, C_BELL, &b))) {
+			/* Not exported between two instances; anything else is
+			 * said, once, and tried again. */
+			static bool said;
+			if (err != ERR_NOT_FOUND && !said)
+				printf("faults: a client on core %u cannot bind: %s\n", sys_core_id(),
+				       err_name(err));
+			said |= err != ERR_NOT_FOUND;
+		}
+		if (err) {
 			sys_sleep_until(sys_clock_ns() + 10000000);
 			continue;
 		}
@@ -165,7 +180,8 @@ int flt_client(unsigned index)
 		return 10;
 	while ((err = mon_bind(FLT_CTL, C_EP, C_DFRAME, C_DBELL, &b)) == ERR_NOT_FOUND)
 		sys_sleep_until(sys_clock_ns() + 10000000);
-	if (err || (err = uchan_open_binding(&drv, &b, C_DFRAME, C_EP, C_DBELL))) {
+	if (err || (err = mon_binding_ctl(&b, C_EP, C_DCTL)) ||
+	    (err = uchan_open_binding(&drv, &b, C_DFRAME, C_EP, C_DBELL))) {
 		printf("faults: client %u: cannot reach the driver: %s\n", index, err_name(err));
 		return 11;
 	}
@@ -178,8 +194,9 @@ int flt_client(unsigned index)
 			bind_service();
 		look_for_stop();
 	}
-	unbind();
+	unbind(true);
 	const uint64_t done[2] = { seq, !stopping };
 	uchan_send(&drv, done, 2, T_DONE);
+	mon_unbind(C_DCTL);	/* the driver closes its end on T_DONE */
 	return 0;
 }

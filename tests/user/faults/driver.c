@@ -19,6 +19,7 @@
  * duplicate; an error must name an instance the injector hit, or the
  * request vanished in a running service and is lost too.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <flotilla/caps.h>
@@ -32,7 +33,8 @@
 #define D_EP		CADDR(TASK_CN, 40)
 #define D_FRAME(i)	CADDR(TASK_CN, 44 + 2 * (i))
 #define D_BELL(i)	CADDR(TASK_CN, 45 + 2 * (i))
-#define D_MAX		64		/* client processes in a campaign */
+#define D_CTL		CADDR(TASK_CN, 41)	/* closing a retired client's channel */
+#define D_MAX		64		/* client channels open at once */
 #define D_RECENT	256		/* injected instances remembered */
 #define D_SAY		5		/* problems printed of each kind */
 /* A phase that does not end in this long is a hang, not a slow machine:
@@ -40,7 +42,9 @@
 #define D_STUCK_NS	(120ull * 1000 * 1000 * 1000)
 
 struct book {
+	bool used;
 	struct uchan ch;
+	struct mon_binding b;
 	unsigned core;
 	uint64_t next;		/* the seq whose end comes next */
 	uint64_t answered_at;	/* the instance of its last answer */
@@ -48,7 +52,7 @@ struct book {
 };
 
 static struct book books[D_MAX];
-static unsigned nbooks, nclients, retired;
+static unsigned nclients, accepted, retired;
 static uint64_t answered, errored, lost, dups, wrong;
 static uint64_t recent[D_RECENT];
 static unsigned injected, by_kind[FLT_KINDS];
@@ -132,27 +136,52 @@ static void start_client(unsigned core)
 		nclients++;
 }
 
+/* Closes the channel of a client that has finished, so that its slots
+ * and both monitors' records of the channel serve the next client (a
+ * monitor has few: BINDINGS in usr/monitor/bind.c). */
+static void close_book(unsigned i)
+{
+	if (mon_binding_ctl(&books[i].b, D_EP, D_CTL) == OK)
+		mon_unbind(D_CTL);
+	cnode_delete(CPTR_TASKCN, CADDR_L2(D_CTL));
+	cnode_delete(CPTR_TASKCN, CADDR_L2(D_FRAME(i)));
+	cnode_delete(CPTR_TASKCN, CADDR_L2(D_BELL(i)));
+	books[i].used = false;
+}
+
 /* Takes new clients' channels and every report waiting. */
 static void serve(unsigned svc, bool stopping)
 {
-	struct mon_binding b;
 	uint64_t w[URPC_MAX_WORDS];
 	unsigned n;
 	uint32_t type;
 
-	while (nbooks < D_MAX && mon_accept(svc, D_EP, D_FRAME(nbooks), D_BELL(nbooks), &b) == OK)
-		if (uchan_open_binding(&books[nbooks].ch, &b, D_FRAME(nbooks), D_EP,
-				       D_BELL(nbooks)) == OK) {
-			books[nbooks].core = b.peer_core;
-			books[nbooks++].next = 1;
+	for (unsigned i = 0; i < D_MAX; i++) {
+		struct book *k = &books[i];
+		if (k->used)
+			continue;
+		if (mon_accept(svc, D_EP, D_FRAME(i), D_BELL(i), &k->b) != OK)
+			break;
+		if (uchan_open_binding(&k->ch, &k->b, D_FRAME(i), D_EP, D_BELL(i)) == OK) {
+			memset(&k->next, 0, sizeof(*k) - offsetof(struct book, next));
+			k->used = true;
+			k->core = k->b.peer_core;
+			k->next = 1;
+			accepted++;
+			if (stopping)	/* a successor that came late */
+				uchan_send(&k->ch, NULL, 0, T_STOP);
 		}
-	for (unsigned i = 0; i < nbooks; i++)
-		while (!books[i].done && urpc_recv(&books[i].ch.d.rx, w, &n, &type) == OK) {
+	}
+	for (unsigned i = 0; i < D_MAX; i++)
+		while (books[i].used && !books[i].done &&
+		       urpc_recv(&books[i].ch.d.rx, w, &n, &type) == OK) {
 			post(i, w, n, type);
+			if (!books[i].done || stopping)
+				continue;
 			/* A client that retires (its window is full) has a
 			 * successor on its core. */
-			if (books[i].done && !stopping && nclients < D_MAX)
-				start_client(books[i].core);
+			start_client(books[i].core);
+			close_book(i);
 		}
 }
 
@@ -161,8 +190,8 @@ static bool all_answered_by(uint64_t inst)
 {
 	unsigned live = 0;
 
-	for (unsigned i = 0; i < nbooks; i++)
-		if (!books[i].done && ++live && books[i].answered_at != inst)
+	for (unsigned i = 0; i < D_MAX; i++)
+		if (books[i].used && !books[i].done && ++live && books[i].answered_at != inst)
 			return false;
 	return live > 0;
 }
@@ -213,21 +242,23 @@ int flt_driver(unsigned n, uint32_t seed)
 		start_client(c);
 
 	enum { READY, RESTARTING, STOPPING } phase = READY;
-	uint64_t since = sys_clock_ns(), inst = 0, inject_at = 0;
+	uint64_t since = sys_clock_ns(), inst = 0, inject_at = 0, poll_at = 0;
 	const char *stuck = NULL;
 	while (!stuck) {
 		uint64_t now = sys_clock_ns();
 		struct ns_entry gen;
 
-		if (now >= svr_wake_at(now))
+		if (now >= poll_at) {
 			svr_poll(now);
+			poll_at = svr_wake_at(now);
+		}
 		serve(svc, phase == STOPPING);
 		bool have_gen = ns_lookup(FLT_GEN, &gen) == OK;
 		if (phase == READY && have_gen && service_row(&row) && row.restarts == injected &&
 		    all_answered_by(gen.value)) {
 			if (injected == n) {
-				for (unsigned i = 0; i < nbooks; i++)
-					if (!books[i].done)
+				for (unsigned i = 0; i < D_MAX; i++)
+					if (books[i].used && !books[i].done)
 						uchan_send(&books[i].ch, NULL, 0, T_STOP);
 				phase = STOPPING;
 				since = now;
@@ -260,9 +291,9 @@ int flt_driver(unsigned n, uint32_t seed)
 			phase = READY;
 			since = now;
 		} else if (phase == STOPPING) {
-			bool all = true;
-			for (unsigned i = 0; i < nbooks; i++)
-				all &= books[i].done;
+			bool all = accepted == nclients;	/* successors included */
+			for (unsigned i = 0; i < D_MAX; i++)
+				all &= !books[i].used || books[i].done;
 			if (all)
 				break;
 		}

@@ -50,6 +50,9 @@ enum flt_inject { FLT_KILL = 0, FLT_FAULT_FIRST = 1, FLT_FAULT_LAST = 5, FLT_HAN
 /* Client <-> service message types. */
 #define T_HELLO		1	/* () -> (inst) */
 #define T_REQ		2	/* (seq, x) -> (seq, flt_answer(seq, x), inst) */
+#define T_BYE		6	/* (): the client closes; the service closes its end
+				 * too, so that the monitors take the channel back
+				 * (they do once both ends have closed) */
 
 /* Client <-> driver message types. */
 #define T_END		3	/* client: (seq, enum flt_end, inst) */
@@ -78,7 +81,7 @@ static inline uint64_t flt_answer(uint64_t seq, uint64_t x)
 #define FLT_HB_MS		2000
 /* Channels mapped per process: a client retires (and the driver starts
  * another in its place) before its window of 512 pages runs out. */
-#define FLT_REBINDS_MAX		400
+#define FLT_REBINDS_MAX		480
 
 int flt_service(void);
 int flt_client(unsigned index);

@@ -18,6 +18,7 @@ extern unsigned long libc_arg;
 #define S_FRAME(i)	CADDR(TASK_CN, 44 + 2 * (i))
 #define S_BELL(i)	CADDR(TASK_CN, 45 + 2 * (i))
 #define S_MAX		64		/* channels an instance serves */
+#define S_CTL(i)	CADDR(TASK_CN, 180 + (i))	/* to close channel i */
 
 /* Takes the name over from a dead instance (its entry stays behind it). */
 static err_t publish_gen(uint64_t inst)
@@ -47,6 +48,7 @@ static void obey(uint64_t inst)
 int flt_service(void)
 {
 	static struct uchan ch[S_MAX];
+	static bool closed[S_MAX];
 	uint64_t inst = sys_clock_ns() & FLT_INST_MASK, w[URPC_MAX_WORDS];
 	unsigned open = 0, svc, n;
 	err_t err;
@@ -75,10 +77,11 @@ int flt_service(void)
 		}
 		while (open < S_MAX &&
 		       mon_accept(svc, S_EP, S_FRAME(open), S_BELL(open), &b) == OK)
-			if (uchan_open_binding(&ch[open], &b, S_FRAME(open), S_EP, S_BELL(open)) == OK)
+			if (mon_binding_ctl(&b, S_EP, S_CTL(open)) == OK &&
+			    uchan_open_binding(&ch[open], &b, S_FRAME(open), S_EP, S_BELL(open)) == OK)
 				open++;
 		for (unsigned i = 0; i < open; i++) {
-			while ((err = urpc_recv(&ch[i].d.rx, w, &n, &type)) != ERR_WOULD_BLOCK) {
+			while (!closed[i] && (err = urpc_recv(&ch[i].d.rx, w, &n, &type)) != ERR_WOULD_BLOCK) {
 				busy = true;
 				if (err)
 					break;		/* a malformed message: consumed */
@@ -89,6 +92,10 @@ int flt_service(void)
 					w[1] = flt_answer(w[0], w[1]);
 					w[2] = inst;
 					n = 3;
+				} else if (type == T_BYE) {
+					mon_unbind(S_CTL(i));
+					closed[i] = true;
+					continue;
 				} else {
 					continue;	/* not ours to answer */
 				}
