@@ -264,6 +264,10 @@ int flt_driver(unsigned n, uint32_t seed)
 				since = now;
 				continue;
 			}
+			if (!inject_at && injected && injected % 500 == 0)	/* a long run's progress */
+				printf("faults: %u injected, restarts %u, requests %llu answered, %llu errored, %llu lost so far\n",
+				       injected, row.restarts, (unsigned long long)answered,
+				       (unsigned long long)errored, (unsigned long long)lost);
 			if (!inject_at)
 				inject_at = now + rnd() % 50000000;	/* within 50 ms */
 			if (now >= inject_at) {
@@ -280,9 +284,6 @@ int flt_driver(unsigned n, uint32_t seed)
 				if (err)
 					printf("faults: injection %u (kind %u) failed: %s\n", injected,
 					       kind, err_name(err));
-				if (injected % 1000 == 0)
-					printf("faults: %u injected, %llu requests answered\n", injected,
-					       (unsigned long long)answered);
 				phase = RESTARTING;
 				inject_at = 0;
 				since = now;
