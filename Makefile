@@ -11,6 +11,7 @@
 #                   Flotilla and in a Linux guest in the same QEMU machine, one table
 #   make trace      a scenario's events on every core as a Perfetto trace (docs/trace.md)
 #   make sim        the paper's unmap figure, simulated (docs/sim.md)
+#   make faults     a fault-injection campaign, FAULTS_N=10000 injections (docs/supervision.md)
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
 
@@ -48,7 +49,7 @@ KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.
 
 .DELETE_ON_ERROR:
 
-.PHONY: all kernel run run-uefi debug iso test-firmware test test-big fuzz-long mutants check-shared boottime bench trace sim clean
+.PHONY: all kernel run run-uefi debug iso test-firmware test test-big fuzz-long faults mutants check-shared boottime bench trace sim clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -178,6 +179,14 @@ FUZZ_CALLS ?= 1000000
 fuzz-long: $(B)/flotilla-test.bin
 	@$(PYTHON) tools/boottest.py --kernel $< --fuzz-only --fuzz-calls $(FUZZ_CALLS) \
 		--timeout 3600 $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
+
+# The fault-injection campaign (docs/supervision.md): FAULTS_N injections
+# into a supervised service under load from every core, one boot, with a
+# timeout of its own far above the time; FAULTS_SEED=... replays a run.
+FAULTS_N ?= 10000
+faults: $(B)/flotilla-test.bin
+	@$(PYTHON) tools/boottest_faults.py --kernel $< --n $(FAULTS_N) \
+		$(if $(FAULTS_SEED),--seed $(FAULTS_SEED))
 
 # Mutation checks (tests/mutants/, docs/testing.md): each breaks the code
 # a check guards in a copy of the tree and wants that check to fail.

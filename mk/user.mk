@@ -28,7 +28,7 @@ UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h inclu
 # their own sources and headers (tests/include, bench/include), which
 # production code cannot include, and their own library.
 UTEST_CFLAGS := -Itests/include -Ibench/include
-UTHDRS       := $(wildcard tests/include/flotilla/*.h bench/include/flotilla/*.h tests/monitor/*.h \
+UTHDRS       := $(wildcard tests/include/flotilla/*.h bench/include/flotilla/*.h tests/monitor/*.h tests/user/*/*.h \
                   bench/monitor/*.h)
 ULIBT_SRCS   := $(wildcard tests/lib/*.c tests/lib/*.S) lib/test.c	# what the test runners share
 ULIBT_OBJS   := $(patsubst %,$(B)/u/%.o,$(ULIBT_SRCS))
@@ -91,11 +91,11 @@ $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildc
 # (tests/monitor, bench/monitor) instead of its production main, the
 # shell with tests/shell, and the test programs (tests/user).
 TLIBS       := $(B)/u/libflotilla-test.a $(B)/u/libflotilla.a
-TEST_PROGS  := monitor init shell skb usertest uprog
+TEST_PROGS  := monitor init shell skb usertest uprog faults
 $(eval $(call user_prog,test,monitor,$(call uobjs,$(MON_SRCS) $(wildcard tests/monitor/*.c bench/monitor/*.c)),$(TLIBS)))
 $(eval $(call user_prog,test,shell,$(call uobjs,$(wildcard usr/shell/*.c tests/shell/*.c)),$(TLIBS)))
 $(foreach p,init skb,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
-$(foreach p,usertest uprog,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
+$(foreach p,usertest uprog faults,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
 
 $(B)/bootimg.bin: $(patsubst %,$(B)/u/prod/img/%,$(PROD_PROGS)) tools/mkbootimg.py
 	@echo "  IMG     $@"

@@ -29,6 +29,7 @@ import qemu  # noqa: E402
 import bench  # noqa: E402
 import boottest_superv  # noqa: E402
 import boottest_hw  # noqa: E402
+import boottest_faults  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) ([A-Za-z0-9_./-]+)(.*)$")
@@ -1391,6 +1392,7 @@ def main():
         fpu_lazy(res, args)
         boottest_superv.run(res, args, sys.modules[__name__])
         boottest_hw.run(res, args, sys.modules[__name__])
+        boottest_faults.run(res, args, sys.modules[__name__])
         fuzz_boot(res, args)
         fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs

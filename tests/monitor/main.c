@@ -12,6 +12,9 @@
  *                    before it joins the others; only it stops
  *   bench            core 0 runs make bench's workloads (bench/monitor)
  *   shellfault       the shell faults once on purpose (tests/shell)
+ *   faults=N[,SEED]  the fault-injection campaign (faults.c), then power
+ *                    off with its verdict; a bad value is refused and the
+ *                    system boots on
  *
  * Without any of them it boots as the production monitor does.
  */
@@ -111,6 +114,9 @@ int main(int argc, char **argv)
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}
+	int campaign = faults_campaign(cmdline);
+	if (campaign >= 0 || campaign < FAULTS_REFUSED)
+		monitor_poweroff(campaign ? 0x11 : 0x10);
 	_Static_assert(SHELL_ARG_FAULT == 1, "the shell's argument for shellfault");
 	monitor_start_system(cmdline, cmdline_has(cmdline, "shellfault") ? "1" : "0");
 	supervisor_serve();

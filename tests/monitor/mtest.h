@@ -37,5 +37,10 @@ err_t uprog_finish(unsigned core, const struct rproc *r, struct proc *p, int *st
 bool threads_up(void);
 /* User-space tests (utest.c); returns the number that failed. */
 int utest_main(const char *cmdline);
+/* faults=N[,SEED] (faults.c): the campaign's verdict, init's exit status
+ * (0: passed), or one of these. */
+#define FAULTS_NOT_ASKED	(-1)
+#define FAULTS_REFUSED		(-2)	/* a bad value: said why */
+int faults_campaign(const char *cmdline);
 
 #endif

@@ -464,11 +464,7 @@ static bool walk(int s, unsigned depth, unsigned *index, struct svr_row *out)
 
 err_t svr_row(unsigned index, struct svr_row *out)
 {
-	if (!nnodes || !walk(0, 0, &index, out))
-		return ERR_NOT_FOUND;
-	if (out->restarts > 255)
-		out->restarts = 255;
-	return OK;
+	return !nnodes || !walk(0, 0, &index, out) ? ERR_NOT_FOUND : OK;
 }
 
 void svr_serve(const struct lmp_msg *m)
@@ -482,6 +478,8 @@ void svr_serve(const struct lmp_msg *m)
 		return;
 	}
 	if (m->w[0] == SVR_REQ_ROW && m->w[1] < 256 && !(r[0] = svr_row((unsigned)m->w[1], &row))) {
+		if (row.restarts > 255)
+			row.restarts = 255;	/* what the reply has room for */
 		r[1] = row.depth | (uint64_t)row.supervisor << 8 | (uint64_t)row.has_proc << 9 |
 		       (uint64_t)(row.state & 0xFF) << 16 | (uint64_t)(row.core & 0xFFFF) << 24 |
 		       (uint64_t)(row.pid & 0xFFFF) << 40 | (uint64_t)row.restarts << 56;

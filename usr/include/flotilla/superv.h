@@ -71,7 +71,7 @@ struct svr_row {
 	unsigned state;		/* enum sv_cstate for a process, svr_row_state else */
 	bool has_proc;		/* core and pid name its instance */
 	unsigned core, pid;
-	unsigned restarts;	/* at most 255 */
+	unsigned restarts;	/* at most 255 through svr_ask_row */
 };
 /* The index-th row; ERR_NOT_FOUND past the last. */
 err_t svr_row(unsigned index, struct svr_row *out);
