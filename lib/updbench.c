@@ -11,12 +11,17 @@
  * job while core 0 writes the next. The workers that take part meet at a
  * barrier before the first update, so all N update at once from the start.
  *
- * The lock is a test-and-test-and-set spinlock: waiters read the lock's
- * line until it looks free and only then try the exchange, so waiting
- * costs no writes. A ticket lock would be fair, but hands the lock to one
- * chosen waiter, which under TCG with more vCPUs than host cores is often
- * a vCPU the host is not running: everyone then waits for the host's
- * scheduler. With test-and-set any running waiter can take it.
+ * The lock is a ticket lock: a core takes a ticket (fetch-and-add) and
+ * waits until `serving` says its number, so the N cores take turns and
+ * each timed update of core 0 waits behind the others' as it would in a
+ * fair system. (A test-and-test-and-set lock was tried first: on the
+ * host, the core that has just released it takes it again before the
+ * other core's read of the line arrives, so core 0 ran nearly alone and
+ * its figures at N = 2 were those of N = 1.) The price under TCG, when
+ * vCPUs outnumber host cores: the next ticket may belong to a vCPU the
+ * host is not running, and everyone waits for the host's scheduler; the
+ * figures are meaningless there anyway (docs/benchmarks.md), and runs
+ * still end.
  *
  * An update writes all eight words of each of its k lines (word 0 the
  * count, the others a copy of it): each line must come to the updating
@@ -32,7 +37,8 @@
 /* ---- waiting ---- */
 
 /* A poll that gives up after UB_QUIET_NS, reading the clock only every
- * UB_SPIN_CHECK polls (lib/pairbench.c's, which says why no pause). */
+ * UB_SPIN_CHECK polls (lib/pairbench.c's, which says why no pause), and
+ * calling the system's relax, if it has one, every UB_RELAX_EVERY. */
 struct wait {
 	const struct ub_sys *sys;
 	unsigned polls;
@@ -41,7 +47,10 @@ struct wait {
 
 static bool given_up(struct wait *w)
 {
-	if (++w->polls % UB_SPIN_CHECK)
+	w->polls++;
+	if (w->sys->relax && !(w->polls % UB_RELAX_EVERY))
+		w->sys->relax();
+	if (w->polls % UB_SPIN_CHECK)
 		return false;
 	uint64_t now = w->sys->clock_ns();
 	if (!w->deadline)
@@ -101,12 +110,13 @@ static err_t shm_update(const struct ub_sys *sys, struct ub_shared *sh, unsigned
 {
 	struct wait w = { sys, 0, 0 };
 
-	while (__atomic_load_n(&sh->lock, __ATOMIC_RELAXED) ||
-	       __atomic_exchange_n(&sh->lock, 1, __ATOMIC_ACQUIRE))
+	uint64_t mine = __atomic_fetch_add(&sh->ticket, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&sh->serving, __ATOMIC_ACQUIRE) != mine)
 		if (given_up(&w))
-			return ERR_TIMEOUT;
+			return ERR_TIMEOUT;	/* the lock is lost: the run fails */
 	apply(sh->array, k);
-	__atomic_store_n(&sh->lock, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&sh->serving, mine + 1, __ATOMIC_RELEASE);
 	return OK;
 }
 
@@ -286,7 +296,7 @@ static err_t post(const struct ub_sys *sys, const struct job *j)
 	memset(sh->array, 0, sizeof(sh->array));
 	memset(sh->copy, 0, sizeof(sh->copy));
 	memset(sh->result, 0, sizeof(sh->result));
-	sh->lock = sh->ready = sh->done = sh->stop = 0;
+	sh->ticket = sh->serving = sh->ready = sh->done = sh->stop = 0;
 	for (unsigned c = 0; j->kind == UB_MSG && c < j->n_cores; c++) {
 		err_t err = urpc_duplex_init(sh->chan[c], sizeof(sh->chan[c]), UB_SLOTS);
 		if (err)

@@ -11,7 +11,7 @@
  *
  * The two workloads, for k = 1, 2, 4, 8 cache lines:
  *
- *	shm_update	N cores (0..N-1) each take one spinlock, update k lines
+ *	shm_update	N cores (0..N-1) each take one ticket lock, update k lines
  *			of one shared array, and release it;
  *	msg_update	N client cores (0..N-1) each send one message (a
  *			request carrying the update) over its own URPC channel
@@ -52,6 +52,7 @@
 #define UB_MAX_CORES	32		/* workers, server included */
 #define UB_SLOTS	8		/* each way of a client's channel */
 #define UB_SPIN_CHECK	(1u << 16)	/* polls between looks at the clock */
+#define UB_RELAX_EVERY	(1u << 12)	/* polls between calls of relax */
 #define UB_QUIET_NS	(60ull * 1000000000)
 
 /* The k values of the figure, in the order they run. */
@@ -87,7 +88,8 @@ struct ub_shared {
 	_Alignas(64) uint64_t ready;	/* the start barrier: workers arrived */
 	_Alignas(64) uint64_t done;	/* workers other than 0 finished */
 	_Alignas(64) uint64_t stop;	/* core 0 has done its updates */
-	_Alignas(64) uint64_t lock;	/* shm: 0 free, 1 taken */
+	_Alignas(64) uint64_t ticket;	/* shm: the lock's next ticket */
+	uint64_t serving;		/* shm: the ticket that holds it */
 	struct ub_line array[UB_MAX_K];	/* shm: the shared array */
 	struct ub_line copy[UB_MAX_K];	/* msg: the server's own copy */
 	struct ub_result result[UB_MAX_CORES];
@@ -108,6 +110,10 @@ struct ub_sys {
 	unsigned cores;			/* workers 0..cores-1, one per core */
 	uint64_t (*clock_ns)(void);	/* monotonic ns, for giving up */
 	void (*idle)(void);		/* a worker between jobs: wait a little */
+	/* Optional: called every UB_RELAX_EVERY polls of a wait that goes
+	 * on (the host's sched_yield, for when threads outnumber CPUs; a
+	 * wait that long never happens when each worker has a CPU). */
+	void (*relax)(void);
 };
 
 /* The message types on a client's channel. */

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,13 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/* A long wait gives the CPU away: with more threads than CPUs, the
+ * thread waited for may need it. */
+static void relax(void)
+{
+	sched_yield();
+}
+
 struct worker {
 	const struct ub_sys *sys;
 	unsigned me;
@@ -74,7 +82,7 @@ static int run_whole(void *arg)
 {
 	struct whole *a = arg;
 	struct ub_shared *sh = aligned_alloc(64, sizeof(*sh));
-	struct ub_sys sys = { sh, a->cores, real_ns, nap };
+	struct ub_sys sys = { sh, a->cores, real_ns, nap, relax };
 	struct worker w[UB_MAX_CORES];
 	pthread_t t[UB_MAX_CORES];
 	uint64_t s[N];
@@ -196,7 +204,7 @@ TEST(bad_arguments_get_an_error_line_and_run_nothing)
 
 	bad_sh = aligned_alloc(64, sizeof(*bad_sh));
 	memset(bad_sh, 0, sizeof(*bad_sh));
-	bad_sys = (struct ub_sys){ bad_sh, 0, real_ns, nap };
+	bad_sys = (struct ub_sys){ bad_sh, 0, real_ns, nap, relax };
 	CHECK_EQ(captured(buf, sizeof(buf), run_bad, (void *)(uintptr_t)N), 1);	/* no core */
 	CHECK(!strncmp(buf, "BENCH error name=shm_update reason=\"ub_run wants", 48));
 	bad_sys.cores = UB_MAX_CORES + 1;
@@ -222,7 +230,7 @@ TEST(bad_arguments_get_an_error_line_and_run_nothing)
 static err_t hostile(uint32_t type, unsigned len, uint64_t k, bool after_bye)
 {
 	struct ub_shared *sh = aligned_alloc(64, sizeof(*sh));
-	struct ub_sys sys = { sh, 3, real_ns, nap };
+	struct ub_sys sys = { sh, 3, real_ns, nap, relax };
 	struct worker w = { &sys, 2, -1 };
 	uint64_t msg[URPC_MAX_WORDS] = { 0, k };
 	pthread_t t;
@@ -267,7 +275,7 @@ TEST(the_server_refuses_what_no_client_sends)
 TEST(a_worker_whose_partners_never_come_gives_up)
 {
 	struct ub_shared *sh = aligned_alloc(64, sizeof(*sh));
-	struct ub_sys sys = { sh, 2, fast_ns, nap };
+	struct ub_sys sys = { sh, 2, fast_ns, nap, NULL };
 	struct worker w = { &sys, 1, -1 };
 	pthread_t t;
 
