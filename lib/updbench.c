@@ -422,8 +422,13 @@ int ub_run(const struct ub_sys *sys, size_t warm, size_t n, uint64_t *s)
 				failed = one_run(sys, &j, s);
 			}
 		}
-	struct job quit = { UB_QUIT, 0, 0, 0, 0, 0 };
-	if (post(sys, &quit) && !failed)
-		failed = fail(&quit, "the last job", ERR_INVALID_ARG);
+	ub_stop(sys);
 	return failed;
+}
+
+void ub_stop(const struct ub_sys *sys)
+{
+	const struct job quit = { UB_QUIT, 0, 0, 0, 0, 0 };
+
+	post(sys, &quit);		/* no channel to set up: it cannot fail */
 }

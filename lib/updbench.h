@@ -49,7 +49,7 @@
 #include "lib/urpc.h"
 
 #define UB_MAX_K	8		/* lines updated, at most */
-#define UB_MAX_CORES	32		/* workers, server included */
+#define UB_MAX_CORES	64		/* workers, server included: MESH_MAX_CORES */
 #define UB_SLOTS	8		/* each way of a client's channel */
 #define UB_SPIN_CHECK	(1u << 16)	/* polls between looks at the clock */
 #define UB_RELAX_EVERY	(1u << 12)	/* polls between calls of relax */
@@ -142,5 +142,9 @@ void ub_worker(const struct ub_sys *sys, unsigned me);
  * a `BENCH error` line: cores 0 or above UB_MAX_CORES, n 0, no s.
  */
 int ub_run(const struct ub_sys *sys, size_t warm, size_t n, uint64_t *s);
+
+/* Ends every worker (UB_QUIT) without a run: for a system that could not
+ * start them all and will not call ub_run. */
+void ub_stop(const struct ub_sys *sys);
 
 #endif
