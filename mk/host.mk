@@ -149,6 +149,8 @@ bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench build/bench
 	@build/bench-host/trace_bench $(BENCH_N)
 	@mkdir -p build/bench
 	@build/bench-host/updbench $(BENCH_ARGS) $(BENCH_N) | tee build/bench/fig3-host.log
+	@$(PYTHON) tools/fig3plot.py build/bench/fig3-host.log build/bench/fig3-host.png \
+		--title "figure 3 on this host, $$(nproc) cpus"
 
 # Runs every host test binary; each prints PASS/FAIL lines. A binary that
 # dies (sanitizer report, crash) without printing its verdicts is a FAIL.
