@@ -11,7 +11,7 @@
  *
  * The two workloads, for k = 1, 2, 4, 8 cache lines:
  *
- *	shm_update	N cores (0..N-1) each take one ticket lock, update k lines
+ *	shm_update	N cores (0..N-1) each take one spinlock, update k lines
  *			of one shared array, and release it;
  *	msg_update	N client cores (0..N-1) each send one message (a
  *			request carrying the update) over its own URPC channel
@@ -88,8 +88,8 @@ struct ub_shared {
 	_Alignas(64) uint64_t ready;	/* the start barrier: workers arrived */
 	_Alignas(64) uint64_t done;	/* workers other than 0 finished */
 	_Alignas(64) uint64_t stop;	/* core 0 has done its updates */
-	_Alignas(64) uint64_t ticket;	/* shm: the lock's next ticket */
-	uint64_t serving;		/* shm: the ticket that holds it */
+	_Alignas(64) uint64_t lock;	/* shm: 0 free, 1 taken */
+	uint64_t last;			/* shm: its last holder, worker + 1 */
 	struct ub_line array[UB_MAX_K];	/* shm: the shared array */
 	struct ub_line copy[UB_MAX_K];	/* msg: the server's own copy */
 	struct ub_result result[UB_MAX_CORES];
