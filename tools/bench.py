@@ -467,7 +467,7 @@ def main():
               f"cycles, and what each run counted; " + VCPU_NOTE.format(host=os.cpu_count()) + ":")
         print(cores_table(shoot))
     if fig3:
-        print(f"\nFigure 3: one update of k cache lines by shared memory (shm: a ticket lock) "
+        print(f"\nFigure 3: one update of k cache lines by shared memory (shm: a spinlock) "
               f"and by a message to a server core (msg), cycles, at 1..{a.smp} cores; "
               + VCPU_NOTE.format(host=os.cpu_count()).replace("msgs, cross_node and rounds",
                                                               "updates") + ":")
