@@ -224,7 +224,8 @@ boottime: $(B)/flotilla.bin
 # in the Linux guest (mk/linux.mk) booted in the same QEMU machine, one
 # table of both (tools/benchcmp.py: build/bench/results.{json,csv,png}),
 # and the URPC library on the host, beside pipes, eventfd, futex and Unix
-# sockets (docs/urpc.md).
+# sockets (docs/urpc.md). Figure 3 (shared memory beside messages) is
+# plotted for Flotilla and the host: build/bench/fig3.png, fig3-host.png.
 bench: $(B)/flotilla-test.bin linux-guest
 	@$(PYTHON) tools/bench.py --kernel $< --mem $(MEM) --json $(B)/bench/bench.json \
 		--smp $(if $(filter command line environment,$(origin SMP)),$(SMP),4) \

@@ -136,9 +136,22 @@ build/bench-host/trace_bench: bench/host/trace_bench.c lib/bench.c lib/stats.c l
 	@mkdir -p $(@D)
 	$(HOST_CC) $(BENCH_HOST_CFLAGS) -o $@ $< lib/bench.c lib/stats.c lib/trace.c lib/fmt.c lib/errors.c
 
-bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench
+# The paper's Figure 3 on the host's own cores (docs/benchmarks.md):
+# lib/updbench.c between pinned threads, its lines and its plot in
+# build/bench/ (tools/fig3plot.py).
+build/bench-host/updbench: bench/host/updbench.c tests/host/cpus.h lib/updbench.c lib/urpc.c \
+		lib/bench.c lib/stats.c lib/errors.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(BENCH_HOST_CFLAGS) -pthread -o $@ $< lib/updbench.c lib/urpc.c lib/bench.c \
+		lib/stats.c lib/errors.c
+
+bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench build/bench-host/updbench
 	@$< $(BENCH_ARGS) $(BENCH_N)
 	@build/bench-host/trace_bench $(BENCH_N)
+	@mkdir -p build/bench
+	@build/bench-host/updbench $(BENCH_ARGS) $(BENCH_N) | tee build/bench/fig3-host.log
+	@$(PYTHON) tools/fig3plot.py build/bench/fig3-host.log build/bench/fig3-host.png \
+		--title "figure 3 on this host, $$(nproc) cpus"
 
 # Runs every host test binary; each prints PASS/FAIL lines. A binary that
 # dies (sanitizer report, crash) without printing its verdicts is a FAIL.

@@ -13,7 +13,7 @@ BUSYBOX      ?= $(firstword $(wildcard /bin/busybox /usr/bin/busybox))
 LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                 -Iinclude -I. -static -pthread
 LINUX_SRCS   := $(wildcard bench/linux/*.c) lib/urpc.c lib/stats.c lib/errors.c \
-                lib/bench.c lib/pairbench.c	# the same as Flotilla's (lib/pairbench.h)
+                lib/bench.c lib/pairbench.c lib/updbench.c	# the same as Flotilla's (lib/pairbench.h)
 LINUX_INITRD := $(B)/linux/initramfs.cpio
 
 $(B)/linux/linuxbench: $(LINUX_SRCS) bench/linux/lbench.h $(LIB_HDRS)

@@ -20,7 +20,7 @@ ULIB_SRCS += lib/superv.c	# the supervisor's decisions (docs/supervision.md)
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (usr/monitor/shoot.c, docs/agreement.md)
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)
-ULIB_SRCS += lib/bench.c lib/pairbench.c	# built for the Linux guest too (mk/linux.mk)
+ULIB_SRCS += lib/bench.c lib/pairbench.c lib/updbench.c	# built for the Linux guest too (mk/linux.mk)
 ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
 

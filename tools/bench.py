@@ -20,6 +20,13 @@ and, on the pair 0-1 only, a blocking round trip between two processes
 process: the slow workloads, N / SLOW_DIVISOR iterations each):
 
     BENCH name=uchan_roundtrip pair=0-1 unit=cycles n=1000 min=.. median=.. p99=.. max=..
+
+and the Multikernel paper's Figure 3 (lib/updbench.h; a slow workload too),
+shared memory beside messages for k = 1, 2, 4, 8 lines at every core count,
+plotted into fig3.png beside the JSON (tools/fig3plot.py):
+
+    BENCH name=shm_update k=1 cores=2 unit=cycles n=1000 min=.. .. updates=U applied=U
+    BENCH name=msg_update k=1 cores=1 unit=cycles n=1000 min=.. .. updates=U applied=U server=1
     BENCH done
 
 and powers off with its verdict. This script builds nothing: it boots the
@@ -42,6 +49,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fig3plot  # noqa: E402
 import qemu  # noqa: E402
 
 # Every workload bench.c prints, in its order, with what one sample is.
@@ -286,6 +294,44 @@ def parse_cores(text, smp, name, protocols, iterations=None, counted=False):
     return rows, problems
 
 
+def parse_fig3(text, smp, iterations=None):
+    """Figure 3's lines (lib/updbench.h, tools/fig3plot.py reads them):
+    (rows, problems). Each of shm_update at cores 1..smp and msg_update at
+    1..smp-1 clients (server smp-1), for every k of 1, 2, 4, 8, must be
+    there once and well formed, with updates = applied and n the slow
+    workloads' (with `iterations`); on one core, msg_update's n/a line."""
+    rows, problems = fig3plot.parse_lines(text)
+    seen = {(r["name"], r["k"], r["cores"]) for r in rows}
+    for r in rows:
+        most = smp if r["name"] == "shm_update" else smp - 1
+        where = f"{r['name']} k={r['k']} cores={r['cores']}"
+        if not 1 <= r["cores"] <= most:
+            problems.append(f"{where}: no such count of {smp} cores")
+        if r["server"] is not None and r["server"] != smp - 1:
+            problems.append(f"{where}: server={r['server']}, want {smp - 1} (the last core)")
+        if iterations is not None and r["n"] != max(1, iterations // SLOW_DIVISOR):
+            problems.append(f"{where}: n={r['n']}, want {max(1, iterations // SLOW_DIVISOR)}")
+    for name, most in (("shm_update", smp), ("msg_update", smp - 1)):
+        for k in fig3plot.KS:
+            for cores in range(1, most + 1):
+                if (name, k, cores) not in seen:
+                    problems.append(f"{name}: no line for k={k} cores={cores}")
+    na = re.search(r'^BENCH name=msg_update n/a reason="', text, re.M)
+    if (smp == 1) != bool(na):
+        problems.append(f"msg_update: {'no' if smp == 1 else 'an'} n/a line at {smp} cores")
+    return rows, problems
+
+
+def fig3_table(rows):
+    """Figure 3's lines: median / p99 per series (shm k, msg k) and core
+    count, and the updates every run counted."""
+    out = [("series", "cores", "median", "p99", "n", "updates (= applied)")]
+    for r in rows:
+        out.append((f"{r['name'][:3]} k={r['k']}", str(r["cores"]), str(r["median"]),
+                    str(r["p99"]), str(r["n"]), str(r["updates"])))
+    return columns(out)
+
+
 # Under TCG, cross-core times mean something only when the emulated cores
 # do not outnumber the host's: otherwise a core must wait until the host
 # runs the vCPU that answers it. The counts mean the same everywhere.
@@ -401,6 +447,8 @@ def main():
     shoot, shoot_problems = parse_cores(text, a.smp, "shootdown", SHAPES, a.iterations,
                                         counted=True)
     problems += shoot_problems
+    fig3, fig3_problems = parse_fig3(text, a.smp, a.iterations)
+    problems += fig3_problems
     summary = pair_summary(workloads)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {EXIT_PASS} (bench passed)")
@@ -418,6 +466,19 @@ def main():
         print(f"\nTLB shootdown of a page over each shape at 2..{a.smp} cores (numa={a.numa}), "
               f"cycles, and what each run counted; " + VCPU_NOTE.format(host=os.cpu_count()) + ":")
         print(cores_table(shoot))
+    if fig3:
+        print(f"\nFigure 3: one update of k cache lines by shared memory (shm: a spinlock) "
+              f"and by a message to a server core (msg), cycles, at 1..{a.smp} cores; "
+              + VCPU_NOTE.format(host=os.cpu_count()).replace("msgs, cross_node and rounds",
+                                                              "updates") + ":")
+        print(fig3_table(fig3))
+        png = os.path.join(os.path.dirname(a.json) or ".", "fig3.png")
+        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "fig3plot.py"),
+                            log, png, "--title", f"figure 3 in flotilla, {a.smp} cores ({accel})"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(r.stdout.strip())
+        if r.returncode != 0:
+            problems.append(f"fig3plot.py failed: {r.stdout.strip()}")
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "kernel": a.kernel, "smp": a.smp, "mem": a.mem, "numa": a.numa, "accel": accel,
@@ -425,7 +486,7 @@ def main():
         "tsc_mhz": int(tsc.group(1)) if tsc else None, "qemu_exit": status,
         "command": " ".join(cmd),
         "workloads": [w for w in workloads if "pair" not in w], "pairs": summary,
-        "shootdown": shoot, "problems": problems,
+        "shootdown": shoot, "fig3": fig3, "problems": problems,
     }
     with open(a.json, "w") as f:
         json.dump(result, f, indent=2)

@@ -930,6 +930,8 @@ def bench_lines(res, args, smp=2, n=20):
     workloads, problems = bench.parse(text, smp, n)
     shoot, more = bench.parse_cores(text, smp, "shootdown", bench.SHAPES, n, counted=True)
     problems += more
+    fig3, more = bench.parse_fig3(text, smp, n)
+    problems += more
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
     if problems:
@@ -938,7 +940,33 @@ def bench_lines(res, args, smp=2, n=20):
         na = sum(1 for w in workloads if w.get("na"))
         pairs = len({w["pair"] for w in workloads if "pair" in w})
         res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}; "
-                f"shootdown lines: {len(shoot)}")
+                f"shootdown lines: {len(shoot)}; figure 3 lines: {len(fig3)}")
+
+
+def fig3_lines(res, args, smp=2):
+    """`bench=1 benchonly=fig3` (docs/benchmarks.md, "Figure 3"): the
+    process spanning every core prints shm_update for k = 1, 2, 4, 8 at
+    1..smp cores and msg_update at 1..smp-1 clients, each run's updates
+    equal to what the shared array (shm) or the server's copy (msg) holds
+    at its end, and nothing else but `BENCH done`. Counts, not times."""
+    name = f"boot/special/smp{smp}_fig3_prints_every_line_and_the_counts_agree"
+    if args.filter and args.filter not in name:
+        return
+    status, text, log = boot(name, args.logdir, args.timeout, smp=smp, mem=args.mem,
+                             kernel=args.kernel, append="bench=1 benchonly=fig3")
+    rows, problems = bench.parse_fig3(text, smp, 1)
+    want = 4 * (2 * smp - 1)
+    if len(rows) != want:
+        problems.append(f"{len(rows)} lines, want {want}")
+    if not re.search(r"^BENCH done$", text, re.M):
+        problems.append("no 'BENCH done' line")
+    if status != EXIT_PASS:
+        problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}\n" + tail(text))
+    else:
+        res.add("PASS", name, f"{len(rows)} lines, {sum(r['updates'] for r in rows)} updates "
+                "counted and found applied")
 
 
 def special(res, args, name, expect, until=None, **kw):
@@ -1397,6 +1425,7 @@ def main():
         fuzz_boot(res, args, kernel=True)
         for smp in (1, 2, 4):       # no pair, one pair, six pairs
             bench_lines(res, args, smp)
+        fig3_lines(res, args)
         poweroff_tests(res, args)
         big_machines(res, args, False)
     c = res.counts

@@ -13,6 +13,7 @@ Flotilla's format
     BENCH name=urpc_oneway pair=0-1 unit=cycles n=10000 min=.. ...
     BENCH name=urpc_throughput pair=0-1 unit=msgs_per_s msgs=.. ns=.. value=.. cycles_per_msg=..
     BENCH name=pairs n/a reason="..."               (one CPU: no pair)
+    BENCH name=shm_update k=1 cores=1 unit=cycles n=1000 .. updates=U applied=U
     BENCH done
 
 and powers off through isa-debug-exit with the verdict. This script builds
@@ -96,6 +97,7 @@ def check(text, status, smp, iterations=None):
     workloads, problems = bench.parse(text, smp, iterations, LINUX)
     cores, more = bench.parse_cores(text, smp, "munmap", [None], iterations)
     workloads, problems = workloads + cores, problems + more
+    problems += bench.parse_fig3(text, smp, iterations)[1]     # bench/linux/updates.c
     if status != bench.EXIT_PASS:
         problems.insert(0, f"QEMU exit status {status}, want {bench.EXIT_PASS} (linuxbench passed)")
     return workloads, problems
@@ -165,6 +167,17 @@ def main():
     if any("pair" in w for w in workloads):
         print("\nBetween each pair of CPUs (cycles, median / p99):")
         print(pair_table(workloads))
+    fig3 = bench.parse_fig3(text, a.smp, a.iterations)[0]
+    if fig3:
+        print("\nFigure 3, shared memory (shm) beside messages (msg), as in Flotilla (cycles); "
+              + bench.VCPU_NOTE.format(host=os.cpu_count()).replace(
+                  "msgs, cross_node and rounds", "updates") + ":")
+        print(bench.fig3_table(fig3))
+        png = os.path.join(os.path.dirname(a.json) or ".", "fig3-linux.png")
+        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "fig3plot.py"),
+                            log, png, "--title", f"figure 3 in the linux guest, {a.smp} cpus"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(r.stdout.strip())
     result = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "kernel": a.kernel, "initrd": a.initrd, "smp": a.smp, "mem": a.mem, "numa": a.numa,
@@ -173,7 +186,7 @@ def main():
         "command": " ".join(cmd),
         "workloads": [w for w in workloads if "pair" not in w and "cores" not in w],
         "pairs": [w for w in workloads if "pair" in w],
-        "munmap": [w for w in workloads if "cores" in w],
+        "munmap": [w for w in workloads if "cores" in w], "fig3": fig3,
         "problems": problems,
     }
     with open(a.json, "w") as f:

@@ -72,5 +72,6 @@ int bench_local(struct bench *b);	/* local.c: one core */
 int bench_pairs(struct bench *b);	/* pairs.c: between two cores */
 int bench_unmap(struct bench *b);	/* unmap.c: a page mapped on every core */
 int bench_unmap_cores(struct bench *b);	/* and on 2, 3, .. cores */
+int bench_updates(struct bench *b);	/* updates.c: Figure 3 (lib/updbench.c) */
 
 #endif

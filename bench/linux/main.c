@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 	failed |= bench_pairs(&b);
 	failed |= bench_unmap(&b);
 	failed |= bench_unmap_cores(&b);
+	failed |= bench_updates(&b);
 	printf("BENCH %s\n", failed ? "failed" : "done");
 	return failed;
 }

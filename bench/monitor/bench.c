@@ -313,6 +313,7 @@ static const struct {
 	{ "shootdown", shootdown },
 	{ "urpc_pairs", meshbench_pairs },	/* meshbench.c: every pair of cores */
 	{ "uchan", procbench_uchan },
+	{ "fig3", procbench_updates },		/* shm_update, msg_update */
 };
 
 /* Is `name` one of the comma-separated words of `only` ("" for all)? */

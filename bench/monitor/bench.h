@@ -27,5 +27,8 @@ int meshbench_pairs(size_t n);
 int procbench_uchan(size_t n);
 int procbench_unmap(size_t n);
 int procbench_shoot(size_t n, size_t warm);
+/* Figure 3 (lib/updbench.h), in a process spanning every core:
+ * bench_slow_n(N) timed updates per run; nonzero if it failed. */
+int procbench_updates(size_t n);
 
 #endif

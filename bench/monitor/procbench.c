@@ -124,3 +124,10 @@ int procbench_shoot(size_t n, size_t warm)
 {
 	return run_here("shootdown", UPROG_BENCH_SHOOT | BENCH_SHOOT_ARG(bench_slow_n(n), warm) << 8);
 }
+
+/* shm_update and msg_update (Figure 3): uprog on this core spans a
+ * worker to every other one (lib/updbench.h's lines). */
+int procbench_updates(size_t n)
+{
+	return run_here("shm_update", UPROG_BENCH_UPDATES | bench_slow_n(n) << 8);
+}

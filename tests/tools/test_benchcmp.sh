@@ -54,6 +54,14 @@ def linux_run(smp, n=20, drop=(), extra=()):
     for c in range(2, smp + 1):
         lines.append(f"BENCH name=munmap cores={c} unit=cycles n={max(1, n // 10)} min=1 "
                      f"median=50000 p99=60000 max=70000")
+    for name, most in (("shm_update", smp), ("msg_update", smp - 1)):   # Figure 3
+        for k in (1, 2, 4, 8):
+            lines += [f"BENCH name={name} k={k} cores={c} unit=cycles n={max(1, n // 10)} min=1 "
+                      f"median=2 p99=3 max=4 updates=50 applied=50"
+                      + (f" server={smp - 1}" if name == "msg_update" else "")
+                      for c in range(1, most + 1)]
+    if smp < 2:
+        lines.append('BENCH name=msg_update n/a reason="one core: no server beside a client"')
     lines = [l for l in lines if not any(d in l for d in drop)] + list(extra)
     return "guest: Linux 6.1\n" + "\n".join(lines) + "\nBENCH done\n"
 
@@ -96,6 +104,8 @@ for smp, npairs in ((1, 0), (2, 1), (4, 6)):
     pairs = {x["pair"] for x in w if "pair" in x}
     check(f"linux_complete_smp{smp}_passes", not p and len(pairs) == npairs,
           f"problems {p}, pairs {sorted(pairs)}")
+_, p = linuxguest.check(linux_run(4, drop=("name=msg_update k=8 cores=3 ",)), bench.EXIT_PASS, 4, 20)
+check("linux_missing_fig3_line_reported", has(p, "msg_update: no line for k=8 cores=3"), f"{p}")
 _, p = linuxguest.check(linux_run(4, drop=("name=getppid",)), bench.EXIT_PASS, 4, 20)
 check("linux_missing_workload_reported", has(p, "getppid", "no BENCH line"), f"{p}")
 _, p = linuxguest.check(linux_run(4, drop=("pipe_roundtrip",)), bench.EXIT_PASS, 4, 20)

@@ -56,6 +56,7 @@ enum uprog_mode {
 	UPROG_HANGS = 40,
 	UPROG_BENCH_SHOOT = 41,	/* tests/user/uprog/bench.c: make bench's shootdown lines */
 	UPROG_NS_RACE = 42,	/* tests/user/uprog/names.c; the argument's bits 8.. below */
+	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };
 
 /* Supervision's tests (docs/supervision.md). UPROG_BEATS says where it
@@ -150,6 +151,11 @@ enum uprog_mode {
  * prints unmap_ncores, n unmaps of a page every core has read (mon_unmap;
  * on one core its own vnode_unmap). Exits 0, or 1. */
 #define UPROG_BENCH_NAME	"bench.echo"
+
+/* UPROG_BENCH_UPDATES | n << 8: spans a worker to every other core and
+ * prints lib/updbench.h's lines (shm_update at 1..all cores, msg_update
+ * at 1..all-1 clients, k = 1, 2, 4, 8), n timed updates of core 0 each
+ * after BENCH_SLOW_WARMUP; exits 0, or 1 with a `BENCH error` line. */
 
 /* UPROG_CONSOLE | hold << 8: checks that a console read without a
  * capability, or with one that is not a PML4, is refused, then reads the

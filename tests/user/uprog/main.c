@@ -38,6 +38,8 @@ int bench_echo(void);
 int bench_uchan(size_t n);
 int bench_unmap(size_t n);
 int bench_shoot(uint64_t arg);
+/* tests/user/uprog/updbench.c */
+int bench_updates(size_t n);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
 /* tests/user/uprog/names.c */
@@ -63,6 +65,7 @@ static const char *const mode_names[] = {
 	[UPROG_FPU_DIRTY] = "fpu_dirty", [UPROG_FPU_CLEAN] = "fpu_clean", [UPROG_FPU_FAULT] = "fpu_fault",
 	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
 	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
+	[UPROG_BENCH_UPDATES] = "bench_updates",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -564,6 +567,8 @@ int main(int argc, char **argv)
 		return bench_unmap(UPROG_PARAM(libc_arg));
 	case UPROG_BENCH_SHOOT:
 		return bench_shoot(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_UPDATES:
+		return bench_updates(UPROG_PARAM(libc_arg));
 	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:
 	case UPROG_FPU_FAULT: case UPROG_FPU_SPANS: case UPROG_FPU_YIELD:
 		return fpu_main(UPROG_MODE(libc_arg), UPROG_PARAM(libc_arg));
