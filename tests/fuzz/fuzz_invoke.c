@@ -59,11 +59,11 @@ static const uint64_t methods[] = {
 	DOORBELL_BIND, DOORBELL_RING, INFO_CORES, DOORBELL_MINT, EXPORT_FRAME_IMPORT,
 	EXPORT_CAP_REMOTE, CONSOLE_TAKE, CONSOLE_READ, SPAN_VROOT,
 	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
-	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY,
+	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY, POWER_REBOOT,
 	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
 	/* No methods. */
 	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
-	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, INFO_TOPOLOGY + 1, 0xFFFFFFFFull,
+	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, POWER_TEST_EXIT + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
@@ -169,7 +169,7 @@ static unsigned rights(unsigned type, uint64_t m)
 	/* The authority types: Info only copies out; the rest change things. */
 	if (type == CAP_INFO && (m == INFO_CMDLINE || m == INFO_CORES || m == INFO_TOPOLOGY))
 		return NONE;
-	if (type == CAP_POWER && m == POWER_OFF)
+	if (type == CAP_POWER && (m == POWER_OFF || m == POWER_REBOOT))
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_DOORBELL && (m == DOORBELL_BIND || m == DOORBELL_RING || m == DOORBELL_MINT))
 		return CAP_RIGHT_WRITE;

@@ -32,7 +32,7 @@
  *     dispatcher names are printable;
  *   - write a register of COM1 (the console): IOPORT_OUT only to its
  *     scratch register or to ports outside the capability;
- *   - POWER_OFF where a Power capability could be invoked.
+ *   - POWER_OFF or POWER_REBOOT where a Power capability could be invoked.
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>

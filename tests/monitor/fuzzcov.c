@@ -15,7 +15,8 @@
  * nothing can make its type (DEVFRAME, IRQ), this run holds none of its type
  * (the authority capabilities outside the `kernel` run, I/O ports outside
  * core 0), or calling it would end the boot (POWER_OFF, called only on
- * other types and only where no authority capability is in the sandbox). A reachable
+ * other types and only where no authority capability is in the sandbox;
+ * POWER_REBOOT likewise). A reachable
  * row that was never reached fails the run: the fuzzer cannot go shallow
  * without a test saying so.
  */
@@ -60,6 +61,7 @@ const struct fz_row fz_rows[] = {
 	M(DISPATCHER, DISP_SET_UPCALL, 0, A_C_FRAME),
 	M(DISPATCHER, DISP_INFO, 0, A_OUT),
 	M(POWER, POWER_OFF, R_ENDS_BOOT, A_VALUE),
+	M(POWER, POWER_REBOOT, R_ENDS_BOOT, A_VALUE),
 	M(POWER, POWER_TEST_EXIT, R_ENDS_BOOT, A_VALUE),
 	M(INFO, INFO_CMDLINE, 0, A_OUT, A_LEN),
 	M(DOORBELL, DOORBELL_BIND, 0, A_C_EP, A_BELL),
@@ -141,7 +143,8 @@ static const struct { uint8_t type; uint16_t first, last; } abi[] = {
 	{ CAP_PML4, VNODE_MAP, VNODE_UNMAP }, { CAP_PDPT, VNODE_MAP, VNODE_UNMAP },
 	{ CAP_PDIR, VNODE_MAP, VNODE_UNMAP }, { CAP_PTABLE, VNODE_MAP, VNODE_UNMAP },
 	{ CAP_DISPATCHER, DISP_SETUP, DISP_INFO },
-	{ CAP_POWER, POWER_OFF, POWER_OFF }, { CAP_POWER, POWER_TEST_EXIT, POWER_TEST_EXIT },
+	{ CAP_POWER, POWER_OFF, POWER_OFF }, { CAP_POWER, POWER_REBOOT, POWER_REBOOT },
+	{ CAP_POWER, POWER_TEST_EXIT, POWER_TEST_EXIT },
 	{ CAP_INFO, INFO_CMDLINE, INFO_CMDLINE }, { CAP_INFO, INFO_CORES, INFO_CORES },
 	{ CAP_INFO, INFO_TOPOLOGY, INFO_TOPOLOGY },
 	{ CAP_DOORBELL, DOORBELL_BIND, DOORBELL_RING }, { CAP_DOORBELL, DOORBELL_MINT, DOORBELL_MINT },
