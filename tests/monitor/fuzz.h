@@ -113,7 +113,7 @@ struct fz_row {
 #define R_NOT_MADE	0x4	/* no capability of its type can be made */
 #define R_SYSCALL	0x8	/* a system call, not a method */
 
-#define FZ_ROWS_MAX	80
+#define FZ_ROWS_MAX	96
 extern const struct fz_row fz_rows[];
 extern const unsigned fz_nrows;
 
