@@ -8,7 +8,7 @@
  * kernel powers off by ACPI S5 alone and has no method POWER_TEST_EXIT,
  * which it refuses as ERR_BAD_METHOD like any number that is no method.
  *
- * Two users: the boot-test runner's verdict (ktest.c, through the weak
+ * Two users: the boot-test runner's verdict (ktest.c, through
  * ktest_qemu_exit), and POWER_TEST_EXIT on a Power capability, the user
  * tests' verdict (usr/monitor's monitor_poweroff), a row of the Power type
  * that kernel/invoke.c finds through the weak invoke_test_table.
