@@ -264,6 +264,22 @@ static int bench_thread_create(uint64_t *s, size_t n)
 	return bench_report("thread_create", NULL, s, n, 1);
 }
 
+/* A decimal number, all of s and at most max: true with it in *out. */
+static bool decimal(const char *s, size_t max, size_t *out)
+{
+	size_t n = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > max)
+			return false;
+		n = n * 10 + (size_t)(*s - '0');
+	}
+	*out = n;
+	return n <= max;
+}
+
 /* N from `bench=N`; the default for plain `bench`; 0 when not acceptable. */
 static size_t parse_count(const char *cmdline)
 {
@@ -274,12 +290,7 @@ static size_t parse_count(const char *cmdline)
 		return 0;		/* longer than any good N: refused, not cut */
 	if (!val[0])
 		return BENCH_DEFAULT_N;
-	for (const char *p = val; *p; p++) {
-		if (*p < '0' || *p > '9' || n > BENCH_MAX_N)
-			return 0;
-		n = n * 10 + (size_t)(*p - '0');
-	}
-	return n <= BENCH_MAX_N ? n : 0;
+	return decimal(val, BENCH_MAX_N, &n) ? n : 0;
 }
 
 /* The workloads in the order they run: on one core with the shared
@@ -316,39 +327,50 @@ static const struct {
 	{ "fig3", procbench_updates },		/* shm_update, msg_update */
 };
 
-/* Is `name` one of the comma-separated words of `only` ("" for all)? */
+/* The comma-separated word at p: its length in *n; returns where the
+ * next one starts, or NULL after the last. */
+static const char *word(const char *p, size_t *n)
+{
+	const char *end = strchr(p, ',');
+
+	*n = end ? (size_t)(end - p) : strlen(p);
+	return end ? end + 1 : NULL;
+}
+
+/* Is `name` one of the words of `only` ("" for all)? */
 static bool wanted(const char *only, const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), n;
 
 	if (!only[0])
 		return true;
-	for (const char *p = only; *p; ) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
+	for (const char *p = only, *next; p && *p; p = next) {
+		next = word(p, &n);
 		if (n == len && !strncmp(p, name, n))
 			return true;
-		p += n + (end != NULL);
 	}
 	return false;
 }
 
-/* `benchonly=` must name workloads that exist: NULL, or the first that does not. */
-static const char *unknown_workload(const char *only, char *word, size_t size)
+/* `benchonly=` must name workloads that exist: NULL, or the first word
+ * that names none (copied into bad). */
+static const char *unknown_workload(const char *only, char *bad, size_t size)
 {
-	for (const char *p = only; *p; ) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
+	size_t n;
+
+	for (const char *p = only, *next; p && *p; p = next) {
+		next = word(p, &n);
+		char name[KERNEL_CMDLINE_MAX];
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
 		bool known = false;
 		for (size_t i = 0; i < sizeof(on_one_core) / sizeof(on_one_core[0]); i++)
-			known |= strlen(on_one_core[i].name) == n && !strncmp(p, on_one_core[i].name, n);
+			known |= !strcmp(on_one_core[i].name, name);
 		for (size_t i = 0; i < sizeof(on_their_own) / sizeof(on_their_own[0]); i++)
-			known |= strlen(on_their_own[i].name) == n && !strncmp(p, on_their_own[i].name, n);
+			known |= !strcmp(on_their_own[i].name, name);
 		if (!known) {
-			snprintf(word, size, "%.*s", (int)n, p);
-			return word;
+			snprintf(bad, size, "%s", name);
+			return bad;
 		}
-		p += n + (end != NULL);
 	}
 	return NULL;
 }
@@ -374,12 +396,7 @@ int bench_main(const char *cmdline)
 	err_t werr = cmdline_find(cmdline, "benchwarm", warm, sizeof(warm));
 	if (werr != ERR_NOT_FOUND) {
 		size_t w = 0;
-		bool ok = werr == OK && warm[0];
-		for (const char *p = warm; ok && *p; p++) {
-			ok = *p >= '0' && *p <= '9';
-			w = w * 10 + (size_t)(*p - '0');
-		}
-		if (!ok || w > BENCH_MAX_WARM) {
+		if (werr || !decimal(warm, BENCH_MAX_WARM, &w)) {
 			printf("BENCH error name=bench reason=\"benchwarm=W wants 0 <= W <= %u\"\n",
 			       BENCH_MAX_WARM);
 			return 1;
