@@ -23,7 +23,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simplot import BLACK, GREY, WHITE, Bad, Canvas, nice_step, text_width  # noqa: E402
+from simplot import WHITE, Bad, Canvas, axes  # noqa: E402
 
 KS = (1, 2, 4, 8)
 NAMES = ("shm_update", "msg_update")
@@ -86,33 +86,11 @@ def parse_lines(text):
 
 def plot(rows, title, w, h):
     cv = Canvas(w, h)
-    left, right, top, bottom = 80, 20, 46, 50
-    x1, y1 = w - right, h - bottom
+    left, top = 80, 46
     xmax = max(2, max(r["cores"] for r in rows) + 1)
-    ymax_data = max(r["median"] for r in rows)
-    step = nice_step(ymax_data)
-    ymax = max(step, -(-ymax_data // step) * step)
-
-    def X(c):
-        return left + round((x1 - left) * c / xmax)
-
-    def Y(v):
-        return y1 - round((y1 - top) * v / ymax)
-
-    cv.text(left, 12, title, scale=2 if text_width(title, 2) <= w - left - right else 1)
-    for v in range(0, ymax + 1, step):
-        cv.line(left, Y(v), x1, Y(v), GREY)
-        cv.line(left - 5, Y(v), left, Y(v), BLACK)
-        label = f"{v / 1000:g}"
-        cv.text(left - 8 - text_width(label), Y(v) - 3, label)
-    xstep = 1 if xmax <= 16 else 4
-    for c in range(0, xmax + 1, xstep):
-        cv.line(X(c), y1, X(c), y1 + 5, BLACK)
-        cv.text(X(c) - text_width(str(c)) // 2, y1 + 9, str(c))
-    cv.line(left, top, left, y1, BLACK, 2)
-    cv.line(left, y1, x1, y1, BLACK, 2)
-    cv.text((left + x1) // 2 - text_width("cores updating") // 2, h - 20, "cores updating")
-    cv.text(6, top - 14, "median latency per update (cycles x 1000)")
+    X, Y = axes(cv, title, (left, 20, top, 50), xmax,
+                range(0, xmax + 1, 1 if xmax <= 16 else 4), max(r["median"] for r in rows),
+                "cores updating", "median latency per update (cycles x 1000)")
     series = {}
     for r in rows:
         series.setdefault((r["name"], r["k"]), []).append((r["cores"], r["median"]))

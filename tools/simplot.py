@@ -124,6 +124,39 @@ def nice_step(span, ticks=6):
     return 10 * mag
 
 
+def axes(cv, title, margins, xmax, xticks, ymax_data, xlabel, ylabel):
+    """The frame both plots share (this one and tools/fig3plot.py): the
+    title, y grid lines with ticks and labels in thousands from 0 to a
+    round ymax, x ticks and labels at `xticks`, both axes and their
+    labels. Returns (X, Y): data coordinates to pixels."""
+    w, h = cv.w, cv.h
+    left, right, top, bottom = margins
+    x1, y1 = w - right, h - bottom
+    step = nice_step(ymax_data)
+    ymax = max(step, -(-ymax_data // step) * step)
+
+    def X(c):
+        return left + round((x1 - left) * c / xmax)
+
+    def Y(v):
+        return y1 - round((y1 - top) * v / ymax)
+
+    cv.text(left, 12, title, scale=2 if text_width(title, 2) <= w - left - right else 1)
+    for v in range(0, ymax + 1, step):                       # y grid, ticks, labels
+        cv.line(left, Y(v), x1, Y(v), GREY)
+        cv.line(left - 5, Y(v), left, Y(v), BLACK)
+        label = f"{v / 1000:g}"
+        cv.text(left - 8 - text_width(label), Y(v) - 3, label)
+    for c in xticks:                                          # x ticks, labels
+        cv.line(X(c), y1, X(c), y1 + 5, BLACK)
+        cv.text(X(c) - text_width(str(c)) // 2, y1 + 9, str(c))
+    cv.line(left, top, left, y1, BLACK, 2)
+    cv.line(left, y1, x1, y1, BLACK, 2)
+    cv.text((left + x1) // 2 - text_width(xlabel) // 2, h - 20, xlabel)
+    cv.text(6, top - 14, ylabel)
+    return X, Y
+
+
 def read(path):
     """{shape: [(cores, latency)]}, and the calibrations and machines named."""
     series, cals, machines = {}, set(), []
@@ -153,33 +186,12 @@ def read(path):
 
 def plot(series, title, w, h):
     cv = Canvas(w, h)
-    left, right, top, bottom = 70, 20, 46, 50
-    x1, y1 = w - right, h - bottom
+    left, top = 70, 46
     xmax = max(c for s in series.values() for c, _ in s)
     xmax = 64 if xmax > 32 else 32
     ymax_data = max(l for s in series.values() for _, l in s)
-    step = nice_step(ymax_data)
-    ymax = max(step, -(-ymax_data // step) * step)
-
-    def X(c):
-        return left + round((x1 - left) * c / xmax)
-
-    def Y(v):
-        return y1 - round((y1 - top) * v / ymax)
-
-    cv.text(left, 12, title, scale=2 if text_width(title, 2) <= w - left - right else 1)
-    for v in range(0, ymax + 1, step):                       # y grid, ticks, labels
-        cv.line(left, Y(v), x1, Y(v), GREY)
-        cv.line(left - 5, Y(v), left, Y(v), BLACK)
-        label = f"{v / 1000:g}"
-        cv.text(left - 8 - text_width(label), Y(v) - 3, label)
-    for c in range(0, xmax + 1, 4 if xmax == 32 else 8):     # x ticks, labels
-        cv.line(X(c), y1, X(c), y1 + 5, BLACK)
-        cv.text(X(c) - text_width(str(c)) // 2, y1 + 9, str(c))
-    cv.line(left, top, left, y1, BLACK, 2)
-    cv.line(left, y1, x1, y1, BLACK, 2)
-    cv.text((left + x1) // 2 - text_width("cores") // 2, h - 20, "cores")
-    cv.text(6, top - 14, "latency (cycles x 1000)")
+    X, Y = axes(cv, title, (left, 20, top, 50), xmax, range(0, xmax + 1, 4 if xmax == 32 else 8),
+                ymax_data, "cores", "latency (cycles x 1000)")
     for name in SHAPES:                                      # the lines
         pts = series.get(name, [])
         for (ca, la), (cb, lb) in zip(pts, pts[1:]):
