@@ -1098,6 +1098,15 @@ def run_specials(res, args):
             smp=4, mem="256M", append="utest=shoot", numa=2)
     for smp in (4, 8):
         sim_agrees_with_the_boot(res, args, smp)
+    # make bench's options (bench/monitor/bench.c): a workload that does not
+    # exist, or a warm-up out of range, is refused with a sentence and
+    # nothing runs, never skipped or cut silently.
+    special(res, args, "bench_unknown_workload_is_refused",
+            [r'^BENCH error name=bench reason="benchonly=null_syscall,nosuch: no workload nosuch '],
+            smp=1, mem="128M", append="bench=1 benchonly=null_syscall,nosuch")
+    special(res, args, "bench_warm_up_out_of_range_is_refused",
+            [r'^BENCH error name=bench reason="benchwarm=W wants 0 <= W <= 1000"$'],
+            smp=1, mem="128M", append="bench=1 benchwarm=1001")
     # The SKB's client tests (tests/user/usertest/skb.c) on two nodes, and without
     # ACPI (one node, one core: what CPUID alone says).
     skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (
