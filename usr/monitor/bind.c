@@ -73,8 +73,6 @@
  * of the exporter's endpoint; per doorbell the endpoint it notifies. The
  * copies of endpoints are how the monitor learns that their process died
  * (they go when its memory is taken back). */
-#define BIND_CN			12
-#define T_BINDCN		CADDR(TASK_CN, 31)
 /* Channel ends on this core: enough for a server with a client on every
  * core, its own included (two ends here), and a few more. */
 #define BINDINGS		(MAX_MESH_CORES + 4)

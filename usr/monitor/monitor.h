@@ -9,13 +9,7 @@
 #include "if_intermon.h"
 #include <flotilla/monitor.h>	/* enum mon_end */
 #include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
-
-/* The frame the event trace's snapshots go in (trace.c), made on the
- * first `trace`. */
-#define T_TRACEBUF		CADDR(TASK_CN, 23)
-
-/* The monitor's fault endpoint (supervise.c): its children's faults. */
-#define T_FAULTEP		CADDR(TASK_CN, 26)
+#include "usr/monitor/slots.h"	/* every slot the monitor uses */
 
 struct proc;
 /* The event trace (trace.c, docs/trace.md): this monitor's ring (NULL
@@ -301,7 +295,6 @@ err_t monitor_reboot(void);
  * named in *give. Doorbells of this core from FIRST_BELL on are handed
  * out by bell_alloc (-1 when none is free) to remote.c and bind.c.
  */
-#define T_MONCAP		CADDR(TASK_CN, 29)
 #define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 err_t bind_init(unsigned core);
 err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give);
@@ -384,8 +377,6 @@ err_t skbfeed_start(void);
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. Those for another core go there as fwd
  * (if/intermon.if). */
-/* A copy of CPTR_MONITOR whose requests may also power off: the shell's. */
-#define T_MONADMIN		CADDR(TASK_CN, 36)
 err_t moncall_init(unsigned core);
 /* A CNode of task_slot's, of `slots` slots, at level-1 slot `level` of
  * the monitor's CSpace, made once (*ready). */
