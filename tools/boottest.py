@@ -46,6 +46,9 @@ class Results:
         print(line, flush=True)
 
 
+WALL_MARK = "[boottest: wall time "
+
+
 def boot(name, logdir, timeout, until=None, script=None, step_timeout=60, matched=None, **kw):
     """Boots once; returns (exit status or None on timeout/kill, log text).
     With `until`, stops QEMU as soon as that regex appears in the output
@@ -101,7 +104,10 @@ def boot(name, logdir, timeout, until=None, script=None, step_timeout=60, matche
             pass                        # QEMU is gone: nothing left to flush
     text = "".join(out).replace("\r", "")
     with open(log_path, "w") as f:
-        f.write(" ".join(cmd) + "\n\n" + text)
+        # The last line says how long the boot took, so that make test's
+        # slowest boots can be found (testall.py lists them at its end).
+        f.write(" ".join(cmd) + "\n\n" + text +
+                f"\n{WALL_MARK}{time.monotonic() - start:.1f} s\n")
     return status, text, log_path
 
 
