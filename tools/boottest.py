@@ -1104,6 +1104,17 @@ def run_specials(res, args):
             smp=4, mem="256M", append="utest=shoot", numa=2)
     for smp in (4, 8):
         sim_agrees_with_the_boot(res, args, smp)
+    # The agreement's tree follows the nodes (usr/monitor/agreeview.c,
+    # docs/agreement.md): only at 16 cores on 4 nodes does mtree_best pick
+    # the NUMA-aware tree over a broadcast, so only here does the
+    # coordinator's count of PREPAREs tell the two apart; the name race
+    # runs over that tree too.
+    special(res, args, "smp16_numa4_agreement_prepares_by_node",
+            [r"^agreement: 16 cores, numa tree: core 0 sent 6 PREPAREs per commit$",
+             r"^PASS user/the_view_agreement_prepares_only_its_tree_children$",
+             r"^PASS user/names_raced_from_every_core_are_registered_exactly_once$",
+             r"user tests: 2 passed, 0 failed"],
+            smp=16, mem="256M", append="utest=view_agreement,names_raced", numa=4)
     # make bench's options (bench/monitor/bench.c): a workload that does not
     # exist, or a warm-up out of range, is refused with a sentence and
     # nothing runs, never skipped or cut silently.
