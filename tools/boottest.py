@@ -938,6 +938,9 @@ def bench_lines(res, args, smp=2, n=20):
     problems += more
     fig3, more = bench.parse_fig3(text, smp, n)
     problems += more
+    agree = bench.parse_agree(text, smp, n)
+    if isinstance(agree, str):
+        problems.append(agree)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
     if problems:
@@ -946,7 +949,8 @@ def bench_lines(res, args, smp=2, n=20):
         na = sum(1 for w in workloads if w.get("na"))
         pairs = len({w["pair"] for w in workloads if "pair" in w})
         res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}; "
-                f"shootdown lines: {len(shoot)}; figure 3 lines: {len(fig3)}")
+                f"shootdown lines: {len(shoot)}; figure 3 lines: {len(fig3)}; "
+                f"agree_commit: {agree['protocol']}, coord_sent={agree['coord_sent']}")
 
 
 def fig3_lines(res, args, smp=2):

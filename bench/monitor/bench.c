@@ -325,6 +325,7 @@ static const struct {
 	{ "urpc_pairs", meshbench_pairs },	/* meshbench.c: every pair of cores */
 	{ "uchan", procbench_uchan },
 	{ "fig3", procbench_updates },		/* shm_update, msg_update */
+	{ "agree_commit", agreebench_commit },	/* agreebench.c: one commit */
 };
 
 /* The comma-separated word at p: its length in *n; returns where the
