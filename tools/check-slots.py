@@ -52,18 +52,14 @@ def main():
         for no, line in enumerate(lines, 1):
             where = f"{path}:{no}"
             if path == REGISTRY:
-                m = REG_TASK.match(line)
-                if m:
-                    n = int(m.group(2))
-                    if n in seen_task:
-                        bad.append(f"{where}: task slot {n} is both {seen_task[n]} and {m.group(1)}")
-                    seen_task.setdefault(n, m.group(1))
-                m = L1_DEFINE.match(line)
-                if m:
-                    n = int(m.group(2))
-                    if n in seen_l1:
-                        bad.append(f"{where}: level-1 slot {n} is both {seen_l1[n]} and {m.group(1)}")
-                    seen_l1.setdefault(n, m.group(1))
+                for regex, seen, kind in ((REG_TASK, seen_task, "task slot"),
+                                          (L1_DEFINE, seen_l1, "level-1 slot")):
+                    m = regex.match(line)
+                    if m:
+                        n = int(m.group(2))
+                        if n in seen:
+                            bad.append(f"{where}: {kind} {n} is both {seen[n]} and {m.group(1)}")
+                        seen.setdefault(n, m.group(1))
                 continue
             for m in TASK_LITERAL.finditer(line):
                 n = int(m.group(1) or m.group(2))
