@@ -241,11 +241,14 @@ bench: $(B)/flotilla-test.bin linux-guest
 # the four shapes on the paper's 8x4-core AMD, 2 to 32 cores, and 64; a
 # table, build/sim/shootdown.csv and .png. SIM_RTT=FILE SIM_MACHINE=qemu:N,K
 # uses a measured round-trip matrix (from,to,cycles) instead of the paper's
-# figures.
-sim: build/sim/shootdown
+# figures. Then one two-phase commit of lib/agree.c over the same machines
+# and trees: cycles, messages, cross-node messages and rounds per commit
+# (build/sim/agree.csv).
+sim: build/sim/shootdown build/sim/agree
 	@build/sim/shootdown --csv build/sim/shootdown.csv \
 		$(if $(SIM_RTT),--rtt $(SIM_RTT) --machine $(SIM_MACHINE))
 	@$(PYTHON) tools/simplot.py build/sim/shootdown.csv build/sim/shootdown.png
+	@build/sim/agree --csv build/sim/agree.csv
 
 include mk/host.mk
 include mk/idl.mk

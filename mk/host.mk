@@ -187,10 +187,25 @@ build/sim/shootdown: sim/main.c $(SIM_SRCS) $(SIM_HDRS) lib/mtree.c lib/errors.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ sim/main.c $(SIM_SRCS) lib/mtree.c lib/errors.c
 
+# One agreement of lib/agree.c over the same network (sim/agreesim.h).
+AGREESIM_SRCS := sim/agreesim.c sim/shootsim.c sim/model.c
+
+build/sim/agree: sim/agree_main.c $(AGREESIM_SRCS) $(SIM_HDRS) sim/agreesim.h lib/agree.c \
+		lib/mtree.c lib/errors.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ sim/agree_main.c $(AGREESIM_SRCS) lib/agree.c lib/mtree.c \
+		lib/errors.c
+
 build/host/test_sim: tests/host/test_sim.c $(HOST_RUNNER) $(SIM_SRCS) $(SIM_HDRS) \
 		$(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"sim"' -o $@ $< $(HOST_RUNNER) $(SIM_SRCS) \
+		$(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
+
+build/host/test_agreesim: tests/host/test_agreesim.c $(HOST_RUNNER) $(AGREESIM_SRCS) $(SIM_HDRS) \
+		sim/agreesim.h $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"agreesim"' -o $@ $< $(HOST_RUNNER) $(AGREESIM_SRCS) \
 		$(HOST_HOOK_SRCS) $(LIB_HOST_SRCS)
 # The agreement protocol's simulated machine, shared by its tests and fuzzer.
 build/host/test_agree build/fuzz/fuzz_agree: tests/host/agree_sim.h

@@ -294,6 +294,33 @@ def parse_cores(text, smp, name, protocols, iterations=None, counted=False):
     return rows, problems
 
 
+AGREE_LINE = re.compile(r"^BENCH name=agree_commit protocol=([a-z]+) cores=(\d+) unit=cycles "
+                        r"n=(\d+) min=(\d+) median=(\d+) p99=(\d+) max=(\d+) coord_sent=(\d+)$")
+
+
+def parse_agree(text, smp, iterations=None):
+    """The agreement's line (bench/monitor/agreebench.c): a dict of its
+    fields, or a string saying what is wrong. One line, at `smp` cores,
+    well formed, n the slow workloads', and coord_sent at most two
+    messages (a PREPARE and a DECIDE) to each of the other cores."""
+    lines = [l for l in text.replace("\r", "").splitlines() if l.startswith("BENCH name=agree_commit ")]
+    if len(lines) != 1:
+        return f"agree_commit: {len(lines)} lines, want 1"
+    m = AGREE_LINE.match(lines[0])
+    if not m:
+        return f"agree_commit: malformed line: {lines[0]!r}"
+    cores, n, lo, med, p99, hi, sent = (int(g) for g in m.groups()[1:])
+    if cores != smp:
+        return f"agree_commit: cores={cores}, want {smp}"
+    if not lo <= med <= p99 <= hi:
+        return f"agree_commit: want min <= median <= p99 <= max: {lines[0]!r}"
+    if iterations is not None and n != max(1, iterations // SLOW_DIVISOR):
+        return f"agree_commit: n={n}, want {max(1, iterations // SLOW_DIVISOR)}"
+    if sent > 2 * (smp - 1) or (smp > 1 and sent == 0):
+        return f"agree_commit: coord_sent={sent}: the coordinator of {smp} cores sends 1 to {2 * (smp - 1)}"
+    return {"protocol": m.group(1), "cores": cores, "n": n, "median": med, "coord_sent": sent}
+
+
 def parse_fig3(text, smp, iterations=None):
     """Figure 3's lines (lib/updbench.h, tools/fig3plot.py reads them):
     (rows, problems). Each of shm_update at cores 1..smp and msg_update at

@@ -46,6 +46,9 @@ class Results:
         print(line, flush=True)
 
 
+WALL_MARK = "[boottest: wall time "
+
+
 def boot(name, logdir, timeout, until=None, script=None, step_timeout=60, matched=None, **kw):
     """Boots once; returns (exit status or None on timeout/kill, log text).
     With `until`, stops QEMU as soon as that regex appears in the output
@@ -101,7 +104,10 @@ def boot(name, logdir, timeout, until=None, script=None, step_timeout=60, matche
             pass                        # QEMU is gone: nothing left to flush
     text = "".join(out).replace("\r", "")
     with open(log_path, "w") as f:
-        f.write(" ".join(cmd) + "\n\n" + text)
+        # The last line says how long the boot took, so that make test's
+        # slowest boots can be found (testall.py lists them at its end).
+        f.write(" ".join(cmd) + "\n\n" + text +
+                f"\n{WALL_MARK}{time.monotonic() - start:.1f} s\n")
     return status, text, log_path
 
 
@@ -932,6 +938,9 @@ def bench_lines(res, args, smp=2, n=20):
     problems += more
     fig3, more = bench.parse_fig3(text, smp, n)
     problems += more
+    agree = bench.parse_agree(text, smp, n)
+    if isinstance(agree, str):
+        problems.append(agree)
     if status != EXIT_PASS:
         problems.insert(0, f"QEMU exit {status}, want {EXIT_PASS}")
     if problems:
@@ -940,7 +949,8 @@ def bench_lines(res, args, smp=2, n=20):
         na = sum(1 for w in workloads if w.get("na"))
         pairs = len({w["pair"] for w in workloads if "pair" in w})
         res.add("PASS", name, f"{len(workloads) - na} measured, {na} n/a; pairs of cores: {pairs}; "
-                f"shootdown lines: {len(shoot)}; figure 3 lines: {len(fig3)}")
+                f"shootdown lines: {len(shoot)}; figure 3 lines: {len(fig3)}; "
+                f"agree_commit: {agree['protocol']}, coord_sent={agree['coord_sent']}")
 
 
 def fig3_lines(res, args, smp=2):
@@ -1098,6 +1108,17 @@ def run_specials(res, args):
             smp=4, mem="256M", append="utest=shoot", numa=2)
     for smp in (4, 8):
         sim_agrees_with_the_boot(res, args, smp)
+    # The agreement's tree follows the nodes (usr/monitor/agreeview.c,
+    # docs/agreement.md): only at 16 cores on 4 nodes does mtree_best pick
+    # the NUMA-aware tree over a broadcast, so only here does the
+    # coordinator's count of PREPAREs tell the two apart; the name race
+    # runs over that tree too.
+    special(res, args, "smp16_numa4_agreement_prepares_by_node",
+            [r"^agreement: 16 cores, numa tree: core 0 sent 6 PREPAREs per commit$",
+             r"^PASS user/the_view_agreement_prepares_only_its_tree_children$",
+             r"^PASS user/names_raced_from_every_core_are_registered_exactly_once$",
+             r"user tests: 2 passed, 0 failed"],
+            smp=16, mem="256M", append="utest=view_agreement,names_raced", numa=4)
     # make bench's options (bench/monitor/bench.c): a workload that does not
     # exist, or a warm-up out of range, is refused with a sentence and
     # nothing runs, never skipped or cut silently.

@@ -91,6 +91,10 @@ def stage_check(flt, clang):
         r = run([sys.executable, "tools/check-production.py", "build"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/production_images_hold_no_tests",
              r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
+    if wanted("check/monitor_slots_are_named_once", flt):
+        r = run([sys.executable, "tools/check-slots.py"])
+        emit("PASS" if r.returncode == 0 else "FAIL", "check/monitor_slots_are_named_once",
+             r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
     for case, kernel, named in PLANTED:
         name = "check/shared_state_rejects_" + case
         if not wanted(name, flt):
@@ -115,6 +119,28 @@ PLANTED = [
 ]
 
 
+def slowest(since, count=8):
+    """Prints the boots of this run that took longest (each log's last
+    line, tools/boottest.py's WALL_MARK), where make test's time goes."""
+    mark = "[boottest: wall time "
+    took = []
+    for dirpath, _, files in os.walk(os.path.join(ROOT, "build/testlogs")):
+        for f in files:
+            path = os.path.join(dirpath, f)
+            if not f.endswith(".log") or os.path.getmtime(path) < since:
+                continue
+            with open(path, errors="replace") as fh:
+                tail = fh.read()[-200:]
+            m = re.search(re.escape(mark) + r"([\d.]+) s", tail)
+            if m:
+                took.append((float(m.group(1)), os.path.relpath(path, ROOT)))
+    took.sort(reverse=True)
+    if took:
+        total = sum(t for t, _ in took)
+        print(f"boots: {len(took)}, {total:.0f} s in all; the slowest: " +
+              ", ".join(f"{os.path.basename(p)[:-4]} {t:.0f} s" for t, p in took[:count]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--filter", default="")
@@ -122,7 +148,7 @@ def main():
     ap.add_argument("--fuzz-runs", default=os.environ.get("FUZZ_RUNS", "20000"))
     a = ap.parse_args()
     flt = a.filter
-    t0 = time.monotonic()
+    t0, t_wall = time.monotonic(), time.time()
 
     built = stage_build(flt, a.jobs)
     host = run(["make", "-s", f"-j{a.jobs}", "host-test"] + ([f"T={flt}"] if flt else []))
@@ -174,6 +200,7 @@ def main():
     else:
         emit("FAIL", "boot", "the kernel did not build; no boot tests ran")
 
+    slowest(t_wall)
     print(f"make test took {time.monotonic() - t0:.0f} s; boot logs in build/testlogs/")
     summary = f"{counts['PASS']} passed, {counts['FAIL']} failed"
     if counts["SKIP"]:

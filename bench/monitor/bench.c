@@ -159,7 +159,7 @@ static int bench_dispatcher_switch_fpu(uint64_t *s, size_t n)
  * reply and receive, the switch back (both direct: kernel/lmp.c's fast
  * path), and the four words each way.
  */
-#define BENCH_EP	CADDR(TASK_CN, 27)
+#define BENCH_EP	MON_TEST_SLOT(5)
 
 static int bench_lmp_roundtrip(uint64_t *s, size_t n)
 {
@@ -325,6 +325,7 @@ static const struct {
 	{ "urpc_pairs", meshbench_pairs },	/* meshbench.c: every pair of cores */
 	{ "uchan", procbench_uchan },
 	{ "fig3", procbench_updates },		/* shm_update, msg_update */
+	{ "agree_commit", agreebench_commit },	/* agreebench.c: one commit */
 };
 
 /* The comma-separated word at p: its length in *n; returns where the

@@ -30,5 +30,8 @@ int procbench_shoot(size_t n, size_t warm);
 /* Figure 3 (lib/updbench.h), in a process spanning every core:
  * bench_slow_n(N) timed updates per run; nonzero if it failed. */
 int procbench_updates(size_t n);
+/* One commit of the monitors' agreement, timed on core 0 (agreebench.c):
+ * bench_slow_n(N) of them; nonzero if one failed. */
+int agreebench_commit(size_t n);
 
 #endif

@@ -44,12 +44,12 @@ TEST(empty_and_out_of_range_slots)
 {
 	struct cap_info i;
 
-	CHECK_ERR(cap_identify(CADDR(TASK_CN, 200), &i), ERR_CAP_EMPTY);
+	CHECK_ERR(cap_identify(T_NEVER_FILLED, &i), ERR_CAP_EMPTY);
 	CHECK_ERR(cap_identify(CADDR(40, 0), &i), ERR_CAP_EMPTY);	/* empty level-1 slot */
 	CHECK_ERR(cap_identify(CADDR(64, 0), &i), ERR_CAP_RANGE);	/* past the root CNode */
 	CHECK_ERR(cap_identify(CADDR(0xFFFFFF, 0xFF), &i), ERR_CAP_RANGE);
 	CHECK_ERR(cnode_copy(T_SCRATCHCN, 256, CPTR_VROOT), ERR_CAP_RANGE);
-	CHECK_ERR(cnode_copy(T_SCRATCHCN, 0, CADDR(TASK_CN, 200)), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 0, T_NEVER_FILLED), ERR_CAP_EMPTY);
 }
 
 TEST(retype_every_type)
@@ -157,10 +157,10 @@ TEST(use_after_revoke_of_ram)
 {
 	/* A CNode made from RAM, with something in it; revoking the RAM
 	 * destroys the CNode and what it held. */
-	CHECK_ERR(cnode_retype(CPTR_TASKCN, 30, T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
-	CHECK_ERR(cnode_retype(CADDR(TASK_CN, 30), 0, T_TESTRAM, CAP_FRAME, 1, PAGE, PAGE), OK);
+	CHECK_ERR(cnode_retype(CPTR_TASKCN, CADDR_L2(T_RAMCN), T_TESTRAM, CAP_CNODE, 1, 0, 16 * CTE_SIZE), OK);
+	CHECK_ERR(cnode_retype(T_RAMCN, 0, T_TESTRAM, CAP_FRAME, 1, PAGE, PAGE), OK);
 	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
-	CHECK_ERR(cnode_copy(CADDR(TASK_CN, 30), 1, CPTR_VROOT), ERR_CAP_EMPTY);
+	CHECK_ERR(cnode_copy(T_RAMCN, 1, CPTR_VROOT), ERR_CAP_EMPTY);
 	/* The memory is free again: the same range retypes. */
 	CHECK_ERR(retype(0, CAP_FRAME, 0, 2 * PAGE), OK);
 }

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
+#include "tests/monitor/mtest.h"
 
 /* `ufuzz[=OPTS]` on the command line (main.c parses it). */
 struct fuzz_opts {
@@ -58,13 +59,13 @@ void fuzz_every_core(unsigned core, const struct fuzz_opts *o);
  * first capability, and the capabilities that are not made from RAM, from
  * which every reset copies (a Notify to this core, one to the next core,
  * COM1's ports on core 0, the authority capabilities in the `kernel` run). */
-#define FZT_TESTRAM	CADDR(TASK_CN, 22)
-#define FZT_SANDBOX	CADDR(TASK_CN, 40)
-#define FZT_NOTIFY	CADDR(TASK_CN, 41)
-#define FZT_NOTIFY2	CADDR(TASK_CN, 42)
-#define FZT_IOPORT	CADDR(TASK_CN, 43)
-#define FZT_AUTH(i)	CADDR(TASK_CN, 44 + (i))	/* i < AUTH_COUNT */
-#define FZT_GEN		CADDR(TASK_CN, 50)	/* this sandbox's part of the test RAM */
+#define FZT_TESTRAM	T_TESTRAM
+#define FZT_SANDBOX	MON_TEST_SLOT(16)
+#define FZT_NOTIFY	MON_TEST_SLOT(17)
+#define FZT_NOTIFY2	MON_TEST_SLOT(18)
+#define FZT_IOPORT	MON_TEST_SLOT(19)
+#define FZT_AUTH(i)	MON_TEST_SLOT(20 + (i))	/* i < AUTH_COUNT */
+#define FZT_GEN		MON_TEST_SLOT(26)	/* this sandbox's part of the test RAM */
 
 /* Where each kind of argument comes from (fuzz.c makes them). */
 enum fz_arg {

@@ -42,12 +42,12 @@ struct fz_state fz;
 /* The fuzzer's objects, in the monitor's task CNode, all made from FZ_RAM,
  * and the level-1 slot through which the monitor reaches the fuzzer's
  * task CNode. */
-#define FZ_ROOT		CADDR(TASK_CN, 32)
-#define FZ_TASK		CADDR(TASK_CN, 33)
-#define FZ_DISP		CADDR(TASK_CN, 34)
-#define FZ_RAM		CADDR(TASK_CN, 38)
-#define FZ_PARTNER	CADDR(TASK_CN, 39)
-#define FZ_CN		8
+#define FZ_ROOT		MON_TEST_SLOT(6)
+#define FZ_TASK		MON_TEST_SLOT(7)
+#define FZ_DISP		MON_TEST_SLOT(8)
+#define FZ_RAM		MON_TEST_SLOT(9)
+#define FZ_PARTNER	MON_TEST_SLOT(10)
+#define FZ_CN		MON_TEST_CN(1)
 #define OFF_TASK	0			/* 256 slots */
 #define OFF_ROOT	(16 * 1024)		/* 64 slots */
 #define OFF_DISP	(20 * 1024)

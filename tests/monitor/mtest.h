@@ -10,10 +10,15 @@
 
 /* The test fixture (scratch.c): slots in the task CNode, the scratch
  * CNode's level-1 slot, and the sizes of the RAM carved for tests. */
-#define T_FIXRAM		CADDR(TASK_CN, 20)	/* RAM for the whole fixture */
-#define T_SCRATCHCN		CADDR(TASK_CN, 21)	/* the scratch CNode's capability */
-#define T_TESTRAM		CADDR(TASK_CN, 22)	/* RAM tests retype from */
-#define SCRATCH_CN		3
+#define T_FIXRAM		MON_TEST_SLOT(0)	/* RAM for the whole fixture */
+#define T_SCRATCHCN		MON_TEST_SLOT(1)	/* the scratch CNode's capability */
+#define T_TESTRAM		MON_TEST_SLOT(2)	/* RAM tests retype from */
+#define SCRATCH_CN		MON_TEST_CN(0)
+/* The tests' other slots. The rest of MON_TEST_SLOT's range is taken in
+ * the files that use it: 4 threadtest.c, 5 bench/monitor/bench.c,
+ * 6..10 fuzzrun.c, 16..26 fuzz.h; MON_TEST_CN(1) is fuzzrun.c's. */
+#define T_RAMCN			MON_TEST_SLOT(3)	/* captest: a CNode made from RAM */
+#define T_NEVER_FILLED		MON_TEST_SLOT(63)	/* captest: always empty */
 #define SCRATCH(i)		CADDR(SCRATCH_CN, (i))
 #define FIXTURE_RAM_BYTES	(8ull << 20)
 #define TEST_RAM_BYTES		(4ull << 20)

@@ -13,7 +13,7 @@
 #include "tests/monitor/mtest.h"
 #include "lib/test.h"
 
-#define T_UPCALL_FRAME	CADDR(TASK_CN, 35)
+#define T_UPCALL_FRAME	MON_TEST_SLOT(4)
 
 /* The library, started once: a frame for the dispatcher area, mapped in
  * the monitor's window. */

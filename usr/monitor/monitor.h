@@ -9,13 +9,7 @@
 #include "if_intermon.h"
 #include <flotilla/monitor.h>	/* enum mon_end */
 #include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
-
-/* The frame the event trace's snapshots go in (trace.c), made on the
- * first `trace`. */
-#define T_TRACEBUF		CADDR(TASK_CN, 23)
-
-/* The monitor's fault endpoint (supervise.c): its children's faults. */
-#define T_FAULTEP		CADDR(TASK_CN, 26)
+#include "usr/monitor/slots.h"	/* every slot the monitor uses */
 
 struct proc;
 /* The event trace (trace.c, docs/trace.md): this monitor's ring (NULL
@@ -301,7 +295,6 @@ err_t monitor_reboot(void);
  * named in *give. Doorbells of this core from FIRST_BELL on are handed
  * out by bell_alloc (-1 when none is free) to remote.c and bind.c.
  */
-#define T_MONCAP		CADDR(TASK_CN, 29)
 #define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 err_t bind_init(unsigned core);
 err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give);
@@ -314,6 +307,9 @@ bool bind_is_ctl(uint64_t badge);
  * *closed says whether that end is done too). */
 err_t bind_ask_grant(unsigned core, uint64_t chan, uint64_t rcap);
 err_t bind_ask_unbind(unsigned core, uint64_t chan, bool *closed);
+/* Closes the channel ends of a process that is being destroyed, its
+ * memory [base, base + size) (supervise.c's proc_ending). */
+void bind_proc_ending(uint64_t base, uint64_t size);
 err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
 		       capaddr_t *give);
 int bell_alloc(void);
@@ -384,8 +380,6 @@ err_t skbfeed_start(void);
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. Those for another core go there as fwd
  * (if/intermon.if). */
-/* A copy of CPTR_MONITOR whose requests may also power off: the shell's. */
-#define T_MONADMIN		CADDR(TASK_CN, 36)
 err_t moncall_init(unsigned core);
 /* A CNode of task_slot's, of `slots` slots, at level-1 slot `level` of
  * the monitor's CSpace, made once (*ready). */

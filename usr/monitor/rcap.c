@@ -50,8 +50,6 @@
 #include "usr/monitor/monitor.h"
 
 /* The RCAP CNode: anchors in its first half, imports in its second. */
-#define RCAP_CN			11
-#define T_RCAPCN		CADDR(TASK_CN, 28)
 #define ANCHORS			128
 #define IMPORTS			128
 #define ANCHOR_SLOT(i)		(i)

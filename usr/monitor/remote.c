@@ -34,8 +34,6 @@
 /* The target's records of the processes it runs for others. Their
  * capabilities live in the REMOTE_CN CNode, 4 slots each: endpoint,
  * imported frame, Notify capability (slot 3 unused). */
-#define REMOTE_CN		10
-#define T_REMOTECN		CADDR(TASK_CN, 27)
 #define RSLOT(pid, k)		CADDR(REMOTE_CN, 4 * (pid) + (k))
 
 static struct {

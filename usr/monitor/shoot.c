@@ -75,8 +75,12 @@ static void shoot_topology(void)
 	}
 }
 
+/* Built on first use: the agreement (agreeview.c) needs it before the
+ * shootdown starts. */
 const struct mtree_topo *shoot_topo(void)
 {
+	if (!topo.ncores)
+		shoot_topology();
 	return &topo;
 }
 

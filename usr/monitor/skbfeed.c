@@ -32,8 +32,6 @@
 #include "usr/monitor/monitor.h"
 #include "usr/skb/feed.h"
 
-#define T_SKBFEED	CADDR(TASK_CN, 40)	/* core 0: the feed's frame */
-#define T_SKBFEED_RO	CADDR(TASK_CN, 41)	/* core 0: a read-only copy, the SKB's */
 #define SKB_RAM		(64ull << 10)		/* the SKB's own: its endpoint, the table
 						 * that maps the feed and the channels */
 /* What core 0's monitor must have free for the SKB (the feed, the SKB's

@@ -50,8 +50,6 @@
 struct table {
 	uint64_t at, seq, mac;
 };
-#define SPAN_CN			13
-#define T_SPANCN		CADDR(TASK_CN, 37)
 #define SLOT(i)			CADDR(SPAN_CN, (i))
 #define OWNER_VROOT(i)		SLOT(i)			/* the process's PML4 (a copy) */
 #define HOST(j, k)		SLOT(OWNED + 5 * (j) + (k))
