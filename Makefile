@@ -42,6 +42,10 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
                lib/cmdline.c lib/trace.c
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)
+# The screen console's font (lib/fbcon.h), converted at build time from a
+# Debian console font (tools/psf2c.py says which; it fails with a sentence
+# naming the package when the font is not installed).
+FONT_PSF    := /usr/share/consolefonts/Lat15-VGA16.psf.gz
 KTEST_SRCS  := $(wildcard tests/boot/*.c) lib/test.c	# lib/test.c: what the test runners share
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
 KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
@@ -100,6 +104,11 @@ $(B)/$(1).bin: $(B)/$(1).elf
 	@echo "  OBJCOPY $$@"
 	@$(OBJCOPY) -O binary $$< $$@
 endef
+
+$(B)/gen/font8x16.c: tools/psf2c.py $(wildcard $(FONT_PSF))
+	@mkdir -p $(@D)
+	@echo "  FONT    $@"
+	@$(PYTHON) tools/psf2c.py $(FONT_PSF) $@
 
 $(B)/k/ksyms_empty.c: tools/gensyms.py
 	@mkdir -p $(@D)
