@@ -10,6 +10,7 @@
  * leave the screen behind the text).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/fbcon.h"
@@ -30,19 +31,27 @@ static void check_screen(const struct fbcon *c)
 {
 	const struct fbcon_font *f = c->font;
 
-	if (c->col > c->cols || c->row >= c->rows)
+	if (c->col > c->cols || c->row >= c->rows) {
+		fprintf(stderr, "fuzz_fbcon: cursor (%u, %u) outside %u x %u cells\n", c->col, c->row,
+			c->cols, c->rows);
 		__builtin_trap();
+	}
 	for (uint32_t row = 0; row < c->rows; row++)
 		for (uint32_t col = 0; col < c->cols; col++) {
 			uint8_t ch = c->cells[row * c->cols + col];
-			if (ch < 0x20 || ch > 0x7E)
+			if (ch < 0x20 || ch > 0x7E) {
+				fprintf(stderr, "fuzz_fbcon: cell (%u, %u) holds 0x%02x\n", col, row, ch);
 				__builtin_trap();
+			}
 			const uint8_t *glyph = f->glyphs + (ch - f->first) * f->height;
 			for (unsigned y = 0; y < f->height; y++)
 				for (unsigned x = 0; x < 8; x++) {
 					uint32_t want = (glyph[y] & (0x80u >> x)) ? c->fg : c->bg;
-					if (pixel(c, col * 8 + x, row * f->height + y) != want)
-						__builtin_trap();
+					if (pixel(c, col * 8 + x, row * f->height + y) == want)
+						continue;
+					fprintf(stderr, "fuzz_fbcon: cell (%u, %u) does not show '%c'\n",
+						col, row, ch);
+					__builtin_trap();
 				}
 		}
 }
