@@ -40,10 +40,14 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) \
                lib/errors.c lib/fmt.c lib/string.c lib/ksyms.c \
                lib/memmap.c lib/multiboot.c lib/multiboot2.c lib/acpi.c lib/acpi_hw.c lib/memshare.c \
                lib/cap.c lib/captypes.c lib/elf.c lib/bootimg.c lib/siphash.c lib/token.c \
-               lib/cmdline.c lib/trace.c
+               lib/cmdline.c lib/trace.c lib/fbcon.c
 KERNEL_ASM  := $(wildcard kernel/arch/x86_64/*.S)
+# The screen console's font (lib/fbcon.h), converted at build time from a
+# Debian console font (tools/psf2c.py says which; it fails with a sentence
+# naming the package when the font is not installed).
+FONT_PSF    := /usr/share/consolefonts/Lat15-VGA16.psf.gz
 KTEST_SRCS  := $(wildcard tests/boot/*.c) lib/test.c	# lib/test.c: what the test runners share
-KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM))
+KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(KERNEL_ASM)) $(B)/k/gen/font8x16.o
 KTEST_OBJS  := $(patsubst %,$(B)/k/%.o,$(KTEST_SRCS))
 KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.h)
 
@@ -100,6 +104,16 @@ $(B)/$(1).bin: $(B)/$(1).elf
 	@echo "  OBJCOPY $$@"
 	@$(OBJCOPY) -O binary $$< $$@
 endef
+
+$(B)/gen/font8x16.c: tools/psf2c.py $(wildcard $(FONT_PSF))
+	@mkdir -p $(@D)
+	@echo "  FONT    $@"
+	@$(PYTHON) tools/psf2c.py $(FONT_PSF) $@
+
+$(B)/k/gen/font8x16.o: $(B)/gen/font8x16.c lib/fbcon.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/k/ksyms_empty.c: tools/gensyms.py
 	@mkdir -p $(@D)
@@ -195,9 +209,11 @@ mutants:
 	@$(PYTHON) tools/mutants.py $(M)
 
 # The firmware boot matrix (tools/fwboot.py; make test boots only part of it):
-# the ISO under SeaBIOS and under OVMF at 1, 2 and 4 cores.
+# the ISO under SeaBIOS and under OVMF at 1, 2 and 4 cores; and the screen
+# read off both firmwares' displays (tools/boottest_screen.py).
 test-firmware: $(B)/flotilla.iso
 	@$(PYTHON) tools/fwboot.py --matrix --iso $< $(if $(T),--filter '$(T)')
+	@$(PYTHON) tools/boottest_screen.py --all --iso $< $(if $(T),--filter '$(T)')
 
 # The big machines alone (33 and 64 cores), with every boot test and
 # user-space test at 64 cores too, which make test leaves out for time.

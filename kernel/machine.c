@@ -20,6 +20,7 @@
 #include "kernel/boot_user.h"
 #include "kernel/console.h"
 #include "kernel/machine.h"
+#include "kernel/screen.h"
 #include "kernel/shared.h"
 
 /* Boot hand-off (see the file comment). */
@@ -74,7 +75,7 @@ static void print_multiboot2(void)
 			(unsigned long long)mbi.efi_system_table,
 			mbi.efi_boot_services ? "; boot services still running: their memory is kept" : "");
 	if (mbi.has_fb)
-		kprintf("multiboot2: framebuffer %ux%u, %u bits per pixel, at 0x%llx (not drawn on yet: the console is the serial port)\n",
+		kprintf("multiboot2: framebuffer %ux%u, %u bits per pixel, at 0x%llx\n",
 			mbi.fb.width, mbi.fb.height, mbi.fb.bpp, (unsigned long long)mbi.fb.addr);
 }
 
@@ -110,6 +111,9 @@ static void read_multiboot(uint32_t magic, uint64_t info_pa)
 			MB_CMDLINE_MAX - 1);
 	machine.raw = mbi.map;
 	strlcpy(machine.cmdline, mbi.cmdline, sizeof(machine.cmdline));
+	machine.has_fb = mbi.has_fb;
+	machine.fb = mbi.fb;
+	screen_plan();
 }
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)

@@ -60,6 +60,12 @@ struct machine {
 	 * DSDT's \_S5 (kernel/arch/x86_64/poweroff.c, docs/power.md): usable
 	 * when s5.err is OK, else s5.why says why not. */
 	struct acpi_s5 s5;
+	/* The boot loader's framebuffer (Multiboot2 tag 8), if any:
+	 * kernel/screen.c draws the console on it. screen_bytes is how much
+	 * of it every core maps at SCREEN_VA (0: none). */
+	bool has_fb;
+	struct mb_framebuffer fb;
+	uint64_t screen_bytes;
 };
 
 extern struct machine machine;

@@ -16,6 +16,7 @@
 #include "kernel/kchan.h"
 #include "kernel/testhooks.h"
 #include "kernel/machine.h"
+#include "kernel/screen.h"
 #include "kernel/smp.h"
 
 extern uint64_t boot_tsc;	/* boot.S: TSC at the kernel's first instruction */
@@ -67,6 +68,7 @@ static void bsp_main(void)
 					 * cores look only for the word */
 
 	arch_core_init(c);			/* 4. GDT, IDT, own page tables, timer */
+	screen_init();				/*    the boot log on the screen too */
 	boot_user_mesh_clear();			/*    memory the monitors will share */
 	start_other_cores();			/* 5. INIT-SIPI-SIPI, one at a time */
 	arch_seal();				/*    the boot hand-off is read-only now */

@@ -41,6 +41,10 @@ struct mb_framebuffer {
 	uint32_t width, height;	/* pixels (or characters for type 2) */
 	uint8_t bpp;
 	uint8_t type;		/* 0 indexed, 1 RGB, 2 EGA text */
+	/* Type 1 only, when the tag holds them (has_rgb): each colour's bit
+	 * position and width in a pixel. */
+	bool has_rgb;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct mb_info {

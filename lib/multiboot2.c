@@ -274,12 +274,29 @@ static void parse_strings(const struct boot_io *io, const uint8_t *info, const s
 	}
 }
 
+/* Where a direct-RGB framebuffer's colour fields start in tag 8: after
+ * the common part, whose reserved field is 16 bits in GRUB's multiboot2.h
+ * (what GRUB writes), and their end. */
+#define FB_RGB_FIELDS	32
+#define FB_RGB_END	(FB_RGB_FIELDS + 6)
+#define FB_TYPE_RGB	1
+
 /* Tag 8, when it describes a framebuffer that fits in the address space. */
-static void parse_framebuffer(const struct boot_io *io, const uint8_t *t, struct mb_info *out)
+static void parse_framebuffer(const struct boot_io *io, const uint8_t *t, uint32_t size,
+			      struct mb_info *out)
 {
 	struct mb_framebuffer fb = {
-		get_le64(t + 8), get_le32(t + 16), get_le32(t + 20), get_le32(t + 24), t[28], t[29]
+		.addr = get_le64(t + 8), .pitch = get_le32(t + 16), .width = get_le32(t + 20),
+		.height = get_le32(t + 24), .bpp = t[28], .type = t[29],
 	};
+
+	if (fb.type == FB_TYPE_RGB && size >= FB_RGB_END) {
+		const uint8_t *f = t + FB_RGB_FIELDS;
+		fb.has_rgb = true;
+		fb.red_pos = f[0], fb.red_size = f[1];
+		fb.green_pos = f[2], fb.green_size = f[3];
+		fb.blue_pos = f[4], fb.blue_size = f[5];
+	}
 
 	if (!fb.width || !fb.height || !fb.bpp || (uint64_t)fb.pitch * 8 < (uint64_t)fb.width * fb.bpp ||
 	    (uint64_t)fb.pitch * fb.height > UINT64_MAX - fb.addr) {
@@ -379,7 +396,7 @@ err_t mb2_parse(uint32_t magic, uint64_t mbi_pa, const struct boot_io *io,
 		return ERR_NOT_FOUND;
 	parse_strings(io, info, &tg, out);
 	if ((o = tg.off[TAG_FRAMEBUFFER]))
-		parse_framebuffer(io, info + o, out);
+		parse_framebuffer(io, info + o, tg.size[TAG_FRAMEBUFFER], out);
 	if ((o = tg.off[TAG_EFI64]))
 		out->efi_system_table = get_le64(info + o + 8);
 	if ((o = tg.off[TAG_ACPI_NEW])) {

@@ -172,6 +172,18 @@ fuzz: $(FUZZERS)
 		else echo "FAIL fuzz/$$n: see build/fuzz/$$n.log"; tail -30 build/fuzz/$$n.log | sed 's/^/    /'; fi; \
 	done
 
+# The screen console's tests and fuzzer draw with the build's font
+# (Makefile: $(B)/gen/font8x16.c, from Debian's console-setup-linux).
+build/host/test_fbcon: tests/host/test_fbcon.c build/gen/font8x16.c $(HOST_RUNNER) $(HOST_HOOK_SRCS) \
+		$(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DSUITE='"fbcon"' -o $@ $< $(HOST_RUNNER) $(HOST_HOOK_SRCS) \
+		$(LIB_HOST_SRCS) build/gen/font8x16.c
+build/fuzz/fuzz_fbcon: tests/fuzz/fuzz_fbcon.c build/gen/font8x16.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) \
+		$(LIB_HOST_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS) build/gen/font8x16.c
+
 # The ACPI suites share their table builders.
 build/host/test_acpi build/host/test_acpi_s5 build/host/test_acpi_rsdp: tests/host/acpi_tables.h
 

@@ -5,13 +5,14 @@
 # (UEFI firmware for QEMU: the UEFI boot tests and make run-uefi), clang's
 # sanitizer/fuzzer runtime for the host tests, and for the Linux side of
 # `make bench` Debian's kernel, a static busybox and gnuplot
-# (docs/benchmarks.md#the-linux-guest). Installs only what is missing, so
+# (docs/benchmarks.md#the-linux-guest), and console-setup-linux for the
+# screen console's font (docs/console.md). Installs only what is missing, so
 # it is cheap to run again.
 set -euo pipefail
 
 pkgs=(make gcc clang libclang-rt-14-dev binutils python3 gdb
       qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
-      linux-image-amd64 busybox-static gnuplot-nox)
+      linux-image-amd64 busybox-static gnuplot-nox console-setup-linux)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -16,6 +16,9 @@ Stages, in order (each prints PASS/FAIL/SKIP lines):
   firmware  the GRUB ISO under SeaBIOS and under UEFI (OVMF), each to the
             shell and powered off: part of the matrix (tools/fwboot.py
             --quick; make test-firmware boots all of it)
+  screen    the GRUB ISO under SeaBIOS with a display: the boot log read
+            off the screen (tools/boottest_screen.py; make test-firmware
+            under OVMF too)
 The last line is `N passed, N failed` (and `, N skipped`); the exit status
 is 1 if anything failed. `--filter T` keeps only tests whose names contain T.
 """
@@ -28,6 +31,7 @@ import sys
 import time
 
 import fwboot  # tools/fwboot.py, beside this file: its test names
+import boottest_screen  # tools/boottest_screen.py: the same
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
@@ -171,7 +175,8 @@ def main():
     if built.get("gcc"):
         iso = []
         firmware = any(wanted(n, flt) for n in fwboot.names())
-        if wanted("boot/special/grub_iso", flt) or firmware:
+        screen = wanted(boottest_screen.test_name("seabios"), flt)
+        if wanted("boot/special/grub_iso", flt) or firmware or screen:
             r = run(["make", "-s", "iso"])
             if r.returncode == 0:
                 iso = ["--iso", "build/flotilla.iso"]
@@ -189,6 +194,10 @@ def main():
         relay(r.stdout)
         if iso and firmware:
             r = subprocess.run([sys.executable, "tools/fwboot.py", "--matrix", "--quick", "--filter", flt],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            relay(r.stdout)
+        if iso and screen:
+            r = subprocess.run([sys.executable, "tools/boottest_screen.py", "--filter", flt],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
             relay(r.stdout)
         if built.get("clang") and wanted("boot/clang", flt):

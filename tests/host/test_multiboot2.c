@@ -566,6 +566,45 @@ TEST(modules_are_boot_ranges)
 	CHECK_EQ(mb2_parse(MAGIC, MBI, &io, &mb), ERR_TOO_MANY);
 }
 
+TEST(framebuffer_colour_fields_are_read_where_the_tag_has_them)
+{
+	uint8_t fb[30];
+
+	/* GRUB's direct-RGB tag: the common part (reserved is 16 bits), then
+	 * red, green and blue position and size. */
+	fb_body(fb, 0xFD000000u, 4096, 1024, 768, 32, 1);
+	memcpy(fb + 24, "\x10\x08\x08\x08\x00\x08", 6);
+	mb2_begin(MBI);
+	mb2_tag(8, 8 + 30, fb);
+	mb2_meminfo(640, 1024);
+	mb2_end();
+	CHECK_EQ(mb2_parse(MAGIC, MBI, &io, &mb), OK);
+	CHECK(mb.has_fb);
+	CHECK(mb.fb.has_rgb);
+	CHECK_EQ(mb.fb.red_pos, 16);
+	CHECK_EQ(mb.fb.red_size, 8);
+	CHECK_EQ(mb.fb.green_pos, 8);
+	CHECK_EQ(mb.fb.green_size, 8);
+	CHECK_EQ(mb.fb.blue_pos, 0);
+	CHECK_EQ(mb.fb.blue_size, 8);
+	/* A tag one byte short of the fields: a framebuffer, but no colours. */
+	mb2_begin(MBI);
+	mb2_tag(8, 8 + 29, fb);
+	mb2_meminfo(640, 1024);
+	mb2_end();
+	CHECK_EQ(mb2_parse(MAGIC, MBI, &io, &mb), OK);
+	CHECK(mb.has_fb);
+	CHECK(!mb.fb.has_rgb);
+	/* An indexed-colour framebuffer's palette is not read as fields. */
+	fb_body(fb, 0xFD000000u, 1024, 1024, 768, 8, 0);
+	mb2_begin(MBI);
+	mb2_tag(8, 8 + 30, fb);
+	mb2_meminfo(640, 1024);
+	mb2_end();
+	CHECK_EQ(mb2_parse(MAGIC, MBI, &io, &mb), OK);
+	CHECK(!mb.fb.has_rgb);
+}
+
 TEST(framebuffer_must_be_consistent)
 {
 	uint8_t fb[24];

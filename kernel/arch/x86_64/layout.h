@@ -5,7 +5,8 @@
  *   0xffff_8000_0000_0000 ..                        direct map of physical memory
  *   0xffff_ffff_8000_0000 ..                        kernel image (-2 GiB)
  *   0xffff_ffff_c000_0000 ..                        device window (local APIC; then
- *                                                   paging.c's write window; the HPET)
+ *                                                   paging.c's write window; the HPET;
+ *                                                   at +16 MiB the framebuffer)
  */
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H
@@ -15,6 +16,10 @@
 #define DEVICE_WINDOW	0xFFFFFFFFC0000000
 #define LAPIC_VA	DEVICE_WINDOW
 #define HPET_VA		(DEVICE_WINDOW + 2 * 0x1000)	/* the bootstrap core's only */
+/* The boot loader's framebuffer, uncached, on every core (kernel/screen.c):
+ * at most SCREEN_MAX_BYTES of it. */
+#define SCREEN_VA	(DEVICE_WINDOW + 0x1000000)
+#define SCREEN_MAX_BYTES 0x1000000
 
 #define BOOT_STACK_SIZE	(16 * 1024)
 #define KSTACK_SIZE	(16 * 1024)	/* each core's kernel stack */

@@ -156,6 +156,12 @@ void paging_init_core(struct core *c)
 	if (c->id == 0 && machine.acpi && machine.acpi->hpet_pa)
 		map(c, pml4, HPET_VA, machine.acpi->hpet_pa & ~0xFFFull,
 		    PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx, 0);
+	/* The framebuffer, uncached (the kernel never reads it: lib/fbcon.c
+	 * keeps its own copy of the text), on every core: each prints
+	 * directly until its monitor takes its console over. */
+	for (uint64_t off = 0; off < machine.screen_bytes; off += PAGE_SIZE)
+		map(c, pml4, SCREEN_VA + off, (machine.fb.addr & ~0xFFFull) + off,
+		    PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx, 0);
 	c->pml4_pa = pml4_pa;
 	write_cr3(pml4_pa);
 }

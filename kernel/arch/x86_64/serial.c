@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include "kernel/arch.h"
+#include "kernel/screen.h"
 #include "kernel/arch/x86_64/cpu.h"
 
 #define COM1	0x3F8
@@ -26,4 +27,5 @@ void arch_console_putc(char c)
 	for (unsigned i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
 		cpu_relax();
 	outb(COM1, (uint8_t)c);
+	screen_putc(c);		/* and on the screen, where there is one */
 }
