@@ -14,6 +14,7 @@
 #   make faults     a fault-injection campaign, FAULTS_N=10000 injections (docs/supervision.md)
 #
 # Variables: SMP=4 MEM=256M NUMA=2 ACCEL=tcg|kvm QEMU_ARGS=... T=name CC=clang
+# Environment: QEMU=FILE (the QEMU binary) QEMU_DATA=DIR:... (its -L dirs)
 
 LD       := ld
 OBJCOPY  := objcopy
@@ -144,9 +145,11 @@ $(eval $(call link_kernel,flotilla-unguarded,$(filter-out $(B)/k/kernel/memguard
 check-shared: $(B)/flotilla.elf $(B)/flotilla-test.elf
 	$(PYTHON) tools/check-shared.py $(B)/flotilla.elf $(B)/flotilla-test.elf
 
-QEMU := $(PYTHON) tools/qemu.py
+# Not named QEMU: that is the environment variable naming the QEMU binary
+# (tools/qemu.py, docs/testing.md), which must reach the tools unchanged.
+RUNQEMU := $(PYTHON) tools/qemu.py
 run: $(B)/flotilla.bin
-	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --interactive -- $(QEMU_ARGS)
+	$(RUNQEMU) --smp $(SMP) --mem $(MEM) --kernel $< --interactive -- $(QEMU_ARGS)
 
 # make debug: QEMU halted with its gdb stub on :1234 (GDB_PORT=), and gdb
 # with the kernel's symbols, Flotilla's commands (tools/gdb/flotilla.py:
@@ -154,7 +157,7 @@ run: $(B)/flotilla.bin
 # symbols loaded at each prompt. Each CPU is a gdb thread. docs/debugging.md.
 GDB_PORT ?= 1234
 debug: $(B)/flotilla.bin
-	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb-port $(GDB_PORT) -- $(QEMU_ARGS) & \
+	$(RUNQEMU) --smp $(SMP) --mem $(MEM) --kernel $< --gdb-port $(GDB_PORT) -- $(QEMU_ARGS) & \
 	FLOTILLA_BUILD=$(B) gdb -q $(B)/flotilla.elf -x tools/gdb/flotilla.py \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)' -ex 'flotilla auto on'; \
 	kill %1 2>/dev/null; true
@@ -180,7 +183,7 @@ $(B)/flotilla.iso: $(B)/flotilla.bin tools/grub.cfg
 # The ISO under UEFI: OVMF (Debian's ovmf package), q35, no exit device, as
 # on a PC; `poweroff` at the shell ends QEMU through ACPI.
 run-uefi: $(B)/flotilla.iso
-	$(QEMU) --smp $(SMP) --mem $(MEM) --iso $< --firmware ovmf --no-debug-exit --interactive \
+	$(RUNQEMU) --smp $(SMP) --mem $(MEM) --iso $< --firmware ovmf --no-debug-exit --interactive \
 		-- $(QEMU_ARGS)
 
 test:

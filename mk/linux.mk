@@ -44,5 +44,5 @@ linux-bench: linux-guest
 		$(if $(BENCH_N),--iterations $(BENCH_N))
 
 linux-shell: linux-guest
-	$(QEMU) --smp $(SMP) --mem $(MEM) --kernel $(LINUX_KERNEL) --append 'console=ttyS0 linuxshell' \
+	$(RUNQEMU) --smp $(SMP) --mem $(MEM) --kernel $(LINUX_KERNEL) --append 'console=ttyS0 linuxshell' \
 		--interactive -- -initrd $(LINUX_INITRD) $(QEMU_ARGS)

@@ -15,11 +15,17 @@ NO_TCG_X2APIC = r"TCG doesn't support requested feature: CPUID\.01H:ECX\.x2apic"
 NO_TCG_X2APIC_WHY = ("this QEMU emulates no x2APIC under TCG (QEMU 8.1 and later do; "
                      "under KVM the host CPU's x2APIC is used)")
 
+# QEMU 7.2 also refuses, under TCG, any machine with APIC ids above 255.
+NO_TCG_BIG_IDS = r"current -smp configuration requires kernel irqchip and X2APIC API support"
+NO_TCG_BIG_IDS_WHY = ("this QEMU refuses APIC ids above 255 under TCG and emulates no x2APIC "
+                      "there (QEMU 7.2 does both; QEMU 10.0 neither)")
+
 
 def hw_boot(res, args, bt, name, smp, append, want, user=False, skip_if=None, skip_why="",
-            **kw):
-    """One boot; every regex in `want` must appear, every core come online,
-    and every verdict pass (each is also reported, under the boot's name).
+            cores=None, **kw):
+    """One boot; every regex in `want` must appear, every core come online
+    (`cores` of them: smp, unless QEMU is given more with -device), and
+    every verdict pass (each is also reported, under the boot's name).
     If `skip_if` appears in the output (QEMU refusing what was asked), the
     boot stops and is a SKIP with `skip_why`."""
     full = f"boot/special/{name}"
@@ -35,8 +41,9 @@ def hw_boot(res, args, bt, name, smp, append, want, user=False, skip_if=None, sk
     fails = bt.collect_verdicts(res, full, text)
     problems = [f"missing /{p}/" for p in want if not re.search(p, text, re.M)]
     online = re.search(r"^cores online: (\d+)/(\d+)$", text, re.M)
-    if not online or online.group(1) != str(smp) or online.group(2) != str(smp):
-        problems.append(f"want 'cores online: {smp}/{smp}', got "
+    cores = cores or smp
+    if not online or online.group(1) != str(cores) or online.group(2) != str(cores):
+        problems.append(f"want 'cores online: {cores}/{cores}', got "
                         f"'{online.group(0) if online else 'nothing'}'")
     if user and not re.search(r"^user tests: \d+ passed, 0 failed, \d+ skipped$", text, re.M):
         problems.append("no 'user tests: N passed, 0 failed' summary")
@@ -51,6 +58,7 @@ def hw_boot(res, args, bt, name, smp, append, want, user=False, skip_if=None, sk
 
 
 X2APIC_ON = r"^apic: x2APIC \(CPUID\.1:ECX bit 21, x2APIC, is set\)$"
+X2APIC_HANDED_OVER = r"^apic: x2APIC \(the firmware handed over with x2APIC on\)$"
 X2APIC_OFF = r"^apic: xAPIC \(CPUID\.1:ECX bit 21, x2APIC, is clear: the CPU has no x2APIC\)$"
 
 
@@ -64,6 +72,18 @@ def apic_modes(res, args, bt):
     hw_boot(res, args, bt, "smp4_x2apic_user_tests", 4, "utest", [X2APIC_ON], user=True, **on)
     hw_boot(res, args, bt, "smp16_x2apic_every_core", 16,
             "test=every_core,each_core,apic,timer", [X2APIC_ON], **on)
+    # A core whose APIC id needs x2APIC: two cores in socket 0 (ids 0, 1)
+    # and one added in socket 1, whose id is 1 << 8 = 256 with 129 cores a
+    # socket (8 bits of core id; 258 possible cores, under the 288 that
+    # QEMU 7.2's q35 allows, so that it gets as far as its SKIP). QEMU lists it in the MADT as a Processor Local x2APIC entry
+    # (type 9), SeaBIOS hands over in x2APIC mode, and the kernel must start
+    # it and send it IPIs with a 32-bit destination. QEMU wants interrupt
+    # remapping with extended ids for such a machine (the intel-iommu).
+    hw_boot(res, args, bt, "smp3_x2apic_id_256_boot_tests", "2,sockets=2,cores=129,maxcpus=258",
+            "test=all", [X2APIC_HANDED_OVER, r"^  core 2: APIC id 256, node 0, "], cores=3,
+            extra=["-device", "max-x86_64-cpu,socket-id=1,core-id=0,thread-id=0",
+                   "-device", "intel-iommu,intremap=on,eim=on"], cpu_flags=",+x2apic",
+            skip_if=NO_TCG_X2APIC + "|" + NO_TCG_BIG_IDS, skip_why=NO_TCG_BIG_IDS_WHY)
     hw_boot(res, args, bt, "smp4_xapic_without_x2apic", 4,
             "test=every_core,each_core,apic,timer,channel", [X2APIC_OFF], cpu_flags=",-x2apic")
 

@@ -17,6 +17,16 @@ advertises hardware virtualization (vmx or svm in /proc/cpuinfo) *and*
 /dev/kvm opens; otherwise TCG, multi-threaded. Some build machines have a
 /dev/kvm that is a slow software emulation without vmx/svm: the flag check
 keeps us off it. ACCEL=kvm|tcg (or --accel) overrides.
+
+QEMU=FILE runs that QEMU binary instead of the qemu-system-x86_64 on PATH
+(e.g. a newer one unpacked from Debian's backports, docs/testing.md), and
+QEMU_DATA=DIR[:DIR...] gives its firmware and ROM directories (QEMU's -L,
+searched in that order). Without QEMU_DATA, a QEMU=PREFIX/bin/... finds
+PREFIX/share/qemu and PREFIX/share/seabios by itself when they exist, and
+sets QEMU_MODULE_DIR (QEMU's own variable) to PREFIX/lib/x86_64-linux-gnu/qemu
+unless it is set: otherwise that QEMU loads the system QEMU's modules and
+complains on stderr. So an unpacked package tree needs only QEMU. Every
+boot tool builds its command with qemu_command(), so all of them honour these.
 """
 import argparse
 import os
@@ -114,6 +124,37 @@ def numa_args(nodes, smp, mem):
     return args
 
 
+def qemu_binary():
+    """The QEMU to run and its -L arguments: $QEMU or the one on PATH."""
+    qemu = os.environ.get("QEMU", "")
+    if not qemu:
+        found = shutil.which("qemu-system-x86_64")
+        if not found:
+            sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
+        return found, []
+    if not (os.path.isfile(qemu) and os.access(qemu, os.X_OK)):
+        sys.exit(f"qemu.py: QEMU={qemu!r} is not an executable file")
+    prefix = os.path.dirname(os.path.dirname(os.path.abspath(qemu)))
+    data = os.environ.get("QEMU_DATA", "")
+    if data:
+        dirs = [d for d in data.split(":") if d]
+        for d in dirs:
+            if not os.path.isdir(d):
+                sys.exit(f"qemu.py: QEMU_DATA: {d!r} is not a directory")
+    else:
+        share = os.path.join(prefix, "share")
+        dirs = [os.path.join(share, d) for d in ("qemu", "seabios")
+                if os.path.isdir(os.path.join(share, d))]
+    # Inherited by the QEMU that the caller starts.
+    modules = os.path.join(prefix, "lib", "x86_64-linux-gnu", "qemu")
+    if os.path.isdir(modules):
+        os.environ.setdefault("QEMU_MODULE_DIR", modules)
+    args = []
+    for d in dirs:
+        args += ["-L", d]
+    return qemu, args
+
+
 def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
                  gdb=False, extra=(), machine_opts="", numa=0, debug_exit=True,
                  no_reboot=True, firmware="seabios", vars_dir=None, cpu_flags=""):
@@ -125,11 +166,9 @@ def qemu_command(smp, mem, kernel=None, iso=None, append="", accel=None,
     vars_dir, a temporary directory if None)."""
     if firmware not in ("seabios", "ovmf"):
         sys.exit(f"qemu.py: firmware {firmware!r}: want seabios or ovmf")
-    qemu = shutil.which("qemu-system-x86_64")
-    if not qemu:
-        sys.exit("qemu.py: qemu-system-x86_64 not found (apt-get install qemu-system-x86)")
+    qemu, data_args = qemu_binary()
     accel = pick_accel(accel)
-    cmd = [qemu] + (["-machine", "q35" + (("," + machine_opts) if machine_opts else "")]
+    cmd = [qemu] + data_args + (["-machine", "q35" + (("," + machine_opts) if machine_opts else "")]
                     if machine_opts is not None else []) + [
            "-smp", str(smp), "-m", str(mem),
            "-display", "none", "-serial", "mon:stdio"]
