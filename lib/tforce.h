@@ -22,7 +22,18 @@
 #define TF_PROG_MAX	8	/* characters of its program's name: one word */
 #define TF_MAX_CORES	64
 #define TF_MAX_MEMBERS	16	/* = SV_MAX_CHILDREN: one child per member */
-#define TF_ARG_MAX	((1ull << 56) - 1)	/* what the request has room for */
+#define TF_ARG_MAX	((1ull << 48) - 1)	/* what a member's argument has room for */
+
+/* A member's argument (its program's libc_arg): the force's ARG, and the
+ * force's id in init (1..255) in bits 48..55, under which init registers
+ * its cores in the name service (TF_NS_FMT) and its members export their
+ * channels (TF_CHAN_FMT, by core). A program that is no member (id 0)
+ * gets ERR_INVALID_ARG from tf_join. */
+#define TF_MEMBER_ARG(arg, id)	((arg) | (uint64_t)(id) << 48)
+#define TF_USER_ARG(a)		((a) & TF_ARG_MAX)
+#define TF_ID(a)		((unsigned)((a) >> 48) & 0xFF)
+#define TF_NS_FMT		"tf%u"		/* -> the force's cores */
+#define TF_CHAN_FMT		"tf%u.%u"	/* id, core: a member's export */
 
 struct tf_run {
 	char name[TF_NAME_MAX + 1];

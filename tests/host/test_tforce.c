@@ -111,7 +111,7 @@ TEST(run_words_are_read)
 	CHECK_STR(r.name, "abcdefgh");
 	CHECK_EQ(r.arg, 0);
 	CHECK_EQ(r.cores, 0x5);
-	CHECK_EQ(run("a uprog 72057594037927935 on 0", 1, &r), OK);	/* 2^56 - 1 */
+	CHECK_EQ(run("a uprog 281474976710655 on 0", 1, &r), OK);	/* 2^48 - 1 */
 	CHECK_EQ(r.arg, TF_ARG_MAX);
 }
 
@@ -134,8 +134,8 @@ TEST(run_bad_words_are_refused_with_reasons)
 	CHECK_STR(why, "the program name 'averylongprog' is longer than 8 characters");
 	CHECK_EQ(run("s uprog x1 on 1", 4, &r), ERR_INVALID_ARG);
 	CHECK_STR(why, "the argument 'x1' is not a decimal number");
-	CHECK_EQ(run("s uprog 72057594037927936 on 1", 4, &r), ERR_INVALID_ARG);
-	CHECK_STR(why, "the argument '72057594037927936' is above 72057594037927935");
+	CHECK_EQ(run("s uprog 281474976710656 on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "the argument '281474976710656' is above 281474976710655");
 	CHECK_EQ(run("s uprog on 5", 4, &r), ERR_INVALID_ARG);
 	CHECK_STR(why, "there is no core 5 (cores 0..3)");
 	CHECK_EQ(run("s uprog on 0-16", 32, &r), ERR_INVALID_ARG);
@@ -144,6 +144,9 @@ TEST(run_bad_words_are_refused_with_reasons)
 
 TEST(ranks_and_cores)
 {
+	CHECK_EQ(TF_ID(TF_MEMBER_ARG(TF_ARG_MAX, 255)), 255);
+	CHECK_EQ(TF_USER_ARG(TF_MEMBER_ARG(TF_ARG_MAX, 255)), TF_ARG_MAX);
+	CHECK_EQ(TF_USER_ARG(TF_MEMBER_ARG(17, 3)), 17);
 	CHECK_EQ(tf_count(0xB), 3);
 	CHECK_EQ(tf_core_of(0xB, 0), 0);
 	CHECK_EQ(tf_core_of(0xB, 1), 1);
@@ -171,6 +174,7 @@ TEST(requests_round_trip_and_garbage_is_refused)
 	CHECK_EQ(tf_word_name(0, name), ERR_BAD_MESSAGE);		/* empty */
 	CHECK_EQ(tf_word_name(0x6100, name), ERR_BAD_MESSAGE);	/* a NUL first */
 	CHECK_EQ(tf_word_name(0x2061, name), ERR_BAD_MESSAGE);	/* a space */
+	CHECK_EQ(tf_word_name(0x610062, name), ERR_BAD_MESSAGE);	/* "b", NUL, "a" */
 	CHECK_EQ(tf_word_name(0x61, name), OK);
 	CHECK_STR(name, "a");
 }

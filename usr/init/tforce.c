@@ -26,6 +26,7 @@
 #define TF_PERIOD_S	60
 
 static int forces = -1;		/* the node of `forces` */
+static unsigned last_id;	/* the id the last force got (1..255) */
 
 void tf_forces_node(int node)
 {
@@ -41,6 +42,44 @@ static int find(const char *name)
 		if (strcmp(svr_spec(s)->name, name) == 0)
 			return s;
 	return -1;
+}
+
+/* An id no running force has: the next after the last, skipping those
+ * in use (a force's members carry it in their argument: TF_ID). */
+static unsigned new_id(void)
+{
+	for (unsigned tries = 0; tries < 255; tries++) {
+		unsigned id = last_id % 255 + 1;
+		bool used = false;
+		int s;
+		last_id = id;
+		for (unsigned k = 0; (s = svr_group(forces, k)) >= 0; k++)
+			if (TF_ID(svr_spec(s)->child[0].arg) == id)
+				used = true;
+		if (!used)
+			return id;
+	}
+	return 0;	/* cannot be: at most SVR_MAX_NODES forces */
+}
+
+/* The name service says which cores force `id` runs on (its members look
+ * there: flotilla/tforce.h); a force that ended before may have left its
+ * id's entry, which goes first. */
+static err_t publish(unsigned id, uint64_t cores)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), TF_NS_FMT, id);
+	ns_remove(name);
+	return ns_register(name, cores);
+}
+
+static void unpublish(unsigned id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), TF_NS_FMT, id);
+	ns_remove(name);
 }
 
 static err_t run(const uint64_t w[LMP_WORDS])
@@ -62,13 +101,16 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		return ERR_NOT_FOUND;
 	if (find(r.name) >= 0)
 		return ERR_NAME_IN_USE;
+	if (r.arg > TF_ARG_MAX)
+		return ERR_INVALID_ARG;
+	unsigned id = new_id();
 	strlcpy(spec.name, r.name, sizeof(spec.name));
 	for (unsigned k = 0; k < tf_count(r.cores); k++) {
 		struct sv_child_spec *c = &spec.child[spec.nchildren++];
 		c->core = tf_core_of(r.cores, k);
 		snprintf(c->name, sizeof(c->name), "%s@%u", r.prog, c->core);
 		strlcpy(c->prog, r.prog, sizeof(c->prog));
-		c->arg = r.arg;
+		c->arg = TF_MEMBER_ARG(r.arg, id);
 		/* transient: a member that ends its work with status 0 is
 		 * done, and its end restarts nothing; one that fails or is
 		 * killed restarts the whole force (one_for_all). */
@@ -79,9 +121,16 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		printf("init: task force %s refused: %s\n", r.name, why);
 		return err;
 	}
-	printf("init: task force %s: %s on %u core%s\n", r.name, r.prog, spec.nchildren,
-	       spec.nchildren == 1 ? "" : "s");
-	return svr_add_group(forces, &spec, sys_clock_ns(), &node);
+	if ((err = publish(id, r.cores))) {
+		printf("init: task force %s refused: cannot name its cores: %s\n", r.name,
+		       err_name(err));
+		return err;
+	}
+	printf("init: task force %s: %s on %u core%s (id %u)\n", r.name, r.prog, spec.nchildren,
+	       spec.nchildren == 1 ? "" : "s", id);
+	if ((err = svr_add_group(forces, &spec, sys_clock_ns(), &node)))
+		unpublish(id);
+	return err;
 }
 
 static err_t end_force(const uint64_t w[LMP_WORDS])
@@ -94,7 +143,11 @@ static err_t end_force(const uint64_t w[LMP_WORDS])
 		return err;
 	if ((s = find(name)) < 0)
 		return ERR_NOT_FOUND;
-	return svr_end_group(s, sys_clock_ns());
+	unsigned id = TF_ID(svr_spec(s)->child[0].arg);
+	if ((err = svr_end_group(s, sys_clock_ns())))
+		return err;
+	unpublish(id);
+	return OK;
 }
 
 /* The force's restarts: how often one_for_all restarted it, which is its
