@@ -190,6 +190,9 @@ build/host/test_acpi build/host/test_acpi_s5 build/host/test_acpi_rsdp: tests/ho
 # The multicast trees' outside checker, shared by their tests and fuzzer.
 build/host/test_mtree build/fuzz/fuzz_mtree: tests/host/mtree_check.h
 
+# The simulated task force, shared by lib/tfgroup.c's tests and fuzzer.
+build/host/test_tfgroup build/fuzz/fuzz_tfgroup: tests/host/tfg_sim.h
+
 # The shootdown simulator (docs/sim.md): sim/ with lib/mtree.c, built for
 # the host; make sim (Makefile) runs it. Its suite, test_sim, links sim/ too.
 SIM_SRCS     := sim/shootsim.c sim/model.c

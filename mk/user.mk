@@ -17,6 +17,7 @@ ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/erro
              lib/lineedit.c lib/cmdline.c
 ULIB_SRCS += lib/urpc.c lib/trace.c
 ULIB_SRCS += lib/superv.c	# the supervisor's decisions (docs/supervision.md)
+ULIB_SRCS += lib/tforce.c lib/tfgroup.c	# task forces: words, requests, group messages (docs/taskforce.md)
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (usr/monitor/shoot.c, docs/agreement.md)
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)
@@ -81,9 +82,10 @@ $(B)/u/$(1)/img/$(2): $(B)/u/$(1)/$(2).elf
 endef
 
 # The production image (build/flotilla.bin, make run): the monitor, init,
-# the shell and the SKB, and no test or benchmark code.
+# the shell, the SKB and the task forces' demonstration (tfdemo), and no
+# test or benchmark code.
 MON_SRCS    := $(filter-out usr/monitor/main.c,$(wildcard usr/monitor/*.c))
-PROD_PROGS  := monitor init shell skb
+PROD_PROGS  := monitor init shell skb tfdemo
 $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(B)/u/libflotilla.a)))
 
 # The test image (build/flotilla-test.bin): the same programs, but the
@@ -91,10 +93,10 @@ $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildc
 # (tests/monitor, bench/monitor) instead of its production main, the
 # shell with tests/shell, and the test programs (tests/user).
 TLIBS       := $(B)/u/libflotilla-test.a $(B)/u/libflotilla.a
-TEST_PROGS  := monitor init shell skb usertest uprog faults
+TEST_PROGS  := monitor init shell skb tfdemo usertest uprog faults
 $(eval $(call user_prog,test,monitor,$(call uobjs,$(MON_SRCS) $(wildcard tests/monitor/*.c bench/monitor/*.c)),$(TLIBS)))
 $(eval $(call user_prog,test,shell,$(call uobjs,$(wildcard usr/shell/*.c tests/shell/*.c)),$(TLIBS)))
-$(foreach p,init skb,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
+$(foreach p,init skb tfdemo,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
 $(foreach p,usertest uprog faults,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
 
 $(B)/bootimg.bin: $(patsubst %,$(B)/u/prod/img/%,$(PROD_PROGS)) tools/mkbootimg.py

@@ -30,6 +30,7 @@ import bench  # noqa: E402
 import boottest_superv  # noqa: E402
 import boottest_hw  # noqa: E402
 import boottest_faults  # noqa: E402
+import boottest_tforce  # noqa: E402
 
 EXIT_PASS, EXIT_FAIL = (0x10 << 1) | 1, (0x11 << 1) | 1
 VERDICT = re.compile(r"^(PASS|FAIL|SKIP) ([A-Za-z0-9_./-]+)(.*)$")
@@ -1449,6 +1450,7 @@ def main():
         cmdline_too_long(res, args)
         fpu_lazy(res, args)
         boottest_superv.run(res, args, sys.modules[__name__])
+        boottest_tforce.run(res, args, sys.modules[__name__])
         boottest_hw.run(res, args, sys.modules[__name__])
         boottest_faults.run(res, args, sys.modules[__name__])
         fuzz_boot(res, args)

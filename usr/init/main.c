@@ -17,6 +17,10 @@
  *	  system	one_for_one, 3 restarts in 5 s
  *	    shell	permanent, on core 0, with the power-off right and
  *			init's endpoint, through which `tree` asks for rows
+ *			and `tf` for task forces
+ *	  forces	(with the shell) simple_one_for_one: each instance
+ *			a task force the shell's `tf run` added, a
+ *			temporary supervisor (usr/init/tforce.c)
  *
  * Children run on the cores their specs name, each started by a request
  * to that core's monitor, which reports its faults and exit; init watches
@@ -41,6 +45,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/superv.h>
 #include <flotilla/sys.h>
+#include "tforce.h"
 
 #define INIT_EP		CADDR(TASK_CN, 20)	/* requests for rows of the tree */
 #define INIT_TREE_EP	CADDR(TASK_CN, 21)	/* the copy the shell gets */
@@ -52,6 +57,14 @@ static struct sv_spec programs = { .name = "programs", .strategy = SV_ONE_FOR_ON
 				   .intensity = 1, .period_s = 5 };
 static struct sv_spec system_sup = { .name = "system", .strategy = SV_ONE_FOR_ONE,
 				     .intensity = 3, .period_s = 5, .nchildren = 1 };
+/* Task forces: the template is a supervisor, each force's own spec given
+ * when it is added (svr_add_group); temporary, so that a force that gives
+ * up is gone, and never restarts by itself. */
+static struct sv_spec forces_sup = {
+	.name = "forces", .strategy = SV_SIMPLE_ONE_FOR_ONE, .intensity = 1, .period_s = 5,
+	.nchildren = 1,
+	.child[0] = { .name = "force", .restart = SV_TEMPORARY, .supervisor = true },
+};
 static uint64_t instance_args[SV_MAX_CHILDREN];
 static unsigned ninstances;
 
@@ -191,13 +204,17 @@ int main(int argc, char **argv)
 		 * for core 0 may be short of memory. */
 		c->rt_flags = MON_SPAWN_ADMIN | MON_SPAWN_RAM_64K | SVR_GIFT;
 		under_root("system", SV_PERMANENT);
+		under_root("forces", SV_PERMANENT);
 	}
 	if ((err = svr_add(&root, -1, 0, &node)) ||
 	    (have_programs && (err = svr_add(&programs, 0, 0, &node))) ||
-	    (shell && (err = svr_add(&system_sup, 0, have_programs, &node)))) {
+	    (shell && (err = svr_add(&system_sup, 0, have_programs, &node))) ||
+	    (shell && (err = svr_add(&forces_sup, 0, have_programs + 1, &node)))) {
 		printf("init: cannot build the tree: %s: %s\n", err_name(err), err_msg(err));
 		return 100;
 	}
+	if (shell)
+		tf_forces_node(node);	/* the last added */
 	svr_start(sys_clock_ns());
 	for (unsigned i = 0; have_programs && i < ninstances; i++)
 		if ((err = svr_add_instance(1, instance_args[i], sys_clock_ns())))
@@ -227,7 +244,8 @@ int main(int argc, char **argv)
 			return 101;
 		}
 		if (m.badge == TREE_BADGE) {
-			svr_serve(&m);
+			if (LMP_INFO_KIND(m.info) != LMP_KIND_CALL || !tf_serve(&m))
+				svr_serve(&m);
 		} else {
 			printf("init: refused a message of kind %u (badge 0x%llx): only rows of the tree are asked for here\n",
 			       LMP_INFO_KIND(m.info), (unsigned long long)m.badge);

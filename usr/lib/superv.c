@@ -37,6 +37,7 @@ static struct node {
 	struct sv_spec spec;
 	struct sv sv;
 	bool started;
+	bool free;		/* a group's node given back (svr_add_group reuses it) */
 	int parent;
 	unsigned in_parent;
 	int sub[SV_MAX_CHILDREN];	/* a supervisor child's node, or -1 */
@@ -45,6 +46,7 @@ static struct node {
 static int nnodes;
 static const char *who = "superv";
 static capaddr_t gift;
+static err_t start_err;		/* the last start's failure (svr_add_group's answer) */
 
 void svr_init(const char *name, capaddr_t ep)
 {
@@ -185,6 +187,7 @@ static void start_child(int n, unsigned i, uint64_t now)
 		printf("%s: %scannot start %s on core %u: %s: %s\n", who, pfx(n), c->prog,
 		       c->core, err_name(err), err_msg(err));
 		x->bad = true;
+		start_err = err;
 		sv_started(&d->sv, i, false, now);
 		return;
 	}
@@ -221,6 +224,24 @@ static void kill_tree(int s)
 	d->sv.ended = d->sv.end_given = true;	/* no END: its parent knows */
 }
 
+/* A group (a supervisor added with svr_add_group) whose place in its
+ * parent is gone (it ended and is temporary): its node is given back. */
+static void release_if_gone(int s)
+{
+	struct node *d = &nodes[s];
+	struct node *p = d->parent >= 0 ? &nodes[d->parent] : NULL;
+
+	if (!p || p->spec.strategy != SV_SIMPLE_ONE_FOR_ONE ||
+	    p->sv.kid[d->in_parent].state != SV_C_GONE || p->sub[d->in_parent] != s)
+		return;
+	p->sub[d->in_parent] = -1;
+	memset(d, 0, sizeof(*d));
+	d->free = true;
+	d->parent = -1;
+	for (unsigned i = 0; i < SV_MAX_CHILDREN; i++)
+		d->sub[i] = -1;
+}
+
 static void stop_or_kill(int n, unsigned i, bool kill, uint64_t now)
 {
 	struct node *d = &nodes[n];
@@ -244,6 +265,9 @@ static void stop_or_kill(int n, unsigned i, bool kill, uint64_t now)
 	if (s >= 0) {
 		printf("%s: %skilling supervisor %s and everything under it\n", who, pfx(n), nname(s));
 		kill_tree(s);
+		sv_exited(&d->sv, i, SV_EXIT_KILLED, now);
+		release_if_gone(s);
+		return;
 	} else {
 		printf("%s: %skilling %s %u:%u (%s)\n", who, pfx(n), c->name, x->core, x->pid, why);
 		if (x->live)
@@ -269,6 +293,7 @@ static void ended(int n, uint64_t now)
 			       dec == SV_DEC_STOPPED ? "stopped, as asked" :
 			       dec == SV_DEC_LATER ? "decided when the restart under way is done" :
 			       "not restarted");
+		release_if_gone(n);
 	}
 }
 
@@ -413,6 +438,91 @@ unsigned svr_bad(void)
 	return bad;
 }
 
+/* ---- Groups: supervisors added and ended at run time ---- */
+
+err_t svr_add_group(int parent, const struct sv_spec *spec, uint64_t now, int *node)
+{
+	struct node *p, *d;
+	unsigned i;
+	int s;
+	err_t err;
+
+	if (parent < 0 || parent >= nnodes || !(p = &nodes[parent])->started || p->sv.ended ||
+	    p->spec.strategy != SV_SIMPLE_ONE_FOR_ONE || !p->spec.child[0].supervisor)
+		return ERR_INVALID_ARG;
+	for (s = 0; s < nnodes && !nodes[s].free; s++)
+		;
+	if (s == SVR_MAX_NODES)
+		return ERR_TOO_MANY;
+	if ((err = sv_add(&p->sv, 0, now, &i)))
+		return err;
+	if (s == nnodes)
+		nnodes++;
+	d = &nodes[s];
+	memset(d, 0, sizeof(*d));
+	d->spec = *spec;
+	d->parent = parent;
+	d->in_parent = i;
+	for (unsigned j = 0; j < SV_MAX_CHILDREN; j++)
+		d->sub[j] = -1;
+	p->sub[i] = s;
+	memset(&p->in[i], 0, sizeof(p->in[i]));
+	start_err = OK;
+	run_all(now);		/* its START: it starts, and its children */
+	if (d->free)		/* a child did not start: it ended, and was given back */
+		return start_err ? start_err : ERR_INVALID_ARG;
+	*node = s;
+	return OK;
+}
+
+err_t svr_end_group(int s, uint64_t now)
+{
+	struct node *d;
+
+	if (s < 0 || s >= nnodes || (d = &nodes[s])->free || d->parent < 0 ||
+	    nodes[d->parent].sub[d->in_parent] != s)
+		return ERR_NOT_FOUND;
+	printf("%s: %skilling supervisor %s and everything under it, as asked\n", who,
+	       pfx(d->parent), nname(s));
+	kill_tree(s);
+	sv_exited(&nodes[d->parent].sv, d->in_parent, SV_EXIT_KILLED, now);
+	release_if_gone(s);
+	run_all(now);
+	return OK;
+}
+
+int svr_group(int parent, unsigned k)
+{
+	const struct node *p = parent >= 0 && parent < nnodes ? &nodes[parent] : NULL;
+
+	for (unsigned i = 0; p && p->started && i < p->sv.nkids; i++)
+		if (p->sub[i] >= 0 && k-- == 0)
+			return p->sub[i];
+	return -1;
+}
+
+const struct sv_spec *svr_spec(int n)
+{
+	return n >= 0 && n < nnodes && !nodes[n].free ? &nodes[n].spec : NULL;
+}
+
+err_t svr_child_row(int n, unsigned i, struct svr_row *out)
+{
+	const struct node *d;
+
+	if (n < 0 || n >= nnodes || (d = &nodes[n])->free || !d->started || i >= d->sv.nkids ||
+	    d->sub[i] >= 0)
+		return ERR_NOT_FOUND;
+	memset(out, 0, sizeof(*out));
+	strlcpy(out->name, sv_child(&d->sv, i)->name, sizeof(out->name));
+	out->state = d->sv.kid[i].state;
+	out->has_proc = d->in[i].live;
+	out->core = d->in[i].live ? d->in[i].core : sv_child(&d->sv, i)->core;
+	out->pid = d->in[i].pid;
+	out->restarts = d->sv.kid[i].restarts;
+	return OK;
+}
+
 /* ---- The tree as rows ---- */
 
 static void node_row(int s, unsigned depth, struct svr_row *out)
@@ -441,6 +551,9 @@ static bool walk(int s, unsigned depth, unsigned *index, struct svr_row *out)
 		return true;
 	}
 	for (unsigned i = 0; i < kids; i++) {
+		if (d->sub[i] < 0 && d->started && d->sv.kid[i].state == SV_C_GONE &&
+		    sv_child(&d->sv, i)->supervisor)
+			continue;	/* a group's place, given back */
 		if (d->sub[i] >= 0) {
 			if (walk(d->sub[i], depth + 1, index, out))
 				return true;
@@ -478,11 +591,7 @@ void svr_serve(const struct lmp_msg *m)
 		return;
 	}
 	if (m->w[0] == SVR_REQ_ROW && m->w[1] < 256 && !(r[0] = svr_row((unsigned)m->w[1], &row))) {
-		if (row.restarts > 255)
-			row.restarts = 255;	/* what the reply has room for */
-		r[1] = row.depth | (uint64_t)row.supervisor << 8 | (uint64_t)row.has_proc << 9 |
-		       (uint64_t)(row.state & 0xFF) << 16 | (uint64_t)(row.core & 0xFFFF) << 24 |
-		       (uint64_t)(row.pid & 0xFFFF) << 40 | (uint64_t)row.restarts << 56;
+		r[1] = svr_pack_row(&row);
 		memcpy(&r[2], row.name, sizeof(row.name));
 	}
 	lmp_reply(0, 0, r);

@@ -20,6 +20,26 @@ const char *svr_state_name(unsigned state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
+uint64_t svr_pack_row(const struct svr_row *row)
+{
+	unsigned restarts = row->restarts > 255 ? 255 : row->restarts;	/* what the word holds */
+
+	return row->depth | (uint64_t)row->supervisor << 8 | (uint64_t)row->has_proc << 9 |
+	       (uint64_t)(row->state & 0xFF) << 16 | (uint64_t)(row->core & 0xFFFF) << 24 |
+	       (uint64_t)(row->pid & 0xFFFF) << 40 | (uint64_t)restarts << 56;
+}
+
+void svr_unpack_row(uint64_t w, struct svr_row *out)
+{
+	out->depth = w & 0xFF;
+	out->supervisor = (w >> 8) & 1;
+	out->has_proc = (w >> 9) & 1;
+	out->state = (w >> 16) & 0xFF;
+	out->core = (w >> 24) & 0xFFFF;
+	out->pid = (w >> 40) & 0xFFFF;
+	out->restarts = (unsigned)(w >> 56);
+}
+
 err_t svr_ask_row(capaddr_t ep, unsigned index, struct svr_row *out)
 {
 	const uint64_t w[LMP_WORDS] = { SVR_REQ_ROW, index };
@@ -28,13 +48,7 @@ err_t svr_ask_row(capaddr_t ep, unsigned index, struct svr_row *out)
 
 	if (err || (err = (err_t)m.w[0]))
 		return err;
-	out->depth = m.w[1] & 0xFF;
-	out->supervisor = (m.w[1] >> 8) & 1;
-	out->has_proc = (m.w[1] >> 9) & 1;
-	out->state = (m.w[1] >> 16) & 0xFF;
-	out->core = (m.w[1] >> 24) & 0xFFFF;
-	out->pid = (m.w[1] >> 40) & 0xFFFF;
-	out->restarts = (unsigned)(m.w[1] >> 56);
+	svr_unpack_row(m.w[1], out);
 	memcpy(out->name, &m.w[2], sizeof(out->name));
 	out->name[SV_NAME_MAX] = '\0';
 	return OK;

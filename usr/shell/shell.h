@@ -27,6 +27,8 @@ extern const struct command shell_commands[];
 /* `skb [core N | node N | tree ROOT [SHAPE]]` (skb.c): the System
  * Knowledge Base's facts, and its multicast trees. */
 void shell_skb(const struct command *cmd, unsigned n, char **words);
+/* `tf run|ls|kill` (tf.c): task forces, in init's tree. */
+void shell_tf(const struct command *cmd, unsigned n, char **words);
 extern const unsigned shell_ncommands;
 
 /* "shell: ping: 'x' is not a number; usage: ping CORE" */

@@ -25,7 +25,7 @@
 #include <kpi/errors.h>
 #include "lib/superv.h"
 
-#define SVR_MAX_NODES		8
+#define SVR_MAX_NODES		10	/* init's 4, and room for task forces */
 /* How often the tree asks the monitors about its children: an end or a
  * missed heartbeat is seen at most this late. */
 #define SVR_POLL_NS		(100ull * 1000 * 1000)
@@ -48,6 +48,25 @@ err_t svr_add(const struct sv_spec *spec, int parent, unsigned in_parent, int *n
 void svr_start(uint64_t now);
 /* simple_one_for_one node n: a new instance of its template with `arg`. */
 err_t svr_add_instance(int n, uint64_t arg, uint64_t now);
+/*
+ * Groups (task forces, docs/taskforce.md): a supervisor added at run time
+ * under node `parent`, a simple_one_for_one supervisor whose template is
+ * a temporary supervisor child. svr_add_group starts it and its children
+ * (ERR_TOO_MANY when no node or place is left; a child's start error,
+ * and nothing left, when one does not start); svr_end_group kills every
+ * process under it and gives its node back (ERR_NOT_FOUND if s is not a
+ * group). A group that gives up ends, and is not restarted (temporary),
+ * and its node is given back too.
+ */
+err_t svr_add_group(int parent, const struct sv_spec *spec, uint64_t now, int *node);
+err_t svr_end_group(int s, uint64_t now);
+/* The k-th group under parent (its node), or -1 past the last. */
+int svr_group(int parent, unsigned k);
+/* Node n's spec, or NULL. */
+const struct sv_spec *svr_spec(int n);
+struct svr_row;
+/* Process child i of node n as a row (depth 0); ERR_NOT_FOUND if none. */
+err_t svr_child_row(int n, unsigned i, struct svr_row *out);
 /* Asks the monitors how every child is, feeds ends, beats and the time
  * to the supervisors, and carries out what they decide. */
 void svr_poll(uint64_t now);
@@ -83,6 +102,10 @@ const char *svr_state_name(unsigned state);
 /* Serves one request m received on the tree's endpoint (replies). */
 struct lmp_msg;
 void svr_serve(const struct lmp_msg *m);
+/* A row in one word (w1 of the reply; restarts at most 255), and back
+ * (the name is not in it). */
+uint64_t svr_pack_row(const struct svr_row *row);
+void svr_unpack_row(uint64_t w, struct svr_row *out);
 /* A client's: asks the tree behind endpoint ep for row index. */
 err_t svr_ask_row(capaddr_t ep, unsigned index, struct svr_row *out);
 

@@ -1,0 +1,180 @@
+/*
+ * Tests for lib/tforce.c: the shell's `tf run` words and CORES sets
+ * (ranges, lists, every kind of bad input with the line that says why),
+ * and the request to init, whose unpacker refuses what the packer never
+ * makes.
+ */
+#include <string.h>
+#include "lib/test.h"
+#include "lib/tforce.h"
+
+static char why[128];
+
+static err_t cores(const char *text, unsigned ncores, uint64_t *out)
+{
+	why[0] = '\0';
+	return tf_parse_cores(text, ncores, out, why, sizeof(why));
+}
+
+TEST(cores_single_ranges_and_lists)
+{
+	uint64_t s;
+
+	CHECK_EQ(cores("0", 1, &s), OK);
+	CHECK_EQ(s, 1);
+	CHECK_EQ(cores("1-3", 4, &s), OK);
+	CHECK_EQ(s, 0xE);
+	CHECK_EQ(cores("0,2", 4, &s), OK);
+	CHECK_EQ(s, 0x5);
+	CHECK_EQ(cores("3,0-1", 4, &s), OK);
+	CHECK_EQ(s, 0xB);
+	CHECK_EQ(cores("2-2", 4, &s), OK);
+	CHECK_EQ(s, 0x4);
+	CHECK_EQ(cores("0-63", 64, &s), OK);
+	CHECK_EQ(s, ~0ull);
+	CHECK_EQ(cores("63", 64, &s), OK);
+	CHECK_EQ(s, 1ull << 63);
+}
+
+TEST(cores_empty_is_refused)
+{
+	uint64_t s;
+
+	CHECK_EQ(cores("", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "the set of cores is empty");
+	CHECK_EQ(cores("1,", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "an empty item in the cores '1,'");
+	CHECK_EQ(cores(",1", 4, &s), ERR_INVALID_ARG);
+	CHECK_EQ(cores("1,,2", 4, &s), ERR_INVALID_ARG);
+}
+
+TEST(cores_out_of_range_is_refused)
+{
+	uint64_t s;
+
+	CHECK_EQ(cores("4", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "there is no core 4 (cores 0..3)");
+	CHECK_EQ(cores("1-9", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "there is no core 9 (cores 0..3)");
+	CHECK_EQ(cores("64", 64, &s), ERR_INVALID_ARG);
+	CHECK_EQ(cores("99999", 64, &s), ERR_INVALID_ARG);	/* not a wrapped 34463 */
+	CHECK_EQ(cores("0", 0, &s), ERR_INVALID_ARG);
+	CHECK_EQ(cores("0", 65, &s), ERR_INVALID_ARG);
+}
+
+TEST(cores_named_twice_are_refused)
+{
+	uint64_t s;
+
+	CHECK_EQ(cores("1,1", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "core 1 is named twice (at '1')");
+	CHECK_EQ(cores("0-2,2-3", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "core 2 is named twice (at '2-3')");
+}
+
+TEST(cores_garbage_and_backwards_ranges_are_refused)
+{
+	const char *bad[] = { "x", "1-", "-1", "1--2", "1 2", "1,a", "0x1", "+1", "1-2-3", " 1" };
+	uint64_t s;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(cores(bad[i], 4, &s), ERR_INVALID_ARG);
+		CHECK(why[0] != '\0');
+	}
+	CHECK_EQ(cores("3-1", 4, &s), ERR_INVALID_ARG);
+	CHECK_STR(why, "the range 3-1 runs backwards");
+}
+
+static err_t run(const char *line, unsigned ncores, struct tf_run *r)
+{
+	static char buf[128];
+	char *words[8];
+	unsigned n = 0;
+
+	strcpy(buf, line);
+	for (char *p = strtok(buf, " "); p && n < 8; p = strtok(NULL, " "))
+		words[n++] = p;
+	why[0] = '\0';
+	return tf_parse_run(n, words, ncores, r, why, sizeof(why));
+}
+
+TEST(run_words_are_read)
+{
+	struct tf_run r;
+
+	CHECK_EQ(run("sort uprog 42 on 1-3", 4, &r), OK);
+	CHECK_STR(r.name, "sort");
+	CHECK_STR(r.prog, "uprog");
+	CHECK_EQ(r.arg, 42);
+	CHECK_EQ(r.cores, 0xE);
+	CHECK_EQ(run("abcdefgh tfdemo on 0,2", 4, &r), OK);
+	CHECK_STR(r.name, "abcdefgh");
+	CHECK_EQ(r.arg, 0);
+	CHECK_EQ(r.cores, 0x5);
+	CHECK_EQ(run("a uprog 281474976710655 on 0", 1, &r), OK);	/* 2^48 - 1 */
+	CHECK_EQ(r.arg, TF_ARG_MAX);
+}
+
+TEST(run_bad_words_are_refused_with_reasons)
+{
+	struct tf_run r;
+
+	CHECK_EQ(run("sort uprog on", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "nothing after 'on': the set of cores is empty");
+	CHECK_EQ(run("sort uprog 5 on", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "nothing after 'on': the set of cores is empty");
+	CHECK_EQ(run("sort uprog 1-3", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "wants NAME PROG [ARG] on CORES");
+	CHECK_EQ(run("sort uprog 4 at 1-3", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "wants 'on' before the cores, not 'at'");
+	CHECK_EQ(run("abcdefghi uprog on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "the name 'abcdefghi' is longer than 8 characters");
+	CHECK_EQ(run("a/b uprog on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("s averylongprog on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "the program name 'averylongprog' is longer than 8 characters");
+	CHECK_EQ(run("s uprog x1 on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "the argument 'x1' is not a decimal number");
+	CHECK_EQ(run("s uprog 281474976710656 on 1", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "the argument '281474976710656' is above 281474976710655");
+	CHECK_EQ(run("s uprog on 5", 4, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "there is no core 5 (cores 0..3)");
+	CHECK_EQ(run("s uprog on 0-16", 32, &r), ERR_INVALID_ARG);
+	CHECK_STR(why, "17 cores: a force has at most 16 members");
+}
+
+TEST(ranks_and_cores)
+{
+	CHECK_EQ(TF_ID(TF_MEMBER_ARG(TF_ARG_MAX, 255)), 255);
+	CHECK_EQ(TF_USER_ARG(TF_MEMBER_ARG(TF_ARG_MAX, 255)), TF_ARG_MAX);
+	CHECK_EQ(TF_USER_ARG(TF_MEMBER_ARG(17, 3)), 17);
+	CHECK_EQ(tf_count(0xB), 3);
+	CHECK_EQ(tf_core_of(0xB, 0), 0);
+	CHECK_EQ(tf_core_of(0xB, 1), 1);
+	CHECK_EQ(tf_core_of(0xB, 2), 3);
+	CHECK_EQ(tf_core_of(0xB, 3), TF_MAX_CORES);
+}
+
+TEST(requests_round_trip_and_garbage_is_refused)
+{
+	struct tf_run r = { .name = "abcdefgh", .prog = "uprog", .arg = 7, .cores = 0x6 }, back;
+	uint64_t w[4];
+	char name[9];
+
+	tf_pack_run(&r, w);
+	CHECK_EQ(tf_unpack_run(w, &back), OK);
+	CHECK_STR(back.name, "abcdefgh");
+	CHECK_STR(back.prog, "uprog");
+	CHECK_EQ(back.arg, 7);
+	CHECK_EQ(back.cores, 0x6);
+	w[1] = 0;
+	CHECK_EQ(tf_unpack_run(w, &back), ERR_BAD_MESSAGE);	/* no core */
+	tf_pack_run(&r, w);
+	w[0] = (w[0] & ~0xFFull) | TF_REQ_KILL;
+	CHECK_EQ(tf_unpack_run(w, &back), ERR_BAD_MESSAGE);
+	CHECK_EQ(tf_word_name(0, name), ERR_BAD_MESSAGE);		/* empty */
+	CHECK_EQ(tf_word_name(0x6100, name), ERR_BAD_MESSAGE);	/* a NUL first */
+	CHECK_EQ(tf_word_name(0x2061, name), ERR_BAD_MESSAGE);	/* a space */
+	CHECK_EQ(tf_word_name(0x610062, name), ERR_BAD_MESSAGE);	/* "b", NUL, "a" */
+	CHECK_EQ(tf_word_name(0x61, name), OK);
+	CHECK_STR(name, "a");
+}

@@ -1,0 +1,211 @@
+"""Boot tests of task forces (docs/taskforce.md), run by tools/boottest.py.
+
+One boot at 4 cores drives the shell's `tf` and checks what it and init
+say: a force of idle uprogs on cores 1-3 shows in `tf ls` and in `tree`
+under init's `forces`; the shell kills one member and one_for_all
+restarts all three, which `tf ls` and `tree` count; every kind of bad
+input gets its line and leaves the force running as it was; `tf kill`
+ends it and its members.
+"""
+import re
+
+import boottest_superv as sup
+
+UPROG_IDLE = sup.UPROG_IDLE
+PROMPT = "flotilla> "
+
+
+def block_after(text, m):
+    """What a command printed: from its step's match to the next prompt."""
+    return text[m.end():].split(PROMPT, 1)[0] if m else ""
+
+
+def ls_rows(block):
+    """`tf ls`'s rows: name -> (program, restarts, [(core, pid, state)])."""
+    rows = {}
+    for m in re.finditer(r"^(\S+) +(\S+) +(\d+) +(.*)$", block, re.M):
+        if m.group(1) == "FORCE":
+            continue
+        members = re.findall(r"(\d+):(\d+|-) (\w+(?: \w+)?)", m.group(4))
+        rows[m.group(1)] = (m.group(2), int(m.group(3)), members)
+    return rows
+
+
+def ls_problems(text, matched, k, name, restarts, cores, state="running"):
+    """What `tf ls` at step k printed wrong about force `name`; its pids."""
+    if len(matched) <= k:
+        return [f"`tf ls` (step {k + 1}) was never typed"], {}
+    rows = ls_rows(block_after(text, matched[k]))
+    if name not in rows:
+        return [f"tf ls (step {k + 1}) has no force {name!r}: {rows}"], {}
+    prog, r, members = rows[name]
+    out = []
+    if prog != "uprog" or r != restarts:
+        out.append(f"tf ls (step {k + 1}): {name} {prog} {r}, want uprog {restarts}")
+    if [int(c) for c, _, _ in members] != cores or any(s != state for _, _, s in members):
+        out.append(f"tf ls (step {k + 1}): members {members}, want cores {cores} {state}")
+    return out, {int(c): p for c, p, _ in members}
+
+
+def run_list_kill(res, args, bt, smp=4):
+    name = f"boot/special/smp{smp}_task_forces_run_list_and_kill"
+    if args.filter and args.filter not in name:
+        return
+    member2 = r"^init: w: started uprog@2 as 2:(\d+)"
+    bad = [
+        ("tf run w uprog 17 on 1", r"^shell: tf run: there is a task force called 'w' already$"),
+        ("tf run x nope on 1", r"^shell: tf run: there is no program 'nope' in the boot image$"),
+        ("tf run x uprog on", r"^shell: tf: nothing after 'on': the set of cores is empty; usage: "),
+        ("tf run x uprog on 1,,2", r"^shell: tf: an empty item in the cores '1,,2'; usage: "),
+        ("tf run x uprog on 1-4", r"^shell: tf: there is no core 4 \(cores 0\.\.3\); usage: "),
+        ("tf run x uprog on 2,1-3", r"^shell: tf: core 2 is named twice \(at '1-3'\); usage: "),
+        ("tf run toolongname uprog on 1",
+         r"^shell: tf: the name 'toolongname' is longer than 8 characters; usage: "),
+        ("tf kill zz", r"^shell: tf kill: there is no task force called 'zz'$"),
+        ("tf frob", r"^shell: tf: 'frob' with 0 words is not a tf command; usage: "),
+    ]
+    steps = [
+        (bt.SHELL_BANNER, f"tf run w uprog {UPROG_IDLE} on 1-3\r"),
+        (None, "tf ls\r"),                                                         # 1
+        (None, "tree\r"),                                                          # 2
+        (None, lambda sofar: f"kill 2:{re.search(member2, sofar, re.M).group(1)}\r"),
+        (r"^init: w: restarted uprog@3 as 3:\d+", "tf ls\r"),                      # 4
+        (None, "tree\r"),                                                          # 5
+    ]
+    steps += [(None, cmd + "\r") for cmd, _ in bad]
+    first_after_bad = len(steps)
+    steps += [
+        (None, "tf ls\r"),                                                         # after bad
+        (None, "tf kill w\r"),
+        (None, "tf ls\r"),
+        (None, "tree\r"),
+        (None, "ps\r"),
+        (None, "poweroff\r"),
+    ]
+    script = sup.shell_script(bt, steps)
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                                kernel=args.kernel)
+    want = [
+        (r"^init: forces: starting supervisor w \(one_for_all, at most 3 restarts in 60 s\)$", 1),
+        (r"^task force w: uprog on 3 cores$", 1),
+        (r"^init: w: uprog@2 2:\d+ ended \(killed\); restarting \(one_for_all\)$", 1),
+        (r"^init: w: killing uprog@3 3:\d+ \(brutal_kill\)$", 1),
+        (r"^init: w: killing uprog@1 1:\d+ \(brutal_kill\)$", 1),
+        (r"^init: w: restarted uprog@1 as 1:\d+ \(was 1:\d+; restart 1\)$", 1),
+        (r"^init: w: restarted uprog@2 as 2:\d+ \(was 2:\d+; restart 1\)$", 1),
+        (r"^init: w: restarted uprog@3 as 3:\d+ \(was 3:\d+; restart 1\)$", 1),
+        (r"^init: forces: killing supervisor w and everything under it, as asked$", 1),
+        (r"^task force w: killed$", 1),
+        (r"^\(no task forces\)$", 1),
+    ]
+    want += [(rx, 1) for _, rx in bad]
+    order = [r"killing uprog@3 3:", r"killing uprog@1 1:", r"restarted uprog@1 as",
+             r"restarted uprog@2 as", r"restarted uprog@3 as"]
+    problems = sup.problems_of(text, want, order=order,
+                               forbid=[r"^init: task force x", r"^task force x"])
+    p, before = ls_problems(text, matched, 1, "w", 0, [1, 2, 3])
+    problems += p
+    problems += sup.tree_problems(text, matched, 2, {
+        "forces": ("-", "running", 0), "w": ("-", "running", 0),
+        "uprog@1": ("1:\\d+", "running", 0), "uprog@2": ("2:\\d+", "running", 0),
+        "uprog@3": ("3:\\d+", "running", 0), "shell": ("0:\\d+", "running", 0)})
+    p, after = ls_problems(text, matched, 4, "w", 1, [1, 2, 3])
+    problems += p
+    problems += sup.tree_problems(text, matched, 5, {
+        "w": ("-", "running", 0), "uprog@1": ("1:\\d+", "running", 1),
+        "uprog@2": ("2:\\d+", "running", 1), "uprog@3": ("3:\\d+", "running", 1)})
+    # Bad input stopped nothing: the same instances, still running.
+    p, still = ls_problems(text, matched, first_after_bad, "w", 1, [1, 2, 3])
+    problems += p
+    if after and still != after:
+        problems.append(f"the members changed during the bad input: {after} then {still}")
+    if len(matched) > first_after_bad + 4:
+        end = block_after(text, matched[first_after_bad + 3])
+        if re.search(r"^ +w/", end, re.M) or not re.search(r"^  forces/", end, re.M):
+            problems.append("tree after tf kill: want forces/ and no w/")
+        ps = block_after(text, matched[first_after_bad + 4])
+        if re.search(r"^[123]:\d+ +\w+ +uprog$", ps, re.M):
+            problems.append("ps after tf kill still lists a uprog")
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    sup.verdict(res, bt, name, problems, log, text)
+
+
+
+
+# The published values the demonstration must reach: pi(10^6), the number
+# of primes below a million, and their sum (OEIS A006880 and A046731).
+PRIMES_BELOW_1E6, THEIR_SUM = 78498, 37550402023
+
+
+def demo(res, args, bt, smp=4):
+    """tfdemo on all 4 cores: the force counts the primes below 10^6 and
+    their sum, over its multicast tree and barrier, and gets the published
+    values, which the root's own sieve confirms. Then a second run with a
+    pause of 500 ms a round: when the root says round 2 is done, the shell
+    kills the member on core 2; the force's supervisor kills the other
+    three and starts all four again; the job runs again from its start and
+    ends with the same right answer, once; `tf ls` and `tree` count the
+    restart."""
+    name = f"boot/special/smp{smp}_task_force_demo_is_right_even_after_a_kill"
+    if args.filter and args.filter not in name:
+        return
+    member2 = r"^init: q: started tfdemo@2 as 2:(\d+)"
+    result = (rf"^tfdemo: {PRIMES_BELOW_1E6} primes below 1000000, their sum {THEIR_SUM} "
+              r"\(0 garbage messages dropped at the root\)$")
+    checked = r"^tfdemo: checked: one core's plain sieve agrees$"
+    steps = [
+        (bt.SHELL_BANNER, "tf run p tfdemo on 0-3\r"),
+        (checked, "tf kill p\r"),
+        (None, "tf run q tfdemo 1000500 on 0-3\r"),
+        (r"^tfdemo: round 2 of 8:", lambda sofar: f"kill 2:{re.search(member2, sofar, re.M).group(1)}\r"),
+        (r"^init: q: restarted tfdemo@3 as 3:\d+", ""),
+        (checked, "tf ls\r"),                                                      # 5
+        (None, "tree\r"),                                                          # 6
+        (None, "poweroff\r"),
+    ]
+    script = sup.shell_script(bt, steps)
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                                kernel=args.kernel)
+    want = [
+        (r"^tfdemo: 4 members on cores 0,1,2,3, a \w+ tree from core 0; primes below 1000000 "
+         r"in 8 rounds$", 3),
+        (result, 2),
+        (checked, 2),
+        (r"^init: q: tfdemo@2 2:\d+ ended \(killed\); restarting \(one_for_all\)$", 1),
+        (r"^init: q: restarted tfdemo@0 as 0:\d+ \(was 0:\d+; restart 1\)$", 1),
+        (r"^init: q: tfdemo@0 0:\d+ ended \(exit status 0\); not restarted \(transient\)$", 1),
+    ]
+    order = [result, r"^task force p: killed$", r"ended \(killed\); restarting", r"restarted tfdemo@3",
+             r"^tfdemo: round 1 of 8:", result]
+    problems = sup.problems_of(text, want, order=order,
+                               forbid=[r"^tfdemo: WRONG", r"cannot join", r"^tfdemo: core \d+:"])
+    # The kill came mid-way: the first run of q never got to its end.
+    if len(matched) > 3:
+        between = text[matched[3].end():matched[4].end() if len(matched) > 4 else len(text)]
+        if re.search(result, between, re.M):
+            problems.append("q's first run ended before the kill: not mid-way")
+    if len(matched) > 5:
+        rows = ls_rows(block_after(text, matched[5]))
+        if rows.get("q", (None, None, None))[:2] != ("tfdemo", 1) or \
+                [s for _, _, s in rows["q"][2]] != ["idle"] * 4:
+            problems.append(f"tf ls after the rerun: {rows}, want q tfdemo 1, four idle members")
+    problems += sup.tree_problems(text, matched, 6, {
+        "q": ("-", "running", 0), "tfdemo@0": ("0:-", "idle", 1), "tfdemo@1": ("1:-", "idle", 1),
+        "tfdemo@2": ("2:-", "idle", 1), "tfdemo@3": ("3:-", "idle", 1)})
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    sup.verdict(res, bt, name, problems, log, text)
+
+
+def run(res, args, bt):
+    run_list_kill(res, args, bt)
+    demo(res, args, bt)

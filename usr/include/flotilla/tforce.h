@@ -1,0 +1,68 @@
+/*
+ * A member of a task force (docs/taskforce.md): what a program that `tf
+ * run` started calls to work with the rest of its force (usr/lib/
+ * tfmember.c). tf_join learns the member's rank, the member count and the
+ * cores (from its argument and the name service), builds the force's
+ * multicast tree from the SKB's facts (lib/mtree.h: mtree_best, rooted at
+ * the lowest core), and binds one URPC channel to its parent and one to
+ * each child; then
+ *
+ *	tf_bcast	the root sends 4 words to every member, down the tree
+ *	tf_recv_cast	a member takes the next one
+ *	tf_barrier	every member waits for all the others; two values
+ *			are summed over the force on the way up, and every
+ *			member gets the sums on the way down
+ *
+ * The rules are lib/tfgroup.c's: each member forwards to its children,
+ * and a message that is not the one due from that neighbour is dropped
+ * and counted (tf_member.g.dropped).
+ *
+ *	struct tf_member m;
+ *	tf_join(&m, libc_arg, CADDR(TASK_CN, 40), 30000000000ull);
+ *	if (m.rank == 0) tf_bcast(&m, job); else tf_recv_cast(&m, job);
+ *	... tf_barrier(&m, mine, 0, sums) ...
+ */
+#ifndef FLOTILLA_TFORCE_H
+#define FLOTILLA_TFORCE_H
+
+#include <stdint.h>
+#include <flotilla/uchan.h>
+#include "lib/mtree.h"
+#include "lib/tfgroup.h"
+#include "lib/tforce.h"
+
+/* Slots of the task CNode tf_join needs from its `slots` on: the SKB's 4,
+ * an endpoint, and a frame and a doorbell for each of up to
+ * TFG_MAX_MEMBERS channels. */
+#define TF_SLOTS		(5 + 2 * TFG_MAX_MEMBERS)
+#define TF_PENDING_CASTS	8
+
+struct tf_member {
+	unsigned id;			/* the force's id (lib/tforce.h: TF_ID) */
+	uint64_t arg;			/* the force's ARG */
+	uint64_t cores;			/* its members' cores */
+	unsigned me, rank, count;	/* this core, its rank among them, how many */
+	enum mtree_shape shape;		/* the tree's, as mtree_best chose */
+	struct mtree tree;
+	struct tfg g;
+	capaddr_t slots, ep;
+	unsigned nchan;
+	struct uchan chan[TFG_MAX_MEMBERS];
+	unsigned peer[TFG_MAX_MEMBERS];	/* chan[i]'s other end: a core */
+	uint64_t cast[TF_PENDING_CASTS][TFG_CAST_WORDS];	/* came while not asked for */
+	unsigned ncast;
+};
+
+/* Joins the force: ERR_INVALID_ARG if arg is not a member's (no id), the
+ * name service's or the SKB's error, or ERR_TIMEOUT if a neighbour is not
+ * there within wait_ns (a deadline, far above a start's time). */
+err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_ns);
+/* The root: sends v to every other member. ERR_INVALID_ARG elsewhere. */
+err_t tf_bcast(struct tf_member *m, const uint64_t v[TFG_CAST_WORDS]);
+/* The next cast from the root, waiting for it. */
+err_t tf_recv_cast(struct tf_member *m, uint64_t v[TFG_CAST_WORDS]);
+/* The barrier with values a, b: returns when every member has reached it,
+ * with their sums in sums[0], sums[1]. */
+err_t tf_barrier(struct tf_member *m, uint64_t a, uint64_t b, uint64_t sums[2]);
+
+#endif
