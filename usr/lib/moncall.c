@@ -113,61 +113,53 @@ static err_t pack(const char *name, uint64_t w[2])
 	return OK;
 }
 
-/*
- * A name-service request (flotilla/monitor.h, "How a name travels"): w0 =
- * op, w3 = value. A short name rides in w1..w2; a longer one is put in
- * parts first, and the request carries its ticket.
- */
-static err_t ns_call(unsigned op, const char *name, uint64_t value, uint64_t r[4])
+/* The name service's rpcs: a name of 1 to NS_NAME_MAX characters in one
+ * request (the packed form's parts, MON_NS_PART, are for mon_call_raw's
+ * tests only now). */
+static bool name_ok(const char *name)
 {
-	size_t len = strlen(name);
-	uint64_t w[4] = { op, 0, 0, value };
-	char buf[NS_NAME_MAX + 1 + NS_PART_BYTES] = { 0 };
-	err_t err;
+	size_t len = strnlen(name, NS_NAME_MAX + 1);
 
-	if (len == 0 || len > NS_NAME_MAX)
-		return ERR_INVALID_ARG;
-	if (len <= NS_WORDS_NAME_MAX) {
-		memcpy(&w[1], name, len);
-		return mon_call_raw(w, r);
-	}
-	memcpy(buf, name, len);
-	for (unsigned part = 0; part * NS_PART_BYTES <= len; part++) {
-		uint64_t p[4] = { MON_NS_PART | (uint64_t)part << 8, w[1] };
-
-		memcpy(&p[2], buf + part * NS_PART_BYTES, NS_PART_BYTES);
-		if ((err = mon_call_raw(p, r)))
-			return err;
-		w[1] = r[1];		/* the ticket */
-	}
-	w[0] |= (uint64_t)MON_NS_TICKET << 24;
-	return mon_call_raw(w, r);
+	return len > 0 && len <= NS_NAME_MAX;
 }
 
 err_t ns_register(const char *name, uint64_t value)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err;
 
-	return ns_call(MON_NS_REGISTER, name, value, r);
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	err = if_moncall_ns_register_call(mcall_open(&c), name, value, &status);
+	return mcall_done(&c, err, status);
 }
 
 err_t ns_lookup(const char *name, struct ns_entry *out)
 {
-	uint64_t r[4];
-	err_t err = ns_call(MON_NS_LOOKUP, name, 0, r);
+	struct mcall c;
+	uint32_t core = 0;
+	uint64_t value = 0;
+	err_t status = OK, err;
 
-	if (!err) {
-		out->core = (unsigned)r[1];
-		out->value = r[2];
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	err = if_moncall_ns_lookup_call(mcall_open(&c), name, &status, &core, &value);
+	if (!(err = mcall_done(&c, err, status))) {
+		out->core = core;
+		out->value = value;
 	}
 	return err;
 }
 
 err_t ns_remove(const char *name)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err;
 
-	return ns_call(MON_NS_REMOVE, name, 0, r);
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	err = if_moncall_ns_remove_call(mcall_open(&c), name, &status);
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)

@@ -87,6 +87,27 @@ static err_t ask(struct idl_binding *b, unsigned op, uint32_t core, uint64_t a1,
 	return moncall_serve_words(w, c->admin, r);
 }
 
+/* Names are the name service's own: answered here, never forwarded. */
+static err_t on_ns_register(struct idl_binding *b, const char *name, uint64_t value)
+{
+	/* Agreed with every monitor; take() reads only the channels meanwhile. */
+	return if_moncall_ns_register_reply(b, names_register(name, value));
+}
+
+static err_t on_ns_lookup(struct idl_binding *b, const char *name)
+{
+	unsigned core = 0;
+	uint64_t value = 0;
+	err_t err = names_lookup(name, &core, &value);
+
+	return if_moncall_ns_lookup_reply(b, err, core, value);
+}
+
+static err_t on_ns_remove(struct idl_binding *b, const char *name)
+{
+	return if_moncall_ns_remove_reply(b, names_remove(name));
+}
+
 static err_t on_cores(struct idl_binding *b)
 {
 	uint64_t r[LMP_WORDS];
@@ -177,7 +198,8 @@ static err_t on_poweroff(struct idl_binding *b, uint8_t code, uint8_t how)
 }
 
 static const struct if_moncall_handlers handlers = {
-	.cores_call = on_cores, .view_call = on_view, .ping_call = on_ping,
+	.ns_register_call = on_ns_register, .ns_lookup_call = on_ns_lookup,
+	.ns_remove_call = on_ns_remove, .cores_call = on_cores, .view_call = on_view, .ping_call = on_ping,
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,

@@ -54,9 +54,12 @@ int malformed_mcalls(void)
 		     ERR_BAD_MESSAGE) ||
 	    !refused(mcall_word0(cores, 1, 12345), 1, 0, 0, ERR_BAD_MESSAGE))
 		return FAILED(1);
-	/* A field out of range: ping's core is a uint32. */
+	/* A field out of range: ping's core is a uint32; a name of 8 bytes
+	 * without room for its NUL. */
 	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_PING_CALL, 2, false), 2, 0), 1,
-		     1ull << 40, 0, ERR_BAD_MESSAGE))
+		     1ull << 40, 0, ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_NS_LOOKUP_CALL, 3, false), 3, 0), 1, 8,
+		     0x6867666564636261ull, ERR_BAD_MESSAGE))
 		return FAILED(2);
 	/* A later fragment, or a pull, naming no conversation or one never given. */
 	if (!refused(wait_next(0, 1), 7, 0, 0, ERR_NOT_FOUND) ||
