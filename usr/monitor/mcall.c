@@ -36,7 +36,6 @@ struct conv {
 
 static struct conv convs[MCALL_CONVS];
 static uint64_t moves;
-static uint64_t refused;		/* calls refused, for the tests */
 static uint32_t generation;
 
 /* ---- The transport: one fragment in, the reply's fragments queued ---- */
@@ -312,13 +311,7 @@ void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS])
 	if ((err = take(m, admin, r, &c))) {
 		if (c)
 			c->ticket = 0;			/* forgotten */
-		refused++;
 		r[0] = MCALL_REFUSED;
 		r[1] = (uint64_t)err;
 	}
-}
-
-uint64_t mcall_refused(void)
-{
-	return refused;
 }

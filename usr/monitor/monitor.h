@@ -413,11 +413,9 @@ err_t moncall_serve_words(const uint64_t w[4], bool admin, uint64_t r[4]);
 
 /* if/moncall.if's requests (mcall.c): is w0 the first word of one of the
  * moncall transport's calls (flotilla/idl_mcall.h)? mcall_handle takes
- * such a call and fills in the words of its answer; mcall_refused counts
- * the calls it refused. */
+ * such a call and fills in the words of its answer. */
 bool mcall_is_ours(uint64_t w0);
 void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[4]);
-uint64_t mcall_refused(void);
 /* boot.c: the RAM this monitor was given, in *count capabilities. */
 uint64_t monitor_ram_bytes(unsigned *count);
 /* A monitor's bring-up (boot.c), shared by the production main (main.c)
