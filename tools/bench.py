@@ -66,6 +66,10 @@ WORKLOADS = [
     ("thread_switch", True, "user-level thread switch (half a yield to a yielding thread)"),
     ("thread_create", True, "thread_create of a thread that returns, and thread_join"),
     ("unmap_ncores", True, "unmap of a page read on every core (a process spanning them all)"),
+    ("moncall_packed", True, "MON_CORES to this core's monitor, packed by hand (one LMP call)"),
+    ("moncall_idl", True, "the same as if/moncall.if's cores rpc (one LMP call)"),
+    ("moncall_ps_packed", True, "MON_PS to this core's monitor, packed by hand (one LMP call)"),
+    ("moncall_ps_idl", True, "the same as the ps rpc (a 2-fragment reply: two LMP calls)"),
 ]
 # URPC between each pair of cores (bench/monitor/meshbench.c), for every
 # pair i-j, i < j, of the cores booted, in the order printed; what one

@@ -321,6 +321,7 @@ static const struct {
 	int (*fn)(size_t n);
 } on_their_own[] = {
 	{ "unmap", procbench_unmap },		/* procbench.c: in processes */
+	{ "moncall", procbench_moncall },
 	{ "shootdown", shootdown },
 	{ "urpc_pairs", meshbench_pairs },	/* meshbench.c: every pair of cores */
 	{ "uchan", procbench_uchan },

@@ -26,6 +26,7 @@ int meshbench_pairs(size_t n);
  * and unmapping a page of a process on every core; nonzero if it failed. */
 int procbench_uchan(size_t n);
 int procbench_unmap(size_t n);
+int procbench_moncall(size_t n);
 int procbench_shoot(size_t n, size_t warm);
 /* Figure 3 (lib/updbench.h), in a process spanning every core:
  * bench_slow_n(N) timed updates per run; nonzero if it failed. */

@@ -125,6 +125,13 @@ int procbench_shoot(size_t n, size_t warm)
 	return run_here("shootdown", UPROG_BENCH_SHOOT | BENCH_SHOOT_ARG(bench_slow_n(n), warm) << 8);
 }
 
+/* moncall_packed, moncall_idl, moncall_ps_packed, moncall_ps_idl: uprog on
+ * this core asks its monitor, packed by hand and as if/moncall.if's rpcs. */
+int procbench_moncall(size_t n)
+{
+	return run_here("moncall_packed", UPROG_BENCH_MONCALL | n << 8);
+}
+
 /* shm_update and msg_update (Figure 3): uprog on this core spans a
  * worker to every other one (lib/updbench.h's lines). */
 int procbench_updates(size_t n)

@@ -4,8 +4,10 @@
  */
 #include <string.h>
 #include <flotilla/caps.h>
+#include <flotilla/idl_mcall.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
+#include "if_moncall.h"
 
 /* A request on endpoint `ep` (CPTR_MONITOR, or a channel end's control
  * endpoint), as mon_call_cap. */
@@ -44,36 +46,58 @@ static err_t call(unsigned op, unsigned core, uint64_t a1, uint64_t a2, uint64_t
 	return mon_call_raw(w, reply);
 }
 
+/*
+ * The operations of if/moncall.if: one rpc each over the moncall
+ * transport (flotilla/idl_mcall.h). A binding lives for one request, on
+ * the caller's stack, so threads may ask at once. `status` is the
+ * operation's answer, the call's own error the transport's (ERR_NO_REPLY
+ * with the monitor's refusal in mc.refused).
+ */
+struct mcall {
+	struct idl_mcall t;
+	struct if_moncall_binding ib;
+};
+
+static struct idl_binding *mcall_open(struct mcall *c)
+{
+	c->t = (struct idl_mcall){ .ep = CPTR_MONITOR };
+	if_moncall_init(&c->ib, &idl_mcall_transport, &c->t, NULL);	/* cannot fail */
+	return &c->ib.b;
+}
+
+/* The request's outcome: the monitor's refusal, the transport's error, or
+ * the operation's status. */
+static err_t mcall_done(const struct mcall *c, err_t err, err_t status)
+{
+	if (err == ERR_NO_REPLY && c->t.refused)
+		return c->t.refused;
+	return err ? err : status;
+}
+
 err_t mon_cores(unsigned *n)
 {
-	uint64_t r[4];
-	err_t err = call(MON_CORES, 0, 0, 0, 0, r);
+	struct mcall c;
+	uint32_t cores;
+	err_t err = if_moncall_cores_call(mcall_open(&c), &cores);
 
-	if (!err)
-		*n = (unsigned)r[1];
+	if (!(err = mcall_done(&c, err, OK)))
+		*n = cores;
 	return err;
 }
 
 err_t mon_view(uint32_t *epoch, uint64_t *members)
 {
-	uint64_t r[4];
-	err_t err = call(MON_CORES, 0, 0, 0, 0, r);
+	struct mcall c;
 
-	if (!err) {
-		*epoch = (uint32_t)r[2];
-		*members = r[3];
-	}
-	return err;
+	return mcall_done(&c, if_moncall_view_call(mcall_open(&c), epoch, members), OK);
 }
 
 err_t mon_ping(unsigned core, uint64_t *cycles)
 {
-	uint64_t r[4];
-	err_t err = call(MON_PING, core, 0, 0, 0, r);
+	struct mcall c;
+	err_t status = OK, err = if_moncall_ping_call(mcall_open(&c), core, &status, cycles);
 
-	if (!err)
-		*cycles = r[1];
-	return err;
+	return mcall_done(&c, err, status);
 }
 
 /* A name as two words, NUL-padded: the short form (program names,
@@ -89,61 +113,65 @@ static err_t pack(const char *name, uint64_t w[2])
 	return OK;
 }
 
-/*
- * A name-service request (flotilla/monitor.h, "How a name travels"): w0 =
- * op, w3 = value. A short name rides in w1..w2; a longer one is put in
- * parts first, and the request carries its ticket.
- */
-static err_t ns_call(unsigned op, const char *name, uint64_t value, uint64_t r[4])
+/* The name service's rpcs: a name of 1 to NS_NAME_MAX characters in one
+ * request (the packed form's parts, MON_NS_PART, are for mon_call_raw's
+ * tests only now); but a lookup of a short name stays packed (below). */
+static bool name_ok(const char *name)
 {
-	size_t len = strlen(name);
-	uint64_t w[4] = { op, 0, 0, value };
-	char buf[NS_NAME_MAX + 1 + NS_PART_BYTES] = { 0 };
-	err_t err;
+	size_t len = strnlen(name, NS_NAME_MAX + 1);
 
-	if (len == 0 || len > NS_NAME_MAX)
-		return ERR_INVALID_ARG;
-	if (len <= NS_WORDS_NAME_MAX) {
-		memcpy(&w[1], name, len);
-		return mon_call_raw(w, r);
-	}
-	memcpy(buf, name, len);
-	for (unsigned part = 0; part * NS_PART_BYTES <= len; part++) {
-		uint64_t p[4] = { MON_NS_PART | (uint64_t)part << 8, w[1] };
-
-		memcpy(&p[2], buf + part * NS_PART_BYTES, NS_PART_BYTES);
-		if ((err = mon_call_raw(p, r)))
-			return err;
-		w[1] = r[1];		/* the ticket */
-	}
-	w[0] |= (uint64_t)MON_NS_TICKET << 24;
-	return mon_call_raw(w, r);
+	return len > 0 && len <= NS_NAME_MAX;
 }
 
 err_t ns_register(const char *name, uint64_t value)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err;
 
-	return ns_call(MON_NS_REGISTER, name, value, r);
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	err = if_moncall_ns_register_call(mcall_open(&c), name, value, &status);
+	return mcall_done(&c, err, status);
 }
 
 err_t ns_lookup(const char *name, struct ns_entry *out)
 {
-	uint64_t r[4];
-	err_t err = ns_call(MON_NS_LOOKUP, name, 0, r);
+	struct mcall c;
+	uint32_t core = 0;
+	uint64_t value = 0;
+	err_t status = OK, err;
 
-	if (!err) {
-		out->core = (unsigned)r[1];
-		out->value = r[2];
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	if (strlen(name) <= NS_WORDS_NAME_MAX) {
+		/* The hot path, answered from this core's replica and polled in
+		 * loops: packed, it is one LMP call; the rpc would be three (its
+		 * call and its reply are two fragments each). */
+		uint64_t w[4] = { MON_NS_LOOKUP }, r[4];
+		memcpy(&w[1], name, strlen(name));
+		if (!(err = mon_call_raw(w, r))) {
+			out->core = (unsigned)r[1];
+			out->value = r[2];
+		}
+		return err;
+	}
+	err = if_moncall_ns_lookup_call(mcall_open(&c), name, &status, &core, &value);
+	if (!(err = mcall_done(&c, err, status))) {
+		out->core = core;
+		out->value = value;
 	}
 	return err;
 }
 
 err_t ns_remove(const char *name)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err;
 
-	return ns_call(MON_NS_REMOVE, name, 0, r);
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
+	err = if_moncall_ns_remove_call(mcall_open(&c), name, &status);
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
@@ -195,20 +223,26 @@ err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 
 err_t mon_wait(unsigned core, unsigned pid, uint64_t serial, struct mon_ended *out)
 {
-	uint64_t r[4];
-	err_t err = call(MON_WAIT, core, pid, serial, 0, r);
+	struct mcall c;
+	int64_t code = 0;
+	uint8_t how = MON_END_EXIT;
+	uint64_t beat_ns = 0;
+	err_t status = OK, err = if_moncall_wait_call(mcall_open(&c), core, pid, serial, &status,
+						      &code, &how, &beat_ns);
 
-	out->beat_ns = err == ERR_WOULD_BLOCK ? r[1] : 0;
-	out->status = err == OK ? (int)r[1] : 0;
-	out->how = err == OK ? (enum mon_end)r[2] : MON_END_EXIT;
+	err = mcall_done(&c, err, status);
+	out->beat_ns = err == ERR_WOULD_BLOCK ? beat_ns : 0;
+	out->status = err == OK ? (int)code : 0;
+	out->how = err == OK ? (enum mon_end)how : MON_END_EXIT;
 	return err;
 }
 
 err_t mon_stop(unsigned core, unsigned pid, uint64_t serial)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err = if_moncall_stop_call(mcall_open(&c), core, pid, serial, &status);
 
-	return call(MON_STOP, core, pid, serial, 0, r);
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_beat(bool *stop)
@@ -223,71 +257,76 @@ err_t mon_beat(bool *stop)
 
 err_t mon_kill(unsigned core, unsigned pid)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err = if_moncall_kill_call(mcall_open(&c), core, pid, &status);
 
-	return call(MON_KILL, core, pid, 0, 0, r);
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out)
 {
-	uint64_t r[4];
-	err_t err = call(MON_PS, core, index, 0, 0, r);
+	struct mcall c;
+	uint32_t pid = 0, state = 0;
+	const char *name = "";
+	err_t status = OK, err = if_moncall_ps_call(mcall_open(&c), core, index, &status, &pid,
+						    &state, &name);
 
-	if (!err) {
-		out->pid = (unsigned)r[1];
-		out->state = (unsigned)(r[1] >> 32);
-		memcpy(out->name, &r[2], 2 * sizeof(r[0]));
-		out->name[NS_WORDS_NAME_MAX + 1] = '\0';
-	}
-	return err;
+	if ((err = mcall_done(&c, err, status)))
+		return err;
+	out->pid = pid;
+	out->state = state;
+	/* The name points into the binding, gone when we return: copied, cut
+	 * to what struct mon_proc holds. */
+	size_t len = strnlen(name, sizeof(out->name) - 1);
+	memcpy(out->name, name, len);
+	out->name[len] = '\0';
+	return OK;
 }
 
 err_t mon_mem(unsigned core, uint64_t *free, uint64_t *total)
 {
-	uint64_t r[4];
-	err_t err = call(MON_MEM, core, 0, 0, 0, r);
+	struct mcall c;
+	err_t status = OK, err = if_moncall_mem_call(mcall_open(&c), core, &status, free, total);
 
-	if (!err) {
-		*free = r[1];
-		*total = r[2];
-	}
-	return err;
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_trace_snap(unsigned core, unsigned count, uint64_t *kept, uint64_t *lost)
 {
-	uint64_t r[4];
-	err_t err = call(MON_TRACE, core, MON_TRACE_SNAP, count, 0, r);
+	struct mcall c;
+	err_t status = OK, err = if_moncall_trace_snap_call(mcall_open(&c), core, count, &status,
+							    kept, lost);
 
-	if (!err) {
-		*kept = r[1];
-		*lost = r[2];
-	}
-	return err;
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_trace_print(unsigned core, uint64_t *printed)
 {
-	uint64_t r[4];
-	err_t err = call(MON_TRACE, core, MON_TRACE_PRINT, 0, 0, r);
+	struct mcall c;
+	err_t status = OK, err = if_moncall_trace_print_call(mcall_open(&c), core, &status,
+							     printed);
 
-	if (!err)
-		*printed = r[1];
-	return err;
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_poweroff(unsigned code)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err;
 
-	return call(MON_POWEROFF, 0, code, 0, 0, r);
+	if (code > UINT8_MAX)
+		return ERR_INVALID_ARG;
+	err = if_moncall_poweroff_call(mcall_open(&c), (uint8_t)code, 0, &status);
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_reboot(void)
 {
-	uint64_t r[4];
+	struct mcall c;
+	err_t status = OK, err = if_moncall_poweroff_call(mcall_open(&c), 0, MON_POWEROFF_REBOOT,
+							  &status);
 
-	return call(MON_POWEROFF, 0, 0, MON_POWEROFF_REBOOT, 0, r);
+	return mcall_done(&c, err, status);
 }
 
 /* ---- Channels (docs/binding.md) ---- */

@@ -284,6 +284,13 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 						   core | MON_FLAGS(q[0]) << 16, q[1], q[2], q[3]));
 }
 
+err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LMP_WORDS])
+{
+	capaddr_t give = 0;
+
+	return serve(w, admin, false, r, &give);	/* mcall.c's operations give none */
+}
+
 /* A request forwarded by another core's monitor: one that runs on the
  * core it names, this one. */
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
@@ -326,6 +333,11 @@ void moncall_handle(const struct lmp_msg *m)
 		return;
 	}
 	capaddr_t give = 0;
+	if (!bind_is_ctl(m->badge) && mcall_is_ours(m->w[0])) {
+		mcall_handle(m, m->badge == ADMIN_BADGE, r);	/* if/moncall.if */
+		lmp_reply(0, 0, r);
+		return;
+	}
 	mesh_rings_only(true);
 	if (bind_is_ctl(m->badge))
 		r[0] = bind_ctl_request(m->badge, m->w, m->info & LMP_INFO_CAP, r, &give);

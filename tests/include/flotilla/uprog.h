@@ -55,7 +55,8 @@ enum uprog_mode {
 	UPROG_BEATS = 39,	/* answers heartbeats (below) */
 	UPROG_HANGS = 40,
 	UPROG_BENCH_SHOOT = 41,	/* tests/user/uprog/bench.c: make bench's shootdown lines */
-	UPROG_NS_RACE = 42,	/* tests/user/uprog/names.c; the argument's bits 8.. below */
+	UPROG_NS_RACE = 42,
+	UPROG_BENCH_MONCALL = 43,	/* tests/user/uprog/bench.c: make bench's moncall lines */	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };
 
@@ -155,6 +156,11 @@ enum uprog_mode {
  * prints unmap_ncores, n unmaps of a page every core has read (mon_unmap;
  * on one core its own vnode_unmap). Exits 0, or 1. */
 #define UPROG_BENCH_NAME	"bench.echo"
+
+/* UPROG_BENCH_MONCALL | n << 8: prints moncall_packed, moncall_idl,
+ * moncall_ps_packed and moncall_ps_idl, n requests to this core's monitor
+ * each (after BENCH_WARMUP), packed by hand and as if/moncall.if's rpcs;
+ * exits 0, or 1 with a `BENCH error` line. */
 
 /* UPROG_BENCH_UPDATES | n << 8: spans a worker to every other core and
  * prints lib/updbench.h's lines (shm_update at 1..all cores, msg_update

@@ -411,3 +411,38 @@ int bench_shoot(uint64_t arg)
 		return fail("shootdown", "the readers' end", stop);
 	return failed;
 }
+
+/*
+ * UPROG_BENCH_MONCALL | n << 8: a request to this core's monitor, packed
+ * by hand (mon_call_raw, the form of flotilla/monitor.h) and as
+ * if/moncall.if's rpc over the moncall transport (mon_cores, mon_ps), in
+ * one process on one boot, so the two can be compared. MON_CORES is one
+ * LMP call either way; ps's rpc reply is two fragments, so two calls.
+ */
+int bench_moncall(size_t n)
+{
+	const uint64_t cores_w[4] = { MON_CORES }, ps_w[4] = { MON_PS | (uint64_t)sys_core_id() << 8 };
+	uint64_t *s = malloc(n * sizeof(*s)), r[4];
+	struct mon_proc p;
+	unsigned cores;
+	err_t err = OK, bad = OK;
+	int ret;
+
+	if (!s)
+		return fail("moncall_packed", "samples", ERR_NO_MEMORY);
+	TIME_EACH(s, BENCH_WARMUP, n, err = mon_call_raw(cores_w, r), bad = bad ? bad : err);
+	if ((ret = bad ? fail("moncall_packed", "MON_CORES", bad)
+		       : bench_report("moncall_packed", NULL, s, n, 1)))
+		return ret;
+	TIME_EACH(s, BENCH_WARMUP, n, err = mon_cores(&cores), bad = bad ? bad : err);
+	if ((ret = bad ? fail("moncall_idl", "mon_cores", bad)
+		       : bench_report("moncall_idl", NULL, s, n, 1)))
+		return ret;
+	TIME_EACH(s, BENCH_WARMUP, n, err = mon_call_raw(ps_w, r), bad = bad ? bad : err);
+	if ((ret = bad ? fail("moncall_ps_packed", "MON_PS", bad)
+		       : bench_report("moncall_ps_packed", NULL, s, n, 1)))
+		return ret;
+	TIME_EACH(s, BENCH_WARMUP, n, err = mon_ps(sys_core_id(), 0, &p), bad = bad ? bad : err);
+	return bad ? fail("moncall_ps_idl", "mon_ps", bad)
+		   : bench_report("moncall_ps_idl", NULL, s, n, 1);
+}

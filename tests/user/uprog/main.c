@@ -38,10 +38,13 @@ int bench_echo(void);
 int bench_uchan(size_t n);
 int bench_unmap(size_t n);
 int bench_shoot(uint64_t arg);
+int bench_moncall(size_t n);
 /* tests/user/uprog/updbench.c */
 int bench_updates(size_t n);
 /* tests/user/uprog/fpu.c */
 int fpu_main(unsigned mode, unsigned param);
+/* tests/user/uprog/mcall.c */
+int malformed_mcalls(void);
 /* tests/user/uprog/names.c */
 int ns_race(uint64_t param);
 
@@ -65,7 +68,7 @@ static const char *const mode_names[] = {
 	[UPROG_FPU_DIRTY] = "fpu_dirty", [UPROG_FPU_CLEAN] = "fpu_clean", [UPROG_FPU_FAULT] = "fpu_fault",
 	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
 	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
-	[UPROG_BENCH_UPDATES] = "bench_updates",
+	[UPROG_BENCH_UPDATES] = "bench_updates", [UPROG_BENCH_MONCALL] = "bench_moncall",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -322,6 +325,8 @@ static int ask_the_monitor(void)
 		return FAILED(10);
 	if (mon_call_raw(unknown, r) != ERR_BAD_MESSAGE || mon_call_raw(no_nul, r) != ERR_BAD_MESSAGE)
 		return FAILED(11);
+	if (malformed_mcalls())		/* the moncall transport's (mcall.c) */
+		return FAILED(15);
 	if (mon_cores(&n))				/* and it still answers */
 		return 12;
 	return 0;
@@ -567,6 +572,8 @@ int main(int argc, char **argv)
 		return bench_unmap(UPROG_PARAM(libc_arg));
 	case UPROG_BENCH_SHOOT:
 		return bench_shoot(UPROG_PARAM(libc_arg));
+	case UPROG_BENCH_MONCALL:
+		return bench_moncall(UPROG_PARAM(libc_arg));
 	case UPROG_BENCH_UPDATES:
 		return bench_updates(UPROG_PARAM(libc_arg));
 	case UPROG_FPU_HOLD: case UPROG_FPU_DIRTY: case UPROG_FPU_CLEAN:

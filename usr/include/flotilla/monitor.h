@@ -3,7 +3,13 @@
  * CPTR_MONITOR, a send-only endpoint (with the right to send
  * capabilities) to the monitor of its core (the
  * monitor mints it, and spawn copies it to every child, so grandchildren
- * have it too). A request is one LMP call: w0 the operation and, for
+ * have it too). The operations of if/moncall.if (ns_register, ns_lookup,
+ * ns_remove, mon_cores, mon_view,
+ * mon_ping, mon_mem, mon_ps, mon_kill, mon_wait, mon_stop, mon_trace_*,
+ * mon_poweroff, mon_reboot) are its generated rpcs over the moncall
+ * transport (flotilla/idl_mcall.h; docs/interfaces.md). The others are
+ * still packed by hand, and the monitor still serves every operation in
+ * that form: a request is one LMP call: w0 the operation and, for
  * those that name one, a core (op | core << 8), w1..w3 its arguments; the
  * reply's w0 is the error and w1..w3 the results. A malformed request
  * (unknown operation, a name without its NUL) gets ERR_BAD_MESSAGE and
@@ -18,7 +24,8 @@
  * core, and two processes registering one name at once on two cores
  * cannot both succeed (the other gets ERR_NAME_IN_USE).
  *
- * How a name travels in a request (4 words): one of at most
+ * How a name travels in a packed request (4 words; the ns_* functions
+ * send it whole in if/moncall.if's rpcs instead): one of at most
  * NS_WORDS_NAME_MAX characters in w1..w2, NUL-padded. A longer one is
  * first put, 16 bytes at a time, with MON_NS_PART calls (part 0..3: w1 the
  * ticket the part-0 call's reply gave, 0 for part 0; w2..w3 bytes part *

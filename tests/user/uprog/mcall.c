@@ -1,0 +1,100 @@
+/*
+ * Malformed moncall-transport calls (flotilla/idl_mcall.h, if/moncall.if),
+ * written by hand with mon_call_raw as a hostile process would: each is
+ * refused with its error, and the monitor goes on serving (uprog's
+ * UPROG_MONITOR_CALLS, on every core).
+ */
+#include <flotilla/idl_mcall.h>
+#include <flotilla/monitor.h>
+#include "failed.h"
+#include "if_moncall.h"
+
+/* One raw call; true when the monitor refused it with `why`. */
+static bool refused(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, err_t why)
+{
+	const uint64_t w[4] = { w0, w1, w2, w3 };
+	uint64_t r[4] = { 0 };
+
+	mon_call_raw(w, r);	/* its "error" is r[0], which is ours to read */
+	return r[0] == MCALL_REFUSED && r[1] == (uint64_t)why;
+}
+
+/* A first fragment of wait_call (4 words) with 3 of them: *ticket is the
+ * conversation the monitor's ACK names. */
+static bool begin_wait(uint32_t *ticket)
+{
+	const uint64_t w[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_WAIT_CALL, 4, false), 3, 0),
+				1, 0, 0 };
+	uint64_t r[4] = { 0 };
+
+	mon_call_raw(w, r);
+	*ticket = mcall_ticket(r[0]);
+	return (uint32_t)r[0] == MCALL_ACK && *ticket != 0;
+}
+
+/* Its second fragment, the serial (index `index`). */
+static uint64_t wait_next(uint32_t ticket, unsigned index)
+{
+	return mcall_word0(idl_hdr_next(IF_MONCALL_WAIT_CALL, index), 1, ticket);
+}
+
+int malformed_mcalls(void)
+{
+	const uint32_t cores = idl_hdr_first(IF_MONCALL_CORES_CALL, 1, false);
+	uint32_t t, first = 0, last = 0;
+	unsigned n;
+
+	/* Not a fragment the interface has: an unknown message number, a
+	 * payload longer than 3 words, a wrong length, a first fragment that
+	 * names a conversation. */
+	if (!refused(mcall_word0(idl_hdr_first(200, 1, false), 1, 0), 1, 0, 0, ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_WAIT_CALL, 4, false), 4, 0), 1, 0, 0,
+		     ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_CALL, 2, false), 2, 0), 1, 2, 0,
+		     ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(cores, 1, 12345), 1, 0, 0, ERR_BAD_MESSAGE))
+		return FAILED(1);
+	/* A field out of range: ping's core is a uint32; a name of 8 bytes
+	 * without room for its NUL. */
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_PING_CALL, 2, false), 2, 0), 1,
+		     1ull << 40, 0, ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_NS_LOOKUP_CALL, 3, false), 3, 0), 1, 8,
+		     0x6867666564636261ull, ERR_BAD_MESSAGE))
+		return FAILED(2);
+	/* A later fragment, or a pull, naming no conversation or one never given. */
+	if (!refused(wait_next(0, 1), 7, 0, 0, ERR_NOT_FOUND) ||
+	    !refused(wait_next(0x654321, 1), 7, 0, 0, ERR_NOT_FOUND) ||
+	    !refused(mcall_word0(MCALL_PULL, 0, 0x654321), 0, 0, 0, ERR_NOT_FOUND))
+		return FAILED(3);
+	/* A fragment out of order ends its conversation; so does a pull
+	 * before the call is whole. */
+	if (!begin_wait(&t) || !refused(wait_next(t, 2), 7, 0, 0, ERR_BAD_MESSAGE) ||
+	    !refused(wait_next(t, 1), 7, 0, 0, ERR_NOT_FOUND))
+		return FAILED(4);
+	if (!begin_wait(&t) || !refused(mcall_word0(MCALL_PULL, 0, t), 0, 0, 0, ERR_NOT_FOUND) ||
+	    !refused(wait_next(t, 1), 7, 0, 0, ERR_NOT_FOUND))
+		return FAILED(5);
+	/* A reply sent as a call: no handler takes it. */
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_REPLY, 2, false), 2, 0), 1, 2, 0,
+		     ERR_UNSUPPORTED))
+		return FAILED(6);
+	/* Conversations left open: twice as many as the monitor holds. The
+	 * oldest is gone; the newest still finishes. */
+	for (unsigned i = 0; i < 2 * MCALL_CONVS + 1; i++) {
+		if (!begin_wait(&t))
+			return FAILED(7);
+		first = i ? first : t;
+		last = t;
+	}
+	if (!refused(wait_next(first, 1), 7, 0, 0, ERR_NOT_FOUND))
+		return FAILED(8);
+	const uint64_t w[4] = { wait_next(last, 1), 7 };
+	uint64_t r[4] = { 0 };
+	mon_call_raw(w, r);
+	if (!idl_hdr_is_frag((uint32_t)r[0]) || mcall_ticket(r[0]) != last)
+		return FAILED(9);		/* the reply's first fragment */
+	/* And a well-formed request still works. */
+	if (mon_cores(&n) || n < 1)
+		return FAILED(10);
+	return 0;
+}

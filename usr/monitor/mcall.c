@@ -1,0 +1,317 @@
+/*
+ * The monitor's side of if/moncall.if (flotilla/idl_mcall.h): requests
+ * from this core's processes as rpcs, each fragment an LMP call that
+ * moncall.c hands here and answers with the words this fills in.
+ *
+ * A conversation is a binding of its own with the fragments of its reply
+ * queued for the caller to pull; the ticket in every answer names it,
+ * because every process on this core calls with the same badge. There are
+ * MCALL_CONVS of them: a first fragment when all are busy takes the one
+ * that moved least recently (its caller's next call is refused with
+ * ERR_NOT_FOUND), so a process that starts conversations and leaves them
+ * cannot keep the others from asking. The handlers turn each rpc into the
+ * packed request moncall.c serves (and forwards to the core it names), so
+ * both forms do the same thing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <flotilla/idl_mcall.h>
+#include <flotilla/monitor.h>
+#include "usr/monitor/monitor.h"
+#include "if_moncall.h"
+
+#define OUT_FRAGS		((IF_MONCALL_MAX_WORDS + IDL_LMP_FRAG_WORDS - 1) / IDL_LMP_FRAG_WORDS)
+
+struct conv {
+	struct if_moncall_binding ib;
+	uint32_t ticket;		/* 0: free */
+	uint64_t badge;			/* only its caller's badge continues it */
+	bool admin;			/* the caller holds the shell's CPTR_MONITOR */
+	uint64_t moved;			/* when it last moved: the oldest goes first */
+	bool have_in;			/* the fragment just received, for srv_recv */
+	struct idl_frag in;
+	struct idl_frag out[OUT_FRAGS];	/* the reply's fragments */
+	unsigned nout, next_out;
+};
+
+static struct conv convs[MCALL_CONVS];
+static uint64_t moves;
+static uint32_t generation;
+
+/* ---- The transport: one fragment in, the reply's fragments queued ---- */
+
+static err_t srv_send(void *tp, const struct idl_frag *f)
+{
+	struct conv *c = tp;
+
+	if (f->cap != IDL_CAP_NONE)
+		return ERR_UNSUPPORTED;
+	if (c->nout == OUT_FRAGS)
+		return ERR_TRUNCATED;	/* cannot happen: sized for the longest */
+	c->out[c->nout++] = *f;
+	return OK;
+}
+
+static err_t srv_recv(void *tp, struct idl_frag *f, bool block)
+{
+	struct conv *c = tp;
+
+	(void)block;
+	if (!c->have_in)
+		return ERR_WOULD_BLOCK;	/* the caller's next fragment is its next call */
+	*f = c->in;
+	c->have_in = false;
+	return OK;
+}
+
+static const struct idl_transport srv_transport = {
+	.name = "mcall-monitor",
+	.frag_words = IDL_LMP_FRAG_WORDS,
+	.frag_words_cap = IDL_LMP_FRAG_WORDS,
+	.send = srv_send,
+	.recv = srv_recv,
+};
+
+/* ---- The operations: as the packed request moncall.c serves ---- */
+
+static err_t ask(struct idl_binding *b, unsigned op, uint32_t core, uint64_t a1, uint64_t a2,
+		 uint64_t r[LMP_WORDS])
+{
+	const struct conv *c = b->user;
+	const uint64_t w[LMP_WORDS] = { op | (uint64_t)core << 8, a1, a2, 0 };
+
+	memset(r, 0, LMP_WORDS * sizeof(r[0]));
+	if (core > 0xFFFF)
+		return ERR_INVALID_ARG;	/* no such core, and more than the packed form holds */
+	return moncall_serve_words(w, c->admin, r);
+}
+
+/* Names are the name service's own: answered here, never forwarded. */
+static err_t on_ns_register(struct idl_binding *b, const char *name, uint64_t value)
+{
+	/* Agreed with every monitor; take() reads only the channels meanwhile. */
+	return if_moncall_ns_register_reply(b, names_register(name, value));
+}
+
+static err_t on_ns_lookup(struct idl_binding *b, const char *name)
+{
+	unsigned core = 0;
+	uint64_t value = 0;
+	err_t err = names_lookup(name, &core, &value);
+
+	return if_moncall_ns_lookup_reply(b, err, core, value);
+}
+
+static err_t on_ns_remove(struct idl_binding *b, const char *name)
+{
+	return if_moncall_ns_remove_reply(b, names_remove(name));
+}
+
+static err_t on_cores(struct idl_binding *b)
+{
+	uint64_t r[LMP_WORDS];
+
+	ask(b, MON_CORES, 0, 0, 0, r);		/* cannot fail */
+	return if_moncall_cores_reply(b, (uint32_t)r[1]);
+}
+
+static err_t on_view(struct idl_binding *b)
+{
+	uint64_t r[LMP_WORDS];
+
+	ask(b, MON_CORES, 0, 0, 0, r);
+	return if_moncall_view_reply(b, (uint32_t)r[2], r[3]);
+}
+
+static err_t on_ping(struct idl_binding *b, uint32_t core)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_PING, core, 0, 0, r);
+
+	return if_moncall_ping_reply(b, err, r[1]);
+}
+
+static err_t on_mem(struct idl_binding *b, uint32_t core)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_MEM, core, 0, 0, r);
+
+	return if_moncall_mem_reply(b, err, r[1], r[2]);
+}
+
+static err_t on_ps(struct idl_binding *b, uint32_t core, uint32_t index)
+{
+	uint64_t r[LMP_WORDS];
+	char name[2 * sizeof(r[0]) + 1] = "";
+	err_t err = ask(b, MON_PS, core, index, 0, r);
+
+	if (!err)
+		memcpy(name, &r[2], 2 * sizeof(r[0]));	/* NUL-padded, or all 16 used */
+	return if_moncall_ps_reply(b, err, (uint32_t)r[1], (uint32_t)(r[1] >> 32), name);
+}
+
+static err_t on_kill(struct idl_binding *b, uint32_t core, uint32_t pid)
+{
+	uint64_t r[LMP_WORDS];
+
+	return if_moncall_kill_reply(b, ask(b, MON_KILL, core, pid, 0, r));
+}
+
+static err_t on_wait(struct idl_binding *b, uint32_t core, uint32_t pid, uint64_t serial)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_WAIT, core, pid, serial, r);
+
+	return if_moncall_wait_reply(b, err, err ? 0 : (int64_t)r[1], err ? 0 : (uint8_t)r[2],
+				     err == ERR_WOULD_BLOCK ? r[1] : 0);
+}
+
+static err_t on_stop(struct idl_binding *b, uint32_t core, uint32_t pid, uint64_t serial)
+{
+	uint64_t r[LMP_WORDS];
+
+	return if_moncall_stop_reply(b, ask(b, MON_STOP, core, pid, serial, r));
+}
+
+static err_t on_trace_snap(struct idl_binding *b, uint32_t core, uint32_t count)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_TRACE, core, MON_TRACE_SNAP, count, r);
+
+	return if_moncall_trace_snap_reply(b, err, r[1], r[2]);
+}
+
+static err_t on_trace_print(struct idl_binding *b, uint32_t core)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_TRACE, core, MON_TRACE_PRINT, 0, r);
+
+	return if_moncall_trace_print_reply(b, err, r[1]);
+}
+
+static err_t on_poweroff(struct idl_binding *b, uint8_t code, uint8_t how)
+{
+	uint64_t r[LMP_WORDS];
+
+	return if_moncall_poweroff_reply(b, ask(b, MON_POWEROFF, 0, code, how, r));
+}
+
+static const struct if_moncall_handlers handlers = {
+	.ns_register_call = on_ns_register, .ns_lookup_call = on_ns_lookup,
+	.ns_remove_call = on_ns_remove, .cores_call = on_cores, .view_call = on_view, .ping_call = on_ping,
+	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
+	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
+	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
+};
+
+/* ---- Conversations ---- */
+
+/* A fresh conversation: a free one, or the one that moved least recently. */
+static struct conv *conv_new(uint64_t badge, bool admin)
+{
+	unsigned pick = 0;
+
+	for (unsigned i = 0; i < MCALL_CONVS; i++) {
+		if (!convs[i].ticket) {
+			pick = i;
+			break;
+		}
+		if (convs[i].moved < convs[pick].moved)
+			pick = i;
+	}
+	struct conv *c = &convs[pick];
+	memset(c, 0, sizeof(*c));
+	if_moncall_init(&c->ib, &srv_transport, c, NULL);	/* cannot fail */
+	c->ib.b.user = c;
+	generation = (generation + 1) & (MCALL_TICKET_MAX / MCALL_CONVS);
+	if (!generation)
+		generation = 1;		/* a ticket is never 0 */
+	c->ticket = generation * MCALL_CONVS + pick;
+	c->badge = badge;
+	c->admin = admin;
+	return c;
+}
+
+static struct conv *conv_find(uint32_t ticket, uint64_t badge)
+{
+	struct conv *c = &convs[ticket % MCALL_CONVS];
+
+	return ticket && c->ticket == ticket && c->badge == badge ? c : NULL;
+}
+
+/* The reply's next fragment; the conversation ends with its last. */
+static void answer(struct conv *c, uint64_t r[LMP_WORDS])
+{
+	mcall_pack(&c->out[c->next_out++], c->ticket, r);
+	if (c->next_out == c->nout)
+		c->ticket = 0;
+}
+
+bool mcall_is_ours(uint64_t w0)
+{
+	uint32_t top = (uint32_t)w0 >> 28;
+
+	return top >= 0xA && top <= 0xD;
+}
+
+/* Takes one LMP call m: OK with its answer in r, or why it is refused
+ * (and *cp the conversation to forget, if any). */
+static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], struct conv **cp)
+{
+	uint32_t ticket = mcall_ticket(m->w[0]);
+	struct if_moncall_msg msg;
+	struct idl_frag f;
+	struct conv *c;
+	err_t err;
+
+	if (m->w[0] == mcall_word0(MCALL_PULL, 0, ticket)) {
+		if (!(*cp = c = conv_find(ticket, m->badge)) || c->next_out == 0)
+			return ERR_NOT_FOUND;		/* none, or not answered yet */
+		c->moved = ++moves;
+		answer(c, r);
+		return OK;
+	}
+	if (mcall_unpack(m->w, &f))
+		return ERR_BAD_MESSAGE;
+	if (f.hdr & IDL_HDR_FIRST) {
+		if (ticket) {
+			*cp = conv_find(ticket, m->badge);
+			return ERR_BAD_MESSAGE;		/* a first fragment names none */
+		}
+		*cp = c = conv_new(m->badge, admin);
+	} else if (!(*cp = c = conv_find(ticket, m->badge)) || c->nout) {
+		return ERR_NOT_FOUND;			/* none, or its call is whole */
+	}
+	c->moved = ++moves;
+	c->in = f;
+	c->have_in = true;
+	err = if_moncall_recv(&c->ib.b, &msg);
+	if (err == ERR_WOULD_BLOCK) {
+		r[0] = mcall_word0(MCALL_ACK, 0, c->ticket);
+		return OK;
+	}
+	if (err)
+		return err;				/* malformed: ERR_BAD_MESSAGE */
+	mesh_rings_only(true);
+	err = if_moncall_dispatch(&c->ib.b, &msg, &handlers);
+	mesh_rings_only(false);
+	if (!err && !c->nout)
+		err = ERR_NO_REPLY;			/* every handler replies */
+	if (!err)
+		answer(c, r);
+	return err;
+}
+
+void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS])
+{
+	struct conv *c = NULL;
+	err_t err;
+
+	memset(r, 0, LMP_WORDS * sizeof(r[0]));
+	if ((err = take(m, admin, r, &c))) {
+		if (c)
+			c->ticket = 0;			/* forgotten */
+		r[0] = MCALL_REFUSED;
+		r[1] = (uint64_t)err;
+	}
+}
