@@ -9,6 +9,7 @@
 #define KPI_CAPS_H
 
 #include <stdint.h>
+#include <kpi/errors.h>
 
 #define CT_RETYPE	1u
 #define CT_COPY		2u
@@ -346,5 +347,13 @@ struct cap_info {
 const char *cap_type_name(unsigned type);	/* "FRAME"; "UNKNOWN" if out of range */
 uint64_t cap_type_size(unsigned type);		/* fixed object size, 0 if chosen at retype */
 unsigned cap_type_flags(unsigned type);		/* CT_* */
+/* May a capability of `type` be sent to another core through the
+ * monitors (usr/monitor/rcap.c)? OK, or the error that says why not:
+ * ERR_CAP_CORE_BOUND for what only its own core's kernel can use,
+ * ERR_UNSUPPORTED for what could cross but does not yet, ERR_CAP_EMPTY
+ * for NULL, ERR_CAP_WRONG_TYPE out of range. cap_type_crossing_why says
+ * why in words (NULL out of range). */
+err_t cap_type_crosses(unsigned type);
+const char *cap_type_crossing_why(unsigned type);
 
 #endif

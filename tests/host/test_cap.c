@@ -1,6 +1,6 @@
 /*
  * Tests for lib/cap.c and lib/captypes.c: the mapping record, the type
- * table, two-level lookup, copy, mint, move, delete and revoke with their
+ * table and its rule for crossing cores, two-level lookup, copy, mint, move, delete and revoke with their
  * tree links, and revoke without recursion (a chain of 10000 copies, a RAM
  * capability with 6144 children). Retype is in test_cap_retype.c, CNode
  * destruction in test_cap_cnode.c, CAPF_REMOTE in test_cap_remote.c; the
@@ -83,6 +83,39 @@ TEST(type_table)
 	CHECK_EQ(CAP_FRAME, 2);
 	CHECK_EQ(CAP_INFO, 13);		/* the Kernel capability's number */
 	CHECK_EQ(CAP_CONSOLE, 19);
+}
+
+/* Which types may go to another core (cap_type_crosses): every type has
+ * a rule and a reason, a Frame alone crosses today, and the rest say why
+ * not with the error that fits (docs/urpc.md, "Capabilities across
+ * cores"); a type out of range is refused, never let through. */
+TEST(type_crossing_rules)
+{
+	static const err_t want[] = {
+		[CAP_NULL] = ERR_CAP_EMPTY,		[CAP_RAM] = ERR_UNSUPPORTED,
+		[CAP_FRAME] = OK,			[CAP_DEVFRAME] = ERR_UNSUPPORTED,
+		[CAP_CNODE] = ERR_CAP_CORE_BOUND,	[CAP_PML4] = ERR_CAP_CORE_BOUND,
+		[CAP_PDPT] = ERR_CAP_CORE_BOUND,	[CAP_PDIR] = ERR_CAP_CORE_BOUND,
+		[CAP_PTABLE] = ERR_CAP_CORE_BOUND,	[CAP_DISPATCHER] = ERR_CAP_CORE_BOUND,
+		[CAP_ENDPOINT] = ERR_CAP_CORE_BOUND,	[CAP_IRQ] = ERR_CAP_CORE_BOUND,
+		[CAP_IOPORT] = ERR_CAP_CORE_BOUND,	[CAP_INFO] = ERR_CAP_CORE_BOUND,
+		[CAP_NOTIFY] = ERR_CAP_CORE_BOUND,	[CAP_POWER] = ERR_CAP_CORE_BOUND,
+		[CAP_DOORBELL] = ERR_CAP_CORE_BOUND,	[CAP_EXPORT] = ERR_CAP_CORE_BOUND,
+		[CAP_SPAN] = ERR_CAP_CORE_BOUND,	[CAP_CONSOLE] = ERR_CAP_CORE_BOUND,
+	};
+	static const unsigned bad[] = { CAP_TYPE_COUNT, 255, 0xFFFFFFFFu };
+
+	CHECK_EQ(CAP_TYPE_COUNT, sizeof(want) / sizeof(want[0]));
+	for (unsigned t = 0; t < CAP_TYPE_COUNT; t++) {
+		const char *why = cap_type_crossing_why(t);
+
+		CHECK(why != NULL && why[0] != '\0');
+		CHECK_ERR(cap_type_crosses(t), want[t]);
+	}
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_ERR(cap_type_crosses(bad[i]), ERR_CAP_WRONG_TYPE);
+		CHECK(cap_type_crossing_why(bad[i]) == NULL);
+	}
 }
 
 /* ---- Lookup ---- */

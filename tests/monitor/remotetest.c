@@ -63,9 +63,10 @@ TEST_CORES(remote_errors, 2)
 
 	CHECK_ERR(remote_spawn(last, "a-name-too-long-for-it", 0, NULL, &p), ERR_INVALID_ARG);
 	CHECK_ERR(remote_spawn(last, "no-such-prog", 0, NULL, &p), ERR_NOT_FOUND);
-	/* A frame gift must be a Frame capability. */
+	/* A frame gift must be a Frame capability: an endpoint stays on its
+	 * core (cap_type_crosses). */
 	struct remote_gifts g = { .frame = true, .frame_cap = T_FAULTEP };
-	CHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_CAP_CORE_BOUND);
 	g.frame_cap = SCRATCH(0);
 	CHECK_ERR(remote_spawn(last, "uprog", 0, &g, &p), ERR_CAP_EMPTY);
 	bad = (struct rproc){ .core = last, .pid = SPAWN_MAX };

@@ -630,15 +630,19 @@ static err_t on_unbind_r(struct idl_binding *b, uint64_t id, err_t status, bool 
 	return OK;
 }
 
-/* MON_CAP_PUT: the Frame at T_MONCAP goes to the other end's core. */
+/* MON_CAP_PUT: the Frame at T_MONCAP goes to the other end's core. A
+ * type that cannot cross says why (cap_type_crosses, kpi/caps.h). */
 static err_t put(struct binding *e, bool has_cap, uint64_t *r)
 {
+	struct cap_info ci;
 	struct rcap rc;
 	uint64_t base;
 	err_t err;
 
 	if (e->peer == me)
 		return ERR_UNSUPPORTED;		/* one core: LMP carries capabilities */
+	if (has_cap && cap_identify(T_MONCAP, &ci) == OK && (err = cap_type_crosses(ci.type)))
+		return err;
 	if ((err = monitor_request_cap(has_cap, CAP_FRAME, 0, &base)) ||
 	    (err = rcap_copy(T_MONCAP, e->peer, &rc)) ||
 	    (err = bind_ask_grant(e->peer, e->chan, rc.id)))

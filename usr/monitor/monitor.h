@@ -186,9 +186,9 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
  * Capabilities across cores (rcap.c): import, has and mark of
  * if/intermon.if. A Frame capability sent to another core is named there by its
  * owner core and an id. rcap_copy sends a copy of the frame at `cap` to
- * core `to` (ERR_CAP_WRONG_TYPE unless a Frame; ERR_CAP_NOT_OWNER if it
- * is itself an import: only the owner sends an object on); rcap_move
- * does the same and then deletes slot `slot` of CNode `cn`, which is
+ * core `to` (for a type that cannot cross, cap_type_crosses's error,
+ * kpi/caps.h; ERR_CAP_NOT_OWNER if it is itself an import: only the
+ * owner sends an object on); rcap_move does the same and then deletes slot `slot` of CNode `cn`, which is
  * `cap`. rcap_revoke, on the owner, deletes every copy of r's object on
  * every other core, then lets the owner delete and revoke it again
  * (until then its kernel answers ERR_CAP_REMOTE). rcap_probe asks `core`

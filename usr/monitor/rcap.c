@@ -1,6 +1,9 @@
 /*
  * Capabilities across cores: copy, move and revoke of Frame capabilities
- * between monitors (docs/urpc.md, "Capabilities across cores").
+ * between monitors (docs/urpc.md, "Capabilities across cores"). Which
+ * types may cross is one table, cap_type_crosses (lib/captypes.c): the
+ * others are refused with the error that says why (ERR_CAP_CORE_BOUND,
+ * ERR_UNSUPPORTED).
  *
  * Every object has one owner: the core whose capability tree holds the
  * RAM it was made from. Only the owner sends an object to other cores and
@@ -174,8 +177,9 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 		return ERR_INVALID_ARG;
 	if ((err = cap_identify(cap, &f)))
 		return err;
-	if (f.type != CAP_FRAME)
-		return ERR_CAP_WRONG_TYPE;
+	/* One rule per type (lib/captypes.c): what cannot cross says why. */
+	if ((err = cap_type_crosses(f.type)))
+		return err;
 	if (is_import(&f))
 		return ERR_CAP_NOT_OWNER;	/* its owner sends it, not us */
 	if ((err = setup()) || (err = anchor_for(cap, &f, &a)))

@@ -261,8 +261,8 @@ static int client_caps(void)
 	if (cap_identify(C_MINE2, &ci) != ERR_CAP_EMPTY)
 		return FAILED(43);			/* moved: ours is gone */
 	/* What cannot be put, each refused before anything is sent. */
-	if (if_test_give_send(&tb.b, C_OTHER_EP, 1) != ERR_CAP_WRONG_TYPE)
-		return FAILED(44);
+	if (if_test_give_send(&tb.b, C_OTHER_EP, 1) != ERR_CAP_CORE_BOUND)
+		return FAILED(44);			/* an endpoint stays on its core */
 	if (if_test_give_send(&tb.b, theirs, PAGE) != ERR_CAP_NOT_OWNER)
 		return FAILED(45);			/* the server's core owns it */
 	const uint64_t on_monitor[4] = { MON_CAP_PUT };
