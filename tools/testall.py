@@ -154,7 +154,15 @@ def main():
     flt = a.filter
     t0, t_wall = time.monotonic(), time.time()
 
+    took, mark = [], [time.monotonic()]
+
+    def lap(stage):
+        now = time.monotonic()
+        took.append(f"{stage} {now - mark[0]:.0f} s")
+        mark[0] = now
+
     built = stage_build(flt, a.jobs)
+    lap("build")
     host = run(["make", "-s", f"-j{a.jobs}", "host-test"] + ([f"T={flt}"] if flt else []))
     relay(host.stdout)
     if host.returncode != 0 and not re.search(r"^(PASS|FAIL) ", host.stdout, re.M):
@@ -165,13 +173,16 @@ def main():
             relay(r.stdout)
             if r.returncode != 0 and "FAIL" not in r.stdout:
                 emit("FAIL", "tools/" + t, "exited %d\n%s" % (r.returncode, r.stdout[-2000:]))
+    lap("host and tool tests")
     if built.get("gcc"):
         stage_check(flt, built.get("clang"))
+    lap("checks")
     if not flt or "fuzz" in flt:
-        r = run(["make", "-s", "fuzz", f"FUZZ_RUNS={a.fuzz_runs}"])
+        r = run(["make", "-s", f"-j{a.jobs}", "fuzz", f"FUZZ_RUNS={a.fuzz_runs}"])
         relay(r.stdout)
         if r.returncode != 0 and "FAIL" not in r.stdout:
             emit("FAIL", "fuzz/build", "\n" + r.stdout[-3000:])
+    lap("fuzzers")
     if built.get("gcc"):
         iso = []
         firmware = any(wanted(n, flt) for n in fwboot.names())
@@ -209,6 +220,8 @@ def main():
     else:
         emit("FAIL", "boot", "the kernel did not build; no boot tests ran")
 
+    lap("boots")
+    print("stages: " + ", ".join(took))
     slowest(t_wall)
     print(f"make test took {time.monotonic() - t0:.0f} s; boot logs in build/testlogs/")
     summary = f"{counts['PASS']} passed, {counts['FAIL']} failed"
