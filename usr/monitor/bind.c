@@ -114,7 +114,6 @@ static struct binding {
 	uint64_t rcap;		/* the client's end, other core: the frame's rcap id */
 	bool closed;		/* its process closed it (MON_UNBIND) */
 	bool peer_closed;	/* the client's end: the server's end is gone */
-	bool told;		/* unbind ran for it: the other end's core knows */
 	unsigned ngrants;
 	uint64_t grants[BIND_GRANTS];	/* rcap ids the peer put, not yet fetched */
 } bindings[BINDINGS];
@@ -364,9 +363,7 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 		return ERR_NOT_EXPORTED;
 	if ((err = new_binding(&b)))
 		return err;
-	bindings[b] = (struct binding){ .used = true };	/* not the server's end's, when
-							 * it is on this core; not swept
-							 * (chan 0) until it is made */
+	bindings[b].used = true;	/* not the server's end's, when it is on this core */
 	if ((err = bell_of(ep, &bell)))
 		goto fail;
 	if ((err = ram_retype(T_BINDCN, B_FRAME(b), CAP_FRAME, BIND_BYTES)) ||
@@ -580,7 +577,6 @@ static err_t unbind(unsigned i)
 	err_t err;
 
 	e->closed = true;
-	e->told = true;			/* before any wait: a sweep then skips it */
 	e->ngrants = 0;			/* offers not taken are forgotten */
 	if (e->server) {
 		free_end(i);
@@ -589,27 +585,6 @@ static err_t unbind(unsigned i)
 	if (!e->peer_closed && (err = tell_peer(e, &closed)))
 		return err;
 	return e->peer_closed || closed ? take_back(i) : OK;
-}
-
-/*
- * A process that dies holding an end never says MON_UNBIND, so without
- * this its end, and the other end waiting for it, would stay for ever,
- * the channel's memory with them: a client that closed, then a server
- * that died, left both cores' records and the frame behind. So as a
- * process of this core is destroyed (supervise.c's proc_ending, on every
- * path: exit, fault, kill), each end it holds (its endpoint lies in the
- * process's memory, [base, base + size)) is closed as if by MON_UNBIND:
- * the other end's core is told, and whichever end is last gives the
- * memory back. An end still being made (chan 0) is left alone, as is one
- * already closed (told).
- */
-void bind_proc_ending(uint64_t base, uint64_t size)
-{
-	for (unsigned i = 0; ready && i < BINDINGS; i++) {
-		const struct binding *e = &bindings[i];
-		if (e->used && e->chan && !e->told && e->ep >= base && e->ep - base < size)
-			unbind(i);	/* an error leaves it pinned, safely */
-	}
 }
 
 static err_t on_unbind(struct idl_binding *b, uint64_t id, uint64_t chan)
