@@ -16,7 +16,7 @@
  * only memory the kernels give to more than one core; like the boot
  * image's frame, it belongs to no core's RAM, is never retyped and never
  * freed. The bootstrap core's monitor alone also gets COM1's I/O ports
- * (CPTR_IOPORT_COM1).
+ * (CPTR_IOPORT_COM1) and the keyboard controller's (CPTR_IOPORT_KBD).
  *
  * The objects here come from the core's boot allocator (pmem), which is
  * then emptied into the RAM capabilities; after this, the kernel makes
@@ -206,6 +206,12 @@ static void give_special_caps(struct builder *b)
 		struct cap com1 = { .type = CAP_IOPORT, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
 				    .base = 0x3F8, .size = 8 };
 		cap_install_root(&b->task[CADDR_L2(CPTR_IOPORT_COM1)], &com1);
+		/* And the keyboard controller's, which the console service
+		 * polls (usr/monitor/kbd.c); kpi/caps.h says why 0x61..0x63
+		 * come with them. */
+		struct cap kbd = { .type = CAP_IOPORT, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+				   .base = KBD_PORT_DATA, .size = KBD_PORTS };
+		cap_install_root(&b->task[CADDR_L2(CPTR_IOPORT_KBD)], &kbd);
 	}
 }
 
@@ -220,7 +226,7 @@ static void give_special_caps(struct builder *b)
  * and the boot says so. One core needs no mesh.
  */
 _Static_assert(MAX_CORES <= MESH_MAX_CORES, "the monitors' mesh joins every core");
-_Static_assert(CADDR_L2(CPTR_MESH(MESH_MAX_FRAMES - 1)) < CADDR_L2(CPTR_TASK_FIRST_FREE),
+_Static_assert(CADDR_L2(CPTR_MESH(MESH_MAX_FRAMES - 1)) < CADDR_L2(CPTR_IOPORT_KBD),
 	       "the mesh's frames fit their well-known slots");
 
 static uint64_t mesh_bytes(unsigned n)

@@ -43,7 +43,7 @@ static volatile uint32_t console_lock SHARED_CONSOLE;
 
 #define LOCK_SPINS	(1u << 26)
 
-static void console_acquire(void)
+void console_acquire(void)
 {
 	for (uint32_t spins = 0; spins < LOCK_SPINS; spins++) {
 		if (!__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
@@ -54,7 +54,7 @@ static void console_acquire(void)
 	__atomic_store_n(&console_lock, 1, __ATOMIC_SEQ_CST);
 }
 
-static void console_release(void)
+void console_release(void)
 {
 	__atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE);
 }

@@ -32,4 +32,9 @@ void console_drop(size_t n);
 /* The panic path: back to the UART for good, after what is in the log. */
 void console_emergency(void);
 
+/* The lock of direct console output, for the screen's state beside it
+ * (kernel/screen.c); waiting is bounded (console.c says why). */
+void console_acquire(void);
+void console_release(void);
+
 #endif

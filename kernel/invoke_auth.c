@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
+#include "kernel/screen.h"
 #include "kernel/core.h"
 #include "kernel/export.h"
 #include "kernel/invoke.h"
@@ -307,6 +308,36 @@ static err_t perform_console_read(struct cte *c, const union invoke_args *x, uin
 	return OK;
 }
 
+/* (CNode caddr, first slot, struct console_screen *out): every slot the
+ * frames need must be empty; with no screen, the first still must be, so
+ * that a bad call is refused the same on every machine. */
+static err_t decode_console_screen(struct cte *c, const uint64_t a[5], union invoke_args *x)
+{
+	unsigned n = screen_frames();
+	struct cte *dst;
+	err_t err;
+
+	for (unsigned i = 0; i < (n ? n : 1); i++) {
+		if (a[1] + i < a[1])
+			return ERR_CAP_RANGE;
+		if ((err = invoke_dest_slot(a[0], a[1] + i, &dst)))
+			return err;
+		if (i == 0)
+			x->cap_value.c = dst;
+	}
+	x->cap_value.v[0] = a[2];
+	return OK;
+}
+
+/* Late: the kernel's text goes out through the caller's buffer, which
+ * faults only as it is written, and whether the screen is still the
+ * kernel's is shared state read under the console lock. */
+static err_t perform_console_screen(struct cte *c, const union invoke_args *x, uint64_t *ret)
+{
+	*ret = 0;
+	return screen_handover(x->cap_value.c, x->cap_value.v[0]);
+}
+
 #define W	CAP_RIGHT_WRITE
 #define TYPE_IS(fn, t)	static bool fn(unsigned type) { return type == (t); }
 TYPE_IS(is_power, CAP_POWER)
@@ -345,6 +376,7 @@ static const struct invoke_method span_methods[] = {
 static const struct invoke_method console_methods[] = {
 	{ CONSOLE_TAKE, W, decode_console_take, perform_console_take, NULL },
 	{ CONSOLE_READ, W, decode_console_read, NULL, perform_console_read },
+	{ CONSOLE_SCREEN, W, decode_console_screen, NULL, perform_console_screen },
 };
 const struct invoke_table invoke_power_table = INVOKE_TABLE("Power", is_power, power_methods);
 const struct invoke_table invoke_info_table = INVOKE_TABLE("Info", is_info, info_methods);

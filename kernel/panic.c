@@ -8,6 +8,7 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/kchan.h"
+#include "kernel/screen.h"
 
 void panic(const char *fmt, ...)
 {
@@ -18,6 +19,7 @@ void panic(const char *fmt, ...)
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	console_emergency();
+	screen_reclaim();
 	kprintf("panic: %s\n", msg);
 	kchan_report_fault(255, "panic", 0, 0);
 	arch_halt_core();

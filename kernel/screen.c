@@ -17,18 +17,29 @@
  * tables map the framebuffer (the Multiboot and ACPI lines) is kept in
  * `early` and drawn at screen_init; a core that prints before its own
  * tables are loaded (a new core's first words) reaches the UART only.
+ *
+ * The console service takes the screen over (CONSOLE_SCREEN, when it
+ * takes the UART): the kernel gives it the framebuffer as DEVFRAMEs and
+ * its text and cursor, so that the service draws on from where the kernel
+ * stopped and scrolls the kernel's lines up with its own (lib/fbcon.h,
+ * fbcon_adopt), and then draws no more. A panic takes the screen back
+ * (screen_reclaim): the kernel cannot know what the service drew, so it
+ * clears the screen and writes the panic from the top; the UART has the
+ * rest.
  */
 #include <stdint.h>
 #include "lib/fbcon.h"
+#include "lib/string.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/core.h"
 #include "kernel/machine.h"
 #include "kernel/screen.h"
 #include "kernel/shared.h"
+#include "kernel/vspace.h"
 #include "kernel/arch/x86_64/layout.h"
 
-#define SCREEN_CELLS	(240 * 68)	/* 1920 x 1088 pixels of 8 x 16 */
+#define SCREEN_CELLS	CONSOLE_SCREEN_CELLS
 #define SCREEN_EARLY	4096
 #define PAGE		4096ull
 #define FB_TYPE_RGB	1
@@ -39,10 +50,12 @@ static struct {
 	struct fbcon con;
 	bool on;			/* screen_init succeeded */
 	bool closed;			/* past screen_init: keep nothing more */
+	bool handed;			/* the console service draws now */
 	unsigned early_n;		/* bytes kept in early */
 	uint64_t early_lost;		/* bytes that did not fit */
 	uint8_t cells[SCREEN_CELLS];
 	char early[SCREEN_EARLY];
+	struct console_screen out;	/* CONSOLE_SCREEN's answer, built here */
 } screen SHARED_CONSOLE;
 
 /* How many lines of the framebuffer the console uses: all that fit in the
@@ -105,6 +118,8 @@ void screen_init(void)
 
 void screen_putc(char c)
 {
+	if (screen.handed)
+		return;
 	if (screen.on) {
 		/* A core draws once its own tables map the framebuffer. */
 		if (arch_has_core() && this_core()->pml4_pa)
@@ -115,4 +130,67 @@ void screen_putc(char c)
 		else
 			screen.early_lost++;
 	}
+}
+
+unsigned screen_frames(void)
+{
+	return (unsigned)((machine.screen_bytes + CONSOLE_SCREEN_FRAME - 1) / CONSOLE_SCREEN_FRAME);
+}
+
+err_t screen_handover(struct cte *dst, uint64_t uptr)
+{
+	struct console_screen *out = &screen.out;
+	unsigned frames = screen_frames();
+	err_t err = OK;
+
+	console_acquire();
+	if (!screen.on) {
+		err = ERR_UNSUPPORTED;
+	} else if (screen.handed) {
+		err = ERR_HANDED_OVER;
+	} else {
+		const struct mb_framebuffer *fb = &machine.fb;
+		const struct fbcon *c = &screen.con;
+		*out = (struct console_screen){
+			.offset = fb->addr & (PAGE - 1), .bytes = c->fb_size, .frames = frames,
+			.pitch = c->g.pitch, .width = c->g.width, .height = c->g.height,
+			.bpp = c->g.bpp, .red_pos = c->g.red_pos, .red_size = c->g.red_size,
+			.green_pos = c->g.green_pos, .green_size = c->g.green_size,
+			.blue_pos = c->g.blue_pos, .blue_size = c->g.blue_size,
+			.cols = c->cols, .rows = c->rows, .col = c->col, .row = c->row,
+		};
+		memcpy(out->cells, c->cells, (size_t)c->cols * c->rows);
+		/* The text leaves whole or the screen stays the kernel's. */
+		err = user_copy_out(uptr, out, sizeof(*out));
+		if (!err)
+			screen.handed = true;
+	}
+	console_release();
+	if (err)
+		return err;
+	/* Slots checked empty at decode; the screen now is the caller's. */
+	uint64_t base = machine.fb.addr & ~(PAGE - 1);
+	for (unsigned i = 0; i < frames; i++) {
+		uint64_t at = (uint64_t)i * CONSOLE_SCREEN_FRAME;
+		uint64_t left = machine.screen_bytes - at;
+		struct cap f = { .type = CAP_DEVFRAME, .rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+				 .base = base + at,
+				 .size = left < CONSOLE_SCREEN_FRAME ? left : CONSOLE_SCREEN_FRAME };
+		cap_install_root(&dst[i], &f);
+	}
+	return OK;
+}
+
+void screen_reclaim(void)
+{
+	static const char note[] =
+		"[the kernel took the screen back from the console service to report a panic; the serial port has what came before]\n";
+
+	console_acquire();
+	if (screen.handed) {
+		fbcon_clear(&screen.con);
+		screen.handed = false;
+		fbcon_write(&screen.con, note, sizeof(note) - 1);
+	}
+	console_release();
 }

@@ -97,8 +97,9 @@ static void put_char(struct fbcon *c, uint8_t ch)
 	c->col++;
 }
 
-err_t fbcon_init(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
-		 const struct fbcon_font *f, uint8_t *cells, size_t ncells)
+/* Checks the geometry (fbcon.h) and sets c up on it, drawing nothing. */
+static err_t setup(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
+		   const struct fbcon_font *f, uint8_t *cells, size_t ncells)
 {
 	uint64_t bytes = g->bpp / 8u;
 
@@ -133,12 +134,49 @@ err_t fbcon_init(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon
 	c->rows = rows;
 	c->fg = fbcon_pixel(c, 0xAA, 0xAA, 0xAA);	/* the PC console's grey on black */
 	c->bg = fbcon_pixel(c, 0, 0, 0);
-	/* Clear the whole screen once (the loader's picture may be on it),
-	 * then the cells are known to be blank. */
-	for (uint32_t y = 0; y < g->height; y++)
-		for (uint32_t x = 0; x < g->width; x++)
-			put_pixel(c, c->fb + (uint64_t)y * g->pitch + x * bytes, c->bg);
-	memset(cells, ' ', (size_t)cols * rows);
+	return OK;
+}
+
+void fbcon_clear(struct fbcon *c)
+{
+	uint64_t bytes = c->g.bpp / 8u;
+
+	/* The whole screen (the loader's picture may be on it), then the
+	 * cells are known to be blank. */
+	for (uint32_t y = 0; y < c->g.height; y++)
+		for (uint32_t x = 0; x < c->g.width; x++)
+			put_pixel(c, c->fb + (uint64_t)y * c->g.pitch + x * bytes, c->bg);
+	memset(c->cells, ' ', (size_t)c->cols * c->rows);
+	c->col = c->row = 0;
+	c->esc = ESC_NONE;
+}
+
+err_t fbcon_init(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
+		 const struct fbcon_font *f, uint8_t *cells, size_t ncells)
+{
+	err_t err = setup(c, fb, fb_size, g, f, cells, ncells);
+
+	if (!err)
+		fbcon_clear(c);
+	return err;
+}
+
+err_t fbcon_adopt(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
+		  const struct fbcon_font *f, uint8_t *cells, size_t ncells, uint32_t cols,
+		  uint32_t rows, uint32_t col, uint32_t row)
+{
+	struct fbcon t;
+	err_t err = setup(&t, fb, fb_size, g, f, cells, ncells);
+
+	if (err)
+		return err;
+	/* The grid must be the one the text was laid out on, and the
+	 * cursor on it (one past the last column: the next byte wraps). */
+	if (t.cols != cols || t.rows != rows || col > cols || row >= rows)
+		return ERR_INVALID_ARG;
+	t.col = col;
+	t.row = row;
+	*c = t;
 	return OK;
 }
 

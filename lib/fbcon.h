@@ -88,6 +88,21 @@ struct fbcon {
 err_t fbcon_init(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
 		 const struct fbcon_font *f, uint8_t *cells, size_t ncells);
 
+/*
+ * Takes over a screen that another fbcon drew (the kernel's, handed to the
+ * console service: kpi/caps.h, CONSOLE_SCREEN): the same checks as
+ * fbcon_init, and the grid they give must be cols x rows, with the cursor
+ * (col, row) on it (col may be cols: the next character wraps);
+ * `cells` holds the text shown, which is kept, and nothing is drawn.
+ * ERR_INVALID_ARG, with c untouched, when anything does not match.
+ */
+err_t fbcon_adopt(struct fbcon *c, void *fb, uint64_t fb_size, const struct fbcon_geom *g,
+		  const struct fbcon_font *f, uint8_t *cells, size_t ncells, uint32_t cols,
+		  uint32_t rows, uint32_t col, uint32_t row);
+
+/* Clears the screen and puts the cursor top left. */
+void fbcon_clear(struct fbcon *c);
+
 /* Writes n bytes (rules above). Never writes outside the framebuffer. */
 void fbcon_write(struct fbcon *c, const char *s, size_t n);
 

@@ -69,7 +69,8 @@ FUZZ_INVOKE_KERNEL := kernel/vspace.c kernel/upcall.c kernel/invoke_cnode.c kern
                    kernel/invoke_auth.c \
                    kernel/notify.c kernel/ioport.c kernel/console.c kernel/fault.c \
                    kernel/memguard.c kernel/core.c kernel/pmem.c kernel/export.c kernel/trace.c \
-                   kernel/topology.c kernel/arch/x86_64/user.c
+                   kernel/topology.c kernel/screen.c kernel/arch/x86_64/user.c \
+                   build/gen/font8x16.c
 FUZZ_INVOKE_HDRS := tests/fuzz/fuzz_invoke.h tests/fuzz/cap_siblings.h $(wildcard tests/fuzz/invoke_host/kernel/arch/x86_64/*.h \
                    kernel/*.h kernel/arch/x86_64/*.h)
 

@@ -22,7 +22,8 @@ ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (usr/monitor/shoot.c, docs/agreement.md)
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)
 ULIB_SRCS += lib/bench.c lib/pairbench.c lib/updbench.c	# built for the Linux guest too (mk/linux.mk)
-ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS))
+ULIB_SRCS += lib/fbcon.c lib/ps2kbd.c	# the console on the screen, and the keyboard (usr/monitor/screen.c, kbd.c)
+ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS)) $(B)/u/gen/font8x16.c.o
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
 
 # Tests and benchmarks are built apart (docs/testing.md, "Two images"):
@@ -53,6 +54,12 @@ $(B)/u/bench/%.c.o: bench/%.c $(UHDRS) $(UTHDRS)
 	@mkdir -p $(@D)
 	@echo "  CC [T]  $<"
 	@$(CC) $(UCFLAGS) $(UTEST_CFLAGS) -c $< -o $@
+
+# The screen console's font, converted by the Makefile's rule.
+$(B)/u/gen/font8x16.c.o: $(B)/gen/font8x16.c lib/fbcon.h
+	@mkdir -p $(@D)
+	@echo "  CC [U]  $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
 
 $(B)/u/%.S.o: %.S
 	@mkdir -p $(@D)

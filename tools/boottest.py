@@ -391,8 +391,9 @@ def monitors_up(res, args, smp):
         res.add("FAIL", name, f"core 0 pinged cores {pinged}, want 1..{smp - 1}; log {log}\n" + tail(text))
     elif not re.search(init_up, text, re.M):
         res.add("FAIL", name, f"init did not start (no '{init_up}'); log {log}\n" + tail(text))
-    elif re.search(r"holds an I/O port capability at CPTR_IOPORT_COM1", text):
-        res.add("FAIL", name, f"a monitor other than core 0's holds COM1; log {log}\n" + tail(text))
+    elif re.search(r"holds an I/O port capability at CPTR_IOPORT_(COM1|KBD)", text):
+        res.add("FAIL", name, f"a monitor other than core 0's holds COM1's or the keyboard's ports; log {log}\n"
+                + tail(text))
     else:
         res.add("PASS", name, f"{smp} monitors joined over URPC, {smp - 1} pinged, init up")
 
@@ -1312,8 +1313,8 @@ def mesh_problems(text, n):
         problems.append(f"core 0 pinged {len(pinged)} cores, want 1..{n - 1}")
     if not re.search(r"^init: supervising 0 programs$", text, re.M):
         problems.append("init did not start")
-    if re.search(r"holds an I/O port capability at CPTR_IOPORT_COM1", text):
-        problems.append("a monitor other than core 0's holds COM1")
+    if re.search(r"holds an I/O port capability at CPTR_IOPORT_(COM1|KBD)", text):
+        problems.append("a monitor other than core 0's holds COM1's or the keyboard's ports")
     for bad in (r"no channels to the other monitors", r"kernel fault", r"^panic: ",
                 r"process 'shell' (faulted|exited)"):
         if re.search(bad, text, re.M):

@@ -1,18 +1,32 @@
 #!/usr/bin/env python3
-"""The screen console, read off the screen: the GRUB ISO booted with QEMU's
-standard VGA and its monitor (HMP) on a Unix socket, and the screen taken
-with `screendump` (a PPM file) once the shell is up.
+"""The screen console, read off the screen and typed at: the GRUB ISO
+booted with QEMU's standard VGA and its monitor (HMP) on a Unix socket;
+the screen taken with `screendump` (a PPM file) and the keyboard pressed
+with `sendkey`.
 
 No OCR: the screen is read cell by cell (8 x 16 pixels from the top left,
 docs/console.md) and a cell counts as a character only when each of its
 pixels is exactly that character's glyph in the build's font
 (tools/psf2c.py reads the same Debian font the kernel was built with), in
 the console's grey on black. What must be on the screen is what the serial
-port says: every line the kernel printed from its banner through
-`cores online: N/N`, wrapped at the screen's width, row for row from the
-top, with the line where the kernel says it drew there. A cell that is no
-glyph, a glyph mirrored, a line missing or a row out of place is a FAIL
-that shows the rows read beside the rows wanted.
+port says, from the kernel's banner on, laid out by the screen console's
+rules (render(): wrap, scroll, backspace, tab, escape sequences skipped,
+as lib/fbcon.h says): the kernel's boot log, and after it the lines the
+console service wrote there once the kernel handed the screen over. A cell
+that is no glyph, a glyph mirrored, a line missing or a row out of place is
+a FAIL that shows the rows read beside the rows wanted.
+
+One boot, two tests:
+  boot_log_is_on_the_screen      at the shell's first prompt, the screen
+                                 holds the serial port's text from the banner
+                                 on, row for row
+  typed_command_answers_on_the_screen
+                                 `help` typed at the PS/2 keyboard (sendkey,
+                                 not the serial port) is echoed and answered,
+                                 and the screen, scrolled by then, still is
+                                 the serial port's text: the kernel's lines
+                                 went up with the service's; then `poweroff`,
+                                 typed too, ends QEMU
 
     python3 tools/boottest_screen.py [--iso build/flotilla.iso] [--firmware seabios]
 
@@ -40,13 +54,20 @@ SMP = 2
 FIRMWARES = ("seabios", "ovmf")
 
 
+TYPED = "help"                          # its answer is long enough to scroll an 800 x 600 screen
+
+
 def test_name(fw, smp=SMP):
     return f"boot/screen/{fw}/smp{smp}_boot_log_is_on_the_screen"
 
 
+def typed_name(fw, smp=SMP):
+    return f"boot/screen/{fw}/smp{smp}_typed_command_answers_on_the_screen"
+
+
 def names():
     """Every test name this tool can print (testall.py filters by them)."""
-    return [test_name(fw) for fw in FIRMWARES]
+    return [n(fw) for fw in FIRMWARES for n in (test_name, typed_name)]
 
 
 def read_ppm(path):
@@ -91,23 +112,69 @@ def read_screen(path, font):
     return text
 
 
-def wrap(lines, cols):
-    """The rows lines take on a screen `cols` characters wide."""
-    rows = []
-    for line in lines:
-        rows += [line[i:i + cols] for i in range(0, max(len(line), 1), cols)]
-    return rows
+def render(text, cols, rows, scrolled=None):
+    """The rows a screen of cols x rows shows after `text`, by the screen
+    console's rules (lib/fbcon.h); the serial port's carriage returns are
+    gone (boottest.boot strips them), and a '\\n' there is a newline on
+    the screen too. The lines scrolled off go into `scrolled`."""
+    grid = [[" "] * cols for _ in range(rows)]
+    col = row = 0
+    esc = 0
+    if scrolled is None:
+        scrolled = []
+
+    def newline():
+        nonlocal col, row
+        col = 0
+        if row + 1 < rows:
+            row += 1
+        else:
+            scrolled.append("".join(grid.pop(0)))
+            grid.append([" "] * cols)
+
+    def put(ch):
+        nonlocal col
+        if col >= cols:
+            newline()
+        grid[row][col] = ch
+        col += 1
+
+    for ch in text:
+        o = ord(ch)
+        if esc == 1:
+            esc = 2 if ch == "[" else 0
+            continue
+        if esc == 2:
+            if 0x40 <= o <= 0x7E:
+                esc = 0
+                continue
+            if o >= 0x20:
+                continue
+            esc = 0
+        if ch == "\n":
+            newline()
+        elif ch == "\r":
+            col = 0
+        elif ch == "\b":
+            col = max(col - 1, 0)
+        elif ch == "\t":
+            if col >= cols:
+                newline()
+            col = min((col // 8 + 1) * 8, cols)
+        elif o == 0x1B:
+            esc = 1
+        elif 0x20 <= o < 0x7F:
+            put(ch)
+        elif o >= 0x80:
+            put("?")                    # one per character here, one per byte there: ASCII only
+    return ["".join(r) for r in grid]
 
 
-def boot_log(text, smp):
-    """The kernel's lines from its banner through `cores online`: first an
-    empty one, as the banner starts with a newline (kernel/main.c), which
-    on the serial port ends the firmware's last line."""
+def from_banner(text):
+    """The serial port's text from the newline that starts the kernel's
+    banner (kernel/main.c): what the screen shows from its top row."""
     start = text.find(boottest.BOOT_BANNER)
-    end = re.search(rf"^cores online: {smp}/{smp}$", text[start:], re.M) if start >= 0 else None
-    if not end:
-        return None
-    return [""] + text[start:start + end.end()].split("\n")
+    return None if start < 1 else text[start - 1:]
 
 
 class Monitor:
@@ -159,73 +226,123 @@ def screendump(sock_path, out):
     return f"screendump wrote nothing ({answer.strip()[-200:]!r})"
 
 
-def screen_problems(text, shot, smp):
-    """What the screen lacks of the boot log the serial port shows."""
+def screen_problems(text, shot):
+    """How the screen in `shot` differs from the serial port's `text`."""
     m = re.search(SCREEN_LINE, text, re.M)
     if not m:
         return [f"no /{SCREEN_LINE}/ on the serial port"], []
-    cols = int(m.group(4))
-    log = boot_log(text, smp)
+    cols, nrows = int(m.group(4)), int(m.group(5))
+    log = from_banner(text)
     if log is None:
-        return [f"no '{boottest.BOOT_BANNER}' ... 'cores online: {smp}/{smp}' on the serial port"], []
+        return [f"no '{boottest.BOOT_BANNER}' on the serial port"], []
     try:
         rows = read_screen(shot, psf2c.load())
     except (OSError, ValueError, psf2c.FontError) as e:
         return [f"cannot read the screen: {e}"], []
-    want = wrap(log, cols)
-    problems = []
-    if len(rows) < len(want):
-        problems.append(f"the screen has {len(rows)} rows; the boot log needs {len(want)}")
-    for i, line in enumerate(want[:len(rows)]):
-        got = rows[i].rstrip(" ")
-        if got != line:
+    want = render(log, cols, nrows)
+    if len(rows) < nrows:
+        return [f"the screen has {len(rows)} rows; the kernel said {nrows}"], rows
+    for i, line in enumerate(want):
+        got = rows[i][:cols].rstrip(" ")
+        if got != line.rstrip(" "):
             shown = got.replace("\x00", "#")
-            problems.append(f"row {i}: want {line!r}, the screen shows {shown!r}"
-                            " ('#': a cell that is no glyph)")
-            break
-    return problems, rows
+            return [f"row {i}: want {line.rstrip(' ')!r}, the screen shows {shown!r}"
+                    " ('#': a cell that is no glyph)"], rows
+    return [], rows
+
+
+def shown(rows):
+    return "\n".join("    |" + r.rstrip(" ").replace("\x00", "#") for r in rows[:60])
+
+
+def sendkeys(sock_path, line):
+    """Types `line` and Enter at the guest's keyboard; '' or why not."""
+    keys = {" ": "spc", "-": "minus", ".": "dot", "/": "slash", ":": "shift-semicolon"}
+    try:
+        mon = Monitor(sock_path)
+        for ch in line:
+            mon.command("sendkey " + keys.get(ch, ch))
+        mon.command("sendkey ret")
+        mon.close()
+    except OSError as e:
+        return f"QEMU's monitor: {e}"
+    return ""
 
 
 def screen_boot(res, args, fw, smp=SMP):
-    name = test_name(fw, smp)
-    if args.filter and args.filter not in name:
+    name, tname = test_name(fw, smp), typed_name(fw, smp)
+    want_log = not args.filter or args.filter in name
+    want_typed = not args.filter or args.filter in tname
+    if not (want_log or want_typed):
         return
+    both = [n for n, w in ((name, want_log), (tname, want_typed)) if w]
     if fw == "ovmf" and qemu.ovmf_missing():
-        res.add("SKIP", name, qemu.ovmf_missing())
+        for n in both:
+            res.add("SKIP", n, qemu.ovmf_missing())
         return
     if not os.path.exists(args.iso):
-        res.add("FAIL", name, f"{args.iso} was not built")
+        for n in both:
+            res.add("FAIL", n, f"{args.iso} was not built")
         return
     with tempfile.TemporaryDirectory(prefix="flotilla-screen-") as tmp:
         sock = os.path.join(tmp, "monitor.sock")
-        shot = os.path.join(args.logdir, name.replace("/", "_") + ".ppm")
         os.makedirs(args.logdir, exist_ok=True)
-        if os.path.exists(shot):
-            os.unlink(shot)
-        took = []
+        shots = [os.path.join(args.logdir, n.replace("/", "_") + ".ppm") for n in (name, tname)]
+        for shot in shots:
+            if os.path.exists(shot):
+                os.unlink(shot)
+        took = []                       # (why not or '', serial text at the screendump)
 
-        def take_then_poweroff(sofar):
-            took.append(screendump(sock, os.path.abspath(shot)))
-            return "poweroff\r"
+        def shoot_then_type(k, line):
+            def step(sofar):
+                # The service writes the UART, then the screen: let the
+                # screen catch up with what the serial port shows (a
+                # settling loop, not a pass/fail time).
+                why, problems = "", ["not taken"]
+                for _ in range(10):
+                    why = screendump(sock, os.path.abspath(shots[k]))
+                    if why or not screen_problems(sofar, shots[k])[0]:
+                        break
+                    time.sleep(0.5)
+                took.append((why, sofar))
+                return "" if why else (sendkeys(sock, line) and "")
+            return step
 
         prompt = re.escape(boottest.SHELL_PROMPT)
-        script = [(boottest.SHELL_BANNER + r"[\s\S]*?" + prompt, take_then_poweroff)]
+        script = [(boottest.SHELL_BANNER + r"[\s\S]*?" + prompt, shoot_then_type(0, TYPED)),
+                  (TYPED + r"\n[\s\S]*?" + prompt, shoot_then_type(1, "poweroff"))]
         status, text, log = boottest.boot(
             name, args.logdir, args.timeout, script=script, step_timeout=args.timeout,
             smp=smp, mem=args.mem, iso=args.iso, debug_exit=False, firmware=fw,
             vars_dir=tmp, extra=["-monitor", f"unix:{sock},server,nowait"])
-    if not took:
-        res.add("FAIL", name, f"the shell's prompt never came; log {log}\n" + boottest.tail(text))
-        return
-    if took[0]:
-        res.add("FAIL", name, f"{took[0]}; log {log}")
-        return
-    problems, rows = screen_problems(text, shot, smp)
-    if problems:
-        shown = "\n".join("    |" + r.rstrip(" ").replace("\x00", "#") for r in rows[:40])
-        res.add("FAIL", name, "; ".join(problems) + f"; screen {shot}, log {log}\n" + shown)
-        return
-    res.add("PASS", name, f"the boot log through 'cores online: {smp}/{smp}' read off the screen")
+    for k, (n, wanted) in enumerate(((name, want_log), (tname, want_typed))):
+        if not wanted:
+            continue
+        if len(took) <= k:
+            what = ("the shell's prompt never came" if k == 0 else
+                    f"'{TYPED}' typed at the keyboard was not echoed and answered with a prompt")
+            res.add("FAIL", n, f"{what}; log {log}\n" + boottest.tail(text))
+            continue
+        why, sofar = took[k]
+        if why:
+            res.add("FAIL", n, f"{why}; log {log}")
+            continue
+        problems, rows = screen_problems(sofar, shots[k])
+        if problems:
+            res.add("FAIL", n, "; ".join(problems) + f"; screen {shots[k]}, log {log}\n" + shown(rows))
+            continue
+        if k == 0:
+            res.add("PASS", n, "the serial port's text from the banner to the first prompt, row for row on the screen")
+        elif status != 0 or not re.search(prompt + r"poweroff$", text, re.M):
+            res.add("FAIL", n, f"'poweroff' typed at the keyboard did not end QEMU (status {status}); log {log}\n"
+                    + boottest.tail(text))
+        else:
+            m = re.search(SCREEN_LINE, sofar, re.M)
+            gone = []
+            render(from_banner(sofar), int(m.group(4)), int(m.group(5)), gone)
+            res.add("PASS", n, f"'{TYPED}' typed at the keyboard answered on the screen, which scrolled "
+                    f"the kernel's lines up with the service's by {len(gone)} rows; 'poweroff' typed "
+                    "ended QEMU")
 
 
 def main():

@@ -31,6 +31,9 @@ FIRST_FREE = 16
 TASK_LITERAL = re.compile(r"CADDR\(\s*TASK_CN\s*,\s*(\d+)|CPTR_TASKCN\s*,\s*(\d+)\s*,")
 L1_DEFINE = re.compile(r"^#define\s+(\w+_CN)\s+(\d+)\b")
 REG_TASK = re.compile(r"^#define\s+(\w+)\s+CADDR\(TASK_CN,\s*(\d+)\)")
+# A range: `#define T_NAME(i) CADDR(TASK_CN, N + (i))  /* ... (K slots) */`.
+REG_RANGE = re.compile(r"^#define\s+(\w+)\(i\)\s+CADDR\(TASK_CN,\s*(\d+)\s*\+\s*\(i\)\)"
+                       r".*?\((\d+) slots\)")
 TEST_NAME = re.compile(r"^#define\s+(\w+)(?:\(\w+\))?\s+(MON_TEST_SLOT|MON_TEST_CN)\((\d+)")
 
 
@@ -60,6 +63,15 @@ def main():
                         if n in seen:
                             bad.append(f"{where}: {kind} {n} is both {seen[n]} and {m.group(1)}")
                         seen.setdefault(n, m.group(1))
+                m = REG_RANGE.match(line)
+                if m:
+                    first, count = int(m.group(2)), int(m.group(3))
+                    for n in range(first, first + count):
+                        if n in seen_task:
+                            bad.append(f"{where}: task slot {n} is both {seen_task[n]} and {m.group(1)}")
+                        seen_task.setdefault(n, f"{m.group(1)}({n - first})")
+                elif re.match(r"^#define\s+\w+\(i\)\s+CADDR\(TASK_CN", line):
+                    bad.append(f"{where}: a range of task slots must say how many: (K slots)")
                 continue
             for m in TASK_LITERAL.finditer(line):
                 n = int(m.group(1) or m.group(2))

@@ -68,6 +68,9 @@ typedef uint32_t capaddr_t;
 #define CPTR_MESH(i)		CADDR(TASK_CN, 11 + (i))	/* monitors only: frame i <
 							 * MESH_MAX_FRAMES of the channel
 							 * mesh (MESH_*, below) */
+#define CPTR_IOPORT_KBD		CADDR(TASK_CN, 15)	/* core 0's monitor only: the
+							 * i8042 keyboard controller's
+							 * ports, 0x60..0x64 (below) */
 #define CPTR_TASK_FIRST_FREE	CADDR(TASK_CN, 16)
 /* Level-1 slot of the CNode holding the RAM capabilities a process is given. */
 #define RAM_CN			1
@@ -247,6 +250,14 @@ enum cap_method {
 				 * (a test verdict); ERR_UNSUPPORTED without the
 				 * device. The production kernel has no such
 				 * method: ERR_BAD_METHOD */
+	CONSOLE_SCREEN = 83,	/* (CNode caddr, first slot, struct console_screen
+				 * *out): hands the boot loader's framebuffer
+				 * over to the caller, once per boot (after
+				 * that ERR_HANDED_OVER; no framebuffer:
+				 * ERR_UNSUPPORTED): out gets its geometry and
+				 * the kernel's text and cursor on it, slots
+				 * first.. get DEVFRAMEs of it (below), and the
+				 * kernel draws on it no more, but for a panic */
 };
 _Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range is full");
 
@@ -275,6 +286,40 @@ _Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range i
 
 /* The most bytes one CONSOLE_READ returns. */
 #define CONSOLE_READ_MAX	1024
+
+/*
+ * CONSOLE_SCREEN: the screen as the kernel hands it over. The framebuffer
+ * comes as `frames` DEVFRAMEs, CONSOLE_SCREEN_FRAME bytes each but the
+ * last (one page table's worth, so that each maps through one table):
+ * mapped one after another they are the framebuffer from the page that
+ * holds its first pixel, `offset` bytes into the first frame. The kernel
+ * used `height` lines of it (the rest did not fit its window) as a grid of
+ * cols x rows characters, 8 x 16 pixels each, and gives its text, row by
+ * row, and its cursor, so that whoever draws next goes on where it
+ * stopped (lib/fbcon.h, fbcon_adopt). The I/O ports of the keyboard's
+ * controller, which the console service reads, are CPTR_IOPORT_KBD's: the
+ * data port 0x60 and the status and command port 0x64, and 0x61..0x63
+ * between them, which one capability's range cannot leave out (port B:
+ * the speaker and PIT channel 2's gate; the driver never touches them).
+ */
+#define CONSOLE_SCREEN_CELLS	(240 * 68)	/* 1920 x 1088 pixels of 8 x 16 */
+#define CONSOLE_SCREEN_FRAME	(512 * 4096)
+#define CONSOLE_SCREEN_FRAMES	8		/* 16 MiB: the kernel's window */
+#define KBD_PORT_DATA		0x60
+#define KBD_PORT_STATUS		0x64
+#define KBD_PORTS		5
+struct console_screen {
+	uint64_t offset;		/* the first pixel's byte in the first frame */
+	uint64_t bytes;			/* pitch * height: the pixels in use */
+	uint32_t frames;		/* DEVFRAMEs in slots first, first + 1, ... */
+	uint32_t pitch, width, height;	/* bytes per line, pixels, lines in use */
+	uint8_t bpp;			/* 24 or 32 */
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+	uint8_t pad;
+	uint32_t cols, rows;		/* the kernel's text grid */
+	uint32_t col, row;		/* and its cursor */
+	uint8_t cells[CONSOLE_SCREEN_CELLS];	/* rows * cols characters */
+};
 /* The longest command line INFO_CMDLINE gives, its NUL included: the
  * kernel refuses a longer one whole at boot (docs/boot.md), so a buffer
  * of this size holds any command line and any value on it. */

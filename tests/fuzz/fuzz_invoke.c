@@ -61,9 +61,10 @@ static const uint64_t methods[] = {
 	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
 	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY, POWER_REBOOT,
 	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
+	CONSOLE_SCREEN,
 	/* No methods. */
 	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
-	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, POWER_TEST_EXIT + 1, 0xFFFFFFFFull,
+	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, CONSOLE_SCREEN + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
@@ -178,7 +179,7 @@ static unsigned rights(unsigned type, uint64_t m)
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_SPAN && (m == SPAN_VROOT || m == SPAN_UNMAP || m == SPAN_TLB_FLUSH))
 		return CAP_RIGHT_WRITE;
-	if (type == CAP_CONSOLE && (m == CONSOLE_TAKE || m == CONSOLE_READ))
+	if (type == CAP_CONSOLE && (m == CONSOLE_TAKE || m == CONSOLE_READ || m == CONSOLE_SCREEN))
 		return CAP_RIGHT_WRITE;
 	return 0;
 }

@@ -25,7 +25,8 @@ DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO POWER_OFF INFO_CMDLINE
 DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
 EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
 EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
-IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_TEST_EXIT""".split()
+IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_REBOOT POWER_TEST_EXIT
+CONSOLE_SCREEN""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -329,6 +330,9 @@ SEEDS = {
         call(PRINT, buf(0), small(3)),
         lmp(RECV, task(17)),
         invoke(auth("CONSOLE_READ"), "CONSOLE_READ", buf(64), small(100)),
+        # No screen in this world: the slots are checked, then refused.
+        invoke(auth("CONSOLE_SCREEN"), "CONSOLE_SCREEN", cap(TASKCN), small(18), buf(0)),
+        invoke(auth("CONSOLE_SCREEN"), "CONSOLE_SCREEN", cap(TASKCN), small(17), buf(0)),
         fault(13, 0, 0),
     ],
     # Every method through a copy that lacks the right it needs, in a

@@ -193,6 +193,71 @@ TEST(a_new_line_below_the_last_scrolls_up_and_clears_the_last)
 	CHECK(guards_intact());
 }
 
+/* The hand-over (kernel to console service): a second console adopts the
+ * first one's screen and text, draws nothing doing so, and goes on at the
+ * cursor; scrolling then moves the adopted text with its own. */
+TEST(an_adopted_screen_keeps_its_text_and_goes_on_at_the_cursor)
+{
+	static uint8_t kept[sizeof(cells)];
+	struct fbcon_geom g = geom32(40, 48, 160);	/* 5 x 3 cells */
+	struct fbcon next;
+
+	CHECK_ERR(open32(40, 48), OK);
+	put("one\ntw");
+	memcpy(kept, cells, sizeof(cells));
+	uint8_t *before = malloc(fb_bytes);
+	memcpy(before, con.fb, fb_bytes);
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, kept, sizeof(kept),
+			      con.cols, con.rows, con.col, con.row), OK);
+	CHECK(memcmp(before, con.fb, fb_bytes) == 0);	/* nothing drawn */
+	free(before);
+	con = next;
+	put("o\nthree\nfour");
+	CHECK_EQ(con.scrolls, 1);
+	CHECK(row_shows(0, "two"));
+	CHECK(row_shows(1, "three"));
+	CHECK(row_shows(2, "four"));
+	CHECK(guards_intact());
+}
+
+TEST(an_adoption_that_does_not_match_is_refused_and_changes_nothing)
+{
+	struct fbcon_geom g = geom32(40, 48, 160);
+	struct fbcon next, was;
+
+	CHECK_ERR(open32(40, 48), OK);
+	memset(&next, 0x77, sizeof(next));
+	was = next;
+	/* Another grid than the text's, a cursor off it, absurd geometry. */
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      6, 3, 0, 0), ERR_INVALID_ARG);
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      5, 4, 0, 0), ERR_INVALID_ARG);
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      5, 3, 6, 0), ERR_INVALID_ARG);
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      5, 3, 0, 3), ERR_INVALID_ARG);
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes - 1, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      5, 3, 0, 0), ERR_INVALID_ARG);
+	CHECK(memcmp(&next, &was, sizeof(next)) == 0);
+	/* One past the last column is a cursor: the next byte wraps. */
+	CHECK_ERR(fbcon_adopt(&next, con.fb, fb_bytes, &g, &fbcon_font8x16, cells, sizeof(cells),
+			      5, 3, 5, 2), OK);
+	CHECK(guards_intact());
+}
+
+TEST(clearing_blanks_the_screen_and_homes_the_cursor)
+{
+	CHECK_ERR(open32(40, 48), OK);
+	put("abc\ndef");
+	fbcon_clear(&con);
+	CHECK(con.col == 0 && con.row == 0);
+	CHECK(row_shows(0, "") && row_shows(1, ""));
+	put("x");
+	CHECK(row_shows(0, "x"));
+	CHECK(guards_intact());
+}
+
 TEST(pixels_outside_whole_cells_stay_background_and_no_byte_outside_is_written)
 {
 	/* 21 x 37 pixels, pitch with 12 bytes of padding: 2 x 2 cells. */

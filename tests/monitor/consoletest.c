@@ -13,6 +13,7 @@
 #include <flotilla/uprog.h>
 #include "lib/test.h"
 #include "tests/monitor/mtest.h"
+#include "usr/monitor/monitor.h"
 
 TEST(console_lines_from_every_core_arrive_whole)
 {
@@ -55,6 +56,29 @@ TEST(console_kernel_requests_are_checked)
 	CHECK(n == 0);
 	/* Too long for one write: refused whole, never cut. */
 	CHECK_ERR(sys_debug_print(buf, DEBUG_PRINT_MAX + 1), ERR_INVALID_ARG);
+}
+
+/* The screen's hand-over (CONSOLE_SCREEN): every bad slot is refused
+ * before anything is handed over; a good request is refused too, because
+ * a test boot has no framebuffer (QEMU's -kernel), or, where it has one,
+ * this monitor took it at boot. The hand-over itself is checked on a
+ * real screen by tools/boottest_screen.py. */
+TEST(console_screen_requests_are_checked)
+{
+	static struct console_screen s;
+	unsigned cols, rows;
+	struct cap_info i;
+	bool mine = screen_geometry(&cols, &rows);
+
+	CHECK_ERR(kernel_console_screen(CPTR_CONSOLE, CPTR_MONITOR, 0, &s), ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_console_screen(CPTR_CONSOLE, T_SCRATCHCN, 0xFFFFFFFFu, &s), ERR_CAP_RANGE);
+	CHECK_ERR(kernel_console_screen(CPTR_CONSOLE, CPTR_TASKCN, CADDR_L2(CPTR_DISPATCHER), &s),
+		  ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(sys_invoke(CPTR_INFO, CONSOLE_SCREEN, T_SCRATCHCN, 0, (uint64_t)&s, 0, 0).err,
+		  ERR_CAP_WRONG_TYPE);
+	CHECK_ERR(kernel_console_screen(CPTR_CONSOLE, T_SCRATCHCN, 0, &s),
+		  mine ? ERR_HANDED_OVER : ERR_UNSUPPORTED);
+	CHECK_ERR(cap_identify(SCRATCH(0), &i), ERR_CAP_EMPTY);
 }
 
 /* Console input has one reader at a time (console.c): a uprog on the

@@ -12,7 +12,8 @@
  * method) when that row exists: the method was reached on its own type.
  * Otherwise it counts as `other` on the method's row (the kernel's type
  * check refused it, or there was no capability). A row is reachable unless
- * nothing can make its type (DEVFRAME, IRQ), this run holds none of its type
+ * nothing can make its type here (IRQ; DEVFRAME, which only the screen's
+ * hand-over makes, and a fuzz boot has no screen), this run holds none of its type
  * (the authority capabilities outside the `kernel` run, I/O ports outside
  * core 0), or calling it would end the boot (POWER_OFF, called only on
  * other types and only where no authority capability is in the sandbox;
@@ -72,6 +73,7 @@ const struct fz_row fz_rows[] = {
 	M(EXPORT, EXPORT_CAP_REMOTE, 0, A_C_FRAME, A_BOOL),
 	M(CONSOLE, CONSOLE_TAKE, 0, A_BELL),
 	M(CONSOLE, CONSOLE_READ, 0, A_OUT, A_LEN),
+	M(CONSOLE, CONSOLE_SCREEN, 0, A_C_CNODE, A_SLOT, A_OUT),
 	M(SPAN, SPAN_VROOT, 0, A_C_PML4, A_BOOL, A_OUT),
 	M(EXPORT, EXPORT_VROOT_SET, 0, A_C_PML4, A_ENTRY, A_IN),
 	M(SPAN, SPAN_UNMAP, 0, A_C_PML4, A_VA, A_WORD),
@@ -151,7 +153,7 @@ static const struct { uint8_t type; uint16_t first, last; } abi[] = {
 	{ CAP_EXPORT, EXPORT_FRAME_IMPORT, EXPORT_CAP_REMOTE },
 	{ CAP_EXPORT, EXPORT_VROOT_SET, EXPORT_VROOT_SET },
 	{ CAP_EXPORT, EXPORT_FRAME, EXPORT_VROOT },
-	{ CAP_CONSOLE, CONSOLE_TAKE, CONSOLE_READ },
+	{ CAP_CONSOLE, CONSOLE_TAKE, CONSOLE_READ }, { CAP_CONSOLE, CONSOLE_SCREEN, CONSOLE_SCREEN },
 	{ CAP_SPAN, SPAN_VROOT, SPAN_VROOT }, { CAP_SPAN, SPAN_UNMAP, SPAN_TLB_FLUSH },
 	{ CAP_NOTIFY, NOTIFY_RING, NOTIFY_RING },
 	{ CAP_IOPORT, IOPORT_IN, IOPORT_OUT },

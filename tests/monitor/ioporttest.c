@@ -24,6 +24,28 @@
 #define UART_MARKER	"uart: this line went through the user-level UART driver, " \
 			"IOPORT_OUT by IOPORT_OUT: 0123456789abcdefghijklmnopqrstuvwxyz"
 
+/* The keyboard controller's ports, for the console service (kbd.c):
+ * core 0's alone, 0x60..0x64 and no more, and the status port reads. */
+TEST(ioport_kbd_cap_is_core_0s)
+{
+	struct cap_info i;
+	uint32_t v;
+
+	if (sys_core_id() != 0) {
+		CHECK_ERR(cap_identify(CPTR_IOPORT_KBD, &i), ERR_CAP_EMPTY);
+		return;
+	}
+	CHECK_ERR(cap_identify(CPTR_IOPORT_KBD, &i), OK);
+	CHECK(i.type == CAP_IOPORT);
+	CHECK(i.base == KBD_PORT_DATA && i.size == KBD_PORTS);
+	CHECK(i.rights == (CAP_RIGHT_READ | CAP_RIGHT_WRITE));
+	CHECK_ERR(ioport_in(CPTR_IOPORT_KBD, KBD_PORT_STATUS, 1, &v), OK);
+	CHECK(v != 0xFF);		/* QEMU's i8042 is there */
+	CHECK_ERR(ioport_in(CPTR_IOPORT_KBD, KBD_PORT_DATA - 1, 1, &v), ERR_PORT_RANGE);
+	CHECK_ERR(ioport_in(CPTR_IOPORT_KBD, KBD_PORT_STATUS + 1, 1, &v), ERR_PORT_RANGE);
+	CHECK_ERR(ioport_in(CPTR_IOPORT_KBD, KBD_PORT_STATUS, 2, &v), ERR_PORT_RANGE);
+}
+
 TEST(ioport_com1_cap_is_core_0s)
 {
 	struct cap_info i;

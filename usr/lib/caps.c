@@ -186,6 +186,12 @@ err_t kernel_console_take(capaddr_t console, unsigned bell)
 	return sys_invoke(console, CONSOLE_TAKE, bell, 0, 0, 0, 0).err;
 }
 
+err_t kernel_console_screen(capaddr_t console, capaddr_t cnode, unsigned slot,
+			    struct console_screen *out)
+{
+	return sys_invoke(console, CONSOLE_SCREEN, cnode, slot, (uint64_t)out, 0, 0).err;
+}
+
 err_t kernel_console_read(capaddr_t console, char *buf, size_t size, size_t *n)
 {
 	struct sys_ret r = sys_invoke(console, CONSOLE_READ, (uint64_t)buf, size, 0, 0, 0);

@@ -32,6 +32,8 @@
 #define PAGES_VA	(WIN_VA + (4ull << 20))
 #define W_PT_FRAME(i)	PROC(248 - (i))		/* frames of the parent's, from +6 MiB */
 #define FRAME_VA	(WIN_VA + (6ull << 20))
+#define DEVICE_VA	(WIN_VA + (16ull << 20))	/* window_map_device's, PDIR entries 8.. */
+_Static_assert(3 + WINDOW_FRAMES_MAX <= 8, "window_map_frames' tables end below the device's");
 _Static_assert(8 * SPAWN_MAX <= 248 - (WINDOW_FRAMES_MAX - 1), "children's slots end below the window's");
 #define MAX_TABLES	32
 
@@ -361,6 +363,27 @@ err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)
 			return err;
 	used = true;
 	*va = (void *)(uintptr_t)FRAME_VA;
+	return OK;
+}
+
+err_t window_map_device(const capaddr_t *frames, const capaddr_t *tables, unsigned n, void **va)
+{
+	static bool used;
+	err_t err;
+
+	if (used || !n || n > WINDOW_DEVICE_MAX)
+		return ERR_TOO_MANY;
+	if ((err = window_init()))
+		return err;
+	/* Frame i in the caller's table i, PDIR entry 8 + i: 2 MiB apart,
+	 * after window_map_frames' four. */
+	for (unsigned i = 0; i < n; i++)
+		if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(tables[i]), CAP_PTABLE, 0)) ||
+		    (err = vnode_map(W_PDIR, 8 + i, tables[i], 0)) ||
+		    (err = vnode_map(tables[i], 0, frames[i], CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+			return err;
+	used = true;
+	*va = (void *)(uintptr_t)DEVICE_VA;
 	return OK;
 }
 

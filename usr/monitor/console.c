@@ -23,8 +23,9 @@
  * pieces of that size (nothing is cut).
  *
  * Input goes the other way: the bytes typed at the console wait in the
- * UART's FIFO until a process asks for them (MON_CONSOLE_READ, moncall.c),
- * and only one process may: the console's input has one owner at a time,
+ * UART's FIFO, or the keyboard controller's (kbd.c), until a process asks
+ * for them (MON_CONSOLE_READ, moncall.c), and only one process may: the
+ * console's input has one owner at a time,
  * so that two readers never split what is typed between them. The first
  * process that reads becomes the owner; another gets ERR_CONSOLE_BUSY,
  * with the owner's core and pid. A process proves who it is by the PML4
@@ -86,6 +87,7 @@ static void emit(const char *s, size_t n)
 	/* An error (the transmitter timed out) has nowhere to be reported:
 	 * the UART is the console. The next line tries again. */
 	uart_write(&uart, s, n);
+	screen_write(s, n);
 }
 
 static void write_out(unsigned core)
@@ -210,6 +212,9 @@ err_t console_init(unsigned core)
 	if (core != 0 && cap_identify(CPTR_IOPORT_COM1, &info) == OK && info.type == CAP_IOPORT)
 		printf("monitor: core %u holds an I/O port capability at CPTR_IOPORT_COM1: only core 0's should\n",
 		       core);
+	if (core != 0 && cap_identify(CPTR_IOPORT_KBD, &info) == OK && info.type == CAP_IOPORT)
+		printf("monitor: core %u holds an I/O port capability at CPTR_IOPORT_KBD: only core 0's should\n",
+		       core);
 	mesh_handlers.text = on_text;
 	mesh_handlers.sync = on_sync;
 	mesh_handlers.sync_r = on_sync_r;
@@ -242,6 +247,10 @@ err_t console_listen(void)
 	 * it up, so kernels that still write it directly are not disturbed. */
 	if ((err = uart_init(&uart, CPTR_IOPORT_COM1, COM1_BASE)))
 		return err;
+	/* No keyboard controller is no error: the UART is input enough. */
+	if ((err = kbd_init()) && err != ERR_UNSUPPORTED)
+		printf("console: the keyboard is not read (%s): input comes from the serial port only\n",
+		       err_name(err));
 	reading = true;
 	return OK;
 }
@@ -252,6 +261,11 @@ err_t console_serve(void)
 
 	if ((err = console_listen()))
 		return err;
+	/* The screen first, with the UART: from here the kernel draws no
+	 * more, and every byte emit writes goes to both. */
+	if ((err = screen_take()) && err != ERR_UNSUPPORTED)
+		printf("console: the screen was not taken over (%s): it shows the boot log only\n",
+		       err_name(err));
 	serving = true;		/* first: what the take pumps goes to the UART */
 	if ((err = console_take()))
 		serving = false;
@@ -279,7 +293,10 @@ static err_t input(char *buf, size_t size, size_t *n)
 	*n = 0;
 	while (*n < size && (err = uart_getc_nonblock(&uart, &c)) == OK)
 		buf[(*n)++] = (char)c;
-	return err == ERR_WOULD_BLOCK ? OK : err;
+	if (err != OK && err != ERR_WOULD_BLOCK)
+		return err;
+	*n += kbd_poll(buf + *n, size - *n);
+	return OK;
 }
 
 err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid)

@@ -276,6 +276,18 @@ err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
 void console_proc_ending(const struct proc *p);
 bool console_owner(unsigned *core, unsigned *pid);
+/*
+ * The console's screen and keyboard, core 0 (screen.c, kbd.c): screen_take
+ * takes the screen from the kernel (ERR_UNSUPPORTED: there is none) and
+ * screen_write draws what the console writes; kbd_init finds the i8042
+ * (ERR_UNSUPPORTED: none) and kbd_poll reads what was typed at it, up to
+ * size bytes (the bytes a shell reads).
+ */
+err_t screen_take(void);
+void screen_write(const char *s, size_t n);
+bool screen_geometry(unsigned *cols, unsigned *rows);
+err_t kbd_init(void);
+size_t kbd_poll(char *buf, size_t size);
 /* console_sync, then with a verdict (code != 0) the test kernel's exit,
  * POWER_TEST_EXIT(code), and then, or with code 0, POWER_OFF
  * (docs/power.md). Returns only if the machine stays on:

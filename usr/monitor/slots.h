@@ -31,6 +31,9 @@
 #define T_SPANCN		CADDR(TASK_CN, 37)	/* span.c: SPAN_CN's capability */
 #define T_SKBFEED		CADDR(TASK_CN, 40)	/* skbfeed.c, core 0: the feed's frame */
 #define T_SKBFEED_RO		CADDR(TASK_CN, 41)	/* skbfeed.c, core 0: the SKB's copy */
+#define T_SCREEN(i)		CADDR(TASK_CN, 42 + (i))	/* screen.c, core 0: the screen's DEVFRAMEs (8 slots) */
+#define T_SCREEN_PT(i)		CADDR(TASK_CN, 50 + (i))	/* screen.c: the page table of each (8 slots) */
+_Static_assert(CONSOLE_SCREEN_FRAMES == 8, "T_SCREEN and T_SCREEN_PT have 8 slots each");
 
 /* Level-1 slots of the monitor's root CNode for its modules' CNodes. */
 #define REMOTE_CN		10			/* remote.c */
@@ -45,7 +48,7 @@
  * Each user names its own in tests/monitor/mtest.h.
  */
 #define MON_TEST_SLOTS		64
-#define MON_TEST_SLOT(i)	CADDR(TASK_CN, 192 + (i))
+#define MON_TEST_SLOT(i)	CADDR(TASK_CN, 192 + (i))	/* (64 slots) */
 #define MON_TEST_CN(i)		(16 + (i))
 
 #endif

@@ -72,6 +72,10 @@ err_t kernel_topology(capaddr_t info, struct kpi_topo *out);
 /* The console log of this core (kernel/console.c, docs/console.md). */
 err_t kernel_console_take(capaddr_t console, unsigned bell);
 err_t kernel_console_read(capaddr_t console, char *buf, size_t size, size_t *n);
+/* The screen, handed over once per boot (CONSOLE_SCREEN, kpi/caps.h): its
+ * DEVFRAMEs into slots slot.. of `cnode`, the rest into *out. */
+err_t kernel_console_screen(capaddr_t console, capaddr_t cnode, unsigned slot,
+			    struct console_screen *out);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
 /* How many cores the kernel starts (INFO_CORES); 0 on error. The NUMA
  * node of `core` (INFO_CORES with core + 1). */

@@ -89,6 +89,12 @@ err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va);
  * in the caller's window, once per process: frame i at *va + i * 2 MiB. */
 #define WINDOW_FRAMES_MAX	4
 err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va);
+/* The same for device memory (DEVFRAMEs, mapped uncached), once per
+ * process, with page tables of the caller's: table i is made (from the
+ * caller's RAM) in task slot tables[i], which must be empty, and maps
+ * frame i at *va + i * 2 MiB. For the screen (usr/monitor/screen.c). */
+#define WINDOW_DEVICE_MAX	8
+err_t window_map_device(const capaddr_t *frames, const capaddr_t *tables, unsigned n, void **va);
 /* The default exception endpoint of children spawned from now on. */
 void spawn_set_fault_ep(capaddr_t ep);
 /* The child a fault badge names, and its program's name. */
