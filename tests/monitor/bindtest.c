@@ -5,11 +5,14 @@
  * server's own included, binds to it by name, checks the errors of bad
  * binds, and pushes messages of every length through the channel the
  * monitors made, checking every echo. Afterwards, with the server gone,
- * binding finds nothing and its name has been removed. And another
- * core's monitor drops malformed BIND messages and goes on serving.
+ * binding finds nothing and its name has been removed. A channel whose
+ * processes both end without closing it gives its memory back. And
+ * another core's monitor drops malformed BIND messages and goes on
+ * serving.
  */
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
+#include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "lib/test.h"
 #include "tests/monitor/mtest.h"
@@ -50,6 +53,62 @@ TEST(channels_bind_by_name_from_every_core)
 	CHECK_ERR(uprog_finish(k, &cr, &cp, &status), OK);
 	if (status != 0)
 		test_fail("client after the server: check %d failed", status);
+}
+
+/* This core's monitor's free RAM, in bytes (MON_MEM's figure). */
+static uint64_t free_here(void)
+{
+	unsigned count;
+
+	return monitor_ram_bytes(&count) - ram_used_bytes();
+}
+
+static uint64_t free_before;
+
+static bool free_again(unsigned unused)
+{
+	(void)unused;
+	return free_here() == free_before;
+}
+
+/* A server on the last core and a client here, one channel; neither
+ * closes it, both exit. Exit status of each in *cs and *ss. */
+static void one_channel(int *cs, int *ss)
+{
+	unsigned srv = mesh_cores() - 1;
+	struct rproc sr, cr;
+	struct proc sp, cp;
+
+	*cs = *ss = -1;
+	CHECK_ERR(uprog_start(srv, UPROG_BIND_SERVER | 1ull << 8, &sr, &sp), OK);
+	CHECK_ERR(uprog_start(0, UPROG_BIND_CLIENT | (uint64_t)srv << 8, &cr, &cp), OK);
+	CHECK_ERR(uprog_finish(0, &cr, &cp, cs), OK);
+	CHECK_ERR(uprog_finish(srv, &sr, &sp, ss), OK);
+}
+
+/*
+ * The client's core owns the channel's frame, so its memory comes back
+ * here only once both ends are closed; processes that die holding their
+ * ends close them as they are destroyed (bind.c, bind_proc_ending). The
+ * first round makes what stays made (the monitors' CNodes for channels
+ * and capabilities across cores); the second must leave this core's free
+ * RAM as it found it. Before, each such channel kept its frame for ever.
+ */
+TEST(a_channel_its_processes_never_closed_gives_its_memory_back)
+{
+	int cs, ss;
+
+	one_channel(&cs, &ss);
+	if (cs != 0 || ss != 1) {
+		test_fail("first round: client %d, server %d (0 and 1 expected)", cs, ss);
+		return;
+	}
+	free_before = free_here();
+	one_channel(&cs, &ss);
+	CHECK(cs == 0 && ss == 1);
+	if (!mesh_serve_until(free_again, 0, sys_clock_ns() + MESH_WAIT_NS))
+		test_fail("core 0 has %lld bytes less free RAM once the channel's processes ended",
+			  (long long)(free_before - free_here()));
 }
 
 /* Asks core `core`'s monitor for the server's end of a channel, as a

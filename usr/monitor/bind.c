@@ -114,6 +114,7 @@ static struct binding {
 	uint64_t rcap;		/* the client's end, other core: the frame's rcap id */
 	bool closed;		/* its process closed it (MON_UNBIND) */
 	bool peer_closed;	/* the client's end: the server's end is gone */
+	bool told;		/* the other end's core was told it closed */
 	unsigned ngrants;
 	uint64_t grants[BIND_GRANTS];	/* rcap ids the peer put, not yet fetched */
 } bindings[BINDINGS];
@@ -363,7 +364,9 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 		return ERR_NOT_EXPORTED;
 	if ((err = new_binding(&b)))
 		return err;
-	bindings[b].used = true;	/* not the server's end's, when it is on this core */
+	bindings[b] = (struct binding){ .used = true };	/* not the server's end's, when
+							 * it is on this core; chan 0: not
+							 * swept until it is made */
 	if ((err = bell_of(ep, &bell)))
 		goto fail;
 	if ((err = ram_retype(T_BINDCN, B_FRAME(b), CAP_FRAME, BIND_BYTES)) ||
@@ -577,6 +580,7 @@ static err_t unbind(unsigned i)
 	err_t err;
 
 	e->closed = true;
+	e->told = true;			/* before any wait: bind_proc_ending skips it */
 	e->ngrants = 0;			/* offers not taken are forgotten */
 	if (e->server) {
 		free_end(i);
@@ -585,6 +589,74 @@ static err_t unbind(unsigned i)
 	if (!e->peer_closed && (err = tell_peer(e, &closed)))
 		return err;
 	return e->peer_closed || closed ? take_back(i) : OK;
+}
+
+/*
+ * A process that dies holding an end never says MON_UNBIND, and its end
+ * counts as closed only when someone asks (end_done): a client that closed
+ * and then a server that died left both records, and the channel's frame
+ * on the client's core, for ever. So as a process of this core is
+ * destroyed (supervise.c's proc_ending, on every path: exit, fault,
+ * kill), each end it holds (its endpoint lies in the process's memory,
+ * [base, base + size)) is closed here, and the other end's core told with
+ * end_closed, which asks nothing back: proc_ending runs inside whatever
+ * the monitor was doing (an ask of its own, another core's request), and
+ * a wait for an answer there could wait for ever (mesh.c: while it waits
+ * a monitor only answers). A server's end goes at once; a client's end
+ * gives the frame back now if the server's end is gone already, else when
+ * the server's core says so (on_end_closed). An end still being made
+ * (chan 0) or already closed (told) is left alone.
+ */
+static void tell_closed(const struct binding *e)
+{
+	bool closed;
+
+	if (e->peer == me)
+		unbind_here(me, e->chan, !e->server, &closed);
+	else
+		if_intermon_end_closed_send(mesh_to(e->peer), e->chan);
+}
+
+void bind_proc_ending(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; ready && i < BINDINGS; i++) {
+		struct binding *e = &bindings[i];
+		if (!e->used || !e->chan || e->told || e->ep < base || e->ep - base >= size)
+			continue;
+		e->closed = e->told = true;
+		e->ngrants = 0;
+		if (e->server) {
+			free_end(i);
+			tell_closed(e);		/* the record is read, not reused */
+		} else if (e->peer_closed) {
+			take_back(i);		/* an error leaves it pinned, safely */
+		} else {
+			tell_closed(e);
+		}
+	}
+}
+
+/* The other end of channel chan, on the sender's core, is closed. If that
+ * closes a server's end here, the client's core hears it back: the client
+ * is done (its process died), and it waits for this to give the frame
+ * back. */
+static err_t on_end_closed(struct idl_binding *b, uint64_t chan)
+{
+	unsigned from = mesh_peer(b), i;
+	bool closed;
+	err_t err;
+
+	for (i = 0; i < BINDINGS; i++)
+		if (bindings[i].used && bindings[i].peer == from && bindings[i].chan == chan)
+			break;
+	if (i == BINDINGS)
+		return OK;			/* nothing of it here (gone already) */
+	bool server = bindings[i].server;
+	if ((err = unbind_here(from, chan, -1, &closed)))
+		return err;
+	if (server && closed)
+		return if_intermon_end_closed_send(mesh_to(from), chan);
+	return OK;
 }
 
 static err_t on_unbind(struct idl_binding *b, uint64_t id, uint64_t chan)
@@ -720,5 +792,6 @@ err_t bind_init(unsigned core)
 	mesh_handlers.grant_r = on_grant_r;
 	mesh_handlers.unbind = on_unbind;
 	mesh_handlers.unbind_r = on_unbind_r;
+	mesh_handlers.end_closed = on_end_closed;
 	return OK;
 }

@@ -319,6 +319,9 @@ bool bind_is_ctl(uint64_t badge);
  * *closed says whether that end is done too). */
 err_t bind_ask_grant(unsigned core, uint64_t chan, uint64_t rcap);
 err_t bind_ask_unbind(unsigned core, uint64_t chan, bool *closed);
+/* Closes the channel ends of a process that is being destroyed, its
+ * memory [base, base + size) (supervise.c's proc_ending). */
+void bind_proc_ending(uint64_t base, uint64_t size);
 err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
 		       capaddr_t *give);
 int bell_alloc(void);

@@ -43,7 +43,8 @@ static void (*on_end)(unsigned pid);
 /* usr/lib/spawn.c's hook: process p is about to be destroyed. No core may
  * still run in its memory (its spans stop) or reach it (what other cores
  * hold of it is revoked); until both are true its memory is kept. If it
- * read the console, core 0 hears that it ended (console.c). */
+ * read the console, core 0 hears that it ended (console.c); the channel
+ * ends it never closed are closed (bind.c). */
 err_t proc_ending(const struct proc *p)
 {
 	struct cap_info pool;
@@ -52,8 +53,10 @@ err_t proc_ending(const struct proc *p)
 	console_proc_ending(p);
 	err = span_proc_ending(p);
 
-	if (!err && cap_identify(PROC_POOL(p), &pool) == OK)
+	if (!err && cap_identify(PROC_POOL(p), &pool) == OK) {
+		bind_proc_ending(pool.base, pool.size);	/* its channels' ends */
 		err = rcap_revoke_within(pool.base, pool.size);
+	}
 	return err;
 }
 
