@@ -108,6 +108,35 @@ unsigned tf_core_of(uint64_t cores, unsigned rank)
 	return TF_MAX_CORES;
 }
 
+/* CORES as spread:N or packed:N; anything else is left to
+ * tf_parse_cores (place stays GIVEN). */
+static err_t tf_parse_place(const char *text, unsigned ncores, struct tf_run *out, char *why,
+			    unsigned why_size)
+{
+	static const struct { const char *prefix; enum tf_place place; } kinds[] = {
+		{ "spread:", TF_PLACE_SPREAD }, { "packed:", TF_PLACE_PACKED },
+	};
+
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t len = strlen(kinds[k].prefix);
+		const char *s = text + len;
+		unsigned n;
+		if (strncmp(text, kinds[k].prefix, len) != 0)
+			continue;
+		if (!number(&s, &n) || *s != '\0')
+			return say("'%s' wants a number of cores after '%s'", text, kinds[k].prefix);
+		if (n == 0 || n > TF_MAX_MEMBERS)
+			return say("'%s': a force has 1..%u members", text, TF_MAX_MEMBERS);
+		if (n > ncores)
+			return say("'%s': the machine has %u core%s", text, ncores,
+				   ncores == 1 ? "" : "s");
+		out->place = kinds[k].place;
+		out->want = n;
+		return OK;
+	}
+	return OK;
+}
+
 err_t tf_parse_run(unsigned nwords, char *const *words, unsigned ncores, struct tf_run *out,
 		   char *why, unsigned why_size)
 {
@@ -139,11 +168,19 @@ err_t tf_parse_run(unsigned nwords, char *const *words, unsigned ncores, struct 
 		}
 		out->arg = v;
 	}
+	out->place = TF_PLACE_GIVEN;
+	out->want = 0;
+	out->cores = 0;
+	if ((err = tf_parse_place(words[on + 1], ncores, out, why, why_size)))
+		return err;
+	if (out->place != TF_PLACE_GIVEN)
+		goto named;
 	if ((err = tf_parse_cores(words[on + 1], ncores, &out->cores, why, why_size)))
 		return err;
 	if (tf_count(out->cores) > TF_MAX_MEMBERS)
 		return say("%u cores: a force has at most %u members", tf_count(out->cores),
 			   TF_MAX_MEMBERS);
+named:
 	memcpy(out->name, words[0], strlen(words[0]) + 1);	/* checked to fit */
 	memcpy(out->prog, words[1], strlen(words[1]) + 1);
 	return OK;

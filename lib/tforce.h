@@ -6,6 +6,9 @@
  *
  *	tf run NAME PROG [ARG] on CORES
  *	CORES	ITEM[,ITEM]...	ITEM = CORE or FIRST-LAST (decimal)
+ *		spread:N	N cores over as many NUMA nodes as there are
+ *		packed:N	N cores sharing caches and a node as far as
+ *				they can (lib/tfplace.c, from the SKB's facts)
  *
  * A set of cores is a 64-bit mask (TOPO_MAX_CORES is 64). Every parser
  * answers OK, or ERR_INVALID_ARG with one line in why[0..why_size) that
@@ -35,12 +38,47 @@
 #define TF_NS_FMT		"tf%u"		/* -> the force's cores */
 #define TF_CHAN_FMT		"tf%u.%u"	/* id, core: a member's export */
 
+/* How a force's cores are chosen: given, or by the SKB's facts. */
+enum tf_place { TF_PLACE_GIVEN, TF_PLACE_SPREAD, TF_PLACE_PACKED };
+
 struct tf_run {
 	char name[TF_NAME_MAX + 1];
 	char prog[TF_PROG_MAX + 1];
 	uint64_t arg;
-	uint64_t cores;		/* bit c: a member on core c */
+	uint64_t cores;		/* bit c: a member on core c (0 until placed) */
+	enum tf_place place;	/* not GIVEN: tf_place_cores fills `cores` */
+	unsigned want;		/* ... with this many (1..TF_MAX_MEMBERS) */
 };
+
+/*
+ * The machine as a placement sees it (the SKB's facts, docs/skb.md): the
+ * present cores, each one's NUMA node, and the present cores that share
+ * its last-level cache (itself included; 0 where the SKB knows none).
+ */
+struct tf_topo {
+	unsigned ncores;		/* 1..TF_MAX_CORES */
+	uint64_t present;
+	uint8_t node[TF_MAX_CORES];
+	uint64_t llc[TF_MAX_CORES];
+};
+
+/*
+ * `want` present cores for placement `place` (SPREAD or PACKED) into *out:
+ *	SPREAD	round the nodes in ascending order, taking each time the
+ *		lowest free core of the next node that has one: the members
+ *		span as many nodes (memory controllers) as they can
+ *	PACKED	the largest group of free cores that share a last-level
+ *		cache and a node (ties: the one with the lowest core), all of
+ *		it, then the next largest, until there are enough: the
+ *		members share caches and memory as far as they can
+ * ERR_INVALID_ARG, with why, for a placement that is neither, a count
+ * outside 1..TF_MAX_MEMBERS, more cores than are present, or a topology
+ * that names no present core or a core past ncores.
+ */
+err_t tf_place_cores(enum tf_place place, unsigned want, const struct tf_topo *t, uint64_t *out,
+		     char *why, unsigned why_size);
+/* "spread" or "packed". */
+const char *tf_place_name(enum tf_place place);
 
 /* CORES, on a machine of ncores cores (1..TF_MAX_CORES): an empty text or
  * item, a core at or past ncores, a core named twice, a range that runs
@@ -52,7 +90,8 @@ err_t tf_check_name(const char *what, const char *text, unsigned max, char *why,
 		    unsigned why_size);
 /* The words after "tf run": NAME PROG [ARG] on CORES. The program is not
  * looked for here (the boot image is the caller's); the members are at
- * most TF_MAX_MEMBERS. */
+ * most TF_MAX_MEMBERS. CORES spread:N or packed:N (N 1..TF_MAX_MEMBERS
+ * and at most ncores) leaves `cores` 0, for tf_place_cores. */
 err_t tf_parse_run(unsigned nwords, char *const *words, unsigned ncores, struct tf_run *out,
 		   char *why, unsigned why_size);
 /* The number of members of a set (its bits). */

@@ -206,6 +206,52 @@ def demo(res, args, bt, smp=4):
     sup.verdict(res, bt, name, problems, log, text)
 
 
+def placed_by_the_skb(res, args, bt, smp=4, nodes=2):
+    """`tf run ... on spread:2` and `on packed:2` on a machine of two NUMA
+    nodes (cores 0-1 and 2-3): spread puts one member on each node,
+    packed both on one node, which shares its last-level cache; bad
+    counts are refused with their reasons and start nothing."""
+    name = f"boot/special/smp{smp}_numa{nodes}_task_forces_placed_by_the_skb"
+    if args.filter and args.filter not in name:
+        return
+    bad = [
+        ("tf run q uprog on spread:5", r"^shell: tf: 'spread:5': the machine has 4 cores; usage: "),
+        ("tf run q uprog on packed:0", r"^shell: tf: 'packed:0': a force has 1\.\.16 members; usage: "),
+        ("tf run q uprog on wide:2", r"^shell: tf: 'wide:2' is not a set of cores "),
+    ]
+    steps = [
+        (bt.SHELL_BANNER, f"tf run s uprog {UPROG_IDLE} on spread:2\r"),
+        (None, "tf ls\r"),                                                         # 1
+        (None, f"tf run p uprog {UPROG_IDLE} on packed:2\r"),
+        (None, "tf ls\r"),                                                         # 3
+    ]
+    steps += [(None, cmd + "\r") for cmd, _ in bad]
+    steps += [(None, "tf kill s\r"), (None, "tf kill p\r"), (None, "poweroff\r")]
+    script = sup.shell_script(bt, steps)
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem="256M",
+                                kernel=args.kernel, numa=nodes)
+    want = [
+        (r"^tf run: spread:2 places s on cores 0,2$", 1),
+        (r"^task force s: uprog on 2 cores$", 1),
+        (r"^tf run: packed:2 places p on cores 0,1$", 1),
+        (r"^task force p: uprog on 2 cores$", 1),
+        (r"^task force s: killed$", 1),
+        (r"^task force p: killed$", 1),
+    ]
+    want += [(rx, 1) for _, rx in bad]
+    problems = sup.problems_of(text, want, forbid=[r"^task force q", r"^init: q:"])
+    problems += ls_problems(text, matched, 1, "s", 0, [0, 2])[0]
+    problems += ls_problems(text, matched, 3, "p", 0, [0, 1])[0]
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    sup.verdict(res, bt, name, problems, log, text)
+
+
 def run(res, args, bt):
     run_list_kill(res, args, bt)
     demo(res, args, bt)
+    placed_by_the_skb(res, args, bt)

@@ -5,7 +5,11 @@
  *    the count, and the same set written back as a list parses to itself;
  *    a refused one always says why;
  *  - as the words of `tf run` (split at spaces): an accepted one has
- *    names that pack into a request that unpacks to the same force;
+ *    names that pack into a request that unpacks to the same force, or a
+ *    placement (spread:N, packed:N) of a count that can be placed, which
+ *    is then placed on a machine made of the input's bytes: the answer
+ *    has that many present cores, and a spread one as many nodes as it
+ *    can; a refusal always says why;
  *  - as a request of four words from a process: one accepted packs back
  *    to exactly those words (nothing in it was ignored).
  */
@@ -14,6 +18,42 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/tforce.h"
+
+/* A machine made from the input's bytes (present cores, nodes, caches),
+ * placed on: an answer has `want` present cores; a spread one uses as
+ * many nodes as it can. */
+static void place_check(const uint8_t *data, size_t size, enum tf_place place, unsigned want)
+{
+	struct tf_topo t = { .ncores = 64 };
+	char why[128] = "";
+	uint64_t out;
+
+	for (size_t i = 0; i < size && i < 64; i++) {
+		t.present |= (uint64_t)(data[i] & 1) << i;
+		t.node[i] = data[i] >> 5;
+		t.llc[i] = data[i] & 2 ? 0xFull << (i & ~3u) : 0;
+	}
+	if (tf_place_cores(place, want, &t, &out, why, sizeof(why)) != OK) {
+		if (why[0] == '\0' || tf_count(t.present) >= want)
+			__builtin_trap();	/* refused without a reason, or wrongly */
+		return;
+	}
+	if (tf_count(out) != want || (out & ~t.present))
+		__builtin_trap();
+	if (place == TF_PLACE_SPREAD) {
+		unsigned nodes = 0, used = 0;
+		for (unsigned node = 0; node < 8; node++) {
+			uint64_t in = 0;
+			for (unsigned c = 0; c < 64; c++)
+				if ((t.present >> c & 1) && t.node[c] == node)
+					in |= 1ull << c;
+			nodes += in != 0;
+			used += (in & out) != 0;
+		}
+		if (used != (want < nodes ? want : nodes))
+			__builtin_trap();
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -51,7 +91,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *p = strtok(text, " "); p && n < 8; p = strtok(NULL, " "))
 		words[n++] = p;
 	why[0] = '\0';
-	if (tf_parse_run(n, words, ncores, &r, why, sizeof(why)) == OK) {
+	err_t perr = tf_parse_run(n, words, ncores, &r, why, sizeof(why));
+	if (perr == OK && r.place != TF_PLACE_GIVEN) {
+		/* Left for the SKB: a count that can be placed, no cores yet. */
+		if (r.cores != 0 || r.want == 0 || r.want > TF_MAX_MEMBERS || r.want > ncores)
+			__builtin_trap();
+		place_check(data, size, r.place, r.want);
+	} else if (perr == OK) {
 		tf_pack_run(&r, w);
 		if (tf_unpack_run(w, &back) != OK || strcmp(back.name, r.name) ||
 		    strcmp(back.prog, r.prog) || back.arg != r.arg || back.cores != r.cores ||

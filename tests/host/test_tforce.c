@@ -178,3 +178,118 @@ TEST(requests_round_trip_and_garbage_is_refused)
 	CHECK_EQ(tf_word_name(0x61, name), OK);
 	CHECK_STR(name, "a");
 }
+
+/* ---- Placement by the SKB's facts (lib/tfplace.c) ---- */
+
+TEST(placements_are_read_and_left_for_the_skb)
+{
+	struct tf_run r;
+
+	CHECK_EQ(run("s uprog 7 on spread:2", 4, &r), OK);
+	CHECK_EQ(r.place, TF_PLACE_SPREAD);
+	CHECK_EQ(r.want, 2);
+	CHECK_EQ(r.cores, 0);
+	CHECK_EQ(run("p uprog on packed:4", 4, &r), OK);
+	CHECK_EQ(r.place, TF_PLACE_PACKED);
+	CHECK_EQ(r.want, 4);
+	CHECK_EQ(run("g uprog on 1-2", 4, &r), OK);
+	CHECK_EQ(r.place, TF_PLACE_GIVEN);
+	CHECK_EQ(r.cores, 0x6);
+}
+
+TEST(bad_placements_are_refused_with_reasons)
+{
+	struct tf_run r;
+
+	CHECK_EQ(run("s uprog on spread:", 4, &r), ERR_INVALID_ARG);
+	CHECK(strstr(why, "wants a number of cores after 'spread:'"));
+	CHECK_EQ(run("s uprog on spread:x", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("s uprog on spread:2,3", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("s uprog on packed:0", 4, &r), ERR_INVALID_ARG);
+	CHECK(strstr(why, "a force has 1..16 members"));
+	CHECK_EQ(run("s uprog on packed:17", 64, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("s uprog on spread:5", 4, &r), ERR_INVALID_ARG);
+	CHECK(strstr(why, "the machine has 4 cores"));
+	CHECK_EQ(run("s uprog on wide:2", 4, &r), ERR_INVALID_ARG);	/* not a core set either */
+}
+
+/* Two nodes of n cores each, cores 0..n-1 and n..2n-1; each node one
+ * last-level cache, or two halves (split). */
+static struct tf_topo two_nodes(unsigned n, bool split)
+{
+	struct tf_topo t = { .ncores = 2 * n, .present = (1ull << (2 * n)) - 1 };
+
+	for (unsigned c = 0; c < 2 * n; c++) {
+		unsigned first = c / n * n, len = n;
+		if (split) {
+			first = c / (n / 2) * (n / 2);
+			len = n / 2;
+		}
+		t.node[c] = (uint8_t)(c / n);
+		t.llc[c] = ((1ull << len) - 1) << first;
+	}
+	return t;
+}
+
+static uint64_t place(enum tf_place p, unsigned want, const struct tf_topo *t)
+{
+	uint64_t out = 0;
+
+	why[0] = '\0';
+	if (tf_place_cores(p, want, t, &out, why, sizeof(why)) != OK)
+		return ~0ull;
+	return out;
+}
+
+TEST(spread_goes_round_the_nodes)
+{
+	struct tf_topo t = two_nodes(2, false);
+
+	CHECK_EQ(place(TF_PLACE_SPREAD, 1, &t), 0x1);
+	CHECK_EQ(place(TF_PLACE_SPREAD, 2, &t), 0x5);	/* 0 and 2: one per node */
+	CHECK_EQ(place(TF_PLACE_SPREAD, 3, &t), 0x7);	/* then 1 */
+	CHECK_EQ(place(TF_PLACE_SPREAD, 4, &t), 0xF);
+	/* Nodes numbered with gaps, and absent cores left out. */
+	t.node[2] = t.node[3] = 7;
+	t.present &= ~0x1ull;
+	CHECK_EQ(place(TF_PLACE_SPREAD, 2, &t), 0x6);	/* 1 (node 0), 2 (node 7) */
+}
+
+TEST(packed_fills_the_largest_shared_cache_first)
+{
+	struct tf_topo t = two_nodes(2, false);
+
+	CHECK_EQ(place(TF_PLACE_PACKED, 2, &t), 0x3);	/* one node's cache */
+	CHECK_EQ(place(TF_PLACE_PACKED, 3, &t), 0x7);
+	/* Node 0's cache split in two, node 1's whole: node 1 first. */
+	t = two_nodes(4, true);
+	for (unsigned c = 4; c < 8; c++)
+		t.llc[c] = 0xF0;
+	CHECK_EQ(place(TF_PLACE_PACKED, 3, &t), 0x70);
+	CHECK_EQ(place(TF_PLACE_PACKED, 6, &t), 0xF3);	/* then the half with core 0 */
+	/* A cache shared across nodes is not a group: the node splits it. */
+	t = two_nodes(2, false);
+	for (unsigned c = 0; c < 4; c++)
+		t.llc[c] = 0xF;
+	CHECK_EQ(place(TF_PLACE_PACKED, 2, &t), 0x3);
+	/* No cache known: each core alone, lowest first. */
+	for (unsigned c = 0; c < 4; c++)
+		t.llc[c] = 0;
+	CHECK_EQ(place(TF_PLACE_PACKED, 2, &t), 0x3);
+}
+
+TEST(placements_that_cannot_be_made_are_refused)
+{
+	struct tf_topo t = two_nodes(2, false);
+
+	CHECK_EQ(place(TF_PLACE_SPREAD, 0, &t), ~0ull);
+	CHECK_EQ(place(TF_PLACE_SPREAD, 17, &t), ~0ull);
+	CHECK_EQ(place(TF_PLACE_GIVEN, 2, &t), ~0ull);
+	t.present = 0x3;
+	CHECK_EQ(place(TF_PLACE_PACKED, 3, &t), ~0ull);
+	CHECK(strstr(why, "only 2 cores are present"));
+	t.present = 0x10;				/* past ncores */
+	CHECK_EQ(place(TF_PLACE_SPREAD, 1, &t), ~0ull);
+	t.present = 0;
+	CHECK_EQ(place(TF_PLACE_SPREAD, 1, &t), ~0ull);
+}

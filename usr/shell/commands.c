@@ -440,7 +440,7 @@ const struct command shell_commands[] = {
 	{ "tree", "", "the supervision tree: core, state and restarts of each child", 1, 1,
 	  cmd_tree },
 	{ "tf", "run NAME PROG [ARG] on CORES|ls|kill NAME",
-	  "task forces: a program on each core of CORES (1-3, 0,2), one supervisor", 2, 7,
+	  "task forces: a program on each core of CORES (1-3, 0,2, spread:N, packed:N), one supervisor", 2, 7,
 	  shell_tf },
 	{ "poweroff", "", "power the machine off", 1, 1, cmd_poweroff },
 	{ "reboot", "", "reset the machine (ACPI reset register, keyboard controller, triple fault)",

@@ -27,6 +27,10 @@ extern const struct command shell_commands[];
 /* `skb [core N | node N | tree ROOT [SHAPE]]` (skb.c): the System
  * Knowledge Base's facts, and its multicast trees. */
 void shell_skb(const struct command *cmd, unsigned n, char **words);
+/* The shell's binding to the SKB, made on first use; NULL once it has
+ * said why there is none (tf.c places forces with it). */
+struct idl_binding;
+struct idl_binding *skb_binding(void);
 /* `tf run|ls|kill` (tf.c): task forces, in init's tree. */
 void shell_tf(const struct command *cmd, unsigned n, char **words);
 extern const unsigned shell_ncommands;

@@ -41,7 +41,7 @@ static bool parse_shape(const char *word, enum mtree_shape *out)
 }
 
 /* The binding, made the first time; NULL after saying why not. */
-static struct idl_binding *skb_binding(void)
+struct idl_binding *skb_binding(void)
 {
 	err_t err;
 

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
+#include <flotilla/skb.h>
 #include <flotilla/superv.h>
+#include "lib/skb.h"
 #include "lib/tforce.h"
 #include "shell.h"
 
@@ -23,6 +25,66 @@ static err_t ask(const uint64_t w[LMP_WORDS], struct lmp_msg *m)
 static const char *no_init(err_t err)
 {
 	return err == ERR_CAP_EMPTY ? "this shell was not started by init" : NULL;
+}
+
+/* The machine as the SKB knows it: present cores, their nodes, and who
+ * shares each one's last-level cache (the highest level it lists). */
+static err_t skb_topo(struct idl_binding *b, struct tf_topo *t)
+{
+	uint32_t gen, ncores, found, nnodes, flags, nconflicts, rows;
+	const char *cpu, *hv;
+	err_t status, err;
+
+	err = if_skb_summary_call(b, &status, &gen, &ncores, &t->present, &found, &nnodes, &flags,
+				  &nconflicts, &rows, &cpu, &hv);
+	if (err || status)
+		return err ? err : status;
+	t->ncores = ncores < TF_MAX_CORES ? ncores : TF_MAX_CORES;
+	for (unsigned c = 0; c < t->ncores; c++) {
+		uint32_t node = 0, ncaches = 0;
+		uint8_t top = 0;
+		if (!(t->present >> c & 1))
+			continue;
+		if ((err = if_skb_core_call(b, c, &status, NULL, NULL, NULL, NULL, NULL, &node,
+					    &ncaches, NULL)) || status)
+			return err ? err : status;
+		t->node[c] = (uint8_t)node;
+		for (unsigned k = 0; k < ncaches; k++) {
+			uint8_t level, type;
+			uint64_t size, sharers;
+			if (!if_skb_cache_call(b, c, k, &status, &level, &type, &size, &sharers) &&
+			    !status && type != SKB_CACHE_INST && level > top) {
+				top = level;
+				t->llc[c] = sharers;
+			}
+		}
+	}
+	return OK;
+}
+
+/* spread:N or packed:N: where the SKB's facts put the members. */
+static bool place(struct tf_run *r)
+{
+	struct idl_binding *b = skb_binding();
+	struct tf_topo t = { 0 };
+	char why[128], list[200];
+	err_t err;
+
+	if (!b)
+		return false;			/* it said why */
+	if ((err = skb_topo(b, &t))) {
+		shell_error(err, NULL, "tf run: the SKB's facts for %s:%u", tf_place_name(r->place),
+			    r->want);
+		return false;
+	}
+	if (tf_place_cores(r->place, r->want, &t, &r->cores, why, sizeof(why))) {
+		printf("shell: tf run: %s\n", why);
+		return false;
+	}
+	skb_fmt_cores(r->cores, list, sizeof(list));
+	printf("tf run: %s:%u places %s on cores %s\n", tf_place_name(r->place), r->want, r->name,
+	       list);
+	return true;
 }
 
 static void tf_run(const struct command *cmd, unsigned n, char **words)
@@ -42,6 +104,8 @@ static void tf_run(const struct command *cmd, unsigned n, char **words)
 		shell_usage(cmd, "%s", why);
 		return;
 	}
+	if (r.place != TF_PLACE_GIVEN && !place(&r))
+		return;
 	tf_pack_run(&r, w);
 	err = ask(w, &m);
 	if (err == ERR_NOT_FOUND)
