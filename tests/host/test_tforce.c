@@ -267,11 +267,16 @@ TEST(packed_fills_the_largest_shared_cache_first)
 		t.llc[c] = 0xF0;
 	CHECK_EQ(place(TF_PLACE_PACKED, 3, &t), 0x70);
 	CHECK_EQ(place(TF_PLACE_PACKED, 6, &t), 0xF3);	/* then the half with core 0 */
-	/* A cache shared across nodes is not a group: the node splits it. */
+	/* A cache shared across nodes is not a group: the node splits it
+	 * (nodes interleaved here: 0 and 3 on node 0, 1 and 2 on node 1). */
 	t = two_nodes(2, false);
 	for (unsigned c = 0; c < 4; c++)
 		t.llc[c] = 0xF;
-	CHECK_EQ(place(TF_PLACE_PACKED, 2, &t), 0x3);
+	t.node[1] = t.node[2] = 1;
+	t.node[3] = 0;
+	CHECK_EQ(place(TF_PLACE_PACKED, 2, &t), 0x9);
+	CHECK_EQ(place(TF_PLACE_SPREAD, 2, &t), 0x3);
+	t = two_nodes(2, false);
 	/* No cache known: each core alone, lowest first. */
 	for (unsigned c = 0; c < 4; c++)
 		t.llc[c] = 0;
