@@ -140,9 +140,20 @@ static err_t tf_parse_place(const char *text, unsigned ncores, struct tf_run *ou
 err_t tf_parse_run(unsigned nwords, char *const *words, unsigned ncores, struct tf_run *out,
 		   char *why, unsigned why_size)
 {
-	unsigned on = nwords == 4 ? 2 : 3;	/* where "on" must stand */
+	unsigned on;
 	err_t err;
 
+	out->hb_s = 0;
+	if (nwords > 0 && strncmp(words[nwords - 1], "hb=", 3) == 0) {
+		const char *s = words[nwords - 1] + 3;
+		unsigned v;
+		if (!number(&s, &v) || *s != '\0' || v == 0 || v > TF_HB_MAX_S)
+			return say("'%s' wants the seconds between a member's beats, 1..%u",
+				   words[nwords - 1], TF_HB_MAX_S);
+		out->hb_s = v;
+		nwords--;
+	}
+	on = nwords == 4 ? 2 : 3;	/* where "on" must stand */
 	if ((nwords == 3 || nwords == 4) && strcmp(words[nwords - 1], "on") == 0)
 		return say("nothing after 'on': the set of cores is empty");
 	if (nwords != 4 && nwords != 5)
@@ -215,7 +226,7 @@ err_t tf_word_name(uint64_t w, char out[9])
 
 void tf_pack_run(const struct tf_run *r, uint64_t w[4])
 {
-	w[0] = TF_REQ_RUN | r->arg << 8;
+	w[0] = TF_REQ_RUN | r->arg << 8 | (uint64_t)r->hb_s << 56;
 	w[1] = r->cores;
 	w[2] = tf_name_word(r->name);
 	w[3] = tf_name_word(r->prog);
@@ -229,7 +240,8 @@ err_t tf_unpack_run(const uint64_t w[4], struct tf_run *out)
 		return ERR_BAD_MESSAGE;
 	if ((err = tf_word_name(w[2], out->name)) || (err = tf_word_name(w[3], out->prog)))
 		return err;
-	out->arg = w[0] >> 8;
+	out->arg = w[0] >> 8 & TF_ARG_MAX;
+	out->hb_s = (unsigned)(w[0] >> 56);
 	out->cores = w[1];
 	return OK;
 }

@@ -4,11 +4,14 @@
  * tests (tests/host/test_tforce.c) and a fuzzer (tests/fuzz/fuzz_tforce.c)
  * can drive every case. No system calls and no global state.
  *
- *	tf run NAME PROG [ARG] on CORES
+ *	tf run NAME PROG [ARG] on CORES [hb=S]
  *	CORES	ITEM[,ITEM]...	ITEM = CORE or FIRST-LAST (decimal)
  *		spread:N	N cores over as many NUMA nodes as there are
  *		packed:N	N cores sharing caches and a node as far as
  *				they can (lib/tfplace.c, from the SKB's facts)
+ *	hb=S	every member must beat (mon_beat) at least every S seconds,
+ *		1..TF_HB_MAX_S; one that misses is killed as hung, and the
+ *		force restarts (one_for_all)
  *
  * A set of cores is a 64-bit mask (TOPO_MAX_CORES is 64). Every parser
  * answers OK, or ERR_INVALID_ARG with one line in why[0..why_size) that
@@ -26,6 +29,7 @@
 #define TF_MAX_CORES	64
 #define TF_MAX_MEMBERS	16	/* = SV_MAX_CHILDREN: one child per member */
 #define TF_ARG_MAX	((1ull << 48) - 1)	/* what a member's argument has room for */
+#define TF_HB_MAX_S	255			/* hb=S: one byte of the request */
 
 /* A member's argument (its program's libc_arg): the force's ARG, and the
  * force's id in init (1..255) in bits 48..55, under which init registers
@@ -48,6 +52,7 @@ struct tf_run {
 	uint64_t cores;		/* bit c: a member on core c (0 until placed) */
 	enum tf_place place;	/* not GIVEN: tf_place_cores fills `cores` */
 	unsigned want;		/* ... with this many (1..TF_MAX_MEMBERS) */
+	unsigned hb_s;		/* hb=S: seconds between beats; 0: no heartbeats */
 };
 
 /*
@@ -103,7 +108,8 @@ unsigned tf_core_of(uint64_t cores, unsigned rank);
  * The requests to init (usr/init/tforce.c), through the endpoint the shell
  * has for `tree` (CPTR_SUPERVISOR). One LMP call of four words; w0's low
  * byte is the request, numbered past the tree's SVR_REQ_ROW:
- *	RUN	w0 = TF_REQ_RUN | ARG << 8, w1 = CORES, w2 = NAME, w3 = PROG
+ *	RUN	w0 = TF_REQ_RUN | ARG << 8 | S << 56, w1 = CORES, w2 = NAME,
+ *		w3 = PROG
  *		(names NUL-padded to a word); reply w0 = the error
  *	KILL	w2 = NAME; reply w0 = the error
  *	FORCE	w1 = the index of a force; reply w0 = the error (ERR_NOT_FOUND

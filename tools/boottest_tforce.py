@@ -11,7 +11,7 @@ import re
 
 import boottest_superv as sup
 
-UPROG_IDLE = sup.UPROG_IDLE
+UPROG_IDLE, UPROG_BEATS, UPROG_HANGS = sup.UPROG_IDLE, sup.UPROG_BEATS, sup.UPROG_HANGS
 PROMPT = "flotilla> "
 
 
@@ -251,7 +251,48 @@ def placed_by_the_skb(res, args, bt, smp=4, nodes=2):
     sup.verdict(res, bt, name, problems, log, text)
 
 
+def members_that_stop_beating(res, args, bt, smp=4):
+    """`tf run ... hb=S`: a force whose members beat (uprog mode 39, every
+    100 ms) runs on untouched; one whose members spin without beating
+    (mode 40) has a member killed as hung when its 2 s run out, and the
+    force restarts as a whole (one_for_all); a bad hb= is refused."""
+    name = f"boot/special/smp{smp}_task_force_members_that_stop_beating_are_restarted"
+    if args.filter and args.filter not in name:
+        return
+    bad = ("tf run x uprog on 1 hb=0",
+           r"^shell: tf: 'hb=0' wants the seconds between a member's beats, 1\.\.255; usage: ")
+    steps = [
+        (bt.SHELL_BANNER, f"tf run b uprog {UPROG_BEATS} on 1 hb=5\r"),
+        (None, f"tf run h uprog {UPROG_HANGS} on 2-3 hb=2\r"),
+        (r"^init: h: restarted uprog@3 as 3:\d+ \(was 3:\d+; restart 1\)$", "tf ls\r"),  # 2
+        (None, bad[0] + "\r"),
+        (None, "tf kill h\r"),
+        (None, "tf kill b\r"),
+        (None, "poweroff\r"),
+    ]
+    script = sup.shell_script(bt, steps)
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                                kernel=args.kernel)
+    want = [
+        (r"^init: h: killing uprog@[23] [23]:\d+ \(it missed its heartbeat\)$", None),
+        (r"^init: h: restarted uprog@2 as 2:\d+ \(was 2:\d+; restart 1\)$", 1),
+        (r"^task force b: killed$", 1),
+        (bad[1], 1),
+    ]
+    problems = sup.problems_of(text, want, forbid=[r"^init: b: killing", r"^init: b: restarted",
+                                                   r"^task force x"])
+    problems += ls_problems(text, matched, 2, "b", 0, [1])[0]
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    sup.verdict(res, bt, name, problems, log, text)
+
+
 def run(res, args, bt):
     run_list_kill(res, args, bt)
     demo(res, args, bt)
     placed_by_the_skb(res, args, bt)
+    members_that_stop_beating(res, args, bt)

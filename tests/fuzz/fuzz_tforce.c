@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tf_pack_run(&r, w);
 		if (tf_unpack_run(w, &back) != OK || strcmp(back.name, r.name) ||
 		    strcmp(back.prog, r.prog) || back.arg != r.arg || back.cores != r.cores ||
+		    back.hb_s != r.hb_s || r.hb_s > TF_HB_MAX_S ||
 		    tf_count(r.cores) > TF_MAX_MEMBERS)
 			__builtin_trap();
 	} else if (why[0] == '\0') {

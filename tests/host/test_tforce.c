@@ -298,3 +298,42 @@ TEST(placements_that_cannot_be_made_are_refused)
 	t.present = 0;
 	CHECK_EQ(place(TF_PLACE_SPREAD, 1, &t), ~0ull);
 }
+
+TEST(heartbeats_are_read_and_carried_to_init)
+{
+	struct tf_run r, back;
+	uint64_t w[4];
+
+	CHECK_EQ(run("h uprog 39 on 1-2 hb=5", 4, &r), OK);
+	CHECK_EQ(r.hb_s, 5);
+	CHECK_EQ(r.arg, 39);
+	CHECK_EQ(r.cores, 0x6);
+	tf_pack_run(&r, w);
+	CHECK_EQ(tf_unpack_run(w, &back), OK);
+	CHECK_EQ(back.hb_s, 5);
+	CHECK_EQ(back.arg, 39);
+	CHECK_EQ(run("h uprog on spread:2 hb=255", 4, &r), OK);
+	CHECK_EQ(r.hb_s, 255);
+	CHECK_EQ(r.place, TF_PLACE_SPREAD);
+	CHECK_EQ(run("h uprog on 1", 4, &r), OK);
+	CHECK_EQ(r.hb_s, 0);
+	/* The largest ARG and hb side by side: neither spills into the other. */
+	CHECK_EQ(run("h uprog 281474976710655 on 0 hb=255", 1, &r), OK);
+	tf_pack_run(&r, w);
+	CHECK_EQ(tf_unpack_run(w, &back), OK);
+	CHECK_EQ(back.arg, TF_ARG_MAX);
+	CHECK_EQ(back.hb_s, 255);
+}
+
+TEST(bad_heartbeats_are_refused_with_reasons)
+{
+	struct tf_run r;
+
+	CHECK_EQ(run("h uprog on 1 hb=0", 4, &r), ERR_INVALID_ARG);
+	CHECK(strstr(why, "'hb=0' wants the seconds between a member's beats, 1..255"));
+	CHECK_EQ(run("h uprog on 1 hb=256", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("h uprog on 1 hb=", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("h uprog on 1 hb=5s", 4, &r), ERR_INVALID_ARG);
+	CHECK_EQ(run("h uprog hb=5", 4, &r), ERR_INVALID_ARG);	/* no cores at all */
+	CHECK_EQ(run("h uprog on 1 hb=5 hb=5", 4, &r), ERR_INVALID_ARG);
+}

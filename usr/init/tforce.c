@@ -116,6 +116,8 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		 * killed restarts the whole force (one_for_all). */
 		c->restart = SV_TRANSIENT;
 		c->rt_flags = MON_SPAWN_RAM_1M;
+		/* hb=S: a member that stops beating is hung (supervision.md). */
+		c->heartbeat_ns = (uint64_t)r.hb_s * 1000000000ull;
 	}
 	if ((err = sv_check(&spec, ncores, spawn_has_program, why, sizeof(why)))) {
 		printf("init: task force %s refused: %s\n", r.name, why);
