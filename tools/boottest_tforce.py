@@ -47,6 +47,25 @@ def ls_problems(text, matched, k, name, restarts, cores, state="running"):
     return out, {int(c): p for c, p, _ in members}
 
 
+def shell_boot(bt, args, name, steps, smp=4, **kw):
+    """One boot driven by shell `steps` (boottest_superv.shell_script);
+    (status, text, log, matched, script)."""
+    script = sup.shell_script(bt, steps)
+    matched = []
+    kw.setdefault("mem", args.mem)
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp,
+                                kernel=args.kernel, **kw)
+    return status, text, log, matched, script
+
+
+def ended_well(matched, script, status):
+    """The script ran to its end and poweroff ended QEMU with status 0."""
+    if len(matched) < len(script):
+        return [f"script step {len(matched) + 1} of {len(script)} never matched"]
+    return [f"QEMU exit {status} after poweroff, want 0"] if status != 0 else []
+
+
 def run_list_kill(res, args, bt, smp=4):
     name = f"boot/special/smp{smp}_task_forces_run_list_and_kill"
     if args.filter and args.filter not in name:
@@ -82,11 +101,7 @@ def run_list_kill(res, args, bt, smp=4):
         (None, "ps\r"),
         (None, "poweroff\r"),
     ]
-    script = sup.shell_script(bt, steps)
-    matched = []
-    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
-                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
-                                kernel=args.kernel)
+    status, text, log, matched, script = shell_boot(bt, args, name, steps, smp)
     want = [
         (r"^init: forces: starting supervisor w \(one_for_all, at most 3 restarts in 60 s\)$", 1),
         (r"^task force w: uprog on 3 cores$", 1),
@@ -128,10 +143,7 @@ def run_list_kill(res, args, bt, smp=4):
         ps = block_after(text, matched[first_after_bad + 4])
         if re.search(r"^[123]:\d+ +\w+ +uprog$", ps, re.M):
             problems.append("ps after tf kill still lists a uprog")
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += ended_well(matched, script, status)
     sup.verdict(res, bt, name, problems, log, text)
 
 
@@ -168,11 +180,7 @@ def demo(res, args, bt, smp=4):
         (None, "tree\r"),                                                          # 6
         (None, "poweroff\r"),
     ]
-    script = sup.shell_script(bt, steps)
-    matched = []
-    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
-                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
-                                kernel=args.kernel)
+    status, text, log, matched, script = shell_boot(bt, args, name, steps, smp)
     want = [
         (r"^tfdemo: 4 members on cores 0,1,2,3, a \w+ tree from core 0; primes below 1000000 "
          r"in 8 rounds$", 3),
@@ -199,10 +207,7 @@ def demo(res, args, bt, smp=4):
     problems += sup.tree_problems(text, matched, 6, {
         "q": ("-", "running", 0), "tfdemo@0": ("0:-", "idle", 1), "tfdemo@1": ("1:-", "idle", 1),
         "tfdemo@2": ("2:-", "idle", 1), "tfdemo@3": ("3:-", "idle", 1)})
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += ended_well(matched, script, status)
     sup.verdict(res, bt, name, problems, log, text)
 
 
@@ -227,11 +232,7 @@ def placed_by_the_skb(res, args, bt, smp=4, nodes=2):
     ]
     steps += [(None, cmd + "\r") for cmd, _ in bad]
     steps += [(None, "tf kill s\r"), (None, "tf kill p\r"), (None, "poweroff\r")]
-    script = sup.shell_script(bt, steps)
-    matched = []
-    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
-                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem="256M",
-                                kernel=args.kernel, numa=nodes)
+    status, text, log, matched, script = shell_boot(bt, args, name, steps, smp, mem="256M", numa=nodes)
     want = [
         (r"^tf run: spread:2 places s on cores 0,2$", 1),
         (r"^task force s: uprog on 2 cores$", 1),
@@ -244,10 +245,7 @@ def placed_by_the_skb(res, args, bt, smp=4, nodes=2):
     problems = sup.problems_of(text, want, forbid=[r"^task force q", r"^init: q:"])
     problems += ls_problems(text, matched, 1, "s", 0, [0, 2])[0]
     problems += ls_problems(text, matched, 3, "p", 0, [0, 1])[0]
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += ended_well(matched, script, status)
     sup.verdict(res, bt, name, problems, log, text)
 
 
@@ -270,11 +268,7 @@ def members_that_stop_beating(res, args, bt, smp=4):
         (None, "tf kill b\r"),
         (None, "poweroff\r"),
     ]
-    script = sup.shell_script(bt, steps)
-    matched = []
-    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
-                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
-                                kernel=args.kernel)
+    status, text, log, matched, script = shell_boot(bt, args, name, steps, smp)
     want = [
         (r"^init: h: killing uprog@[23] [23]:\d+ \(it missed its heartbeat\)$", None),
         (r"^init: h: restarted uprog@2 as 2:\d+ \(was 2:\d+; restart 1\)$", 1),
@@ -284,10 +278,7 @@ def members_that_stop_beating(res, args, bt, smp=4):
     problems = sup.problems_of(text, want, forbid=[r"^init: b: killing", r"^init: b: restarted",
                                                    r"^task force x"])
     problems += ls_problems(text, matched, 2, "b", 0, [1])[0]
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += ended_well(matched, script, status)
     sup.verdict(res, bt, name, problems, log, text)
 
 
