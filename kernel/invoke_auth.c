@@ -330,8 +330,10 @@ static err_t decode_console_screen(struct cte *c, const uint64_t a[5], union inv
 }
 
 /* Late: the kernel's text goes out through the caller's buffer, which
- * faults only as it is written, and whether the screen is still the
- * kernel's is shared state read under the console lock. */
+ * faults only as it is written, and whether the screen came up
+ * (ERR_UNSUPPORTED when screen_init refused it) and is still the
+ * kernel's (ERR_HANDED_OVER) is shared state read under the console
+ * lock. */
 static err_t perform_console_screen(struct cte *c, const union invoke_args *x, uint64_t *ret)
 {
 	*ret = 0;

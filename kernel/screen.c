@@ -186,6 +186,9 @@ void screen_reclaim(void)
 	static const char note[] =
 		"[the kernel took the screen back from the console service to report a panic; the serial port has what came before]\n";
 
+	/* A core draws only once its own tables map the framebuffer. */
+	if (!arch_has_core() || !this_core()->pml4_pa)
+		return;
 	console_acquire();
 	if (screen.handed) {
 		fbcon_clear(&screen.con);

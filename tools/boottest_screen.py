@@ -292,6 +292,7 @@ def screen_boot(res, args, fw, smp=SMP):
             if os.path.exists(shot):
                 os.unlink(shot)
         took = []                       # (why not or '', serial text at the screendump)
+        typing = []                     # why the keys could not be pressed, if they could not
 
         def shoot_then_type(k, line):
             def step(sofar):
@@ -305,7 +306,11 @@ def screen_boot(res, args, fw, smp=SMP):
                         break
                     time.sleep(0.5)
                 took.append((why, sofar))
-                return "" if why else (sendkeys(sock, line) and "")
+                if not why:
+                    keys = sendkeys(sock, line)
+                    if keys:
+                        typing.append(f"typing '{line}': {keys}")
+                return ""
             return step
 
         prompt = re.escape(boottest.SHELL_PROMPT)
@@ -320,7 +325,8 @@ def screen_boot(res, args, fw, smp=SMP):
             continue
         if len(took) <= k:
             what = ("the shell's prompt never came" if k == 0 else
-                    f"'{TYPED}' typed at the keyboard was not echoed and answered with a prompt")
+                    f"'{TYPED}' typed at the keyboard was not echoed and answered with a prompt"
+                    + (f" ({'; '.join(typing)})" if typing else ""))
             res.add("FAIL", n, f"{what}; log {log}\n" + boottest.tail(text))
             continue
         why, sofar = took[k]

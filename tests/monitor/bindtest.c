@@ -65,10 +65,12 @@ static uint64_t free_here(void)
 
 static uint64_t free_before;
 
+/* At least as much as after the first round: a frame of that round may
+ * still have been on its way back when it was measured. */
 static bool free_again(unsigned unused)
 {
 	(void)unused;
-	return free_here() == free_before;
+	return free_here() >= free_before;
 }
 
 /* A server on the last core and a client here, one channel; neither

@@ -101,8 +101,6 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		return ERR_NOT_FOUND;
 	if (find(r.name) >= 0)
 		return ERR_NAME_IN_USE;
-	if (r.arg > TF_ARG_MAX)
-		return ERR_INVALID_ARG;
 	unsigned id = new_id();
 	strlcpy(spec.name, r.name, sizeof(spec.name));
 	for (unsigned k = 0; k < tf_count(r.cores); k++) {

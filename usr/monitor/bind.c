@@ -630,6 +630,11 @@ void bind_proc_ending(uint64_t base, uint64_t size)
 			tell_closed(e);		/* the record is read, not reused */
 		} else if (e->peer_closed) {
 			take_back(i);		/* an error leaves it pinned, safely */
+		} else if (e->peer == me) {
+			bool closed;		/* the server's end here: done too? */
+			unbind_here(me, e->chan, 1, &closed);
+			if (closed)
+				take_back(i);
 		} else {
 			tell_closed(e);
 		}
@@ -646,6 +651,8 @@ static err_t on_end_closed(struct idl_binding *b, uint64_t chan)
 	bool closed;
 	err_t err;
 
+	if (chan == 0)
+		return ERR_BAD_MESSAGE;		/* no channel is named 0: an end being made is */
 	for (i = 0; i < BINDINGS; i++)
 		if (bindings[i].used && bindings[i].peer == from && bindings[i].chan == chan)
 			break;

@@ -82,6 +82,7 @@ static void emit(const char *s, size_t n)
 {
 	if (!serving) {
 		sys_debug_print(s, n);	/* the kernel's direct path, locked */
+		screen_write(s, n);	/* the kernel draws no more once it is ours */
 		return;
 	}
 	/* An error (the transmitter timed out) has nowhere to be reported:

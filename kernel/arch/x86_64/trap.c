@@ -14,6 +14,7 @@
 #include "lib/ksyms.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
+#include "kernel/screen.h"
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/fault.h"
@@ -245,6 +246,7 @@ void trap_dispatch(struct trap_frame *f)
 		arch_halt_core();
 	}
 	c->in_fault = true;
+	screen_reclaim();	/* after in_fault: a fault in it halts */
 	report_fault(f);
 	kchan_report_fault(f->vector, trap_name(f->vector), f->vector == 14 ? read_cr2() : 0,
 			   f->rip);

@@ -202,6 +202,11 @@ err_t arch_user_translate(uint64_t pml4_pa, uint64_t va, bool write, uint64_t *p
 		if (level > 0 && (e & PTE_PS))
 			return ERR_BAD_ADDRESS;	/* user large pages are not made */
 		table = e & PTE_ADDR;
+		/* A device page (a DEVFRAME, mapped uncached): the kernel
+		 * copies only through its direct map of RAM, cached, and a
+		 * device may lie past it; no system call reads or writes one. */
+		if (level == 0 && (e & PTE_PCD))
+			return ERR_BAD_ADDRESS;
 	}
 	*pa = table | (va & 0xFFF);
 	return OK;
