@@ -184,14 +184,13 @@ err_t tf_parse_run(unsigned nwords, char *const *words, unsigned ncores, struct 
 	out->cores = 0;
 	if ((err = tf_parse_place(words[on + 1], ncores, out, why, why_size)))
 		return err;
-	if (out->place != TF_PLACE_GIVEN)
-		goto named;
-	if ((err = tf_parse_cores(words[on + 1], ncores, &out->cores, why, why_size)))
-		return err;
-	if (tf_count(out->cores) > TF_MAX_MEMBERS)
-		return say("%u cores: a force has at most %u members", tf_count(out->cores),
-			   TF_MAX_MEMBERS);
-named:
+	if (out->place == TF_PLACE_GIVEN) {
+		if ((err = tf_parse_cores(words[on + 1], ncores, &out->cores, why, why_size)))
+			return err;
+		if (tf_count(out->cores) > TF_MAX_MEMBERS)
+			return say("%u cores: a force has at most %u members", tf_count(out->cores),
+				   TF_MAX_MEMBERS);
+	}
 	memcpy(out->name, words[0], strlen(words[0]) + 1);	/* checked to fit */
 	memcpy(out->prog, words[1], strlen(words[1]) + 1);
 	return OK;

@@ -346,21 +346,36 @@ err_t window_map_page(capaddr_t frame, void **va)
 			  ci.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE), va);
 }
 
+/* Frame i read-write in a page table of its own, made in slot tables[i]
+ * of CNode `cn` and put at the window's PDIR entry `entry` + i: the
+ * frames 2 MiB apart, one after another. */
+static err_t map_in_tables(capaddr_t cn, const capaddr_t *tables, const capaddr_t *frames,
+			   unsigned n, unsigned entry)
+{
+	err_t err;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((err = ram_retype(cn, CADDR_L2(tables[i]), CAP_PTABLE, 0)) ||
+		    (err = vnode_map(W_PDIR, entry + i, tables[i], 0)) ||
+		    (err = vnode_map(tables[i], 0, frames[i], CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
+			return err;
+	return OK;
+}
+
 err_t window_map_frames(const capaddr_t *frames, unsigned n, void **va)
 {
 	static bool used;
+	capaddr_t tables[WINDOW_FRAMES_MAX];
 	err_t err;
 
 	if (used || n > WINDOW_FRAMES_MAX)
 		return ERR_TOO_MANY;
 	if ((err = window_init()))
 		return err;
-	/* Frame i in its own table, PDIR entry 3 + i: 2 MiB apart. */
 	for (unsigned i = 0; i < n; i++)
-		if ((err = ram_retype(T_PROCCN, CADDR_L2(W_PT_FRAME(i)), CAP_PTABLE, 0)) ||
-		    (err = vnode_map(W_PDIR, 3 + i, W_PT_FRAME(i), 0)) ||
-		    (err = vnode_map(W_PT_FRAME(i), 0, frames[i], CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
-			return err;
+		tables[i] = W_PT_FRAME(i);
+	if ((err = map_in_tables(T_PROCCN, tables, frames, n, 3)))
+		return err;
 	used = true;
 	*va = (void *)(uintptr_t)FRAME_VA;
 	return OK;
@@ -375,13 +390,9 @@ err_t window_map_device(const capaddr_t *frames, const capaddr_t *tables, unsign
 		return ERR_TOO_MANY;
 	if ((err = window_init()))
 		return err;
-	/* Frame i in the caller's table i, PDIR entry 8 + i: 2 MiB apart,
-	 * after window_map_frames' four. */
-	for (unsigned i = 0; i < n; i++)
-		if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(tables[i]), CAP_PTABLE, 0)) ||
-		    (err = vnode_map(W_PDIR, 8 + i, tables[i], 0)) ||
-		    (err = vnode_map(tables[i], 0, frames[i], CAP_RIGHT_READ | CAP_RIGHT_WRITE)))
-			return err;
+	/* In the caller's tables, after window_map_frames' four entries. */
+	if ((err = map_in_tables(CPTR_TASKCN, tables, frames, n, 8)))
+		return err;
 	used = true;
 	*va = (void *)(uintptr_t)DEVICE_VA;
 	return OK;

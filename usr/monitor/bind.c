@@ -607,14 +607,17 @@ static err_t unbind(unsigned i)
  * the server's core says so (on_end_closed). An end still being made
  * (chan 0) or already closed (told) is left alone.
  */
-static void tell_closed(const struct binding *e)
+/* Whether the other end is done too, which only an end on this core can
+ * say at once (another core's answers with end_closed in turn). */
+static bool tell_closed(const struct binding *e)
 {
-	bool closed;
+	bool closed = false;
 
 	if (e->peer == me)
 		unbind_here(me, e->chan, !e->server, &closed);
 	else
 		if_intermon_end_closed_send(mesh_to(e->peer), e->chan);
+	return closed;
 }
 
 void bind_proc_ending(uint64_t base, uint64_t size)
@@ -628,15 +631,8 @@ void bind_proc_ending(uint64_t base, uint64_t size)
 		if (e->server) {
 			free_end(i);
 			tell_closed(e);		/* the record is read, not reused */
-		} else if (e->peer_closed) {
+		} else if (e->peer_closed || tell_closed(e)) {
 			take_back(i);		/* an error leaves it pinned, safely */
-		} else if (e->peer == me) {
-			bool closed;		/* the server's end here: done too? */
-			unbind_here(me, e->chan, 1, &closed);
-			if (closed)
-				take_back(i);
-		} else {
-			tell_closed(e);
 		}
 	}
 }

@@ -80,15 +80,13 @@ static bool asked[SPAWN_MAX];
 /* Core 0: bytes to the wire, through the driver once it is up. */
 static void emit(const char *s, size_t n)
 {
-	if (!serving) {
+	/* An error of the driver (the transmitter timed out) has nowhere to
+	 * be reported: the UART is the console. The next line tries again. */
+	if (!serving)
 		sys_debug_print(s, n);	/* the kernel's direct path, locked */
-		screen_write(s, n);	/* the kernel draws no more once it is ours */
-		return;
-	}
-	/* An error (the transmitter timed out) has nowhere to be reported:
-	 * the UART is the console. The next line tries again. */
-	uart_write(&uart, s, n);
-	screen_write(s, n);
+	else
+		uart_write(&uart, s, n);
+	screen_write(s, n);		/* once taken, the kernel draws no more */
 }
 
 static void write_out(unsigned core)
