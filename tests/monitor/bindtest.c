@@ -175,5 +175,15 @@ TEST_CORES(malformed_bind_messages_are_dropped, 2)
 	CHECK_ERR(bind_ask_unbind(last, 0x1000, &closed), OK);
 	CHECK(closed);
 	CHECK(mesh_dropped_more(last, &seen, 0));
+	/* A dead process's end: channel 0 (an end being made is named so)
+	 * and a malformed one are dropped; one for no channel is news of an
+	 * end that went already, and changes nothing. */
+	CHECK_ERR(if_intermon_end_closed_send(mesh_to(last), 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_END_CLOSED, 2, w, 2), OK);	/* long */
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_end_closed_send(mesh_to(last), 0x1000), OK);
+	CHECK_ERR(mesh_ping(last, &cycles), OK);
+	CHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }
