@@ -1134,7 +1134,8 @@ def run_specials(res, args):
     # ACPI (one node, one core: what CPUID alone says).
     skb_tests = [rf"^PASS init/usertest/skb_{t}$" for t in (
         "summary_counts_every_core", "cores_nodes_and_distances_agree", "caches_and_round_trips",
-        "numa_tree_reaches_every_core_once", "refuses_cores_and_nodes_that_do_not_exist")]
+        "numa_tree_reaches_every_core_once", "refuses_cores_and_nodes_that_do_not_exist",
+        "closes_and_opens_again_more_often_than_the_window_holds")]
     special(res, args, "skb_answers_every_query_on_two_nodes",
             skb_tests + [r"^skb: the facts of 4 cores on 2 nodes", r"^usertest: \d+ passed, 0 failed"],
             smp=4, mem="256M", append="utest=init/usertest", numa=2)

@@ -288,9 +288,61 @@ def ordered_stop(res, args, bt, smp=4):
     verdict(res, bt, name, problems, log, text)
 
 
+def skb_restarted(res, args, bt, smp=2):
+    """The System Knowledge Base is a supervised service: `tree` shows it
+    under init's system supervisor on core 0; the shell's `skb` binds to
+    it; the shell kills it (0:PID from `tree`); init restarts it and
+    says so, naming both instances; the restarted SKB takes its name
+    back; the shell's next `skb` finds its kept channel dead, says so,
+    binds again and prints the facts; `tree` counts the restart."""
+    name = f"boot/special/smp{smp}_the_skb_is_supervised_and_restarted"
+    if args.filter and args.filter not in name:
+        return
+    def kill_skb(sofar):
+        m = re.findall(r"^ +skb +0:(\d+) +running", sofar, re.M)
+        return f"kill 0:{m[-1] if m else 'none'}\r"
+    facts = rf"^skb: generation \d+; cores \S+ present of {smp} known "
+    script = shell_script(bt, [
+        (bt.SHELL_BANNER, "tree\r"),                                             # 0
+        (None, "skb\r"),                                                         # 1
+        (None, kill_skb),                                                        # 2
+        (r"^init: system: restarted skb as 0:\d+ \(was 0:\d+; restart 1\)$", "skb\r"),  # 3
+        (r"^skb: the facts of [\s\S]*?" + re.escape(bt.SHELL_PROMPT), "skb\r"),
+        (None, "tree\r"),                                                        # 5
+        (None, "poweroff\r"),
+    ])
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                                kernel=args.kernel)
+    want = [
+        (r"^killed 0:\d+$", 1),
+        (r"^init: system: skb 0:\d+ ended \(killed\); restarting \(one_for_one\)$", 1),
+        (r"^init: system: restarted skb as 0:\d+ \(was 0:\d+; restart 1\)$", 1),
+        (r"^skb: the facts of \d+ cores? on \d+ nodes?, generation \d+, as 'skb'$", 2),
+        (r"^shell: skb: no answer on the channel to the System Knowledge Base "
+         r"\(ERR_[A-Z_]+\); binding to it again$", 1),
+        (facts, 3),
+    ]
+    problems = problems_of(text, want, forbid=[r"^init: system: restarted shell",
+                                               r"^shell: skb: cannot reach"])
+    problems += tree_problems(text, matched, 0, {
+        "system": ("-", "running", 0), "skb": ("0:\\d+", "running", 0),
+        "shell": ("0:\\d+", "running", 0)})
+    problems += tree_problems(text, matched, 5, {
+        "system": ("-", "running", 0), "skb": ("0:\\d+", "running", 1),
+        "shell": ("0:\\d+", "running", 0)})
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    verdict(res, bt, name, problems, log, text)
+
+
 def run(res, args, bt):
     by_policy(res, args, bt)
     bad_specs(res, args, bt)
     rest_for_one_on_cores(res, args, bt)
     heartbeats(res, args, bt)
     ordered_stop(res, args, bt)
+    skb_restarted(res, args, bt)

@@ -161,6 +161,9 @@ def run_one(name, timeout):
     took = time.monotonic() - start
     if m:
         return "PASS", f"{fields['Guards']} caught it in {took:.0f} s: {m.group(0).strip()[:100]}"
+    if re.search(r"^make(\[\d+\])?: \*\*\* ", out, re.M):
+        return "FAIL", (f"did not build, so it says nothing about {fields['Guards']}; "
+                        f"log {os.path.relpath(work, ROOT)}/mutant.log")
     return "FAIL", (f"survived: {fields['Guards']} did not fail ({fields['Mutant']}); "
                     f"log {os.path.relpath(work, ROOT)}/mutant.log")
 
@@ -191,7 +194,7 @@ def main():
         return 0
     if a.check:
         return 1 if check_all(selected) else 0
-    killed = survived = 0
+    killed = survived = unbuilt = 0
     for n in selected:
         try:
             verdict, why = run_one(n, a.timeout)
@@ -200,9 +203,11 @@ def main():
         print(f"{verdict} mutants/{n}: {why}" if verdict == "FAIL" else f"PASS mutants/{n} ({why})",
               flush=True)
         killed += verdict == "PASS"
-        survived += verdict == "FAIL"
-    print(f"mutants: {killed} killed, {survived} survived")
-    return 1 if survived else 0
+        unbuilt += verdict == "FAIL" and why.startswith("did not build")
+        survived += verdict == "FAIL" and not why.startswith("did not build")
+    print(f"mutants: {killed} killed, {survived} survived"
+          + (f", {unbuilt} did not build" if unbuilt else ""))
+    return 1 if survived or unbuilt else 0
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ int faults_campaign(const char *cmdline)
 		seed = sys_clock_ns() % FLT_SEED_MAX + 1;
 	snprintf(spec, sizeof(spec), "faults:0x%llx@0",
 		 (unsigned long long)(FLT_DRIVER | n << 4 | seed << 32));
-	if ((err = init_start(cmdline, true, spec, NULL, &init))) {
+	if ((err = init_start(cmdline, true, spec, NULL, false, &init))) {
 		printf("faults: FAIL: cannot start init: %s: %s\n", err_name(err), err_msg(err));
 		return 1;
 	}

@@ -41,7 +41,7 @@ static int run_init_tests(const char *cmdline)
 	cmdline_find(cmdline, "utest", pattern, sizeof(pattern));
 	if (!test_selected("init/usertest", pattern))
 		return 0;
-	if ((err = init_start(cmdline, true, "usertest", NULL, &init))) {
+	if ((err = init_start(cmdline, true, "usertest", NULL, true, &init))) {
 		printf("FAIL user/init_runs_the_test_programs: cannot start init: %s: %s\n",
 		       err_name(err), err_msg(err));
 		return 1;
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 		/* With ufault the host decides when it has seen every fault. */
 		if (ufault)
 			supervisor_serve();
-		monitor_skb_start();
+		monitor_skb_measure();
 		failed += run_init_tests(cmdline);
 		monitor_poweroff(failed ? 0x11 : 0x10);
 	}

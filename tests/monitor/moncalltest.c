@@ -10,6 +10,7 @@
  * neighbours is crossed.
  */
 #include <stdio.h>
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
@@ -41,4 +42,19 @@ TEST(processes_start_list_and_kill_programs_on_other_cores)
 	if (status != 0)
 		test_fail("uprog on core 0: check %d failed", status);
 	CHECK_ERR(proc_kill(&p), OK);
+}
+
+/* MON_SPAWN_SKB: only a caller with the admin endpoint may ask for the
+ * SKB's facts (ERR_CAP_RIGHTS), and only core 0's monitor has them: a
+ * request for core 1, forwarded there, is refused by that core
+ * (ERR_UNSUPPORTED). Nothing is started either way. */
+TEST_CORES(only_core_0s_monitor_starts_an_skb_and_only_for_its_admin, 2)
+{
+	uint64_t w[4] = { MON_SPAWN | 1ull << 8 | (uint64_t)MON_SPAWN_SKB << 24 }, r[4] = { 0 };
+
+	memcpy(&w[1], "skb", 4);
+	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(moncall_serve_words(w, true, r), ERR_UNSUPPORTED);
+	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
+	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
 }

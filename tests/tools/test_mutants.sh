@@ -40,7 +40,7 @@ mutant() {	# name, old line, new line
 }
 mutant caught 'sum = 2 + 2' 'sum = 2 + 3'
 mutant harmless '# the sum' '# the total'
-got=$(cd "$TMP" && python3 tools/mutants.py 2>&1)
+got=$(cd "$TMP" && python3 tools/mutants.py caught harmless 2>&1)
 echo "$got" | grep -q '^PASS mutants/caught ' && pass tool_reports_a_killed_mutant ||
 	fail tool_reports_a_killed_mutant "$(echo "$got" | head -3)"
 echo "$got" | grep -q '^FAIL mutants/harmless: survived' && pass tool_reports_a_surviving_mutant ||
@@ -49,6 +49,18 @@ echo "$got" | grep -q '^mutants: 1 killed, 1 survived$' && pass tool_counts_both
 	fail tool_counts_both "$(echo "$got" | tail -1)"
 [ "$(cat "$TMP/code.py")" = "$(printf '# the sum\nsum = 2 + 2')" ] && pass tool_leaves_the_tree_alone ||
 	fail tool_leaves_the_tree_alone "code.py changed"
+# A mutant that does not build says nothing about its check: it is
+# reported as such, not as killed or survived.
+printf 'all:\n\tpython3 -c "import code"\n' >"$TMP/Makefile"
+(cd "$TMP" && git add Makefile && git -c user.name=t -c user.email=t@t commit -qm m)
+(cd "$TMP" && sed -i 's|sum = 2 + 2|sum = 2 +|' code.py && {
+	printf 'Mutant: broken\nGuards: check.py\nRun: make -s && python3 check.py\nExpect: ^FAIL sum\n---\n'
+	git diff; } >tests/mutants/broken.patch && git checkout -q code.py)
+got=$(cd "$TMP" && python3 tools/mutants.py broken 2>&1)
+echo "$got" | grep -q '^FAIL mutants/broken: did not build' && pass tool_reports_a_mutant_that_does_not_build ||
+	fail tool_reports_a_mutant_that_does_not_build "$(echo "$got" | head -3)"
+echo "$got" | grep -q '^mutants: 0 killed, 0 survived, 1 did not build$' && pass tool_counts_one_that_does_not_build ||
+	fail tool_counts_one_that_does_not_build "$(echo "$got" | tail -1)"
 printf 'Mutant: x\nRun: true\n---\n' >"$TMP/tests/mutants/bad.patch"
 got=$(cd "$TMP" && python3 tools/mutants.py --check 2>&1)
 echo "$got" | grep -q '^FAIL tools/mutants/bad_applies: ' && pass malformed_mutant_is_reported ||

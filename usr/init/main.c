@@ -4,7 +4,7 @@
  * with RAM of its own, the boot image, T_MONADMIN as its CPTR_MONITOR (so
  * that it can give the shell the right to power off) and an argument list:
  *
- *	init [-w] [-shell[=ARG]] [-sup=STRATEGY[:R/T]] SPEC...
+ *	init [-w] [-shell[=ARG]] [-skb] [-sup=STRATEGY[:R/T]] SPEC...
  *	SPEC = PROG[:ARG][@CORE][/OPTION]...	(lib/superv.h)
  *
  * The tree, each supervisor after OTP's rules (lib/superv.c):
@@ -14,7 +14,11 @@
  *			transient: when it gives up (reason shutdown) the
  *			root leaves it, so that programs in a restart loop
  *			do not take the shell down with them
- *	  system	one_for_one, 3 restarts in 5 s
+ *	  system	one_for_one, 3 restarts in 5 s (with -skb or -shell)
+ *	    skb		permanent, on core 0 (-skb): the System Knowledge
+ *			Base (usr/skb), with the facts core 0's monitor
+ *			gathers (MON_SPAWN_SKB); restarted, it exports its
+ *			name again and its clients bind again
  *	    shell	permanent, on core 0, with the power-off right and
  *			init's endpoint, through which `tree` asks for rows
  *			and `tf` for task forces
@@ -30,9 +34,10 @@
  * or more than SV_MAX_CHILDREN, starts none of the programs (a part of
  * the list would run as if it were the whole); the rest of the tree runs.
  *
- * With -w init exits once nothing runs in the tree, with the number of
- * programs that ended badly (or never started): that is how the boot
- * tests run test programs (tools/boottest.py). Otherwise it serves until
+ * With -w init exits once nothing runs under `programs` (the system's
+ * services run for ever), with the number of programs that ended badly
+ * (or never started): that is how the boot tests run test programs
+ * (tools/boottest.py). Otherwise it serves until
  * the root gives up: it polls the monitors every SVR_POLL_NS while
  * children run, and answers `tree` in between.
  */
@@ -56,7 +61,7 @@ static struct sv_spec root = { .name = "init", .strategy = SV_ONE_FOR_ONE, .inte
 static struct sv_spec programs = { .name = "programs", .strategy = SV_ONE_FOR_ONE,
 				   .intensity = 1, .period_s = 5 };
 static struct sv_spec system_sup = { .name = "system", .strategy = SV_ONE_FOR_ONE,
-				     .intensity = 3, .period_s = 5, .nchildren = 1 };
+				     .intensity = 3, .period_s = 5 };
 /* Task forces: the template is a supervisor, each force's own spec given
  * when it is added (svr_add_group); temporary, so that a force that gives
  * up is gone, and never restarts by itself. */
@@ -164,10 +169,23 @@ static bool read_programs(int nspecs, char **specs, const char *flags, unsigned 
 	return nspecs > 0;
 }
 
+/* A child of `system`: a service on core 0 that runs for ever. */
+static struct sv_child_spec *system_child(const char *name, unsigned rt_flags)
+{
+	struct sv_child_spec *c = &system_sup.child[system_sup.nchildren++];
+
+	strlcpy(c->name, name, sizeof(c->name));
+	strlcpy(c->prog, name, sizeof(c->prog));
+	c->restart = SV_PERMANENT;
+	c->rt_flags = rt_flags;
+	return c;
+}
+
 int main(int argc, char **argv)
 {
 	const char *flags = NULL, *shell = NULL;
-	int first = 1, node;
+	bool skb = false;
+	int first = 1, node, programs_node = -1;
 	unsigned bad = 0;
 	err_t err;
 
@@ -176,6 +194,8 @@ int main(int argc, char **argv)
 			;
 		else if (strncmp(argv[first], "-shell", 6) == 0)
 			shell = argv[first][6] == '=' ? argv[first] + 7 : "0";
+		else if (strcmp(argv[first], "-skb") == 0)
+			skb = true;
 		else if (strncmp(argv[first], "-sup=", 5) == 0)
 			flags = argv[first] + 5;
 		else
@@ -193,23 +213,24 @@ int main(int argc, char **argv)
 	bool have_programs = read_programs(argc - first, argv + first, flags, &bad);
 	if (have_programs)
 		under_root("programs", SV_TRANSIENT);
-	if (shell) {
-		struct sv_child_spec *c = &system_sup.child[0];
-		strlcpy(c->name, "shell", sizeof(c->name));
-		strlcpy(c->prog, "shell", sizeof(c->prog));
-		c->arg = strtoul(shell, NULL, 0);
-		c->restart = SV_PERMANENT;
+	/* The SKB first: the shell's `skb` and `tf` wait for its name. */
+	if (skb)
+		system_child("skb", MON_SPAWN_SKB);
+	if (shell)
 		/* 64 KiB of RAM and the boot image: what binding a channel to
 		 * the SKB takes (the shell's `skb`, docs/skb.md), and no more,
 		 * for core 0 may be short of memory. */
-		c->rt_flags = MON_SPAWN_ADMIN | MON_SPAWN_RAM_64K | SVR_GIFT;
+		system_child("shell", MON_SPAWN_ADMIN | MON_SPAWN_RAM_64K | SVR_GIFT)->arg =
+			strtoul(shell, NULL, 0);
+	if (system_sup.nchildren)
 		under_root("system", SV_PERMANENT);
+	if (shell)
 		under_root("forces", SV_PERMANENT);
-	}
+	unsigned in_root = 0;
 	if ((err = svr_add(&root, -1, 0, &node)) ||
-	    (have_programs && (err = svr_add(&programs, 0, 0, &node))) ||
-	    (shell && (err = svr_add(&system_sup, 0, have_programs, &node))) ||
-	    (shell && (err = svr_add(&forces_sup, 0, have_programs + 1, &node)))) {
+	    (have_programs && (err = svr_add(&programs, 0, in_root++, &programs_node))) ||
+	    (system_sup.nchildren && (err = svr_add(&system_sup, 0, in_root++, &node))) ||
+	    (shell && (err = svr_add(&forces_sup, 0, in_root++, &node)))) {
 		printf("init: cannot build the tree: %s: %s\n", err_name(err), err_msg(err));
 		return 100;
 	}
@@ -217,7 +238,7 @@ int main(int argc, char **argv)
 		tf_forces_node(node);	/* the last added */
 	svr_start(sys_clock_ns());
 	for (unsigned i = 0; have_programs && i < ninstances; i++)
-		if ((err = svr_add_instance(1, instance_args[i], sys_clock_ns())))
+		if ((err = svr_add_instance(programs_node, instance_args[i], sys_clock_ns())))
 			printf("init: cannot add instance %u: %s: %s\n", i, err_name(err), err_msg(err));
 	unsigned n = !have_programs ? 0 : programs.strategy == SV_SIMPLE_ONE_FOR_ONE ? ninstances :
 		     programs.nchildren;
@@ -231,7 +252,7 @@ int main(int argc, char **argv)
 			printf("init: the root supervisor has ended; init exits\n");
 			return 100 + (int)svr_bad();
 		}
-		if (wait && svr_quiet())
+		if (wait && (programs_node < 0 || svr_quiet_under(programs_node)))
 			break;
 		uint64_t at = svr_wake_at(now);
 		err = lmp_recv(INIT_EP, at == UINT64_MAX ? 0 : LMP_NONBLOCK, 0, &m);

@@ -11,6 +11,7 @@
 /* uchan_send's patience with a full ring: yields, then ticks of sleep. */
 #define SEND_YIELDS	100
 #define SEND_TICK_NS	1000000ull
+#define DEADLINE_STEP_NS	1000000ull	/* a sleep of a wait with a deadline */
 
 static struct idl_chan *of(struct idl_binding *b)
 {
@@ -88,6 +89,19 @@ err_t idl_chan_wait(struct idl_binding *b, enum idl_wait why)
 	struct lmp_msg m;
 	err_t err;
 
+	if (ch->deadline_ns) {
+		uint64_t now = sys_clock_ns();
+		if (now >= ch->deadline_ns)
+			return ERR_TIMEOUT;
+		if (++ch->polls < ch->c.polls) {
+			__builtin_ia32_pause();
+			return OK;
+		}
+		ch->polls = 0;
+		sys_sleep_until(now + DEADLINE_STEP_NS < ch->deadline_ns ? now + DEADLINE_STEP_NS :
+				ch->deadline_ns);
+		return OK;
+	}
 	if (why == IDL_WAIT_SEND) {
 		/* The receiver drains the ring without ringing back. */
 		if (++ch->send_waits < SEND_YIELDS)

@@ -3,7 +3,9 @@
  * first-fit. The allocator remembers which ranges of that capability it
  * has retyped (the kernel checks the same thing: a retype that overlaps a
  * child of the RAM fails), so a range given back with ram_release() after
- * its objects are destroyed is used again. spawn.c gives each child one
+ * its objects are destroyed is used again; one given back while another
+ * capability still keeps its object is stepped past, and tried again
+ * when the rest is used up. spawn.c gives each child one
  * range, a pool of its own, and releases it when the child is killed.
  */
 #include <flotilla/caps.h>
@@ -14,7 +16,12 @@
 
 static int ram_slot = -1;
 static uint64_t ram_base, ram_size;
-static struct extent { uint64_t off, len; } used[RAM_EXTENTS];	/* sorted by off */
+/* Sorted by off. A foreign extent is a page the kernel said overlaps
+ * something this allocator did not make (or made, released, and whose
+ * object another capability still keeps: a monitor's copy of a closed
+ * channel's endpoint, for a while); it is looked at again when nothing
+ * else is left. */
+static struct extent { uint64_t off, len; bool foreign; } used[RAM_EXTENTS];
 static unsigned nused;
 
 int ram_largest(uint64_t *size)
@@ -65,7 +72,7 @@ static err_t find_gap(uint64_t len, uint64_t *off)
 	return OK;
 }
 
-static err_t mark_used(uint64_t off, uint64_t len)
+static err_t mark_used(uint64_t off, uint64_t len, bool foreign)
 {
 	unsigned i = 0;
 
@@ -75,10 +82,21 @@ static err_t mark_used(uint64_t off, uint64_t len)
 		i++;
 	for (unsigned j = nused; j > i; j--)
 		used[j] = used[j - 1];
-	used[i].off = off;
-	used[i].len = len;
+	used[i] = (struct extent){ .off = off, .len = len, .foreign = foreign };
 	nused++;
 	return OK;
+}
+
+/* Forgets the foreign extents; false if there were none. */
+static bool drop_foreign(void)
+{
+	unsigned k = 0, before = nused;
+
+	for (unsigned i = 0; i < nused; i++)
+		if (!used[i].foreign)
+			used[k++] = used[i];
+	nused = k;
+	return k != before;
 }
 
 err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size)
@@ -93,21 +111,25 @@ err_t ram_retype(capaddr_t cn, unsigned slot, unsigned type, uint64_t size)
 	uint64_t len = (size + PAGE - 1) & ~(PAGE - 1);
 	if (!len)
 		return ERR_INVALID_ARG;
-	if (nused == RAM_EXTENTS)
-		return ERR_TOO_MANY;
+	bool again = true;		/* the foreign pages may be free by now */
 	for (;;) {
-		if ((err = find_gap(len, &off)))
-			return err;
+		if (nused == RAM_EXTENTS || (err = find_gap(len, &off))) {
+			if (again && drop_foreign()) {
+				again = false;
+				continue;
+			}
+			return nused == RAM_EXTENTS ? ERR_TOO_MANY : err;
+		}
 		err = cnode_retype(cn, slot, CADDR(RAM_CN, (unsigned)ram_slot), type, 1, off, size);
 		if (err != ERR_RETYPE_OVERLAP)
 			break;
-		/* Someone carved here without this allocator: step past the page. */
-		if ((err = mark_used(off, PAGE)))
-			return err;
+		/* Someone else's object is here: step past the page (with
+		 * the table full, the loop's top drops the foreign ones). */
+		mark_used(off, PAGE, true);
 	}
 	if (err == ERR_RETYPE_SIZE)
 		return ERR_NO_MEMORY;
-	return err ? err : mark_used(off, len);
+	return err ? err : mark_used(off, len, false);
 }
 
 err_t ram_release(uint64_t base)

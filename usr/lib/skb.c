@@ -51,16 +51,25 @@ err_t skb_open(struct skb_client *c, capaddr_t slots, uint64_t wait_ns)
 
 err_t skb_close(struct skb_client *c)
 {
-	err_t err;
+	struct cap_info ep;
+	err_t err, e;
 
 	if (!c->open)
 		return ERR_INVALID_ARG;
 	c->open = false;
+	/* All of it undone even if the SKB is gone (its close is not read,
+	 * or times out with a deadline): the monitor's end, the page of the
+	 * window, and the endpoint's RAM, so that skb_open can run again. */
 	err = if_skb_close_send(&c->b.b);
-	if (!err)
-		err = mon_unbind(CTL(c));
+	if ((e = mon_unbind(CTL(c))) && !err)
+		err = e;
+	if ((e = uchan_close_binding(&c->ch.c, FRAME(c))) && !err)
+		err = e;
 	cnode_delete(CPTR_TASKCN, CADDR_L2(BELL(c)));
 	cnode_delete(CPTR_TASKCN, CADDR_L2(CTL(c)));
+	bool have_ep = !cap_identify(EP(c), &ep);
 	cnode_delete(CPTR_TASKCN, CADDR_L2(EP(c)));
+	if (have_ep)
+		ram_release(ep.base);	/* a copy the monitor still holds: ram_retype steps past it */
 	return err;
 }

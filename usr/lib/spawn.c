@@ -310,10 +310,27 @@ static err_t build(struct build *b, const struct bootimg_file *f, const char *na
 	return OK;
 }
 
+/* The window's page table: which of its 512 entries hold a mapping. */
+static uint64_t window_used[512 / 64];
+
+static bool entry_used(unsigned e)
+{
+	return window_used[e / 64] >> (e % 64) & 1;
+}
+
+static void entries_mark(unsigned first, unsigned n, bool used)
+{
+	for (unsigned e = first; e < first + n; e++)
+		if (used)
+			window_used[e / 64] |= 1ull << (e % 64);
+		else
+			window_used[e / 64] &= ~(1ull << (e % 64));
+}
+
 err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va)
 {
-	static unsigned next;
 	static bool table;
+	unsigned first, run = 0;
 	err_t err;
 
 	if ((err = window_init()))
@@ -324,12 +341,41 @@ err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va)
 			return err;
 		table = true;
 	}
-	if (!pages || pages > 512 - next)
+	if (!pages || pages > 512)
 		return ERR_TOO_MANY;
-	if ((err = vnode_map(W_PT_PAGES, next, frame, rights)))
+	/* First fit: `pages` free entries in a row. */
+	for (first = 0; first + run < 512 && run < pages; )
+		if (entry_used(first + run)) {
+			first += run + 1;
+			run = 0;
+		} else {
+			run++;
+		}
+	if (run < pages)
+		return ERR_TOO_MANY;
+	if ((err = vnode_map(W_PT_PAGES, first, frame, rights)))
 		return err;
-	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * next);
-	next += pages;
+	entries_mark(first, pages, true);
+	*va = (void *)(uintptr_t)(PAGES_VA + PAGE * first);
+	return OK;
+}
+
+err_t window_unmap(capaddr_t frame, void *va, unsigned pages)
+{
+	uintptr_t a = (uintptr_t)va;
+	unsigned first = (unsigned)((a - PAGES_VA) / PAGE);
+	err_t err;
+
+	if (a < PAGES_VA || a % PAGE || !pages || pages > 512 - first)
+		return ERR_INVALID_ARG;
+	for (unsigned e = first; e < first + pages; e++)
+		if (!entry_used(e))
+			return ERR_INVALID_ARG;
+	/* A frame already deleted took its mapping with it. */
+	err = vnode_unmap(W_PT_PAGES, frame);
+	if (err && err != ERR_CAP_EMPTY)
+		return err;
+	entries_mark(first, pages, false);
 	return OK;
 }
 

@@ -416,15 +416,34 @@ bool svr_root_ended(void)
 	return nnodes && nodes[0].sv.ended;
 }
 
+/* Node n is busy, or one of its process children runs. */
+static bool busy(int n)
+{
+	if (nodes[n].started && nodes[n].sv.planning && !nodes[n].sv.ended)
+		return true;
+	for (unsigned i = 0; i < nodes[n].sv.nkids; i++)
+		if (nodes[n].in[i].live)
+			return true;
+	return false;
+}
+
 bool svr_quiet(void)
 {
-	for (int n = 0; n < nnodes; n++) {
-		if (nodes[n].started && nodes[n].sv.planning && !nodes[n].sv.ended)
+	for (int n = 0; n < nnodes; n++)
+		if (busy(n))
 			return false;
-		for (unsigned i = 0; i < nodes[n].sv.nkids; i++)
-			if (nodes[n].in[i].live)
-				return false;
-	}
+	return true;
+}
+
+bool svr_quiet_under(int n)
+{
+	if (n < 0 || n >= nnodes)
+		return true;
+	if (busy(n))
+		return false;
+	for (unsigned i = 0; i < SV_MAX_CHILDREN; i++)
+		if (nodes[n].sub[i] >= 0 && !svr_quiet_under(nodes[n].sub[i]))
+			return false;
 	return true;
 }
 

@@ -16,6 +16,7 @@ err_t uchan_open(struct uchan *c, void *mem, size_t bytes, unsigned nslots, unsi
 	c->peer_bell = peer_bell;
 	c->sleeps = c->rings = 0;
 	c->polls = UCHAN_POLLS;
+	c->mem = NULL;			/* not mapped here: nothing to undo */
 	return urpc_duplex_open(&c->d, mem, bytes, nslots, side);
 }
 
@@ -25,7 +26,23 @@ err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t
 	void *mem;
 	err_t err = window_map_page(frame, &mem);
 
-	return err ? err : uchan_open(c, mem, BIND_BYTES, b->nslots, b->side, ep, bell);
+	if (err)
+		return err;
+	err = uchan_open(c, mem, BIND_BYTES, b->nslots, b->side, ep, bell);
+	c->mem = mem;			/* mapped here: uchan_close_binding undoes it */
+	return err;
+}
+
+err_t uchan_close_binding(struct uchan *c, capaddr_t frame)
+{
+	err_t err = OK;
+
+	if (c->mem)
+		err = window_unmap(frame, c->mem, BIND_BYTES / 4096);
+	c->mem = NULL;
+	if (CADDR_L1(frame) == TASK_CN)
+		cnode_delete(CPTR_TASKCN, CADDR_L2(frame));
+	return err;
 }
 
 err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type)

@@ -29,7 +29,8 @@
  * doorbell is rung so that it comes for it (MON_ACCEPT, oldest first).
  * An exporter that has died is noticed at the next BIND or export: the
  * monitor's copy of its endpoint went with its memory, so the name is
- * removed and the client gets ERR_NOT_FOUND.
+ * removed and the client gets ERR_NOT_FOUND; an export removes every dead
+ * exporter's name first, so a restarted service can take its name back.
  *
  * Messages (if/intermon.if, client's monitor -> server's monitor): bind
  * (the name, the service, the frame's rcap id, the client's doorbell) ->
@@ -242,7 +243,11 @@ static err_t export(const uint64_t *w, bool has_cap, uint64_t *r)
 		return ERR_BAD_MESSAGE;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
-	for (s = 0; s < SERVICES && service_alive(s); s++)
+	/* Every dead exporter's name goes first: a supervised service,
+	 * restarted, exports its name again. */
+	for (s = 0; s < SERVICES; s++)
+		service_alive(s);
+	for (s = 0; s < SERVICES && services[s].used; s++)
 		;
 	if (s == SERVICES)
 		return ERR_TOO_MANY;
@@ -501,12 +506,32 @@ static bool end_done(unsigned i)
 
 /* End i's record and capabilities go; the process's copies of the frame
  * (children of the monitor's) with them. */
+/* The doorbell of endpoint ep goes back once no end or service here
+ * uses it: a process may delete an endpoint and live on (a client that
+ * closes and binds again with a new one), and the copy kept here would
+ * hold the doorbell for ever (alive() is true while the copy is). */
+static void bell_put(uint64_t ep)
+{
+	for (unsigned i = 0; i < BINDINGS; i++)
+		if (bindings[i].used && bindings[i].ep == ep)
+			return;
+	for (unsigned s = 0; s < SERVICES; s++)
+		if (services[s].used && services[s].ep == ep)
+			return;
+	for (unsigned s = FIRST_BELL; s < NOTIFY_SLOTS; s++)
+		if (bell_used[s] && bell_ep[s] == ep) {
+			cnode_delete(T_BINDCN, BELL_EP(s));
+			bell_free(s);
+		}
+}
+
 static void free_end(unsigned i)
 {
 	cnode_revoke(T_BINDCN, B_FRAME(i));
 	for (unsigned k = 0; k < 3; k++)
 		cnode_delete(T_BINDCN, 3 * i + k);
 	bindings[i].used = false;
+	bell_put(bindings[i].ep);
 }
 
 /* The client's end i, once the server's end is gone: every copy of the

@@ -122,28 +122,29 @@ void monitor_greet(bool ping)
 	}
 }
 
-/* The System Knowledge Base (usr/skb, docs/skb.md): its process; the
- * round trips between the other cores are measured meanwhile. */
-void monitor_skb_start(void)
+/* The round trips between the other cores, for the System Knowledge
+ * Base (usr/skb, docs/skb.md), measured while the boot goes on; nothing
+ * where core 0 has no room for an SKB (skbfeed_init said so). */
+void monitor_skb_measure(void)
 {
-	err_t err = skbfeed_start();
+	err_t err = skbfeed_on() ? skbfeed_measure() : OK;
 
 	if (err)
-		failed(0, "cannot start the SKB", err);
+		failed(0, "cannot measure the round trips for the SKB", err);
 }
 
-/* init, which supervises the shell on the serial console (usr/shell,
- * docs/shell.md) beside the programs `init=` names (`noshell` leaves the
- * shell out), then the SKB: after them, as they matter more where memory
- * is short (clients wait for its name). Returns after starting them.
- * The shell's argument is `shell_arg` (SHELL_ARG_*, usr/shell/shell.h). */
+/* init, which supervises the SKB and the shell on the serial console
+ * (usr/shell, docs/shell.md) beside the programs `init=` names
+ * (`noshell` leaves the shell out). Returns after starting it; clients
+ * of the SKB wait for its name. The shell's argument is `shell_arg`
+ * (SHELL_ARG_*, usr/shell/shell.h). */
 void monitor_start_system(const char *cmdline, const char *shell_arg)
 {
 	const char *shell = cmdline_has(cmdline, "noshell") ? NULL : shell_arg;
 	struct proc init;
 	err_t err;
 
-	if ((err = init_start(cmdline, false, "", shell, &init)))
+	if ((err = init_start(cmdline, false, "", shell, true, &init)))
 		failed(0, "cannot start init", err);
-	monitor_skb_start();
+	monitor_skb_measure();
 }

@@ -4,9 +4,10 @@
  * if that is less), a copy of the boot image, and the programs to start,
  * from the command line's `init=SPEC,SPEC,...` (SPEC is
  * PROG[:ARG][@CORE][/OPTION]..., see usr/init/main.c) under the supervisor
- * flags of `initsup=`, and the shell to start (if any); it gets T_MONADMIN
- * as its CPTR_MONITOR, to pass the right to power off to the shell it
- * supervises. init's faults and its exit come to the monitor's
+ * flags of `initsup=`, the shell to start (if any), and whether it
+ * supervises the SKB; it gets T_MONADMIN as its CPTR_MONITOR, to pass
+ * the right to power off to the shell it supervises, and to start the
+ * SKB (MON_SPAWN_SKB). init's faults and its exit come to the monitor's
  * fault endpoint, like any child's. Specs that do not fit (too long, more
  * than ARGS_MAX) start nothing, not the part that fit.
  */
@@ -21,7 +22,7 @@
 #define INIT_RAM_MAX	(16ull << 20)
 
 err_t init_start(const char *cmdline, bool wait, const char *default_specs, const char *shell,
-		 struct proc *out)
+		 bool skb, struct proc *out)
 {
 	static char specs[KERNEL_CMDLINE_MAX], sup[KERNEL_CMDLINE_MAX + 8];
 	static char shell_opt[32];
@@ -49,6 +50,8 @@ err_t init_start(const char *cmdline, bool wait, const char *default_specs, cons
 		snprintf(shell_opt, sizeof(shell_opt), "-shell=%s", shell);
 		argv[argc++] = shell_opt;
 	}
+	if (skb && skbfeed_on())	/* none where core 0 had too little RAM */
+		argv[argc++] = "-skb";
 	/* initsup=STRATEGY[:R/T]: the programs' supervisor (usr/init). */
 	strlcpy(sup, "-sup=", sizeof(sup));
 	err = cmdline_find(cmdline, "initsup", sup + 5, sizeof(sup) - 5);

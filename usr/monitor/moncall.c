@@ -124,6 +124,8 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
 
 	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
 		return ERR_BAD_MESSAGE;
+	if ((flags & MON_SPAWN_SKB) && (err = skbfeed_spawn_opts(&o, gift)))
+		return err;
 	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
 		return err;
 	r[1] = p.idx;
@@ -239,12 +241,13 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	err_t err;
 
 	/* A spawn's flags travel with it (fwd: above the core); the
-	 * authority to give T_MONADMIN is checked here, where it is known. */
+	 * authority to give T_MONADMIN, or to start the SKB, is checked
+	 * here, where it is known. */
 	if (op == MON_SPAWN) {
 		unsigned flags = MON_FLAGS(w[0]);
 		if (flags & ~MON_SPAWN_FLAGS)
 			return ERR_INVALID_ARG;
-		if ((flags & MON_SPAWN_ADMIN) && !admin)
+		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB)) && !admin)
 			return ERR_CAP_RIGHTS;
 		if (has_cap && core != me)
 			return ERR_UNSUPPORTED;	/* a capability does not cross cores here */

@@ -38,10 +38,12 @@ struct proc;
 unsigned proc_state(const struct proc *p);
 bool until_blocked(const struct proc *p);
 /* init (initstart.c): starts it with the command line's init=SPECS (or
- * default_specs), -w first if `wait`; waits for its exit message, handling
- * the other messages on the fault endpoint meanwhile; returns its status. */
+ * default_specs), -w first if `wait`, -skb with `skb` (it supervises the
+ * SKB, where core 0 has a feed for one: skbfeed_on). init_wait waits for
+ * its exit message, handling the other messages on the fault endpoint
+ * meanwhile; returns its status. */
 err_t init_start(const char *cmdline, bool wait, const char *default_specs, const char *shell,
-		 struct proc *out);
+		 bool skb, struct proc *out);
 int init_wait(const struct proc *init);
 /* The monitors' mesh (mesh.c): set up this core's channels and doorbell
  * (and join core 0); read every channel; core 0 only: wait until every
@@ -378,16 +380,21 @@ bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *s
  * (if core 0 has the RAM for an SKB: SKB_NEEDS_FREE)
  * the SKB reads (the kernel's record and core 0's CPUID in it);
  * skbfeed_report, after mesh_init, sends this core's CPUID to core 0;
- * skbfeed_rtt records core 0's round trip to core `to`; skbfeed_start,
- * core 0, starts the SKB's process and has every other core measure its
- * round trips, one core after another, without waiting for them.
+ * skbfeed_rtt records core 0's round trip to core `to`; skbfeed_measure,
+ * core 0, has every other core measure its round trips, one core after
+ * another, without waiting for them. The SKB's process is init's to
+ * start and restart (usr/init): skbfeed_spawn_opts adds to a MON_SPAWN
+ * with MON_SPAWN_SKB (a capability the request brought: `gift`) what
+ * the SKB gets.
  */
 err_t skbfeed_init(unsigned core);
 /* Core 0: is there a feed (and so an SKB to start)? */
 bool skbfeed_on(void);
 err_t skbfeed_report(unsigned core);
 void skbfeed_rtt(unsigned to, uint64_t cycles);
-err_t skbfeed_start(void);
+err_t skbfeed_measure(void);
+struct spawn_opts;
+err_t skbfeed_spawn_opts(struct spawn_opts *o, bool gift);
 
 /* Requests from this core's processes (moncall.c): mint CPTR_MONITOR;
  * is m one; answer it. Those for another core go there as fwd
@@ -430,12 +437,13 @@ uint64_t monitor_ram_bytes(unsigned *count);
  * trace, console and SKB parts, then with `mesh` its channels to the
  * other monitors, then its services; the first failure is printed and
  * returned. Core 0, then: wait for the others and ping them (with
- * `ping`); start the SKB; start init (with the shell, given `shell_arg`,
- * unless `noshell`) and then the SKB. */
+ * `ping`); start init, which supervises the SKB (where core 0 has room
+ * for it) and the shell (given `shell_arg`, unless `noshell`), and have
+ * the round trips measured (monitor_skb_measure). */
 err_t monitor_hello(unsigned core, char cmdline[KERNEL_CMDLINE_MAX]);
 err_t monitor_setup(unsigned core, const char *cmdline, bool mesh);
 void monitor_greet(bool ping);
-void monitor_skb_start(void);
+void monitor_skb_measure(void);
 void monitor_start_system(const char *cmdline, const char *shell_arg);
 
 #endif

@@ -212,19 +212,30 @@ void skbfeed_rtt(unsigned to, uint64_t cycles)
 	write_end();
 }
 
-err_t skbfeed_start(void)
+/* MON_SPAWN_SKB (moncall.c): what the SKB's process gets besides what
+ * every child does. Not with a capability of the caller's (it would take
+ * the feed's place), and only where the facts are gathered. */
+err_t skbfeed_spawn_opts(struct spawn_opts *o, bool gift)
 {
-	struct spawn_opts o = { .give = { T_SKBFEED_RO }, .ngive = 1, .ram = SKB_RAM,
-				.give_bootimg = true, .notify_exit = true };
-	struct proc p;
-	err_t err;
+	if (gift)
+		return ERR_INVALID_ARG;
+	if (me != 0)
+		return ERR_UNSUPPORTED;
+	if (!feed)
+		return ERR_NO_MEMORY;		/* skbfeed_init said why */
+	o->give[0] = T_SKBFEED_RO;
+	o->ngive = 1;
+	o->ram = SKB_RAM;
+	o->give_bootimg = true;
+	return OK;
+}
 
+err_t skbfeed_measure(void)
+{
 	if (me != 0)
 		return ERR_INVALID_ARG;
 	if (!feed)
 		return ERR_NO_MEMORY;		/* skbfeed_init said why */
-	if ((err = spawn_program_opts("skb", 0, &o, &p)))
-		return err;
 	/* The other cores' rows, one core at a time, while the boot goes on. */
 	rtt = (typeof(rtt)){ .running = true };
 	for (unsigned k = 1; k < mesh_cores(); k++)

@@ -1,8 +1,10 @@
 /*
  * The shell's `skb` commands: the System Knowledge Base's facts, readable
  * (docs/skb.md). The shell is a client like any other: it binds to the
- * SKB once, the first time it is asked (flotilla/skb.h), keeps the
- * channel, and prints what the rpcs of if/skb.if answer. Numbers typed
+ * SKB the first time it is asked (flotilla/skb.h), keeps the channel,
+ * and prints what the rpcs of if/skb.if answer. The SKB is supervised
+ * and may have been restarted since: each command first makes sure the
+ * channel's other end answers, and binds again if it does not. Numbers typed
  * are the SKB's to judge: a core or a node it does not have is its error
  * (ERR_NO_SUCH_CORE, ERR_NO_SUCH_NODE), printed like any other.
  */
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/skb.h>
+#include <flotilla/sys.h>
 #include "lib/lineedit.h"
 #include "lib/mtree.h"
 #include "lib/skb.h"
@@ -17,6 +20,8 @@
 
 #define SKB_SLOTS	CADDR(TASK_CN, 40)	/* four: the binding's (flotilla/skb.h) */
 #define SKB_WAIT_NS	(5ull * 1000 * 1000 * 1000)
+/* How long a command's calls may wait for their answers. */
+#define SKB_ANSWER_NS	(3ull * 1000 * 1000 * 1000)
 /* Past this many cores the round trips are a line per core, not a matrix. */
 #define RTT_MATRIX_MAX	16
 
@@ -40,13 +45,40 @@ static bool parse_shape(const char *word, enum mtree_shape *out)
 	return false;
 }
 
-/* The binding, made the first time; NULL after saying why not. */
+/* Is the SKB at the other end of the kept channel still there? A short
+ * call with the deadline set answers (a restarted SKB is another
+ * process: the old channel's end is dead, and nothing answers on it). */
+static bool still_there(void)
+{
+	uint32_t gen, ncores, found, nnodes, flags, nconf, rows;
+	uint64_t present;
+	const char *cpu, *hv;
+	err_t err, status;
+
+	err = if_skb_summary_call(&skb.b.b, &status, &gen, &ncores, &present, &found, &nnodes,
+				  &flags, &nconf, &rows, &cpu, &hv);
+	if (!err)
+		return true;
+	printf("shell: skb: no answer on the channel to the System Knowledge Base (%s); binding "
+	       "to it again\n", err_name(err));
+	skb_close(&skb);
+	return false;
+}
+
+/* The binding, made the first time and kept while the SKB answers; NULL
+ * after saying why not. Every call of the command that follows has
+ * SKB_ANSWER_NS to be answered. */
 struct idl_binding *skb_binding(void)
 {
 	err_t err;
 
-	if (skb.open)
-		return &skb.b.b;
+	if (skb.open) {
+		skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
+		if (still_there()) {
+			skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
+			return &skb.b.b;
+		}
+	}
 	struct cap_info ram;
 	if (cap_identify(CADDR(RAM_CN, 0), &ram)) {
 		printf("shell: skb: there is no System Knowledge Base on this machine (core 0 had "
@@ -58,6 +90,7 @@ struct idl_binding *skb_binding(void)
 			    "skb: cannot reach the System Knowledge Base");
 		return NULL;
 	}
+	skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
 	return &skb.b.b;
 }
 

@@ -4,9 +4,11 @@
  * if/skb.if over channels bound to the name "skb", for any process on any
  * core (flotilla/skb.h: skb_open).
  *
- * Core 0's monitor starts it before init, giving it a read-only copy of
- * the frame in which the monitor gathers what the SKB is told (usr/skb/
- * feed.h, usr/monitor/skbfeed.c). Before it answers a query the SKB looks
+ * init starts it as a permanent child of its `system` supervisor, and
+ * restarts it when it dies (docs/supervision.md); core 0's monitor gives
+ * it (MON_SPAWN_SKB) a read-only copy of the frame in which the monitor
+ * gathers what the SKB is told (usr/skb/feed.h, usr/monitor/skbfeed.c).
+ * A restarted SKB reads the same frame and exports the same name. Before it answers a query the SKB looks
  * at the frame's sequence number; when it has moved, it copies the inputs
  * and derives its facts again (skb_load), so an answer is never older
  * than what the monitor knew when the query came. Every disagreement
@@ -17,7 +19,7 @@
  * takes waiting clients, and, when nothing came, goes to sleep on the
  * endpoint with each channel's sleeping flag raised (the handshake of
  * lib/urpc.h), so an idle SKB costs nothing. A client's `close` ends its
- * channel; its slots are used again. A client past SKB_CLIENTS waits in
+ * channel; its slots, and its page of the window, are used again. A client past SKB_CLIENTS waits in
  * its monitor until one closes.
  */
 #include <stdio.h>
@@ -208,6 +210,11 @@ static void close_client(unsigned i)
 
 	if (err)
 		printf("skb: closing client %u: %s: %s\n", i, err_name(err), err_msg(err));
+	/* The channel's page of the window and its frame, for the next
+	 * client in these slots. */
+	if ((err = uchan_close_binding(&cl->ch.c, S_FRAME(i))))
+		printf("skb: unmapping client %u's channel: %s: %s\n", i, err_name(err),
+		       err_msg(err));
 	cnode_delete(CPTR_TASKCN, CADDR_L2(S_BELL(i)));
 	cnode_delete(CPTR_TASKCN, CADDR_L2(S_CTL(i)));
 	cl->open = false;

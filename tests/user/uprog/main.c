@@ -361,7 +361,7 @@ static bool listed(unsigned core, unsigned pid)
 
 /* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
 /* Supervision's requests (docs/supervision.md), from a process that may
- * not power off and that no request started: checks 12 to 18. */
+ * not power off and that no request started: checks 12 to 19. */
 static int supervision_calls(unsigned core, unsigned next)
 {
 	struct mon_spawn_opts o = { .flags = MON_SPAWN_ADMIN };
@@ -373,6 +373,9 @@ static int supervision_calls(unsigned core, unsigned next)
 
 	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
 		return FAILED(12);			/* the power-off right, from one without it */
+	o.flags = MON_SPAWN_SKB;
+	if (mon_spawn_opts("uprog", 0, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
+		return FAILED(19);			/* the SKB's facts, from one without it */
 	o.flags = 0x80;
 	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_INVALID_ARG)
 		return FAILED(13);

@@ -239,3 +239,29 @@ TEST(skb_refuses_cores_and_nodes_that_do_not_exist)
 	CHECK_ERR(status, OK);
 	CHECK(u32 < nnodes);
 }
+
+/* skb_close undoes all of skb_open: the page of the window that maps the
+ * channel (512 in all) and the endpoint's page of RAM (usertest has 1 MiB:
+ * 256 pages) come back, so a client may open and close more often than
+ * either holds. A client of a supervised SKB does so after every restart
+ * (the shell's `skb`). */
+TEST(skb_closes_and_opens_again_more_often_than_the_window_holds)
+{
+	uint32_t gen, n, found, flags, nconf, rows, nodes;
+	uint64_t present;
+	const char *cpu, *hv;
+	err_t status;
+
+	CHECK(ready());
+	CHECK_ERR(skb_close(&c), OK);
+	for (unsigned i = 0; i < 520; i++) {
+		err_t e = skb_open(&c, C_SLOTS, WAIT_NS);
+		if (!e && !(e = if_skb_summary_call(&c.b.b, &status, &gen, &n, &present, &found,
+						    &nodes, &flags, &nconf, &rows, &cpu, &hv)))
+			e = status;
+		if (c.open && skb_close(&c) && !e)
+			e = ERR_BAD_MESSAGE;		/* cannot be: skb_close says why */
+		if (e)
+			FAIL("open, ask and close %u: %s", i, err_name(e));
+	}
+}

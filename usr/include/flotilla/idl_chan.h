@@ -42,6 +42,12 @@ struct idl_chan {
 	/* Optional, set after idl_chan_open: */
 	capaddr_t (*next_slot)(void *arg);
 	void *arg;
+	/* 0, or the guest time (sys_clock_ns) past which a wait for a
+	 * message or for room ends in ERR_TIMEOUT: a peer that died (a
+	 * service being restarted) never answers, and its doorbell may
+	 * never ring. Until then the wait polls and sleeps a millisecond at
+	 * a time instead of blocking on the doorbell. */
+	uint64_t deadline_ns;
 	/* Private: waits in a row without a message or room. */
 	unsigned polls, send_waits;
 };

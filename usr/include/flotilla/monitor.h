@@ -107,7 +107,12 @@ enum mon_op {
  * that holds that itself may ask); it gets 1 MiB of RAM instead of 256
  * KiB; it gets no RAM and no boot image (the monitors allocate on its
  * behalf); it gets 64 KiB of RAM and the boot image (the shell: enough to
- * bind a channel to the SKB, little where core 0 is short of memory).
+ * bind a channel to the SKB, little where core 0 is short of memory);
+ * it is the System Knowledge Base (MON_SPAWN_SKB: core 0's monitor gives
+ * it a read-only copy of the facts it gathers, usr/skb/feed.h, at
+ * CPTR_TASK_FIRST_FREE, 64 KiB of RAM and the boot image; only a caller
+ * that holds T_MONADMIN may ask, only on core 0, and never with a
+ * capability of its own: ERR_CAP_RIGHTS, ERR_UNSUPPORTED, ERR_INVALID_ARG).
  * A MON_SPAWN that brings a capability (on this core only) gives it to
  * the child at CPTR_TASK_FIRST_FREE. */
 /* MON_POWEROFF's `how`: reboot (POWER_REBOOT, docs/power.md). */
@@ -117,8 +122,9 @@ enum mon_op {
 #define MON_SPAWN_RAM_1M	2u
 #define MON_SPAWN_BARE		4u
 #define MON_SPAWN_RAM_64K	8u
+#define MON_SPAWN_SKB		16u
 #define MON_SPAWN_FLAGS		(MON_SPAWN_ADMIN | MON_SPAWN_RAM_1M | MON_SPAWN_BARE | \
-				 MON_SPAWN_RAM_64K)
+				 MON_SPAWN_RAM_64K | MON_SPAWN_SKB)
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))

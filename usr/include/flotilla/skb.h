@@ -14,9 +14,14 @@
  * the end's control endpoint), RAM for an endpoint, and the boot image
  * (to map the channel: flotilla/spawn.h, window_map_page). It waits up to
  * wait_ns for the SKB to be there (ERR_NOT_FOUND after that). skb_close
- * tells the SKB, closes this end and deletes the endpoint, doorbell and
- * control endpoint; the frame goes when the monitors take the channel
- * back.
+ * tells the SKB, closes this end, unmaps the channel and deletes the four
+ * capabilities (the monitors' copy of the frame goes when they take the
+ * channel back), so that the same slots can be opened again.
+ *
+ * The SKB is supervised (usr/init): it may die and be restarted. A call
+ * to an SKB that died never gets its answer; a client that must not hang
+ * sets c.ch.deadline_ns (flotilla/idl_chan.h) before its calls, gets
+ * ERR_TIMEOUT, and closes and opens again (the shell does).
  */
 #ifndef FLOTILLA_SKB_H
 #define FLOTILLA_SKB_H

@@ -78,13 +78,18 @@ err_t spawn_program_opts(const char *name, uint64_t arg, const struct spawn_opts
 			 struct proc *out);
 /* Is there a program called `name` in the boot image this process holds? */
 bool spawn_has_program(const char *name);
-/* Maps `frame` at the next free pages of the window in the caller's own
- * address space (as many pages as it has; 512 in all), with its rights
- * (read-write, or read-only); its address in *va. */
+/* Maps `frame` at the first free pages of the window in the caller's
+ * own address space (as many pages as it has; 512 in all), with its
+ * rights (read-write, or read-only); its address in *va. */
 err_t window_map_page(capaddr_t frame, void **va);
 /* The same for a frame of `pages` pages (its size), with `rights`
  * (CAP_RIGHT_READ alone: read-only). */
 err_t window_map(capaddr_t frame, unsigned pages, unsigned rights, void **va);
+/* Unmaps `frame`, mapped at va over `pages` pages by window_map (if it
+ * was deleted, its mapping went with it), and frees those pages of the
+ * window for the next window_map. ERR_INVALID_ARG if va is not a mapped
+ * place of the window. */
+err_t window_unmap(capaddr_t frame, void *va, unsigned pages);
 /* Maps frames[0..n) (n <= WINDOW_FRAMES_MAX, each at most 2 MiB) read-write
  * in the caller's window, once per process: frame i at *va + i * 2 MiB. */
 #define WINDOW_FRAMES_MAX	4

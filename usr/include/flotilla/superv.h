@@ -76,6 +76,8 @@ uint64_t svr_wake_at(uint64_t now);
 bool svr_root_ended(void);
 /* No child runs anywhere in the tree and no supervisor is busy. */
 bool svr_quiet(void);
+/* The same for node n and the supervisors under it (true for no node). */
+bool svr_quiet_under(int n);
 /* Process children whose last end was abnormal, or that never started. */
 unsigned svr_bad(void);
 

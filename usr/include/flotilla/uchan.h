@@ -36,6 +36,7 @@ struct uchan {
 	unsigned polls;
 	uint64_t sleeps;	/* times the receiver blocked */
 	uint64_t rings;		/* times a send woke the peer */
+	void *mem;		/* the frame uchan_open_binding mapped, or NULL */
 };
 
 /* Attaches side `side` (0 or 1) of the duplex channel of `nslots` slots at
@@ -47,6 +48,10 @@ err_t uchan_open(struct uchan *c, void *mem, size_t bytes, unsigned nslots, unsi
 struct mon_binding;
 err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t frame,
 			 capaddr_t ep, capaddr_t bell);
+/* Undoes uchan_open_binding's part: unmaps the frame, gives its pages of
+ * the window back and deletes it from `frame` (the monitors keep their
+ * copy until they take the channel back). */
+err_t uchan_close_binding(struct uchan *c, capaddr_t frame);
 /* Sends, waiting for room; rings the peer if it sleeps. */
 err_t uchan_send(struct uchan *c, const uint64_t *w, unsigned n, uint32_t type);
 /* Receives the next message, polling (c->polls times) and then sleeping
