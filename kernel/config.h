@@ -10,6 +10,11 @@
 #define TIMER_HZ		100
 /* Timer ticks a dispatcher runs before the next runnable one gets the core. */
 #define SCHED_SLICE_TICKS	2
+/* Co-scheduling (kernel/dispatch.c): every GANG_ROUND_TICKS ticks of the
+ * global tick grid a gang window opens on every core, for
+ * GANG_WINDOW_TICKS ticks, in which gang members run first. */
+#define GANG_ROUND_TICKS	4
+#define GANG_WINDOW_TICKS	2
 /* The least memory a core's share may have: its struct core, stacks, page
  * tables for the direct map, its trace ring, its monitor (about 1 MiB
  * today) and room to do work; core 0's also runs init and the shell, which

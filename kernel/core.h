@@ -39,6 +39,7 @@ struct core {
 	uintptr_t ist_top;		/* double-fault / NMI stack */
 
 	volatile uint64_t ticks;	/* timer interrupts taken on this core */
+	uint64_t tick;			/* the point of the tick grid the last was for */
 	uint64_t start_tsc;		/* when this core entered C */
 
 	/* Boot channels (kernel/kchan.h). An AP: the bootstrap core's request
@@ -66,6 +67,9 @@ struct core {
 	struct dcb *reap;		/* destroyed, internal slots not yet emptied */
 	struct dcb *sleepers;		/* blocked in SYS_SLEEP_UNTIL, unordered */
 	unsigned slice_left;		/* timer ticks left in current's slice */
+	bool gang_window;		/* a gang window is open (dispatch.c) */
+	uint64_t gang_round;		/* the last window's number: tick / GANG_ROUND_TICKS */
+	uint64_t gang_opened;		/* 1 + the last window sched_tick opened */
 	uint64_t switches;		/* dispatcher switches on this core */
 	struct dcb *fpu_owner;		/* whose x87/SSE/AVX registers are loaded */
 

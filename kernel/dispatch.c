@@ -5,6 +5,21 @@
  * ends; then it goes to the back of the queue. With nothing runnable the
  * core loads its own page tables and halts until an interrupt.
  *
+ * Co-scheduling, for task forces (docs/taskforce.md): a dispatcher may
+ * belong to a gang (DISP_SET_GANG), whose members run on several cores.
+ * Every core's ticks fall on one grid of global time (lapic.c), and every
+ * GANG_ROUND_TICKS ticks a gang window opens on every core at the same
+ * moment, for GANG_WINDOW_TICKS ticks: at its first tick a gang member
+ * that waits for the core takes it from whatever runs, and while it is
+ * open gang members are taken from the queue before the others. So the
+ * members of a gang run in the same windows on all their cores, however
+ * busy those cores are, and the cores need not talk to agree on it (the
+ * phase-locked scheduling of Peter et al., HotPar 2010). Outside the
+ * windows they are ordinary dispatchers: a core with nothing else to do
+ * runs them. Each member keeps when it started in each window (the
+ * starts of DISP_INFO), so that the skew between members can be
+ * measured.
+ *
  * Destroying a Dispatcher object (its last capability deleted, from
  * lib/cap.c's hook) must not delete more capabilities from inside that
  * hook: deletion would nest without bound. So dcb_destroyed() only takes it
@@ -109,18 +124,46 @@ void sched_enqueue(struct dcb *d)
 	d->queued = true;
 }
 
+/* The next to run: the head of the queue, but in a gang window the
+ * first gang member in it. */
 static struct dcb *runq_pop(struct core *c)
 {
 	struct dcb *d = c->runq_head;
 
-	if (d) {
-		c->runq_head = d->next;
-		if (!c->runq_head)
-			c->runq_tail = NULL;
-		d->next = NULL;
-		d->queued = false;
-	}
+	for (struct dcb *g = d; c->gang_window && g; g = g->next)
+		if (g->gang) {
+			d = g;
+			break;
+		}
+	if (d)
+		runq_remove(c, d);
 	return d;
+}
+
+static bool gang_waits(const struct core *c)
+{
+	for (const struct dcb *g = c->runq_head; g; g = g->next)
+		if (g->gang)
+			return true;
+	return false;
+}
+
+/* Gang member d runs in the open window: the first time in this round,
+ * it keeps when, as the time since the window opened. */
+static void gang_start(struct core *c, struct dcb *d)
+{
+	extern uint64_t boot_tsc;	/* boot.S; read-only after boot */
+	uint64_t hz = machine.tsc_hz, per = hz / TIMER_HZ, now = arch_timestamp();
+
+	if (!d->gang || !c->gang_window || d->gang_round == c->gang_round)
+		return;
+	uint64_t open = boot_tsc + c->gang_round * GANG_ROUND_TICKS * per;
+	uint64_t late = now > open ? now - open : 0;
+	d->gang_round = c->gang_round;
+	d->gang_starts[d->gang_nstarts++ % DISP_GANG_STARTS] = (struct disp_gang_start){
+		.round = c->gang_round,
+		.late_ns = late / hz * 1000000000ull + late % hz * 1000000000ull / hz,
+	};
 }
 
 /* The current dispatcher stops running (it stays in its state). */
@@ -201,6 +244,7 @@ static bool run(struct core *c, struct dcb *d, bool new_slice)
 	c->switches++;
 	ktrace(TRACE_SWITCH, (uint32_t)c->switches, (uint64_t)(uintptr_t)d, trace_name8(d->name));
 	d->dispatches++;
+	gang_start(c, d);
 	d->run_start = arch_timestamp();
 	arch_vspace_switch(d->vspace.cap.base);
 	fpu_enter(c, d);
@@ -271,6 +315,18 @@ void sched_tick(struct trap_frame *f)
 {
 	struct core *c = this_core();
 
+	/* A window opens (its first tick that came: one may be late): a gang
+	 * member running goes on (its start is now); one waiting takes the
+	 * core from whatever else runs. */
+	if (c->current && c->gang_window && c->gang_opened != c->gang_round + 1) {
+		c->gang_opened = c->gang_round + 1;
+		gang_start(c, c->current);
+		if (!c->current->gang && gang_waits(c)) {
+			sched_save(f);
+			upcall_preempted(c->current, f);
+			sched_run();
+		}
+	}
 	if (!c->current || --c->slice_left > 0)
 		return;
 	/* The slice is over. Alone on the core, a dispatcher goes on (with a
@@ -323,6 +379,8 @@ void sched_timer(void)
 	struct dcb **pp = &c->sleepers;
 	uint64_t now;
 
+	c->gang_window = c->tick % GANG_ROUND_TICKS < GANG_WINDOW_TICKS;
+	c->gang_round = c->tick / GANG_ROUND_TICKS;
 	if (!*pp)
 		return;
 	now = sched_clock_ns();

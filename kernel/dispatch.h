@@ -73,6 +73,14 @@ struct dcb {
 	uint64_t wake_ns;		/* IPC_SLEEP: when to wake */
 	struct dcb *sleep_next;		/* the core's sleep list */
 
+	/* Co-scheduling (DISP_SET_GANG): its gang, 0 for none; the round
+	 * whose window it last started in; and the starts, as DISP_INFO
+	 * shows them (a ring of DISP_GANG_STARTS). */
+	uint8_t gang;
+	uint64_t gang_round;
+	uint32_t gang_nstarts;
+	struct disp_gang_start gang_starts[DISP_GANG_STARTS];
+
 	struct trap_frame regs;		/* user registers while not running */
 
 	/* Its x87/SSE/AVX registers while another dispatcher's are loaded

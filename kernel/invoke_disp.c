@@ -53,13 +53,33 @@ static err_t perform_disp_info(struct cte *c, const union invoke_args *x, uint64
 		.state = d->state, .exit_status = d->exit_status,
 		.cycles = d->cycles, .dispatches = d->dispatches, .blocks = d->blocks,
 		.tlb_pages = d->vspace.cap.base ? arch_tlb_flushed(d->vspace.cap.base) : 0,
+		.gang = d->gang, .nstarts = d->gang_nstarts,
 	};
 
 	if (this_core()->current == d)	/* asking about itself: the run so far */
 		info.cycles += arch_timestamp() - d->run_start;
 	_Static_assert(sizeof(info.name) == DCB_NAME_MAX, "names fit");
 	memcpy(info.name, d->name, sizeof(info.name));
+	memcpy(info.starts, d->gang_starts, sizeof(info.starts));
 	return user_copy_out(x->uptr.uptr, &info, sizeof(info));
+}
+
+/* (gang): 0..255. */
+static err_t decode_disp_set_gang(struct cte *c, const uint64_t a[5], union invoke_args *x)
+{
+	if (a[0] > 255)
+		return ERR_INVALID_ARG;
+	x->value.v[0] = a[0];
+	return OK;
+}
+
+static uint64_t perform_disp_set_gang(struct cte *c, const union invoke_args *x)
+{
+	struct dcb *d = dcb_of(c);
+
+	d->gang = (uint8_t)x->value.v[0];
+	d->gang_round = UINT64_MAX;	/* no window started in yet */
+	return 0;
 }
 
 /* (root CNode caddr, PML4 caddr, entry, stack, arg). */
@@ -194,5 +214,6 @@ static const struct invoke_method disp_methods[] = {
 	{ DISP_REGS, 0, decode_uptr, NULL, perform_disp_regs },
 	{ DISP_SET_UPCALL, CAP_RIGHT_WRITE, decode_disp_set_upcall, perform_disp_set_upcall, NULL },
 	{ DISP_INFO, 0, decode_uptr, NULL, perform_disp_info },
+	{ DISP_SET_GANG, CAP_RIGHT_WRITE, decode_disp_set_gang, perform_disp_set_gang, NULL },
 };
 const struct invoke_table invoke_disp_table = INVOKE_TABLE("Dispatcher", is_dispatcher, disp_methods);

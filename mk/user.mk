@@ -17,7 +17,7 @@ ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/erro
              lib/lineedit.c lib/cmdline.c
 ULIB_SRCS += lib/urpc.c lib/trace.c
 ULIB_SRCS += lib/superv.c	# the supervisor's decisions (docs/supervision.md)
-ULIB_SRCS += lib/tforce.c lib/tfplace.c lib/tfgroup.c	# task forces: words, placement, requests, group messages (docs/taskforce.md)
+ULIB_SRCS += lib/tforce.c lib/tfplace.c lib/tfgroup.c lib/tfskew.c	# task forces: words, placement, requests, group messages, skew (docs/taskforce.md)
 ULIB_SRCS += lib/idl.c lib/idl_urpc.c
 ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (usr/monitor/shoot.c, docs/agreement.md)
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)

@@ -282,8 +282,46 @@ def members_that_stop_beating(res, args, bt, smp=4):
     sup.verdict(res, bt, name, problems, log, text)
 
 
+def co_scheduled(res, args, bt, smp=2):
+    """tfdemo on both cores of a 2-core machine, each core also busy with
+    two spinning uprogs that never block: the members are co-scheduled
+    (their gang is the force's id), so at every gang window's opening
+    each takes its core from the spinners, and every member starts in
+    every one of the last 8 windows that tf_skew looks at. Without the
+    windows' priority a member gets its core one slice in three, its
+    slices drift across the windows, and it misses some. The skew and
+    lateness figures are printed, not judged (TCG's timing)."""
+    name = f"boot/special/smp{smp}_task_force_members_are_co_scheduled"
+    if args.filter and args.filter not in name:
+        return
+    steps = [(bt.SHELL_BANNER, f"spawn uprog {UPROG_HANGS} on 0\r")]
+    steps += [(None, f"spawn uprog {UPROG_HANGS} on {c}\r") for c in (0, 1, 1)]
+    steps += [
+        (None, "tf run c tfdemo on 0-1\r"),
+        (r"^tfdemo: checked: one core's plain sieve agrees$", "poweroff\r"),
+    ]
+    status, text, log, matched, script = shell_boot(bt, args, name, steps, smp)
+    cosched = (r"^tfdemo: co-scheduled: every member started in (\d+) of the last (\d+) gang "
+               r"windows; skew between members' starts: median \d+ us, largest \d+ us; starts "
+               r"after a window opened: median \d+ us, largest \d+ us$")
+    want = [
+        (r"^started uprog as [01]:\d+$", 4),
+        (r"^tfdemo: 2 members on cores 0,1, a \w+ tree from core 0; primes below 1000000 in 8 "
+         r"rounds$", 1),
+        (cosched, 1),
+        (rf"^tfdemo: {PRIMES_BELOW_1E6} primes below 1000000, their sum {THEIR_SUM} ", 1),
+    ]
+    problems = sup.problems_of(text, want, forbid=[r"^tfdemo: WRONG", r"^tfdemo: core \d+:"])
+    m = re.search(cosched, text, re.M)
+    if m and (m.group(1), m.group(2)) != ("8", "8"):
+        problems.append(f"every member started in {m.group(1)} of {m.group(2)} windows, want 8 of 8")
+    problems += ended_well(matched, script, status)
+    sup.verdict(res, bt, name, problems, log, text)
+
+
 def run(res, args, bt):
     run_list_kill(res, args, bt)
     demo(res, args, bt)
     placed_by_the_skb(res, args, bt)
     members_that_stop_beating(res, args, bt)
+    co_scheduled(res, args, bt)

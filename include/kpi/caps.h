@@ -258,6 +258,12 @@ enum cap_method {
 				 * the kernel's text and cursor on it, slots
 				 * first.. get DEVFRAMEs of it (below), and the
 				 * kernel draws on it no more, but for a panic */
+	/* Dispatcher, continued. */
+	DISP_SET_GANG = 84,	/* (gang 0..255): co-scheduled with every other
+				 * dispatcher of that gang, on any core: in each
+				 * gang window it runs before the others of its
+				 * core (kernel/dispatch.c; docs/taskforce.md); 0:
+				 * none (needs WRITE) */
 };
 _Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range is full");
 
@@ -345,6 +351,7 @@ struct disp_regs {
 	uint64_t rip, rflags;
 };
 
+#define DISP_GANG_STARTS	16
 /* What DISP_INFO writes. `cycles` counts TSC cycles the dispatcher ran
  * (its current run included); `dispatches` counts the times it was given
  * the core; `blocks` the times it stopped running because it waited (for
@@ -359,6 +366,14 @@ struct disp_info {
 	char name[32];
 	uint64_t tlb_pages;	/* pages this core's kernel flushed from its TLB
 				 * in the dispatcher's address space */
+	/* Co-scheduling (DISP_SET_GANG): its gang (0: none), how many gang
+	 * windows it started running in, and the last DISP_GANG_STARTS of
+	 * them, starts[n % DISP_GANG_STARTS] the n-th: the window's number
+	 * (round) and how long after the window opened it started, in ns
+	 * (every core's windows open at the same moments of global time). */
+	uint32_t gang;
+	uint32_t nstarts;
+	struct disp_gang_start { uint64_t round, late_ns; } starts[DISP_GANG_STARTS];
 };
 
 /* The most pages one SPAN_UNMAP or SPAN_TLB_FLUSH takes. */

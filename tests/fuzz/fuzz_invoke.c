@@ -61,10 +61,10 @@ static const uint64_t methods[] = {
 	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
 	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY, POWER_REBOOT,
 	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
-	CONSOLE_SCREEN,
+	CONSOLE_SCREEN, DISP_SET_GANG,
 	/* No methods. */
 	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
-	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, CONSOLE_SCREEN + 1, 0xFFFFFFFFull,
+	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, DISP_SET_GANG + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
@@ -161,7 +161,7 @@ static unsigned rights(unsigned type, uint64_t m)
 		return CAP_RIGHT_WRITE;
 	if (vnode_level(type) >= 0 && (m == VNODE_MAP || m == VNODE_UNMAP))
 		return CAP_RIGHT_WRITE;
-	if (type == CAP_DISPATCHER && m >= DISP_SETUP && m <= DISP_INFO)
+	if (type == CAP_DISPATCHER && ((m >= DISP_SETUP && m <= DISP_INFO) || m == DISP_SET_GANG))
 		return m == DISP_STATUS || m == DISP_REGS || m == DISP_INFO ? NONE : CAP_RIGHT_WRITE;
 	if (type == CAP_NOTIFY && m == NOTIFY_RING)
 		return CAP_RIGHT_WRITE;

@@ -26,7 +26,7 @@ DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
 EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
 EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
 IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_REBOOT POWER_TEST_EXIT
-CONSOLE_SCREEN""".split()
+CONSOLE_SCREEN DISP_SET_GANG""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -214,6 +214,8 @@ SEEDS = {
         call(EXIT, small(3)),
         invoke(task(16), "DISP_SET_NAME", buf(0), small(32)),
         invoke(task(16), "DISP_SET_NAME", buf(0), small(31)),
+        invoke(task(16), "DISP_SET_GANG", small(256)),     # no such gang: refused
+        invoke(task(16), "DISP_SET_GANG", small(5)),
         invoke(task(16), "DISP_STATUS"),
         invoke(task(16), "DISP_REGS", buf(256)),
         invoke(TASKCN, "CNODE_DELETE", small(16)),

@@ -275,3 +275,26 @@ TEST(bad_system_call_arguments)
 	CHECK_ERR(syscall6(SYS_INVOKE, 1ull << 31 | (uint64_t)CAP_IDENTIFY << 32,
 			    (uint64_t)&i, 0, 0, 0, 0).err, ERR_CAP_RANGE);
 }
+
+/* DISP_SET_GANG: a gang is 0..255, set with WRITE, and DISP_INFO says it
+ * (kernel/dispatch.c's co-scheduling); it is no method of another type. */
+TEST(a_dispatchers_gang_is_0_to_255_and_needs_the_write_right)
+{
+	struct disp_info info;
+
+	CHECK_ERR(retype(0, CAP_DISPATCHER, 0, 0), OK);
+	CHECK_ERR(disp_set_gang(SCRATCH(0), 7), OK);
+	CHECK_ERR(disp_info(SCRATCH(0), &info), OK);
+	CHECK_EQ(info.gang, 7);
+	CHECK_EQ(info.nstarts, 0);		/* never run: no window started in */
+	CHECK_ERR(disp_set_gang(SCRATCH(0), 256), ERR_INVALID_ARG);
+	CHECK_ERR(disp_info(SCRATCH(0), &info), OK);
+	CHECK_EQ(info.gang, 7);			/* refused: nothing changed */
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 1, SCRATCH(0), CAP_RIGHT_READ, 0), OK);
+	CHECK_ERR(disp_set_gang(SCRATCH(1), 3), ERR_CAP_RIGHTS);
+	CHECK_ERR(disp_set_gang(SCRATCH(0), 0), OK);
+	CHECK_ERR(disp_info(SCRATCH(0), &info), OK);
+	CHECK_EQ(info.gang, 0);
+	CHECK_ERR(retype(2, CAP_FRAME, 2 * PAGE, PAGE), OK);
+	CHECK_ERR(disp_set_gang(SCRATCH(2), 1), ERR_CAP_WRONG_TYPE);
+}

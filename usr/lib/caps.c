@@ -117,6 +117,11 @@ err_t disp_info(capaddr_t disp, struct disp_info *out)
 	return sys_invoke(disp, DISP_INFO, (uint64_t)out, 0, 0, 0, 0).err;
 }
 
+err_t disp_set_gang(capaddr_t disp, unsigned gang)
+{
+	return sys_invoke(disp, DISP_SET_GANG, gang, 0, 0, 0, 0).err;
+}
+
 err_t kernel_notify_mint(capaddr_t doorbell, unsigned core, unsigned slot, capaddr_t cn,
 			 uint64_t dest)
 {

@@ -168,6 +168,10 @@ err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_
 	m->ep = EP(m);
 	if (!m->id || CADDR_L1(slots) != TASK_CN || CADDR_L2(slots) + TF_SLOTS > CNODE_L2_SLOTS)
 		return ERR_INVALID_ARG;
+	/* Co-scheduled with the force's other members from now on: the
+	 * force's id is the gang (kernel/dispatch.c). */
+	if ((err = disp_set_gang(CPTR_DISPATCHER, m->id)))
+		return err;
 	/* The cores: init registered them before it started any member; the
 	 * decision may reach this core's replica a little later. */
 	snprintf(name, sizeof(name), TF_NS_FMT, m->id);

@@ -12,6 +12,11 @@
  * member waits P ms before each round's work (0..999; a pause that
  * leaves time to kill a member mid-way, as the boot test does).
  *
+ * Then the members measure how far apart they ran (tf_skew): each keeps
+ * its core busy for TFD_BUSY_NS and brings to the root when it started
+ * in each of the last gang windows (the members are co-scheduled), and
+ * the root prints the skew between them.
+ *
  * At the end the root sieves the whole range again alone, the plain way
  * (a bit per number; below 2 * 10^6), and prints whether the force's
  * answer is the same. A member that is killed makes the force's
@@ -24,12 +29,14 @@
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include <flotilla/tforce.h>
+#include "lib/tfskew.h"
 
 #define TFD_ROUNDS	8
 #define TFD_MAX		100000000ull	/* the largest limit */
 #define TFD_CHECK_MAX	2000000ull	/* the largest the root checks alone */
 #define TFD_WINDOW	32768		/* numbers sieved at once */
 #define TFD_SLOTS	CADDR(TASK_CN, 40)
+#define TFD_BUSY_NS	500000000ull	/* busy before the skew is measured: 12 windows */
 
 extern unsigned long libc_arg;
 
@@ -153,8 +160,16 @@ int main(int argc, char **argv)
 			       (unsigned long long)r + 1, (unsigned long long)rounds,
 			       (unsigned long long)total);
 	}
+	/* How far apart the members ran: they are co-scheduled (tf_join). */
+	struct tfs_stats s;
+	if ((err = tf_skew(&m, TFD_BUSY_NS, &s))) {
+		printf("tfdemo: core %u: no skew measured: %s\n", m.me, err_name(err));
+		return 1;
+	}
 	if (m.rank != 0)
 		return 0;
+	printf("tfdemo: co-scheduled: every member started in %u of the last %u gang windows; skew between members' starts: median %u us, largest %u us; starts after a window opened: median %u us, largest %u us\n",
+	       s.full, s.rounds, s.skew_median_us, s.skew_max_us, s.late_median_us, s.late_max_us);
 	printf("tfdemo: %llu primes below %llu, their sum %llu (%llu garbage messages dropped at the root)\n",
 	       (unsigned long long)total, (unsigned long long)limit, (unsigned long long)total_sum,
 	       (unsigned long long)m.g.dropped);

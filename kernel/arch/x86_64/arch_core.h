@@ -61,7 +61,6 @@ struct arch_core {
 	struct idt_gate idt[256] __attribute__((aligned(16)));
 	uint64_t gdt[GDT_ENTRIES + 1] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
-	uint64_t lapic_timer_count;	/* initial count for one tick */
 	uint64_t pte_nx;		/* the no-execute PTE bit, or 0 without NX */
 	uint64_t xcr0;			/* components XSAVE saves; 0: FXSAVE (fpu.c) */
 	uint32_t fpu_bytes;		/* the part of a save area they use */

@@ -50,7 +50,6 @@
 #define CPUID1_ECX_X2APIC (1u << 21)
 #define ICR_PENDING	(1u << 12)	/* xAPIC only: delivery status */
 
-#define TIMER_PERIODIC	(1u << 17)
 #define LVT_MASKED	(1u << 16)
 
 static volatile uint32_t *reg(uint32_t off)
@@ -210,13 +209,31 @@ void lapic_init_core(struct core *c)
 	wr(LAPIC_TPR, 0);
 	if (c->id == 0)
 		clocks_calibrate();
-	c->arch.lapic_timer_count = (uint32_t)(machine.lapic_timer_hz / TIMER_HZ);
 	lapic_timer_tick(c);
 }
 
+/*
+ * The tick: every core's is a point of one grid of global time. Tick k
+ * is due at boot_tsc + k * TSC_HZ / TIMER_HZ, the TSC being one clock
+ * for every core (an invariant TSC, as QEMU's is). The timer runs
+ * one-shot, armed at each tick for the next point of the grid: every
+ * core's ticks come at the same moments, which co-scheduling needs
+ * (kernel/dispatch.c, gang windows), and a tick that comes late
+ * (interrupts off, or a virtual core the host did not run) loses only
+ * itself, never the grid; a periodic timer's ticks drift apart from one
+ * core to the next. c->tick is the point this call is for (the nearest,
+ * so that a timer that fires a little early is not taken for the tick
+ * before).
+ */
 void lapic_timer_tick(struct core *c)
 {
+	extern uint64_t boot_tsc;	/* boot.S; read-only after boot */
+	uint64_t per = machine.tsc_hz / TIMER_HZ, now = arch_timestamp() - boot_tsc;
+	uint64_t k = (now + per / 2) / per;
+	uint64_t count = ((k + 1) * per - now) * machine.lapic_timer_hz / machine.tsc_hz;
+
+	c->tick = k;
 	wr(LAPIC_TIMER_DIV, 0x3);
-	wr(LAPIC_LVT_TIMER, VEC_TIMER | TIMER_PERIODIC);
-	wr(LAPIC_TIMER_INIT, (uint32_t)c->arch.lapic_timer_count);
+	wr(LAPIC_LVT_TIMER, VEC_TIMER);		/* one-shot */
+	wr(LAPIC_TIMER_INIT, count == 0 ? 1 : count > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)count);
 }

@@ -16,7 +16,8 @@ void lapic_eoi(void);
 void lapic_timer_free_run(void);
 uint32_t lapic_timer_now(void);
 void lapic_timer_stop(void);
-/* The periodic tick (again), at TIMER_HZ. */
+/* The tick, at TIMER_HZ on one grid of global time for every core:
+ * arms the one-shot timer for the next point and sets c->tick (lapic.c). */
 void lapic_timer_tick(struct core *c);
 /* This core's APIC id (32 bits in x2APIC mode, 8 in xAPIC mode). */
 uint32_t lapic_id(void);

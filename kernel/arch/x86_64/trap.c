@@ -211,6 +211,7 @@ void trap_dispatch(struct trap_frame *f)
 	switch (f->vector) {
 	case VEC_TIMER:
 		c->ticks++;
+		lapic_timer_tick(c);	/* the next point of the grid */
 		lapic_eoi();
 		sched_timer();
 		if (arch_frame_from_user(f))

@@ -77,6 +77,9 @@ err_t kernel_console_read(capaddr_t console, char *buf, size_t size, size_t *n);
 err_t kernel_console_screen(capaddr_t console, capaddr_t cnode, unsigned slot,
 			    struct console_screen *out);
 err_t disp_info(capaddr_t disp, struct disp_info *out);
+/* Co-schedules the dispatcher with every other of gang 1..255 (0: none;
+ * DISP_SET_GANG, kernel/dispatch.c). */
+err_t disp_set_gang(capaddr_t disp, unsigned gang);
 /* How many cores the kernel starts (INFO_CORES); 0 on error. The NUMA
  * node of `core` (INFO_CORES with core + 1). */
 unsigned kernel_cores(capaddr_t info);

@@ -1,7 +1,10 @@
 /*
  * A member of a task force (docs/taskforce.md): what a program that `tf
  * run` started calls to work with the rest of its force (usr/lib/
- * tfmember.c). tf_join learns the member's rank, the member count and the
+ * tfmember.c). tf_join makes the member co-scheduled with the others (its
+ * gang is the force's id: in every gang window, which opens on all cores
+ * at once, it takes its core first; kernel/dispatch.c), learns the
+ * member's rank, the member count and the
  * cores (from its argument and the name service), builds the force's
  * multicast tree from the SKB's facts (lib/mtree.h: mtree_best, rooted at
  * the lowest core), and binds one URPC channel to its parent and one to
@@ -64,5 +67,12 @@ err_t tf_recv_cast(struct tf_member *m, uint64_t v[TFG_CAST_WORDS]);
 /* The barrier with values a, b: returns when every member has reached it,
  * with their sums in sums[0], sums[1]. */
 err_t tf_barrier(struct tf_member *m, uint64_t a, uint64_t b, uint64_t sums[2]);
+/* Every member, together: keeps its core busy for busy_ns, then brings
+ * when it started in each of the root's last 8 gang windows to the root
+ * (usr/lib/tfskew.c), which gets the skew between members in *out
+ * (lib/tfskew.h; the others get the same). ERR_NOT_FOUND at the root if
+ * it never ran in a gang window. */
+struct tfs_stats;
+err_t tf_skew(struct tf_member *m, uint64_t busy_ns, struct tfs_stats *out);
 
 #endif
