@@ -31,14 +31,17 @@
 #define TF_ARG_MAX	((1ull << 48) - 1)	/* what a member's argument has room for */
 #define TF_HB_MAX_S	255			/* hb=S: one byte of the request */
 
-/* A member's argument (its program's libc_arg): the force's ARG, and the
+/* A member's argument (its program's libc_arg): the force's ARG; the
  * force's id in init (1..255) in bits 48..55, under which init registers
  * its cores in the name service (TF_NS_FMT) and its members export their
- * channels (TF_CHAN_FMT, by core). A program that is no member (id 0)
- * gets ERR_INVALID_ARG from tf_join. */
-#define TF_MEMBER_ARG(arg, id)	((arg) | (uint64_t)(id) << 48)
+ * channels (TF_CHAN_FMT, by core); and its hb=S in bits 56..63 (0: no
+ * heartbeats), so that a member beats often enough while it waits
+ * (usr/lib/tfmember.c). A program that is no member (id 0) gets
+ * ERR_INVALID_ARG from tf_join. */
+#define TF_MEMBER_ARG(arg, id, hb)	((arg) | (uint64_t)(id) << 48 | (uint64_t)(hb) << 56)
 #define TF_USER_ARG(a)		((a) & TF_ARG_MAX)
 #define TF_ID(a)		((unsigned)((a) >> 48) & 0xFF)
+#define TF_HB_S(a)		((unsigned)((a) >> 56) & 0xFF)
 #define TF_NS_FMT		"tf%u"		/* -> the force's cores */
 #define TF_CHAN_FMT		"tf%u.%u"	/* id, core: a member's export */
 

@@ -462,8 +462,12 @@ def shell_steps(smp):
          [r"^started shell as 1:\d+$",
           r"^shell: cannot read the console: ERR_CONSOLE_BUSY: .* \(it belongs to process 0:\d+; "
           r"this shell on core 1 exits\)$"]),
+        # Typed once core 1's monitor said the second shell exited, and
+        # this shell said it started it: in either order (two cores print).
         ("cores, after the second shell exited", "cores\r", [rf"^{smp} cores$"],
-         r"^monitor: core 1: process 'shell' exited with status 1$"),
+         r"(?:^started shell as 1:\d+$[\s\S]*?^monitor: core 1: process 'shell' exited with "
+         r"status 1$|^monitor: core 1: process 'shell' exited with status 1$[\s\S]*?"
+         r"^started shell as 1:\d+$)"),
         ("ps without the second shell", "ps\r", [r"^0:\d+ +\w+ +shell$", r"!^1:\d+ +\w+ +shell$"]),
         ("poweroff", "poweroff\r", [r"^shell: powering off$"]),
     ]
@@ -485,13 +489,16 @@ def too_long_kill(sofar):
 
 
 def shell_step_problems(steps, matched, text):
-    """What each step's output lacks (or has that it must not)."""
+    """What each step's output lacks (or has that it must not). A step's
+    output runs to the end of what the next step waited for, which the
+    step's command made: a wait for a line that another core prints (a
+    process's exit) may match before a line the shell printed first."""
     pid, pid1 = shell_pid(text), shell_pid(text, 1, last=True)
     problems = []
     for k in range(min(len(matched), len(steps))):
         label, _, regexes = steps[k][:3]
         label = label.replace("{pid}", pid).replace("{pid1}", pid1)
-        end = matched[k + 1].start() if k + 1 < len(matched) else len(text)
+        end = matched[k + 1].end() if k + 1 < len(matched) else len(text)
         out = text[matched[k].end():end]
         for rx in regexes:
             rx = rx.replace("{pid}", pid).replace("{pid1}", pid1)

@@ -253,7 +253,13 @@ def members_that_stop_beating(res, args, bt, smp=4):
     """`tf run ... hb=S`: a force whose members beat (uprog mode 39, every
     100 ms) runs on untouched; one whose members spin without beating
     (mode 40) has a member killed as hung when its 2 s run out, and the
-    force restarts as a whole (one_for_all); a bad hb= is refused."""
+    force restarts as a whole (one_for_all); a bad hb= is refused. Then
+    tfdemo with hb=1 and a pause of 200 ms a round: its members beat
+    while they sieve, pause and wait at barriers (tf_beat, tf_pause, the
+    waits of usr/lib/tfmember.c), so none is taken for hung in the 3 s or
+    more the job takes, and the answer is right. Last, members of
+    tfwait (tests/user/tfwait) that wait 3 s at a barrier for their root
+    with hb=1: they beat as they wait, and all meet."""
     name = f"boot/special/smp{smp}_task_force_members_that_stop_beating_are_restarted"
     if args.filter and args.filter not in name:
         return
@@ -266,6 +272,11 @@ def members_that_stop_beating(res, args, bt, smp=4):
         (None, bad[0] + "\r"),
         (None, "tf kill h\r"),
         (None, "tf kill b\r"),
+        (None, "tf run d tfdemo 1000200 on 1-2 hb=1\r"),
+        (r"^tfdemo: checked: one core's plain sieve agrees$", "tf kill d\r"),
+        (None, "tf run w tfwait on 1-3 hb=1\r"),
+        (r"(?:^tfwait: core \d: 3 members met at the barrier$[\s\S]*?){3}",
+         "tf kill w\r"),
         (None, "poweroff\r"),
     ]
     status, text, log, matched, script = shell_boot(bt, args, name, steps, smp)
@@ -274,9 +285,13 @@ def members_that_stop_beating(res, args, bt, smp=4):
         (r"^init: h: restarted uprog@2 as 2:\d+ \(was 2:\d+; restart 1\)$", 1),
         (r"^task force b: killed$", 1),
         (bad[1], 1),
+        (rf"^tfdemo: {PRIMES_BELOW_1E6} primes below 1000000, their sum {THEIR_SUM} ", 1),
+        (r"^tfwait: core [123]: 3 members met at the barrier$", 3),
     ]
     problems = sup.problems_of(text, want, forbid=[r"^init: b: killing", r"^init: b: restarted",
-                                                   r"^task force x"])
+                                                   r"^task force x", r"^init: [dw]: killing",
+                                                   r"^init: [dw]: restarted", r"^tfdemo: WRONG",
+                                                   r"^tfwait: core \d: ERR"])
     problems += ls_problems(text, matched, 2, "b", 0, [1])[0]
     problems += ended_well(matched, script, status)
     sup.verdict(res, bt, name, problems, log, text)

@@ -108,7 +108,7 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		c->core = tf_core_of(r.cores, k);
 		snprintf(c->name, sizeof(c->name), "%s@%u", r.prog, c->core);
 		strlcpy(c->prog, r.prog, sizeof(c->prog));
-		c->arg = TF_MEMBER_ARG(r.arg, id);
+		c->arg = TF_MEMBER_ARG(r.arg, id, r.hb_s);
 		/* transient: a member that ends its work with status 0 is
 		 * done, and its end restarts nothing; one that fails or is
 		 * killed restarts the whole force (one_for_all). */

@@ -26,6 +26,7 @@
 #define FRAME(m, i)	((m)->slots + 5 + 2 * (i))
 #define BELL(m, i)	((m)->slots + 6 + 2 * (i))
 #define RETRY_NS	2000000ull	/* between tries of a bind, an export, an accept */
+#define BEAT_POLL_NS	10000000ull	/* a waiting member that beats looks this often */
 
 /* The machine's facts for the force's cores, as lib/mtree wants them:
  * each member's node and last-level cache group, the nodes' distances.
@@ -164,6 +165,8 @@ err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_
 	m->id = TF_ID(arg);
 	m->arg = TF_USER_ARG(arg);
 	m->me = sys_core_id();
+	m->beat_ns = TF_HB_S(arg) * 250000000ull;	/* a quarter of hb=S */
+	m->beat_at = sys_clock_ns();
 	m->slots = slots;
 	m->ep = EP(m);
 	if (!m->id || CADDR_L1(slots) != TASK_CN || CADDR_L2(slots) + TF_SLOTS > CNODE_L2_SLOTS)
@@ -257,6 +260,12 @@ static err_t pump(struct tf_member *m, enum tfg_event want, uint64_t out[TFG_CAS
 		}
 		if (busy)
 			continue;
+		if (m->beat_ns) {	/* look again a tick later, beating */
+			if (tf_beat(m))
+				return ERR_STOPPED;
+			sys_sleep_until(sys_clock_ns() + BEAT_POLL_NS);
+			continue;
+		}
 		bool sleep = true;
 		for (unsigned i = 0; i < m->nchan; i++)
 			if (!urpc_receiver_sleep(&m->chan[i].d.rx))
@@ -298,4 +307,30 @@ err_t tf_barrier(struct tf_member *m, uint64_t a, uint64_t b, uint64_t sums[2])
 	sums[0] = out[0];
 	sums[1] = out[1];
 	return OK;
+}
+
+bool tf_beat(struct tf_member *m)
+{
+	uint64_t now = sys_clock_ns();
+	bool stop = false;
+
+	if (!m->beat_ns || m->stop || now - m->beat_at < m->beat_ns)
+		return m->stop;
+	m->beat_at = now;
+	if (mon_beat(&stop) == OK && stop)
+		m->stop = true;
+	return m->stop;
+}
+
+err_t tf_pause(struct tf_member *m, uint64_t ns)
+{
+	uint64_t end = sys_clock_ns() + ns;
+
+	for (uint64_t now = sys_clock_ns(); now < end; now = sys_clock_ns()) {
+		if (tf_beat(m))
+			return ERR_STOPPED;
+		uint64_t step = m->beat_ns && m->beat_ns < end - now ? m->beat_ns : end - now;
+		sys_sleep_until(now + step);
+	}
+	return tf_beat(m) ? ERR_STOPPED : OK;
 }

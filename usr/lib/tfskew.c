@@ -41,7 +41,8 @@ err_t tf_skew(struct tf_member *m, uint64_t busy_ns, struct tfs_stats *out)
 	if ((err = tf_barrier(m, 0, 0, sums)))
 		return err;
 	for (uint64_t end = sys_clock_ns() + busy_ns; sys_clock_ns() < end; )
-		__builtin_ia32_pause();		/* runnable at every window's opening */
+		if (tf_beat(m))			/* runnable at every window's opening */
+			return ERR_STOPPED;
 	if ((err = disp_info(CPTR_DISPATCHER, &d)))
 		return err;
 	if (m->rank == 0) {

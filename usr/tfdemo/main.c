@@ -10,7 +10,9 @@
  * that round's slice (a segmented sieve of Eratosthenes) and meets the
  * others at a barrier that sums their counts and sums up the tree. Each
  * member waits P ms before each round's work (0..999; a pause that
- * leaves time to kill a member mid-way, as the boot test does).
+ * leaves time to kill a member mid-way, as the boot test does). With
+ * hb=S the members beat while they work, pause and wait (tf_beat,
+ * tf_pause), so a member that hangs is found and the force restarted.
  *
  * Then the members measure how far apart they ran (tf_skew): each keeps
  * its core busy for TFD_BUSY_NS and brings to the root when it started
@@ -40,6 +42,7 @@
 
 extern unsigned long libc_arg;
 
+static struct tf_member m;
 static uint32_t small[1300];		/* the primes below 10^4 (1229 of them) */
 static unsigned nsmall;
 static uint8_t window[TFD_WINDOW];
@@ -65,6 +68,7 @@ static void sieve(uint64_t lo, uint64_t hi, uint64_t *count, uint64_t *sum)
 	*count = *sum = 0;
 	for (uint64_t base = lo; base < hi; base += TFD_WINDOW) {
 		uint64_t end = base + TFD_WINDOW < hi ? base + TFD_WINDOW : hi;
+		tf_beat(&m);			/* with hb=S: alive between windows */
 		memset(window, 0, sizeof(window));
 		for (unsigned k = 0; k < nsmall; k++) {
 			uint64_t p = small[k], first = (base + p - 1) / p * p;
@@ -95,6 +99,13 @@ static void alone(uint64_t limit, uint64_t *count, uint64_t *sum)
 	}
 }
 
+/* Its supervisor asked it to end (a force stopped in order): it does. */
+static int stopped(void)
+{
+	printf("tfdemo: core %u: asked to stop; stopping\n", m.me);
+	return 0;
+}
+
 static const char *cores_text(uint64_t cores, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -108,7 +119,6 @@ static const char *cores_text(uint64_t cores, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
-	static struct tf_member m;
 	uint64_t job[TFG_CAST_WORDS], sums[2], count, sum;
 	char list[200];
 	err_t err;
@@ -146,9 +156,12 @@ int main(int argc, char **argv)
 	uint64_t total = 0, total_sum = 0;
 	for (uint64_t r = 0; r < rounds; r++) {
 		uint64_t lo = limit * r / rounds, hi = limit * (r + 1) / rounds, span = hi - lo;
-		sys_sleep_until(sys_clock_ns() + pause_ns);
+		if ((err = tf_pause(&m, pause_ns)) == ERR_STOPPED)
+			return stopped();
 		sieve(lo + span * m.rank / m.count, lo + span * (m.rank + 1) / m.count, &count, &sum);
-		if ((err = tf_barrier(&m, count, sum, sums))) {
+		if ((err = tf_barrier(&m, count, sum, sums)) == ERR_STOPPED)
+			return stopped();
+		if (err) {
 			printf("tfdemo: core %u: barrier %llu: %s\n", m.me, (unsigned long long)r,
 			       err_name(err));
 			return 1;

@@ -54,6 +54,10 @@ struct tf_member {
 	unsigned peer[TFG_MAX_MEMBERS];	/* chan[i]'s other end: a core */
 	uint64_t cast[TF_PENDING_CASTS][TFG_CAST_WORDS];	/* came while not asked for */
 	unsigned ncast;
+	/* Heartbeats (the force's hb=S): beat every beat_ns (S / 4; 0: never),
+	 * the last at beat_at; stop: the supervisor asked it to end. */
+	uint64_t beat_ns, beat_at;
+	bool stop;
 };
 
 /* Joins the force: ERR_INVALID_ARG if arg is not a member's (no id), the
@@ -74,5 +78,18 @@ err_t tf_barrier(struct tf_member *m, uint64_t a, uint64_t b, uint64_t sums[2]);
  * it never ran in a gang window. */
 struct tfs_stats;
 err_t tf_skew(struct tf_member *m, uint64_t busy_ns, struct tfs_stats *out);
+/*
+ * Heartbeats: in a force run with hb=S a member must beat at least every
+ * S seconds, or its supervisor takes it for hung. tf_join learns S from
+ * its argument; then waiting for a cast or at a barrier beats while it
+ * waits (it polls its channels a tick at a time instead of sleeping until
+ * a doorbell rings), and a member that works or sleeps for long calls
+ * tf_beat between pieces of work (cheap when no beat is due) or sleeps
+ * with tf_pause. Asked to stop by its supervisor, tf_beat returns true,
+ * and the waits and tf_pause end with ERR_STOPPED. Without hb= they do
+ * nothing more than wait or sleep.
+ */
+bool tf_beat(struct tf_member *m);
+err_t tf_pause(struct tf_member *m, uint64_t ns);
 
 #endif
