@@ -11,7 +11,10 @@
 /* uchan_send's patience with a full ring: yields, then ticks of sleep. */
 #define SEND_YIELDS	100
 #define SEND_TICK_NS	1000000ull
-#define DEADLINE_STEP_NS	1000000ull	/* a sleep of a wait with a deadline */
+/* A wait with a timeout: yields this often before each sleep of a tick. */
+#define TIMED_YIELDS		100
+#define TIMED_SLEEP_NS		1000000ull	/* rounds up to the next tick */
+#define TIMED_GAP_NS		500000000ull	/* longer between waits: a new one */
 
 static struct idl_chan *of(struct idl_binding *b)
 {
@@ -83,25 +86,44 @@ err_t idl_chan_open(struct idl_chan *ch, const struct mon_binding *b, capaddr_t 
 	return OK;
 }
 
+/* A wait with a timeout: ERR_TIMEOUT once the peer has shown no
+ * progress (a message to take, room made in its ring) for timeout_ns. A
+ * wait that comes long after the last one begins anew: the time between
+ * calls is not the peer's. */
+static err_t wait_timed(struct idl_chan *ch)
+{
+	uint64_t now = sys_clock_ns();
+	uint64_t progress = ch->c.d.rx.received + ch->c.d.tx.acked;
+
+	if (progress != ch->progress || now - ch->last_wait > TIMED_GAP_NS) {
+		ch->progress = progress;
+		ch->quiet_since = now;
+	}
+	ch->last_wait = now;
+	if (now - ch->quiet_since >= ch->timeout_ns)
+		return ERR_TIMEOUT;
+	if (++ch->polls < ch->c.polls) {
+		__builtin_ia32_pause();
+		return OK;
+	}
+	ch->polls = 0;
+	if (++ch->yields < TIMED_YIELDS) {
+		sys_yield();
+		return OK;
+	}
+	ch->yields = 0;
+	sys_sleep_until(now + TIMED_SLEEP_NS);
+	return OK;
+}
+
 err_t idl_chan_wait(struct idl_binding *b, enum idl_wait why)
 {
 	struct idl_chan *ch = of(b);
 	struct lmp_msg m;
 	err_t err;
 
-	if (ch->deadline_ns) {
-		uint64_t now = sys_clock_ns();
-		if (now >= ch->deadline_ns)
-			return ERR_TIMEOUT;
-		if (++ch->polls < ch->c.polls) {
-			__builtin_ia32_pause();
-			return OK;
-		}
-		ch->polls = 0;
-		sys_sleep_until(now + DEADLINE_STEP_NS < ch->deadline_ns ? now + DEADLINE_STEP_NS :
-				ch->deadline_ns);
-		return OK;
-	}
+	if (ch->timeout_ns)
+		return wait_timed(ch);
 	if (why == IDL_WAIT_SEND) {
 		/* The receiver drains the ring without ringing back. */
 		if (++ch->send_waits < SEND_YIELDS)

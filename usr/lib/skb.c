@@ -44,6 +44,7 @@ err_t skb_open(struct skb_client *c, capaddr_t slots, uint64_t wait_ns)
 	 * endpoint the monitor keeps the binding until this process ends. */
 	if (ctl)
 		mon_unbind(CTL(c));
+	uchan_close_binding(&c->ch.c, FRAME(c));	/* a mapped channel too */
 	for (capaddr_t s = EP(c); s <= CTL(c); s++)
 		cnode_delete(CPTR_TASKCN, CADDR_L2(s));
 	return err;
@@ -58,7 +59,7 @@ err_t skb_close(struct skb_client *c)
 		return ERR_INVALID_ARG;
 	c->open = false;
 	/* All of it undone even if the SKB is gone (its close is not read,
-	 * or times out with a deadline): the monitor's end, the page of the
+	 * or times out with a timeout): the monitor's end, the page of the
 	 * window, and the endpoint's RAM, so that skb_open can run again. */
 	err = if_skb_close_send(&c->b.b);
 	if ((e = mon_unbind(CTL(c))) && !err)

@@ -366,7 +366,7 @@ err_t window_unmap(capaddr_t frame, void *va, unsigned pages)
 	unsigned first = (unsigned)((a - PAGES_VA) / PAGE);
 	err_t err;
 
-	if (a < PAGES_VA || a % PAGE || !pages || pages > 512 - first)
+	if (a < PAGES_VA || a % PAGE || first >= 512 || !pages || pages > 512 - first)
 		return ERR_INVALID_ARG;
 	for (unsigned e = first; e < first + pages; e++)
 		if (!entry_used(e))

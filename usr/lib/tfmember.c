@@ -43,6 +43,7 @@ static err_t topology(struct tf_member *m, struct mtree_topo *t, uint64_t wait_n
 
 	if ((err = skb_open(&c, m->slots, wait_ns)))
 		return err;
+	c.ch.timeout_ns = wait_ns;	/* an SKB that dies meanwhile: no hang */
 	struct idl_binding *b = &c.b.b;
 	if ((err = if_skb_summary_call(b, &status, &gen, &ncores, &present, &found, &nnodes,
 				       &flags, &nconf, &rows, &cpu, &hv)) ||
@@ -97,8 +98,11 @@ static bool past(uint64_t deadline)
 	return sys_clock_ns() > deadline;
 }
 
-static void nap(void)
+/* Between tries while joining: beats too (with hb=S the supervisor
+ * counts from the start, and a join can take a while). */
+static void nap(struct tf_member *m)
 {
+	tf_beat(m);
 	sys_sleep_until(sys_clock_ns() + RETRY_NS);
 }
 
@@ -112,7 +116,7 @@ static err_t bind_child(struct tf_member *m, unsigned i, unsigned core, uint64_t
 	snprintf(name, sizeof(name), TF_CHAN_FMT, m->id, core);
 	while ((err = mon_bind(name, m->ep, FRAME(m, i), BELL(m, i), &b)) == ERR_NOT_FOUND &&
 	       !past(deadline))
-		nap();
+		nap(m);
 	if (err)
 		return err == ERR_NOT_FOUND ? ERR_TIMEOUT : err;
 	if ((err = uchan_open_binding(&m->chan[i], &b, FRAME(m, i), m->ep, BELL(m, i))))
@@ -134,7 +138,7 @@ static err_t accept_parent(struct tf_member *m, unsigned svc, unsigned i, unsign
 		if (err == ERR_WOULD_BLOCK) {
 			if (past(deadline))
 				return ERR_TIMEOUT;
-			nap();
+			nap(m);
 			continue;
 		}
 		if (err)
@@ -179,7 +183,7 @@ err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_
 	 * decision may reach this core's replica a little later. */
 	snprintf(name, sizeof(name), TF_NS_FMT, m->id);
 	while ((err = ns_lookup(name, &e)) == ERR_NOT_FOUND && !past(deadline))
-		nap();
+		nap(m);
 	if (err)
 		return err;
 	m->cores = e.value;
@@ -197,7 +201,7 @@ err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_
 		return err;
 	snprintf(name, sizeof(name), TF_CHAN_FMT, m->id, m->me);
 	while ((err = mon_export(name, m->ep, &svc)) == ERR_NAME_IN_USE && !past(deadline))
-		nap();		/* the member before this one is still being killed */
+		nap(m);		/* the member before this one is still being killed */
 	if (err)
 		return err == ERR_NAME_IN_USE ? ERR_TIMEOUT : err;
 	for (unsigned k = 0; k < m->g.nkids; k++)

@@ -28,9 +28,13 @@ err_t uchan_open_binding(struct uchan *c, const struct mon_binding *b, capaddr_t
 
 	if (err)
 		return err;
-	err = uchan_open(c, mem, BIND_BYTES, b->nslots, b->side, ep, bell);
+	if ((err = uchan_open(c, mem, BIND_BYTES, b->nslots, b->side, ep, bell))) {
+		window_unmap(frame, mem, BIND_BYTES / 4096);	/* nothing left behind */
+		c->mem = NULL;
+		return err;
+	}
 	c->mem = mem;			/* mapped here: uchan_close_binding undoes it */
-	return err;
+	return OK;
 }
 
 err_t uchan_close_binding(struct uchan *c, capaddr_t frame)

@@ -20,7 +20,7 @@
 
 #define SKB_SLOTS	CADDR(TASK_CN, 40)	/* four: the binding's (flotilla/skb.h) */
 #define SKB_WAIT_NS	(5ull * 1000 * 1000 * 1000)
-/* How long a command's calls may wait for their answers. */
+/* How long a call may hear nothing from the SKB. */
 #define SKB_ANSWER_NS	(3ull * 1000 * 1000 * 1000)
 /* Past this many cores the round trips are a line per core, not a matrix. */
 #define RTT_MATRIX_MAX	16
@@ -46,8 +46,8 @@ static bool parse_shape(const char *word, enum mtree_shape *out)
 }
 
 /* Is the SKB at the other end of the kept channel still there? A short
- * call with the deadline set answers (a restarted SKB is another
- * process: the old channel's end is dead, and nothing answers on it). */
+ * call answers, or times out (a restarted SKB is another process: the
+ * old channel's end is dead, and nothing answers on it). */
 static bool still_there(void)
 {
 	uint32_t gen, ncores, found, nnodes, flags, nconf, rows;
@@ -66,19 +66,14 @@ static bool still_there(void)
 }
 
 /* The binding, made the first time and kept while the SKB answers; NULL
- * after saying why not. Every call of the command that follows has
- * SKB_ANSWER_NS to be answered. */
+ * after saying why not. A call that hears nothing from the SKB for
+ * SKB_ANSWER_NS ends in ERR_TIMEOUT. */
 struct idl_binding *skb_binding(void)
 {
 	err_t err;
 
-	if (skb.open) {
-		skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
-		if (still_there()) {
-			skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
-			return &skb.b.b;
-		}
-	}
+	if (skb.open && still_there())
+		return &skb.b.b;
 	struct cap_info ram;
 	if (cap_identify(CADDR(RAM_CN, 0), &ram)) {
 		printf("shell: skb: there is no System Knowledge Base on this machine (core 0 had "
@@ -90,7 +85,7 @@ struct idl_binding *skb_binding(void)
 			    "skb: cannot reach the System Knowledge Base");
 		return NULL;
 	}
-	skb.ch.deadline_ns = sys_clock_ns() + SKB_ANSWER_NS;
+	skb.ch.timeout_ns = SKB_ANSWER_NS;
 	return &skb.b.b;
 }
 

@@ -234,14 +234,23 @@ static bool accept_clients(unsigned svc)
 		if ((err = mon_accept(svc, S_EP, S_FRAME(i), S_BELL(i), &b)) == ERR_WOULD_BLOCK)
 			return came;
 		came = true;
-		if (!err && !(err = mon_binding_ctl(&b, S_EP, S_CTL(i))) &&
+		cl->ch.c.mem = NULL;
+		bool ctl = !err && !(err = mon_binding_ctl(&b, S_EP, S_CTL(i)));
+		if (ctl &&
 		    !(err = idl_chan_open(&cl->ch, &b, S_FRAME(i), S_EP, S_BELL(i), IDL_CAP_NONE,
 					  IDL_CAP_NONE)) &&
-		    !(err = if_skb_init(&cl->b, &idl_urpc_transport, &cl->ch.u, idl_chan_wait)))
+		    !(err = if_skb_init(&cl->b, &idl_urpc_transport, &cl->ch.u, idl_chan_wait))) {
 			cl->open = true;
-		else
-			printf("skb: a client from core %u could not be taken: %s: %s\n",
-			       b.peer_core, err_name(err), err_msg(err));
+			continue;
+		}
+		printf("skb: a client from core %u could not be taken: %s: %s\n", b.peer_core,
+		       err_name(err), err_msg(err));
+		/* Its end is closed and its slots emptied, for the next one. */
+		if (ctl)
+			mon_unbind(S_CTL(i));
+		uchan_close_binding(&cl->ch.c, S_FRAME(i));
+		cnode_delete(CPTR_TASKCN, CADDR_L2(S_BELL(i)));
+		cnode_delete(CPTR_TASKCN, CADDR_L2(S_CTL(i)));
 	}
 	return came;
 }

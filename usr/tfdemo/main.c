@@ -175,7 +175,9 @@ int main(int argc, char **argv)
 	}
 	/* How far apart the members ran: they are co-scheduled (tf_join). */
 	struct tfs_stats s;
-	if ((err = tf_skew(&m, TFD_BUSY_NS, &s))) {
+	if ((err = tf_skew(&m, TFD_BUSY_NS, &s)) == ERR_STOPPED)
+		return stopped();
+	if (err) {
 		printf("tfdemo: core %u: no skew measured: %s\n", m.me, err_name(err));
 		return 1;
 	}

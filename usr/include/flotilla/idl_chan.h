@@ -42,14 +42,17 @@ struct idl_chan {
 	/* Optional, set after idl_chan_open: */
 	capaddr_t (*next_slot)(void *arg);
 	void *arg;
-	/* 0, or the guest time (sys_clock_ns) past which a wait for a
-	 * message or for room ends in ERR_TIMEOUT: a peer that died (a
-	 * service being restarted) never answers, and its doorbell may
-	 * never ring. Until then the wait polls and sleeps a millisecond at
-	 * a time instead of blocking on the doorbell. */
-	uint64_t deadline_ns;
-	/* Private: waits in a row without a message or room. */
-	unsigned polls, send_waits;
+	/* 0, or how long a wait may see nothing of the peer (no message
+	 * comes, no room is made) before it ends in ERR_TIMEOUT: a peer
+	 * that died (a service being restarted) never answers, and its
+	 * doorbell may never ring. With it the wait polls, yields (a peer on
+	 * this core runs at once), then sleeps a tick at a time, instead of
+	 * blocking on the doorbell. */
+	uint64_t timeout_ns;
+	/* Private: waits in a row without a message or room; the peer's
+	 * progress last seen, and since when the wait has seen none. */
+	unsigned polls, send_waits, yields;
+	uint64_t progress, quiet_since, last_wait;
 };
 
 /* Opens this end of binding b (its frame, endpoint and the peer's

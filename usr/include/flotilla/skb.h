@@ -20,7 +20,7 @@
  *
  * The SKB is supervised (usr/init): it may die and be restarted. A call
  * to an SKB that died never gets its answer; a client that must not hang
- * sets c.ch.deadline_ns (flotilla/idl_chan.h) before its calls, gets
+ * sets c.ch.timeout_ns (flotilla/idl_chan.h) for its calls, gets
  * ERR_TIMEOUT, and closes and opens again (the shell does).
  */
 #ifndef FLOTILLA_SKB_H

@@ -74,8 +74,8 @@ err_t tf_barrier(struct tf_member *m, uint64_t a, uint64_t b, uint64_t sums[2]);
 /* Every member, together: keeps its core busy for busy_ns, then brings
  * when it started in each of the root's last 8 gang windows to the root
  * (usr/lib/tfskew.c), which gets the skew between members in *out
- * (lib/tfskew.h; the others get the same). ERR_NOT_FOUND at the root if
- * it never ran in a gang window. */
+ * (lib/tfskew.h; the others get the same). ERR_NOT_FOUND, for every
+ * member, if the root never ran in a gang window. */
 struct tfs_stats;
 err_t tf_skew(struct tf_member *m, uint64_t busy_ns, struct tfs_stats *out);
 /*
