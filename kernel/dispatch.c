@@ -150,19 +150,26 @@ static bool gang_waits(const struct core *c)
 
 /* Gang member d runs in the open window: the first time in this round,
  * it keeps when, as the time since the window opened. */
+/* TSC cycles as nanoseconds, without overflow for any count. */
+static uint64_t cycles_ns(uint64_t t)
+{
+	uint64_t hz = machine.tsc_hz;
+
+	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+}
+
 static void gang_start(struct core *c, struct dcb *d)
 {
 	extern uint64_t boot_tsc;	/* boot.S; read-only after boot */
-	uint64_t hz = machine.tsc_hz, per = hz / TIMER_HZ, now = arch_timestamp();
 
 	if (!d->gang || !c->gang_window || d->gang_round == c->gang_round)
-		return;
-	uint64_t open = boot_tsc + c->gang_round * GANG_ROUND_TICKS * per;
-	uint64_t late = now > open ? now - open : 0;
+		return;			/* every dispatch comes here: nothing more */
+	uint64_t now = arch_timestamp();
+	uint64_t open = boot_tsc + c->gang_round * GANG_ROUND_TICKS * (machine.tsc_hz / TIMER_HZ);
 	d->gang_round = c->gang_round;
 	d->gang_starts[d->gang_nstarts++ % DISP_GANG_STARTS] = (struct disp_gang_start){
 		.round = c->gang_round,
-		.late_ns = late / hz * 1000000000ull + late % hz * 1000000000ull / hz,
+		.late_ns = cycles_ns(now > open ? now - open : 0),
 	};
 }
 
@@ -351,9 +358,8 @@ void sched_yield(struct trap_frame *f)
 uint64_t sched_clock_ns(void)
 {
 	extern uint64_t boot_tsc;	/* boot.S; read-only after boot */
-	uint64_t t = arch_timestamp() - boot_tsc, hz = machine.tsc_hz;
 
-	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+	return cycles_ns(arch_timestamp() - boot_tsc);
 }
 
 void sched_sleep_until(struct trap_frame *f, uint64_t ns)

@@ -2,6 +2,7 @@
  * Co-scheduling's skew: the fields of the barrier, and the root's sums
  * (lib/tfskew.h).
  */
+#include "lib/stats.h"
 #include "lib/tfskew.h"
 
 void tfs_put(unsigned rank, unsigned group, uint32_t late_us, uint64_t ab[2])
@@ -19,22 +20,11 @@ uint32_t tfs_get(unsigned rank, const uint64_t sums[2])
 	return (uint32_t)(sums[rank / 4 % 2] >> (16 * (rank % 4))) & 0xFFFF;
 }
 
-/* The median of v[0..n) (the lower of the middle two), sorting v. */
-static uint32_t median(uint32_t *v, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint32_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n ? v[(n - 1) / 2] : 0;
-}
-
 void tfs_stats(const uint16_t late[][TFS_MAX_MEMBERS], unsigned rounds, unsigned count,
 	       struct tfs_stats *out)
 {
-	uint32_t skews[TFS_MAX_ROUNDS], lates[TFS_MAX_ROUNDS * TFS_MAX_MEMBERS];
+	uint64_t skews[TFS_MAX_ROUNDS], lates[TFS_MAX_ROUNDS * TFS_MAX_MEMBERS];
+	struct stats s;
 	unsigned nlate = 0;
 
 	*out = (struct tfs_stats){ .rounds = rounds };
@@ -52,13 +42,17 @@ void tfs_stats(const uint16_t late[][TFS_MAX_MEMBERS], unsigned rounds, unsigned
 			lates[nlate++] = late[i][r];
 			lo = late[i][r] < lo ? late[i][r] : lo;
 			hi = late[i][r] > hi ? late[i][r] : hi;
-			out->late_max_us = late[i][r] > out->late_max_us ? late[i][r] : out->late_max_us;
 		}
-		if (count && started == count) {
+		if (count && started == count)
 			skews[out->full++] = hi - lo;
-			out->skew_max_us = hi - lo > out->skew_max_us ? hi - lo : out->skew_max_us;
-		}
 	}
-	out->skew_median_us = median(skews, out->full);
-	out->late_median_us = median(lates, nlate);
+	/* lib/stats.h: the median is the lower middle one; none of nothing. */
+	if (!stats_compute(skews, out->full, &s)) {
+		out->skew_median_us = (uint32_t)s.median;
+		out->skew_max_us = (uint32_t)s.max;
+	}
+	if (!stats_compute(lates, nlate, &s)) {
+		out->late_median_us = (uint32_t)s.median;
+		out->late_max_us = (uint32_t)s.max;
+	}
 }
