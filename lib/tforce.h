@@ -30,6 +30,9 @@
 #define TF_MAX_MEMBERS	16	/* = SV_MAX_CHILDREN: one child per member */
 #define TF_ARG_MAX	((1ull << 48) - 1)	/* what a member's argument has room for */
 #define TF_HB_MAX_S	255			/* hb=S: one byte of the request */
+/* The frame every force has, granted to all its members (its copy at
+ * their CPTR_TASK_FIRST_FREE: flotilla/tforce.h, TF_FRAME). */
+#define TF_FRAME_BYTES	4096u
 
 /* A member's argument (its program's libc_arg): the force's ARG; the
  * force's id in init (1..255) in bits 48..55, under which init registers

@@ -160,9 +160,12 @@ def demo(res, args, bt, smp=4):
     values, which the root's own sieve confirms. Then a second run with a
     pause of 500 ms a round: when the root says round 2 is done, the shell
     kills the member on core 2; the force's supervisor kills the other
-    three and starts all four again; the job runs again from its start and
-    ends with the same right answer, once; `tf ls` and `tree` count the
-    restart."""
+    three and starts all four again; the new members find the rounds done
+    before in the force's frame (which init granted every member, and
+    which outlives the restart), go on from the next, and end with the
+    same right answer, once; `tf ls` and `tree` count the restart. Every
+    run checks that all its members' marks are in the frame, and each
+    force's end revokes the frame's copies on cores 1..3."""
     name = f"boot/special/smp{smp}_task_force_demo_is_right_even_after_a_kill"
     if args.filter and args.filter not in name:
         return
@@ -189,11 +192,18 @@ def demo(res, args, bt, smp=4):
         (r"^init: q: tfdemo@2 2:\d+ ended \(killed\); restarting \(one_for_all\)$", 1),
         (r"^init: q: restarted tfdemo@0 as 0:\d+ \(was 0:\d+; restart 1\)$", 1),
         (r"^init: q: tfdemo@0 0:\d+ ended \(exit status 0\); not restarted \(transient\)$", 1),
+        (r"^tfdemo: the force's frame \(4 KiB\) is shared: 4 of 4 members' marks are in it$", 3),
+        (r"^tfdemo: resuming at round [3-8] of 8: the force's frame kept the [2-7] rounds done "
+         r"before the restart$", 1),
+        (r"^init: task force p: its frame given back \(the copies on cores 1,2,3 revoked\)$", 1),
     ]
-    order = [result, r"^task force p: killed$", r"ended \(killed\); restarting", r"restarted tfdemo@3",
-             r"^tfdemo: round 1 of 8:", result]
+    order = [result, r"^init: task force p: its frame given back \(the copies on cores 1,2,3 revoked\)$",
+             r"^task force p: killed$",
+             r"ended \(killed\); restarting", r"restarted tfdemo@3", r"^tfdemo: resuming at round",
+             result]
     problems = sup.problems_of(text, want, order=order,
-                               forbid=[r"^tfdemo: WRONG", r"cannot join", r"^tfdemo: core \d+:"])
+                               forbid=[r"^tfdemo: WRONG", r"cannot join", r"^tfdemo: core \d+:",
+                                       r"not all revoked"])
     # The kill came mid-way: the first run of q never got to its end.
     if len(matched) > 3:
         between = text[matched[3].end():matched[4].end() if len(matched) > 4 else len(text)]

@@ -37,7 +37,9 @@ TEST(processes_start_list_and_kill_programs_on_other_cores)
 	 * test serves its endpoint. */
 	struct proc p;
 	int status = -1;
-	CHECK_ERR(spawn_program("uprog", UPROG_PROCESS_CALLS, &p), OK);
+	/* RAM and the boot image, as remote.c gives: it makes and maps a Frame. */
+	const struct spawn_opts o = { .ram = SPAWNED_RAM, .give_bootimg = true };
+	CHECK_ERR(spawn_program_opts("uprog", UPROG_PROCESS_CALLS, &o, &p), OK);
 	CHECK_ERR(serve_until_stopped(&p, &status), OK);
 	if (status != 0)
 		test_fail("uprog on core 0: check %d failed", status);

@@ -5,7 +5,15 @@
  * `forces` (simple_one_for_one whose template is a temporary supervisor),
  * with one transient member per core: an instance of PROG on each.
  *
- * init keeps nothing of its own about a force: its name, program,
+ * Each force has a frame of its own (TF_FRAME_BYTES, flotilla/tforce.h),
+ * made from init's RAM when the force is, and granted to every member at
+ * once: the tree gives each member a copy (svr_add_group's gift), on
+ * every core (copies on other cores are the monitors': rcap.c). The frame
+ * is the force's, not a member's, so it outlives a one_for_all restart;
+ * when the force ends, its copies on other cores are revoked and its RAM
+ * comes back (release, below).
+ *
+ * Besides the frames, init keeps nothing of its own about a force: its name, program,
  * argument and cores are its spec's, its members' state the tree's. Every
  * request is checked again here, for the endpoint is not only the
  * shell's to call: a request that names no valid force gets an error,
@@ -13,6 +21,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
@@ -28,9 +37,84 @@
 static int forces = -1;		/* the node of `forces` */
 static unsigned last_id;	/* the id the last force got (1..255) */
 
+/* The forces' frames, in init's task slots TF_FRAME_SLOT(0..SVR_MAX_NODES - 1). */
+#define TF_FRAME_SLOT(k)	CADDR(TASK_CN, 48 + (k))
+static struct { bool used; uint64_t base; char name[TF_NAME_MAX + 1]; } frames[SVR_MAX_NODES];
+
+static const char *cores_text(uint64_t cores, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned c = 0; c < 64 && len < size; c++)
+		if ((cores >> c) & 1)
+			len += (size_t)snprintf(buf + len, size - len, "%s%u", len ? "," : "", c);
+	return buf;
+}
+
+/* A force's node is given back (svr_on_release): the copies of its frame
+ * on other cores are revoked, then the frame goes and its RAM comes back.
+ * A revoke that fails leaves the memory pinned (the monitors' rule:
+ * never freed under a mapping), and init says so. */
+static void release(int node, const struct svr_gift *g)
+{
+	unsigned k = CADDR_L2(g->cap) - CADDR_L2(TF_FRAME_SLOT(0));
+	uint64_t revoked = 0;
+	char list[200];
+	err_t err = OK;
+
+	(void)node;
+	if (k >= SVR_MAX_NODES || !frames[k].used)
+		return;
+	if (g->cores && (err = mon_cap_revoke(g->cap, g->token, &revoked)) == OK &&
+	    revoked != g->cores)
+		err = ERR_TIMEOUT;		/* a core did not let its copy go */
+	if (err) {
+		printf("init: task force %s: its frame's copies on cores %s not all revoked (%s); "
+		       "its memory stays pinned\n", frames[k].name,
+		       cores_text(g->cores & ~revoked, list, sizeof(list)), err_name(err));
+		frames[k].used = false;		/* the slot's capability stays: not reused */
+		return;
+	}
+	cnode_delete(CPTR_TASKCN, CADDR_L2(g->cap));
+	ram_release(frames[k].base);
+	frames[k].used = false;
+	if (g->cores)
+		printf("init: task force %s: its frame given back (the copies on cores %s revoked)\n",
+		       frames[k].name, cores_text(revoked, list, sizeof(list)));
+	else
+		printf("init: task force %s: its frame given back\n", frames[k].name);
+}
+
+/* A new force's frame (zeroed: a new object) in a free slot. */
+static err_t new_frame(const char *name, capaddr_t *cap)
+{
+	struct cap_info ci;
+	unsigned k;
+	err_t err;
+
+	for (k = 0; k < SVR_MAX_NODES; k++)
+		if (!frames[k].used && cap_identify(TF_FRAME_SLOT(k), &ci) == ERR_CAP_EMPTY)
+			break;
+	if (k == SVR_MAX_NODES)
+		return ERR_TOO_MANY;
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(TF_FRAME_SLOT(k)), CAP_FRAME, TF_FRAME_BYTES)))
+		return err;
+	if ((err = cap_identify(TF_FRAME_SLOT(k), &ci))) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(TF_FRAME_SLOT(k)));
+		return err;
+	}
+	frames[k].used = true;
+	frames[k].base = ci.base;
+	strlcpy(frames[k].name, name, sizeof(frames[k].name));
+	*cap = TF_FRAME_SLOT(k);
+	return OK;
+}
+
 void tf_forces_node(int node)
 {
 	forces = node;
+	svr_on_release(release);
 }
 
 /* The force called name: its node, or -1. */
@@ -126,10 +210,20 @@ static err_t run(const uint64_t w[LMP_WORDS])
 		       err_name(err));
 		return err;
 	}
-	printf("init: task force %s: %s on %u core%s (id %u)\n", r.name, r.prog, spec.nchildren,
-	       spec.nchildren == 1 ? "" : "s", id);
-	if ((err = svr_add_group(forces, &spec, sys_clock_ns(), &node)))
+	capaddr_t frame;
+	if ((err = new_frame(r.name, &frame))) {
+		printf("init: task force %s refused: no frame for it: %s\n", r.name, err_name(err));
 		unpublish(id);
+		return err;
+	}
+	printf("init: task force %s: %s on %u core%s (id %u), with a frame of %u KiB\n", r.name,
+	       r.prog, spec.nchildren, spec.nchildren == 1 ? "" : "s", id, TF_FRAME_BYTES / 1024);
+	/* The frame goes with the group: release() frees it when the
+	 * group's node is given back, also when no member started. */
+	if ((err = svr_add_group(forces, &spec, frame, sys_clock_ns(), &node))) {
+		unpublish(id);
+		release(-1, &(struct svr_gift){ .cap = frame });	/* if it is still there */
+	}
 	return err;
 }
 

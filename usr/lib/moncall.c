@@ -210,11 +210,17 @@ err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 	uint64_t w[4], r[4];
 	err_t cap_err, err = pack(prog, &w[1]);
 
+	if (o->token)
+		*o->token = MON_NO_TOKEN;
 	if (err)
 		return err;
 	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
 	w[3] = arg;
-	if ((err = mon_call_cap(w, o->give, 0, r, &cap_err)))
+	r[3] = MON_NO_TOKEN;
+	err = mon_call_cap(w, o->give, 0, r, &cap_err);
+	if (o->token)
+		*o->token = r[3];	/* sent ahead, even if the spawn failed */
+	if (err)
 		return err;
 	*pid = (unsigned)r[1];
 	*serial = r[2];
@@ -411,13 +417,15 @@ err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot)
 	return err ? err : cap_err;
 }
 
-err_t mon_cap_revoke(capaddr_t frame, uint64_t token)
+err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
 {
 	const uint64_t w[4] = { MON_CAP_REVOKE, token };
-	uint64_t r[4];
-	err_t cap_err;
+	uint64_t r[4] = { 0 };
+	err_t cap_err, err = mon_call_cap(w, frame, 0, r, &cap_err);
 
-	return mon_call_cap(w, frame, 0, r, &cap_err);
+	if (cores)
+		*cores = err ? 0 : r[1];
+	return err;
 }
 
 err_t mon_unbind(capaddr_t ctl)

@@ -42,10 +42,12 @@ static struct node {
 	unsigned in_parent;
 	int sub[SV_MAX_CHILDREN];	/* a supervisor child's node, or -1 */
 	struct inst in[SV_MAX_CHILDREN];
+	struct svr_gift gift;		/* a group's, for each of its processes */
 } nodes[SVR_MAX_NODES];
 static int nnodes;
 static const char *who = "superv";
 static capaddr_t gift;
+static void (*on_release)(int node, const struct svr_gift *g);
 static err_t start_err;		/* the last start's failure (svr_add_group's answer) */
 
 void svr_init(const char *name, capaddr_t ep)
@@ -160,9 +162,12 @@ static void start_child(int n, unsigned i, uint64_t now)
 	const struct sv_child_spec *c = sv_child(&d->sv, i);
 	struct inst *x = &d->in[i];
 	bool simple = d->spec.strategy == SV_SIMPLE_ONE_FOR_ONE;
+	uint64_t token = MON_NO_TOKEN;
 	struct mon_spawn_opts o = {
 		.flags = c->rt_flags & 0xFF,
-		.give = (c->rt_flags & SVR_GIFT) && c->core == sys_core_id() ? gift : 0,
+		.give = d->gift.cap ? d->gift.cap :
+			(c->rt_flags & SVR_GIFT) && c->core == sys_core_id() ? gift : 0,
+		.token = &token,
 	};
 	err_t err;
 
@@ -183,6 +188,10 @@ static void start_child(int n, unsigned i, uint64_t now)
 	}
 	err = mon_spawn_opts(c->prog, c->core, simple ? d->sv.kid[i].arg : c->arg, &o, &x->pid,
 			     &x->serial);
+	if (d->gift.cap && token != MON_NO_TOKEN) {	/* a copy on c->core now */
+		d->gift.cores |= 1ull << c->core;
+		d->gift.token = token;
+	}
 	if (err) {
 		printf("%s: %scannot start %s on core %u: %s: %s\n", who, pfx(n), c->prog,
 		       c->core, err_name(err), err_msg(err));
@@ -235,6 +244,8 @@ static void release_if_gone(int s)
 	    p->sv.kid[d->in_parent].state != SV_C_GONE || p->sub[d->in_parent] != s)
 		return;
 	p->sub[d->in_parent] = -1;
+	if (d->gift.cap && on_release)
+		on_release(s, &d->gift);
 	memset(d, 0, sizeof(*d));
 	d->free = true;
 	d->parent = -1;
@@ -459,7 +470,13 @@ unsigned svr_bad(void)
 
 /* ---- Groups: supervisors added and ended at run time ---- */
 
-err_t svr_add_group(int parent, const struct sv_spec *spec, uint64_t now, int *node)
+void svr_on_release(void (*fn)(int node, const struct svr_gift *g))
+{
+	on_release = fn;
+}
+
+err_t svr_add_group(int parent, const struct sv_spec *spec, capaddr_t group_gift, uint64_t now,
+		    int *node)
 {
 	struct node *p, *d;
 	unsigned i;
@@ -482,6 +499,7 @@ err_t svr_add_group(int parent, const struct sv_spec *spec, uint64_t now, int *n
 	d->spec = *spec;
 	d->parent = parent;
 	d->in_parent = i;
+	d->gift.cap = group_gift;
 	for (unsigned j = 0; j < SV_MAX_CHILDREN; j++)
 		d->sub[j] = -1;
 	p->sub[i] = s;

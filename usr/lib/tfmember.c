@@ -5,7 +5,7 @@
  * is garbage) are lib/tfgroup.c's; this file only moves messages between
  * that state machine and the URPC channels.
  *
- * Joining: every member exports its channel name (TF_CHAN_FMT, by core),
+ * Joining: the member maps the force's frame (TF_FRAME), then every member exports its channel name (TF_CHAN_FMT, by core),
  * binds to each child's, then accepts its parent's binding. A bind is
  * answered at once, so no member waits for another's accept, and a
  * child whose export is not there yet (it starts later, or the member
@@ -178,6 +178,15 @@ err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_
 	/* Co-scheduled with the force's other members from now on: the
 	 * force's id is the gang (kernel/dispatch.c). */
 	if ((err = disp_set_gang(CPTR_DISPATCHER, m->id)))
+		return err;
+	/* The force's frame, which init granted every member (TF_FRAME). */
+	struct cap_info f;
+	if ((err = cap_identify(TF_FRAME, &f)))
+		return err;
+	if (f.type != CAP_FRAME || f.size < TF_FRAME_BYTES)
+		return ERR_CAP_WRONG_TYPE;
+	if ((err = window_map(TF_FRAME, TF_FRAME_BYTES / 4096, CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+			      (void **)&m->frame)))
 		return err;
 	/* The cores: init registered them before it started any member; the
 	 * decision may reach this core's replica a little later. */

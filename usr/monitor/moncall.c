@@ -12,7 +12,13 @@
  * An operation that names a core runs on that core's monitor: this one
  * forwards the request over the mesh (fwd: id, operation, core, the
  * three argument words; fwd_r: id, error, the three result words;
- * if/intermon.if) and replies with the answer. Pinging is
+ * if/intermon.if) and replies with the answer. A spawn's gift (a
+ * capability for the child) crosses with it if it is a Frame: this
+ * monitor sends it ahead (rcap_copy: this core stays its owner), fwd
+ * names it, the target's monitor gives the child a copy of its import,
+ * and the answer's third word is the id under which the caller revokes
+ * the copies (mon_cap_revoke); any other type is refused with the error
+ * that says why (ERR_CAP_CORE_BOUND for a Dispatcher). Pinging is
  * the exception (it measures from here); console reads and power-off go
  * to core 0, which drives the UART. A console read brings the reader's
  * PML4: its monitor finds which child it is, and forwards its PML4's base
@@ -47,7 +53,7 @@
 static unsigned me;
 
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
-		     uint64_t a2, uint64_t a3);
+		     uint64_t a2, uint64_t a3, bool has_cap, uint64_t cap);
 static err_t on_fwd_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t r1,
 		      uint64_t r2, uint64_t r3);
 
@@ -107,13 +113,15 @@ bool moncall_is_request(const struct lmp_msg *m)
 	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
 }
 
-/* MON_SPAWN here; with a capability the request brought (gift), that
- * goes to the child. r[1] its pid, r[2] its serial (procwait.c). */
-static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
+/* MON_SPAWN here; with a capability for the child (gift: T_MONCAP, the
+ * one the request brought, or T_FWDCAP, the import of a forwarded one;
+ * 0: none), that goes to the child. r[1] its pid, r[2] its serial
+ * (procwait.c). */
+static err_t spawn_here(const uint64_t *w, uint64_t *r, capaddr_t gift)
 {
 	unsigned flags = MON_FLAGS(w[0]);
 	struct spawn_opts o = {
-		.notify_exit = true, .give = { T_MONCAP }, .ngive = gift,
+		.notify_exit = true, .give = { gift }, .ngive = gift != 0,
 		.give_bootimg = !(flags & MON_SPAWN_BARE),
 		.ram = flags & MON_SPAWN_BARE ? 0 : flags & MON_SPAWN_RAM_1M ? 1u << 20 :
 		       flags & MON_SPAWN_RAM_64K ? 64u << 10 : SPAWNED_RAM,
@@ -124,7 +132,7 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, bool gift)
 
 	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
 		return ERR_BAD_MESSAGE;
-	if ((flags & MON_SPAWN_SKB) && (err = skbfeed_spawn_opts(&o, gift)))
+	if ((flags & MON_SPAWN_SKB) && (err = skbfeed_spawn_opts(&o, gift != 0)))
 		return err;
 	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
 		return err;
@@ -185,8 +193,9 @@ static bool named_core_op(unsigned op)
 }
 
 /* A request for this core, from a process of core `from` (this one, or
- * another whose monitor forwarded it, which never brings a capability). */
-static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_cap)
+ * another whose monitor forwarded it); gift: a spawn's capability for
+ * the child, or 0 (spawn_here). */
+static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t gift)
 {
 	unsigned core = MON_CORE(w[0]);
 
@@ -194,7 +203,7 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, bool has_
 	case MON_CONSOLE_READ:		/* (PML4 base, pid): who reads (serve) */
 		return console_read_for(from, (unsigned)w[2], w[1], r);
 	case MON_SPAWN:
-		return spawn_here(w, r, has_cap);
+		return spawn_here(w, r, gift);
 	case MON_WAIT:
 		return procwait_wait(w[1], w[2], r);
 	case MON_STOP:
@@ -237,6 +246,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
 	uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
+	struct rcap gift = { 0 };
+	bool sends_gift = false;
 	struct mesh_ask a;
 	err_t err;
 
@@ -245,12 +256,19 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	 * here, where it is known. */
 	if (op == MON_SPAWN) {
 		unsigned flags = MON_FLAGS(w[0]);
+		r[3] = MON_NO_TOKEN;
 		if (flags & ~MON_SPAWN_FLAGS)
 			return ERR_INVALID_ARG;
 		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB)) && !admin)
 			return ERR_CAP_RIGHTS;
-		if (has_cap && core != me)
-			return ERR_UNSUPPORTED;	/* a capability does not cross cores here */
+		if (has_cap && core != me) {
+			/* The gift goes ahead (only a Frame can: rcap.c).
+			 * The spawn may still fail; the answer names the copy
+			 * all the same, so that its sender can revoke it. */
+			if ((err = rcap_copy(T_MONCAP, core, &gift)))
+				return err;
+			sends_gift = true;
+		}
 		q[0] |= (uint64_t)flags << 24;
 	}
 	if (op == MON_BEAT)
@@ -278,13 +296,16 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_CAP_PUT || op == MON_CAP_GET)
 		return ERR_CAP_RIGHTS;		/* only on an end's control endpoint */
 	if (op == MON_CAP_REVOKE)
-		return rcap_revoke_request(w, has_cap);
+		return rcap_revoke_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
-		return serve_here(me, q, r, has_cap);
-	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
-		return err;
-	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op,
-						   core | MON_FLAGS(q[0]) << 16, q[1], q[2], q[3]));
+		return serve_here(me, q, r, has_cap ? T_MONCAP : 0);
+	if (!(err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
+		err = mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op,
+							  core | MON_FLAGS(q[0]) << 16, q[1], q[2],
+							  q[3], sends_gift, gift.id));
+	if (op == MON_SPAWN)
+		r[3] = sends_gift ? gift.id : MON_NO_TOKEN;
+	return err;
 }
 
 err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LMP_WORDS])
@@ -295,19 +316,26 @@ err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LM
 }
 
 /* A request forwarded by another core's monitor: one that runs on the
- * core it names, this one. */
+ * core it names, this one. A spawn's gift is the sender's import here
+ * (rcap.c), of which the child gets a copy. */
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
-		     uint64_t a2, uint64_t a3)
+		     uint64_t a2, uint64_t a3, bool has_cap, uint64_t cap)
 {
 	unsigned flags = core >> 16;		/* a spawn's (serve) */
 	const uint64_t w[4] = { op | (uint64_t)(core & 0xFFFF) << 8 | (uint64_t)flags << 24,
 				a1, a2, a3 };
+	const struct rcap gift = { .owner = mesh_peer(b), .id = cap };
 	uint64_t r[LMP_WORDS] = { 0 };
 	err_t err;
 
-	if (!named_core_op(op) || (core & 0xFFFF) != me || (flags & ~MON_SPAWN_FLAGS))
+	if (!named_core_op(op) || (core & 0xFFFF) != me || (flags & ~MON_SPAWN_FLAGS) ||
+	    (has_cap && op != MON_SPAWN))
 		return ERR_BAD_MESSAGE;
-	err = serve_here(mesh_peer(b), w, r, false);
+	if (has_cap && (err = rcap_get(&gift, CPTR_TASKCN, CADDR_L2(T_FWDCAP))))
+		return if_intermon_fwd_r_send(b, id, err, 0, 0, 0);	/* no such import */
+	err = serve_here(mesh_peer(b), w, r, has_cap ? T_FWDCAP : 0);
+	if (has_cap)
+		cnode_delete(CPTR_TASKCN, CADDR_L2(T_FWDCAP));	/* the child has its copy */
 	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
 }
 

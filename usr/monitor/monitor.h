@@ -206,11 +206,12 @@ err_t rcap_probe(unsigned core, const struct rcap *r);
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
 /* rcap_held: OK if this core holds an import of r, else ERR_NOT_FOUND.
  * rcap_revoke_request serves MON_CAP_REVOKE (w[1] the id; the Frame that
- * proves the right to revoke it at T_MONCAP). rcap_revoke_within revokes
+ * proves the right to revoke it at T_MONCAP; r[1]: the cores whose copies
+ * were deleted). rcap_revoke_within revokes
  * every object of this core's sent to others whose memory lies in
  * [base, base + size) (a process's, before it is taken back). */
 err_t rcap_held(const struct rcap *r);
-err_t rcap_revoke_request(const uint64_t *w, bool has_cap);
+err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *r);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 /* The name service (names.c, docs/agreement.md): a replica in every

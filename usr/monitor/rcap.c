@@ -275,8 +275,9 @@ err_t rcap_revoke(const struct rcap *r)
 }
 
 /* MON_CAP_REVOKE: a process proves its authority over the object with a
- * Frame capability to it (at T_MONCAP) that is not itself an import. */
-err_t rcap_revoke_request(const uint64_t *w, bool has_cap)
+ * Frame capability to it (at T_MONCAP) that is not itself an import.
+ * r[1]: the cores whose copies were deleted. */
+err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
 {
 	const struct rcap r = { .owner = me, .id = w[1] };
 	struct cap_info f;
@@ -291,7 +292,16 @@ err_t rcap_revoke_request(const uint64_t *w, bool has_cap)
 		return ERR_NOT_FOUND;
 	if (a->base != f.base || a->size != f.size || is_import(&f))
 		return ERR_CAP_RIGHTS;		/* not a capability to that object */
-	return rcap_revoke(&r);
+	uint64_t held = 0;
+	for (unsigned i = 0; i < ANCHORS; i++)	/* every anchor of the object (rcap_revoke) */
+		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
+			held |= anchors[i].holders;
+	err = rcap_revoke(&r);
+	for (unsigned i = 0; i < ANCHORS; i++)	/* those still pinned did not answer */
+		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
+			held &= ~anchors[i].holders;
+	out[1] = held;
+	return err;
 }
 
 err_t rcap_revoke_within(uint64_t base, uint64_t size)

@@ -26,6 +26,7 @@
 #define T_REMOTECN		CADDR(TASK_CN, 27)	/* remote.c: REMOTE_CN's capability */
 #define T_RCAPCN		CADDR(TASK_CN, 28)	/* rcap.c: RCAP_CN's capability */
 #define T_MONCAP		CADDR(TASK_CN, 29)	/* moncall.c: a reply's capability */
+#define T_FWDCAP		CADDR(TASK_CN, 30)	/* moncall.c: a forwarded spawn's gift */
 #define T_BINDCN		CADDR(TASK_CN, 31)	/* bind.c: BIND_CN's capability */
 #define T_MONADMIN		CADDR(TASK_CN, 36)	/* moncall.c: the shell's CPTR_MONITOR */
 #define T_SPANCN		CADDR(TASK_CN, 37)	/* span.c: SPAN_CN's capability */

@@ -21,10 +21,18 @@
  *
  * At the end the root sieves the whole range again alone, the plain way
  * (a bit per number; below 2 * 10^6), and prints whether the force's
- * answer is the same. A member that is killed makes the force's
- * supervisor (one_for_all) kill the others and start them all again:
- * the job then runs again from its start, and its answer is as right as
- * the first run's would have been.
+ * answer is the same.
+ *
+ * The force's frame (m.frame, granted to every member by init) holds the
+ * job's progress (struct tfd_frame): after each round's barrier the root
+ * writes the round's count and sum there, and then how many rounds are
+ * done. Before the first round every member writes its mark in it, and
+ * the root checks that all the marks are there: the members share that
+ * memory. A member that is killed makes the force's supervisor
+ * (one_for_all) kill the others and start them all again; the frame is
+ * the force's, so the new members find the rounds already done and go on
+ * from the first that is not, and the answer is as right as an
+ * unbroken run's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +42,8 @@
 #include "lib/tfskew.h"
 
 #define TFD_ROUNDS	8
+#define TFD_MAX_ROUNDS	64		/* what a member takes from the root */
+#define TFD_MAGIC	0x7466646d6f303031ull	/* "tfdmo001": a job's progress is here */
 #define TFD_MAX		100000000ull	/* the largest limit */
 #define TFD_CHECK_MAX	2000000ull	/* the largest the root checks alone */
 #define TFD_WINDOW	32768		/* numbers sieved at once */
@@ -43,6 +53,14 @@
 extern unsigned long libc_arg;
 
 static struct tf_member m;
+
+/* The force's frame (see the top). */
+struct tfd_frame {
+	uint64_t magic, limit, rounds, done;
+	uint64_t count[TFD_MAX_ROUNDS], sum[TFD_MAX_ROUNDS];
+	uint64_t mark[TF_MAX_MEMBERS];
+};
+_Static_assert(sizeof(struct tfd_frame) <= TF_FRAME_BYTES, "the progress fits the frame");
 static uint32_t small[1300];		/* the primes below 10^4 (1229 of them) */
 static unsigned nsmall;
 static uint8_t window[TFD_WINDOW];
@@ -117,9 +135,39 @@ static const char *cores_text(uint64_t cores, char *buf, size_t size)
 	return buf;
 }
 
+/* The root: where the job starts, from the force's frame: after the
+ * rounds done before a restart if it holds this job's progress, else at
+ * 0 with the frame made ready for it. */
+static uint64_t resume(volatile struct tfd_frame *f, uint64_t limit, uint64_t *total,
+		       uint64_t *total_sum)
+{
+	*total = *total_sum = 0;
+	if (f->magic == TFD_MAGIC && f->limit == limit && f->rounds == TFD_ROUNDS &&
+	    f->done <= TFD_ROUNDS) {
+		uint64_t done = f->done;
+		for (uint64_t r = 0; r < done; r++) {
+			*total += f->count[r];
+			*total_sum += f->sum[r];
+		}
+		if (done)
+			printf("tfdemo: resuming at round %llu of %u: the force's frame kept the %llu round%s done before the restart\n",
+			       (unsigned long long)done + 1, TFD_ROUNDS, (unsigned long long)done,
+			       done == 1 ? "" : "s");
+		return done;
+	}
+	f->magic = 0;
+	f->limit = limit;
+	f->rounds = TFD_ROUNDS;
+	f->done = 0;
+	__asm__ volatile("" ::: "memory");	/* the magic last: x86 keeps stores in order */
+	f->magic = TFD_MAGIC;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t job[TFG_CAST_WORDS], sums[2], count, sum;
+	uint64_t total = 0, total_sum = 0, start = 0;
 	char list[200];
 	err_t err;
 
@@ -128,6 +176,7 @@ int main(int argc, char **argv)
 		       err_name(err), err_msg(err));
 		return 1;
 	}
+	volatile struct tfd_frame *f = (volatile struct tfd_frame *)m.frame;
 	if (m.rank == 0) {
 		uint64_t k = m.arg / 1000, limit = k ? k * 1000 : 1000000;
 		if (limit > TFD_MAX) {
@@ -136,25 +185,46 @@ int main(int argc, char **argv)
 			       (unsigned long long)TFD_MAX);
 			limit = TFD_MAX;
 		}
-		job[0] = limit;
-		job[1] = TFD_ROUNDS;
-		job[2] = m.arg % 1000;
-		job[3] = 0;
 		printf("tfdemo: %u members on cores %s, a %s tree from core %u; primes below %llu in %u rounds\n",
 		       m.count, cores_text(m.cores, list, sizeof(list)), mtree_shape_name(m.shape),
 		       m.me, (unsigned long long)limit, TFD_ROUNDS);
+		start = resume(f, limit, &total, &total_sum);
+		job[0] = limit;
+		job[1] = TFD_ROUNDS;
+		job[2] = m.arg % 1000 | start << 16;
+		job[3] = sys_clock_ns() | 1;	/* this run's: the members' marks */
 		err = tf_bcast(&m, job);
 	} else {
 		err = tf_recv_cast(&m, job);
 	}
-	if (err || job[0] < 2 || job[0] > TFD_MAX || job[1] == 0 || job[1] > 64 || job[2] > 999) {
+	if (err || job[0] < 2 || job[0] > TFD_MAX || job[1] == 0 || job[1] > TFD_MAX_ROUNDS ||
+	    (job[2] & 0xFFFF) > 999 || job[2] >> 16 > job[1]) {
 		printf("tfdemo: core %u: no job: %s\n", m.me, err ? err_name(err) : "a bad one");
 		return 1;
 	}
-	uint64_t limit = job[0], rounds = job[1], pause_ns = job[2] * 1000000ull;
+	uint64_t limit = job[0], rounds = job[1], pause_ns = (job[2] & 0xFFFF) * 1000000ull;
+	start = job[2] >> 16;
+	/* Every member's mark in the force's frame; the root finds them all
+	 * there once the barrier says every member has written its own. */
+	f->mark[m.rank] = job[3] + m.rank;
+	if ((err = tf_barrier(&m, 1, 0, sums)) == ERR_STOPPED)
+		return stopped();
+	if (err) {
+		printf("tfdemo: core %u: the marks' barrier: %s\n", m.me, err_name(err));
+		return 1;
+	}
+	if (m.rank == 0) {
+		unsigned seen = 0;
+		for (unsigned i = 0; i < m.count; i++)
+			seen += f->mark[i] == job[3] + i;
+		printf("%s: the force's frame (%u KiB) is shared: %u of %u members' marks are in it\n",
+		       seen == m.count && sums[0] == m.count ? "tfdemo" : "tfdemo: WRONG",
+		       TF_FRAME_BYTES / 1024, seen, m.count);
+		if (seen != m.count || sums[0] != m.count)
+			return 2;
+	}
 	small_primes(limit);
-	uint64_t total = 0, total_sum = 0;
-	for (uint64_t r = 0; r < rounds; r++) {
+	for (uint64_t r = start; r < rounds; r++) {
 		uint64_t lo = limit * r / rounds, hi = limit * (r + 1) / rounds, span = hi - lo;
 		if ((err = tf_pause(&m, pause_ns)) == ERR_STOPPED)
 			return stopped();
@@ -168,6 +238,14 @@ int main(int argc, char **argv)
 		}
 		total += sums[0];
 		total_sum += sums[1];
+		if (m.rank == 0) {
+			/* The round's result, then that it is done: a restart
+			 * after this goes on from the next. */
+			f->count[r] = sums[0];
+			f->sum[r] = sums[1];
+			__asm__ volatile("" ::: "memory");
+			f->done = r + 1;
+		}
 		if (m.rank == 0)
 			printf("tfdemo: round %llu of %llu: %llu primes so far\n",
 			       (unsigned long long)r + 1, (unsigned long long)rounds,

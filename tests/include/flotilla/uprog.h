@@ -213,8 +213,9 @@ enum uprog_mode {
  * it, and checks the errors of bad requests: unknown program, bad name,
  * core out of range, a process no request started (itself), a pid that
  * is gone, a power-off (only the shell may); reads the console (nothing
- * typed: 0 bytes) and the memory of every core. Exits 0, or with the number of the first check that
- * failed. */
+ * typed: 0 bytes) and the memory of every core; gives a Frame to a child
+ * on the next core, which must see it, and revokes it. Exits 0, or with
+ * the number of the first check that failed. */
 
 /* UPROG_MONITOR_CALLS: asks its monitor (flotilla/monitor.h) how many
  * cores there are, registers "svcN" (N its core) with UPROG_NS_VALUE(N),
@@ -226,11 +227,13 @@ enum uprog_mode {
 #define UPROG_NS_VALUE(core)	(1000u + (core))
 
 /* UPROG_WATCH_FRAME, started on another core by remote_spawn with a frame:
- * maps it (UPROG_EP + 1), exits with -1 unless word 0 is
+ * maps it (UPROG_EP + 1; with the parameter UPROG_WATCH_GIFT, the gift of
+ * a process's MON_SPAWN, at UPROG_EP), exits with -1 unless word 0 is
  * UPROG_WATCH_MAGIC, writes UPROG_WATCH_MAGIC + 1 to word 1, then reads
  * word 0 every millisecond until it is UPROG_QUIT (exit 0). If the frame
  * is taken away meanwhile, its next read faults. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
+#define UPROG_WATCH_GIFT	1u
 
 /* UPROG_URPC_ECHO, started on another core by remote_spawn: side 1 of a
  * flotilla/uchan.h channel of UPROG_CHAN_SLOTS slots in the frame it is

@@ -174,7 +174,7 @@ static int serve_caps(void)
 	if (mon_cap_get(C_CTL, 0xBADull << 8, C_SLOT(SLOTS - 1)) != ERR_NOT_FOUND)
 		return FAILED(48);			/* never put */
 	/* We cannot revoke what is not ours: the client's Frame. */
-	err_t err = mon_cap_revoke(gave, m.scalars.u64);
+	err_t err = mon_cap_revoke(gave, m.scalars.u64, NULL);
 	if (err != ERR_CAP_RIGHTS && err != ERR_NOT_FOUND)
 		return FAILED(49);
 	if (next(&m) || m.num != IF_TEST_NOTHING_CALL || if_test_nothing_reply(&tb.b))
@@ -274,13 +274,13 @@ static int client_caps(void)
 	    if_test_nothing_call(&tb.b))
 		return FAILED(47);
 	/* Revocation: only with a Frame of the object, and only its id. */
-	if (mon_cap_revoke(C_OTHER_EP, token) != ERR_CAP_WRONG_TYPE)
+	if (mon_cap_revoke(C_OTHER_EP, token, NULL) != ERR_CAP_WRONG_TYPE)
 		return FAILED(48);
-	if (mon_cap_revoke(theirs, token) != ERR_CAP_RIGHTS)
+	if (mon_cap_revoke(theirs, token, NULL) != ERR_CAP_RIGHTS)
 		return FAILED(49);			/* an import proves nothing */
-	if (mon_cap_revoke(C_MINE, token ^ (1ull << 20)) != ERR_NOT_FOUND)
+	if (mon_cap_revoke(C_MINE, token ^ (1ull << 20), NULL) != ERR_NOT_FOUND)
 		return FAILED(50);			/* another generation */
-	if (mon_cap_revoke(C_MINE, token))
+	if (mon_cap_revoke(C_MINE, token, NULL))
 		return FAILED(51);
 	if (if_test_lookup_call(&tb.b, "revoked", &status, &core, NULL) || status)
 		return FAILED(52);			/* the server still has a copy */

@@ -201,11 +201,11 @@ static int urpc_echo(void)
 }
 
 /* UPROG_WATCH_FRAME: see flotilla/uprog.h. */
-static int watch_frame(void)
+static int watch_frame(capaddr_t frame)
 {
 	volatile uint64_t *w;
 
-	if (window_map_page(UPROG_EP + 1, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
+	if (window_map_page(frame, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
 		return FAILED(-1);
 	w[1] = UPROG_WATCH_MAGIC + 1;
 	while (w[0] != UPROG_QUIT)
@@ -360,6 +360,48 @@ static bool listed(unsigned core, unsigned pid)
 }
 
 /* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
+/* A Frame given to a child on core `next` through the monitors (MON_SPAWN
+ * with a gift; flotilla/monitor.h): the child maps the same memory (it
+ * answers the magic in word 1), the answer names the copy, and revoking
+ * it takes the copy from the child (whose next read faults), on that
+ * core and no other. Checks 20 to 25. */
+#define GIFT		CADDR(TASK_CN, 70)
+static int gift_to_another_core(unsigned next)
+{
+	uint64_t token = 0, cores = 0, serial, deadline = sys_clock_ns() + 10000000000ull;
+	struct mon_spawn_opts o = { .give = GIFT, .token = &token };
+	struct mon_ended e = { .status = -1 };
+	volatile uint64_t *w;
+	struct cap_info f;
+	unsigned pid;
+	err_t err;
+
+	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), CAP_FRAME, 4096) || cap_identify(GIFT, &f) ||
+	    window_map_page(GIFT, (void **)&w))
+		return FAILED(20);
+	w[0] = UPROG_WATCH_MAGIC;
+	if (mon_spawn_opts("uprog", next, UPROG_WATCH_FRAME | UPROG_WATCH_GIFT << 8, &o, &pid,
+			   &serial) || token == MON_NO_TOKEN)
+		return FAILED(21);
+	while (w[1] != UPROG_WATCH_MAGIC + 1 && sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	if (w[1] != UPROG_WATCH_MAGIC + 1)
+		return FAILED(22);			/* the child never saw the same memory */
+	if (mon_cap_revoke(GIFT, token, &cores) || cores != 1ull << next)
+		return FAILED(23);
+	while ((err = mon_wait(next, pid, serial, &e)) == ERR_WOULD_BLOCK &&
+	       sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	if (err || e.how != MON_END_FAULT)
+		return FAILED(24);			/* its copy went with the revoke */
+	if (mon_cap_revoke(GIFT, token, &cores) != ERR_NOT_FOUND)
+		return FAILED(25);			/* nothing is left to revoke */
+	window_unmap(GIFT, (void *)w, 1);
+	cnode_delete(CPTR_TASKCN, CADDR_L2(GIFT));
+	ram_release(f.base);
+	return 0;
+}
+
 /* Supervision's requests (docs/supervision.md), from a process that may
  * not power off and that no request started: checks 12 to 19. */
 static int supervision_calls(unsigned core, unsigned next)
@@ -381,8 +423,10 @@ static int supervision_calls(unsigned core, unsigned next)
 		return FAILED(13);
 	o = (struct mon_spawn_opts){ .give = CPTR_DISPATCHER };
 	if (next != core && mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) !=
-			    ERR_UNSUPPORTED)
-		return FAILED(14);			/* a capability does not cross cores */
+			    ERR_CAP_CORE_BOUND)
+		return FAILED(14);			/* a Dispatcher does not cross cores */
+	if (next != core && (err = gift_to_another_core(next)))
+		return (int)err;
 	o.give = 0;
 	if (mon_spawn_opts("uprog", next, UPROG_HELLO, &o, &pid, &serial))
 		return FAILED(15);
@@ -538,7 +582,7 @@ int main(int argc, char **argv)
 	case UPROG_URPC_ECHO:
 		return urpc_echo();
 	case UPROG_WATCH_FRAME:
-		return watch_frame();
+		return watch_frame(UPROG_PARAM(libc_arg) == UPROG_WATCH_GIFT ? UPROG_EP : UPROG_EP + 1);
 	case UPROG_MONITOR_CALLS:
 		return ask_the_monitor();
 	case UPROG_IDLE:

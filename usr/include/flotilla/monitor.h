@@ -56,7 +56,9 @@ enum mon_op {
 				 * = n bytes typed at the console, oldest first;
 				 * never waits. ERR_CONSOLE_BUSY: w1, w2 = the
 				 * core and pid of the process that reads it */
-	MON_SPAWN,		/* core: (name, name, arg) -> w1 = its pid there */
+	MON_SPAWN,		/* core: (name, name, arg) [+ a gift] -> w1 = its pid
+				 * there, w2 its serial, w3 = a gift's id on that
+				 * core (when it is not the caller's) */
 	MON_KILL,		/* core: (pid): only what a monitor call started */
 	MON_PS,			/* core: (index) -> w1 = pid | state << 32, w2..w3 =
 				 * name; ERR_NOT_FOUND past the last */
@@ -196,10 +198,24 @@ err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out);
  * calls mon_beat at least as often as its supervisor wants.
  */
 enum mon_end { MON_END_EXIT, MON_END_FAULT, MON_END_KILLED };
+/*
+ * A gift (give) lands in the child's CPTR_TASK_FIRST_FREE. On the
+ * caller's core it may be any capability the caller may grant; to
+ * another core only a Frame the caller's core owns crosses (as rcap.c's
+ * copies, docs/urpc.md): its monitor sends it ahead, and the copy there
+ * stays, and pins the memory, until the caller revokes it with
+ * mon_cap_revoke and the id that comes back in *token (when token is not
+ * NULL; MON_NO_TOKEN if none went) -- even when the spawn itself then
+ * failed. Another type gets
+ * the error that says why (ERR_CAP_CORE_BOUND), a Frame that came from
+ * another core ERR_CAP_NOT_OWNER.
+ */
 struct mon_spawn_opts {
 	unsigned flags;		/* MON_SPAWN_* */
-	capaddr_t give;		/* 0, or a capability for the child (this core only) */
+	capaddr_t give;		/* 0, or a capability for the child */
+	uint64_t *token;	/* where a gift to another core's id goes (or NULL) */
 };
+#define MON_NO_TOKEN		UINT64_MAX	/* *token: no gift went to another core */
 struct mon_ended {
 	int status;		/* exit status; -1 for a fault or a kill */
 	enum mon_end how;
@@ -301,7 +317,8 @@ err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot);
 err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token);
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot);
-err_t mon_cap_revoke(capaddr_t frame, uint64_t token);
+/* *cores (when not NULL): the cores whose copies were deleted. */
+err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores);
 
 /*
  * Closing a channel: each end closes its own (mon_unbind on its control

@@ -58,7 +58,23 @@ err_t svr_add_instance(int n, uint64_t arg, uint64_t now);
  * group). A group that gives up ends, and is not restarted (temporary),
  * and its node is given back too.
  */
-err_t svr_add_group(int parent, const struct sv_spec *spec, uint64_t now, int *node);
+err_t svr_add_group(int parent, const struct sv_spec *spec, capaddr_t gift, uint64_t now,
+		    int *node);
+/*
+ * A group's gift (svr_add_group's gift; 0: none): each of its processes
+ * gets a copy at CPTR_TASK_FIRST_FREE, on whichever core it runs (to
+ * another core only a Frame crosses: flotilla/monitor.h, mon_spawn_opts).
+ * The gift is the group's, not a process's: it outlives restarts. When
+ * the group's node is given back, every process under it ended, the
+ * function set by svr_on_release gets it, with the cores its copies were
+ * sent to and their id, to revoke them (mon_cap_revoke) and free it.
+ */
+struct svr_gift {
+	capaddr_t cap;
+	uint64_t cores;		/* cores a copy went to */
+	uint64_t token;		/* their id */
+};
+void svr_on_release(void (*fn)(int node, const struct svr_gift *g));
 err_t svr_end_group(int s, uint64_t now);
 /* The k-th group under parent (its node), or -1 past the last. */
 int svr_group(int parent, unsigned k);

@@ -7,8 +7,9 @@
  * member's rank, the member count and the
  * cores (from its argument and the name service), builds the force's
  * multicast tree from the SKB's facts (lib/mtree.h: mtree_best, rooted at
- * the lowest core), and binds one URPC channel to its parent and one to
- * each child; then
+ * the lowest core), maps the force's frame (m->frame: memory every member
+ * shares, granted to all at once, that outlives a restart of the force),
+ * and binds one URPC channel to its parent and one to each child; then
  *
  *	tf_bcast	the root sends 4 words to every member, down the tree
  *	tf_recv_cast	a member takes the next one
@@ -34,6 +35,9 @@
 #include "lib/tfgroup.h"
 #include "lib/tforce.h"
 
+/* Where a member finds the force's frame (usr/init/tforce.c grants it). */
+#define TF_FRAME		CPTR_TASK_FIRST_FREE
+
 /* Slots of the task CNode tf_join needs from its `slots` on: the SKB's 4,
  * an endpoint, and a frame and a doorbell for each of up to
  * TFG_MAX_MEMBERS channels. */
@@ -58,10 +62,14 @@ struct tf_member {
 	 * the last at beat_at; stop: the supervisor asked it to end. */
 	uint64_t beat_ns, beat_at;
 	bool stop;
+	/* The force's frame, mapped: TF_FRAME_BYTES, the same memory in every
+	 * member, zeroed when the force began, kept across its restarts. */
+	volatile uint8_t *frame;
 };
 
-/* Joins the force: ERR_INVALID_ARG if arg is not a member's (no id), the
- * name service's or the SKB's error, or ERR_TIMEOUT if a neighbour is not
+/* Joins the force: ERR_INVALID_ARG if arg is not a member's (no id),
+ * ERR_CAP_EMPTY or ERR_CAP_WRONG_TYPE without the force's frame, the name
+ * service's or the SKB's error, or ERR_TIMEOUT if a neighbour is not
  * there within wait_ns (a deadline, far above a start's time). */
 err_t tf_join(struct tf_member *m, uint64_t arg, capaddr_t slots, uint64_t wait_ns);
 /* The root: sends v to every other member. ERR_INVALID_ARG elsewhere. */
