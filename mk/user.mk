@@ -23,6 +23,7 @@ ULIB_SRCS += lib/mtree.c lib/agree.c	# trees for the shootdown and agreement (us
 ULIB_SRCS += lib/skb.c lib/skb_cpuid.c lib/skb_tree.c lib/skb_fmt.c	# the System Knowledge Base (usr/skb, usr/monitor/skbfeed.c)
 ULIB_SRCS += lib/bench.c lib/pairbench.c lib/updbench.c	# built for the Linux guest too (mk/linux.mk)
 ULIB_SRCS += lib/fbcon.c lib/ps2kbd.c	# the console on the screen, and the keyboard (usr/monitor/screen.c, kbd.c)
+ULIB_SRCS += lib/conring.c	# the console service's ring (usr/monitor/consvc.c, usr/console)
 ULIB_OBJS := $(patsubst %,$(B)/u/%.o,$(ULIB_SRCS)) $(B)/u/gen/font8x16.c.o
 UHDRS     := $(wildcard usr/include/*.h usr/include/flotilla/*.h usr/*/*.h include/kpi/* lib/*.h)
 
@@ -89,10 +90,10 @@ $(B)/u/$(1)/img/$(2): $(B)/u/$(1)/$(2).elf
 endef
 
 # The production image (build/flotilla.bin, make run): the monitor, init,
-# the shell, the SKB and the task forces' demonstration (tfdemo), and no
-# test or benchmark code.
+# the shell, the SKB, the task forces' demonstration (tfdemo) and the
+# console service's writer, and no test or benchmark code.
 MON_SRCS    := $(filter-out usr/monitor/main.c,$(wildcard usr/monitor/*.c))
-PROD_PROGS  := monitor init shell skb tfdemo
+PROD_PROGS  := monitor init shell skb tfdemo console
 $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(B)/u/libflotilla.a)))
 
 # The test image (build/flotilla-test.bin): the same programs, but the
@@ -100,10 +101,10 @@ $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildc
 # (tests/monitor, bench/monitor) instead of its production main, the
 # shell with tests/shell, and the test programs (tests/user).
 TLIBS       := $(B)/u/libflotilla-test.a $(B)/u/libflotilla.a
-TEST_PROGS  := monitor init shell skb tfdemo usertest uprog faults tfwait
+TEST_PROGS  := monitor init shell skb tfdemo console usertest uprog faults tfwait
 $(eval $(call user_prog,test,monitor,$(call uobjs,$(MON_SRCS) $(wildcard tests/monitor/*.c bench/monitor/*.c)),$(TLIBS)))
 $(eval $(call user_prog,test,shell,$(call uobjs,$(wildcard usr/shell/*.c tests/shell/*.c)),$(TLIBS)))
-$(foreach p,init skb tfdemo,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
+$(foreach p,init skb tfdemo console,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
 $(foreach p,usertest uprog faults tfwait,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
 
 $(B)/bootimg.bin: $(patsubst %,$(B)/u/prod/img/%,$(PROD_PROGS)) tools/mkbootimg.py

@@ -327,6 +327,44 @@ def check_chatter(res, prefix, smp, text, log):
         res.add("PASS", name, f"{smp} x {CHATTER_LINES} lines whole and in order")
 
 
+# Printed by core 0's monitor into a console service's ring that nobody
+# drains (tests/monitor/consvctest.c): once the monitor takes the wire
+# back, every line must be there once, whole and in order.
+CONSVC_TEST = "a_console_service_that_never_drains_is_detached_and_nothing_is_lost"
+CONSVC_LINES = 400
+CONSVC_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+CONSVC_TAIL_TEST = "a_console_service_that_writes_a_tail_it_cannot_have_is_detached"
+
+
+def check_consvc(res, prefix, text, log):
+    if re.search(rf"^PASS user/{CONSVC_TAIL_TEST}$", text, re.M):
+        name = f"{prefix}/user/{CONSVC_TAIL_TEST}_for_that_reason"
+        if re.search(r"^console: the console service 0:\d+ wrote a tail its ring cannot have; ",
+                     text, re.M):
+            res.add("PASS", name, "the monitor says why it took the wire back")
+        else:
+            res.add("FAIL", name, f"no line says the tail was the reason; log {log}")
+    if not re.search(rf"^PASS user/{CONSVC_TEST}$", text, re.M):
+        return                          # not selected, skipped, or failed in the boot
+    name = f"{prefix}/user/{CONSVC_TEST}_checked_by_the_host"
+    want = [f"consvc: line {i} of {CONSVC_LINES}: {CONSVC_CHARS[:i % 40 + 20]}"
+            for i in range(CONSVC_LINES)]
+    got = [l for l in text.splitlines() if l.startswith("consvc: line ")]
+    problems = []
+    if got != want:
+        bad = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
+        problems.append(f"{len(got)} of {CONSVC_LINES} lines, first wrong at {bad}")
+    if not re.search(r"^console: the console service 0:\d+ left its ring full for a second; "
+                     r"the monitor writes the serial port itself until it is back$", text, re.M):
+        problems.append("no line says the monitor took the wire back from the stalled service")
+    if problems:
+        res.add("FAIL", name, "; ".join(problems) + f"; log {log}")
+    else:
+        res.add("PASS", name, f"{CONSVC_LINES} lines whole and in order after the ring filled")
+
+
 def run_user(res, args, smp):
     """The user-space tests: the monitor on core 0 runs them (`utest`) and
     powers off with the verdict."""
@@ -337,6 +375,7 @@ def run_user(res, args, smp):
     fails = collect_verdicts(res, f"boot/smp{smp}", text)
     check_uart_line(res, f"boot/smp{smp}", text, log)
     check_chatter(res, f"boot/smp{smp}", smp, text, log)
+    check_consvc(res, f"boot/smp{smp}", text, log)
     fails += check_user_summary(res, prefix, smp, not args.filter, text, log)
     check_exit(res, prefix, status, fails, log, text)
 

@@ -9,7 +9,7 @@ emulated machine runs; heartbeat bounds are 10 s against beats every
 """
 import re
 
-UPROG_IDLE, UPROG_BEATS, UPROG_HANGS = 17, 39, 40
+UPROG_IDLE, UPROG_BEATS, UPROG_HANGS, UPROG_CHATTER = 17, 39, 40, 19
 HB = 10000                      # ms: a heartbeat bound far above a 100 ms beat
 
 
@@ -339,6 +339,66 @@ def skb_restarted(res, args, bt, smp=2):
     verdict(res, bt, name, problems, log, text)
 
 
+def console_restarted(res, args, bt, smp=2):
+    """The console service is a supervised service: `tree` shows it under
+    init's system supervisor on core 0, attached (core 0's monitor says
+    so); the shell kills it (0:PID from `tree`); the monitor takes the
+    serial port back and says so, init restarts it and names both
+    instances, the new one is attached; a process on core 1 then prints
+    120 lines through it, every one whole and in order; `tree` counts
+    one restart, and the shell was never restarted."""
+    name = f"boot/special/smp{smp}_the_console_service_is_supervised_and_restarted"
+    if args.filter and args.filter not in name:
+        return
+    def kill_console(sofar):
+        m = re.findall(r"^ +console +0:(\d+) +running", sofar, re.M)
+        return f"kill 0:{m[-1] if m else 'none'}\r"
+    chatter = bt.CHATTER_LINES - 1
+    script = shell_script(bt, [
+        (bt.SHELL_BANNER, "tree\r"),                                             # 0
+        (None, kill_console),                                                    # 1
+        (r"^init: system: restarted console as 0:\d+ \(was 0:\d+; restart 1\)$",
+         f"spawn uprog {UPROG_CHATTER} on 1\r"),                              # 2
+        (rf"^chatter 1 {chatter}: ", "tree\r"),                                  # 3
+        (None, "poweroff\r"),
+    ])
+    matched = []
+    status, text, log = bt.boot(name, args.logdir, args.timeout, script=script, matched=matched,
+                                step_timeout=bt.SHELL_STEP_TIMEOUT, smp=smp, mem=args.mem,
+                                kernel=args.kernel)
+    attached = r"^console: the console service 0:\d+ writes the serial port$"
+    back = (r"^console: the console service 0:\d+ ended; the monitor writes the serial port "
+            r"itself until it is back$")
+    want = [
+        (attached, 2),
+        (r"^killed 0:\d+$", 1),
+        (back, 1),
+        (r"^init: system: console 0:\d+ ended \(killed\); restarting \(one_for_one\)$", 1),
+        (r"^init: system: restarted console as 0:\d+ \(was 0:\d+; restart 1\)$", 1),
+    ]
+    order = [attached, back, r"^init: system: console 0:\d+ ended \(killed\)", attached,
+             r"^init: system: restarted console"]
+    problems = problems_of(text, want, order=order,
+                           forbid=[r"^init: system: restarted (shell|skb)", r"left its ring",
+                                   r"wrote a tail", r"did not drain"])
+    lines = text.splitlines()
+    got = [l for l in lines if l.startswith("chatter 1 ")]
+    if got != [bt.chatter_line(1, i) for i in range(bt.CHATTER_LINES)]:
+        problems.append(f"core 1's chatter: {len(got)} lines, not the {bt.CHATTER_LINES} whole "
+                        "and in order")
+    problems += tree_problems(text, matched, 0, {
+        "system": ("-", "running", 0), "console": ("0:\\d+", "running", 0),
+        "shell": ("0:\\d+", "running", 0)})
+    problems += tree_problems(text, matched, 3, {
+        "system": ("-", "running", 0), "console": ("0:\\d+", "running", 1),
+        "shell": ("0:\\d+", "running", 0)})
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    verdict(res, bt, name, problems, log, text)
+
+
 def run(res, args, bt):
     by_policy(res, args, bt)
     bad_specs(res, args, bt)
@@ -346,3 +406,4 @@ def run(res, args, bt):
     heartbeats(res, args, bt)
     ordered_stop(res, args, bt)
     skb_restarted(res, args, bt)
+    console_restarted(res, args, bt)

@@ -60,3 +60,20 @@ TEST_CORES(only_core_0s_monitor_starts_an_skb_and_only_for_its_admin, 2)
 	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
 	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
 }
+
+/* MON_SPAWN_CONSOLE likewise: only for the admin endpoint, and only core
+ * 0's monitor drives the serial port (a request for core 1 is refused
+ * there). Nothing is started. (Core 0's own, with the right, would start
+ * one: consvctest.c starts its stand-ins directly.) */
+TEST_CORES(only_core_0s_monitor_starts_a_console_service_and_only_for_its_admin, 2)
+{
+	uint64_t w[4] = { MON_SPAWN | 1ull << 8 | (uint64_t)MON_SPAWN_CONSOLE << 24 }, r[4] = { 0 };
+	unsigned pid;
+
+	memcpy(&w[1], "console", 8);
+	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(moncall_serve_words(w, true, r), ERR_UNSUPPORTED);
+	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
+	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK(!consvc_attached(&pid));
+}

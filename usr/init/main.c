@@ -4,7 +4,7 @@
  * with RAM of its own, the boot image, T_MONADMIN as its CPTR_MONITOR (so
  * that it can give the shell the right to power off) and an argument list:
  *
- *	init [-w] [-shell[=ARG]] [-skb] [-sup=STRATEGY[:R/T]] SPEC...
+ *	init [-w] [-shell[=ARG]] [-skb] [-console] [-sup=STRATEGY[:R/T]] SPEC...
  *	SPEC = PROG[:ARG][@CORE][/OPTION]...	(lib/superv.h)
  *
  * The tree, each supervisor after OTP's rules (lib/superv.c):
@@ -14,7 +14,11 @@
  *			transient: when it gives up (reason shutdown) the
  *			root leaves it, so that programs in a restart loop
  *			do not take the shell down with them
- *	  system	one_for_one, 3 restarts in 5 s (with -skb or -shell)
+ *	  system	one_for_one, 3 restarts in 5 s (with -skb, -console or -shell)
+ *	    console	permanent, on core 0, beating (-console): the console
+ *			service's writer (usr/console), to which core 0's
+ *			monitor hands the serial port (MON_SPAWN_CONSOLE);
+ *			while it is down the monitor writes the port itself
  *	    skb		permanent, on core 0 (-skb): the System Knowledge
  *			Base (usr/skb), with the facts core 0's monitor
  *			gathers (MON_SPAWN_SKB); restarted, it exports its
@@ -55,6 +59,7 @@
 #define INIT_EP		CADDR(TASK_CN, 20)	/* requests for rows of the tree */
 #define INIT_TREE_EP	CADDR(TASK_CN, 21)	/* the copy the shell gets */
 #define TREE_BADGE	0x545245u		/* "TRE" */
+#define CONSOLE_HB_NS	(2000ull * 1000 * 1000)	/* the console service beats every 100 ms */
 
 static struct sv_spec root = { .name = "init", .strategy = SV_ONE_FOR_ONE, .intensity = 1,
 			       .period_s = 5 };
@@ -184,7 +189,7 @@ static struct sv_child_spec *system_child(const char *name, unsigned rt_flags)
 int main(int argc, char **argv)
 {
 	const char *flags = NULL, *shell = NULL;
-	bool skb = false;
+	bool skb = false, console = false;
 	int first = 1, node, programs_node = -1;
 	unsigned bad = 0;
 	err_t err;
@@ -196,6 +201,8 @@ int main(int argc, char **argv)
 			shell = argv[first][6] == '=' ? argv[first] + 7 : "0";
 		else if (strcmp(argv[first], "-skb") == 0)
 			skb = true;
+		else if (strcmp(argv[first], "-console") == 0)
+			console = true;
 		else if (strncmp(argv[first], "-sup=", 5) == 0)
 			flags = argv[first] + 5;
 		else
@@ -213,7 +220,12 @@ int main(int argc, char **argv)
 	bool have_programs = read_programs(argc - first, argv + first, flags, &bad);
 	if (have_programs)
 		under_root("programs", SV_TRANSIENT);
-	/* The SKB first: the shell's `skb` and `tf` wait for its name. */
+	/* The console service first: everything after it is written
+	 * through it. It beats; one that stops is killed and restarted, and
+	 * meanwhile core 0's monitor writes the port itself. */
+	if (console)
+		system_child("console", MON_SPAWN_CONSOLE)->heartbeat_ns = CONSOLE_HB_NS;
+	/* The SKB next: the shell's `skb` and `tf` wait for its name. */
 	if (skb)
 		system_child("skb", MON_SPAWN_SKB);
 	if (shell)

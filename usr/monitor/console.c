@@ -78,7 +78,7 @@ static struct {
 static bool asked[SPAWN_MAX];
 
 /* Core 0: bytes to the wire, through the driver once it is up. */
-static void emit(const char *s, size_t n)
+void console_wire(const char *s, size_t n)
 {
 	/* An error of the driver (the transmitter timed out) has nowhere to
 	 * be reported: the UART is the console. The next line tries again. */
@@ -86,6 +86,21 @@ static void emit(const char *s, size_t n)
 		sys_debug_print(s, n);	/* the kernel's direct path, locked */
 	else
 		uart_write(&uart, s, n);
+}
+
+bool console_serving(void)
+{
+	return serving;
+}
+
+/* Core 0: bytes for the console: to the console service's ring while one
+ * is attached (consvc.c), else to the wire; and to the screen. */
+static void emit(const char *s, size_t n)
+{
+	size_t put = serving ? consvc_put(s, n) : 0;
+
+	if (put < n)
+		console_wire(s + put, n - put);
 	screen_write(s, n);		/* once taken, the kernel draws no more */
 }
 
@@ -282,6 +297,8 @@ void console_sync(void)
 	for (unsigned k = 0; me == 0 && k < MAX_MESH_CORES; k++)
 		if (line[k].n)
 			write_out(k);
+	if (me == 0)
+		consvc_drain();		/* the console service's ring, out */
 }
 
 static err_t input(char *buf, size_t size, size_t *n)

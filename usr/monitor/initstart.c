@@ -52,6 +52,8 @@ err_t init_start(const char *cmdline, bool wait, const char *default_specs, cons
 	}
 	if (skb && skbfeed_on())	/* none where core 0 had too little RAM */
 		argv[argc++] = "-skb";
+	if (shell)			/* an interactive system: its console a service */
+		argv[argc++] = "-console";
 	/* initsup=STRATEGY[:R/T]: the programs' supervisor (usr/init). */
 	strlcpy(sup, "-sup=", sizeof(sup));
 	err = cmdline_find(cmdline, "initsup", sup + 5, sizeof(sup) - 5);

@@ -127,14 +127,19 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, capaddr_t gift)
 		       flags & MON_SPAWN_RAM_64K ? 64u << 10 : SPAWNED_RAM,
 		.monitor_ep = flags & MON_SPAWN_ADMIN ? T_MONADMIN : 0,
 	};
-	struct proc p;
+	struct proc p = { 0 };
 	err_t err;
 
 	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
 		return ERR_BAD_MESSAGE;
 	if ((flags & MON_SPAWN_SKB) && (err = skbfeed_spawn_opts(&o, gift != 0)))
 		return err;
-	if ((err = spawn_program_opts((const char *)&w[1], w[3], &o, &p)))
+	if ((flags & MON_SPAWN_CONSOLE) && (err = consvc_spawn_opts(&o, gift != 0)))
+		return err;
+	err = spawn_program_opts((const char *)&w[1], w[3], &o, &p);
+	if (flags & MON_SPAWN_CONSOLE)
+		consvc_spawned(err, p.idx);
+	if (err)
 		return err;
 	r[1] = p.idx;
 	r[2] = procwait_started(p.idx);
@@ -252,14 +257,14 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	err_t err;
 
 	/* A spawn's flags travel with it (fwd: above the core); the
-	 * authority to give T_MONADMIN, or to start the SKB, is checked
-	 * here, where it is known. */
+	 * authority to give T_MONADMIN, or to start the SKB or the console
+	 * service, is checked here, where it is known. */
 	if (op == MON_SPAWN) {
 		unsigned flags = MON_FLAGS(w[0]);
 		r[3] = MON_NO_TOKEN;
 		if (flags & ~MON_SPAWN_FLAGS)
 			return ERR_INVALID_ARG;
-		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB)) && !admin)
+		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB | MON_SPAWN_CONSOLE)) && !admin)
 			return ERR_CAP_RIGHTS;
 		if (has_cap && core != me) {
 			/* The gift goes ahead (only a Frame can: rcap.c).

@@ -278,6 +278,29 @@ struct proc;
 err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
 void console_proc_ending(const struct proc *p);
+/* Core 0: bytes straight to the serial port (the driver, or the kernel's
+ * path before console_serve); whether console_serve has run. */
+void console_wire(const char *s, size_t n);
+bool console_serving(void);
+
+/*
+ * The console service (consvc.c, docs/console.md): consvc_spawn_opts
+ * fills a MON_SPAWN_CONSOLE spawn's options (ERR_UNSUPPORTED off core 0
+ * or before console_serve, ERR_NAME_IN_USE while one is attached or
+ * starting, ERR_INVALID_ARG with a gift), consvc_spawned attaches the
+ * child (or cleans up after a failed spawn); consvc_put puts what it can
+ * of s[0..n) into the ring while one is attached (the rest is the
+ * caller's to write); consvc_drain waits, bounded, until the service
+ * has written everything out (before a power-off); consvc_proc_ending
+ * (supervise.c) takes the wire back when its process ends.
+ */
+struct spawn_opts;
+err_t consvc_spawn_opts(struct spawn_opts *o, bool gift);
+void consvc_spawned(err_t err, unsigned pid);
+size_t consvc_put(const char *s, size_t n);
+void consvc_drain(void);
+void consvc_proc_ending(const struct proc *p);
+bool consvc_attached(unsigned *pid);
 bool console_owner(unsigned *core, unsigned *pid);
 /*
  * The console's screen and keyboard, core 0 (screen.c, kbd.c): screen_take

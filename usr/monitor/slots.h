@@ -27,6 +27,9 @@
 #define T_RCAPCN		CADDR(TASK_CN, 28)	/* rcap.c: RCAP_CN's capability */
 #define T_MONCAP		CADDR(TASK_CN, 29)	/* moncall.c: a reply's capability */
 #define T_FWDCAP		CADDR(TASK_CN, 30)	/* moncall.c: a forwarded spawn's gift */
+#define T_CONRING		CADDR(TASK_CN, 32)	/* consvc.c, core 0: the console service's ring */
+#define T_CONRING_GIFT		CADDR(TASK_CN, 33)	/* consvc.c: the copy the service's is made from */
+#define T_CONPORT_GIFT		CADDR(TASK_CN, 34)	/* consvc.c: COM1's ports, likewise */
 #define T_BINDCN		CADDR(TASK_CN, 31)	/* bind.c: BIND_CN's capability */
 #define T_MONADMIN		CADDR(TASK_CN, 36)	/* moncall.c: the shell's CPTR_MONITOR */
 #define T_SPANCN		CADDR(TASK_CN, 37)	/* span.c: SPAN_CN's capability */

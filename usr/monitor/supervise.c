@@ -51,6 +51,7 @@ err_t proc_ending(const struct proc *p)
 	err_t err;
 
 	console_proc_ending(p);
+	consvc_proc_ending(p);		/* the console service: the wire back */
 	err = span_proc_ending(p);
 
 	if (!err && cap_identify(PROC_POOL(p), &pool) == OK) {

@@ -56,6 +56,7 @@ enum uprog_mode {
 	UPROG_HANGS = 40,
 	UPROG_BENCH_SHOOT = 41,	/* tests/user/uprog/bench.c: make bench's shootdown lines */
 	UPROG_NS_RACE = 42,
+	UPROG_CONSOLE_TAIL = 44,	/* a console service's ring, a tail past its head (below) */
 	UPROG_BENCH_MONCALL = 43,	/* tests/user/uprog/bench.c: make bench's moncall lines */	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };
@@ -234,6 +235,13 @@ enum uprog_mode {
  * is taken away meanwhile, its next read faults. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
 #define UPROG_WATCH_GIFT	1u
+
+/* UPROG_CONSOLE_TAIL, started as MON_SPAWN_CONSOLE starts the console
+ * service (tests/monitor/consvctest.c): maps the ring it is given after
+ * the ports (UPROG_EP + 1), writes a tail 100 bytes past the head, and
+ * sleeps until killed. CONSVC_TEST_LINES: what the test prints into a
+ * ring that nobody drains (the host checks each line: tools/boottest.py). */
+#define CONSVC_TEST_LINES	400
 
 /* UPROG_URPC_ECHO, started on another core by remote_spawn: side 1 of a
  * flotilla/uchan.h channel of UPROG_CHAN_SLOTS slots in the frame it is

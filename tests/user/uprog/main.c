@@ -19,6 +19,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/testfault.h>
 #include <flotilla/uchan.h>
+#include "lib/conring.h"
 #include "failed.h"
 
 extern unsigned long libc_arg;
@@ -69,6 +70,7 @@ static const char *const mode_names[] = {
 	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
 	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
 	[UPROG_BENCH_UPDATES] = "bench_updates", [UPROG_BENCH_MONCALL] = "bench_moncall",
+	[UPROG_CONSOLE_TAIL] = "console_tail",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -418,6 +420,9 @@ static int supervision_calls(unsigned core, unsigned next)
 	o.flags = MON_SPAWN_SKB;
 	if (mon_spawn_opts("uprog", 0, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
 		return FAILED(19);			/* the SKB's facts, from one without it */
+	o.flags = MON_SPAWN_CONSOLE;
+	if (mon_spawn_opts("console", 0, 0, &o, &pid, &serial) != ERR_CAP_RIGHTS)
+		return FAILED(26);			/* the serial port, from one without it */
 	o.flags = 0x80;
 	if (mon_spawn_opts("uprog", next, UPROG_IDLE, &o, &pid, &serial) != ERR_INVALID_ARG)
 		return FAILED(13);
@@ -583,6 +588,15 @@ int main(int argc, char **argv)
 		return urpc_echo();
 	case UPROG_WATCH_FRAME:
 		return watch_frame(UPROG_PARAM(libc_arg) == UPROG_WATCH_GIFT ? UPROG_EP : UPROG_EP + 1);
+	case UPROG_CONSOLE_TAIL: {
+		struct conring *r;
+		if (window_map(UPROG_EP + 1, CONRING_FRAME / 4096, CAP_RIGHT_READ | CAP_RIGHT_WRITE,
+			       (void **)&r))
+			return FAILED(1);
+		r->tail = r->head + 100;
+		for (;;)
+			sys_sleep_until(sys_clock_ns() + 100ull * 1000 * 1000);
+	}
 	case UPROG_MONITOR_CALLS:
 		return ask_the_monitor();
 	case UPROG_IDLE:

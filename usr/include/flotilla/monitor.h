@@ -114,9 +114,13 @@ enum mon_op {
  * it a read-only copy of the facts it gathers, usr/skb/feed.h, at
  * CPTR_TASK_FIRST_FREE, 64 KiB of RAM and the boot image; only a caller
  * that holds T_MONADMIN may ask, only on core 0, and never with a
- * capability of its own: ERR_CAP_RIGHTS, ERR_UNSUPPORTED, ERR_INVALID_ARG).
- * A MON_SPAWN that brings a capability (on this core only) gives it to
- * the child at CPTR_TASK_FIRST_FREE. */
+ * capability of its own: ERR_CAP_RIGHTS, ERR_UNSUPPORTED, ERR_INVALID_ARG);
+ * it is the console service (MON_SPAWN_CONSOLE: core 0's monitor gives it
+ * COM1's I/O ports at CPTR_TASK_FIRST_FREE and the ring of the bytes for
+ * the wire after them, and writes the port through it until it ends,
+ * docs/console.md; the same rules as the SKB's, and one at a time:
+ * ERR_NAME_IN_USE). A MON_SPAWN that brings a capability gives it to the
+ * child at CPTR_TASK_FIRST_FREE (to another core, a Frame only: below). */
 /* MON_POWEROFF's `how`: reboot (POWER_REBOOT, docs/power.md). */
 #define MON_POWEROFF_REBOOT	1
 #define MON_FLAGS(w0)		((unsigned)(((w0) >> 24) & 0xFF))
@@ -125,8 +129,9 @@ enum mon_op {
 #define MON_SPAWN_BARE		4u
 #define MON_SPAWN_RAM_64K	8u
 #define MON_SPAWN_SKB		16u
+#define MON_SPAWN_CONSOLE	32u
 #define MON_SPAWN_FLAGS		(MON_SPAWN_ADMIN | MON_SPAWN_RAM_1M | MON_SPAWN_BARE | \
-				 MON_SPAWN_RAM_64K | MON_SPAWN_SKB)
+				 MON_SPAWN_RAM_64K | MON_SPAWN_SKB | MON_SPAWN_CONSOLE)
 
 #define MON_OP(w0)		((unsigned)((w0) & 0xFF))
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))
