@@ -7,18 +7,20 @@
  * (usr/lib/uart.c) and the copy of COM1's I/O ports the monitor gave it.
  *
  * So a fault in the driver's process is a restart, not a dead monitor:
- * when this process ends (a fault, a kill, a missed heartbeat) the
+ * when this process ends (a fault, a kill) or stops draining the ring, the
  * monitor takes the ports and the ring back (it revokes both copies),
  * writes what is left in the ring itself and goes on writing the port
  * until init has started the service again.
  *
- * Started by init (system, permanent, with a heartbeat) through MON_SPAWN
- * with MON_SPAWN_CONSOLE, which gives it the ports at CPTR_TASK_FIRST_FREE
- * and the ring's frame after them. It prints nothing: what it printed
- * would come back to it through the ring.
+ * Started by init (system, permanent) through MON_SPAWN with
+ * MON_SPAWN_CONSOLE, which gives it the ports at CPTR_TASK_FIRST_FREE and
+ * the ring's frame after them. It prints nothing: what it printed would
+ * come back to it through the ring. It calls its monitor for nothing
+ * either, not even a heartbeat: the monitor that waits for room in the
+ * ring takes no call meanwhile, so a call would stall both (a hang is
+ * found by the monitor instead: a ring left full for a second).
  */
 #include <flotilla/caps.h>
-#include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uart.h>
@@ -28,14 +30,12 @@
 #define RING		(CPTR_TASK_FIRST_FREE + 1)
 #define COM1_BASE	0x3F8
 #define CHUNK		16			/* a FIFO's worth: what a kill may repeat */
-#define BEAT_NS		(100ull * 1000 * 1000)
 #define POLL_NS		(1000ull * 1000)	/* a tick, in practice */
 
 int main(void)
 {
 	struct conring *r;
 	struct uart u;
-	uint64_t beat_at = 0;
 
 	if (uart_init(&u, PORTS, COM1_BASE) ||
 	    window_map(RING, CONRING_FRAME / 4096, CAP_RIGHT_READ | CAP_RIGHT_WRITE, (void **)&r))
@@ -53,13 +53,6 @@ int main(void)
 				break;		/* the transmitter timed out: later */
 			conring_took(r, n);
 		}
-		uint64_t now = sys_clock_ns();
-		if (now >= beat_at) {
-			bool stop = false;
-			if (mon_beat(&stop) == OK && stop)
-				return 0;	/* the monitor writes what is left */
-			beat_at = now + BEAT_NS;
-		}
-		sys_sleep_until(now + POLL_NS);
+		sys_sleep_until(sys_clock_ns() + POLL_NS);
 	}
 }

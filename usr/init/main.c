@@ -15,7 +15,7 @@
  *			root leaves it, so that programs in a restart loop
  *			do not take the shell down with them
  *	  system	one_for_one, 3 restarts in 5 s (with -skb, -console or -shell)
- *	    console	permanent, on core 0, beating (-console): the console
+ *	    console	permanent, on core 0 (-console): the console
  *			service's writer (usr/console), to which core 0's
  *			monitor hands the serial port (MON_SPAWN_CONSOLE);
  *			while it is down the monitor writes the port itself
@@ -59,7 +59,6 @@
 #define INIT_EP		CADDR(TASK_CN, 20)	/* requests for rows of the tree */
 #define INIT_TREE_EP	CADDR(TASK_CN, 21)	/* the copy the shell gets */
 #define TREE_BADGE	0x545245u		/* "TRE" */
-#define CONSOLE_HB_NS	(2000ull * 1000 * 1000)	/* the console service beats every 100 ms */
 
 static struct sv_spec root = { .name = "init", .strategy = SV_ONE_FOR_ONE, .intensity = 1,
 			       .period_s = 5 };
@@ -221,10 +220,11 @@ int main(int argc, char **argv)
 	if (have_programs)
 		under_root("programs", SV_TRANSIENT);
 	/* The console service first: everything after it is written
-	 * through it. It beats; one that stops is killed and restarted, and
-	 * meanwhile core 0's monitor writes the port itself. */
+	 * through it. No heartbeat: core 0's monitor finds one that hangs
+	 * (its ring stays full) and takes the port back; restarted, it is
+	 * given the port again. */
 	if (console)
-		system_child("console", MON_SPAWN_CONSOLE)->heartbeat_ns = CONSOLE_HB_NS;
+		system_child("console", MON_SPAWN_CONSOLE);
 	/* The SKB next: the shell's `skb` and `tf` wait for its name. */
 	if (skb)
 		system_child("skb", MON_SPAWN_SKB);

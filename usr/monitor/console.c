@@ -123,6 +123,7 @@ static void text_in(unsigned core, const char *s, size_t n, bool idle)
 	}
 	if (idle && line[core].n)
 		write_out(core);
+	consvc_report();	/* between lines: why a service was detached */
 }
 
 /* Another core: what its log held, to core 0 in text messages. */

@@ -13,7 +13,7 @@
  * While it is attached, console.c's emit puts the bytes for the wire into
  * the ring (consvc_put) instead of writing the port. It is detached when
  * its process ends (consvc_proc_ending: an exit, a fault, a kill, a
- * missed heartbeat), when it leaves the ring full for CONSVC_STALL_NS,
+ * stop asked by its supervisor), when it leaves the ring full for CONSVC_STALL_NS,
  * when it writes a tail it could not have (conring_sane), or when the
  * machine powers off and it has not drained the ring in time. Detaching
  * revokes both copies first (a process that still runs faults at its
@@ -27,13 +27,18 @@
 #include "lib/conring.h"
 #include "usr/monitor/monitor.h"
 
-#define CONSVC_RAM	(64u << 10)
+#define CONSVC_RAM	(64u << 10)	/* its own: the tables that map the ring */
+/* The monitor's free RAM below which it keeps the port to itself: the
+ * service (its image, CNodes and tables, CONSVC_RAM, the ring) must not
+ * take what the shell needs where core 0 is short of memory. */
+#define CONSVC_MIN_FREE	(4ull << 20)
 #define CONSVC_STALL_NS	(1000ull * 1000 * 1000)	/* a full ring this long: hung */
 #define CONSVC_SYNC_NS	(1000ull * 1000 * 1000)	/* to drain before a power-off */
 
 static struct conring *ring;
 static bool attached, starting;
 static unsigned pid;
+static const char *note;	/* why it was detached, not yet said */
 
 static void drop_gifts(void)
 {
@@ -45,7 +50,9 @@ static void drop_gifts(void)
 
 /* The wire is the monitor's again: the process's copies first, then the
  * bytes it left, in order. An insane tail is taken as the oldest byte the
- * ring can still hold, or as the newest if it ran past it. */
+ * ring can still hold, or as the newest if it ran past it. Why is said
+ * later (consvc_report): detach may run in the middle of a line going out,
+ * and a line printed now would go out inside it. */
 static void detach(const char *why)
 {
 	const char *p;
@@ -61,6 +68,16 @@ static void detach(const char *why)
 		console_wire(p, n);
 		conring_took(ring, n);
 	}
+	note = why;
+}
+
+void consvc_report(void)
+{
+	const char *why = note;
+
+	if (!why)
+		return;
+	note = NULL;		/* first: the line below comes back through emit */
 	printf("console: the console service 0:%u %s; the monitor writes the serial port itself until it is back\n",
 	       pid, why);
 }
@@ -99,6 +116,19 @@ err_t consvc_spawn_opts(struct spawn_opts *o, bool gift)
 	o->give_bootimg = true;		/* what mapping the ring takes */
 	starting = true;
 	return OK;
+}
+
+bool consvc_room(void)
+{
+	uint64_t size;
+
+	if (ram_largest(&size) < 0 || size - ram_used_bytes() < CONSVC_MIN_FREE) {
+		printf("console: core 0's monitor has %llu KiB of RAM free, less than the %llu KiB a console service takes beside the shell: it writes the serial port itself\n",
+		       (unsigned long long)(ram_largest(&size) < 0 ? 0 : (size - ram_used_bytes()) >> 10),
+		       (unsigned long long)(CONSVC_MIN_FREE >> 10));
+		return false;
+	}
+	return true;
 }
 
 void consvc_spawned(err_t err, unsigned child)
@@ -150,12 +180,14 @@ void consvc_drain(void)
 		sys_yield();
 	if (attached && ring->head != ring->tail)
 		detach("did not drain its ring in time");
+	consvc_report();
 }
 
 void consvc_proc_ending(const struct proc *p)
 {
 	if (attached && p->idx == pid)
 		detach("ended");
+	consvc_report();
 }
 
 bool consvc_attached(unsigned *out_pid)

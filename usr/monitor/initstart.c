@@ -52,7 +52,9 @@ err_t init_start(const char *cmdline, bool wait, const char *default_specs, cons
 	}
 	if (skb && skbfeed_on())	/* none where core 0 had too little RAM */
 		argv[argc++] = "-skb";
-	if (shell)			/* an interactive system: its console a service */
+	/* An interactive system: its console's writer a service, where core
+	 * 0's monitor drives the port (not where it stays the kernel's). */
+	if (shell && console_serving() && consvc_room())
 		argv[argc++] = "-console";
 	/* initsup=STRATEGY[:R/T]: the programs' supervisor (usr/init). */
 	strlcpy(sup, "-sup=", sizeof(sup));

@@ -301,6 +301,12 @@ size_t consvc_put(const char *s, size_t n);
 void consvc_drain(void);
 void consvc_proc_ending(const struct proc *p);
 bool consvc_attached(unsigned *pid);
+/* Says why the service was detached, if that is not said yet: between
+ * lines (console.c's text_in), never in the middle of one. */
+void consvc_report(void);
+/* Has core 0's monitor the RAM for a console service beside the shell?
+ * (It says so when it has not.) */
+bool consvc_room(void);
 bool console_owner(unsigned *core, unsigned *pid);
 /*
  * The console's screen and keyboard, core 0 (screen.c, kbd.c): screen_take
