@@ -66,9 +66,13 @@ static void release(int node, const struct svr_gift *g)
 	(void)node;
 	if (k >= SVR_MAX_NODES || !frames[k].used)
 		return;
-	if (g->cores && (err = mon_cap_revoke(g->cap, g->token, &revoked)) == OK &&
-	    revoked != g->cores)
-		err = ERR_TIMEOUT;		/* a core did not let its copy go */
+	if (g->cores) {
+		err = mon_cap_revoke(g->cap, g->token, &revoked);
+		if (err == ERR_NOT_FOUND)	/* revoked already (by whoever held a copy here) */
+			err = OK, revoked = g->cores;
+		if (!err && (g->cores & ~revoked))
+			err = ERR_TIMEOUT;	/* a core did not let its copy go */
+	}
 	if (err) {
 		printf("init: task force %s: its frame's copies on cores %s not all revoked (%s); "
 		       "its memory stays pinned\n", frames[k].name,

@@ -423,8 +423,8 @@ err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
 	uint64_t r[4] = { 0 };
 	err_t cap_err, err = mon_call_cap(w, frame, 0, r, &cap_err);
 
-	if (cores)
-		*cores = err ? 0 : r[1];
+	if (cores)		/* also after an error: the copies that did go */
+		*cores = r[1];
 	return err;
 }
 

@@ -5,7 +5,7 @@
  * is garbage) are lib/tfgroup.c's; this file only moves messages between
  * that state machine and the URPC channels.
  *
- * Joining: the member maps the force's frame (TF_FRAME), then every member exports its channel name (TF_CHAN_FMT, by core),
+ * Joining: the member maps the force's frame (TF_FRAME). Every member exports its channel name (TF_CHAN_FMT, by core),
  * binds to each child's, then accepts its parent's binding. A bind is
  * answered at once, so no member waits for another's accept, and a
  * child whose export is not there yet (it starts later, or the member

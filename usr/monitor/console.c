@@ -123,7 +123,8 @@ static void text_in(unsigned core, const char *s, size_t n, bool idle)
 	}
 	if (idle && line[core].n)
 		write_out(core);
-	consvc_report();	/* between lines: why a service was detached */
+	if (!pumping)		/* (a printf while pumping would wait for itself) */
+		consvc_report();	/* between lines: why a service was detached */
 }
 
 /* Another core: what its log held, to core 0 in text messages. */
@@ -165,6 +166,7 @@ void console_pump(void)
 	if (held)
 		pass_on(buf[cur ^ 1], held, true);
 	pumping = false;
+	consvc_report();	/* what detaching the console service left to say */
 }
 
 /* The C library's hooks (usr/lib/stdio.c): the monitor empties its log

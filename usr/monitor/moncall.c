@@ -161,6 +161,11 @@ static err_t kill_here(uint64_t pid)
 	return err;
 }
 
+err_t moncall_kill(unsigned pid)
+{
+	return kill_here(pid);
+}
+
 /* The index-th living child, then the index-th span dispatcher this core
  * runs for a process (span.c): pid | state << 32, and its name (cut to
  * the two words there are: names in the boot image are shorter). */
@@ -266,6 +271,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 			return ERR_INVALID_ARG;
 		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB | MON_SPAWN_CONSOLE)) && !admin)
 			return ERR_CAP_RIGHTS;
+		if ((flags & MON_SPAWN_SKB) && (flags & MON_SPAWN_CONSOLE))
+			return ERR_INVALID_ARG;	/* two services' gifts in one */
 		if (has_cap && core != me) {
 			/* The gift goes ahead (only a Frame can: rcap.c).
 			 * The spawn may still fail; the answer names the copy

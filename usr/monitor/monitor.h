@@ -305,8 +305,13 @@ bool consvc_attached(unsigned *pid);
  * lines (console.c's text_in), never in the middle of one. */
 void consvc_report(void);
 /* Has core 0's monitor the RAM for a console service beside the shell?
- * (It says so when it has not.) */
+ * (It says so when it has not.) Is the Frame at physical base the
+ * ring's (which never leaves core 0: rcap_copy refuses it)? */
 bool consvc_room(void);
+bool consvc_is_ring(uint64_t base);
+/* Kills a process a request started, as MON_KILL does (its supervisor
+ * sees it killed): the console service that stopped draining its ring. */
+err_t moncall_kill(unsigned pid);
 bool console_owner(unsigned *core, unsigned *pid);
 /*
  * The console's screen and keyboard, core 0 (screen.c, kbd.c): screen_take

@@ -182,6 +182,8 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 		return err;
 	if (is_import(&f))
 		return ERR_CAP_NOT_OWNER;	/* its owner sends it, not us */
+	if (consvc_is_ring(f.base))
+		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
 	if ((err = setup()) || (err = anchor_for(cap, &f, &a)))
 		return err;
 	unsigned i = (unsigned)(a - anchors);

@@ -322,7 +322,8 @@ err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot);
 err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token);
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot);
-/* *cores (when not NULL): the cores whose copies were deleted. */
+/* *cores (when not NULL): the cores whose copies were deleted, also when
+ * some did not answer (ERR_TIMEOUT) or refused. */
 err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores);
 
 /*
