@@ -49,7 +49,8 @@ TEST(processes_start_list_and_kill_programs_on_other_cores)
 /* MON_SPAWN_SKB: only a caller with the admin endpoint may ask for the
  * SKB's facts (ERR_CAP_RIGHTS), and only core 0's monitor has them: a
  * request for core 1, forwarded there, is refused by that core
- * (ERR_UNSUPPORTED). Nothing is started either way. */
+ * (ERR_UNSUPPORTED); with MON_SPAWN_CONSOLE too, or with a gift of the
+ * caller's, it is ERR_INVALID_ARG. Nothing is started either way. */
 TEST_CORES(only_core_0s_monitor_starts_an_skb_and_only_for_its_admin, 2)
 {
 	uint64_t w[4] = { MON_SPAWN | 1ull << 8 | (uint64_t)MON_SPAWN_SKB << 24 }, r[4] = { 0 };
@@ -59,6 +60,11 @@ TEST_CORES(only_core_0s_monitor_starts_an_skb_and_only_for_its_admin, 2)
 	CHECK_ERR(moncall_serve_words(w, true, r), ERR_UNSUPPORTED);
 	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
 	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	w[0] |= (uint64_t)MON_SPAWN_CONSOLE << 24;	/* two services' gifts at once */
+	CHECK_ERR(moncall_serve_words(w, true, r), ERR_INVALID_ARG);
+	struct spawn_opts o = { 0 };
+	CHECK_ERR(skbfeed_spawn_opts(&o, true), ERR_INVALID_ARG);	/* never with a gift */
+	CHECK(o.ngive == 0);
 }
 
 /* MON_SPAWN_CONSOLE likewise: only for the admin endpoint, and only core
