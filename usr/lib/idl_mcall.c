@@ -1,6 +1,7 @@
 /*
  * The moncall transport, the process's side (flotilla/idl_mcall.h):
- * each fragment sent is an LMP call on the monitor's endpoint, whose
+ * each fragment sent is an LMP call on the monitor's endpoint (a call's
+ * capability with its first fragment), whose
  * answer is an ACK, a fragment of the reply, or a refusal; the reply's
  * later fragments are fetched with PULL calls as the runtime asks for
  * them.
@@ -33,14 +34,18 @@ static err_t mc_send(void *tp, const struct idl_frag *f)
 	struct lmp_msg m;
 	err_t err;
 
-	if (f->cap != IDL_CAP_NONE || f->nwords > IDL_LMP_FRAG_WORDS)
+	/* A capability rides with a call's first fragment only: the monitor
+	 * keeps it for the conversation from there. */
+	if (f->nwords > IDL_LMP_FRAG_WORDS ||
+	    (f->cap != IDL_CAP_NONE && !(f->hdr & IDL_HDR_FIRST)))
 		return ERR_UNSUPPORTED;
 	if (mc->refused)
 		return ERR_NO_REPLY;
 	if (f->hdr & IDL_HDR_FIRST)
 		mc->ticket = 0;			/* a new conversation */
 	mcall_pack(f, mc->ticket, w);
-	if ((err = lmp_call(mc->ep, 0, 0, 0, w, &m)))
+	unsigned flags = f->cap == IDL_CAP_NONE ? 0 : LMP_SEND_CAP | (f->give ? LMP_GIVE : 0);
+	if ((err = lmp_call(mc->ep, flags, f->cap, 0, w, &m)))
 		return err;
 	return answer(mc, &m, false);
 }

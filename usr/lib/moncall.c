@@ -251,13 +251,16 @@ err_t mon_stop(unsigned core, unsigned pid, uint64_t serial)
 	return mcall_done(&c, err, status);
 }
 
+/* The beat rpc, with this process's PML4 to name it. */
 err_t mon_beat(bool *stop)
 {
-	const uint64_t w[4] = { MON_BEAT };
-	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+	struct mcall c;
+	err_t status = OK;
+	bool s = false;
+	err_t err = if_moncall_beat_call(mcall_open(&c), CPTR_VROOT, &status, &s);
 
-	*stop = !err && r[1];
+	err = mcall_done(&c, err, status);
+	*stop = !err && s;
 	return err;
 }
 

@@ -12,9 +12,18 @@
  * cannot keep the others from asking. The handlers turn each rpc into the
  * packed request moncall.c serves (and forwards to the core it names), so
  * both forms do the same thing.
+ *
+ * A call's capability comes with its first fragment, into T_MONCAP as
+ * every call's does; it moves at once to the conversation's own slot
+ * (T_MCALLCAP), since the next fragment's receive would empty T_MONCAP,
+ * and is deleted when the handler has run or the conversation is
+ * forgotten. A capability with a later fragment, or with a first one
+ * whose header does not announce it, is refused (ERR_BAD_MESSAGE); an
+ * announced one that did not come reaches the handler as none.
  */
 #include <stdio.h>
 #include <string.h>
+#include <flotilla/caps.h>
 #include <flotilla/idl_mcall.h>
 #include <flotilla/monitor.h>
 #include "usr/monitor/monitor.h"
@@ -37,6 +46,14 @@ struct conv {
 static struct conv convs[MCALL_CONVS];
 static uint64_t moves;
 static uint32_t generation;
+
+#define CONV_CAP(c)		T_MCALLCAP((unsigned)((c) - convs))
+_Static_assert(MCALL_CONVS == 8, "T_MCALLCAP has 8 slots");
+
+static void drop_conv_cap(struct conv *c)
+{
+	cnode_delete(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)));	/* none there: no harm */
+}
 
 /* ---- The transport: one fragment in, the reply's fragments queued ---- */
 
@@ -64,12 +81,20 @@ static err_t srv_recv(void *tp, struct idl_frag *f, bool block)
 	return OK;
 }
 
+/* A capability the runtime did not take (a refused message). */
+static void srv_drop_cap(void *tp, capaddr_t cap)
+{
+	(void)cap;
+	drop_conv_cap(tp);
+}
+
 static const struct idl_transport srv_transport = {
 	.name = "mcall-monitor",
 	.frag_words = IDL_LMP_FRAG_WORDS,
 	.frag_words_cap = IDL_LMP_FRAG_WORDS,
 	.send = srv_send,
 	.recv = srv_recv,
+	.drop_cap = srv_drop_cap,
 };
 
 /* ---- The operations: as the packed request moncall.c serves ---- */
@@ -189,6 +214,15 @@ static err_t on_trace_print(struct idl_binding *b, uint32_t core)
 	return if_moncall_trace_print_reply(b, err, r[1]);
 }
 
+/* The caller's PML4 names it (procwait.c); none: ERR_CAP_EMPTY. */
+static err_t on_beat(struct idl_binding *b, capaddr_t vroot)
+{
+	bool stop = false;
+	err_t err = procwait_beat_at(vroot, &stop);
+
+	return if_moncall_beat_reply(b, err, stop);
+}
+
 static err_t on_poweroff(struct idl_binding *b, uint8_t code, uint8_t how)
 {
 	uint64_t r[LMP_WORDS];
@@ -202,6 +236,7 @@ static const struct if_moncall_handlers handlers = {
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
+	.beat_call = on_beat,
 };
 
 /* ---- Conversations ---- */
@@ -220,6 +255,7 @@ static struct conv *conv_new(uint64_t badge, bool admin)
 			pick = i;
 	}
 	struct conv *c = &convs[pick];
+	drop_conv_cap(c);		/* what a forgotten one held */
 	memset(c, 0, sizeof(*c));
 	if_moncall_init(&c->ib, &srv_transport, c, NULL);	/* cannot fail */
 	c->ib.b.user = c;
@@ -273,6 +309,9 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	}
 	if (mcall_unpack(m->w, &f))
 		return ERR_BAD_MESSAGE;
+	bool came = m->info & LMP_INFO_CAP;	/* at T_MONCAP, until the next receive */
+	if (came && (f.hdr & (IDL_HDR_FIRST | IDL_HDR_CAP)) != (IDL_HDR_FIRST | IDL_HDR_CAP))
+		return ERR_BAD_MESSAGE;		/* a capability nobody announced */
 	if (f.hdr & IDL_HDR_FIRST) {
 		if (ticket) {
 			*cp = conv_find(ticket, m->badge);
@@ -283,6 +322,12 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 		return ERR_NOT_FOUND;			/* none, or its call is whole */
 	}
 	c->moved = ++moves;
+	if (f.hdr & IDL_HDR_CAP) {		/* first: the conversation keeps it */
+		f.cap_err = came ? cnode_move(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)), T_MONCAP) :
+			    LMP_INFO_CAP_ERR(m->info) ? (err_t)LMP_INFO_CAP_ERR(m->info) :
+							ERR_CAP_EMPTY;
+		f.cap = f.cap_err ? IDL_CAP_NONE : CONV_CAP(c);
+	}
 	c->in = f;
 	c->have_in = true;
 	err = if_moncall_recv(&c->ib.b, &msg);
@@ -295,6 +340,7 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	mesh_rings_only(true);
 	err = if_moncall_dispatch(&c->ib.b, &msg, &handlers);
 	mesh_rings_only(false);
+	drop_conv_cap(c);			/* the handler is done with it */
 	if (!err && !c->nout)
 		err = ERR_NO_REPLY;			/* every handler replies */
 	if (!err)
@@ -309,8 +355,10 @@ void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS])
 
 	memset(r, 0, LMP_WORDS * sizeof(r[0]));
 	if ((err = take(m, admin, r, &c))) {
-		if (c)
+		if (c) {
 			c->ticket = 0;			/* forgotten */
+			drop_conv_cap(c);
+		}
 		r[0] = MCALL_REFUSED;
 		r[1] = (uint64_t)err;
 	}

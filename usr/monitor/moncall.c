@@ -72,12 +72,17 @@ err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned s
 
 err_t monitor_request_cap(bool has_cap, unsigned type, unsigned rights, uint64_t *base)
 {
+	return monitor_cap_at(has_cap ? T_MONCAP : 0, type, rights, base);
+}
+
+err_t monitor_cap_at(capaddr_t cap, unsigned type, unsigned rights, uint64_t *base)
+{
 	struct cap_info ci;
 	err_t err;
 
-	if (!has_cap)
+	if (!cap)
 		return ERR_CAP_EMPTY;
-	if ((err = cap_identify(T_MONCAP, &ci)))
+	if ((err = cap_identify(cap, &ci)))
 		return err;
 	if (ci.type != type)
 		return ERR_CAP_WRONG_TYPE;

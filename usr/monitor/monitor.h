@@ -442,6 +442,9 @@ err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned s
  * at least `rights`: its object's base in *base; ERR_CAP_EMPTY,
  * ERR_CAP_WRONG_TYPE, ERR_CAP_RIGHTS otherwise. */
 err_t monitor_request_cap(bool has_cap, unsigned type, unsigned rights, uint64_t *base);
+/* The same for the capability at cap (0: none; mcall.c's conversations
+ * keep theirs in slots of their own). */
+err_t monitor_cap_at(capaddr_t cap, unsigned type, unsigned rights, uint64_t *base);
 /* supervise.c: child pid ended, whoever started it. */
 void moncall_child_ended(unsigned pid, int status, bool faulted);
 /* What became of the processes requests started (procwait.c): a new one
@@ -452,6 +455,8 @@ void procwait_ended(unsigned pid, int status, enum mon_end how);
 err_t procwait_wait(uint64_t pid, uint64_t serial, uint64_t *r);
 err_t procwait_stop(uint64_t pid, uint64_t serial);
 err_t procwait_beat(bool has_cap, uint64_t *r);
+/* MON_BEAT for the caller whose PML4 is at cap (0: none): *stop. */
+err_t procwait_beat_at(capaddr_t cap, bool *stop);
 bool moncall_is_request(const struct lmp_msg *m);
 void moncall_handle(const struct lmp_msg *m);
 /* A packed request (flotilla/monitor.h) that brings no capability,

@@ -94,8 +94,17 @@ err_t procwait_stop(uint64_t pid, uint64_t serial)
 
 err_t procwait_beat(bool has_cap, uint64_t *r)
 {
+	bool stop = false;
+	err_t err = procwait_beat_at(has_cap ? T_MONCAP : 0, &stop);
+
+	r[1] = stop;
+	return err;
+}
+
+err_t procwait_beat_at(capaddr_t cap, bool *stop)
+{
 	uint64_t vroot;
-	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
+	err_t err = monitor_cap_at(cap, CAP_PML4, CAP_RIGHT_WRITE, &vroot);
 
 	if (err)
 		return err;
@@ -108,7 +117,7 @@ err_t procwait_beat(bool has_cap, uint64_t *r)
 			if (!procwait_by_request(pid))
 				return ERR_CAP_RIGHTS;	/* nobody waits for its beats */
 			rec[pid].beat_ns = sys_clock_ns();
-			r[1] = rec[pid].stop;
+			*stop = rec[pid].stop;
 			return OK;
 		}
 	}

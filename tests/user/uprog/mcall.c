@@ -9,14 +9,22 @@
 #include "failed.h"
 #include "if_moncall.h"
 
-/* One raw call; true when the monitor refused it with `why`. */
-static bool refused(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, err_t why)
+/* One raw call, with capability cap (0: none); true when the monitor
+ * refused it with `why`. */
+static bool refused_cap(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, capaddr_t cap,
+			err_t why)
 {
 	const uint64_t w[4] = { w0, w1, w2, w3 };
 	uint64_t r[4] = { 0 };
+	err_t cap_err;
 
-	mon_call_raw(w, r);	/* its "error" is r[0], which is ours to read */
+	mon_call_cap(w, cap, 0, r, &cap_err);	/* its "error" is r[0], ours to read */
 	return r[0] == MCALL_REFUSED && r[1] == (uint64_t)why;
+}
+
+static bool refused(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, err_t why)
+{
+	return refused_cap(w0, w1, w2, w3, 0, why);
 }
 
 /* A first fragment of wait_call (4 words) with 3 of them: *ticket is the
@@ -96,5 +104,22 @@ int malformed_mcalls(void)
 	/* And a well-formed request still works. */
 	if (mon_cores(&n) || n < 1)
 		return FAILED(10);
+	/* Capabilities: one with a first fragment whose header does not
+	 * announce it; one announced for a message that takes none; one with
+	 * a later fragment. Each refused. */
+	if (!refused_cap(mcall_word0(cores, 1, 0), 1, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE) ||
+	    !refused_cap(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_CALL, 1, true), 1, 0), 1, 0, 0,
+			 CPTR_VROOT, ERR_BAD_MESSAGE) ||
+	    !begin_wait(&t) || !refused_cap(wait_next(t, 1), 7, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
+		return FAILED(11);
+	/* The beat rpc without the capability that names the caller: its
+	 * status says so (a well-formed call, answered). */
+	struct idl_mcall mc = { .ep = CPTR_MONITOR };
+	struct if_moncall_binding ib;
+	err_t status = OK;
+	bool stop = true;
+	if_moncall_init(&ib, &idl_mcall_transport, &mc, NULL);
+	if (if_moncall_beat_call(&ib.b, IDL_CAP_NONE, &status, &stop) || status != ERR_CAP_EMPTY)
+		return FAILED(12);
 	return 0;
 }
