@@ -174,23 +174,34 @@ err_t ns_remove(const char *name)
 	return mcall_done(&c, err, status);
 }
 
+/* The console_read rpc, with this process's PML4 to name it; the monitor
+ * reads no more than fits buf (16 bytes a call at most). */
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
 {
-	const uint64_t w[4] = { MON_CONSOLE_READ };
-	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+	struct mcall c;
+	err_t status = OK;
+	uint32_t core = 0, pid = 0;
+	const uint8_t *data = NULL;	/* in the binding's buffer, on our stack */
+	size_t got = 0;
+	err_t err;
 
 	*n = 0;
+	if (size == 0)
+		return ERR_INVALID_ARG;
+	err = if_moncall_console_read_call(mcall_open(&c), CPTR_VROOT,
+					   (uint32_t)(size < 16 ? size : 16), &status, &core, &pid,
+					   &data, &got);
+	err = mcall_done(&c, err, status);
 	if (err == ERR_CONSOLE_BUSY && owner) {
-		owner->core = (unsigned)r[1];
-		owner->pid = (unsigned)r[2];
+		owner->core = core;
+		owner->pid = pid;
 	}
 	if (err)
 		return err;
-	if (r[1] > 2 * sizeof(r[0]) || r[1] > size)
+	if (got > size || (got && !data))
 		return ERR_BAD_MESSAGE;
-	memcpy(buf, &r[2], r[1]);
-	*n = r[1];
+	memcpy(buf, data, got);
+	*n = got;
 	return OK;
 }
 

@@ -318,9 +318,9 @@ static err_t input(char *buf, size_t size, size_t *n)
 	return OK;
 }
 
-err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid)
+err_t console_reader(capaddr_t cap, uint64_t *vroot, unsigned *pid)
 {
-	err_t err = monitor_request_cap(has_cap, CAP_PML4, CAP_RIGHT_WRITE, vroot);
+	err_t err = monitor_cap_at(cap, CAP_PML4, CAP_RIGHT_WRITE, vroot);
 
 	if (err)
 		return err;
@@ -338,11 +338,14 @@ err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid)
 	return ERR_CAP_RIGHTS;			/* not a process this monitor started */
 }
 
-err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r)
+err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, unsigned max, uint64_t *r)
 {
 	char buf[2 * sizeof(r[0])];
 	size_t n;
 	err_t err;
+
+	if (max == 0 || max > sizeof(buf))
+		max = sizeof(buf);
 
 	if (me != 0 || !reading)
 		return ERR_UNSUPPORTED;
@@ -353,7 +356,7 @@ err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r)
 	}
 	if (!owner.held)
 		owner = (typeof(owner)){ .held = true, .core = core, .pid = pid, .vroot = vroot };
-	if ((err = input(buf, sizeof(buf), &n)))
+	if ((err = input(buf, max, &n)))	/* no more than the reader takes */
 		return err;
 	r[1] = n;
 	memcpy(&r[2], buf, n);

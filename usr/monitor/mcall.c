@@ -214,6 +214,19 @@ static err_t on_trace_print(struct idl_binding *b, uint32_t core)
 	return if_moncall_trace_print_reply(b, err, r[1]);
 }
 
+/* Console input for the caller its PML4 names (console.c, moncall.c). */
+static err_t on_console_read(struct idl_binding *b, capaddr_t vroot, uint32_t max)
+{
+	uint64_t r[LMP_WORDS] = { 0 };
+	err_t err = max == 0 || max > 16 ? ERR_INVALID_ARG : moncall_console_read(vroot, max, r);
+
+	if (err == ERR_CONSOLE_BUSY)
+		return if_moncall_console_read_reply(b, err, (uint32_t)r[1], (uint32_t)r[2], NULL, 0);
+	if (err || r[1] > max)
+		return if_moncall_console_read_reply(b, err ? err : ERR_BAD_MESSAGE, 0, 0, NULL, 0);
+	return if_moncall_console_read_reply(b, OK, 0, 0, (const uint8_t *)&r[2], (size_t)r[1]);
+}
+
 /* The caller's PML4 names it (procwait.c); none: ERR_CAP_EMPTY. */
 static err_t on_beat(struct idl_binding *b, capaddr_t vroot)
 {
@@ -236,7 +249,7 @@ static const struct if_moncall_handlers handlers = {
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
-	.beat_call = on_beat,
+	.beat_call = on_beat, .console_read_call = on_console_read,
 };
 
 /* ---- Conversations ---- */

@@ -215,8 +215,8 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t
 	unsigned core = MON_CORE(w[0]);
 
 	switch (MON_OP(w[0])) {
-	case MON_CONSOLE_READ:		/* (PML4 base, pid): who reads (serve) */
-		return console_read_for(from, (unsigned)w[2], w[1], r);
+	case MON_CONSOLE_READ:		/* (PML4 base, pid, max): who reads (serve) */
+		return console_read_for(from, (unsigned)w[2], w[1], (unsigned)w[3], r);
 	case MON_SPAWN:
 		return spawn_here(w, r, gift);
 	case MON_WAIT:
@@ -291,15 +291,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_BEAT)
 		return procwait_beat(has_cap, r);
 
-	/* A console read names its reader by the PML4 it brought: core 0
-	 * gets the reader's PML4 base and pid here, never the caller's words. */
-	if (op == MON_CONSOLE_READ) {
-		unsigned pid = 0;
-		if ((err = console_reader(has_cap, &q[1], &pid)))
-			return err;
-		q[2] = pid;
-		q[3] = 0;
-	}
+	if (op == MON_CONSOLE_READ)
+		return moncall_console_read(has_cap ? T_MONCAP : 0, 0, r);
 
 	if (op == MON_NS_REGISTER || op == MON_NS_LOOKUP || op == MON_NS_REMOVE ||
 	    op == MON_NS_PART)
@@ -323,6 +316,26 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_SPAWN)
 		r[3] = sends_gift ? gift.id : MON_NO_TOKEN;
 	return err;
+}
+
+/* A console read names its reader by the PML4 it brought: core 0 gets
+ * the reader's PML4 base and pid, never the caller's words. */
+err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4])
+{
+	uint64_t q[4] = { MON_CONSOLE_READ, 0, 0, max };
+	unsigned pid = 0;
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = console_reader(cap, &q[1], &pid)))
+		return err;
+	q[2] = pid;
+	if (me == 0)
+		return serve_here(me, q, r, 0);
+	if ((err = mesh_ask(&a, 0, IF_INTERMON_FWD_R, r)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(0), a.id, MON_CONSOLE_READ, 0, q[1],
+						  q[2], q[3], false, 0));
 }
 
 err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LMP_WORDS])

@@ -259,9 +259,9 @@ bool names_well_formed(const uint64_t name[2]);
  * (a core's monitor never joined).
  *
  * Input has one owner at a time (console.c's comment). console_reader,
- * on the requester's core, finds the child whose PML4 a MON_CONSOLE_READ
- * brought (ERR_CAP_RIGHTS: none) and remembers that it asked;
- * console_read_for, core 0, reads for process (core, pid) named by its
+ * on the requester's core, finds the child whose PML4 a console read
+ * brought (at cap; ERR_CAP_RIGHTS: none) and remembers that it asked;
+ * console_read_for, core 0, reads (at most max bytes, 0: 16) for process (core, pid) named by its
  * PML4's base: ERR_CONSOLE_BUSY (r[1], r[2]: the owner's core and pid)
  * when another owns the input, ERR_UNSUPPORTED while the UART is not
  * read; console_proc_ending (supervise.c) passes the input on when its
@@ -275,8 +275,12 @@ err_t console_serve(void);
 void console_pump(void);
 void console_sync(void);
 struct proc;
-err_t console_reader(bool has_cap, uint64_t *vroot, unsigned *pid);
-err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, uint64_t *r);
+err_t console_reader(capaddr_t cap, uint64_t *vroot, unsigned *pid);
+err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, unsigned max, uint64_t *r);
+/* A console read for the caller whose PML4 is at cap (0: none), of at
+ * most max bytes (0: 16): found on this core, read on core 0 (moncall.c;
+ * the packed MON_CONSOLE_READ and the console_read rpc both). */
+err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4]);
 void console_proc_ending(const struct proc *p);
 /* Core 0: bytes straight to the serial port (the driver, or the kernel's
  * path before console_serve); whether console_serve has run. */

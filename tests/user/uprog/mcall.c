@@ -121,5 +121,17 @@ int malformed_mcalls(void)
 	if_moncall_init(&ib, &idl_mcall_transport, &mc, NULL);
 	if (if_moncall_beat_call(&ib.b, IDL_CAP_NONE, &status, &stop) || status != ERR_CAP_EMPTY)
 		return FAILED(12);
+	/* A console read without its capability, and one asking for no
+	 * bytes or for more than a reply holds: answered, nothing read. */
+	uint32_t oc, op;
+	const uint8_t *data;
+	size_t len;
+	if (if_moncall_console_read_call(&ib.b, IDL_CAP_NONE, 8, &status, &oc, &op, &data, &len) ||
+	    status != ERR_CAP_EMPTY ||
+	    if_moncall_console_read_call(&ib.b, CPTR_VROOT, 0, &status, &oc, &op, &data, &len) ||
+	    status != ERR_INVALID_ARG ||
+	    if_moncall_console_read_call(&ib.b, CPTR_VROOT, 17, &status, &oc, &op, &data, &len) ||
+	    status != ERR_INVALID_ARG)
+		return FAILED(13);
 	return 0;
 }
