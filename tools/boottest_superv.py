@@ -302,12 +302,17 @@ def skb_restarted(res, args, bt, smp=2):
         m = re.findall(r"^ +skb +0:(\d+) +running", sofar, re.M)
         return f"kill 0:{m[-1] if m else 'none'}\r"
     facts = rf"^skb: generation \d+; cores \S+ present of {smp} known "
+    restarted = r"^init: system: restarted skb as 0:\d+ \(was 0:\d+; restart 1\)$"
+    up = r"^skb: the facts of \d+ cores? on \d+ nodes?, generation \d+, as 'skb'$"
     script = shell_script(bt, [
         (bt.SHELL_BANNER, "tree\r"),                                             # 0
         (None, "skb\r"),                                                         # 1
         (None, kill_skb),                                                        # 2
-        (r"^init: system: restarted skb as 0:\d+ \(was 0:\d+; restart 1\)$", "skb\r"),  # 3
-        (r"^skb: the facts of [\s\S]*?" + re.escape(bt.SHELL_PROMPT), "skb\r"),
+        # 3: the new SKB is up (its line) and init said so, in either
+        # order: both run on core 0, and which prints first is the
+        # scheduler's to decide.
+        (rf"(?:{restarted}[\s\S]*?{up}|{up}[\s\S]*?{restarted})", "skb\r"),
+        (None, "skb\r"),
         (None, "tree\r"),                                                        # 5
         (None, "poweroff\r"),
     ])

@@ -38,13 +38,6 @@ err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
 	return mon_call_cap(w, 0, 0, reply, &cap_err);
 }
 
-static err_t call(unsigned op, unsigned core, uint64_t a1, uint64_t a2, uint64_t a3,
-		  uint64_t reply[4])
-{
-	const uint64_t w[4] = { op | (uint64_t)core << 8, a1, a2, a3 };
-
-	return mon_call_raw(w, reply);
-}
 
 /*
  * The operations of if/moncall.if: one rpc each over the moncall
@@ -207,34 +200,34 @@ err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *own
 
 err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid)
 {
-	uint64_t n[2], r[4];
-	err_t err = pack(prog, n);
+	const struct mon_spawn_opts o = { 0 };
+	uint64_t serial;
 
-	if (!err && !(err = call(MON_SPAWN, core, n[0], n[1], arg, r)))
-		*pid = (unsigned)r[1];
-	return err;
+	return mon_spawn_opts(prog, core, arg, &o, pid, &serial);
 }
 
+/* The spawn rpc, with the gift as its capability. */
 err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 		     const struct mon_spawn_opts *o, unsigned *pid, uint64_t *serial)
 {
-	uint64_t w[4], r[4];
-	err_t cap_err, err = pack(prog, &w[1]);
+	size_t len = strlen(prog);
+	struct mcall c;
+	err_t status = OK, err;
+	uint32_t p = 0;
+	uint64_t s = 0, token = MON_NO_TOKEN;
 
 	if (o->token)
 		*o->token = MON_NO_TOKEN;
-	if (err)
+	if (len == 0 || len > NS_WORDS_NAME_MAX || o->flags > 0xFF)
+		return ERR_INVALID_ARG;
+	err = if_moncall_spawn_call(mcall_open(&c), prog, core, arg, (uint8_t)o->flags,
+				    o->give ? o->give : IDL_CAP_NONE, &status, &p, &s, &token);
+	if (!err && o->token)
+		*o->token = token;	/* sent ahead, even if the spawn failed */
+	if ((err = mcall_done(&c, err, status)))
 		return err;
-	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
-	w[3] = arg;
-	r[3] = MON_NO_TOKEN;
-	err = mon_call_cap(w, o->give, 0, r, &cap_err);
-	if (o->token)
-		*o->token = r[3];	/* sent ahead, even if the spawn failed */
-	if (err)
-		return err;
-	*pid = (unsigned)r[1];
-	*serial = r[2];
+	*pid = p;
+	*serial = s;
 	return OK;
 }
 

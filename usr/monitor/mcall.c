@@ -214,6 +214,26 @@ static err_t on_trace_print(struct idl_binding *b, uint32_t core)
 	return if_moncall_trace_print_reply(b, err, r[1]);
 }
 
+/* A spawn, as the packed MON_SPAWN (moncall.c), with the conversation's
+ * capability as the gift. */
+static err_t on_spawn(struct idl_binding *b, const char *prog, uint32_t core, uint64_t arg,
+		      uint8_t flags, capaddr_t gift)
+{
+	const struct conv *c = b->user;
+	uint64_t w[LMP_WORDS] = { MON_SPAWN | (uint64_t)core << 8 | (uint64_t)flags << 24, 0, 0, arg };
+	uint64_t r[LMP_WORDS] = { 0, 0, 0, MON_NO_TOKEN };
+	size_t n = strlen(prog);
+	err_t err = OK;
+
+	if (core > 0xFFFF || n == 0 || n > 2 * sizeof(w[1]) - 1)
+		err = ERR_INVALID_ARG;	/* no such core; a name two words do not hold */
+	if (!err) {
+		memcpy(&w[1], prog, n);
+		err = moncall_spawn(w, c->admin, gift, r);
+	}
+	return if_moncall_spawn_reply(b, err, (uint32_t)r[1], r[2], r[3]);
+}
+
 /* Console input for the caller its PML4 names (console.c, moncall.c). */
 static err_t on_console_read(struct idl_binding *b, capaddr_t vroot, uint32_t max)
 {
@@ -249,7 +269,7 @@ static const struct if_moncall_handlers handlers = {
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
-	.beat_call = on_beat, .console_read_call = on_console_read,
+	.beat_call = on_beat, .console_read_call = on_console_read, .spawn_call = on_spawn,
 };
 
 /* ---- Conversations ---- */

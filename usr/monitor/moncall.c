@@ -256,41 +256,56 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t
 	return ERR_BAD_MESSAGE;
 }
 
-static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, capaddr_t *give)
+/* A spawn, the packed MON_SPAWN's and the spawn rpc's: w as MON_SPAWN's
+ * words; gift the capability for the child (T_MONCAP, a conversation's
+ * slot, or 0). A spawn's flags travel with it (fwd: above the core); the
+ * authority to give T_MONADMIN, or to start the SKB or the console
+ * service, is checked here, where it is known. */
+err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4])
 {
-	unsigned op = MON_OP(w[0]);
-	unsigned core = op == MON_CONSOLE_READ || op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
-	uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
-	struct rcap gift = { 0 };
+	unsigned core = MON_CORE(w[0]), flags = MON_FLAGS(w[0]);
+	struct rcap sent = { 0 };
 	bool sends_gift = false;
 	struct mesh_ask a;
 	err_t err;
 
-	/* A spawn's flags travel with it (fwd: above the core); the
-	 * authority to give T_MONADMIN, or to start the SKB or the console
-	 * service, is checked here, where it is known. */
-	if (op == MON_SPAWN) {
-		unsigned flags = MON_FLAGS(w[0]);
-		r[3] = MON_NO_TOKEN;
-		if (flags & ~MON_SPAWN_FLAGS)
-			return ERR_INVALID_ARG;
-		if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB | MON_SPAWN_CONSOLE)) && !admin)
-			return ERR_CAP_RIGHTS;
-		if ((flags & MON_SPAWN_SKB) && (flags & MON_SPAWN_CONSOLE))
-			return ERR_INVALID_ARG;	/* two services' gifts in one */
-		if (has_cap && core != me) {
-			/* The gift goes ahead (only a Frame can: rcap.c).
-			 * The spawn may still fail; the answer names the copy
-			 * all the same, so that its sender can revoke it. */
-			if ((err = rcap_copy(T_MONCAP, core, &gift)))
-				return err;
-			sends_gift = true;
-		}
-		q[0] |= (uint64_t)flags << 24;
+	r[3] = MON_NO_TOKEN;
+	if (flags & ~MON_SPAWN_FLAGS)
+		return ERR_INVALID_ARG;
+	if ((flags & (MON_SPAWN_ADMIN | MON_SPAWN_SKB | MON_SPAWN_CONSOLE)) && !admin)
+		return ERR_CAP_RIGHTS;
+	if ((flags & MON_SPAWN_SKB) && (flags & MON_SPAWN_CONSOLE))
+		return ERR_INVALID_ARG;	/* two services' gifts in one */
+	if (core == me)
+		return serve_here(me, w, r, gift);
+	if (gift) {
+		/* The gift goes ahead (only a Frame can: rcap.c). The spawn
+		 * may still fail; the answer names the copy all the same, so
+		 * that its sender can revoke it. */
+		if ((err = rcap_copy(gift, core, &sent)))
+			return err;
+		sends_gift = true;
 	}
+	if (!(err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
+		err = mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, MON_SPAWN,
+							  core | flags << 16, w[1], w[2], w[3],
+							  sends_gift, sent.id));
+	r[3] = sends_gift ? sent.id : MON_NO_TOKEN;
+	return err;
+}
+
+static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, capaddr_t *give)
+{
+	unsigned op = MON_OP(w[0]);
+	unsigned core = op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
+	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
+	struct mesh_ask a;
+	err_t err;
+
+	if (op == MON_SPAWN)
+		return moncall_spawn(w, admin, has_cap ? T_MONCAP : 0, r);
 	if (op == MON_BEAT)
 		return procwait_beat(has_cap, r);
-
 	if (op == MON_CONSOLE_READ)
 		return moncall_console_read(has_cap ? T_MONCAP : 0, 0, r);
 
@@ -308,14 +323,11 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_CAP_REVOKE)
 		return rcap_revoke_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
-		return serve_here(me, q, r, has_cap ? T_MONCAP : 0);
-	if (!(err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
-		err = mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op,
-							  core | MON_FLAGS(q[0]) << 16, q[1], q[2],
-							  q[3], sends_gift, gift.id));
-	if (op == MON_SPAWN)
-		r[3] = sends_gift ? gift.id : MON_NO_TOKEN;
-	return err;
+		return serve_here(me, q, r, 0);
+	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, q[1],
+						   q[2], q[3], false, 0));
 }
 
 /* A console read names its reader by the PML4 it brought: core 0 gets
