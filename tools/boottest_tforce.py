@@ -195,9 +195,9 @@ def demo(res, args, bt, smp=4):
         (r"^tfdemo: the force's frame \(4 KiB\) is shared: 4 of 4 members' marks are in it$", 3),
         (r"^tfdemo: resuming at round [3-8] of 8: the force's frame kept the [2-7] rounds done "
          r"before the restart$", 1),
-        (r"^init: task force p: its frame given back \(the copies on cores 1,2,3 revoked\)$", 1),
+        (r"^init: task force p: its frame given back \(the copies on cores 1-3 revoked\)$", 1),
     ]
-    order = [result, r"^init: task force p: its frame given back \(the copies on cores 1,2,3 revoked\)$",
+    order = [result, r"^init: task force p: its frame given back \(the copies on cores 1-3 revoked\)$",
              r"^task force p: killed$",
              r"ended \(killed\); restarting", r"restarted tfdemo@3", r"^tfdemo: resuming at round",
              result]

@@ -27,6 +27,7 @@
 #include <flotilla/spawn.h>
 #include <flotilla/superv.h>
 #include <flotilla/sys.h>
+#include "lib/skb.h"
 #include "lib/tforce.h"
 #include "tforce.h"
 
@@ -40,17 +41,6 @@ static unsigned last_id;	/* the id the last force got (1..255) */
 /* The forces' frames, in init's task slots TF_FRAME_SLOT(0..SVR_MAX_NODES - 1). */
 #define TF_FRAME_SLOT(k)	CADDR(TASK_CN, 48 + (k))
 static struct { bool used; uint64_t base; char name[TF_NAME_MAX + 1]; } frames[SVR_MAX_NODES];
-
-static const char *cores_text(uint64_t cores, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (unsigned c = 0; c < 64 && len < size; c++)
-		if ((cores >> c) & 1)
-			len += (size_t)snprintf(buf + len, size - len, "%s%u", len ? "," : "", c);
-	return buf;
-}
 
 /* A force's node is given back (svr_on_release): the copies of its frame
  * on other cores are revoked, then the frame goes and its RAM comes back.
@@ -74,18 +64,19 @@ static void release(int node, const struct svr_gift *g)
 			err = ERR_TIMEOUT;	/* a core did not let its copy go */
 	}
 	if (err) {
+		skb_fmt_cores(g->cores & ~revoked, list, sizeof(list));
 		printf("init: task force %s: its frame's copies on cores %s not all revoked (%s); "
-		       "its memory stays pinned\n", frames[k].name,
-		       cores_text(g->cores & ~revoked, list, sizeof(list)), err_name(err));
+		       "its memory stays pinned\n", frames[k].name, list, err_name(err));
 		frames[k].used = false;		/* the slot's capability stays: not reused */
 		return;
 	}
 	cnode_delete(CPTR_TASKCN, CADDR_L2(g->cap));
 	ram_release(frames[k].base);
 	frames[k].used = false;
+	skb_fmt_cores(revoked, list, sizeof(list));	/* the SKB's form: 1-3 */
 	if (g->cores)
 		printf("init: task force %s: its frame given back (the copies on cores %s revoked)\n",
-		       frames[k].name, cores_text(revoked, list, sizeof(list)));
+		       frames[k].name, list);
 	else
 		printf("init: task force %s: its frame given back\n", frames[k].name);
 }
