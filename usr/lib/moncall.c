@@ -167,34 +167,29 @@ err_t ns_remove(const char *name)
 	return mcall_done(&c, err, status);
 }
 
-/* The console_read rpc, with this process's PML4 to name it; the monitor
- * reads no more than fits buf (16 bytes a call at most). */
+/* Packed, one call: the reply holds the bytes (an rpc's reply of several
+ * fragments would wait for PULLs that another process could send). w1:
+ * how many bytes the caller takes, so the monitor reads no more. */
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
 {
-	struct mcall c;
-	err_t status = OK;
-	uint32_t core = 0, pid = 0;
-	const uint8_t *data = NULL;	/* in the binding's buffer, on our stack */
-	size_t got = 0;
-	err_t err;
+	const uint64_t w[4] = { MON_CONSOLE_READ, size < 16 ? size : 16 };
+	uint64_t r[4];
+	err_t cap_err, err;
 
 	*n = 0;
 	if (size == 0)
 		return ERR_INVALID_ARG;
-	err = if_moncall_console_read_call(mcall_open(&c), CPTR_VROOT,
-					   (uint32_t)(size < 16 ? size : 16), &status, &core, &pid,
-					   &data, &got);
-	err = mcall_done(&c, err, status);
+	err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
 	if (err == ERR_CONSOLE_BUSY && owner) {
-		owner->core = core;
-		owner->pid = pid;
+		owner->core = (unsigned)r[1];
+		owner->pid = (unsigned)r[2];
 	}
 	if (err)
 		return err;
-	if (got > size || (got && !data))
+	if (r[1] > 2 * sizeof(r[0]) || r[1] > size)
 		return ERR_BAD_MESSAGE;
-	memcpy(buf, data, got);
-	*n = got;
+	memcpy(buf, &r[2], r[1]);
+	*n = r[1];
 	return OK;
 }
 
@@ -206,28 +201,28 @@ err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid)
 	return mon_spawn_opts(prog, core, arg, &o, pid, &serial);
 }
 
-/* The spawn rpc, with the gift as its capability. */
+/* Packed, one call: the gift rides with it, and nothing waits between
+ * calls for another process to take over (a spawn rpc is several). */
 err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 		     const struct mon_spawn_opts *o, unsigned *pid, uint64_t *serial)
 {
-	size_t len = strlen(prog);
-	struct mcall c;
-	err_t status = OK, err;
-	uint32_t p = 0;
-	uint64_t s = 0, token = MON_NO_TOKEN;
+	uint64_t w[4], r[4];
+	err_t cap_err, err = pack(prog, &w[1]);
 
 	if (o->token)
 		*o->token = MON_NO_TOKEN;
-	if (len == 0 || len > NS_WORDS_NAME_MAX || o->flags > 0xFF)
-		return ERR_INVALID_ARG;
-	err = if_moncall_spawn_call(mcall_open(&c), prog, core, arg, (uint8_t)o->flags,
-				    o->give ? o->give : IDL_CAP_NONE, &status, &p, &s, &token);
-	if (!err && o->token)
-		*o->token = token;	/* sent ahead, even if the spawn failed */
-	if ((err = mcall_done(&c, err, status)))
+	if (err)
 		return err;
-	*pid = p;
-	*serial = s;
+	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
+	w[3] = arg;
+	r[3] = MON_NO_TOKEN;
+	err = mon_call_cap(w, o->give, 0, r, &cap_err);
+	if (o->token)
+		*o->token = r[3];	/* sent ahead, even if the spawn failed */
+	if (err)
+		return err;
+	*pid = (unsigned)r[1];
+	*serial = r[2];
 	return OK;
 }
 

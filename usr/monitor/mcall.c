@@ -20,6 +20,14 @@
  * forgotten. A capability with a later fragment, or with a first one
  * whose header does not announce it, is refused (ERR_BAD_MESSAGE); an
  * announced one that did not come reaches the handler as none.
+ *
+ * A call that brings a capability must be one fragment, and so must its
+ * reply (the rpcs that take one are written so): every process on a core
+ * calls with the same badge, so between two calls of a conversation
+ * another process that guesses its ticket could send the rest of the
+ * call with the first one's capability, or pull the reply. A call of one
+ * fragment answered in one leaves no such moment. A first fragment that
+ * announces a capability and more fragments is refused (ERR_BAD_MESSAGE).
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +41,7 @@
 
 struct conv {
 	struct if_moncall_binding ib;
+	bool has_cap;			/* T_MCALLCAP(its index) holds one */
 	uint32_t ticket;		/* 0: free */
 	uint64_t badge;			/* only its caller's badge continues it */
 	bool admin;			/* the caller holds the shell's CPTR_MONITOR */
@@ -52,7 +61,8 @@ _Static_assert(MCALL_CONVS == 8, "T_MCALLCAP has 8 slots");
 
 static void drop_conv_cap(struct conv *c)
 {
-	cnode_delete(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)));	/* none there: no harm */
+	if (c->has_cap && cnode_delete(CPTR_TASKCN, CADDR_L2(CONV_CAP(c))) == OK)
+		c->has_cap = false;	/* (one that cannot go keeps its slot: tried again) */
 }
 
 /* ---- The transport: one fragment in, the reply's fragments queued ---- */
@@ -214,39 +224,6 @@ static err_t on_trace_print(struct idl_binding *b, uint32_t core)
 	return if_moncall_trace_print_reply(b, err, r[1]);
 }
 
-/* A spawn, as the packed MON_SPAWN (moncall.c), with the conversation's
- * capability as the gift. */
-static err_t on_spawn(struct idl_binding *b, const char *prog, uint32_t core, uint64_t arg,
-		      uint8_t flags, capaddr_t gift)
-{
-	const struct conv *c = b->user;
-	uint64_t w[LMP_WORDS] = { MON_SPAWN | (uint64_t)core << 8 | (uint64_t)flags << 24, 0, 0, arg };
-	uint64_t r[LMP_WORDS] = { 0, 0, 0, MON_NO_TOKEN };
-	size_t n = strlen(prog);
-	err_t err = OK;
-
-	if (core > 0xFFFF || n == 0 || n > 2 * sizeof(w[1]) - 1)
-		err = ERR_INVALID_ARG;	/* no such core; a name two words do not hold */
-	if (!err) {
-		memcpy(&w[1], prog, n);
-		err = moncall_spawn(w, c->admin, gift, r);
-	}
-	return if_moncall_spawn_reply(b, err, (uint32_t)r[1], r[2], r[3]);
-}
-
-/* Console input for the caller its PML4 names (console.c, moncall.c). */
-static err_t on_console_read(struct idl_binding *b, capaddr_t vroot, uint32_t max)
-{
-	uint64_t r[LMP_WORDS] = { 0 };
-	err_t err = max == 0 || max > 16 ? ERR_INVALID_ARG : moncall_console_read(vroot, max, r);
-
-	if (err == ERR_CONSOLE_BUSY)
-		return if_moncall_console_read_reply(b, err, (uint32_t)r[1], (uint32_t)r[2], NULL, 0);
-	if (err || r[1] > max)
-		return if_moncall_console_read_reply(b, err ? err : ERR_BAD_MESSAGE, 0, 0, NULL, 0);
-	return if_moncall_console_read_reply(b, OK, 0, 0, (const uint8_t *)&r[2], (size_t)r[1]);
-}
-
 /* The caller's PML4 names it (procwait.c); none: ERR_CAP_EMPTY. */
 static err_t on_beat(struct idl_binding *b, capaddr_t vroot)
 {
@@ -269,7 +246,7 @@ static const struct if_moncall_handlers handlers = {
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
-	.beat_call = on_beat, .console_read_call = on_console_read, .spawn_call = on_spawn,
+	.beat_call = on_beat,
 };
 
 /* ---- Conversations ---- */
@@ -289,7 +266,9 @@ static struct conv *conv_new(uint64_t badge, bool admin)
 	}
 	struct conv *c = &convs[pick];
 	drop_conv_cap(c);		/* what a forgotten one held */
+	bool stuck = c->has_cap;	/* its capability would not go */
 	memset(c, 0, sizeof(*c));
+	c->has_cap = stuck;
 	if_moncall_init(&c->ib, &srv_transport, c, NULL);	/* cannot fail */
 	c->ib.b.user = c;
 	generation = (generation + 1) & (MCALL_TICKET_MAX / MCALL_CONVS);
@@ -314,6 +293,18 @@ static void answer(struct conv *c, uint64_t r[LMP_WORDS])
 	mcall_pack(&c->out[c->next_out++], c->ticket, r);
 	if (c->next_out == c->nout)
 		c->ticket = 0;
+}
+
+/* May a call of f's message bring a capability: is it one fragment, and
+ * its reply too, whatever their lengths (the interface's table)? */
+static bool one_call(const struct idl_frag *f)
+{
+	const struct idl_iface *i = &if_moncall_iface;
+	unsigned num = idl_hdr_num(f->hdr);
+
+	return num + 1 < i->nmsgs && i->msgs[num].kind == IDL_CALL &&
+	       i->msgs[num].max_words <= IDL_LMP_FRAG_WORDS &&
+	       i->msgs[num + 1].max_words <= IDL_LMP_FRAG_WORDS;
 }
 
 bool mcall_is_ours(uint64_t w0)
@@ -345,6 +336,8 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	bool came = m->info & LMP_INFO_CAP;	/* at T_MONCAP, until the next receive */
 	if (came && (f.hdr & (IDL_HDR_FIRST | IDL_HDR_CAP)) != (IDL_HDR_FIRST | IDL_HDR_CAP))
 		return ERR_BAD_MESSAGE;		/* a capability nobody announced */
+	if ((f.hdr & IDL_HDR_CAP) && (idl_hdr_count(f.hdr) > f.nwords || !one_call(&f)))
+		return ERR_BAD_MESSAGE;		/* one call only: see the top */
 	if (f.hdr & IDL_HDR_FIRST) {
 		if (ticket) {
 			*cp = conv_find(ticket, m->badge);
@@ -356,10 +349,13 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	}
 	c->moved = ++moves;
 	if (f.hdr & IDL_HDR_CAP) {		/* first: the conversation keeps it */
-		f.cap_err = came ? cnode_move(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)), T_MONCAP) :
+		drop_conv_cap(c);
+		f.cap_err = c->has_cap ? ERR_CAP_SLOT_IN_USE :
+			    came ? cnode_move(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)), T_MONCAP) :
 			    LMP_INFO_CAP_ERR(m->info) ? (err_t)LMP_INFO_CAP_ERR(m->info) :
 							ERR_CAP_EMPTY;
 		f.cap = f.cap_err ? IDL_CAP_NONE : CONV_CAP(c);
+		c->has_cap = f.cap != IDL_CAP_NONE;
 	}
 	c->in = f;
 	c->have_in = true;

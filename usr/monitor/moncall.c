@@ -256,9 +256,8 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t
 	return ERR_BAD_MESSAGE;
 }
 
-/* A spawn, the packed MON_SPAWN's and the spawn rpc's: w as MON_SPAWN's
- * words; gift the capability for the child (T_MONCAP, a conversation's
- * slot, or 0). A spawn's flags travel with it (fwd: above the core); the
+/* A spawn: w as MON_SPAWN's words; gift the capability for the child
+ * (T_MONCAP, or 0). A spawn's flags travel with it (fwd: above the core); the
  * authority to give T_MONADMIN, or to start the SKB or the console
  * service, is checked here, where it is known. */
 err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4])
@@ -306,8 +305,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return moncall_spawn(w, admin, has_cap ? T_MONCAP : 0, r);
 	if (op == MON_BEAT)
 		return procwait_beat(has_cap, r);
-	if (op == MON_CONSOLE_READ)
-		return moncall_console_read(has_cap ? T_MONCAP : 0, 0, r);
+	if (op == MON_CONSOLE_READ)	/* w1: bytes the caller takes (0: 16) */
+		return moncall_console_read(has_cap ? T_MONCAP : 0, (unsigned)w[1], r);
 
 	if (op == MON_NS_REGISTER || op == MON_NS_LOOKUP || op == MON_NS_REMOVE ||
 	    op == MON_NS_PART)

@@ -278,13 +278,11 @@ struct proc;
 err_t console_reader(capaddr_t cap, uint64_t *vroot, unsigned *pid);
 err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, unsigned max, uint64_t *r);
 /* A console read for the caller whose PML4 is at cap (0: none), of at
- * most max bytes (0: 16): found on this core, read on core 0 (moncall.c;
- * the packed MON_CONSOLE_READ and the console_read rpc both). */
+ * most max bytes (0: 16): found on this core, read on core 0. */
 err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4]);
 /* A spawn (MON_SPAWN's words w) with the gift at cap (0: none), from a
  * caller with the admin endpoint or not: r[1] pid, r[2] serial, r[3] the
- * gift's id on another core or MON_NO_TOKEN (the packed form and the
- * spawn rpc both). */
+ * gift's id on another core or MON_NO_TOKEN. */
 err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4]);
 void console_proc_ending(const struct proc *p);
 /* Core 0: bytes straight to the serial port (the driver, or the kernel's

@@ -52,7 +52,7 @@ enum mon_op {
 	MON_NS_REGISTER,	/* (name, name, value) -> ERR_NAME_IN_USE if taken */
 	MON_NS_LOOKUP,		/* (name, name) -> w1 = core, w2 = value */
 	MON_NS_REMOVE,		/* (name, name): only from the core that registered it */
-	MON_CONSOLE_READ,	/* () + the caller's PML4 -> w1 = n (0..16), w2..w3
+	MON_CONSOLE_READ,	/* (max: 1..16 bytes, 0: 16) + the caller's PML4 -> w1 = n (0..max), w2..w3
 				 * = n bytes typed at the console, oldest first;
 				 * never waits. ERR_CONSOLE_BUSY: w1, w2 = the
 				 * core and pid of the process that reads it */
