@@ -288,6 +288,22 @@ def ordered_stop(res, args, bt, smp=4):
     verdict(res, bt, name, problems, log, text)
 
 
+def service_restarted(text, matched, status, script, service, before, after):
+    """What a system service's restart test saw wrong in its two `tree`s
+    (script steps before and after the kill: the service with 0 restarts,
+    then 1, the shell untouched) and in how the boot ended."""
+    problems = []
+    for k, restarts in ((before, 0), (after, 1)):
+        problems += tree_problems(text, matched, k, {
+            "system": ("-", "running", 0), service: ("0:\\d+", "running", restarts),
+            "shell": ("0:\\d+", "running", 0)})
+    if len(matched) < len(script):
+        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
+    elif status != 0:
+        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    return problems
+
+
 def skb_restarted(res, args, bt, smp=2):
     """The System Knowledge Base is a supervised service: `tree` shows it
     under init's system supervisor on core 0; the shell's `skb` binds to
@@ -331,16 +347,7 @@ def skb_restarted(res, args, bt, smp=2):
     ]
     problems = problems_of(text, want, forbid=[r"^init: system: restarted shell",
                                                r"^shell: skb: cannot reach"])
-    problems += tree_problems(text, matched, 0, {
-        "system": ("-", "running", 0), "skb": ("0:\\d+", "running", 0),
-        "shell": ("0:\\d+", "running", 0)})
-    problems += tree_problems(text, matched, 5, {
-        "system": ("-", "running", 0), "skb": ("0:\\d+", "running", 1),
-        "shell": ("0:\\d+", "running", 0)})
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += service_restarted(text, matched, status, script, "skb", 0, 5)
     verdict(res, bt, name, problems, log, text)
 
 
@@ -391,16 +398,7 @@ def console_restarted(res, args, bt, smp=2):
     if got != [bt.chatter_line(1, i) for i in range(bt.CHATTER_LINES)]:
         problems.append(f"core 1's chatter: {len(got)} lines, not the {bt.CHATTER_LINES} whole "
                         "and in order")
-    problems += tree_problems(text, matched, 0, {
-        "system": ("-", "running", 0), "console": ("0:\\d+", "running", 0),
-        "shell": ("0:\\d+", "running", 0)})
-    problems += tree_problems(text, matched, 3, {
-        "system": ("-", "running", 0), "console": ("0:\\d+", "running", 1),
-        "shell": ("0:\\d+", "running", 0)})
-    if len(matched) < len(script):
-        problems.append(f"script step {len(matched) + 1} of {len(script)} never matched")
-    elif status != 0:
-        problems.append(f"QEMU exit {status} after poweroff, want 0")
+    problems += service_restarted(text, matched, status, script, "console", 0, 3)
     verdict(res, bt, name, problems, log, text)
 
 
