@@ -44,6 +44,7 @@
 #define CONSVC_SYNC_NS	(1000ull * 1000 * 1000)	/* to drain before a power-off */
 
 static struct conring *ring;
+static uint64_t ring_base;	/* its frame's physical base (consvc_is_ring) */
 static bool attached, starting, kill_pending, broken;
 static unsigned pid;
 static uint64_t head;		/* the monitor's own: the ring's may be written by anyone */
@@ -119,13 +120,16 @@ err_t consvc_spawn_opts(struct spawn_opts *o, bool gift)
 	if (attached || starting || kill_pending)
 		return ERR_NAME_IN_USE;		/* one writer at a time */
 	if (!ring) {
+		struct cap_info ci;
 		if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_CONRING), CAP_FRAME, CONRING_FRAME)))
 			return err;
-		if ((err = window_map(T_CONRING, CONRING_FRAME / 4096,
+		if ((err = cap_identify(T_CONRING, &ci)) ||
+		    (err = window_map(T_CONRING, CONRING_FRAME / 4096,
 				      CAP_RIGHT_READ | CAP_RIGHT_WRITE, &va))) {
 			cnode_delete(CPTR_TASKCN, CADDR_L2(T_CONRING));
 			return err;
 		}
+		ring_base = ci.base;
 		ring = va;
 	}
 	conring_reset(ring);
@@ -246,7 +250,5 @@ bool consvc_attached(unsigned *out_pid)
 
 bool consvc_is_ring(uint64_t base)
 {
-	struct cap_info ci;
-
-	return ring && cap_identify(T_CONRING, &ci) == OK && ci.base == base;
+	return ring && base == ring_base;
 }

@@ -256,6 +256,23 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t
 	return ERR_BAD_MESSAGE;
 }
 
+/* Request q (op | core << 8, three argument words) on the core it names,
+ * through that core's monitor (fwd), with a spawn's flags and the rcap id
+ * of a gift sent ahead (has_cap); its answer in r. */
+static err_t forward(const uint64_t q[4], unsigned flags, bool has_cap, uint64_t cap,
+		     uint64_t *r)
+{
+	unsigned core = MON_CORE(q[0]);
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)MON_OP(q[0]),
+						  core | flags << 16, q[1], q[2], q[3], has_cap,
+						  cap));
+}
+
 /* A spawn: w as MON_SPAWN's words; gift the capability for the child
  * (T_MONCAP, or 0). A spawn's flags travel with it (fwd: above the core); the
  * authority to give T_MONADMIN, or to start the SKB or the console
@@ -265,7 +282,6 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 	unsigned core = MON_CORE(w[0]), flags = MON_FLAGS(w[0]);
 	struct rcap sent = { 0 };
 	bool sends_gift = false;
-	struct mesh_ask a;
 	err_t err;
 
 	r[3] = MON_NO_TOKEN;
@@ -285,10 +301,7 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 			return err;
 		sends_gift = true;
 	}
-	if (!(err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
-		err = mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, MON_SPAWN,
-							  core | flags << 16, w[1], w[2], w[3],
-							  sends_gift, sent.id));
+	err = forward(w, flags, sends_gift, sent.id, r);
 	r[3] = sends_gift ? sent.id : MON_NO_TOKEN;
 	return err;
 }
@@ -298,8 +311,6 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	unsigned op = MON_OP(w[0]);
 	unsigned core = op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
 	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
-	struct mesh_ask a;
-	err_t err;
 
 	if (op == MON_SPAWN)
 		return moncall_spawn(w, admin, has_cap ? T_MONCAP : 0, r);
@@ -323,10 +334,7 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return rcap_revoke_request(w, has_cap, r);
 	if (!named_core_op(op) || core == me)
 		return serve_here(me, q, r, 0);
-	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
-		return err;
-	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)op, core, q[1],
-						   q[2], q[3], false, 0));
+	return forward(q, 0, false, 0, r);
 }
 
 /* A console read names its reader by the PML4 it brought: core 0 gets
@@ -335,7 +343,6 @@ err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4])
 {
 	uint64_t q[4] = { MON_CONSOLE_READ, 0, 0, max };
 	unsigned pid = 0;
-	struct mesh_ask a;
 	err_t err;
 
 	if ((err = console_reader(cap, &q[1], &pid)))
@@ -343,10 +350,7 @@ err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4])
 	q[2] = pid;
 	if (me == 0)
 		return serve_here(me, q, r, 0);
-	if ((err = mesh_ask(&a, 0, IF_INTERMON_FWD_R, r)))
-		return err;
-	return mesh_await(&a, if_intermon_fwd_send(mesh_to(0), a.id, MON_CONSOLE_READ, 0, q[1],
-						  q[2], q[3], false, 0));
+	return forward(q, 0, false, 0, r);
 }
 
 err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LMP_WORDS])
