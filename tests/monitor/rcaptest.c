@@ -121,9 +121,15 @@ TEST_CORES(capabilities_across_cores_refuse_bad_requests, 2)
 	/* What a confused owner might send without a token its kernel
 	 * minted is refused by the holder's kernel (more in the test below). */
 	const struct frame_token none = { .base = 0xFEE00000, .size = 4096, .rights = rw, .seq = 1 };
-	CHECK_ERR(rcap_import_raw(last, 0xABC00, &none), ERR_BAD_TOKEN);
-	r = (struct rcap){ .owner = 0, .id = 0xABC00 };
+	CHECK_ERR(rcap_import_raw(last, 0xABC0000, &none), ERR_BAD_TOKEN);
+	r = (struct rcap){ .owner = 0, .id = 0xABC0000 };
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);		/* none was made */
+	/* An id names its owner (bits 15..8): no other core imports it. */
+	CHECK_ERR(rcap_import_raw(last, 0xABC0000 | (uint64_t)last << 8, &none), ERR_CAP_NOT_OWNER);
+	/* A relay asks the owner to send on what the asker holds: `last`
+	 * made nothing under that id, nor under another core's. */
+	CHECK_ERR(rcap_relay_raw(last, 1ull << 16 | (uint64_t)last << 8 | 0x7F, 0), ERR_NOT_FOUND);
+	CHECK_ERR(rcap_relay_raw(last, 1ull << 16 | 0x7F, 0), ERR_NOT_FOUND);
 }
 
 /*
@@ -290,40 +296,40 @@ TEST_CORES(import_needs_a_token_the_owner_minted_for_this_core, 2)
 	CHECK_ERR(mesh_drops(last, &seen), OK);
 	bad = t;
 	bad.mac ^= 1;
-	CHECK_ERR(rcap_import_raw(last, 0xAB001, &bad), ERR_BAD_TOKEN);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0001, &bad), ERR_BAD_TOKEN);
 	bad = t;
 	bad.base = kernel_data_page();
 	CHECK(bad.base != 0);
-	CHECK_ERR(rcap_import_raw(last, 0xAB002, &bad), ERR_BAD_TOKEN);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0002, &bad), ERR_BAD_TOKEN);
 	bad = t;
 	bad.rights ^= CAP_RIGHT_EXECUTE;
-	CHECK_ERR(rcap_import_raw(last, 0xAB003, &bad), ERR_BAD_TOKEN);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0003, &bad), ERR_BAD_TOKEN);
 	bad = t;
 	bad.seq += 100;
-	CHECK_ERR(rcap_import_raw(last, 0xAB004, &bad), ERR_BAD_TOKEN);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0004, &bad), ERR_BAD_TOKEN);
 	/* Minted for this core, sent to another: the channel says who. */
 	if (last >= 2) {
 		CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), 1, &t2), OK);
-		CHECK_ERR(rcap_import_raw(last, 0xAB005, &t2), ERR_BAD_TOKEN);
+		CHECK_ERR(rcap_import_raw(last, 0xAB0005, &t2), ERR_BAD_TOKEN);
 	}
 
 	/* The real one, once. */
-	CHECK_ERR(rcap_import_raw(last, 0xAB010, &t), OK);
-	struct rcap r = { .owner = 0, .id = 0xAB010 };
+	CHECK_ERR(rcap_import_raw(last, 0xAB0010, &t), OK);
+	struct rcap r = { .owner = 0, .id = 0xAB0010 };
 	CHECK_ERR(rcap_probe(last, &r), OK);
-	CHECK_ERR(rcap_import_raw(last, 0xAB011, &t), ERR_TOKEN_USED);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0011, &t), ERR_TOKEN_USED);
 	/* Revoked: the holder deleted its copies; the token stays spent. */
-	holder_drops(last, 0xAB010);
+	holder_drops(last, 0xAB0010);
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
-	CHECK_ERR(rcap_import_raw(last, 0xAB010, &t), ERR_TOKEN_USED);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0010, &t), ERR_TOKEN_USED);
 	/* Two minted; the newer taken first: the older is spent with it. */
 	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, &t), OK);
 	CHECK_ERR(kernel_frame_export(CPTR_EXPORT, SCRATCH(1), last, &t2), OK);
 	CHECK(t2.seq > t.seq);
-	CHECK_ERR(rcap_import_raw(last, 0xAB020, &t2), OK);
-	CHECK_ERR(rcap_import_raw(last, 0xAB021, &t), ERR_TOKEN_USED);
-	holder_drops(last, 0xAB020);
-	r.id = 0xAB020;
+	CHECK_ERR(rcap_import_raw(last, 0xAB0020, &t2), OK);
+	CHECK_ERR(rcap_import_raw(last, 0xAB0021, &t), ERR_TOKEN_USED);
+	holder_drops(last, 0xAB0020);
+	r.id = 0xAB0020;
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	/* Nothing was dropped as malformed: each refusal came from the kernel. */
 	CHECK(mesh_dropped_more(last, &seen, 0));

@@ -472,7 +472,7 @@ static err_t put(struct binding *e, bool has_cap, uint64_t *r)
 /* MON_CAP_GET: the Frame the other end put under token w[1], once. */
 static err_t get(struct binding *e, const uint64_t *w, capaddr_t *give)
 {
-	const struct rcap rc = { .owner = e->peer, .id = w[1] };
+	const struct rcap rc = rcap_named(w[1]);	/* the peer's, or relayed */
 	unsigned i;
 	err_t err;
 
@@ -521,7 +521,7 @@ static err_t on_grant(struct idl_binding *b, uint64_t id, uint64_t chan, uint64_
 	if (i == BINDINGS)
 		return if_intermon_grant_r_send(b, id, err);	/* no such channel here */
 	struct binding *e = &bindings[i];
-	const struct rcap rc = { .owner = from, .id = rcap };
+	const struct rcap rc = rcap_named(rcap);	/* the sender's, or relayed */
 	if (e->ngrants == BIND_GRANTS)
 		err = ERR_TOO_MANY;
 	else if (!(err = rcap_held(&rc)))

@@ -17,7 +17,10 @@
  * monitor sends it ahead (rcap_copy: this core stays its owner), fwd
  * names it, the target's monitor gives the child a copy of its import,
  * and the answer's third word is the id under which the caller revokes
- * the copies (mon_cap_revoke); any other type is refused with the error
+ * the copies (mon_cap_revoke). A gift that is itself a copy of another
+ * core's Frame is sent on by that core, its owner (rcap.c, relay), and
+ * its caller gets no id to revoke (MON_NO_TOKEN): the owner's revoke
+ * takes it. Any other type is refused with the error
  * that says why (ERR_CAP_CORE_BOUND for a Dispatcher). Pinging is
  * the exception (it measures from here); console reads and power-off go
  * to core 0, which drives the UART. A console read brings the reader's
@@ -302,7 +305,8 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 		sends_gift = true;
 	}
 	err = forward(w, flags, sends_gift, sent.id, r);
-	r[3] = sends_gift ? sent.id : MON_NO_TOKEN;
+	/* Only the owner revokes: a relayed gift's caller gets no token. */
+	r[3] = sends_gift && sent.owner == me ? sent.id : MON_NO_TOKEN;
 	return err;
 }
 
@@ -369,7 +373,7 @@ static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t cor
 	unsigned flags = core >> 16;		/* a spawn's (serve) */
 	const uint64_t w[4] = { op | (uint64_t)(core & 0xFFFF) << 8 | (uint64_t)flags << 24,
 				a1, a2, a3 };
-	const struct rcap gift = { .owner = mesh_peer(b), .id = cap };
+	const struct rcap gift = rcap_named(cap);	/* the sender's, or relayed by its owner */
 	uint64_t r[LMP_WORDS] = { 0 };
 	err_t err;
 

@@ -185,19 +185,23 @@ err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
  * it, tells that core, destroys it (*kill_err) and returns true. */
 bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err);
 /*
- * Capabilities across cores (rcap.c): import, has and mark of
+ * Capabilities across cores (rcap.c): import, has, mark and relay of
  * if/intermon.if. A Frame capability sent to another core is named there by its
- * owner core and an id. rcap_copy sends a copy of the frame at `cap` to
+ * owner core and an id, and the id names the owner too (RCAP_OWNER), so a
+ * process can pass it on alone. rcap_copy sends a copy of the frame at `cap` to
  * core `to` (for a type that cannot cross, cap_type_crosses's error,
- * kpi/caps.h; ERR_CAP_NOT_OWNER if it is itself an import: only the
- * owner sends an object on); rcap_move does the same and then deletes slot `slot` of CNode `cn`, which is
+ * kpi/caps.h). If `cap` is itself a copy of an import, the owner sends
+ * it on (relay; ERR_CAP_RIGHTS if it has fewer rights than the import),
+ * and *out names the owner's object; rcap_move does the same and then deletes slot `slot` of CNode `cn`, which is
  * `cap`. rcap_revoke, on the owner, deletes every copy of r's object on
  * every other core, then lets the owner delete and revoke it again
  * (until then its kernel answers ERR_CAP_REMOTE). rcap_probe asks `core`
- * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder, copies
- * its import of r into slot `slot` of CNode `cn`. rcap_import_raw sends
- * an IMPORT with token t as a confused or hostile owner might (tests).
+ * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder (or on
+ * the owner, from its anchor), copies r into slot `slot` of CNode `cn`.
+ * rcap_import_raw sends an IMPORT with token t, and rcap_relay_raw a
+ * RELAY, as a confused or hostile peer might (tests).
  */
+#define RCAP_OWNER(id)		((unsigned)((id) >> 8 & 0xFF))
 err_t rcap_init(unsigned core);
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out);
 err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct rcap *out);
@@ -214,6 +218,8 @@ err_t rcap_held(const struct rcap *r);
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *r);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
+err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to);
+struct rcap rcap_named(uint64_t id);
 /* The name service (names.c, docs/agreement.md): a replica in every
  * monitor, changed by agreement (agreeview.c). A name is a string of
  * 1..NS_NAME_MAX characters; another is ERR_BAD_MESSAGE. Register and

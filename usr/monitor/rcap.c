@@ -57,7 +57,7 @@
 #define IMPORTS			128
 #define ANCHOR_SLOT(i)		(i)
 #define IMPORT_SLOT(i)		(ANCHORS + (i))
-#define ID(i, gen)		((uint64_t)(gen) << 8 | (i))
+#define ID(i, gen)		((uint64_t)(gen) << 16 | (uint64_t)me << 8 | (i))
 #define ID_INDEX(id)		((unsigned)((id) & 0xFF))
 
 _Static_assert(ANCHORS <= 256 && MAX_MESH_CORES <= 64, "ids and holder masks fit");
@@ -77,6 +77,7 @@ static struct import {
 	unsigned owner;
 	uint64_t id;
 	uint64_t base, size;
+	unsigned rights;
 } imports[IMPORTS];
 
 static unsigned me;
@@ -105,13 +106,15 @@ static struct anchor *anchor_of(uint64_t id)
 	return a->used && ID(ID_INDEX(id), a->gen) == id ? a : NULL;
 }
 
-/* Clears the anchor's mark and deletes it: the object is the owner's
- * alone again. */
+/* Clears the anchor's mark and deletes it, with the copies made from it
+ * on this core (a holder's gift to a process here, rcap_get): the object
+ * is the owner's alone again. */
 static void release(struct anchor *a)
 {
 	unsigned i = (unsigned)(a - anchors);
 
 	kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
+	cnode_revoke(T_RCAPCN, ANCHOR_SLOT(i));
 	cnode_delete(T_RCAPCN, ANCHOR_SLOT(i));
 	a->used = a->revoking = false;
 	a->gen++;
@@ -148,12 +151,14 @@ static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor *
 	return OK;
 }
 
-static bool is_import(const struct cap_info *f)
+/* The import a capability here was copied from, if it is one: its
+ * owner sends it on (relay), not this core. */
+static struct import *import_for(const struct cap_info *f)
 {
 	for (unsigned i = 0; i < IMPORTS; i++)
 		if (imports[i].used && imports[i].base == f->base && imports[i].size == f->size)
-			return true;
-	return false;
+			return &imports[i];
+	return NULL;
 }
 
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
@@ -167,9 +172,43 @@ err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
 						      t->rights, t->seq, t->mac));
 }
 
+/* The owner's half of a copy: anchor a's object goes to core `to`. The
+ * holder's bit is set before the import is sent: should the anchor be
+ * revoked while this waits for the answer, MARK still reaches `to` (a
+ * core that never took the import answers it with nothing deleted). */
+static err_t send_from_anchor(struct anchor *a, unsigned to)
+{
+	unsigned i = (unsigned)(a - anchors);
+	uint64_t id = ID(i, a->gen);
+	struct frame_token t;
+	err_t err;
+
+	if (a->holders >> to & 1)
+		return OK;			/* it holds one already */
+	a->holders |= 1ull << to;
+	if ((err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t)) ||
+	    (err = rcap_import_raw(to, id, &t))) {
+		if (anchor_of(id) == a && err != ERR_TIMEOUT)
+			a->holders &= ~(1ull << to);	/* refused: it has none */
+		return err;
+	}
+	return OK;
+}
+
+/* A holder's copy goes on to core `to` through the object's owner
+ * (RELAY), which alone exports it: the holder proves nothing to `to`'s
+ * kernel, the owner's kernel does. A copy for the owner itself needs no
+ * message: the owner names it by its anchor. */
+static err_t relay(const struct import *im, unsigned to, struct rcap *out)
+{
+	*out = (struct rcap){ .owner = im->owner, .id = im->id };
+	return to == im->owner ? OK : rcap_relay_raw(im->owner, im->id, to);
+}
+
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 {
 	struct cap_info f;
+	struct import *im;
 	struct anchor *a;
 	err_t err;
 
@@ -180,24 +219,18 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	/* One rule per type (lib/captypes.c): what cannot cross says why. */
 	if ((err = cap_type_crosses(f.type)))
 		return err;
-	if (is_import(&f))
-		return ERR_CAP_NOT_OWNER;	/* its owner sends it, not us */
+	if ((im = import_for(&f)))	/* not ours: its owner sends it on */
+		return f.rights == im->rights ? relay(im, to, out) : ERR_CAP_RIGHTS;
 	if (consvc_is_ring(f.base))
 		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
 	if ((err = setup()) || (err = anchor_for(cap, &f, &a)))
 		return err;
-	unsigned i = (unsigned)(a - anchors);
-	struct frame_token t;
-	err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t);
-	if (!err)
-		err = rcap_import_raw(to, ID(i, a->gen), &t);
-	if (err) {
+	if ((err = send_from_anchor(a, to))) {
 		if (!a->holders)
 			release(a);
 		return err;
 	}
-	a->holders |= 1ull << to;
-	*out = (struct rcap){ .owner = me, .id = ID(i, a->gen) };
+	*out = (struct rcap){ .owner = me, .id = ID((unsigned)(a - anchors), a->gen) };
 	return OK;
 }
 
@@ -292,7 +325,7 @@ err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
 		return err;
 	if (!(a = anchor_of(r.id)))
 		return ERR_NOT_FOUND;
-	if (a->base != f.base || a->size != f.size || is_import(&f))
+	if (a->base != f.base || a->size != f.size || import_for(&f))
 		return ERR_CAP_RIGHTS;		/* not a capability to that object */
 	uint64_t held = 0;
 	for (unsigned i = 0; i < ANCHORS; i++)	/* every anchor of the object (rcap_revoke) */
@@ -365,6 +398,8 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
 	unsigned i;
 	err_t err;
 
+	if (RCAP_OWNER(id) != from)
+		return ERR_CAP_NOT_OWNER;	/* an id names its owner: no other sends it */
 	if (import_of(from, id))
 		return OK;			/* it has one already */
 	if ((err = setup()))
@@ -375,8 +410,8 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
 		return ERR_TOO_MANY;
 	if ((err = kernel_frame_import(CPTR_EXPORT, T_RCAPCN, IMPORT_SLOT(i), t)))
 		return err;
-	imports[i] = (struct import){ .used = true, .owner = from, .id = id,
-				      .base = t->base, .size = t->size };
+	imports[i] = (struct import){ .used = true, .owner = from, .id = id, .base = t->base,
+				      .size = t->size, .rights = t->rights };
 	return OK;
 }
 
@@ -419,18 +454,79 @@ static err_t on_mark(struct idl_binding *b, uint64_t rcap)
 	return if_intermon_mark_r_send(b, rcap, err, deleted);
 }
 
+/* Where a copy of r is made from here: this core's import of it, or, on
+ * its owner, its anchor (a holder relayed it back: relay). */
+static err_t source_of(const struct rcap *r, capaddr_t *src)
+{
+	const struct import *im;
+	const struct anchor *a;
+
+	if (r->owner == me) {
+		if (!(a = anchor_of(r->id)) || a->revoking)
+			return ERR_NOT_FOUND;
+		*src = CADDR(RCAP_CN, ANCHOR_SLOT((unsigned)(a - anchors)));
+		return OK;
+	}
+	if (!(im = import_of(r->owner, r->id)))
+		return ERR_NOT_FOUND;
+	*src = CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports)));
+	return OK;
+}
+
 err_t rcap_held(const struct rcap *r)
 {
-	return import_of(r->owner, r->id) ? OK : ERR_NOT_FOUND;
+	capaddr_t src;
+
+	return source_of(r, &src);
 }
 
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)
 {
-	struct import *im = import_of(r->owner, r->id);
+	capaddr_t src;
+	err_t err = source_of(r, &src);
 
-	if (!im)
-		return ERR_NOT_FOUND;
-	return cnode_copy(cn, slot, CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports))));
+	return err ? err : cnode_copy(cn, slot, src);
+}
+
+struct rcap rcap_named(uint64_t id)
+{
+	return (struct rcap){ .owner = RCAP_OWNER(id), .id = id };
+}
+
+/* RELAY, on the owner: a holder asks for its copy to go on to core `to`.
+ * Only a core the owner sent the object to may ask. */
+static err_t on_relay(struct idl_binding *b, uint64_t id, uint64_t rcap, uint32_t to)
+{
+	unsigned from = mesh_peer(b);
+	struct anchor *a = anchor_of(rcap);
+	err_t err;
+
+	if (!a)
+		err = ERR_NOT_FOUND;
+	else if (a->revoking)
+		err = ERR_CAP_REMOTE;		/* being revoked: no new copies */
+	else if (!(a->holders >> from & 1))
+		err = ERR_CAP_RIGHTS;		/* it holds no copy to pass on */
+	else if (to >= mesh_cores() || to == from)
+		err = ERR_INVALID_ARG;
+	else
+		err = to == me ? OK : send_from_anchor(a, to);
+	return if_intermon_relay_r_send(b, id, err);
+}
+
+static err_t on_relay_r(struct idl_binding *b, uint64_t id, err_t status)
+{
+	return mesh_answer(b, IF_INTERMON_RELAY_R, id, status) ? OK : ERR_BAD_MESSAGE;
+}
+
+err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, owner, IF_INTERMON_RELAY_R, NULL)))
+		return err;
+	return mesh_await(&a, if_intermon_relay_send(mesh_to(owner), a.id, id, to));
 }
 
 err_t rcap_init(unsigned core)
@@ -442,5 +538,7 @@ err_t rcap_init(unsigned core)
 	mesh_handlers.has_r = on_has_r;
 	mesh_handlers.mark = on_mark;
 	mesh_handlers.mark_r = on_mark_r;
+	mesh_handlers.relay = on_relay;
+	mesh_handlers.relay_r = on_relay_r;
 	return OK;
 }

@@ -9,7 +9,8 @@
  * A remote spawn can hand the new process the makings of a channel to its
  * requester: a frame of the requester's (sent ahead with rcap_copy, so the
  * requester's core stays its owner and can revoke it: rcap.c; the message
- * carries its id, and the child gets a copy of the target's import), a
+ * carries its id, and the child gets a copy of the target's import; a
+ * frame the requester holds only a copy of is relayed by its owner), a
  * Notify capability for a doorbell the
  * requester names, and an endpoint of its own that one of the target
  * core's doorbells notifies (its slot comes back in the answer, so the
@@ -94,7 +95,7 @@ static err_t do_spawn(unsigned from, const char *name, uint64_t arg, const struc
 	if ((err = ram_retype(T_REMOTECN, 4 * slot, CAP_ENDPOINT, 0)) ||
 	    (err = kernel_notify_bind(CPTR_DOORBELL, RSLOT(slot, 0), (unsigned)*bell)))
 		goto fail;
-	struct rcap frame = { .owner = from, .id = q->frame };
+	const struct rcap frame = rcap_named(q->frame);	/* its owner's or relayed */
 	if (q->has_frame && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
 		goto fail;
 	if (q->has_bell &&

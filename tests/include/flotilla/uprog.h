@@ -228,13 +228,22 @@ enum uprog_mode {
 #define UPROG_NS_VALUE(core)	(1000u + (core))
 
 /* UPROG_WATCH_FRAME, started on another core by remote_spawn with a frame:
- * maps it (UPROG_EP + 1; with the parameter UPROG_WATCH_GIFT, the gift of
- * a process's MON_SPAWN, at UPROG_EP), exits with -1 unless word 0 is
+ * maps it (UPROG_EP + 1; with a parameter, the gift of a process's
+ * MON_SPAWN, at UPROG_EP), exits with -1 unless word 0 is
  * UPROG_WATCH_MAGIC, writes UPROG_WATCH_MAGIC + 1 to word 1, then reads
  * word 0 every millisecond until it is UPROG_QUIT (exit 0). If the frame
- * is taken away meanwhile, its next read faults. */
+ * is taken away meanwhile, its next read faults.
+ * UPROG_WATCH_RELAY: before it writes word 1, it gives the frame on to a
+ * grandchild on the next core (core + 1, modulo the cores), which the
+ * frame's owner sends it to (rcap.c, relay): a read-only copy is refused
+ * (ERR_CAP_RIGHTS), the frame itself goes with no token, and the
+ * grandchild's pid and serial are written to words 3 and 4.
+ * UPROG_WATCH_RELAYED, the grandchild: writes UPROG_WATCH_MAGIC + 2 to
+ * word 2 instead of word 1. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
 #define UPROG_WATCH_GIFT	1u
+#define UPROG_WATCH_RELAY	2u
+#define UPROG_WATCH_RELAYED	3u
 
 /* UPROG_CONSOLE_TAIL, started as MON_SPAWN_CONSOLE starts the console
  * service (tests/monitor/consvctest.c): maps the ring it is given after

@@ -202,14 +202,46 @@ static int urpc_echo(void)
 	}
 }
 
-/* UPROG_WATCH_FRAME: see flotilla/uprog.h. */
-static int watch_frame(capaddr_t frame)
+/* UPROG_WATCH_RELAY: see flotilla/uprog.h. The copy with fewer rights
+ * lands in RELAY_RO. */
+#define RELAY_RO	CADDR(TASK_CN, 71)
+static int relay_gift(capaddr_t frame, volatile uint64_t *w)
 {
+	uint64_t token = 0, serial;
+	struct mon_spawn_opts o = { .give = RELAY_RO, .token = &token };
+	unsigned n = 0, pid, to;
+
+	if (mon_cores(&n) || n < 2)
+		return FAILED(-2);
+	to = (sys_core_id() + 1) % n;
+	if (cnode_mint(CPTR_TASKCN, CADDR_L2(RELAY_RO), frame, CAP_RIGHT_READ, 0))
+		return FAILED(-3);
+	if (mon_spawn_opts("uprog", to, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
+		return FAILED(-4);		/* more rights than it was given */
+	cnode_delete(CPTR_TASKCN, CADDR_L2(RELAY_RO));
+	o.give = frame;
+	if (mon_spawn_opts("uprog", to, UPROG_WATCH_FRAME | UPROG_WATCH_RELAYED << 8, &o, &pid,
+			   &serial))
+		return FAILED(-5);
+	if (token != MON_NO_TOKEN)
+		return FAILED(-6);		/* only the owner revokes */
+	w[3] = pid;
+	w[4] = serial;
+	return 0;
+}
+
+/* UPROG_WATCH_FRAME: see flotilla/uprog.h. */
+static int watch_frame(capaddr_t frame, unsigned param)
+{
+	unsigned word = param == UPROG_WATCH_RELAYED ? 2 : 1;
 	volatile uint64_t *w;
+	int err;
 
 	if (window_map_page(frame, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
 		return FAILED(-1);
-	w[1] = UPROG_WATCH_MAGIC + 1;
+	if (param == UPROG_WATCH_RELAY && (err = relay_gift(frame, w)))
+		return err;
+	w[word] = UPROG_WATCH_MAGIC + word;
 	while (w[0] != UPROG_QUIT)
 		sys_sleep_until(sys_clock_ns() + 1000000);
 	return 0;
@@ -362,40 +394,60 @@ static bool listed(unsigned core, unsigned pid)
 }
 
 /* UPROG_PROCESS_CALLS: see flotilla/uprog.h. */
+/* Waits (with a deadline that only turns a hang into a failure) for
+ * process pid of `core` to end; was it by a fault? */
+static bool ended_by_fault(unsigned core, unsigned pid, uint64_t serial, uint64_t deadline)
+{
+	struct mon_ended e = { .status = -1 };
+	err_t err;
+
+	while ((err = mon_wait(core, pid, serial, &e)) == ERR_WOULD_BLOCK &&
+	       sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	return !err && e.how == MON_END_FAULT;
+}
+
 /* A Frame given to a child on core `next` through the monitors (MON_SPAWN
  * with a gift; flotilla/monitor.h): the child maps the same memory (it
  * answers the magic in word 1), the answer names the copy, and revoking
  * it takes the copy from the child (whose next read faults), on that
- * core and no other. Checks 20 to 25. */
+ * core and no other. The child gives it on to a grandchild on the core
+ * after `next` (UPROG_WATCH_RELAY: the owner, this core, sends it there,
+ * or, with two cores, is there), which answers in word 2; the revoke
+ * takes that copy too. Checks 20 to 25, 27 and 28. */
 #define GIFT		CADDR(TASK_CN, 70)
 static int gift_to_another_core(unsigned next)
 {
-	uint64_t token = 0, cores = 0, serial, deadline = sys_clock_ns() + 10000000000ull;
+	uint64_t token = 0, cores = 0, serial, deadline = sys_clock_ns() + 30000000000ull;
 	struct mon_spawn_opts o = { .give = GIFT, .token = &token };
-	struct mon_ended e = { .status = -1 };
+	unsigned pid, n = 0, next2;
 	volatile uint64_t *w;
 	struct cap_info f;
-	unsigned pid;
-	err_t err;
 
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), CAP_FRAME, 4096) || cap_identify(GIFT, &f) ||
 	    window_map_page(GIFT, (void **)&w))
 		return FAILED(20);
+	if (mon_cores(&n))
+		return FAILED(20);
+	next2 = (next + 1) % n;
 	w[0] = UPROG_WATCH_MAGIC;
-	if (mon_spawn_opts("uprog", next, UPROG_WATCH_FRAME | UPROG_WATCH_GIFT << 8, &o, &pid,
+	if (mon_spawn_opts("uprog", next, UPROG_WATCH_FRAME | UPROG_WATCH_RELAY << 8, &o, &pid,
 			   &serial) || token == MON_NO_TOKEN)
 		return FAILED(21);
-	while (w[1] != UPROG_WATCH_MAGIC + 1 && sys_clock_ns() < deadline)
+	while ((w[1] != UPROG_WATCH_MAGIC + 1 || w[2] != UPROG_WATCH_MAGIC + 2) &&
+	       sys_clock_ns() < deadline)
 		sys_sleep_until(sys_clock_ns() + 1000000);
 	if (w[1] != UPROG_WATCH_MAGIC + 1)
 		return FAILED(22);			/* the child never saw the same memory */
-	if (mon_cap_revoke(GIFT, token, &cores) || cores != 1ull << next)
+	if (w[2] != UPROG_WATCH_MAGIC + 2)
+		return FAILED(27);			/* nor the grandchild it gave it to */
+	if (mon_cap_revoke(GIFT, token, &cores) ||
+	    cores != (1ull << next | (next2 != sys_core_id() ? 1ull << next2 : 0)))
 		return FAILED(23);
-	while ((err = mon_wait(next, pid, serial, &e)) == ERR_WOULD_BLOCK &&
-	       sys_clock_ns() < deadline)
-		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
-	if (err || e.how != MON_END_FAULT)
+	if (!ended_by_fault(next, pid, serial, deadline))
 		return FAILED(24);			/* its copy went with the revoke */
+	if (!ended_by_fault(next2, (unsigned)w[3], w[4], deadline))
+		return FAILED(28);			/* and so did the grandchild's */
 	if (mon_cap_revoke(GIFT, token, &cores) != ERR_NOT_FOUND)
 		return FAILED(25);			/* nothing is left to revoke */
 	window_unmap(GIFT, (void *)w, 1);
@@ -587,7 +639,8 @@ int main(int argc, char **argv)
 	case UPROG_URPC_ECHO:
 		return urpc_echo();
 	case UPROG_WATCH_FRAME:
-		return watch_frame(UPROG_PARAM(libc_arg) == UPROG_WATCH_GIFT ? UPROG_EP : UPROG_EP + 1);
+		return watch_frame(UPROG_PARAM(libc_arg) ? UPROG_EP : UPROG_EP + 1,
+				   UPROG_PARAM(libc_arg));
 	case UPROG_CONSOLE_TAIL: {
 		struct conring *r;
 		if (window_map(UPROG_EP + 1, CONRING_FRAME / 4096, CAP_RIGHT_READ | CAP_RIGHT_WRITE,

@@ -206,14 +206,16 @@ enum mon_end { MON_END_EXIT, MON_END_FAULT, MON_END_KILLED };
 /*
  * A gift (give) lands in the child's CPTR_TASK_FIRST_FREE. On the
  * caller's core it may be any capability the caller may grant; to
- * another core only a Frame the caller's core owns crosses (as rcap.c's
- * copies, docs/urpc.md): its monitor sends it ahead, and the copy there
- * stays, and pins the memory, until the caller revokes it with
+ * another core only a Frame crosses (as rcap.c's copies, docs/urpc.md).
+ * One the caller's core owns: its monitor sends it ahead, and the copy
+ * there stays, and pins the memory, until the caller revokes it with
  * mon_cap_revoke and the id that comes back in *token (when token is not
  * NULL; MON_NO_TOKEN if none went) -- even when the spawn itself then
- * failed. Another type gets
- * the error that says why (ERR_CAP_CORE_BOUND), a Frame that came from
- * another core ERR_CAP_NOT_OWNER.
+ * failed. One that came from another core: its owner's monitor sends it
+ * on (relay), *token is MON_NO_TOKEN, and the copy goes when the owner
+ * revokes it; a copy with fewer rights than the one that came gets
+ * ERR_CAP_RIGHTS. Another type gets the error that says why
+ * (ERR_CAP_CORE_BOUND for a Dispatcher).
  */
 struct mon_spawn_opts {
 	unsigned flags;		/* MON_SPAWN_* */
