@@ -237,7 +237,8 @@ enum uprog_mode {
  * grandchild on the next core (core + 1, modulo the cores), which the
  * frame's owner sends it to (rcap.c, relay): a read-only copy is refused
  * (ERR_CAP_RIGHTS), the frame itself goes with no token, and the
- * grandchild's pid and serial are written to words 3 and 4.
+ * grandchild's pid and serial are written to words 3 and 4 (a failed
+ * step's check number to word 5, which the parent reads).
  * UPROG_WATCH_RELAYED, the grandchild: writes UPROG_WATCH_MAGIC + 2 to
  * word 2 instead of word 1. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull

@@ -240,7 +240,7 @@ static int watch_frame(capaddr_t frame, unsigned param)
 	if (window_map_page(frame, (void **)&w) || w[0] != UPROG_WATCH_MAGIC)
 		return FAILED(-1);
 	if (param == UPROG_WATCH_RELAY && (err = relay_gift(frame, w)))
-		return err;
+		w[5] = (uint64_t)err;		/* its check's number; it says which */
 	w[word] = UPROG_WATCH_MAGIC + word;
 	while (w[0] != UPROG_QUIT)
 		sys_sleep_until(sys_clock_ns() + 1000000);
@@ -414,7 +414,7 @@ static bool ended_by_fault(unsigned core, unsigned pid, uint64_t serial, uint64_
  * core and no other. The child gives it on to a grandchild on the core
  * after `next` (UPROG_WATCH_RELAY: the owner, this core, sends it there,
  * or, with two cores, is there), which answers in word 2; the revoke
- * takes that copy too. Checks 20 to 25, 27 and 28. */
+ * takes that copy too. Checks 20 to 25, 27 to 29. */
 #define GIFT		CADDR(TASK_CN, 70)
 static int gift_to_another_core(unsigned next)
 {
@@ -434,11 +434,13 @@ static int gift_to_another_core(unsigned next)
 	if (mon_spawn_opts("uprog", next, UPROG_WATCH_FRAME | UPROG_WATCH_RELAY << 8, &o, &pid,
 			   &serial) || token == MON_NO_TOKEN)
 		return FAILED(21);
-	while ((w[1] != UPROG_WATCH_MAGIC + 1 || w[2] != UPROG_WATCH_MAGIC + 2) &&
+	while ((w[1] != UPROG_WATCH_MAGIC + 1 || (!w[5] && w[2] != UPROG_WATCH_MAGIC + 2)) &&
 	       sys_clock_ns() < deadline)
 		sys_sleep_until(sys_clock_ns() + 1000000);
 	if (w[1] != UPROG_WATCH_MAGIC + 1)
 		return FAILED(22);			/* the child never saw the same memory */
+	if (w[5])
+		return FAILED(29);			/* it could not give it on as it should */
 	if (w[2] != UPROG_WATCH_MAGIC + 2)
 		return FAILED(27);			/* nor the grandchild it gave it to */
 	if (mon_cap_revoke(GIFT, token, &cores) ||
