@@ -418,7 +418,7 @@ static bool ended_by_fault(unsigned core, unsigned pid, uint64_t serial, uint64_
 #define GIFT		CADDR(TASK_CN, 70)
 static int gift_to_another_core(unsigned next)
 {
-	uint64_t token = 0, cores = 0, serial, deadline = sys_clock_ns() + 30000000000ull;
+	uint64_t token = 0, cores = 0, serial, deadline = sys_clock_ns() + 12000000000ull;
 	struct mon_spawn_opts o = { .give = GIFT, .token = &token };
 	unsigned pid, n = 0, next2;
 	volatile uint64_t *w;
