@@ -236,6 +236,15 @@ static uint64_t perform_cap_remote(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
+/* (caddr): is it the only capability here naming its object? What a
+ * monitor asks before it gives an import back or lets an anchor go
+ * (usr/monitor/rcap.c): a copy of either may sit in any process's
+ * CNode, which only this kernel sees. */
+static uint64_t perform_cap_last(struct cte *c, const union invoke_args *x)
+{
+	return cap_is_last(x->cap_value.c);
+}
+
 /* ---- Spanned address spaces (docs/span.md) ---- */
 
 /*
@@ -369,6 +378,7 @@ static const struct invoke_method export_methods[] = {
 	{ EXPORT_CAP_REMOTE, W, decode_cap_remote, perform_cap_remote, NULL },
 	{ EXPORT_VROOT, W, decode_cap_values, NULL, perform_vroot_export },
 	{ EXPORT_VROOT_SET, W, decode_cap_values, NULL, perform_vroot_set },
+	{ EXPORT_CAP_LAST, W, decode_cap_values, perform_cap_last, NULL },
 };
 static const struct invoke_method span_methods[] = {
 	{ SPAN_VROOT, W, decode_cap_values, NULL, perform_vroot_span },

@@ -165,7 +165,7 @@ def demo(res, args, bt, smp=4):
     which outlives the restart), go on from the next, and end with the
     same right answer, once; `tf ls` and `tree` count the restart. Every
     run checks that all its members' marks are in the frame, and each
-    force's end revokes the frame's copies on cores 1..3."""
+    force's end leaves no copy of the frame on cores 1..3."""
     name = f"boot/special/smp{smp}_task_force_demo_is_right_even_after_a_kill"
     if args.filter and args.filter not in name:
         return
@@ -195,9 +195,9 @@ def demo(res, args, bt, smp=4):
         (r"^tfdemo: the force's frame \(4 KiB\) is shared: 4 of 4 members' marks are in it$", 3),
         (r"^tfdemo: resuming at round [3-8] of 8: the force's frame kept the [2-7] rounds done "
          r"before the restart$", 1),
-        (r"^init: task force p: its frame given back \(the copies on cores 1-3 revoked\)$", 1),
+        (r"^init: task force p: its frame given back \(its copies on cores 1-3 gone\)$", 1),
     ]
-    order = [result, r"^init: task force p: its frame given back \(the copies on cores 1-3 revoked\)$",
+    order = [result, r"^init: task force p: its frame given back \(its copies on cores 1-3 gone\)$",
              r"^task force p: killed$",
              r"ended \(killed\); restarting", r"restarted tfdemo@3", r"^tfdemo: resuming at round",
              result]

@@ -264,6 +264,13 @@ enum cap_method {
 				 * gang window it runs before the others of its
 				 * core (kernel/dispatch.c; docs/taskforce.md); 0:
 				 * none (needs WRITE) */
+	/* Export, continued. */
+	EXPORT_CAP_LAST = 85,	/* (caddr): 1 if it is the only capability on
+				 * this core that names its object (no copy
+				 * above, beside or below it), else 0: an
+				 * import no process holds a copy of any more,
+				 * an anchor whose object this core's processes
+				 * let go (usr/monitor/rcap.c) */
 };
 _Static_assert(EXPORT_VROOT < NOTIFY_RING, "the authority methods' first range is full");
 

@@ -61,10 +61,10 @@ static const uint64_t methods[] = {
 	EXPORT_VROOT_SET, SPAN_UNMAP, SPAN_TLB_FLUSH, EXPORT_FRAME, NOTIFY_RING,
 	IOPORT_IN, IOPORT_OUT, EXPORT_VROOT, INFO_TOPOLOGY, POWER_REBOOT,
 	POWER_TEST_EXIT,	/* the test kernel's alone: no method here */
-	CONSOLE_SCREEN, DISP_SET_GANG,
+	CONSOLE_SCREEN, DISP_SET_GANG, EXPORT_CAP_LAST,
 	/* No methods. */
 	1, 15, CNODE_MOVE + 1, VNODE_UNMAP + 1, DISP_INFO + 1, EXPORT_VROOT + 1,
-	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, DISP_SET_GANG + 1, 0xFFFFFFFFull,
+	NOTIFY_RING + 1, IOPORT_OUT + 1, INFO_TOPOLOGY - 1, EXPORT_CAP_LAST + 1, 0xFFFFFFFFull,
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 #define EDGE_LMP	NMETHODS		/* + SYS_LMP_* - SYS_LMP_SEND */
@@ -175,7 +175,8 @@ static unsigned rights(unsigned type, uint64_t m)
 	if (type == CAP_DOORBELL && (m == DOORBELL_BIND || m == DOORBELL_RING || m == DOORBELL_MINT))
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_EXPORT && (m == EXPORT_FRAME || m == EXPORT_FRAME_IMPORT ||
-				   m == EXPORT_CAP_REMOTE || m == EXPORT_VROOT || m == EXPORT_VROOT_SET))
+				   m == EXPORT_CAP_REMOTE || m == EXPORT_VROOT || m == EXPORT_VROOT_SET ||
+				   m == EXPORT_CAP_LAST))
 		return CAP_RIGHT_WRITE;
 	if (type == CAP_SPAN && (m == SPAN_VROOT || m == SPAN_UNMAP || m == SPAN_TLB_FLUSH))
 		return CAP_RIGHT_WRITE;

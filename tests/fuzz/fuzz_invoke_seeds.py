@@ -26,7 +26,7 @@ DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
 EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
 EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
 IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_REBOOT POWER_TEST_EXIT
-CONSOLE_SCREEN DISP_SET_GANG""".split()
+CONSOLE_SCREEN DISP_SET_GANG EXPORT_CAP_LAST""".split()
 M = {name: i for i, name in enumerate(METHODS)}
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
@@ -302,6 +302,7 @@ SEEDS = {
         invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(18), buf(128)),
         new(19, FRAME, 0x10, pages(1)),
         invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(19)), small(1)),
+        invoke(auth("EXPORT_CAP_LAST"), "EXPORT_CAP_LAST", cap(task(19))),
         invoke(auth("EXPORT_FRAME"), "EXPORT_FRAME", cap(task(19)), small(2), buf(256)),
         invoke(TASKCN, "CNODE_DELETE", small(19)),
         invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(19)), small(0)),

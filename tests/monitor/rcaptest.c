@@ -94,6 +94,82 @@ TEST_CORES(a_moved_frame_leaves_its_owner_in_charge, 2)
 	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
 }
 
+/* Serves the mesh until a frame can be made at the start of the test
+ * RAM again, or the deadline: is nothing left of the one that was there? */
+static bool test_ram_free(unsigned unused)
+{
+	return cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096) == OK;
+}
+
+static bool never(unsigned unused)
+{
+	return false;
+}
+
+/* A process on `last` that maps a copy of frame F (with the magic in it). */
+static void start_watcher(unsigned last, struct rproc *p)
+{
+	struct remote_gifts g = { .frame = true, .frame_cap = F };
+
+	CHECK_ERR(frame_at(0, &watched), OK);
+	watched[0] = UPROG_WATCH_MAGIC;
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_WATCH_FRAME, &g, p), OK);
+	CHECK(mesh_serve_until(watcher_in, 0, sys_clock_ns() + DEADLINE_NS));
+}
+
+/*
+ * Giving back (rcap.c, rcap_collect): when the process that held the
+ * only copy on `last` is gone, `last` gives its import back, and the
+ * owner, which holds no copy either, lets the object go: its memory can
+ * be made into something else, and its name is stale. Before that, a
+ * drop the owner sends by hand is refused (a process holds a copy), and
+ * the answer, which nobody here asked for, is dropped and counted.
+ */
+TEST_CORES(the_last_copy_anywhere_going_destroys_the_object, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t mine, seen;
+	struct rproc p;
+
+	start_watcher(last, &p);
+	CHECK_ERR(mesh_drops(last, &seen), OK);
+	mine = mesh_dropped(last);
+	CHECK_ERR(if_intermon_drop_send(mesh_to(last), p.frame.id), OK);
+	CHECK_ERR(rcap_probe(last, &p.frame), OK);		/* still held there */
+	CHECK(mesh_dropped(last) == mine + 1);			/* its refusal, unasked */
+	CHECK(mesh_dropped_more(last, &seen, 0));
+	/* This core lets go of its own copy: the anchor alone still pins it. */
+	CHECK_ERR(window_unmap(F, (void *)watched, 1), OK);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 0), OK);
+	CHECK(!test_ram_free(0));
+	/* The process goes, and with it the last copy anywhere. */
+	CHECK_ERR(remote_kill(&p), OK);
+	CHECK(mesh_serve_until(test_ram_free, 0, sys_clock_ns() + DEADLINE_NS));
+	CHECK_ERR(rcap_probe(last, &p.frame), ERR_NOT_FOUND);
+	CHECK_ERR(rcap_revoke(&p.frame), ERR_NOT_FOUND);	/* its name is stale */
+}
+
+/*
+ * While the owner still holds a copy, a holder's import that no process
+ * holds goes back all the same, but the anchor stays: its name still
+ * revokes (nothing is left to mark), and only then is the memory free.
+ */
+TEST_CORES(an_import_no_process_holds_goes_back_to_its_owner, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	uint64_t deadline = sys_clock_ns() + DEADLINE_NS;
+	struct rproc p;
+
+	start_watcher(last, &p);
+	CHECK_ERR(remote_kill(&p), OK);
+	while (rcap_probe(last, &p.frame) == OK && sys_clock_ns() < deadline)
+		mesh_serve_until(never, 0, sys_clock_ns() + 10 * 1000 * 1000);
+	CHECK_ERR(rcap_probe(last, &p.frame), ERR_NOT_FOUND);	/* given back */
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	CHECK_ERR(rcap_revoke(&p.frame), OK);
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
+}
+
 /* With any number of cores: a copy goes to another core or nowhere. */
 TEST(capabilities_are_copied_to_no_core_but_another)
 {

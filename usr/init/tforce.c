@@ -60,6 +60,8 @@ static void release(int node, const struct svr_gift *g)
 		err = mon_cap_revoke(g->cap, g->token, &revoked);
 		if (err == ERR_NOT_FOUND)	/* revoked already (by whoever held a copy here) */
 			err = OK, revoked = g->cores;
+		/* revoked: the cores that hold none now, revoked here or given
+		 * back when their members ended (rcap.c, rcap_collect). */
 		if (!err && (g->cores & ~revoked))
 			err = ERR_TIMEOUT;	/* a core did not let its copy go */
 	}
@@ -75,7 +77,7 @@ static void release(int node, const struct svr_gift *g)
 	frames[k].used = false;
 	skb_fmt_cores(revoked, list, sizeof(list));	/* the SKB's form: 1-3 */
 	if (g->cores)
-		printf("init: task force %s: its frame given back (the copies on cores %s revoked)\n",
+		printf("init: task force %s: its frame given back (its copies on cores %s gone)\n",
 		       frames[k].name, list);
 	else
 		printf("init: task force %s: its frame given back\n", frames[k].name);

@@ -145,6 +145,15 @@ err_t kernel_cap_remote(capaddr_t export, capaddr_t cap, bool on)
 	return sys_invoke(export, EXPORT_CAP_REMOTE, cap, on, 0, 0, 0).err;
 }
 
+err_t kernel_cap_last(capaddr_t export, capaddr_t cap, bool *last)
+{
+	struct sys_ret r = sys_invoke(export, EXPORT_CAP_LAST, cap, 0, 0, 0, 0);
+
+	if (!r.err)
+		*last = r.value != 0;
+	return r.err;
+}
+
 err_t kernel_vroot_span(capaddr_t span, capaddr_t vroot, bool on, uint64_t out[256])
 {
 	return sys_invoke(span, SPAN_VROOT, vroot, on, (uintptr_t)out, 0, 0).err;

@@ -66,8 +66,9 @@ static err_t take_back(unsigned i)
 
 	if (!e->used || !e->closed)
 		return OK;			/* taken back already (both closed at once) */
-	if (e->peer != me && (err = rcap_revoke(&rc)))
+	if (e->peer != me && (err = rcap_revoke(&rc)) && err != ERR_NOT_FOUND)
 		return err;			/* still pinned there: keep it, safely */
+	/* ERR_NOT_FOUND: no copy was left anywhere (given back, rcap.c) */
 	free_end(i);
 	return ram_release(base);
 }

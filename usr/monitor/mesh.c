@@ -406,6 +406,7 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 			supervisor_handle(&m);
 		mesh_poll();
 		console_pump();
+		rcap_collect();			/* what an ended process let go (rcap.c) */
 		if (cond(arg))
 			return true;
 		uint64_t now = sys_clock_ns();

@@ -383,8 +383,10 @@ static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t cor
 	if (has_cap && (err = rcap_get(&gift, CPTR_TASKCN, CADDR_L2(T_FWDCAP))))
 		return if_intermon_fwd_r_send(b, id, err, 0, 0, 0);	/* no such import */
 	err = serve_here(mesh_peer(b), w, r, has_cap ? T_FWDCAP : 0);
-	if (has_cap)
+	if (has_cap) {
 		cnode_delete(CPTR_TASKCN, CADDR_L2(T_FWDCAP));	/* the child has its copy */
+		rcap_collect_soon();	/* or, if the spawn failed, nobody has */
+	}
 	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
 }
 

@@ -219,6 +219,12 @@ err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *r);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to);
+/* Giving back (rcap.c): when a process ends, rcap_collect_soon; the next
+ * rcap_collect, after it is destroyed, sends UNHELD for each import of
+ * which no process here holds a copy any more, and lets go of each
+ * anchor no core holds whose object no process here names. */
+void rcap_collect_soon(void);
+void rcap_collect(void);
 struct rcap rcap_named(uint64_t id);
 /* The name service (names.c, docs/agreement.md): a replica in every
  * monitor, changed by agreement (agreeview.c). A name is a string of

@@ -68,8 +68,11 @@ static struct anchor {
 	uint64_t base, size;
 	unsigned rights;
 	uint64_t holders;	/* cores that took an import of it */
+	uint64_t ever;		/* cores it was ever sent to (MON_CAP_REVOKE's answer) */
 	uint64_t pending;	/* revoking: holders yet to delete their copies */
 	uint64_t failed;	/* revoking: holders that answered with an error */
+	uint64_t dropping;	/* holders asked to give their import back (drop) */
+	uint64_t resent;	/* dropping, and sent an import again since */
 } anchors[ANCHORS];
 
 static struct import {
@@ -78,10 +81,13 @@ static struct import {
 	uint64_t id;
 	uint64_t base, size;
 	unsigned rights;
+	bool given;		/* a copy went to a process (rcap_get) */
+	bool asked;		/* unheld sent; the owner's drop not yet here */
 } imports[IMPORTS];
 
 static unsigned me;
 static bool ready;
+static bool collect_due;	/* a process ended: see what it let go (rcap_collect) */
 
 static err_t setup(void)
 {
@@ -183,9 +189,12 @@ static err_t send_from_anchor(struct anchor *a, unsigned to)
 	struct frame_token t;
 	err_t err;
 
-	if (a->holders >> to & 1)
+	if (a->dropping >> to & 1)
+		a->resent |= 1ull << to;	/* its drop comes first: keep it a holder */
+	else if (a->holders >> to & 1)
 		return OK;			/* it holds one already */
 	a->holders |= 1ull << to;
+	a->ever |= 1ull << to;
 	if ((err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t)) ||
 	    (err = rcap_import_raw(to, id, &t))) {
 		if (anchor_of(id) == a && err != ERR_TIMEOUT)
@@ -311,7 +320,8 @@ err_t rcap_revoke(const struct rcap *r)
 
 /* MON_CAP_REVOKE: a process proves its authority over the object with a
  * Frame capability to it (at T_MONCAP) that is not itself an import.
- * r[1]: the cores whose copies were deleted. */
+ * r[1]: the cores it was sent to that hold no copy now, whether this
+ * revoke deleted it or the core gave it back before (rcap_collect). */
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
 {
 	const struct rcap r = { .owner = me, .id = w[1] };
@@ -330,7 +340,7 @@ err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
 	uint64_t held = 0;
 	for (unsigned i = 0; i < ANCHORS; i++)	/* every anchor of the object (rcap_revoke) */
 		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
-			held |= anchors[i].holders;
+			held |= anchors[i].ever;
 	err = rcap_revoke(&r);
 	for (unsigned i = 0; i < ANCHORS; i++)	/* those still pinned did not answer */
 		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
@@ -475,17 +485,24 @@ static err_t source_of(const struct rcap *r, capaddr_t *src)
 
 err_t rcap_held(const struct rcap *r)
 {
+	struct import *im = r->owner == me ? NULL : import_of(r->owner, r->id);
 	capaddr_t src;
+	err_t err = source_of(r, &src);
 
-	return source_of(r, &src);
+	if (!err && im)
+		im->given = false;	/* offered (a grant): kept until it is taken */
+	return err;
 }
 
 err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)
 {
+	struct import *im = r->owner == me ? NULL : import_of(r->owner, r->id);
 	capaddr_t src;
 	err_t err = source_of(r, &src);
 
-	return err ? err : cnode_copy(cn, slot, src);
+	if (!err && !(err = cnode_copy(cn, slot, src)) && im)
+		im->given = true;	/* once it has none again, it goes back */
+	return err;
 }
 
 struct rcap rcap_named(uint64_t id)
@@ -529,6 +546,101 @@ err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to)
 	return mesh_await(&a, if_intermon_relay_send(mesh_to(owner), a.id, id, to));
 }
 
+/* ---- Giving back: the last copy anywhere going ---- */
+
+/* Is the capability at RCAP CNode slot `slot` the only one on this core
+ * that names its object? Only this core's kernel knows (EXPORT_CAP_LAST):
+ * copies sit in processes' CNodes. */
+static bool alone(unsigned slot)
+{
+	bool last = false;
+
+	return kernel_cap_last(CPTR_EXPORT, CADDR(RCAP_CN, slot), &last) == OK && last;
+}
+
+/* An anchor no other core holds, whose object this core's processes let
+ * go too: the object goes (release deletes the last capability to it). */
+static void release_if_unheld(struct anchor *a)
+{
+	if (!a->holders && !a->revoking && !a->dropping &&
+	    alone(ANCHOR_SLOT((unsigned)(a - anchors))))
+		release(a);
+}
+
+void rcap_collect_soon(void)
+{
+	collect_due = true;
+}
+
+void rcap_collect(void)
+{
+	if (!collect_due || !ready)
+		return;
+	collect_due = false;
+	for (unsigned i = 0; i < IMPORTS; i++) {
+		struct import *im = &imports[i];
+		if (im->used && im->given && !im->asked && alone(IMPORT_SLOT(i)) &&
+		    !if_intermon_unheld_send(mesh_to(im->owner), im->id))
+			im->asked = true;
+	}
+	for (unsigned i = 0; i < ANCHORS; i++)
+		if (anchors[i].used)
+			release_if_unheld(&anchors[i]);
+}
+
+/* UNHELD, on the owner: a hint, so it is not trusted. The owner asks the
+ * holder to drop its import, which the holder's kernel confirms; a late
+ * one (the object revoked, or given back already) changes nothing. */
+static err_t on_unheld(struct idl_binding *b, uint64_t rcap)
+{
+	uint64_t bit = 1ull << mesh_peer(b);
+	struct anchor *a = anchor_of(rcap);
+
+	if (!a || a->revoking || !(a->holders & bit) || (a->dropping & bit))
+		return OK;
+	if (if_intermon_drop_send(b, rcap))
+		return OK;			/* the channel is full: a later unheld asks again */
+	a->dropping |= bit;
+	a->resent &= ~bit;
+	return OK;
+}
+
+/* DROP, on a holder: the import goes if no process here has a copy (the
+ * owner's channel brought every import it sent before this, so what is
+ * deleted is all the owner thinks is here). */
+static err_t on_drop(struct idl_binding *b, uint64_t rcap)
+{
+	struct import *im = import_of(mesh_peer(b), rcap);
+	err_t err = OK;
+
+	if (im) {
+		unsigned slot = IMPORT_SLOT((unsigned)(im - imports));
+		im->asked = false;
+		if (!im->given || !alone(slot))
+			err = ERR_CAP_REMOTE;	/* a copy made, or offered, since the hint */
+		else if (!(err = cnode_delete(T_RCAPCN, slot)))
+			im->used = false;
+	}
+	return if_intermon_drop_r_send(b, rcap, err);
+}
+
+static err_t on_drop_r(struct idl_binding *b, uint64_t rcap, err_t status)
+{
+	uint64_t bit = 1ull << mesh_peer(b);
+	struct anchor *a = anchor_of(rcap);
+
+	if (!a)
+		return OK;			/* revoked meanwhile: nothing to do */
+	if (!(a->dropping & bit))
+		return ERR_BAD_MESSAGE;		/* nothing asked of that core */
+	a->dropping &= ~bit;
+	if (status == OK && !(a->resent & bit))
+		a->holders &= ~bit;		/* its import went, and no newer one */
+	a->resent &= ~bit;
+	release_if_unheld(a);
+	return OK;
+}
+
 err_t rcap_init(unsigned core)
 {
 	me = core;
@@ -540,5 +652,8 @@ err_t rcap_init(unsigned core)
 	mesh_handlers.mark_r = on_mark_r;
 	mesh_handlers.relay = on_relay;
 	mesh_handlers.relay_r = on_relay_r;
+	mesh_handlers.unheld = on_unheld;
+	mesh_handlers.drop = on_drop;
+	mesh_handlers.drop_r = on_drop_r;
 	return OK;
 }

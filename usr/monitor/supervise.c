@@ -52,6 +52,7 @@ err_t proc_ending(const struct proc *p)
 
 	console_proc_ending(p);
 	consvc_proc_ending(p);		/* the console service: the wire back */
+	rcap_collect_soon();		/* what it held of other cores' may go back */
 	err = span_proc_ending(p);
 
 	if (!err && cap_identify(PROC_POOL(p), &pool) == OK) {
@@ -76,6 +77,7 @@ bool supervisor_handle(const struct lmp_msg *m)
 
 	if (m->info & LMP_INFO_CAP)	/* what a request brought is used by now */
 		cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONCAP));
+	rcap_collect();			/* after a process is destroyed, not before */
 	return gone;
 }
 
@@ -141,6 +143,7 @@ err_t supervisor_recv(struct lmp_msg *m)
 	       LMP_INFO_KIND(m->info) == LMP_KIND_NOTIFY) {
 		mesh_poll();
 		console_pump();
+		rcap_collect();		/* a process another core killed */
 	}
 	return err;
 }

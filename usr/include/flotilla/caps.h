@@ -50,6 +50,8 @@ err_t kernel_frame_import(capaddr_t export, capaddr_t cn, uint64_t dest,
 /* Marks (on) or unmarks the capability at `cap` as having copies on other
  * cores: while marked, delete and revoke refuse it (ERR_CAP_REMOTE). */
 err_t kernel_cap_remote(capaddr_t export, capaddr_t cap, bool on);
+/* EXPORT_CAP_LAST: is `cap` the only capability on this core naming its object? */
+err_t kernel_cap_last(capaddr_t export, capaddr_t cap, bool *last);
 /* Spanned address spaces (docs/span.md): mark or unmark the PML4 at
  * `vroot` as running on other cores too, its 256 user PDPTs' physical
  * addresses into out[] (NULL: not wanted) when marking; point user entry
