@@ -170,6 +170,29 @@ TEST_CORES(an_import_no_process_holds_goes_back_to_its_owner, 2)
 	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
 }
 
+/* EXPORT_CAP_LAST, which giving back asks: a Frame retyped from RAM is
+ * the only capability naming its memory (the RAM names more); a copy
+ * beside or below it makes two; an empty slot is an error. */
+TEST(the_kernel_says_whether_a_capability_is_the_last_of_its_object)
+{
+	volatile uint64_t *va;
+	bool last = false;
+
+	CHECK_ERR(frame_at(0, &va), OK);
+	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, F, &last), OK);
+	CHECK(last);
+	CHECK_ERR(cnode_copy(T_SCRATCHCN, 1, F), OK);
+	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, F, &last), OK);
+	CHECK(!last);
+	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, SCRATCH(1), &last), OK);
+	CHECK(!last);
+	CHECK_ERR(cnode_delete(T_SCRATCHCN, 1), OK);
+	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, F, &last), OK);
+	CHECK(last);
+	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, SCRATCH(1), &last), ERR_CAP_EMPTY);
+	CHECK_ERR(kernel_cap_last(CPTR_INFO, F, &last), ERR_CAP_WRONG_TYPE);
+}
+
 /* With any number of cores: a copy goes to another core or nowhere. */
 TEST(capabilities_are_copied_to_no_core_but_another)
 {

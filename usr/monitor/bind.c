@@ -437,6 +437,11 @@ static struct binding *ctl_end(uint64_t badge)
 	return &bindings[b];
 }
 
+bool bind_gives_away(capaddr_t give)
+{
+	return give == SLOT(GIVE_SLOT);
+}
+
 /* Asks `core` to file rcap id `rcap` under its end of channel `chan`. */
 err_t bind_ask_grant(unsigned core, uint64_t chan, uint64_t rcap)
 {

@@ -426,5 +426,7 @@ void moncall_handle(const struct lmp_msg *m)
 	else
 		r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
 	mesh_rings_only(false);
-	lmp_reply(give ? LMP_SEND_CAP : 0, give, r);
+	/* What bind.c made for this reply alone is moved, not copied: a
+	 * fetched import's copy left here would keep it from going back. */
+	lmp_reply(give ? LMP_SEND_CAP | (bind_gives_away(give) ? LMP_GIVE : 0) : 0, give, r);
 }

@@ -380,6 +380,9 @@ err_t bind_ask_unbind(unsigned core, uint64_t chan, bool *closed);
 void bind_proc_ending(uint64_t base, uint64_t size);
 err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
 		       capaddr_t *give);
+/* Is `give` (a reply's capability from bind_request or bind_ctl_request)
+ * made for that reply alone, so that the reply moves it? */
+bool bind_gives_away(capaddr_t give);
 int bell_alloc(void);
 void bell_free(unsigned bell);
 /* Receives on the monitor's endpoint (flags: LMP_NONBLOCK or 0), a
