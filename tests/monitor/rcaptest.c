@@ -152,13 +152,15 @@ TEST_CORES(the_last_copy_anywhere_going_destroys_the_object, 2)
 /*
  * While the owner still holds a copy, a holder's import that no process
  * holds goes back all the same, but the anchor stays: its name still
- * revokes (nothing is left to mark), and only then is the memory free.
+ * revokes (nothing is left to mark; MON_CAP_REVOKE's answer names the
+ * core that gave its copy back), and only then is the memory free.
  */
 TEST_CORES(an_import_no_process_holds_goes_back_to_its_owner, 2)
 {
 	unsigned last = mesh_cores() - 1;
 	uint64_t deadline = sys_clock_ns() + DEADLINE_NS;
 	struct rproc p;
+	uint64_t r[4] = { 0 };
 
 	start_watcher(last, &p);
 	CHECK_ERR(remote_kill(&p), OK);
@@ -166,7 +168,13 @@ TEST_CORES(an_import_no_process_holds_goes_back_to_its_owner, 2)
 		mesh_serve_until(never, 0, sys_clock_ns() + 10 * 1000 * 1000);
 	CHECK_ERR(rcap_probe(last, &p.frame), ERR_NOT_FOUND);	/* given back */
 	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
-	CHECK_ERR(rcap_revoke(&p.frame), OK);
+	/* As a process would revoke it (MON_CAP_REVOKE), with the frame. */
+	const uint64_t w[4] = { MON_CAP_REVOKE, p.frame.id };
+	CHECK_ERR(cnode_copy(CPTR_TASKCN, CADDR_L2(T_MONCAP), F), OK);
+	CHECK_ERR(rcap_revoke_request(w, true, r), OK);
+	cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONCAP));
+	CHECK(r[1] == 1ull << last);		/* no copy there now */
+	CHECK_ERR(rcap_revoke(&p.frame), ERR_NOT_FOUND);	/* that was the revoke */
 	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), OK);
 }
 
@@ -191,6 +199,40 @@ TEST(the_kernel_says_whether_a_capability_is_the_last_of_its_object)
 	CHECK(last);
 	CHECK_ERR(kernel_cap_last(CPTR_EXPORT, SCRATCH(1), &last), ERR_CAP_EMPTY);
 	CHECK_ERR(kernel_cap_last(CPTR_INFO, F, &last), ERR_CAP_WRONG_TYPE);
+}
+
+static bool gift_owned(unsigned unused)
+{
+	return watched[2] == 1;
+}
+
+/*
+ * A relay reaches the owner from a core that holds no copy: a process
+ * on the last core owns a Frame it gave to core 1 (UPROG_OWN_A_GIFT),
+ * and this core, which never had it, asks its owner to send it on, to
+ * core 1 or here. Each is refused with ERR_CAP_RIGHTS; a stale id is
+ * ERR_NOT_FOUND.
+ */
+TEST_CORES(a_relay_from_a_core_that_holds_no_copy_is_refused, 3)
+{
+	unsigned last = mesh_cores() - 1;
+	struct remote_gifts g = { .frame = true, .frame_cap = F };
+	struct rproc p;
+	int status = -1;
+	bool faulted = true;
+
+	CHECK_ERR(frame_at(0, &watched), OK);
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_OWN_A_GIFT, &g, &p), OK);
+	CHECK(mesh_serve_until(gift_owned, 0, sys_clock_ns() + DEADLINE_NS));
+	uint64_t id = watched[1];
+	CHECK(RCAP_OWNER(id) == last);
+	CHECK_ERR(rcap_relay_raw(last, id, 1), ERR_CAP_RIGHTS);
+	CHECK_ERR(rcap_relay_raw(last, id, 0), ERR_CAP_RIGHTS);
+	CHECK_ERR(rcap_relay_raw(last, id + (1ull << 16), 1), ERR_NOT_FOUND);	/* another generation */
+	watched[0] = UPROG_QUIT;
+	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	CHECK(!faulted && status == 0);
+	CHECK_ERR(rcap_revoke(&p.frame), OK);
 }
 
 /* With any number of cores: a copy goes to another core or nowhere. */

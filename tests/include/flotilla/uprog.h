@@ -57,6 +57,7 @@ enum uprog_mode {
 	UPROG_BENCH_SHOOT = 41,	/* tests/user/uprog/bench.c: make bench's shootdown lines */
 	UPROG_NS_RACE = 42,
 	UPROG_CONSOLE_TAIL = 44,	/* a console service's ring, a tail past its head (below) */
+	UPROG_OWN_A_GIFT = 45,	/* owns an object another core holds (below) */
 	UPROG_BENCH_MONCALL = 43,	/* tests/user/uprog/bench.c: make bench's moncall lines */	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };
@@ -241,6 +242,12 @@ enum uprog_mode {
  * step's check number to word 5, which the parent reads).
  * UPROG_WATCH_RELAYED, the grandchild: writes UPROG_WATCH_MAGIC + 2 to
  * word 2 instead of word 1. */
+/* UPROG_OWN_A_GIFT, started on another core by remote_spawn with a frame
+ * (at UPROG_EP + 1): gives a Frame of its own to a child on core 1
+ * (UPROG_HELLO; core 1 must be neither its core nor core 0), writes the
+ * id that came back (its core is the owner) to word 1 of the frame it
+ * was given and 1 to word 2, keeps its Frame until word 0 is UPROG_QUIT,
+ * and exits 0 (its end revokes what it gave). Needs 3 cores. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
 #define UPROG_WATCH_GIFT	1u
 #define UPROG_WATCH_RELAY	2u

@@ -70,7 +70,7 @@ static const char *const mode_names[] = {
 	[UPROG_FPU_SPANS] = "fpu_spans", [UPROG_FPU_YIELD] = "fpu_yield", [UPROG_BEATS] = "beats",
 	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
 	[UPROG_BENCH_UPDATES] = "bench_updates", [UPROG_BENCH_MONCALL] = "bench_moncall",
-	[UPROG_CONSOLE_TAIL] = "console_tail",
+	[UPROG_CONSOLE_TAIL] = "console_tail", [UPROG_OWN_A_GIFT] = "own_a_gift",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -458,6 +458,29 @@ static int gift_to_another_core(unsigned next)
 	return 0;
 }
 
+/* UPROG_OWN_A_GIFT: see flotilla/uprog.h. */
+static int own_a_gift(void)
+{
+	uint64_t token = MON_NO_TOKEN, serial;
+	struct mon_spawn_opts o = { .give = GIFT, .token = &token };
+	volatile uint64_t *t;
+	unsigned n = 0, pid;
+
+	if (window_map_page(UPROG_EP + 1, (void **)&t))
+		return FAILED(-1);
+	if (mon_cores(&n) || n < 3 || sys_core_id() < 2)
+		return FAILED(-2);
+	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), CAP_FRAME, 4096))
+		return FAILED(-3);
+	if (mon_spawn_opts("uprog", 1, UPROG_HELLO, &o, &pid, &serial) || token == MON_NO_TOKEN)
+		return FAILED(-4);
+	t[1] = token;
+	t[2] = 1;
+	while (t[0] != UPROG_QUIT)
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	return 0;
+}
+
 /* Supervision's requests (docs/supervision.md), from a process that may
  * not power off and that no request started: checks 12 to 19. */
 static int supervision_calls(unsigned core, unsigned next)
@@ -640,6 +663,8 @@ int main(int argc, char **argv)
 		return 100 * argc + (argc ? (int)strlen(argv[argc - 1]) : 0);
 	case UPROG_URPC_ECHO:
 		return urpc_echo();
+	case UPROG_OWN_A_GIFT:
+		return own_a_gift();
 	case UPROG_WATCH_FRAME:
 		return watch_frame(UPROG_PARAM(libc_arg) ? UPROG_EP : UPROG_EP + 1,
 				   UPROG_PARAM(libc_arg));
