@@ -7,6 +7,7 @@
  * malformed messages are dropped while the holder goes on serving. All
  * but one need a second core (TEST_CORES): with one, they are skipped.
  */
+#include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
@@ -211,7 +212,8 @@ static bool gift_owned(unsigned unused)
  * on the last core owns a Frame it gave to core 1 (UPROG_OWN_A_GIFT),
  * and this core, which never had it, asks its owner to send it on, to
  * core 1 or here. Each is refused with ERR_CAP_RIGHTS; a stale id is
- * ERR_NOT_FOUND.
+ * ERR_NOT_FOUND. A spawn this core forwards to core 1 with that id as
+ * its gift is refused there too (ERR_CAP_RIGHTS).
  */
 TEST_CORES(a_relay_from_a_core_that_holds_no_copy_is_refused, 3)
 {
@@ -229,6 +231,16 @@ TEST_CORES(a_relay_from_a_core_that_holds_no_copy_is_refused, 3)
 	CHECK_ERR(rcap_relay_raw(last, id, 1), ERR_CAP_RIGHTS);
 	CHECK_ERR(rcap_relay_raw(last, id, 0), ERR_CAP_RIGHTS);
 	CHECK_ERR(rcap_relay_raw(last, id + (1ull << 16), 1), ERR_NOT_FOUND);	/* another generation */
+	/* Nor may it name core 1's copy to core 1 (a forged spawn gift):
+	 * only the owner, or a core that relayed it there, names it. */
+	const char prog[16] = "uprog";
+	uint64_t name[2], r[4];
+	struct mesh_ask a;
+	memcpy(name, prog, sizeof(name));
+	CHECK_ERR(mesh_ask(&a, 1, IF_INTERMON_FWD_R, r), OK);
+	CHECK_ERR(mesh_await(&a, if_intermon_fwd_send(mesh_to(1), a.id, MON_SPAWN, 1, name[0],
+						       name[1], UPROG_IDLE, true, id)),
+		  ERR_CAP_RIGHTS);
 	watched[0] = UPROG_QUIT;
 	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
 	CHECK(!faulted && status == 0);

@@ -246,7 +246,7 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 	if ((err = new_binding(&b)))
 		return err;
 	struct cap_info fi;
-	err = r ? rcap_get(r, T_BINDCN, B_FRAME(b)) : cnode_copy(T_BINDCN, B_FRAME(b), frame);
+	err = r ? rcap_get(r, from, T_BINDCN, B_FRAME(b)) : cnode_copy(T_BINDCN, B_FRAME(b), frame);
 	if (err || (err = cap_identify(SLOT(B_FRAME(b)), &fi)) ||
 	    (err = kernel_notify_mint(CPTR_DOORBELL, from, (unsigned)from_bell, T_BINDCN, B_BELL(b))) ||
 	    (err = cnode_copy(T_BINDCN, B_EP(b), SLOT(S_EP(svc))))) {
@@ -487,7 +487,9 @@ static err_t get(struct binding *e, const uint64_t *w, capaddr_t *give)
 		return ERR_NOT_FOUND;		/* not put into this channel, or taken */
 	e->grants[i] = e->grants[--e->ngrants];	/* taken, or gone */
 	cnode_delete(T_BINDCN, GIVE_SLOT);
-	if ((err = rcap_get(&rc, T_BINDCN, GIVE_SLOT)))
+	err = rcap_get(&rc, me, T_BINDCN, GIVE_SLOT);	/* checked when it was offered */
+	rcap_unoffer(&rc);
+	if (err)
 		return err;			/* revoked meanwhile: the offer is gone */
 	*give = SLOT(GIVE_SLOT);
 	return OK;
@@ -529,7 +531,7 @@ static err_t on_grant(struct idl_binding *b, uint64_t id, uint64_t chan, uint64_
 	const struct rcap rc = rcap_named(rcap);	/* the sender's, or relayed */
 	if (e->ngrants == BIND_GRANTS)
 		err = ERR_TOO_MANY;
-	else if (!(err = rcap_held(&rc)))
+	else if (!(err = rcap_offer(&rc, from)))
 		e->grants[e->ngrants++] = rcap;
 	return if_intermon_grant_r_send(b, id, err);
 }

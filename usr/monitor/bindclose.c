@@ -66,9 +66,8 @@ static err_t take_back(unsigned i)
 
 	if (!e->used || !e->closed)
 		return OK;			/* taken back already (both closed at once) */
-	if (e->peer != me && (err = rcap_revoke(&rc)) && err != ERR_NOT_FOUND)
+	if (e->peer != me && (err = rcap_revoke(&rc)))
 		return err;			/* still pinned there: keep it, safely */
-	/* ERR_NOT_FOUND: no copy was left anywhere (given back, rcap.c) */
 	free_end(i);
 	return ram_release(base);
 }
@@ -120,6 +119,16 @@ static err_t tell_peer(const struct binding *e, bool *closed)
 	return bind_ask_unbind(e->peer, e->chan, closed);
 }
 
+/* The offers end e was made and never fetched: their imports may go back. */
+static void forget_offers(struct binding *e)
+{
+	for (unsigned k = 0; k < e->ngrants; k++) {
+		const struct rcap rc = rcap_named(e->grants[k]);
+		rcap_unoffer(&rc);
+	}
+	e->ngrants = 0;
+}
+
 err_t bind_unbind(unsigned i)
 {
 	struct binding *e = &bindings[i];
@@ -128,7 +137,7 @@ err_t bind_unbind(unsigned i)
 
 	e->closed = true;
 	e->told = true;			/* before any wait: bind_proc_ending skips it */
-	e->ngrants = 0;			/* offers not taken are forgotten */
+	forget_offers(e);		/* offers not taken are forgotten */
 	if (e->server) {
 		free_end(i);
 		return tell_peer(e, &closed);	/* the record is read, not reused */
@@ -175,7 +184,7 @@ void bind_proc_ending(uint64_t base, uint64_t size)
 		if (!e->used || !e->chan || e->told || e->ep < base || e->ep - base >= size)
 			continue;
 		e->closed = e->told = true;
-		e->ngrants = 0;
+		forget_offers(e);
 		if (e->server) {
 			free_end(i);
 			tell_closed(e);		/* the record is read, not reused */

@@ -380,7 +380,7 @@ static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t cor
 	if (!named_core_op(op) || (core & 0xFFFF) != me || (flags & ~MON_SPAWN_FLAGS) ||
 	    (has_cap && op != MON_SPAWN))
 		return ERR_BAD_MESSAGE;
-	if (has_cap && (err = rcap_get(&gift, CPTR_TASKCN, CADDR_L2(T_FWDCAP))))
+	if (has_cap && (err = rcap_get(&gift, mesh_peer(b), CPTR_TASKCN, CADDR_L2(T_FWDCAP))))
 		return if_intermon_fwd_r_send(b, id, err, 0, 0, 0);	/* no such import */
 	err = serve_here(mesh_peer(b), w, r, has_cap ? T_FWDCAP : 0);
 	if (has_cap) {

@@ -191,13 +191,16 @@ bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err)
  * process can pass it on alone. rcap_copy sends a copy of the frame at `cap` to
  * core `to` (for a type that cannot cross, cap_type_crosses's error,
  * kpi/caps.h). If `cap` is itself a copy of an import, the owner sends
- * it on (relay; ERR_CAP_RIGHTS if it has fewer rights than the import),
- * and *out names the owner's object; rcap_move does the same and then deletes slot `slot` of CNode `cn`, which is
+ * it on (relay; ERR_CAP_RIGHTS if it has fewer rights than the import,
+ * ERR_CAP_NOT_OWNER to the owner's own core), and *out names the owner's
+ * object; rcap_move does the same and then deletes slot `slot` of CNode `cn`, which is
  * `cap`. rcap_revoke, on the owner, deletes every copy of r's object on
  * every other core, then lets the owner delete and revoke it again
  * (until then its kernel answers ERR_CAP_REMOTE). rcap_probe asks `core`
- * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder (or on
- * the owner, from its anchor), copies r into slot `slot` of CNode `cn`.
+ * whether it holds r (OK or ERR_NOT_FOUND). rcap_get, on a holder,
+ * copies its import of r into slot `slot` of CNode `cn`, if core `from`
+ * may name it (the owner, or a core that relayed it here; this core for
+ * a name it checked before; else ERR_CAP_RIGHTS).
  * rcap_import_raw sends an IMPORT with token t, and rcap_relay_raw a
  * RELAY, as a confused or hostile peer might (tests).
  */
@@ -207,22 +210,28 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out);
 err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct rcap *out);
 err_t rcap_revoke(const struct rcap *r);
 err_t rcap_probe(unsigned core, const struct rcap *r);
-err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot);
-/* rcap_held: OK if this core holds an import of r, else ERR_NOT_FOUND.
+err_t rcap_get(const struct rcap *r, unsigned from, capaddr_t cn, uint64_t slot);
+/* rcap_offer: OK if this core holds an import of r that core `from` may
+ * name (ERR_NOT_FOUND, ERR_CAP_RIGHTS), which is then kept, not given
+ * back, until rcap_unoffer (a grant fetched or forgotten: bind.c).
  * rcap_revoke_request serves MON_CAP_REVOKE (w[1] the id; the Frame that
- * proves the right to revoke it at T_MONCAP; r[1]: the cores whose copies
- * were deleted). rcap_revoke_within revokes
+ * proves the right to revoke it at T_MONCAP; r[1]: the cores it was sent
+ * to that hold no copy now). rcap_revoke_within revokes
  * every object of this core's sent to others whose memory lies in
  * [base, base + size) (a process's, before it is taken back). */
-err_t rcap_held(const struct rcap *r);
+err_t rcap_offer(const struct rcap *r, unsigned from);
+void rcap_unoffer(const struct rcap *r);
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *r);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to);
-/* Giving back (rcap.c): when a process ends, rcap_collect_soon; the next
- * rcap_collect, after it is destroyed, sends UNHELD for each import of
- * which no process here holds a copy any more, and lets go of each
- * anchor no core holds whose object no process here names. */
+/* Giving back (rcap.c): rcap_process_ending(true) when a process is
+ * about to be destroyed, (false) when proc_ending is done; the next
+ * rcap_collect after that (none runs in between) sends UNHELD for each
+ * import of which no process here holds a copy any more, and lets go of
+ * each anchor no core holds whose object no process here names.
+ * rcap_collect_soon: something else may have let go (a failed spawn). */
+void rcap_process_ending(bool begins);
 void rcap_collect_soon(void);
 void rcap_collect(void);
 struct rcap rcap_named(uint64_t id);

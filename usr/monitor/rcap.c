@@ -36,11 +36,27 @@
  * stays pinned, which is safe, rather than freed under a mapping.
  *
  * An object is named across cores by (owner core, id): the id is the
- * anchor's index and a generation, so a stale id never names a reused
- * anchor. Imports are kept until their owner revokes them.
+ * anchor's index, the owner and a generation, so a stale id never names
+ * a reused anchor and the id alone says whose it is.
+ *
+ * Relay. A holder does not send its import on: it asks the owner to
+ * (relay), which exports the anchor to the third core, naming the
+ * relayer as a core that may name it there (`via`; the holder checks
+ * every name it is given against these, so no peer can hand on what it
+ * was never given). Not back to the owner's core: a copy there would
+ * come from the anchor, and carry the owner's right to revoke.
+ *
+ * Giving back. An import that a process got a copy of (rcap_get) and no
+ * process holds any more, nor a grant offers, goes back (rcap_collect,
+ * after a process is destroyed): unheld to the owner, which answers
+ * drop; the holder deletes it if its kernel says it is still alone
+ * (EXPORT_CAP_LAST). An anchor that no core holds and no process here
+ * names goes too: the last copy anywhere is gone, and the object with it.
+ * docs/urpc.md explains why the order of the channels makes this safe.
  *
  * Messages (if/intermon.if): import -> import_r, has -> has_r (OK if
- * held), mark -> mark_r (the copies deleted). Malformed ones are refused
+ * held), mark -> mark_r (the copies deleted), relay -> relay_r, unheld ->
+ * drop -> drop_r. Malformed ones are refused
  * by the interface's runtime, and answers nobody waits for (an unasked
  * import_r, a mark_r for an object not being revoked or from a core that
  * does not hold it) by the handlers; mesh.c counts and reports them, and
@@ -81,6 +97,8 @@ static struct import {
 	uint64_t id;
 	uint64_t base, size;
 	unsigned rights;
+	uint64_t namers;	/* cores that may name it here: the owner, relayers */
+	unsigned offers;	/* grants offering it, not yet fetched (bind.c) */
 	bool given;		/* a copy went to a process (rcap_get) */
 	bool asked;		/* unheld sent; the owner's drop not yet here */
 } imports[IMPORTS];
@@ -88,6 +106,7 @@ static struct import {
 static unsigned me;
 static bool ready;
 static bool collect_due;	/* a process ended: see what it let go (rcap_collect) */
+static unsigned ending;		/* processes being destroyed now (proc_ending) */
 
 static err_t setup(void)
 {
@@ -112,22 +131,21 @@ static struct anchor *anchor_of(uint64_t id)
 	return a->used && ID(ID_INDEX(id), a->gen) == id ? a : NULL;
 }
 
-/* Clears the anchor's mark and deletes it, with the copies made from it
- * on this core (a holder's gift to a process here, rcap_get): the object
- * is the owner's alone again. */
+/* Clears the anchor's mark and deletes it: the object is the owner's
+ * alone again. */
 static void release(struct anchor *a)
 {
 	unsigned i = (unsigned)(a - anchors);
 
 	kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
-	cnode_revoke(T_RCAPCN, ANCHOR_SLOT(i));
 	cnode_delete(T_RCAPCN, ANCHOR_SLOT(i));
 	a->used = a->revoking = false;
 	a->gen++;
 }
 
-/* The anchor for the frame at `cap` (made and marked if there is none). */
-static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor **out)
+/* The anchor for the frame at `cap` (made and marked if there is none:
+ * *made). */
+static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor **out, bool *made)
 {
 	unsigned i, free = ANCHORS;
 	err_t err;
@@ -154,20 +172,28 @@ static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor *
 	*out = &anchors[free];
 	**out = (struct anchor){ .used = true, .gen = anchors[free].gen, .base = f->base,
 				 .size = f->size, .rights = f->rights };
+	*made = true;
 	return OK;
 }
 
-/* The import a capability here was copied from, if it is one: its
- * owner sends it on (relay), not this core. */
+/* The import a capability here was copied from, if it is one (its
+ * owner sends it on: relay): one with the same rights if there is one. */
 static struct import *import_for(const struct cap_info *f)
 {
-	for (unsigned i = 0; i < IMPORTS; i++)
-		if (imports[i].used && imports[i].base == f->base && imports[i].size == f->size)
-			return &imports[i];
-	return NULL;
+	struct import *found = NULL;
+
+	for (unsigned i = 0; i < IMPORTS; i++) {
+		struct import *im = &imports[i];
+		if (!im->used || im->base != f->base || im->size != f->size)
+			continue;
+		if (im->rights == f->rights)
+			return im;
+		found = found ? found : im;
+	}
+	return found;
 }
 
-err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
+static err_t import_via(unsigned to, uint64_t id, const struct frame_token *t, unsigned via)
 {
 	struct mesh_ask a;
 	err_t err;
@@ -175,30 +201,46 @@ err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
 	if ((err = mesh_ask(&a, to, IF_INTERMON_IMPORT_R, NULL)))
 		return err;
 	return mesh_await(&a, if_intermon_import_send(mesh_to(to), a.id, id, t->base, t->size,
-						      t->rights, t->seq, t->mac));
+						      t->rights, t->seq, t->mac, via));
 }
 
-/* The owner's half of a copy: anchor a's object goes to core `to`. The
- * holder's bit is set before the import is sent: should the anchor be
- * revoked while this waits for the answer, MARK still reaches `to` (a
- * core that never took the import answers it with nothing deleted). */
-static err_t send_from_anchor(struct anchor *a, unsigned to)
+err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
+{
+	return import_via(to, id, t, me);
+}
+
+/*
+ * The owner's half of a copy: anchor a's object goes to core `to`, for
+ * core `via` to name there (this core, or the holder that relayed it).
+ * The import is sent even to a core that holds one: its answer says the
+ * holder has it now, whatever drop is on its way (the holder's import
+ * forgets that it was given: a later drop is refused until a process
+ * gets a copy again). The holder's bit is set before the import goes:
+ * should the anchor be revoked while this waits, MARK still reaches `to`
+ * (a core that never took the import answers it with nothing deleted).
+ * An import sent while a drop is on its way keeps `to` a holder whatever
+ * the drop's answer (resent): the channel brings it after the drop.
+ */
+static err_t send_from_anchor(struct anchor *a, unsigned to, unsigned via)
 {
 	unsigned i = (unsigned)(a - anchors);
-	uint64_t id = ID(i, a->gen);
+	uint64_t id = ID(i, a->gen), bit = 1ull << to;
+	uint64_t was = a->holders & bit, was_resent = a->resent & bit;
 	struct frame_token t;
 	err_t err;
 
-	if (a->dropping >> to & 1)
-		a->resent |= 1ull << to;	/* its drop comes first: keep it a holder */
-	else if (a->holders >> to & 1)
-		return OK;			/* it holds one already */
-	a->holders |= 1ull << to;
-	a->ever |= 1ull << to;
+	if (a->dropping & bit)
+		a->resent |= bit;
+	a->holders |= bit;
+	a->ever |= bit;
 	if ((err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t)) ||
-	    (err = rcap_import_raw(to, id, &t))) {
-		if (anchor_of(id) == a && err != ERR_TIMEOUT)
-			a->holders &= ~(1ull << to);	/* refused: it has none */
+	    (err = import_via(to, id, &t, via))) {
+		/* Refused, or never sent: as it was. A timeout may still
+		 * bring the import there, so `to` stays a holder. */
+		if (anchor_of(id) == a && err != ERR_TIMEOUT) {
+			a->holders = (a->holders & ~bit) | was;
+			a->resent = (a->resent & ~bit) | was_resent;
+		}
 		return err;
 	}
 	return OK;
@@ -206,12 +248,14 @@ static err_t send_from_anchor(struct anchor *a, unsigned to)
 
 /* A holder's copy goes on to core `to` through the object's owner
  * (RELAY), which alone exports it: the holder proves nothing to `to`'s
- * kernel, the owner's kernel does. A copy for the owner itself needs no
- * message: the owner names it by its anchor. */
+ * kernel, the owner's kernel does. Not to the owner's core: a copy there
+ * would come from the anchor and carry its owner's right to revoke. */
 static err_t relay(const struct import *im, unsigned to, struct rcap *out)
 {
+	if (to == im->owner)
+		return ERR_CAP_NOT_OWNER;	/* its owner's processes get it there */
 	*out = (struct rcap){ .owner = im->owner, .id = im->id };
-	return to == im->owner ? OK : rcap_relay_raw(im->owner, im->id, to);
+	return rcap_relay_raw(im->owner, im->id, to);
 }
 
 err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
@@ -232,14 +276,18 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 		return f.rights == im->rights ? relay(im, to, out) : ERR_CAP_RIGHTS;
 	if (consvc_is_ring(f.base))
 		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
-	if ((err = setup()) || (err = anchor_for(cap, &f, &a)))
+	bool made = false;
+	if ((err = setup()) || (err = anchor_for(cap, &f, &a, &made)))
 		return err;
-	if ((err = send_from_anchor(a, to))) {
-		if (!a->holders)
-			release(a);
+	uint64_t id = ID((unsigned)(a - anchors), a->gen);
+	if ((err = send_from_anchor(a, to, me))) {
+		if (made && anchor_of(id) == a && !a->holders)
+			release(a);		/* made for this copy alone */
 		return err;
 	}
-	*out = (struct rcap){ .owner = me, .id = ID((unsigned)(a - anchors), a->gen) };
+	if (anchor_of(id) != a)
+		return ERR_CAP_REMOTE;		/* revoked while it went */
+	*out = (struct rcap){ .owner = me, .id = id };
 	return OK;
 }
 
@@ -403,15 +451,23 @@ static struct import *import_of(unsigned owner, uint64_t id)
 	return NULL;
 }
 
-static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
+/* IMPORT: an import, or, of one this core has, an update: `via` may
+ * name it too, and a drop on its way is refused (it was not given since). */
+static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t, unsigned via)
 {
+	struct import *im;
 	unsigned i;
 	err_t err;
 
 	if (RCAP_OWNER(id) != from)
 		return ERR_CAP_NOT_OWNER;	/* an id names its owner: no other sends it */
-	if (import_of(from, id))
-		return OK;			/* it has one already */
+	if (via >= mesh_cores())
+		return ERR_INVALID_ARG;
+	if ((im = import_of(from, id))) {
+		im->namers |= 1ull << via;
+		im->given = false;
+		return OK;
+	}
 	if ((err = setup()))
 		return err;
 	for (i = 0; i < IMPORTS && imports[i].used; i++)
@@ -421,7 +477,8 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t)
 	if ((err = kernel_frame_import(CPTR_EXPORT, T_RCAPCN, IMPORT_SLOT(i), t)))
 		return err;
 	imports[i] = (struct import){ .used = true, .owner = from, .id = id, .base = t->base,
-				      .size = t->size, .rights = t->rights };
+				      .size = t->size, .rights = t->rights,
+				      .namers = 1ull << from | 1ull << via };
 	return OK;
 }
 
@@ -443,12 +500,12 @@ static err_t do_mark(unsigned from, uint64_t id, uint64_t *deleted)
 }
 
 static err_t on_import(struct idl_binding *b, uint64_t id, uint64_t rcap, uint64_t base,
-			 uint64_t size, uint32_t rights, uint64_t seq, uint64_t mac)
+			 uint64_t size, uint32_t rights, uint64_t seq, uint64_t mac, uint32_t via)
 {
 	const struct frame_token t = { .owner = mesh_peer(b), .dest = me, .base = base,
 				       .size = size, .rights = rights, .seq = seq, .mac = mac };
 
-	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, &t));
+	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, &t, via));
 }
 
 static err_t on_has(struct idl_binding *b, uint64_t id, uint64_t rcap)
@@ -464,43 +521,46 @@ static err_t on_mark(struct idl_binding *b, uint64_t rcap)
 	return if_intermon_mark_r_send(b, rcap, err, deleted);
 }
 
-/* Where a copy of r is made from here: this core's import of it, or, on
- * its owner, its anchor (a holder relayed it back: relay). */
-static err_t source_of(const struct rcap *r, capaddr_t *src)
+/* This core's import of r, if core `from` may name it (from == this
+ * core: a name this monitor checked before, a grant's). */
+static err_t named_import(const struct rcap *r, unsigned from, struct import **out)
 {
-	const struct import *im;
-	const struct anchor *a;
+	struct import *im = r->owner == me ? NULL : import_of(r->owner, r->id);
 
-	if (r->owner == me) {
-		if (!(a = anchor_of(r->id)) || a->revoking)
-			return ERR_NOT_FOUND;
-		*src = CADDR(RCAP_CN, ANCHOR_SLOT((unsigned)(a - anchors)));
-		return OK;
-	}
-	if (!(im = import_of(r->owner, r->id)))
+	if (!im)
 		return ERR_NOT_FOUND;
-	*src = CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports)));
+	if (from != me && !(im->namers >> from & 1))
+		return ERR_CAP_RIGHTS;		/* neither its owner nor a relayer */
+	*out = im;
 	return OK;
 }
 
-err_t rcap_held(const struct rcap *r)
+err_t rcap_offer(const struct rcap *r, unsigned from)
 {
-	struct import *im = r->owner == me ? NULL : import_of(r->owner, r->id);
-	capaddr_t src;
-	err_t err = source_of(r, &src);
+	struct import *im;
+	err_t err = named_import(r, from, &im);
 
-	if (!err && im)
-		im->given = false;	/* offered (a grant): kept until it is taken */
+	if (!err)
+		im->offers++;			/* kept until the grant is fetched */
 	return err;
 }
 
-err_t rcap_get(const struct rcap *r, capaddr_t cn, uint64_t slot)
+void rcap_unoffer(const struct rcap *r)
 {
-	struct import *im = r->owner == me ? NULL : import_of(r->owner, r->id);
-	capaddr_t src;
-	err_t err = source_of(r, &src);
+	struct import *im;
 
-	if (!err && !(err = cnode_copy(cn, slot, src)) && im)
+	if (!named_import(r, me, &im) && im->offers) {
+		im->offers--;
+		collect_due = true;		/* not fetched: it may go back */
+	}
+}
+
+err_t rcap_get(const struct rcap *r, unsigned from, capaddr_t cn, uint64_t slot)
+{
+	struct import *im;
+	err_t err = named_import(r, from, &im);
+
+	if (!err && !(err = cnode_copy(cn, slot, CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports))))))
 		im->given = true;	/* once it has none again, it goes back */
 	return err;
 }
@@ -524,10 +584,10 @@ static err_t on_relay(struct idl_binding *b, uint64_t id, uint64_t rcap, uint32_
 		err = ERR_CAP_REMOTE;		/* being revoked: no new copies */
 	else if (!(a->holders >> from & 1))
 		err = ERR_CAP_RIGHTS;		/* it holds no copy to pass on */
-	else if (to >= mesh_cores() || to == from)
+	else if (to >= mesh_cores() || to == from || to == me)
 		err = ERR_INVALID_ARG;
-	else
-		err = to == me ? OK : send_from_anchor(a, to);
+	else				/* a wait inside a handler: mesh.c's exception */
+		err = send_from_anchor(a, to, from);
 	return if_intermon_relay_r_send(b, id, err);
 }
 
@@ -567,6 +627,16 @@ static void release_if_unheld(struct anchor *a)
 		release(a);
 }
 
+void rcap_process_ending(bool begins)
+{
+	if (begins) {
+		ending++;
+		collect_due = true;
+	} else if (ending) {
+		ending--;
+	}
+}
+
 void rcap_collect_soon(void)
 {
 	collect_due = true;
@@ -574,13 +644,18 @@ void rcap_collect_soon(void)
 
 void rcap_collect(void)
 {
-	if (!collect_due || !ready)
+	/* Not while a process is being destroyed: what it holds still
+	 * counts, and the look it is due would be spent too early. */
+	if (!collect_due || !ready || ending)
 		return;
 	collect_due = false;
 	for (unsigned i = 0; i < IMPORTS; i++) {
 		struct import *im = &imports[i];
-		if (im->used && im->given && !im->asked && alone(IMPORT_SLOT(i)) &&
-		    !if_intermon_unheld_send(mesh_to(im->owner), im->id))
+		if (!im->used || !im->given || im->offers || im->asked || !alone(IMPORT_SLOT(i)))
+			continue;
+		if (if_intermon_unheld_send(mesh_to(im->owner), im->id))
+			collect_due = true;	/* try again at the next look */
+		else
 			im->asked = true;
 	}
 	for (unsigned i = 0; i < ANCHORS; i++)
@@ -589,8 +664,10 @@ void rcap_collect(void)
 }
 
 /* UNHELD, on the owner: a hint, so it is not trusted. The owner asks the
- * holder to drop its import, which the holder's kernel confirms; a late
- * one (the object revoked, or given back already) changes nothing. */
+ * holder to drop its import, which the holder's kernel confirms. One for
+ * an object being revoked, or not held there, changes nothing (MARK
+ * deletes the import anyway); one while a drop is on its way is answered
+ * by that drop. */
 static err_t on_unheld(struct idl_binding *b, uint64_t rcap)
 {
 	uint64_t bit = 1ull << mesh_peer(b);
@@ -599,7 +676,7 @@ static err_t on_unheld(struct idl_binding *b, uint64_t rcap)
 	if (!a || a->revoking || !(a->holders & bit) || (a->dropping & bit))
 		return OK;
 	if (if_intermon_drop_send(b, rcap))
-		return OK;			/* the channel is full: a later unheld asks again */
+		return OK;			/* no such peer */
 	a->dropping |= bit;
 	a->resent &= ~bit;
 	return OK;
@@ -616,8 +693,8 @@ static err_t on_drop(struct idl_binding *b, uint64_t rcap)
 	if (im) {
 		unsigned slot = IMPORT_SLOT((unsigned)(im - imports));
 		im->asked = false;
-		if (!im->given || !alone(slot))
-			err = ERR_CAP_REMOTE;	/* a copy made, or offered, since the hint */
+		if (!im->given || im->offers || !alone(slot))
+			err = ERR_CAP_REMOTE;	/* a copy made, sent again or offered since */
 		else if (!(err = cnode_delete(T_RCAPCN, slot)))
 			im->used = false;
 	}

@@ -96,7 +96,7 @@ static err_t do_spawn(unsigned from, const char *name, uint64_t arg, const struc
 	    (err = kernel_notify_bind(CPTR_DOORBELL, RSLOT(slot, 0), (unsigned)*bell)))
 		goto fail;
 	const struct rcap frame = rcap_named(q->frame);	/* its owner's or relayed */
-	if (q->has_frame && (err = rcap_get(&frame, T_REMOTECN, 4 * slot + 1)))
+	if (q->has_frame && (err = rcap_get(&frame, from, T_REMOTECN, 4 * slot + 1)))
 		goto fail;
 	if (q->has_bell &&
 	    (err = kernel_notify_mint(CPTR_DOORBELL, q->bell_core, q->bell_slot, T_REMOTECN,
@@ -121,6 +121,7 @@ fail:
 	bell_free((unsigned)*bell);
 	for (unsigned k = 0; k < 3; k++)
 		cnode_delete(T_REMOTECN, 4 * slot + k);
+	rcap_collect_soon();		/* the frame's import may be unheld again */
 	return err;
 }
 

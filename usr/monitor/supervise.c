@@ -50,15 +50,18 @@ err_t proc_ending(const struct proc *p)
 	struct cap_info pool;
 	err_t err;
 
+	/* What it held of other cores' may go back, once it is gone: no
+	 * look before then (the waits below would spend it too early). */
+	rcap_process_ending(true);
 	console_proc_ending(p);
 	consvc_proc_ending(p);		/* the console service: the wire back */
-	rcap_collect_soon();		/* what it held of other cores' may go back */
 	err = span_proc_ending(p);
 
 	if (!err && cap_identify(PROC_POOL(p), &pool) == OK) {
 		bind_proc_ending(pool.base, pool.size);	/* its channels' ends */
 		err = rcap_revoke_within(pool.base, pool.size);
 	}
+	rcap_process_ending(false);
 	return err;
 }
 

@@ -244,10 +244,11 @@ enum uprog_mode {
  * word 2 instead of word 1. */
 /* UPROG_OWN_A_GIFT, started on another core by remote_spawn with a frame
  * (at UPROG_EP + 1): gives a Frame of its own to a child on core 1
- * (UPROG_HELLO; core 1 must be neither its core nor core 0), writes the
+ * (UPROG_IDLE; core 1 must be neither its core nor core 0), writes the
  * id that came back (its core is the owner) to word 1 of the frame it
  * was given and 1 to word 2, keeps its Frame until word 0 is UPROG_QUIT,
- * and exits 0 (its end revokes what it gave). Needs 3 cores. */
+ * then kills the child and exits 0 (its end revokes what it gave).
+ * Needs 3 cores. */
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
 #define UPROG_WATCH_GIFT	1u
 #define UPROG_WATCH_RELAY	2u

@@ -214,6 +214,14 @@ static int relay_gift(capaddr_t frame, volatile uint64_t *w)
 	if (mon_cores(&n) || n < 2)
 		return FAILED(-2);
 	to = (sys_core_id() + 1) % n;
+	if (n == 2) {			/* the next core is the owner's */
+		o.give = frame;
+		if (mon_spawn_opts("uprog", to, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_NOT_OWNER)
+			return FAILED(-7);
+		w[2] = UPROG_WATCH_MAGIC + 2;	/* no grandchild to answer */
+		w[3] = ~0ull;
+		return 0;
+	}
 	if (cnode_mint(CPTR_TASKCN, CADDR_L2(RELAY_RO), frame, CAP_RIGHT_READ, 0))
 		return FAILED(-3);
 	if (mon_spawn_opts("uprog", to, UPROG_IDLE, &o, &pid, &serial) != ERR_CAP_RIGHTS)
@@ -412,9 +420,10 @@ static bool ended_by_fault(unsigned core, unsigned pid, uint64_t serial, uint64_
  * answers the magic in word 1), the answer names the copy, and revoking
  * it takes the copy from the child (whose next read faults), on that
  * core and no other. The child gives it on to a grandchild on the core
- * after `next` (UPROG_WATCH_RELAY: the owner, this core, sends it there,
- * or, with two cores, is there), which answers in word 2; the revoke
- * takes that copy too. Checks 20 to 25, 27 to 29. */
+ * after `next` (UPROG_WATCH_RELAY: the owner, this core, sends it there),
+ * which answers in word 2; the revoke takes that copy too. With two
+ * cores the core after `next` is this one, the owner's, and the child's
+ * gift there is refused. Checks 20 to 25, 27 to 29. */
 #define GIFT		CADDR(TASK_CN, 70)
 static int gift_to_another_core(unsigned next)
 {
@@ -444,11 +453,11 @@ static int gift_to_another_core(unsigned next)
 	if (w[2] != UPROG_WATCH_MAGIC + 2)
 		return FAILED(27);			/* nor the grandchild it gave it to */
 	if (mon_cap_revoke(GIFT, token, &cores) ||
-	    cores != (1ull << next | (next2 != sys_core_id() ? 1ull << next2 : 0)))
+	    cores != (1ull << next | (n > 2 ? 1ull << next2 : 0)))
 		return FAILED(23);
 	if (!ended_by_fault(next, pid, serial, deadline))
 		return FAILED(24);			/* its copy went with the revoke */
-	if (!ended_by_fault(next2, (unsigned)w[3], w[4], deadline))
+	if (n > 2 && !ended_by_fault(next2, (unsigned)w[3], w[4], deadline))
 		return FAILED(28);			/* and so did the grandchild's */
 	if (mon_cap_revoke(GIFT, token, &cores) != ERR_NOT_FOUND)
 		return FAILED(25);			/* nothing is left to revoke */
@@ -472,13 +481,13 @@ static int own_a_gift(void)
 		return FAILED(-2);
 	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), CAP_FRAME, 4096))
 		return FAILED(-3);
-	if (mon_spawn_opts("uprog", 1, UPROG_HELLO, &o, &pid, &serial) || token == MON_NO_TOKEN)
+	if (mon_spawn_opts("uprog", 1, UPROG_IDLE, &o, &pid, &serial) || token == MON_NO_TOKEN)
 		return FAILED(-4);
 	t[1] = token;
 	t[2] = 1;
 	while (t[0] != UPROG_QUIT)
 		sys_sleep_until(sys_clock_ns() + 1000000);
-	return 0;
+	return mon_kill(1, pid) ? FAILED(-5) : 0;
 }
 
 /* Supervision's requests (docs/supervision.md), from a process that may
