@@ -252,6 +252,7 @@ static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, cap
 	    (err = cnode_copy(T_BINDCN, B_EP(b), SLOT(S_EP(svc))))) {
 		for (unsigned k = 0; k < 3; k++)
 			cnode_delete(T_BINDCN, 3 * b + k);
+		rcap_collect_soon();		/* the frame's import may be unheld again */
 		return err;
 	}
 	bindings[b] = (struct binding){ .used = true, .server = true, .svc = (unsigned)svc,

@@ -44,10 +44,21 @@ static void bell_put(uint64_t ep)
 		}
 }
 
+/* The offers end e was made and never fetched: their imports may go back. */
+static void forget_offers(struct binding *e)
+{
+	for (unsigned k = 0; k < e->ngrants; k++) {
+		const struct rcap rc = rcap_named(e->grants[k]);
+		rcap_unoffer(&rc);
+	}
+	e->ngrants = 0;
+}
+
 /* End i's record and capabilities go; the process's copies of the frame
- * (children of the monitor's) with them. */
+ * (children of the monitor's) with them, and its offers not fetched. */
 static void free_end(unsigned i)
 {
+	forget_offers(&bindings[i]);
 	cnode_revoke(T_BINDCN, B_FRAME(i));
 	for (unsigned k = 0; k < 3; k++)
 		cnode_delete(T_BINDCN, 3 * i + k);
@@ -117,16 +128,6 @@ static err_t tell_peer(const struct binding *e, bool *closed)
 	if (e->peer == me)
 		return unbind_here(me, e->chan, !e->server, closed);
 	return bind_ask_unbind(e->peer, e->chan, closed);
-}
-
-/* The offers end e was made and never fetched: their imports may go back. */
-static void forget_offers(struct binding *e)
-{
-	for (unsigned k = 0; k < e->ngrants; k++) {
-		const struct rcap rc = rcap_named(e->grants[k]);
-		rcap_unoffer(&rc);
-	}
-	e->ngrants = 0;
 }
 
 err_t bind_unbind(unsigned i)

@@ -419,11 +419,13 @@ bool mesh_serve_until(bool (*cond)(unsigned), unsigned arg, uint64_t deadline)
 /*
  * Requests and their answers (remote.c, rcap.c, names.c, ...): the
  * request carries a fresh id, its answer echoes it. What a monitor does
- * for others while it waits only ever answers, with two exceptions: a
- * request from one of its own processes (moncall.c) may ask another core
- * while an ask of the monitor's own is outstanding, and an owner asked
- * to relay an object (rcap.c) sends the import and waits for its answer
- * inside the handler. So outstanding asks
+ * for others while it waits mostly answers, but a handler may ask in
+ * turn: a request from one of its own processes (moncall.c) may ask
+ * another core while an ask of the monitor's own is outstanding; an
+ * owner asked to relay an object (rcap.c) sends the import and waits for
+ * its answer; and handlers that end processes or channels (on_kill,
+ * on_unbind, on_bind's names) wait for revokes and agreements. So
+ * outstanding asks
  * are a small stack, and an answer is matched by its core, its message
  * and its id against all of them.
  */

@@ -89,6 +89,7 @@ static struct anchor {
 	uint64_t failed;	/* revoking: holders that answered with an error */
 	uint64_t dropping;	/* holders asked to give their import back (drop) */
 	uint64_t resent;	/* dropping, and sent an import again since */
+	uint16_t landed[MAX_MESH_CORES];	/* imports each core took, counted */
 } anchors[ANCHORS];
 
 static struct import {
@@ -100,6 +101,7 @@ static struct import {
 	uint64_t namers;	/* cores that may name it here: the owner, relayers */
 	unsigned offers;	/* grants offering it, not yet fetched (bind.c) */
 	bool given;		/* a copy went to a process (rcap_get) */
+	bool fresh;		/* sent again, for a gift or grant not here yet */
 	bool asked;		/* unheld sent; the owner's drop not yet here */
 } imports[IMPORTS];
 
@@ -226,22 +228,29 @@ static err_t send_from_anchor(struct anchor *a, unsigned to, unsigned via)
 	unsigned i = (unsigned)(a - anchors);
 	uint64_t id = ID(i, a->gen), bit = 1ull << to;
 	uint64_t was = a->holders & bit, was_resent = a->resent & bit;
+	uint16_t landed = a->landed[to];
 	struct frame_token t;
 	err_t err;
 
 	if (a->dropping & bit)
 		a->resent |= bit;
 	a->holders |= bit;
-	a->ever |= bit;
 	if ((err = kernel_frame_export(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), to, &t)) ||
 	    (err = import_via(to, id, &t, via))) {
-		/* Refused, or never sent: as it was. A timeout may still
-		 * bring the import there, so `to` stays a holder. */
-		if (anchor_of(id) == a && err != ERR_TIMEOUT) {
+		/* Refused, or never sent: as it was, unless another send
+		 * to `to` landed meanwhile (a relay while this waited). A
+		 * timeout may still bring the import there: it stays. */
+		if (anchor_of(id) == a && err != ERR_TIMEOUT && a->landed[to] == landed) {
 			a->holders = (a->holders & ~bit) | was;
 			a->resent = (a->resent & ~bit) | was_resent;
 		}
+		if (err == ERR_TIMEOUT && anchor_of(id) == a)
+			a->ever |= bit;
 		return err;
+	}
+	if (anchor_of(id) == a) {
+		a->landed[to]++;
+		a->ever |= bit;
 	}
 	return OK;
 }
@@ -273,7 +282,8 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	if ((err = cap_type_crosses(f.type)))
 		return err;
 	if ((im = import_for(&f)))	/* not ours: its owner sends it on */
-		return f.rights == im->rights ? relay(im, to, out) : ERR_CAP_RIGHTS;
+		return to == im->owner || f.rights == im->rights ? relay(im, to, out)
+								 : ERR_CAP_RIGHTS;
 	if (consvc_is_ring(f.base))
 		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
 	bool made = false;
@@ -465,7 +475,7 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t, 
 		return ERR_INVALID_ARG;
 	if ((im = import_of(from, id))) {
 		im->namers |= 1ull << via;
-		im->given = false;
+		im->fresh = true;		/* a drop now is refused: a gift comes */
 		return OK;
 	}
 	if ((err = setup()))
@@ -540,8 +550,10 @@ err_t rcap_offer(const struct rcap *r, unsigned from)
 	struct import *im;
 	err_t err = named_import(r, from, &im);
 
-	if (!err)
+	if (!err) {
 		im->offers++;			/* kept until the grant is fetched */
+		im->fresh = false;
+	}
 	return err;
 }
 
@@ -560,8 +572,10 @@ err_t rcap_get(const struct rcap *r, unsigned from, capaddr_t cn, uint64_t slot)
 	struct import *im;
 	err_t err = named_import(r, from, &im);
 
-	if (!err && !(err = cnode_copy(cn, slot, CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports))))))
+	if (!err && !(err = cnode_copy(cn, slot, CADDR(RCAP_CN, IMPORT_SLOT((unsigned)(im - imports)))))) {
 		im->given = true;	/* once it has none again, it goes back */
+		im->fresh = false;
+	}
 	return err;
 }
 
@@ -584,7 +598,9 @@ static err_t on_relay(struct idl_binding *b, uint64_t id, uint64_t rcap, uint32_
 		err = ERR_CAP_REMOTE;		/* being revoked: no new copies */
 	else if (!(a->holders >> from & 1))
 		err = ERR_CAP_RIGHTS;		/* it holds no copy to pass on */
-	else if (to >= mesh_cores() || to == from || to == me)
+	else if (to == me)
+		err = ERR_CAP_NOT_OWNER;	/* not back home: relay() says why */
+	else if (to >= mesh_cores() || to == from)
 		err = ERR_INVALID_ARG;
 	else				/* a wait inside a handler: mesh.c's exception */
 		err = send_from_anchor(a, to, from);
@@ -651,7 +667,8 @@ void rcap_collect(void)
 	collect_due = false;
 	for (unsigned i = 0; i < IMPORTS; i++) {
 		struct import *im = &imports[i];
-		if (!im->used || !im->given || im->offers || im->asked || !alone(IMPORT_SLOT(i)))
+		if (!im->used || !im->given || im->fresh || im->offers || im->asked ||
+		    !alone(IMPORT_SLOT(i)))
 			continue;
 		if (if_intermon_unheld_send(mesh_to(im->owner), im->id))
 			collect_due = true;	/* try again at the next look */
@@ -693,7 +710,7 @@ static err_t on_drop(struct idl_binding *b, uint64_t rcap)
 	if (im) {
 		unsigned slot = IMPORT_SLOT((unsigned)(im - imports));
 		im->asked = false;
-		if (!im->given || im->offers || !alone(slot))
+		if (!im->given || im->fresh || im->offers || !alone(slot))
 			err = ERR_CAP_REMOTE;	/* a copy made, sent again or offered since */
 		else if (!(err = cnode_delete(T_RCAPCN, slot)))
 			im->used = false;
