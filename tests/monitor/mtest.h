@@ -29,6 +29,8 @@ void scratch_reset(void);
  * until p has stopped (its exit status in *status) or MESH_WAIT_NS has
  * passed (ERR_TIMEOUT). */
 err_t serve_until_stopped(const struct proc *p, int *status);
+/* Serves this monitor's endpoint and the mesh for `ns`, whatever comes. */
+void serve_for(uint64_t ns);
 /* Tests (utest.c): uprog with `arg` on `core`, through remote.c on
  * another core (*r), as a child of this monitor here (*p), with what
  * remote.c gives (RAM, the boot image); and waiting for it to end (its

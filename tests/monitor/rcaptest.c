@@ -102,11 +102,6 @@ static bool test_ram_free(unsigned unused)
 	return cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096) == OK;
 }
 
-static bool never(unsigned unused)
-{
-	return false;
-}
-
 /* A process on `last` that maps a copy of frame F (with the magic in it). */
 static void start_watcher(unsigned last, struct rproc *p)
 {
@@ -166,7 +161,7 @@ TEST_CORES(an_import_no_process_holds_goes_back_to_its_owner, 2)
 	start_watcher(last, &p);
 	CHECK_ERR(remote_kill(&p), OK);
 	while (rcap_probe(last, &p.frame) == OK && sys_clock_ns() < deadline)
-		mesh_serve_until(never, 0, sys_clock_ns() + 10 * 1000 * 1000);
+		serve_for(10 * 1000 * 1000);
 	CHECK_ERR(rcap_probe(last, &p.frame), ERR_NOT_FOUND);	/* given back */
 	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
 	/* As a process would revoke it (MON_CAP_REVOKE), with the frame. */

@@ -39,6 +39,16 @@ static bool awaited_stopped(unsigned unused)
 	return proc_status(awaited, &st) != OK || (st & 0xFFFFFFFF) == DISP_STATE_STOPPED;
 }
 
+static bool never(unsigned unused)
+{
+	return false;
+}
+
+void serve_for(uint64_t ns)
+{
+	mesh_serve_until(never, 0, sys_clock_ns() + ns);
+}
+
 err_t serve_until_stopped(const struct proc *p, int *status)
 {
 	uint64_t st;

@@ -255,14 +255,19 @@ static err_t send_from_anchor(struct anchor *a, unsigned to, unsigned via)
 	return OK;
 }
 
-/* A holder's copy goes on to core `to` through the object's owner
- * (RELAY), which alone exports it: the holder proves nothing to `to`'s
- * kernel, the owner's kernel does. Not to the owner's core: a copy there
- * would come from the anchor and carry its owner's right to revoke. */
-static err_t relay(const struct import *im, unsigned to, struct rcap *out)
+/* A holder's copy (`cap`, as f) goes on to core `to` through the
+ * object's owner (RELAY), which alone exports it: the holder proves
+ * nothing to `to`'s kernel, the owner's kernel does. Not to the owner's
+ * core: a copy there would come from the anchor and carry its owner's
+ * right to revoke. Not with fewer rights than the import: the owner
+ * would hand on the import's. */
+static err_t relay(const struct import *im, const struct cap_info *f, unsigned to,
+		   struct rcap *out)
 {
 	if (to == im->owner)
 		return ERR_CAP_NOT_OWNER;	/* its owner's processes get it there */
+	if (f->rights != im->rights)
+		return ERR_CAP_RIGHTS;
 	*out = (struct rcap){ .owner = im->owner, .id = im->id };
 	return rcap_relay_raw(im->owner, im->id, to);
 }
@@ -282,8 +287,7 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	if ((err = cap_type_crosses(f.type)))
 		return err;
 	if ((im = import_for(&f)))	/* not ours: its owner sends it on */
-		return to == im->owner || f.rights == im->rights ? relay(im, to, out)
-								 : ERR_CAP_RIGHTS;
+		return relay(im, &f, to, out);
 	if (consvc_is_ring(f.base))
 		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
 	bool made = false;
