@@ -32,7 +32,7 @@ err_t export_mint(unsigned kind, uint64_t dest, uint64_t base, uint64_t size, un
 	struct core *c = this_core();
 	err_t err;
 
-	if (dest >= machine.ncores || (dest == c->id && kind == TOKEN_FRAME))
+	if (dest >= machine.ncores || (dest == c->id && kind != TOKEN_TABLE))
 		return ERR_INVALID_ARG;
 	struct frame_token t = {
 		.owner = c->id, .dest = (uint32_t)dest, .base = base, .size = size,

@@ -7,6 +7,7 @@
  */
 #include <kpi/topology.h>
 #include "lib/string.h"
+#include "lib/token.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/screen.h"
@@ -162,9 +163,10 @@ static uint64_t perform_notify_mint(struct cte *c, const union invoke_args *x)
 
 /*
  * EXPORT_FRAME (frame caddr, dest core, token out): the owner's
- * half of moving a Frame to another core: a token that lets core `dest`'s
- * kernel make a capability to this Frame's memory, with its rights
- * (lib/token.h). Only a Frame of this core's own memory, and only its
+ * half of moving a Frame, or RAM, to another core: a token that lets core
+ * `dest`'s kernel make a capability of the same type to its memory, with
+ * its rights (lib/token.h; TOKEN_RAM for RAM, which the other core can
+ * copy but not retype: CAPF_IMPORT). Only of this core's own memory, and only its
  * anchor: the copy its monitor marked with EXPORT_CAP_REMOTE, which
  * neither it nor anything above it can be deleted or revoked while the
  * mark stands, so the memory cannot become something else under the
@@ -177,7 +179,7 @@ static err_t decode_frame_export(struct cte *c, const uint64_t a[5], union invok
 
 	if (err)
 		return err;
-	if (f->cap.type != CAP_FRAME)
+	if (f->cap.type != CAP_FRAME && f->cap.type != CAP_RAM)
 		return ERR_CAP_WRONG_TYPE;
 	if (a[1] >= machine.ncores || a[1] == this_core()->id)
 		return ERR_INVALID_ARG;
@@ -194,13 +196,14 @@ static err_t perform_frame_export(struct cte *c, const union invoke_args *x, uin
 {
 	const struct cte *f = x->cap_value.c;
 
-	return export_mint(TOKEN_FRAME, x->cap_value.v[0], f->cap.base, f->cap.size,
-			   f->cap.rights, x->cap_value.v[1]);
+	return export_mint(f->cap.type == CAP_RAM ? TOKEN_RAM : TOKEN_FRAME, x->cap_value.v[0],
+			   f->cap.base, f->cap.size, f->cap.rights, x->cap_value.v[1]);
 }
 
 /* EXPORT_FRAME_IMPORT (CNode caddr, dest slot, token): the receiving
- * half. The new capability is a root here; the owner's monitor keeps the
- * anchor marked until every core has deleted its copies. */
+ * half. The new capability, a Frame or RAM as the token says, is a root
+ * here with CAPF_IMPORT; the owner's monitor keeps the anchor marked until
+ * every core has deleted its copies. */
 static err_t decode_frame_import(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
 	x->import.token = a[2];
@@ -213,12 +216,13 @@ static err_t decode_frame_import(struct cte *c, const uint64_t a[5], union invok
 static err_t perform_frame_import(struct cte *c, const union invoke_args *x, uint64_t *ret)
 {
 	struct frame_token t;
-	err_t err = export_take(TOKEN_FRAME, x->import.token, &t);
+	err_t err = export_take(TOKEN_CAP, x->import.token, &t);
 
 	if (err)
 		return err;
-	struct cap f = { .type = CAP_FRAME, .rights = (uint8_t)t.rights, .base = t.base, .size = t.size };
-	cap_install_root(x->import.dst, &f);	/* not zeroed: it is shared memory */
+	struct cap f = { .type = t.kind == TOKEN_RAM ? CAP_RAM : CAP_FRAME,
+			 .rights = (uint8_t)t.rights, .base = t.base, .size = t.size };
+	cap_install_import(x->import.dst, &f);	/* not zeroed: it is shared memory */
 	return OK;
 }
 

@@ -229,12 +229,16 @@ static err_t check_send_cap(struct dcb *me, uint32_t flags)
 		return err;
 	if (cap_is_empty(c))
 		return ERR_CAP_EMPTY;
-	if (!(flags & LMP_GIVE) && !(cap_type_flags(c->cap.type) & CT_COPY))
+	if (!(flags & LMP_GIVE) && !cap_copyable(c))
 		return ERR_CAP_NOT_COPYABLE;
 	return OK;
 }
 
-/* The slot me offers for a capability, if any: there and empty. */
+/* The slot me offers for a capability, if any: there and empty, or the
+ * slot of the capability it gives (LMP_GIVE), which the send empties
+ * before any reply comes: a refusal can give it back where it was. Were
+ * it not emptied (the receiver took no capability), the reply's finds
+ * the slot in use and is not delivered (cap_transfer). */
 static err_t check_recv_slot(struct dcb *me, uint32_t flags)
 {
 	struct cte *c;
@@ -244,6 +248,8 @@ static err_t check_recv_slot(struct dcb *me, uint32_t flags)
 		return OK;
 	if ((err = slot_of(me, me->regs.rsi >> 32, &c)))
 		return err;
+	if ((flags & LMP_GIVE) && (uint32_t)(me->regs.rsi >> 32) == (uint32_t)(me->regs.rdi >> 32))
+		return OK;
 	return cap_is_empty(c) ? OK : ERR_CAP_SLOT_IN_USE;
 }
 

@@ -86,6 +86,18 @@ void cap_install_root(struct cte *dst, const struct cap *cap)
 	dst->cap.flags = 0;
 }
 
+void cap_install_import(struct cte *dst, const struct cap *cap)
+{
+	cap_install_root(dst, cap);
+	dst->cap.flags = CAPF_IMPORT;
+}
+
+bool cap_copyable(const struct cte *c)
+{
+	return (cap_type_flags(c->cap.type) & CT_COPY) ||
+	       (c->cap.type == CAP_RAM && (c->cap.flags & CAPF_IMPORT));
+}
+
 err_t cap_set_remote(struct cte *c, bool on)
 {
 	if (cap_is_empty(c))
@@ -154,13 +166,15 @@ static bool names_same(const struct cte *other, const struct cte *c)
 /*
  * A copy's parent names the same object, and every child of a non-RAM
  * capability is a copy; the remaining copies are adjacent siblings (see
- * the top of the file). RAM is never copied, so its children never count.
+ * the top of the file). RAM of this core's own is never copied, so its
+ * children never count; imported RAM is never retyped here, so its
+ * children are all copies (CAPF_IMPORT).
  */
 bool cap_is_last(const struct cte *c)
 {
 	if (names_same(c->parent, c))
 		return false;
-	if (c->cap.type != CAP_RAM && c->first_child)
+	if ((c->cap.type != CAP_RAM || (c->cap.flags & CAPF_IMPORT)) && c->first_child)
 		return false;
 	return !names_same(c->prev, c) && !names_same(c->next, c);
 }
@@ -332,7 +346,7 @@ err_t cap_copy_check(const struct cte *dst, const struct cte *src)
 {
 	if (cap_is_empty(src))
 		return ERR_CAP_EMPTY;
-	if (!(cap_type_flags(src->cap.type) & CT_COPY))
+	if (!cap_copyable(src))
 		return ERR_CAP_NOT_COPYABLE;
 	if (!cap_is_empty(dst))
 		return ERR_CAP_SLOT_IN_USE;
@@ -350,7 +364,7 @@ static void copy_into(struct cte *dst, struct cte *src, uint8_t rights, uint64_t
 {
 	dst->cap = src->cap;
 	dst->cap.rights = rights;
-	dst->cap.flags = 0;
+	dst->cap.flags = src->cap.flags & CAPF_IMPORT;	/* not REMOTE: the anchor's alone */
 	dst->cap.word = word;
 	append_child(src, last_child(src), dst);
 }
@@ -440,6 +454,8 @@ static err_t retype_check_src(const struct cte *src, unsigned type, unsigned cou
 		return ERR_CAP_EMPTY;
 	if (src->cap.type != CAP_RAM)
 		return ERR_CAP_WRONG_TYPE;
+	if (src->cap.flags & CAPF_IMPORT)
+		return ERR_CAP_NOT_OWNER;	/* its owner retypes it (CAPF_IMPORT) */
 	if (!(src->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	if (!(cap_type_flags(type) & CT_RETYPE))

@@ -58,6 +58,15 @@ struct cap {
  * anchor: monitors keep anchors in a CNode they never give away or delete.
  */
 #define CAPF_REMOTE	2u
+/*
+ * Made from another core's export token (cap_install_import), or copied
+ * from such a capability: its memory is in another core's share, whose
+ * owner orders what becomes of it. Copies inherit the flag. Imported RAM
+ * may be copied (every copy only names memory) and is never retyped here
+ * (ERR_CAP_NOT_OWNER): its owner's monitor retypes it for the holders, so
+ * one tree, the owner's, sees every child (usr/monitor/rcap.c).
+ */
+#define CAPF_IMPORT	4u
 
 /*
  * The mapping record of a mappable capability: where it is mapped, if
@@ -118,6 +127,12 @@ err_t cnode_slot(const struct cap *cn, uint64_t slot, struct cte **out);
  * cap_is_last() cannot see them. The root starts with no flags.
  */
 void cap_install_root(struct cte *dst, const struct cap *cap);
+/* The same, for a capability made from another core's export token: the
+ * root starts with CAPF_IMPORT. */
+void cap_install_import(struct cte *dst, const struct cap *cap);
+/* May c be copied (cap_copy, an LMP transfer that is not a move)? Its type
+ * says so (CT_COPY), or it is imported RAM (CAPF_IMPORT). */
+bool cap_copyable(const struct cte *c);
 
 /*
  * Retype: makes `count` objects of `type`, each `objsize` bytes (ignored for
@@ -125,8 +140,8 @@ void cap_install_root(struct cte *dst, const struct cap *cap);
  * starting `offset` bytes into it, into empty slots dst[0..count). The
  * objects' memory is zeroed (RAM is not: it is zeroed when typed). Errors,
  * checked in this order:
- * ERR_CAP_EMPTY, ERR_CAP_WRONG_TYPE (src not RAM), ERR_CAP_RIGHTS (src
- * lacks WRITE), ERR_RETYPE_TYPE, ERR_INVALID_ARG (count 0 or more than
+ * ERR_CAP_EMPTY, ERR_CAP_WRONG_TYPE (src not RAM), ERR_CAP_NOT_OWNER (src
+ * is imported: CAPF_IMPORT), ERR_CAP_RIGHTS (src lacks WRITE), ERR_RETYPE_TYPE, ERR_INVALID_ARG (count 0 or more than
  * 4096), ERR_RETYPE_ALIGN (size or offset invalid for the type: offset and
  * every object 4 KiB aligned, except ENDPOINT at 64 bytes; RAM and FRAME
  * sizes a non-zero multiple of 4 KiB; CNODE a power of two slots >=

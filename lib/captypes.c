@@ -57,8 +57,7 @@ static const struct crossing {
 	const char *why;
 } crossings[CAP_TYPE_COUNT] = {
 	[CAP_NULL] = { ERR_CAP_EMPTY, "an empty slot names nothing" },
-	[CAP_RAM] = { ERR_UNSUPPORTED,
-		      "RAM would need its owner to order retypes on every core (a distributed retype), not built" },
+	[CAP_RAM] = { OK, "given, not copied: its owner's monitor takes it and alone retypes it, for every holder" },
 	[CAP_FRAME] = { OK, "memory any core can map: its owner's kernel mints a token for the import" },
 	[CAP_DEVFRAME] = { ERR_UNSUPPORTED,
 			   "device memory is in no core's share, so no kernel mints a token for it" },

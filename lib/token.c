@@ -18,14 +18,16 @@ err_t token_check(const struct frame_token *t, const struct sipkey *key, unsigne
 {
 	if (token_mac(t, key) != t->mac)
 		return ERR_BAD_TOKEN;
-	if (t->kind != kind || t->owner >= ncores || t->dest != me)
+	bool cap = t->kind == TOKEN_FRAME || t->kind == TOKEN_RAM;
+
+	if ((kind == TOKEN_CAP ? !cap : t->kind != kind) || t->owner >= ncores || t->dest != me)
 		return ERR_BAD_TOKEN;
-	/* A frame imported from this core would be a second root of memory
-	 * its own tree already holds; a table may be this core's (a span
-	 * here too). */
-	if (kind == TOKEN_FRAME && t->owner == me)
+	/* A frame or RAM imported from this core would be a second root of
+	 * memory its own tree already holds; a table may be this core's (a
+	 * span here too). */
+	if (cap && t->owner == me)
 		return ERR_BAD_TOKEN;
-	if (kind == TOKEN_TABLE && (t->size != CAP_PAGE_SIZE || t->rights))
+	if (t->kind == TOKEN_TABLE && (t->size != CAP_PAGE_SIZE || t->rights))
 		return ERR_BAD_TOKEN;
 	if (!t->size || (t->base | t->size) & (CAP_PAGE_SIZE - 1) || t->base + t->size < t->base ||
 	    t->rights & ~(uint32_t)CAP_RIGHTS_ALL)

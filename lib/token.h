@@ -36,12 +36,15 @@
 /* The MAC of everything in the token before it. */
 uint64_t token_mac(const struct frame_token *t, const struct sipkey *key);
 
+/* token_check's `kind` for EXPORT_FRAME_IMPORT: a Frame's or a RAM's. */
+#define TOKEN_CAP		0xFFu
+
 /*
- * Is `t` a token of `kind` that core `me` (of `ncores`) may take now,
- * having taken tokens from t->owner up to sequence number `seen`? OK;
- * ERR_BAD_TOKEN when the MAC does not match or the token is malformed
- * (another kind, no such owner, a frame's owner is `me`, not for `me`, a size of
- * 0, a base or size not page-aligned or wrapping, rights outside
+ * Is `t` a token of `kind` (TOKEN_CAP: of TOKEN_FRAME or TOKEN_RAM) that
+ * core `me` (of `ncores`) may take now, having taken tokens from t->owner
+ * up to sequence number `seen`? OK; ERR_BAD_TOKEN when the MAC does not
+ * match or the token is malformed (another kind, no such owner, a frame's
+ * or RAM's owner is `me`, not for `me`, a size of 0, a base or size not page-aligned or wrapping, rights outside
  * CAP_RIGHTS_ALL; for a table, a size other than a page or any rights);
  * ERR_TOKEN_USED when t->seq <= seen.
  */

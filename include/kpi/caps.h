@@ -163,7 +163,9 @@ enum cap_method {
 				 * capability for doorbell `slot` of `core` */
 	/* Export: capabilities between cores (usr/monitor/rcap.c, span.c). */
 	EXPORT_FRAME_IMPORT,	/* (CNode caddr, dest slot, const struct
-				 * frame_token *): a Frame capability, a new root,
+				 * frame_token *): a Frame capability (RAM for a
+				 * TOKEN_RAM), a new root with CAPF_IMPORT (lib/cap.h:
+				 * imported RAM is copied, never retyped here),
 				 * for the memory and rights the token names, which
 				 * another core's kernel minted for this core
 				 * (EXPORT_FRAME); each token is taken once
@@ -210,8 +212,9 @@ enum cap_method {
 				 * tlb_pages); a shootdown's remote flush */
 	EXPORT_FRAME,		/* (frame caddr, dest core, struct frame_token *out):
 				 * a token by which core `dest` may import this
-				 * Frame (its memory and rights): the Frame must be
-				 * in this core's share (ERR_CAP_NOT_OWNER) and
+				 * Frame or RAM (its memory and rights; TOKEN_RAM
+				 * for RAM): it must be in this core's share
+				 * (ERR_CAP_NOT_OWNER; else ERR_CAP_WRONG_TYPE) and
 				 * marked with EXPORT_CAP_REMOTE, so that it stays
 				 * put while other cores may hold it
 				 * (ERR_NOT_ANCHORED) */
@@ -391,12 +394,13 @@ struct disp_info {
  * padding: the MAC covers the 40 bytes before it. */
 #define TOKEN_FRAME		0	/* a Frame capability's memory */
 #define TOKEN_TABLE		1	/* a PDPT of a spanned address space */
+#define TOKEN_RAM		2	/* a RAM capability's memory (its owner retypes it) */
 struct frame_token {
 	uint32_t owner;		/* the core whose share holds the memory */
 	uint32_t dest;		/* the one core that may take it */
 	uint64_t base, size;	/* physical, page-aligned (a table: one page) */
-	uint32_t rights;	/* TOKEN_FRAME: CAP_RIGHT_*, the capability's; else 0 */
-	uint32_t kind;		/* TOKEN_FRAME or TOKEN_TABLE */
+	uint32_t rights;	/* TOKEN_FRAME, TOKEN_RAM: CAP_RIGHT_*, the capability's; else 0 */
+	uint32_t kind;		/* TOKEN_FRAME, TOKEN_TABLE or TOKEN_RAM */
 	uint64_t seq;		/* from `owner` to `dest`: 1, 2, ... */
 	uint64_t mac;		/* made with a key only the kernels know */
 };

@@ -24,7 +24,9 @@
  * with LMP_GIVE, moved (RAM can only be given). It is transferred at the
  * rendezvous; if by then it is gone or the receiver offered no empty
  * slot, the words still arrive and LMP_INFO_CAP_ERR says why the
- * capability did not.
+ * capability did not. A CALL that gives a capability may offer the same
+ * slot for its reply's (a server that does not take it can give it
+ * back): the rendezvous empties it first.
  *
  * Call and reply: a receiver that takes a CALL (or a fault) owes one
  * reply, which SYS_LMP_REPLY or SYS_LMP_REPLY_RECV sends straight to the

@@ -162,9 +162,11 @@ CHECKER static void on_delete(struct cte *c, bool last)
 	const struct cap *k = &c->cap;
 
 	FI_CHECK(!empty(c) && k->type < CAP_TYPE_COUNT, "deleting an empty or bad slot");
-	FI_CHECK(!(k->flags & ~(CAPF_ZOMBIE | CAPF_REMOTE)), "flags 0x%x", k->flags);
+	FI_CHECK(!(k->flags & ~(CAPF_ZOMBIE | CAPF_REMOTE | CAPF_IMPORT)), "flags 0x%x", k->flags);
 	if (k->type == CAP_RAM) {
-		FI_CHECK(last, "a RAM capability that is not its RAM's only one");
+		/* Imported RAM has copies (only its owner retypes it). */
+		FI_CHECK(last || (k->flags & CAPF_IMPORT),
+			 "a RAM capability that is not its RAM's only one");
 		return;
 	}
 	if (!has_memory(k->type) || !in_own(k->base, k->size))
@@ -380,8 +382,15 @@ CHECKER static void check_slot(const struct cte *s)
 {
 	const struct cap *k = &s->cap;
 
-	FI_CHECK(k->type < CAP_TYPE_COUNT && !(k->flags & ~CAPF_REMOTE) && !(k->rights & ~CAP_RIGHTS_ALL),
+	FI_CHECK(k->type < CAP_TYPE_COUNT && !(k->flags & ~(CAPF_REMOTE | CAPF_IMPORT)) &&
+		 !(k->rights & ~CAP_RIGHTS_ALL),
 	      "a slot with type %u, flags 0x%x, rights 0x%x", k->type, k->flags, k->rights);
+	/* An import (and its copies) names another core's memory, as a
+	 * Frame or RAM; nothing of this core's own is one. */
+	FI_CHECK(!(k->flags & CAPF_IMPORT) ||
+		 ((k->type == CAP_FRAME || k->type == CAP_RAM) && !in_own(k->base, k->size)),
+		 "an import of type %u of this core's own memory at 0x%llx", k->type,
+		 (unsigned long long)k->base);
 	check_links(s);
 	check_parent(s);
 	check_object(s);

@@ -6,6 +6,9 @@
  * cannot be retyped; the destruction of a CNode deletes a flagged slot in
  * it anyway (the documented limitation); and the search for a flag below
  * a capability walks a 10000-deep tree on a 128 KiB stack.
+ * CAPF_IMPORT: an import's copies and mints keep it; imported RAM may be
+ * copied but not retyped (ERR_CAP_NOT_OWNER), while RAM of one's own is
+ * still not copyable.
  * Fixtures: cap_fixture.h.
  */
 #include <pthread.h>
@@ -356,4 +359,47 @@ TEST(remote_deep_chain_then_a_flagged_sibling)
 	CHECK(S[1].next == &S[DEEP + 1]);
 	on_small_stack(deep_then_beside);
 	CHECK(all_links_ok());
+}
+
+/* ---- CAPF_IMPORT ---- */
+
+TEST(imported_ram_is_copied_but_retyped_only_by_its_owner)
+{
+	struct cte *ram = setup();
+	struct cap r = mkcap(CAP_RAM, CAP_RIGHTS_ALL, 0, 64 * PG);
+
+	r.flags = CAPF_REMOTE;		/* a root starts with no flag but the import's */
+	cap_install_import(&S[0], &r);
+	CHECK_EQ(S[0].cap.flags, CAPF_IMPORT);
+	CHECK(cap_copyable(&S[0]) && !cap_copyable(ram));
+	CHECK_EQ(cap_copy(&S[1], &S[0]), OK);
+	CHECK_EQ(S[1].cap.flags, CAPF_IMPORT);
+	CHECK_EQ(cap_mint(&S[2], &S[1], CAP_RIGHT_READ, 0), OK);
+	CHECK_EQ(S[2].cap.flags, CAPF_IMPORT);
+	CHECK_EQ(cap_move(&S[3], &S[2]), OK);
+	CHECK_EQ(S[3].cap.flags, CAPF_IMPORT);
+	/* Its children are copies: the import is not the last while they
+	 * are there (what its monitor asks before giving it back). */
+	CHECK(!cap_is_last(&S[0]) && !cap_is_last(&S[1]) && !cap_is_last(&S[3]));
+	/* Nothing is made from it here, by any copy; nothing changes. */
+	for (unsigned i = 0; i < 4; i++) {
+		if (i == 2)
+			continue;
+		CHECK_ERR(cap_retype_check(&S[i], CAP_FRAME, 0, PG, 1, &S[10]), ERR_CAP_NOT_OWNER);
+		CHECK_ERR(cap_retype(&S[i], CAP_FRAME, 0, PG, 1, &S[10]), ERR_CAP_NOT_OWNER);
+	}
+	CHECK(cap_is_empty(&S[10]));
+	/* RAM of this core's own is still given, never copied. */
+	CHECK_ERR(cap_copy(&S[11], ram), ERR_CAP_NOT_COPYABLE);
+	CHECK_EQ(cap_retype(ram, CAP_RAM, 0, PG, 1, &S[12]), OK);
+	CHECK_EQ(S[12].cap.flags, 0);
+	CHECK_ERR(cap_copy(&S[13], &S[12]), ERR_CAP_NOT_COPYABLE);
+	/* An imported Frame keeps the flag in its copies too. */
+	struct cap f = mkcap(CAP_FRAME, CAP_RIGHTS_ALL, 0, PG);
+	cap_install_import(&S[20], &f);
+	CHECK_EQ(cap_copy(&S[21], &S[20]), OK);
+	CHECK_EQ(S[21].cap.flags, CAPF_IMPORT);
+	CHECK_EQ(cap_revoke(&S[0]), OK);
+	CHECK(cap_is_empty(&S[1]) && cap_is_empty(&S[3]));
+	CHECK(cap_is_last(&S[0]));
 }

@@ -147,3 +147,35 @@ TEST(table_tokens_name_one_page_and_are_no_frame_tokens)
 	t.mac = token_mac(&t, &key);
 	CHECK_EQ(token_check(&t, &key, TOKEN_TABLE, 1, 4, 0), OK);
 }
+
+/* A RAM token (TOKEN_RAM) from core 1 to core 2. */
+static struct frame_token ram(unsigned owner, unsigned kind)
+{
+	struct frame_token t = good();
+
+	t.owner = owner;
+	t.kind = kind;
+	t.mac = token_mac(&t, &key);
+	return t;
+}
+
+TEST(a_capability_import_takes_a_frame_or_ram_token_and_nothing_else)
+{
+	struct frame_token t = ram(1, TOKEN_RAM);
+
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 0), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_RAM, 2, 4, 0), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_FRAME, 2, 4, 0), ERR_BAD_TOKEN);
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 5), ERR_TOKEN_USED);
+	t = good();
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 0), OK);
+	CHECK_EQ(token_check(&t, &key, TOKEN_RAM, 2, 4, 0), ERR_BAD_TOKEN);
+	t = table(4096, 0);	/* a table is no capability's memory */
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 0), ERR_BAD_TOKEN);
+	t = ram(2, TOKEN_RAM);	/* RAM of this core's own share */
+	t.dest = 2;
+	t.mac = token_mac(&t, &key);
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 0), ERR_BAD_TOKEN);
+	t = ram(1, 7);		/* no such kind */
+	CHECK_EQ(token_check(&t, &key, TOKEN_CAP, 2, 4, 0), ERR_BAD_TOKEN);
+}

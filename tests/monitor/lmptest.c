@@ -113,8 +113,16 @@ TEST(lmp_errors)
 	/* The capability to send: RAM is only given; an empty slot is not one. */
 	CHECK_ERR(lmp_send(EP, nb | LMP_SEND_CAP, SCRATCH(5), w), ERR_CAP_NOT_COPYABLE);
 	CHECK_ERR(lmp_send(EP, nb | LMP_SEND_CAP, SCRATCH(9), w), ERR_CAP_EMPTY);
-	/* The slot for one to receive must be empty. */
+	/* The slot for one to receive must be empty, but for a call's that
+	 * gives the capability in it (the send empties it first): no
+	 * partner here, so that call gets as far as waiting. */
 	CHECK_ERR(lmp_recv(EP, nb | LMP_RECV_CAP, SCRATCH(2), &m), ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(lmp_call(EP, nb | LMP_SEND_CAP | LMP_RECV_CAP, SCRATCH(2), SCRATCH(2), w, &m),
+		  ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(lmp_call(EP, nb | LMP_SEND_CAP | LMP_RECV_CAP, SCRATCH(2), SCRATCH(3), w, &m),
+		  ERR_CAP_SLOT_IN_USE);
+	CHECK_ERR(lmp_call(EP, nb | LMP_SEND_CAP | LMP_GIVE | LMP_RECV_CAP, SCRATCH(5), SCRATCH(5),
+			   w, &m), ERR_WOULD_BLOCK);
 	/* Flags that mean nothing, or nothing here. */
 	CHECK_ERR(lmp_send(EP, nb | 0x100, 0, w), ERR_INVALID_ARG);
 	CHECK_ERR(lmp_send(EP, nb | LMP_GIVE, 0, w), ERR_INVALID_ARG);

@@ -11,10 +11,10 @@
 
 /* A request on endpoint `ep` (CPTR_MONITOR, or a channel end's control
  * endpoint), as mon_call_cap. */
-static err_t call_on(capaddr_t ep, const uint64_t w[4], capaddr_t cap, capaddr_t slot,
-		     uint64_t reply[4], err_t *cap_err)
+static err_t call_flags(capaddr_t ep, unsigned give, const uint64_t w[4], capaddr_t cap,
+			capaddr_t slot, uint64_t reply[4], err_t *cap_err)
 {
-	unsigned flags = (cap ? LMP_SEND_CAP : 0) | (slot ? LMP_RECV_CAP : 0);
+	unsigned flags = (cap ? LMP_SEND_CAP | give : 0) | (slot ? LMP_RECV_CAP : 0);
 	struct lmp_msg m;
 	err_t err = lmp_call(ep, flags, cap, slot, w, &m);
 
@@ -23,6 +23,25 @@ static err_t call_on(capaddr_t ep, const uint64_t w[4], capaddr_t cap, capaddr_t
 		return err;
 	memcpy(reply, m.w, 4 * sizeof(reply[0]));
 	return (err_t)m.w[0];
+}
+
+static err_t call_on(capaddr_t ep, const uint64_t w[4], capaddr_t cap, capaddr_t slot,
+		     uint64_t reply[4], err_t *cap_err)
+{
+	return call_flags(ep, 0, w, cap, slot, reply, cap_err);
+}
+
+/* A call that brings `cap` to the monitor: a copy, or, for what cannot be
+ * copied (RAM of this core's own: its kernel refuses before anything is
+ * sent), the capability itself, which the monitor keeps only if the
+ * request takes it and otherwise gives back into the same slot. */
+static err_t call_bringing(const uint64_t w[4], capaddr_t cap, uint64_t reply[4], err_t *cap_err)
+{
+	err_t err = call_on(CPTR_MONITOR, w, cap, 0, reply, cap_err);
+
+	if (err == ERR_CAP_NOT_COPYABLE && cap)
+		err = call_flags(CPTR_MONITOR, LMP_GIVE, w, cap, cap, reply, cap_err);
+	return err;
 }
 
 err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
@@ -216,7 +235,9 @@ err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
 	w[3] = arg;
 	r[3] = MON_NO_TOKEN;
-	err = mon_call_cap(w, o->give, 0, r, &cap_err);
+	/* RAM of this process's own is given, not copied (no copy of it may
+	 * be made): it leaves the caller, and a refusal brings it back. */
+	err = call_bringing(w, o->give, r, &cap_err);
 	if (o->token)
 		*o->token = r[3];	/* sent ahead, even if the spawn failed */
 	if (err)
@@ -423,11 +444,20 @@ err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
 {
 	const uint64_t w[4] = { MON_CAP_REVOKE, token };
 	uint64_t r[4] = { 0 };
-	err_t cap_err, err = mon_call_cap(w, frame, 0, r, &cap_err);
+	err_t cap_err, err = call_bringing(w, frame, r, &cap_err);	/* RAM comes back */
 
 	if (cores)		/* also after an error: the copies that did go */
 		*cores = r[1];
 	return err;
+}
+
+err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t slot)
+{
+	const uint64_t w[4] = { MON_RAM_RETYPE, offset, bytes };
+	uint64_t r[4];
+	err_t cap_err, err = mon_call_cap(w, ram, slot, r, &cap_err);
+
+	return err ? err : cap_err;
 }
 
 err_t mon_unbind(capaddr_t ctl)

@@ -438,6 +438,19 @@ static struct binding *ctl_end(uint64_t badge)
 	return &bindings[b];
 }
 
+err_t bind_reply_slot(capaddr_t *cn, uint64_t *slot, capaddr_t *at)
+{
+	err_t err = setup();
+
+	if (err)
+		return err;
+	cnode_delete(T_BINDCN, GIVE_SLOT);
+	*cn = T_BINDCN;
+	*slot = GIVE_SLOT;
+	*at = SLOT(GIVE_SLOT);
+	return OK;
+}
+
 bool bind_gives_away(capaddr_t give)
 {
 	return give == SLOT(GIVE_SLOT);

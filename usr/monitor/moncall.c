@@ -17,7 +17,9 @@
  * monitor sends it ahead (rcap_copy: this core stays its owner), fwd
  * names it, the target's monitor gives the child a copy of its import,
  * and the answer's third word is the id under which the caller revokes
- * the copies (mon_cap_revoke). A gift that is itself a copy of another
+ * the copies (mon_cap_revoke). RAM of this core's own comes given (it
+ * cannot be copied) and is taken (rcap_move); RAM a request brought and
+ * did not take goes back in the reply (moncall_handle). A gift that is itself a copy of another
  * core's Frame is sent on by that core, its owner (rcap.c, relay), and
  * its caller gets no id to revoke (MON_NO_TOKEN): the owner's revoke
  * takes it. Any other type is refused with the error
@@ -297,10 +299,10 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 	if (core == me)
 		return serve_here(me, w, r, gift);
 	if (gift) {
-		/* The gift goes ahead (only a Frame can: rcap.c). The spawn
-		 * may still fail; the answer names the copy all the same, so
-		 * that its sender can revoke it. */
-		if ((err = rcap_copy(gift, core, &sent)))
+		/* The gift goes ahead (a Frame, or RAM, which is taken:
+		 * rcap.c). The spawn may still fail; the answer names it all
+		 * the same, so that its sender can revoke it. */
+		if ((err = rcap_move(CPTR_TASKCN, CADDR_L2(gift), gift, core, &sent)))
 			return err;
 		sends_gift = true;
 	}
@@ -336,6 +338,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 		return ERR_CAP_RIGHTS;		/* only on an end's control endpoint */
 	if (op == MON_CAP_REVOKE)
 		return rcap_revoke_request(w, has_cap, r);
+	if (op == MON_RAM_RETYPE)
+		return rcap_retype_request(w, has_cap, give);
 	if (!named_core_op(op) || core == me)
 		return serve_here(me, q, r, 0);
 	return forward(q, 0, false, 0, r);
@@ -405,6 +409,14 @@ static err_t on_fwd_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t
 	return OK;
 }
 
+/* Is `give` made for the reply alone, so that the reply moves it? What
+ * bind.c made for it, and what came with the request (T_MONCAP, deleted
+ * after the reply anyway): RAM given back, which cannot be copied. */
+static bool gives_away(capaddr_t give)
+{
+	return give == T_MONCAP || bind_gives_away(give);
+}
+
 void moncall_handle(const struct lmp_msg *m)
 {
 	uint64_t r[LMP_WORDS] = { 0 };
@@ -426,7 +438,12 @@ void moncall_handle(const struct lmp_msg *m)
 	else
 		r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
 	mesh_rings_only(false);
+	/* RAM of this core's own that came with the request was given (no
+	 * copy of it can be made); if the request did not take it, it goes
+	 * back, into the slot it came from (the library asks for that). */
+	if (!give && (m->info & LMP_INFO_CAP) && rcap_own_ram(T_MONCAP))
+		give = T_MONCAP;
 	/* What bind.c made for this reply alone is moved, not copied: a
 	 * fetched import's copy left here would keep it from going back. */
-	lmp_reply(give ? LMP_SEND_CAP | (bind_gives_away(give) ? LMP_GIVE : 0) : 0, give, r);
+	lmp_reply(give ? LMP_SEND_CAP | (gives_away(give) ? LMP_GIVE : 0) : 0, give, r);
 }

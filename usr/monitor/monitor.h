@@ -170,6 +170,8 @@ struct rproc {
 struct remote_gifts {
 	bool frame;
 	capaddr_t frame_cap;
+	const struct rcap *object;	/* instead of frame_cap: an object this core
+					 * anchors already (rcap_send), e.g. RAM it gave */
 	bool bell;
 	unsigned bell_core, bell_slot;
 };
@@ -224,6 +226,22 @@ void rcap_unoffer(const struct rcap *r);
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *r);
 err_t rcap_revoke_within(uint64_t base, uint64_t size);
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
+/* RAM across cores (rcap.c): rcap_move takes RAM into its anchor (it is
+ * given, never copied: rcap_copy of it is ERR_CAP_NOT_COPYABLE), and the
+ * holders' kernels refuse to retype their imports (ERR_CAP_NOT_OWNER).
+ * rcap_retype, on a holder of RAM r, asks its owner for a Frame of
+ * `bytes` at `offset` into it (ERR_RETYPE_OVERLAP if any core has one
+ * there already), and puts a copy of its import at slot `slot` of CNode
+ * `cn`; *frame names it. rcap_send, on the owner, sends object r, which
+ * it anchors, to core `to` (moved RAM leaves no capability to copy). */
+err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr_t cn,
+		  uint64_t slot, struct rcap *frame);
+err_t rcap_send(const struct rcap *r, unsigned to);
+/* MON_RAM_RETYPE (w[1] offset, w[2] bytes; the RAM at T_MONCAP): the
+ * Frame is at *give for the reply. */
+err_t rcap_retype_request(const uint64_t *w, bool has_cap, capaddr_t *give);
+/* Is the capability at `cap` RAM of this core's own (no import's copy)? */
+bool rcap_own_ram(capaddr_t cap);
 err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to);
 /* Giving back (rcap.c): rcap_process_ending(true) when a process is
  * about to be destroyed, (false) when proc_ending is done; the next
@@ -390,8 +408,11 @@ void bind_proc_ending(uint64_t base, uint64_t size);
 err_t bind_ctl_request(uint64_t badge, const uint64_t *w, bool has_cap, uint64_t *r,
 		       capaddr_t *give);
 /* Is `give` (a reply's capability from bind_request or bind_ctl_request)
- * made for that reply alone, so that the reply moves it? */
+ * made for that reply alone, so that the reply moves it? bind_reply_slot
+ * empties that slot for another request's reply (rcap.c) and names it:
+ * slot *slot of CNode *cn, at *at. */
 bool bind_gives_away(capaddr_t give);
+err_t bind_reply_slot(capaddr_t *cn, uint64_t *slot, capaddr_t *at);
 int bell_alloc(void);
 void bell_free(unsigned bell);
 /* Receives on the monitor's endpoint (flags: LMP_NONBLOCK or 0), a

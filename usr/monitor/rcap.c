@@ -80,9 +80,12 @@ _Static_assert(ANCHORS <= 256 && MAX_MESH_CORES <= 64, "ids and holder masks fit
 
 static struct anchor {
 	bool used, revoking;
+	bool retyped;		/* a Frame made for a holder from RAM anchor `parent` */
 	uint32_t gen;
+	unsigned type;		/* CAP_FRAME or CAP_RAM */
 	uint64_t base, size;
 	unsigned rights;
+	uint64_t parent;	/* retyped: the RAM's id */
 	uint64_t holders;	/* cores that took an import of it */
 	uint64_t ever;		/* cores it was ever sent to (MON_CAP_REVOKE's answer) */
 	uint64_t pending;	/* revoking: holders yet to delete their copies */
@@ -94,6 +97,7 @@ static struct anchor {
 
 static struct import {
 	bool used;
+	unsigned type;		/* CAP_FRAME or CAP_RAM */
 	unsigned owner;
 	uint64_t id;
 	uint64_t base, size;
@@ -145,16 +149,31 @@ static void release(struct anchor *a)
 	a->gen++;
 }
 
-/* The anchor for the frame at `cap` (made and marked if there is none:
- * *made). */
-static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor **out, bool *made)
+/* Undoes the anchor made at `i` for a copy that did not go: RAM it took
+ * goes back to slot `slot` of CNode `cn`. */
+static void unmake(unsigned i, bool took, capaddr_t cn, uint64_t slot)
+{
+	kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
+	if (took)
+		cnode_move(cn, slot, CADDR(RCAP_CN, ANCHOR_SLOT(i)));
+	else
+		cnode_delete(T_RCAPCN, ANCHOR_SLOT(i));
+}
+
+/* The anchor for the object at `cap` (made and marked if there is none:
+ * *made). RAM is taken, not copied (`take`: it is at slot `slot` of
+ * CNode `cn`): a copy of it would be a second tree's say over its
+ * retypes (lib/cap.c looks at one capability's children). */
+static err_t anchor_for(bool take, capaddr_t cn, uint64_t slot, capaddr_t cap,
+			const struct cap_info *f, struct anchor **out, bool *made)
 {
 	unsigned i, free = ANCHORS;
 	err_t err;
 
 	for (i = 0; i < ANCHORS; i++) {
 		struct anchor *a = &anchors[i];
-		if (a->used && a->base == f->base && a->size == f->size && a->rights == f->rights) {
+		if (a->used && a->type == f->type && a->base == f->base && a->size == f->size &&
+		    a->rights == f->rights) {
 			if (a->revoking)
 				return ERR_CAP_REMOTE;	/* being revoked: no new copies */
 			*out = a;
@@ -165,15 +184,19 @@ static err_t anchor_for(capaddr_t cap, const struct cap_info *f, struct anchor *
 	}
 	if (free == ANCHORS)
 		return ERR_TOO_MANY;
-	if ((err = cnode_copy(T_RCAPCN, ANCHOR_SLOT(free), cap)))
+	if (f->type == CAP_RAM && !take)
+		return ERR_CAP_NOT_COPYABLE;	/* given, not copied: rcap_move */
+	err = f->type == CAP_RAM ? cnode_move(T_RCAPCN, ANCHOR_SLOT(free), cap)
+				 : cnode_copy(T_RCAPCN, ANCHOR_SLOT(free), cap);
+	if (err)
 		return err;
 	if ((err = kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(free)), true))) {
-		cnode_delete(T_RCAPCN, ANCHOR_SLOT(free));
+		unmake(free, f->type == CAP_RAM, cn, slot);
 		return err;
 	}
 	*out = &anchors[free];
-	**out = (struct anchor){ .used = true, .gen = anchors[free].gen, .base = f->base,
-				 .size = f->size, .rights = f->rights };
+	**out = (struct anchor){ .used = true, .gen = anchors[free].gen, .type = f->type,
+				 .base = f->base, .size = f->size, .rights = f->rights };
 	*made = true;
 	return OK;
 }
@@ -186,7 +209,7 @@ static struct import *import_for(const struct cap_info *f)
 
 	for (unsigned i = 0; i < IMPORTS; i++) {
 		struct import *im = &imports[i];
-		if (!im->used || im->base != f->base || im->size != f->size)
+		if (!im->used || im->type != f->type || im->base != f->base || im->size != f->size)
 			continue;
 		if (im->rights == f->rights)
 			return im;
@@ -203,7 +226,7 @@ static err_t import_via(unsigned to, uint64_t id, const struct frame_token *t, u
 	if ((err = mesh_ask(&a, to, IF_INTERMON_IMPORT_R, NULL)))
 		return err;
 	return mesh_await(&a, if_intermon_import_send(mesh_to(to), a.id, id, t->base, t->size,
-						      t->rights, t->seq, t->mac, via));
+						      t->rights, t->seq, t->mac, via, t->kind));
 }
 
 err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t)
@@ -272,7 +295,10 @@ static err_t relay(const struct import *im, const struct cap_info *f, unsigned t
 	return rcap_relay_raw(im->owner, im->id, to);
 }
 
-err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
+/* rcap_copy, and rcap_move (`take`: RAM is taken from slot `slot` of
+ * CNode `cn`; a copy of RAM of this core's own cannot be made). */
+static err_t send_copy(bool take, capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to,
+		       struct rcap *out)
 {
 	struct cap_info f;
 	struct import *im;
@@ -291,12 +317,15 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	if (consvc_is_ring(f.base))
 		return ERR_CAP_RIGHTS;		/* the console's ring stays on core 0 (consvc.c) */
 	bool made = false;
-	if ((err = setup()) || (err = anchor_for(cap, &f, &a, &made)))
+	if ((err = setup()) || (err = anchor_for(take, cn, slot, cap, &f, &a, &made)))
 		return err;
 	uint64_t id = ID((unsigned)(a - anchors), a->gen);
 	if ((err = send_from_anchor(a, to, me))) {
-		if (made && anchor_of(id) == a && !a->holders)
-			release(a);		/* made for this copy alone */
+		if (made && anchor_of(id) == a && !a->holders) {	/* made for this copy alone */
+			unmake((unsigned)(a - anchors), f.type == CAP_RAM, cn, slot);
+			a->used = false;
+			a->gen++;
+		}
 		return err;
 	}
 	if (anchor_of(id) != a)
@@ -305,11 +334,39 @@ err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
 	return OK;
 }
 
+err_t rcap_copy(capaddr_t cap, unsigned to, struct rcap *out)
+{
+	return send_copy(false, 0, 0, cap, to, out);
+}
+
+/* RAM of this core's own is taken into the anchor (nothing is left to
+ * delete); anything else is copied, and the sender's copy deleted. */
 err_t rcap_move(capaddr_t cn, uint64_t slot, capaddr_t cap, unsigned to, struct rcap *out)
 {
-	err_t err = rcap_copy(cap, to, out);
+	struct cap_info f;
+	err_t err = send_copy(true, cn, slot, cap, to, out);
 
-	return err ? err : cnode_delete(cn, slot);
+	if (err || cap_identify(cap, &f) == ERR_CAP_EMPTY)
+		return err;
+	return cnode_delete(cn, slot);
+}
+
+/* The owner sends object r, which it anchors, to core `to` (as a relay
+ * does for a holder): how its monitor hands one object to several cores
+ * when no capability of its own is left to copy from (moved RAM). */
+err_t rcap_send(const struct rcap *r, unsigned to)
+{
+	struct anchor *a;
+
+	if (r->owner != me)
+		return ERR_CAP_NOT_OWNER;
+	if (to >= mesh_cores() || to == me)
+		return ERR_INVALID_ARG;
+	if (!(a = anchor_of(r->id)))
+		return ERR_NOT_FOUND;
+	if (a->revoking)
+		return ERR_CAP_REMOTE;
+	return send_from_anchor(a, to, me);
 }
 
 err_t rcap_probe(unsigned core, const struct rcap *r)
@@ -326,6 +383,16 @@ err_t rcap_probe(unsigned core, const struct rcap *r)
 
 static err_t mark_err;		/* the first error a holder answered MARK with */
 
+/* Is anchor a one of the object `o` names (one anchor per rights), or a
+ * Frame made from it for a holder (on_retype)? */
+static bool of_object(const struct anchor *a, const struct anchor *o, uint64_t id)
+{
+	if (!a->used)
+		return false;
+	return (a->type == o->type && a->base == o->base && a->size == o->size) ||
+	       (a->retyped && a->parent == id);
+}
+
 static bool all_marked(unsigned unused)
 {
 	for (unsigned i = 0; i < ANCHORS; i++)
@@ -336,20 +403,19 @@ static bool all_marked(unsigned unused)
 
 err_t rcap_revoke(const struct rcap *r)
 {
-	struct anchor *a;
-	uint64_t base, size;
+	struct anchor *a, o;
 	err_t err = OK;
 
 	if (r->owner != me)
 		return ERR_CAP_NOT_OWNER;
 	if (!(a = anchor_of(r->id)) || a->revoking)
 		return ERR_NOT_FOUND;
-	base = a->base;
-	size = a->size;
-	/* Mark: every anchor of this object (one per rights), every holder. */
+	o = *a;
+	/* Mark: every anchor of this object (one per rights), every Frame
+	 * made from it (RAM: on_retype), every holder of each. */
 	for (unsigned i = 0; i < ANCHORS; i++) {
 		a = &anchors[i];
-		if (!a->used || a->base != base || a->size != size)
+		if (!of_object(a, &o, r->id) || a->revoking)
 			continue;
 		a->revoking = true;
 		a->pending = a->holders;
@@ -381,7 +447,9 @@ err_t rcap_revoke(const struct rcap *r)
 }
 
 /* MON_CAP_REVOKE: a process proves its authority over the object with a
- * Frame capability to it (at T_MONCAP) that is not itself an import.
+ * capability at T_MONCAP that is not itself an import: a Frame to it, or
+ * RAM that holds its memory (what a local revoke of that RAM would take:
+ * a RAM gift it gave away, and what it made in that memory).
  * r[1]: the cores it was sent to that hold no copy now, whether this
  * revoke deleted it or the core gave it back before (rcap_collect). */
 err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
@@ -389,23 +457,30 @@ err_t rcap_revoke_request(const uint64_t *w, bool has_cap, uint64_t *out)
 	const struct rcap r = { .owner = me, .id = w[1] };
 	struct cap_info f;
 	struct anchor *a;
-	uint64_t base;
 	err_t err;
 
-	if ((err = monitor_request_cap(has_cap, CAP_FRAME, 0, &base)) ||
-	    (err = cap_identify(T_MONCAP, &f)))
+	if (!has_cap)
+		return ERR_CAP_EMPTY;
+	if ((err = cap_identify(T_MONCAP, &f)))
 		return err;
+	if (f.type != CAP_FRAME && f.type != CAP_RAM)
+		return ERR_CAP_WRONG_TYPE;
 	if (!(a = anchor_of(r.id)))
 		return ERR_NOT_FOUND;
-	if (a->base != f.base || a->size != f.size || import_for(&f))
-		return ERR_CAP_RIGHTS;		/* not a capability to that object */
+	if (import_for(&f))
+		return ERR_CAP_RIGHTS;		/* a copy of another core's */
+	if (f.type == CAP_FRAME ? a->type != CAP_FRAME || a->base != f.base || a->size != f.size
+				: a->base < f.base || a->base - f.base >= f.size ||
+				  a->size > f.size - (a->base - f.base))
+		return ERR_CAP_RIGHTS;		/* not a capability to (or around) that object */
+	const struct anchor o = *a;
 	uint64_t held = 0;
 	for (unsigned i = 0; i < ANCHORS; i++)	/* every anchor of the object (rcap_revoke) */
-		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
+		if (of_object(&anchors[i], &o, r.id))
 			held |= anchors[i].ever;
 	err = rcap_revoke(&r);
 	for (unsigned i = 0; i < ANCHORS; i++)	/* those still pinned did not answer */
-		if (anchors[i].used && anchors[i].base == f.base && anchors[i].size == f.size)
+		if (of_object(&anchors[i], &o, r.id))
 			held &= ~anchors[i].holders;
 	out[1] = held;
 	return err;
@@ -490,7 +565,8 @@ static err_t do_import(unsigned from, uint64_t id, const struct frame_token *t, 
 		return ERR_TOO_MANY;
 	if ((err = kernel_frame_import(CPTR_EXPORT, T_RCAPCN, IMPORT_SLOT(i), t)))
 		return err;
-	imports[i] = (struct import){ .used = true, .owner = from, .id = id, .base = t->base,
+	imports[i] = (struct import){ .used = true, .owner = from, .id = id,
+				      .type = t->kind == TOKEN_RAM ? CAP_RAM : CAP_FRAME, .base = t->base,
 				      .size = t->size, .rights = t->rights,
 				      .namers = 1ull << from | 1ull << via };
 	return OK;
@@ -514,10 +590,12 @@ static err_t do_mark(unsigned from, uint64_t id, uint64_t *deleted)
 }
 
 static err_t on_import(struct idl_binding *b, uint64_t id, uint64_t rcap, uint64_t base,
-			 uint64_t size, uint32_t rights, uint64_t seq, uint64_t mac, uint32_t via)
+			 uint64_t size, uint32_t rights, uint64_t seq, uint64_t mac, uint32_t via,
+			 uint32_t kind)
 {
 	const struct frame_token t = { .owner = mesh_peer(b), .dest = me, .base = base,
-				       .size = size, .rights = rights, .seq = seq, .mac = mac };
+				       .size = size, .rights = rights, .kind = kind, .seq = seq,
+				       .mac = mac };
 
 	return if_intermon_import_r_send(b, id, do_import(mesh_peer(b), rcap, &t, via));
 }
@@ -624,6 +702,132 @@ err_t rcap_relay_raw(unsigned owner, uint64_t id, unsigned to)
 	if ((err = mesh_ask(&a, owner, IF_INTERMON_RELAY_R, NULL)))
 		return err;
 	return mesh_await(&a, if_intermon_relay_send(mesh_to(owner), a.id, id, to));
+}
+
+/* ---- RAM: the owner retypes it for its holders ---- */
+
+/* RETYPE, on the owner: holder `from` asks for a Frame of `bytes` at
+ * `offset` into RAM it holds. The owner makes it from its anchor, so its
+ * kernel's check against the anchor's children (lib/cap.c) orders every
+ * retype of that memory on every core: of two asking at once for the
+ * same memory, the second gets ERR_RETYPE_OVERLAP. The Frame gets an
+ * anchor of its own, which the RAM's revoke takes too (of_object), and
+ * goes to the asker (a wait inside a handler: mesh.c's exception) before
+ * the answer names it. A Frame the asker then gives back goes, and its
+ * memory can be retyped again. */
+static err_t retype_for(unsigned from, uint64_t rcap, uint64_t offset, uint64_t bytes,
+			uint64_t *frame)
+{
+	struct anchor *a = anchor_of(rcap), *fa;
+	unsigned j;
+	err_t err;
+
+	if (!a)
+		return ERR_NOT_FOUND;
+	if (a->revoking)
+		return ERR_CAP_REMOTE;		/* being revoked: nothing new from it */
+	if (a->type != CAP_RAM)
+		return ERR_CAP_WRONG_TYPE;
+	if (!(a->holders >> from & 1))
+		return ERR_CAP_RIGHTS;		/* it holds no copy of it */
+	if (!(a->rights & CAP_RIGHT_WRITE))
+		return ERR_CAP_RIGHTS;		/* as the kernel's retype */
+	for (j = 0; j < ANCHORS && anchors[j].used; j++)
+		;
+	if (j == ANCHORS)
+		return ERR_TOO_MANY;
+	if ((err = cnode_retype(T_RCAPCN, ANCHOR_SLOT(j), CADDR(RCAP_CN, ANCHOR_SLOT(a - anchors)),
+				CAP_FRAME, 1, offset, bytes)))
+		return err;			/* ERR_RETYPE_OVERLAP: made for another */
+	if ((err = kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(j)), true))) {
+		cnode_delete(T_RCAPCN, ANCHOR_SLOT(j));
+		return err;
+	}
+	fa = &anchors[j];
+	*fa = (struct anchor){ .used = true, .retyped = true, .gen = fa->gen, .type = CAP_FRAME,
+			       .base = a->base + offset, .size = bytes, .rights = CAP_RIGHTS_ALL,
+			       .parent = rcap };
+	uint64_t id = ID(j, fa->gen);
+	if ((err = send_from_anchor(fa, from, me))) {
+		if (anchor_of(id) == fa && !fa->holders)
+			release(fa);		/* made for this answer alone */
+		return err;
+	}
+	if (anchor_of(id) != fa)
+		return ERR_CAP_REMOTE;		/* revoked while it went */
+	*frame = id;
+	return OK;
+}
+
+static err_t on_retype(struct idl_binding *b, uint64_t id, uint64_t rcap, uint64_t offset,
+		       uint64_t bytes)
+{
+	uint64_t frame = 0;
+	err_t err = retype_for(mesh_peer(b), rcap, offset, bytes, &frame);
+
+	return if_intermon_retype_r_send(b, id, err, frame);
+}
+
+static err_t on_retype_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t frame)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_RETYPE_R, id, status);
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	*(uint64_t *)a->out = frame;
+	return OK;
+}
+
+err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr_t cn,
+		  uint64_t slot, struct rcap *frame)
+{
+	struct import *im;
+	struct mesh_ask a;
+	uint64_t id = 0;
+	err_t err;
+
+	if (r->owner == me)
+		return ERR_INVALID_ARG;		/* the owner's processes retype their own */
+	if ((err = named_import(r, me, &im)))
+		return err;
+	if (im->type != CAP_RAM)
+		return ERR_CAP_WRONG_TYPE;
+	if ((err = mesh_ask(&a, r->owner, IF_INTERMON_RETYPE_R, &id)) ||
+	    (err = mesh_await(&a, if_intermon_retype_send(mesh_to(r->owner), a.id, r->id,
+							   offset, bytes))))
+		return err;
+	*frame = rcap_named(id);
+	return rcap_get(frame, me, cn, slot);
+}
+
+bool rcap_own_ram(capaddr_t cap)
+{
+	struct cap_info f;
+
+	return cap_identify(cap, &f) == OK && f.type == CAP_RAM && !import_for(&f);
+}
+
+/* MON_RAM_RETYPE: the process's RAM is a copy of an import here. */
+err_t rcap_retype_request(const uint64_t *w, bool has_cap, capaddr_t *give)
+{
+	struct cap_info f;
+	struct import *im;
+	struct rcap frame;
+	capaddr_t cn, at;
+	uint64_t slot, base;
+	err_t err;
+
+	if ((err = monitor_request_cap(has_cap, CAP_RAM, CAP_RIGHT_WRITE, &base)) ||
+	    (err = cap_identify(T_MONCAP, &f)))
+		return err;
+	if (!(im = import_for(&f)))
+		return ERR_INVALID_ARG;		/* this core's own: the caller retypes it */
+	const struct rcap ram = { .owner = im->owner, .id = im->id };
+	if ((err = bind_reply_slot(&cn, &slot, &at)) ||
+	    (err = rcap_retype(&ram, w[1], w[2], cn, slot, &frame)))
+		return err;
+	*give = at;
+	return OK;
 }
 
 /* ---- Giving back: the last copy anywhere going ---- */
@@ -753,5 +957,7 @@ err_t rcap_init(unsigned core)
 	mesh_handlers.unheld = on_unheld;
 	mesh_handlers.drop = on_drop;
 	mesh_handlers.drop_r = on_drop_r;
+	mesh_handlers.retype = on_retype;
+	mesh_handlers.retype_r = on_retype_r;
 	return OK;
 }

@@ -259,8 +259,14 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 		return ERR_INVALID_ARG;
 	out->frame = (struct rcap){ 0 };
 	if (g && g->frame) {	/* sent ahead; out->frame names it even if the spawn fails */
-		if ((err = rcap_copy(g->frame_cap, core, &out->frame)))
+		if (g->object)
+			err = rcap_send(g->object, core);
+		else
+			err = rcap_copy(g->frame_cap, core, &out->frame);
+		if (err)
 			return err;
+		if (g->object)
+			out->frame = *g->object;
 		q.has_frame = true;
 		q.frame = out->frame.id;
 	}

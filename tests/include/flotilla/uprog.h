@@ -58,6 +58,9 @@ enum uprog_mode {
 	UPROG_NS_RACE = 42,
 	UPROG_CONSOLE_TAIL = 44,	/* a console service's ring, a tail past its head (below) */
 	UPROG_OWN_A_GIFT = 45,	/* owns an object another core holds (below) */
+	UPROG_RAM_RACE = 46,	/* tests/user/uprog/ram.c: RAM of another core (below) */
+	UPROG_RAM_GIVE = 47,	/* gives RAM of its own to another core (below) */
+	UPROG_RAM_HOLD = 48,	/* makes a Frame of RAM it was given (below) */
 	UPROG_BENCH_MONCALL = 43,	/* tests/user/uprog/bench.c: make bench's moncall lines */	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };
@@ -85,6 +88,32 @@ enum uprog_mode {
  * on a loaded 2-core host that took past 20 s, failing a race that would
  * have run. */
 #define UPROG_NS_WAIT_NS	(120ull * 1000 * 1000 * 1000)
+
+/* RAM given by another core (tests/monitor/rcaptest.c). UPROG_RAM_RACE |
+ * round << 8, with RAM of another core's at UPROG_EP + 1 (a monitor's
+ * remote spawn's gift), at least two pages: checks that its kernel will
+ * not retype it (ERR_CAP_NOT_OWNER) and the errors of bad MON_RAM_RETYPE
+ * requests; waits for the name UPROG_RAM_GO_FMT of round, then asks at
+ * once, as every other holder does, for a Frame of page `round` of it.
+ * Exits 1 if another core got it (ERR_RETYPE_OVERLAP), 100 + the error
+ * for another error, or the check's number; if it got it, maps it,
+ * registers UPROG_RAM_WON_FMT of round with its core as the value, and
+ * reads the page until a revoke takes it (it faults). With
+ * UPROG_RAM_REMOVE (bit 16) it removes that name instead (the winner's
+ * core does): exits 0, or 100 + the error. */
+#define UPROG_RAM_REMOVE	(1u << 16)
+/* UPROG_RAM_GIVE (2 cores and more): makes 4 pages of RAM of its own and
+ * gives them (mon_spawn_opts) to a child on the next core; to its own
+ * core the gift is refused (ERR_CAP_NOT_COPYABLE) and to no such core
+ * too, and the RAM stays in its slot. The child (UPROG_RAM_HOLD, the RAM
+ * at UPROG_EP) makes a Frame of its first page through the monitors
+ * (mon_ram_retype), maps it, beats once (mon_beat) and reads it until it
+ * faults. The giver waits for that beat, revokes its gift with its own
+ * RAM as the authority (a Frame that is not the object is refused), sees
+ * the child's core named and the child fault. Exits 0, or the check's
+ * number. */
+#define UPROG_RAM_GO_FMT	"ramrace.go.%u"
+#define UPROG_RAM_WON_FMT	"ramrace.won.%u"
 
 /* The mode is the argument's low byte; some modes take more above it. */
 #define UPROG_MODE(arg)		((unsigned)((arg) & 0xFF))

@@ -48,6 +48,9 @@ int fpu_main(unsigned mode, unsigned param);
 int malformed_mcalls(void);
 /* tests/user/uprog/names.c */
 int ns_race(uint64_t param);
+int ram_race(uint64_t param);
+int ram_give(void);
+int ram_hold(void);
 
 /* The modes by name (tests/include/flotilla/uprog.h), for what uprog
  * says when a check fails. */
@@ -71,6 +74,7 @@ static const char *const mode_names[] = {
 	[UPROG_HANGS] = "hangs", [UPROG_BENCH_SHOOT] = "bench_shoot", [UPROG_NS_RACE] = "ns_race",
 	[UPROG_BENCH_UPDATES] = "bench_updates", [UPROG_BENCH_MONCALL] = "bench_moncall",
 	[UPROG_CONSOLE_TAIL] = "console_tail", [UPROG_OWN_A_GIFT] = "own_a_gift",
+	[UPROG_RAM_RACE] = "ram_race", [UPROG_RAM_GIVE] = "ram_give", [UPROG_RAM_HOLD] = "ram_hold",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -735,6 +739,12 @@ int main(int argc, char **argv)
 		return hangs();
 	case UPROG_NS_RACE:
 		return ns_race(libc_arg >> 8);
+	case UPROG_RAM_RACE:
+		return ram_race(libc_arg >> 8);
+	case UPROG_RAM_GIVE:
+		return ram_give();
+	case UPROG_RAM_HOLD:
+		return ram_hold();
 	}
 	printf("uprog: no mode %u (tests/include/flotilla/uprog.h)\n", UPROG_MODE(libc_arg));
 	return 100;

@@ -102,6 +102,13 @@ enum mon_op {
 	MON_STOP,		/* core: (pid, serial): its next beat says stop */
 	MON_BEAT,		/* () + the caller's PML4 -> w1 = 1 if asked to stop */
 	MON_NS_PART,		/* part: (ticket, 16 bytes of a name) -> w1 = ticket */
+	MON_RAM_RETYPE,		/* (offset, bytes) + RAM of another core's share
+				 * (with the write right) -> reply carries a Frame
+				 * of `bytes` at `offset` into it, made by the
+				 * RAM's owner core for this one (docs/urpc.md,
+				 * "RAM"): ERR_RETYPE_OVERLAP if any core has one
+				 * there; ERR_INVALID_ARG for RAM of this core's
+				 * own (retype it yourself) */
 };
 
 /* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
@@ -205,8 +212,11 @@ err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out);
 enum mon_end { MON_END_EXIT, MON_END_FAULT, MON_END_KILLED };
 /*
  * A gift (give) lands in the child's CPTR_TASK_FIRST_FREE. On the
- * caller's core it may be any capability the caller may grant; to
- * another core only a Frame crosses (as rcap.c's copies, docs/urpc.md).
+ * caller's core it may be any capability the caller may grant and copy;
+ * to another core a Frame or RAM crosses (as rcap.c's copies,
+ * docs/urpc.md). RAM of the caller's own core cannot be copied: it is
+ * given, and leaves the caller (a refused gift comes back into its slot);
+ * the child makes Frames of it with mon_ram_retype.
  * One the caller's core owns: its monitor sends it ahead, and the copy
  * there stays, and pins the memory, until the caller revokes it with
  * mon_cap_revoke and the id that comes back in *token (when token is not
@@ -326,7 +336,15 @@ err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token);
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot);
 /* *cores (when not NULL): the cores whose copies were deleted, also when
  * some did not answer (ERR_TIMEOUT) or refused. */
+/* mon_cap_revoke's authority: a Frame to the object, or RAM of the
+ * caller's that holds its memory (RAM it gave away; it is brought to the
+ * monitor and comes back in the reply). */
 err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores);
+/* MON_RAM_RETYPE: a Frame of `bytes` at `offset` into RAM `ram` that
+ * another core gave this process (its kernel refuses to retype it here:
+ * ERR_CAP_NOT_OWNER), made by that core's monitor, into empty slot
+ * `slot`. */
+err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t slot);
 
 /*
  * Closing a channel: each end closes its own (mon_unbind on its control

@@ -1,0 +1,159 @@
+/*
+ * RAM across cores (rcap.c, docs/urpc.md "RAM"), tested from core 0, the
+ * owner: RAM is given, never copied; the cores it goes to may copy it but
+ * not retype it, and ask its owner, whose one tree orders every retype of
+ * it; the RAM's revoke takes every Frame made from it on every core.
+ */
+#include <stdio.h>
+#include <flotilla/caps.h>
+#include <flotilla/monitor.h>
+#include <flotilla/spawn.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
+#include "lib/test.h"
+#include "tests/monitor/mtest.h"
+
+#define RAM		SCRATCH(0)
+#define RAM_PAGES	4
+#define ROUNDS		3		/* one page of a new RAM each */
+
+_Static_assert(ROUNDS < RAM_PAGES, "each round's page is in the RAM");
+
+/* RAM_PAGES of the test RAM, as RAM of its own, at RAM. */
+static err_t ram_here(void)
+{
+	return cnode_retype(T_SCRATCHCN, CADDR_L2(RAM), T_TESTRAM, CAP_RAM, 1, 0,
+			    RAM_PAGES * 4096);
+}
+
+TEST_CORES(ram_is_given_to_another_core_never_copied, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	struct cap_info info;
+	struct rcap r;
+
+	CHECK_ERR(ram_here(), OK);
+	/* A copy would be a second tree with a say over its retypes. */
+	CHECK_ERR(rcap_copy(RAM, last, &r), ERR_CAP_NOT_COPYABLE);
+	CHECK_ERR(cap_identify(RAM, &info), OK);
+	CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, &r), OK);
+	CHECK_ERR(cap_identify(RAM, &info), ERR_CAP_EMPTY);	/* taken, not copied */
+	CHECK(r.owner == 0);
+	CHECK_ERR(rcap_probe(last, &r), OK);
+	/* The anchor holds it: nothing here is made in that memory, and the
+	 * RAM above cannot be revoked from under it. */
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096),
+		  ERR_RETYPE_OVERLAP);
+	CHECK_ERR(cnode_revoke(CPTR_TASKCN, CADDR_L2(T_TESTRAM)), ERR_CAP_REMOTE);
+	/* Only a holder asks for a retype: this core is the owner. */
+	struct rcap fr;
+	CHECK_ERR(rcap_retype(&r, 0, 4096, T_SCRATCHCN, 1, &fr), ERR_INVALID_ARG);
+	CHECK_ERR(rcap_revoke(&r), OK);
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	/* The revoke's commit deleted the RAM: its memory is free again. */
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096), OK);
+}
+
+/* Waits until name `name` is registered (a winner says so), or times out. */
+static const char *wanted_name;
+static bool registered(unsigned unused)
+{
+	unsigned core;
+	uint64_t value;
+
+	return names_lookup(wanted_name, &core, &value) == OK;
+}
+
+/*
+ * RAM of core 0's goes to every other core, where a process holds a copy
+ * of it (UPROG_RAM_RACE): its kernel refuses to retype it, and bad
+ * requests get the owner's errors. At the go, each asks core 0 for the
+ * same page at once: exactly one gets it (the others ERR_RETYPE_OVERLAP),
+ * and maps it. Core 0's revoke of the RAM then takes that Frame too, on
+ * the winner's core (its process faults), and frees the memory.
+ * ROUNDS rounds; at 2 cores one holder, which must win.
+ */
+TEST_CORES(ram_retypes_raced_from_every_core_give_one_frame, 2)
+{
+	static struct rproc p[MAX_MESH_CORES];
+	unsigned n = mesh_cores();
+
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		char go[NS_NAME_MAX + 1], won[NS_NAME_MAX + 1];
+		unsigned winner, named_core;
+		uint64_t named;
+		struct rcap r;
+		int status;
+		bool faulted;
+
+		snprintf(go, sizeof(go), UPROG_RAM_GO_FMT, round);
+		snprintf(won, sizeof(won), UPROG_RAM_WON_FMT, round);
+		CHECK_ERR(ram_here(), OK);
+		CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, 1, &r), OK);
+		struct remote_gifts g = { .frame = true, .object = &r };
+		for (unsigned c = 1; c < n; c++)
+			CHECK_ERR(remote_spawn(c, "uprog", UPROG_RAM_RACE | round << 8, &g, &p[c]),
+				  OK);
+		CHECK_ERR(names_register(go, 0), OK);
+		wanted_name = won;
+		CHECK(mesh_serve_until(registered, 0, sys_clock_ns() + UPROG_NS_WAIT_NS));
+		CHECK_ERR(names_lookup(won, &named_core, &named), OK);
+		winner = (unsigned)named;
+		CHECK(winner >= 1 && winner < n);
+		/* Every other holder ends with 1; the winner reads its page. */
+		for (unsigned c = 1; c < n; c++) {
+			if (c == winner)
+				continue;
+			status = -1;
+			faulted = false;
+			CHECK_ERR(remote_wait(&p[c], &status, &faulted), OK);
+			if (faulted || status != 1)
+				test_fail("round %u: the holder on core %u ended %d%s, want 1",
+					  round, c, status, faulted ? " (faulted)" : "");
+		}
+		/* One page, one Frame: the owner's tree has it. */
+		CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, round * 4096ull,
+				       4096), ERR_RETYPE_OVERLAP);
+		/* The RAM's revoke takes the Frame made from it: the winner's
+		 * next read faults. */
+		CHECK_ERR(rcap_revoke(&r), OK);
+		for (unsigned c = 1; c < n; c++)
+			CHECK_ERR(rcap_probe(c, &r), ERR_NOT_FOUND);
+		status = -1;
+		faulted = false;
+		CHECK_ERR(remote_wait(&p[winner], &status, &faulted), OK);
+		if (!faulted)
+			test_fail("round %u: the winner on core %u ended %d, want a fault", round,
+				  winner, status);
+		/* Nothing is left of the RAM: its memory is free again. */
+		CHECK_ERR(cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, round * 4096ull,
+				       4096), OK);
+		CHECK_ERR(cnode_delete(T_SCRATCHCN, 1), OK);
+		CHECK_ERR(names_remove(go), OK);
+		struct rproc rp;
+		struct proc lp;
+		CHECK_ERR(uprog_start(winner, UPROG_RAM_RACE | round << 8 | UPROG_RAM_REMOVE, &rp,
+				      &lp), OK);
+		status = -1;
+		CHECK_ERR(uprog_finish(winner, &rp, &lp, &status), OK);
+		CHECK(status == 0);
+	}
+}
+
+/* A process gives RAM of its own to a child on the next core, which
+ * makes a Frame of it there through the monitors, and revokes the gift
+ * with the RAM it came from (UPROG_RAM_GIVE, flotilla/uprog.h), from
+ * every core. */
+TEST_CORES(a_process_gives_ram_to_another_core_and_revokes_it, 2)
+{
+	for (unsigned c = 0; c < mesh_cores(); c++) {
+		struct rproc r;
+		struct proc p;
+		int status = -1;
+
+		CHECK_ERR(uprog_start(c, UPROG_RAM_GIVE, &r, &p), OK);
+		CHECK_ERR(uprog_finish(c, &r, &p, &status), OK);
+		if (status != 0)
+			test_fail("the giver on core %u ended %d, want 0", c, status);
+	}
+}
