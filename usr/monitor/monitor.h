@@ -181,8 +181,10 @@ err_t remote_spawn(unsigned core, const char *name, uint64_t arg, const struct r
 struct disp_info;
 err_t remote_info(const struct rproc *p, struct disp_info *out);
 err_t remote_kill(const struct rproc *p);
-/* Waits for the exited message of p: its exit status, or that it faulted. */
+/* Waits for the exited message of p: its exit status, or that it faulted.
+ * remote_ended: has it come (a look, no wait)? */
 err_t remote_wait(const struct rproc *p, int *status, bool *faulted);
+bool remote_ended(const struct rproc *p);
 /* supervise.c: child pid of this monitor ended; if another core started
  * it, tells that core, destroys it (*kill_err) and returns true. */
 bool remote_child_ended(unsigned pid, int status, bool faulted, err_t *kill_err);

@@ -309,6 +309,11 @@ static bool has_ended(unsigned unused)
 	return ended[waiting_for->core][waiting_for->pid].ended;
 }
 
+bool remote_ended(const struct rproc *p)
+{
+	return p->core < MAX_MESH_CORES && p->pid < SPAWN_MAX && ended[p->core][p->pid].ended;
+}
+
 err_t remote_wait(const struct rproc *p, int *status, bool *faulted)
 {
 	if (p->core >= MAX_MESH_CORES || p->pid >= SPAWN_MAX)
