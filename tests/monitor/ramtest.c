@@ -14,6 +14,9 @@
 #include "tests/monitor/mtest.h"
 
 #define RAM		SCRATCH(0)
+#define WATCH		SCRATCH(2)	/* a page a process writes for the test */
+#define WATCH_AT	(16 * 4096ull)	/* in the test RAM, past the RAM's */
+#define DEADLINE_NS	(20ull * 1000000000)
 #define RAM_PAGES	4
 #define ROUNDS		3		/* one page of a new RAM each */
 
@@ -173,4 +176,74 @@ TEST_CORES(a_process_gives_ram_to_another_core_and_revokes_it, 2)
 		if (status != 0)
 			test_fail("the giver on core %u ended %d, want 0", c, status);
 	}
+}
+
+static volatile uint64_t *watched;
+static bool gift_owned(unsigned unused)
+{
+	return watched[2] == 1;
+}
+
+/*
+ * A process on the last core gives RAM of its own to a child on core 1
+ * (UPROG_OWN_A_GIFT | UPROG_GIFT_RAM << 8). Core 0, which holds no copy,
+ * asks the owner for a Frame of it: refused (ERR_CAP_RIGHTS), as is a
+ * stale name or one never made (ERR_NOT_FOUND); the owner goes on.
+ */
+TEST_CORES(a_retype_from_a_core_that_holds_no_copy_is_refused, 3)
+{
+	unsigned last = mesh_cores() - 1;
+	struct remote_gifts g = { .frame = true, .frame_cap = WATCH };
+	struct rproc p;
+	uint64_t fr;
+	int status = -1;
+	bool faulted = true;
+
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, CADDR_L2(WATCH), T_TESTRAM, CAP_FRAME, 1, WATCH_AT,
+			       4096), OK);
+	CHECK_ERR(window_map_page(WATCH, (void **)&watched), OK);
+	watched[0] = watched[1] = watched[2] = 0;
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_OWN_A_GIFT | UPROG_GIFT_RAM << 8, &g, &p), OK);
+	CHECK(mesh_serve_until(gift_owned, 0, sys_clock_ns() + DEADLINE_NS));
+	uint64_t id = watched[1];
+	CHECK(RCAP_OWNER(id) == last);
+	CHECK_ERR(rcap_retype_raw(last, id, 0, 4096, &fr), ERR_CAP_RIGHTS);
+	CHECK_ERR(rcap_retype_raw(last, id + (1ull << 16), 0, 4096, &fr), ERR_NOT_FOUND);
+	CHECK_ERR(rcap_retype_raw(last, 0x7F | (uint64_t)last << 8, 0, 4096, &fr), ERR_NOT_FOUND);
+	watched[0] = UPROG_QUIT;
+	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	CHECK(!faulted && status == 0);
+	CHECK_ERR(rcap_revoke(&p.frame), OK);
+}
+
+/* Can the first page of the test RAM be made into something again? */
+static bool ram_free(unsigned unused)
+{
+	if (cnode_retype(T_SCRATCHCN, 1, T_TESTRAM, CAP_FRAME, 1, 0, 4096) != OK)
+		return false;
+	cnode_delete(T_SCRATCHCN, 1);
+	return true;
+}
+
+/* RAM given to a process on another core that ends: its core gives the
+ * import back, and the owner's anchor, alone, goes, and the RAM with it
+ * (the last copy anywhere going destroys the object). */
+TEST_CORES(ram_no_core_holds_any_more_goes, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rproc p;
+	struct rcap r;
+	int status = -1;
+	bool faulted = true;
+
+	CHECK_ERR(ram_here(), OK);
+	CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, &r), OK);
+	CHECK(!ram_free(0));
+	struct remote_gifts g = { .frame = true, .object = &r };
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_HELLO, &g, &p), OK);
+	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	CHECK(!faulted && status == 0);
+	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
+	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
+	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);	/* the name is stale */
 }

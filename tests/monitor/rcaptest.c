@@ -226,6 +226,8 @@ TEST_CORES(a_relay_from_a_core_that_holds_no_copy_is_refused, 3)
 	CHECK_ERR(rcap_relay_raw(last, id, 1), ERR_CAP_RIGHTS);
 	CHECK_ERR(rcap_relay_raw(last, id, 0), ERR_CAP_RIGHTS);
 	CHECK_ERR(rcap_relay_raw(last, id + (1ull << 16), 1), ERR_NOT_FOUND);	/* another generation */
+	uint64_t fr;
+	CHECK_ERR(rcap_retype_raw(last, id, 0, 4096, &fr), ERR_CAP_WRONG_TYPE);	/* a Frame, not RAM */
 	/* Nor may it name core 1's copy to core 1 (a forged spawn gift):
 	 * only the owner, or a core that relayed it there, names it. */
 	const char prog[16] = "uprog";

@@ -239,6 +239,10 @@ err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr_t cn,
 		  uint64_t slot, struct rcap *frame);
 err_t rcap_send(const struct rcap *r, unsigned to);
+/* RETYPE as it is, unchecked here (tests play a peer that holds nothing):
+ * the owner's answer, and the Frame's id in *frame. */
+err_t rcap_retype_raw(unsigned owner, uint64_t id, uint64_t offset, uint64_t bytes,
+		      uint64_t *frame);
 /* MON_RAM_RETYPE (w[1] offset, w[2] bytes; the RAM at T_MONCAP): the
  * Frame is at *give for the reply. */
 err_t rcap_retype_request(const uint64_t *w, bool has_cap, capaddr_t *give);

@@ -782,7 +782,6 @@ err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr
 		  uint64_t slot, struct rcap *frame)
 {
 	struct import *im;
-	struct mesh_ask a;
 	uint64_t id = 0;
 	err_t err;
 
@@ -792,12 +791,21 @@ err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr
 		return err;
 	if (im->type != CAP_RAM)
 		return ERR_CAP_WRONG_TYPE;
-	if ((err = mesh_ask(&a, r->owner, IF_INTERMON_RETYPE_R, &id)) ||
-	    (err = mesh_await(&a, if_intermon_retype_send(mesh_to(r->owner), a.id, r->id,
-							   offset, bytes))))
+	if ((err = rcap_retype_raw(r->owner, r->id, offset, bytes, &id)))
 		return err;
 	*frame = rcap_named(id);
 	return rcap_get(frame, me, cn, slot);
+}
+
+err_t rcap_retype_raw(unsigned owner, uint64_t id, uint64_t offset, uint64_t bytes,
+		      uint64_t *frame)
+{
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, owner, IF_INTERMON_RETYPE_R, frame)))
+		return err;
+	return mesh_await(&a, if_intermon_retype_send(mesh_to(owner), a.id, id, offset, bytes));
 }
 
 bool rcap_own_ram(capaddr_t cap)

@@ -277,7 +277,9 @@ enum uprog_mode {
  * id that came back (its core is the owner) to word 1 of the frame it
  * was given and 1 to word 2, keeps its Frame until word 0 is UPROG_QUIT,
  * then kills the child and exits 0 (its end revokes what it gave).
- * Needs 3 cores. */
+ * Needs 3 cores. With UPROG_GIFT_RAM << 8 it gives 4 pages of RAM of its
+ * own instead (tests/monitor/ramtest.c). */
+#define UPROG_GIFT_RAM		1u
 #define UPROG_WATCH_MAGIC	0xF7A3E0ull
 #define UPROG_WATCH_GIFT	1u
 #define UPROG_WATCH_RELAY	2u

@@ -472,8 +472,9 @@ static int gift_to_another_core(unsigned next)
 }
 
 /* UPROG_OWN_A_GIFT: see flotilla/uprog.h. */
-static int own_a_gift(void)
+static int own_a_gift(unsigned param)
 {
+	bool ram = param == UPROG_GIFT_RAM;
 	uint64_t token = MON_NO_TOKEN, serial;
 	struct mon_spawn_opts o = { .give = GIFT, .token = &token };
 	volatile uint64_t *t;
@@ -483,7 +484,7 @@ static int own_a_gift(void)
 		return FAILED(-1);
 	if (mon_cores(&n) || n < 3 || sys_core_id() < 2)
 		return FAILED(-2);
-	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), CAP_FRAME, 4096))
+	if (ram_retype(CPTR_TASKCN, CADDR_L2(GIFT), ram ? CAP_RAM : CAP_FRAME, ram ? 4 * 4096 : 4096))
 		return FAILED(-3);
 	if (mon_spawn_opts("uprog", 1, UPROG_IDLE, &o, &pid, &serial) || token == MON_NO_TOKEN)
 		return FAILED(-4);
@@ -677,7 +678,7 @@ int main(int argc, char **argv)
 	case UPROG_URPC_ECHO:
 		return urpc_echo();
 	case UPROG_OWN_A_GIFT:
-		return own_a_gift();
+		return own_a_gift(UPROG_PARAM(libc_arg));
 	case UPROG_WATCH_FRAME:
 		return watch_frame(UPROG_PARAM(libc_arg) ? UPROG_EP : UPROG_EP + 1,
 				   UPROG_PARAM(libc_arg));
