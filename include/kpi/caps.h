@@ -213,8 +213,8 @@ enum cap_method {
 	EXPORT_FRAME,		/* (frame caddr, dest core, struct frame_token *out):
 				 * a token by which core `dest` may import this
 				 * Frame or RAM (its memory and rights; TOKEN_RAM
-				 * for RAM): it must be in this core's share
-				 * (ERR_CAP_NOT_OWNER; else ERR_CAP_WRONG_TYPE) and
+				 * for RAM; another type: ERR_CAP_WRONG_TYPE): it
+				 * must be in this core's share (ERR_CAP_NOT_OWNER) and
 				 * marked with EXPORT_CAP_REMOTE, so that it stays
 				 * put while other cores may hold it
 				 * (ERR_NOT_ANCHORED) */

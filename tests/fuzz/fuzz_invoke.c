@@ -358,7 +358,8 @@ static void user_store(struct dcb *d, uint64_t va, const void *src, size_t len)
 
 /* Another core's kernel minted a token for this core, which its monitor
  * sent over a channel: valid, replayed, forged, misaligned, or naming
- * memory in no share (what a leaked key could do). */
+ * memory in no share (what a leaked key could do); for a Frame, or for
+ * RAM (m & 0x80: imported RAM, copied but never retyped here). */
 static void token_arrives(struct dcb *d, const struct op *o)
 {
 	unsigned e = o->l1 % (sizeof(exports) / sizeof(exports[0]));
@@ -378,7 +379,8 @@ static void token_arrives(struct dcb *d, const struct op *o)
 	} else {
 		seq = 1;
 	}
-	t = world_token(owner, dest, base, size, o->arg[3] & 0x1F, seq);
+	t = world_token(owner, dest, base, size, o->arg[3] & 0x1F, seq,
+			o->m & 0x80 ? TOKEN_RAM : TOKEN_FRAME);
 	if (o->m & 0x10)
 		t.mac ^= 1ull << (o->arg[4] & 63);
 	user_store(d, arg(o->arg[0]), &t, sizeof(t));

@@ -110,10 +110,11 @@ extern struct sim sim;
 void world_boot(void);
 /* The running core. */
 struct core *world_core(void);
-/* A valid export token from core `owner` for [base, base + size), as
- * that core's kernel would mint it, with sequence number `seq`. */
+/* A valid export token of `kind` (TOKEN_FRAME, TOKEN_RAM) from core
+ * `owner` for [base, base + size), as that core's kernel would mint it,
+ * with sequence number `seq`. */
 struct frame_token world_token(unsigned owner, unsigned dest, uint64_t base,
-			       uint64_t size, unsigned rights, uint64_t seq);
+			       uint64_t size, unsigned rights, uint64_t seq, unsigned kind);
 /* User addresses the world maps in the monitor's address space. */
 #define UVA_CODE	0x400000ull		/* 2 pages, read and execute */
 #define UVA_BUF		0x402000ull		/* 4 pages, read-write */

@@ -327,6 +327,16 @@ CHECKER static void check_object(const struct cte *s)
 
 	switch (k->type) {
 	case CAP_RAM:
+		if (k->flags & CAPF_IMPORT) {
+			/* Another core's RAM, which nothing here is made
+			 * from: its children are copies (lib/cap.h). */
+			FI_CHECK(aligned && in_other_share(k), "imported RAM at 0x%llx",
+				 (unsigned long long)k->base);
+			for (const struct cte *c = s->first_child; c; c = c->next)
+				FI_CHECK(cap_same_object(&c->cap, k), "a %s made from imported RAM",
+					 cap_type_name(c->cap.type));
+			return;
+		}
 		FI_CHECK(in_own(k->base, k->size) && aligned, "RAM at 0x%llx", (unsigned long long)k->base);
 		return;
 	case CAP_POWER:

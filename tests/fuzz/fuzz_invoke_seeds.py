@@ -153,7 +153,7 @@ def fault(vector, error, addr):
 def token(at, export, seq=0, npages=1, rts=R | W, page=0, dest_me=True, how=0):
     """export: 0 core 0, 1 core 2, 2 core 3, 3 this core, 4 no core; seq: 0 the
     next, 1 a replay, 2 zero, 3 far ahead; how: 0x10 forged, 0x20 misaligned,
-    0x40 in no share."""
+    0x40 in no share, 0x80 RAM (a TOKEN_RAM)."""
     return struct.pack("<BBBB6H", 13, export, 1 if dest_me else 2, seq | how, at, page,
                        npages - 1, rts, 0, 0)
 
@@ -285,6 +285,23 @@ SEEDS = {
         invoke(auth("INFO_CORES"), "INFO_CORES"),
         invoke(auth("INFO_CMDLINE"), "INFO_CMDLINE", buf(0), small(64)),
         invoke(auth("INFO_TOPOLOGY"), "INFO_TOPOLOGY", buf(0), small(64)),
+    ],
+    "ram_tokens": [
+        # Imported RAM: copied, never retyped here; RAM of this core's
+        # own exported from its anchor.
+        token(buf(0), 0, npages=4, how=0x80),
+        invoke(auth("EXPORT_FRAME_IMPORT"), "EXPORT_FRAME_IMPORT", cap(TASKCN), small(20), buf(0)),
+        invoke(TASKCN, "CNODE_COPY", small(21), cap(task(20))),
+        invoke(TASKCN, "CNODE_RETYPE", small(22), cap(task(21)), retype(FRAME), pages(0), pages(1)),
+        invoke(auth("EXPORT_CAP_LAST"), "EXPORT_CAP_LAST", cap(task(20))),
+        invoke(TASKCN, "CNODE_DELETE", small(21)),
+        invoke(auth("EXPORT_CAP_LAST"), "EXPORT_CAP_LAST", cap(task(20))),
+        invoke(TASKCN, "CNODE_REVOKE", small(20)),
+        new(23, RAM, 0x10, pages(4)),
+        invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(23)), small(1)),
+        invoke(auth("EXPORT_FRAME"), "EXPORT_FRAME", cap(task(23)), small(2), buf(256)),
+        invoke(auth("EXPORT_CAP_REMOTE"), "EXPORT_CAP_REMOTE", cap(task(23)), small(0)),
+        invoke(TASKCN, "CNODE_DELETE", small(23)),
     ],
     "tokens": [
         token(buf(0), 0),

@@ -227,10 +227,10 @@ struct core *world_core(void)
 }
 
 struct frame_token world_token(unsigned owner, unsigned dest, uint64_t base,
-			       uint64_t size, unsigned rights, uint64_t seq)
+			       uint64_t size, unsigned rights, uint64_t seq, unsigned kind)
 {
 	struct frame_token t = { .owner = owner, .dest = dest, .base = base, .size = size,
-				 .rights = rights, .seq = seq };
+				 .rights = rights, .kind = kind, .seq = seq };
 
 	t.mac = token_mac(&t, &machine.token_key);
 	return t;

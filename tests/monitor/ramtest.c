@@ -247,3 +247,35 @@ TEST_CORES(ram_no_core_holds_any_more_goes, 2)
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);	/* the name is stale */
 }
+
+/*
+ * A holder makes a Frame of RAM, passes it to another process on its
+ * core and ends (UPROG_RAM_HOLD | UPROG_RAM_PASS << 8): its core gives
+ * the RAM back, but the owner keeps the RAM's anchor while the Frame
+ * made from it lives, so the RAM's id still revokes that Frame, and then
+ * the memory is free.
+ */
+TEST_CORES(ram_given_back_while_a_frame_made_from_it_lives_still_revokes_it, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rproc p;
+	struct rcap r;
+	int status = -1;
+	bool faulted = true;
+
+	CHECK_ERR(ram_here(), OK);
+	CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, &r), OK);
+	struct remote_gifts g = { .frame = true, .object = &r };
+	CHECK_ERR(remote_spawn(last, "uprog", UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, &g, &p), OK);
+	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
+	CHECK(!faulted && status == 0);
+	/* Its core gives the RAM back (the has-probe answers not found). */
+	uint64_t deadline = sys_clock_ns() + DEADLINE_NS;
+	while (rcap_probe(last, &r) != ERR_NOT_FOUND) {
+		CHECK(sys_clock_ns() < deadline);
+		serve_for(10 * 1000000ull);
+	}
+	CHECK(!ram_free(0));				/* the Frame pins its page */
+	CHECK_ERR(rcap_revoke(&r), OK);			/* the RAM's id takes it */
+	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
+}

@@ -455,7 +455,11 @@ err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t s
 {
 	const uint64_t w[4] = { MON_RAM_RETYPE, offset, bytes };
 	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, ram, slot, r, &cap_err);
+	err_t cap_err, err;
+
+	if (!ram || !slot)
+		return ERR_INVALID_ARG;		/* a Frame made for no slot would stay made */
+	err = mon_call_cap(w, ram, slot, r, &cap_err);
 
 	return err ? err : cap_err;
 }

@@ -302,11 +302,24 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 		/* The gift goes ahead (a Frame, or RAM, which is taken:
 		 * rcap.c). The spawn may still fail; the answer names it all
 		 * the same, so that its sender can revoke it. */
-		if ((err = rcap_move(CPTR_TASKCN, CADDR_L2(gift), gift, core, &sent)))
+		if ((err = rcap_move(CPTR_TASKCN, CADDR_L2(gift), gift, core, &sent))) {
+			if (err == ERR_TIMEOUT && sent.owner == me)
+				r[3] = sent.id;		/* it may land yet: revoke it */
 			return err;
+		}
 		sends_gift = true;
+		rcap_keep(&sent, true);		/* until the spawn's answer says */
 	}
 	err = forward(w, flags, sends_gift, sent.id, r);
+	/* RAM the spawn took for a gift that then failed comes back (to
+	 * T_MONCAP, which the reply gives back). */
+	struct cap_info gi;
+	bool kept = sends_gift;
+	if (err && sends_gift && sent.owner == me && cap_identify(gift, &gi) == ERR_CAP_EMPTY &&
+	    rcap_take_back(&sent, CPTR_TASKCN, CADDR_L2(gift)) == OK)
+		sends_gift = false;		/* gone: nothing to keep */
+	else if (kept)
+		rcap_keep(&sent, false);
 	/* Only the owner revokes: a relayed gift's caller gets no token. */
 	r[3] = sends_gift && sent.owner == me ? sent.id : MON_NO_TOKEN;
 	return err;

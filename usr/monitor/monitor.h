@@ -239,6 +239,15 @@ err_t rcap_import_raw(unsigned to, uint64_t id, const struct frame_token *t);
 err_t rcap_retype(const struct rcap *r, uint64_t offset, uint64_t bytes, capaddr_t cn,
 		  uint64_t slot, struct rcap *frame);
 err_t rcap_send(const struct rcap *r, unsigned to);
+/* rcap_revoke of RAM r that this core's monitor took from slot `slot` of
+ * CNode `cn` (a spawn's gift that then failed), which goes back there
+ * rather than being deleted: OK, or the revoke's error (ERR_CAP_REMOTE:
+ * a Frame made from it is pinned; the RAM stays anchored and r names it). */
+err_t rcap_take_back(const struct rcap *r, capaddr_t cn, uint64_t slot);
+/* rcap_keep(r, true) keeps r's anchor, on its owner, from going when its
+ * holders give it back, until rcap_keep(r, false): what a spawn's gift
+ * needs while the spawn may still fail (and the RAM come back). */
+void rcap_keep(const struct rcap *r, bool on);
 /* RETYPE as it is, unchecked here (tests play a peer that holds nothing):
  * the owner's answer, and the Frame's id in *frame. */
 err_t rcap_retype_raw(unsigned owner, uint64_t id, uint64_t offset, uint64_t bytes,

@@ -75,6 +75,8 @@
 #define IMPORT_SLOT(i)		(ANCHORS + (i))
 #define ID(i, gen)		((uint64_t)(gen) << 16 | (uint64_t)me << 8 | (i))
 #define ID_INDEX(id)		((unsigned)((id) & 0xFF))
+/* Frames one holder may have made from one RAM at once (retype_for). */
+#define RETYPES_PER_HOLDER	16
 
 _Static_assert(ANCHORS <= 256 && MAX_MESH_CORES <= 64, "ids and holder masks fit");
 
@@ -86,6 +88,7 @@ static struct anchor {
 	uint64_t base, size;
 	unsigned rights;
 	uint64_t parent;	/* retyped: the RAM's id */
+	unsigned kept;		/* operations in flight that need it (rcap_keep) */
 	uint64_t holders;	/* cores that took an import of it */
 	uint64_t ever;		/* cores it was ever sent to (MON_CAP_REVOKE's answer) */
 	uint64_t pending;	/* revoking: holders yet to delete their copies */
@@ -137,16 +140,34 @@ static struct anchor *anchor_of(uint64_t id)
 	return a->used && ID(ID_INDEX(id), a->gen) == id ? a : NULL;
 }
 
+static void release_if_unheld(struct anchor *a);
+
+/* Does a Frame made from RAM anchor `id` (on_retype) still live? Then the
+ * RAM's anchor stays, and its id still revokes that Frame (its kernel
+ * would count the RAM alone: cap_is_last does not count RAM's children). */
+static bool made_from(uint64_t id)
+{
+	for (unsigned i = 0; i < ANCHORS; i++)
+		if (anchors[i].used && anchors[i].retyped && anchors[i].parent == id)
+			return true;
+	return false;
+}
+
 /* Clears the anchor's mark and deletes it: the object is the owner's
- * alone again. */
+ * alone again. A Frame made from RAM lets its RAM's anchor go, if nothing
+ * else holds that. */
 static void release(struct anchor *a)
 {
 	unsigned i = (unsigned)(a - anchors);
+	bool retyped = a->retyped;
+	uint64_t parent = a->parent;
 
 	kernel_cap_remote(CPTR_EXPORT, CADDR(RCAP_CN, ANCHOR_SLOT(i)), false);
 	cnode_delete(T_RCAPCN, ANCHOR_SLOT(i));
-	a->used = a->revoking = false;
+	a->used = a->revoking = a->retyped = false;
 	a->gen++;
+	if (retyped && (a = anchor_of(parent)))
+		release_if_unheld(a);
 }
 
 /* Undoes the anchor made at `i` for a copy that did not go: RAM it took
@@ -325,6 +346,8 @@ static err_t send_copy(bool take, capaddr_t cn, uint64_t slot, capaddr_t cap, un
 			unmake((unsigned)(a - anchors), f.type == CAP_RAM, cn, slot);
 			a->used = false;
 			a->gen++;
+		} else if (err == ERR_TIMEOUT && anchor_of(id) == a) {
+			*out = (struct rcap){ .owner = me, .id = id };	/* it may land: revoke it */
 		}
 		return err;
 	}
@@ -401,7 +424,10 @@ static bool all_marked(unsigned unused)
 	return true;
 }
 
-err_t rcap_revoke(const struct rcap *r)
+/* rcap_revoke; `take`: the named anchor's capability goes back to slot
+ * `slot` of CNode `cn` rather than being deleted (RAM a spawn took for a
+ * gift that then failed: rcap_take_back). */
+static err_t revoke(const struct rcap *r, bool take, capaddr_t cn, uint64_t slot)
 {
 	struct anchor *a, o;
 	err_t err = OK;
@@ -431,19 +457,57 @@ err_t rcap_revoke(const struct rcap *r)
 		err = ERR_TIMEOUT;
 	else
 		err = mark_err;
-	/* Commit: the anchors every holder has answered for go. */
-	for (unsigned i = 0; i < ANCHORS; i++) {
-		a = &anchors[i];
-		if (!a->revoking)
-			continue;
-		if (a->pending) {		/* still pinned; try again later */
-			a->holders = a->pending;
-			a->revoking = false;
-		} else {
-			release(a);
+	/* Commit: the anchors every holder has answered for go; the Frames
+	 * made from RAM first, and a RAM with one of them still pinned stays
+	 * (its id is the only name left for that Frame). */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < ANCHORS; i++) {
+			a = &anchors[i];
+			if (!a->revoking || (pass == 0) == (a->type == CAP_RAM))
+				continue;
+			if (a->pending || made_from(ID(i, a->gen))) {	/* try again later */
+				a->holders = a->pending;
+				a->revoking = false;
+			} else if (take && i == ID_INDEX(r->id)) {
+				unmake(i, true, cn, slot);
+				a->used = a->revoking = false;
+				a->gen++;
+			} else {
+				release(a);
+			}
 		}
 	}
 	return err;
+}
+
+err_t rcap_revoke(const struct rcap *r)
+{
+	return revoke(r, false, 0, 0);
+}
+
+void rcap_keep(const struct rcap *r, bool on)
+{
+	struct anchor *a = r->owner == me ? anchor_of(r->id) : NULL;
+
+	if (!a)
+		return;
+	if (on) {
+		a->kept++;
+	} else if (a->kept && !--a->kept) {
+		release_if_unheld(a);
+	}
+}
+
+err_t rcap_take_back(const struct rcap *r, capaddr_t cn, uint64_t slot)
+{
+	const struct anchor *a = r->owner == me ? anchor_of(r->id) : NULL;
+	err_t err;
+
+	if (!a || a->type != CAP_RAM)
+		return ERR_NOT_FOUND;
+	if ((err = revoke(r, true, cn, slot)))
+		return err;
+	return anchor_of(r->id) ? ERR_CAP_REMOTE : OK;	/* a Frame made from it is pinned */
 }
 
 /* MON_CAP_REVOKE: a process proves its authority over the object with a
@@ -732,6 +796,14 @@ static err_t retype_for(unsigned from, uint64_t rcap, uint64_t offset, uint64_t 
 		return ERR_CAP_RIGHTS;		/* it holds no copy of it */
 	if (!(a->rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;		/* as the kernel's retype */
+	/* Each Frame takes an anchor of the owner's (shared by every object
+	 * it sends): a holder may keep only so many of one RAM's at once. */
+	unsigned made = 0;
+	for (j = 0; j < ANCHORS; j++)
+		made += anchors[j].used && anchors[j].retyped && anchors[j].parent == rcap &&
+			(anchors[j].holders >> from & 1);
+	if (made >= RETYPES_PER_HOLDER)
+		return ERR_TOO_MANY;
 	for (j = 0; j < ANCHORS && anchors[j].used; j++)
 		;
 	if (j == ANCHORS)
@@ -854,8 +926,10 @@ static bool alone(unsigned slot)
  * go too: the object goes (release deletes the last capability to it). */
 static void release_if_unheld(struct anchor *a)
 {
-	if (!a->holders && !a->revoking && !a->dropping &&
-	    alone(ANCHOR_SLOT((unsigned)(a - anchors))))
+	unsigned i = (unsigned)(a - anchors);
+
+	if (!a->holders && !a->revoking && !a->dropping && !a->kept && !made_from(ID(i, a->gen)) &&
+	    alone(ANCHOR_SLOT(i)))
 		release(a);
 }
 

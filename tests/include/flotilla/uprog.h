@@ -110,8 +110,15 @@ enum uprog_mode {
  * (mon_ram_retype), maps it, beats once (mon_beat) and reads it until it
  * faults. The giver waits for that beat, revokes its gift with its own
  * RAM as the authority (a Frame that is not the object is refused), sees
- * the child's core named and the child fault. Exits 0, or the check's
- * number. */
+ * the child's core named and the child fault. Before that, a gift to a
+ * spawn of a program there is not comes back, with no token. Exits 0, or
+ * the check's number.
+ * UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, started by a monitor's remote
+ * spawn with RAM of another core's (at UPROG_EP + 1): makes a Frame of its
+ * first page, writes UPROG_WATCH_MAGIC to it, gives it to a child on its
+ * own core (UPROG_WATCH_FRAME | UPROG_WATCH_GIFT << 8), waits for the
+ * child to map it and exits 0: its RAM goes back, the Frame lives on. */
+#define UPROG_RAM_PASS		1u
 #define UPROG_RAM_GO_FMT	"ramrace.go.%u"
 #define UPROG_RAM_WON_FMT	"ramrace.won.%u"
 

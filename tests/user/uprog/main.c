@@ -50,7 +50,7 @@ int malformed_mcalls(void);
 int ns_race(uint64_t param);
 int ram_race(uint64_t param);
 int ram_give(void);
-int ram_hold(void);
+int ram_hold(unsigned param);
 
 /* The modes by name (tests/include/flotilla/uprog.h), for what uprog
  * says when a check fails. */
@@ -745,7 +745,7 @@ int main(int argc, char **argv)
 	case UPROG_RAM_GIVE:
 		return ram_give();
 	case UPROG_RAM_HOLD:
-		return ram_hold();
+		return ram_hold(UPROG_PARAM(libc_arg));
 	}
 	printf("uprog: no mode %u (tests/include/flotilla/uprog.h)\n", UPROG_MODE(libc_arg));
 	return 100;

@@ -40,7 +40,8 @@ static int refusals(void)
 	/* The owner checks what its kernel's retype would. */
 	if (mon_ram_retype(RAM, 100, 4096, MINE) != ERR_RETYPE_ALIGN)
 		return FAILED(4);
-	if (mon_ram_retype(RAM, ram.size, 4096, MINE) != ERR_RETYPE_SIZE)
+	if (mon_ram_retype(RAM, ram.size, 4096, MINE) != ERR_RETYPE_SIZE ||
+	    mon_ram_retype(RAM, 0, 4096, 0) != ERR_INVALID_ARG)
 		return FAILED(5);
 	/* A read-only copy may not be made into anything. */
 	cnode_delete(CPTR_TASKCN, CADDR_L2(COPY));
@@ -153,6 +154,15 @@ int ram_give(void)
 	if (mon_spawn_opts("uprog", n, UPROG_HELLO, &o, &pid, &serial) != ERR_INVALID_ARG ||
 	    token != MON_NO_TOKEN || cap_identify(GIFT, &ci) || ci.type != CAP_RAM)
 		return FAILED(4);
+	/* To the next core, for a program there is none of: the gift went,
+	 * the spawn failed there, and the RAM comes back, with no token. */
+	err_t err = mon_spawn_opts("no-such-prog", to, 0, &o, &pid, &serial);
+	if (err == OK || token != MON_NO_TOKEN || cap_identify(GIFT, &ci) || ci.type != CAP_RAM) {
+		printf("uprog: ram_give: a gift to a spawn that fails: %s, token %llx, %s\n",
+		       err_name(err), (unsigned long long)token,
+		       cap_identify(GIFT, &ci) ? "the RAM did not come back" : "the RAM is back");
+		return FAILED(12);
+	}
 	/* To the next core: given. The child makes a Frame of it there. */
 	if (mon_spawn_opts("uprog", to, UPROG_RAM_HOLD, &o, &pid, &serial) ||
 	    token == MON_NO_TOKEN)
@@ -163,7 +173,7 @@ int ram_give(void)
 		return FAILED(7);		/* it ended, or never beat: its page is not mapped */
 	/* A Frame that is not the object is no authority over it; the RAM
 	 * it was made from is. */
-	err_t err = mon_cap_revoke(CPTR_BOOTIMG, token, &cores);
+	err = mon_cap_revoke(CPTR_BOOTIMG, token, &cores);
 	if (err != ERR_CAP_RIGHTS) {
 		printf("uprog: ram_give: a revoke by the boot image: %s\n", err_name(err));
 		return FAILED(8);
@@ -181,12 +191,38 @@ int ram_give(void)
 	return 0;
 }
 
+/* UPROG_RAM_HOLD | UPROG_RAM_PASS << 8: see flotilla/uprog.h. */
+static int ram_pass(void)
+{
+	const struct mon_spawn_opts o = { .give = UPROG_EP + 2 };
+	volatile uint64_t *va;
+	uint64_t serial, deadline = sys_clock_ns() + WAIT_NS;
+	unsigned pid;
+
+	if (mon_ram_retype(UPROG_EP + 1, 0, 4096, UPROG_EP + 2))
+		return FAILED(30);
+	if (window_map_page(UPROG_EP + 2, (void **)&va))
+		return FAILED(31);
+	va[0] = UPROG_WATCH_MAGIC;
+	if (mon_spawn_opts("uprog", sys_core_id(), UPROG_WATCH_FRAME | UPROG_WATCH_GIFT << 8, &o,
+			   &pid, &serial))
+		return FAILED(32);
+	while (va[1] != UPROG_WATCH_MAGIC + 1) {
+		if (sys_clock_ns() > deadline)
+			return FAILED(33);
+		sys_sleep_until(sys_clock_ns() + 1000000);
+	}
+	return 0;		/* its RAM goes back; the Frame lives on */
+}
+
 /* UPROG_RAM_HOLD: see flotilla/uprog.h. */
-int ram_hold(void)
+int ram_hold(unsigned param)
 {
 	volatile uint64_t *va;
 	bool stop;
 
+	if (param == UPROG_RAM_PASS)
+		return ram_pass();
 	if (mon_ram_retype(UPROG_EP, 0, 4096, UPROG_EP + 1))
 		return FAILED(20);
 	if (window_map_page(UPROG_EP + 1, (void **)&va))

@@ -107,8 +107,11 @@ enum mon_op {
 				 * of `bytes` at `offset` into it, made by the
 				 * RAM's owner core for this one (docs/urpc.md,
 				 * "RAM"): ERR_RETYPE_OVERLAP if any core has one
-				 * there; ERR_INVALID_ARG for RAM of this core's
-				 * own (retype it yourself) */
+				 * there; ERR_TOO_MANY past 16 of one RAM's at
+				 * once; ERR_INVALID_ARG for RAM of this core's
+				 * own given by hand (retype it yourself: the
+				 * library's copy of it is refused first,
+				 * ERR_CAP_NOT_COPYABLE) */
 };
 
 /* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
@@ -343,7 +346,7 @@ err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores);
 /* MON_RAM_RETYPE: a Frame of `bytes` at `offset` into RAM `ram` that
  * another core gave this process (its kernel refuses to retype it here:
  * ERR_CAP_NOT_OWNER), made by that core's monitor, into empty slot
- * `slot`. */
+ * `slot` (not 0: ERR_INVALID_ARG). */
 err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t slot);
 
 /*
