@@ -228,21 +228,33 @@ static bool ram_free(unsigned unused)
 /* RAM given to a process on another core that ends: its core gives the
  * import back, and the owner's anchor, alone, goes, and the RAM with it
  * (the last copy anywhere going destroys the object). */
-TEST_CORES(ram_no_core_holds_any_more_goes, 2)
+/* RAM of the test's, moved to the last core, where a process (uprog
+ * with `arg`) gets a copy and ends with 0: OK, or the step that failed. */
+static err_t ram_to_a_process_that_ends(uint64_t arg, struct rcap *r)
 {
 	unsigned last = mesh_cores() - 1;
 	struct rproc p;
-	struct rcap r;
 	int status = -1;
 	bool faulted = true;
+	err_t err;
 
-	CHECK_ERR(ram_here(), OK);
-	CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, &r), OK);
-	CHECK(!ram_free(0));
-	struct remote_gifts g = { .frame = true, .object = &r };
-	CHECK_ERR(remote_spawn(last, "uprog", UPROG_HELLO, &g, &p), OK);
-	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
-	CHECK(!faulted && status == 0);
+	if ((err = ram_here()) || (err = rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, r)))
+		return err;
+	if (ram_free(0))
+		return ERR_OVERLAP;		/* the anchor did not hold it */
+	struct remote_gifts g = { .frame = true, .object = r };
+	if ((err = remote_spawn(last, "uprog", arg, &g, &p)) ||
+	    (err = remote_wait(&p, &status, &faulted)))
+		return err;
+	return !faulted && status == 0 ? OK : ERR_BAD_MESSAGE;
+}
+
+TEST_CORES(ram_no_core_holds_any_more_goes, 2)
+{
+	unsigned last = mesh_cores() - 1;
+	struct rcap r;
+
+	CHECK_ERR(ram_to_a_process_that_ends(UPROG_HELLO, &r), OK);
 	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);	/* the name is stale */
@@ -258,17 +270,9 @@ TEST_CORES(ram_no_core_holds_any_more_goes, 2)
 TEST_CORES(ram_given_back_while_a_frame_made_from_it_lives_still_revokes_it, 2)
 {
 	unsigned last = mesh_cores() - 1;
-	struct rproc p;
 	struct rcap r;
-	int status = -1;
-	bool faulted = true;
 
-	CHECK_ERR(ram_here(), OK);
-	CHECK_ERR(rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, &r), OK);
-	struct remote_gifts g = { .frame = true, .object = &r };
-	CHECK_ERR(remote_spawn(last, "uprog", UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, &g, &p), OK);
-	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);
-	CHECK(!faulted && status == 0);
+	CHECK_ERR(ram_to_a_process_that_ends(UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, &r), OK);
 	/* Its core gives the RAM back (the has-probe answers not found). */
 	uint64_t deadline = sys_clock_ns() + DEADLINE_NS;
 	while (rcap_probe(last, &r) != ERR_NOT_FOUND) {

@@ -1,6 +1,7 @@
 /*
- * Capabilities across cores: copy, move and revoke of Frame capabilities
- * between monitors (docs/urpc.md, "Capabilities across cores"). Which
+ * Capabilities across cores: copy, move and revoke of Frame and RAM
+ * capabilities between monitors (docs/urpc.md, "Capabilities across
+ * cores"). Which
  * types may cross is one table, cap_type_crosses (lib/captypes.c): the
  * others are refused with the error that says why (ERR_CAP_CORE_BOUND,
  * ERR_UNSUPPORTED).
@@ -54,9 +55,18 @@
  * names goes too: the last copy anywhere is gone, and the object with it.
  * docs/urpc.md explains why the order of the channels makes this safe.
  *
+ * RAM. RAM is never copied (the kernel checks a retype only against the
+ * children of the capability it is asked of), so the owner takes it as
+ * its anchor (rcap_move), and the holders' imports (CAPF_IMPORT) may be
+ * copied but not retyped. A holder asks the owner (retype), which
+ * retypes its anchor into a Frame, anchors that and sends it to the
+ * asker: the owner's one tree orders every retype of that memory. The
+ * RAM's revoke takes every Frame made from it, and its anchor stays while
+ * one lives (made_from).
+ *
  * Messages (if/intermon.if): import -> import_r, has -> has_r (OK if
  * held), mark -> mark_r (the copies deleted), relay -> relay_r, unheld ->
- * drop -> drop_r. Malformed ones are refused
+ * drop -> drop_r, retype -> retype_r. Malformed ones are refused
  * by the interface's runtime, and answers nobody waits for (an unasked
  * import_r, a mark_r for an object not being revoked or from a core that
  * does not hold it) by the handlers; mesh.c counts and reports them, and
