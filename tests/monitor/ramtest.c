@@ -22,11 +22,15 @@
 
 _Static_assert(ROUNDS < RAM_PAGES, "each round's page is in the RAM");
 
-/* RAM_PAGES of the test RAM, as RAM of its own, at RAM. */
+/* `pages` of the test RAM, as RAM of its own, at RAM. */
+static err_t ram_pages_here(unsigned pages)
+{
+	return cnode_retype(T_SCRATCHCN, CADDR_L2(RAM), T_TESTRAM, CAP_RAM, 1, 0, pages * 4096ull);
+}
+
 static err_t ram_here(void)
 {
-	return cnode_retype(T_SCRATCHCN, CADDR_L2(RAM), T_TESTRAM, CAP_RAM, 1, 0,
-			    RAM_PAGES * 4096);
+	return ram_pages_here(RAM_PAGES);
 }
 
 TEST_CORES(ram_is_given_to_another_core_never_copied, 2)
@@ -230,7 +234,7 @@ static bool ram_free(unsigned unused)
  * (the last copy anywhere going destroys the object). */
 /* RAM of the test's, moved to the last core, where a process (uprog
  * with `arg`) gets a copy and ends with 0: OK, or the step that failed. */
-static err_t ram_to_a_process_that_ends(uint64_t arg, struct rcap *r)
+static err_t ram_to_a_process_that_ends(uint64_t arg, unsigned pages, struct rcap *r)
 {
 	unsigned last = mesh_cores() - 1;
 	struct rproc p;
@@ -238,7 +242,8 @@ static err_t ram_to_a_process_that_ends(uint64_t arg, struct rcap *r)
 	bool faulted = true;
 	err_t err;
 
-	if ((err = ram_here()) || (err = rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, r)))
+	if ((err = ram_pages_here(pages)) ||
+	    (err = rcap_move(T_SCRATCHCN, CADDR_L2(RAM), RAM, last, r)))
 		return err;
 	if (ram_free(0))
 		return ERR_OVERLAP;		/* the anchor did not hold it */
@@ -254,7 +259,7 @@ TEST_CORES(ram_no_core_holds_any_more_goes, 2)
 	unsigned last = mesh_cores() - 1;
 	struct rcap r;
 
-	CHECK_ERR(ram_to_a_process_that_ends(UPROG_HELLO, &r), OK);
+	CHECK_ERR(ram_to_a_process_that_ends(UPROG_HELLO, RAM_PAGES, &r), OK);
 	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
 	CHECK_ERR(rcap_probe(last, &r), ERR_NOT_FOUND);
 	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);	/* the name is stale */
@@ -272,7 +277,8 @@ TEST_CORES(ram_given_back_while_a_frame_made_from_it_lives_still_revokes_it, 2)
 	unsigned last = mesh_cores() - 1;
 	struct rcap r;
 
-	CHECK_ERR(ram_to_a_process_that_ends(UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, &r), OK);
+	CHECK_ERR(ram_to_a_process_that_ends(UPROG_RAM_HOLD | UPROG_RAM_PASS << 8, RAM_PAGES, &r),
+		  OK);
 	/* Its core gives the RAM back (the has-probe answers not found). */
 	uint64_t deadline = sys_clock_ns() + DEADLINE_NS;
 	while (rcap_probe(last, &r) != ERR_NOT_FOUND) {
@@ -282,4 +288,18 @@ TEST_CORES(ram_given_back_while_a_frame_made_from_it_lives_still_revokes_it, 2)
 	CHECK(!ram_free(0));				/* the Frame pins its page */
 	CHECK_ERR(rcap_revoke(&r), OK);			/* the RAM's id takes it */
 	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
+}
+
+/* A holder makes Frames of one RAM until the owner says no: 16 at once
+ * (each takes one of the owner's anchors), the 17th ERR_TOO_MANY
+ * (UPROG_RAM_HOLD | UPROG_RAM_MANY << 8). When it ends, its core gives
+ * every one back, and the RAM with them: the memory is free. */
+TEST_CORES(a_holder_makes_at_most_16_frames_of_one_ram, 2)
+{
+	struct rcap r;
+
+	CHECK_ERR(ram_to_a_process_that_ends(UPROG_RAM_HOLD | UPROG_RAM_MANY << 8,
+					     UPROG_RAM_FRAMES_MAX + 4, &r), OK);
+	CHECK(mesh_serve_until(ram_free, 0, sys_clock_ns() + DEADLINE_NS));
+	CHECK_ERR(rcap_revoke(&r), ERR_NOT_FOUND);	/* the RAM went too */
 }

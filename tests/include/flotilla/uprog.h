@@ -119,6 +119,12 @@ enum uprog_mode {
  * own core (UPROG_WATCH_FRAME | UPROG_WATCH_GIFT << 8), waits for the
  * child to map it and exits 0: its RAM goes back, the Frame lives on. */
 #define UPROG_RAM_PASS		1u
+/* UPROG_RAM_HOLD | UPROG_RAM_MANY << 8, as UPROG_RAM_PASS is started:
+ * makes Frames of pages 0, 1, ... of its RAM, UPROG_RAM_FRAMES_MAX of
+ * them; the next is refused (ERR_TOO_MANY: the owner's limit per holder
+ * and RAM, usr/monitor/rcap.c); exits 0, or the check's number. */
+#define UPROG_RAM_MANY		2u
+#define UPROG_RAM_FRAMES_MAX	16
 #define UPROG_RAM_GO_FMT	"ramrace.go.%u"
 #define UPROG_RAM_WON_FMT	"ramrace.won.%u"
 

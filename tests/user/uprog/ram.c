@@ -215,6 +215,19 @@ static int ram_pass(void)
 	return 0;		/* its RAM goes back; the Frame lives on */
 }
 
+/* UPROG_RAM_HOLD | UPROG_RAM_MANY << 8: see flotilla/uprog.h. */
+static int ram_many(void)
+{
+	unsigned i;
+
+	for (i = 0; i < UPROG_RAM_FRAMES_MAX; i++)
+		if (mon_ram_retype(UPROG_EP + 1, i * 4096ull, 4096, UPROG_EP + 2 + i))
+			return FAILED(40);
+	if (mon_ram_retype(UPROG_EP + 1, i * 4096ull, 4096, UPROG_EP + 2 + i) != ERR_TOO_MANY)
+		return FAILED(41);
+	return 0;
+}
+
 /* UPROG_RAM_HOLD: see flotilla/uprog.h. */
 int ram_hold(unsigned param)
 {
@@ -223,6 +236,8 @@ int ram_hold(unsigned param)
 
 	if (param == UPROG_RAM_PASS)
 		return ram_pass();
+	if (param == UPROG_RAM_MANY)
+		return ram_many();
 	if (mon_ram_retype(UPROG_EP, 0, 4096, UPROG_EP + 1))
 		return FAILED(20);
 	if (window_map_page(UPROG_EP + 1, (void **)&va))
