@@ -13,6 +13,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "failed.h"
+#include "names.h"
 
 #define RAM		(UPROG_EP + 1)	/* the gift of a monitor's remote spawn */
 #define COPY		(UPROG_EP + 2)
@@ -71,7 +72,6 @@ int ram_race(uint64_t param)
 	uint64_t deadline = sys_clock_ns() + UPROG_NS_WAIT_NS, page = round * 4096ull;
 	char go[NS_NAME_MAX + 1], won[NS_NAME_MAX + 1];
 	volatile uint64_t *va;
-	struct ns_entry e;
 	int failed;
 	err_t err;
 
@@ -81,13 +81,8 @@ int ram_race(uint64_t param)
 	if ((failed = refusals()))
 		return failed;
 	snprintf(go, sizeof(go), UPROG_RAM_GO_FMT, round);
-	while ((err = ns_lookup(go, &e)) == ERR_NOT_FOUND) {
-		if (sys_clock_ns() > deadline)
-			return FAILED(10);
-		sys_yield();
-	}
-	if (err)
-		return 100 + (int)err;
+	if ((err = await_name(go, deadline)))
+		return err == ERR_TIMEOUT ? FAILED(10) : 100 + (int)err;
 	err = mon_ram_retype(RAM, page, 4096, MINE);
 	if (err == ERR_RETYPE_OVERLAP)
 		return 1;			/* another core's */
