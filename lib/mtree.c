@@ -218,6 +218,47 @@ err_t mtree_build(const struct mtree_topo *t, enum mtree_shape s, unsigned root,
 	return OK;
 }
 
+err_t mtree_from_parents(enum mtree_shape s, unsigned ncores, unsigned root, uint64_t members,
+			 const int8_t *parent, struct mtree *out)
+{
+	struct mtree m;
+
+	if (!parent || !out || ncores == 0 || ncores > MTREE_MAX_CORES || s >= MTREE_NSHAPES ||
+	    root >= ncores || !has(members, root) || (members & ~all_cores(ncores)) ||
+	    parent[root] != -1)
+		return ERR_INVALID_ARG;
+	for (unsigned c = 0; c < MTREE_MAX_CORES; c++) {
+		int p = parent[c];
+
+		if (!has(members, c) || c == root) {
+			if (p != -1 && c != root)
+				return ERR_INVALID_ARG;	/* a parent for no member */
+			continue;
+		}
+		/* A member's parent is a member: the root, or (two-level shapes
+		 * only) a core whose parent is the root. So no loop, and every
+		 * member reaches the root in at most two steps. */
+		if (p < 0 || (unsigned)p >= ncores || !has(members, (unsigned)p) || p == (int)c)
+			return ERR_INVALID_ARG;
+		if ((unsigned)p != root &&
+		    (s == MTREE_BROADCAST || s == MTREE_UNICAST || parent[p] != (int8_t)root))
+			return ERR_INVALID_ARG;
+	}
+	m.shape = s;
+	m.root = root;
+	m.ncores = ncores;
+	m.members = members;
+	m.sequential = s == MTREE_UNICAST;
+	memset(m.parent, -1, sizeof(m.parent));
+	memset(m.first_child, -1, sizeof(m.first_child));
+	memset(m.next_sibling, -1, sizeof(m.next_sibling));
+	for (unsigned c = 0; c < ncores; c++)
+		if (has(members, c) && c != root)
+			add_child(&m, (unsigned)parent[c], c);
+	*out = m;
+	return OK;
+}
+
 /*
  * The breadth-first walk that mtree_cost and mtree_edges share: calls
  * visit(ctx, parent, child) for every edge in send order, once per child.

@@ -160,6 +160,26 @@ err_t mtree_check(const struct mtree_topo *t, enum mtree_shape s, unsigned root,
 err_t mtree_build(const struct mtree_topo *t, enum mtree_shape s, unsigned root,
 		  uint64_t members, struct mtree *out);
 
+/*
+ * A tree rebuilt from its parents alone: what a shootdown's request
+ * carries (parent[] of MTREE_MAX_CORES entries, -1 for the root and for
+ * every core that is no member), so that only the root needs the facts
+ * and every core follows the root's tree even while the cores' facts
+ * differ. Each core's children are listed in increasing core order, as
+ * mtree_build lists every core's but the root's. Refused with
+ * ERR_INVALID_ARG (and *out left as it was) unless: parent and out are
+ * not NULL; 1 <= ncores <= MTREE_MAX_CORES; s is a shape; root < ncores
+ * is a member and its parent is -1; members name no core past ncores;
+ * every other member's parent is another member; every non-member's is
+ * -1; and the tree is one the shape can make: every member's parent is
+ * the root (broadcast, unicast) or the root or a child of the root
+ * (multicast, numa). So a tree accepted has no loop and reaches every
+ * member. Which cache group or node a forwarder leads is not checked:
+ * that takes the facts.
+ */
+err_t mtree_from_parents(enum mtree_shape s, unsigned ncores, unsigned root, uint64_t members,
+			 const int8_t *parent, struct mtree *out);
+
 /* The counts of one run over tree m (defined above); t is the topology it
  * was built from (node[] and dist[] are read). */
 void mtree_cost(const struct mtree *m, const struct mtree_topo *t, struct mtree_cost *out);

@@ -271,6 +271,20 @@ err_t skb_check_cores(const struct skb *s, uint64_t cores, unsigned *bad);
  * distances between the nodes. */
 void skb_mtree_topo(const struct skb *s, struct mtree_topo *t);
 /*
+ * What one message costs on this machine, for mtree_best (the shootdown's
+ * choice of shape): the Multikernel paper's figures (mtree_timing_paper)
+ * scaled to the round trips the monitors measured between present cores.
+ * A round trip is two messages, each a send, a receive and a flight, so
+ * half the median round trip within a node stands for the paper's
+ * send + recv + prop within a node, and the same between nodes; each of
+ * the three parts, and the flush, keeps the paper's share of it (the
+ * flush the local one's). A class with no measurement takes the other's
+ * scale. ERR_NOT_FOUND, *out left alone, when nothing was measured.
+ * Under TCG the figures are the emulator's (SKB_F_EMULATED): the shape
+ * they pick is the one that is best on the emulator.
+ */
+err_t skb_mtree_timing(const struct skb *s, struct mtree_timing *out);
+/*
  * The tree of `shape` (enum mtree_shape) from `root` over `members` (0:
  * every present core), for present cores only: ERR_NO_SUCH_CORE or
  * ERR_CORE_ABSENT for the root, or else the lowest member that is not

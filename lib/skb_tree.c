@@ -32,6 +32,77 @@ void skb_mtree_topo(const struct skb *s, struct mtree_topo *t)
 			t->dist[a][b] = s->dist[a][b];
 }
 
+/* The lower median of the round trips between present cores a != b
+ * that are on one node (remote false) or on two: the least x with at
+ * least half of them <= x, found by halving the range of values (no
+ * array of 4,032 to sort). 0 when there are none. */
+static uint64_t median_rtt(const struct skb *s, bool remote)
+{
+	uint64_t lo = 1, hi = 0, n = 0;
+
+	for (unsigned a = 0; a < s->ncores; a++)
+		for (unsigned b = 0; b < s->ncores; b++) {
+			uint64_t v = s->in.rtt[a][b];
+			if (a == b || !v || !s->core[a].present || !s->core[b].present ||
+			    (s->core[a].node != s->core[b].node) != remote)
+				continue;
+			n++;
+			if (v > hi)
+				hi = v;
+		}
+	if (!n)
+		return 0;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2, le = 0;
+		for (unsigned a = 0; a < s->ncores; a++)
+			for (unsigned b = 0; b < s->ncores; b++) {
+				uint64_t v = s->in.rtt[a][b];
+				if (a != b && v && v <= mid && s->core[a].present && s->core[b].present &&
+				    (s->core[a].node != s->core[b].node) == remote)
+					le++;
+			}
+		if (2 * le >= n)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* v * num / den, at least 1 and at most UINT32_MAX. */
+static uint32_t scaled(uint32_t v, uint64_t num, uint64_t den)
+{
+	uint64_t r = (uint64_t)v * num / den;
+
+	return r < 1 ? 1 : r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+}
+
+err_t skb_mtree_timing(const struct skb *s, struct mtree_timing *out)
+{
+	const struct mtree_timing *p = &mtree_timing_paper;
+	uint64_t one_way[2] = { median_rtt(s, false) / 2, median_rtt(s, true) / 2 };
+	uint64_t paper[2];
+
+	for (unsigned k = 0; k < 2; k++)
+		paper[k] = (uint64_t)p->send[k] + p->recv[k] + p->prop[k];
+	if (!one_way[0] && !one_way[1])
+		return ERR_NOT_FOUND;
+	/* A class not measured takes the other's scale. */
+	uint64_t num[2], den[2];
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned from = one_way[k] ? k : 1 - k;
+		num[k] = one_way[from];
+		den[k] = paper[from];
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		out->send[k] = scaled(p->send[k], num[k], den[k]);
+		out->recv[k] = scaled(p->recv[k], num[k], den[k]);
+		out->prop[k] = scaled(p->prop[k], num[k], den[k]);
+	}
+	out->flush = scaled(p->flush, num[0], den[0]);
+	return OK;
+}
+
 err_t skb_tree(const struct skb *s, unsigned shape, unsigned root, uint64_t members,
 	       struct mtree *out, unsigned *bad)
 {

@@ -1149,6 +1149,16 @@ def run_specials(res, args):
             smp=4, mem="256M", append="test=memory_shares", numa=2)
     # The shootdown's counts across two nodes (docs/span.md): cross_node is
     # 0 on one node, so only this boot holds it to mtree_cost.
+    # Two packages of four cores, each sharing its L3 (CPUID leaf 4): the
+    # kernel's facts know no cache, the SKB's have two groups, so the
+    # multicast tree forwards through core 4 (4 rounds, not a star's 2).
+    special(res, args, "smp8_two_packages_multicast_by_the_skbs_caches",
+            [r"^skb: shootdown trees from the SKB's facts on 8 cores",
+             r"^shootdown: 8 cores in 2 cache groups: best \w+; multicast msgs=14 rounds=4$",
+             r"^PASS user/the_shootdown_builds_its_trees_from_the_skbs_facts$",
+             r"^PASS user/the_shootdown_counts_what_mtree_counts_for_every_shape$"],
+            smp=8, mem="256M", append="utest=shoot",
+            extra=["-smp", "sockets=2,cores=4", "-cpu", "max,vendor=GenuineIntel"])
     special(res, args, "numa_two_nodes_shootdown_counts_what_mtree_counts",
             [r"2 NUMA nodes", r"^PASS user/the_shootdown_counts_what_mtree_counts_for_every_shape",
              r"^PASS user/unmapping_in_a_spanned_space_shoots_down_every_tlb",

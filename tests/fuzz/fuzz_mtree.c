@@ -9,7 +9,9 @@
  * must be refused with a reason and leave the tree alone.
  *
  * Input: mode, ncores, nodes, shape, root, 8 bytes of members, then per
- * core its node and cache bytes, then the distances. Mode bits: 0-1 the
+ * core its node and cache bytes, then the distances; for a valid input
+ * then a byte of parents' mode and 64 bytes of parents, which
+ * mtree_from_parents must take or refuse by its rule. Mode bits: 0-1 the
  * distances (0 unknown, 1 valid, 2 and 3 raw bytes), 2 raw node ids, 3 raw
  * cache ids, 4 raw ncores, 5 members as given (else masked to the cores,
  * with the root).
@@ -110,8 +112,71 @@ static void check_tree(const struct mtree_topo *t, unsigned s, unsigned root, ui
 			__builtin_trap();
 	if (mtree_subtree(&m, root) != members)
 		__builtin_trap();
+	if (mc_from_parents(&m, t))
+		__builtin_trap();
 	if (mtree_best(t, root, members, NULL, &best) != OK || !best_holds(t, root, members, best))
 		__builtin_trap();
+}
+
+/* lib/mtree.h's rule for mtree_from_parents, written here again: each
+ * member but the root has a member parent at depth one (or, for the
+ * two-level shapes, two); everything else has none. */
+static bool parents_ok(unsigned s, unsigned n, unsigned root, uint64_t members, const int8_t *par)
+{
+	if (n == 0 || n > MTREE_MAX_CORES || s >= MTREE_NSHAPES || root >= n ||
+	    !mc_has(members, root) || (n < 64 && (members >> n)) || par[root] != -1)
+		return false;
+	for (unsigned c = 0; c < MTREE_MAX_CORES; c++) {
+		int p = par[c];
+		bool two = s == MTREE_MULTICAST || s == MTREE_NUMA;
+
+		if (c == root)
+			continue;
+		if (!mc_has(members, c)) {
+			if (p != -1)
+				return false;
+			continue;
+		}
+		if (p < 0 || p >= (int)n || p == (int)c || !mc_has(members, (unsigned)p))
+			return false;
+		if (p != (int)root && !(two && par[p] == (int8_t)root))
+			return false;
+	}
+	return true;
+}
+
+/* A parents array from the input (mostly members' parents among the
+ * members, so that valid ones come often): accepted exactly when
+ * parents_ok says, and then a tree of the right structure; refused, the
+ * tree is left alone. */
+static void check_parents(struct input *in, unsigned s, unsigned n, unsigned root,
+			  uint64_t members)
+{
+	int8_t par[MTREE_MAX_CORES];
+	struct mtree m, before;
+	unsigned mode = take(in, 1);
+
+	for (unsigned c = 0; c < MTREE_MAX_CORES; c++) {
+		unsigned b = take(in, 1);
+
+		if (mode & 1)
+			par[c] = (int8_t)b;
+		else if (!mc_has(members, c) || c == root)
+			par[c] = (b & 0xF0) == 0xF0 ? (int8_t)(b & 0xF) : -1;
+		else
+			par[c] = (b & 0xC0) == 0xC0 || !n ? (int8_t)root : (int8_t)(b % n);
+	}
+	memset(&m, 0x5a, sizeof(m));
+	memcpy(&before, &m, sizeof(m));
+	err_t err = mtree_from_parents((enum mtree_shape)s, n, root, members, par, &m);
+	if (err == OK) {
+		if (!parents_ok(s, n, root, members, par) || mc_structure(&m) ||
+		    memcmp(m.parent, par, sizeof(par)) || m.members != members)
+			__builtin_trap();
+	} else if (err != ERR_INVALID_ARG || parents_ok(s, n, root, members, par) ||
+		   memcmp(&m, &before, sizeof(m))) {
+		__builtin_trap();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -150,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (valid(&t, s, root, members, &want)) {
 		check_tree(&t, s, root, members);
+		check_parents(&in, s, t.ncores, root, members);
 		return 0;
 	}
 	memset(&m, 0x5a, sizeof(m));

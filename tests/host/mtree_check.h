@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "lib/mtree.h"
 
 static inline bool mc_has(uint64_t set, unsigned c)
@@ -227,6 +228,41 @@ static inline bool mc_cost_eq(const struct mtree_cost *a, const struct mtree_cos
 {
 	return a->msgs == b->msgs && a->cross_node == b->cross_node && a->rounds == b->rounds &&
 	       a->fanout == b->fanout && a->dist_sum == b->dist_sum;
+}
+
+/*
+ * mtree_from_parents on the parents of tree m, which mtree_build made
+ * from t: it must take them, and give the same tree: the same parents,
+ * members, shape and sequence, every core's list but the root's the same
+ * (the root's may be in another order: only the root sends its own), the
+ * same subtrees and the same counts.
+ */
+static inline const char *mc_from_parents(const struct mtree *m, const struct mtree_topo *t)
+{
+	struct mtree r;
+	struct mtree_cost a, b;
+
+	if (mtree_from_parents(m->shape, m->ncores, m->root, m->members, m->parent, &r) != OK)
+		return "mtree_from_parents refused a tree mtree_build made";
+	if (mc_structure(&r))
+		return "mtree_from_parents made a tree of the wrong structure";
+	if (memcmp(r.parent, m->parent, sizeof(r.parent)) || r.members != m->members ||
+	    r.shape != m->shape || r.root != m->root || r.sequential != m->sequential)
+		return "mtree_from_parents changed the parents, members or shape";
+	for (unsigned c = 0; c < MTREE_MAX_CORES; c++) {
+		if (c != m->root && (r.first_child[c] != m->first_child[c] ||
+				     (m->parent[c] != (int8_t)m->root &&
+				      r.next_sibling[c] != m->next_sibling[c])))
+			return "mtree_from_parents changed a relay's list";
+		if (mtree_subtree(&r, c) != mtree_subtree(m, c))
+			return "mtree_from_parents changed a subtree";
+	}
+	mtree_cost(m, t, &a);
+	mtree_cost(&r, t, &b);
+	if (a.msgs != b.msgs || a.cross_node != b.cross_node || a.rounds != b.rounds ||
+	    a.dist_sum != b.dist_sum)
+		return "mtree_from_parents' tree counts differently";
+	return NULL;
 }
 
 /* mtree_edges' list: one edge per member but the root, each from its

@@ -210,6 +210,8 @@ static bool check_one(const char *name, const struct mtree_topo *t, enum mtree_s
 	}
 	if (!why)
 		why = mc_edges(&m, e, mtree_edges(&m, e, MTREE_MAX_CORES));
+	if (!why)
+		why = mc_from_parents(&m, t);
 	/* The words: at most one message per remote node from the root. */
 	for (int c = m.first_child[root]; !why && s == MTREE_NUMA && c >= 0; c = m.next_sibling[c])
 		if (t->node[c] != t->node[root] && ++per_node[t->node[c]] > 1)
@@ -592,4 +594,73 @@ TEST(a_damaged_tree_is_walked_once)
 	CHECK_EQ(c.msgs, 16);
 	CHECK_EQ(mtree_edges(&m, e, 3), 3);	/* max is respected */
 	CHECK_EQ(mtree_subtree(&m, 9), 0);
+}
+
+/* What a shootdown's request carries is only the parents: every tree
+ * mtree_build makes comes back from them (check_one above, for every
+ * machine, shape, root and member set); here, parents that make no tree
+ * of their shape are refused and leave the tree alone. */
+TEST(parents_that_make_no_tree_are_refused)
+{
+	struct mtree_topo t = amd_4x4();
+	struct mtree m, before, good;
+	int8_t par[MTREE_MAX_CORES];
+	uint64_t four = 0xF;
+
+	CHECK_ERR(mtree_build(&t, MTREE_NUMA, 0, all(16), &good), OK);
+	memset(&m, 0x5a, sizeof(m));
+	before = m;
+#define REFUSED(s, n, root, members)							\
+	do {										\
+		CHECK_ERR(mtree_from_parents(s, n, root, members, par, &m), ERR_INVALID_ARG); \
+		CHECK(!memcmp(&m, &before, sizeof(m)));					\
+	} while (0)
+	/* 0 -> 1, 0 -> 2, 0 -> 3: a star over the first four cores. */
+	memset(par, -1, sizeof(par));
+	par[1] = par[2] = par[3] = 0;
+	CHECK_ERR(mtree_from_parents(MTREE_BROADCAST, 16, 0, four, par, &m), OK);
+	CHECK_EQ(m.first_child[0], 1);
+	CHECK_EQ(m.next_sibling[1], 2);
+	CHECK_EQ(m.next_sibling[3], -1);
+	CHECK(!m.sequential);
+	CHECK_ERR(mtree_from_parents(MTREE_UNICAST, 16, 0, four, par, &m), OK);
+	CHECK(m.sequential);
+	m = before;
+	CHECK_ERR(mtree_from_parents(MTREE_BROADCAST, 16, 0, four, NULL, &m), ERR_INVALID_ARG);
+	CHECK_ERR(mtree_from_parents(MTREE_BROADCAST, 16, 0, four, par, NULL), ERR_INVALID_ARG);
+	REFUSED(MTREE_BROADCAST, 0, 0, four);			/* no cores */
+	REFUSED(MTREE_BROADCAST, 65, 0, four);			/* too many */
+	REFUSED(MTREE_NSHAPES, 16, 0, four);			/* no such shape */
+	REFUSED(MTREE_BROADCAST, 16, 16, four);			/* root past the cores */
+	REFUSED(MTREE_BROADCAST, 16, 1, four);			/* root with a parent */
+	REFUSED(MTREE_BROADCAST, 3, 0, four);			/* a member past the cores */
+	REFUSED(MTREE_BROADCAST, 16, 0, 0xE);			/* root no member */
+	REFUSED(MTREE_BROADCAST, 16, 0, 0x7);			/* core 3 no member, with a parent */
+	par[3] = -1;
+	REFUSED(MTREE_BROADCAST, 16, 0, four);			/* member 3 without a parent */
+	par[3] = 3;
+	REFUSED(MTREE_BROADCAST, 16, 0, four);			/* its own parent */
+	par[3] = 5;
+	REFUSED(MTREE_BROADCAST, 16, 0, four);			/* a parent that is no member */
+	par[3] = 2;						/* 0 -> 2 -> 3 */
+	REFUSED(MTREE_BROADCAST, 16, 0, four);			/* a star has depth one */
+	REFUSED(MTREE_UNICAST, 16, 0, four);
+	CHECK_ERR(mtree_from_parents(MTREE_NUMA, 16, 0, four, par, &m), OK);
+	CHECK_EQ(mtree_subtree(&m, 2), 0xC);
+	m = before;
+	par[2] = 1;						/* 0 -> 1 -> 2 -> 3 */
+	REFUSED(MTREE_NUMA, 16, 0, four);			/* depth three */
+	REFUSED(MTREE_MULTICAST, 16, 0, four);
+	par[1] = 2;						/* 1 <-> 2: a loop */
+	REFUSED(MTREE_MULTICAST, 16, 0, four);
+	/* A parent past the cores, and a non-member's parent past them. */
+	memcpy(par, good.parent, sizeof(par));
+	CHECK_ERR(mtree_from_parents(MTREE_NUMA, 16, 0, all(16), par, &m), OK);
+	m = before;
+	par[5] = 40;
+	REFUSED(MTREE_NUMA, 16, 0, all(16));
+	par[5] = good.parent[5];
+	par[40] = 0;
+	REFUSED(MTREE_NUMA, 16, 0, all(16));
+#undef REFUSED
 }

@@ -142,3 +142,62 @@ TEST(a_slit_not_used_gives_the_tree_distances_10_and_20)
 	CHECK_ERR(skb_tree(&s, MTREE_NUMA, 0, 0, &m, &bad), OK);
 	CHECK_EQ(m.members, 0xFFFF);
 }
+
+/* The round trips the monitors measured, a and b both ways. */
+static void rtt(unsigned a, unsigned b, uint64_t cycles)
+{
+	in.rtt[a][b] = in.rtt[b][a] = cycles;
+}
+
+/*
+ * The shootdown's costs from the round trips: the paper's figures (538
+ * cycles one way within a node, 613 between) scaled so that half the
+ * median round trip is one message, within a node and between nodes
+ * apart; an outlier does not move the median.
+ */
+TEST(timing_is_the_papers_scaled_to_the_measured_round_trips)
+{
+	struct mtree_timing t;
+
+	skb_init(&s);
+	skb_machine(&amd_2x2, &in);		/* cores 0, 1 on node 0; 2, 3 on node 1 */
+	rtt(0, 1, 4 * 538);			/* one way: twice the paper's */
+	rtt(2, 3, 4 * 538);
+	rtt(0, 2, 6 * 613);			/* three times */
+	rtt(0, 3, 6 * 613);
+	rtt(1, 2, 6 * 613);
+	rtt(1, 3, 1000000);			/* one slow pair of eight */
+	CHECK_ERR(skb_load(&s, &in), OK);
+	CHECK_ERR(skb_mtree_timing(&s, &t), OK);
+	CHECK_EQ(t.send[0], 2 * 180);
+	CHECK_EQ(t.recv[0], 2 * 181);
+	CHECK_EQ(t.prop[0], 2 * 177);
+	CHECK_EQ(t.flush, 2 * 320);
+	CHECK_EQ(t.send[1], 3 * 179);
+	CHECK_EQ(t.recv[1], 3 * 179);
+	CHECK_EQ(t.prop[1], 3 * 255);
+}
+
+/* One node: nothing between nodes was measured, so that class takes the
+ * local scale; nothing measured at all: no timing, and *out untouched. */
+TEST(timing_without_a_class_takes_the_other_and_without_any_is_not_found)
+{
+	struct mtree_timing t, before;
+
+	skb_init(&s);
+	skb_machine(&intel_2x4, &in);		/* one node */
+	memset(in.rtt, 0, sizeof(in.rtt));
+	CHECK_ERR(skb_load(&s, &in), OK);
+	memset(&t, 0x5a, sizeof(t));
+	before = t;
+	CHECK_ERR(skb_mtree_timing(&s, &t), ERR_NOT_FOUND);
+	CHECK(!memcmp(&t, &before, sizeof(t)));
+	rtt(0, 5, 538 / 2 * 2);			/* half the paper's: 269 one way */
+	rtt(3, 7, 538 / 2 * 2);
+	CHECK_ERR(skb_load(&s, &in), OK);
+	CHECK_ERR(skb_mtree_timing(&s, &t), OK);
+	CHECK_EQ(t.send[0], 180 * 269 / 538);
+	CHECK_EQ(t.send[1], 179 * 269 / 538);
+	CHECK_EQ(t.prop[1], 255 * 269 / 538);
+	CHECK_EQ(t.flush, 160);
+}

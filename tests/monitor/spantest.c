@@ -10,6 +10,8 @@
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
+#include <stdio.h>
+#include <string.h>
 #include "lib/mtree.h"
 #include "lib/test.h"
 #include "tests/monitor/mtest.h"
@@ -44,13 +46,16 @@ TEST(the_shootdown_counts_what_mtree_counts_for_every_shape)
 	uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1;
 
 	for (unsigned s = 0; s < MTREE_NSHAPES; s++) {
+		const struct mtree_timing *timing;
+		const struct mtree_topo *t;
 		struct shoot_counts k;
 		struct mtree_cost want;
 		struct mtree m;
 
 		CHECK_ERR(shoot_run(0x7000, 0x1000, 1, all, (int)s, &k), OK);
-		CHECK_ERR(mtree_build(shoot_topo(), (enum mtree_shape)s, 0, all, &m), OK);
-		mtree_cost(&m, shoot_topo(), &want);
+		t = shoot_tree_facts(all, &timing);
+		CHECK_ERR(mtree_build(t, (enum mtree_shape)s, 0, all, &m), OK);
+		mtree_cost(&m, t, &want);
 		if (k.shape != s || k.msgs != want.msgs || k.cross_node != want.cross_node ||
 		    k.rounds != want.rounds || k.reached != all)
 			test_fail("%s on %u cores: msgs=%u cross_node=%u rounds=%u reached 0x%llx; "
@@ -59,6 +64,61 @@ TEST(the_shootdown_counts_what_mtree_counts_for_every_shape)
 				  k.rounds, (unsigned long long)k.reached, want.msgs,
 				  want.cross_node, want.rounds);
 	}
+}
+
+static bool have_skb_facts(unsigned unused)
+{
+	const struct mtree_timing *timing;
+
+	shoot_tree_facts(0, &timing);
+	return timing != NULL;
+}
+
+/*
+ * The trees are built from the SKB's facts once core 0's monitor gave
+ * them (skbfeed.c), after the round trips are measured: the nodes are
+ * the kernel's (both from the SRAT), the cache groups are CPUID's (on a
+ * QEMU machine of two packages, `-smp N,sockets=2`, two groups, where the
+ * kernel's facts know of none), and the best shape is mtree_best's under
+ * the measured costs. A multicast run then forwards to the other
+ * package's first core: its rounds are those of that tree, which the
+ * line says (the special boot smp8_two_packages_... reads it).
+ */
+TEST(the_shootdown_builds_its_trees_from_the_skbs_facts)
+{
+	unsigned n = mesh_cores(), groups = 0;
+	uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1, seen = 0;
+	const struct mtree_timing *timing;
+	const struct mtree_topo *t;
+	enum mtree_shape best;
+	struct shoot_counts k;
+	struct mtree m;
+	struct mtree_cost want;
+
+	if (!skbfeed_on())
+		SKIP("no SKB on this boot (core 0 had too little memory for it)");
+	if (!have_skb_facts(0) &&
+	    !mesh_serve_until(have_skb_facts, 0, sys_clock_ns() + 60000000000ull))
+		test_fail("no facts from the SKB within 60 s of the tests' start");
+	t = shoot_tree_facts(all, &timing);
+	CHECK(timing != NULL);
+	CHECK_EQ(t->ncores, n);
+	for (unsigned c = 0; c < n; c++) {
+		CHECK_EQ(t->node[c], shoot_topo()->node[c]);
+		if (!(seen >> t->cache[c] & 1))
+			groups++;
+		seen |= 1ull << t->cache[c];
+	}
+	CHECK_ERR(mtree_best(t, 0, all, timing, &best), OK);
+	CHECK_ERR(shoot_run(0x7000, 0x1000, 1, all, -1, &k), OK);
+	CHECK_EQ(k.shape, best);
+	CHECK_ERR(shoot_run(0x7000, 0x1000, 1, all, MTREE_MULTICAST, &k), OK);
+	CHECK_ERR(mtree_build(t, MTREE_MULTICAST, 0, all, &m), OK);
+	mtree_cost(&m, t, &want);
+	CHECK_EQ(k.rounds, want.rounds);
+	CHECK_EQ(k.reached, all);
+	printf("shootdown: %u cores in %u cache groups: best %s; multicast msgs=%u rounds=%u\n", n,
+	       groups, mtree_shape_name(best), k.msgs, k.rounds);
 }
 
 TEST(unmapping_in_a_spanned_space_shoots_down_every_tlb)
@@ -142,16 +202,53 @@ TEST_CORES(malformed_span_messages_are_refused, 2)
 	CHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345, 0, 2, 0, 2, 1), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* shoot from a core that is not the receiver's parent in the tree it
-	 * names (core 0 is not last's parent when last is no member), of an
-	 * unknown shape, from a root out of range. */
-	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 1, 0, 0x7000, 0x1000, 1, MTREE_NUMA, 1),
-		  OK);
+	 * carries (core 0 is not last's parent when last is no member, nor
+	 * when the tree puts it under core 1), of an unknown shape, from a
+	 * root out of range, with parents that make no tree of the shape (a
+	 * star of depth two, a loop) or one parent short. */
+	int8_t par[MTREE_MAX_CORES];
+	memset(par, -1, sizeof(par));
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 1, 0, 0x7000, 0x1000, 1, MTREE_NUMA, 1,
+					 (uint8_t *)par, sizeof(par)), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 2, 0, 0x7000, 0x1000, 1, 9, 1ull << last | 1),
-		  OK);
+	par[last] = 0;
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 2, 0, 0x7000, 0x1000, 1, 9, 1ull << last | 1,
+					 (uint8_t *)par, sizeof(par)), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 3, 99, 0x7000, 0x1000, 1, MTREE_BROADCAST,
-					 1ull << last | 1), OK);
+					 1ull << last | 1, (uint8_t *)par, sizeof(par)), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 4, 0, 0x7000, 0x1000, 1, MTREE_BROADCAST,
+					 1ull << last | 1, (uint8_t *)par, sizeof(par) - 1), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	if (last >= 2) {
+		uint64_t three = 1ull << last | 3;
+
+		par[1] = 0;
+		par[last] = 1;			/* 0 -> 1 -> last */
+		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 5, 0, 0x7000, 0x1000, 1, MTREE_NUMA,
+						 three, (uint8_t *)par, sizeof(par)), OK);
+		CHECK(mesh_dropped_more(last, &seen, 1));	/* core 0 is not its parent */
+		par[last] = 0;
+		par[1] = (int8_t)last;		/* 0 -> last -> 1: a star may not */
+		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 7, 0, 0x7000, 0x1000, 1,
+						 MTREE_BROADCAST, three, (uint8_t *)par,
+						 sizeof(par)), OK);
+		CHECK(mesh_dropped_more(last, &seen, 1));
+		par[last] = 1;			/* 1 <-> last: a loop */
+		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 8, 0, 0x7000, 0x1000, 1, MTREE_NUMA,
+						 three, (uint8_t *)par, sizeof(par)), OK);
+		CHECK(mesh_dropped_more(last, &seen, 1));
+	}
+	/* Facts for the trees: one short, and facts that make no tree. */
+	struct shoot_facts sf = { .topo = *shoot_topo() };
+	CHECK_ERR(if_intermon_shoot_facts_send(mesh_to(last), (uint8_t *)&sf, sizeof(sf) - 1), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	sf.topo.ncores = 0;
+	CHECK_ERR(if_intermon_shoot_facts_send(mesh_to(last), (uint8_t *)&sf, sizeof(sf)), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	sf.topo.ncores = last;			/* fewer cores than the kernel knows */
+	CHECK_ERR(if_intermon_shoot_facts_send(mesh_to(last), (uint8_t *)&sf, sizeof(sf)), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(mesh_ping(last, &cycles), OK);
 

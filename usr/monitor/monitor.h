@@ -9,6 +9,7 @@
 #include "if_intermon.h"
 #include <flotilla/monitor.h>	/* enum mon_end */
 #include "lib/cmdline.h"	/* the command line's words: cmdline_find, cmdline_has */
+#include "lib/mtree.h"	/* the shootdown's trees */
 #include "usr/monitor/slots.h"	/* every slot the monitor uses */
 
 struct proc;
@@ -467,8 +468,25 @@ struct shoot_counts {
 err_t shoot_init(unsigned core);
 err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, int shape,
 		struct shoot_counts *out);
-struct mtree_topo;
 const struct mtree_topo *shoot_topo(void);
+/*
+ * The SKB's facts for the trees (shoot.c's header says how they travel):
+ * core 0's monitor works them out (skbfeed.c), takes them itself with
+ * shoot_set_facts (ERR_INVALID_ARG: facts that make no tree, or fewer
+ * cores than the kernel knows) and gives them to another core's monitor
+ * with shoot_give_facts. shoot_tree_facts: the facts this core's trees
+ * over `members` are built from now, and the message costs its best shape
+ * is chosen by (*timing NULL: the paper's); the kernel's until the SKB's
+ * came.
+ */
+struct shoot_facts {
+	struct mtree_topo topo;
+	struct mtree_timing timing;
+};
+_Static_assert(sizeof(struct shoot_facts) == 416, "if/intermon.if's shoot_facts carries one");
+err_t shoot_set_facts(const struct shoot_facts *f);
+err_t shoot_give_facts(unsigned core, const struct shoot_facts *f);
+const struct mtree_topo *shoot_tree_facts(uint64_t members, const struct mtree_timing **timing);
 
 /* The index-th span dispatcher this core runs (for MON_PS): its pid
  * (SPAN_PID_FIRST + its index here), name ("span OWNER.ID") and state. */
@@ -484,7 +502,10 @@ bool span_at(unsigned index, unsigned *pid, char *name, size_t size, unsigned *s
  * skbfeed_report, after mesh_init, sends this core's CPUID to core 0;
  * skbfeed_rtt records core 0's round trip to core `to`; skbfeed_measure,
  * core 0, has every other core measure its round trips, one core after
- * another, without waiting for them. The SKB's process is init's to
+ * another, without waiting for them; skbfeed_measured (for
+ * mesh_serve_until) is true once they are all in or none is measuring,
+ * and then the shootdown's facts have gone to every monitor (shoot.c).
+ * The SKB's process is init's to
  * start and restart (usr/init): skbfeed_spawn_opts adds to a MON_SPAWN
  * with MON_SPAWN_SKB (a capability the request brought: `gift`) what
  * the SKB gets.
@@ -495,6 +516,7 @@ bool skbfeed_on(void);
 err_t skbfeed_report(unsigned core);
 void skbfeed_rtt(unsigned to, uint64_t cycles);
 err_t skbfeed_measure(void);
+bool skbfeed_measured(unsigned unused);
 struct spawn_opts;
 err_t skbfeed_spawn_opts(struct spawn_opts *o, bool gift);
 

@@ -23,20 +23,28 @@
  * run is a record (struct run), not a call stack: the handlers send and
  * return, and the root alone waits.
  *
- * The topology is the kernel's (INFO_CORES: the NUMA node of each core,
- * from SRAT); the SKB should give these facts, cache groups and distances
- * included, once it exists (shoot_topology below is where it plugs in).
- * Until then every core is taken to share one last-level cache, as QEMU's
- * `-smp N` machine is one package whose cores share its L3 (CPUID leaf 4),
- * whatever its NUMA nodes; so multicast is broadcast there. The distances
- * are taken as unknown (10 within a node, 20 between two: only the order
- * of numa's aggregators and the best shape could depend on them, and with
- * every remote node equally far neither does).
+ * Only the root needs the facts: it builds the tree, and its request
+ * carries the tree (the parent of every core; mtree_from_parents rebuilds
+ * it), so each core follows the root's tree even if its own facts differ
+ * from the root's for a while, as they do while core 0's monitor is still
+ * sending them. The facts are the SKB's (struct shoot_facts): core 0's
+ * monitor works them out from what the SKB is told (skbfeed.c) once every
+ * core's CPUID and round trips are in, and sends them to every monitor
+ * (shoot_facts): nodes and distances from ACPI's SRAT and SLIT, cache
+ * groups from CPUID leaf 4, and the cost of a message within a node and
+ * between two from the measured round trips (skb_mtree_timing), which
+ * decide the best shape. Until they come (or where there is no SKB), the
+ * kernel's facts (INFO_CORES: the NUMA node of each core, from SRAT):
+ * every core taken to share one last-level cache (the kernel reads no
+ * cache), so that multicast is broadcast; distances unknown (10 within a
+ * node, 20 between two); and the paper's message costs. The
+ * agreement (agreeview.c) builds its trees on every core alike and so
+ * always takes the kernel's facts (shoot_topo), which every core has
+ * from boot.
  */
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
-#include "lib/mtree.h"
 #include "usr/monitor/monitor.h"
 
 #define RUNS		16	/* runs this core takes part in at once */
@@ -57,7 +65,9 @@ static struct run {
 
 static unsigned me;
 static uint64_t next_seq;
-static struct mtree_topo topo;
+static struct mtree_topo topo;		/* the kernel's facts */
+static struct shoot_facts skb;		/* the SKB's, once core 0's monitor sent them */
+static bool have_skb;
 
 /* The facts the trees are built from (see the header). */
 static void shoot_topology(void)
@@ -85,39 +95,87 @@ const struct mtree_topo *shoot_topo(void)
 }
 
 /*
- * The trees of the last few runs. Every run from one root over the same
- * cores in the same shape has the same tree, so each is built once:
- * building is most of what a core does for a run besides its messages
- * (mtree_best builds three trees and counts each).
+ * The trees of this core's last few runs as root. Every run over the same
+ * cores in the same shape has the same tree while the facts stay, so each
+ * is built once: building is most of what a core does for a run besides
+ * its messages (mtree_best builds three trees and counts each). New facts
+ * empty the cache.
  */
 #define TREES		8
 static struct cached {
 	bool used;
 	int asked;			/* the shape asked for; -1: the best */
-	unsigned root;
 	uint64_t members;
 	struct mtree tree;
 } trees[TREES];
 static unsigned trees_next;
 
-static err_t tree_for(unsigned root, int asked, uint64_t members, struct mtree *out)
+/* The facts this core's trees are built from, and its crossings counted
+ * by: the SKB's when they came and name every member, else the kernel's. */
+static const struct mtree_topo *facts_for(uint64_t members, const struct mtree_timing **timing)
 {
+	unsigned n = skb.topo.ncores;
+
+	if (have_skb && (n >= 64 || !(members >> n))) {
+		*timing = &skb.timing;
+		return &skb.topo;
+	}
+	*timing = NULL;			/* mtree_best: the paper's */
+	return &topo;
+}
+
+static err_t tree_for(int asked, uint64_t members, struct mtree *out)
+{
+	const struct mtree_timing *timing;
+	const struct mtree_topo *t = facts_for(members, &timing);
 	enum mtree_shape s = (enum mtree_shape)asked;
 	err_t err;
 
 	for (unsigned i = 0; i < TREES; i++) {
 		struct cached *c = &trees[i];
-		if (c->used && c->root == root && c->asked == asked && c->members == members) {
+		if (c->used && c->asked == asked && c->members == members) {
 			*out = c->tree;
 			return OK;
 		}
 	}
-	if ((asked < 0 && (err = mtree_best(&topo, root, members, NULL, &s))) ||
-	    (err = mtree_build(&topo, s, root, members, out)))
+	if ((asked < 0 && (err = mtree_best(t, me, members, timing, &s))) ||
+	    (err = mtree_build(t, s, me, members, out)))
 		return err;
-	trees[trees_next] = (struct cached){ true, asked, root, members, *out };
+	trees[trees_next] = (struct cached){ true, asked, members, *out };
 	trees_next = (trees_next + 1) % TREES;
 	return OK;
+}
+
+const struct mtree_topo *shoot_tree_facts(uint64_t members, const struct mtree_timing **timing)
+{
+	return facts_for(members, timing);
+}
+
+/* Takes facts that make trees (mtree_check's rules) and have a node for
+ * every core this kernel knows of. */
+err_t shoot_set_facts(const struct shoot_facts *f)
+{
+	if (mtree_check(&f->topo, MTREE_BROADCAST, 0, 1, NULL) || f->topo.ncores < topo.ncores)
+		return ERR_INVALID_ARG;
+	skb = *f;
+	have_skb = true;
+	memset(trees, 0, sizeof(trees));
+	return OK;
+}
+
+static err_t on_shoot_facts(struct idl_binding *b, const uint8_t *data, size_t len)
+{
+	struct shoot_facts f;
+
+	if (me == 0 || mesh_peer(b) != 0 || len != sizeof(f))
+		return ERR_BAD_MESSAGE;
+	memcpy(&f, data, sizeof(f));
+	return shoot_set_facts(&f) ? ERR_BAD_MESSAGE : OK;
+}
+
+err_t shoot_give_facts(unsigned core, const struct shoot_facts *f)
+{
+	return if_intermon_shoot_facts_send(mesh_to(core), (const uint8_t *)f, sizeof(*f));
 }
 
 static struct run *run_find(unsigned root, uint64_t seq)
@@ -128,9 +186,14 @@ static struct run *run_find(unsigned root, uint64_t seq)
 	return NULL;
 }
 
-static bool crosses(unsigned a, unsigned b)
+/* By the facts this core would build the run's tree from: every core has
+ * the same once core 0's monitor sent them. */
+static bool crosses(const struct run *r, unsigned a, unsigned b)
 {
-	return topo.node[a] != topo.node[b];
+	const struct mtree_timing *timing;
+	const struct mtree_topo *t = facts_for(r->tree.members, &timing);
+
+	return t->node[a] != t->node[b];
 }
 
 /* Flushes the pages in this core's replicas of the space (span.c knows
@@ -144,14 +207,15 @@ static void flush_here(struct run *r)
 static void send_to(struct run *r, unsigned c)
 {
 	err_t err = if_intermon_shoot_send(mesh_to(c), r->seq, r->root, r->vroot, r->va,
-					   r->pages, r->tree.shape, r->tree.members);
+					   r->pages, r->tree.shape, r->tree.members,
+					   (const uint8_t *)r->tree.parent, sizeof(r->tree.parent));
 
 	if (err) {
 		r->err = err;
 		return;
 	}
 	r->msgs++;
-	r->cross += crosses(me, c);
+	r->cross += crosses(r, me, c);
 	r->waiting |= 1ull << c;
 }
 
@@ -181,7 +245,7 @@ static void finish(struct run *r)
 	}
 	/* Its answer is one more message of its subtree. */
 	if_intermon_shot_send(mesh_to(r->parent), r->seq, r->root, r->msgs + 1,
-			      r->cross + crosses(me, r->parent), r->rounds, r->reached);
+			      r->cross + crosses(r, me, r->parent), r->rounds, r->reached);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -194,15 +258,17 @@ static struct run *run_new(void)
 }
 
 static err_t on_shoot(struct idl_binding *b, uint64_t seq, uint32_t root, uint64_t vroot,
-		      uint64_t va, uint32_t pages, uint32_t shape, uint64_t members)
+		      uint64_t va, uint32_t pages, uint32_t shape, uint64_t members,
+		      const uint8_t *parent, size_t len)
 {
 	unsigned from = mesh_peer(b);
 	struct run *r;
 	struct mtree t;
 
-	/* The sender must be this core's parent in the tree it names. */
-	if (root >= topo.ncores || root == me || shape >= MTREE_NSHAPES || run_find(root, seq) ||
-	    tree_for(root, (int)shape, members, &t) ||
+	/* A tree of its shape, and the sender this core's parent in it. */
+	if (root >= topo.ncores || root == me || len != sizeof(t.parent) || run_find(root, seq) ||
+	    mtree_from_parents((enum mtree_shape)shape, topo.ncores, root, members,
+			       (const int8_t *)parent, &t) ||
 	    t.parent[me] != (int8_t)from)
 		return ERR_BAD_MESSAGE;
 	if (!(r = run_new()))
@@ -263,7 +329,7 @@ err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, i
 		return ERR_TOO_MANY;
 	*r = (struct run){ .used = true, .root = me, .parent = me, .seq = ++next_seq,
 			   .vroot = vroot, .va = va, .pages = pages };
-	if ((err = tree_for(me, shape, members, &r->tree))) {
+	if ((err = tree_for(shape, members, &r->tree))) {
 		memset(r, 0, sizeof(*r));
 		return err;
 	}
@@ -296,5 +362,6 @@ err_t shoot_init(unsigned core)
 	shoot_topology();
 	mesh_handlers.shoot = on_shoot;
 	mesh_handlers.shot = on_shot;
+	mesh_handlers.shoot_facts = on_shoot_facts;
 	return OK;
 }

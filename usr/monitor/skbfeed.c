@@ -19,6 +19,11 @@
  *                         TCG with more virtual cores than host cores
  *                         the figures are the emulator's anyway
  *                         (docs/skb.md says what they mean).
+ *   the shootdown's facts when every row is in (and again when a core
+ *                         joins later), core 0's monitor derives the
+ *                         facts from the feed as the SKB does (lib/skb.c)
+ *                         and gives the shootdown's trees their part of
+ *                         them (shoot.c) on every core: give_facts.
  *
  * A message that makes no sense (leaves of the wrong size, a row nobody
  * asked for, a request to measure sent to core 0 or by a core that is not
@@ -57,6 +62,9 @@ static struct {				/* core 0: the round trips being measured */
 	unsigned rows, failed;
 } rtt;
 static bool measuring;			/* another core: a row being measured */
+static bool facts_given;		/* core 0: give_facts ran once */
+
+static void give_facts(void);
 
 static void cpuid_insn(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -92,7 +100,54 @@ static err_t on_skb_cpu(struct idl_binding *b, const uint8_t *data, size_t len)
 	feed->in.core[core].cpuid = c;
 	feed->in.core[core].state = SKB_CORE_UP;
 	write_end();
+	if (facts_given && !rtt.running)
+		give_facts();		/* a core that joined after the boot's */
 	return OK;
+}
+
+/*
+ * Core 0: the SKB's facts for the shootdown's trees (shoot.c), to every
+ * monitor. They are derived as the SKB derives them, in a frame made for
+ * the moment: a struct skb is 110 KiB, which no other core needs, so it
+ * is not in the monitor's image. Where it cannot be made the monitors
+ * keep the kernel's facts, and the line says so.
+ */
+static void give_facts(void)
+{
+	unsigned pages = (unsigned)((sizeof(struct skb) + 4095) / 4096), sent = 0;
+	struct shoot_facts f;
+	struct cap_info ci;
+	struct skb *s;
+	err_t err;
+
+	facts_given = true;
+	if ((err = ram_retype(CPTR_TASKCN, CADDR_L2(T_SKBWORK), CAP_FRAME, pages * 4096ull)))
+		goto out;
+	if (!(err = window_map(T_SKBWORK, pages, CAP_RIGHT_READ | CAP_RIGHT_WRITE, (void **)&s))) {
+		skb_init(s);
+		if (!(err = skb_load(s, &feed->in))) {
+			skb_mtree_topo(s, &f.topo);
+			if (skb_mtree_timing(s, &f.timing))
+				f.timing = mtree_timing_paper;	/* no round trip measured */
+		}
+		window_unmap(T_SKBWORK, s, pages);
+	}
+	if (cap_identify(T_SKBWORK, &ci) == OK) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(T_SKBWORK));
+		ram_release(ci.base);
+	}
+	if (err || (err = shoot_set_facts(&f)))
+		goto out;
+	for (unsigned k = 1; k < mesh_cores(); k++)
+		if (mesh_joined(k) && shoot_give_facts(k, &f) == OK)
+			sent++;
+	printf("skb: shootdown trees from the SKB's facts on %u cores: a message %u cycles "
+	       "within a node, %u between nodes\n", sent + 1,
+	       f.timing.send[0] + f.timing.recv[0] + f.timing.prop[0],
+	       f.timing.send[1] + f.timing.recv[1] + f.timing.prop[1]);
+	return;
+out:
+	printf("skb: shootdown trees stay on the kernel's facts: %s\n", err_name(err));
 }
 
 /* Core 0: asks the next core that joined for its row, or says that all
@@ -116,6 +171,7 @@ static void ask_next(void)
 		       rtt.rows + 1, n, rtt.failed);
 	else
 		printf("skb: round trips measured between every pair of %u cores\n", n);
+	give_facts();
 }
 
 static err_t on_skb_rtt_row(struct idl_binding *b, uint64_t seq, err_t status,
@@ -230,6 +286,11 @@ err_t skbfeed_spawn_opts(struct spawn_opts *o, bool gift)
 	return OK;
 }
 
+bool skbfeed_measured(unsigned unused)
+{
+	return !rtt.running;
+}
+
 err_t skbfeed_measure(void)
 {
 	if (me != 0)
@@ -242,9 +303,11 @@ err_t skbfeed_measure(void)
 		if (mesh_joined(k))
 			rtt.cores |= 1ull << k;
 	rtt.cores |= 1;
-	if (mesh_cores() > 1)
+	if (mesh_cores() > 1) {
 		ask_next();
-	else
+	} else {
 		rtt.running = false;
+		give_facts();
+	}
 	return OK;
 }
