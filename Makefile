@@ -54,7 +54,7 @@ KHDRS       := $(wildcard include/kpi/* lib/*.h kernel/*.h kernel/arch/x86_64/*.
 
 .DELETE_ON_ERROR:
 
-.PHONY: all kernel run run-uefi debug iso test-firmware test test-big fuzz-long faults mutants check-shared boottime bench trace sim clean
+.PHONY: abi all kernel run run-uefi debug iso test-firmware test test-big fuzz-long faults mutants check-shared boottime bench trace sim clean
 all: kernel
 kernel: $(B)/flotilla.bin $(B)/flotilla-test.bin
 
@@ -275,3 +275,9 @@ include mk/linux.mk
 
 clean:
 	rm -rf build
+
+# The kernel's methods from their one description (if/kernel.abi): the
+# generated headers are committed; make test's check/abi_generated says
+# when they are stale.
+abi:
+	$(PYTHON) tools/abigen.py

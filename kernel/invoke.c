@@ -93,6 +93,18 @@ static const struct invoke_table *const tables[] = {
 	&invoke_test_table,	/* NULL but in the test kernel */
 };
 
+/* The right `method` needs on the capability invoked before its arguments
+ * are decoded (if/kernel.abi; one checked `later` is decode's). */
+static uint8_t early_right(uint64_t method)
+{
+	switch (method) {
+#define X(m, type, right, early, words)	case m: return early ? (right) : 0;
+	CAP_METHODS(X)
+#undef X
+	}
+	return 0;
+}
+
 static const struct invoke_method *find(uint64_t method, const struct invoke_table **in)
 {
 	for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
@@ -120,7 +132,7 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		return ERR_BAD_METHOD;
 	if (!t->accepts(c->cap.type))
 		return ERR_CAP_WRONG_TYPE;
-	if ((c->cap.rights & m->rights) != m->rights)
+	if ((c->cap.rights & early_right(method)) != early_right(method))
 		return ERR_CAP_RIGHTS;
 	memset(&x, 0, sizeof(x));
 	if ((err = m->decode(c, a, &x)))

@@ -74,28 +74,33 @@ union invoke_args {
 };
 
 /*
- * One method. `rights` are checked on the capability invoked before
- * decode (0: none needed). Exactly one of perform and perform_late is set.
+ * One method. The right it needs on the capability invoked is
+ * if/kernel.abi's (CAP_METHODS: cap_invoke checks it before decode, or
+ * decode does, after its lookups). Exactly one of perform and
+ * perform_late is set.
  */
 struct invoke_method {
 	uint64_t method;
-	uint8_t rights;
 	err_t (*decode)(struct cte *c, const uint64_t a[5], union invoke_args *x);
 	uint64_t (*perform)(struct cte *c, const union invoke_args *x);
 	err_t (*perform_late)(struct cte *c, const union invoke_args *x, uint64_t *ret);
 };
 
 /* One capability type's methods; `accepts` says whether a capability of
- * `type` is one (page tables: four types share one table). */
+ * `type` is one (page tables: four types share one table); `abi` is its
+ * type's name in if/kernel.abi, whose every method it must hold (the
+ * fuzzer checks: tests/fuzz/fuzz_invoke.c). */
 struct invoke_table {
 	const char *name;
+	const char *abi;
 	bool (*accepts)(unsigned type);
 	const struct invoke_method *methods;
 	unsigned n;
 };
 
-#define INVOKE_TABLE(nm, acc, rows) \
-	{ .name = (nm), .accepts = (acc), .methods = (rows), .n = sizeof(rows) / sizeof((rows)[0]) }
+#define INVOKE_TABLE(nm, type, acc, rows) \
+	{ .name = (nm), .abi = #type, .accepts = (acc), .methods = (rows), \
+	  .n = sizeof(rows) / sizeof((rows)[0]) }
 
 /* The test kernel's Power row, POWER_TEST_EXIT (tests/boot/test_exit.c);
  * absent (a NULL address) in the production kernel. */

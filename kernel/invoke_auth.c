@@ -353,7 +353,6 @@ static err_t perform_console_screen(struct cte *c, const union invoke_args *x, u
 	return screen_handover(x->cap_value.c, x->cap_value.v[0]);
 }
 
-#define W	CAP_RIGHT_WRITE
 #define TYPE_IS(fn, t)	static bool fn(unsigned type) { return type == (t); }
 TYPE_IS(is_power, CAP_POWER)
 TYPE_IS(is_info, CAP_INFO)
@@ -363,45 +362,45 @@ TYPE_IS(is_span, CAP_SPAN)
 TYPE_IS(is_console, CAP_CONSOLE)
 
 static const struct invoke_method power_methods[] = {
-	{ POWER_OFF, W, decode_values, NULL, perform_poweroff },
-	{ POWER_REBOOT, W, decode_values, NULL, perform_reboot },
+	{ POWER_OFF, decode_values, NULL, perform_poweroff },
+	{ POWER_REBOOT, decode_values, NULL, perform_reboot },
 };
 static const struct invoke_method info_methods[] = {
-	{ INFO_CMDLINE, 0, decode_cmdline, NULL, perform_cmdline },
-	{ INFO_CORES, 0, decode_cores, perform_cores, NULL },
-	{ INFO_TOPOLOGY, 0, decode_topology, NULL, perform_topology },
+	{ INFO_CMDLINE, decode_cmdline, NULL, perform_cmdline },
+	{ INFO_CORES, decode_cores, perform_cores, NULL },
+	{ INFO_TOPOLOGY, decode_topology, NULL, perform_topology },
 };
 static const struct invoke_method doorbell_methods[] = {
-	{ DOORBELL_BIND, W, decode_notify_bind, perform_notify_bind, NULL },
-	{ DOORBELL_RING, W, decode_notify, perform_notify, NULL },
-	{ DOORBELL_MINT, W, decode_notify_mint, perform_notify_mint, NULL },
+	{ DOORBELL_BIND, decode_notify_bind, perform_notify_bind, NULL },
+	{ DOORBELL_RING, decode_notify, perform_notify, NULL },
+	{ DOORBELL_MINT, decode_notify_mint, perform_notify_mint, NULL },
 };
 static const struct invoke_method export_methods[] = {
-	{ EXPORT_FRAME, W, decode_frame_export, NULL, perform_frame_export },
-	{ EXPORT_FRAME_IMPORT, W, decode_frame_import, NULL, perform_frame_import },
-	{ EXPORT_CAP_REMOTE, W, decode_cap_remote, perform_cap_remote, NULL },
-	{ EXPORT_VROOT, W, decode_cap_values, NULL, perform_vroot_export },
-	{ EXPORT_VROOT_SET, W, decode_cap_values, NULL, perform_vroot_set },
-	{ EXPORT_CAP_LAST, W, decode_cap_values, perform_cap_last, NULL },
+	{ EXPORT_FRAME, decode_frame_export, NULL, perform_frame_export },
+	{ EXPORT_FRAME_IMPORT, decode_frame_import, NULL, perform_frame_import },
+	{ EXPORT_CAP_REMOTE, decode_cap_remote, perform_cap_remote, NULL },
+	{ EXPORT_VROOT, decode_cap_values, NULL, perform_vroot_export },
+	{ EXPORT_VROOT_SET, decode_cap_values, NULL, perform_vroot_set },
+	{ EXPORT_CAP_LAST, decode_cap_values, perform_cap_last, NULL },
 };
 static const struct invoke_method span_methods[] = {
-	{ SPAN_VROOT, W, decode_cap_values, NULL, perform_vroot_span },
-	{ SPAN_UNMAP, W, decode_cap_values, NULL, perform_vroot_unmap },
-	{ SPAN_TLB_FLUSH, W, decode_cap_values, NULL, perform_tlb_flush },
+	{ SPAN_VROOT, decode_cap_values, NULL, perform_vroot_span },
+	{ SPAN_UNMAP, decode_cap_values, NULL, perform_vroot_unmap },
+	{ SPAN_TLB_FLUSH, decode_cap_values, NULL, perform_tlb_flush },
 };
 static const struct invoke_method console_methods[] = {
-	{ CONSOLE_TAKE, W, decode_console_take, perform_console_take, NULL },
-	{ CONSOLE_READ, W, decode_console_read, NULL, perform_console_read },
-	{ CONSOLE_SCREEN, W, decode_console_screen, NULL, perform_console_screen },
+	{ CONSOLE_TAKE, decode_console_take, perform_console_take, NULL },
+	{ CONSOLE_READ, decode_console_read, NULL, perform_console_read },
+	{ CONSOLE_SCREEN, decode_console_screen, NULL, perform_console_screen },
 };
-const struct invoke_table invoke_power_table = INVOKE_TABLE("Power", is_power, power_methods);
-const struct invoke_table invoke_info_table = INVOKE_TABLE("Info", is_info, info_methods);
+const struct invoke_table invoke_power_table = INVOKE_TABLE("Power", power, is_power, power_methods);
+const struct invoke_table invoke_info_table = INVOKE_TABLE("Info", info, is_info, info_methods);
 const struct invoke_table invoke_doorbell_table =
-	INVOKE_TABLE("Doorbell", is_doorbell, doorbell_methods);
-const struct invoke_table invoke_export_table = INVOKE_TABLE("Export", is_export, export_methods);
-const struct invoke_table invoke_span_table = INVOKE_TABLE("Span", is_span, span_methods);
+	INVOKE_TABLE("Doorbell", doorbell, is_doorbell, doorbell_methods);
+const struct invoke_table invoke_export_table = INVOKE_TABLE("Export", export, is_export, export_methods);
+const struct invoke_table invoke_span_table = INVOKE_TABLE("Span", span, is_span, span_methods);
 const struct invoke_table invoke_console_table =
-	INVOKE_TABLE("Console", is_console, console_methods);
+	INVOKE_TABLE("Console", console, is_console, console_methods);
 
 /* ---- Notify: ring the doorbell it names, from any core ---- */
 
@@ -420,9 +419,9 @@ static uint64_t perform_notify_ring(struct cte *c, const union invoke_args *x)
 TYPE_IS(is_notify, CAP_NOTIFY)
 
 static const struct invoke_method notify_methods[] = {
-	{ NOTIFY_RING, W, decode_none, perform_notify_ring, NULL },
+	{ NOTIFY_RING, decode_none, perform_notify_ring, NULL },
 };
-const struct invoke_table invoke_notify_table = INVOKE_TABLE("Notify", is_notify, notify_methods);
+const struct invoke_table invoke_notify_table = INVOKE_TABLE("Notify", notify, is_notify, notify_methods);
 
 /* ---- I/O ports (kernel/ioport.c) ---- */
 
@@ -450,7 +449,7 @@ static uint64_t perform_ioport_out(struct cte *c, const union invoke_args *x)
 TYPE_IS(is_ioport, CAP_IOPORT)
 
 static const struct invoke_method ioport_methods[] = {
-	{ IOPORT_IN, CAP_RIGHT_READ, decode_ioport_in, perform_ioport_in, NULL },
-	{ IOPORT_OUT, W, decode_ioport_out, perform_ioport_out, NULL },
+	{ IOPORT_IN, decode_ioport_in, perform_ioport_in, NULL },
+	{ IOPORT_OUT, decode_ioport_out, perform_ioport_out, NULL },
 };
-const struct invoke_table invoke_ioport_table = INVOKE_TABLE("I/O port", is_ioport, ioport_methods);
+const struct invoke_table invoke_ioport_table = INVOKE_TABLE("I/O port", ioport, is_ioport, ioport_methods);

@@ -139,14 +139,14 @@ static bool is_cnode(unsigned type)
 }
 
 static const struct invoke_method cnode_methods[] = {
-	{ CNODE_COPY, CAP_RIGHT_WRITE, decode_cnode_copy, perform_cnode_copy, NULL },
-	{ CNODE_MINT, CAP_RIGHT_WRITE, decode_cnode_mint, perform_cnode_mint, NULL },
-	{ CNODE_DELETE, CAP_RIGHT_WRITE, decode_cnode_delete, perform_cnode_delete, NULL },
-	{ CNODE_REVOKE, CAP_RIGHT_WRITE, decode_cnode_revoke, perform_cnode_revoke, NULL },
-	{ CNODE_RETYPE, CAP_RIGHT_WRITE, decode_cnode_retype, perform_cnode_retype, NULL },
-	{ CNODE_MOVE, CAP_RIGHT_WRITE, decode_cnode_move, perform_cnode_move, NULL },
+	{ CNODE_COPY, decode_cnode_copy, perform_cnode_copy, NULL },
+	{ CNODE_MINT, decode_cnode_mint, perform_cnode_mint, NULL },
+	{ CNODE_DELETE, decode_cnode_delete, perform_cnode_delete, NULL },
+	{ CNODE_REVOKE, decode_cnode_revoke, perform_cnode_revoke, NULL },
+	{ CNODE_RETYPE, decode_cnode_retype, perform_cnode_retype, NULL },
+	{ CNODE_MOVE, decode_cnode_move, perform_cnode_move, NULL },
 };
-const struct invoke_table invoke_cnode_table = INVOKE_TABLE("CNode", is_cnode, cnode_methods);
+const struct invoke_table invoke_cnode_table = INVOKE_TABLE("CNode", cnode, is_cnode, cnode_methods);
 
 /* ---- Page tables: the table invoked is where the mapping goes ---- */
 
@@ -199,7 +199,7 @@ static bool is_vnode(unsigned type)
 }
 
 static const struct invoke_method vnode_methods[] = {
-	{ VNODE_MAP, 0, decode_vnode_map, perform_vnode_map, NULL },
-	{ VNODE_UNMAP, 0, decode_vnode_unmap, perform_vnode_unmap, NULL },
+	{ VNODE_MAP, decode_vnode_map, perform_vnode_map, NULL },
+	{ VNODE_UNMAP, decode_vnode_unmap, perform_vnode_unmap, NULL },
 };
-const struct invoke_table invoke_vnode_table = INVOKE_TABLE("page table", is_vnode, vnode_methods);
+const struct invoke_table invoke_vnode_table = INVOKE_TABLE("page table", vnode, is_vnode, vnode_methods);

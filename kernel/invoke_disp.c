@@ -206,14 +206,14 @@ static bool is_dispatcher(unsigned type)
 }
 
 static const struct invoke_method disp_methods[] = {
-	{ DISP_SETUP, CAP_RIGHT_WRITE, decode_disp_setup, perform_disp_setup, NULL },
-	{ DISP_RUN, CAP_RIGHT_WRITE, decode_disp_run, perform_disp_run, NULL },
-	{ DISP_SET_NAME, CAP_RIGHT_WRITE, decode_disp_set_name, perform_disp_set_name, NULL },
-	{ DISP_STATUS, 0, decode_none, perform_disp_status, NULL },
-	{ DISP_SET_EXC_EP, CAP_RIGHT_WRITE, decode_disp_set_exc_ep, perform_disp_set_exc_ep, NULL },
-	{ DISP_REGS, 0, decode_uptr, NULL, perform_disp_regs },
-	{ DISP_SET_UPCALL, CAP_RIGHT_WRITE, decode_disp_set_upcall, perform_disp_set_upcall, NULL },
-	{ DISP_INFO, 0, decode_uptr, NULL, perform_disp_info },
-	{ DISP_SET_GANG, CAP_RIGHT_WRITE, decode_disp_set_gang, perform_disp_set_gang, NULL },
+	{ DISP_SETUP, decode_disp_setup, perform_disp_setup, NULL },
+	{ DISP_RUN, decode_disp_run, perform_disp_run, NULL },
+	{ DISP_SET_NAME, decode_disp_set_name, perform_disp_set_name, NULL },
+	{ DISP_STATUS, decode_none, perform_disp_status, NULL },
+	{ DISP_SET_EXC_EP, decode_disp_set_exc_ep, perform_disp_set_exc_ep, NULL },
+	{ DISP_REGS, decode_uptr, NULL, perform_disp_regs },
+	{ DISP_SET_UPCALL, decode_disp_set_upcall, perform_disp_set_upcall, NULL },
+	{ DISP_INFO, decode_uptr, NULL, perform_disp_info },
+	{ DISP_SET_GANG, decode_disp_set_gang, perform_disp_set_gang, NULL },
 };
-const struct invoke_table invoke_disp_table = INVOKE_TABLE("Dispatcher", is_dispatcher, disp_methods);
+const struct invoke_table invoke_disp_table = INVOKE_TABLE("Dispatcher", disp, is_dispatcher, disp_methods);

@@ -95,6 +95,10 @@ def stage_check(flt, clang):
         r = run([sys.executable, "tools/check-production.py", "build"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/production_images_hold_no_tests",
              r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
+    if wanted("check/abi_generated", flt):
+        r = run([sys.executable, "tools/abigen.py", "--check"])
+        emit("PASS" if r.returncode == 0 else "FAIL", "check/abi_generated",
+             r.stdout.strip().splitlines()[-1] if r.returncode == 0 else "\n" + r.stdout[-3000:])
     if wanted("check/monitor_slots_are_named_once", flt):
         r = run([sys.executable, "tools/check-slots.py"])
         emit("PASS" if r.returncode == 0 else "FAIL", "check/monitor_slots_are_named_once",

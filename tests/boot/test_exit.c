@@ -50,7 +50,7 @@ static bool is_power(unsigned type)
 }
 
 static const struct invoke_method test_methods[] = {
-	{ POWER_TEST_EXIT, CAP_RIGHT_WRITE, decode_test_exit, NULL, perform_test_exit },
+	{ POWER_TEST_EXIT, decode_test_exit, NULL, perform_test_exit },
 };
 const struct invoke_table invoke_test_table =
-	INVOKE_TABLE("Power, test kernel", is_power, test_methods);
+	INVOKE_TABLE("Power, test kernel", power, is_power, test_methods);

@@ -37,6 +37,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/fault.h"
+#include "kernel/invoke.h"
 #include "kernel/machine.h"
 #include "kernel/notify.h"
 #include "kernel/vspace.h"
@@ -153,36 +154,85 @@ static struct cte *look(struct dcb *d, uint64_t a)
 	return s;
 }
 
-/* The rights the invoked capability of `type` needs for method m, NONE if
- * none, 0 if m is not one of its type's methods. */
+/* Does if/kernel.abi's type `abi` hold capabilities of `type`? */
+static bool abi_type_is(const char *abi, unsigned type)
+{
+#define Y(t, c)	if (type == (c) && !strcmp(#t, abi)) return true;
+	CAP_METHOD_TYPES(Y)
+#undef Y
+	return false;
+}
+
+/*
+ * The rights the invoked capability of `type` needs for method m, NONE if
+ * none, 0 if m is not one of its type's methods: if/kernel.abi's, whether
+ * the kernel checks them before decoding or as it decodes. The kernel
+ * takes the same description (CAP_METHODS) and its own tables, which
+ * check_tables() below holds to it; so this model is the specification
+ * the kernel must follow, not a second reading of the kernel.
+ */
 static unsigned rights(unsigned type, uint64_t m)
 {
-	if (type == CAP_CNODE && m >= CNODE_COPY && m <= CNODE_MOVE)
-		return CAP_RIGHT_WRITE;
-	if (vnode_level(type) >= 0 && (m == VNODE_MAP || m == VNODE_UNMAP))
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_DISPATCHER && ((m >= DISP_SETUP && m <= DISP_INFO) || m == DISP_SET_GANG))
-		return m == DISP_STATUS || m == DISP_REGS || m == DISP_INFO ? NONE : CAP_RIGHT_WRITE;
-	if (type == CAP_NOTIFY && m == NOTIFY_RING)
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_IOPORT && (m == IOPORT_IN || m == IOPORT_OUT))
-		return m == IOPORT_IN ? CAP_RIGHT_READ : CAP_RIGHT_WRITE;
-	/* The authority types: Info only copies out; the rest change things. */
-	if (type == CAP_INFO && (m == INFO_CMDLINE || m == INFO_CORES || m == INFO_TOPOLOGY))
-		return NONE;
-	if (type == CAP_POWER && (m == POWER_OFF || m == POWER_REBOOT))
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_DOORBELL && (m == DOORBELL_BIND || m == DOORBELL_RING || m == DOORBELL_MINT))
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_EXPORT && (m == EXPORT_FRAME || m == EXPORT_FRAME_IMPORT ||
-				   m == EXPORT_CAP_REMOTE || m == EXPORT_VROOT || m == EXPORT_VROOT_SET ||
-				   m == EXPORT_CAP_LAST))
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_SPAN && (m == SPAN_VROOT || m == SPAN_UNMAP || m == SPAN_TLB_FLUSH))
-		return CAP_RIGHT_WRITE;
-	if (type == CAP_CONSOLE && (m == CONSOLE_TAKE || m == CONSOLE_READ || m == CONSOLE_SCREEN))
-		return CAP_RIGHT_WRITE;
+#define X(M, t, right, early, words)						\
+	if (m == (M) && (M) != CAP_IDENTIFY && (M) != POWER_TEST_EXIT && abi_type_is(#t, type)) \
+		return (right) ? (unsigned)(right) : NONE;
+	CAP_METHODS(X)
+#undef X
 	return 0;
+}
+
+/*
+ * The production kernel's tables against if/kernel.abi: every method
+ * described (but CAP_IDENTIFY, which every type answers, and the test
+ * kernel's POWER_TEST_EXIT) is in exactly one table, that of its type,
+ * and each table takes exactly the capability types the description
+ * gives its type. Stops the fuzzer at once, saying what differs.
+ */
+static void check_tables(void)
+{
+	static const struct invoke_table *const t[] = {
+		&invoke_cnode_table, &invoke_vnode_table, &invoke_disp_table,
+		&invoke_power_table, &invoke_info_table, &invoke_doorbell_table,
+		&invoke_export_table, &invoke_span_table, &invoke_console_table,
+		&invoke_notify_table, &invoke_ioport_table,
+	};
+	const uint64_t described[] = {
+#define X(M, ty, right, early, words)	M,
+		CAP_METHODS(X)
+#undef X
+	};
+
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		for (unsigned c = 0; c < CAP_TYPE_COUNT; c++)
+			if (t[i]->accepts(c) != abi_type_is(t[i]->abi, c))
+				goto differ;
+		for (unsigned r = 0; r < t[i]->n; r++) {
+			uint64_t m = t[i]->methods[r].method;
+			const char *abi = NULL;
+#define X(M, ty, right, early, words)	if (m == (M)) abi = #ty;
+			CAP_METHODS(X)
+#undef X
+			if (!abi || strcmp(abi, t[i]->abi))
+				goto differ;
+		}
+	}
+	for (unsigned k = 0; k < sizeof(described) / sizeof(described[0]); k++) {
+		unsigned rows = 0;
+
+		for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			for (unsigned r = 0; r < t[i]->n; r++)
+				rows += t[i]->methods[r].method == described[k];
+		if (rows != (described[k] != CAP_IDENTIFY && described[k] != POWER_TEST_EXIT)) {
+			fprintf(stderr, "fuzz_invoke: method %llu of if/kernel.abi is in %u rows of "
+				"the kernel's tables\n", (unsigned long long)described[k], rows);
+			__builtin_trap();
+		}
+	}
+	return;
+differ:
+	fprintf(stderr, "fuzz_invoke: a kernel table (kernel/invoke_*.c) differs from "
+		"if/kernel.abi in its types or methods\n");
+	__builtin_trap();
 }
 
 /* Is m a method of some type (rights(), above)? The production kernel,
@@ -537,6 +587,7 @@ static enum left run_op(const struct op *o)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	check_tables();
 	sim_init();
 	return 0;
 }
