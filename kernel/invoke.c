@@ -1,7 +1,8 @@
 /*
  * SYS_INVOKE: find the capability, find its method's row in its type's
- * table (kernel/invoke.h), check the rights the row names, decode, then
- * perform. Every check happens in decode, before anything changes, so a
+ * table (kernel/invoke.h), check the right and the argument words'
+ * kinds that if/kernel.abi gives the method (kpi/methods.h,
+ * kernel/invoke_words.h), decode, then perform. Every check happens in decode, before anything changes, so a
  * failed invocation leaves no trace; the portable capability operations
  * (lib/cap.c) and the mapping code (vspace.c) follow the same rule and
  * export their checks for decode to call. This file also supplies
@@ -14,6 +15,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
+#include "kernel/invoke_words.h"
 #include "kernel/lmp.h"
 #include "kernel/vspace.h"
 
@@ -134,6 +136,8 @@ err_t cap_invoke(uint64_t addr, uint64_t method, const uint64_t a[5], uint64_t *
 		return ERR_CAP_WRONG_TYPE;
 	if ((c->cap.rights & early_right(method)) != early_right(method))
 		return ERR_CAP_RIGHTS;
+	if ((err = invoke_words_check(method, a)))
+		return err;
 	memset(&x, 0, sizeof(x));
 	if ((err = m->decode(c, a, &x)))
 		return err;

@@ -226,14 +226,6 @@ static err_t perform_frame_import(struct cte *c, const union invoke_args *x, uin
 	return OK;
 }
 
-/* (caddr, on). */
-static err_t decode_cap_remote(struct cte *c, const uint64_t a[5], union invoke_args *x)
-{
-	err_t err = decode_cap_values(c, a, x);
-
-	return err ? err : a[1] > 1 ? ERR_INVALID_ARG : OK;
-}
-
 static uint64_t perform_cap_remote(struct cte *c, const union invoke_args *x)
 {
 	invoke_must(cap_set_remote(x->cap_value.c, x->cap_value.v[0]), "EXPORT_CAP_REMOTE");
@@ -378,7 +370,7 @@ static const struct invoke_method doorbell_methods[] = {
 static const struct invoke_method export_methods[] = {
 	{ EXPORT_FRAME, decode_frame_export, NULL, perform_frame_export },
 	{ EXPORT_FRAME_IMPORT, decode_frame_import, NULL, perform_frame_import },
-	{ EXPORT_CAP_REMOTE, decode_cap_remote, perform_cap_remote, NULL },
+	{ EXPORT_CAP_REMOTE, decode_cap_values, perform_cap_remote, NULL },
 	{ EXPORT_VROOT, decode_cap_values, NULL, perform_vroot_export },
 	{ EXPORT_VROOT_SET, decode_cap_values, NULL, perform_vroot_set },
 	{ EXPORT_CAP_LAST, decode_cap_values, perform_cap_last, NULL },

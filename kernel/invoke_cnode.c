@@ -47,11 +47,9 @@ static err_t decode_cnode_mint(struct cte *cn, const uint64_t a[5], union invoke
 
 	if (!err)
 		err = invoke_lookup(a[1], &m->src);
-	if (!err && a[2] > 0xFF)
-		err = ERR_INVALID_ARG;		/* rights are one byte */
 	if (err)
 		return err;
-	m->rights = (uint8_t)a[2];
+	m->rights = (uint8_t)a[2];		/* one byte: invoke_words_check */
 	m->badge = a[3];
 	return cap_mint_check(m->dst, m->src, m->badge);
 }
@@ -109,9 +107,7 @@ static err_t decode_cnode_retype(struct cte *cn, const uint64_t a[5], union invo
 
 	if (err)
 		return err;
-	if (a[2] >> 32)
-		return ERR_INVALID_ARG;
-	r->type = a[2] & 0xFFFF;
+	r->type = a[2] & 0xFFFF;		/* 32 bits: invoke_words_check */
 	r->count = (a[2] >> 16) & 0xFFFF;
 	r->offset = a[3];
 	r->objsize = a[4];

@@ -64,11 +64,9 @@ static err_t perform_disp_info(struct cte *c, const union invoke_args *x, uint64
 	return user_copy_out(x->uptr.uptr, &info, sizeof(info));
 }
 
-/* (gang): 0..255. */
+/* (gang): 0..255, a u8 that invoke_words_check has checked. */
 static err_t decode_disp_set_gang(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[0] > 255)
-		return ERR_INVALID_ARG;
 	x->value.v[0] = a[0];
 	return OK;
 }

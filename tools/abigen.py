@@ -2,8 +2,9 @@
 """abigen: the kernel's capability methods from their one description.
 
 Reads if/kernel.abi (its header comment says the form) and writes
-include/kpi/methods.h (enum cap_method and CAP_METHODS(X)) and
-usr/include/flotilla/abi.h (a stub per method that packs its words).
+include/kpi/methods.h (enum cap_method and CAP_METHODS(X)),
+usr/include/flotilla/abi.h (a stub per method that packs its words) and
+kernel/invoke_words.h (the kernel's check of each word against its kind).
 Both are committed; `--check` says whether they are what the description
 makes (make test's check/abi_generated), and `-o DIR` writes them under
 DIR instead of the tree (the tool test). Bad input: FILE:LINE: error:
@@ -17,7 +18,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUTPUTS = ("include/kpi/methods.h", "usr/include/flotilla/abi.h")
+OUTPUTS = ("include/kpi/methods.h", "usr/include/flotilla/abi.h", "kernel/invoke_words.h")
 WORDS = 5                       # SYS_INVOKE's argument words a0..a4
 RIGHTS = {"write": "CAP_RIGHT_WRITE", "read": "CAP_RIGHT_READ", "nothing": "0"}
 NUMBER_KINDS = {"word": None, "u32": 32, "u16": 16, "u8": 8, "bool": 1, "slot": None,
@@ -329,12 +330,55 @@ def abi_h(types, methods):
     return "".join(out)
 
 
+def word_checks(m):
+    """The C conditions and errors that refuse m's words past their kinds."""
+    checks = []
+    for i, w in enumerate(m.words):
+        if len(w) == 2:
+            checks.append((f"a[{i}] >> {2 * PACK_BITS}", "ERR_INVALID_ARG"))
+            continue
+        a = w[0]
+        bits = NUMBER_KINDS.get(a.kind)
+        if a.kind == "caddr":
+            checks.append((f"a[{i}] > UINT32_MAX", "ERR_CAP_RANGE"))
+        elif bits == 1:
+            checks.append((f"a[{i}] > 1", "ERR_INVALID_ARG"))
+        elif bits:
+            checks.append((f"a[{i}] >> {bits}", "ERR_INVALID_ARG"))
+    return checks
+
+
+def words_h(types, methods):
+    out = [HEAD, "/*\n * The kernel's first step of decoding (kernel/invoke.c): each argument\n"
+           " * word checked against the kind if/kernel.abi gives it, before the\n"
+           " * method's own decode looks anything up. A number past its width, a\n"
+           " * bool past 1 or a packed word past its two 16-bit fields is\n"
+           " * ERR_INVALID_ARG; a capability address past 32 bits ERR_CAP_RANGE. So\n"
+           " * the decode functions (kernel/invoke_*.c) read words that fit their\n"
+           " * kinds, and no width is checked in two places.\n */\n",
+           "#ifndef KERNEL_INVOKE_WORDS_H\n#define KERNEL_INVOKE_WORDS_H\n\n",
+           "#include <stdint.h>\n#include <kpi/caps.h>\n#include <kpi/errors.h>\n\n",
+           "static inline err_t invoke_words_check(uint64_t method, const uint64_t a[5])\n{\n",
+           "\tswitch (method) {\n"]
+    for m in sorted(methods, key=lambda m: m.number):
+        checks = word_checks(m)
+        if not checks:
+            continue
+        out.append(f"\tcase {m.name}:\n")
+        for cond, err in checks:
+            out.append(f"\t\tif ({cond})\n\t\t\treturn {err};\n")
+        out.append("\t\tbreak;\n")
+    out.append("\t}\n\treturn OK;\n}\n\n#endif\n")
+    return "".join(out)
+
+
 def generate(path):
     with open(path) as f:
         text = f.read()
     types, methods = Parser(text, os.path.relpath(path, ROOT)).parse()
     check(methods, os.path.relpath(path, ROOT))
-    return {OUTPUTS[0]: methods_h(types, methods), OUTPUTS[1]: abi_h(types, methods)}
+    return {OUTPUTS[0]: methods_h(types, methods), OUTPUTS[1]: abi_h(types, methods),
+            OUTPUTS[2]: words_h(types, methods)}
 
 
 def main():

@@ -6,6 +6,7 @@
  * in system calls. The kernel must answer every one and keep running.
  */
 #include <string.h>
+#include <flotilla/abi.h>
 #include <flotilla/caps.h>
 #include <flotilla/sys.h>
 #include "tests/monitor/mtest.h"
@@ -110,6 +111,30 @@ TEST(copy_mint_rights_never_grow)
 	CHECK_ERR(cnode_copy(T_SCRATCHCN, 3, SCRATCH(0)), ERR_CAP_SLOT_IN_USE);
 	CHECK_ERR(cnode_copy(T_SCRATCHCN, 4, T_TESTRAM), ERR_CAP_NOT_COPYABLE);
 	CHECK_ERR(cnode_mint(T_SCRATCHCN, 4, SCRATCH(0), 0x100, 0), ERR_INVALID_ARG);
+}
+
+/*
+ * The kernel checks every argument word against the kind if/kernel.abi
+ * gives it (kernel/invoke_words.h) before the method's decode looks
+ * anything up: so these are refused for their width even where a lookup
+ * would fail too (slot 9 is empty), and change nothing. The stubs pass
+ * numbers whole; a packed field too wide is the stub's refusal.
+ */
+TEST(words_past_their_kinds_are_refused_before_decode)
+{
+	CHECK_ERR(cnode_mint(T_SCRATCHCN, 4, SCRATCH(9), 0x100, 0), ERR_INVALID_ARG);	/* u8 */
+	CHECK_ERR(abi_cnode_copy(T_SCRATCHCN, 4, SCRATCH(9)).err, ERR_CAP_EMPTY);
+	CHECK_ERR(sys_invoke(T_SCRATCHCN, CNODE_COPY, 4, 1ull << 32, 0, 0, 0).err,	/* caddr */
+		  ERR_CAP_RANGE);
+	CHECK_ERR(sys_invoke(T_SCRATCHCN, CNODE_RETYPE, 0, T_TESTRAM,		/* u16 | u16 */
+			     (uint64_t)CAP_FRAME | 1ull << 32, 0, PAGE).err, ERR_INVALID_ARG);
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME, 0x10000, 0, PAGE),
+		  ERR_INVALID_ARG);					/* the stub's */
+	CHECK_ERR(cnode_retype(T_SCRATCHCN, 0, T_TESTRAM, CAP_FRAME | 0x10000, 1, 0, PAGE),
+		  ERR_INVALID_ARG);
+	CHECK_ERR(abi_export_cap_remote(CPTR_EXPORT, SCRATCH(9), 2).err, ERR_INVALID_ARG); /* bool */
+	for (unsigned i = 0; i < 10; i++)
+		CHECK_ERR(cap_identify(SCRATCH(i), &(struct cap_info){ 0 }), ERR_CAP_EMPTY);
 }
 
 TEST(endpoint_badges)

@@ -25,7 +25,7 @@ $GEN -o "$TMP/a" 2>"$TMP/err" || r="failed: $(head -2 "$TMP/err")"
 check deterministic "$r"
 
 r=ok
-for f in include/kpi/methods.h usr/include/flotilla/abi.h; do
+for f in include/kpi/methods.h usr/include/flotilla/abi.h kernel/invoke_words.h; do
 	cmp -s "$TMP/a/$f" "$ROOT/$f" || r="$f is not what if/kernel.abi makes (make abi)"
 done
 check committed_files_are_current "$r"
