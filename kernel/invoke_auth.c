@@ -252,7 +252,7 @@ static uint64_t perform_cap_last(struct cte *c, const union invoke_args *x)
  */
 static err_t perform_vroot_span(struct cte *c, const union invoke_args *x, uint64_t *ret)
 {
-	return vspace_span(x->cap_value.c, x->cap_value.v[0], x->cap_value.v[1]);
+	return vspace_span(x->cap_value.c, x->cap_value.v[0] != 0, x->cap_value.v[1]);	/* 0 or 1 */
 }
 
 static err_t perform_vroot_unmap(struct cte *c, const union invoke_args *x, uint64_t *ret)

@@ -170,14 +170,12 @@ static void span_forget(uint64_t root)
 			this_core()->spanned[i] = 0;
 }
 
-err_t vspace_span(struct cte *root, uint64_t on, uint64_t out)
+err_t vspace_span(struct cte *root, bool on, uint64_t out)
 {
 	err_t err = writable(root, CAP_PML4);
 
 	if (err)
 		return err;
-	if (on > 1)
-		return ERR_INVALID_ARG;
 	if (!on) {
 		if (!vspace_is_spanned(root->cap.base))
 			return ERR_NOT_FOUND;

@@ -35,7 +35,7 @@ void vspace_object_created(struct cte *c);
  * PDPT at `base`. vspace_mapped_in_spanned: is `c` mapped in a table of a
  * marked tree (removing that mapping would leave other cores' TLBs stale).
  */
-err_t vspace_span(struct cte *root, uint64_t on, uint64_t out);
+err_t vspace_span(struct cte *root, bool on, uint64_t out);
 err_t vspace_replica_set(struct cte *root, uint64_t entry, uint64_t utoken);
 /* A token by which core `dest` may point a replica at the PDPT in user
  * entry `entry` of the marked PML4 `root` (kernel/export.h). */

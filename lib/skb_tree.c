@@ -69,10 +69,11 @@ static uint64_t median_rtt(const struct skb *s, bool remote)
 	return lo;
 }
 
-/* v * num / den, at least 1 and at most UINT32_MAX. */
+/* v * num / den, at least 1 and at most UINT32_MAX (a product past 64
+ * bits is past UINT32_MAX too: den is at least 1). */
 static uint32_t scaled(uint32_t v, uint64_t num, uint64_t den)
 {
-	uint64_t r = (uint64_t)v * num / den;
+	uint64_t r = num > UINT64_MAX / (v ? v : 1) ? UINT64_MAX : (uint64_t)v * num / den;
 
 	return r < 1 ? 1 : r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 }
@@ -80,7 +81,9 @@ static uint32_t scaled(uint32_t v, uint64_t num, uint64_t den)
 err_t skb_mtree_timing(const struct skb *s, struct mtree_timing *out)
 {
 	const struct mtree_timing *p = &mtree_timing_paper;
-	uint64_t one_way[2] = { median_rtt(s, false) / 2, median_rtt(s, true) / 2 };
+	/* Half a round trip, rounded up: a measured 1 is still measured. */
+	uint64_t m[2] = { median_rtt(s, false), median_rtt(s, true) };
+	uint64_t one_way[2] = { m[0] / 2 + (m[0] & 1), m[1] / 2 + (m[1] & 1) };
 	uint64_t paper[2];
 
 	for (unsigned k = 0; k < 2; k++)

@@ -167,7 +167,9 @@ class Parser:
         while self.peek()[1] != ")":
             words.append(self.parse_word(name))
             if self.peek()[1] == ",":
-                self.take("punct", ",")
+                comma = self.take("punct", ",")
+                if self.peek()[1] == ")":
+                    self.error(comma[2], f"{name}: an argument after the last comma")
             elif self.peek()[1] != ")":
                 self.take("punct", ",")
         self.take("punct", ")")
@@ -336,6 +338,14 @@ def word_checks(m):
     for i, w in enumerate(m.words):
         if len(w) == 2:
             checks.append((f"a[{i}] >> {2 * PACK_BITS}", "ERR_INVALID_ARG"))
+            mask = (1 << PACK_BITS) - 1
+            for field, shift in ((w[0], 0), (w[1], PACK_BITS)):
+                bits = NUMBER_KINDS[field.kind]
+                value = f"(a[{i}] & {mask:#x})" if shift == 0 else f"(a[{i}] >> {shift})"
+                if bits == 1:
+                    checks.append((f"{value} > 1", "ERR_INVALID_ARG"))
+                elif bits and bits < PACK_BITS:
+                    checks.append((f"{value} >> {bits}", "ERR_INVALID_ARG"))
             continue
         a = w[0]
         bits = NUMBER_KINDS.get(a.kind)

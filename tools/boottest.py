@@ -1455,7 +1455,7 @@ def mesh_limit(res, args, smp=64, mem="198M"):
 # from every core (15 s; the names raced from every core, kept, go through
 # the same replicated table and its agreement).
 EVERY_CORE_TESTS = ("bind_by_name_from_every,names_raced,copied_to_every,spawn_on_every,"
-                    "every_tlb,spans_every,everywhere,same_on_every")
+                    "every_tlb,spans_every,everywhere,same_on_every,retypes_raced")
 
 
 def big_machines(res, args, big):

@@ -200,4 +200,17 @@ TEST(timing_without_a_class_takes_the_other_and_without_any_is_not_found)
 	CHECK_EQ(t.send[1], 179 * 269 / 538);
 	CHECK_EQ(t.prop[1], 255 * 269 / 538);
 	CHECK_EQ(t.flush, 160);
+	/* Round trips past any cycle count: every cost is the most it can
+	 * be, nothing wraps; a round trip of 1 is measured (at least 1). */
+	rtt(0, 5, UINT64_MAX);
+	rtt(3, 7, UINT64_MAX);
+	CHECK_ERR(skb_load(&s, &in), OK);
+	CHECK_ERR(skb_mtree_timing(&s, &t), OK);
+	CHECK_EQ(t.send[0], UINT32_MAX);
+	CHECK_EQ(t.flush, UINT32_MAX);
+	rtt(0, 5, 1);
+	rtt(3, 7, 1);
+	CHECK_ERR(skb_load(&s, &in), OK);
+	CHECK_ERR(skb_mtree_timing(&s, &t), OK);
+	CHECK_EQ(t.send[0], 1);
 }

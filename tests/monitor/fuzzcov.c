@@ -136,30 +136,23 @@ append(char *buf, size_t size, size_t *n, const char *fmt, ...)
 }
 
 /*
- * Every method and system call by number, from the ABI's own ranges
- * (kpi/caps.h, kpi/syscalls.h; kernel/invoke.c's method_type has the same
- * ends), so that a method without a row, which the fuzzer would never
- * call, fails the run too. IDENTIFY is every type's; the message calls
- * have a row for each form.
+ * Every method of every capability type, as if/kernel.abi describes them
+ * (kpi/methods.h: CAP_METHODS and CAP_METHOD_TYPES), and every system
+ * call by number (kpi/syscalls.h), so that a method without a row, which
+ * the fuzzer would never call, fails the run too. IDENTIFY is every
+ * type's; the message calls have a row for each form.
  */
-static const struct { uint8_t type; uint16_t first, last; } abi[] = {
-	{ CAP_CNODE, CNODE_COPY, CNODE_MOVE },
-	{ CAP_PML4, VNODE_MAP, VNODE_UNMAP }, { CAP_PDPT, VNODE_MAP, VNODE_UNMAP },
-	{ CAP_PDIR, VNODE_MAP, VNODE_UNMAP }, { CAP_PTABLE, VNODE_MAP, VNODE_UNMAP },
-	{ CAP_DISPATCHER, DISP_SETUP, DISP_INFO },
-	{ CAP_POWER, POWER_OFF, POWER_OFF }, { CAP_POWER, POWER_REBOOT, POWER_REBOOT },
-	{ CAP_POWER, POWER_TEST_EXIT, POWER_TEST_EXIT },
-	{ CAP_INFO, INFO_CMDLINE, INFO_CMDLINE }, { CAP_INFO, INFO_CORES, INFO_CORES },
-	{ CAP_INFO, INFO_TOPOLOGY, INFO_TOPOLOGY },
-	{ CAP_DOORBELL, DOORBELL_BIND, DOORBELL_RING }, { CAP_DOORBELL, DOORBELL_MINT, DOORBELL_MINT },
-	{ CAP_EXPORT, EXPORT_FRAME_IMPORT, EXPORT_CAP_REMOTE },
-	{ CAP_EXPORT, EXPORT_VROOT_SET, EXPORT_VROOT_SET },
-	{ CAP_EXPORT, EXPORT_FRAME, EXPORT_VROOT }, { CAP_EXPORT, EXPORT_CAP_LAST, EXPORT_CAP_LAST },
-	{ CAP_CONSOLE, CONSOLE_TAKE, CONSOLE_READ }, { CAP_CONSOLE, CONSOLE_SCREEN, CONSOLE_SCREEN },
-	{ CAP_SPAN, SPAN_VROOT, SPAN_VROOT }, { CAP_SPAN, SPAN_UNMAP, SPAN_TLB_FLUSH },
-	{ CAP_NOTIFY, NOTIFY_RING, NOTIFY_RING },
-	{ CAP_IOPORT, IOPORT_IN, IOPORT_OUT },
-};
+static void methods_without_row(const char *abi, unsigned type, char *miss, size_t size,
+				size_t *m, unsigned *n)
+{
+#define X(M, t, right, early, words)							\
+	if ((M) != CAP_IDENTIFY && !strcmp(#t, abi) &&					\
+	    fz_row_of(type, SYS_INVOKE, (M), 0) == fz_nrows && ++*n)			\
+		append(miss, size, m, "%s%s method %u(no row)", *m ? " " : "",		\
+		       cap_type_name(type), (unsigned)(M));
+	CAP_METHODS(X)
+#undef X
+}
 
 static bool has_sys_row(unsigned sys, unsigned flags)
 {
@@ -177,11 +170,9 @@ static unsigned without_row(char *miss, size_t size, size_t *m)
 	for (unsigned t = 1; t < CAP_TYPE_COUNT; t++)
 		if (fz_row_of(t, SYS_INVOKE, CAP_IDENTIFY, 0) == fz_nrows && ++n)
 			append(miss, size, m, "%s%s.IDENTIFY(no row)", *m ? " " : "", cap_type_name(t));
-	for (unsigned i = 0; i < sizeof(abi) / sizeof(abi[0]); i++)
-		for (unsigned k = abi[i].first; k <= abi[i].last; k++)
-			if (fz_row_of(abi[i].type, SYS_INVOKE, k, 0) == fz_nrows && ++n)
-				append(miss, size, m, "%s%s method %u(no row)", *m ? " " : "",
-				       cap_type_name(abi[i].type), k);
+#define Y(t, type)	methods_without_row(#t, type, miss, size, m, &n);
+	CAP_METHOD_TYPES(Y)
+#undef Y
 	for (unsigned k = SYS_INVOKE + 1; k < SYS_COUNT; k++) {
 		bool lmp = k >= SYS_LMP_SEND && k <= SYS_LMP_REPLY_RECV && k != SYS_LMP_REPLY;
 		if ((!has_sys_row(k, 0) || (lmp && !has_sys_row(k, R_BLOCK))) && ++n)

@@ -30,6 +30,21 @@ for f in include/kpi/methods.h usr/include/flotilla/abi.h kernel/invoke_words.h;
 done
 check committed_files_are_current "$r"
 
+# The ABI as it stands (abi_golden.txt, checked against the kernel before
+# the description existed): every method's number, type, right, when the
+# right is checked, and its words. A change of any is a change of the ABI.
+r=ok
+got=$(sed -n '/^#define CAP_METHODS(X)/,/end/p' "$ROOT/include/kpi/methods.h" | grep 'X(' |
+	sed -E 's/^\s*X\(([A-Z_0-9]+), ([a-z]+), ([A-Z_0-9]+), ([01]), ([0-9])\).*/\1 \2 \3 \4 \5/' |
+	while read -r n t rt e w; do
+		num=$(grep -E "^\s$n = [0-9]+," "$ROOT/include/kpi/methods.h" | grep -oE '[0-9]+' | head -1)
+		echo "$n $num $t $rt $e $w"
+	done)
+want=$(grep -v '^#' "$ROOT/tests/tools/abi_golden.txt")
+[ -n "$got" ] && [ "$got" = "$want" ] ||
+	r="CAP_METHODS differs from tests/tools/abi_golden.txt: $(diff <(echo "$want") <(echo "$got") | head -4 | tr '\n' ' ')"
+check the_abi_is_the_golden_one "$r"
+
 # Stale: --check says so with status 1, and is quiet about nothing.
 r=ok
 mkdir -p "$TMP/s" && cp -r "$TMP/a/." "$TMP/s/"
@@ -81,6 +96,35 @@ for cc in gcc clang; do
 	"$TMP/use" || { r="$cc: the words are wrong (mask $?)"; break; }
 done
 check stubs_pack_the_words_the_description_gives "$r"
+
+# Packed fields narrower than 16 bits: the kernel checks each against its
+# own kind (kernel/invoke_words.h), not only the word's 32 bits.
+r=ok
+printf '%s\n' 'type t "T" (CAP_CNODE) {' '	PACKED = 1 needs write (u8 a | bool b);' '}' > "$TMP/p.abi"
+if $GEN -o "$TMP/p" "$TMP/p.abi" 2>"$TMP/err"; then
+	cat > "$TMP/p.c" <<'C'
+#define PACKED 1	/* its number; the tree's kpi/caps.h is the one included */
+#include "kernel/invoke_words.h"
+int main(void)
+{
+	const uint64_t ok[5] = { 0xFF | 1 << 16 }, wide[5] = { 0x1FF }, two[5] = { 2 << 16 },
+		       high[5] = { 1ull << 32 };
+	return (invoke_words_check(PACKED, ok) != OK) | (invoke_words_check(PACKED, wide) != ERR_INVALID_ARG) << 1 |
+	       (invoke_words_check(PACKED, two) != ERR_INVALID_ARG) << 2 |
+	       (invoke_words_check(PACKED, high) != ERR_INVALID_ARG) << 3;
+}
+C
+	if ! gcc -std=gnu11 -Wall -Werror -I"$TMP/p" -I"$ROOT/include" -I"$ROOT" \
+		-o "$TMP/pc" "$TMP/p.c" 2>"$TMP/cc.err"; then
+		r="does not compile: $(head -3 "$TMP/cc.err" | tr '\n' ' ')"
+	else
+		"$TMP/pc"; st=$?
+		[ $st -eq 0 ] || r="a packed field past its kind was taken (mask $st)"
+	fi
+else
+	r="generator failed: $(head -2 "$TMP/err")"
+fi
+check kernel_checks_each_packed_field "$r"
 
 # --- bad input ---
 # bad NAME WANT TEXT: abigen on TEXT fails with status 1, says WANT (a
@@ -141,6 +185,10 @@ bad shared_name '\.abi:2: error: A: two arguments share a name' \
 bad unterminated "\.abi:3: error: expected '}', found the end of the file" \
 'type t "T" (CAP_CNODE) {
 	A = 1 needs write ();'
+bad trailing_comma '\.abi:2: error: A: an argument after the last comma' \
+'type t "T" (CAP_CNODE) {
+	A = 1 needs write (word a, );
+}'
 bad stray '\.abi:2: error: unexpected' \
 'type t "T" (CAP_CNODE) {
 	A = 1 needs write () $;

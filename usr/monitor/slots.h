@@ -33,9 +33,9 @@
 #define T_BINDCN		CADDR(TASK_CN, 31)	/* bind.c: BIND_CN's capability */
 #define T_MONADMIN		CADDR(TASK_CN, 36)	/* moncall.c: the shell's CPTR_MONITOR */
 #define T_SPANCN		CADDR(TASK_CN, 37)	/* span.c: SPAN_CN's capability */
+#define T_SKBWORK		CADDR(TASK_CN, 38)	/* skbfeed.c, core 0: a struct skb, a moment */
 #define T_SKBFEED		CADDR(TASK_CN, 40)	/* skbfeed.c, core 0: the feed's frame */
 #define T_SKBFEED_RO		CADDR(TASK_CN, 41)	/* skbfeed.c, core 0: the SKB's copy */
-#define T_SKBWORK		CADDR(TASK_CN, 38)	/* skbfeed.c, core 0: a struct skb, a moment */
 #define T_SCREEN(i)		CADDR(TASK_CN, 42 + (i))	/* screen.c, core 0: the screen's DEVFRAMEs (8 slots) */
 #define T_SCREEN_PT(i)		CADDR(TASK_CN, 50 + (i))	/* screen.c: the page table of each (8 slots) */
 #define T_MCALLCAP(i)		CADDR(TASK_CN, 58 + (i))	/* mcall.c: a conversation's capability (8 slots) */
