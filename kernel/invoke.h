@@ -1,11 +1,15 @@
 /*
  * SYS_INVOKE, decoded then performed by table (docs/capabilities.md).
  *
- * Each method of each capability type is one row: the rights it needs on
- * the capability invoked, a decode step and a perform step. decode reads
- * the raw arguments a[0..4], looks up the capabilities they name, checks
- * types, rights, ranges and user memory, and fills a typed struct of
- * union invoke_args; it changes nothing, and every error a caller can
+ * Each method of each capability type is one row: its number, a decode
+ * step and a perform step. What the method takes is if/kernel.abi's: the
+ * right it needs on the capability invoked (cap_invoke checks it, or
+ * decode does where the description says `later`) and its argument
+ * words, which cap_invoke checks against their kinds
+ * (kernel/invoke_words.h) before decode runs. decode reads the words as
+ * the description names them (<method>_args(a)), looks up the
+ * capabilities they name, checks types, rights, ranges and user memory,
+ * and fills a typed struct of union invoke_args; it changes nothing, and every error a caller can
  * cause comes from it. perform then does the work and cannot fail: it
  * returns the method's value. A few methods keep a perform_late, which
  * may return an error; each says at its definition why that error is not

@@ -14,6 +14,7 @@
 #include "kernel/core.h"
 #include "kernel/export.h"
 #include "kernel/invoke.h"
+#include "kernel/invoke_words.h"
 #include "kernel/ioport.h"
 #include "kernel/machine.h"
 #include "kernel/memguard.h"
@@ -29,7 +30,9 @@ static err_t decode_values(struct cte *c, const uint64_t a[5], union invoke_args
 	return OK;
 }
 
-/* A capability address in a[0], numbers after it. */
+/* A capability address in a[0], numbers after it: the shape of every
+ * method that uses it (if/kernel.abi: a caddr first, then words), read by
+ * position as the shape is shared. */
 static err_t decode_cap_values(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
 	x->cap_value.v[0] = a[1];
@@ -60,9 +63,11 @@ static err_t perform_reboot(struct cte *c, const union invoke_args *x, uint64_t 
 
 static err_t decode_cmdline(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[1] < strlen(machine.cmdline) + 1)
+	const struct info_cmdline_args p = info_cmdline_args(a);
+
+	if (p.size < strlen(machine.cmdline) + 1)
 		return ERR_TRUNCATED;
-	x->uptr.uptr = a[0];
+	x->uptr.uptr = p.buf;
 	return OK;
 }
 
@@ -78,8 +83,8 @@ static err_t perform_cmdline(struct cte *c, const union invoke_args *x, uint64_t
 
 static err_t decode_cores(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	x->value.v[0] = a[0];
-	return a[0] > machine.ncores ? ERR_INVALID_ARG : OK;
+	x->value.v[0] = info_cores_args(a).which;
+	return x->value.v[0] > machine.ncores ? ERR_INVALID_ARG : OK;
 }
 
 /* (0): the number of cores; (1 + c): the NUMA node of core c, the
@@ -93,10 +98,12 @@ static uint64_t perform_cores(struct cte *c, const union invoke_args *x)
 
 static err_t decode_topology(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[1] < sizeof(struct kpi_topo))
+	const struct info_topology_args p = info_topology_args(a);
+
+	if (p.size < sizeof(struct kpi_topo))
 		return ERR_TRUNCATED;
-	x->uptr.uptr = a[0];
-	x->uptr.size = a[1];
+	x->uptr.uptr = p.topo;
+	x->uptr.size = p.size;
 	return OK;
 }
 
@@ -115,7 +122,7 @@ static err_t decode_notify_bind(struct cte *c, const uint64_t a[5], union invoke
 
 	if (err)
 		return err;
-	if (a[1] >= NOTIFY_SLOTS)
+	if (doorbell_bind_args(a).slot >= NOTIFY_SLOTS)
 		return ERR_INVALID_ARG;
 	return x->cap_value.c->cap.type == CAP_ENDPOINT ? OK : ERR_CAP_WRONG_TYPE;
 }
@@ -126,12 +133,15 @@ static uint64_t perform_notify_bind(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
-/* (core, slot). */
 static err_t decode_notify(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[0] >= machine.ncores || a[1] >= NOTIFY_SLOTS)
+	const struct doorbell_ring_args p = doorbell_ring_args(a);
+
+	if (p.core >= machine.ncores || p.slot >= NOTIFY_SLOTS)
 		return ERR_INVALID_ARG;
-	return decode_values(c, a, x);
+	x->value.v[0] = p.core;
+	x->value.v[1] = p.slot;
+	return OK;
 }
 
 static uint64_t perform_notify(struct cte *c, const union invoke_args *x)
@@ -140,14 +150,15 @@ static uint64_t perform_notify(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
-/* (core, slot, CNode caddr, dest slot). */
 static err_t decode_notify_mint(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[0] >= machine.ncores || a[1] >= NOTIFY_SLOTS)
+	const struct doorbell_mint_args p = doorbell_mint_args(a);
+
+	if (p.core >= machine.ncores || p.slot >= NOTIFY_SLOTS)
 		return ERR_INVALID_ARG;
-	x->mint_notify.core = a[0];
-	x->mint_notify.slot = a[1];
-	return invoke_dest_slot(a[2], a[3], &x->mint_notify.dst);
+	x->mint_notify.core = p.core;
+	x->mint_notify.slot = p.slot;
+	return invoke_dest_slot(p.cn, p.dest, &x->mint_notify.dst);
 }
 
 static uint64_t perform_notify_mint(struct cte *c, const union invoke_args *x)
@@ -181,7 +192,8 @@ static err_t decode_frame_export(struct cte *c, const uint64_t a[5], union invok
 		return err;
 	if (f->cap.type != CAP_FRAME && f->cap.type != CAP_RAM)
 		return ERR_CAP_WRONG_TYPE;
-	if (a[1] >= machine.ncores || a[1] == this_core()->id)
+	uint64_t dest = export_frame_args(a).dest;
+	if (dest >= machine.ncores || dest == this_core()->id)
 		return ERR_INVALID_ARG;
 	if (!memguard_owns(this_core(), f->cap.base, f->cap.size))
 		return ERR_CAP_NOT_OWNER;
@@ -206,8 +218,10 @@ static err_t perform_frame_export(struct cte *c, const union invoke_args *x, uin
  * every core has deleted its copies. */
 static err_t decode_frame_import(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	x->import.token = a[2];
-	return invoke_dest_slot(a[0], a[1], &x->import.dst);
+	const struct export_frame_import_args p = export_frame_import_args(a);
+
+	x->import.token = p.token;
+	return invoke_dest_slot(p.cn, p.dest, &x->import.dst);
 }
 
 /* Late: the token is read, checked and taken in one step (export.c): a
@@ -280,8 +294,8 @@ static err_t perform_vroot_set(struct cte *c, const union invoke_args *x, uint64
 
 static err_t decode_console_take(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	x->value.v[0] = a[0];
-	return a[0] >= NOTIFY_SLOTS ? ERR_INVALID_ARG : OK;
+	x->value.v[0] = console_take_args(a).bell;
+	return x->value.v[0] >= NOTIFY_SLOTS ? ERR_INVALID_ARG : OK;
 }
 
 static uint64_t perform_console_take(struct cte *c, const union invoke_args *x)
@@ -292,8 +306,10 @@ static uint64_t perform_console_take(struct cte *c, const union invoke_args *x)
 
 static err_t decode_console_read(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	x->uptr.uptr = a[0];
-	x->uptr.size = a[1] < CONSOLE_READ_MAX ? a[1] : CONSOLE_READ_MAX;
+	const struct console_read_args p = console_read_args(a);
+
+	x->uptr.uptr = p.buf;
+	x->uptr.size = p.size < CONSOLE_READ_MAX ? p.size : CONSOLE_READ_MAX;
 	return OK;
 }
 
@@ -313,24 +329,25 @@ static err_t perform_console_read(struct cte *c, const union invoke_args *x, uin
 	return OK;
 }
 
-/* (CNode caddr, first slot, struct console_screen *out): every slot the
- * frames need must be empty; with no screen, the first still must be, so
- * that a bad call is refused the same on every machine. */
+/* Every slot the frames need must be empty; with no screen, the first
+ * still must be, so that a bad call is refused the same on every
+ * machine. */
 static err_t decode_console_screen(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
+	const struct console_screen_args p = console_screen_args(a);
 	unsigned n = screen_frames();
 	struct cte *dst;
 	err_t err;
 
 	for (unsigned i = 0; i < (n ? n : 1); i++) {
-		if (a[1] + i < a[1])
+		if (p.first + i < p.first)
 			return ERR_CAP_RANGE;
-		if ((err = invoke_dest_slot(a[0], a[1] + i, &dst)))
+		if ((err = invoke_dest_slot(p.cn, p.first + i, &dst)))
 			return err;
 		if (i == 0)
 			x->cap_value.c = dst;
 	}
-	x->cap_value.v[0] = a[2];
+	x->cap_value.v[0] = p.screen;
 	return OK;
 }
 
@@ -419,7 +436,9 @@ const struct invoke_table invoke_notify_table = INVOKE_TABLE("Notify", notify, i
 
 static err_t decode_ioport_in(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	return ioport_decode(c, false, a, &x->ioport);
+	const struct ioport_in_args p = ioport_in_args(a);
+
+	return ioport_decode(c, false, p.port, p.width, 0, &x->ioport);
 }
 
 static uint64_t perform_ioport_in(struct cte *c, const union invoke_args *x)
@@ -429,7 +448,9 @@ static uint64_t perform_ioport_in(struct cte *c, const union invoke_args *x)
 
 static err_t decode_ioport_out(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	return ioport_decode(c, true, a, &x->ioport);
+	const struct ioport_out_args p = ioport_out_args(a);
+
+	return ioport_decode(c, true, p.port, p.width, p.value, &x->ioport);
 }
 
 static uint64_t perform_ioport_out(struct cte *c, const union invoke_args *x)

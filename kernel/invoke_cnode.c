@@ -6,16 +6,18 @@
  */
 #include "kernel/core.h"
 #include "kernel/invoke.h"
+#include "kernel/invoke_words.h"
 #include "kernel/vspace.h"
 
 /* ---- CNode: the CNode invoked holds the destination slot ---- */
 
 static err_t decode_cnode_copy(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = cnode_slot(&cn->cap, a[0], &x->slot_src.dst);
+	const struct cnode_copy_args p = cnode_copy_args(a);
+	err_t err = cnode_slot(&cn->cap, p.slot, &x->slot_src.dst);
 
 	if (!err)
-		err = invoke_lookup(a[1], &x->slot_src.src);
+		err = invoke_lookup(p.src, &x->slot_src.src);
 	return err ? err : cap_copy_check(x->slot_src.dst, x->slot_src.src);
 }
 
@@ -27,10 +29,11 @@ static uint64_t perform_cnode_copy(struct cte *cn, const union invoke_args *x)
 
 static err_t decode_cnode_move(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = cnode_slot(&cn->cap, a[0], &x->slot_src.dst);
+	const struct cnode_move_args p = cnode_move_args(a);
+	err_t err = cnode_slot(&cn->cap, p.slot, &x->slot_src.dst);
 
 	if (!err)
-		err = invoke_lookup(a[1], &x->slot_src.src);
+		err = invoke_lookup(p.src, &x->slot_src.src);
 	return err ? err : cap_move_check(x->slot_src.dst, x->slot_src.src);
 }
 
@@ -42,15 +45,16 @@ static uint64_t perform_cnode_move(struct cte *cn, const union invoke_args *x)
 
 static err_t decode_cnode_mint(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
+	const struct cnode_mint_args p = cnode_mint_args(a);
 	struct mint_args *m = &x->mint;
-	err_t err = cnode_slot(&cn->cap, a[0], &m->dst);
+	err_t err = cnode_slot(&cn->cap, p.slot, &m->dst);
 
 	if (!err)
-		err = invoke_lookup(a[1], &m->src);
+		err = invoke_lookup(p.src, &m->src);
 	if (err)
 		return err;
-	m->rights = (uint8_t)a[2];		/* one byte: invoke_words_check */
-	m->badge = a[3];
+	m->rights = p.rights;
+	m->badge = p.badge;
 	return cap_mint_check(m->dst, m->src, m->badge);
 }
 
@@ -66,7 +70,7 @@ static uint64_t perform_cnode_mint(struct cte *cn, const union invoke_args *x)
  * point at its tables (docs/span.md). */
 static err_t decode_cnode_delete(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = cnode_slot(&cn->cap, a[0], &x->slot.slot);
+	err_t err = cnode_slot(&cn->cap, cnode_delete_args(a).slot, &x->slot.slot);
 
 	if (err)
 		return err;
@@ -83,7 +87,7 @@ static uint64_t perform_cnode_delete(struct cte *cn, const union invoke_args *x)
 
 static err_t decode_cnode_revoke(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = cnode_slot(&cn->cap, a[0], &x->slot.slot);
+	err_t err = cnode_slot(&cn->cap, cnode_revoke_args(a).slot, &x->slot.slot);
 
 	if (err)
 		return err;
@@ -98,24 +102,24 @@ static uint64_t perform_cnode_revoke(struct cte *cn, const union invoke_args *x)
 	return 0;
 }
 
-/* (slot, src RAM caddr, type | count << 16, offset, objsize). */
 static err_t decode_cnode_retype(struct cte *cn, const uint64_t a[5], union invoke_args *x)
 {
+	const struct cnode_retype_args p = cnode_retype_args(a);
 	struct retype_args *r = &x->retype;
 	uint32_t n = cnode_nslots(&cn->cap);
-	err_t err = invoke_lookup(a[1], &r->src);
+	err_t err = invoke_lookup(p.ram, &r->src);
 
 	if (err)
 		return err;
-	r->type = a[2] & 0xFFFF;		/* 32 bits: invoke_words_check */
-	r->count = (a[2] >> 16) & 0xFFFF;
-	r->offset = a[3];
-	r->objsize = a[4];
+	r->type = p.type;
+	r->count = p.count;
+	r->offset = p.offset;
+	r->objsize = p.objsize;
 	/* The destination range is checked here; lib/cap.c checks the rest,
 	 * a count out of 1..4096 included (before it reads a slot). */
-	if (r->count >= 1 && r->count <= 4096 && (a[0] >= n || r->count > n - a[0]))
+	if (r->count >= 1 && r->count <= 4096 && (p.slot >= n || r->count > n - p.slot))
 		return ERR_CAP_RANGE;
-	if ((err = cnode_slot(&cn->cap, a[0] < n ? a[0] : 0, &r->dst)))
+	if ((err = cnode_slot(&cn->cap, p.slot < n ? p.slot : 0, &r->dst)))
 		return err;
 	return cap_retype_check(r->src, r->type, r->offset, r->objsize, r->count, r->dst);
 }
@@ -146,17 +150,18 @@ const struct invoke_table invoke_cnode_table = INVOKE_TABLE("CNode", cnode, is_c
 
 /* ---- Page tables: the table invoked is where the mapping goes ---- */
 
-/* (entry, cap caddr, rights). The table's WRITE is vnode_map_check's,
- * after the lookup, as it always was: no row rights. */
+/* The table's WRITE is vnode_map_check's, after the lookup, as it always
+ * was (`needs write later` in if/kernel.abi). */
 static err_t decode_vnode_map(struct cte *t, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = invoke_lookup(a[1], &x->map.cap);
+	const struct vnode_map_args p = vnode_map_args(a);
+	err_t err = invoke_lookup(p.mapped, &x->map.cap);
 
 	if (err)
 		return err;
-	x->map.entry = a[0];
-	x->map.rights = a[2];
-	return vnode_map_check(t, a[0], x->map.cap, a[2]);
+	x->map.entry = p.entry;
+	x->map.rights = p.rights;
+	return vnode_map_check(t, p.entry, x->map.cap, p.rights);
 }
 
 static uint64_t perform_vnode_map(struct cte *t, const union invoke_args *x)
@@ -165,11 +170,11 @@ static uint64_t perform_vnode_map(struct cte *t, const union invoke_args *x)
 	return 0;
 }
 
-/* (cap caddr): a mapping in this table. */
+/* A mapping in this table. */
 static err_t decode_vnode_unmap(struct cte *t, const uint64_t a[5], union invoke_args *x)
 {
 	struct cte *c;
-	err_t err = invoke_lookup(a[0], &c);
+	err_t err = invoke_lookup(vnode_unmap_args(a).mapped, &c);
 
 	if (err)
 		return err;

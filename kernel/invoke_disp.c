@@ -8,6 +8,7 @@
 #include "kernel/core.h"
 #include "kernel/dispatch.h"
 #include "kernel/invoke.h"
+#include "kernel/invoke_words.h"
 #include "kernel/upcall.h"
 #include "kernel/vspace.h"
 
@@ -67,7 +68,7 @@ static err_t perform_disp_info(struct cte *c, const union invoke_args *x, uint64
 /* (gang): 0..255, a u8 that invoke_words_check has checked. */
 static err_t decode_disp_set_gang(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	x->value.v[0] = a[0];
+	x->value.v[0] = disp_set_gang_args(a).gang;
 	return OK;
 }
 
@@ -83,21 +84,22 @@ static uint64_t perform_disp_set_gang(struct cte *c, const union invoke_args *x)
 /* (root CNode caddr, PML4 caddr, entry, stack, arg). */
 static err_t decode_disp_setup(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
+	const struct disp_setup_args p = disp_setup_args(a);
 	struct setup_args *s = &x->setup;
 	struct dcb *d = dcb_of(c);
 	err_t err;
 
 	if (d->state != DCB_NEW && d->state != DCB_READY)
 		return ERR_INVALID_ARG;		/* already running or stopped */
-	if ((err = invoke_lookup(a[0], &s->cspace)) || (err = invoke_lookup(a[1], &s->vspace)))
+	if ((err = invoke_lookup(p.cspace, &s->cspace)) || (err = invoke_lookup(p.vspace, &s->vspace)))
 		return err;
 	if (s->cspace->cap.type != CAP_CNODE || s->vspace->cap.type != CAP_PML4)
 		return ERR_CAP_WRONG_TYPE;
-	if (a[2] < USER_MIN || a[2] >= USER_TOP || a[3] < USER_MIN || a[3] > USER_TOP)
+	if (p.entry < USER_MIN || p.entry >= USER_TOP || p.stack < USER_MIN || p.stack > USER_TOP)
 		return ERR_BAD_ADDRESS;
-	s->entry = a[2];
-	s->stack = a[3];
-	s->arg = a[4];
+	s->entry = p.entry;
+	s->stack = p.stack;
+	s->arg = p.arg;
 	return OK;
 }
 
@@ -133,18 +135,18 @@ static uint64_t perform_disp_run(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
-/* (const char *name, len): the name is read in here, so perform only
- * copies it. */
+/* The name is read in here, so perform only copies it. */
 static err_t decode_disp_set_name(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
 	_Static_assert(sizeof(x->name.name) == DCB_NAME_MAX, "names fit");
+	const struct disp_set_name_args p = disp_set_name_args(a);
 	err_t err;
 
-	if (a[1] >= DCB_NAME_MAX)
+	if (p.len >= DCB_NAME_MAX)
 		return ERR_INVALID_ARG;
-	if ((err = user_copy_in(x->name.name, a[0], a[1])))
+	if ((err = user_copy_in(x->name.name, p.name, p.len)))
 		return err;
-	x->name.name[a[1]] = '\0';
+	x->name.name[p.len] = '\0';
 	return OK;
 }
 
@@ -154,22 +156,22 @@ static uint64_t perform_disp_set_name(struct cte *c, const union invoke_args *x)
 	return 0;
 }
 
-/* (endpoint caddr, flags). */
 static err_t decode_disp_set_exc_ep(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
+	const struct disp_set_exc_ep_args p = disp_set_exc_ep_args(a);
 	struct cte *ep;
-	err_t err = invoke_lookup(a[0], &ep);
+	err_t err = invoke_lookup(p.ep, &ep);
 
 	if (err)
 		return err;
-	if (a[1] & ~(uint64_t)DISP_EXC_EXIT)
+	if (p.flags & ~(uint64_t)DISP_EXC_EXIT)
 		return ERR_INVALID_ARG;
 	if (ep->cap.type != CAP_ENDPOINT)
 		return ERR_CAP_WRONG_TYPE;
 	if (!(ep->cap.rights & CAP_RIGHT_WRITE))
 		return ERR_CAP_RIGHTS;
 	x->exc_ep.ep = ep;
-	x->exc_ep.exit = a[1] & DISP_EXC_EXIT;
+	x->exc_ep.exit = p.flags & DISP_EXC_EXIT;
 	return OK;
 }
 
@@ -184,10 +186,9 @@ static uint64_t perform_disp_set_exc_ep(struct cte *c, const union invoke_args *
 	return 0;
 }
 
-/* (frame caddr). */
 static err_t decode_disp_set_upcall(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	err_t err = invoke_lookup(a[0], &x->upcall.frame);
+	err_t err = invoke_lookup(disp_set_upcall_args(a).frame, &x->upcall.frame);
 
 	return err ? err : upcall_check(x->upcall.frame);
 }

@@ -11,6 +11,7 @@
 #ifndef KERNEL_INVOKE_WORDS_H
 #define KERNEL_INVOKE_WORDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kpi/caps.h>
 #include <kpi/errors.h>
@@ -118,6 +119,446 @@ static inline err_t invoke_words_check(uint64_t method, const uint64_t a[5])
 		break;
 	}
 	return OK;
+}
+
+/*
+ * Each method's words as named, typed fields (<method>_args(a)), for
+ * its decode: read after invoke_words_check, so that every narrowing
+ * below keeps the whole value. User addresses stay 64-bit numbers.
+ */
+
+/* CAP_IDENTIFY(out struct cap_info *info) */
+struct cap_identify_args {
+	uint64_t info;	/* user address of the struct cap_info */
+};
+
+static inline struct cap_identify_args cap_identify_args(const uint64_t a[5])
+{
+	return (struct cap_identify_args){ .info = a[0] };
+}
+
+/* CNODE_COPY(slot slot, caddr src) */
+struct cnode_copy_args {
+	uint64_t slot;
+	capaddr_t src;
+};
+
+static inline struct cnode_copy_args cnode_copy_args(const uint64_t a[5])
+{
+	return (struct cnode_copy_args){ .slot = a[0], .src = (capaddr_t)a[1] };
+}
+
+/* CNODE_MINT(slot slot, caddr src, u8 rights, word badge) */
+struct cnode_mint_args {
+	uint64_t slot;
+	capaddr_t src;
+	uint8_t rights;
+	uint64_t badge;
+};
+
+static inline struct cnode_mint_args cnode_mint_args(const uint64_t a[5])
+{
+	return (struct cnode_mint_args){ .slot = a[0], .src = (capaddr_t)a[1],
+				.rights = (uint8_t)a[2], .badge = a[3] };
+}
+
+/* CNODE_DELETE(slot slot) */
+struct cnode_delete_args {
+	uint64_t slot;
+};
+
+static inline struct cnode_delete_args cnode_delete_args(const uint64_t a[5])
+{
+	return (struct cnode_delete_args){ .slot = a[0] };
+}
+
+/* CNODE_REVOKE(slot slot) */
+struct cnode_revoke_args {
+	uint64_t slot;
+};
+
+static inline struct cnode_revoke_args cnode_revoke_args(const uint64_t a[5])
+{
+	return (struct cnode_revoke_args){ .slot = a[0] };
+}
+
+/* CNODE_RETYPE(slot slot, caddr ram, u16 type | u16 count, word offset, word objsize) */
+struct cnode_retype_args {
+	uint64_t slot;
+	capaddr_t ram;
+	uint16_t type;
+	uint16_t count;
+	uint64_t offset;
+	uint64_t objsize;
+};
+
+static inline struct cnode_retype_args cnode_retype_args(const uint64_t a[5])
+{
+	return (struct cnode_retype_args){ .slot = a[0], .ram = (capaddr_t)a[1],
+				.type = (uint16_t)(a[2] & 0xffff),
+				.count = (uint16_t)(a[2] >> 16), .offset = a[3],
+				.objsize = a[4] };
+}
+
+/* CNODE_MOVE(slot slot, caddr src) */
+struct cnode_move_args {
+	uint64_t slot;
+	capaddr_t src;
+};
+
+static inline struct cnode_move_args cnode_move_args(const uint64_t a[5])
+{
+	return (struct cnode_move_args){ .slot = a[0], .src = (capaddr_t)a[1] };
+}
+
+/* VNODE_MAP(word entry, caddr mapped, word rights) */
+struct vnode_map_args {
+	uint64_t entry;
+	capaddr_t mapped;
+	uint64_t rights;
+};
+
+static inline struct vnode_map_args vnode_map_args(const uint64_t a[5])
+{
+	return (struct vnode_map_args){ .entry = a[0], .mapped = (capaddr_t)a[1],
+				.rights = a[2] };
+}
+
+/* VNODE_UNMAP(caddr mapped) */
+struct vnode_unmap_args {
+	capaddr_t mapped;
+};
+
+static inline struct vnode_unmap_args vnode_unmap_args(const uint64_t a[5])
+{
+	return (struct vnode_unmap_args){ .mapped = (capaddr_t)a[0] };
+}
+
+/* DISP_SETUP(caddr cspace, caddr vspace, word entry, word stack, word arg) */
+struct disp_setup_args {
+	capaddr_t cspace;
+	capaddr_t vspace;
+	uint64_t entry;
+	uint64_t stack;
+	uint64_t arg;
+};
+
+static inline struct disp_setup_args disp_setup_args(const uint64_t a[5])
+{
+	return (struct disp_setup_args){ .cspace = (capaddr_t)a[0],
+				.vspace = (capaddr_t)a[1], .entry = a[2], .stack = a[3],
+				.arg = a[4] };
+}
+
+/* DISP_SET_NAME(in char *name, word len) */
+struct disp_set_name_args {
+	uint64_t name;	/* user address of a char */
+	uint64_t len;
+};
+
+static inline struct disp_set_name_args disp_set_name_args(const uint64_t a[5])
+{
+	return (struct disp_set_name_args){ .name = a[0], .len = a[1] };
+}
+
+/* DISP_SET_EXC_EP(caddr ep, word flags) */
+struct disp_set_exc_ep_args {
+	capaddr_t ep;
+	uint64_t flags;
+};
+
+static inline struct disp_set_exc_ep_args disp_set_exc_ep_args(const uint64_t a[5])
+{
+	return (struct disp_set_exc_ep_args){ .ep = (capaddr_t)a[0], .flags = a[1] };
+}
+
+/* DISP_REGS(out struct disp_regs *regs) */
+struct disp_regs_args {
+	uint64_t regs;	/* user address of the struct disp_regs */
+};
+
+static inline struct disp_regs_args disp_regs_args(const uint64_t a[5])
+{
+	return (struct disp_regs_args){ .regs = a[0] };
+}
+
+/* DISP_SET_UPCALL(caddr frame) */
+struct disp_set_upcall_args {
+	capaddr_t frame;
+};
+
+static inline struct disp_set_upcall_args disp_set_upcall_args(const uint64_t a[5])
+{
+	return (struct disp_set_upcall_args){ .frame = (capaddr_t)a[0] };
+}
+
+/* DISP_INFO(out struct disp_info *info) */
+struct disp_info_args {
+	uint64_t info;	/* user address of the struct disp_info */
+};
+
+static inline struct disp_info_args disp_info_args(const uint64_t a[5])
+{
+	return (struct disp_info_args){ .info = a[0] };
+}
+
+/* INFO_CMDLINE(out char *buf, word size) -> its length */
+struct info_cmdline_args {
+	uint64_t buf;	/* user address of the char */
+	uint64_t size;
+};
+
+static inline struct info_cmdline_args info_cmdline_args(const uint64_t a[5])
+{
+	return (struct info_cmdline_args){ .buf = a[0], .size = a[1] };
+}
+
+/* DOORBELL_BIND(caddr ep, word slot) */
+struct doorbell_bind_args {
+	capaddr_t ep;
+	uint64_t slot;
+};
+
+static inline struct doorbell_bind_args doorbell_bind_args(const uint64_t a[5])
+{
+	return (struct doorbell_bind_args){ .ep = (capaddr_t)a[0], .slot = a[1] };
+}
+
+/* DOORBELL_RING(core core, word slot) */
+struct doorbell_ring_args {
+	uint64_t core;
+	uint64_t slot;
+};
+
+static inline struct doorbell_ring_args doorbell_ring_args(const uint64_t a[5])
+{
+	return (struct doorbell_ring_args){ .core = a[0], .slot = a[1] };
+}
+
+/* INFO_CORES(word which) -> the count, or the node */
+struct info_cores_args {
+	uint64_t which;
+};
+
+static inline struct info_cores_args info_cores_args(const uint64_t a[5])
+{
+	return (struct info_cores_args){ .which = a[0] };
+}
+
+/* DOORBELL_MINT(core core, word slot, caddr cn, slot dest) */
+struct doorbell_mint_args {
+	uint64_t core;
+	uint64_t slot;
+	capaddr_t cn;
+	uint64_t dest;
+};
+
+static inline struct doorbell_mint_args doorbell_mint_args(const uint64_t a[5])
+{
+	return (struct doorbell_mint_args){ .core = a[0], .slot = a[1],
+				.cn = (capaddr_t)a[2], .dest = a[3] };
+}
+
+/* EXPORT_FRAME_IMPORT(caddr cn, slot dest, in struct frame_token *token) */
+struct export_frame_import_args {
+	capaddr_t cn;
+	uint64_t dest;
+	uint64_t token;	/* user address of a struct frame_token */
+};
+
+static inline struct export_frame_import_args export_frame_import_args(const uint64_t a[5])
+{
+	return (struct export_frame_import_args){ .cn = (capaddr_t)a[0], .dest = a[1],
+				.token = a[2] };
+}
+
+/* EXPORT_CAP_REMOTE(caddr target, bool on) */
+struct export_cap_remote_args {
+	capaddr_t target;
+	bool on;
+};
+
+static inline struct export_cap_remote_args export_cap_remote_args(const uint64_t a[5])
+{
+	return (struct export_cap_remote_args){ .target = (capaddr_t)a[0],
+				.on = a[1] != 0 };
+}
+
+/* CONSOLE_TAKE(word bell) */
+struct console_take_args {
+	uint64_t bell;
+};
+
+static inline struct console_take_args console_take_args(const uint64_t a[5])
+{
+	return (struct console_take_args){ .bell = a[0] };
+}
+
+/* CONSOLE_READ(out char *buf, word size) -> how many (0: it is empty) */
+struct console_read_args {
+	uint64_t buf;	/* user address of the char */
+	uint64_t size;
+};
+
+static inline struct console_read_args console_read_args(const uint64_t a[5])
+{
+	return (struct console_read_args){ .buf = a[0], .size = a[1] };
+}
+
+/* SPAN_VROOT(caddr vroot, bool on, out uint64_t *tables) */
+struct span_vroot_args {
+	capaddr_t vroot;
+	bool on;
+	uint64_t tables;	/* user address of the uint64_t */
+};
+
+static inline struct span_vroot_args span_vroot_args(const uint64_t a[5])
+{
+	return (struct span_vroot_args){ .vroot = (capaddr_t)a[0], .on = a[1] != 0,
+				.tables = a[2] };
+}
+
+/* EXPORT_VROOT_SET(caddr vroot, word entry, in struct frame_token *token) */
+struct export_vroot_set_args {
+	capaddr_t vroot;
+	uint64_t entry;
+	uint64_t token;	/* user address of a struct frame_token */
+};
+
+static inline struct export_vroot_set_args export_vroot_set_args(const uint64_t a[5])
+{
+	return (struct export_vroot_set_args){ .vroot = (capaddr_t)a[0], .entry = a[1],
+				.token = a[2] };
+}
+
+/* SPAN_UNMAP(caddr vroot, word va, word pages) */
+struct span_unmap_args {
+	capaddr_t vroot;
+	uint64_t va;
+	uint64_t pages;
+};
+
+static inline struct span_unmap_args span_unmap_args(const uint64_t a[5])
+{
+	return (struct span_unmap_args){ .vroot = (capaddr_t)a[0], .va = a[1],
+				.pages = a[2] };
+}
+
+/* SPAN_TLB_FLUSH(caddr vroot, word va, word pages) */
+struct span_tlb_flush_args {
+	capaddr_t vroot;
+	uint64_t va;
+	uint64_t pages;
+};
+
+static inline struct span_tlb_flush_args span_tlb_flush_args(const uint64_t a[5])
+{
+	return (struct span_tlb_flush_args){ .vroot = (capaddr_t)a[0], .va = a[1],
+				.pages = a[2] };
+}
+
+/* EXPORT_FRAME(caddr frame, core dest, out struct frame_token *token) */
+struct export_frame_args {
+	capaddr_t frame;
+	uint64_t dest;
+	uint64_t token;	/* user address of the struct frame_token */
+};
+
+static inline struct export_frame_args export_frame_args(const uint64_t a[5])
+{
+	return (struct export_frame_args){ .frame = (capaddr_t)a[0], .dest = a[1],
+				.token = a[2] };
+}
+
+/* EXPORT_VROOT(caddr vroot, word entry, core dest, out struct frame_token *token) */
+struct export_vroot_args {
+	capaddr_t vroot;
+	uint64_t entry;
+	uint64_t dest;
+	uint64_t token;	/* user address of the struct frame_token */
+};
+
+static inline struct export_vroot_args export_vroot_args(const uint64_t a[5])
+{
+	return (struct export_vroot_args){ .vroot = (capaddr_t)a[0], .entry = a[1],
+				.dest = a[2], .token = a[3] };
+}
+
+/* IOPORT_IN(word port, word width) -> the value read */
+struct ioport_in_args {
+	uint64_t port;
+	uint64_t width;
+};
+
+static inline struct ioport_in_args ioport_in_args(const uint64_t a[5])
+{
+	return (struct ioport_in_args){ .port = a[0], .width = a[1] };
+}
+
+/* IOPORT_OUT(word port, word width, word value) */
+struct ioport_out_args {
+	uint64_t port;
+	uint64_t width;
+	uint64_t value;
+};
+
+static inline struct ioport_out_args ioport_out_args(const uint64_t a[5])
+{
+	return (struct ioport_out_args){ .port = a[0], .width = a[1], .value = a[2] };
+}
+
+/* INFO_TOPOLOGY(out struct kpi_topo *topo, word size) */
+struct info_topology_args {
+	uint64_t topo;	/* user address of the struct kpi_topo */
+	uint64_t size;
+};
+
+static inline struct info_topology_args info_topology_args(const uint64_t a[5])
+{
+	return (struct info_topology_args){ .topo = a[0], .size = a[1] };
+}
+
+/* POWER_TEST_EXIT(word code) */
+struct power_test_exit_args {
+	uint64_t code;
+};
+
+static inline struct power_test_exit_args power_test_exit_args(const uint64_t a[5])
+{
+	return (struct power_test_exit_args){ .code = a[0] };
+}
+
+/* CONSOLE_SCREEN(caddr cn, slot first, out struct console_screen *screen) */
+struct console_screen_args {
+	capaddr_t cn;
+	uint64_t first;
+	uint64_t screen;	/* user address of the struct console_screen */
+};
+
+static inline struct console_screen_args console_screen_args(const uint64_t a[5])
+{
+	return (struct console_screen_args){ .cn = (capaddr_t)a[0], .first = a[1],
+				.screen = a[2] };
+}
+
+/* DISP_SET_GANG(u8 gang) */
+struct disp_set_gang_args {
+	uint8_t gang;
+};
+
+static inline struct disp_set_gang_args disp_set_gang_args(const uint64_t a[5])
+{
+	return (struct disp_set_gang_args){ .gang = (uint8_t)a[0] };
+}
+
+/* EXPORT_CAP_LAST(caddr target) -> 1 or 0 */
+struct export_cap_last_args {
+	capaddr_t target;
+};
+
+static inline struct export_cap_last_args export_cap_last_args(const uint64_t a[5])
+{
+	return (struct export_cap_last_args){ .target = (capaddr_t)a[0] };
 }
 
 #endif

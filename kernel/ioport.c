@@ -30,13 +30,14 @@
 /* The highest port number plus one: ports are 16 bits. */
 #define PORT_LIMIT	0x10000ull
 
-err_t ioport_decode(const struct cte *c, bool out, const uint64_t a[5], struct ioport_args *x)
+err_t ioport_decode(const struct cte *c, bool out, uint64_t port, uint64_t width, uint64_t value,
+		    struct ioport_args *x)
 {
-	uint64_t port = a[0], width = a[1], base = c->cap.base, size = c->cap.size;
+	uint64_t base = c->cap.base, size = c->cap.size;
 
 	if (width != 1 && width != 2 && width != 4)
 		return ERR_INVALID_ARG;
-	if (out && (a[2] >> (8 * width)))
+	if (out && (value >> (8 * width)))
 		return ERR_INVALID_ARG;		/* a value wider than the access */
 	/* port .. port + width - 1 inside the 16-bit port space and inside
 	 * [base, base + size). Nothing can wrap: each sum is computed only
@@ -48,7 +49,7 @@ err_t ioport_decode(const struct cte *c, bool out, const uint64_t a[5], struct i
 		return ERR_PORT_RANGE;
 	x->port = (uint16_t)port;
 	x->width = (uint8_t)width;
-	x->value = out ? (uint32_t)a[2] : 0;
+	x->value = out ? (uint32_t)value : 0;
 	return OK;
 }
 

@@ -11,10 +11,11 @@
 
 struct ioport_args;
 
-/* Decodes IOPORT_IN (out false) or IOPORT_OUT (kpi/caps.h) on `c`, which
- * the caller has found to be an I/O port capability with the right the
- * method needs: (port, width[, value]) into *x. */
-err_t ioport_decode(const struct cte *c, bool out, const uint64_t a[5], struct ioport_args *x);
+/* Decodes IOPORT_IN (out false; value 0) or IOPORT_OUT (if/kernel.abi)
+ * on `c`, which the caller has found to be an I/O port capability with
+ * the right the method needs, into *x. */
+err_t ioport_decode(const struct cte *c, bool out, uint64_t port, uint64_t width, uint64_t value,
+		    struct ioport_args *x);
 /* The access itself, as decoded: it cannot fail. */
 void ioport_out(const struct ioport_args *x);
 uint32_t ioport_in(const struct ioport_args *x);

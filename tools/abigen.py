@@ -358,6 +358,43 @@ def word_checks(m):
     return checks
 
 
+CTYPES = {"word": "uint64_t", "u32": "uint32_t", "u16": "uint16_t", "u8": "uint8_t",
+          "bool": "bool", "caddr": "capaddr_t", "slot": "uint64_t", "core": "uint64_t",
+          "in": "uint64_t", "out": "uint64_t"}
+
+
+def args_struct(m):
+    """struct <method>_args and its unpacking, for methods with words."""
+    if not m.words:
+        return ""
+    low = m.name.lower()
+    fields, inits = [], []
+    for i, w in enumerate(m.words):
+        if len(w) == 1:
+            a = w[0]
+            note = f"\t/* user address of {'a' if a.kind == 'in' else 'the'} {a.ctype} */" \
+                if a.kind in ("in", "out") else ""
+            fields.append(f"\t{CTYPES[a.kind]} {a.name};{note}")
+            cast = "" if CTYPES[a.kind] == "uint64_t" else f"({CTYPES[a.kind]})"
+            inits.append(f".{a.name} = {cast}a[{i}]" if a.kind != "bool" else
+                         f".{a.name} = a[{i}] != 0")
+        else:
+            lo, hi = w
+            mask = (1 << PACK_BITS) - 1
+            for f, expr in ((lo, f"a[{i}] & {mask:#x}"), (hi, f"a[{i}] >> {PACK_BITS}")):
+                fields.append(f"\t{CTYPES[f.kind]} {f.name};")
+                inits.append(f".{f.name} = ({CTYPES[f.kind]})({expr})" if f.kind != "bool"
+                             else f".{f.name} = ({expr}) != 0")
+    out = [f"\n/* {m.name}{signature(m)} */\n", f"struct {low}_args {{\n"]
+    out += [f + "\n" for f in fields]
+    out.append("};\n\n")
+    head = f"static inline struct {low}_args {low}_args(const uint64_t a[5])"
+    out.append(head + "\n{\n")
+    body = f"\treturn (struct {low}_args){{ " + ", ".join(inits) + " };"
+    out.append(wrap(body, "\t\t\t\t", 88) + "\n}\n")
+    return "".join(out)
+
+
 def words_h(types, methods):
     out = [HEAD, "/*\n * The kernel's first step of decoding (kernel/invoke.c): each argument\n"
            " * word checked against the kind if/kernel.abi gives it, before the\n"
@@ -367,7 +404,8 @@ def words_h(types, methods):
            " * the decode functions (kernel/invoke_*.c) read words that fit their\n"
            " * kinds, and no width is checked in two places.\n */\n",
            "#ifndef KERNEL_INVOKE_WORDS_H\n#define KERNEL_INVOKE_WORDS_H\n\n",
-           "#include <stdint.h>\n#include <kpi/caps.h>\n#include <kpi/errors.h>\n\n",
+           "#include <stdbool.h>\n#include <stdint.h>\n#include <kpi/caps.h>\n"
+           "#include <kpi/errors.h>\n\n",
            "static inline err_t invoke_words_check(uint64_t method, const uint64_t a[5])\n{\n",
            "\tswitch (method) {\n"]
     for m in sorted(methods, key=lambda m: m.number):
@@ -378,7 +416,13 @@ def words_h(types, methods):
         for cond, err in checks:
             out.append(f"\t\tif ({cond})\n\t\t\treturn {err};\n")
         out.append("\t\tbreak;\n")
-    out.append("\t}\n\treturn OK;\n}\n\n#endif\n")
+    out.append("\t}\n\treturn OK;\n}\n\n")
+    out.append("/*\n * Each method's words as named, typed fields (<method>_args(a)), for\n"
+               " * its decode: read after invoke_words_check, so that every narrowing\n"
+               " * below keeps the whole value. User addresses stay 64-bit numbers.\n */\n")
+    for m in sorted(methods, key=lambda m: m.number):
+        out.append(args_struct(m))
+    out.append("\n#endif\n")
     return "".join(out)
 
 

@@ -15,6 +15,7 @@
  */
 #include <stddef.h>
 #include "kernel/invoke.h"
+#include "kernel/invoke_words.h"
 #include "tests/boot/ktest.h"
 #include "kernel/arch/x86_64/cpu.h"
 
@@ -30,9 +31,11 @@ void ktest_qemu_exit(unsigned code)
  * status where ACPI is off; above 127 the status would wrap. */
 static err_t decode_test_exit(struct cte *c, const uint64_t a[5], union invoke_args *x)
 {
-	if (a[0] == 0 || a[0] > 0x7F)
+	uint64_t code = power_test_exit_args(a).code;
+
+	if (code == 0 || code > 0x7F)
 		return ERR_INVALID_ARG;
-	x->value.v[0] = a[0];
+	x->value.v[0] = code;
 	return OK;
 }
 

@@ -98,7 +98,8 @@ done
 check stubs_pack_the_words_the_description_gives "$r"
 
 # Packed fields narrower than 16 bits: the kernel checks each against its
-# own kind (kernel/invoke_words.h), not only the word's 32 bits.
+# own kind (kernel/invoke_words.h), not only the word's 32 bits, and the
+# method's typed struct unpacks them.
 r=ok
 printf '%s\n' 'type t "T" (CAP_CNODE) {' '	PACKED = 1 needs write (u8 a | bool b);' '}' > "$TMP/p.abi"
 if $GEN -o "$TMP/p" "$TMP/p.abi" 2>"$TMP/err"; then
@@ -109,9 +110,11 @@ int main(void)
 {
 	const uint64_t ok[5] = { 0xFF | 1 << 16 }, wide[5] = { 0x1FF }, two[5] = { 2 << 16 },
 		       high[5] = { 1ull << 32 };
+	const struct packed_args p = packed_args(ok);
 	return (invoke_words_check(PACKED, ok) != OK) | (invoke_words_check(PACKED, wide) != ERR_INVALID_ARG) << 1 |
 	       (invoke_words_check(PACKED, two) != ERR_INVALID_ARG) << 2 |
-	       (invoke_words_check(PACKED, high) != ERR_INVALID_ARG) << 3;
+	       (invoke_words_check(PACKED, high) != ERR_INVALID_ARG) << 3 |
+	       (p.a != 0xFF || p.b != true) << 4;
 }
 C
 	if ! gcc -std=gnu11 -Wall -Werror -I"$TMP/p" -I"$ROOT/include" -I"$ROOT" \
@@ -124,7 +127,7 @@ C
 else
 	r="generator failed: $(head -2 "$TMP/err")"
 fi
-check kernel_checks_each_packed_field "$r"
+check kernel_checks_and_unpacks_each_packed_field "$r"
 
 # --- bad input ---
 # bad NAME WANT TEXT: abigen on TEXT fails with status 1, says WANT (a
