@@ -19,15 +19,16 @@ import struct
 import sys
 
 # The methods, in fuzz_invoke.c's methods[] order.
-METHODS = """IDENTIFY CNODE_COPY CNODE_MINT CNODE_DELETE CNODE_REVOKE CNODE_RETYPE
-CNODE_MOVE VNODE_MAP VNODE_UNMAP DISP_SETUP DISP_RUN DISP_SET_NAME DISP_STATUS
-DISP_SET_EXC_EP DISP_REGS DISP_SET_UPCALL DISP_INFO POWER_OFF INFO_CMDLINE
-DOORBELL_BIND DOORBELL_RING INFO_CORES DOORBELL_MINT EXPORT_FRAME_IMPORT
-EXPORT_CAP_REMOTE CONSOLE_TAKE CONSOLE_READ SPAN_VROOT
-EXPORT_VROOT_SET SPAN_UNMAP SPAN_TLB_FLUSH EXPORT_FRAME NOTIFY_RING
-IOPORT_IN IOPORT_OUT EXPORT_VROOT INFO_TOPOLOGY POWER_REBOOT POWER_TEST_EXIT
-CONSOLE_SCREEN DISP_SET_GANG EXPORT_CAP_LAST""".split()
+# The methods as fuzz_invoke.c's methods[] lists them: every method of
+# if/kernel.abi in number order (CAP_METHODS), read with tools/abigen.py's
+# own parser, so that both take the one description.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import abigen  # noqa: E402
+with open(os.path.join(abigen.ROOT, "if", "kernel.abi")) as _f:
+    METHODS = [m.name for m in sorted(abigen.Parser(_f.read(), "if/kernel.abi").parse()[1],
+                                      key=lambda m: m.number)]
 M = {name: i for i, name in enumerate(METHODS)}
+M["IDENTIFY"] = M["CAP_IDENTIFY"]
 
 # Capability types (include/kpi/caps.def) and rights (kpi/caps.h).
 RAM, FRAME, CNODE, PML4, PDPT, PDIR, PTABLE, DISPATCHER, ENDPOINT = 1, 2, 4, 5, 6, 7, 8, 9, 10
