@@ -3,10 +3,10 @@
  * The kernel's first step of decoding (kernel/invoke.c): each argument
  * word checked against the kind if/kernel.abi gives it, before the
  * method's own decode looks anything up. A number past its width, a
- * bool past 1 or a packed word past its two 16-bit fields is
- * ERR_INVALID_ARG; a capability address past 32 bits ERR_CAP_RANGE. So
- * the decode functions (kernel/invoke_*.c) read words that fit their
- * kinds, and no width is checked in two places.
+ * bool past 1, a packed word past 32 bits or a field of it past its
+ * own kind is ERR_INVALID_ARG; a capability address past 32 bits
+ * ERR_CAP_RANGE. So the decode functions (kernel/invoke_*.c) read
+ * words that fit their kinds, and no width is checked in two places.
  */
 #ifndef KERNEL_INVOKE_WORDS_H
 #define KERNEL_INVOKE_WORDS_H

@@ -399,10 +399,10 @@ def words_h(types, methods):
     out = [HEAD, "/*\n * The kernel's first step of decoding (kernel/invoke.c): each argument\n"
            " * word checked against the kind if/kernel.abi gives it, before the\n"
            " * method's own decode looks anything up. A number past its width, a\n"
-           " * bool past 1 or a packed word past its two 16-bit fields is\n"
-           " * ERR_INVALID_ARG; a capability address past 32 bits ERR_CAP_RANGE. So\n"
-           " * the decode functions (kernel/invoke_*.c) read words that fit their\n"
-           " * kinds, and no width is checked in two places.\n */\n",
+           " * bool past 1, a packed word past 32 bits or a field of it past its\n"
+           " * own kind is ERR_INVALID_ARG; a capability address past 32 bits\n"
+           " * ERR_CAP_RANGE. So the decode functions (kernel/invoke_*.c) read\n"
+           " * words that fit their kinds, and no width is checked in two places.\n */\n",
            "#ifndef KERNEL_INVOKE_WORDS_H\n#define KERNEL_INVOKE_WORDS_H\n\n",
            "#include <stdbool.h>\n#include <stdint.h>\n#include <kpi/caps.h>\n"
            "#include <kpi/errors.h>\n\n",
