@@ -201,43 +201,44 @@ TEST_CORES(malformed_span_messages_are_refused, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_shot_send(mesh_to(last), 12345, 0, 2, 0, 2, 1), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	/* shoot from a core that is not the receiver's parent in the tree it
-	 * carries (core 0 is not last's parent when last is no member, nor
-	 * when the tree puts it under core 1), of an unknown shape, from a
-	 * root out of range, with parents that make no tree of the shape (a
-	 * star of depth two, a loop) or one parent short. */
+	/* shoot (a star) from a core that is not the receiver's parent in
+	 * it (core 0 is not last's parent when last is no member), of an
+	 * unknown shape, from a root out of range; shoot_tree whose tree puts
+	 * the receiver under core 1, whose parents make no tree of the shape
+	 * (a star two deep, a loop), or are cut before the receiver's own. */
 	int8_t par[MTREE_MAX_CORES];
 	memset(par, -1, sizeof(par));
-	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 1, 0, 0x7000, 0x1000, 1, MTREE_NUMA, 1,
-					 (uint8_t *)par, sizeof(par)), OK);
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 1, 0, 0x7000, 0x1000, 1, MTREE_NUMA, 1), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	par[last] = 0;
-	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 2, 0, 0x7000, 0x1000, 1, 9, 1ull << last | 1,
-					 (uint8_t *)par, sizeof(par)), OK);
+	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 2, 0, 0x7000, 0x1000, 1, 9, 1ull << last | 1),
+		  OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 3, 99, 0x7000, 0x1000, 1, MTREE_BROADCAST,
-					 1ull << last | 1, (uint8_t *)par, sizeof(par)), OK);
+					 1ull << last | 1), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 4, 0, 0x7000, 0x1000, 1, MTREE_BROADCAST,
-					 1ull << last | 1, (uint8_t *)par, sizeof(par) - 1), OK);
-	CHECK(mesh_dropped_more(last, &seen, 1));
+	par[last] = 0;
+	CHECK_ERR(if_intermon_shoot_tree_send(mesh_to(last), 4, 0, 0x7000, 0x1000, 1, MTREE_BROADCAST,
+					      1ull << last | 1, (uint8_t *)par, last), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));	/* cut before its own parent */
 	if (last >= 2) {
 		uint64_t three = 1ull << last | 3;
 
 		par[1] = 0;
 		par[last] = 1;			/* 0 -> 1 -> last */
-		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 5, 0, 0x7000, 0x1000, 1, MTREE_NUMA,
-						 three, (uint8_t *)par, sizeof(par)), OK);
+		CHECK_ERR(if_intermon_shoot_tree_send(mesh_to(last), 5, 0, 0x7000, 0x1000, 1,
+						      MTREE_NUMA, three, (uint8_t *)par,
+						      sizeof(par)), OK);
 		CHECK(mesh_dropped_more(last, &seen, 1));	/* core 0 is not its parent */
 		par[last] = 0;
 		par[1] = (int8_t)last;		/* 0 -> last -> 1: a star may not */
-		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 7, 0, 0x7000, 0x1000, 1,
-						 MTREE_BROADCAST, three, (uint8_t *)par,
-						 sizeof(par)), OK);
+		CHECK_ERR(if_intermon_shoot_tree_send(mesh_to(last), 7, 0, 0x7000, 0x1000, 1,
+						      MTREE_BROADCAST, three, (uint8_t *)par,
+						      sizeof(par)), OK);
 		CHECK(mesh_dropped_more(last, &seen, 1));
 		par[last] = 1;			/* 1 <-> last: a loop */
-		CHECK_ERR(if_intermon_shoot_send(mesh_to(last), 8, 0, 0x7000, 0x1000, 1, MTREE_NUMA,
-						 three, (uint8_t *)par, sizeof(par)), OK);
+		CHECK_ERR(if_intermon_shoot_tree_send(mesh_to(last), 8, 0, 0x7000, 0x1000, 1,
+						      MTREE_NUMA, three, (uint8_t *)par,
+						      sizeof(par)), OK);
 		CHECK(mesh_dropped_more(last, &seen, 1));
 	}
 	/* Facts for the trees: one short, and facts that make no tree. */
