@@ -32,6 +32,16 @@ void skb_mtree_topo(const struct skb *s, struct mtree_topo *t)
 			t->dist[a][b] = s->dist[a][b];
 }
 
+/* The round trip from a to b if it counts for the class `remote` (both
+ * present, a != b, measured, on two nodes or on one), else 0. */
+static uint64_t rtt_of_class(const struct skb *s, unsigned a, unsigned b, bool remote)
+{
+	if (a == b || !s->core[a].present || !s->core[b].present ||
+	    (s->core[a].node != s->core[b].node) != remote)
+		return 0;
+	return s->in.rtt[a][b];
+}
+
 /* The lower median of the round trips between present cores a != b
  * that are on one node (remote false) or on two: the least x with at
  * least half of them <= x, found by halving the range of values (no
@@ -42,13 +52,11 @@ static uint64_t median_rtt(const struct skb *s, bool remote)
 
 	for (unsigned a = 0; a < s->ncores; a++)
 		for (unsigned b = 0; b < s->ncores; b++) {
-			uint64_t v = s->in.rtt[a][b];
-			if (a == b || !v || !s->core[a].present || !s->core[b].present ||
-			    (s->core[a].node != s->core[b].node) != remote)
-				continue;
-			n++;
-			if (v > hi)
-				hi = v;
+			uint64_t v = rtt_of_class(s, a, b, remote);
+			if (v) {
+				n++;
+				hi = v > hi ? v : hi;
+			}
 		}
 	if (!n)
 		return 0;
@@ -56,10 +64,8 @@ static uint64_t median_rtt(const struct skb *s, bool remote)
 		uint64_t mid = lo + (hi - lo) / 2, le = 0;
 		for (unsigned a = 0; a < s->ncores; a++)
 			for (unsigned b = 0; b < s->ncores; b++) {
-				uint64_t v = s->in.rtt[a][b];
-				if (a != b && v && v <= mid && s->core[a].present && s->core[b].present &&
-				    (s->core[a].node != s->core[b].node) == remote)
-					le++;
+				uint64_t v = rtt_of_class(s, a, b, remote);
+				le += v && v <= mid;
 			}
 		if (2 * le >= n)
 			hi = mid;

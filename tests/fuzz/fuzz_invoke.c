@@ -42,6 +42,7 @@
 #include "kernel/notify.h"
 #include "kernel/vspace.h"
 #include "fuzz_invoke.h"
+#include "tests/include/abi_types.h"
 
 void syscall_dispatch(struct trap_frame *f);	/* kernel/syscall.c, from entry.S */
 
@@ -150,15 +151,6 @@ static struct cte *look(struct dcb *d, uint64_t a)
 	if (a > UINT32_MAX || cap_lookup_slot(&d->cspace.cap, (capaddr_t)a, &s) || cap_is_empty(s))
 		return NULL;
 	return s;
-}
-
-/* Does if/kernel.abi's type `abi` hold capabilities of `type`? */
-static bool abi_type_is(const char *abi, unsigned type)
-{
-#define Y(t, c)	if (type == (c) && !strcmp(#t, abi)) return true;
-	CAP_METHOD_TYPES(Y)
-#undef Y
-	return false;
 }
 
 /*

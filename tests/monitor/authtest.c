@@ -11,6 +11,7 @@
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "lib/test.h"
+#include "tests/include/abi_types.h"
 #include "tests/monitor/mtest.h"
 
 /* Each authority type, where the kernel put it, and one of its methods
@@ -37,15 +38,6 @@ static const struct { uint64_t m; const char *type; } described[] = {
 	CAP_METHODS(X)
 #undef X
 };
-
-/* Does if/kernel.abi's type `abi` hold capabilities of `type`? */
-static bool abi_type_is(const char *abi, unsigned type)
-{
-#define Y(t, c)	if (type == (c) && !strcmp(#t, abi)) return true;
-	CAP_METHOD_TYPES(Y)
-#undef Y
-	return false;
-}
 
 TEST(monitor_holds_one_capability_of_each_authority)
 {

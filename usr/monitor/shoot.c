@@ -54,6 +54,7 @@ static struct run {
 	unsigned root, parent;		/* parent == me: this core is the root */
 	uint64_t seq;
 	struct mtree tree;
+	bool star;			/* every member's parent is the root (is_star) */
 	int next;			/* sequential: the child to send to next */
 	uint64_t waiting;		/* children whose shot is due */
 	uint64_t vroot, va;
@@ -221,7 +222,7 @@ static bool is_star(const struct mtree *t)
 
 static void send_to(struct run *r, unsigned c)
 {
-	err_t err = is_star(&r->tree) ?
+	err_t err = r->star ?
 		if_intermon_shoot_send(mesh_to(c), r->seq, r->root, r->vroot, r->va, r->pages,
 				       r->tree.shape, r->tree.members) :
 		if_intermon_shoot_tree_send(mesh_to(c), r->seq, r->root, r->vroot, r->va, r->pages,
@@ -290,7 +291,8 @@ static err_t shoot_from(unsigned from, uint64_t seq, uint32_t root, uint64_t vro
 	if (!(r = run_new()))
 		return ERR_TOO_MANY;
 	*r = (struct run){ .used = true, .root = root, .parent = from, .seq = seq, .tree = t,
-			   .next = -1, .vroot = vroot, .va = va, .pages = pages };
+			   .star = is_star(&t), .next = -1, .vroot = vroot, .va = va,
+			   .pages = pages };
 	flush_here(r);
 	send_children(r);
 	finish(r);
@@ -374,6 +376,7 @@ err_t shoot_run(uint64_t vroot, uint64_t va, uint32_t pages, uint64_t members, i
 		memset(r, 0, sizeof(*r));
 		return err;
 	}
+	r->star = is_star(&r->tree);
 	r->next = r->tree.sequential ? r->tree.first_child[me] : -1;
 	mesh_polling(true);	/* the answers need not ring: this polls for them */
 	flush_here(r);
