@@ -25,7 +25,8 @@ err_t idl_binding_init(struct idl_binding *b, const struct idl_iface *iface,
 	    iface->max_words > IDL_MSG_WORDS_MAX || bufwords < iface->max_words)
 		return ERR_INVALID_ARG;
 	if (tr->frag_words == 0 || tr->frag_words > IDL_FRAG_WORDS_MAX ||
-	    tr->frag_words_cap == 0 || tr->frag_words_cap > tr->frag_words)
+	    tr->frag_words_cap == 0 || tr->frag_words_cap > tr->frag_words ||
+	    (tr->cap_last && tr->frag_words_cap != tr->frag_words))
 		return ERR_INVALID_ARG;
 	memset(b, 0, sizeof(*b));
 	b->iface = iface;
@@ -79,7 +80,7 @@ err_t idl_send(struct idl_binding *b, unsigned num, unsigned nwords, capaddr_t c
 				   : idl_hdr_next(num, index);
 		f.nwords = n;
 		memcpy(f.w, b->tx + done, n * sizeof(uint64_t));
-		f.cap = index == 0 ? cap : IDL_CAP_NONE;
+		f.cap = (b->tr->cap_last ? done + n == nwords : index == 0) ? cap : IDL_CAP_NONE;
 		f.give = give;
 		f.cap_err = OK;
 		while ((err = b->tr->send(b->tp, &f)) == ERR_WOULD_BLOCK) {
@@ -111,8 +112,19 @@ static void abandon(struct idl_binding *b)
 {
 	if (b->rx_busy || b->rx_ready)
 		idl_drop_cap(b, b->rx_cap);
-	b->rx_busy = b->rx_ready = false;
+	b->rx_busy = b->rx_ready = b->rx_cap_due = false;
 	b->rx_cap = IDL_CAP_NONE;
+}
+
+/* The capability of the fragment that makes the message whole: the one
+ * announced (which f now hands over), or why none came. */
+static void take_cap(struct idl_binding *b, struct idl_frag *f)
+{
+	b->rx_cap = f->cap;
+	f->cap = IDL_CAP_NONE;			/* the binding holds it now */
+	b->rx_cap_err = OK;
+	if (b->rx_cap == IDL_CAP_NONE)
+		b->rx_cap_err = f->cap_err ? f->cap_err : ERR_NOT_FOUND;
 }
 
 /* A fragment that starts a message. OK when it was taken (the message may
@@ -121,6 +133,7 @@ static err_t take_first(struct idl_binding *b, struct idl_frag *f)
 {
 	unsigned num = idl_hdr_num(f->hdr), total = idl_hdr_count(f->hdr);
 	bool announced = f->hdr & IDL_HDR_CAP;
+	bool due = announced && b->tr->cap_last && f->nwords < total;	/* comes last */
 	const struct idl_msg_desc *d;
 
 	if (b->rx_busy) {
@@ -134,32 +147,38 @@ static err_t take_first(struct idl_binding *b, struct idl_frag *f)
 	d = &b->iface->msgs[num];
 	if (total < d->min_words || total > d->max_words || total > b->bufwords ||
 	    f->nwords > total || (announced && !d->caps) ||
-	    (!announced && f->cap != IDL_CAP_NONE))
+	    ((!announced || due) && f->cap != IDL_CAP_NONE))
 		return ERR_BAD_MESSAGE;
 	b->rx_busy = true;
 	b->rx_num = (uint8_t)num;
 	b->rx_total = total;
 	b->rx_have = f->nwords;
 	b->rx_next = 1;
-	b->rx_cap = f->cap;
-	f->cap = IDL_CAP_NONE;			/* the binding holds it now */
+	b->rx_cap_due = due;
+	b->rx_cap = IDL_CAP_NONE;
 	b->rx_cap_err = OK;
-	if (announced && b->rx_cap == IDL_CAP_NONE)
-		b->rx_cap_err = f->cap_err ? f->cap_err : ERR_NOT_FOUND;
+	if (announced && !due)
+		take_cap(b, f);
 	memcpy(b->rx, f->w, f->nwords * sizeof(uint64_t));
 	return OK;
 }
 
-/* A fragment that continues a message. */
-static err_t take_next(struct idl_binding *b, const struct idl_frag *f)
+/* A fragment that continues a message. Only the last may bring a
+ * capability, and only the one its first announced (cap_last). */
+static err_t take_next(struct idl_binding *b, struct idl_frag *f)
 {
 	if (!b->rx_busy)
 		return ERR_BAD_MESSAGE;		/* no first fragment: wait for one */
+	bool last = f->nwords == b->rx_total - b->rx_have;
 	if (idl_hdr_num(f->hdr) != b->rx_num || idl_hdr_count(f->hdr) != b->rx_next ||
-	    (f->hdr & IDL_HDR_CAP) || f->cap != IDL_CAP_NONE ||
+	    (f->hdr & IDL_HDR_CAP) || (f->cap != IDL_CAP_NONE && !(b->rx_cap_due && last)) ||
 	    f->nwords == 0 || f->nwords > b->rx_total - b->rx_have) {
 		abandon(b);
 		return ERR_BAD_MESSAGE;
+	}
+	if (b->rx_cap_due && last) {
+		b->rx_cap_due = false;
+		take_cap(b, f);
 	}
 	memcpy(b->rx + b->rx_have, f->w, f->nwords * sizeof(uint64_t));
 	b->rx_have += f->nwords;

@@ -129,6 +129,12 @@ enum idl_wait {
  * IDL_WAIT_RECV, publish the receive count; on IDL_WAIT_SEND, ring).
  * drop_cap (optional): a capability that arrived with a refused message;
  * the transport deletes it (or leaves it, if it cannot).
+ * cap_last: a message's capability rides with its last fragment, the one
+ * that makes it whole, not with its first (the first still announces
+ * it). The moncall transport wants this: there the last fragment and the
+ * handler's answer are one LMP call, so nobody can take a capability up
+ * between two fragments (docs/interfaces.md, "moncall"). Such a transport
+ * carries as many words beside a capability as without one.
  */
 struct idl_transport {
 	const char *name;
@@ -139,6 +145,7 @@ struct idl_transport {
 	void (*sent)(void *tp);
 	void (*idle)(void *tp, enum idl_wait why);
 	void (*drop_cap)(void *tp, capaddr_t cap);
+	bool cap_last;
 };
 
 /* What the generated code tells the runtime about each message. */
@@ -198,6 +205,7 @@ struct idl_binding {
 	uint32_t rx_total, rx_have;		/* words announced, words arrived */
 	capaddr_t rx_cap;
 	err_t rx_cap_err;
+	bool rx_cap_due;			/* cap_last: announced, comes last */
 
 	/* Statistics. */
 	uint64_t msgs_sent, frags_sent, msgs_received, frags_received;

@@ -13,7 +13,10 @@
  * after the garbage still arrives. The buffers are exactly their size,
  * so AddressSanitizer sees any access past them.
  *
- * Input: byte 0 picks the transport; then per fragment a control byte
+ * Input: byte 0 picks the transport (bit 0: the LMP framing, bit 1: with
+ * the capability on a message's last fragment, bit 2: every plausible
+ * first fragment announces a capability, so that one can come later);
+ * then per fragment a control byte
  * (bits 0-2: words, bit 3: a capability rides with it, bit 4: make the
  * header a plausible first fragment, bit 5: the next fragment of that
  * message, bit 6: LMP's word 0 raw, bit 7: let the receiver run now),
@@ -109,6 +112,18 @@ static const struct idl_transport fake_lmp = {
 	.send = fake_send,
 	.recv = fake_recv,
 	.drop_cap = fake_drop,
+};
+
+/* ... with the capability on a message's last fragment (the moncall
+ * transport's rule). */
+static const struct idl_transport fake_lmp_last = {
+	.name = "fuzz-lmp-last",
+	.frag_words = IDL_LMP_FRAG_WORDS,
+	.frag_words_cap = IDL_LMP_FRAG_WORDS,
+	.send = fake_send,
+	.recv = fake_recv,
+	.drop_cap = fake_drop,
+	.cap_last = true,
 };
 
 /* The URPC capability mover: any token below 1000 is a capability. */
@@ -228,7 +243,9 @@ static bool drain(struct idl_binding *b, const uint64_t *want)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	bool lmp = take(&in, 1) & 1;
+	unsigned mode = (unsigned)take(&in, 1);
+	bool lmp = mode & 1;
+	const struct idl_transport *lmp_tr = mode & 2 ? &fake_lmp_last : &fake_lmp;
 	struct frag_in *frags = calloc(FRAGS_MAX + 8, sizeof(*frags));
 	size_t bytes = URPC_CHAN_BYTES(SLOTS);
 	void *mem = aligned_alloc(URPC_LINE, bytes);
@@ -251,9 +268,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	rx.caps = &mover;
 	if (lmp) {
-		if (idl_binding_init(&a, &if_test_iface, &fake_lmp, &k, buf[0], buf[1],
+		if (idl_binding_init(&a, &if_test_iface, lmp_tr, &k, buf[0], buf[1],
 				     IF_TEST_MAX_WORDS, NULL) ||
-		    idl_binding_init(&b, &if_test_iface, &fake_lmp, &k, buf[2], buf[3],
+		    idl_binding_init(&b, &if_test_iface, lmp_tr, &k, buf[2], buf[3],
 				     IF_TEST_MAX_WORDS, NULL))
 			__builtin_trap();
 	} else if (idl_binding_init(&a, &if_test_iface, &idl_urpc_transport, &tx, buf[0], buf[1],
@@ -272,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ctl & 0x10) {
 			cur_num = idl_hdr_num(hdr) % IF_TEST_NMSGS;
 			cur_index = 1;
-			hdr = idl_hdr_first(cur_num, idl_hdr_count(hdr) % 600, ctl & 8);
+			hdr = idl_hdr_first(cur_num, idl_hdr_count(hdr) % 600, (ctl & 8) || (mode & 4));
 		} else if (ctl & 0x20) {
 			/* The next fragment of the last plausible first one. */
 			hdr = idl_hdr_next(cur_num, cur_index++);

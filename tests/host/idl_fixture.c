@@ -80,6 +80,18 @@ const struct idl_transport fake_lmp = {
 	.drop_cap = fake_drop,
 };
 
+/* The same, with a message's capability on its last fragment (as the
+ * moncall transport). */
+const struct idl_transport fake_lmp_last = {
+	.name = "fake-lmp-last",
+	.frag_words = IDL_LMP_FRAG_WORDS,
+	.frag_words_cap = IDL_LMP_FRAG_WORDS,
+	.send = fake_send,
+	.recv = fake_recv,
+	.drop_cap = fake_drop,
+	.cap_last = true,
+};
+
 /* Puts a raw LMP message (as a hostile peer would) in e's receive queue. */
 void fake_inject(struct fake_end *e, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
 		 uint64_t obj)
@@ -142,7 +154,7 @@ fail:
 	return NULL;
 }
 
-struct fix *fix_lmp(idl_wait_fn wait)
+struct fix *fix_lmp_over(const struct idl_transport *tr, idl_wait_fn wait)
 {
 	struct fix *x = calloc(1, sizeof(*x));
 
@@ -150,11 +162,16 @@ struct fix *fix_lmp(idl_wait_fn wait)
 		return NULL;
 	x->la = (struct fake_end){ .tx = &x->qab, .rx = &x->qba, .slot = 10, .next_slot = true };
 	x->lb = (struct fake_end){ .tx = &x->qba, .rx = &x->qab, .slot = 10, .next_slot = true };
-	if (bind(&x->a, &fake_lmp, &x->la, wait) || bind(&x->b, &fake_lmp, &x->lb, wait)) {
+	if (bind(&x->a, tr, &x->la, wait) || bind(&x->b, tr, &x->lb, wait)) {
 		free(x);
 		return NULL;
 	}
 	return x;
+}
+
+struct fix *fix_lmp(idl_wait_fn wait)
+{
+	return fix_lmp_over(&fake_lmp, wait);
 }
 
 void fix_free(struct fix *x)

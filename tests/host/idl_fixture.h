@@ -44,7 +44,7 @@ struct fake_end {
 
 /* The transport of the imitation, and a raw LMP message (as a hostile
  * peer would send it) put in e's receive queue. */
-extern const struct idl_transport fake_lmp;
+extern const struct idl_transport fake_lmp, fake_lmp_last;	/* fake_lmp_last: cap_last */
 void fake_inject(struct fake_end *e, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
 		 uint64_t obj);
 
@@ -66,6 +66,7 @@ struct fix {
  * imitation; NULL when out of memory. fix_free takes NULL. */
 struct fix *fix_urpc(unsigned slots, idl_wait_fn wait);
 struct fix *fix_lmp(idl_wait_fn wait);
+struct fix *fix_lmp_over(const struct idl_transport *tr, idl_wait_fn wait);
 void fix_free(struct fix *x);
 
 /* A raw URPC message from a's side, as a hostile peer would send it. */

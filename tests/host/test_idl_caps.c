@@ -228,3 +228,74 @@ TEST(an_unhandled_capability_is_dropped)
 	CHECK_EQ(x->b.refused, 1);
 	fix_free(x);
 }
+
+/* cap_last (the moncall transport's rule): the capability rides with the
+ * fragment that makes the message whole; the first only announces it. */
+TEST(a_cap_last_transport_sends_the_capability_with_the_last_fragment)
+{
+	struct fix *x = fix_lmp_over(&fake_lmp_last, NULL);
+	static uint8_t data[64];
+	struct if_test_msg m;
+
+	CHECK(x);
+	x->la.cspace[3] = 0x33;
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	CHECK_EQ(if_test_capblob_send(&x->a, 3, data, 50), OK);
+	CHECK_EQ(x->qab.tail - x->qab.head, 3);			/* 7 words: 3 + 3 + 1 */
+	CHECK(x->qab.m[0].obj == 0 && x->qab.m[1].obj == 0 && x->qab.m[2].obj == 0x33);
+	CHECK(x->qab.m[0].w[0] & IDL_HDR_CAP);			/* announced by the first */
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_CAPBLOB && m.cap_err == OK && x->lb.cspace[m.capblob.c] == 0x33);
+	CHECK(m.capblob.data_len == 50 && memcmp(m.capblob.data, data, 50) == 0);
+	/* A message of one fragment: its first is its last. */
+	CHECK_EQ(if_test_give_send(&x->a, 3, 8192), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_GIVE && x->lb.cspace[m.give.frame] == 0x33 && m.give.bytes == 8192);
+	/* Announced, and the last fragment came without it. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_CAPBLOB, 5, true) | 3ull << 32, 32, 1, 2, 0);
+	fake_inject(&x->lb, idl_hdr_next(IF_TEST_CAPBLOB, 1) | 2ull << 32, 3, 4, 0, 0);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.capblob.c == IDL_CAP_NONE && m.cap_err == ERR_NOT_FOUND && m.capblob.data_len == 32);
+	CHECK_EQ(x->b.bad, 0);
+	fix_free(x);
+}
+
+TEST(a_cap_last_transport_refuses_a_capability_anywhere_but_last)
+{
+	struct fix *x = fix_lmp_over(&fake_lmp_last, NULL);
+	struct if_test_msg m;
+
+	CHECK(x);
+	/* With the first of several fragments. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_CAPBLOB, 5, true) | 3ull << 32, 16, 1, 2, 0xBAD1);
+	fake_inject(&x->lb, idl_hdr_next(IF_TEST_CAPBLOB, 1) | 2ull << 32, 3, 0, 0, 0);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);	/* its rest: no message begun */
+	/* With a middle one (7 words: 3 + 3 + 1). */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_CAPBLOB, 7, true) | 3ull << 32, 40, 1, 2, 0);
+	fake_inject(&x->lb, idl_hdr_next(IF_TEST_CAPBLOB, 1) | 3ull << 32, 3, 4, 5, 0xBAD2);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	/* With the last, not announced. */
+	fake_inject(&x->lb, idl_hdr_first(IF_TEST_CAPBLOB, 5, false) | 3ull << 32, 16, 1, 2, 0);
+	fake_inject(&x->lb, idl_hdr_next(IF_TEST_CAPBLOB, 1) | 2ull << 32, 3, 0, 0, 0xBAD3);
+	CHECK_EQ(if_test_recv(&x->b, &m), ERR_BAD_MESSAGE);
+	/* Every one refused is gone from the receiver's CSpace. */
+	CHECK_EQ(x->lb.drops, 3);
+	for (unsigned i = 0; i < CSPACE; i++)
+		CHECK(x->lb.cspace[i] == 0);
+	CHECK_EQ(good_one_arrives(x, 9), 0);
+	fix_free(x);
+}
+
+TEST(a_cap_last_transport_needs_as_many_words_beside_a_capability)
+{
+	const struct idl_transport bad = { .name = "bad", .frag_words = 3, .frag_words_cap = 2,
+					   .send = fake_lmp.send, .recv = fake_lmp.recv,
+					   .cap_last = true };
+	struct idl_binding b;
+	uint64_t tx[IF_TEST_MAX_WORDS], rx[IF_TEST_MAX_WORDS];
+
+	CHECK_EQ(idl_binding_init(&b, &if_test_iface, &bad, NULL, tx, rx, IF_TEST_MAX_WORDS, NULL),
+		 ERR_INVALID_ARG);
+}

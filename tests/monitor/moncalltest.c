@@ -46,6 +46,14 @@ TEST(processes_start_list_and_kill_programs_on_other_cores)
 	CHECK_ERR(proc_kill(&p), OK);
 }
 
+/* A packed request that brings no capability, as mcall.c serves one. */
+static err_t serve_words(const uint64_t w[4], bool admin, uint64_t r[4])
+{
+	capaddr_t give;
+
+	return moncall_serve_words(w, admin, false, r, &give);
+}
+
 /* MON_SPAWN_SKB: only a caller with the admin endpoint may ask for the
  * SKB's facts (ERR_CAP_RIGHTS), and only core 0's monitor has them: a
  * request for core 1, forwarded there, is refused by that core
@@ -56,12 +64,12 @@ TEST_CORES(only_core_0s_monitor_starts_an_skb_and_only_for_its_admin, 2)
 	uint64_t w[4] = { MON_SPAWN | 1ull << 8 | (uint64_t)MON_SPAWN_SKB << 24 }, r[4] = { 0 };
 
 	memcpy(&w[1], "skb", 4);
-	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
-	CHECK_ERR(moncall_serve_words(w, true, r), ERR_UNSUPPORTED);
+	CHECK_ERR(serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(serve_words(w, true, r), ERR_UNSUPPORTED);
 	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
-	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(serve_words(w, false, r), ERR_CAP_RIGHTS);
 	w[0] |= (uint64_t)MON_SPAWN_CONSOLE << 24;	/* two services' gifts at once */
-	CHECK_ERR(moncall_serve_words(w, true, r), ERR_INVALID_ARG);
+	CHECK_ERR(serve_words(w, true, r), ERR_INVALID_ARG);
 	struct spawn_opts o = { 0 };
 	CHECK_ERR(skbfeed_spawn_opts(&o, true), ERR_INVALID_ARG);	/* never with a gift */
 	CHECK(o.ngive == 0);
@@ -77,9 +85,9 @@ TEST_CORES(only_core_0s_monitor_starts_a_console_service_and_only_for_its_admin,
 	unsigned pid;
 
 	memcpy(&w[1], "console", 8);
-	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
-	CHECK_ERR(moncall_serve_words(w, true, r), ERR_UNSUPPORTED);
+	CHECK_ERR(serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(serve_words(w, true, r), ERR_UNSUPPORTED);
 	w[0] &= ~(0xFFFFull << 8);		/* core 0, without the right */
-	CHECK_ERR(moncall_serve_words(w, false, r), ERR_CAP_RIGHTS);
+	CHECK_ERR(serve_words(w, false, r), ERR_CAP_RIGHTS);
 	CHECK(!consvc_attached(&pid));
 }

@@ -1,29 +1,41 @@
 /*
  * The moncall transport, the process's side (flotilla/idl_mcall.h):
  * each fragment sent is an LMP call on the monitor's endpoint (a call's
- * capability with its first fragment), whose
- * answer is an ACK, a fragment of the reply, or a refusal; the reply's
- * later fragments are fetched with PULL calls as the runtime asks for
- * them.
+ * capability with its last fragment, which also offers the slot for the
+ * reply's), whose answer is an ACK, a fragment of the reply, or a
+ * refusal; the reply's later fragments are fetched with PULL calls as the
+ * runtime asks for them.
  */
+#include <flotilla/caps.h>
 #include <flotilla/idl_mcall.h>
 
-/* Takes the monitor's answer m to one of our calls. */
-static err_t answer(struct idl_mcall *mc, const struct lmp_msg *m, bool pull)
+/* Takes the monitor's answer m to one of our calls; `last`: the call's
+ * last fragment, whose answer may bring the reply's capability. */
+static err_t answer(struct idl_mcall *mc, const struct lmp_msg *m, bool pull, bool last)
 {
 	uint32_t low = (uint32_t)m->w[0];
+	bool cap = m->info & LMP_INFO_CAP;
 
 	if (LMP_INFO_KIND(m->info) != LMP_KIND_REPLY)
 		mc->refused = ERR_BAD_MESSAGE;
 	else if (low == MCALL_REFUSED)
 		mc->refused = m->w[1] ? (err_t)m->w[1] : ERR_BAD_MESSAGE;
-	else if (low == MCALL_ACK && !pull && mcall_ticket(m->w[0]))
+	else if (low == MCALL_ACK && !pull && !last && mcall_ticket(m->w[0]))
 		mc->ticket = mcall_ticket(m->w[0]);
 	else if (mcall_unpack(m->w, &mc->in) == OK && mcall_ticket(m->w[0])) {
 		mc->ticket = mcall_ticket(m->w[0]);
 		mc->have = true;
+		if (last && (mc->in.hdr & IDL_HDR_CAP)) {	/* the runtime checks the rest */
+			mc->in.cap = cap ? mc->slot : IDL_CAP_NONE;
+			mc->in.cap_err = cap ? OK : LMP_INFO_CAP_ERR(m->info) ?
+				(err_t)LMP_INFO_CAP_ERR(m->info) : ERR_CAP_EMPTY;
+			mc->cap_err = mc->in.cap_err;
+			cap = false;
+		}
 	} else
 		mc->refused = ERR_BAD_MESSAGE;	/* not what a monitor says */
+	if (cap)			/* with anything else: not ours to keep */
+		cnode_delete(CPTR_TASKCN, CADDR_L2(mc->slot));
 	return mc->refused ? ERR_NO_REPLY : OK;
 }
 
@@ -34,20 +46,22 @@ static err_t mc_send(void *tp, const struct idl_frag *f)
 	struct lmp_msg m;
 	err_t err;
 
-	/* A capability rides with a call's first fragment only: the monitor
-	 * keeps it for the conversation from there. */
-	if (f->nwords > IDL_LMP_FRAG_WORDS ||
-	    (f->cap != IDL_CAP_NONE && !(f->hdr & IDL_HDR_FIRST)))
+	if (f->nwords > IDL_LMP_FRAG_WORDS)
 		return ERR_UNSUPPORTED;
 	if (mc->refused)
 		return ERR_NO_REPLY;
-	if (f->hdr & IDL_HDR_FIRST)
+	if (f->hdr & IDL_HDR_FIRST) {
 		mc->ticket = 0;			/* a new conversation */
+		mc->left = idl_hdr_count(f->hdr);
+	}
+	mc->left -= f->nwords < mc->left ? f->nwords : mc->left;
+	bool last = mc->left == 0;
 	mcall_pack(f, mc->ticket, w);
-	unsigned flags = f->cap == IDL_CAP_NONE ? 0 : LMP_SEND_CAP | (f->give ? LMP_GIVE : 0);
-	if ((err = lmp_call(mc->ep, flags, f->cap, 0, w, &m)))
+	unsigned flags = (f->cap == IDL_CAP_NONE ? 0 : LMP_SEND_CAP | (f->give ? LMP_GIVE : 0)) |
+			 (last && mc->slot ? LMP_RECV_CAP : 0);
+	if ((err = lmp_call(mc->ep, flags, f->cap, last ? mc->slot : 0, w, &m)))
 		return err;
-	return answer(mc, &m, false);
+	return answer(mc, &m, false, last);
 }
 
 static err_t mc_recv(void *tp, struct idl_frag *f, bool block)
@@ -63,12 +77,20 @@ static err_t mc_recv(void *tp, struct idl_frag *f, bool block)
 			return ERR_NO_REPLY;
 		if ((err = lmp_call(mc->ep, 0, 0, 0, w, &m)))
 			return err;
-		if ((err = answer(mc, &m, true)))
+		if ((err = answer(mc, &m, true, false)))
 			return err;
 	}
 	*f = mc->in;
 	mc->have = false;
 	return OK;
+}
+
+/* A reply's capability the runtime refused (a reply that did not say it
+ * brings one, or of several fragments). */
+static void mc_drop_cap(void *tp, capaddr_t cap)
+{
+	(void)tp;
+	cnode_delete(CPTR_TASKCN, CADDR_L2(cap));
 }
 
 const struct idl_transport idl_mcall_transport = {
@@ -77,4 +99,6 @@ const struct idl_transport idl_mcall_transport = {
 	.frag_words_cap = IDL_LMP_FRAG_WORDS,
 	.send = mc_send,
 	.recv = mc_recv,
+	.drop_cap = mc_drop_cap,
+	.cap_last = true,
 };

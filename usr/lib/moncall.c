@@ -7,7 +7,7 @@
 #include <flotilla/idl_mcall.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
-#include "if_moncall.h"
+#include "usr/lib/mcall.h"
 
 /* A request on endpoint `ep` (CPTR_MONITOR, or a channel end's control
  * endpoint), as mon_call_cap. */
@@ -58,33 +58,7 @@ err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
 }
 
 
-/*
- * The operations of if/moncall.if: one rpc each over the moncall
- * transport (flotilla/idl_mcall.h). A binding lives for one request, on
- * the caller's stack, so threads may ask at once. `status` is the
- * operation's answer, the call's own error the transport's (ERR_NO_REPLY
- * with the monitor's refusal in mc.refused).
- */
-struct mcall {
-	struct idl_mcall t;
-	struct if_moncall_binding ib;
-};
-
-static struct idl_binding *mcall_open(struct mcall *c)
-{
-	c->t = (struct idl_mcall){ .ep = CPTR_MONITOR };
-	if_moncall_init(&c->ib, &idl_mcall_transport, &c->t, NULL);	/* cannot fail */
-	return &c->ib.b;
-}
-
-/* The request's outcome: the monitor's refusal, the transport's error, or
- * the operation's status. */
-static err_t mcall_done(const struct mcall *c, err_t err, err_t status)
-{
-	if (err == ERR_NO_REPLY && c->t.refused)
-		return c->t.refused;
-	return err ? err : status;
-}
+/* ---- The operations of if/moncall.if (usr/lib/mcall.h) ---- */
 
 err_t mon_cores(unsigned *n)
 {
@@ -422,22 +396,34 @@ err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot)
 
 err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token)
 {
-	const uint64_t w[4] = { MON_CAP_PUT };
-	uint64_t r[4];
-	err_t cap_err, err = call_on(ctl, w, frame, 0, r, &cap_err);
+	struct mcall c;
+	uint64_t t = 0;
+	err_t status = OK, err = if_moncall_cap_put_call(mcall_open_on(&c, ctl, 0), frame, &status, &t);
 
-	if (!err)
-		*token = r[1];
+	if (!(err = mcall_done(&c, err, status)))
+		*token = t;
 	return err;
+}
+
+/* The reply's capability lands at the slot offered; one that did not is
+ * the call's error (the kernel's reason, as for a packed call). */
+static err_t landed(const struct mcall *c, err_t err, capaddr_t got)
+{
+	if (err || got == c->t.slot)
+		return err;
+	return c->t.cap_err ? c->t.cap_err : ERR_CAP_EMPTY;
 }
 
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot)
 {
-	const uint64_t w[4] = { MON_CAP_GET, token };
-	uint64_t r[4];
-	err_t cap_err, err = call_on(ctl, w, 0, slot, r, &cap_err);
+	struct mcall c;
+	capaddr_t got = IDL_CAP_NONE;
+	err_t status = OK, err;
 
-	return err ? err : cap_err;
+	if (!slot)
+		return ERR_INVALID_ARG;
+	err = if_moncall_cap_get_call(mcall_open_on(&c, ctl, slot), token, &status, &got);
+	return landed(&c, mcall_done(&c, err, status), got);
 }
 
 err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
@@ -453,22 +439,21 @@ err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
 
 err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t slot)
 {
-	const uint64_t w[4] = { MON_RAM_RETYPE, offset, bytes };
-	uint64_t r[4];
-	err_t cap_err, err;
+	struct mcall c;
+	capaddr_t got = IDL_CAP_NONE;
+	err_t status = OK, err;
 
 	if (!ram || !slot)
 		return ERR_INVALID_ARG;		/* a Frame made for no slot would stay made */
-	err = mon_call_cap(w, ram, slot, r, &cap_err);
-
-	return err ? err : cap_err;
+	err = if_moncall_ram_retype_call(mcall_open_on(&c, CPTR_MONITOR, slot), offset, bytes, ram,
+					 &status, &got);
+	return landed(&c, mcall_done(&c, err, status), got);
 }
 
 err_t mon_unbind(capaddr_t ctl)
 {
-	const uint64_t w[4] = { MON_UNBIND };
-	uint64_t r[4];
-	err_t cap_err;
+	struct mcall c;
+	err_t status = OK, err = if_moncall_unbind_call(mcall_open_on(&c, ctl, 0), &status);
 
-	return call_on(ctl, w, 0, 0, r, &cap_err);
+	return mcall_done(&c, err, status);
 }

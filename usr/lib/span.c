@@ -3,12 +3,15 @@
  * the requests to this core's monitor, and where a span dispatcher
  * starts. The monitor starts it with rsp at the top of its stack and rdi
  * pointing at a struct span_boot the caller left there, so that any
- * function with any argument can run on another core.
+ * function with any argument can run on another core. Each request
+ * brings this process's PML4, which names it: span and span_wait as rpcs
+ * of if/moncall.if, unmap packed (below).
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 #include <flotilla/sys.h>
+#include "usr/lib/mcall.h"
 
 struct span_boot {
 	int (*fn)(uint64_t);
@@ -26,23 +29,24 @@ err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	       size_t stack_bytes, unsigned *id)
 {
 	uintptr_t top = (uintptr_t)stack + stack_bytes;
-	err_t cap_err;
+	struct mcall c;
+	uint32_t span_id = 0;
+	err_t status = OK, err;
 
 	if (!fn || !stack || stack_bytes < SPAN_STACK_MIN || (uintptr_t)stack & 15 ||
 	    top < (uintptr_t)stack || core > 0xFFFF)
 		return ERR_INVALID_ARG;
 	struct span_boot *b = (struct span_boot *)(top - sizeof(*b));
 	*b = (struct span_boot){ fn, arg };
-	const uint64_t w[4] = { MON_SPAN | (uint64_t)core << 8, (uintptr_t)span_start,
-				(uintptr_t)b - 16, (uintptr_t)b };
-	uint64_t r[4];
-	err_t err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
-
-	if (!err)
-		*id = (unsigned)r[1];
+	err = if_moncall_span_call(mcall_open(&c), core, (uintptr_t)span_start, (uintptr_t)b - 16,
+				   (uintptr_t)b, CPTR_VROOT, &status, &span_id);
+	if (!(err = mcall_done(&c, err, status)))
+		*id = span_id;
 	return err;
 }
 
+/* Packed, one LMP call: make bench times this path, and as an rpc it
+ * would be four (a call of two fragments, a reply of three). */
 err_t mon_unmap(const void *va, size_t pages, unsigned shape, struct mon_shootdown *out)
 {
 	const uint64_t w[4] = { MON_UNMAP, (uintptr_t)va, pages, shape };
@@ -60,13 +64,15 @@ err_t mon_unmap(const void *va, size_t pages, unsigned shape, struct mon_shootdo
 
 err_t mon_span_wait(unsigned id, int *status, bool *faulted)
 {
-	const uint64_t w[4] = { MON_SPAN_WAIT, id };
-	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+	struct mcall c;
+	int64_t code = 0;
+	bool f = false;
+	err_t st = OK, err;
 
-	if (!err) {
-		*status = (int)(int64_t)r[1];
-		*faulted = r[2] != 0;
+	err = if_moncall_span_wait_call(mcall_open(&c), id, CPTR_VROOT, &st, &code, &f);
+	if (!(err = mcall_done(&c, err, st))) {
+		*status = (int)code;
+		*faulted = f;
 	}
 	return err;
 }

@@ -13,21 +13,25 @@
  * packed request moncall.c serves (and forwards to the core it names), so
  * both forms do the same thing.
  *
- * A call's capability comes with its first fragment, into T_MONCAP as
- * every call's does; it moves at once to the conversation's own slot
- * (T_MCALLCAP), since the next fragment's receive would empty T_MONCAP,
- * and is deleted when the handler has run or the conversation is
- * forgotten. A capability with a later fragment, or with a first one
- * whose header does not announce it, is refused (ERR_BAD_MESSAGE); an
- * announced one that did not come reaches the handler as none.
+ * A call's capability comes with its last fragment (the transport is
+ * cap_last), into T_MONCAP as every call's does, and stays there while
+ * the handler runs and until the monitor's next receive empties it. A
+ * capability with any other fragment, or one the first fragment did not
+ * announce, is refused by the runtime (ERR_BAD_MESSAGE); an announced
+ * one that did not come reaches the handler as none. A reply's
+ * capability goes with its first fragment, the answer to the call's last
+ * (mcall_handle names it for moncall.c's reply), and only a reply of one
+ * fragment may bring one. So no capability waits between two LMP calls:
+ * every process on a core calls with the same badge, and one that guessed
+ * a conversation's ticket could otherwise take it up there. What such a
+ * process can still do is spoil another's call (its next fragment is then
+ * refused), or finish it with its own capability and its own authority,
+ * or pull a reply of several fragments, none of which holds more than
+ * what any process may ask for itself.
  *
- * A call that brings a capability must be one fragment, and so must its
- * reply (the rpcs that take one are written so): every process on a core
- * calls with the same badge, so between two calls of a conversation
- * another process that guesses its ticket could send the rest of the
- * call with the first one's capability, or pull the reply. A call of one
- * fragment answered in one leaves no such moment. A first fragment that
- * announces a capability and more fragments is refused (ERR_BAD_MESSAGE).
+ * A channel end's control endpoint is a second kind of caller: its badge
+ * names the end, and only cap_put, cap_get and unbind may come on it
+ * (and only on it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +45,6 @@
 
 struct conv {
 	struct if_moncall_binding ib;
-	bool has_cap;			/* T_MCALLCAP(its index) holds one */
 	uint32_t ticket;		/* 0: free */
 	uint64_t badge;			/* only its caller's badge continues it */
 	bool admin;			/* the caller holds the shell's CPTR_MONITOR */
@@ -50,20 +53,12 @@ struct conv {
 	struct idl_frag in;
 	struct idl_frag out[OUT_FRAGS];	/* the reply's fragments */
 	unsigned nout, next_out;
+	capaddr_t out_cap;		/* the reply's capability (0: none) */
 };
 
 static struct conv convs[MCALL_CONVS];
 static uint64_t moves;
 static uint32_t generation;
-
-#define CONV_CAP(c)		T_MCALLCAP((unsigned)((c) - convs))
-_Static_assert(MCALL_CONVS == 8, "T_MCALLCAP has 8 slots");
-
-static void drop_conv_cap(struct conv *c)
-{
-	if (c->has_cap && cnode_delete(CPTR_TASKCN, CADDR_L2(CONV_CAP(c))) == OK)
-		c->has_cap = false;	/* (one that cannot go keeps its slot: tried again) */
-}
 
 /* ---- The transport: one fragment in, the reply's fragments queued ---- */
 
@@ -71,8 +66,12 @@ static err_t srv_send(void *tp, const struct idl_frag *f)
 {
 	struct conv *c = tp;
 
-	if (f->cap != IDL_CAP_NONE)
+	/* A reply's capability: only with a reply of one fragment (the top). */
+	if (f->cap != IDL_CAP_NONE &&
+	    (!(f->hdr & IDL_HDR_FIRST) || idl_hdr_count(f->hdr) != f->nwords))
 		return ERR_UNSUPPORTED;
+	if (f->cap != IDL_CAP_NONE)
+		c->out_cap = f->cap;
 	if (c->nout == OUT_FRAGS)
 		return ERR_TRUNCATED;	/* cannot happen: sized for the longest */
 	c->out[c->nout++] = *f;
@@ -91,11 +90,11 @@ static err_t srv_recv(void *tp, struct idl_frag *f, bool block)
 	return OK;
 }
 
-/* A capability the runtime did not take (a refused message). */
+/* A capability the runtime did not take (a refused message): T_MONCAP. */
 static void srv_drop_cap(void *tp, capaddr_t cap)
 {
-	(void)cap;
-	drop_conv_cap(tp);
+	(void)tp;
+	cnode_delete(CPTR_TASKCN, CADDR_L2(cap));
 }
 
 static const struct idl_transport srv_transport = {
@@ -105,20 +104,36 @@ static const struct idl_transport srv_transport = {
 	.send = srv_send,
 	.recv = srv_recv,
 	.drop_cap = srv_drop_cap,
+	.cap_last = true,
 };
 
 /* ---- The operations: as the packed request moncall.c serves ---- */
 
+/* The packed request op for `core` with arguments a[0..2], and the
+ * call's capability (T_MONCAP, or IDL_CAP_NONE); *give: a capability for
+ * the reply, or 0. */
+static err_t ask_with(struct idl_binding *b, unsigned op, uint32_t core, const uint64_t a[3],
+		      capaddr_t cap, uint64_t r[LMP_WORDS], capaddr_t *give)
+{
+	const struct conv *c = b->user;
+	const uint64_t w[LMP_WORDS] = { op | (uint64_t)core << 8, a[0], a[1], a[2] };
+
+	memset(r, 0, LMP_WORDS * sizeof(r[0]));
+	*give = 0;
+	if (core > 0xFFFF)
+		return ERR_INVALID_ARG;	/* no such core, and more than the packed form holds */
+	if (bind_is_ctl(c->badge))	/* an end's calls: the end is the badge's */
+		return bind_ctl_request(c->badge, w, cap != IDL_CAP_NONE, r, give);
+	return moncall_serve_words(w, c->admin, cap != IDL_CAP_NONE, r, give);
+}
+
 static err_t ask(struct idl_binding *b, unsigned op, uint32_t core, uint64_t a1, uint64_t a2,
 		 uint64_t r[LMP_WORDS])
 {
-	const struct conv *c = b->user;
-	const uint64_t w[LMP_WORDS] = { op | (uint64_t)core << 8, a1, a2, 0 };
+	const uint64_t a[3] = { a1, a2, 0 };
+	capaddr_t give;
 
-	memset(r, 0, LMP_WORDS * sizeof(r[0]));
-	if (core > 0xFFFF)
-		return ERR_INVALID_ARG;	/* no such core, and more than the packed form holds */
-	return moncall_serve_words(w, c->admin, r);
+	return ask_with(b, op, core, a, IDL_CAP_NONE, r, &give);	/* these give none */
 }
 
 /* Names are the name service's own: answered here, never forwarded. */
@@ -240,13 +255,79 @@ static err_t on_poweroff(struct idl_binding *b, uint8_t code, uint8_t how)
 	return if_moncall_poweroff_reply(b, ask(b, MON_POWEROFF, 0, code, how, r));
 }
 
+/* Spans (span.c): the PML4 the call brought, at T_MONCAP, names the
+ * process. */
+static err_t on_span(struct idl_binding *b, uint32_t core, uint64_t entry, uint64_t stack,
+		     uint64_t arg, capaddr_t vroot)
+{
+	const uint64_t a[3] = { entry, stack, arg };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_SPAN, core, a, vroot, r, &give);
+
+	return if_moncall_span_reply(b, err, (uint32_t)r[1]);
+}
+
+static err_t on_span_wait(struct idl_binding *b, uint32_t span_id, capaddr_t vroot)
+{
+	const uint64_t a[3] = { span_id };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_SPAN_WAIT, 0, a, vroot, r, &give);
+
+	return if_moncall_span_wait_reply(b, err, err ? 0 : (int64_t)r[1], !err && r[2]);
+}
+
+/* RAM of another core's (rcap.c): the Frame its owner made comes back. */
+static err_t on_ram_retype(struct idl_binding *b, uint64_t offset, uint64_t bytes, capaddr_t ram)
+{
+	const uint64_t a[3] = { offset, bytes };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_RAM_RETYPE, 0, a, ram, r, &give);
+
+	return if_moncall_ram_retype_reply(b, err, err ? IDL_CAP_NONE : give);
+}
+
+/* A channel end's (bind.c); take() let only its control endpoint in. */
+static err_t on_cap_put(struct idl_binding *b, capaddr_t frame)
+{
+	const uint64_t a[3] = { 0 };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_CAP_PUT, 0, a, frame, r, &give);
+
+	return if_moncall_cap_put_reply(b, err, err ? 0 : r[1]);
+}
+
+static err_t on_cap_get(struct idl_binding *b, uint64_t token)
+{
+	const uint64_t a[3] = { token };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_CAP_GET, 0, a, IDL_CAP_NONE, r, &give);
+
+	return if_moncall_cap_get_reply(b, err, err ? IDL_CAP_NONE : give);
+}
+
+static err_t on_unbind(struct idl_binding *b)
+{
+	const uint64_t a[3] = { 0 };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+
+	return if_moncall_unbind_reply(b, ask_with(b, MON_UNBIND, 0, a, IDL_CAP_NONE, r, &give));
+}
+
 static const struct if_moncall_handlers handlers = {
 	.ns_register_call = on_ns_register, .ns_lookup_call = on_ns_lookup,
 	.ns_remove_call = on_ns_remove, .cores_call = on_cores, .view_call = on_view, .ping_call = on_ping,
 	.mem_call = on_mem, .ps_call = on_ps, .kill_call = on_kill, .wait_call = on_wait,
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
-	.beat_call = on_beat,
+	.beat_call = on_beat, .span_call = on_span, .span_wait_call = on_span_wait,
+	.ram_retype_call = on_ram_retype, .cap_put_call = on_cap_put,
+	.cap_get_call = on_cap_get, .unbind_call = on_unbind,
 };
 
 /* ---- Conversations ---- */
@@ -265,10 +346,7 @@ static struct conv *conv_new(uint64_t badge, bool admin)
 			pick = i;
 	}
 	struct conv *c = &convs[pick];
-	drop_conv_cap(c);		/* what a forgotten one held */
-	bool stuck = c->has_cap;	/* its capability would not go */
 	memset(c, 0, sizeof(*c));
-	c->has_cap = stuck;
 	if_moncall_init(&c->ib, &srv_transport, c, NULL);	/* cannot fail */
 	c->ib.b.user = c;
 	generation = (generation + 1) & (MCALL_TICKET_MAX / MCALL_CONVS);
@@ -295,16 +373,11 @@ static void answer(struct conv *c, uint64_t r[LMP_WORDS])
 		c->ticket = 0;
 }
 
-/* May a call of f's message bring a capability: is it one fragment, and
- * its reply too, whatever their lengths (the interface's table)? */
-static bool one_call(const struct idl_frag *f)
+/* The calls that come on a channel end's control endpoint, and only there. */
+static bool for_an_end(enum if_moncall_num num)
 {
-	const struct idl_iface *i = &if_moncall_iface;
-	unsigned num = idl_hdr_num(f->hdr);
-
-	return num + 1 < i->nmsgs && i->msgs[num].kind == IDL_CALL &&
-	       i->msgs[num].max_words <= IDL_LMP_FRAG_WORDS &&
-	       i->msgs[num + 1].max_words <= IDL_LMP_FRAG_WORDS;
+	return num == IF_MONCALL_CAP_PUT_CALL || num == IF_MONCALL_CAP_GET_CALL ||
+	       num == IF_MONCALL_UNBIND_CALL;
 }
 
 bool mcall_is_ours(uint64_t w0)
@@ -333,11 +406,14 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	}
 	if (mcall_unpack(m->w, &f))
 		return ERR_BAD_MESSAGE;
-	bool came = m->info & LMP_INFO_CAP;	/* at T_MONCAP, until the next receive */
-	if (came && (f.hdr & (IDL_HDR_FIRST | IDL_HDR_CAP)) != (IDL_HDR_FIRST | IDL_HDR_CAP))
-		return ERR_BAD_MESSAGE;		/* a capability nobody announced */
-	if ((f.hdr & IDL_HDR_CAP) && (idl_hdr_count(f.hdr) > f.nwords || !one_call(&f)))
-		return ERR_BAD_MESSAGE;		/* one call only: see the top */
+	/* At T_MONCAP until the next receive; the runtime refuses it with
+	 * any fragment but an announced message's last (the top). */
+	if (m->info & LMP_INFO_CAP)
+		f.cap = T_MONCAP;
+	else if (LMP_INFO_CAP_ERR(m->info))
+		f.cap_err = (err_t)LMP_INFO_CAP_ERR(m->info);
+	else
+		f.cap_err = ERR_CAP_EMPTY;	/* (if announced) none was sent */
 	if (f.hdr & IDL_HDR_FIRST) {
 		if (ticket) {
 			*cp = conv_find(ticket, m->badge);
@@ -348,15 +424,6 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 		return ERR_NOT_FOUND;			/* none, or its call is whole */
 	}
 	c->moved = ++moves;
-	if (f.hdr & IDL_HDR_CAP) {		/* first: the conversation keeps it */
-		drop_conv_cap(c);
-		f.cap_err = c->has_cap ? ERR_CAP_SLOT_IN_USE :
-			    came ? cnode_move(CPTR_TASKCN, CADDR_L2(CONV_CAP(c)), T_MONCAP) :
-			    LMP_INFO_CAP_ERR(m->info) ? (err_t)LMP_INFO_CAP_ERR(m->info) :
-							ERR_CAP_EMPTY;
-		f.cap = f.cap_err ? IDL_CAP_NONE : CONV_CAP(c);
-		c->has_cap = f.cap != IDL_CAP_NONE;
-	}
 	c->in = f;
 	c->have_in = true;
 	err = if_moncall_recv(&c->ib.b, &msg);
@@ -366,10 +433,13 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	}
 	if (err)
 		return err;				/* malformed: ERR_BAD_MESSAGE */
+	/* As the packed form: an end's calls need its endpoint, which takes
+	 * no other (a capability that came goes with the next receive). */
+	if (for_an_end(msg.num) != bind_is_ctl(c->badge))
+		return for_an_end(msg.num) ? ERR_CAP_RIGHTS : ERR_BAD_MESSAGE;
 	mesh_rings_only(true);
 	err = if_moncall_dispatch(&c->ib.b, &msg, &handlers);
 	mesh_rings_only(false);
-	drop_conv_cap(c);			/* the handler is done with it */
 	if (!err && !c->nout)
 		err = ERR_NO_REPLY;			/* every handler replies */
 	if (!err)
@@ -377,18 +447,22 @@ static err_t take(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], st
 	return err;
 }
 
-void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS])
+void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[LMP_WORDS], capaddr_t *give)
 {
 	struct conv *c = NULL;
 	err_t err;
 
 	memset(r, 0, LMP_WORDS * sizeof(r[0]));
+	*give = 0;
 	if ((err = take(m, admin, r, &c))) {
-		if (c) {
+		if (c)
 			c->ticket = 0;			/* forgotten */
-			drop_conv_cap(c);
-		}
 		r[0] = MCALL_REFUSED;
 		r[1] = (uint64_t)err;
+		return;
+	}
+	if (c && c->next_out == 1 && c->out_cap) {
+		*give = c->out_cap;		/* with the reply's first fragment */
+		c->out_cap = 0;
 	}
 }

@@ -374,11 +374,11 @@ err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4])
 	return forward(q, 0, false, 0, r);
 }
 
-err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, uint64_t r[LMP_WORDS])
+err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, bool has_cap,
+			  uint64_t r[LMP_WORDS], capaddr_t *give)
 {
-	capaddr_t give = 0;
-
-	return serve(w, admin, false, r, &give);	/* mcall.c's operations give none */
+	*give = 0;
+	return serve(w, admin, has_cap, r, give);
 }
 
 /* A request forwarded by another core's monitor: one that runs on the
@@ -440,9 +440,9 @@ void moncall_handle(const struct lmp_msg *m)
 		return;
 	}
 	capaddr_t give = 0;
-	if (!bind_is_ctl(m->badge) && mcall_is_ours(m->w[0])) {
-		mcall_handle(m, m->badge == ADMIN_BADGE, r);	/* if/moncall.if */
-		lmp_reply(0, 0, r);
+	if (mcall_is_ours(m->w[0])) {		/* if/moncall.if (an end's calls too) */
+		mcall_handle(m, m->badge == ADMIN_BADGE, r, &give);
+		lmp_reply(give ? LMP_SEND_CAP | (gives_away(give) ? LMP_GIVE : 0) : 0, give, r);
 		return;
 	}
 	mesh_rings_only(true);

@@ -548,16 +548,19 @@ err_t procwait_beat(bool has_cap, uint64_t *r);
 err_t procwait_beat_at(capaddr_t cap, bool *stop);
 bool moncall_is_request(const struct lmp_msg *m);
 void moncall_handle(const struct lmp_msg *m);
-/* A packed request (flotilla/monitor.h) that brings no capability,
- * served as if a process of this core sent it: the operation's error,
- * and its results in r[1..3]. */
-err_t moncall_serve_words(const uint64_t w[4], bool admin, uint64_t r[4]);
+/* A packed request (flotilla/monitor.h), served as if a process of this
+ * core sent it, with the capability at T_MONCAP if has_cap: the
+ * operation's error, its results in r[1..3], and in *give a capability
+ * for the reply (0: none). */
+err_t moncall_serve_words(const uint64_t w[4], bool admin, bool has_cap, uint64_t r[4],
+			  capaddr_t *give);
 
 /* if/moncall.if's requests (mcall.c): is w0 the first word of one of the
  * moncall transport's calls (flotilla/idl_mcall.h)? mcall_handle takes
- * such a call and fills in the words of its answer. */
+ * such a call and fills in the words of its answer, and in *give the
+ * capability that goes with it (0: none). */
 bool mcall_is_ours(uint64_t w0);
-void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[4]);
+void mcall_handle(const struct lmp_msg *m, bool admin, uint64_t r[4], capaddr_t *give);
 /* boot.c: the RAM this monitor was given, in *count capabilities. */
 uint64_t monitor_ram_bytes(unsigned *count);
 /* A monitor's bring-up (boot.c), shared by the production main (main.c)

@@ -38,7 +38,6 @@
 #define T_SKBFEED_RO		CADDR(TASK_CN, 41)	/* skbfeed.c, core 0: the SKB's copy */
 #define T_SCREEN(i)		CADDR(TASK_CN, 42 + (i))	/* screen.c, core 0: the screen's DEVFRAMEs (8 slots) */
 #define T_SCREEN_PT(i)		CADDR(TASK_CN, 50 + (i))	/* screen.c: the page table of each (8 slots) */
-#define T_MCALLCAP(i)		CADDR(TASK_CN, 58 + (i))	/* mcall.c: a conversation's capability (8 slots) */
 _Static_assert(CONSOLE_SCREEN_FRAMES == 8, "T_SCREEN and T_SCREEN_PT have 8 slots each");
 
 /* Level-1 slots of the monitor's root CNode for its modules' CNodes. */

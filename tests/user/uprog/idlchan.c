@@ -25,12 +25,14 @@
 #include <string.h>
 #include <flotilla/caps.h>
 #include <flotilla/idl_chan.h>
+#include <flotilla/idl_mcall.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "failed.h"
+#include "if_moncall.h"
 #include "if_test.h"
 
 #define C_EP		CADDR(TASK_CN, 60)	/* the endpoint it binds with */
@@ -164,8 +166,16 @@ static int serve_caps(void)
 	const uint64_t on_monitor[4] = { MON_CAP_GET, m.scalars.u64 };
 	uint64_t r[4];
 	err_t cap_err;
-	if (mon_call_cap(on_monitor, 0, C_GOT, r, &cap_err) != ERR_CAP_RIGHTS)
-		return FAILED(45);
+	if (mon_call_cap(on_monitor, 0, C_GOT, r, &cap_err) != ERR_CAP_RIGHTS ||
+	    mon_cap_get(CPTR_MONITOR, m.scalars.u64, C_GOT) != ERR_CAP_RIGHTS)
+		return FAILED(45);			/* packed, or as the rpc */
+	/* Our control endpoint takes only an end's rpcs. */
+	struct idl_mcall mc = { .ep = C_CTL };
+	struct if_moncall_binding ib;
+	uint32_t n;
+	if_moncall_init(&ib, &idl_mcall_transport, &mc, NULL);
+	if (if_moncall_cores_call(&ib.b, &n) != ERR_NO_REPLY || mc.refused != ERR_BAD_MESSAGE)
+		return FAILED(66);
 	if (mon_cap_get(C_CTL, m.scalars.u64, C_GOT) || cap_identify(C_GOT, &got) ||
 	    got.base != a.base)
 		return FAILED(46);

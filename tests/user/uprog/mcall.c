@@ -121,13 +121,33 @@ int malformed_mcalls(void)
 	if_moncall_init(&ib, &idl_mcall_transport, &mc, NULL);
 	if (if_moncall_beat_call(&ib.b, IDL_CAP_NONE, &status, &stop) || status != ERR_CAP_EMPTY)
 		return FAILED(12);
-	/* A capability announced with the first of several fragments: a
-	 * call that brings one must be one fragment (mcall.c says why). (The
-	 * runtime would refuse this one too, as too long for a beat: every
-	 * rpc that takes a capability is one fragment both ways, so no call
-	 * can show mcall.c's rule alone.) */
-	if (!refused_cap(mcall_word0(idl_hdr_first(IF_MONCALL_BEAT_CALL, 4, true), 3, 0), 1, 0, 0,
-			 CPTR_VROOT, ERR_BAD_MESSAGE))
+	/* A capability with the first of several fragments (span's call is
+	 * 5 words: 3 + 2): it must come with the last, whose answer is the
+	 * reply (mcall.c says why). So must one the first did not announce. */
+	const uint32_t span1 = idl_hdr_first(IF_MONCALL_SPAN_CALL, 5, true);
+	if (!refused_cap(mcall_word0(span1, 3, 0), 1, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
 		return FAILED(13);
+	const uint64_t s1[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_SPAN_CALL, 5, false), 3, 0),
+				 1, 0, 0 };
+	uint64_t a[4] = { 0 };
+	mon_call_raw(s1, a);
+	if ((uint32_t)a[0] != MCALL_ACK ||
+	    !refused_cap(mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 2, mcall_ticket(a[0])),
+			 0, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
+		return FAILED(14);
+	/* Announced, and the last fragment came without it: span's status
+	 * says so (its reply: id, status, span). */
+	const uint64_t p1[4] = { mcall_word0(span1, 3, 0), 5, 1, 0x400000 };
+	mon_call_raw(p1, a);
+	const uint64_t p2[4] = { mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 2,
+					     mcall_ticket(a[0])), 0x500000, 0 };
+	mon_call_raw(p2, a);
+	if (!idl_hdr_is_frag((uint32_t)a[0]) || a[1] != 5 || a[2] != (uint64_t)ERR_CAP_EMPTY)
+		return FAILED(15);
+	/* A channel end's call on CPTR_MONITOR (only an end's endpoint may
+	 * make it: bindtest's uprog tries the other way round). */
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_UNBIND_CALL, 1, false), 1, 0), 9, 0, 0,
+		     ERR_CAP_RIGHTS))
+		return FAILED(16);
 	return 0;
 }

@@ -14,7 +14,11 @@
  *
  * The ticket names the conversation (the monitor's reassembly state for
  * it), since the badge cannot tell the callers apart; a conversation ends
- * with the reply's last fragment. Word 0 of each LMP message: bits 0..31
+ * with the reply's last fragment. A call's capability rides with its last
+ * fragment (the transport is cap_last), and a reply's with its first,
+ * which answers that same LMP call: a reply that brings one is one
+ * fragment. So a capability never waits between two LMP calls, where
+ * another process that guessed the ticket could take it up. Word 0 of each LMP message: bits 0..31
  * the fragment header (lib/idl.h) or MCALL_PULL/ACK/REFUSED, bits 32..39
  * the payload words (0..3, in words 1..3), bits 40..63 the ticket. A
  * malformed call, or one naming a ticket the monitor does not hold, is
@@ -79,13 +83,19 @@ static inline void mcall_pack(const struct idl_frag *f, uint32_t ticket, uint64_
 		w[1 + i] = i < n ? f->w[i] : 0;
 }
 
-/* The process's side: one conversation on `ep` (CPTR_MONITOR). */
+/* The process's side: one conversation on `ep` (CPTR_MONITOR, or a
+ * channel end's control endpoint). */
 struct idl_mcall {
 	capaddr_t ep;
+	capaddr_t slot;				/* where a reply's capability lands
+						 * (0: none is taken) */
 	uint32_t ticket;			/* 0: none yet */
+	uint32_t left;				/* words of the call still to send */
 	bool have;				/* a reply fragment waits in `in` */
 	struct idl_frag in;
 	err_t refused;				/* the monitor's MCALL_REFUSED, or OK */
+	err_t cap_err;				/* why a reply's announced capability
+						 * did not land (the kernel's), or OK */
 };
 
 /* Sends and receives ERR_NO_REPLY once the monitor refused (mc->refused
