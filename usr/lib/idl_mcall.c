@@ -9,8 +9,36 @@
 #include <flotilla/caps.h>
 #include <flotilla/idl_mcall.h>
 
+/* The reply's fragment in mc->in: its capability, which came with the
+ * reply's first fragment (first: this is it; cap: one came), goes to the
+ * runtime with the fragment that makes the reply whole. True when the
+ * one that came is kept for that (or handed over now). */
+static bool reply_cap(struct idl_mcall *mc, const struct lmp_msg *m, bool first, bool cap)
+{
+	struct idl_frag *f = &mc->in;
+	bool kept = false;
+
+	if (first) {
+		mc->reply_left = f->hdr & IDL_HDR_FIRST ? idl_hdr_count(f->hdr) : 0;
+		mc->due = f->hdr & IDL_HDR_CAP;
+		mc->due_cap = mc->due && cap ? mc->slot : IDL_CAP_NONE;
+		kept = mc->due && cap;
+		mc->cap_err = !mc->due || cap ? OK : LMP_INFO_CAP_ERR(m->info) ?
+			(err_t)LMP_INFO_CAP_ERR(m->info) : ERR_CAP_EMPTY;
+	}
+	mc->reply_left -= f->nwords < mc->reply_left ? f->nwords : mc->reply_left;
+	if (mc->due && mc->reply_left == 0) {	/* the runtime checks the rest */
+		f->cap = mc->due_cap;
+		f->cap_err = mc->cap_err;
+		mc->due = false;
+		mc->due_cap = IDL_CAP_NONE;
+	}
+	return kept;
+}
+
 /* Takes the monitor's answer m to one of our calls; `last`: the call's
- * last fragment, whose answer may bring the reply's capability. */
+ * last fragment, whose answer is the reply's first and may bring the
+ * reply's capability. */
 static err_t answer(struct idl_mcall *mc, const struct lmp_msg *m, bool pull, bool last)
 {
 	uint32_t low = (uint32_t)m->w[0];
@@ -22,20 +50,19 @@ static err_t answer(struct idl_mcall *mc, const struct lmp_msg *m, bool pull, bo
 		mc->refused = m->w[1] ? (err_t)m->w[1] : ERR_BAD_MESSAGE;
 	else if (low == MCALL_ACK && !pull && !last && mcall_ticket(m->w[0]))
 		mc->ticket = mcall_ticket(m->w[0]);
-	else if (mcall_unpack(m->w, &mc->in) == OK && mcall_ticket(m->w[0])) {
+	else if ((pull || last) && mcall_unpack(m->w, &mc->in) == OK && mcall_ticket(m->w[0])) {
 		mc->ticket = mcall_ticket(m->w[0]);
 		mc->have = true;
-		if (last && (mc->in.hdr & IDL_HDR_CAP)) {	/* the runtime checks the rest */
-			mc->in.cap = cap ? mc->slot : IDL_CAP_NONE;
-			mc->in.cap_err = cap ? OK : LMP_INFO_CAP_ERR(m->info) ?
-				(err_t)LMP_INFO_CAP_ERR(m->info) : ERR_CAP_EMPTY;
-			mc->cap_err = mc->in.cap_err;
+		if (reply_cap(mc, m, last, cap))
 			cap = false;
-		}
 	} else
 		mc->refused = ERR_BAD_MESSAGE;	/* not what a monitor says */
 	if (cap)			/* with anything else: not ours to keep */
 		cnode_delete(CPTR_TASKCN, CADDR_L2(mc->slot));
+	if (mc->refused && mc->due_cap != IDL_CAP_NONE) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(mc->due_cap));	/* the reply is lost */
+		mc->due_cap = IDL_CAP_NONE;
+	}
 	return mc->refused ? ERR_NO_REPLY : OK;
 }
 
@@ -86,7 +113,7 @@ static err_t mc_recv(void *tp, struct idl_frag *f, bool block)
 }
 
 /* A reply's capability the runtime refused (a reply that did not say it
- * brings one, or of several fragments). */
+ * brings one). */
 static void mc_drop_cap(void *tp, capaddr_t cap)
 {
 	(void)tp;

@@ -334,33 +334,53 @@ err_t mon_reboot(void)
 
 /* ---- Channels (docs/binding.md) ---- */
 
+/* The reply's capability lands at the slot offered; one that did not is
+ * the call's error (the kernel's reason, as for a packed call). */
+static err_t landed(const struct mcall *c, err_t err, capaddr_t got)
+{
+	if (err || got == c->t.slot)
+		return err;
+	return c->t.cap_err ? c->t.cap_err : ERR_CAP_EMPTY;
+}
+
 err_t mon_export(const char *name, capaddr_t ep, unsigned *service)
 {
-	uint64_t w[4] = { MON_EXPORT }, r[4];
-	err_t cap_err, err = pack(name, &w[1]);
+	struct mcall c;
+	uint32_t s = 0;
+	err_t status = OK, err;
 
-	if (!err && !(err = mon_call_cap(w, ep, 0, r, &cap_err)))
-		*service = (unsigned)r[1];
+	if (strlen(name) == 0 || strlen(name) > NS_WORDS_NAME_MAX)
+		return ERR_INVALID_ARG;
+	err = if_moncall_export_call(mcall_open(&c), name, ep, &status, &s);
+	if (!(err = mcall_done(&c, err, status)))
+		*service = s;
 	return err;
 }
 
-/* Both capabilities of an end: the frame came with the reply r to w, the
- * Notify capability comes with MON_BIND_CAP. */
-static err_t take_end(const uint64_t w[4], capaddr_t ep, capaddr_t frame, capaddr_t bell,
-		      unsigned side, struct mon_binding *out)
+/* The second capability of an end (bind_cap): the doorbell's Notify
+ * capability (which 0) or the end's control endpoint, at slot. */
+static err_t bind_cap(unsigned binding, unsigned which, capaddr_t ep, capaddr_t slot)
 {
-	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, ep, frame, r, &cap_err);
+	struct mcall c;
+	capaddr_t got = IDL_CAP_NONE;
+	err_t status = OK, err;
 
-	if (err)
+	err = if_moncall_bind_cap_call(mcall_open_on(&c, CPTR_MONITOR, slot), binding,
+				       (uint8_t)which, ep, &status, &got);
+	return landed(&c, mcall_done(&c, err, status), got);
+}
+
+/* An end from bind's or accept's answer (its frame at `frame`), and then
+ * its doorbell's Notify capability at `bell`. */
+static err_t take_end(struct mcall *c, err_t err, capaddr_t got, capaddr_t ep, capaddr_t bell,
+		      unsigned side, const uint32_t end[3], struct mon_binding *out)
+{
+	if ((err = landed(c, err, got)))
 		return err;
-	if (cap_err)
-		return cap_err;		/* the frame did not reach the slot */
-	const uint64_t w2[4] = { MON_BIND_CAP, r[1] };
-	*out = (struct mon_binding){ .id = (unsigned)r[1], .side = side,
-				     .nslots = (unsigned)r[2], .peer_core = (unsigned)r[3] };
-	if ((err = mon_call_cap(w2, ep, bell, r, &cap_err)) || (err = cap_err)) {
-		cnode_delete(CPTR_TASKCN, CADDR_L2(frame));
+	*out = (struct mon_binding){ .id = end[0], .side = side, .nslots = end[1],
+				     .peer_core = end[2] };
+	if ((err = bind_cap(end[0], 0, ep, bell))) {
+		cnode_delete(CPTR_TASKCN, CADDR_L2(got));
 		return err;
 	}
 	return OK;
@@ -369,29 +389,36 @@ static err_t take_end(const uint64_t w[4], capaddr_t ep, capaddr_t frame, capadd
 err_t mon_accept(unsigned service, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 		 struct mon_binding *out)
 {
-	const uint64_t w[4] = { MON_ACCEPT, service };
+	struct mcall c;
+	uint32_t end[3] = { 0 };
+	capaddr_t got = IDL_CAP_NONE;
+	err_t status = OK, err;
 
-	return take_end(w, ep, frame, bell, 1, out);
+	err = if_moncall_accept_call(mcall_open_on(&c, CPTR_MONITOR, frame), service, ep, &status,
+				     &end[0], &end[1], &end[2], &got);
+	return take_end(&c, mcall_done(&c, err, status), got, ep, bell, 1, end, out);
 }
 
 err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 	       struct mon_binding *out)
 {
-	uint64_t w[4] = { MON_BIND };
-	err_t err = pack(name, &w[1]);
+	struct mcall c;
+	uint32_t end[3] = { 0 };
+	capaddr_t got = IDL_CAP_NONE;
+	err_t status = OK, err;
 
-	return err ? err : take_end(w, ep, frame, bell, 0, out);
+	if (strlen(name) == 0 || strlen(name) > NS_WORDS_NAME_MAX)
+		return ERR_INVALID_ARG;
+	err = if_moncall_bind_call(mcall_open_on(&c, CPTR_MONITOR, frame), name, ep, &status,
+				   &end[0], &end[1], &end[2], &got);
+	return take_end(&c, mcall_done(&c, err, status), got, ep, bell, 0, end, out);
 }
 
 /* ---- Capabilities over a channel ---- */
 
 err_t mon_binding_ctl(const struct mon_binding *b, capaddr_t ep, capaddr_t slot)
 {
-	const uint64_t w[4] = { MON_BIND_CAP, b->id, BIND_CAP_CTL };
-	uint64_t r[4];
-	err_t cap_err, err = mon_call_cap(w, ep, slot, r, &cap_err);
-
-	return err ? err : cap_err;
+	return bind_cap(b->id, BIND_CAP_CTL, ep, slot);
 }
 
 err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token)
@@ -403,15 +430,6 @@ err_t mon_cap_put(capaddr_t ctl, capaddr_t frame, uint64_t *token)
 	if (!(err = mcall_done(&c, err, status)))
 		*token = t;
 	return err;
-}
-
-/* The reply's capability lands at the slot offered; one that did not is
- * the call's error (the kernel's reason, as for a packed call). */
-static err_t landed(const struct mcall *c, err_t err, capaddr_t got)
-{
-	if (err || got == c->t.slot)
-		return err;
-	return c->t.cap_err ? c->t.cap_err : ERR_CAP_EMPTY;
 }
 
 err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot)

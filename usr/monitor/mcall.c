@@ -20,8 +20,9 @@
  * announce, is refused by the runtime (ERR_BAD_MESSAGE); an announced
  * one that did not come reaches the handler as none. A reply's
  * capability goes with its first fragment, the answer to the call's last
- * (mcall_handle names it for moncall.c's reply), and only a reply of one
- * fragment may bring one. So no capability waits between two LMP calls:
+ * (mcall_handle names it for moncall.c's reply); the process's side hands
+ * it to its runtime with the reply's last. So no capability waits between
+ * two LMP calls:
  * every process on a core calls with the same badge, and one that guessed
  * a conversation's ticket could otherwise take it up there. What such a
  * process can still do is spoil another's call (its next fragment is then
@@ -66,10 +67,8 @@ static err_t srv_send(void *tp, const struct idl_frag *f)
 {
 	struct conv *c = tp;
 
-	/* A reply's capability: only with a reply of one fragment (the top). */
-	if (f->cap != IDL_CAP_NONE &&
-	    (!(f->hdr & IDL_HDR_FIRST) || idl_hdr_count(f->hdr) != f->nwords))
-		return ERR_UNSUPPORTED;
+	/* The reply's capability (with its last fragment: cap_last) goes with
+	 * its first, the answer to the call's last (the top). */
 	if (f->cap != IDL_CAP_NONE)
 		c->out_cap = f->cap;
 	if (c->nout == OUT_FRAGS)
@@ -289,6 +288,68 @@ static err_t on_ram_retype(struct idl_binding *b, uint64_t offset, uint64_t byte
 	return if_moncall_ram_retype_reply(b, err, err ? IDL_CAP_NONE : give);
 }
 
+/* Channels (bind.c): each brings the caller's endpoint; a name travels
+ * as the packed form's two words, NUL-padded (the .if bounds it to 15). */
+static void name_words(const char *name, uint64_t a[3])
+{
+	a[0] = a[1] = 0;
+	memcpy(a, name, strnlen(name, 2 * sizeof(a[0]) - 1));
+}
+
+static err_t on_export(struct idl_binding *b, const char *name, capaddr_t ep)
+{
+	uint64_t a[3] = { 0 }, r[LMP_WORDS];
+	capaddr_t give;
+	err_t err;
+
+	name_words(name, a);
+	err = ask_with(b, MON_EXPORT, 0, a, ep, r, &give);
+	return if_moncall_export_reply(b, err, err ? 0 : (uint32_t)r[1]);
+}
+
+/* bind's and accept's answer: the end, and the channel's frame. */
+static err_t end_reply(struct idl_binding *b, err_t err, const uint64_t r[LMP_WORDS],
+		       capaddr_t give, bool bound)
+{
+	uint32_t end = err ? 0 : (uint32_t)r[1], slots = err ? 0 : (uint32_t)r[2];
+	uint32_t peer = err ? 0 : (uint32_t)r[3];
+	capaddr_t frame = err ? IDL_CAP_NONE : give;
+
+	if (bound)
+		return if_moncall_bind_reply(b, err, end, slots, peer, frame);
+	return if_moncall_accept_reply(b, err, end, slots, peer, frame);
+}
+
+static err_t on_bind(struct idl_binding *b, const char *name, capaddr_t ep)
+{
+	uint64_t a[3] = { 0 }, r[LMP_WORDS];
+	capaddr_t give;
+
+	name_words(name, a);
+	err_t err = ask_with(b, MON_BIND, 0, a, ep, r, &give);
+	return end_reply(b, err, r, give, true);
+}
+
+static err_t on_accept(struct idl_binding *b, uint32_t service, capaddr_t ep)
+{
+	const uint64_t a[3] = { service };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_ACCEPT, 0, a, ep, r, &give);
+
+	return end_reply(b, err, r, give, false);
+}
+
+static err_t on_bind_cap(struct idl_binding *b, uint32_t end, uint8_t which, capaddr_t ep)
+{
+	const uint64_t a[3] = { end, which };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_BIND_CAP, 0, a, ep, r, &give);
+
+	return if_moncall_bind_cap_reply(b, err, err ? IDL_CAP_NONE : give);
+}
+
 /* A channel end's (bind.c); take() let only its control endpoint in. */
 static err_t on_cap_put(struct idl_binding *b, capaddr_t frame)
 {
@@ -327,7 +388,8 @@ static const struct if_moncall_handlers handlers = {
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
 	.beat_call = on_beat, .span_call = on_span, .span_wait_call = on_span_wait,
 	.ram_retype_call = on_ram_retype, .cap_put_call = on_cap_put,
-	.cap_get_call = on_cap_get, .unbind_call = on_unbind,
+	.cap_get_call = on_cap_get, .unbind_call = on_unbind, .export_call = on_export,
+	.bind_call = on_bind, .accept_call = on_accept, .bind_cap_call = on_bind_cap,
 };
 
 /* ---- Conversations ---- */

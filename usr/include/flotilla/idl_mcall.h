@@ -16,9 +16,10 @@
  * it), since the badge cannot tell the callers apart; a conversation ends
  * with the reply's last fragment. A call's capability rides with its last
  * fragment (the transport is cap_last), and a reply's with its first,
- * which answers that same LMP call: a reply that brings one is one
- * fragment. So a capability never waits between two LMP calls, where
- * another process that guessed the ticket could take it up. Word 0 of each LMP message: bits 0..31
+ * which answers that same LMP call; the process's side hands it to the
+ * runtime with the reply's last fragment, as cap_last wants. So a
+ * capability never waits between two LMP calls, where another process
+ * that guessed the ticket could take it up. Word 0 of each LMP message: bits 0..31
  * the fragment header (lib/idl.h) or MCALL_PULL/ACK/REFUSED, bits 32..39
  * the payload words (0..3, in words 1..3), bits 40..63 the ticket. A
  * malformed call, or one naming a ticket the monitor does not hold, is
@@ -91,6 +92,11 @@ struct idl_mcall {
 						 * (0: none is taken) */
 	uint32_t ticket;			/* 0: none yet */
 	uint32_t left;				/* words of the call still to send */
+	uint32_t reply_left;			/* words of the reply still to come */
+	bool due;				/* the reply brings a capability: it came
+						 * with its first fragment, and goes to the
+						 * runtime with its last */
+	capaddr_t due_cap;			/* ... slot, or IDL_CAP_NONE */
 	bool have;				/* a reply fragment waits in `in` */
 	struct idl_frag in;
 	err_t refused;				/* the monitor's MCALL_REFUSED, or OK */
