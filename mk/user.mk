@@ -101,11 +101,12 @@ $(foreach p,$(PROD_PROGS),$(eval $(call user_prog,prod,$(p),$(call uobjs,$(wildc
 # (tests/monitor, bench/monitor) instead of its production main, the
 # shell with tests/shell, and the test programs (tests/user).
 TLIBS       := $(B)/u/libflotilla-test.a $(B)/u/libflotilla.a
-TEST_PROGS  := monitor init shell skb tfdemo console usertest uprog faults tfwait
+LONG_NAMED  := sleeper_with_a_name_of_31_chars
+TEST_PROGS  := monitor init shell skb tfdemo console usertest uprog faults tfwait $(LONG_NAMED)
 $(eval $(call user_prog,test,monitor,$(call uobjs,$(MON_SRCS) $(wildcard tests/monitor/*.c bench/monitor/*.c)),$(TLIBS)))
 $(eval $(call user_prog,test,shell,$(call uobjs,$(wildcard usr/shell/*.c tests/shell/*.c)),$(TLIBS)))
 $(foreach p,init skb tfdemo console,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard usr/$(p)/*.c)),$(TLIBS))))
-$(foreach p,usertest uprog faults tfwait,$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
+$(foreach p,usertest uprog faults tfwait $(LONG_NAMED),$(eval $(call user_prog,test,$(p),$(call uobjs,$(wildcard tests/user/$(p)/*.c)),$(TLIBS))))
 
 $(B)/bootimg.bin: $(patsubst %,$(B)/u/prod/img/%,$(PROD_PROGS)) tools/mkbootimg.py
 	@echo "  IMG     $@"

@@ -150,28 +150,34 @@ TEST_CORES(malformed_console_and_request_messages_are_dropped, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* (An op out of its uint8's range: fwd's 8 words no longer fit the
 	 * one slot mesh_inject writes; the runtime's check is host/idl's.) */
-	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_SPAWN, 0, 0, 0, 0, false, 0), OK);
+	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_PS, 0, 0, 0, 0), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));				/* the wrong core */
-	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_NS_LOOKUP, last, 0, 0, 0, false, 0),
-		  OK);
+	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_NS_LOOKUP, last, 0, 0, 0), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));				/* not forwardable */
-	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_PS, last, 0, 0, 0, true, 0), OK);
-	CHECK(mesh_dropped_more(last, &seen, 1));			/* a gift, not for a spawn */
+	CHECK_ERR(if_intermon_fwd_send(mesh_to(last), 5, MON_SPAWN, last, 0, 0, 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));			/* a spawn goes as fwd_spawn */
+	CHECK_ERR(if_intermon_fwd_spawn_send(mesh_to(last), 5, 0, 0, "uprog", 0, false, 0), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));				/* the wrong core */
+	CHECK_ERR(if_intermon_fwd_spawn_send(mesh_to(last), 5, last, 0x80, "uprog", 0, false, 0),
+		  OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));				/* no such flag */
 	CHECK_ERR(if_intermon_fwd_r_send(mesh_to(last), 5, OK, 0, 0, 0), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	/* It still answers, also a good forwarded request. */
 	CHECK_ERR(mesh_ping(last, &cycles), OK);
 	CHECK_ERR(mesh_ask(&a, last, IF_INTERMON_FWD_R, r), OK);
 	CHECK_ERR(mesh_await(&a, if_intermon_fwd_send(mesh_to(last), a.id, MON_PS, last, 1000, 0,
-						       0, false, 0)), ERR_NOT_FOUND);
-	/* A spawn whose gift names no import there: well formed, answered. */
-	const char prog[16] = "uprog";
-	uint64_t name[2];
-	memcpy(name, prog, sizeof(name));
+						       0)), ERR_NOT_FOUND);
+	/* A spawn whose gift names no import there: well formed, answered;
+	 * so is one of an empty name. */
 	CHECK_ERR(mesh_ask(&a, last, IF_INTERMON_FWD_R, r), OK);
-	CHECK_ERR(mesh_await(&a, if_intermon_fwd_send(mesh_to(last), a.id, MON_SPAWN, last, name[0],
-						       name[1], UPROG_IDLE, true, 0xABC00)),
+	CHECK_ERR(mesh_await(&a, if_intermon_fwd_spawn_send(mesh_to(last), a.id, last, 0, "uprog",
+							     UPROG_IDLE, true, 0xABC00)),
 		  ERR_NOT_FOUND);
+	CHECK_ERR(mesh_ask(&a, last, IF_INTERMON_FWD_R, r), OK);
+	CHECK_ERR(mesh_await(&a, if_intermon_fwd_spawn_send(mesh_to(last), a.id, last, 0, "",
+							     UPROG_IDLE, false, 0)),
+		  ERR_INVALID_ARG);
 	CHECK(mesh_dropped_more(last, &seen, 0));
 	console_sync();
 }

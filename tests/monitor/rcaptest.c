@@ -230,13 +230,11 @@ TEST_CORES(a_relay_from_a_core_that_holds_no_copy_is_refused, 3)
 	CHECK_ERR(rcap_retype_raw(last, id, 0, 4096, &fr), ERR_CAP_WRONG_TYPE);	/* a Frame, not RAM */
 	/* Nor may it name core 1's copy to core 1 (a forged spawn gift):
 	 * only the owner, or a core that relayed it there, names it. */
-	const char prog[16] = "uprog";
-	uint64_t name[2], r[4];
+	uint64_t r[4];
 	struct mesh_ask a;
-	memcpy(name, prog, sizeof(name));
 	CHECK_ERR(mesh_ask(&a, 1, IF_INTERMON_FWD_R, r), OK);
-	CHECK_ERR(mesh_await(&a, if_intermon_fwd_send(mesh_to(1), a.id, MON_SPAWN, 1, name[0],
-						       name[1], UPROG_IDLE, true, id)),
+	CHECK_ERR(mesh_await(&a, if_intermon_fwd_spawn_send(mesh_to(1), a.id, 1, 0, "uprog",
+							     UPROG_IDLE, true, id)),
 		  ERR_CAP_RIGHTS);
 	watched[0] = UPROG_QUIT;
 	CHECK_ERR(remote_wait(&p, &status, &faulted), OK);

@@ -86,7 +86,16 @@ static err_t mc_send(void *tp, const struct idl_frag *f)
 	mcall_pack(f, mc->ticket, w);
 	unsigned flags = (f->cap == IDL_CAP_NONE ? 0 : LMP_SEND_CAP | (f->give ? LMP_GIVE : 0)) |
 			 (last && mc->slot ? LMP_RECV_CAP : 0);
-	if ((err = lmp_call(mc->ep, flags, f->cap, last ? mc->slot : 0, w, &m)))
+	err = lmp_call(mc->ep, flags, f->cap, last ? mc->slot : 0, w, &m);
+	if (err == ERR_CAP_NOT_COPYABLE && mc->lend && !f->give && f->cap != IDL_CAP_NONE) {
+		/* RAM of our own (the kernel refused before anything went):
+		 * moved, and the reply may give it back into the slot it left. */
+		if (!mc->slot)
+			mc->slot = f->cap;
+		flags |= LMP_GIVE | (last ? LMP_RECV_CAP : 0);
+		err = lmp_call(mc->ep, flags, f->cap, last ? mc->slot : 0, w, &m);
+	}
+	if (err)
 		return err;
 	return answer(mc, &m, false, last);
 }

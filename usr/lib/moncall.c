@@ -1,5 +1,7 @@
 /*
- * Requests to this core's monitor (flotilla/monitor.h): one LMP call each
+ * Requests to this core's monitor (flotilla/monitor.h): the rpcs of
+ * if/moncall.if (usr/lib/mcall.h), and the packed calls that remain (the
+ * console read, span.c's unmap, mon_call_raw's tests): one LMP call each
  * on the endpoint at CPTR_MONITOR.
  */
 #include <string.h>
@@ -9,14 +11,12 @@
 #include <flotilla/monitor.h>
 #include "usr/lib/mcall.h"
 
-/* A request on endpoint `ep` (CPTR_MONITOR, or a channel end's control
- * endpoint), as mon_call_cap. */
-static err_t call_flags(capaddr_t ep, unsigned give, const uint64_t w[4], capaddr_t cap,
-			capaddr_t slot, uint64_t reply[4], err_t *cap_err)
+err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
+		   err_t *cap_err)
 {
-	unsigned flags = (cap ? LMP_SEND_CAP | give : 0) | (slot ? LMP_RECV_CAP : 0);
+	unsigned flags = (cap ? LMP_SEND_CAP : 0) | (slot ? LMP_RECV_CAP : 0);
 	struct lmp_msg m;
-	err_t err = lmp_call(ep, flags, cap, slot, w, &m);
+	err_t err = lmp_call(CPTR_MONITOR, flags, cap, slot, w, &m);
 
 	*cap_err = err ? OK : (err_t)LMP_INFO_CAP_ERR(m.info);
 	if (err)
@@ -25,38 +25,12 @@ static err_t call_flags(capaddr_t ep, unsigned give, const uint64_t w[4], capadd
 	return (err_t)m.w[0];
 }
 
-static err_t call_on(capaddr_t ep, const uint64_t w[4], capaddr_t cap, capaddr_t slot,
-		     uint64_t reply[4], err_t *cap_err)
-{
-	return call_flags(ep, 0, w, cap, slot, reply, cap_err);
-}
-
-/* A call that brings `cap` to the monitor: a copy, or, for what cannot be
- * copied (RAM of this core's own: its kernel refuses before anything is
- * sent), the capability itself, which the monitor keeps only if the
- * request takes it and otherwise gives back into the same slot. */
-static err_t call_bringing(const uint64_t w[4], capaddr_t cap, uint64_t reply[4], err_t *cap_err)
-{
-	err_t err = call_on(CPTR_MONITOR, w, cap, 0, reply, cap_err);
-
-	if (err == ERR_CAP_NOT_COPYABLE && cap)
-		err = call_flags(CPTR_MONITOR, LMP_GIVE, w, cap, cap, reply, cap_err);
-	return err;
-}
-
-err_t mon_call_cap(const uint64_t w[4], capaddr_t cap, capaddr_t slot, uint64_t reply[4],
-		   err_t *cap_err)
-{
-	return call_on(CPTR_MONITOR, w, cap, slot, reply, cap_err);
-}
-
 err_t mon_call_raw(const uint64_t w[4], uint64_t reply[4])
 {
 	err_t cap_err;
 
 	return mon_call_cap(w, 0, 0, reply, &cap_err);
 }
-
 
 /* ---- The operations of if/moncall.if (usr/lib/mcall.h) ---- */
 
@@ -86,18 +60,6 @@ err_t mon_ping(unsigned core, uint64_t *cycles)
 	return mcall_done(&c, err, status);
 }
 
-/* A name as two words, NUL-padded: the short form (program names,
- * exported services, short names for the name service). */
-static err_t pack(const char *name, uint64_t w[2])
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len > NS_WORDS_NAME_MAX)
-		return ERR_INVALID_ARG;
-	w[0] = w[1] = 0;
-	memcpy(w, name, len);
-	return OK;
-}
 
 /* The name service's rpcs: a name of 1 to NS_NAME_MAX characters in one
  * request (the packed form's parts, MON_NS_PART, are for mon_call_raw's
@@ -194,30 +156,32 @@ err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid)
 	return mon_spawn_opts(prog, core, arg, &o, pid, &serial);
 }
 
-/* Packed, one call: the gift rides with it, and nothing waits between
- * calls for another process to take over (a spawn rpc is several). */
+/* The spawn rpc: the gift is lent (a copy, or RAM of our own, moved,
+ * which comes back into its slot if the spawn did not take it). */
 err_t mon_spawn_opts(const char *prog, unsigned core, uint64_t arg,
 		     const struct mon_spawn_opts *o, unsigned *pid, uint64_t *serial)
 {
-	uint64_t w[4], r[4];
-	err_t cap_err, err = pack(prog, &w[1]);
+	struct mcall c;
+	uint32_t p = 0;
+	uint64_t s = 0, token = MON_NO_TOKEN;
+	size_t len = prog ? strnlen(prog, MON_PROG_NAME_MAX + 1) : 0;
+	err_t status = OK, err;
 
 	if (o->token)
 		*o->token = MON_NO_TOKEN;
-	if (err)
+	if (len == 0 || len > MON_PROG_NAME_MAX || o->flags > UINT8_MAX)
+		return ERR_INVALID_ARG;
+	struct idl_binding *b = mcall_open(&c);
+	c.t.lend = true;
+	capaddr_t back;		/* in o->give's slot: not to be dropped */
+	err = if_moncall_spawn_call(b, core, (uint8_t)o->flags, prog, arg, o->give, &status, &p, &s,
+				    &token, &back);
+	if (o->token && !err)
+		*o->token = token;	/* sent ahead, even if the spawn failed */
+	if ((err = mcall_done(&c, err, status)))
 		return err;
-	w[0] = MON_SPAWN | (uint64_t)core << 8 | (uint64_t)(o->flags & 0xFF) << 24;
-	w[3] = arg;
-	r[3] = MON_NO_TOKEN;
-	/* RAM of this process's own is given, not copied (no copy of it may
-	 * be made): it leaves the caller, and a refusal brings it back. */
-	err = call_bringing(w, o->give, r, &cap_err);
-	if (o->token)
-		*o->token = r[3];	/* sent ahead, even if the spawn failed */
-	if (err)
-		return err;
-	*pid = (unsigned)r[1];
-	*serial = r[2];
+	*pid = p;
+	*serial = s;
 	return OK;
 }
 
@@ -278,9 +242,12 @@ err_t mon_ps(unsigned core, unsigned index, struct mon_proc *out)
 		return err;
 	out->pid = pid;
 	out->state = state;
-	/* The name points into the binding, gone when we return: copied, cut
-	 * to what struct mon_proc holds. */
-	size_t len = strnlen(name, sizeof(out->name) - 1);
+	/* The name points into the binding, gone when we return: copied. A
+	 * program's name fits (MON_PROG_NAME_MAX); anything longer is no
+	 * monitor's answer. */
+	size_t len = strnlen(name, sizeof(out->name));
+	if (len == sizeof(out->name))
+		return ERR_BAD_MESSAGE;
 	memcpy(out->name, name, len);
 	out->name[len] = '\0';
 	return OK;
@@ -444,15 +411,21 @@ err_t mon_cap_get(capaddr_t ctl, uint64_t token, capaddr_t slot)
 	return landed(&c, mcall_done(&c, err, status), got);
 }
 
+/* The frame is lent: a copy, or RAM of our own, moved, which comes back
+ * into its slot. */
 err_t mon_cap_revoke(capaddr_t frame, uint64_t token, uint64_t *cores)
 {
-	const uint64_t w[4] = { MON_CAP_REVOKE, token };
-	uint64_t r[4] = { 0 };
-	err_t cap_err, err = call_bringing(w, frame, r, &cap_err);	/* RAM comes back */
+	struct mcall c;
+	uint64_t n = 0;
+	struct idl_binding *b = mcall_open(&c);
+	err_t status = OK, err;
 
+	c.t.lend = true;
+	capaddr_t back;		/* in frame's slot: not to be dropped */
+	err = if_moncall_cap_revoke_call(b, token, frame, &status, &n, &back);
 	if (cores)		/* also after an error: the copies that did go */
-		*cores = r[1];
-	return err;
+		*cores = n;
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_ram_retype(capaddr_t ram, uint64_t offset, uint64_t bytes, capaddr_t slot)

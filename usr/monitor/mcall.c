@@ -190,13 +190,11 @@ static err_t on_mem(struct idl_binding *b, uint32_t core)
 
 static err_t on_ps(struct idl_binding *b, uint32_t core, uint32_t index)
 {
-	uint64_t r[LMP_WORDS];
-	char name[2 * sizeof(r[0]) + 1] = "";
-	err_t err = ask(b, MON_PS, core, index, 0, r);
+	char name[MON_PROG_NAME_MAX + 1];
+	unsigned pid = 0, state = 0;
+	err_t err = core > 0xFFFF ? ERR_INVALID_ARG : moncall_ps(core, index, &pid, &state, name);
 
-	if (!err)
-		memcpy(name, &r[2], 2 * sizeof(r[0]));	/* NUL-padded, or all 16 used */
-	return if_moncall_ps_reply(b, err, (uint32_t)r[1], (uint32_t)(r[1] >> 32), name);
+	return if_moncall_ps_reply(b, err, err ? 0 : pid, err ? 0 : state, err ? "" : name);
 }
 
 static err_t on_kill(struct idl_binding *b, uint32_t core, uint32_t pid)
@@ -350,6 +348,36 @@ static err_t on_bind_cap(struct idl_binding *b, uint32_t end, uint8_t which, cap
 	return if_moncall_bind_cap_reply(b, err, err ? IDL_CAP_NONE : give);
 }
 
+/* What a lent capability left at T_MONCAP when the request did not take
+ * it: RAM of the caller's own goes back (no copy of it could come). */
+static capaddr_t back_of(capaddr_t cap)
+{
+	return cap != IDL_CAP_NONE && rcap_own_ram(T_MONCAP) ? T_MONCAP : IDL_CAP_NONE;
+}
+
+static err_t on_spawn(struct idl_binding *b, uint32_t core, uint8_t flags, const char *name,
+		      uint64_t arg, capaddr_t gift)
+{
+	const struct conv *c = b->user;
+	const struct mon_spawn_req q = { .core = core, .flags = flags, .name = name, .arg = arg };
+	uint64_t r[LMP_WORDS] = { 0, 0, 0, MON_NO_TOKEN };
+	err_t err = core > 0xFFFF ? ERR_INVALID_ARG :
+		    moncall_spawn(&q, c->admin, gift != IDL_CAP_NONE ? T_MONCAP : 0, r);
+
+	return if_moncall_spawn_reply(b, err, err ? 0 : (uint32_t)r[1], err ? 0 : r[2], r[3],
+				      back_of(gift));
+}
+
+static err_t on_cap_revoke(struct idl_binding *b, uint64_t token, capaddr_t frame)
+{
+	const uint64_t a[3] = { token };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_CAP_REVOKE, 0, a, frame, r, &give);
+
+	return if_moncall_cap_revoke_reply(b, err, r[1], back_of(frame));
+}
+
 /* A channel end's (bind.c); take() let only its control endpoint in. */
 static err_t on_cap_put(struct idl_binding *b, capaddr_t frame)
 {
@@ -390,6 +418,7 @@ static const struct if_moncall_handlers handlers = {
 	.ram_retype_call = on_ram_retype, .cap_put_call = on_cap_put,
 	.cap_get_call = on_cap_get, .unbind_call = on_unbind, .export_call = on_export,
 	.bind_call = on_bind, .accept_call = on_accept, .bind_cap_call = on_bind_cap,
+	.spawn_call = on_spawn, .cap_revoke_call = on_cap_revoke,
 };
 
 /* ---- Conversations ---- */

@@ -58,9 +58,20 @@
 static unsigned me;
 
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
-		     uint64_t a2, uint64_t a3, bool has_cap, uint64_t cap);
+		     uint64_t a2, uint64_t a3);
+static err_t on_fwd_spawn(struct idl_binding *b, uint64_t id, uint32_t core, uint8_t flags,
+		      const char *name, uint64_t arg, bool has_cap, uint64_t cap);
 static err_t on_fwd_r(struct idl_binding *b, uint64_t id, err_t status, uint64_t r1,
 		      uint64_t r2, uint64_t r3);
+static err_t on_fwd_ps(struct idl_binding *b, uint64_t id, uint32_t core, uint32_t index);
+static err_t on_fwd_ps_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t pid,
+			 uint32_t state, const char *name);
+
+/* Where fwd_ps_r's answer goes (moncall_ps). */
+struct ps_answer {
+	unsigned *pid, *state;
+	char *name;
+};
 
 err_t monitor_cnode(bool *ready, capaddr_t task_slot, unsigned level, unsigned slots)
 {
@@ -103,6 +114,9 @@ err_t moncall_init(unsigned core)
 
 	me = core;
 	mesh_handlers.fwd = on_fwd;
+	mesh_handlers.fwd_spawn = on_fwd_spawn;
+	mesh_handlers.fwd_ps = on_fwd_ps;
+	mesh_handlers.fwd_ps_r = on_fwd_ps_r;
 	mesh_handlers.fwd_r = on_fwd_r;
 	if ((err = bind_init(core)) || (err = span_init(core)))
 		return err;
@@ -123,13 +137,13 @@ bool moncall_is_request(const struct lmp_msg *m)
 	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
 }
 
-/* MON_SPAWN here; with a capability for the child (gift: T_MONCAP, the
+/* A spawn here; with a capability for the child (gift: T_MONCAP, the
  * one the request brought, or T_FWDCAP, the import of a forwarded one;
  * 0: none), that goes to the child. r[1] its pid, r[2] its serial
  * (procwait.c). */
-static err_t spawn_here(const uint64_t *w, uint64_t *r, capaddr_t gift)
+static err_t spawn_here(const struct mon_spawn_req *q, uint64_t *r, capaddr_t gift)
 {
-	unsigned flags = MON_FLAGS(w[0]);
+	unsigned flags = q->flags;
 	struct spawn_opts o = {
 		.notify_exit = true, .give = { gift }, .ngive = gift != 0,
 		.give_bootimg = !(flags & MON_SPAWN_BARE),
@@ -140,13 +154,15 @@ static err_t spawn_here(const uint64_t *w, uint64_t *r, capaddr_t gift)
 	struct proc p = { 0 };
 	err_t err;
 
-	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
-		return ERR_BAD_MESSAGE;
+	size_t len = strnlen(q->name, MON_PROG_NAME_MAX + 1);
+
+	if (len == 0 || len > MON_PROG_NAME_MAX)
+		return ERR_INVALID_ARG;
 	if ((flags & MON_SPAWN_SKB) && (err = skbfeed_spawn_opts(&o, gift != 0)))
 		return err;
 	if ((flags & MON_SPAWN_CONSOLE) && (err = consvc_spawn_opts(&o, gift != 0)))
 		return err;
-	err = spawn_program_opts((const char *)&w[1], w[3], &o, &p);
+	err = spawn_program_opts(q->name, q->arg, &o, &p);
 	if (flags & MON_SPAWN_CONSOLE)
 		consvc_spawned(err, p.idx);
 	if (err)
@@ -177,53 +193,107 @@ err_t moncall_kill(unsigned pid)
 }
 
 /* The index-th living child, then the index-th span dispatcher this core
- * runs for a process (span.c): pid | state << 32, and its name (cut to
- * the two words there are: names in the boot image are shorter). */
-static err_t ps_here(uint64_t index, uint64_t *r)
+ * runs for a process (span.c): its pid, state and whole name. */
+static err_t ps_at(uint64_t index, unsigned *pid, unsigned *state,
+		   char name[MON_PROG_NAME_MAX + 1])
 {
-	unsigned span_pid, state;
-	char span_name[2 * sizeof(r[0])];
-
-	for (unsigned pid = 0; pid < SPAWN_MAX; pid++) {
+	for (unsigned i = 0; i < SPAWN_MAX; i++) {
 		struct disp_info info;
 		struct proc p;
-		const char *name;
-		if (!proc_at(pid, &p, &name) || index--)
+		const char *n;
+		if (!proc_at(i, &p, &n) || index--)
 			continue;
 		if (disp_info(p.disp, &info))
 			info.state = DISP_STATE_NEW;
-		r[1] = pid | (uint64_t)info.state << 32;
-		memcpy(&r[2], name, strnlen(name, 2 * sizeof(r[0])));
+		*pid = i;
+		*state = info.state;
+		snprintf(name, MON_PROG_NAME_MAX + 1, "%s", n);	/* a boot-image name: fits */
 		return OK;
 	}
 	/* index now counts past the children */
-	if (index >= SPAN_PID_FIRST || !span_at((unsigned)index, &span_pid, span_name, sizeof(span_name), &state))
+	if (index >= SPAN_PID_FIRST ||
+	    !span_at((unsigned)index, pid, name, MON_PROG_NAME_MAX + 1, state))
 		return ERR_NOT_FOUND;
-	r[1] = span_pid | (uint64_t)state << 32;
-	memcpy(&r[2], span_name, strnlen(span_name, sizeof(span_name)));
+	return OK;
+}
+
+/* MON_PS's packed answer: pid | state << 32, and the name in two words
+ * (NUL-padded, or all 16 bytes used); a longer one does not fit
+ * (ERR_TRUNCATED: the ps rpc carries it). */
+static err_t ps_here(uint64_t index, uint64_t *r)
+{
+	char name[MON_PROG_NAME_MAX + 1];
+	unsigned pid, state;
+	err_t err = ps_at(index, &pid, &state, name);
+	size_t len = strlen(name);
+
+	if (err)
+		return err;
+	if (len > 2 * sizeof(r[0]))
+		return ERR_TRUNCATED;
+	r[1] = pid | (uint64_t)state << 32;
+	memcpy(&r[2], name, len);
+	return OK;
+}
+
+err_t moncall_ps(unsigned core, unsigned index, unsigned *pid, unsigned *state,
+		 char name[MON_PROG_NAME_MAX + 1])
+{
+	struct mesh_ask a;
+	err_t err;
+
+	name[0] = '\0';
+	if (core == me)
+		return ps_at(index, pid, state, name);
+	struct ps_answer out = { pid, state, name };
+	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_PS_R, &out)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_ps_send(mesh_to(core), a.id, core, index));
+}
+
+static err_t on_fwd_ps(struct idl_binding *b, uint64_t id, uint32_t core, uint32_t index)
+{
+	char name[MON_PROG_NAME_MAX + 1] = "";
+	unsigned pid = 0, state = 0;
+
+	if (core != me)
+		return ERR_BAD_MESSAGE;
+	err_t err = ps_at(index, &pid, &state, name);
+	return if_intermon_fwd_ps_r_send(b, id, err, pid, state, name);
+}
+
+static err_t on_fwd_ps_r(struct idl_binding *b, uint64_t id, err_t status, uint32_t pid,
+			 uint32_t state, const char *name)
+{
+	struct mesh_ask *a = mesh_answer(b, IF_INTERMON_FWD_PS_R, id, status);
+	struct ps_answer *out;
+
+	if (!a)
+		return ERR_BAD_MESSAGE;
+	out = a->out;
+	*out->pid = pid;
+	*out->state = state;
+	snprintf(out->name, MON_PROG_NAME_MAX + 1, "%s", name);	/* string[31]: fits */
 	return OK;
 }
 
 /* Operations that run on the core they name (see the file comment). */
 static bool named_core_op(unsigned op)
 {
-	return op == MON_SPAWN || op == MON_KILL || op == MON_PS || op == MON_MEM ||
+	return op == MON_KILL || op == MON_PS || op == MON_MEM ||
 	       op == MON_CONSOLE_READ || op == MON_POWEROFF || op == MON_TRACE || op == MON_WAIT ||
 	       op == MON_STOP;
 }
 
 /* A request for this core, from a process of core `from` (this one, or
- * another whose monitor forwarded it); gift: a spawn's capability for
- * the child, or 0 (spawn_here). */
-static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t gift)
+ * another whose monitor forwarded it). */
+static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 {
 	unsigned core = MON_CORE(w[0]);
 
 	switch (MON_OP(w[0])) {
 	case MON_CONSOLE_READ:		/* (PML4 base, pid, max): who reads (serve) */
 		return console_read_for(from, (unsigned)w[2], w[1], (unsigned)w[3], r);
-	case MON_SPAWN:
-		return spawn_here(w, r, gift);
 	case MON_WAIT:
 		return procwait_wait(w[1], w[2], r);
 	case MON_STOP:
@@ -262,10 +332,8 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r, capaddr_t
 }
 
 /* Request q (op | core << 8, three argument words) on the core it names,
- * through that core's monitor (fwd), with a spawn's flags and the rcap id
- * of a gift sent ahead (has_cap); its answer in r. */
-static err_t forward(const uint64_t q[4], unsigned flags, bool has_cap, uint64_t cap,
-		     uint64_t *r)
+ * through that core's monitor (fwd); its answer in r. */
+static err_t forward(const uint64_t q[4], uint64_t *r)
 {
 	unsigned core = MON_CORE(q[0]);
 	struct mesh_ask a;
@@ -274,17 +342,29 @@ static err_t forward(const uint64_t q[4], unsigned flags, bool has_cap, uint64_t
 	if ((err = mesh_ask(&a, core, IF_INTERMON_FWD_R, r)))
 		return err;
 	return mesh_await(&a, if_intermon_fwd_send(mesh_to(core), a.id, (uint8_t)MON_OP(q[0]),
-						  core | flags << 16, q[1], q[2], q[3], has_cap,
-						  cap));
+						  core, q[1], q[2], q[3]));
 }
 
-/* A spawn: w as MON_SPAWN's words; gift the capability for the child
- * (T_MONCAP, or 0). A spawn's flags travel with it (fwd: above the core); the
- * authority to give T_MONADMIN, or to start the SKB or the console
- * service, is checked here, where it is known. */
-err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4])
+/* Spawn q on the core it names, through that core's monitor (spawn of
+ * if/intermon.if), with the rcap id of a gift sent ahead (has_cap). */
+static err_t forward_spawn(const struct mon_spawn_req *q, bool has_cap, uint64_t cap, uint64_t *r)
 {
-	unsigned core = MON_CORE(w[0]), flags = MON_FLAGS(w[0]);
+	struct mesh_ask a;
+	err_t err;
+
+	if ((err = mesh_ask(&a, q->core, IF_INTERMON_FWD_R, r)))
+		return err;
+	return mesh_await(&a, if_intermon_fwd_spawn_send(mesh_to(q->core), a.id, q->core,
+						    (uint8_t)q->flags, q->name, q->arg, has_cap,
+						    cap));
+}
+
+/* A spawn: gift the capability for the child (T_MONCAP, or 0). Its
+ * flags travel with it; the authority to give T_MONADMIN, or to start the
+ * SKB or the console service, is checked here, where it is known. */
+err_t moncall_spawn(const struct mon_spawn_req *q, bool admin, capaddr_t gift, uint64_t r[4])
+{
+	unsigned core = q->core, flags = q->flags;
 	struct rcap sent = { 0 };
 	bool sends_gift = false;
 	err_t err;
@@ -297,7 +377,7 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 	if ((flags & MON_SPAWN_SKB) && (flags & MON_SPAWN_CONSOLE))
 		return ERR_INVALID_ARG;	/* two services' gifts in one */
 	if (core == me)
-		return serve_here(me, w, r, gift);
+		return spawn_here(q, r, gift);
 	if (gift) {
 		/* The gift goes ahead (a Frame, or RAM, which is taken:
 		 * rcap.c). The spawn may still fail; the answer names it all
@@ -310,7 +390,7 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 		sends_gift = true;
 		rcap_keep(&sent, true);		/* until the spawn's answer says */
 	}
-	err = forward(w, flags, sends_gift, sent.id, r);
+	err = forward_spawn(q, sends_gift, sent.id, r);
 	/* RAM the spawn took for a gift that then failed comes back (to
 	 * T_MONCAP, which the reply gives back). */
 	struct cap_info gi;
@@ -325,6 +405,20 @@ err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[
 	return err;
 }
 
+/* MON_SPAWN's packed words: a name of at most 15 characters in w1..w2. */
+static err_t spawn_words(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4])
+{
+	char name[2 * sizeof(w[0])];
+	const struct mon_spawn_req q = { .core = MON_CORE(w[0]), .flags = MON_FLAGS(w[0]),
+				     .name = name, .arg = w[3] };
+
+	r[3] = MON_NO_TOKEN;
+	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
+		return ERR_BAD_MESSAGE;
+	memcpy(name, &w[1], sizeof(name));	/* NUL-terminated, as well formed */
+	return moncall_spawn(&q, admin, gift, r);
+}
+
 static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, capaddr_t *give)
 {
 	unsigned op = MON_OP(w[0]);
@@ -332,7 +426,7 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
 
 	if (op == MON_SPAWN)
-		return moncall_spawn(w, admin, has_cap ? T_MONCAP : 0, r);
+		return spawn_words(w, admin, has_cap ? T_MONCAP : 0, r);
 	if (op == MON_BEAT)
 		return procwait_beat(has_cap, r);
 	if (op == MON_CONSOLE_READ)	/* w1: bytes the caller takes (0: 16) */
@@ -354,8 +448,8 @@ static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, cap
 	if (op == MON_RAM_RETYPE)
 		return rcap_retype_request(w, has_cap, give);
 	if (!named_core_op(op) || core == me)
-		return serve_here(me, q, r, 0);
-	return forward(q, 0, false, 0, r);
+		return serve_here(me, q, r);
+	return forward(q, r);
 }
 
 /* A console read names its reader by the PML4 it brought: core 0 gets
@@ -370,8 +464,8 @@ err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4])
 		return err;
 	q[2] = pid;
 	if (me == 0)
-		return serve_here(me, q, r, 0);
-	return forward(q, 0, false, 0, r);
+		return serve_here(me, q, r);
+	return forward(q, r);
 }
 
 err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, bool has_cap,
@@ -385,21 +479,33 @@ err_t moncall_serve_words(const uint64_t w[LMP_WORDS], bool admin, bool has_cap,
  * core it names, this one. A spawn's gift is the sender's import here
  * (rcap.c), of which the child gets a copy. */
 static err_t on_fwd(struct idl_binding *b, uint64_t id, uint8_t op, uint32_t core, uint64_t a1,
-		     uint64_t a2, uint64_t a3, bool has_cap, uint64_t cap)
+		     uint64_t a2, uint64_t a3)
 {
-	unsigned flags = core >> 16;		/* a spawn's (serve) */
-	const uint64_t w[4] = { op | (uint64_t)(core & 0xFFFF) << 8 | (uint64_t)flags << 24,
-				a1, a2, a3 };
+	const uint64_t w[4] = { op | (uint64_t)core << 8, a1, a2, a3 };
+	uint64_t r[LMP_WORDS] = { 0 };
+
+	if (!named_core_op(op) || core != me)
+		return ERR_BAD_MESSAGE;
+	err_t err = serve_here(mesh_peer(b), w, r);
+	return if_intermon_fwd_r_send(b, id, err, r[1], r[2], r[3]);
+}
+
+/* A spawn forwarded by another core's monitor, for this core. Its gift
+ * is the sender's import here (rcap.c), of which the child gets a copy;
+ * the authority its flags need was checked by the sender (moncall_spawn). */
+static err_t on_fwd_spawn(struct idl_binding *b, uint64_t id, uint32_t core, uint8_t flags,
+		      const char *name, uint64_t arg, bool has_cap, uint64_t cap)
+{
+	const struct mon_spawn_req q = { .core = core, .flags = flags, .name = name, .arg = arg };
 	const struct rcap gift = rcap_named(cap);	/* the sender's, or relayed by its owner */
 	uint64_t r[LMP_WORDS] = { 0 };
 	err_t err;
 
-	if (!named_core_op(op) || (core & 0xFFFF) != me || (flags & ~MON_SPAWN_FLAGS) ||
-	    (has_cap && op != MON_SPAWN))
+	if (core != me || (flags & ~MON_SPAWN_FLAGS))
 		return ERR_BAD_MESSAGE;
 	if (has_cap && (err = rcap_get(&gift, mesh_peer(b), CPTR_TASKCN, CADDR_L2(T_FWDCAP))))
 		return if_intermon_fwd_r_send(b, id, err, 0, 0, 0);	/* no such import */
-	err = serve_here(mesh_peer(b), w, r, has_cap ? T_FWDCAP : 0);
+	err = spawn_here(&q, r, has_cap ? T_FWDCAP : 0);
 	if (has_cap) {
 		cnode_delete(CPTR_TASKCN, CADDR_L2(T_FWDCAP));	/* the child has its copy */
 		rcap_collect_soon();	/* or, if the spawn failed, nobody has */

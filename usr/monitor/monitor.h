@@ -335,10 +335,21 @@ err_t console_read_for(unsigned core, unsigned pid, uint64_t vroot, unsigned max
 /* A console read for the caller whose PML4 is at cap (0: none), of at
  * most max bytes (0: 16): found on this core, read on core 0. */
 err_t moncall_console_read(capaddr_t cap, unsigned max, uint64_t r[4]);
-/* A spawn (MON_SPAWN's words w) with the gift at cap (0: none), from a
- * caller with the admin endpoint or not: r[1] pid, r[2] serial, r[3] the
- * gift's id on another core or MON_NO_TOKEN. */
-err_t moncall_spawn(const uint64_t w[4], bool admin, capaddr_t gift, uint64_t r[4]);
+/* A spawn of program `name` (1 to MON_PROG_NAME_MAX characters) on core
+ * `core` with flags MON_SPAWN_* and argument arg, with the gift at cap
+ * (0: none), from a caller with the admin endpoint or not: r[1] pid, r[2]
+ * serial, r[3] the gift's id on another core or MON_NO_TOKEN. */
+struct mon_spawn_req {
+	unsigned core, flags;
+	const char *name;
+	uint64_t arg;
+};
+err_t moncall_spawn(const struct mon_spawn_req *q, bool admin, capaddr_t gift, uint64_t r[4]);
+/* The index-th process `core`'s monitor started (a child, then a span):
+ * its pid, state (DISP_STATE_*) and whole name; ERR_NOT_FOUND past the
+ * last. */
+err_t moncall_ps(unsigned core, unsigned index, unsigned *pid, unsigned *state,
+		 char name[MON_PROG_NAME_MAX + 1]);
 void console_proc_ending(const struct proc *p);
 /* Core 0: bytes straight to the serial port (the driver, or the kernel's
  * path before console_serve); whether console_serve has run. */

@@ -199,8 +199,8 @@ static void cmd_spawn(const struct command *cmd, unsigned n, char **words)
 	uint64_t arg = 0;
 	err_t err;
 
-	if (strlen(prog) > NS_WORDS_NAME_MAX) {
-		shell_usage(cmd, "a program name has at most %u characters", NS_WORDS_NAME_MAX);
+	if (strlen(prog) > MON_PROG_NAME_MAX) {
+		shell_usage(cmd, "a program name has at most %u characters", MON_PROG_NAME_MAX);
 		return;
 	}
 	/* spawn PROG [ARG] [on CORE]: "on CORE" is the last two words. */

@@ -495,6 +495,29 @@ static int own_a_gift(unsigned param)
 	return mon_kill(1, pid) ? FAILED(-5) : 0;
 }
 
+/* A program's name of MON_PROG_NAME_MAX characters travels whole:
+ * started on core `next` (forwarded there, if not this one), it is found
+ * by its whole name in that core's ps, and killed; one character more is
+ * refused before anything is sent. Checks 30 to 32. */
+static int long_names_travel_whole(unsigned next)
+{
+	static const char name[] = "sleeper_with_a_name_of_31_chars";
+	_Static_assert(sizeof(name) == MON_PROG_NAME_MAX + 1, "as long as a name may be");
+	struct mon_proc p;
+	unsigned pid;
+	bool found = false;
+
+	if (mon_spawn("sleeper_with_a_name_of_31_chars_", next, 0, &pid) != ERR_INVALID_ARG)
+		return FAILED(30);
+	if (mon_spawn(name, next, 0, &pid))
+		return FAILED(31);
+	for (unsigned i = 0; mon_ps(next, i, &p) == OK; i++)
+		found |= p.pid == pid && !strcmp(p.name, name);
+	if (!found || mon_kill(next, pid))
+		return FAILED(32);
+	return 0;
+}
+
 /* Supervision's requests (docs/supervision.md), from a process that may
  * not power off and that no request started: checks 12 to 19. */
 static int supervision_calls(unsigned core, unsigned next)
@@ -522,6 +545,8 @@ static int supervision_calls(unsigned core, unsigned next)
 			    ERR_CAP_CORE_BOUND)
 		return FAILED(14);			/* a Dispatcher does not cross cores */
 	if (next != core && (err = gift_to_another_core(next)))
+		return (int)err;
+	if ((err = long_names_travel_whole(next)))
 		return (int)err;
 	o.give = 0;
 	if (mon_spawn_opts("uprog", next, UPROG_HELLO, &o, &pid, &serial))

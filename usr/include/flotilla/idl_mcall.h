@@ -90,6 +90,9 @@ struct idl_mcall {
 	capaddr_t ep;
 	capaddr_t slot;				/* where a reply's capability lands
 						 * (0: none is taken) */
+	bool lend;				/* a call's capability that cannot be
+						 * copied is moved, and the reply may
+						 * give it back into its slot */
 	uint32_t ticket;			/* 0: none yet */
 	uint32_t left;				/* words of the call still to send */
 	uint32_t reply_left;			/* words of the reply still to come */

@@ -147,7 +147,9 @@ enum mon_op {
 #define MON_CORE(w0)		((unsigned)(((w0) >> 8) & 0xFFFF))
 #define NS_NAME_MAX		63	/* characters of a name, without its NUL */
 #define NS_WORDS_NAME_MAX	15	/* a name in two words with its NUL: the
-					   short form, program names, services */
+					   short form, exported services */
+#define MON_PROG_NAME_MAX	31	/* a program's name, as the boot image's
+					   (BOOTIMG_NAME_MAX with its NUL) */
 #define NS_PART_BYTES		16	/* of a name, per MON_NS_PART */
 #define NS_STAGED		16	/* names put by parts a monitor holds */
 #define MON_NS_TICKET		1u	/* MON_FLAGS: w1 is a ticket (above) */
@@ -196,7 +198,7 @@ err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *own
 struct mon_proc {
 	unsigned pid;
 	unsigned state;			/* DISP_STATE_* (kpi/caps.h) */
-	char name[NS_WORDS_NAME_MAX + 2];	/* NUL-terminated */
+	char name[MON_PROG_NAME_MAX + 1];	/* NUL-terminated */
 };
 err_t mon_spawn(const char *prog, unsigned core, uint64_t arg, unsigned *pid);
 err_t mon_kill(unsigned core, unsigned pid);
