@@ -9,8 +9,14 @@ UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
            -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
            -Iusr/include -Iinclude -I. -fno-stack-protector -fno-pic -fno-pie \
            -fno-common -mno-red-zone \
-           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
-ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T usr/user.ld
+           -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -ffunction-sections -fdata-sections
+# --gc-sections: a program carries only what it uses of the library (the
+# generated stubs of an interface are one object: a client links none of
+# its server's side), which keeps uprog inside the 1 MiB usertest starts
+# it with.
+ULDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T usr/user.ld \
+            --gc-sections
 
 ULIB_SRCS := $(wildcard usr/lib/*.c usr/lib/*.S) lib/fmt.c lib/string.c lib/errors.c \
              lib/captypes.c lib/heap.c lib/elf.c lib/bootimg.c lib/stats.c lib/args.c \
