@@ -207,7 +207,12 @@ class Parser:
         desc = ""
         if self.peek().kind == "string":
             desc = self.next().val
-        end = self.expect(";", "after the interface's name")
+        self.paired = False
+        if self.peek().kind == "ident" and self.peek().val == "paired":
+            self.next()
+            self.paired = True
+        end = self.expect(";", "after the interface's name (and its description, and "
+                               "'paired')")
         decls, prev_end = [], (end.line, end.col)
         while self.peek().kind != "eof":
             t = self.peek()
@@ -292,12 +297,15 @@ def clean_comment(s):
 class Msg:
     """One message number: a message, or an rpc's call or reply."""
 
-    def __init__(self, num, name, kind, fields, doc, rpc=None):
+    def __init__(self, num, name, kind, fields, doc, rpc=None, paired=False):
         self.num, self.name, self.kind, self.fields, self.doc, self.rpc = \
             num, name, kind, fields, doc, rpc
         self.words = [f for f in fields if f.type != "cap"]
         self.cap = next((f for f in fields if f.type == "cap"), None)
-        extra = 1 if kind != "message" else 0               # an rpc's id word
+        # An rpc's call and reply carry the call's id first, unless the
+        # interface is paired (its transport pairs a call with its reply).
+        self.has_id = kind != "message" and not paired
+        extra = 1 if self.has_id else 0
         self.min_words = extra + sum(f.words()[0] for f in fields)
         self.max_words = extra + sum(f.words()[1] for f in fields)
 
@@ -363,7 +371,8 @@ def analyse(p, path):
                             f"{mname} carries more than {CAPS_MAX} capability "
                             f"(one per message: LMP moves one per message, and it rides "
                             f"with the first fragment)")
-            m = Msg(len(msgs), mname, kind, fields, d.doc, d.name if kind != "message" else None)
+            m = Msg(len(msgs), mname, kind, fields, d.doc, d.name if kind != "message" else None,
+                    p.paired)
             if m.max_words > MSG_WORDS_MAX:
                 raise p.err(d.tok, f"{mname} can be {m.max_words} words long; at most "
                                    f"{MSG_WORDS_MAX} fit a message")
@@ -517,6 +526,9 @@ def gen_header(name, desc, doc, decls, msgs, src):
          f" * interface {name}" + (f": {desc}" if desc else "") + "\n"]
     if doc:
         o.append(" *\n" + "".join(f" * {ln}".rstrip() + "\n" for ln in doc.splitlines()))
+    if any(m.kind != "message" and not m.has_id for m in msgs):
+        o.append(" *\n * Paired: its transport pairs each call with its reply, so an rpc's call\n"
+                 " * and reply carry no id word.\n")
     o.append(" *\n * Message numbers and lengths on the wire (lib/idl.h has the fragment\n"
              " * header; docs/interfaces.md the encoding):\n *\n")
     for m in msgs:
@@ -641,8 +653,9 @@ def gen_rpc(N, up, d, call, reply, o):
                           ["struct idl_binding *binding"] + send_params(call.fields)
                           + out_params(reply.fields)) + "\n{\n")
     o.append(f"\tstruct idl_enc idl_e;\n\tstruct if_{N}_msg idl_m;\n\terr_t idl_err;\n\n")
-    o.append("\tidl_enc_begin(&idl_e, binding);\n"
-             "\tidl_enc_word(&idl_e, idl_next_call_id(binding));\t/* the reply echoes it */\n")
+    o.append("\tidl_enc_begin(&idl_e, binding);\n")
+    if call.has_id:
+        o.append("\tidl_enc_word(&idl_e, idl_next_call_id(binding));\t/* the reply echoes it */\n")
     o += [x + "\n" for x in encode_lines(call.fields)]
     o.append(f"\tidl_err = idl_enc_send(&idl_e, IF_{up}_{call.name.upper()}, {cap_arg(call)});\n"
              "\tif (idl_err)\n\t\treturn idl_err;\n"
@@ -658,8 +671,9 @@ def gen_rpc(N, up, d, call, reply, o):
     o.append("\treturn OK;\n}\n")
     o.append("\n" + proto(f"err_t if_{N}_{d.name}_reply(",
                           ["struct idl_binding *binding"] + send_params(reply.fields)) + "\n{\n")
-    o.append("\tstruct idl_enc idl_e;\n\n\tidl_enc_begin(&idl_e, binding);\n"
-             "\tidl_enc_word(&idl_e, binding->reply_id);\t/* the call's id, echoed */\n")
+    o.append("\tstruct idl_enc idl_e;\n\n\tidl_enc_begin(&idl_e, binding);\n")
+    if reply.has_id:
+        o.append("\tidl_enc_word(&idl_e, binding->reply_id);\t/* the call's id, echoed */\n")
     o += [x + "\n" for x in encode_lines(reply.fields)]
     o.append(f"\treturn idl_enc_send(&idl_e, IF_{up}_{reply.name.upper()}, "
              f"{cap_arg(reply)});\n}}\n")
@@ -669,11 +683,11 @@ def gen_decoder(N, m, o):
     o.append(f"\n/* {m.sig()}: {wire_words(m)}" + (" and a capability" if m.cap else "") + " */\n")
     o.append(f"static void decode_{m.name}(struct idl_dec *d, const struct idl_rmsg *r, "
              f"struct if_{N}_msg *m)\n{{\n")
-    if m.kind != "message":
+    if m.has_id:
         o.append("\tm->idl_id = idl_dec_word(d);\n")
-    if m.kind == "message" and not m.words:
+    if not m.has_id and not m.words:
         o.append("\t(void)d;\n")
-    if m.kind == "message" and not m.fields:
+    if not m.has_id and not m.fields:
         o.append("\t(void)m;\n")
     if not m.cap:
         o.append("\t(void)r;\n")
@@ -783,6 +797,7 @@ def gen_source(name, decls, msgs, src):
              f"\t\tif (if_{N}_dispatch(binding, &m, h))\n\t\t\tbinding->refused++;\n"
              "\t}\n\treturn OK;\n}\n")
 
+    paired = any(not m.has_id for m in msgs if m.kind != "message")
     if has_rpc:
         o.append("\n" + c_comment(
             "Waits for reply `num` to the call just sent, the wait hook running between "
@@ -798,7 +813,9 @@ def gen_source(name, decls, msgs, src):
                  "\t\tif (err == ERR_BAD_MESSAGE)\n\t\t\tcontinue;\n"
                  "\t\tif (err)\n\t\t\tbreak;\n"
                  "\t\tif (decode(binding, &r, m))\n\t\t\tcontinue;\n"
-                 "\t\tif (m->num == num && m->idl_id == binding->call_id)\n\t\t\tbreak;\n"
+                 + ("\t\tif (m->num == num)\t/* paired: the transport's reply */\n\t\t\tbreak;\n"
+                    if paired else
+                    "\t\tif (m->num == num && m->idl_id == binding->call_id)\n\t\t\tbreak;\n") +
                  "\t\tif (binding->iface->msgs[m->num].kind != IDL_REPLY && h) {\n"
                  f"\t\t\tif (if_{N}_dispatch(binding, m, h))\n\t\t\t\tbinding->refused++;\n"
                  "\t\t\tcontinue;\n\t\t}\n"

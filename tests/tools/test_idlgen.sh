@@ -94,7 +94,14 @@ message strs(string a[1], string b, bytes c[1], bytes d[65000]);	/* trailing */
 rpc big(in bytes x[20000], in cap c, out bytes y[20000], out cap d, out string s[3]);
 message last();
 EOF
-for name in tiny wide; do
+cat >"$TMP/corner/pair.if" <<'EOF'
+/* A paired interface: its transport pairs each call with its reply. */
+interface pair "no id words" paired;
+rpc add(in uint64 a, in uint64 b, out uint64 sum);
+rpc none();
+message note(uint64 x);
+EOF
+for name in tiny wide pair; do
 	r=ok
 	if $GEN -o "$TMP/corner" "$TMP/corner/$name.if" 2>"$TMP/err"; then
 		r=$(compiles "$TMP/corner" "$name")
@@ -110,6 +117,21 @@ grep -q 'Carries a capability and' "$TMP/corner/if_wide.h" &&
 	grep -q 'Documented interface' "$TMP/corner/if_wide.h" || r="doc comments not carried over"
 grep -q 'uint64_t tx\[1\];' "$TMP/corner/if_tiny.h" || r="tiny's buffers are not one word"
 check doc_comments_carried "$r"
+
+# A paired interface's rpcs carry no id word: add's call is its two
+# arguments, its reply the sum, and none's call and reply are empty; the
+# call waits for the reply by number alone. An unpaired one's carry it.
+r=ok
+grep -qF 'add_call(uint64 a, uint64 b): 2 words' "$TMP/corner/if_pair.h" &&
+	grep -qF 'add_reply(uint64 sum): 1 word' "$TMP/corner/if_pair.h" &&
+	grep -qF 'none_call(): 0 words' "$TMP/corner/if_pair.h" &&
+	grep -qF ' * Paired: ' "$TMP/corner/if_pair.h" || r="if_pair.h counts an id word"
+grep -q 'idl_next_call_id\|reply_id;\|idl_id = idl_dec_word' "$TMP/corner/if_pair.c" &&
+	r="if_pair.c encodes or decodes an id"
+grep -qF 'if (m->num == num)' "$TMP/corner/if_pair.c" || r="if_pair.c waits for an id"
+grep -qF 'ping_call(): 1 word' "$TMP/corner/if_tiny.h" &&
+	grep -qF 'idl_next_call_id' "$TMP/corner/if_tiny.c" || r="an unpaired rpc lost its id"
+check paired_rpcs_carry_no_id "$r"
 
 # --- bad input ---
 # expect_error NAME PATTERN TEXT: a file NAME.if holding TEXT must fail
@@ -132,6 +154,9 @@ expect_error() {
 	fi
 }
 
+expect_error paired_misspelt "1:41: error: expected ';' after the interface's name \(and its description, and 'paired'\)" \
+'interface paired_misspelt "description" pared;
+message m(uint64 x);'
 expect_error unknown_type "2:11: error: unknown type 'uint128' \(known: uint8, " \
 'interface unknown_type;
 message m(uint128 x);'

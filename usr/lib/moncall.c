@@ -91,18 +91,6 @@ err_t ns_lookup(const char *name, struct ns_entry *out)
 
 	if (!name_ok(name))
 		return ERR_INVALID_ARG;
-	if (strlen(name) <= NS_WORDS_NAME_MAX) {
-		/* The hot path, answered from this core's replica and polled in
-		 * loops: packed, it is one LMP call; the rpc would be three (its
-		 * call and its reply are two fragments each). */
-		uint64_t w[4] = { MON_NS_LOOKUP }, r[4];
-		memcpy(&w[1], name, strlen(name));
-		if (!(err = mon_call_raw(w, r))) {
-			out->core = (unsigned)r[1];
-			out->value = r[2];
-		}
-		return err;
-	}
 	err = if_moncall_ns_lookup_call(mcall_open(&c), name, &status, &core, &value);
 	if (!(err = mcall_done(&c, err, status))) {
 		out->core = core;
@@ -122,29 +110,37 @@ err_t ns_remove(const char *name)
 	return mcall_done(&c, err, status);
 }
 
-/* Packed, one call: the reply holds the bytes (an rpc's reply of several
- * fragments would wait for PULLs that another process could send). w1:
- * how many bytes the caller takes, so the monitor reads no more. */
+/* The console_read rpc, at most 8 bytes a call: its reply is one
+ * fragment, the answer to the call itself, so no other process can pull
+ * the bytes; a busy console's owner is a second rpc's. */
 err_t mon_console_read(char *buf, size_t size, size_t *n, struct mon_reader *owner)
 {
-	const uint64_t w[4] = { MON_CONSOLE_READ, size < 16 ? size : 16 };
-	uint64_t r[4];
-	err_t cap_err, err;
+	struct mcall c;
+	const uint8_t *data = NULL;
+	size_t len = 0;
+	err_t status = OK, err;
 
 	*n = 0;
 	if (size == 0)
 		return ERR_INVALID_ARG;
-	err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+	err = if_moncall_console_read_call(mcall_open(&c), (uint8_t)(size < 8 ? size : 8), CPTR_VROOT,
+					   &status, &data, &len);
+	err = mcall_done(&c, err, status);
 	if (err == ERR_CONSOLE_BUSY && owner) {
-		owner->core = (unsigned)r[1];
-		owner->pid = (unsigned)r[2];
+		struct mcall o;
+		uint32_t core = 0, pid = 0;
+		err_t st = OK, e = if_moncall_console_owner_call(mcall_open(&o), &st, &core, &pid);
+
+		*owner = (struct mon_reader){ 0 };
+		if (!mcall_done(&o, e, st))	/* (it may have ended meanwhile) */
+			*owner = (struct mon_reader){ .core = core, .pid = pid };
 	}
 	if (err)
 		return err;
-	if (r[1] > 2 * sizeof(r[0]) || r[1] > size)
-		return ERR_BAD_MESSAGE;
-	memcpy(buf, &r[2], r[1]);
-	*n = r[1];
+	if (len > size)
+		return ERR_BAD_MESSAGE;		/* more than we asked for: no monitor's */
+	memcpy(buf, data, len);
+	*n = len;
 	return OK;
 }
 

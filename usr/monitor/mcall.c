@@ -236,6 +236,27 @@ static err_t on_trace_print(struct idl_binding *b, uint32_t core)
 	return if_moncall_trace_print_reply(b, err, r[1]);
 }
 
+/* The console's input (console.c): the PML4 the call brought, at
+ * T_MONCAP, names the reader. */
+static err_t on_console_read(struct idl_binding *b, uint8_t max, capaddr_t vroot)
+{
+	uint64_t r[LMP_WORDS] = { 0 };
+	err_t err = max == 0 || max > sizeof(r[0]) ? ERR_INVALID_ARG :
+		    moncall_console_read(vroot != IDL_CAP_NONE ? T_MONCAP : 0, max, r);
+
+	/* console_read_for reads no more than max */
+	return if_moncall_console_read_reply(b, err, &r[2], err ? 0 : r[1]);
+}
+
+static err_t on_console_owner(struct idl_binding *b)
+{
+	uint64_t r[LMP_WORDS];
+	err_t err = ask(b, MON_CONSOLE_OWNER, 0, 0, 0, r);
+
+	return if_moncall_console_owner_reply(b, err, err ? 0 : (uint32_t)r[1],
+					      err ? 0 : (uint32_t)r[2]);
+}
+
 /* The caller's PML4 names it (procwait.c); none: ERR_CAP_EMPTY. */
 static err_t on_beat(struct idl_binding *b, capaddr_t vroot)
 {
@@ -419,6 +440,7 @@ static const struct if_moncall_handlers handlers = {
 	.cap_get_call = on_cap_get, .unbind_call = on_unbind, .export_call = on_export,
 	.bind_call = on_bind, .accept_call = on_accept, .bind_cap_call = on_bind_cap,
 	.spawn_call = on_spawn, .cap_revoke_call = on_cap_revoke,
+	.console_read_call = on_console_read, .console_owner_call = on_console_owner,
 };
 
 /* ---- Conversations ---- */

@@ -282,7 +282,7 @@ static bool named_core_op(unsigned op)
 {
 	return op == MON_KILL || op == MON_PS || op == MON_MEM ||
 	       op == MON_CONSOLE_READ || op == MON_POWEROFF || op == MON_TRACE || op == MON_WAIT ||
-	       op == MON_STOP;
+	       op == MON_STOP || op == MON_CONSOLE_OWNER;
 }
 
 /* A request for this core, from a process of core `from` (this one, or
@@ -294,6 +294,14 @@ static err_t serve_here(unsigned from, const uint64_t *w, uint64_t *r)
 	switch (MON_OP(w[0])) {
 	case MON_CONSOLE_READ:		/* (PML4 base, pid, max): who reads (serve) */
 		return console_read_for(from, (unsigned)w[2], w[1], (unsigned)w[3], r);
+	case MON_CONSOLE_OWNER: {	/* core 0 keeps it (serve) */
+		unsigned c, p;
+		if (!console_owner(&c, &p))
+			return ERR_NOT_FOUND;
+		r[1] = c;
+		r[2] = p;
+		return OK;
+	}
 	case MON_WAIT:
 		return procwait_wait(w[1], w[2], r);
 	case MON_STOP:
@@ -422,7 +430,7 @@ static err_t spawn_words(const uint64_t w[4], bool admin, capaddr_t gift, uint64
 static err_t serve(const uint64_t *w, bool admin, bool has_cap, uint64_t *r, capaddr_t *give)
 {
 	unsigned op = MON_OP(w[0]);
-	unsigned core = op == MON_POWEROFF ? 0 : MON_CORE(w[0]);
+	unsigned core = op == MON_POWEROFF || op == MON_CONSOLE_OWNER ? 0 : MON_CORE(w[0]);
 	const uint64_t q[4] = { op | (uint64_t)core << 8, w[1], w[2], w[3] };
 
 	if (op == MON_SPAWN)

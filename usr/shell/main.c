@@ -5,7 +5,7 @@
  * monitors (flotilla/monitor.h) or invocations of its own capabilities.
  *
  * Input: core 0's monitor owns the UART and keeps what is typed. The
- * shell asks it for bytes (mon_console_read, at most 16 per call, never
+ * shell asks it for bytes (mon_console_read, at most 8 per call, never
  * waiting) and, when there are none, sleeps CONSOLE_POLL_NS (20 ms)
  * before asking again. Polling keeps the monitor simple (it never has to
  * remember a waiting reader or wake one) and costs one short LMP call

@@ -27,12 +27,14 @@ static bool refused(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, err_t wh
 	return refused_cap(w0, w1, w2, w3, 0, why);
 }
 
-/* A first fragment of wait_call (4 words) with 3 of them: *ticket is the
- * conversation the monitor's ACK names. */
+/* A call of two fragments: ns_lookup_call of a name of 20 characters
+ * (its length, then 3 words). The first fragment holds 3 of its 4 words:
+ * *ticket is the conversation the monitor's ACK names. */
+#define NAME20_W	0x6161616161616161ull		/* "aaaaaaaa" */
 static bool begin_wait(uint32_t *ticket)
 {
-	const uint64_t w[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_WAIT_CALL, 4, false), 3, 0),
-				1, 0, 0 };
+	const uint64_t w[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_NS_LOOKUP_CALL, 4, false), 3,
+					    0), 20, NAME20_W, NAME20_W };
 	uint64_t r[4] = { 0 };
 
 	mon_call_raw(w, r);
@@ -40,15 +42,17 @@ static bool begin_wait(uint32_t *ticket)
 	return (uint32_t)r[0] == MCALL_ACK && *ticket != 0;
 }
 
-/* Its second fragment, the serial (index `index`). */
+/* Its second fragment (index `index`): one word, the name's last 4
+ * characters and its NUL, padded (the word after it). */
+#define NAME20_LAST	0x61616161ull
 static uint64_t wait_next(uint32_t ticket, unsigned index)
 {
-	return mcall_word0(idl_hdr_next(IF_MONCALL_WAIT_CALL, index), 1, ticket);
+	return mcall_word0(idl_hdr_next(IF_MONCALL_NS_LOOKUP_CALL, index), 1, ticket);
 }
 
 int malformed_mcalls(void)
 {
-	const uint32_t cores = idl_hdr_first(IF_MONCALL_CORES_CALL, 1, false);
+	const uint32_t cores = idl_hdr_first(IF_MONCALL_CORES_CALL, 0, false);	/* no words */
 	uint32_t t, first = 0, last = 0;
 	unsigned n;
 
@@ -60,30 +64,30 @@ int malformed_mcalls(void)
 		     ERR_BAD_MESSAGE) ||
 	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_CALL, 2, false), 2, 0), 1, 2, 0,
 		     ERR_BAD_MESSAGE) ||
-	    !refused(mcall_word0(cores, 1, 12345), 1, 0, 0, ERR_BAD_MESSAGE))
+	    !refused(mcall_word0(cores, 0, 12345), 0, 0, 0, ERR_BAD_MESSAGE))
 		return FAILED(1);
 	/* A field out of range: ping's core is a uint32; a name of 8 bytes
 	 * without room for its NUL. */
-	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_PING_CALL, 2, false), 2, 0), 1,
-		     1ull << 40, 0, ERR_BAD_MESSAGE) ||
-	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_NS_LOOKUP_CALL, 3, false), 3, 0), 1, 8,
-		     0x6867666564636261ull, ERR_BAD_MESSAGE))
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_PING_CALL, 1, false), 1, 0), 1ull << 40,
+		     0, 0, ERR_BAD_MESSAGE) ||
+	    !refused(mcall_word0(idl_hdr_first(IF_MONCALL_NS_LOOKUP_CALL, 2, false), 2, 0), 8,
+		     0x6867666564636261ull, 0, ERR_BAD_MESSAGE))
 		return FAILED(2);
 	/* A later fragment, or a pull, naming no conversation or one never given. */
-	if (!refused(wait_next(0, 1), 7, 0, 0, ERR_NOT_FOUND) ||
-	    !refused(wait_next(0x654321, 1), 7, 0, 0, ERR_NOT_FOUND) ||
+	if (!refused(wait_next(0, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND) ||
+	    !refused(wait_next(0x654321, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND) ||
 	    !refused(mcall_word0(MCALL_PULL, 0, 0x654321), 0, 0, 0, ERR_NOT_FOUND))
 		return FAILED(3);
 	/* A fragment out of order ends its conversation; so does a pull
 	 * before the call is whole. */
-	if (!begin_wait(&t) || !refused(wait_next(t, 2), 7, 0, 0, ERR_BAD_MESSAGE) ||
-	    !refused(wait_next(t, 1), 7, 0, 0, ERR_NOT_FOUND))
+	if (!begin_wait(&t) || !refused(wait_next(t, 2), NAME20_LAST, 0, 0, ERR_BAD_MESSAGE) ||
+	    !refused(wait_next(t, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND))
 		return FAILED(4);
 	if (!begin_wait(&t) || !refused(mcall_word0(MCALL_PULL, 0, t), 0, 0, 0, ERR_NOT_FOUND) ||
-	    !refused(wait_next(t, 1), 7, 0, 0, ERR_NOT_FOUND))
+	    !refused(wait_next(t, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND))
 		return FAILED(5);
 	/* A reply sent as a call: no handler takes it. */
-	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_REPLY, 2, false), 2, 0), 1, 2, 0,
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_REPLY, 1, false), 1, 0), 2, 0, 0,
 		     ERR_UNSUPPORTED))
 		return FAILED(6);
 	/* Conversations left open: twice as many as the monitor holds. The
@@ -94,9 +98,9 @@ int malformed_mcalls(void)
 		first = i ? first : t;
 		last = t;
 	}
-	if (!refused(wait_next(first, 1), 7, 0, 0, ERR_NOT_FOUND))
+	if (!refused(wait_next(first, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND))
 		return FAILED(8);
-	const uint64_t w[4] = { wait_next(last, 1), 7 };
+	const uint64_t w[4] = { wait_next(last, 1), NAME20_LAST };
 	uint64_t r[4] = { 0 };
 	mon_call_raw(w, r);
 	if (!idl_hdr_is_frag((uint32_t)r[0]) || mcall_ticket(r[0]) != last)
@@ -106,11 +110,12 @@ int malformed_mcalls(void)
 		return FAILED(10);
 	/* Capabilities: one with a first fragment whose header does not
 	 * announce it; one announced for a message that takes none; one with
-	 * a later fragment. Each refused. */
-	if (!refused_cap(mcall_word0(cores, 1, 0), 1, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE) ||
-	    !refused_cap(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_CALL, 1, true), 1, 0), 1, 0, 0,
+	 * a later fragment of a message that takes none. Each refused. */
+	if (!refused_cap(mcall_word0(cores, 0, 0), 0, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE) ||
+	    !refused_cap(mcall_word0(idl_hdr_first(IF_MONCALL_CORES_CALL, 0, true), 0, 0), 0, 0, 0,
 			 CPTR_VROOT, ERR_BAD_MESSAGE) ||
-	    !begin_wait(&t) || !refused_cap(wait_next(t, 1), 7, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
+	    !begin_wait(&t) ||
+	    !refused_cap(wait_next(t, 1), NAME20_LAST, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
 		return FAILED(11);
 	/* The beat rpc without the capability that names the caller: its
 	 * status says so (a well-formed call, answered). */
@@ -122,31 +127,32 @@ int malformed_mcalls(void)
 	if (if_moncall_beat_call(&ib.b, IDL_CAP_NONE, &status, &stop) || status != ERR_CAP_EMPTY)
 		return FAILED(12);
 	/* A capability with the first of several fragments (span's call is
-	 * 5 words: 3 + 2): it must come with the last, whose answer is the
+	 * 4 words: 3 + 1): it must come with the last, whose answer is the
 	 * reply (mcall.c says why). So must one the first did not announce. */
-	const uint32_t span1 = idl_hdr_first(IF_MONCALL_SPAN_CALL, 5, true);
-	if (!refused_cap(mcall_word0(span1, 3, 0), 1, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
+	const uint32_t span1 = idl_hdr_first(IF_MONCALL_SPAN_CALL, 4, true);
+	if (!refused_cap(mcall_word0(span1, 3, 0), 0, 0x400000, 0x500000, CPTR_VROOT,
+			 ERR_BAD_MESSAGE))
 		return FAILED(13);
-	const uint64_t s1[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_SPAN_CALL, 5, false), 3, 0),
-				 1, 0, 0 };
+	const uint64_t s1[4] = { mcall_word0(idl_hdr_first(IF_MONCALL_SPAN_CALL, 4, false), 3, 0),
+				 0, 0x400000, 0x500000 };
 	uint64_t a[4] = { 0 };
 	mon_call_raw(s1, a);
 	if ((uint32_t)a[0] != MCALL_ACK ||
-	    !refused_cap(mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 2, mcall_ticket(a[0])),
+	    !refused_cap(mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 1, mcall_ticket(a[0])),
 			 0, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
 		return FAILED(14);
 	/* Announced, and the last fragment came without it: span's status
-	 * says so (its reply: id, status, span). */
-	const uint64_t p1[4] = { mcall_word0(span1, 3, 0), 5, 1, 0x400000 };
+	 * says so (its reply, one fragment: status, span). */
+	const uint64_t p1[4] = { mcall_word0(span1, 3, 0), 0, 0x400000, 0x500000 };
 	mon_call_raw(p1, a);
-	const uint64_t p2[4] = { mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 2,
-					     mcall_ticket(a[0])), 0x500000, 0 };
+	const uint64_t p2[4] = { mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 1,
+					     mcall_ticket(a[0])), 0 };
 	mon_call_raw(p2, a);
-	if (!idl_hdr_is_frag((uint32_t)a[0]) || a[1] != 5 || a[2] != (uint64_t)ERR_CAP_EMPTY)
+	if (!idl_hdr_is_frag((uint32_t)a[0]) || a[1] != (uint64_t)ERR_CAP_EMPTY)
 		return FAILED(15);
 	/* A channel end's call on CPTR_MONITOR (only an end's endpoint may
-	 * make it: bindtest's uprog tries the other way round). */
-	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_UNBIND_CALL, 1, false), 1, 0), 9, 0, 0,
+	 * make it: idlchan's uprog tries the other way round). */
+	if (!refused(mcall_word0(idl_hdr_first(IF_MONCALL_UNBIND_CALL, 0, false), 0, 0), 0, 0, 0,
 		     ERR_CAP_RIGHTS))
 		return FAILED(16);
 	return 0;

@@ -112,6 +112,9 @@ enum mon_op {
 				 * own given by hand (retype it yourself: the
 				 * library's copy of it is refused first,
 				 * ERR_CAP_NOT_COPYABLE) */
+	MON_CONSOLE_OWNER,	/* () -> w1 = core, w2 = pid of the process that
+				 * owns the console's input (core 0 keeps it);
+				 * ERR_NOT_FOUND when none does */
 };
 
 /* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
@@ -173,8 +176,8 @@ err_t ns_lookup(const char *name, struct ns_entry *out);
 err_t ns_remove(const char *name);
 
 /* The console (core 0's monitor drives the UART; docs/console.md). Copies
- * at most `size` bytes typed at the console into buf and their number into
- * *n, 0 if none is waiting: it never waits, so a reader polls (the shell
+ * at most `size` bytes typed at the console (8 at most a call) into buf
+ * and their number into *n, 0 if none is waiting: it never waits, so a reader polls (the shell
  * looks every CONSOLE_POLL_NS). The input has one reader at a time: the
  * first process that reads owns it until it ends. Any other gets
  * ERR_CONSOLE_BUSY, and the owner's core and pid in *owner (if not NULL).
