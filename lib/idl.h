@@ -12,7 +12,8 @@
  * one capability. The generated encoder marshals the arguments into the
  * binding's send buffer; idl_send cuts the words into *fragments* that fit
  * the transport (URPC: 7 words a slot, LMP: 3 words beside the header
- * word) and sends them in order, the capability riding with the first.
+ * word) and sends them in order, the capability riding with the first
+ * (with the last on a transport that says cap_last, below).
  * Every fragment has a 32-bit header:
  *
  *	31    28 27 26 25 24 23          16 15                     0
@@ -151,7 +152,8 @@ struct idl_transport {
 /* What the generated code tells the runtime about each message. */
 enum idl_kind {
 	IDL_MESSAGE,				/* one-way */
-	IDL_CALL,				/* an rpc's call: words[0] is the call's id */
+	IDL_CALL,				/* an rpc's call: words[0] is the call's id
+						 * (none in a paired interface) */
 	IDL_REPLY,				/* an rpc's reply: words[0] echoes the id */
 };
 
@@ -236,7 +238,9 @@ err_t idl_binding_init(struct idl_binding *b, const struct idl_iface *iface,
  * the next message begins. ERR_UNSUPPORTED: the transport cannot carry the
  * capability (URPC without a capability mover); nothing was sent. The
  * mover's own refusal of the capability (not a Frame, say) is returned
- * the same way: it comes with the first fragment, so nothing was sent.
+ * the same way: it comes with the first fragment, so nothing was sent;
+ * on a cap_last transport it comes with the last, when the fragments
+ * before it have gone (the message is cut short, b->cut).
  * ERR_INVALID_ARG: num or nwords do not fit the interface.
  */
 err_t idl_send(struct idl_binding *b, unsigned num, unsigned nwords, capaddr_t cap, bool give);

@@ -32,7 +32,7 @@ TYPES = list(SCALARS) + ["string", "bytes", "cap"]
 STRING_DEFAULT_BOUND = 256      # bytes, without the NUL
 MSG_WORDS_MAX = 0xFFFF          # lib/idl.h: IDL_MSG_WORDS_MAX
 MSGS_MAX = 256                  # lib/idl.h: IDL_MSGS_MAX
-CAPS_MAX = 1                    # per message: rides with the first fragment
+CAPS_MAX = 1                    # per message: rides with one fragment (lib/idl.h)
 
 C_KEYWORDS = set("""auto break case char const continue default do double else enum extern
 float for goto if inline int long register restrict return short signed sizeof static struct
@@ -370,7 +370,7 @@ def analyse(p, path):
                 raise p.err(caps[CAPS_MAX].tok,
                             f"{mname} carries more than {CAPS_MAX} capability "
                             f"(one per message: LMP moves one per message, and it rides "
-                            f"with the first fragment)")
+                            f"with one fragment)")
             m = Msg(len(msgs), mname, kind, fields, d.doc, d.name if kind != "message" else None,
                     p.paired)
             if m.max_words > MSG_WORDS_MAX:
@@ -578,8 +578,9 @@ def gen_header(name, desc, doc, decls, msgs, src):
         "Sending. Each function marshals its message and sends all of it (idl_send in "
         "lib/idl.h): OK; or an error, with nothing sent, when the first fragment could "
         "not go (ERR_WOULD_BLOCK, the wait hook's error, ERR_UNSUPPORTED for a "
-        "capability the transport cannot move) or an argument is bad (ERR_INVALID_ARG: "
-        "a string or byte array over its bound, or NULL)."))
+        "capability the transport cannot move; on a cap_last transport a capability "
+        "refused goes with the last fragment, idl_send says what then) or an argument "
+        "is bad (ERR_INVALID_ARG: a string or byte array over its bound, or NULL)."))
     for d in decls:
         o.append("\n")
         if d.kind == "message":

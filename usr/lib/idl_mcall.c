@@ -9,6 +9,15 @@
 #include <flotilla/caps.h>
 #include <flotilla/idl_mcall.h>
 
+/* Deletes a capability that came where none was wanted, unless it is the
+ * caller's own lent one come back (mc->lent), which stays in its slot.
+ * Only a slot of the task CNode can be named for deleting. */
+static void unwanted(const struct idl_mcall *mc, capaddr_t cap)
+{
+	if (cap != IDL_CAP_NONE && cap != mc->lent && CADDR_L1(cap) == TASK_CN)
+		cnode_delete(CPTR_TASKCN, CADDR_L2(cap));
+}
+
 /* The reply's fragment in mc->in: its capability, which came with the
  * reply's first fragment (first: this is it; cap: one came), goes to the
  * runtime with the fragment that makes the reply whole. True when the
@@ -58,9 +67,9 @@ static err_t answer(struct idl_mcall *mc, const struct lmp_msg *m, bool pull, bo
 	} else
 		mc->refused = ERR_BAD_MESSAGE;	/* not what a monitor says */
 	if (cap)			/* with anything else: not ours to keep */
-		cnode_delete(CPTR_TASKCN, CADDR_L2(mc->slot));
+		unwanted(mc, mc->slot);
 	if (mc->refused && mc->due_cap != IDL_CAP_NONE) {
-		cnode_delete(CPTR_TASKCN, CADDR_L2(mc->due_cap));	/* the reply is lost */
+		unwanted(mc, mc->due_cap);	/* the reply is lost */
 		mc->due_cap = IDL_CAP_NONE;
 	}
 	return mc->refused ? ERR_NO_REPLY : OK;
@@ -92,6 +101,7 @@ static err_t mc_send(void *tp, const struct idl_frag *f)
 		 * moved, and the reply may give it back into the slot it left. */
 		if (!mc->slot)
 			mc->slot = f->cap;
+		mc->lent = mc->slot == f->cap ? f->cap : IDL_CAP_NONE;
 		flags |= LMP_GIVE | (last ? LMP_RECV_CAP : 0);
 		err = lmp_call(mc->ep, flags, f->cap, last ? mc->slot : 0, w, &m);
 	}
@@ -122,11 +132,10 @@ static err_t mc_recv(void *tp, struct idl_frag *f, bool block)
 }
 
 /* A reply's capability the runtime refused (a reply that did not say it
- * brings one). */
+ * brings one); the caller's own lent one stays. */
 static void mc_drop_cap(void *tp, capaddr_t cap)
 {
-	(void)tp;
-	cnode_delete(CPTR_TASKCN, CADDR_L2(cap));
+	unwanted(tp, cap);
 }
 
 const struct idl_transport idl_mcall_transport = {

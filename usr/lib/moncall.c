@@ -343,7 +343,8 @@ static err_t take_end(struct mcall *c, err_t err, capaddr_t got, capaddr_t ep, c
 	*out = (struct mon_binding){ .id = end[0], .side = side, .nslots = end[1],
 				     .peer_core = end[2] };
 	if ((err = bind_cap(end[0], 0, ep, bell))) {
-		cnode_delete(CPTR_TASKCN, CADDR_L2(got));
+		if (CADDR_L1(got) == TASK_CN)	/* (elsewhere the caller's to delete) */
+			cnode_delete(CPTR_TASKCN, CADDR_L2(got));
 		return err;
 	}
 	return OK;

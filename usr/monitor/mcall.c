@@ -89,11 +89,14 @@ static err_t srv_recv(void *tp, struct idl_frag *f, bool block)
 	return OK;
 }
 
-/* A capability the runtime did not take (a refused message): T_MONCAP. */
+/* A capability the runtime did not take (a refused message): T_MONCAP,
+ * which the monitor's next receive empties. Left there until then, so
+ * that RAM of the caller's own, which was moved, goes back with the
+ * refusal (moncall_handle). */
 static void srv_drop_cap(void *tp, capaddr_t cap)
 {
 	(void)tp;
-	cnode_delete(CPTR_TASKCN, CADDR_L2(cap));
+	(void)cap;
 }
 
 static const struct idl_transport srv_transport = {

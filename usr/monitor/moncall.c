@@ -225,10 +225,10 @@ static err_t ps_here(uint64_t index, uint64_t *r)
 	char name[MON_PROG_NAME_MAX + 1];
 	unsigned pid, state;
 	err_t err = ps_at(index, &pid, &state, name);
-	size_t len = strlen(name);
 
 	if (err)
 		return err;
+	size_t len = strlen(name);
 	if (len > 2 * sizeof(r[0]))
 		return ERR_TRUNCATED;
 	r[1] = pid | (uint64_t)state << 32;
@@ -556,18 +556,19 @@ void moncall_handle(const struct lmp_msg *m)
 	capaddr_t give = 0;
 	if (mcall_is_ours(m->w[0])) {		/* if/moncall.if (an end's calls too) */
 		mcall_handle(m, m->badge == ADMIN_BADGE, r, &give);
-		lmp_reply(give ? LMP_SEND_CAP | (gives_away(give) ? LMP_GIVE : 0) : 0, give, r);
-		return;
+	} else {
+		mesh_rings_only(true);
+		if (bind_is_ctl(m->badge))
+			r[0] = bind_ctl_request(m->badge, m->w, m->info & LMP_INFO_CAP, r, &give);
+		else
+			r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r,
+				     &give);
+		mesh_rings_only(false);
 	}
-	mesh_rings_only(true);
-	if (bind_is_ctl(m->badge))
-		r[0] = bind_ctl_request(m->badge, m->w, m->info & LMP_INFO_CAP, r, &give);
-	else
-		r[0] = serve(m->w, m->badge == ADMIN_BADGE, m->info & LMP_INFO_CAP, r, &give);
-	mesh_rings_only(false);
 	/* RAM of this core's own that came with the request was given (no
 	 * copy of it can be made); if the request did not take it, it goes
-	 * back, into the slot it came from (the library asks for that). */
+	 * back, into the slot it came from (the library asks for that: a
+	 * packed call's, or a lent one's, also with a refusal, mcall.c). */
 	if (!give && (m->info & LMP_INFO_CAP) && rcap_own_ram(T_MONCAP))
 		give = T_MONCAP;
 	/* What bind.c made for this reply alone is moved, not copied: a

@@ -7,12 +7,14 @@
  */
 #include <stdio.h>
 #include <flotilla/caps.h>
+#include <flotilla/idl_mcall.h>
 #include <flotilla/lmp.h>
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "failed.h"
+#include "if_moncall.h"
 #include "names.h"
 
 #define RAM		(UPROG_EP + 1)	/* the gift of a monitor's remote spawn */
@@ -145,6 +147,14 @@ int ram_give(void)
 	if (mon_spawn_opts("uprog", me, UPROG_HELLO, &o, &pid, &serial) != ERR_CAP_NOT_COPYABLE ||
 	    cap_identify(GIFT, &ci) || ci.type != CAP_RAM)
 		return FAILED(3);
+	/* Lent by hand with a spawn call the monitor refuses (a capability on
+	 * the first of its fragments): it comes back with the refusal. */
+	const uint64_t w[LMP_WORDS] = {
+		mcall_word0(idl_hdr_first(IF_MONCALL_SPAWN_CALL, 6, true), 3, 0), me, 0, 5 };
+	struct lmp_msg m;
+	if (lmp_call(CPTR_MONITOR, LMP_SEND_CAP | LMP_GIVE | LMP_RECV_CAP, GIFT, GIFT, w, &m) ||
+	    (uint32_t)m.w[0] != MCALL_REFUSED || cap_identify(GIFT, &ci) || ci.type != CAP_RAM)
+		return FAILED(15);
 	/* To no such core: refused, and it comes back into its slot. */
 	if (mon_spawn_opts("uprog", n, UPROG_HELLO, &o, &pid, &serial) != ERR_INVALID_ARG ||
 	    token != MON_NO_TOKEN || cap_identify(GIFT, &ci) || ci.type != CAP_RAM)

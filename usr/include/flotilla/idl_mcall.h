@@ -93,6 +93,9 @@ struct idl_mcall {
 	bool lend;				/* a call's capability that cannot be
 						 * copied is moved, and the reply may
 						 * give it back into its slot */
+	capaddr_t lent;				/* ... that slot, once it was moved: what
+						 * comes back there is the caller's own,
+						 * kept whatever else befalls the call */
 	uint32_t ticket;			/* 0: none yet */
 	uint32_t left;				/* words of the call still to send */
 	uint32_t reply_left;			/* words of the reply still to come */

@@ -117,7 +117,8 @@ enum mon_op {
 				 * ERR_NOT_FOUND when none does */
 };
 
-/* MON_SPAWN's flags, in w0 bits 24..31 (fwd carries them above the core):
+/* MON_SPAWN's flags, in w0 bits 24..31 (the spawn rpc's `flags`; intermon's
+ * fwd_spawn carries them):
  * the child's CPTR_MONITOR is the monitor's T_MONADMIN (only a caller
  * that holds that itself may ask); it gets 1 MiB of RAM instead of 256
  * KiB; it gets no RAM and no boot image (the monitors allocate on its
