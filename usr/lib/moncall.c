@@ -312,7 +312,7 @@ err_t mon_export(const char *name, capaddr_t ep, unsigned *service)
 	uint32_t s = 0;
 	err_t status = OK, err;
 
-	if (strlen(name) == 0 || strlen(name) > NS_WORDS_NAME_MAX)
+	if (!name_ok(name))
 		return ERR_INVALID_ARG;
 	err = if_moncall_export_call(mcall_open(&c), name, ep, &status, &s);
 	if (!(err = mcall_done(&c, err, status)))
@@ -371,7 +371,7 @@ err_t mon_bind(const char *name, capaddr_t ep, capaddr_t frame, capaddr_t bell,
 	capaddr_t got = IDL_CAP_NONE;
 	err_t status = OK, err;
 
-	if (strlen(name) == 0 || strlen(name) > NS_WORDS_NAME_MAX)
+	if (!name_ok(name))
 		return ERR_INVALID_ARG;
 	err = if_moncall_bind_call(mcall_open_on(&c, CPTR_MONITOR, frame), name, ep, &status,
 				   &end[0], &end[1], &end[2], &got);

@@ -164,9 +164,22 @@ static err_t bell_of(uint64_t ep, unsigned *bell)
 	return OK;
 }
 
-static bool same_name(const uint64_t a[2], const uint64_t b[2])
+/* A service's name: 1 to NS_NAME_MAX characters (the name service's). */
+static bool name_ok(const char *name)
 {
-	return a[0] == b[0] && a[1] == b[1];
+	size_t len = strnlen(name, NS_NAME_MAX + 1);
+
+	return len > 0 && len <= NS_NAME_MAX;
+}
+
+/* A packed request's name, w[1..2] (NUL-padded in its two words), as a
+ * string in buf; false if it is none. */
+static bool words_name(const uint64_t *w, char buf[2 * sizeof(uint64_t)])
+{
+	if (!names_well_formed(&w[1]))
+		return false;
+	memcpy(buf, &w[1], 2 * sizeof(uint64_t));	/* NUL-terminated, as well formed */
+	return true;
 }
 
 /* Is service s there, with its exporter alive? A dead one is removed,
@@ -177,7 +190,7 @@ static bool service_alive(unsigned s)
 		return false;
 	if (bind_alive(S_EP(s)))
 		return true;
-	names_remove((const char *)services[s].name);
+	names_remove(services[s].name);
 	services[s].used = false;
 	return false;
 }
@@ -197,14 +210,14 @@ static err_t new_binding(unsigned *b)
 
 /* ---- The server's core ---- */
 
-static err_t export(const uint64_t *w, bool has_cap, uint64_t *r)
+err_t bind_export(const char *name, bool has_cap, uint64_t *r)
 {
 	uint64_t ep;
 	unsigned s, bell;
 	err_t err;
 
-	if (!names_well_formed(&w[1]))
-		return ERR_BAD_MESSAGE;
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
 	/* Every dead exporter's name goes first: a supervised service,
@@ -218,12 +231,12 @@ static err_t export(const uint64_t *w, bool has_cap, uint64_t *r)
 	cnode_delete(T_BINDCN, S_EP(s));
 	if ((err = bell_of(ep, &bell)) || (err = cnode_copy(T_BINDCN, S_EP(s), T_MONCAP)))
 		return err;
-	if ((err = names_register((const char *)&w[1], EXPORT_VALUE(s)))) {
+	if ((err = names_register(name, EXPORT_VALUE(s)))) {
 		cnode_delete(T_BINDCN, S_EP(s));
 		return err;
 	}
 	services[s] = (struct service){ .used = true, .ep = ep, .bell = bell };
-	memcpy(services[s].name, &w[1], sizeof(services[s].name));
+	memcpy(services[s].name, name, strlen(name) + 1);	/* name_ok: it fits */
 	r[1] = s;
 	return OK;
 }
@@ -232,14 +245,14 @@ static err_t export(const uint64_t *w, bool has_cap, uint64_t *r)
  * is `frame` here (same core) or rcap r's import; the client's doorbell
  * is `from_bell` of `from`. Makes the server's end, rings the server,
  * and gives the doorbell the client rings in *bell. */
-static err_t server_end(unsigned from, const uint64_t name[2], uint64_t svc, capaddr_t frame,
+static err_t server_end(unsigned from, const char *name, uint64_t svc, capaddr_t frame,
 			const struct rcap *r, uint64_t from_bell, unsigned *bell)
 {
 	unsigned b;
 	err_t err;
 
 	if (svc >= SERVICES || !service_alive((unsigned)svc) ||
-	    !same_name(services[svc].name, name))
+	    strcmp(services[svc].name, name) != 0)
 		return ERR_NOT_FOUND;
 	if (from_bell >= NOTIFY_SLOTS)
 		return ERR_BAD_MESSAGE;
@@ -315,7 +328,7 @@ static err_t on_bind_r(struct idl_binding *b, uint64_t id, err_t status, uint32_
 	return OK;
 }
 
-static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
+err_t bind_connect(const char *name, bool has_cap, uint64_t *r, capaddr_t *give)
 {
 	uint64_t ep, value;
 	unsigned core, bell, peer_bell = 0, b;
@@ -324,11 +337,11 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 	bool sent = false;
 	err_t err;
 
-	if (!names_well_formed(&w[1]))
-		return ERR_BAD_MESSAGE;
+	if (!name_ok(name))
+		return ERR_INVALID_ARG;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
-	if ((err = names_lookup((const char *)&w[1], &core, &value)))
+	if ((err = names_lookup(name, &core, &value)))
 		return err;
 	if (!IS_EXPORT(value))
 		return ERR_NOT_EXPORTED;
@@ -344,11 +357,11 @@ static err_t bind(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 	    (err = cnode_copy(T_BINDCN, B_EP(b), T_MONCAP)))
 		goto fail;
 	if (core == me) {
-		err = server_end(me, &w[1], EXPORT_SVC(value), SLOT(B_FRAME(b)), NULL, bell,
+		err = server_end(me, name, EXPORT_SVC(value), SLOT(B_FRAME(b)), NULL, bell,
 				 &peer_bell);
 	} else if (!(err = rcap_copy(SLOT(B_FRAME(b)), core, &rc))) {
 		sent = true;
-		err = ask_bind(core, (const char *)&w[1], EXPORT_SVC(value), rc.id, bell, &peer_bell);
+		err = ask_bind(core, name, EXPORT_SVC(value), rc.id, bell, &peer_bell);
 	}
 	if (err || (err = kernel_notify_mint(CPTR_DOORBELL, core, peer_bell, T_BINDCN, B_BELL(b))))
 		goto fail;
@@ -407,11 +420,13 @@ static err_t second_cap(const uint64_t *w, bool has_cap, capaddr_t *give)
 
 err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give)
 {
+	char name[2 * sizeof(uint64_t)];
+
 	switch (MON_OP(w[0])) {
-	case MON_EXPORT:
-		return export(w, has_cap, r);
+	case MON_EXPORT:	/* packed: a name of at most 15 characters */
+		return words_name(w, name) ? bind_export(name, has_cap, r) : ERR_BAD_MESSAGE;
 	case MON_BIND:
-		return bind(w, has_cap, r, give);
+		return words_name(w, name) ? bind_connect(name, has_cap, r, give) : ERR_BAD_MESSAGE;
 	case MON_ACCEPT:
 		return accept(w, has_cap, r, give);
 	case MON_BIND_CAP:
@@ -564,12 +579,12 @@ static err_t on_bind(struct idl_binding *b, uint64_t id, const char *s, uint32_t
 {
 	unsigned from = mesh_peer(b), bell = 0;
 	struct rcap rc = { .owner = from, .id = frame };
-	uint64_t name[2] = { 0, 0 };
+	char name[NS_NAME_MAX + 1];
 	err_t err;
 
-	memcpy(name, s, strlen(s));
-	if (!names_well_formed(name) || client_bell < FIRST_BELL || client_bell >= NOTIFY_SLOTS)
+	if (!name_ok(s) || client_bell < FIRST_BELL || client_bell >= NOTIFY_SLOTS)
 		return ERR_BAD_MESSAGE;
+	memcpy(name, s, strlen(s) + 1);
 	if (!(err = setup()))
 		err = server_end(from, name, service, 0, &rc, client_bell, &bell);
 	return if_intermon_bind_r_send(mesh_to(from), id, err, bell);

@@ -36,7 +36,7 @@
 
 struct service {
 	bool used;
-	uint64_t name[2];
+	char name[NS_NAME_MAX + 1];
 	uint64_t ep;		/* the exporter's endpoint (its object's address) */
 	unsigned bell;
 };

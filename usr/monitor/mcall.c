@@ -310,22 +310,12 @@ static err_t on_ram_retype(struct idl_binding *b, uint64_t offset, uint64_t byte
 	return if_moncall_ram_retype_reply(b, err, err ? IDL_CAP_NONE : give);
 }
 
-/* Channels (bind.c): each brings the caller's endpoint; a name travels
- * as the packed form's two words, NUL-padded (the .if bounds it to 15). */
-static void name_words(const char *name, uint64_t a[3])
-{
-	a[0] = a[1] = 0;
-	memcpy(a, name, strnlen(name, 2 * sizeof(a[0]) - 1));
-}
-
+/* Channels (bind.c): each brings the caller's endpoint. */
 static err_t on_export(struct idl_binding *b, const char *name, capaddr_t ep)
 {
-	uint64_t a[3] = { 0 }, r[LMP_WORDS];
-	capaddr_t give;
-	err_t err;
+	uint64_t r[LMP_WORDS] = { 0 };
+	err_t err = bind_export(name, ep != IDL_CAP_NONE, r);
 
-	name_words(name, a);
-	err = ask_with(b, MON_EXPORT, 0, a, ep, r, &give);
 	return if_moncall_export_reply(b, err, err ? 0 : (uint32_t)r[1]);
 }
 
@@ -344,11 +334,10 @@ static err_t end_reply(struct idl_binding *b, err_t err, const uint64_t r[LMP_WO
 
 static err_t on_bind(struct idl_binding *b, const char *name, capaddr_t ep)
 {
-	uint64_t a[3] = { 0 }, r[LMP_WORDS];
-	capaddr_t give;
+	uint64_t r[LMP_WORDS] = { 0 };
+	capaddr_t give = 0;
+	err_t err = bind_connect(name, ep != IDL_CAP_NONE, r, &give);
 
-	name_words(name, a);
-	err_t err = ask_with(b, MON_BIND, 0, a, ep, r, &give);
 	return end_reply(b, err, r, give, true);
 }
 

@@ -420,6 +420,11 @@ err_t monitor_reboot(void);
 #define FIRST_BELL		8	/* doorbells 0..7: the monitor's own and tests' */
 err_t bind_init(unsigned core);
 err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give);
+/* The export and bind rpcs' (mcall.c), a name of 1 to NS_NAME_MAX
+ * characters, the endpoint at T_MONCAP if has_cap: as MON_EXPORT's and
+ * MON_BIND's answers (flotilla/monitor.h). */
+err_t bind_export(const char *name, bool has_cap, uint64_t *r);
+err_t bind_connect(const char *name, bool has_cap, uint64_t *r, capaddr_t *give);
 /* Requests on a channel end's control endpoint (MON_CAP_PUT,
  * MON_CAP_GET), told by their badge. */
 bool bind_is_ctl(uint64_t badge);

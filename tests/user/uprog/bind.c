@@ -54,7 +54,9 @@ static int server_refusals(unsigned svc)
 
 	if (mon_export(UPROG_BIND_NAME, B_OTHER_EP, &other) != ERR_NAME_IN_USE)
 		return FAILED(1);
-	if (mon_export("", B_EP, &other) != ERR_INVALID_ARG)
+	if (mon_export("", B_EP, &other) != ERR_INVALID_ARG ||
+	    mon_export("a.name.of.sixty.four.characters.one.more.than.a.name.may.have.xy", B_EP,
+		       &other) != ERR_INVALID_ARG)
 		return FAILED(2);
 	if (mon_export("ro.export", B_SENDONLY, &other) != ERR_CAP_RIGHTS)
 		return FAILED(3);
@@ -162,7 +164,7 @@ static int client_refusals(void)
 	if (mon_bind(UPROG_BIND_NAME, CPTR_BOOTIMG, B_FRAME(0), B_BELL(0), &b) !=
 	    ERR_CAP_WRONG_TYPE)
 		return FAILED(5);
-	memcpy(&w[1], UPROG_BIND_NAME, sizeof(UPROG_BIND_NAME));
+	memcpy(&w[1], "echo.packed", sizeof("echo.packed"));
 	if (mon_call_raw(w, r) != ERR_CAP_EMPTY)
 		return FAILED(6);			/* no endpoint with it */
 	w[0] = MON_BIND_CAP;
