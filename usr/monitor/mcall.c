@@ -59,7 +59,8 @@ struct conv {
 
 static struct conv convs[MCALL_CONVS];
 static uint64_t moves;
-static uint32_t generation;
+static uint64_t draws;			/* next_generation's state */
+static uint32_t last_generation[MCALL_CONVS];	/* each slot's, kept past its end */
 
 /* ---- The transport: one fragment in, the reply's fragments queued ---- */
 
@@ -437,6 +438,29 @@ static const struct if_moncall_handlers handlers = {
 
 /* ---- Conversations ---- */
 
+/*
+ * A ticket is a conversation's slot and a generation drawn at random:
+ * every process sees its own tickets, and with generations counted up it
+ * could name the next conversation's, another process's, and pull its
+ * reply. A xorshift generator, with the TSC mixed in at every draw, so
+ * that the tickets a process has seen do not give it the state. (A
+ * handle that is hard to guess, still not a right: docs/interfaces.md.)
+ */
+static uint32_t next_generation(uint32_t old)
+{
+	uint32_t lo, hi, g;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	draws ^= ((uint64_t)hi << 32 | lo) * 0x9E3779B97F4A7C15ull;
+	draws ^= draws << 13;
+	draws ^= draws >> 7;
+	draws ^= draws << 17;
+	g = (uint32_t)(draws >> 32) & (MCALL_TICKET_MAX / MCALL_CONVS);
+	if (g == old)
+		g ^= 1;			/* never the slot's last one again */
+	return g ? g : 1;		/* a ticket is never 0 */
+}
+
 /* A fresh conversation: a free one, or the one that moved least recently. */
 static struct conv *conv_new(uint64_t badge, bool admin)
 {
@@ -454,10 +478,8 @@ static struct conv *conv_new(uint64_t badge, bool admin)
 	memset(c, 0, sizeof(*c));
 	if_moncall_init(&c->ib, &srv_transport, c, NULL);	/* cannot fail */
 	c->ib.b.user = c;
-	generation = (generation + 1) & (MCALL_TICKET_MAX / MCALL_CONVS);
-	if (!generation)
-		generation = 1;		/* a ticket is never 0 */
-	c->ticket = generation * MCALL_CONVS + pick;
+	last_generation[pick] = next_generation(last_generation[pick]);
+	c->ticket = last_generation[pick] * MCALL_CONVS + pick;
 	c->badge = badge;
 	c->admin = admin;
 	return c;

@@ -106,6 +106,21 @@ int malformed_mcalls(void)
 	mon_call_raw(w, r);
 	if (!idl_hdr_is_frag((uint32_t)r[0]) || mcall_ticket(r[0]) != last)
 		return FAILED(9);		/* the reply's first fragment */
+	/* Tickets are drawn, not counted: of 16 conversations begun one after
+	 * another, few have a generation near the one before (counted up,
+	 * globally or per slot, nearly all would, other callers' conversations
+	 * between them or not; drawn, a pair is near once in 10^5). */
+	unsigned small = 0;
+	uint32_t prev = 0;
+	for (unsigned i = 0; i < 16; i++) {
+		if (!begin_wait(&t))
+			return FAILED(17);
+		uint32_t g = t / MCALL_CONVS, p = prev / MCALL_CONVS;
+		small += i > 0 && (g > p ? g - p : p - g) <= 8;
+		prev = t;
+	}
+	if (small > 4)
+		return FAILED(18);
 	/* And a well-formed request still works. */
 	if (mon_cores(&n) || n < 1)
 		return FAILED(10);
