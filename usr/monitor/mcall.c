@@ -9,9 +9,11 @@
  * MCALL_CONVS of them: a first fragment when all are busy takes the one
  * that moved least recently (its caller's next call is refused with
  * ERR_NOT_FOUND), so a process that starts conversations and leaves them
- * cannot keep the others from asking. The handlers turn each rpc into the
- * packed request moncall.c serves (and forwards to the core it names), so
- * both forms do the same thing.
+ * cannot keep the others from asking. A ticket's generation is drawn at
+ * random (next_generation). The handlers call what the packed requests
+ * call (moncall.c's serve, which forwards to the core a request names;
+ * moncall_spawn, moncall_ps, bind.c, names.c), so both forms do the same
+ * thing.
  *
  * A call's capability comes with its last fragment (the transport is
  * cap_last), into T_MONCAP as every call's does, and stays there while
@@ -22,13 +24,14 @@
  * capability goes with its first fragment, the answer to the call's last
  * (mcall_handle names it for moncall.c's reply); the process's side hands
  * it to its runtime with the reply's last. So no capability waits between
- * two LMP calls:
- * every process on a core calls with the same badge, and one that guessed
- * a conversation's ticket could otherwise take it up there. What such a
- * process can still do is spoil another's call (its next fragment is then
- * refused), or finish it with its own capability and its own authority,
- * or pull a reply of several fragments, none of which holds more than
- * what any process may ask for itself.
+ * two LMP calls: every process on a core calls with the same badge, and
+ * one that guessed a conversation's ticket could otherwise take it up
+ * there. What such a process can still do is spoil another's call (its
+ * next fragment is then refused), or finish it with its own capability
+ * and its own authority, or pull a reply of several fragments, none of
+ * which holds more than what any process may ask for itself (but its
+ * caller then lacks it: docs/interfaces.md). Lent RAM that a refused call
+ * brought stays at T_MONCAP (srv_drop_cap), for moncall.c to give back.
  *
  * A channel end's control endpoint is a second kind of caller: its badge
  * names the end, and only cap_put, cap_get and unbind may come on it
