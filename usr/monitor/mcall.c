@@ -453,15 +453,15 @@ static uint32_t next_generation(uint32_t old)
 {
 	uint32_t lo, hi, g;
 
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	draws ^= ((uint64_t)hi << 32 | lo) * 0x9E3779B97F4A7C15ull;
-	draws ^= draws << 13;
-	draws ^= draws >> 7;
-	draws ^= draws << 17;
-	g = (uint32_t)(draws >> 32) & (MCALL_TICKET_MAX / MCALL_CONVS);
-	if (g == old)
-		g ^= 1;			/* never the slot's last one again */
-	return g ? g : 1;		/* a ticket is never 0 */
+	do {			/* never 0 (no ticket is), never the slot's last one */
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		draws ^= ((uint64_t)hi << 32 | lo) * 0x9E3779B97F4A7C15ull;
+		draws ^= draws << 13;
+		draws ^= draws >> 7;
+		draws ^= draws << 17;
+		g = (uint32_t)(draws >> 32) & (MCALL_TICKET_MAX / MCALL_CONVS);
+	} while (g == 0 || g == old);
+	return g;
 }
 
 /* A fresh conversation: a free one, or the one that moved least recently. */

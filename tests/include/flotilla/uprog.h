@@ -146,9 +146,10 @@ enum uprog_mode {
  * 0, or the number of the check that failed. With UPROG_BIND_GONE (its
  * server has exited) it checks only that binding finds nothing and that
  * the name was removed. */
-/* Longer than the packed form's two words (15 characters): it travels
- * whole through the export and bind rpcs and intermon's bind. */
-#define UPROG_BIND_NAME		"echo.bind.under.a.name.longer.than.two.words"
+/* As long as a name may be (NS_NAME_MAX, 63 characters), far past the
+ * packed form's two words: it travels whole through the export and bind
+ * rpcs and intermon's bind. */
+#define UPROG_BIND_NAME		"echo.bind.under.a.name.of.sixty.three.characters.as.long.as.may"
 #define UPROG_BIND_MAX		MESH_MAX_CORES	/* a client on every core */
 #define UPROG_BIND_GONE		1u
 #define UPROG_BIND_MESSAGES	300
