@@ -164,24 +164,6 @@ static err_t bell_of(uint64_t ep, unsigned *bell)
 	return OK;
 }
 
-/* A service's name: 1 to NS_NAME_MAX characters (the name service's). */
-static bool name_ok(const char *name)
-{
-	size_t len = strnlen(name, NS_NAME_MAX + 1);
-
-	return len > 0 && len <= NS_NAME_MAX;
-}
-
-/* A packed request's name, w[1..2] (NUL-padded in its two words), as a
- * string in buf; false if it is none. */
-static bool words_name(const uint64_t *w, char buf[2 * sizeof(uint64_t)])
-{
-	if (!names_well_formed(&w[1]))
-		return false;
-	memcpy(buf, &w[1], 2 * sizeof(uint64_t));	/* NUL-terminated, as well formed */
-	return true;
-}
-
 /* Is service s there, with its exporter alive? A dead one is removed,
  * name and all. */
 static bool service_alive(unsigned s)
@@ -216,7 +198,7 @@ err_t bind_export(const char *name, bool has_cap, uint64_t *r)
 	unsigned s, bell;
 	err_t err;
 
-	if (!name_ok(name))
+	if (!names_valid(name))
 		return ERR_INVALID_ARG;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
@@ -236,7 +218,7 @@ err_t bind_export(const char *name, bool has_cap, uint64_t *r)
 		return err;
 	}
 	services[s] = (struct service){ .used = true, .ep = ep, .bell = bell };
-	memcpy(services[s].name, name, strlen(name) + 1);	/* name_ok: it fits */
+	memcpy(services[s].name, name, strlen(name) + 1);	/* names_valid: it fits */
 	r[1] = s;
 	return OK;
 }
@@ -337,7 +319,7 @@ err_t bind_connect(const char *name, bool has_cap, uint64_t *r, capaddr_t *give)
 	bool sent = false;
 	err_t err;
 
-	if (!name_ok(name))
+	if (!names_valid(name))
 		return ERR_INVALID_ARG;
 	if ((err = request_ep(has_cap, &ep)) || (err = setup()))
 		return err;
@@ -424,9 +406,13 @@ err_t bind_request(const uint64_t *w, bool has_cap, uint64_t *r, capaddr_t *give
 
 	switch (MON_OP(w[0])) {
 	case MON_EXPORT:	/* packed: a name of at most 15 characters */
-		return words_name(w, name) ? bind_export(name, has_cap, r) : ERR_BAD_MESSAGE;
+		if (!names_from_words(&w[1], name))
+			return ERR_BAD_MESSAGE;
+		return bind_export(name, has_cap, r);
 	case MON_BIND:
-		return words_name(w, name) ? bind_connect(name, has_cap, r, give) : ERR_BAD_MESSAGE;
+		if (!names_from_words(&w[1], name))
+			return ERR_BAD_MESSAGE;
+		return bind_connect(name, has_cap, r, give);
 	case MON_ACCEPT:
 		return accept(w, has_cap, r, give);
 	case MON_BIND_CAP:
@@ -582,7 +568,7 @@ static err_t on_bind(struct idl_binding *b, uint64_t id, const char *s, uint32_t
 	char name[NS_NAME_MAX + 1];
 	err_t err;
 
-	if (!name_ok(s) || client_bell < FIRST_BELL || client_bell >= NOTIFY_SLOTS)
+	if (!names_valid(s) || client_bell < FIRST_BELL || client_bell >= NOTIFY_SLOTS)
 		return ERR_BAD_MESSAGE;
 	memcpy(name, s, strlen(s) + 1);
 	if (!(err = setup()))

@@ -421,9 +421,8 @@ static err_t spawn_words(const uint64_t w[4], bool admin, capaddr_t gift, uint64
 				     .name = name, .arg = w[3] };
 
 	r[3] = MON_NO_TOKEN;
-	if (!names_well_formed(&w[1]))	/* a program's name travels as a name does */
+	if (!names_from_words(&w[1], name))	/* a program's name travels as a name does */
 		return ERR_BAD_MESSAGE;
-	memcpy(name, &w[1], sizeof(name));	/* NUL-terminated, as well formed */
 	return moncall_spawn(&q, admin, gift, r);
 }
 

@@ -300,6 +300,8 @@ void names_apply(const void *op, unsigned len);
  * requests carry short names (program names, exported services, and
  * the name service's short form). */
 bool names_well_formed(const uint64_t name[2]);
+/* ... and such a name as a string in out; false if it is not one. */
+bool names_from_words(const uint64_t name[2], char out[2 * sizeof(uint64_t)]);
 /*
  * The console service (console.c, docs/console.md): text and sync of
  * if/intermon.if. console_init sets their handlers (before

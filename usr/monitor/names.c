@@ -65,6 +65,14 @@ bool names_well_formed(const uint64_t name[2])
 	return true;
 }
 
+bool names_from_words(const uint64_t name[2], char out[2 * sizeof(uint64_t)])
+{
+	if (!names_well_formed(name))
+		return false;
+	memcpy(out, name, 2 * sizeof(uint64_t));	/* NUL-terminated, as well formed */
+	return true;
+}
+
 static int find(const char *name)
 {
 	for (int i = 0; i < NAMES_MAX; i++)
