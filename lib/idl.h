@@ -363,6 +363,20 @@ static inline uint64_t idl_dec_uint(struct idl_dec *d, uint64_t max)
 	return v;
 }
 
+/* A word that narrow fields share (docs/interfaces.md, "Encoding"): a
+ * bit outside `mask` set refuses the message, so that an encoding has
+ * one form (a bool is bit 0 of its byte). */
+static inline uint64_t idl_dec_packed(struct idl_dec *d, uint64_t mask)
+{
+	uint64_t v = idl_dec_word(d);
+
+	if (v & ~mask) {
+		d->bad = true;
+		return 0;
+	}
+	return v;
+}
+
 /* A signed value in [min, max] (sent as its two's-complement word). */
 static inline int64_t idl_dec_int(struct idl_dec *d, int64_t min, int64_t max)
 {

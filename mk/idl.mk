@@ -44,14 +44,20 @@ $(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c tests/monitor/*.c tests/shell/*.c t
 # mk/host.mk's patterns, which they otherwise follow).
 IDL_TEST_FIXTURE := tests/host/idl_fixture.c tests/host/idl_fixture.h
 
-build/host/test_idl build/host/test_idl_threads build/host/test_idl_caps: build/host/test_%: tests/host/test_%.c \
+build/host/test_idl build/host/test_idl_threads build/host/test_idl_caps build/host/test_idl_mcall: build/host/test_%: tests/host/test_%.c \
 		     $(HOST_RUNNER) tests/host/cpus.h \
 		     $(IDL_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
 		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -I$(IDL_HOST_GEN) -Itests/host -DSUITE='"$*"' -o $@ $< \
+	$(HOST_CC) $(HOST_CFLAGS) -I$(IDL_HOST_GEN) -Itests/host $(IDL_TEST_INC) -DSUITE='"$*"' -o $@ $< \
 		$(HOST_RUNNER) tests/host/idl_fixture.c $(HOST_HOOK_SRCS) \
 		$(LIB_HOST_SRCS) $(IDL_HOST_SRCS)
+
+# test_idl_mcall includes the process's side of the moncall transport
+# (user code) and plays the monitor behind it. usr/include comes after the
+# host's own headers: it has a C library's too.
+build/host/test_idl_mcall: usr/lib/idl_mcall.c usr/include/flotilla/idl_mcall.h
+build/host/test_idl_mcall: IDL_TEST_INC := -idirafter usr/include
 
 build/fuzz/fuzz_idl: tests/fuzz/fuzz_idl.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
 		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)

@@ -28,6 +28,15 @@ SCALARS = {
     "err": ("err_t", "(err_t)idl_dec_int(d, INT32_MIN, INT32_MAX)", "(uint64_t)(int64_t){}"),
 }
 TYPES = list(SCALARS) + ["string", "bytes", "cap"]
+# The narrow scalars, with the bits each takes in a word it shares with
+# others (layout, below), and how it goes into and comes out of those bits.
+NARROW = {
+    "uint8": (8, 0xFF, "(uint64_t){}", "(uint8_t)(idl_w >> {})"),
+    "uint16": (16, 0xFFFF, "(uint64_t){}", "(uint16_t)(idl_w >> {})"),
+    "uint32": (32, 0xFFFFFFFF, "(uint64_t){}", "(uint32_t)(idl_w >> {})"),
+    "bool": (8, 0x1, "(uint64_t)({} != 0)", "(idl_w >> {} & 1) != 0"),
+    "err": (32, 0xFFFFFFFF, "(uint64_t)(uint32_t){}", "(err_t)(int32_t)(uint32_t)(idl_w >> {})"),
+}
 
 STRING_DEFAULT_BOUND = 256      # bytes, without the NUL
 MSG_WORDS_MAX = 0xFFFF          # lib/idl.h: IDL_MSG_WORDS_MAX
@@ -141,6 +150,29 @@ class Field:
         if self.type == "bytes" or (self.type == "string" and self.bound != STRING_DEFAULT_BOUND):
             s += f"[{self.bound}]"
         return s
+
+
+def layout(fields):
+    """The words a message's fields take, in order: each a list of (field,
+    bit offset). Narrow scalars that follow one another share a word, each
+    at the lowest offset past the one before that is a multiple of its
+    width, as long as it fits; any other field begins a word. A word that
+    holds one field holds it as that field's own word (an err
+    sign-extended). Capabilities take no word."""
+    words, used = [], None
+    for f in fields:
+        if f.type == "cap":
+            continue
+        width = NARROW[f.type][0] if f.type in NARROW else None
+        if width and used is not None:
+            off = -(-used // width) * width
+            if off + width <= 64:
+                words[-1].append((f, off))
+                used = off + width
+                continue
+        words.append([(f, 0)])
+        used = width
+    return words
 
 
 class Decl:
@@ -306,8 +338,11 @@ class Msg:
         # interface is paired (its transport pairs a call with its reply).
         self.has_id = kind != "message" and not paired
         extra = 1 if self.has_id else 0
-        self.min_words = extra + sum(f.words()[0] for f in fields)
-        self.max_words = extra + sum(f.words()[1] for f in fields)
+        self.layout = layout(fields)
+        self.min_words = extra + sum(1 if len(w) > 1 else w[0][0].words()[0]
+                                     for w in self.layout)
+        self.max_words = extra + sum(1 if len(w) > 1 else w[0][0].words()[1]
+                                     for w in self.layout)
 
     def sig(self):
         return f"{self.name}({', '.join(f.spec() for f in self.fields)})"
@@ -497,8 +532,13 @@ def proto(head, params, indent=""):
 
 def encode_lines(fields, b="binding"):
     out = []
-    for f in fields:
-        if f.type in SCALARS:
+    for word in layout(fields):
+        f = word[0][0]
+        if len(word) > 1:
+            parts = [NARROW[g.type][2].format(g.name) + (f" << {off}" if off else "")
+                     for g, off in word]
+            out.append(proto("\tidl_enc_word(", ["&idl_e"] + [" | ".join(parts)]) + ";")
+        elif f.type in SCALARS:
             out.append(f"\tidl_enc_word(&idl_e, {SCALARS[f.type][2].format(f.name)});")
         elif f.type == "string":
             out.append(f"\tidl_enc_string(&idl_e, {f.name}, {f.bound});")
@@ -684,6 +724,8 @@ def gen_decoder(N, m, o):
     o.append(f"\n/* {m.sig()}: {wire_words(m)}" + (" and a capability" if m.cap else "") + " */\n")
     o.append(f"static void decode_{m.name}(struct idl_dec *d, const struct idl_rmsg *r, "
              f"struct if_{N}_msg *m)\n{{\n")
+    if any(len(w) > 1 for w in m.layout):
+        o.append("\tuint64_t idl_w;\t\t/* a word that narrow fields share */\n\n")
     if m.has_id:
         o.append("\tm->idl_id = idl_dec_word(d);\n")
     if not m.has_id and not m.words:
@@ -692,16 +734,24 @@ def gen_decoder(N, m, o):
         o.append("\t(void)m;\n")
     if not m.cap:
         o.append("\t(void)r;\n")
-    for f in m.fields:
+    for word in m.layout:
+        f = word[0][0]
         dst = f"m->{m.name}.{f.name}"
-        if f.type in SCALARS:
+        if len(word) > 1:
+            mask = 0
+            for g, off in word:
+                mask |= NARROW[g.type][1] << off
+            o.append(f"\tidl_w = idl_dec_packed(d, {mask:#x}ull);\n")
+            for g, off in word:
+                o.append(f"\tm->{m.name}.{g.name} = {NARROW[g.type][3].format(off)};\n")
+        elif f.type in SCALARS:
             o.append(f"\t{dst} = {SCALARS[f.type][1]};\n")
         elif f.type == "string":
             o.append(f"\t{dst} = idl_dec_string(d, {f.bound});\n")
         elif f.type == "bytes":
             o.append(f"\t{dst} = idl_dec_bytes(d, {f.bound}, &{dst}_len);\n")
-        else:
-            o.append(f"\t{dst} = r->cap;\n")
+    if m.cap:
+        o.append(f"\tm->{m.name}.{m.cap.name} = r->cap;\n")
     o.append("}\n")
 
 

@@ -518,18 +518,59 @@ TEST(strings_without_their_bound_are_refused)
 	fix_free(x);
 }
 
+/*
+ * scalars' words (docs/interfaces.md, "Encoding"): u8 | u16 << 16 |
+ * u32 << 32; u64; i64; flag | e << 32. Bits 8..15 of the first word and
+ * 1..31 of the last belong to no field.
+ */
+TEST(narrow_scalars_share_words_in_declaration_order)
+{
+	struct fix *x = fix_urpc(16, NULL);
+	const uint32_t h = idl_hdr_first(IF_TEST_SCALARS, 4, false);
+	struct if_test_msg m;
+
+	CHECK(x);
+	CHECK_EQ(if_test_iface.msgs[IF_TEST_SCALARS].min_words, 4);
+	CHECK_EQ(inject(x, h, (uint64_t[]){ 0xAB | 0xCDEFull << 16 | 0x12345678ull << 32, 9,
+					  (uint64_t)-9, 1 | (uint64_t)(uint32_t)ERR_NO_SLOT << 32 },
+			4), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_SCALARS && m.scalars.u8 == 0xAB && m.scalars.u16 == 0xCDEF);
+	CHECK(m.scalars.u32 == 0x12345678 && m.scalars.u64 == 9 && m.scalars.i64 == -9);
+	CHECK(m.scalars.flag && m.scalars.e == ERR_NO_SLOT);
+	/* The whole range of an err fits its 32 bits. */
+	CHECK_EQ(inject(x, h, (uint64_t[]){ 0, 0, 0, (uint64_t)0x80000000u << 32 }, 4), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.scalars.e == INT32_MIN && !m.scalars.flag);
+	fix_free(x);
+}
+
 TEST(scalars_out_of_range_are_refused)
 {
 	struct fix *x = fix_urpc(16, NULL);
-	const uint32_t h = idl_hdr_first(IF_TEST_SCALARS, 7, false);
+	const uint32_t h = idl_hdr_first(IF_TEST_SCALARS, 4, false);
+	struct if_test_msg m;
 
 	CHECK(x);
-	REFUSED(x, h, 256, 0, 0, 0, 0, 0, 0);			/* uint8 */
-	REFUSED(x, h, 0, 65536, 0, 0, 0, 0, 0);			/* uint16 */
-	REFUSED(x, h, 0, 0, 1ull << 32, 0, 0, 0, 0);		/* uint32 */
-	REFUSED(x, h, 0, 0, 0, 0, 0, 2, 0);			/* bool */
-	REFUSED(x, h, 0, 0, 0, 0, 0, 0, 1ull << 31);		/* err: not an int */
-	REFUSED(x, h, 0, 0, 0, 0, 0, 0, (uint64_t)INT32_MIN - 1);
+	REFUSED(x, h, 1ull << 8, 0, 0, 0);			/* between u8 and u16 */
+	REFUSED(x, h, 1ull << 15, 0, 0, 0);
+	REFUSED(x, h, 0, 0, 0, 2);				/* bool: 2 */
+	REFUSED(x, h, 0, 0, 0, 1ull << 31);			/* between bool and err */
+	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 7, false), 0, 0, 0, 0, 0, 0, 0);
+	/* A narrow field alone in its word keeps the word's range checks
+	 * (mixed: tag, then a string; lookup_reply's err and uint32 share). */
+	REFUSED(x, idl_hdr_first(IF_TEST_MIXED, 5, false), 1ull << 32, 0, 0, 0, 0);
+	CHECK_EQ(inject(x, idl_hdr_first(IF_TEST_MIXED, 5, false),
+			(uint64_t[]){ UINT32_MAX, 0, 0, 0, 0 }, 5), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_MIXED && m.mixed.tag == UINT32_MAX);
+	/* An err alone: a sign-extended int32. */
+	REFUSED(x, idl_hdr_first(IF_TEST_STATUS, 2, false), 1ull << 31, 0);
+	REFUSED(x, idl_hdr_first(IF_TEST_STATUS, 2, false), (uint64_t)INT32_MIN - 1, 0);
+	CHECK_EQ(inject(x, idl_hdr_first(IF_TEST_STATUS, 2, false),
+			(uint64_t[]){ (uint64_t)(int64_t)INT32_MIN, 3 }, 2), OK);
+	CHECK_EQ(if_test_recv(&x->b, &m), OK);
+	CHECK(m.num == IF_TEST_STATUS && m.status.e == INT32_MIN && m.status.value == 3);
 	CHECK_EQ(good_one_arrives(x, 5), 0);
 	fix_free(x);
 }

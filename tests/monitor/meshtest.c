@@ -115,12 +115,14 @@ TEST_CORES(malformed_intermon_fragments_are_dropped, 2)
 	CHECK(mesh_dropped_more(last, &seen, 0));
 }
 
-/* spawn's fields after the name, from w[i]: the number of words. */
+/* spawn's fields after the name, from w[i]: arg, has_frame, frame,
+ * has_bell and bell_core in one word (docs/interfaces.md, "Encoding"),
+ * bell_slot. Returns the number of words. */
 static unsigned spawn_tail(uint64_t *w, unsigned i)
 {
 	w[i] = UPROG_ARGS;
-	memset(&w[i + 1], 0, 5 * sizeof(w[0]));	/* no frame, no doorbell */
-	return i + 6;
+	memset(&w[i + 1], 0, 4 * sizeof(w[0]));	/* no frame, no doorbell */
+	return i + 5;
 }
 
 /* Sends `core` the n words of a spawn raw, in two fragments (7 words,
@@ -170,6 +172,11 @@ TEST_CORES(malformed_intermon_fields_are_dropped, 2)
 	n = 1 + put_string(&w[1], 5, "uprog\0\0", 1);
 	n = spawn_tail(w, n);
 	w[4] = 2;
+	CHECK_ERR(inject_spawn(last, w, n), OK);
+	CHECK(mesh_dropped_more(last, &seen, 1));
+	/* A bit that no field has, between has_bell and bell_core. */
+	w[4] = 0;
+	w[6] = 1ull << 8;
 	CHECK_ERR(inject_spawn(last, w, n), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	w[1] = 1ull << 32;

@@ -101,7 +101,15 @@ rpc add(in uint64 a, in uint64 b, out uint64 sum);
 rpc none();
 message note(uint64 x);
 EOF
-for name in tiny wide pair; do
+cat >"$TMP/corner/pack.if" <<'EOF'
+/* Narrow scalars that follow one another share a word. */
+interface pack "packing";
+message fit(uint32 a, uint8 b, uint16 c, bool d, uint32 e, err f);
+message nofit(uint8 a, uint32 b, uint32 c);
+message apart(uint8 a, uint64 b, uint8 c, string s[3], bool d);
+message alone(err a);
+EOF
+for name in tiny wide pair pack; do
 	r=ok
 	if $GEN -o "$TMP/corner" "$TMP/corner/$name.if" 2>"$TMP/err"; then
 		r=$(compiles "$TMP/corner" "$name")
@@ -132,6 +140,24 @@ grep -qF 'if (m->num == num)' "$TMP/corner/if_pair.c" || r="if_pair.c waits for 
 grep -qF 'ping_call(): 1 word' "$TMP/corner/if_tiny.h" &&
 	grep -qF 'idl_next_call_id' "$TMP/corner/if_tiny.c" || r="an unpaired rpc lost its id"
 check paired_rpcs_carry_no_id "$r"
+
+# Packing (docs/interfaces.md, "Encoding"): fit's a, b and c take one
+# word (a at 0, b at 32, c at 48), d begins the next, with e at 32, and f
+# takes a third; nofit's b does not fit beside a at its 32-bit boundary
+# and goes with c; apart's wide field and string end each group. The
+# masks the decoder checks leave out the bits no field has.
+r=ok
+grep -qF 'fit(uint32 a, uint8 b, uint16 c, bool d, uint32 e, err f): 3 words' "$TMP/corner/if_pack.h" &&
+	grep -qF 'nofit(uint8 a, uint32 b, uint32 c): 2 words' "$TMP/corner/if_pack.h" &&
+	grep -qF 'apart(uint8 a, uint64 b, uint8 c, string s[3], bool d): 6 words' "$TMP/corner/if_pack.h" &&
+	grep -qF 'alone(err a): 1 word' "$TMP/corner/if_pack.h" || r="word counts of if_pack.h"
+grep -qF '(uint64_t)a | (uint64_t)b << 32 | (uint64_t)c << 48' "$TMP/corner/if_pack.c" &&
+	grep -qF 'idl_dec_packed(d, 0xffff00ffffffffffull)' "$TMP/corner/if_pack.c" &&
+	grep -qF 'idl_dec_packed(d, 0xffffffff00000001ull)' "$TMP/corner/if_pack.c" &&
+	grep -qF 'idl_dec_packed(d, 0xffffffff000000ffull)' "$TMP/corner/if_pack.c" || r="the layout of if_pack.c"
+grep -qF 'm->alone.a = (err_t)idl_dec_int(d, INT32_MIN, INT32_MAX);' "$TMP/corner/if_pack.c" ||
+	r="an err alone is not its own word"
+check narrow_scalars_share_words "$r"
 
 # --- bad input ---
 # expect_error NAME PATTERN TEXT: a file NAME.if holding TEXT must fail

@@ -1,8 +1,9 @@
 /*
  * Requests to this core's monitor (flotilla/monitor.h): the rpcs of
- * if/moncall.if (usr/lib/mcall.h), and the packed calls that remain (the
- * console read, span.c's unmap, mon_call_raw's tests): one LMP call each
- * on the endpoint at CPTR_MONITOR.
+ * if/moncall.if (usr/lib/mcall.h; span.c has the spans' and unmap), and
+ * the packed form, which the library itself no longer sends, for
+ * mon_call_raw's callers (tests of malformed requests, make bench's
+ * moncall_packed): one LMP call each on the endpoint at CPTR_MONITOR.
  */
 #include <string.h>
 #include <flotilla/caps.h>
@@ -63,7 +64,7 @@ err_t mon_ping(unsigned core, uint64_t *cycles)
 
 /* The name service's rpcs: a name of 1 to NS_NAME_MAX characters in one
  * request (the packed form's parts, MON_NS_PART, are for mon_call_raw's
- * tests only now); but a lookup of a short name stays packed (below). */
+ * tests only now). */
 static bool name_ok(const char *name)
 {
 	size_t len = strnlen(name, NS_NAME_MAX + 1);
@@ -188,7 +189,7 @@ err_t mon_wait(unsigned core, unsigned pid, uint64_t serial, struct mon_ended *o
 	uint8_t how = MON_END_EXIT;
 	uint64_t beat_ns = 0;
 	err_t status = OK, err = if_moncall_wait_call(mcall_open(&c), core, pid, serial, &status,
-						      &code, &how, &beat_ns);
+						      &how, &code, &beat_ns);
 
 	err = mcall_done(&c, err, status);
 	out->beat_ns = err == ERR_WOULD_BLOCK ? beat_ns : 0;

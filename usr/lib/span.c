@@ -45,21 +45,21 @@ err_t mon_span(unsigned core, int (*fn)(uint64_t), uint64_t arg, void *stack,
 	return err;
 }
 
-/* Packed, one LMP call: make bench times this path, and as an rpc it
- * would be four (a call of two fragments, a reply of three). */
 err_t mon_unmap(const void *va, size_t pages, unsigned shape, struct mon_shootdown *out)
 {
-	const uint64_t w[4] = { MON_UNMAP, (uintptr_t)va, pages, shape };
-	uint64_t r[4] = { 0 };
-	err_t cap_err;
-	err_t err = mon_call_cap(w, CPTR_VROOT, 0, r, &cap_err);
+	struct mcall c;
+	err_t status = OK, err;
+	uint8_t used = 0;
+	uint16_t rounds = 0;
+	uint32_t msgs = 0, cross = 0;
+	uint64_t cores = 0;
 
+	err = if_moncall_unmap_call(mcall_open(&c), (uintptr_t)va, pages, shape, CPTR_VROOT,
+				    &status, &used, &rounds, &msgs, &cross, &cores);
 	if (out)
-		*out = (struct mon_shootdown){ .shape = (unsigned)(r[2] >> 32),
-					       .msgs = (uint32_t)r[1],
-					       .cross_node = (unsigned)(r[1] >> 32),
-					       .rounds = (uint32_t)r[2], .cores = r[3] };
-	return err;
+		*out = (struct mon_shootdown){ .shape = used, .msgs = msgs, .cross_node = cross,
+					       .rounds = rounds, .cores = cores };
+	return mcall_done(&c, err, status);
 }
 
 err_t mon_span_wait(unsigned id, int *status, bool *faulted)

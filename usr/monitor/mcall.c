@@ -216,7 +216,7 @@ static err_t on_wait(struct idl_binding *b, uint32_t core, uint32_t pid, uint64_
 	uint64_t r[LMP_WORDS];
 	err_t err = ask(b, MON_WAIT, core, pid, serial, r);
 
-	return if_moncall_wait_reply(b, err, err ? 0 : (int64_t)r[1], err ? 0 : (uint8_t)r[2],
+	return if_moncall_wait_reply(b, err, err ? 0 : (uint8_t)r[2], err ? 0 : (int64_t)r[1],
 				     err == ERR_WOULD_BLOCK ? r[1] : 0);
 }
 
@@ -291,6 +291,23 @@ static err_t on_span(struct idl_binding *b, uint32_t core, uint64_t entry, uint6
 	err_t err = ask_with(b, MON_SPAN, core, a, vroot, r, &give);
 
 	return if_moncall_span_reply(b, err, (uint32_t)r[1]);
+}
+
+/* A run's rounds fit the reply's 16 bits: at most two per core (unicast). */
+_Static_assert(2 * MESH_MAX_CORES <= UINT16_MAX, "rounds outgrow unmap's reply");
+
+static err_t on_unmap(struct idl_binding *b, uint64_t va, uint64_t pages, uint32_t shape,
+		      capaddr_t vroot)
+{
+	const uint64_t a[3] = { va, pages, shape };
+	uint64_t r[LMP_WORDS];
+	capaddr_t give;
+	err_t err = ask_with(b, MON_UNMAP, 0, a, vroot, r, &give);
+
+	/* As the packed reply: msgs | cross_node << 32, rounds | shape << 32,
+	 * the cores (span.c's span_unmap), also after an error. */
+	return if_moncall_unmap_reply(b, err, (uint8_t)(r[2] >> 32), (uint16_t)r[2],
+				      (uint32_t)r[1], (uint32_t)(r[1] >> 32), r[3]);
 }
 
 static err_t on_span_wait(struct idl_binding *b, uint32_t span_id, capaddr_t vroot)
@@ -432,6 +449,7 @@ static const struct if_moncall_handlers handlers = {
 	.stop_call = on_stop, .trace_snap_call = on_trace_snap,
 	.trace_print_call = on_trace_print, .poweroff_call = on_poweroff,
 	.beat_call = on_beat, .span_call = on_span, .span_wait_call = on_span_wait,
+	.unmap_call = on_unmap,
 	.ram_retype_call = on_ram_retype, .cap_put_call = on_cap_put,
 	.cap_get_call = on_cap_get, .unbind_call = on_unbind, .export_call = on_export,
 	.bind_call = on_bind, .accept_call = on_accept, .bind_cap_call = on_bind_cap,

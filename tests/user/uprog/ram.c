@@ -148,9 +148,12 @@ int ram_give(void)
 	    cap_identify(GIFT, &ci) || ci.type != CAP_RAM)
 		return FAILED(3);
 	/* Lent by hand with a spawn call the monitor refuses (a capability on
-	 * the first of its fragments): it comes back with the refusal. */
+	 * the first of its fragments): it comes back with the refusal. The
+	 * call's 4 words: core and flags (0), the name's length, "uprog" with
+	 * its NUL, and (not sent) arg. */
 	const uint64_t w[LMP_WORDS] = {
-		mcall_word0(idl_hdr_first(IF_MONCALL_SPAWN_CALL, 6, true), 3, 0), me, 0, 5 };
+		mcall_word0(idl_hdr_first(IF_MONCALL_SPAWN_CALL, 4, true), 3, 0), me, 5,
+		0x676f727075ull };
 	struct lmp_msg m;
 	if (lmp_call(CPTR_MONITOR, LMP_SEND_CAP | LMP_GIVE | LMP_RECV_CAP, GIFT, GIFT, w, &m) ||
 	    (uint32_t)m.w[0] != MCALL_REFUSED || cap_identify(GIFT, &ci) || ci.type != CAP_RAM)

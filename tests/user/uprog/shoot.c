@@ -28,11 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <flotilla/caps.h>
+#include <flotilla/idl_mcall.h>
 #include <flotilla/monitor.h>
 #include <flotilla/spawn.h>
 #include <flotilla/sys.h>
 #include <flotilla/uprog.h>
 #include "failed.h"
+#include "if_moncall.h"
 
 #define U_PDPT		CADDR(TASK_CN, 44)
 #define U_PDIR		CADDR(TASK_CN, 45)
@@ -189,6 +191,25 @@ static err_t tables(void)
 	return vnode_map(U_PT, LAST, U_LAST, CAP_RIGHT_READ | CAP_RIGHT_WRITE);
 }
 
+/* The unmap rpc of a mapped page with `vroot` as its capability: its
+ * status (the call itself must be answered). */
+static err_t unmap_rpc(capaddr_t vroot)
+{
+	struct idl_mcall mc = { .ep = CPTR_MONITOR };
+	struct if_moncall_binding ib;
+	err_t status = OK;
+	uint16_t rounds = 1;
+	uint8_t shape;
+	uint32_t msgs, cross;
+	uint64_t cores = 1;
+
+	if_moncall_init(&ib, &idl_mcall_transport, &mc, NULL);
+	if (if_moncall_unmap_call(&ib.b, BASE, 1, 0, vroot, &status, &shape, &rounds, &msgs,
+				  &cross, &cores))
+		return ERR_NO_REPLY;
+	return rounds || cores ? ERR_BAD_MESSAGE : status;	/* no run, nothing counted */
+}
+
 /* The refusals of step 2; each changes nothing (checked by the caller). */
 static int refusals(void)
 {
@@ -213,6 +234,10 @@ static int refusals(void)
 		return FAILED(14);
 	if (mon_call_cap(w, U_PT, 0, r, &cap_err) != ERR_CAP_WRONG_TYPE)
 		return FAILED(15);		/* the request must bring the PML4 */
+	/* The same as the rpc (mon_unmap's): without the PML4, and with a
+	 * table that is not one, answered with the status that says so. */
+	if (unmap_rpc(IDL_CAP_NONE) != ERR_CAP_EMPTY || unmap_rpc(U_PT) != ERR_CAP_WRONG_TYPE)
+		return FAILED(24);
 	return 0;
 }
 

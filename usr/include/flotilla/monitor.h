@@ -3,13 +3,12 @@
  * CPTR_MONITOR, a send-only endpoint (with the right to send
  * capabilities) to the monitor of its core (the
  * monitor mints it, and spawn copies it to every child, so grandchildren
- * have it too). The operations of if/moncall.if (ns_register, ns_lookup,
- * ns_remove, mon_cores, mon_view,
- * mon_ping, mon_mem, mon_ps, mon_kill, mon_wait, mon_stop, mon_trace_*,
- * mon_poweroff, mon_reboot) are its generated rpcs over the moncall
- * transport (flotilla/idl_mcall.h; docs/interfaces.md). The others are
- * still packed by hand, and the monitor still serves every operation in
- * that form: a request is one LMP call: w0 the operation and, for
+ * have it too). Every operation below is a generated rpc of
+ * if/moncall.if over the moncall transport (flotilla/idl_mcall.h;
+ * docs/interfaces.md), but mon_call_raw and mon_call_cap: the packed
+ * form, which the monitor still serves for every operation (for tests
+ * and make bench's comparison). A packed request is one LMP call: w0 the
+ * operation and, for
  * those that name one, a core (op | core << 8), w1..w3 its arguments; the
  * reply's w0 is the error and w1..w3 the results. A malformed request
  * (unknown operation, a name without its NUL) gets ERR_BAD_MESSAGE and
