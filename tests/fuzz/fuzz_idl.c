@@ -201,6 +201,11 @@ static void check(const struct idl_binding *b, const struct if_test_msg *m)
 		ok = m->echo_reply.back_len <= 2000 && within(b, m->echo_reply.back,
 							      m->echo_reply.back_len);
 		break;
+	case IF_TEST_FETCH_REPLY:
+		ok = m->fetch_reply.data_len <= 40 && within(b, m->fetch_reply.data,
+							     m->fetch_reply.data_len);
+		cap = m->fetch_reply.frame;
+		break;
 	default:
 		ok = m->num < IF_TEST_NMSGS;
 	}

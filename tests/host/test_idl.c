@@ -446,8 +446,8 @@ TEST(lengths_too_large_are_refused)
 	struct fix *x = fix_urpc(16, NULL);
 
 	CHECK(x);
-	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 8, false), 1, 2, 3, 4, 5, 6, 7);  /* max is 7 */
-	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 6, false), 1, 2, 3, 4, 5, 6);     /* min is 7 */
+	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 5, false), 1, 2, 3, 4, 5);  /* max is 4 */
+	REFUSED(x, idl_hdr_first(IF_TEST_SCALARS, 3, false), 1, 2, 3);        /* min is 4 */
 	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 514, false), 4097);		  /* max is 513 */
 	REFUSED(x, idl_hdr_first(IF_TEST_BLOB, 0xFFFF, false), 1);
 	REFUSED(x, idl_hdr_first(IF_TEST_EMPTY, 1, false), 0);

@@ -167,9 +167,9 @@ TEST_CORES(malformed_bind_messages_are_dropped, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_unbind_r_send(mesh_to(last), 1, OK, true), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	w[1] = OK;
-	w[2] = 2;
-	CHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND_R, 3, w, 3), OK);	/* a bool of 2 */
+	/* unbind_r's 2 words: id, then status and closed sharing one. */
+	w[1] = (uint32_t)OK | 2ull << 32;
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND_R, 2, w, 2), OK);	/* a bool of 2 */
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	bool closed = false;
 	CHECK_ERR(bind_ask_unbind(last, 0x1000, &closed), OK);

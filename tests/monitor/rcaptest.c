@@ -361,7 +361,7 @@ TEST_CORES(every_capability_type_crosses_cores_or_says_why_not, 2)
 TEST_CORES(malformed_capability_messages_are_dropped, 2)
 {
 	unsigned last = mesh_cores() - 1;
-	uint64_t w[7] = { 1, 2, 3, 4, 5, 6, 7 }, seen, mine;
+	uint64_t w[8] = { 1, 2, 3, 4, 5, 6, 7, 0 }, seen, mine;
 	volatile uint64_t *va;
 	struct rcap r;
 
@@ -373,8 +373,11 @@ TEST_CORES(malformed_capability_messages_are_dropped, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(mesh_inject(last, IF_INTERMON_MARK, 2, w, 2), OK);		/* mark, too long */
 	CHECK(mesh_dropped_more(last, &seen, 1));
+	/* import's 8 words (via and kind share the last), with rights (alone
+	 * in its word) out of range: in two fragments, 7 and 1. */
 	w[4] = 1ull << 32;							/* rights out of range */
-	CHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 7, w, 7), OK);
+	CHECK_ERR(mesh_inject(last, IF_INTERMON_IMPORT, 8, w, 7), OK);
+	CHECK_ERR(mesh_send(last, idl_hdr_next(IF_INTERMON_IMPORT, 1), &w[7], 1), OK);
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_import_r_send(mesh_to(last), 1, OK), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));

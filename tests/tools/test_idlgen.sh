@@ -143,8 +143,9 @@ check paired_rpcs_carry_no_id "$r"
 
 # Packing (docs/interfaces.md, "Encoding"): fit's a, b and c take one
 # word (a at 0, b at 32, c at 48), d begins the next, with e at 32, and f
-# takes a third; nofit's b does not fit beside a at its 32-bit boundary
-# and goes with c; apart's wide field and string end each group. The
+# takes a third; nofit's b goes beside a at its 32-bit boundary, so c,
+# which no longer fits, takes a word alone; apart's wide field and string
+# end each group. The
 # masks the decoder checks leave out the bits no field has.
 r=ok
 grep -qF 'fit(uint32 a, uint8 b, uint16 c, bool d, uint32 e, err f): 3 words' "$TMP/corner/if_pack.h" &&

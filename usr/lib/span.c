@@ -4,8 +4,8 @@
  * starts. The monitor starts it with rsp at the top of its stack and rdi
  * pointing at a struct span_boot the caller left there, so that any
  * function with any argument can run on another core. Each request
- * brings this process's PML4, which names it: span and span_wait as rpcs
- * of if/moncall.if, unmap packed (below).
+ * brings this process's PML4, which names it: span, span_wait and unmap
+ * are rpcs of if/moncall.if.
  */
 #include <flotilla/caps.h>
 #include <flotilla/lmp.h>

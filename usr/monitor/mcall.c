@@ -383,7 +383,9 @@ static err_t on_bind_cap(struct idl_binding *b, uint32_t end, uint8_t which, cap
 }
 
 /* What a lent capability left at T_MONCAP when the request did not take
- * it: RAM of the caller's own goes back (no copy of it could come). */
+ * it: RAM of the caller's own goes back (no copy of it could come), as
+ * the reply's `back`. (moncall_handle would send it back anyway, with a
+ * reply that brings no capability: this says so in the reply.) */
 static capaddr_t back_of(capaddr_t cap)
 {
 	return cap != IDL_CAP_NONE && rcap_own_ram(T_MONCAP) ? T_MONCAP : IDL_CAP_NONE;

@@ -158,13 +158,14 @@ int malformed_mcalls(void)
 			 0, 0, 0, CPTR_VROOT, ERR_BAD_MESSAGE))
 		return FAILED(14);
 	/* Announced, and the last fragment came without it: span's status
-	 * says so (its reply, one fragment: status, span). */
+	 * says so (its reply, one fragment of one word: status in bits
+	 * 0..31, span_id in 32..63). */
 	const uint64_t p1[4] = { mcall_word0(span1, 3, 0), 0, 0x400000, 0x500000 };
 	mon_call_raw(p1, a);
 	const uint64_t p2[4] = { mcall_word0(idl_hdr_next(IF_MONCALL_SPAN_CALL, 1), 1,
 					     mcall_ticket(a[0])), 0 };
 	mon_call_raw(p2, a);
-	if (!idl_hdr_is_frag((uint32_t)a[0]) || a[1] != (uint64_t)ERR_CAP_EMPTY)
+	if (!idl_hdr_is_frag((uint32_t)a[0]) || (err_t)(uint32_t)a[1] != ERR_CAP_EMPTY)
 		return FAILED(15);
 	/* A channel end's call on CPTR_MONITOR (only an end's endpoint may
 	 * make it: idlchan's uprog tries the other way round). */
