@@ -164,9 +164,11 @@ build/bench-host/updbench: bench/host/updbench.c tests/host/cpus.h lib/updbench.
 	$(HOST_CC) $(BENCH_HOST_CFLAGS) -pthread -o $@ $< lib/updbench.c lib/urpc.c lib/bench.c \
 		lib/stats.c lib/errors.c
 
-bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench build/bench-host/updbench
+bench-host: build/bench-host/urpc_bench build/bench-host/trace_bench build/bench-host/updbench \
+	    build/bench-host/idl_bench
 	@$< $(BENCH_ARGS) $(BENCH_N)
 	@build/bench-host/trace_bench $(BENCH_N)
+	@build/bench-host/idl_bench $(BENCH_N)
 	@mkdir -p build/bench
 	@build/bench-host/updbench $(BENCH_ARGS) $(BENCH_N) | tee build/bench/fig3-host.log
 	@$(PYTHON) tools/fig3plot.py build/bench/fig3-host.log build/bench/fig3-host.png \

@@ -64,3 +64,12 @@ build/fuzz/fuzz_idl: tests/fuzz/fuzz_idl.c $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(IDL_HOST_GEN) -o $@ $< $(HOST_HOOK_SRCS) $(LIB_HOST_SRCS) \
 		$(IDL_HOST_SRCS)
+
+# make bench-host's interface lines (bench/host/idl_bench.c): a one-fragment
+# rpc of if/test.if through the runtime, beside the same request packed by
+# hand, on the host's real cores.
+build/bench-host/idl_bench: bench/host/idl_bench.c $(IDL_HOST_GEN)/if_test.c $(IDL_HOST_GEN)/if_test.h \
+		lib/idl.c lib/bench.c lib/stats.c lib/errors.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(BENCH_HOST_CFLAGS) -I$(IDL_HOST_GEN) -o $@ $< $(IDL_HOST_GEN)/if_test.c \
+		lib/idl.c lib/bench.c lib/stats.c lib/errors.c
