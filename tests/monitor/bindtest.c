@@ -167,10 +167,8 @@ TEST_CORES(malformed_bind_messages_are_dropped, 2)
 	CHECK(mesh_dropped_more(last, &seen, 1));
 	CHECK_ERR(if_intermon_unbind_r_send(mesh_to(last), 1, OK, true), OK);	/* unasked */
 	CHECK(mesh_dropped_more(last, &seen, 1));
-	/* unbind_r's 2 words: id, then status and closed sharing one. */
-	w[1] = (uint32_t)OK | 2ull << 32;
-	CHECK_ERR(mesh_inject(last, IF_INTERMON_UNBIND_R, 2, w, 2), OK);	/* a bool of 2 */
-	CHECK(mesh_dropped_more(last, &seen, 1));
+	/* (A bool of 2 in an answer is test_idl's scalars_out_of_range case:
+	 * here an unasked answer is dropped whatever its bool holds.) */
 	bool closed = false;
 	CHECK_ERR(bind_ask_unbind(last, 0x1000, &closed), OK);
 	CHECK(closed);

@@ -25,7 +25,7 @@ fi
 pass builds
 
 r=ok
-"$BIN" 300 >"$TMP/out" 2>&1
+timeout 60 "$BIN" 300 >"$TMP/out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || r="exit $rc: $(tail -3 "$TMP/out")"
 for w in host_packed_call host_idl_rpc; do
@@ -38,9 +38,11 @@ done
 check a_short_run_answers_right_and_prints_both_lines "$r"
 
 r=ok
-"$BIN" 12x >"$TMP/bad" 2>&1
-rc=$?
-[ $rc -eq 2 ] && grep -q usage "$TMP/bad" || r="exit $rc: $(head -2 "$TMP/bad")"
+for a in 12x -1 0; do
+	timeout 60 "$BIN" "$a" >"$TMP/bad" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -q usage "$TMP/bad" || { r="$a: exit $rc: $(head -2 "$TMP/bad")"; break; }
+done
 check bad_argument_is_refused "$r"
 
 exit $failed
