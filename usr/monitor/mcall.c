@@ -5,7 +5,10 @@
  *
  * A conversation is a binding of its own with the fragments of its reply
  * queued for the caller to pull; the ticket in every answer names it,
- * because every process on this core calls with the same badge. There are
+ * because processes of one family share a badge (a process and the
+ * children its own spawn started; moncall.c gives each process it starts
+ * a badge of its own), and only the badge that began a conversation may
+ * continue it (conv_find). There are
  * MCALL_CONVS of them: a first fragment when all are busy takes the one
  * that moved least recently (its caller's next call is refused with
  * ERR_NOT_FOUND), so a process that starts conversations and leaves them
@@ -24,9 +27,9 @@
  * capability goes with its first fragment, the answer to the call's last
  * (mcall_handle names it for moncall.c's reply); the process's side hands
  * it to its runtime with the reply's last. So no capability waits between
- * two LMP calls: every process on a core calls with the same badge, and
- * one that guessed a conversation's ticket could otherwise take it up
- * there. What such a process can still do is spoil another's call (its
+ * two LMP calls: processes of one family share a badge, and one that
+ * guessed a conversation's ticket could otherwise take it up there.
+ * What such a process can still do is spoil another's call (its
  * next fragment is then refused), or finish it with its own capability
  * and its own authority, or pull a reply of several fragments, none of
  * which holds more than what any process may ask for itself (but its

@@ -1,7 +1,9 @@
 /*
  * Requests from processes (flotilla/monitor.h). The monitor mints a
  * send-only copy of its endpoint with badge MON_BADGE into its own
- * CPTR_MONITOR, and spawn passes it down to every process on this core.
+ * CPTR_MONITOR, and every process it starts gets a copy with a badge of
+ * its own (PROC_BADGE, moncall_spawn_program), which a process's spawn
+ * passes down to its own children.
  * A request arrives as an LMP call on the endpoint the monitor already
  * serves; it is answered with lmp_reply before the monitor receives
  * anything else there (the kernel lets a receiver reply only to the call
@@ -54,6 +56,13 @@
 
 #define MON_BADGE	0x4D4F4Eu	/* "MON": not a SPAWN_BADGE */
 #define ADMIN_BADGE	0x4D4F4E41u	/* "MONA": T_MONADMIN's, the shell's */
+/* A started process's: "MON" in bits 32..55 (no SPAWN_BADGE, ADMIN_BADGE
+ * or channel end's CTL_BADGE has them) and a number no other process of
+ * this boot gets (for 2^32 spawns). */
+#define PROC_BADGE_TAG	0x4D4F4Eull
+#define PROC_BADGE(n)	(PROC_BADGE_TAG << 32 | (uint32_t)(n))
+
+static uint32_t proc_badges;	/* the last PROC_BADGE number given */
 
 static unsigned me;
 
@@ -134,7 +143,33 @@ void moncall_child_ended(unsigned pid, int status, bool faulted)
 
 bool moncall_is_request(const struct lmp_msg *m)
 {
-	return m->badge == MON_BADGE || m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
+	return m->badge == MON_BADGE || m->badge >> 32 == PROC_BADGE_TAG ||
+	       m->badge == ADMIN_BADGE || bind_is_ctl(m->badge);
+}
+
+/*
+ * Each process a request, another core or init starts here asks with a
+ * badge of its own, so that a moncall conversation, which only a caller
+ * with the badge that began it may continue or pull (mcall.c), is that
+ * process's (and its own children's, which its spawn gives its copy):
+ * another process that guesses its ticket is refused ERR_NOT_FOUND.
+ */
+err_t moncall_spawn_program(const char *name, uint64_t arg, struct spawn_opts *o,
+			    struct proc *out)
+{
+	err_t err;
+
+	if (o->monitor_ep)		/* the shell's, which is chosen on purpose */
+		return spawn_program_opts(name, arg, o, out);
+	cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONPROC));	/* empty but after a failure */
+	if ((err = cnode_mint(CPTR_TASKCN, CADDR_L2(T_MONPROC), T_FAULTEP,
+			      CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, PROC_BADGE(++proc_badges))))
+		return err;
+	o->monitor_ep = T_MONPROC;
+	err = spawn_program_opts(name, arg, o, out);	/* the child gets a copy */
+	o->monitor_ep = 0;
+	cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONPROC));
+	return err;
 }
 
 /* A spawn here; with a capability for the child (gift: T_MONCAP, the
@@ -162,7 +197,7 @@ static err_t spawn_here(const struct mon_spawn_req *q, uint64_t *r, capaddr_t gi
 		return err;
 	if ((flags & MON_SPAWN_CONSOLE) && (err = consvc_spawn_opts(&o, gift != 0)))
 		return err;
-	err = spawn_program_opts(q->name, q->arg, &o, &p);
+	err = moncall_spawn_program(q->name, q->arg, &o, &p);
 	if (flags & MON_SPAWN_CONSOLE)
 		consvc_spawned(err, p.idx);
 	if (err)

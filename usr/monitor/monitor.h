@@ -565,6 +565,11 @@ err_t procwait_beat(bool has_cap, uint64_t *r);
 /* MON_BEAT for the caller whose PML4 is at cap (0: none): *stop. */
 err_t procwait_beat_at(capaddr_t cap, bool *stop);
 bool moncall_is_request(const struct lmp_msg *m);
+/* spawn_program_opts (flotilla/spawn.h), and a CPTR_MONITOR with a badge
+ * of the child's own unless o->monitor_ep names one (moncall.c). */
+struct spawn_opts;
+err_t moncall_spawn_program(const char *name, uint64_t arg, struct spawn_opts *o,
+			    struct proc *out);
 void moncall_handle(const struct lmp_msg *m);
 /* A packed request (flotilla/monitor.h), served as if a process of this
  * core sent it, with the capability at T_MONCAP if has_cap: the

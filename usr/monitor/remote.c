@@ -105,7 +105,7 @@ static err_t do_spawn(unsigned from, const char *name, uint64_t arg, const struc
 	o.give[0] = RSLOT(slot, 0);
 	o.give[1] = q->has_frame ? RSLOT(slot, 1) : SPAWN_GIVE_NONE;
 	o.give[2] = q->has_bell ? RSLOT(slot, 2) : SPAWN_GIVE_NONE;
-	if ((err = spawn_program_opts(name, arg, &o, &p)))
+	if ((err = moncall_spawn_program(name, arg, &o, &p)))
 		goto fail;
 	kids[p.idx].used = true;
 	kids[p.idx].from = from;

@@ -34,6 +34,7 @@
 #define T_MONADMIN		CADDR(TASK_CN, 36)	/* moncall.c: the shell's CPTR_MONITOR */
 #define T_SPANCN		CADDR(TASK_CN, 37)	/* span.c: SPAN_CN's capability */
 #define T_SKBWORK		CADDR(TASK_CN, 38)	/* skbfeed.c, core 0: a struct skb, a moment */
+#define T_MONPROC		CADDR(TASK_CN, 39)	/* moncall.c: a child's CPTR_MONITOR, a moment */
 #define T_SKBFEED		CADDR(TASK_CN, 40)	/* skbfeed.c, core 0: the feed's frame */
 #define T_SKBFEED_RO		CADDR(TASK_CN, 41)	/* skbfeed.c, core 0: the SKB's copy */
 #define T_SCREEN(i)		CADDR(TASK_CN, 42 + (i))	/* screen.c, core 0: the screen's DEVFRAMEs (8 slots) */

@@ -61,6 +61,10 @@ enum uprog_mode {
 	UPROG_RAM_RACE = 46,	/* tests/user/uprog/ram.c: RAM of another core (below) */
 	UPROG_RAM_GIVE = 47,	/* gives RAM of its own to another core (below) */
 	UPROG_RAM_HOLD = 48,	/* makes a Frame of RAM it was given (below) */
+	UPROG_FOREIGN_TICKET = 49,	/* | ticket << 8: continues that moncall
+					 * conversation of another process's
+					 * (tests/user/uprog/mcall.c): exits 0
+					 * when the monitor refuses it */
 	UPROG_BENCH_MONCALL = 43,	/* tests/user/uprog/bench.c: make bench's moncall lines */	/* tests/user/uprog/names.c; the argument's bits 8.. below */
 	UPROG_BENCH_UPDATES = 50,	/* tests/user/uprog/updbench.c: Figure 3 (below) */
 };

@@ -46,6 +46,7 @@ int bench_updates(size_t n);
 int fpu_main(unsigned mode, unsigned param);
 /* tests/user/uprog/mcall.c */
 int malformed_mcalls(void);
+int foreign_ticket(uint32_t ticket);
 /* tests/user/uprog/names.c */
 int ns_race(uint64_t param);
 int ram_race(uint64_t param);
@@ -75,6 +76,7 @@ static const char *const mode_names[] = {
 	[UPROG_BENCH_UPDATES] = "bench_updates", [UPROG_BENCH_MONCALL] = "bench_moncall",
 	[UPROG_CONSOLE_TAIL] = "console_tail", [UPROG_OWN_A_GIFT] = "own_a_gift",
 	[UPROG_RAM_RACE] = "ram_race", [UPROG_RAM_GIVE] = "ram_give", [UPROG_RAM_HOLD] = "ram_hold",
+	[UPROG_FOREIGN_TICKET] = "foreign_ticket",
 };
 
 int uprog_failed(int status, const char *file, int line)
@@ -718,6 +720,8 @@ int main(int argc, char **argv)
 	}
 	case UPROG_MONITOR_CALLS:
 		return ask_the_monitor();
+	case UPROG_FOREIGN_TICKET:
+		return foreign_ticket(UPROG_PARAM(libc_arg));
 	case UPROG_IDLE:
 		printf("uprog: idle on core %u\n", sys_core_id());
 		for (;;)

@@ -6,6 +6,8 @@
  */
 #include <flotilla/idl_mcall.h>
 #include <flotilla/monitor.h>
+#include <flotilla/sys.h>
+#include <flotilla/uprog.h>
 #include "failed.h"
 #include "if_moncall.h"
 
@@ -48,6 +50,34 @@ static bool begin_wait(uint32_t *ticket)
 static uint64_t wait_next(uint32_t ticket, unsigned index)
 {
 	return mcall_word0(idl_hdr_next(IF_MONCALL_NS_LOOKUP_CALL, index), 1, ticket);
+}
+
+/* UPROG_FOREIGN_TICKET: the last fragment of another process's ns_lookup
+ * conversation `ticket`; 0 when the monitor refuses it as no
+ * conversation of ours (ERR_NOT_FOUND). */
+int foreign_ticket(uint32_t ticket)
+{
+	return refused(wait_next(ticket, 1), NAME20_LAST, 0, 0, ERR_NOT_FOUND) ? 0 : 1;
+}
+
+/* Starts uprog UPROG_FOREIGN_TICKET on this core for our conversation
+ * `ticket` and waits for it (a deadline turns a hang into a failure):
+ * true when it could continue it. */
+static bool other_process_continues(uint32_t ticket)
+{
+	struct mon_spawn_opts o = { 0 };
+	struct mon_ended e = { .status = -1 };
+	uint64_t serial, deadline = sys_clock_ns() + 20ull * 1000 * 1000 * 1000;
+	unsigned pid, core = sys_core_id();
+	err_t err;
+
+	if (mon_spawn_opts("uprog", core, UPROG_FOREIGN_TICKET | (uint64_t)ticket << 8, &o, &pid,
+			   &serial))
+		return true;
+	while ((err = mon_wait(core, pid, serial, &e)) == ERR_WOULD_BLOCK &&
+	       sys_clock_ns() < deadline)
+		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	return err || e.how != MON_END_EXIT || e.status != 0;
 }
 
 int malformed_mcalls(void)
@@ -121,6 +151,15 @@ int malformed_mcalls(void)
 	}
 	if (small > 4)
 		return FAILED(18);
+	/* A conversation is its process's: a child started by request has a
+	 * badge of its own, and its try to continue ours is refused, which
+	 * leaves ours as it was (its last fragment still answered). */
+	if (!begin_wait(&t) || other_process_continues(t))
+		return FAILED(19);
+	const uint64_t own[4] = { wait_next(t, 1), NAME20_LAST };
+	mon_call_raw(own, r);
+	if (!idl_hdr_is_frag((uint32_t)r[0]) || mcall_ticket(r[0]) != t)
+		return FAILED(20);
 	/* And a well-formed request still works. */
 	if (mon_cores(&n) || n < 1)
 		return FAILED(10);

@@ -13,7 +13,9 @@
  *   PULL | ticket                ----->   reply's next fragment | ticket
  *
  * The ticket names the conversation (the monitor's reassembly state for
- * it), since the badge cannot tell the callers apart; a conversation ends
+ * it), since a badge may be shared (a process and the children its own
+ * spawn started; each process a monitor starts has its own, and only
+ * the badge that began a conversation may continue it); a conversation ends
  * with the reply's last fragment. A call's capability rides with its last
  * fragment (the transport is cap_last), and a reply's with its first,
  * which answers that same LMP call; the process's side hands it to the
