@@ -10,8 +10,9 @@
  * that side's endpoint. Each side gets the frame and a Notify capability
  * for the other side's doorbell: everything flotilla/uchan.h needs.
  *
- * A monitor cannot tell its processes apart (they all call through the
- * same badge), so it asks for proof instead: every request about an
+ * A process's badge says who asks, not what it may do (a family of
+ * processes shares one; moncall.c), so the monitor asks for proof
+ * instead: every request about an
  * export or a binding carries the endpoint it was made with, and only a
  * process holding that endpoint with the right to receive on it gets
  * the binding's capabilities. One LMP message carries one capability,

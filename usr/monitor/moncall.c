@@ -1,9 +1,10 @@
 /*
  * Requests from processes (flotilla/monitor.h). The monitor mints a
  * send-only copy of its endpoint with badge MON_BADGE into its own
- * CPTR_MONITOR, and every process it starts gets a copy with a badge of
- * its own (PROC_BADGE, moncall_spawn_program), which a process's spawn
- * passes down to its own children.
+ * CPTR_MONITOR; every process a request or another core starts, and
+ * every span dispatcher, gets a copy with a badge of its own (PROC_BADGE,
+ * moncall_mint_ep), which a process's spawn passes down to its own
+ * children; init, the shell and their admin children share ADMIN_BADGE.
  * A request arrives as an LMP call on the endpoint the monitor already
  * serves; it is answered with lmp_reply before the monitor receives
  * anything else there (the kernel lets a receiver reply only to the call
@@ -148,12 +149,20 @@ bool moncall_is_request(const struct lmp_msg *m)
 }
 
 /*
- * Each process a request, another core or init starts here asks with a
- * badge of its own, so that a moncall conversation, which only a caller
- * with the badge that began it may continue or pull (mcall.c), is that
- * process's (and its own children's, which its spawn gives its copy):
- * another process that guesses its ticket is refused ERR_NOT_FOUND.
+ * Each process a request or another core starts here, and each span
+ * dispatcher this core hosts, asks with a badge of its own, so that a
+ * moncall conversation, which only a caller with the badge that began
+ * it may continue or pull (mcall.c), is that caller's (and its own
+ * children's, which its spawn gives its copy): another that guesses its
+ * ticket is refused ERR_NOT_FOUND. (init, the shell and what they start
+ * with MON_SPAWN_ADMIN share the admin badge, T_MONADMIN's, on purpose.)
  */
+err_t moncall_mint_ep(capaddr_t cn, uint64_t slot)
+{
+	return cnode_mint(cn, slot, T_FAULTEP, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
+			  PROC_BADGE(++proc_badges));
+}
+
 err_t moncall_spawn_program(const char *name, uint64_t arg, struct spawn_opts *o,
 			    struct proc *out)
 {
@@ -162,8 +171,7 @@ err_t moncall_spawn_program(const char *name, uint64_t arg, struct spawn_opts *o
 	if (o->monitor_ep)		/* the shell's, which is chosen on purpose */
 		return spawn_program_opts(name, arg, o, out);
 	cnode_delete(CPTR_TASKCN, CADDR_L2(T_MONPROC));	/* empty but after a failure */
-	if ((err = cnode_mint(CPTR_TASKCN, CADDR_L2(T_MONPROC), T_FAULTEP,
-			      CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, PROC_BADGE(++proc_badges))))
+	if ((err = moncall_mint_ep(CPTR_TASKCN, CADDR_L2(T_MONPROC))))
 		return err;
 	o->monitor_ep = T_MONPROC;
 	err = spawn_program_opts(name, arg, o, out);	/* the child gets a copy */

@@ -570,6 +570,9 @@ bool moncall_is_request(const struct lmp_msg *m);
 struct spawn_opts;
 err_t moncall_spawn_program(const char *name, uint64_t arg, struct spawn_opts *o,
 			    struct proc *out);
+/* A send-only copy of this monitor's endpoint, with a badge of its own,
+ * at (cn, slot): a CPTR_MONITOR for one process or span dispatcher. */
+err_t moncall_mint_ep(capaddr_t cn, uint64_t slot);
 void moncall_handle(const struct lmp_msg *m);
 /* A packed request (flotilla/monitor.h), served as if a process of this
  * core sent it, with the capability at T_MONCAP if has_cap: the

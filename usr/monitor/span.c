@@ -159,7 +159,7 @@ static err_t host_start(unsigned owner, unsigned oid, uint64_t vroot, const stru
 	    (err = cnode_copy(task, CADDR_L2(CPTR_DISPATCHER), disp)) ||
 	    (err = cnode_copy(task, CADDR_L2(CPTR_ROOTCN), root)) ||
 	    (err = cnode_copy(task, CADDR_L2(CPTR_TASKCN), task)) ||
-	    (err = cnode_copy(task, CADDR_L2(CPTR_MONITOR), CPTR_MONITOR)) ||
+	    (err = moncall_mint_ep(task, CADDR_L2(CPTR_MONITOR))) ||	/* its own badge */
 	    (err = cnode_mint(T_SPANCN, CADDR_L2(HOST(j, H_EP)), T_FAULTEP, CAP_RIGHT_WRITE,
 			      SPAN_BADGE(j))) ||
 	    (err = disp_set_exc_ep(disp, HOST(j, H_EP), DISP_EXC_EXIT)) ||

@@ -77,6 +77,8 @@ static bool other_process_continues(uint32_t ticket)
 	while ((err = mon_wait(core, pid, serial, &e)) == ERR_WOULD_BLOCK &&
 	       sys_clock_ns() < deadline)
 		sys_sleep_until(sys_clock_ns() + 10ull * 1000 * 1000);
+	if (err == ERR_WOULD_BLOCK)
+		mon_kill(core, pid);		/* it hangs: not left behind */
 	return err || e.how != MON_END_EXIT || e.status != 0;
 }
 
