@@ -41,17 +41,18 @@ $(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c tests/monitor/*.c tests/shell/*.c t
 
 # The host test and the fuzzer of the stubs and lib/idl.c link the
 # generated code too, so they have rules of their own (instead of
-# mk/host.mk's patterns, which they otherwise follow).
+# mk/host.mk's patterns, which they otherwise follow). The tests link
+# lib/ compiled once (HOST_LIB_OBJS, mk/host.mk), as the others do.
 IDL_TEST_FIXTURE := tests/host/idl_fixture.c tests/host/idl_fixture.h
 
 build/host/test_idl build/host/test_idl_threads build/host/test_idl_caps build/host/test_idl_mcall: build/host/test_%: tests/host/test_%.c \
 		     $(HOST_RUNNER) tests/host/cpus.h \
-		     $(IDL_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(LIB_HOST_SRCS) \
+		     $(IDL_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(HOST_LIB_OBJS) \
 		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(IDL_HOST_GEN) -Itests/host $(IDL_TEST_INC) -DSUITE='"$*"' -o $@ $< \
 		$(HOST_RUNNER) tests/host/idl_fixture.c $(HOST_HOOK_SRCS) \
-		$(LIB_HOST_SRCS) $(IDL_HOST_SRCS)
+		$(HOST_LIB_OBJS) $(IDL_HOST_SRCS)
 
 # test_idl_mcall includes the process's side of the moncall transport
 # (user code) and plays the monitor behind it. usr/include comes after the
