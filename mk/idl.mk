@@ -45,7 +45,8 @@ $(patsubst %,$(B)/u/%.o,$(wildcard usr/*/*.c tests/monitor/*.c tests/shell/*.c t
 # lib/ compiled once (HOST_LIB_OBJS, mk/host.mk), as the others do.
 IDL_TEST_FIXTURE := tests/host/idl_fixture.c tests/host/idl_fixture.h
 
-build/host/test_idl build/host/test_idl_threads build/host/test_idl_caps build/host/test_idl_mcall: build/host/test_%: tests/host/test_%.c \
+build/host/test_idl build/host/test_idl_rpc build/host/test_idl_threads build/host/test_idl_caps \
+		build/host/test_idl_mcall: build/host/test_%: tests/host/test_%.c \
 		     $(HOST_RUNNER) tests/host/cpus.h \
 		     $(IDL_TEST_FIXTURE) $(HOST_HOOK_SRCS) $(HOST_HOOK_HDRS) $(HOST_LIB_OBJS) \
 		     $(LIB_HDRS) $(IDL_HOST_SRCS) $(IDL_HOST_HDRS)

@@ -1,5 +1,6 @@
 /*
- * The fixtures of the interface tests (test_idl.c, test_idl_threads.c):
+ * The fixtures of the interface tests (test_idl.c, test_idl_rpc.c, test_idl_threads.c,
+ * test_idl_caps.c):
  * an imitation of LMP (a queue of 4-word messages framed by lib/idl.c's
  * LMP code, with a fake kernel moving capabilities between two small
  * "CSpaces"), so the runtime's capability path runs on the host, and
