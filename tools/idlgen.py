@@ -530,9 +530,10 @@ def proto(head, params, indent=""):
     return "\n".join(lines + [line])
 
 
-def encode_lines(fields, b="binding"):
+def encode_lines(m):
+    """The encoder's lines for message m's words, as m.layout lays them out."""
     out = []
-    for word in layout(fields):
+    for word in m.layout:
         f = word[0][0]
         if len(word) > 1:
             parts = [NARROW[g.type][2].format(g.name) + (f" << {off}" if off else "")
@@ -685,7 +686,7 @@ def gen_sender(N, up, m, o):
     o.append("\n" + proto(f"err_t if_{N}_{m.name}_send(",
                           ["struct idl_binding *binding"] + send_params(m.fields)) + "\n{\n")
     o.append("\tstruct idl_enc idl_e;\n\n\tidl_enc_begin(&idl_e, binding);\n")
-    o += [x + "\n" for x in encode_lines(m.fields)]
+    o += [x + "\n" for x in encode_lines(m)]
     o.append(f"\treturn idl_enc_send(&idl_e, IF_{up}_{m.name.upper()}, {cap_arg(m)});\n}}\n")
 
 
@@ -697,7 +698,7 @@ def gen_rpc(N, up, d, call, reply, o):
     o.append("\tidl_enc_begin(&idl_e, binding);\n")
     if call.has_id:
         o.append("\tidl_enc_word(&idl_e, idl_next_call_id(binding));\t/* the reply echoes it */\n")
-    o += [x + "\n" for x in encode_lines(call.fields)]
+    o += [x + "\n" for x in encode_lines(call)]
     o.append(f"\tidl_err = idl_enc_send(&idl_e, IF_{up}_{call.name.upper()}, {cap_arg(call)});\n"
              "\tif (idl_err)\n\t\treturn idl_err;\n"
              f"\tidl_err = await_reply(binding, IF_{up}_{reply.name.upper()}, &idl_m);\n"
@@ -715,7 +716,7 @@ def gen_rpc(N, up, d, call, reply, o):
     o.append("\tstruct idl_enc idl_e;\n\n\tidl_enc_begin(&idl_e, binding);\n")
     if reply.has_id:
         o.append("\tidl_enc_word(&idl_e, binding->reply_id);\t/* the call's id, echoed */\n")
-    o += [x + "\n" for x in encode_lines(reply.fields)]
+    o += [x + "\n" for x in encode_lines(reply)]
     o.append(f"\treturn idl_enc_send(&idl_e, IF_{up}_{reply.name.upper()}, "
              f"{cap_arg(reply)});\n}}\n")
 
